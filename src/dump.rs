@@ -1,0 +1,98 @@
+//! The canonical field dump (format in `spec-samples/README.md`): one object per record with
+//! `line`, `record` and either `fields` (records with a layout) or `raw` (every other record).
+//! Values are strings in the canonical dump form (see [`crate::layout::FieldValue`]'s
+//! `Display`), `None` for absent fields. Driven by the same layout tables as the parser.
+
+use crate::error::FieldError;
+use crate::record::Record;
+
+/// One record of the field dump.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DumpRecord<'a> {
+    /// 1-based record number.
+    pub line: u32,
+    /// Record identifier as sent.
+    pub record: &'a str,
+    /// Fields or raw bytes.
+    pub content: DumpContent<'a>,
+}
+
+/// Content of a dumped record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DumpContent<'a> {
+    /// `(field name, canonical value)` in layout order; `None` = absent (all spaces).
+    Fields(Vec<(&'static str, Option<String>)>),
+    /// The record's bytes, unchanged (host records, unknown `PGnn`).
+    Raw(&'a [u8]),
+    /// A record with a layout whose field could not be typed: its bytes and the error.
+    Invalid(&'a [u8], FieldError),
+}
+
+/// Dumps one record.
+pub fn dump_record<'a>(r: &Record<'a>) -> DumpRecord<'a> {
+    let content = match (r.record_type.layout(), r.field_error) {
+        (Some(_), Some(e)) => DumpContent::Invalid(r.raw, e),
+        (Some(layout), None) => {
+            let raw = r.raw;
+            let lenient = true;
+            DumpContent::Fields(
+                layout
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.name,
+                            f.read(raw, lenient).ok().flatten().map(|v| v.to_string()),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        (None, _) => DumpContent::Raw(r.raw),
+    };
+    DumpRecord {
+        line: r.line,
+        record: r.id(),
+        content,
+    }
+}
+
+/// Maps bytes to a string one char per byte (ISO-8859-1), so that any byte survives a trip
+/// through JSON: ASCII stays as is, `0xD1` becomes `U+00D1`.
+pub fn latin1_string(b: &[u8]) -> String {
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
+/// The inverse of [`latin1_string`]; `None` when a char is above `U+00FF`.
+pub fn latin1_bytes(s: &str) -> Option<Vec<u8>> {
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for DumpRecord<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("line", &self.line)?;
+        m.serialize_entry("record", self.record)?;
+        match &self.content {
+            DumpContent::Fields(fields) => m.serialize_entry("fields", &FieldsMap(fields))?,
+            DumpContent::Raw(raw) => m.serialize_entry("raw", &latin1_string(raw))?,
+            DumpContent::Invalid(raw, e) => {
+                m.serialize_entry("raw", &latin1_string(raw))?;
+                m.serialize_entry("error", &e.to_string())?;
+            }
+        }
+        m.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+struct FieldsMap<'f>(&'f [(&'static str, Option<String>)]);
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for FieldsMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}

@@ -1,0 +1,298 @@
+//! Errors as data: every problem names the line, the record and the byte columns.
+
+use std::fmt;
+
+/// What is wrong with one field's bytes (parse side).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FieldErrorKind {
+    /// An `N` field holds something other than all digits or all spaces (SPEC F-007).
+    #[error("not all digits and not all spaces (class N: right-justified, zero-filled)")]
+    NotNumeric,
+    /// A text field holds a byte ≥ 0x80 (SPEC F-002); `offset` is 0-based within the field.
+    #[error("byte 0x{byte:02X} is not ASCII")]
+    NonAscii {
+        /// 0-based offset of the byte within the field.
+        offset: u8,
+        /// The byte.
+        byte: u8,
+    },
+    /// An impossible date (SPEC F-013): month 13, 31 April, `00000000` …
+    #[error("impossible date")]
+    ImpossibleDate,
+    /// An impossible time (SPEC F-014): minute 60, `2401` …
+    #[error("impossible time")]
+    ImpossibleTime,
+}
+
+/// A field of a record that could not be typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("field {field} (bytes {start}-{end}): {kind}")]
+pub struct FieldError {
+    /// Canonical field name (`records.csv`).
+    pub field: &'static str,
+    /// First byte, 1-based.
+    pub start: u8,
+    /// Last byte, 1-based inclusive.
+    pub end: u8,
+    /// What is wrong.
+    pub kind: FieldErrorKind,
+}
+
+impl FieldError {
+    /// Column range of the offending bytes: one byte for [`FieldErrorKind::NonAscii`], the
+    /// whole field otherwise.
+    pub fn columns(&self) -> (u8, u8) {
+        match self.kind {
+            FieldErrorKind::NonAscii { offset, .. } => (self.start + offset, self.start + offset),
+            _ => (self.start, self.end),
+        }
+    }
+}
+
+/// Why the serializer refused a value (SPEC F-030 … F-032). It never truncates or rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeErrorKind {
+    /// F-030: the value is longer than the field.
+    #[error("value is {len} bytes, the field holds {width}")]
+    TooLong {
+        /// Length of the value in bytes.
+        len: usize,
+        /// Width of the field.
+        width: usize,
+    },
+    /// F-031: more digits than the field holds.
+    #[error("too many digits for a {width}-byte N field")]
+    TooManyDigits {
+        /// Width of the field.
+        width: usize,
+    },
+    /// F-031: more decimals than the field's implied decimals.
+    #[error("more than {decimals} decimals (the serializer never rounds)")]
+    TooManyDecimals {
+        /// Implied decimals of the field.
+        decimals: u8,
+    },
+    /// F-031: negative value in an unsigned N field.
+    #[error("negative value in an unsigned N field")]
+    Negative,
+    /// F-032: a byte outside the CBP character set (SPEC 2.3): newline, CR, NUL, lower case …
+    #[error("byte 0x{byte:02X} at value position {position} is outside the CBP character set")]
+    InvalidByte {
+        /// 0-based position in the value.
+        position: usize,
+        /// The byte.
+        byte: u8,
+    },
+    /// A date or time that cannot be written in the field's format.
+    #[error("date or time out of range for the field's format")]
+    DateOutOfRange,
+    /// A dump-form value that does not parse for the field's kind.
+    #[error("expected {expected}")]
+    BadValue {
+        /// Description of the expected form.
+        expected: &'static str,
+    },
+}
+
+/// The serializer refused a value: names the record, field and byte columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{record}.{field} (bytes {start}-{end}): {kind}")]
+pub struct EncodeError {
+    /// Record identifier.
+    pub record: &'static str,
+    /// Field name.
+    pub field: &'static str,
+    /// First byte, 1-based.
+    pub start: u8,
+    /// Last byte, 1-based inclusive.
+    pub end: u8,
+    /// Why.
+    pub kind: EncodeErrorKind,
+}
+
+/// Severity of a parse diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Severity {
+    /// Tolerated (lenient mode, or a harmless deviation).
+    Warning,
+    /// The input is not a valid transmission.
+    Error,
+}
+
+/// What a parse diagnostic is about. Each variant maps to a SPEC rule id ([`Self::rule`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// F-001: record length is not 80 bytes.
+    RecordLength {
+        /// Bytes found (without terminator).
+        len: usize,
+        /// Whether the bytes beyond 80 were all spaces (long records only).
+        extra_is_space: bool,
+    },
+    /// A field could not be typed (F-002, F-007, F-013, F-014).
+    Field(FieldError),
+    /// F-015: unknown record identifier, kept in place.
+    UnknownRecord {
+        /// A record of the table this one resembles (lower-case id in strict mode).
+        resembles: Option<&'static str>,
+    },
+    /// F-015 (lenient): lower-case identifier recognised case-insensitively.
+    LowerCaseId,
+    /// F-016: UTF-8 byte order mark at byte 0.
+    ByteOrderMark,
+    /// F-017: bytes after the last record (e.g. 0x1A).
+    TrailingData {
+        /// Number of bytes.
+        len: usize,
+    },
+    /// F-018: terminator-less input whose length is not a multiple of 80.
+    Remainder {
+        /// Number of bytes after the last whole record.
+        len: usize,
+    },
+    /// F-019: mixed line terminators (first deviating line).
+    MixedTerminators,
+    /// F-020: empty input.
+    EmptyInput,
+    /// F-021: input looks like EBCDIC.
+    Ebcdic,
+    /// A record count or size limit of [`crate::ParseOptions`] was exceeded.
+    LimitExceeded {
+        /// Which limit.
+        limit: &'static str,
+    },
+}
+
+impl ProblemKind {
+    /// The SPEC 6 rule id this problem belongs to.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            ProblemKind::RecordLength { .. } => "F-001",
+            ProblemKind::Field(f) => match f.kind {
+                FieldErrorKind::NotNumeric => "F-007",
+                FieldErrorKind::NonAscii { .. } => "F-002",
+                FieldErrorKind::ImpossibleDate => "F-013",
+                FieldErrorKind::ImpossibleTime => "F-014",
+            },
+            ProblemKind::UnknownRecord { .. } | ProblemKind::LowerCaseId => "F-015",
+            ProblemKind::ByteOrderMark => "F-016",
+            ProblemKind::TrailingData { .. } => "F-017",
+            ProblemKind::Remainder { .. } => "F-018",
+            ProblemKind::MixedTerminators => "F-019",
+            ProblemKind::EmptyInput => "F-020",
+            ProblemKind::Ebcdic => "F-021",
+            ProblemKind::LimitExceeded { .. } => "LIMIT",
+        }
+    }
+}
+
+/// A problem found while parsing, with its position. Parsing collects these as data; the
+/// strict entry points turn error-severity ones into an `Err`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// 1-based record line (`None` for whole-input problems).
+    pub line: Option<u32>,
+    /// Byte offset in the input where the record (or the problem) starts.
+    pub offset: usize,
+    /// Record identifier, when known.
+    pub record: Option<String>,
+    /// 1-based inclusive byte columns within the record, when the problem is about bytes.
+    pub columns: Option<(u8, u8)>,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}[{}]", self.kind.rule())?;
+        match self.line {
+            Some(l) => write!(f, " line {l}")?,
+            None => write!(f, " input")?,
+        }
+        if let Some(r) = &self.record {
+            write!(f, ", record {r}")?;
+        }
+        if let Some((s, e)) = self.columns {
+            write!(f, ", columns {s}-{e}")?;
+        }
+        write!(f, " (byte offset {}): ", self.offset)?;
+        match &self.kind {
+            ProblemKind::RecordLength {
+                len,
+                extra_is_space,
+            } => {
+                if *len < 80 {
+                    write!(f, "{len} bytes, expected 80")
+                } else if *extra_is_space {
+                    write!(f, "{len} bytes, expected 80 (only spaces beyond column 80)")
+                } else {
+                    write!(f, "{len} bytes, expected 80 (data beyond column 80)")
+                }
+            }
+            ProblemKind::Field(e) => write!(f, "{e}"),
+            ProblemKind::UnknownRecord { resembles: Some(r) } => {
+                write!(f, "unknown record identifier (record ids are upper case: did you mean {r}?); kept in place")
+            }
+            ProblemKind::UnknownRecord { resembles: None } => {
+                write!(
+                    f,
+                    "unknown record identifier; kept in place and re-emitted unchanged"
+                )
+            }
+            ProblemKind::LowerCaseId => {
+                write!(f, "lower-case record identifier recognised (lenient)")
+            }
+            ProblemKind::ByteOrderMark => {
+                write!(f, "byte order mark at byte 0; parsing resumes at byte 3")
+            }
+            ProblemKind::TrailingData { len } => write!(f, "{len} byte(s) after the last record"),
+            ProblemKind::Remainder { len } => {
+                write!(f, "input without line terminators is not a multiple of 80 bytes: {len} byte(s) left over")
+            }
+            ProblemKind::MixedTerminators => {
+                write!(f, "line terminator differs from the first line's")
+            }
+            ProblemKind::EmptyInput => write!(f, "empty input"),
+            ProblemKind::Ebcdic => write!(f, "input looks like EBCDIC, not ASCII"),
+            ProblemKind::LimitExceeded { limit } => write!(f, "limit {limit} exceeded"),
+        }
+    }
+}
+
+/// The strict parse failed: all error-severity problems, in input order (at least one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ParseError {
+    /// The problems; the first is shown by `Display`.
+    pub problems: Vec<Problem>,
+}
+
+impl ParseError {
+    /// The first problem.
+    pub fn first(&self) -> Option<&Problem> {
+        self.problems.first()
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.first() {
+            Some(p) => write!(f, "{p}")?,
+            None => write!(f, "parse failed")?,
+        }
+        if self.problems.len() > 1 {
+            write!(f, " (and {} more)", self.problems.len() - 1)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,246 @@
+//! Framing (SPEC 2.2): line terminators, 80-byte slicing, line numbers, byte offsets, byte
+//! order mark and bytes after the last record. Knows nothing of record identifiers.
+
+use memchr::memchr2;
+
+use crate::error::{Problem, ProblemKind, Severity};
+use crate::ParseOptions;
+
+/// The line terminator after a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Terminator {
+    /// `\n` (the default for documents built from scratch; SPEC 8 item 7).
+    #[default]
+    Lf,
+    /// `\r\n`.
+    CrLf,
+    /// `\r`.
+    Cr,
+    /// No terminator: concatenated 80-byte records, or a last record without terminator.
+    None,
+}
+
+impl Terminator {
+    /// The terminator's bytes.
+    pub const fn as_bytes(self) -> &'static [u8] {
+        match self {
+            Terminator::Lf => b"\n",
+            Terminator::CrLf => b"\r\n",
+            Terminator::Cr => b"\r",
+            Terminator::None => b"",
+        }
+    }
+}
+
+/// One framed record: its bytes without terminator and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawLine<'a> {
+    /// 1-based record number (for terminator-less input: the n-th 80-byte slice).
+    pub line: u32,
+    /// Byte offset of the record's first byte in the input.
+    pub offset: usize,
+    /// The record's bytes, without terminator.
+    pub bytes: &'a [u8],
+    /// The terminator that followed it in the input.
+    pub terminator: Terminator,
+}
+
+/// How the input was framed: what the serializer reproduces by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Framing {
+    /// The terminator of the first record (the document's convention).
+    pub terminator: Terminator,
+    /// Whether a UTF-8 byte order mark preceded the first record (never written back).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub byte_order_mark: bool,
+}
+
+/// Splits the input into records and reports framing problems (F-016 … F-021).
+#[derive(Debug)]
+pub struct Framer<'a> {
+    input: &'a [u8],
+    pos: usize,
+    line: u32,
+    concatenated: bool,
+    /// Bytes after the last record that are not a record (0x1A, a remainder, a trailing
+    /// empty line's terminator).
+    pub trailing: &'a [u8],
+    /// The detected convention.
+    pub framing: Framing,
+}
+
+/// Heuristic for EBCDIC input (SPEC F-021): EBCDIC space 0x40 where ASCII spaces are
+/// expected, no ASCII space, letters in 0xC1–0xE9.
+fn looks_like_ebcdic(data: &[u8]) -> bool {
+    let head = data.get(..data.len().min(160)).unwrap_or_default();
+    if head.is_empty() || head.contains(&b' ') {
+        return false;
+    }
+    let at = head.iter().filter(|&&b| b == 0x40).count();
+    let high = head.iter().filter(|&&b| b >= 0x80).count();
+    at * 10 >= head.len() && high * 4 >= head.len()
+}
+
+impl<'a> Framer<'a> {
+    /// Prepares framing of `input`. Whole-input problems (empty, EBCDIC) come back as `Err`;
+    /// others are pushed to `problems`.
+    ///
+    /// # Errors
+    /// F-020 empty input (0 bytes, or only terminators and spaces), F-021 EBCDIC.
+    pub fn new(
+        input: &'a [u8],
+        opts: &ParseOptions,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Self, Problem> {
+        let whole = |kind| Problem {
+            severity: Severity::Error,
+            line: None,
+            offset: 0,
+            record: None,
+            columns: None,
+            kind,
+        };
+        let mut data = input;
+        let mut bom = false;
+        if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
+            bom = true;
+            data = rest;
+            problems.push(Problem {
+                severity: if opts.accept_byte_order_mark {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                line: Some(1),
+                offset: 0,
+                record: None,
+                columns: None,
+                kind: ProblemKind::ByteOrderMark,
+            });
+        }
+        if data
+            .iter()
+            .all(|&b| matches!(b, b'\n' | b'\r' | b' ' | b'\t'))
+        {
+            return Err(whole(ProblemKind::EmptyInput));
+        }
+        if looks_like_ebcdic(data) {
+            return Err(whole(ProblemKind::Ebcdic));
+        }
+        let base = input.len() - data.len();
+        let concatenated = memchr2(b'\n', b'\r', data).is_none();
+        let mut framer = Framer {
+            input,
+            pos: base,
+            line: 0,
+            concatenated,
+            trailing: &[],
+            framing: Framing {
+                terminator: Terminator::None,
+                byte_order_mark: bom,
+            },
+        };
+        if concatenated {
+            let rem = data.len() % 80;
+            if rem != 0 {
+                let tail = data.get(data.len() - rem..).unwrap_or_default();
+                framer.trailing = tail;
+                let (kind, sev) = if tail.iter().all(|&b| b == 0x1A) {
+                    let sev = if opts.ignore_trailing_eof {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    };
+                    (ProblemKind::TrailingData { len: rem }, sev)
+                } else {
+                    (ProblemKind::Remainder { len: rem }, Severity::Error)
+                };
+                problems.push(Problem {
+                    severity: sev,
+                    line: Some((data.len() / 80) as u32 + 1),
+                    offset: input.len() - rem,
+                    record: None,
+                    columns: None,
+                    kind,
+                });
+            }
+        } else {
+            // Bytes after the last terminator that are only 0x1A: data after the last record.
+            let last_term = data
+                .iter()
+                .rposition(|&b| b == b'\n' || b == b'\r')
+                .map_or(0, |p| p + 1);
+            let tail = data.get(last_term..).unwrap_or_default();
+            if !tail.is_empty() && tail.iter().all(|&b| b == 0x1A) {
+                framer.trailing = tail;
+                problems.push(Problem {
+                    severity: if opts.ignore_trailing_eof {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    },
+                    line: None,
+                    offset: input.len() - tail.len(),
+                    record: None,
+                    columns: None,
+                    kind: ProblemKind::TrailingData { len: tail.len() },
+                });
+            }
+        }
+        Ok(framer)
+    }
+
+    /// End of the framed region (input length minus trailing bytes).
+    fn end(&self) -> usize {
+        self.input.len() - self.trailing.len()
+    }
+}
+
+impl<'a> Iterator for Framer<'a> {
+    type Item = RawLine<'a>;
+
+    fn next(&mut self) -> Option<RawLine<'a>> {
+        let end = self.end();
+        if self.pos >= end {
+            return None;
+        }
+        let rest = self.input.get(self.pos..end)?;
+        let offset = self.pos;
+        let (bytes, terminator, consumed) = if self.concatenated {
+            let n = rest.len().min(80);
+            (rest.get(..n)?, Terminator::None, n)
+        } else {
+            match memchr2(b'\n', b'\r', rest) {
+                Some(i) => {
+                    let (t, tl) = match (rest.get(i), rest.get(i + 1)) {
+                        (Some(b'\r'), Some(b'\n')) => (Terminator::CrLf, 2),
+                        (Some(b'\r'), _) => (Terminator::Cr, 1),
+                        _ => (Terminator::Lf, 1),
+                    };
+                    // One trailing empty line (a lone terminator at the very end) is not a record.
+                    if i == 0 && self.line > 0 && i + tl == rest.len() {
+                        self.trailing = rest;
+                        self.pos = end;
+                        return None;
+                    }
+                    (rest.get(..i)?, t, i + tl)
+                }
+                None => (rest, Terminator::None, rest.len()),
+            }
+        };
+        self.pos += consumed;
+        self.line += 1;
+        if self.line == 1 {
+            self.framing.terminator = terminator;
+        }
+        Some(RawLine {
+            line: self.line,
+            offset,
+            bytes,
+            terminator,
+        })
+    }
+}

@@ -1,0 +1,257 @@
+//! # ace-pga
+//!
+//! Decoder and encoder for the U.S. Customs and Border Protection (CBP) ACE **PGA Message
+//! Set**: the fixed-width, 80-byte CATAIR records (`OI`, `PG00`–`PG60`) that customs brokers
+//! and filing software transmit to ACE inside the ABI envelope (`A`, `B`, `Y`, `Z`) and host
+//! transactions (Cargo Release `SE`, Entry Summary `AE`), plus the response records that
+//! concern PGA data (`SE90`, `SO70`–`SO72`). Its first profile is the USDA **National Organic
+//! Program import certificate** (agency `AMS`, program `OR`, message types OR1 and OR2).
+//!
+//! Reference: the crate's `spec/SPEC.md` (CATAIR PGA Message Set, July 2026 edition), with
+//! `spec/records.csv` (every field of every record) and `spec/codes/`.
+//!
+//! ## Layers
+//!
+//! ```text
+//! bytes → framing → records → tree → profiles (AMS OR) → (validation)
+//! ```
+//!
+//! * [`framing`]: line terminators (LF, CRLF, CR, none), 80-byte slicing, line numbers.
+//! * [`records`]: one typed struct per layout (43 layouts), declared once in a table that
+//!   also drives parsing, serializing, the field dump and these docs ([`layout`]).
+//! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
+//! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.
+//!
+//! ## Example
+//!
+//! ```
+//! use ace_pga::{Transmission, profile::ams_or::OrganicLine};
+//!
+//! let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+//! let tx = Transmission::parse(&input)?;                 // strict by default
+//! let line = tx.tree.pga_lines()[0];
+//! let organic = OrganicLine::from_line(line).expect("an AMS OR line");
+//! assert_eq!(organic.message_type.as_str(), "OR2");
+//! assert_eq!(organic.certificates[0].number.to_string(), "417-2093856104-557321");
+//! assert_eq!(organic.net_quantity_kg.map(|q| q.to_string()), Some("1824.00".into()));
+//! assert_eq!(tx.to_bytes(), input);                      // byte for byte
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod codes;
+pub mod dump;
+pub mod error;
+pub mod framing;
+pub mod layout;
+pub mod owned;
+pub mod profile;
+pub mod record;
+pub mod records;
+pub mod tree;
+pub mod write;
+
+pub use error::{EncodeError, FieldError, ParseError, Problem, ProblemKind, Severity};
+pub use framing::{Framing, Terminator};
+pub use owned::{OwnedRecord, OwnedTransmission};
+pub use record::Record;
+pub use records::{Body, RecordType};
+pub use tree::Tree;
+
+use framing::Framer;
+use tree::TreeBuilder;
+
+/// Parser options: strict by default, one named flag per tolerated deviation (SPEC 2.2, 2.4).
+/// Lenient parsing still reports what it tolerated, as warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// Pad short lines with spaces (trailing spaces trimmed by an editor), and drop bytes
+    /// beyond column 80 when they are all spaces (F-001 as a warning instead of an error).
+    pub pad_short_lines: bool,
+    /// Accept a UTF-8 byte order mark at byte 0 (F-016 as a warning).
+    pub accept_byte_order_mark: bool,
+    /// Ignore trailing DOS end-of-file bytes (`0x1A`) after the last record (F-017 warning).
+    pub ignore_trailing_eof: bool,
+    /// Accept right-justified, space-padded `N` values (`  1`) (F-007 warning).
+    pub lenient_numeric: bool,
+    /// Recognise lower-case `pg`/`oi` record identifiers (F-015 warning).
+    pub lower_case_ids: bool,
+    /// Largest input accepted by whole-buffer parsing, in bytes.
+    pub max_input_len: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self::strict()
+    }
+}
+
+impl ParseOptions {
+    /// Strict mode (the default): every deviation is an error.
+    pub const fn strict() -> Self {
+        ParseOptions {
+            pad_short_lines: false,
+            accept_byte_order_mark: false,
+            ignore_trailing_eof: false,
+            lenient_numeric: false,
+            lower_case_ids: false,
+            max_input_len: 1 << 32,
+        }
+    }
+
+    /// Lenient mode (SPEC 1.4): every named leniency on. It never changes the meaning of a
+    /// byte; repaired records serialize in repaired (80-byte) form.
+    pub const fn lenient() -> Self {
+        ParseOptions {
+            pad_short_lines: true,
+            accept_byte_order_mark: true,
+            ignore_trailing_eof: true,
+            lenient_numeric: true,
+            lower_case_ids: true,
+            max_input_len: 1 << 32,
+        }
+    }
+
+    /// Whether any leniency is on.
+    pub fn is_lenient(&self) -> bool {
+        self.pad_short_lines
+            || self.accept_byte_order_mark
+            || self.ignore_trailing_eof
+            || self.lenient_numeric
+            || self.lower_case_ids
+    }
+}
+
+/// A parsed transmission (or fragment): the tree of borrowed records, the bytes after the
+/// last record, and every problem found while parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmission<'a> {
+    /// The tree; every input record sits in it exactly once, in input order.
+    pub tree: Tree<Record<'a>>,
+    /// Bytes after the last record that are not a record (a trailing empty line's
+    /// terminator, `0x1A` bytes, the remainder of terminator-less input).
+    pub trailing: &'a [u8],
+    /// Problems found while parsing (errors and warnings), in input order.
+    pub problems: Vec<Problem>,
+    /// The options the input was parsed with.
+    pub options: ParseOptions,
+}
+
+impl<'a> Transmission<'a> {
+    /// Parses strictly: any error-severity problem fails the parse.
+    ///
+    /// # Errors
+    /// [`ParseError`] with every error-severity problem (line, record id, byte columns).
+    pub fn parse(input: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_with(input, &ParseOptions::strict())?.into_result()
+    }
+
+    /// Parses with the given options and returns the tree together with all problems (errors
+    /// included), so that callers such as validators can report them all. Only whole-input
+    /// problems (empty input, EBCDIC, input over the size limit) fail.
+    ///
+    /// # Errors
+    /// [`ParseError`] with one whole-input problem (F-020, F-021, or a size limit).
+    pub fn parse_with(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
+        let mut problems = Vec::new();
+        if input.len() > opts.max_input_len {
+            return Err(ParseError {
+                problems: vec![Problem {
+                    severity: Severity::Error,
+                    line: None,
+                    offset: 0,
+                    record: None,
+                    columns: None,
+                    kind: ProblemKind::LimitExceeded {
+                        limit: "max_input_len",
+                    },
+                }],
+            });
+        }
+        let mut framer = Framer::new(input, opts, &mut problems)
+            .map_err(|p| ParseError { problems: vec![p] })?;
+        let mut builder = TreeBuilder::new();
+        let mut first_term = None;
+        let mut mixed_reported = false;
+        for line in framer.by_ref() {
+            match first_term {
+                None => first_term = Some(line.terminator),
+                Some(t) => {
+                    if !mixed_reported
+                        && line.terminator != t
+                        && line.terminator != Terminator::None
+                    {
+                        mixed_reported = true;
+                        problems.push(Problem {
+                            severity: Severity::Warning,
+                            line: Some(line.line),
+                            offset: line.offset,
+                            record: None,
+                            columns: None,
+                            kind: ProblemKind::MixedTerminators,
+                        });
+                    }
+                }
+            }
+            let deviates = first_term.is_some_and(|t| t != line.terminator);
+            let mut record = Record::from_line(line, opts, &mut problems);
+            record.terminator_deviates = deviates;
+            builder.push(record);
+        }
+        // A deviating terminator on the last record before the first mismatch check missed it
+        // only when it was the last record: a missing final terminator is not a finding.
+        problems.sort_by_key(|p| (p.line.is_none(), p.line, p.offset));
+        Ok(Transmission {
+            tree: builder.finish(framer.framing),
+            trailing: framer.trailing,
+            problems,
+            options: opts.clone(),
+        })
+    }
+
+    /// Turns a permissive parse into a strict result: `Err` when any problem is an error.
+    ///
+    /// # Errors
+    /// [`ParseError`] with every error-severity problem.
+    pub fn into_result(self) -> Result<Self, ParseError> {
+        let errors: Vec<Problem> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .cloned()
+            .collect();
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(ParseError { problems: errors })
+        }
+    }
+
+    /// Every record in input order.
+    pub fn records(&self) -> Vec<&Record<'a>> {
+        self.tree.records()
+    }
+
+    /// Serializes back to bytes (see [`write`]): `serialize(parse(x)) == x` for every valid
+    /// input.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.trailing.len() + 82 * 16);
+        // Writing into a Vec cannot fail.
+        let _ = self.write_to(&mut out);
+        out
+    }
+
+    /// Serializes into any `io::Write`.
+    ///
+    /// # Errors
+    /// I/O errors of the writer.
+    pub fn write_to<W: std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        write::write_transmission(self, w)
+    }
+}

@@ -1,0 +1,733 @@
+//! USDA AMS National Organic Program profile: the typed view of a PGA line with agency `AMS`
+//! and program `OR` (message types OR1 and OR2), and the builder that produces such a line's
+//! PG records (SPEC 5; CSMS #59847491, #62228844, #67645994).
+//!
+//! The view keeps every value verbatim (no normalisation of certificate numbers, NOP IDs,
+//! units or dates); it classifies the certificate reference (NOP Import Certificate, AMS
+//! special code, or other) and exposes the three NOP-IC segments neutrally.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::error::EncodeError;
+use crate::record::Record;
+use crate::records::{
+    Body, Pg01, Pg02, Pg10, Pg14, Pg19, Pg20, Pg21, Pg22, Pg24, Pg25, Pg27, Pg29,
+};
+use crate::tree::{EntityLoop, PgaLine};
+
+/// Message type of an organic PGA line: program `OR` + processing code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageType<'a> {
+    /// `OR1`: non-electronic (paper / manually generated, COOP-coded) certificate.
+    Or1,
+    /// `OR2`: electronic NOP Import Certificate or AMS special code.
+    Or2,
+    /// `OR` without processing code (allowed on a disclaimed line, SPEC 5.1).
+    Bare,
+    /// Any other processing code (SPEC OR-025), verbatim.
+    Other(&'a str),
+}
+
+impl<'a> MessageType<'a> {
+    /// `"OR1"`, `"OR2"`, `"OR"`, or `"OR"` + the other processing code.
+    pub fn as_str(&self) -> std::borrow::Cow<'a, str> {
+        match self {
+            MessageType::Or1 => "OR1".into(),
+            MessageType::Or2 => "OR2".into(),
+            MessageType::Bare => "OR".into(),
+            MessageType::Other(p) => format!("OR{p}").into(),
+        }
+    }
+
+    fn from_processing_code(p: Option<&'a str>) -> Self {
+        match p.map(str::trim_end) {
+            None | Some("") => MessageType::Bare,
+            Some("1") => MessageType::Or1,
+            Some("2") => MessageType::Or2,
+            Some(o) => MessageType::Other(o),
+        }
+    }
+}
+
+/// A certificate reference from `PG14.lpco_number` (bytes 9–41), classified (SPEC 5.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CertificateNumber<'a> {
+    /// An NOP Import Certificate number `NNN-NNNNNNNNNN-NNNNNN` (21 characters), with its
+    /// three segments (no published meaning; exposed neutrally).
+    NopImportCertificate {
+        /// The whole number as sent.
+        number: &'a str,
+        /// The segments: 3, 10 and 6 digits.
+        segments: [&'a str; 3],
+    },
+    /// A value shaped like an AMS special code `NNN-NNN-A` (`999-999-T`, `333-550-R`,
+    /// `010-420-L`; OR2 only). `known` says whether it is in
+    /// `codes/ams-special-certificate-codes.csv`.
+    SpecialCode {
+        /// The code as sent.
+        code: &'a str,
+        /// Listed in the code list (any validity).
+        known: bool,
+    },
+    /// Anything else (e.g. an OR1 COOP-coded number, a bare 10-digit NOP ID, a draft),
+    /// verbatim.
+    Other(&'a str),
+}
+
+fn digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|c| c.is_ascii_digit())
+}
+
+impl<'a> CertificateNumber<'a> {
+    /// Classifies a certificate reference. Never repairs: no hyphen insertion, no padding,
+    /// no upper-casing.
+    pub fn classify(s: &'a str) -> Self {
+        let parts: Vec<&str> = s.split('-').collect();
+        match parts.as_slice() {
+            [a, b, c] if digits(a, 3) && digits(b, 10) && digits(c, 6) => {
+                CertificateNumber::NopImportCertificate {
+                    number: s,
+                    segments: [a, b, c],
+                }
+            }
+            [a, b, c]
+                if digits(a, 3)
+                    && digits(b, 3)
+                    && c.len() == 1
+                    && c.bytes().all(|x| x.is_ascii_uppercase()) =>
+            {
+                let known = crate::codes::find(crate::codes::ams_special_certificate_codes(), s)
+                    .next()
+                    .is_some();
+                CertificateNumber::SpecialCode { code: s, known }
+            }
+            _ => CertificateNumber::Other(s),
+        }
+    }
+
+    /// The value as sent.
+    pub fn as_str(&self) -> &'a str {
+        match *self {
+            CertificateNumber::NopImportCertificate { number, .. } => number,
+            CertificateNumber::SpecialCode { code, .. } => code,
+            CertificateNumber::Other(s) => s,
+        }
+    }
+
+    /// `"nop_import_certificate"`, `"special_code"` or `"other"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CertificateNumber::NopImportCertificate { .. } => "nop_import_certificate",
+            CertificateNumber::SpecialCode { .. } => "special_code",
+            CertificateNumber::Other(_) => "other",
+        }
+    }
+}
+
+impl fmt::Display for CertificateNumber<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A certificate PG14 of an organic line (SPEC 5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Certificate<'a> {
+    /// Line of the PG14.
+    pub line: u32,
+    /// `PG14.lpco_number`, classified.
+    pub number: CertificateNumber<'a>,
+    /// `PG14.lpco_type` (vendors send `AM1`).
+    pub lpco_type: Option<&'a str>,
+    /// `PG14.lpco_transaction_type` (`1` or `2` seen for OR2; meaning not confirmed).
+    pub lpco_transaction_type: Option<u64>,
+    /// `PG14.lpco_date_qualifier`.
+    pub date_qualifier: Option<u64>,
+    /// `PG14.lpco_date` (with qualifier `3`: the certificate issue date, OR1).
+    pub date: Option<NaiveDate>,
+    /// `PG14.quantity` (4 implied decimals), when sent.
+    pub quantity: Option<Decimal>,
+    /// `PG14.unit_of_measure`, when sent.
+    pub unit_of_measure: Option<&'a str>,
+}
+
+impl Certificate<'_> {
+    /// The certificate issue date: `lpco_date` when the date qualifier is `3`.
+    pub fn issue_date(&self) -> Option<NaiveDate> {
+        (self.date_qualifier == Some(3))
+            .then_some(self.date)
+            .flatten()
+    }
+}
+
+/// A lot (`PG25` with a lot number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lot<'a> {
+    /// Line of the PG25.
+    pub line: u32,
+    /// `lot_number_qualifier` (1–4, `codes/lot-number-qualifiers.csv`).
+    pub qualifier: Option<&'a str>,
+    /// `lot_number`.
+    pub lot_number: &'a str,
+}
+
+/// A contact (`PG21`) of an entity loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contact<'a> {
+    /// Line of the PG21.
+    pub line: u32,
+    /// `individual_role_code`.
+    pub role: Option<&'a str>,
+    /// `individual_name`.
+    pub name: Option<&'a str>,
+    /// `telephone_number`.
+    pub telephone: Option<&'a str>,
+    /// `email_or_fax`.
+    pub email_or_fax: Option<&'a str>,
+}
+
+/// An entity of an OR1 line: one PG19 loop (SPEC 5.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity<'a> {
+    /// Line of the PG19.
+    pub line: u32,
+    /// `entity_role_code` (`EX`, `UC`, `ORI`, `ORP`, `ORC`, `AP1`, `CB`).
+    pub role: Option<&'a str>,
+    /// `entity_number`: the NOP ID (3-character certifier ID or 10-digit operation ID).
+    pub nop_id: Option<&'a str>,
+    /// `entity_identification_code` (`331` in vendor traffic; meaning not confirmed).
+    pub id_kind: Option<&'a str>,
+    /// `entity_name`.
+    pub name: Option<&'a str>,
+    /// `PG19.address_line_1`.
+    pub address_line_1: Option<&'a str>,
+    /// The PG20 of the loop.
+    pub address: Option<Pg20<'a>>,
+    /// The PG21 records of the loop.
+    pub contacts: Vec<Contact<'a>>,
+}
+
+/// A PG22 declaration (OR1: `AM4`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declaration<'a> {
+    /// Line of the PG22.
+    pub line: u32,
+    /// The record.
+    pub record: Pg22<'a>,
+}
+
+/// A PG24 remark (OR1: type `AM1`, code `A10`/`A11`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Remark<'a> {
+    /// Line of the PG24.
+    pub line: u32,
+    /// `remarks_type_code`.
+    pub type_code: Option<&'a str>,
+    /// `remarks_code`.
+    pub code: Option<&'a str>,
+    /// `remarks_text`.
+    pub text: Option<&'a str>,
+}
+
+/// A container of a PG27.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Container<'a> {
+    /// Line of the PG27.
+    pub line: u32,
+    /// Container number.
+    pub number: &'a str,
+    /// Container type (`1`/`2`).
+    pub container_type: Option<u64>,
+    /// Container length.
+    pub length: Option<u64>,
+}
+
+/// A product of an OR1 line with its positionally grouped lot and parties (SPEC 5.5: a
+/// convention seen in one implementation, not a documented AMS rule; best effort).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PositionalProduct<'v, 'a> {
+    /// The n-th PG10 description.
+    pub description: &'a str,
+    /// The n-th lot.
+    pub lot: Option<&'v Lot<'a>>,
+    /// The n-th `ORC` entity.
+    pub certifier: Option<&'v Entity<'a>>,
+    /// The n-th `ORP` entity.
+    pub final_handler: Option<&'v Entity<'a>>,
+}
+
+/// The typed view of an AMS OR PGA line (SPEC 5.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganicLine<'a> {
+    /// Line of the PG01.
+    pub line: u32,
+    /// `PG01.pga_line_number`.
+    pub pga_line_number: Option<u64>,
+    /// OR1 / OR2 (from the processing code).
+    pub message_type: MessageType<'a>,
+    /// `PG01.disclaimer_code` (AMS 2025-07 rules: only `A`).
+    pub disclaimer: Option<&'a str>,
+    /// `PG01.electronic_image_submitted` (`Y` when images go through DIS).
+    pub electronic_image_submitted: Option<&'a str>,
+    /// `PG01.intended_use_code` (OR1).
+    pub intended_use_code: Option<&'a str>,
+    /// Certificate references: the PG14s with `lpco_type` `AM1`, or every PG14 when none has
+    /// `AM1` (then [`Self::certificates_without_am1`] is true).
+    pub certificates: Vec<Certificate<'a>>,
+    /// No PG14 had `lpco_type` `AM1` (SPEC OR-027).
+    pub certificates_without_am1: bool,
+    /// `PG29.quantity_line_net` when `unit_of_measure_line_net` is `KG` (2 implied decimals).
+    pub net_quantity_kg: Option<Decimal>,
+    /// `PG29` net quantity and unit as sent, whatever the unit.
+    pub net_quantity: Option<(Decimal, Option<&'a str>)>,
+    /// Lots (PG25 with a lot number).
+    pub lots: Vec<Lot<'a>>,
+    /// Entities (PG19 loops), OR1.
+    pub entities: Vec<Entity<'a>>,
+    /// Product descriptions (PG10 `characteristic_description`), OR1.
+    pub products: Vec<&'a str>,
+    /// Declarations (PG22), OR1.
+    pub declarations: Vec<Declaration<'a>>,
+    /// Remarks (PG24), OR1.
+    pub remarks: Vec<Remark<'a>>,
+    /// Containers (every non-blank container number of every PG27), OR1.
+    pub containers: Vec<Container<'a>>,
+}
+
+/// Whether a PG01 opens an AMS OR line (agency `AMS`, program `OR`).
+pub fn is_organic(pg01: &Pg01<'_>) -> bool {
+    pg01.agency_code == Some("AMS") && pg01.program_code == Some("OR")
+}
+
+fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
+    let Some(Body::Pg19(p)) = e.pg19.record.body else {
+        return None;
+    };
+    let address = e.pg20.as_ref().and_then(|n| match n.record.body {
+        Some(Body::Pg20(a)) => Some(a),
+        _ => None,
+    });
+    let contacts = e
+        .items
+        .iter()
+        .filter_map(|n| match n.record.body {
+            Some(Body::Pg21(c)) => Some(Contact {
+                line: n.record.line,
+                role: c.individual_role_code,
+                name: c.individual_name,
+                telephone: c.telephone_number,
+                email_or_fax: c.email_or_fax,
+            }),
+            _ => None,
+        })
+        .collect();
+    Some(Entity {
+        line: e.pg19.record.line,
+        role: p.entity_role_code,
+        nop_id: p.entity_number,
+        id_kind: p.entity_identification_code,
+        name: p.entity_name,
+        address_line_1: p.address_line_1,
+        address,
+        contacts,
+    })
+}
+
+impl<'a> OrganicLine<'a> {
+    /// The organic view of a PGA line; `None` when the line is not AMS OR (or its PG01 could
+    /// not be typed).
+    pub fn from_line(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
+        let Some(Body::Pg01(pg01)) = line.pg01.record.body else {
+            return None;
+        };
+        if !is_organic(&pg01) {
+            return None;
+        }
+        let mut v = OrganicLine {
+            line: line.pg01.record.line,
+            pga_line_number: pg01.pga_line_number,
+            message_type: MessageType::from_processing_code(pg01.processing_code),
+            disclaimer: pg01.disclaimer_code,
+            electronic_image_submitted: pg01.electronic_image_submitted,
+            intended_use_code: pg01.intended_use_code,
+            certificates: Vec::new(),
+            certificates_without_am1: false,
+            net_quantity_kg: None,
+            net_quantity: None,
+            lots: Vec::new(),
+            entities: line
+                .entity_loops()
+                .into_iter()
+                .filter_map(entity_of)
+                .collect(),
+            products: Vec::new(),
+            declarations: Vec::new(),
+            remarks: Vec::new(),
+            containers: Vec::new(),
+        };
+        let mut all_pg14 = Vec::new();
+        for r in line.child_records() {
+            let l = r.line;
+            match r.body {
+                Some(Body::Pg14(p)) => all_pg14.push(Certificate {
+                    line: l,
+                    number: CertificateNumber::classify(p.lpco_number.unwrap_or("")),
+                    lpco_type: p.lpco_type,
+                    lpco_transaction_type: p.lpco_transaction_type,
+                    date_qualifier: p.lpco_date_qualifier,
+                    date: p.lpco_date,
+                    quantity: p.quantity,
+                    unit_of_measure: p.unit_of_measure,
+                }),
+                Some(Body::Pg29(p)) if v.net_quantity.is_none() => {
+                    if let Some(q) = p.quantity_line_net {
+                        v.net_quantity = Some((q, p.unit_of_measure_line_net));
+                        if p.unit_of_measure_line_net == Some("KG") {
+                            v.net_quantity_kg = Some(q);
+                        }
+                    }
+                }
+                Some(Body::Pg25(p)) => {
+                    if let Some(lot_number) = p.lot_number {
+                        v.lots.push(Lot {
+                            line: l,
+                            qualifier: p.lot_number_qualifier,
+                            lot_number,
+                        });
+                    }
+                }
+                Some(Body::Pg10(p)) => v.products.extend(p.characteristic_description),
+                Some(Body::Pg22(p)) => v.declarations.push(Declaration { line: l, record: p }),
+                Some(Body::Pg24(p)) => v.remarks.push(Remark {
+                    line: l,
+                    type_code: p.remarks_type_code,
+                    code: p.remarks_code,
+                    text: p.remarks_text,
+                }),
+                Some(Body::Pg27(p)) => {
+                    let slots = [
+                        (
+                            p.container_number_1,
+                            p.container_type_1,
+                            p.container_length_1,
+                        ),
+                        (
+                            p.container_number_2,
+                            p.container_type_2,
+                            p.container_length_2,
+                        ),
+                        (
+                            p.container_number_3,
+                            p.container_type_3,
+                            p.container_length_3,
+                        ),
+                    ];
+                    for (n, t, len) in slots {
+                        if let Some(number) = n {
+                            v.containers.push(Container {
+                                line: l,
+                                number,
+                                container_type: t,
+                                length: len,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let has_am1 = all_pg14.iter().any(|c| c.lpco_type == Some("AM1"));
+        v.certificates_without_am1 = !all_pg14.is_empty() && !has_am1;
+        v.certificates = all_pg14
+            .into_iter()
+            .filter(|c| !has_am1 || c.lpco_type == Some("AM1"))
+            .collect();
+        Some(v)
+    }
+
+    /// Best-effort positional grouping of an OR1 line (SPEC 5.5): the n-th PG10 with the
+    /// n-th lot and the n-th `ORC` / `ORP` entity. A convention, not an AMS rule: members
+    /// beyond the shorter lists are `None`.
+    pub fn positional_products(&self) -> Vec<PositionalProduct<'_, 'a>> {
+        let by_role = |role: &str| -> Vec<&Entity<'a>> {
+            self.entities
+                .iter()
+                .filter(|e| e.role == Some(role))
+                .collect()
+        };
+        let (orc, orp) = (by_role("ORC"), by_role("ORP"));
+        self.products
+            .iter()
+            .enumerate()
+            .map(|(i, d)| PositionalProduct {
+                description: d,
+                lot: self.lots.get(i),
+                certifier: orc.get(i).copied(),
+                final_handler: orp.get(i).copied(),
+            })
+            .collect()
+    }
+
+    /// Whether positional grouping counts agree (PG10 count = lots = ORC = ORP).
+    pub fn positional_counts_agree(&self) -> bool {
+        let n = self.products.len();
+        let count = |role: &str| {
+            self.entities
+                .iter()
+                .filter(|e| e.role == Some(role))
+                .count()
+        };
+        self.lots.len() == n && count("ORC") == n && count("ORP") == n
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Builder
+// ---------------------------------------------------------------------------------------
+
+/// A certificate for the builder (one PG14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertificateSpec<'a> {
+    /// `lpco_number`: the NOP-IC number, special code, or (OR1) certificate number.
+    pub number: &'a str,
+    /// `lpco_transaction_type` (default `1`).
+    pub transaction_type: u64,
+    /// `lpco_type` (default `AM1`).
+    pub lpco_type: &'a str,
+    /// Issue date, written with date qualifier `3` (OR1).
+    pub issue_date: Option<NaiveDate>,
+}
+
+impl<'a> CertificateSpec<'a> {
+    /// A certificate with transaction type `1` and LPCO type `AM1`.
+    pub fn new(number: &'a str) -> Self {
+        CertificateSpec {
+            number,
+            transaction_type: 1,
+            lpco_type: "AM1",
+            issue_date: None,
+        }
+    }
+}
+
+/// An entity loop for the builder (OR1): PG19, PG20, PG21.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EntitySpec<'a> {
+    /// PG19 fields (role, NOP ID, identification code, name, address line 1).
+    pub pg19: Pg19<'a>,
+    /// PG20, if any.
+    pub address: Option<Pg20<'a>>,
+    /// PG21, if any.
+    pub contact: Option<Pg21<'a>>,
+}
+
+/// Builds the PG records of an AMS OR line (PG01 … PG29) from typed values, in the order of
+/// SPEC 5.2: PG01, PG02 `P`, PG10×n, PG14×n, entity loops, PG22, PG24×n, PG25×n, PG27×n,
+/// PG29. Every record goes through its typed struct's writer, so values that do not fit are
+/// refused (never truncated or rounded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganicLineBuilder<'a> {
+    pga_line_number: u64,
+    processing_code: &'a str,
+    intended_use_code: Option<&'a str>,
+    electronic_image_submitted: bool,
+    products: Vec<&'a str>,
+    certificates: Vec<CertificateSpec<'a>>,
+    entities: Vec<EntitySpec<'a>>,
+    declarations: Vec<Pg22<'a>>,
+    remarks: Vec<Pg24<'a>>,
+    lots: Vec<(&'a str, &'a str)>,
+    containers: Vec<Pg27<'a>>,
+    net_quantity_kg: Option<Decimal>,
+}
+
+/// Why the builder refused to build.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A value does not fit its field.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+}
+
+impl<'a> OrganicLineBuilder<'a> {
+    fn new(pga_line_number: u64, processing_code: &'a str) -> Self {
+        OrganicLineBuilder {
+            pga_line_number,
+            processing_code,
+            intended_use_code: None,
+            electronic_image_submitted: false,
+            products: Vec::new(),
+            certificates: Vec::new(),
+            entities: Vec::new(),
+            declarations: Vec::new(),
+            remarks: Vec::new(),
+            lots: Vec::new(),
+            containers: Vec::new(),
+            net_quantity_kg: None,
+        }
+    }
+
+    /// An OR2 line (electronic NOP Import Certificate) with the given PGA line number.
+    pub fn or2(pga_line_number: u64) -> Self {
+        Self::new(pga_line_number, "2")
+    }
+
+    /// An OR1 line (non-electronic certificate) with the given PGA line number.
+    pub fn or1(pga_line_number: u64) -> Self {
+        Self::new(pga_line_number, "1")
+    }
+
+    /// Adds a certificate (PG14).
+    pub fn certificate(mut self, c: CertificateSpec<'a>) -> Self {
+        self.certificates.push(c);
+        self
+    }
+
+    /// Sets the net quantity in kilograms (PG29 `KG`, 2 implied decimals).
+    pub fn net_quantity_kg(mut self, kg: Decimal) -> Self {
+        self.net_quantity_kg = Some(kg);
+        self
+    }
+
+    /// Adds a lot (PG25): qualifier (`1`–`4`) and lot number.
+    pub fn lot(mut self, qualifier: &'a str, lot_number: &'a str) -> Self {
+        self.lots.push((qualifier, lot_number));
+        self
+    }
+
+    /// Sets the PG01 intended use code (OR1), e.g. `100.000`.
+    pub fn intended_use_code(mut self, code: &'a str) -> Self {
+        self.intended_use_code = Some(code);
+        self
+    }
+
+    /// Sets PG01 `electronic_image_submitted` to `Y`.
+    pub fn electronic_image_submitted(mut self) -> Self {
+        self.electronic_image_submitted = true;
+        self
+    }
+
+    /// Adds a product description (PG10, OR1).
+    pub fn product(mut self, description: &'a str) -> Self {
+        self.products.push(description);
+        self
+    }
+
+    /// Adds an entity loop (OR1).
+    pub fn entity(mut self, e: EntitySpec<'a>) -> Self {
+        self.entities.push(e);
+        self
+    }
+
+    /// Adds a declaration (PG22, OR1).
+    pub fn declaration(mut self, d: Pg22<'a>) -> Self {
+        self.declarations.push(d);
+        self
+    }
+
+    /// Adds a remark (PG24, OR1).
+    pub fn remark(mut self, r: Pg24<'a>) -> Self {
+        self.remarks.push(r);
+        self
+    }
+
+    /// Adds a PG27 container record (OR1).
+    pub fn containers(mut self, c: Pg27<'a>) -> Self {
+        self.containers.push(c);
+        self
+    }
+
+    /// The line's records, 80 bytes each, in order.
+    ///
+    /// # Errors
+    /// [`BuildError`] naming the record and field whose value does not fit.
+    pub fn build(&self) -> Result<Vec<[u8; 80]>, BuildError> {
+        let mut out = Vec::new();
+        out.push(
+            Pg01 {
+                pga_line_number: Some(self.pga_line_number),
+                agency_code: Some("AMS"),
+                program_code: Some("OR"),
+                processing_code: Some(self.processing_code),
+                electronic_image_submitted: self.electronic_image_submitted.then_some("Y"),
+                intended_use_code: self.intended_use_code,
+                ..Default::default()
+            }
+            .to_bytes()?,
+        );
+        out.push(
+            Pg02 {
+                item_type: Some("P"),
+                ..Default::default()
+            }
+            .to_bytes()?,
+        );
+        for d in &self.products {
+            out.push(
+                Pg10 {
+                    characteristic_description: Some(d),
+                    ..Default::default()
+                }
+                .to_bytes()?,
+            );
+        }
+        for c in &self.certificates {
+            out.push(
+                Pg14 {
+                    lpco_transaction_type: Some(c.transaction_type),
+                    lpco_type: Some(c.lpco_type),
+                    lpco_number: Some(c.number),
+                    lpco_date_qualifier: c.issue_date.map(|_| 3),
+                    lpco_date: c.issue_date,
+                    ..Default::default()
+                }
+                .to_bytes()?,
+            );
+        }
+        for e in &self.entities {
+            out.push(e.pg19.to_bytes()?);
+            if let Some(a) = &e.address {
+                out.push(a.to_bytes()?);
+            }
+            if let Some(c) = &e.contact {
+                out.push(c.to_bytes()?);
+            }
+        }
+        for d in &self.declarations {
+            out.push(d.to_bytes()?);
+        }
+        for r in &self.remarks {
+            out.push(r.to_bytes()?);
+        }
+        for (q, n) in &self.lots {
+            out.push(
+                Pg25 {
+                    lot_number_qualifier: Some(q),
+                    lot_number: Some(n),
+                    ..Default::default()
+                }
+                .to_bytes()?,
+            );
+        }
+        for c in &self.containers {
+            out.push(c.to_bytes()?);
+        }
+        if let Some(kg) = self.net_quantity_kg {
+            out.push(
+                Pg29 {
+                    unit_of_measure_line_net: Some("KG"),
+                    quantity_line_net: Some(kg),
+                    ..Default::default()
+                }
+                .to_bytes()?,
+            );
+        }
+        Ok(out)
+    }
+}

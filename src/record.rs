@@ -1,0 +1,235 @@
+//! One record in context: its bytes, position, terminator, type and typed body (SPEC 2.1).
+
+use crate::error::{FieldError, Problem, ProblemKind, Severity};
+use crate::framing::{RawLine, Terminator};
+use crate::records::{Body, RecordType};
+
+/// Result of identifying a record's type from its first bytes (SPEC 2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identified {
+    /// The type.
+    pub record_type: RecordType,
+    /// Number of identifier bytes (1, 2 or 4; fewer for a record shorter than that).
+    pub id_len: usize,
+    /// Identified only case-insensitively (lenient mode).
+    pub lower_case: bool,
+    /// For an unknown lower-case id in strict mode: the record it resembles.
+    pub resembles: Option<&'static str>,
+}
+
+fn lookup_variant(id: &[u8]) -> Option<RecordType> {
+    // Output-side variants share the SE/SO layouts (SPEC 7.1, 7.2).
+    let canon: &[u8] = match id {
+        b"GE90" => b"SE90",
+        b"WO70" | b"PO70" => b"SO70",
+        b"WO71" | b"PO71" => b"SO71",
+        b"WO72" => b"SO72",
+        other => other,
+    };
+    std::str::from_utf8(canon)
+        .ok()
+        .and_then(RecordType::from_id)
+}
+
+/// Identifies a record from its bytes (SPEC 2.1). `lenient_ids` recognises lower-case
+/// `pg`/`oi` identifiers.
+pub fn identify(raw: &[u8], lenient_ids: bool) -> Identified {
+    let b = |i: usize| raw.get(i).copied().unwrap_or(b' ');
+    let plain = |record_type, id_len| Identified {
+        record_type,
+        id_len,
+        lower_case: false,
+        resembles: None,
+    };
+    let (b0, b1) = (b(0), b(1));
+    if b0 == b'P' && b1 == b'G' {
+        let id = raw.get(..4.min(raw.len())).unwrap_or_default();
+        return match lookup_variant(id) {
+            Some(rt) => plain(rt, 4),
+            None => plain(RecordType::UnknownPg, id.len()),
+        };
+    }
+    if b0 == b'O' && b1 == b'I' {
+        return plain(RecordType::Oi, 2);
+    }
+    match b0 {
+        b'A' => return plain(RecordType::BatchHeader, 1),
+        b'B' => return plain(RecordType::BlockHeader, 1),
+        b'Y' => return plain(RecordType::BlockTrailer, 1),
+        b'Z' => return plain(RecordType::BatchTrailer, 1),
+        _ => {}
+    }
+    // Lower-case PG / OI identifiers.
+    if b0.eq_ignore_ascii_case(&b'P') && b1.eq_ignore_ascii_case(&b'G')
+        || b0.eq_ignore_ascii_case(&b'O') && b1.eq_ignore_ascii_case(&b'I')
+    {
+        let upper: Vec<u8> = raw
+            .iter()
+            .take(if b0.eq_ignore_ascii_case(&b'P') { 4 } else { 2 })
+            .map(u8::to_ascii_uppercase)
+            .collect();
+        if let Some(rt) = lookup_variant(&upper) {
+            let id_len = upper.len();
+            if lenient_ids {
+                return Identified {
+                    record_type: rt,
+                    id_len,
+                    lower_case: true,
+                    resembles: None,
+                };
+            }
+            return Identified {
+                record_type: RecordType::UnknownPg,
+                id_len,
+                lower_case: false,
+                resembles: rt.layout().map(|l| l.id),
+            };
+        }
+    }
+    let id_len = if b0.is_ascii_alphabetic()
+        && b1.is_ascii_alphabetic()
+        && b(2).is_ascii_digit()
+        && b(3).is_ascii_digit()
+    {
+        4
+    } else {
+        2
+    };
+    let id_len = id_len.min(raw.len());
+    if id_len == 4 {
+        if let Some(rt) = raw.get(..4).and_then(lookup_variant) {
+            return plain(rt, 4);
+        }
+    }
+    plain(RecordType::Host, id_len)
+}
+
+/// One record of a parsed transmission: borrowed bytes, position and typed body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// 1-based record number in the input.
+    pub line: u32,
+    /// Byte offset of the record's first byte in the input.
+    pub offset: usize,
+    /// The record's bytes as received, without terminator (80 bytes for a valid record).
+    pub raw: &'a [u8],
+    /// The terminator that followed the record.
+    pub terminator: Terminator,
+    /// Whether `terminator` differs from the input's convention (the first record's
+    /// terminator): mixed terminators, or a last record without terminator.
+    pub terminator_deviates: bool,
+    /// The record's type.
+    pub record_type: RecordType,
+    /// Number of identifier bytes at the start of `raw`.
+    pub id_len: u8,
+    /// The typed body; `None` for host and unknown records, and for records with a layout
+    /// whose fields could not be typed (see [`Self::field_error`]).
+    pub body: Option<Body<'a>>,
+    /// Why a layout-bearing record has no body.
+    pub field_error: Option<FieldError>,
+}
+
+impl<'a> Record<'a> {
+    /// Identifies and parses one framed record. Problems (F-001, F-002, F-007, F-013,
+    /// F-014, F-015) are pushed to `problems`; the record is always returned, in place.
+    pub fn from_line(
+        l: RawLine<'a>,
+        opts: &crate::ParseOptions,
+        problems: &mut Vec<Problem>,
+    ) -> Record<'a> {
+        let ident = identify(l.bytes, opts.lower_case_ids);
+        let mut raw = l.bytes;
+        let id = raw.get(..ident.id_len.min(raw.len())).unwrap_or_default();
+        let id_str = || Some(String::from_utf8_lossy(id).into_owned());
+        let mut push = |severity, columns, kind| {
+            problems.push(Problem {
+                severity,
+                line: Some(l.line),
+                offset: l.offset,
+                record: id_str(),
+                columns,
+                kind,
+            });
+        };
+        if raw.len() != 80 {
+            let extra = raw.get(80..).unwrap_or_default();
+            let extra_is_space = !extra.is_empty() && extra.iter().all(|&c| c == b' ');
+            let tolerated = if raw.len() < 80 {
+                opts.pad_short_lines
+            } else {
+                extra_is_space && opts.pad_short_lines
+            };
+            let kind = ProblemKind::RecordLength {
+                len: raw.len(),
+                extra_is_space,
+            };
+            push(
+                if tolerated {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                None,
+                kind,
+            );
+            if tolerated && raw.len() > 80 {
+                raw = raw.get(..80).unwrap_or(raw);
+            }
+        }
+        if ident.lower_case {
+            push(Severity::Warning, None, ProblemKind::LowerCaseId);
+        }
+        match ident.record_type {
+            RecordType::UnknownPg => push(
+                Severity::Warning,
+                None,
+                ProblemKind::UnknownRecord {
+                    resembles: ident.resembles,
+                },
+            ),
+            RecordType::Host => {}
+            _ => {}
+        }
+        let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
+        let (body, field_error) = match Body::parse(ident.record_type, fields, opts.lenient_numeric)
+        {
+            Some(Ok(b)) => (Some(b), None),
+            Some(Err(e)) => {
+                push(Severity::Error, Some(e.columns()), ProblemKind::Field(e));
+                (None, Some(e))
+            }
+            None => (None, None),
+        };
+        Record {
+            line: l.line,
+            offset: l.offset,
+            raw,
+            terminator: l.terminator,
+            terminator_deviates: false,
+            record_type: ident.record_type,
+            id_len: ident.id_len as u8,
+            body,
+            field_error,
+        }
+    }
+
+    /// The record identifier as sent (`PG14`, `OI`, `A`, `SE10`, `10` …).
+    pub fn id(&self) -> &'a str {
+        let raw: &'a [u8] = self.raw;
+        raw.get(..usize::from(self.id_len))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+
+    /// The record's bytes as written back: `raw`, padded with spaces to 80 bytes when it is
+    /// short (only lenient parsing keeps short records as valid).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The raw slice of a field by name (`None` when the record has no such field).
+    pub fn field_raw(&self, name: &str) -> Option<&'a [u8]> {
+        let raw: &'a [u8] = self.raw;
+        self.record_type.layout()?.field(name).map(|f| f.slice(raw))
+    }
+}

@@ -1,0 +1,813 @@
+//! The tree (SPEC 3–4): transmission → batches (A…Z) → blocks (B…Y) → transactions →
+//! host records, HTS anchors (`SE60` / `50`) → OI groups → PGA lines → child records, entity
+//! loops and PG50/PG51 groups; response records (SE90 attached to the record before it, SO70
+//! dispositions with their SO71/SO72).
+//!
+//! The tree types are generic over the record type `R`: [`crate::Record`] for a parsed
+//! (borrowed) transmission, [`crate::OwnedRecord`] for the owned form that deserializes from
+//! JSON. Every record of the input sits in exactly one place, in input order:
+//! [`Transmission::records`] walks them back in that order, which is what the serializer
+//! writes. Missing envelope records leave `None` headers/trailers (implicit containers), so
+//! fragments (bare OI/PG runs, a block without its batch) parse too; complaints about them
+//! belong to validation (SPEC E-001).
+
+use crate::framing::Framing;
+use crate::record::Record;
+use crate::records::{Body, RecordType};
+
+/// A record in the tree with the record-level condition records (`SE90`/`GE90` with a
+/// record-level message type) that CBP inserted directly after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Node<R> {
+    /// The record.
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub record: R,
+    /// SE90 condition records attached to this record (SPEC 7.1), in input order.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub conditions: Vec<R>,
+}
+
+impl<R> Node<R> {
+    /// A node without conditions.
+    pub fn new(record: R) -> Self {
+        Node {
+            record,
+            conditions: Vec::new(),
+        }
+    }
+
+    fn for_each<'s>(&'s self, f: &mut impl FnMut(&'s R)) {
+        f(&self.record);
+        self.conditions.iter().for_each(f);
+    }
+}
+
+/// A batch: `A` … `Z`. `header`/`trailer` are `None` when the input lacks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Batch<R> {
+    /// The `A` record.
+    pub header: Option<Node<R>>,
+    /// Blocks in input order.
+    pub blocks: Vec<Block<R>>,
+    /// The `Z` record.
+    pub trailer: Option<Node<R>>,
+}
+
+/// A block: `B` … `Y`, all transactions of one application id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Block<R> {
+    /// The `B` record.
+    pub header: Option<Node<R>>,
+    /// Transactions in input order.
+    pub transactions: Vec<Transaction<R>>,
+    /// The `Y` record.
+    pub trailer: Option<Node<R>>,
+}
+
+/// A host transaction: from its start record (`SE10`, `10`) up to the next start record or
+/// the block trailer (SPEC 3.4). Records before the first start record form a transaction
+/// without start record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Transaction<R> {
+    /// The transaction's content in input order.
+    pub items: Vec<Item<R>>,
+}
+
+/// One item of a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "item", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Item<R> {
+    /// A host record kept verbatim, or any record that belongs to no group.
+    Record(Node<R>),
+    /// An HTS anchor (`SE60`, `50`) with its sub-records and OI group.
+    Anchor(HtsAnchor<R>),
+    /// An OI group (or orphan PG records) that does not directly follow an HTS anchor.
+    OiGroup(OiGroup<R>),
+    /// An `SO70` disposition with its `SO71`/`SO72` records (SPEC 7.2).
+    Disposition(Disposition<R>),
+}
+
+/// An HTS anchor record: `SE60` (Cargo Release) or `50` (Entry Summary) (SPEC 3.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HtsAnchor<R> {
+    /// The anchor record (kept verbatim).
+    pub anchor: Node<R>,
+    /// Its own sub-records (`SE61`–`SE69`) that precede the OI group.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub sub_records: Vec<Node<R>>,
+    /// The OI group of this anchor.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub oi_group: Option<OiGroup<R>>,
+}
+
+/// An `OI` and the PGA lines that follow it (SPEC 4.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct OiGroup<R> {
+    /// The `OI` record; `None` when PG records arrive without one (S-001 / S-004).
+    pub oi: Option<Node<R>>,
+    /// PG records before the first `PG01` of the group (orphans, S-004), in input order.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub orphans: Vec<Node<R>>,
+    /// PGA lines in input order.
+    pub lines: Vec<PgaLine<R>>,
+}
+
+/// A PGA line: one `PG01` and its child records (SPEC 4.1–4.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PgaLine<R> {
+    /// The `PG01`.
+    pub pg01: Node<R>,
+    /// Child records, entity loops and PG50/PG51 groups in input order.
+    pub items: Vec<PgaItem<R>>,
+}
+
+/// One item of a PGA line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "item", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum PgaItem<R> {
+    /// A child record (including `PG00` as sent, unknown `PGnn`, and PG20/PG21 without a
+    /// loop to attach to).
+    Record(Node<R>),
+    /// An entity loop `PG19` [`PG20`] [`PG21`/`PG55`/`PG60` …] (SPEC 4.3).
+    Entity(EntityLoop<R>),
+    /// A `PG50` … `PG51` group (SPEC 4.4); groups do not nest.
+    Group(PgGroup<R>),
+}
+
+/// An entity loop (SPEC 4.3): association by adjacency only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EntityLoop<R> {
+    /// The `PG19` that opens the loop.
+    pub pg19: Node<R>,
+    /// The `PG20` directly after it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub pg20: Option<Node<R>>,
+    /// `PG21`, `PG55`, `PG60` records of the loop in input order.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub items: Vec<Node<R>>,
+}
+
+/// A `PG50` … `PG51` grouping (SPEC 4.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PgGroup<R> {
+    /// The `PG50`.
+    pub start: Node<R>,
+    /// Records between them (entity loops allowed, no nested groups).
+    pub items: Vec<PgaItem<R>>,
+    /// The `PG51`; `None` when the line ends first (S-014).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub end: Option<Node<R>>,
+}
+
+/// An `SO70` disposition and its `SO71`/`SO72` records (SPEC 7.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Disposition<R> {
+    /// The `SO70` (or `WO70`/`PO70`).
+    pub so70: Node<R>,
+    /// Following `SO71`/`SO72` records.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub details: Vec<Node<R>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Walking the tree in input order
+// ---------------------------------------------------------------------------------------
+
+impl<R> PgaItem<R> {
+    fn for_each<'s>(&'s self, f: &mut impl FnMut(&'s R)) {
+        match self {
+            PgaItem::Record(n) => n.for_each(f),
+            PgaItem::Entity(e) => e.for_each(f),
+            PgaItem::Group(g) => {
+                g.start.for_each(f);
+                g.items.iter().for_each(|i| i.for_each(f));
+                if let Some(n) = &g.end {
+                    n.for_each(f);
+                }
+            }
+        }
+    }
+}
+
+impl<R> EntityLoop<R> {
+    fn for_each<'s>(&'s self, f: &mut impl FnMut(&'s R)) {
+        self.pg19.for_each(f);
+        if let Some(n) = &self.pg20 {
+            n.for_each(f);
+        }
+        self.items.iter().for_each(|n| n.for_each(f));
+    }
+
+    /// The `PG21` records of the loop.
+    pub fn contacts(&self) -> impl Iterator<Item = &Node<R>> {
+        self.items.iter()
+    }
+}
+
+impl<R> PgaLine<R> {
+    /// Visits every record of the line (PG01 first) in input order.
+    pub fn for_each_record<'s>(&'s self, mut f: impl FnMut(&'s R)) {
+        self.pg01.for_each(&mut f);
+        self.items.iter().for_each(|i| i.for_each(&mut f));
+    }
+
+    /// Every record of the line in input order (PG01 first).
+    pub fn records(&self) -> Vec<&R> {
+        let mut v = Vec::new();
+        self.for_each_record(|r| v.push(r));
+        v
+    }
+
+    /// The child records of the line in input order, without the PG01 and without
+    /// attached conditions, flattening entity loops and groups.
+    pub fn child_records(&self) -> Vec<&R> {
+        let mut v = Vec::new();
+        fn walk<'s, R>(items: &'s [PgaItem<R>], v: &mut Vec<&'s R>) {
+            for i in items {
+                match i {
+                    PgaItem::Record(n) => v.push(&n.record),
+                    PgaItem::Entity(e) => {
+                        v.push(&e.pg19.record);
+                        if let Some(n) = &e.pg20 {
+                            v.push(&n.record);
+                        }
+                        v.extend(e.items.iter().map(|n| &n.record));
+                    }
+                    PgaItem::Group(g) => {
+                        v.push(&g.start.record);
+                        walk(&g.items, v);
+                        if let Some(n) = &g.end {
+                            v.push(&n.record);
+                        }
+                    }
+                }
+            }
+        }
+        walk(&self.items, &mut v);
+        v
+    }
+
+    /// The entity loops of the line (also those inside PG50/PG51 groups), in order.
+    pub fn entity_loops(&self) -> Vec<&EntityLoop<R>> {
+        let mut v = Vec::new();
+        for i in &self.items {
+            match i {
+                PgaItem::Entity(e) => v.push(e),
+                PgaItem::Group(g) => v.extend(g.items.iter().filter_map(|i| match i {
+                    PgaItem::Entity(e) => Some(e),
+                    _ => None,
+                })),
+                PgaItem::Record(_) => {}
+            }
+        }
+        v
+    }
+}
+
+impl<R> OiGroup<R> {
+    fn for_each<'s>(&'s self, f: &mut impl FnMut(&'s R)) {
+        if let Some(n) = &self.oi {
+            n.for_each(f);
+        }
+        self.orphans.iter().for_each(|n| n.for_each(f));
+        for l in &self.lines {
+            l.for_each_record(&mut *f);
+        }
+    }
+}
+
+impl<R> Item<R> {
+    fn for_each<'s>(&'s self, f: &mut impl FnMut(&'s R)) {
+        match self {
+            Item::Record(n) => n.for_each(f),
+            Item::Anchor(a) => {
+                a.anchor.for_each(f);
+                a.sub_records.iter().for_each(|n| n.for_each(f));
+                if let Some(g) = &a.oi_group {
+                    g.for_each(f);
+                }
+            }
+            Item::OiGroup(g) => g.for_each(f),
+            Item::Disposition(d) => {
+                d.so70.for_each(f);
+                d.details.iter().for_each(|n| n.for_each(f));
+            }
+        }
+    }
+}
+
+/// Visits every record of `batches` in input order (conditions right after their record).
+pub fn walk_batches<'s, R>(batches: &'s [Batch<R>], mut f: impl FnMut(&'s R)) {
+    for b in batches {
+        if let Some(n) = &b.header {
+            n.for_each(&mut f);
+        }
+        for blk in &b.blocks {
+            if let Some(n) = &blk.header {
+                n.for_each(&mut f);
+            }
+            for t in &blk.transactions {
+                t.items.iter().for_each(|i| i.for_each(&mut f));
+            }
+            if let Some(n) = &blk.trailer {
+                n.for_each(&mut f);
+            }
+        }
+        if let Some(n) = &b.trailer {
+            n.for_each(&mut f);
+        }
+    }
+}
+
+/// The tree of a whole input: batches in input order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Tree<R> {
+    /// How the input was framed (terminator convention, byte order mark).
+    pub framing: Framing,
+    /// Batches in input order (implicit batches have no header/trailer).
+    pub batches: Vec<Batch<R>>,
+}
+
+impl<R> Tree<R> {
+    /// Visits every record in input order (conditions right after their record).
+    pub fn for_each_record<'s>(&'s self, f: impl FnMut(&'s R)) {
+        walk_batches(&self.batches, f);
+    }
+
+    /// Every record in input order.
+    pub fn records(&self) -> Vec<&R> {
+        let mut v = Vec::new();
+        self.for_each_record(|r| v.push(r));
+        v
+    }
+
+    /// Every OI group with the HTS anchor it belongs to (if any), in input order.
+    pub fn oi_groups(&self) -> Vec<(Option<&Node<R>>, &OiGroup<R>)> {
+        let mut v = Vec::new();
+        for t in self.transactions() {
+            for i in &t.items {
+                match i {
+                    Item::Anchor(a) => {
+                        if let Some(g) = &a.oi_group {
+                            v.push((Some(&a.anchor), g));
+                        }
+                    }
+                    Item::OiGroup(g) => v.push((None, g)),
+                    _ => {}
+                }
+            }
+        }
+        v
+    }
+
+    /// Every PGA line in input order.
+    pub fn pga_lines(&self) -> Vec<&PgaLine<R>> {
+        self.oi_groups()
+            .into_iter()
+            .flat_map(|(_, g)| g.lines.iter())
+            .collect()
+    }
+
+    /// Every transaction in input order.
+    pub fn transactions(&self) -> impl Iterator<Item = &Transaction<R>> {
+        self.batches
+            .iter()
+            .flat_map(|b| b.blocks.iter())
+            .flat_map(|b| b.transactions.iter())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Building the tree from parsed records
+// ---------------------------------------------------------------------------------------
+
+/// What is open at the end of the current transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Nothing,
+    Anchor,
+    Oi,
+    Disposition,
+}
+
+/// Builds a [`Tree`] one record at a time, in input order. Never drops, merges or reorders.
+#[derive(Debug)]
+pub struct TreeBuilder<'a> {
+    batches: Vec<Batch<Record<'a>>>,
+    batch: Option<Batch<Record<'a>>>,
+    block: Option<Block<Record<'a>>>,
+    open: Open,
+}
+
+impl Default for TreeBuilder<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn is_transaction_start(r: &Record<'_>) -> bool {
+    r.record_type == RecordType::Host && matches!(r.id(), "SE10" | "10")
+}
+
+fn is_hts_anchor(r: &Record<'_>) -> bool {
+    r.record_type == RecordType::Host && matches!(r.id(), "SE60" | "50")
+}
+
+fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
+    let id = r.id().as_bytes();
+    anchor.id() == "SE60"
+        && r.record_type == RecordType::Host
+        && id.len() == 4
+        && id.starts_with(b"SE6")
+        && id != b"SE60"
+}
+
+/// Whether an SE90/GE90 is a record-level condition (attached to the record before it)
+/// rather than the transaction's disposition (message types `01`, `02`, `03`).
+fn is_record_level_condition(r: &Record<'_>) -> bool {
+    match &r.body {
+        Some(Body::Se90(s)) => !matches!(s.message_type_code, Some("01" | "02" | "03")),
+        _ => false,
+    }
+}
+
+fn is_pg(rt: RecordType) -> bool {
+    rt == RecordType::UnknownPg || rt.layout().is_some_and(|l| l.id.starts_with("PG"))
+}
+
+fn last_node_of_items<R>(items: &mut [PgaItem<R>]) -> Option<&mut Node<R>> {
+    match items.last_mut()? {
+        PgaItem::Record(n) => Some(n),
+        PgaItem::Entity(e) => Some(match (e.items.last_mut(), e.pg20.as_mut()) {
+            (Some(n), _) => n,
+            (None, Some(n)) => n,
+            (None, None) => &mut e.pg19,
+        }),
+        PgaItem::Group(g) => {
+            if g.end.is_some() {
+                g.end.as_mut()
+            } else if !g.items.is_empty() {
+                last_node_of_items(&mut g.items)
+            } else {
+                Some(&mut g.start)
+            }
+        }
+    }
+}
+
+fn last_node_of_group<R>(g: &mut OiGroup<R>) -> Option<&mut Node<R>> {
+    if let Some(l) = g.lines.last_mut() {
+        if l.items.is_empty() {
+            return Some(&mut l.pg01);
+        }
+        return last_node_of_items(&mut l.items);
+    }
+    if !g.orphans.is_empty() {
+        return g.orphans.last_mut();
+    }
+    g.oi.as_mut()
+}
+
+impl<'a> TreeBuilder<'a> {
+    /// An empty builder.
+    pub fn new() -> Self {
+        TreeBuilder {
+            batches: Vec::new(),
+            batch: None,
+            block: None,
+            open: Open::Nothing,
+        }
+    }
+
+    fn close_block(&mut self) {
+        if let Some(b) = self.block.take() {
+            self.batch_mut().blocks.push(b);
+        }
+        self.open = Open::Nothing;
+    }
+
+    fn close_batch(&mut self) {
+        self.close_block();
+        if let Some(b) = self.batch.take() {
+            self.batches.push(b);
+        }
+    }
+
+    fn batch_mut(&mut self) -> &mut Batch<Record<'a>> {
+        self.batch.get_or_insert_with(|| Batch {
+            header: None,
+            blocks: Vec::new(),
+            trailer: None,
+        })
+    }
+
+    fn block_mut(&mut self) -> &mut Block<Record<'a>> {
+        self.batch_mut();
+        self.block.get_or_insert_with(|| Block {
+            header: None,
+            transactions: Vec::new(),
+            trailer: None,
+        })
+    }
+
+    fn transaction_mut(&mut self) -> &mut Transaction<Record<'a>> {
+        let block = self.block_mut();
+        if block.transactions.is_empty() {
+            block.transactions.push(Transaction { items: Vec::new() });
+        }
+        let n = block.transactions.len();
+        // Just ensured non-empty.
+        &mut block.transactions[n - 1]
+    }
+
+    /// The last node of the current transaction (for SE90 attachment).
+    fn last_node_mut(&mut self) -> Option<&mut Node<Record<'a>>> {
+        let t = self.block.as_mut()?.transactions.last_mut()?;
+        match t.items.last_mut()? {
+            Item::Record(n) => Some(n),
+            Item::Anchor(a) => {
+                if a.oi_group.is_some() {
+                    a.oi_group.as_mut().and_then(last_node_of_group)
+                } else if !a.sub_records.is_empty() {
+                    a.sub_records.last_mut()
+                } else {
+                    Some(&mut a.anchor)
+                }
+            }
+            Item::OiGroup(g) => last_node_of_group(g),
+            Item::Disposition(d) => {
+                if d.details.is_empty() {
+                    Some(&mut d.so70)
+                } else {
+                    d.details.last_mut()
+                }
+            }
+        }
+    }
+
+    /// The OI group currently open (last item of the current transaction).
+    fn open_group(&mut self) -> Option<&mut OiGroup<Record<'a>>> {
+        let t = self.block.as_mut()?.transactions.last_mut()?;
+        match t.items.last_mut()? {
+            Item::Anchor(a) => a.oi_group.as_mut(),
+            Item::OiGroup(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// Adds the next record of the input.
+    pub fn push(&mut self, r: Record<'a>) {
+        match r.record_type {
+            RecordType::BatchHeader => {
+                self.close_batch();
+                self.batch = Some(Batch {
+                    header: Some(Node::new(r)),
+                    blocks: Vec::new(),
+                    trailer: None,
+                });
+            }
+            RecordType::BatchTrailer => {
+                self.close_block();
+                self.batch_mut().trailer = Some(Node::new(r));
+                self.close_batch();
+            }
+            RecordType::BlockHeader => {
+                self.close_block();
+                self.batch_mut();
+                self.block = Some(Block {
+                    header: Some(Node::new(r)),
+                    transactions: Vec::new(),
+                    trailer: None,
+                });
+            }
+            RecordType::BlockTrailer => {
+                self.block_mut().trailer = Some(Node::new(r));
+                self.close_block();
+            }
+            RecordType::Se90 if is_record_level_condition(&r) => match self.last_node_mut() {
+                Some(n) => n.conditions.push(r),
+                None => self.push_item(Item::Record(Node::new(r)), Open::Nothing),
+            },
+            _ => self.push_content(r),
+        }
+    }
+
+    fn push_item(&mut self, item: Item<Record<'a>>, open: Open) {
+        self.transaction_mut().items.push(item);
+        self.open = open;
+    }
+
+    fn push_content(&mut self, r: Record<'a>) {
+        let rt = r.record_type;
+        if is_transaction_start(&r) {
+            let block = self.block_mut();
+            let fresh = block
+                .transactions
+                .last()
+                .is_none_or(|t| !t.items.is_empty());
+            if fresh {
+                block.transactions.push(Transaction { items: Vec::new() });
+            }
+            self.push_item(Item::Record(Node::new(r)), Open::Nothing);
+            return;
+        }
+        if is_hts_anchor(&r) {
+            self.push_item(
+                Item::Anchor(HtsAnchor {
+                    anchor: Node::new(r),
+                    sub_records: Vec::new(),
+                    oi_group: None,
+                }),
+                Open::Anchor,
+            );
+            return;
+        }
+        let open = self.open;
+        match rt {
+            RecordType::Host if open == Open::Anchor => {
+                if let Some(Item::Anchor(a)) = self.transaction_mut().items.last_mut() {
+                    if a.oi_group.is_none() && is_anchor_sub_record(&a.anchor.record, &r) {
+                        a.sub_records.push(Node::new(r));
+                        return;
+                    }
+                }
+                self.push_item(Item::Record(Node::new(r)), Open::Nothing);
+            }
+            RecordType::So70 => self.push_item(
+                Item::Disposition(Disposition {
+                    so70: Node::new(r),
+                    details: Vec::new(),
+                }),
+                Open::Disposition,
+            ),
+            RecordType::So71 | RecordType::So72 if open == Open::Disposition => {
+                if let Some(Item::Disposition(d)) = self.transaction_mut().items.last_mut() {
+                    d.details.push(Node::new(r));
+                }
+            }
+            RecordType::Oi => {
+                let group = OiGroup {
+                    oi: Some(Node::new(r)),
+                    orphans: Vec::new(),
+                    lines: Vec::new(),
+                };
+                self.start_group(group, open);
+            }
+            RecordType::Pg01 => {
+                let line = PgaLine {
+                    pg01: Node::new(r),
+                    items: Vec::new(),
+                };
+                if open == Open::Oi {
+                    if let Some(g) = self.open_group() {
+                        g.lines.push(line);
+                        return;
+                    }
+                }
+                self.start_group(
+                    OiGroup {
+                        oi: None,
+                        orphans: Vec::new(),
+                        lines: vec![line],
+                    },
+                    open,
+                );
+            }
+            _ if is_pg(rt) => {
+                if open == Open::Oi {
+                    if let Some(g) = self.open_group() {
+                        match g.lines.last_mut() {
+                            Some(l) => push_child(&mut l.items, r),
+                            None => g.orphans.push(Node::new(r)),
+                        }
+                        return;
+                    }
+                }
+                self.start_group(
+                    OiGroup {
+                        oi: None,
+                        orphans: vec![Node::new(r)],
+                        lines: Vec::new(),
+                    },
+                    open,
+                );
+            }
+            _ => self.push_item(Item::Record(Node::new(r)), Open::Nothing),
+        }
+    }
+
+    /// Opens an OI group: under the open anchor if it has none yet, else as its own item.
+    fn start_group(&mut self, group: OiGroup<Record<'a>>, open: Open) {
+        if open == Open::Anchor {
+            if let Some(Item::Anchor(a)) = self.transaction_mut().items.last_mut() {
+                if a.oi_group.is_none() {
+                    a.oi_group = Some(group);
+                    self.open = Open::Oi;
+                    return;
+                }
+            }
+        }
+        self.push_item(Item::OiGroup(group), Open::Oi);
+    }
+
+    /// Finishes the tree.
+    pub fn finish(mut self, framing: Framing) -> Tree<Record<'a>> {
+        self.close_batch();
+        Tree {
+            framing,
+            batches: self.batches,
+        }
+    }
+}
+
+/// Adds a child record to a PGA line's items (SPEC 4.3, 4.4).
+fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
+    // An open PG50 group takes the record, unless it is the group's PG51.
+    if let Some(PgaItem::Group(g)) = items.last_mut() {
+        if g.end.is_none() {
+            if r.record_type == RecordType::Pg51 {
+                g.end = Some(Node::new(r));
+            } else {
+                push_child_flat(&mut g.items, r);
+            }
+            return;
+        }
+    }
+    if r.record_type == RecordType::Pg50 {
+        items.push(PgaItem::Group(PgGroup {
+            start: Node::new(r),
+            items: Vec::new(),
+            end: None,
+        }));
+        return;
+    }
+    push_child_flat(items, r);
+}
+
+/// Adds a child record without opening groups (inside a group, a nested PG50 is a plain
+/// record: groups do not nest, S-014).
+fn push_child_flat<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
+    match r.record_type {
+        RecordType::Pg19 => items.push(PgaItem::Entity(EntityLoop {
+            pg19: Node::new(r),
+            pg20: None,
+            items: Vec::new(),
+        })),
+        RecordType::Pg20 => {
+            if let Some(PgaItem::Entity(e)) = items.last_mut() {
+                if e.pg20.is_none() && e.items.is_empty() {
+                    e.pg20 = Some(Node::new(r));
+                    return;
+                }
+            }
+            items.push(PgaItem::Record(Node::new(r)));
+        }
+        RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60 => {
+            if let Some(PgaItem::Entity(e)) = items.last_mut() {
+                e.items.push(Node::new(r));
+                return;
+            }
+            items.push(PgaItem::Record(Node::new(r)));
+        }
+        _ => items.push(PgaItem::Record(Node::new(r))),
+    }
+}
