@@ -26,7 +26,7 @@ pub struct Node<R> {
     /// SE90 condition records attached to this record (SPEC 7.1), in input order.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Vec::is_empty")
+        serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
     pub conditions: Vec<R>,
 }
@@ -105,13 +105,13 @@ pub struct HtsAnchor<R> {
     /// Its own sub-records (`SE61`–`SE69`) that precede the OI group.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Vec::is_empty")
+        serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
     pub sub_records: Vec<Node<R>>,
     /// The OI group of this anchor.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(default = "Option::default", skip_serializing_if = "Option::is_none")
     )]
     pub oi_group: Option<OiGroup<R>>,
 }
@@ -125,7 +125,7 @@ pub struct OiGroup<R> {
     /// PG records before the first `PG01` of the group (orphans, S-004), in input order.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Vec::is_empty")
+        serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
     pub orphans: Vec<Node<R>>,
     /// PGA lines in input order.
@@ -166,13 +166,13 @@ pub struct EntityLoop<R> {
     /// The `PG20` directly after it.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(default = "Option::default", skip_serializing_if = "Option::is_none")
     )]
     pub pg20: Option<Node<R>>,
     /// `PG21`, `PG55`, `PG60` records of the loop in input order.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Vec::is_empty")
+        serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
     pub items: Vec<Node<R>>,
 }
@@ -188,7 +188,7 @@ pub struct PgGroup<R> {
     /// The `PG51`; `None` when the line ends first (S-014).
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(default = "Option::default", skip_serializing_if = "Option::is_none")
     )]
     pub end: Option<Node<R>>,
 }
@@ -202,7 +202,7 @@ pub struct Disposition<R> {
     /// Following `SO71`/`SO72` records.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Vec::is_empty")
+        serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
     pub details: Vec<Node<R>>,
 }

@@ -129,6 +129,31 @@ impl<'a> CertificateNumber<'a> {
     }
 }
 
+#[cfg(feature = "serde")]
+impl serde::Serialize for CertificateNumber<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", self.kind())?;
+        m.serialize_entry("value", self.as_str())?;
+        match self {
+            CertificateNumber::NopImportCertificate { segments, .. } => {
+                m.serialize_entry("segments", segments)?
+            }
+            CertificateNumber::SpecialCode { known, .. } => m.serialize_entry("known", known)?,
+            CertificateNumber::Other(_) => {}
+        }
+        m.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for MessageType<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_str())
+    }
+}
+
 impl fmt::Display for CertificateNumber<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -137,6 +162,7 @@ impl fmt::Display for CertificateNumber<'_> {
 
 /// A certificate PG14 of an organic line (SPEC 5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Certificate<'a> {
     /// Line of the PG14.
     pub line: u32,
@@ -167,6 +193,7 @@ impl Certificate<'_> {
 
 /// A lot (`PG25` with a lot number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Lot<'a> {
     /// Line of the PG25.
     pub line: u32,
@@ -178,6 +205,7 @@ pub struct Lot<'a> {
 
 /// A contact (`PG21`) of an entity loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Contact<'a> {
     /// Line of the PG21.
     pub line: u32,
@@ -193,6 +221,7 @@ pub struct Contact<'a> {
 
 /// An entity of an OR1 line: one PG19 loop (SPEC 5.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Entity<'a> {
     /// Line of the PG19.
     pub line: u32,
@@ -214,6 +243,7 @@ pub struct Entity<'a> {
 
 /// A PG22 declaration (OR1: `AM4`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Declaration<'a> {
     /// Line of the PG22.
     pub line: u32,
@@ -223,6 +253,7 @@ pub struct Declaration<'a> {
 
 /// A PG24 remark (OR1: type `AM1`, code `A10`/`A11`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Remark<'a> {
     /// Line of the PG24.
     pub line: u32,
@@ -236,6 +267,7 @@ pub struct Remark<'a> {
 
 /// A container of a PG27.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Container<'a> {
     /// Line of the PG27.
     pub line: u32,
@@ -263,6 +295,7 @@ pub struct PositionalProduct<'v, 'a> {
 
 /// The typed view of an AMS OR PGA line (SPEC 5.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct OrganicLine<'a> {
     /// Line of the PG01.
     pub line: u32,
