@@ -63,6 +63,16 @@ pub use record::Record;
 pub use records::{Body, RecordType};
 pub use tree::Tree;
 
+/// Date type of date fields (re-exported from `chrono`).
+pub use chrono::NaiveDate;
+/// Exact decimal type of `N` fields with implied decimals (re-exported from `rust_decimal`).
+pub use rust_decimal::Decimal;
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 use framing::Framer;
 use tree::TreeBuilder;
 
