@@ -54,6 +54,7 @@ pub mod profile;
 pub mod record;
 pub mod records;
 pub mod tree;
+pub mod validate;
 pub mod write;
 
 pub use error::{EncodeError, FieldError, ParseError, Problem, ProblemKind, Severity};

@@ -122,10 +122,11 @@ pub struct Record<'a> {
     pub record_type: RecordType,
     /// Number of identifier bytes at the start of `raw`.
     pub id_len: u8,
-    /// The typed body; `None` for host and unknown records, and for records with a layout
-    /// whose fields could not be typed (see [`Self::field_error`]).
+    /// The typed body; `None` for host and unknown records. When a field could not be typed
+    /// (see [`Self::field_error`]) the body holds `None` for that field and the other fields
+    /// as read.
     pub body: Option<Body<'a>>,
-    /// Why a layout-bearing record has no body.
+    /// The first field of a layout-bearing record that could not be typed (a parse error).
     pub field_error: Option<FieldError>,
 }
 
@@ -191,15 +192,15 @@ impl<'a> Record<'a> {
             _ => {}
         }
         let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
-        let (body, field_error) = match Body::parse(ident.record_type, fields, opts.lenient_numeric)
-        {
-            Some(Ok(b)) => (Some(b), None),
-            Some(Err(e)) => {
-                push(Severity::Error, Some(e.columns()), ProblemKind::Field(e));
-                (None, Some(e))
-            }
-            None => (None, None),
-        };
+        let (body, field_error) =
+            match Body::parse_partial(ident.record_type, fields, opts.lenient_numeric) {
+                Some((b, None)) => (Some(b), None),
+                Some((b, Some(e))) => {
+                    push(Severity::Error, Some(e.columns()), ProblemKind::Field(e));
+                    (Some(b), Some(e))
+                }
+                None => (None, None),
+            };
         Record {
             line: l.line,
             offset: l.offset,

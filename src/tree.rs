@@ -334,6 +334,28 @@ impl<R> Item<R> {
     }
 }
 
+impl<R> Transaction<R> {
+    /// Visits every record of the transaction in input order.
+    pub fn for_each_record<'s>(&'s self, mut f: impl FnMut(&'s R)) {
+        self.items.iter().for_each(|i| i.for_each(&mut f));
+    }
+}
+
+impl<R> Block<R> {
+    /// Visits every record of the block (header and trailer included) in input order.
+    pub fn for_each_record<'s>(&'s self, mut f: impl FnMut(&'s R)) {
+        if let Some(n) = &self.header {
+            n.for_each(&mut f);
+        }
+        for t in &self.transactions {
+            t.items.iter().for_each(|i| i.for_each(&mut f));
+        }
+        if let Some(n) = &self.trailer {
+            n.for_each(&mut f);
+        }
+    }
+}
+
 /// Visits every record of `batches` in input order (conditions right after their record).
 pub fn walk_batches<'s, R>(batches: &'s [Batch<R>], mut f: impl FnMut(&'s R)) {
     for b in batches {

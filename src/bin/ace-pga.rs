@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 use ace_pga::dump::dump_record;
 use ace_pga::profile::ams_or::OrganicLine;
-use ace_pga::{OwnedTransmission, ParseOptions, Severity, Transmission};
+use ace_pga::validate::{self, Finding, Level, ValidateOptions};
+use ace_pga::{NaiveDate, OwnedTransmission, ParseOptions, Severity, Transmission};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -59,6 +60,29 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Validate (SPEC 6 rules F, S, E, OR) and print every finding.
+    Check {
+        #[command(flatten)]
+        input: InputArgs,
+        /// As-of (filing) date for dated rules, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Override a rule's severity, e.g. `--rule OR-012=error --rule F-010=off`.
+        #[arg(long = "rule", value_name = "ID=error|warning|off")]
+        rules: Vec<String>,
+        /// Turn on an opt-in rule, e.g. `--enable OR-006`.
+        #[arg(long = "enable", value_name = "ID")]
+        enable: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 fn read_input(path: &str) -> io::Result<Vec<u8>> {
@@ -74,6 +98,8 @@ fn read_input(path: &str) -> io::Result<Vec<u8>> {
 enum Failure {
     Usage(String),
     Invalid(String),
+    /// Exit 1 without printing (the report was printed already).
+    Quiet,
 }
 
 fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'a>, Failure> {
@@ -99,6 +125,20 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Check {
+        input,
+        as_of,
+        format,
+        rules,
+        enable,
+    } = cli.command
+    {
+        return if check(input, as_of, format, rules, enable)? {
+            Err(Failure::Quiet)
+        } else {
+            Ok(())
+        };
+    }
     let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
     let mut stdout = io::stdout().lock();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
@@ -141,6 +181,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 None => stdout.write_all(&bytes).map_err(write_err)?,
             }
         }
+        Command::Check { .. } => {}
         Command::Dump { input } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
             let opts = if input.lenient {
@@ -173,6 +214,164 @@ fn run(cli: Cli) -> Result<(), Failure> {
     Ok(())
 }
 
+fn today() -> NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_days(chrono::Days::new(days)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// `check`: returns whether any error was found.
+fn check(
+    input: InputArgs,
+    as_of: Option<String>,
+    format: Format,
+    rules: Vec<String>,
+    enable: Vec<String>,
+) -> Result<bool, Failure> {
+    let as_of = match as_of {
+        Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map_err(|_| Failure::Usage(format!("--as-of {d}: expected YYYY-MM-DD")))?,
+        None => today(),
+    };
+    let mut opts = ValidateOptions::new(as_of);
+    for r in rules {
+        let (id, level) = r
+            .split_once('=')
+            .ok_or_else(|| Failure::Usage(format!("--rule {r}: expected ID=error|warning|off")))?;
+        if validate::rule(id).is_none() {
+            return Err(Failure::Usage(format!("--rule {r}: unknown rule id {id}")));
+        }
+        let level = match level {
+            "error" => Level::Error,
+            "warning" => Level::Warning,
+            "off" => Level::Off,
+            other => {
+                return Err(Failure::Usage(format!(
+                    "--rule {r}: level {other} is not error, warning or off"
+                )))
+            }
+        };
+        opts.severity.insert(id.to_string(), level);
+    }
+    for id in enable {
+        if validate::rule(&id).is_none() {
+            return Err(Failure::Usage(format!("--enable {id}: unknown rule id")));
+        }
+        opts.enable.push(id);
+    }
+    let data =
+        read_input(&input.file).map_err(|e| Failure::Usage(format!("{}: {e}", input.file)))?;
+    let parse_opts = if input.lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    let report = validate::check_bytes(&data, &parse_opts, &opts);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    match format {
+        Format::Json => {
+            let findings: Vec<serde_json::Value> = report
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "rule": f.rule,
+                        "severity": if f.severity == Severity::Error { "error" } else { "warning" },
+                        "ruleset": f.ruleset,
+                        "line": f.line,
+                        "columns": f.columns.map(|(s, e)| [s, e]),
+                        "record": f.record,
+                        "offset": f.offset,
+                        "cbp_code": f.cbp_code,
+                        "message": f.message,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "file": input.file,
+                "as_of": as_of.to_string(),
+                "mode": if input.lenient { "lenient" } else { "strict" },
+                "errors": report.errors().count(),
+                "warnings": report.warnings().count(),
+                "truncated": report.truncated,
+                "findings": findings,
+            });
+            writeln!(out, "{doc}").map_err(write_err)?;
+        }
+        Format::Human => {
+            let lines: Vec<&[u8]> = Transmission::parse_with(&data, &parse_opts)
+                .map(|t| t.records().iter().map(|r| r.raw).collect())
+                .unwrap_or_default();
+            for f in &report.findings {
+                write_human(&mut out, &input.file, f, &lines).map_err(write_err)?;
+            }
+            writeln!(
+                out,
+                "{}: {} error(s), {} warning(s) (as of {as_of})",
+                input.file,
+                report.errors().count(),
+                report.warnings().count()
+            )
+            .map_err(write_err)?;
+        }
+    }
+    out.flush().map_err(write_err)?;
+    Ok(report.has_errors())
+}
+
+/// Compiler-style rendering: location, rule, message, the 80-byte record and a marker.
+fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -> io::Result<()> {
+    let sev = if f.severity == Severity::Error {
+        "error"
+    } else {
+        "warning"
+    };
+    let loc = match (f.line, f.columns) {
+        (Some(l), Some((c, _))) => format!("{file}:{l}:{c}"),
+        (Some(l), None) => format!("{file}:{l}"),
+        (None, _) => file.to_string(),
+    };
+    writeln!(out, "{loc}: {sev}[{}]: {}", f.rule, f.message)?;
+    if let Some(raw) = f.line.and_then(|l| lines.get(l as usize - 1)) {
+        let shown: String = raw
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7F).contains(&b) {
+                    char::from(b)
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        let num = f.line.unwrap_or(0).to_string();
+        let pad = " ".repeat(num.len());
+        writeln!(out, "{pad} |")?;
+        writeln!(out, "{num} | {shown}")?;
+        if let Some((s, e)) = f.columns {
+            let marker = format!(
+                "{}{}",
+                " ".repeat(usize::from(s.saturating_sub(1))),
+                "^".repeat(usize::from(e.saturating_sub(s)) + 1)
+            );
+            writeln!(out, "{pad} | {marker}")?;
+        }
+        let mut notes = vec![format!(
+            "{} ({})",
+            f.record.as_deref().unwrap_or("-"),
+            f.ruleset
+        )];
+        if let Some(c) = f.cbp_code {
+            notes.push(format!("CBP {c}"));
+        }
+        writeln!(out, "{pad} = {}", notes.join(", "))?;
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -181,6 +380,7 @@ fn main() -> ExitCode {
             eprintln!("{msg}");
             ExitCode::from(1)
         }
+        Err(Failure::Quiet) => ExitCode::from(1),
         Err(Failure::Usage(msg)) => {
             eprintln!("ace-pga: {msg}");
             ExitCode::from(2)

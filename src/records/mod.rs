@@ -143,6 +143,25 @@ macro_rules! record_layouts {
                     })
                 }
 
+                /// Parses the record like [`Self::parse`], but never fails: a field that cannot
+                /// be typed is `None`, and the first such field's error is returned with the
+                /// struct (so validators can still see the other fields).
+                #[allow(unused_variables, unused_mut)]
+                pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
+                    let mut first = None;
+                    let v = Self {
+                        $( $field: match read_field::<$kind>(raw, $start, $end, stringify!($field), lenient_n) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                first.get_or_insert(e);
+                                None
+                            }
+                        }, )*
+                        _lifetime: PhantomData,
+                    };
+                    (v, first)
+                }
+
                 /// Writes the record (identifier, fields, space filler) into `out`.
                 ///
                 /// # Errors
@@ -227,6 +246,19 @@ macro_rules! record_layouts {
             pub fn parse(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> Option<Result<Body<'a>, FieldError>> {
                 match rt {
                     $( RecordType::$name => Some($name::parse(raw, lenient_n).map(Body::$name)), )*
+                    RecordType::Host | RecordType::UnknownPg => None,
+                }
+            }
+
+            /// Parses `raw` with the layout of `rt` without failing: fields that cannot be
+            /// typed are `None`; the first field error is returned alongside. `None` for host
+            /// and unknown records.
+            pub fn parse_partial(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> Option<(Body<'a>, Option<FieldError>)> {
+                match rt {
+                    $( RecordType::$name => {
+                        let (v, e) = $name::parse_partial(raw, lenient_n);
+                        Some((Body::$name(v), e))
+                    } )*
                     RecordType::Host | RecordType::UnknownPg => None,
                 }
             }

@@ -1,0 +1,354 @@
+//! E rules (SPEC 6.3): batch and block pairing, envelope consistency, filler, mandatory
+//! envelope fields (ABI Batch & Block Control rev 23; CSMS #07-000180, #12-000220,
+//! #14-000277).
+
+use std::sync::OnceLock;
+
+use crate::codes::{parse_code_list, CodeRow};
+use crate::layout::all_spaces;
+use crate::record::Record;
+use crate::records::{Body, RecordType};
+use crate::tree::{Batch, Block, Node};
+use crate::Transmission;
+
+use super::{At, Sink};
+use crate::error::Severity;
+
+fn application_ids() -> &'static [CodeRow] {
+    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
+    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/application-ids.csv")))
+}
+
+/// Whether an application id is a CBP output (response) id per `codes/application-ids.csv`.
+pub(crate) fn is_output_application(id: &str) -> bool {
+    application_ids()
+        .iter()
+        .any(|r| r.code == id && r.scope.starts_with("output"))
+}
+
+/// Filler positions CBP treats as fatal (CSMS #14-000277).
+fn fatal_filler(rt: RecordType, col: u8) -> bool {
+    match rt {
+        RecordType::BatchHeader => matches!(col, 23..=25 | 28..=37 | 40..=59),
+        RecordType::BlockHeader => matches!(col, 13..=44 | 57..=59),
+        RecordType::BlockTrailer => matches!(col, 2..=3 | 18..=44 | 47..=80),
+        RecordType::BatchTrailer => matches!(col, 23..=37 | 40..=80),
+        _ => false,
+    }
+}
+
+fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
+    match b.header.as_ref()?.record.body {
+        Some(Body::BlockHeader(h)) => h.application_id,
+        _ => None,
+    }
+}
+
+fn first_record<'s, 'a>(b: &'s Batch<Record<'a>>) -> Option<&'s Record<'a>> {
+    let mut first = None;
+    crate::tree::walk_batches(std::slice::from_ref(b), |r| {
+        if first.is_none() {
+            first = Some(r);
+        }
+    });
+    first
+}
+
+fn last_record<'s, 'a>(b: &'s Batch<Record<'a>>) -> Option<&'s Record<'a>> {
+    let mut last = None;
+    crate::tree::walk_batches(std::slice::from_ref(b), |r| last = Some(r));
+    last
+}
+
+pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+    let batches = &t.tree.batches;
+    // E-001: the first record outside an A…Z batch.
+    if let Some(b) = batches.iter().find(|b| b.header.is_none()) {
+        if let Some(r) = first_record(b) {
+            sink.emit("E-001", At::record(r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
+        }
+    } else if let Some(b) = batches.iter().find(|b| b.trailer.is_none()) {
+        if let Some(r) = last_record(b) {
+            sink.emit(
+                "E-001",
+                At::record(r),
+                "the batch has no Z record: end the transmission with a Z record",
+            );
+        }
+    }
+    let mut seen_batch = false;
+    for batch in batches {
+        if let Some(h) = &batch.header {
+            if seen_batch {
+                sink.emit(
+                    "E-002",
+                    At::record(&h.record),
+                    "second batch in one input: CBP accepts one batch per message (CSMS #07-000180); send it separately",
+                );
+            }
+            seen_batch = true;
+            check_record_filler(&h.record, None, sink);
+            check_mandatory(&h.record, sink);
+            if batch.blocks.is_empty() {
+                sink.emit("E-011", At::record(&h.record), "batch without blocks");
+            }
+        }
+        if let Some(z) = &batch.trailer {
+            check_record_filler(&z.record, None, sink);
+            check_mandatory(&z.record, sink);
+            if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body) {
+                if let Some(Body::BatchHeader(a)) = h.record.body {
+                    if a.sender_site_code != zb.sender_site_code {
+                        sink.emit(
+                            "E-012",
+                            At::field(&z.record, "sender_site_code"),
+                            "Z sender site code differs from the A record's",
+                        );
+                    }
+                    if a.sender_id_code != zb.sender_id_code {
+                        sink.emit(
+                            "E-012",
+                            At::field(&z.record, "sender_id_code"),
+                            "Z sender id code differs from the A record's",
+                        );
+                    }
+                }
+            }
+        }
+        let a_app = batch.header.as_ref().and_then(|h| match h.record.body {
+            Some(Body::BatchHeader(a)) => a.application_id,
+            _ => None,
+        });
+        if let (Some(app), Some(h)) = (a_app, &batch.header) {
+            if !application_ids().iter().any(|r| r.code == app) {
+                sink.emit(
+                    "E-006",
+                    At::field(&h.record, "application_id"),
+                    format!("application id {app} is not in the ABI application table"),
+                );
+            }
+        }
+        for (i, block) in batch.blocks.iter().enumerate() {
+            check_block(batch, i, block, a_app, sink);
+        }
+    }
+}
+
+fn check_block(
+    batch: &Batch<Record<'_>>,
+    i: usize,
+    block: &Block<Record<'_>>,
+    a_app: Option<&str>,
+    sink: &mut Sink<'_>,
+) {
+    let app = block_application(block);
+    if let Some(h) = &block.header {
+        check_record_filler(&h.record, app, sink);
+        check_mandatory(&h.record, sink);
+        if let Some(app) = app {
+            if !application_ids().iter().any(|r| r.code == app) {
+                sink.emit(
+                    "E-006",
+                    At::field(&h.record, "application_id"),
+                    format!("application id {app} is not in the ABI application table"),
+                );
+            } else if a_app.is_some_and(|a| a != app) {
+                sink.emit(
+                    "E-006",
+                    At::field(&h.record, "application_id"),
+                    format!(
+                        "B application id {app} differs from the A record's {}",
+                        a_app.unwrap_or("")
+                    ),
+                );
+            }
+        }
+        if block.transactions.iter().all(|t| t.items.is_empty()) {
+            sink.emit("E-011", At::record(&h.record), "block without transactions");
+        }
+        if block.trailer.is_none() {
+            // E-003: the record that arrived while the block was open.
+            let closer: Option<&Node<Record<'_>>> = match batch.blocks.get(i + 1) {
+                Some(next) => next.header.as_ref(),
+                None => batch.trailer.as_ref(),
+            };
+            if let Some(c) = closer {
+                sink.emit(
+                    "E-003",
+                    At::record(&c.record),
+                    format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line),
+                );
+            }
+        }
+    }
+    if let Some(y) = &block.trailer {
+        check_record_filler(&y.record, app, sink);
+        check_mandatory(&y.record, sink);
+        match &block.header {
+            None => sink.emit(
+                "E-004",
+                At::record(&y.record),
+                "Y record without an open B record",
+            ),
+            Some(h) => {
+                if let (Some(Body::BlockHeader(b)), Some(Body::BlockTrailer(yb))) =
+                    (h.record.body, y.record.body)
+                {
+                    for (name, bv, yv) in [
+                        (
+                            "district_port_code",
+                            b.district_port_code,
+                            yb.district_port_code,
+                        ),
+                        ("filer_code", b.filer_code, yb.filer_code),
+                        ("application_id", b.application_id, yb.application_id),
+                    ] {
+                        if bv != yv {
+                            sink.emit(
+                                "E-005",
+                                At::field(&y.record, name),
+                                format!(
+                                    "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
+                                    yv.unwrap_or(""),
+                                    bv.unwrap_or(""),
+                                    h.record.line
+                                ),
+                            );
+                        }
+                    }
+                    if let Some(count) = yb.record_count {
+                        let mut n = 0u64;
+                        for t in &block.transactions {
+                            t.for_each_record(|_| n += 1);
+                        }
+                        if count != n {
+                            sink.emit(
+                                "E-008",
+                                At::field(&y.record, "record_count"),
+                                format!("Y record count {count} but {n} records lie between the B and the Y"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // E-007: records foreign to the block's application.
+    let Some(app) = app else { return };
+    let host_ok = |id: &str| -> Option<bool> {
+        match app {
+            "SE" | "SX" => Some(id.starts_with("SE")),
+            "AE" | "AX" => Some(id.bytes().all(|c| c.is_ascii_digit())),
+            "SO" => Some(id.starts_with("SO")),
+            _ => None,
+        }
+    };
+    let pg_ok = matches!(
+        app,
+        "SE" | "SX" | "AE" | "AX" | "CA" | "CC" | "PE" | "PX" | "ER" | "C1"
+    );
+    let mut warned_pg = false;
+    block.for_each_record(|r| {
+        let rt = r.record_type;
+        if matches!(rt, RecordType::BlockHeader | RecordType::BlockTrailer) {
+            return;
+        }
+        if rt == RecordType::Host {
+            if host_ok(r.id()) == Some(false) {
+                sink.emit("E-007", At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
+            }
+        } else if super::field::is_pga_record(rt) && !pg_ok && !warned_pg {
+            warned_pg = true;
+            sink.emit_sev(
+                "E-007",
+                Severity::Warning,
+                At::record(r),
+                format!("OI/PG records in a block of application {app}; they are expected in SE, AE, CA or PE transactions"),
+            );
+        }
+    });
+}
+
+/// E-009: data in envelope filler, one finding per filler row.
+fn check_record_filler(r: &Record<'_>, block_app: Option<&str>, sink: &mut Sink<'_>) {
+    let Some(layout) = r.record_type.layout() else {
+        return;
+    };
+    let app = block_app.or(match r.body {
+        Some(Body::BatchHeader(a)) => a.application_id,
+        _ => None,
+    });
+    let output = app.is_some_and(is_output_application);
+    for &(s, e) in layout.fillers {
+        let mut any = false;
+        let mut fatal = false;
+        for col in s..=e {
+            let b = r.raw.get(usize::from(col) - 1).copied().unwrap_or(b' ');
+            if b == b' ' {
+                continue;
+            }
+            // CBP output: statement data in B 13-44 and a record indicator in position 80.
+            if output
+                && ((r.record_type == RecordType::BlockHeader && (13..=44).contains(&col))
+                    || col == 80)
+            {
+                continue;
+            }
+            any = true;
+            fatal |= fatal_filler(r.record_type, col);
+        }
+        if any {
+            let sev = if fatal {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let why = if fatal {
+                "CBP rejects data here (CSMS #14-000277)"
+            } else {
+                "legacy content; the serializer writes spaces"
+            };
+            sink.emit_sev(
+                "E-009",
+                sev,
+                At::record(r).cols(s, e),
+                format!("{} filler bytes {s}-{e} must be spaces: {why}", r.id()),
+            );
+        }
+    }
+}
+
+/// E-010: mandatory envelope fields.
+fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
+    let names: &[&str] = match r.body {
+        Some(Body::BatchHeader(a)) => {
+            let input = a
+                .application_id
+                .is_some_and(|id| !is_output_application(id));
+            if input {
+                &[
+                    "sender_site_code",
+                    "sender_id_code",
+                    "communication_password",
+                    "application_id",
+                ]
+            } else {
+                &["sender_site_code", "sender_id_code", "application_id"]
+            }
+        }
+        Some(Body::BlockHeader(_)) | Some(Body::BlockTrailer(_)) => {
+            &["district_port_code", "filer_code", "application_id"]
+        }
+        Some(Body::BatchTrailer(_)) => &["sender_site_code", "sender_id_code"],
+        _ => return,
+    };
+    for name in names {
+        if r.field_raw(name).is_some_and(all_spaces) {
+            sink.emit(
+                "E-010",
+                At::field(r, name),
+                format!("mandatory {} field {name} is blank", r.id()),
+            );
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Validation (SPEC 6): rule families F (bytes, fields, framing), S (structure and order),
+//! E (envelope) and OR (AMS organic profile). Parsing is not validating: the validator takes
+//! a parsed [`Transmission`] (with its parse problems) and returns a [`Report`] of every
+//! finding in one pass, each with rule id, severity, rule-set version, record, line, byte
+//! columns, CBP error code and a message that says what is wrong and what would be right.
+//!
+//! Rule data (code lists, dated rules) comes from `spec/codes/*.csv`, compiled in; the rule
+//! catalogue is [`RULES`]. Severities are defaults: [`ValidateOptions::severity`] overrides
+//! any rule (error, warning, off) and opt-in rules are off unless enabled.
+
+mod envelope;
+mod field;
+mod organic;
+mod structure;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::error::Severity;
+use crate::record::Record;
+use crate::{ParseOptions, Transmission};
+
+/// Rule-set version of the F, S and E rules (layout edition).
+pub const PGA_RULESET: &str = "pga-2026-07";
+/// Rule-set version of the OR rules (AMS profile edition).
+pub const AMS_RULESET: &str = "ams-2025-07";
+
+/// A rule of the catalogue (SPEC 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Rule id, e.g. `OR-003`.
+    pub id: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Off unless enabled ([`ValidateOptions::enable`]).
+    pub opt_in: bool,
+    /// CBP error-dictionary code (`P00`–`P49`), when one exists.
+    pub cbp_code: Option<&'static str>,
+    /// What the rule checks.
+    pub title: &'static str,
+}
+
+macro_rules! rules {
+    ($( $id:literal $sev:ident $opt:ident $cbp:expr, $title:literal; )*) => {
+        /// Every rule id of SPEC.md section 6 with its default severity.
+        pub const RULES: &[Rule] = &[ $( Rule {
+            id: $id,
+            severity: Severity::$sev,
+            opt_in: rules!(@opt $opt),
+            cbp_code: $cbp,
+            title: $title,
+        }, )* ];
+    };
+    (@opt optin) => { true };
+    (@opt on) => { false };
+}
+
+rules! {
+    "F-001" Error on None, "record length is not 80 bytes";
+    "F-002" Error on None, "byte >= 0x80";
+    "F-003" Error on None, "control byte inside a record";
+    "F-004" Error on None, "printable byte outside the CBP character set";
+    "F-005" Error on None, "lower-case letter";
+    "F-006" Error on None, "data in a filler position of an OI/PG record";
+    "F-007" Error on None, "N field not all digits and not all spaces";
+    "F-008" Error on None, "A field holds a byte other than A-Z or space";
+    "F-009" Error on None, "AN field holds a byte other than A-Z, 0-9 or space";
+    "F-010" Warning on None, "value not left-justified";
+    "F-011" Error on None, "mandatory field blank";
+    "F-012" Error on None, "value outside a closed code list";
+    "F-013" Error on None, "impossible date";
+    "F-014" Error on None, "impossible time";
+    "F-015" Warning on None, "unknown record identifier";
+    "F-016" Error on None, "byte order mark";
+    "F-017" Error on None, "data after the last record";
+    "F-018" Error on None, "terminator-less input not a multiple of 80 bytes";
+    "F-019" Warning on None, "mixed line terminators";
+    "F-020" Error on None, "empty input";
+    "F-021" Error on None, "input appears to be EBCDIC";
+    "F-022" Warning on None, "intended use code not of the form NNN.NNN";
+    "F-030" Error on None, "serializer: value longer than its field";
+    "F-031" Error on None, "serializer: too many decimals or digits, or negative";
+    "F-032" Error on None, "serializer: byte outside the CBP character set";
+    "S-001" Error on Some("P01"), "PG01 not preceded by an OI";
+    "S-002" Error on Some("P03"), "OI not followed by any PG01";
+    "S-003" Error on Some("P42"), "more than one OI under one HTS anchor";
+    "S-004" Error on Some("P03"), "PG record outside a PGA line (orphan)";
+    "S-005" Error on None, "OI group not directly after an HTS anchor";
+    "S-006" Error on Some("P33"), "PG20 without its PG19";
+    "S-007" Error on Some("P33"), "entity loops not kept together";
+    "S-008" Error on Some("P34"), "PG21 without a parent";
+    "S-009" Error on Some("P28"), "PG08 without a preceding PG07";
+    "S-010" Error on Some("P29"), "PG13 not directly followed by a PG14";
+    "S-011" Error on Some("P07"), "first PG02 is not P, or more than one P";
+    "S-012" Error on Some("P32"), "record after a disclaimed PG01";
+    "S-013" Error on None, "more than 6 PG26, or packaging levels not ascending";
+    "S-014" Error on Some("P32"), "PG50/PG51 grouping broken";
+    "S-015" Error on None, "PG00 substitution broken";
+    "S-016" Error on None, "PGA line numbers per agency not 001, 002, ...";
+    "S-017" Error on Some("P32"), "PG55 not in an entity loop";
+    "S-018" Error on Some("P32"), "PG60 without a parent";
+    "S-019" Warning optin None, "PG22 names a role without a PG19 loop";
+    "S-020" Warning on None, "child records out of the recommended order";
+    "S-021" Warning on None, "PGA line with no child record and no disclaimer";
+    "E-001" Error on None, "records outside an A...Z batch";
+    "E-002" Warning on None, "more than one batch in one input";
+    "E-003" Error on None, "B or Z while a block is open";
+    "E-004" Error on None, "Y without an open B";
+    "E-005" Error on None, "Y differs from its B";
+    "E-006" Warning on None, "application id unknown or inconsistent";
+    "E-007" Error on None, "record foreign to the block's application";
+    "E-008" Error on None, "Y record count differs";
+    "E-009" Error on None, "data in envelope filler";
+    "E-010" Error on None, "mandatory envelope field blank";
+    "E-011" Warning on None, "batch without blocks, or block without transactions";
+    "E-012" Warning on None, "A and Z site / id codes differ";
+    "OR-001" Error on None, "OR2 certificate is neither an NOP-IC nor a valid special code";
+    "OR-002" Error on None, "certificate field holds a bare 10-digit NOP ID";
+    "OR-003" Error on None, "certificate field contains DRAFT";
+    "OR-004" Error on None, "NOP-IC filed under OR1";
+    "OR-005" Error on None, "special code filed under OR1";
+    "OR-006" Warning optin None, "OR1 used";
+    "OR-007" Error on None, "temporary code 999-999-T used";
+    "OR-008" Warning optin None, "returned-goods code 333-550-R used";
+    "OR-009" Warning optin None, "code 010-420-L used";
+    "OR-010" Error on Some("P00"), "AM8/AM7 HTS without AMS OR data or disclaimer";
+    "OR-011" Error on Some("P00"), "HTS listed as AM8 from 2026-02-13 without AMS OR data";
+    "OR-012" Warning on None, "net quantity unit is not KG";
+    "OR-013" Error on Some("P46"), "OR1 lacks a required entity or entity data";
+    "OR-014" Error on None, "NOP ID of the wrong shape";
+    "OR-015" Error on Some("P36"), "OR1 without product description or AM4 declaration";
+    "OR-016" Warning on None, "record not used by OR2, or PG02 product code on an OR line";
+    "OR-017" Error on None, "AMS disclaimer not allowed";
+    "OR-018" Warning on None, "same certificate on lines with different HTS numbers";
+    "OR-019" Warning on None, "lots are optional (documented non-rule; never fires)";
+    "OR-020" Warning optin None, "certificate issued after the departure date";
+    "OR-021" Warning optin None, "importer not NOP-certified";
+    "OR-022" Warning on None, "PG14 unit differs from PG29 unit";
+    "OR-023" Warning on None, "US postal code shorter than 5 digits";
+    "OR-024" Warning optin None, "de minimis not available for NOP-flagged goods";
+    "OR-025" Error on None, "OR processing code other than 1 or 2";
+    "OR-026" Error on Some("P45"), "OR line without PG14";
+    "OR-027" Warning on None, "no PG14 with LPCO type AM1";
+    "OR-028" Error on None, "OR line without net quantity";
+    "OR-029" Warning optin None, "OR1 positional grouping counts differ";
+    "OR-030" Error on Some("P13"), "OR1 entity role not allowed";
+    "OR-031" Error on None, "EX, UC or ORI loop more than once";
+    "OR-032" Error on None, "OR1 intended use code blank";
+    "OR-033" Warning optin None, "OR1 remark code or type unexpected";
+}
+
+/// Looks a rule up by id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// What a caller sets a rule to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Do not report.
+    Off,
+}
+
+/// An AMS tariff flag of an HTS number (SPEC OR-010, `codes/ams-tariff-flags.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TariffFlag {
+    /// `AM7`: organic data may be filed.
+    Am7,
+    /// `AM8`: organic data must be filed.
+    Am8,
+}
+
+/// Validation options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidateOptions {
+    /// The as-of (filing) date every dated rule uses.
+    pub as_of: NaiveDate,
+    /// Per-rule severity overrides (`"OR-012" → Level::Error`, `"F-010" → Level::Off`).
+    pub severity: HashMap<String, Level>,
+    /// Opt-in rules to run (e.g. `"OR-006"`).
+    pub enable: Vec<String>,
+    /// AMS tariff flags per HTS number (10 digits). `Some` turns on OR-010 and OR-011.
+    pub tariff_flags: Option<HashMap<String, TariffFlag>>,
+    /// Departure date of the shipment (OR-020).
+    pub departure_date: Option<NaiveDate>,
+    /// Whether the importer / recipient is NOP-certified (OR-021).
+    pub importer_certified: Option<bool>,
+    /// At most this many findings are returned (the report says when more were cut).
+    pub max_findings: usize,
+}
+
+impl ValidateOptions {
+    /// Default options for a filing on `as_of`.
+    pub fn new(as_of: NaiveDate) -> Self {
+        ValidateOptions {
+            as_of,
+            severity: HashMap::new(),
+            enable: Vec::new(),
+            tariff_flags: None,
+            departure_date: None,
+            importer_certified: None,
+            max_findings: 100_000,
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Finding {
+    /// Rule id (SPEC 6).
+    pub rule: &'static str,
+    /// Severity after overrides.
+    pub severity: Severity,
+    /// Rule-set version ([`PGA_RULESET`], [`AMS_RULESET`], or the AMS disclaimer rule set).
+    pub ruleset: &'static str,
+    /// Record id (`None` for whole-input findings).
+    pub record: Option<String>,
+    /// 1-based record line (`None` for whole-input findings).
+    pub line: Option<u32>,
+    /// 1-based inclusive byte columns, or `None` (SPEC 6.0).
+    pub columns: Option<(u8, u8)>,
+    /// Byte offset of the record (or of the framing fault) in the input.
+    pub offset: usize,
+    /// CBP error-dictionary code.
+    pub cbp_code: Option<&'static str>,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}[{}]", self.rule)?;
+        if let Some(l) = self.line {
+            write!(f, " line {l}")?;
+        }
+        if let Some(r) = &self.record {
+            write!(f, " {r}")?;
+        }
+        if let Some((s, e)) = self.columns {
+            write!(f, " columns {s}-{e}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(c) = self.cbp_code {
+            write!(f, " (CBP {c})")?;
+        }
+        Ok(())
+    }
+}
+
+/// All findings of one input.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Report {
+    /// Findings: input order by line, root cause first within a line.
+    pub findings: Vec<Finding>,
+    /// Findings left out because of [`ValidateOptions::max_findings`].
+    pub truncated: usize,
+}
+
+impl Report {
+    /// Error-severity findings.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+    }
+
+    /// Warning-severity findings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+    }
+
+    /// Whether there is any error.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+}
+
+/// Collects findings, applying overrides and opt-in.
+pub(crate) struct Sink<'o> {
+    opts: &'o ValidateOptions,
+    findings: Vec<Finding>,
+}
+
+/// Where a finding points.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'r> {
+    pub record: Option<&'r str>,
+    pub line: Option<u32>,
+    pub columns: Option<(u8, u8)>,
+    pub offset: usize,
+}
+
+impl<'r> At<'r> {
+    pub(crate) fn record(r: &Record<'r>) -> Self {
+        At {
+            record: Some(r.id()),
+            line: Some(r.line),
+            columns: None,
+            offset: r.offset,
+        }
+    }
+    pub(crate) fn cols(mut self, start: u8, end: u8) -> Self {
+        self.columns = Some((start, end));
+        self
+    }
+    pub(crate) fn field(r: &Record<'r>, name: &str) -> Self {
+        let at = Self::record(r);
+        match r.record_type.layout().and_then(|l| l.field(name)) {
+            Some(f) => at.cols(f.start, f.end),
+            None => at,
+        }
+    }
+}
+
+impl Sink<'_> {
+    /// Whether a rule runs at all (opt-in enabled, not switched off).
+    pub(crate) fn on(&self, id: &str) -> bool {
+        let Some(rule) = rule(id) else { return false };
+        match self.opts.severity.get(id) {
+            Some(Level::Off) => false,
+            Some(_) => true,
+            None => !rule.opt_in || self.opts.enable.iter().any(|e| e == id),
+        }
+    }
+
+    /// Emits a finding with the rule's default severity.
+    pub(crate) fn emit(&mut self, id: &'static str, at: At<'_>, message: impl Into<String>) {
+        let sev = rule(id).map_or(Severity::Error, |r| r.severity);
+        self.emit_sev(id, sev, at, message);
+    }
+
+    /// Emits a finding with an explicit default severity (rules whose severity depends on
+    /// the case, e.g. dated rules before their date).
+    pub(crate) fn emit_sev(
+        &mut self,
+        id: &'static str,
+        default: Severity,
+        at: At<'_>,
+        message: impl Into<String>,
+    ) {
+        self.emit_full(
+            id,
+            default,
+            if id.starts_with("OR-") {
+                AMS_RULESET
+            } else {
+                PGA_RULESET
+            },
+            at,
+            message,
+        );
+    }
+
+    pub(crate) fn emit_full(
+        &mut self,
+        id: &'static str,
+        default: Severity,
+        ruleset: &'static str,
+        at: At<'_>,
+        message: impl Into<String>,
+    ) {
+        let cbp = rule(id).and_then(|r| r.cbp_code);
+        self.emit_cbp(id, default, ruleset, cbp, at, message);
+    }
+
+    /// Emits a finding with an explicit CBP code (rules whose code depends on the field).
+    pub(crate) fn emit_cbp(
+        &mut self,
+        id: &'static str,
+        default: Severity,
+        ruleset: &'static str,
+        cbp_code: Option<&'static str>,
+        at: At<'_>,
+        message: impl Into<String>,
+    ) {
+        if !self.on(id) {
+            return;
+        }
+        let severity = match self.opts.severity.get(id) {
+            Some(Level::Error) => Severity::Error,
+            Some(Level::Warning) => Severity::Warning,
+            _ => default,
+        };
+        self.findings.push(Finding {
+            rule: id,
+            severity,
+            ruleset,
+            record: at.record.map(str::to_string),
+            line: at.line,
+            columns: at.columns,
+            offset: at.offset,
+            cbp_code,
+            message: message.into(),
+        });
+    }
+}
+
+/// Validates a parsed transmission (parsed with [`Transmission::parse_with`], so that parse
+/// problems are findings too).
+pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
+    let mut sink = Sink {
+        opts,
+        findings: Vec::new(),
+    };
+    field::check(t, &mut sink);
+    envelope::check(t, &mut sink);
+    structure::check(t, &mut sink);
+    organic::check(t, &mut sink);
+    let mut findings = sink.findings;
+    // Input order; findings about the whole input (no line) first; stable within a line so
+    // that root causes pushed first stay first.
+    findings.sort_by_key(|f| f.line.map_or(0, u64::from));
+    let truncated = findings.len().saturating_sub(opts.max_findings);
+    findings.truncate(opts.max_findings);
+    Report {
+        findings,
+        truncated,
+    }
+}
+
+/// Parses `input` with `parse` options and validates it; whole-input parse failures (empty,
+/// EBCDIC) become findings with no line.
+pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
+    match Transmission::parse_with(input, parse) {
+        Ok(t) => validate(&t, opts),
+        Err(e) => {
+            let mut sink = Sink {
+                opts,
+                findings: Vec::new(),
+            };
+            for p in &e.problems {
+                let at = At {
+                    record: None,
+                    line: p.line,
+                    columns: p.columns,
+                    offset: p.offset,
+                };
+                sink.emit_sev(p.kind.rule(), p.severity, at, p.to_string());
+            }
+            Report {
+                findings: sink.findings,
+                truncated: 0,
+            }
+        }
+    }
+}

@@ -1,0 +1,656 @@
+//! OR rules (SPEC 6.4, 5): the AMS organic profile (CSMS #59847491, #61139474, #61723113,
+//! #62228844, #67645994; AMS supplemental guide 07-2025 as quoted by vendors).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+
+use crate::codes::{self, parse_code_list, CodeRow};
+use crate::error::Severity;
+use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
+use crate::record::Record;
+use crate::records::{Body, Pg01};
+use crate::tree::{Node, PgaLine};
+use crate::Transmission;
+
+use super::{At, Sink, TariffFlag, AMS_RULESET};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+fn disclaimer_rules() -> &'static [CodeRow] {
+    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
+    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/ams-disclaimer-rules.csv")))
+}
+
+fn am8_list() -> &'static [CodeRow] {
+    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
+    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/am8-hts-2026.csv")))
+}
+
+fn tariff_flag_rows() -> &'static [CodeRow] {
+    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
+    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/ams-tariff-flags.csv")))
+}
+
+/// The HTS number of an anchor record: `SE60` bytes 5–14, `50` bytes 3–12. SPEC.md does not
+/// lay out host records; these positions are those of the shipped samples (and of the ACE
+/// Cargo Release / Entry Summary chapters as transcribed, T1).
+pub fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
+    let raw: &'a [u8] = anchor.raw;
+    let b = match anchor.id() {
+        "SE60" => raw.get(4..14)?,
+        "50" => raw.get(2..12)?,
+        _ => return None,
+    };
+    std::str::from_utf8(b)
+        .ok()
+        .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// Rule-set version named by a disclaimer-rules row's scope ("AMS rule set 2025-07 …").
+fn ruleset_of(row: &CodeRow) -> &'static str {
+    if row.scope.contains("2016") {
+        "ams-2016-09"
+    } else {
+        AMS_RULESET
+    }
+}
+
+/// Programs (and processing code) a disclaimer-rules row allows, from its scope text.
+fn row_allows(row: &CodeRow, program: &str, processing: Option<&str>) -> bool {
+    let Some(start) = row.scope.find('(') else {
+        return false;
+    };
+    let inner = row
+        .scope
+        .get(start + 1..)
+        .unwrap_or("")
+        .trim_end_matches(')');
+    let mut parts = inner.split(", processing ");
+    let programs = parts
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("programs ")
+        .trim_start_matches("program ");
+    let program_ok = programs.split(", ").any(|p| p.trim() == program);
+    let processing_ok = match parts.next() {
+        Some(p) => processing.is_some_and(|x| x == p.trim()),
+        None => true,
+    };
+    program_ok && processing_ok
+}
+
+fn pg01_of<'a>(line: &PgaLine<Record<'a>>) -> Option<Pg01<'a>> {
+    match line.pg01.record.body {
+        Some(Body::Pg01(p)) => Some(p),
+        _ => None,
+    }
+}
+
+pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+    let opts = sink.opts;
+    let as_of = opts.as_of;
+    // OR-018: certificate value → (HTS, line of its first PG14).
+    let mut cert_hts: HashMap<String, (String, u32)> = HashMap::new();
+    for (anchor, group) in t.tree.oi_groups() {
+        let hts = anchor.and_then(|a| hts_number(&a.record));
+        let mut has_or_data_or_disclaimer = false;
+        for line in &group.lines {
+            let Some(p) = pg01_of(line) else { continue };
+            if p.agency_code == Some("AMS") && p.disclaimer_code.is_some() {
+                check_disclaimer(line, &p, as_of, sink);
+            }
+            let Some(view) = OrganicLine::from_line(line) else {
+                continue;
+            };
+            has_or_data_or_disclaimer = true;
+            if view.disclaimer.is_some() {
+                continue;
+            }
+            check_line(line, &view, sink);
+            if let Some(h) = hts {
+                for c in &view.certificates {
+                    let key = c.number.as_str().to_string();
+                    match cert_hts.get(&key) {
+                        Some((other, first_line)) if other != h => {
+                            if let Some(r) = find_line(line, c.line) {
+                                sink.emit(
+                                    "OR-018",
+                                    At::field(r, "lpco_number"),
+                                    format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
+                                );
+                            }
+                        }
+                        Some(_) => {}
+                        None => {
+                            cert_hts.insert(key, (h.to_string(), c.line));
+                        }
+                    }
+                }
+            }
+        }
+        // OR-010 / OR-011: tariff flags supplied by the caller (and the 2026 AM8 list).
+        if let (Some(flags), Some(h), Some(a)) = (&opts.tariff_flags, hts, anchor) {
+            if !has_or_data_or_disclaimer {
+                check_tariff(&a.record, h, flags, as_of, sink);
+            }
+        }
+    }
+    // Anchors without any OI group, for OR-010/OR-011.
+    if let Some(flags) = &opts.tariff_flags {
+        for tx in t.tree.transactions() {
+            for item in &tx.items {
+                if let crate::tree::Item::Anchor(a) = item {
+                    if a.oi_group.is_none() {
+                        if let Some(h) = hts_number(&a.anchor.record) {
+                            check_tariff(&a.anchor.record, h, flags, as_of, sink);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_tariff(
+    anchor: &Record<'_>,
+    hts: &str,
+    flags: &HashMap<String, TariffFlag>,
+    as_of: NaiveDate,
+    sink: &mut Sink<'_>,
+) {
+    let listed = am8_list()
+        .iter()
+        .any(|r| r.code == hts && r.valid_on(as_of));
+    let flag = flags.get(hts).copied();
+    let at = At::record(anchor);
+    // AM8 rows of codes/ams-tariff-flags.csv: a warning up to 2024-09-18, an error after.
+    let am8_rejects = tariff_flag_rows()
+        .iter()
+        .any(|r| r.code == "AM8" && r.valid_on(as_of) && r.meaning.contains("rejected"));
+    let am8_sev = if am8_rejects {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    match flag {
+        Some(TariffFlag::Am8) => sink.emit_sev(
+            "OR-010",
+            am8_sev,
+            at,
+            format!("HTS {hts} is flagged AM8: send an AMS OR line (NOP Import Certificate) or disclaimer A"),
+        ),
+        Some(TariffFlag::Am7) if !listed => {
+            sink.emit_sev("OR-010", Severity::Warning, at, format!("HTS {hts} is flagged AM7: AMS organic data may be filed"))
+        }
+        _ if listed => sink.emit(
+            "OR-011",
+            at,
+            format!("HTS {hts} counts as AM8 from 2026-02-13 (CSMS #67645994): send an AMS OR line or disclaimer A"),
+        ),
+        _ => {}
+    }
+}
+
+fn check_disclaimer(
+    line: &PgaLine<Record<'_>>,
+    p: &Pg01<'_>,
+    as_of: NaiveDate,
+    sink: &mut Sink<'_>,
+) {
+    let Some(code) = p.disclaimer_code else {
+        return;
+    };
+    let program = p.program_code.unwrap_or("");
+    let valid: Vec<&CodeRow> = disclaimer_rules()
+        .iter()
+        .filter(|r| r.valid_on(as_of))
+        .collect();
+    let allowed = valid
+        .iter()
+        .any(|r| r.code == code && row_allows(r, program, p.processing_code));
+    if !allowed {
+        let ruleset = valid.first().map_or(AMS_RULESET, |r| ruleset_of(r));
+        let ok: Vec<String> = valid
+            .iter()
+            .filter(|r| row_allows(r, program, p.processing_code))
+            .map(|r| r.code.clone())
+            .collect();
+        let right = if ok.is_empty() {
+            format!("AMS {program} lines cannot be disclaimed")
+        } else {
+            format!("use {}", ok.join(" or "))
+        };
+        sink.emit_full(
+            "OR-017",
+            Severity::Error,
+            ruleset,
+            At::field(&line.pg01.record, "disclaimer_code"),
+            format!("AMS disclaimer {code} is not allowed for program {program} on {as_of} ({ruleset} rules): {right}"),
+        );
+    }
+}
+
+fn find_line<'s, 'a>(line: &'s PgaLine<Record<'a>>, n: u32) -> Option<&'s Record<'a>> {
+    line.child_records().into_iter().find(|r| r.line == n)
+}
+
+fn is_ten_digits(s: &str) -> bool {
+    s.len() == 10 && s.bytes().all(|c| c.is_ascii_digit())
+}
+
+fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink<'_>) {
+    let opts = sink.opts;
+    let as_of = opts.as_of;
+    let pg01 = &line.pg01.record;
+    let proc_at = At::field(pg01, "processing_code");
+    let is_or1 = view.message_type == MessageType::Or1;
+    let is_or2 = view.message_type == MessageType::Or2;
+    if !is_or1 && !is_or2 {
+        sink.emit(
+            "OR-025",
+            proc_at,
+            format!(
+                "processing code of an AMS OR line is \"{}\": use 1 (OR1) or 2 (OR2)",
+                view.message_type.as_str().trim_start_matches("OR")
+            ),
+        );
+    }
+    // Root cause first: OR-004 explains the OR1 findings that follow.
+    if is_or1 {
+        if let Some(c) = view
+            .certificates
+            .iter()
+            .find(|c| matches!(c.number, CertificateNumber::NopImportCertificate { .. }))
+        {
+            let sev = if as_of >= date(2026, 2, 6) {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            sink.emit_sev(
+                "OR-004",
+                sev,
+                proc_at,
+                format!("NOP Import Certificate {} (line {}) filed under OR1: electronic NOP-ICs are filed under OR2 (CSMS #67645994)", c.number, c.line),
+            );
+        }
+        if as_of >= date(2024, 9, 13) {
+            if let Some(c) = view
+                .certificates
+                .iter()
+                .find(|c| matches!(c.number, CertificateNumber::SpecialCode { .. }))
+            {
+                sink.emit(
+                    "OR-005",
+                    proc_at,
+                    format!(
+                        "special code {} (line {}) filed under OR1: special codes are OR2 only",
+                        c.number, c.line
+                    ),
+                );
+            }
+        }
+        let reminder = if as_of >= date(2026, 2, 6) {
+            "OR1 is only for manually generated certificates carrying a COOP code; keep a copy (CSMS #67645994)"
+        } else {
+            "OR1 is for paper certificates from equivalence-arrangement partners"
+        };
+        sink.emit("OR-006", proc_at, reminder);
+    }
+    let children = line.child_records();
+    let rec_at = |n: u32| children.iter().find(|r| r.line == n).copied();
+    for c in &view.certificates {
+        let Some(r) = rec_at(c.line) else { continue };
+        let at = At::field(r, "lpco_number");
+        let v = c.number.as_str();
+        let mut explained = false;
+        if v.to_ascii_uppercase().contains("DRAFT") {
+            explained = true;
+            sink.emit("OR-003", at, format!("certificate \"{v}\" is a draft: draft certificates are not valid for entry; file the issued NOP-IC number"));
+        }
+        if is_ten_digits(v) {
+            explained = true;
+            sink.emit(
+                "OR-002",
+                at,
+                format!("certificate field holds {v}, a 10-digit NOP ID of an operation, not a certificate: file the 21-character NOP Import Certificate number NNN-NNNNNNNNNN-NNNNNN"),
+            );
+        }
+        if let CertificateNumber::SpecialCode { code, .. } = c.number {
+            let row = codes::find(codes::ams_special_certificate_codes(), code).next();
+            if code == "999-999-T" {
+                explained = true;
+                let last = row.and_then(|r| r.valid_to).unwrap_or(date(2024, 9, 19));
+                let sev = if as_of > last {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                sink.emit_sev(
+                    "OR-007",
+                    sev,
+                    at,
+                    format!("temporary code 999-999-T was accepted up to {last} (CSMS #61723113); file the NOP Import Certificate"),
+                );
+            }
+            if code == "333-550-R" {
+                sink.emit(
+                    "OR-008",
+                    at,
+                    "333-550-R is only for US-certified organic goods returned sealed and unopened",
+                );
+            }
+            if code == "010-420-L" && as_of >= date(2025, 10, 1) {
+                sink.emit("OR-009", at, "010-420-L is for shipments re-exported, donated (certified importers only) or destroyed");
+            }
+        }
+        if is_or2 && !explained && as_of >= date(2024, 3, 19) {
+            let ok = match c.number {
+                CertificateNumber::NopImportCertificate { .. } => true,
+                CertificateNumber::SpecialCode { code, .. } => {
+                    codes::find(codes::ams_special_certificate_codes(), code)
+                        .any(|r| r.valid_on(as_of))
+                }
+                CertificateNumber::Other(_) => false,
+            };
+            if !ok {
+                sink.emit(
+                    "OR-001",
+                    at,
+                    format!("\"{v}\" is neither an NOP Import Certificate number (NNN-NNNNNNNNNN-NNNNNN, 3-10-6 digits) nor an AMS special code valid on {as_of}"),
+                );
+            }
+        }
+        if let (Some(dep), Some(issued)) = (opts.departure_date, c.issue_date()) {
+            if issued > dep {
+                sink.emit(
+                    "OR-020",
+                    At::field(r, "lpco_date"),
+                    format!("certificate issued {issued}, after the departure date {dep}"),
+                );
+            }
+        }
+        if let (Some(u14), Some((_, u29))) = (c.unit_of_measure, view.net_quantity) {
+            if u29.is_some_and(|u| u != u14) {
+                let l29 = children
+                    .iter()
+                    .find(|r| r.id() == "PG29")
+                    .map_or(0, |r| r.line);
+                sink.emit(
+                    "OR-022",
+                    At::field(r, "unit_of_measure"),
+                    format!(
+                        "PG14 unit {u14} (line {}) differs from the PG29 unit {} (line {l29})",
+                        c.line,
+                        u29.unwrap_or("")
+                    ),
+                );
+            }
+        }
+    }
+    if opts.importer_certified == Some(false) {
+        sink.emit(
+            "OR-021",
+            At::record(pg01),
+            "the importer / recipient is not NOP-certified (caller-supplied status)",
+        );
+    }
+    sink.emit(
+        "OR-024",
+        At::record(pg01),
+        "de minimis (Section 321) entry is not available for NOP-flagged goods",
+    );
+    if !children.iter().any(|r| r.id() == "PG14") {
+        sink.emit(
+            "OR-026",
+            At::record(pg01),
+            "AMS OR line without a PG14: send the certificate reference in a PG14 (CBP P45)",
+        );
+    } else if view.certificates_without_am1 {
+        sink.emit(
+            "OR-027",
+            At::record(pg01),
+            "no PG14 of the line has LPCO type AM1 (vendor convention for the NOP certificate)",
+        );
+    }
+    // Net quantity (PG29).
+    let pg29 = children.iter().find(|r| r.id() == "PG29");
+    match (view.net_quantity, pg29) {
+        (None, _) => sink.emit(
+            "OR-028",
+            At::record(pg01),
+            "AMS OR line without a PG29 net quantity: send PG29 with unit KG and the net organic weight",
+        ),
+        (Some((q, unit)), Some(r)) => {
+            if q.is_zero() {
+                sink.emit("OR-028", At::field(r, "quantity_line_net"), "net quantity is zero: send the net organic weight");
+            }
+            if unit != Some("KG") {
+                sink.emit(
+                    "OR-012",
+                    At::field(r, "unit_of_measure_line_net"),
+                    format!("net quantity unit is {}: AMS OR expects KG", unit.unwrap_or("blank")),
+                );
+            }
+        }
+        _ => {}
+    }
+    // OR-016: records OR2 does not use; PG02 product codes on OR lines.
+    for r in &children {
+        let id = r.id();
+        if is_or2
+            && matches!(
+                id,
+                "PG10" | "PG19" | "PG20" | "PG21" | "PG22" | "PG24" | "PG27"
+            )
+        {
+            sink.emit(
+                "OR-016",
+                At::record(r),
+                format!("{id} is not used in an OR2 line (OR2 carries PG02, PG14, PG25, PG29)"),
+            );
+        }
+        if let Some(Body::Pg02(p)) = r.body {
+            if p.product_code_qualifier_1.is_some() || p.product_code_number_1.is_some() {
+                sink.emit(
+                    "OR-016",
+                    At::record(r),
+                    "AMS sends no product code for OR: send a bare PG02 P",
+                );
+            }
+        }
+    }
+    // Entities (OR1 content; OR-014 and OR-023 for any OR line).
+    for e in line.entity_loops() {
+        let r = &e.pg19.record;
+        let Some(Body::Pg19(p)) = r.body else {
+            continue;
+        };
+        if let Some(id) = p.entity_number {
+            let certifier = id.len() == 3
+                && id
+                    .bytes()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if !is_ten_digits(id) && !certifier {
+                sink.emit(
+                    "OR-014",
+                    At::field(r, "entity_number"),
+                    format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
+                );
+            } else if is_ten_digits(id) && matches!(p.entity_role_code, Some("ORI" | "ORC")) {
+                sink.emit_sev(
+                    "OR-014",
+                    Severity::Warning,
+                    At::field(r, "entity_number"),
+                    format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", p.entity_role_code.unwrap_or("")),
+                );
+            }
+        }
+        if let Some(Node { record: a, .. }) = &e.pg20 {
+            if let Some(Body::Pg20(addr)) = a.body {
+                if addr.country_code == Some("US") {
+                    let digits = addr
+                        .postal_code
+                        .map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
+                    if digits < 5 {
+                        sink.emit(
+                            "OR-023",
+                            At::field(a, "postal_code"),
+                            format!(
+                                "US postal code \"{}\" is shorter than 5 digits",
+                                addr.postal_code.unwrap_or("")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if is_or1 {
+        check_or1(line, view, sink);
+    }
+}
+
+fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink<'_>) {
+    let pg01 = &line.pg01.record;
+    let loops = line.entity_loops();
+    let role_of = |e: &crate::tree::EntityLoop<Record<'_>>| match e.pg19.record.body {
+        Some(Body::Pg19(p)) => p.entity_role_code.map(str::to_string),
+        _ => None,
+    };
+    for role in ["EX", "UC", "ORI", "ORP", "ORC"] {
+        let present: Vec<_> = loops
+            .iter()
+            .filter(|e| role_of(e).as_deref() == Some(role))
+            .collect();
+        if present.is_empty() {
+            sink.emit("OR-013", At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
+        }
+        for e in &present {
+            let r = &e.pg19.record;
+            let Some(Body::Pg19(p)) = r.body else {
+                continue;
+            };
+            if p.entity_name.is_none() {
+                sink.emit_cbp(
+                    "OR-013",
+                    Severity::Error,
+                    AMS_RULESET,
+                    Some("P09"),
+                    At::field(r, "entity_name"),
+                    format!("{role} loop without entity name"),
+                );
+            }
+            if p.entity_number.is_none() {
+                sink.emit(
+                    "OR-013",
+                    At::field(r, "entity_number"),
+                    format!("{role} loop without NOP ID"),
+                );
+            }
+            if e.pg20.is_none() {
+                sink.emit(
+                    "OR-013",
+                    At::record(r),
+                    format!("{role} loop without a PG20 address"),
+                );
+            }
+            if !e.items.iter().any(|n| n.record.id() == "PG21") {
+                sink.emit_cbp(
+                    "OR-013",
+                    Severity::Error,
+                    AMS_RULESET,
+                    Some("P47"),
+                    At::record(r),
+                    format!("{role} loop without a PG21 contact"),
+                );
+            }
+        }
+        if matches!(role, "EX" | "UC" | "ORI") {
+            for e in present.iter().skip(1) {
+                sink.emit(
+                    "OR-031",
+                    At::field(&e.pg19.record, "entity_role_code"),
+                    format!("second {role} loop in one OR1 line: one {role} per line"),
+                );
+            }
+        }
+    }
+    for e in &loops {
+        if let Some(role) = role_of(e) {
+            if !matches!(
+                role.as_str(),
+                "EX" | "UC" | "ORI" | "ORP" | "ORC" | "AP1" | "CB"
+            ) {
+                sink.emit(
+                    "OR-030",
+                    At::field(&e.pg19.record, "entity_role_code"),
+                    format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB (CBP P13)"),
+                );
+            }
+        }
+    }
+    if view.products.is_empty() {
+        sink.emit(
+            "OR-015",
+            At::record(pg01),
+            "OR1 line without a PG10 product description",
+        );
+    }
+    if !view
+        .declarations
+        .iter()
+        .any(|d| d.record.declaration_code == Some("AM4"))
+    {
+        sink.emit_cbp(
+            "OR-015",
+            Severity::Error,
+            AMS_RULESET,
+            Some("P48"),
+            At::record(pg01),
+            "OR1 line without a PG22 declaration AM4 (organic product certification statement)",
+        );
+    }
+    if view.intended_use_code.is_none() {
+        sink.emit(
+            "OR-032",
+            At::field(pg01, "intended_use_code"),
+            "OR1 PG01 without intended use code (e.g. 100.000)",
+        );
+    }
+    let orc = loops
+        .iter()
+        .filter(|e| role_of(e).as_deref() == Some("ORC"))
+        .count();
+    let orp = loops
+        .iter()
+        .filter(|e| role_of(e).as_deref() == Some("ORP"))
+        .count();
+    if !view.positional_counts_agree() || orc != orp {
+        sink.emit(
+            "OR-029",
+            At::record(pg01),
+            format!(
+                "positional grouping: {} products, {} lots, {orc} ORC, {orp} ORP",
+                view.products.len(),
+                view.lots.len()
+            ),
+        );
+    }
+    for rm in &view.remarks {
+        let ok = rm.type_code == Some("AM1") && matches!(rm.code, Some("A10" | "A11"));
+        if !ok {
+            if let Some(r) = line.child_records().into_iter().find(|r| r.line == rm.line) {
+                sink.emit(
+                    "OR-033",
+                    At::record(r),
+                    "OR1 remark: vendors send type AM1 with code A10 or A11",
+                );
+            }
+        }
+    }
+}

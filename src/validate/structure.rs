@@ -1,0 +1,557 @@
+//! S rules (SPEC 6.2, 4): OI groups, PGA lines, parent/child links, entity loops, groups,
+//! substitution, line numbering and the recommended record order.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::codes::{parse_code_list, CodeRow};
+use crate::error::Severity;
+use crate::record::Record;
+use crate::records::{Body, RecordType};
+use crate::tree::{Item, OiGroup, PgaItem, PgaLine, Transaction};
+use crate::Transmission;
+
+use super::{At, Sink};
+
+type R<'a> = Record<'a>;
+
+pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+    for tx in t.tree.transactions() {
+        check_transaction(tx, sink);
+    }
+}
+
+fn check_transaction(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
+    // Whether the previous item is an anchor that already has its OI group (or a chain of
+    // further OI groups under it): a new OI then is a second OI under one anchor (S-003).
+    let mut under_anchor_with_group = false;
+    for item in &tx.items {
+        match item {
+            Item::Anchor(a) => {
+                under_anchor_with_group = a.oi_group.is_some();
+                if let Some(g) = &a.oi_group {
+                    check_group(g, sink);
+                }
+            }
+            Item::OiGroup(g) => {
+                if let Some(oi) = &g.oi {
+                    if under_anchor_with_group {
+                        sink.emit("S-003", At::record(&oi.record), "second OI under one HTS anchor: each anchor carries at most one OI; put all PGA lines under the first");
+                    } else {
+                        sink.emit("S-005", At::record(&oi.record), "OI group not directly after an HTS anchor (SE60 and its sub-records, or 50)");
+                    }
+                }
+                under_anchor_with_group = under_anchor_with_group && g.oi.is_some();
+                check_group(g, sink);
+            }
+            _ => under_anchor_with_group = false,
+        }
+    }
+    check_substitution(tx, sink);
+}
+
+fn pg01<'s, 'a>(l: &'s PgaLine<R<'a>>) -> Option<&'s crate::records::Pg01<'a>> {
+    match &l.pg01.record.body {
+        Some(Body::Pg01(p)) => Some(p),
+        _ => None,
+    }
+}
+
+fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
+    if let Some(first) = g.lines.first() {
+        if g.oi.is_none() {
+            sink.emit("S-001", At::record(&first.pg01.record), "PG01 without an OI before it: every PGA line needs the OI record of its HTS line (CBP P01)");
+        }
+    } else if let Some(oi) = &g.oi {
+        sink.emit("S-002", At::record(&oi.record), "OI not followed by any PG01: send the agency's PG01 (data or disclaimer) after the OI (CBP P03)");
+    }
+    for o in &g.orphans {
+        sink.emit(
+            "S-004",
+            At::record(&o.record),
+            format!("{} outside a PGA line: PG records follow their PG01; this one is not attached to any line", o.record.id()),
+        );
+    }
+    check_numbering(g, sink);
+    for line in &g.lines {
+        check_line(line, sink);
+    }
+}
+
+/// S-016: PGA line numbers per agency `001`, `002` … under one OI; interleaving warns.
+fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
+    let mut next: HashMap<&str, u64> = HashMap::new();
+    let mut last_agency: Option<&str> = None;
+    let mut closed: HashSet<&str> = HashSet::new();
+    for line in &g.lines {
+        let Some(p) = pg01(line) else { continue };
+        let agency = p.agency_code.unwrap_or("");
+        if last_agency.is_some_and(|a| a != agency) {
+            if let Some(a) = last_agency {
+                closed.insert(a);
+            }
+            if closed.contains(agency) {
+                sink.emit_sev(
+                    "S-016",
+                    Severity::Warning,
+                    At::field(&line.pg01.record, "pga_line_number"),
+                    format!("PGA lines of agency {agency} are interleaved with another agency's; keep each agency's lines together"),
+                );
+            }
+        }
+        last_agency = Some(agency);
+        let expected = next.get(agency).copied().unwrap_or(1);
+        if let Some(n) = p.pga_line_number {
+            if n != expected || n > 999 {
+                sink.emit(
+                    "S-016",
+                    At::field(&line.pg01.record, "pga_line_number"),
+                    format!("PGA line number {n:03} for agency {agency}: expected {expected:03} (numbered per agency under one OI, no gaps or duplicates)"),
+                );
+            }
+            next.insert(agency, n.max(expected) + 1);
+        } else {
+            next.insert(agency, expected + 1);
+        }
+    }
+}
+
+/// The record order rank of SPEC 4.2 (`None`: not judged).
+fn rank(rt: RecordType) -> Option<u8> {
+    use RecordType::*;
+    Some(match rt {
+        Pg02 => 1,
+        Pg04 | Pg05 | Pg06 | Pg07 | Pg08 | Pg10 => 2,
+        Pg13 | Pg14 => 3,
+        Pg19 | Pg20 | Pg21 | Pg55 => 4,
+        Pg22 => 5,
+        Pg23 => 6,
+        Pg24 => 7,
+        Pg25 => 8,
+        Pg26 => 9,
+        Pg27 => 10,
+        Pg29 => 11,
+        Pg30 => 12,
+        _ => return None,
+    })
+}
+
+fn pg60_parents() -> &'static [CodeRow] {
+    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
+    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/pg60-qualifiers.csv")))
+}
+
+fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
+    let Some(p) = pg01(line) else { return };
+    let children = line.child_records();
+    if let Some(d) = p.disclaimer_code {
+        if let Some(first) = children.first() {
+            sink.emit(
+                "S-012",
+                At::record(first),
+                format!("{} after the PG01 at line {} that is disclaimed with {d}: a disclaimed PGA line is the PG01 alone (CBP P32)", first.id(), line.pg01.record.line),
+            );
+        }
+        return;
+    }
+    if children.is_empty() {
+        sink.emit(
+            "S-021",
+            At::record(&line.pg01.record),
+            "PGA line without child records and without a disclaimer",
+        );
+        return;
+    }
+    check_items(&line.items, &children, sink);
+    let types: Vec<RecordType> = children.iter().map(|r| r.record_type).collect();
+    let prev_type =
+        |i: usize| -> Option<RecordType> { i.checked_sub(1).and_then(|j| types.get(j).copied()) };
+    let mut pg26 = 0usize;
+    let mut last_level: Option<u64> = None;
+    let mut seen_p = false;
+    let mut first_pg02 = true;
+    for (i, r) in children.iter().enumerate() {
+        match r.body {
+            Some(Body::Pg08(_)) => {
+                if !matches!(
+                    prev_type(i),
+                    Some(RecordType::Pg07 | RecordType::Pg08 | RecordType::Pg60)
+                ) {
+                    sink.emit(
+                        "S-009",
+                        At::record(r),
+                        "PG08 without its PG07 directly before it (CBP P28)",
+                    );
+                }
+            }
+            Some(Body::Pg13(_)) => {
+                if types.get(i + 1) != Some(&RecordType::Pg14) {
+                    sink.emit(
+                        "S-010",
+                        At::record(r),
+                        "PG13 must be directly followed by the PG14 it describes (CBP P29)",
+                    );
+                }
+            }
+            Some(Body::Pg02(p2)) => {
+                let is_p = p2.item_type == Some("P");
+                if first_pg02 && !is_p {
+                    sink.emit(
+                        "S-011",
+                        At::field(r, "item_type"),
+                        "the first PG02 of a PGA line must have item type P (CBP P07)",
+                    );
+                } else if !first_pg02 && is_p && seen_p {
+                    sink.emit(
+                        "S-011",
+                        At::field(r, "item_type"),
+                        "more than one PG02 with item type P; further items are C (CBP P07)",
+                    );
+                }
+                seen_p |= is_p;
+                first_pg02 = false;
+            }
+            Some(Body::Pg26(p26)) => {
+                pg26 += 1;
+                if pg26 == 7 {
+                    sink.emit(
+                        "S-013",
+                        At::record(r),
+                        "more than 6 PG26 packaging records in one PGA line",
+                    );
+                }
+                if let (Some(l), Some(prev)) = (p26.packaging_qualifier, last_level) {
+                    if l <= prev {
+                        sink.emit_sev(
+                            "S-013",
+                            Severity::Warning,
+                            At::field(r, "packaging_qualifier"),
+                            format!("packaging level {l} after level {prev}: levels go outermost (1) to innermost (6)"),
+                        );
+                    }
+                }
+                last_level = p26.packaging_qualifier.or(last_level);
+            }
+            Some(Body::Pg50(_)) => {
+                let parent = children.get(..i).unwrap_or_default().iter().any(|c| {
+                    matches!(
+                        c.record_type,
+                        RecordType::Pg02 | RecordType::Pg04 | RecordType::Pg13 | RecordType::Pg14
+                    )
+                });
+                if !parent {
+                    sink.emit(
+                        "S-014",
+                        At::record(r),
+                        "PG50 without a PG02, PG04, PG13 or PG14 before it to attach the group to",
+                    );
+                }
+            }
+            Some(Body::Pg60(p60)) => {
+                // Qualifier → parent mapping (unverified): a warning.
+                let parent = children
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .find(|c| !matches!(c.record_type, RecordType::Pg55 | RecordType::Pg60));
+                if let (Some(q), Some(parent)) = (p60.additional_info_qualifier, parent) {
+                    if let Some(row) = pg60_parents().iter().find(|row| row.code == q) {
+                        if !row.scope.contains(parent.id()) {
+                            sink.emit_sev(
+                                "S-018",
+                                Severity::Warning,
+                                At::field(r, "additional_info_qualifier"),
+                                format!("PG60 qualifier {q} normally {} (mapping unverified); here it follows {}", row.scope.split("; ").nth(1).unwrap_or(""), parent.id()),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // S-019 (opt-in): PG22 role without a PG19 loop of that role.
+    let roles: HashSet<&str> = line
+        .entity_loops()
+        .iter()
+        .filter_map(|e| match e.pg19.record.body {
+            Some(Body::Pg19(p)) => p.entity_role_code,
+            _ => None,
+        })
+        .collect();
+    for r in &children {
+        if let Some(Body::Pg22(d)) = r.body {
+            if let Some(role) = d.entity_role_code {
+                if !roles.contains(role) {
+                    sink.emit(
+                        "S-019",
+                        At::field(r, "entity_role_code"),
+                        format!(
+                            "PG22 names role {role} but the PGA line has no PG19 loop of that role"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    check_order(line, sink);
+}
+
+/// S-006, S-007, S-008, S-014, S-017, S-018 over the line's items (orphans in position).
+fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
+    let prev_of = |r: &R<'_>| -> Option<RecordType> {
+        let i = flat.iter().position(|c| c.line == r.line)?;
+        i.checked_sub(1)
+            .and_then(|j| flat.get(j))
+            .map(|c| c.record_type)
+    };
+    let mut explained: HashSet<u32> = HashSet::new();
+    // S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s.
+    let mut i = 0;
+    while i < items.len() {
+        let run_start = i;
+        while let Some(PgaItem::Entity(_)) = items.get(i) {
+            i += 1;
+        }
+        let run = items.get(run_start..i).unwrap_or_default();
+        let first_bare = matches!(run.first(), Some(PgaItem::Entity(e)) if e.pg20.is_none() && e.items.is_empty());
+        if run.len() >= 2 && first_bare {
+            let mut j = i;
+            let mut first = true;
+            while let Some(PgaItem::Record(n)) = items.get(j) {
+                if !matches!(
+                    n.record.record_type,
+                    RecordType::Pg20 | RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60
+                ) {
+                    break;
+                }
+                if first {
+                    sink.emit(
+                        "S-007",
+                        At::record(&n.record),
+                        format!(
+                            "entity loops not kept together: {} PG19 records in a row, then their PG20/PG21 records; send each party as PG19, PG20, PG21 (CBP P33)",
+                            run.len()
+                        ),
+                    );
+                    first = false;
+                }
+                explained.insert(n.record.line);
+                j += 1;
+            }
+        }
+        if i == run_start {
+            i += 1;
+        }
+    }
+    walk_items(items, false, &prev_of, &explained, sink);
+}
+
+fn walk_items(
+    items: &[PgaItem<R<'_>>],
+    in_group: bool,
+    prev_of: &dyn Fn(&R<'_>) -> Option<RecordType>,
+    explained: &HashSet<u32>,
+    sink: &mut Sink<'_>,
+) {
+    for item in items {
+        match item {
+            PgaItem::Record(n) => {
+                let r = &n.record;
+                if explained.contains(&r.line) {
+                    continue;
+                }
+                let prev = prev_of(r);
+                match r.record_type {
+                    RecordType::Pg20 => sink.emit(
+                        "S-006",
+                        At::record(r),
+                        "PG20 without its PG19 directly before it (CBP P33)",
+                    ),
+                    RecordType::Pg21 => {
+                        if !matches!(
+                            prev,
+                            Some(
+                                RecordType::Pg30
+                                    | RecordType::Pg22
+                                    | RecordType::Pg21
+                                    | RecordType::Pg55
+                                    | RecordType::Pg60
+                            )
+                        ) {
+                            sink.emit("S-008", At::record(r), "PG21 without a parent: it follows its PG19/PG20, a PG30 or a PG22 (CBP P34)");
+                        }
+                    }
+                    RecordType::Pg55 => {
+                        if !matches!(
+                            prev,
+                            Some(RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60)
+                        ) {
+                            sink.emit("S-017", At::record(r), "PG55 must directly follow the PG19, PG20 or PG21 of its entity loop (CBP P32)");
+                        }
+                    }
+                    RecordType::Pg60 => {
+                        if !matches!(
+                            prev,
+                            Some(
+                                RecordType::Pg07
+                                    | RecordType::Pg08
+                                    | RecordType::Pg21
+                                    | RecordType::Pg55
+                                    | RecordType::Pg60
+                            )
+                        ) {
+                            sink.emit("S-018", At::record(r), "PG60 must follow a PG07, PG08 or the records of an entity loop (CBP P32)");
+                        }
+                    }
+                    RecordType::Pg51 => sink.emit(
+                        "S-014",
+                        At::record(r),
+                        "PG51 without an open PG50 group (CBP P32)",
+                    ),
+                    RecordType::Pg50 if in_group => sink.emit(
+                        "S-014",
+                        At::record(r),
+                        "PG50 inside an open PG50 group: groups do not nest (CBP P32)",
+                    ),
+                    _ => {}
+                }
+            }
+            PgaItem::Entity(_) => {}
+            PgaItem::Group(g) => {
+                if g.end.is_none() {
+                    sink.emit(
+                        "S-014",
+                        At::record(&g.start.record),
+                        "PG50 without its PG51 in the same PGA line (CBP P32)",
+                    );
+                }
+                walk_items(&g.items, true, prev_of, explained, sink);
+            }
+        }
+    }
+}
+
+/// S-020: deviations from the recommended order of SPEC 4.2 (warnings).
+fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
+    // Records outside PG50 groups (group content attaches to its parent and is not judged).
+    let mut recs: Vec<&R<'_>> = Vec::new();
+    for item in &line.items {
+        match item {
+            PgaItem::Record(n) => recs.push(&n.record),
+            PgaItem::Entity(e) => {
+                recs.push(&e.pg19.record);
+                recs.extend(e.pg20.iter().map(|n| &n.record));
+                recs.extend(e.items.iter().map(|n| &n.record));
+            }
+            PgaItem::Group(_) => {}
+        }
+    }
+    let mut max: (u8, Option<&R<'_>>) = (0, None);
+    let mut after_pg30 = false;
+    for r in recs {
+        if let Some(Body::Pg02(p)) = r.body {
+            if p.item_type == Some("C") {
+                // A component item starts its own detail records.
+                max = (1, Some(r));
+                continue;
+            }
+        }
+        let Some(k) = rank(r.record_type) else {
+            continue;
+        };
+        if after_pg30 && k == 4 {
+            continue; // laboratory / inspection parties follow their PG30
+        }
+        if k < max.0 {
+            if let Some(prev) = max.1 {
+                sink.emit(
+                    "S-020",
+                    At::record(r),
+                    format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line),
+                );
+            }
+        } else {
+            max = (k, Some(r));
+        }
+        after_pg30 |= r.record_type == RecordType::Pg30;
+    }
+}
+
+/// S-015: PG00 substitution groups within a transaction.
+fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
+    let mut open: Option<(&str, &R<'_>)> = None;
+    let mut defined: HashSet<String> = HashSet::new();
+    let mut records: Vec<&R<'_>> = Vec::new();
+    tx.for_each_record(|r| {
+        if r.record_type == RecordType::Pg00 {
+            records.push(r);
+        }
+    });
+    for r in records {
+        let Some(Body::Pg00(p)) = r.body else {
+            continue;
+        };
+        let num = p.substitution_number;
+        match p.substitution_indicator {
+            Some("S") => {
+                if open.is_some() {
+                    sink.emit(
+                        "S-015",
+                        At::record(r),
+                        "PG00 S inside an open substitution group: groups do not nest",
+                    );
+                }
+                match num {
+                    None => sink.emit(
+                        "S-015",
+                        At::field(r, "substitution_number"),
+                        "PG00 S needs a substitution number 0001-9999",
+                    ),
+                    Some(n) => {
+                        if !defined.insert(n.to_string()) {
+                            sink.emit(
+                                "S-015",
+                                At::field(r, "substitution_number"),
+                                format!("substitution number {n} defined twice in one transaction"),
+                            );
+                        }
+                        open = Some((n, r));
+                    }
+                }
+            }
+            Some("E") => {
+                if open.is_none() {
+                    sink.emit(
+                        "S-015",
+                        At::record(r),
+                        "PG00 E without an open PG00 S group",
+                    );
+                }
+                open = None;
+            }
+            Some("R") => match num {
+                None => sink.emit(
+                    "S-015",
+                    At::field(r, "substitution_number"),
+                    "PG00 R needs the number of the group to insert",
+                ),
+                Some(n) if !defined.contains(n) => sink.emit(
+                    "S-015",
+                    At::field(r, "substitution_number"),
+                    format!("PG00 R names group {n}, which no earlier PG00 S defines"),
+                ),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    if let Some((n, r)) = open {
+        sink.emit(
+            "S-015",
+            At::record(r),
+            format!("PG00 S group {n} has no PG00 E"),
+        );
+    }
+}
