@@ -96,6 +96,18 @@ pub enum EncodeErrorKind {
     },
 }
 
+impl EncodeErrorKind {
+    /// The SPEC 6.1 rule id: F-030 (too long), F-031 (decimals, digits, sign, dates),
+    /// F-032 (bytes outside the CBP set).
+    pub fn rule(&self) -> &'static str {
+        match self {
+            EncodeErrorKind::TooLong { .. } => "F-030",
+            EncodeErrorKind::InvalidByte { .. } => "F-032",
+            _ => "F-031",
+        }
+    }
+}
+
 /// The serializer refused a value: names the record, field and byte columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{record}.{field} (bytes {start}-{end}): {kind}")]
