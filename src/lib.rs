@@ -49,6 +49,7 @@ pub mod dump;
 pub mod error;
 pub mod framing;
 pub mod layout;
+pub mod normalize;
 pub mod owned;
 pub mod profile;
 pub mod record;

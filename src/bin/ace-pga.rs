@@ -11,6 +11,7 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use ace_pga::dump::dump_record;
+use ace_pga::normalize;
 use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::validate::{self, Finding, Level, ValidateOptions};
 use ace_pga::{NaiveDate, OwnedTransmission, ParseOptions, Severity, Transmission};
@@ -59,6 +60,15 @@ enum Command {
     Dump {
         #[command(flatten)]
         input: InputArgs,
+    },
+    /// Normalise (upper case, transliterate, TAB to space, pad short lines, strip a byte
+    /// order mark), write the result and print the changes to standard error.
+    Fix {
+        /// Input file, or `-` for standard input.
+        file: String,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<String>,
     },
     /// Validate (SPEC 6 rules F, S, E, OR) and print every finding.
     Check {
@@ -182,6 +192,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Check { .. } => {}
+        Command::Fix { file, output } => {
+            let data = read_input(&file).map_err(|e| io_err(&file, e))?;
+            let (fixed, changes) =
+                normalize::normalize(&data, &normalize::NormalizeOptions::default());
+            match output {
+                Some(path) => std::fs::write(&path, &fixed).map_err(|e| io_err(&path, e))?,
+                None => stdout.write_all(&fixed).map_err(write_err)?,
+            }
+            let mut stderr = io::stderr().lock();
+            for c in &changes {
+                let _ = writeln!(stderr, "{file}: {c}");
+            }
+            let _ = writeln!(stderr, "{file}: {} change(s)", changes.len());
+        }
         Command::Dump { input } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
             let opts = if input.lenient {
