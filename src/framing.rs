@@ -9,6 +9,7 @@ use crate::ParseOptions;
 /// The line terminator after a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Terminator {
     /// `\n` (the default for documents built from scratch; SPEC 8 item 7).
@@ -50,6 +51,7 @@ pub struct RawLine<'a> {
 /// How the input was framed: what the serializer reproduces by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Framing {
     /// The terminator of the first record (the document's convention).
     pub terminator: Terminator,

@@ -317,6 +317,12 @@ pub trait FieldKind {
     fn read(raw: &[u8], lenient_n: bool) -> Result<Option<Self::Value<'_>>, FieldErrorKind>;
     /// Writes a value into `out` (exactly the field's width, prefilled with spaces).
     fn write(value: &Self::Value<'_>, out: &mut [u8]) -> Result<(), EncodeErrorKind>;
+    /// Fast path for text fields of an all-ASCII record: reads the field from the record's
+    /// `&str`. `None` when the kind has no such path.
+    #[inline]
+    fn read_ascii(_field: &str) -> Option<Option<Self::Value<'_>>> {
+        None
+    }
 }
 
 /// Text field (A, AN, X).
@@ -347,6 +353,11 @@ pub enum Hhmmss {}
 impl FieldKind for Text {
     type Value<'a> = &'a str;
     const KIND: Kind = Kind::Text;
+    #[inline]
+    fn read_ascii(field: &str) -> Option<Option<&str>> {
+        let v = field.trim_end_matches(' ');
+        Some((!v.is_empty()).then_some(v))
+    }
     fn read(raw: &[u8], _: bool) -> Result<Option<&str>, FieldErrorKind> {
         if all_spaces(raw) {
             return Ok(None);

@@ -21,6 +21,11 @@
 //!   also drives parsing, serializing, the field dump and these docs ([`layout`]).
 //! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.
+//! * [`build`]: whole transmissions (envelope, host records, anchors, OI groups, PGA lines)
+//!   from typed values; [`response`]: SX / SO / UC responses mapped back to the PGA lines.
+//!
+//! The [`guide`] walks through parse → inspect → validate → build → serialize → read the
+//! response, documents the JSON contract and lists the cargo features.
 //!
 //! ## Example
 //!
@@ -44,16 +49,19 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod build;
 pub mod codes;
 pub mod dump;
 pub mod error;
 pub mod framing;
+pub mod guide;
 pub mod layout;
 pub mod normalize;
 pub mod owned;
 pub mod profile;
 pub mod record;
 pub mod records;
+pub mod response;
 pub mod tree;
 pub mod validate;
 pub mod write;
@@ -64,6 +72,8 @@ pub use owned::{OwnedRecord, OwnedTransmission};
 pub use record::Record;
 pub use records::{Body, RecordType};
 pub use tree::Tree;
+pub use build::TransmissionBuilder;
+pub use response::Correlation;
 
 /// Date type of date fields (re-exported from `chrono`).
 pub use chrono::NaiveDate;

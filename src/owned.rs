@@ -19,6 +19,7 @@ use crate::Transmission;
 /// An owned record (deserializable).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OwnedRecord {
     /// 1-based record number in the input it came from (informational).
     #[cfg_attr(
@@ -164,6 +165,14 @@ impl OwnedRecord {
 /// The owned form of a whole transmission: the tree of [`OwnedRecord`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        title = "ace-pga decode document",
+        description = "What `ace-pga decode` prints and `ace-pga encode` reads: the framing, the tree of batches > blocks > transactions > items (records, HTS anchors, OI groups, dispositions) > PGA lines > items (records, entity loops, PG50/PG51 groups), and the bytes after the last record. Every record is {line, record, fields} (canonical field names of records.csv, values in the dump form of spec-samples/README.md) or {line, record, raw} (the 80 bytes as ISO-8859-1 chars); raw wins on encode. decode also prints `organic` (the typed AMS OR views): informational, not constrained here, ignored by encode."
+    )
+)]
 pub struct OwnedTransmission {
     /// Terminator convention and byte order mark flag.
     pub framing: Framing,
@@ -228,16 +237,16 @@ pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
         v.iter()
             .map(|i| match i {
                 PgaItem::Record(n) => PgaItem::Record(node(n, f)),
-                PgaItem::Entity(e) => PgaItem::Entity(EntityLoop {
+                PgaItem::Entity(e) => PgaItem::Entity(Box::new(EntityLoop {
                     pg19: node(&e.pg19, f),
                     pg20: opt(&e.pg20, f),
                     items: e.items.iter().map(|n| node(n, f)).collect(),
-                }),
-                PgaItem::Group(g) => PgaItem::Group(PgGroup {
+                })),
+                PgaItem::Group(g) => PgaItem::Group(Box::new(PgGroup {
                     start: node(&g.start, f),
                     items: items(&g.items, f),
                     end: opt(&g.end, f),
-                }),
+                })),
             })
             .collect()
     }
@@ -274,7 +283,7 @@ pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
                                 .iter()
                                 .map(|i| match i {
                                     Item::Record(n) => Item::Record(node(n, f)),
-                                    Item::Anchor(a) => Item::Anchor(HtsAnchor {
+                                    Item::Anchor(a) => Item::Anchor(Box::new(HtsAnchor {
                                         anchor: node(&a.anchor, f),
                                         sub_records: a
                                             .sub_records
@@ -282,12 +291,14 @@ pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
                                             .map(|n| node(n, f))
                                             .collect(),
                                         oi_group: a.oi_group.as_ref().map(|g| group(g, f)),
-                                    }),
-                                    Item::OiGroup(g) => Item::OiGroup(group(g, f)),
-                                    Item::Disposition(d) => Item::Disposition(Disposition {
-                                        so70: node(&d.so70, f),
-                                        details: d.details.iter().map(|n| node(n, f)).collect(),
-                                    }),
+                                    })),
+                                    Item::OiGroup(g) => Item::OiGroup(Box::new(group(g, f))),
+                                    Item::Disposition(d) => {
+                                        Item::Disposition(Box::new(Disposition {
+                                            so70: node(&d.so70, f),
+                                            details: d.details.iter().map(|n| node(n, f)).collect(),
+                                        }))
+                                    }
                                 })
                                 .collect(),
                         })

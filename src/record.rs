@@ -122,10 +122,8 @@ pub struct Record<'a> {
     pub record_type: RecordType,
     /// Number of identifier bytes at the start of `raw`.
     pub id_len: u8,
-    /// The typed body; `None` for host and unknown records. When a field could not be typed
-    /// (see [`Self::field_error`]) the body holds `None` for that field and the other fields
-    /// as read.
-    pub body: Option<Body<'a>>,
+    /// Whether `N` fields are read leniently (`  1`), as parsed.
+    pub lenient_numeric: bool,
     /// The first field of a layout-bearing record that could not be typed (a parse error).
     pub field_error: Option<FieldError>,
 }
@@ -192,15 +190,10 @@ impl<'a> Record<'a> {
             _ => {}
         }
         let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
-        let (body, field_error) =
-            match Body::parse_partial(ident.record_type, fields, opts.lenient_numeric) {
-                Some((b, None)) => (Some(b), None),
-                Some((b, Some(e))) => {
-                    push(Severity::Error, Some(e.columns()), ProblemKind::Field(e));
-                    (Some(b), Some(e))
-                }
-                None => (None, None),
-            };
+        let field_error = Body::check(ident.record_type, fields, opts.lenient_numeric);
+        if let Some(e) = field_error {
+            push(Severity::Error, Some(e.columns()), ProblemKind::Field(e));
+        }
         Record {
             line: l.line,
             offset: l.offset,
@@ -209,9 +202,19 @@ impl<'a> Record<'a> {
             terminator_deviates: false,
             record_type: ident.record_type,
             id_len: ident.id_len as u8,
-            body,
+            lenient_numeric: opts.lenient_numeric,
             field_error,
         }
+    }
+
+    /// The typed body: the record's struct borrowed from its bytes; `None` for host and
+    /// unknown records. When a field could not be typed (see [`Self::field_error`]) the body
+    /// holds `None` for that field and the other fields as read. Parsed on each call (a few
+    /// dozen nanoseconds), so that the tree stays small.
+    pub fn body(&self) -> Option<Body<'a>> {
+        let raw: &'a [u8] = self.raw;
+        let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
+        Body::parse_partial(self.record_type, fields, self.lenient_numeric).map(|(b, _)| b)
     }
 
     /// The record identifier as sent (`PG14`, `OI`, `A`, `SE10`, `10` …).

@@ -19,6 +19,7 @@ use crate::records::{Body, RecordType};
 /// record-level message type) that CBP inserted directly after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Node<R> {
     /// The record.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -28,6 +29,7 @@ pub struct Node<R> {
         feature = "serde",
         serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub conditions: Vec<R>,
 }
 
@@ -49,6 +51,7 @@ impl<R> Node<R> {
 /// A batch: `A` … `Z`. `header`/`trailer` are `None` when the input lacks them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Batch<R> {
     /// The `A` record.
     pub header: Option<Node<R>>,
@@ -61,6 +64,7 @@ pub struct Batch<R> {
 /// A block: `B` … `Y`, all transactions of one application id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Block<R> {
     /// The `B` record.
     pub header: Option<Node<R>>,
@@ -75,6 +79,7 @@ pub struct Block<R> {
 /// without start record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Transaction<R> {
     /// The transaction's content in input order.
     pub items: Vec<Item<R>>,
@@ -83,22 +88,24 @@ pub struct Transaction<R> {
 /// One item of a transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(tag = "item", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Item<R> {
     /// A host record kept verbatim, or any record that belongs to no group.
     Record(Node<R>),
     /// An HTS anchor (`SE60`, `50`) with its sub-records and OI group.
-    Anchor(HtsAnchor<R>),
+    Anchor(Box<HtsAnchor<R>>),
     /// An OI group (or orphan PG records) that does not directly follow an HTS anchor.
-    OiGroup(OiGroup<R>),
+    OiGroup(Box<OiGroup<R>>),
     /// An `SO70` disposition with its `SO71`/`SO72` records (SPEC 7.2).
-    Disposition(Disposition<R>),
+    Disposition(Box<Disposition<R>>),
 }
 
 /// An HTS anchor record: `SE60` (Cargo Release) or `50` (Entry Summary) (SPEC 3.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HtsAnchor<R> {
     /// The anchor record (kept verbatim).
     pub anchor: Node<R>,
@@ -107,18 +114,21 @@ pub struct HtsAnchor<R> {
         feature = "serde",
         serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub sub_records: Vec<Node<R>>,
     /// The OI group of this anchor.
     #[cfg_attr(
         feature = "serde",
         serde(default = "Option::default", skip_serializing_if = "Option::is_none")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub oi_group: Option<OiGroup<R>>,
 }
 
 /// An `OI` and the PGA lines that follow it (SPEC 4.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OiGroup<R> {
     /// The `OI` record; `None` when PG records arrive without one (S-001 / S-004).
     pub oi: Option<Node<R>>,
@@ -127,6 +137,7 @@ pub struct OiGroup<R> {
         feature = "serde",
         serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub orphans: Vec<Node<R>>,
     /// PGA lines in input order.
     pub lines: Vec<PgaLine<R>>,
@@ -135,6 +146,7 @@ pub struct OiGroup<R> {
 /// A PGA line: one `PG01` and its child records (SPEC 4.1–4.5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PgaLine<R> {
     /// The `PG01`.
     pub pg01: Node<R>,
@@ -145,6 +157,7 @@ pub struct PgaLine<R> {
 /// One item of a PGA line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(tag = "item", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum PgaItem<R> {
@@ -152,14 +165,15 @@ pub enum PgaItem<R> {
     /// loop to attach to).
     Record(Node<R>),
     /// An entity loop `PG19` [`PG20`] [`PG21`/`PG55`/`PG60` …] (SPEC 4.3).
-    Entity(EntityLoop<R>),
+    Entity(Box<EntityLoop<R>>),
     /// A `PG50` … `PG51` group (SPEC 4.4); groups do not nest.
-    Group(PgGroup<R>),
+    Group(Box<PgGroup<R>>),
 }
 
 /// An entity loop (SPEC 4.3): association by adjacency only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EntityLoop<R> {
     /// The `PG19` that opens the loop.
     pub pg19: Node<R>,
@@ -168,18 +182,21 @@ pub struct EntityLoop<R> {
         feature = "serde",
         serde(default = "Option::default", skip_serializing_if = "Option::is_none")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub pg20: Option<Node<R>>,
     /// `PG21`, `PG55`, `PG60` records of the loop in input order.
     #[cfg_attr(
         feature = "serde",
         serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub items: Vec<Node<R>>,
 }
 
 /// A `PG50` … `PG51` grouping (SPEC 4.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PgGroup<R> {
     /// The `PG50`.
     pub start: Node<R>,
@@ -190,12 +207,14 @@ pub struct PgGroup<R> {
         feature = "serde",
         serde(default = "Option::default", skip_serializing_if = "Option::is_none")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub end: Option<Node<R>>,
 }
 
 /// An `SO70` disposition and its `SO71`/`SO72` records (SPEC 7.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Disposition<R> {
     /// The `SO70` (or `WO70`/`PO70`).
     pub so70: Node<R>,
@@ -204,6 +223,7 @@ pub struct Disposition<R> {
         feature = "serde",
         serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
     )]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub details: Vec<Node<R>>,
 }
 
@@ -290,9 +310,9 @@ impl<R> PgaLine<R> {
         let mut v = Vec::new();
         for i in &self.items {
             match i {
-                PgaItem::Entity(e) => v.push(e),
+                PgaItem::Entity(e) => v.push(&**e),
                 PgaItem::Group(g) => v.extend(g.items.iter().filter_map(|i| match i {
-                    PgaItem::Entity(e) => Some(e),
+                    PgaItem::Entity(e) => Some(&**e),
                     _ => None,
                 })),
                 PgaItem::Record(_) => {}
@@ -382,6 +402,7 @@ pub fn walk_batches<'s, R>(batches: &'s [Batch<R>], mut f: impl FnMut(&'s R)) {
 /// The tree of a whole input: batches in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tree<R> {
     /// How the input was framed (terminator convention, byte order mark).
     pub framing: Framing,
@@ -486,7 +507,7 @@ fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
 /// Whether an SE90/GE90 is a record-level condition (attached to the record before it)
 /// rather than the transaction's disposition (message types `01`, `02`, `03`).
 fn is_record_level_condition(r: &Record<'_>) -> bool {
-    match &r.body {
+    match r.body() {
         Some(Body::Se90(s)) => !matches!(s.message_type_code, Some("01" | "02" | "03")),
         _ => false,
     }
@@ -674,11 +695,11 @@ impl<'a> TreeBuilder<'a> {
         }
         if is_hts_anchor(&r) {
             self.push_item(
-                Item::Anchor(HtsAnchor {
+                Item::Anchor(Box::new(HtsAnchor {
                     anchor: Node::new(r),
                     sub_records: Vec::new(),
                     oi_group: None,
-                }),
+                })),
                 Open::Anchor,
             );
             return;
@@ -695,10 +716,10 @@ impl<'a> TreeBuilder<'a> {
                 self.push_item(Item::Record(Node::new(r)), Open::Nothing);
             }
             RecordType::So70 => self.push_item(
-                Item::Disposition(Disposition {
+                Item::Disposition(Box::new(Disposition {
                     so70: Node::new(r),
                     details: Vec::new(),
-                }),
+                })),
                 Open::Disposition,
             ),
             RecordType::So71 | RecordType::So72 if open == Open::Disposition => {
@@ -768,7 +789,7 @@ impl<'a> TreeBuilder<'a> {
                 }
             }
         }
-        self.push_item(Item::OiGroup(group), Open::Oi);
+        self.push_item(Item::OiGroup(Box::new(group)), Open::Oi);
     }
 
     /// Finishes the tree.
@@ -795,11 +816,11 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
         }
     }
     if r.record_type == RecordType::Pg50 {
-        items.push(PgaItem::Group(PgGroup {
+        items.push(PgaItem::Group(Box::new(PgGroup {
             start: Node::new(r),
             items: Vec::new(),
             end: None,
-        }));
+        })));
         return;
     }
     push_child_flat(items, r);
@@ -809,11 +830,11 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
 /// record: groups do not nest, S-014).
 fn push_child_flat<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
     match r.record_type {
-        RecordType::Pg19 => items.push(PgaItem::Entity(EntityLoop {
+        RecordType::Pg19 => items.push(PgaItem::Entity(Box::new(EntityLoop {
             pg19: Node::new(r),
             pg20: None,
             items: Vec::new(),
-        })),
+        }))),
         RecordType::Pg20 => {
             if let Some(PgaItem::Entity(e)) = items.last_mut() {
                 if e.pg20.is_none() && e.items.is_empty() {

@@ -3,6 +3,7 @@
 //! * `ace-pga decode FILE|-`: the tree with the typed organic views, as JSON.
 //! * `ace-pga encode FILE|-`: that JSON back to the transmission's bytes.
 //! * `ace-pga dump FILE|-`: the canonical field dump (JSON Lines).
+//! * `ace-pga status SUBMISSION RESPONSE…`: the status of each PGA line from CBP's responses.
 //!
 //! Errors name the line, the record id and the byte columns; the exit code is 1 for invalid
 //! input and 2 for usage or I/O problems.
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use ace_pga::dump::dump_record;
 use ace_pga::normalize;
 use ace_pga::profile::ams_or::OrganicLine;
+use ace_pga::response::{Correlation, LineStatus, Unmatched};
 use ace_pga::validate::{self, Finding, Level, ValidateOptions};
 use ace_pga::{NaiveDate, OwnedTransmission, ParseOptions, Severity, Transmission};
 use clap::{Parser, Subcommand};
@@ -87,6 +89,24 @@ enum Command {
         #[arg(long = "enable", value_name = "ID")]
         enable: Vec<String>,
     },
+    /// Map CBP responses (SX, SO, UC …) back to the PGA lines of a submission and print the
+    /// status of each line.
+    Status {
+        /// The submitted transmission (SE or AE).
+        submission: String,
+        /// Response files, in arrival order.
+        #[arg(required = true)]
+        responses: Vec<String>,
+        /// Only the lines whose PG14 carries this certificate (LPCO) number.
+        #[arg(long, value_name = "NUMBER")]
+        certificate: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Lenient parsing of every input.
+        #[arg(long)]
+        lenient: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -149,6 +169,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         };
     }
+    if let Command::Status {
+        submission,
+        responses,
+        certificate,
+        format,
+        lenient,
+    } = cli.command
+    {
+        return status(
+            &submission,
+            &responses,
+            certificate.as_deref(),
+            format,
+            lenient,
+        );
+    }
     let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
     let mut stdout = io::stdout().lock();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
@@ -191,7 +227,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 None => stdout.write_all(&bytes).map_err(write_err)?,
             }
         }
-        Command::Check { .. } => {}
+        Command::Check { .. } | Command::Status { .. } => {}
         Command::Fix { file, output } => {
             let data = read_input(&file).map_err(|e| io_err(&file, e))?;
             let (fixed, changes) =
@@ -392,6 +428,111 @@ fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -
             notes.push(format!("CBP {c}"));
         }
         writeln!(out, "{pad} = {}", notes.join(", "))?;
+    }
+    Ok(())
+}
+
+/// `status`: correlates responses with the submission and prints each PGA line's status.
+fn status(
+    submission: &str,
+    responses: &[String],
+    certificate: Option<&str>,
+    format: Format,
+    lenient: bool,
+) -> Result<(), Failure> {
+    let read = |path: &str| read_input(path).map_err(|e| Failure::Usage(format!("{path}: {e}")));
+    let data = read(submission)?;
+    let sub = parse(submission, &data, lenient)?;
+    let mut book = Correlation::new(&sub);
+    for path in responses {
+        let data = read(path)?;
+        let resp = parse(path, &data, lenient)?;
+        let summary = book.add_response(path, &resp);
+        if summary.user_data_matches == Some(false) {
+            eprintln!(
+                "{path}: warning: A user data {:?} differs from the submission's {:?}",
+                summary.batch_user_data.as_deref().unwrap_or(""),
+                book.batch_user_data.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let lines: Vec<&LineStatus> = match certificate {
+        Some(c) => book.by_certificate(c),
+        None => book.lines.iter().collect(),
+    };
+    if let (Some(c), true) = (certificate, lines.is_empty()) {
+        return Err(Failure::Invalid(format!(
+            "{submission}: no PGA line carries certificate {c}"
+        )));
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "submission": submission,
+                "lines": lines.iter().map(|l| {
+                    let mut v = serde_json::to_value(l).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("status".into(), serde_json::json!(l.status().name()));
+                        o.insert("latest".into(), serde_json::to_value(l.latest()).unwrap_or_default());
+                    }
+                    v
+                }).collect::<Vec<_>>(),
+                "responses": serde_json::to_value(&book.responses).unwrap_or_default(),
+                "unmatched": serde_json::to_value(&book.unmatched).unwrap_or_default(),
+            });
+            writeln!(out, "{doc}").map_err(write_err)?;
+        }
+        Format::Human => {
+            for l in &lines {
+                write_status(&mut out, submission, l).map_err(write_err)?;
+            }
+            for u in &book.unmatched {
+                let text = match u {
+                    Unmatched::Condition(c) => format!("{}: unmatched SE90 {c}", c.source),
+                    Unmatched::Disposition(d) => format!("{}: unmatched SO70 {d}", d.source),
+                    _ => continue,
+                };
+                writeln!(out, "{text}").map_err(write_err)?;
+            }
+        }
+    }
+    out.flush().map_err(write_err)
+}
+
+fn write_status(out: &mut impl Write, submission: &str, l: &LineStatus) -> io::Result<()> {
+    let line = &l.line;
+    let certs = if line.certificates.is_empty() {
+        String::new()
+    } else {
+        format!(", certificate {}", line.certificates.join(", "))
+    };
+    writeln!(
+        out,
+        "{submission}:{}: {} {} ({}{certs}): {}",
+        line.pg01_line,
+        line.address.agency.as_deref().unwrap_or("?"),
+        line.message_type(),
+        line.address,
+        l.status()
+    )?;
+    for c in &l.cargo_release {
+        writeln!(out, "  cargo release  {c}  [{}]", c.source)?;
+    }
+    for c in &l.conditions {
+        let at = match (&c.after_record, c.submitted_line) {
+            (Some(r), Some(n)) => format!(" after {r} line {n}"),
+            (Some(r), None) => format!(" after {r}"),
+            _ => String::new(),
+        };
+        writeln!(out, "  condition      {c}  [{}{at}]", c.source)?;
+    }
+    for d in l.history() {
+        writeln!(out, "  disposition    {d}  [{}]", d.source)?;
+        for comment in &d.comments {
+            writeln!(out, "                 {comment}")?;
+        }
     }
     Ok(())
 }

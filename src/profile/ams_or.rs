@@ -338,17 +338,17 @@ pub fn is_organic(pg01: &Pg01<'_>) -> bool {
 }
 
 fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
-    let Some(Body::Pg19(p)) = e.pg19.record.body else {
+    let Some(Body::Pg19(p)) = e.pg19.record.body() else {
         return None;
     };
-    let address = e.pg20.as_ref().and_then(|n| match n.record.body {
+    let address = e.pg20.as_ref().and_then(|n| match n.record.body() {
         Some(Body::Pg20(a)) => Some(a),
         _ => None,
     });
     let contacts = e
         .items
         .iter()
-        .filter_map(|n| match n.record.body {
+        .filter_map(|n| match n.record.body() {
             Some(Body::Pg21(c)) => Some(Contact {
                 line: n.record.line,
                 role: c.individual_role_code,
@@ -375,7 +375,7 @@ impl<'a> OrganicLine<'a> {
     /// The organic view of a PGA line; `None` when the line is not AMS OR (or its PG01 could
     /// not be typed).
     pub fn from_line(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
-        let Some(Body::Pg01(pg01)) = line.pg01.record.body else {
+        let Some(Body::Pg01(pg01)) = line.pg01.record.body() else {
             return None;
         };
         if !is_organic(&pg01) {
@@ -406,7 +406,7 @@ impl<'a> OrganicLine<'a> {
         let mut all_pg14 = Vec::new();
         for r in line.child_records() {
             let l = r.line;
-            match r.body {
+            match r.body() {
                 Some(Body::Pg14(p)) => all_pg14.push(Certificate {
                     line: l,
                     number: CertificateNumber::classify(p.lpco_number.unwrap_or("")),

@@ -28,12 +28,16 @@ use crate::layout::{
 #[inline]
 fn read_field<'a, K: FieldKind>(
     raw: &'a [u8],
+    ascii: Option<&'a str>,
     start: u8,
     end: u8,
     name: &'static str,
     lenient_n: bool,
 ) -> Result<Option<K::Value<'a>>, FieldError> {
     let (s, e) = (start as usize - 1, end as usize);
+    if let Some(v) = ascii.and_then(|t| t.get(s..e)).and_then(K::read_ascii) {
+        return Ok(v);
+    }
     let err = |kind| FieldError {
         field: name,
         start,
@@ -53,6 +57,16 @@ fn read_field<'a, K: FieldKind>(
                 Err(err(FieldErrorKind::NotNumeric))
             }
         }
+    }
+}
+
+/// The record as `&str` when it is all ASCII (then every text field is a valid `&str`).
+#[inline]
+fn ascii_str(raw: &[u8]) -> Option<&str> {
+    if raw.is_ascii() {
+        std::str::from_utf8(raw).ok()
+    } else {
+        None
     }
 }
 
@@ -137,8 +151,9 @@ macro_rules! record_layouts {
                 /// The first field whose bytes do not fit its class or format.
                 #[allow(unused_variables)]
                 pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
+                    let ascii = ascii_str(raw);
                     Ok(Self {
-                        $( $field: read_field::<$kind>(raw, $start, $end, stringify!($field), lenient_n)?, )*
+                        $( $field: read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
                         _lifetime: PhantomData,
                     })
                 }
@@ -149,8 +164,9 @@ macro_rules! record_layouts {
                 #[allow(unused_variables, unused_mut)]
                 pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
                     let mut first = None;
+                    let ascii = ascii_str(raw);
                     let v = Self {
-                        $( $field: match read_field::<$kind>(raw, $start, $end, stringify!($field), lenient_n) {
+                        $( $field: match read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
                             Ok(v) => v,
                             Err(e) => {
                                 first.get_or_insert(e);
@@ -160,6 +176,21 @@ macro_rules! record_layouts {
                         _lifetime: PhantomData,
                     };
                     (v, first)
+                }
+
+                /// Checks the record's fields without building the struct: the first field
+                /// that cannot be typed. Text fields of an all-ASCII record are not visited.
+                #[allow(unused_variables)]
+                pub fn check(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
+                    let ascii = ascii_str(raw);
+                    $(
+                        if !(ascii.is_some() && <$kind as FieldKind>::KIND == crate::layout::Kind::Text) {
+                            if let Err(e) = read_field::<$kind>(raw, None, $start, $end, stringify!($field), lenient_n) {
+                                return Some(e);
+                            }
+                        }
+                    )*
+                    None
                 }
 
                 /// Writes the record (identifier, fields, space filler) into `out`.
@@ -259,6 +290,16 @@ macro_rules! record_layouts {
                         let (v, e) = $name::parse_partial(raw, lenient_n);
                         Some((Body::$name(v), e))
                     } )*
+                    RecordType::Host | RecordType::UnknownPg => None,
+                }
+            }
+
+            /// Checks the fields of `raw` against the layout of `rt` without building a
+            /// struct: the first field that cannot be typed (`None` for host and unknown
+            /// records, and when every field is fine).
+            pub fn check(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
+                match rt {
+                    $( RecordType::$name => $name::check(raw, lenient_n), )*
                     RecordType::Host | RecordType::UnknownPg => None,
                 }
             }

@@ -38,7 +38,7 @@ fn fatal_filler(rt: RecordType, col: u8) -> bool {
 }
 
 fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
-    match b.header.as_ref()?.record.body {
+    match b.header.as_ref()?.record.body() {
         Some(Body::BlockHeader(h)) => h.application_id,
         _ => None,
     }
@@ -96,8 +96,8 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
         if let Some(z) = &batch.trailer {
             check_record_filler(&z.record, None, sink);
             check_mandatory(&z.record, sink);
-            if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body) {
-                if let Some(Body::BatchHeader(a)) = h.record.body {
+            if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body()) {
+                if let Some(Body::BatchHeader(a)) = h.record.body() {
                     if a.sender_site_code != zb.sender_site_code {
                         sink.emit(
                             "E-012",
@@ -115,7 +115,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 }
             }
         }
-        let a_app = batch.header.as_ref().and_then(|h| match h.record.body {
+        let a_app = batch.header.as_ref().and_then(|h| match h.record.body() {
             Some(Body::BatchHeader(a)) => a.application_id,
             _ => None,
         });
@@ -192,7 +192,7 @@ fn check_block(
             ),
             Some(h) => {
                 if let (Some(Body::BlockHeader(b)), Some(Body::BlockTrailer(yb))) =
-                    (h.record.body, y.record.body)
+                    (h.record.body(), y.record.body())
                 {
                     for (name, bv, yv) in [
                         (
@@ -274,7 +274,7 @@ fn check_record_filler(r: &Record<'_>, block_app: Option<&str>, sink: &mut Sink<
     let Some(layout) = r.record_type.layout() else {
         return;
     };
-    let app = block_app.or(match r.body {
+    let app = block_app.or(match r.body() {
         Some(Body::BatchHeader(a)) => a.application_id,
         _ => None,
     });
@@ -320,7 +320,7 @@ fn check_record_filler(r: &Record<'_>, block_app: Option<&str>, sink: &mut Sink<
 
 /// E-010: mandatory envelope fields.
 fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
-    let names: &[&str] = match r.body {
+    let names: &[&str] = match r.body() {
         Some(Body::BatchHeader(a)) => {
             let input = a
                 .application_id

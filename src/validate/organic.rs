@@ -84,7 +84,7 @@ fn row_allows(row: &CodeRow, program: &str, processing: Option<&str>) -> bool {
 }
 
 fn pg01_of<'a>(line: &PgaLine<Record<'a>>) -> Option<Pg01<'a>> {
-    match line.pg01.record.body {
+    match line.pg01.record.body() {
         Some(Body::Pg01(p)) => Some(p),
         _ => None,
     }
@@ -454,7 +454,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 format!("{id} is not used in an OR2 line (OR2 carries PG02, PG14, PG25, PG29)"),
             );
         }
-        if let Some(Body::Pg02(p)) = r.body {
+        if let Some(Body::Pg02(p)) = r.body() {
             if p.product_code_qualifier_1.is_some() || p.product_code_number_1.is_some() {
                 sink.emit(
                     "OR-016",
@@ -467,7 +467,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
     for e in line.entity_loops() {
         let r = &e.pg19.record;
-        let Some(Body::Pg19(p)) = r.body else {
+        let Some(Body::Pg19(p)) = r.body() else {
             continue;
         };
         if let Some(id) = p.entity_number {
@@ -491,7 +491,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             }
         }
         if let Some(Node { record: a, .. }) = &e.pg20 {
-            if let Some(Body::Pg20(addr)) = a.body {
+            if let Some(Body::Pg20(addr)) = a.body() {
                 if addr.country_code == Some("US") {
                     let digits = addr
                         .postal_code
@@ -518,7 +518,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
 fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink<'_>) {
     let pg01 = &line.pg01.record;
     let loops = line.entity_loops();
-    let role_of = |e: &crate::tree::EntityLoop<Record<'_>>| match e.pg19.record.body {
+    let role_of = |e: &crate::tree::EntityLoop<Record<'_>>| match e.pg19.record.body() {
         Some(Body::Pg19(p)) => p.entity_role_code.map(str::to_string),
         _ => None,
     };
@@ -532,7 +532,7 @@ fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink
         }
         for e in &present {
             let r = &e.pg19.record;
-            let Some(Body::Pg19(p)) = r.body else {
+            let Some(Body::Pg19(p)) = r.body() else {
                 continue;
             };
             if p.entity_name.is_none() {

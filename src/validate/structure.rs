@@ -53,8 +53,8 @@ fn check_transaction(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
     check_substitution(tx, sink);
 }
 
-fn pg01<'s, 'a>(l: &'s PgaLine<R<'a>>) -> Option<&'s crate::records::Pg01<'a>> {
-    match &l.pg01.record.body {
+fn pg01<'a>(l: &PgaLine<R<'a>>) -> Option<crate::records::Pg01<'a>> {
+    match l.pg01.record.body() {
         Some(Body::Pg01(p)) => Some(p),
         _ => None,
     }
@@ -174,7 +174,7 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let mut seen_p = false;
     let mut first_pg02 = true;
     for (i, r) in children.iter().enumerate() {
-        match r.body {
+        match r.body() {
             Some(Body::Pg08(_)) => {
                 if !matches!(
                     prev_type(i),
@@ -278,13 +278,13 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let roles: HashSet<&str> = line
         .entity_loops()
         .iter()
-        .filter_map(|e| match e.pg19.record.body {
+        .filter_map(|e| match e.pg19.record.body() {
             Some(Body::Pg19(p)) => p.entity_role_code,
             _ => None,
         })
         .collect();
     for r in &children {
-        if let Some(Body::Pg22(d)) = r.body {
+        if let Some(Body::Pg22(d)) = r.body() {
             if let Some(role) = d.entity_role_code {
                 if !roles.contains(role) {
                     sink.emit(
@@ -454,7 +454,7 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let mut max: (u8, Option<&R<'_>>) = (0, None);
     let mut after_pg30 = false;
     for r in recs {
-        if let Some(Body::Pg02(p)) = r.body {
+        if let Some(Body::Pg02(p)) = r.body() {
             if p.item_type == Some("C") {
                 // A component item starts its own detail records.
                 max = (1, Some(r));
@@ -493,7 +493,7 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
         }
     });
     for r in records {
-        let Some(Body::Pg00(p)) = r.body else {
+        let Some(Body::Pg00(p)) = r.body() else {
             continue;
         };
         let num = p.substitution_number;

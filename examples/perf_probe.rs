@@ -1,0 +1,32 @@
+use std::time::Instant;
+fn main() {
+    let path = std::env::args().nth(1).unwrap();
+    let mode = std::env::args().nth(2).unwrap_or_default();
+    let data = std::fs::read(&path).unwrap();
+    for _ in 0..5 {
+        let t = Instant::now();
+        if mode == "iter" {
+            let mut n = 0usize;
+            let mut problems = Vec::new();
+            let opts = ace_pga::ParseOptions::strict();
+            let framer = ace_pga::framing::Framer::new(&data, &opts, &mut problems).unwrap();
+            for l in framer {
+                let r = ace_pga::Record::from_line(l, &opts, &mut problems);
+                n += r.raw.len();
+            }
+            println!(
+                "records {:.0} MB/s {n}",
+                data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
+            );
+        } else {
+            let tx =
+                ace_pga::Transmission::parse_with(&data, &ace_pga::ParseOptions::strict()).unwrap();
+            let dt = t.elapsed();
+            println!(
+                "tree {:.0} MB/s",
+                data.len() as f64 / dt.as_secs_f64() / 1e6
+            );
+            std::mem::forget(tx);
+        }
+    }
+}

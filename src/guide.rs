@@ -1,0 +1,247 @@
+//! # Guide: parse → inspect → validate → build → serialize → read the response
+//!
+//! A walk through the crate with the shipped samples (`spec-samples/`). Every example on
+//! this page is a doctest. The reference is the crate's `spec/SPEC.md` (cited as SPEC n.n),
+//! with `spec/records.csv` and `spec/codes/`.
+//!
+//! ## 1. Parse
+//!
+//! [`Transmission::parse`](crate::Transmission::parse) is strict: it fails on the first
+//! error-severity problem and lists them all. The records borrow from the input; nothing is
+//! copied, dropped or reordered, and the transmission serializes back byte for byte.
+//!
+//! ```
+//! use ace_pga::{ParseOptions, Transmission};
+//!
+//! let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+//! let tx = Transmission::parse(&input)?;
+//! assert_eq!(tx.records().len(), 15);
+//! assert_eq!(tx.to_bytes(), input);
+//!
+//! // Lenient parsing tolerates named deviations and reports each as a warning (SPEC 1.4).
+//! let trimmed = std::fs::read("spec-samples/invalid/short-line-lenient.txt")?;
+//! let tx = Transmission::parse_with(&trimmed, &ParseOptions::lenient())?.into_result()?;
+//! assert!(tx.problems.iter().any(|p| p.kind.rule() == "F-001"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 2. Inspect
+//!
+//! The tree ([`crate::tree`]) is batches → blocks → transactions → items. An HTS anchor
+//! (`SE60`, `50`) owns the OI group that follows it; an OI group holds PGA lines; a PGA line
+//! holds its child records, entity loops and `PG50`/`PG51` groups (SPEC 3–4). Records with a
+//! layout have a typed body ([`crate::records`]); host records stay raw.
+//!
+//! ```
+//! use ace_pga::profile::ams_or::{CertificateNumber, OrganicLine};
+//! use ace_pga::records::Body;
+//! use ace_pga::tree::Item;
+//! use ace_pga::Transmission;
+//!
+//! let input = std::fs::read("spec-samples/valid/or2-multi.txt")?;
+//! let tx = Transmission::parse(&input)?;
+//!
+//! // Walk the transaction: host records, anchors with their OI groups.
+//! let t = tx.tree.transactions().next().expect("one transaction");
+//! let anchors: Vec<u32> = t
+//!     .items
+//!     .iter()
+//!     .filter_map(|i| match i {
+//!         Item::Anchor(a) => Some(a.anchor.record.line),
+//!         _ => None,
+//!     })
+//!     .collect();
+//! assert_eq!(anchors, [6, 21, 22, 26]);
+//!
+//! // Typed records: the PG01 of each PGA line.
+//! for line in tx.tree.pga_lines() {
+//!     if let Some(Body::Pg01(pg01)) = line.pg01.record.body() {
+//!         assert_eq!(pg01.agency_code, Some("AMS"));
+//!     }
+//! }
+//!
+//! // The organic view (SPEC 5): message type, certificates, quantity, lots …
+//! let lines: Vec<OrganicLine> =
+//!     tx.tree.pga_lines().into_iter().filter_map(OrganicLine::from_line).collect();
+//! assert_eq!(lines.len(), 3);
+//! assert_eq!(lines[0].certificates.len(), 2);
+//! assert!(matches!(
+//!     lines[0].certificates[1].number,
+//!     CertificateNumber::NopImportCertificate { segments: ["417", "2093856104", "561004"], .. }
+//! ));
+//! assert_eq!(lines[2].disclaimer, Some("A"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 3. Validate
+//!
+//! Parsing is not validating. [`crate::validate`] runs the rules of SPEC 6 (families F, S, E
+//! and OR) and returns every finding with rule id, line, byte columns and a message. Dated
+//! rules use the as-of date you pass.
+//!
+//! ```
+//! use ace_pga::validate::{check_bytes, ValidateOptions};
+//! use ace_pga::{NaiveDate, ParseOptions};
+//!
+//! let input = std::fs::read("spec-samples/invalid/or2-nop-id-10-digit.txt")?;
+//! let as_of = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
+//! let report = check_bytes(&input, &ParseOptions::strict(), &ValidateOptions::new(as_of));
+//! let errors: Vec<_> = report.errors().collect();
+//! assert_eq!(errors.len(), 1);
+//! assert_eq!(errors[0].rule, "OR-002");
+//! assert_eq!((errors[0].line, errors[0].columns), (Some(9), Some((9, 41))));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 4. Build
+//!
+//! [`crate::build`] assembles a whole transmission: the envelope, host records you supply
+//! raw, HTS anchors, OI groups, AMS OR lines from typed values
+//! ([`OrganicLineBuilder`](crate::profile::ams_or::OrganicLineBuilder)) and lines of any
+//! other agency from typed records ([`PgaLineBuilder`](crate::build::PgaLineBuilder)).
+//! Values that do not fit are refused, never truncated; building also validates.
+//!
+//! ```
+//! use ace_pga::build::{AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder, TransmissionBuilder};
+//! use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
+//! use ace_pga::{Decimal, NaiveDate};
+//!
+//! let date = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
+//! let organic = OrganicLineBuilder::or2(1)
+//!     .certificate(CertificateSpec::new("305-3380517246-009214"))
+//!     .lot("3", "ID-RUS-2603-114")
+//!     .net_quantity_kg("18143.69".parse::<Decimal>()?);
+//! let envelope = Envelope::new("2704", "Q7K", date).password("PW4821").office("01");
+//! let built = TransmissionBuilder::cargo_release(envelope)
+//!     .transaction(
+//!         TransactionBuilder::new()
+//!             .host("SE10AQ7K  31547753 01 2704 031626 IM 86-4417203-00")
+//!             .host("SE40001US ORGANIC RUSSET POTATOES")
+//!             .anchor(AnchorBuilder::new("SE60070190503500000215000000001814369KG").oi_group(
+//!                 OiGroupBuilder::new("ORGANIC RUSSET POTATOES, FRESH, 50 LB SACKS")
+//!                     .organic(organic)
+//!                     .line(PgaLineBuilder::disclaimed(1, "FDA", "FOO", "C")),
+//!             )),
+//!     )
+//!     .build()?;
+//! assert!(!built.has_errors(), "{:?}", built.report());
+//! assert_eq!(built.records().len(), 14);
+//!
+//! // A value that does not fit is refused with the record and field named.
+//! let bad = OrganicLineBuilder::or2(1).net_quantity_kg("1.005".parse::<Decimal>()?);
+//! let err = TransmissionBuilder::cargo_release(Envelope::new("2704", "Q7K", date))
+//!     .transaction(TransactionBuilder::new().anchor(
+//!         AnchorBuilder::new("SE60").oi_group(OiGroupBuilder::new("X").organic(bad)),
+//!     ))
+//!     .build()
+//!     .unwrap_err();
+//! assert!(err.to_string().contains("PG29.quantity_line_net"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 5. Serialize
+//!
+//! The terminator is always an explicit choice (SPEC 2.2): LF, CRLF, CR, or none
+//! (concatenated 80-byte records). A parsed transmission keeps its own convention.
+//!
+//! ```
+//! use ace_pga::Terminator;
+//! # use ace_pga::build::*; use ace_pga::NaiveDate;
+//! # let date = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
+//! # let built = TransmissionBuilder::cargo_release(Envelope::new("2704", "Q7K", date)).build()?;
+//! let lf = built.to_bytes(Terminator::Lf);
+//! let crlf = built.to_bytes(Terminator::CrLf);
+//! let flat = built.to_bytes(Terminator::None);
+//! assert_eq!(flat.len(), built.records().len() * 80);
+//! assert_eq!(crlf.len(), lf.len() + built.records().len());
+//! let mut file = Vec::new();
+//! built.write_to(Terminator::CrLf, &mut file)?;
+//! assert_eq!(file, crlf);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## 6. Read the response
+//!
+//! CBP answers a Cargo Release with an `SX` response (the transaction echoed, `SE90`
+//! conditions after records in error, a final `SE90` disposition) and later with `SO`
+//! status notifications (`SO70`–`SO72` agency dispositions). [`crate::response`] maps both
+//! back to the submitted PGA lines by (entry, CBP line, tariff position, agency, PGA line)
+//! and derives each line's status: the latest agency disposition wins.
+//!
+//! ```
+//! use ace_pga::response::{Correlation, Status};
+//! use ace_pga::Transmission;
+//!
+//! let submission = std::fs::read("spec-samples/valid/or2-single.txt")?;
+//! let mut book = Correlation::new(&Transmission::parse(&submission)?);
+//! for name in ["sx-response.txt", "so-status.txt"] {
+//!     let bytes = std::fs::read(format!("spec-samples/valid/{name}"))?;
+//!     book.add_response(name, &Transmission::parse(&bytes)?);
+//! }
+//! let line = &book.by_certificate("417-2093856104-557321")[0];
+//! assert_eq!(line.conditions[0].message_id.as_deref(), Some("PW2")); // SE90 after the PG01
+//! assert_eq!(line.cargo_release[0].message_type.as_deref(), Some("02")); // accepted
+//! let history: Vec<_> = line.history().iter().map(|d| d.status_code()).collect();
+//! assert_eq!(history, [Some("10"), Some("07")]); // document required, then may proceed
+//! assert_eq!(line.status(), Status::MayProceed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The command line does the same: `ace-pga status SUBMISSION RESPONSE… [--certificate N]
+//! [--format json]`.
+//!
+//! The CBP line number and the entry number come from host records, which this crate does
+//! not lay out; the positions read are listed in one table, [`crate::response::host`]
+//! (transcribed from the samples and the chapters, confidence T1).
+//!
+//! ## 7. The JSON contract
+//!
+//! With the `serde` feature, [`OwnedTransmission`](crate::OwnedTransmission) is the JSON
+//! document that `ace-pga decode` prints and `ace-pga encode` reads back. Its JSON Schema
+//! (draft 2020-12) is generated from the types with `schemars` (feature `schema`) and
+//! committed as `schema/decode.schema.json`; a test fails when the types and the committed
+//! schema differ, and every document that validates against it is accepted by `encode`
+//! (field values that do not fit their field are still refused, naming record and field).
+//!
+//! * `framing`: `{"terminator": "lf" | "crlf" | "cr" | "none", "byte_order_mark": bool}`;
+//! * `batches[]`: `header`/`trailer` (the `A`/`Z` records, or absent) and `blocks[]`, each with
+//!   `header`/`trailer` (`B`/`Y`) and `transactions[]`, each an `items[]` list tagged by
+//!   `"item"`: `record`, `anchor` (`anchor`, `sub_records`, `oi_group`), `oi_group` (`oi`,
+//!   `orphans`, `lines`), `disposition` (`so70`, `details`);
+//! * a PGA line: `pg01` and `items[]` tagged `record`, `entity` (`pg19`, `pg20`, `items`) or
+//!   `group` (`start`, `items`, `end`);
+//! * a record: `{"line", "record", "fields"}` with the canonical names of `records.csv` and
+//!   dump-form values (strings; `null` = absent), or `{"line", "record", "raw"}`; `raw` wins
+//!   on encode; `conditions` lists the `SE90`s attached to it; `terminator` when it differs
+//!   from the document's;
+//! * `trailing`: bytes after the last record; `organic`: the typed AMS OR views
+//!   (informational, ignored by `encode`, not constrained by the schema).
+//!
+//! ```
+//! # #[cfg(feature = "serde")]
+//! # {
+//! use ace_pga::{OwnedTransmission, Transmission};
+//!
+//! let input = std::fs::read("spec-samples/valid/or2-single.txt").expect("sample");
+//! let tx = Transmission::parse(&input).expect("valid");
+//! let json = serde_json::to_string(&OwnedTransmission::from_transmission(&tx)).expect("JSON");
+//! let back: OwnedTransmission = serde_json::from_str(&json).expect("the same document");
+//! assert_eq!(back.to_bytes().expect("encodes"), input);
+//! # }
+//! ```
+//!
+//! ## Features
+//!
+//! | feature | what it adds | dependencies |
+//! |---|---|---|
+//! | (default) | parse, tree, typed records, organic profile, validation, builder, response correlation | `nom`, `bytes`, `thiserror`, `chrono`, `rust_decimal`, `memchr`, `csv`, `deunicode` |
+//! | `serde` | `Serialize` for the model and typed views; `Serialize`/`Deserialize` for the owned (JSON) form | `serde` |
+//! | `schema` | `schemars::JsonSchema` for the owned form (the schema in `schema/`) | `serde`, `schemars` |
+//! | `cli` | the `ace-pga` binary (`decode`, `encode`, `dump`, `check`, `fix`, `status`) | `serde`, `clap`, `serde_json` |
+//!
+//! ## Examples
+//!
+//! `examples/` holds runnable programs over the shipped samples:
+//! `cargo run --example build_or2`, `cargo run --example read_response`,
+//! `cargo run --example validate_dir -- spec-samples/valid`,
+//! `cargo run --example stream -- spec-samples/valid/or2-multi.txt`.

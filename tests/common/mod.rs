@@ -1,0 +1,111 @@
+//! Shared helpers of the integration tests: reading the repository's samples and editing
+//! their lines byte by byte. Everything is read relative to `CARGO_MANIFEST_DIR`.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use ace_pga::{Problem, Severity};
+
+/// A path inside the repository.
+pub fn repo_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The bytes of a file inside the repository.
+pub fn read_repo(rel: &str) -> Vec<u8> {
+    let p = repo_path(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+}
+
+/// `spec-samples/valid/or2-single.txt`: 15 records of 80 bytes, LF after every record.
+pub fn or2_single() -> Vec<u8> {
+    let b = read_repo("spec-samples/valid/or2-single.txt");
+    assert_eq!(
+        b.len(),
+        15 * 81,
+        "or2-single.txt is 15 LF-terminated records"
+    );
+    b
+}
+
+/// The records of an LF-terminated file (without terminators). A final LF does not open an
+/// empty record.
+pub fn lines_of(input: &[u8]) -> Vec<Vec<u8>> {
+    let body = input.strip_suffix(b"\n").unwrap_or(input);
+    body.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect()
+}
+
+/// Joins records with `term` after each one (also after the last when `final_term`).
+pub fn join(lines: &[Vec<u8>], term: &[u8], final_term: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        out.extend_from_slice(l);
+        if i + 1 < lines.len() || final_term {
+            out.extend_from_slice(term);
+        }
+    }
+    out
+}
+
+/// The records of or2-single, 1-based line `n` available as `lines[n - 1]`.
+pub fn or2_lines() -> Vec<Vec<u8>> {
+    let l = lines_of(&or2_single());
+    assert_eq!(l.len(), 15);
+    assert!(l.iter().all(|r| r.len() == 80));
+    l
+}
+
+/// Sets the byte at 1-based `column` of 1-based `line`.
+pub fn set_byte(lines: &mut [Vec<u8>], line: usize, column: usize, byte: u8) {
+    lines[line - 1][column - 1] = byte;
+}
+
+/// Writes `text` at 1-based columns starting at `column` of 1-based `line`.
+pub fn set_bytes(lines: &mut [Vec<u8>], line: usize, column: usize, text: &[u8]) {
+    lines[line - 1][column - 1..column - 1 + text.len()].copy_from_slice(text);
+}
+
+/// An 80-byte record: `text` padded with spaces.
+pub fn record80(text: &[u8]) -> Vec<u8> {
+    assert!(text.len() <= 80);
+    let mut r = text.to_vec();
+    r.resize(80, b' ');
+    r
+}
+
+/// The problems of a given rule.
+pub fn with_rule<'p>(problems: &'p [Problem], rule: &str) -> Vec<&'p Problem> {
+    problems.iter().filter(|p| p.kind.rule() == rule).collect()
+}
+
+/// Error-severity problems.
+pub fn errors(problems: &[Problem]) -> Vec<&Problem> {
+    problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect()
+}
+
+/// Asserts the `Display` form of a problem names its rule, line, record and columns.
+pub fn assert_display_names_position(p: &Problem) {
+    let s = p.to_string();
+    assert!(s.contains(p.kind.rule()), "{s:?} lacks the rule id");
+    if let Some(l) = p.line {
+        assert!(s.contains(&format!("line {l}")), "{s:?} lacks `line {l}`");
+    }
+    if let Some(r) = &p.record {
+        assert!(s.contains(r.as_str()), "{s:?} lacks record {r}");
+    }
+    if let Some((a, b)) = p.columns {
+        assert!(
+            s.contains(&format!("{a}-{b}")),
+            "{s:?} lacks columns {a}-{b}"
+        );
+    }
+    let sev = match p.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    assert!(s.starts_with(sev), "{s:?} does not start with {sev}");
+}

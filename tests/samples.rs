@@ -1,0 +1,1173 @@
+//! The valid samples of `spec-samples/` (see `spec-samples/README.md`): field dump equality
+//! with `valid/expected/NAME.dump.jsonl`, byte-exact round trips (direct and through the
+//! owned JSON form), terminator conventions, and the tree shapes the README describes.
+//!
+//! Expected values come from the expected dump files and the README text only.
+#![cfg(feature = "serde")]
+
+use std::path::{Path, PathBuf};
+
+use ace_pga::dump::{dump_record, DumpContent};
+use ace_pga::records::Body;
+use ace_pga::tree::{Item, Node, PgaItem, PgaLine};
+use ace_pga::{OwnedTransmission, Record, RecordType, Terminator, Transmission};
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+fn valid_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-samples/valid")
+}
+
+/// The names (without `.txt`) of every `valid/*.txt`, sorted.
+fn valid_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(valid_dir())
+        .expect("spec-samples/valid exists")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| {
+            p.file_stem()
+                .expect("file stem")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn read_sample(name: &str) -> Vec<u8> {
+    let path = valid_dir().join(format!("{name}.txt"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// `valid/expected/NAME.dump.jsonl`, one JSON value per non-empty line.
+fn expected_dump(name: &str) -> Vec<Value> {
+    let path = valid_dir().join(format!("expected/{name}.dump.jsonl"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{}: line {}: {e}", path.display(), i + 1))
+        })
+        .collect()
+}
+
+fn parse<'a>(name: &str, bytes: &'a [u8]) -> Transmission<'a> {
+    Transmission::parse(bytes).unwrap_or_else(|e| panic!("{name}: strict parse failed: {e:?}"))
+}
+
+fn dump_values(tx: &Transmission<'_>) -> Vec<Value> {
+    tx.records()
+        .into_iter()
+        .map(|r| serde_json::to_value(dump_record(r)).expect("dump serializes"))
+        .collect()
+}
+
+/// Splits an input into its records independently of the library: LF-terminated lines with
+/// an optional CR before the LF, or 80-byte slices when there is no LF at all.
+fn split_records(bytes: &[u8]) -> Vec<&[u8]> {
+    if bytes.contains(&b'\n') {
+        let mut v: Vec<&[u8]> = bytes
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .collect();
+        if v.last().is_some_and(|l| l.is_empty()) {
+            v.pop();
+        }
+        v
+    } else {
+        bytes.chunks(80).collect()
+    }
+}
+
+fn id_line(n: &Node<Record<'_>>) -> (String, u32) {
+    (n.record.id().to_string(), n.record.line)
+}
+
+fn lines_of(records: &[&Record<'_>]) -> Vec<u32> {
+    records.iter().map(|r| r.line).collect()
+}
+
+/// The only transaction of a one-batch, one-block transmission.
+fn only_transaction<'t, 'a>(
+    tx: &'t Transmission<'a>,
+) -> &'t ace_pga::tree::Transaction<Record<'a>> {
+    assert_eq!(tx.tree.batches.len(), 1, "one batch");
+    assert_eq!(tx.tree.batches[0].blocks.len(), 1, "one block");
+    let block = &tx.tree.batches[0].blocks[0];
+    assert_eq!(block.transactions.len(), 1, "one transaction");
+    &block.transactions[0]
+}
+
+/// A compact description of a transaction's items: kind and first line.
+fn item_summary(items: &[Item<Record<'_>>]) -> Vec<(&'static str, String, u32)> {
+    items
+        .iter()
+        .map(|i| match i {
+            Item::Record(n) => ("record", n.record.id().to_string(), n.record.line),
+            Item::Anchor(a) => (
+                "anchor",
+                a.anchor.record.id().to_string(),
+                a.anchor.record.line,
+            ),
+            Item::OiGroup(g) => (
+                "oi_group",
+                g.oi.as_ref()
+                    .map(|n| n.record.id().to_string())
+                    .unwrap_or_default(),
+                g.oi.as_ref().map_or(0, |n| n.record.line),
+            ),
+            Item::Disposition(d) => (
+                "disposition",
+                d.so70.record.id().to_string(),
+                d.so70.record.line,
+            ),
+            _ => ("unknown item kind", String::new(), 0),
+        })
+        .collect()
+}
+
+fn pga_item_summary(items: &[PgaItem<Record<'_>>]) -> Vec<(&'static str, String, u32)> {
+    items
+        .iter()
+        .map(|i| match i {
+            PgaItem::Record(n) => ("record", n.record.id().to_string(), n.record.line),
+            PgaItem::Entity(e) => ("entity", e.pg19.record.id().to_string(), e.pg19.record.line),
+            PgaItem::Group(g) => (
+                "group",
+                g.start.record.id().to_string(),
+                g.start.record.line,
+            ),
+            _ => ("unknown pga item kind", String::new(), 0),
+        })
+        .collect()
+}
+
+/// `(agency, PGA line number, disclaimer)` of a PG01.
+type Pg01Summary = (String, u64, Option<String>);
+
+fn pg01_agency_and_number(line: &PgaLine<Record<'_>>) -> Pg01Summary {
+    match line.pg01.record.body() {
+        Some(Body::Pg01(p)) => (
+            p.agency_code.unwrap_or_default().to_string(),
+            p.pga_line_number.unwrap_or_default(),
+            p.disclaimer_code.map(str::to_string),
+        ),
+        ref other => panic!(
+            "PG01 at line {} not typed: {other:?}",
+            line.pg01.record.line
+        ),
+    }
+}
+
+fn range(a: u32, b: u32) -> Vec<u32> {
+    (a..=b).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Every valid sample
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn at_least_ten_valid_samples_each_with_an_expected_dump() {
+    let names = valid_names();
+    assert!(
+        names.len() >= 10,
+        "expected at least 10 valid samples, found {}: {names:?}",
+        names.len()
+    );
+    for name in &names {
+        let p = valid_dir().join(format!("expected/{name}.dump.jsonl"));
+        assert!(p.is_file(), "{name}: missing {}", p.display());
+    }
+}
+
+#[test]
+fn every_valid_sample_dump_equals_expected_record_by_record() {
+    for name in valid_names() {
+        let bytes = read_sample(&name);
+        let tx = parse(&name, &bytes);
+        let got = dump_values(&tx);
+        let want = expected_dump(&name);
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(g, w, "{name}: dump record {} differs", i + 1);
+        }
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{name}: {} dumped records, expected {}",
+            got.len(),
+            want.len()
+        );
+    }
+}
+
+#[test]
+fn every_valid_sample_parses_strictly_and_round_trips_byte_for_byte() {
+    for name in valid_names() {
+        let bytes = read_sample(&name);
+        let tx = parse(&name, &bytes);
+        let out = tx.to_bytes();
+        assert!(
+            out == bytes,
+            "{name}: serialize(parse(x)) != x ({} vs {} bytes; first difference at byte {:?})",
+            out.len(),
+            bytes.len(),
+            out.iter().zip(&bytes).position(|(a, b)| a != b)
+        );
+        // write_to gives the same bytes.
+        let mut w = Vec::new();
+        tx.write_to(&mut w).expect("writing to a Vec");
+        assert!(w == bytes, "{name}: write_to differs from the input");
+    }
+}
+
+#[test]
+fn every_valid_sample_round_trips_through_owned_json() {
+    for name in valid_names() {
+        let bytes = read_sample(&name);
+        let tx = parse(&name, &bytes);
+        let owned = OwnedTransmission::from_transmission(&tx);
+        let json = serde_json::to_string(&owned).expect("owned form serializes");
+        let back: OwnedTransmission =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: deserialize: {e}"));
+        assert_eq!(back, owned, "{name}: owned form changed through JSON");
+        let out = back
+            .to_bytes()
+            .unwrap_or_else(|e| panic!("{name}: encode failed: {e}"));
+        assert!(
+            out == bytes,
+            "{name}: decode → JSON → encode differs ({} vs {} bytes; first difference at byte {:?})",
+            out.len(),
+            bytes.len(),
+            out.iter().zip(&bytes).position(|(a, b)| a != b)
+        );
+    }
+}
+
+#[test]
+fn every_valid_sample_tree_holds_every_record_once_in_order() {
+    for name in valid_names() {
+        let bytes = read_sample(&name);
+        let tx = parse(&name, &bytes);
+        let want = expected_dump(&name);
+        let records = tx.records();
+        assert_eq!(
+            records.len(),
+            want.len(),
+            "{name}: tree has {} records, expected dump has {} lines",
+            records.len(),
+            want.len()
+        );
+        let independent = split_records(&bytes);
+        assert_eq!(records.len(), independent.len(), "{name}: record count");
+        for (i, r) in records.iter().enumerate() {
+            assert_eq!(
+                r.line as usize,
+                i + 1,
+                "{name}: record {} out of order",
+                i + 1
+            );
+            assert_eq!(r.raw, independent[i], "{name}: line {} bytes", i + 1);
+        }
+        assert!(tx.trailing.is_empty(), "{name}: unexpected trailing bytes");
+    }
+}
+
+#[test]
+fn record_counts_match_the_readme() {
+    // The counts the README states in each sample's heading.
+    let counts = [
+        ("or2-single", 15),
+        ("or2-crlf", 15),
+        ("or2-concatenated", 15),
+        ("or2-multi", 28),
+        ("or1-full", 41),
+        ("multi-agency", 27),
+        ("entry-summary-ae", 17),
+        ("every-record", 48),
+        ("sx-response", 17),
+        ("so-status", 12),
+    ];
+    for (name, n) in counts {
+        let bytes = read_sample(name);
+        let tx = parse(name, &bytes);
+        assert_eq!(tx.records().len(), n, "{name}");
+        assert_eq!(expected_dump(name).len(), n, "{name}: expected dump");
+    }
+}
+
+#[test]
+fn dump_lists_every_layout_field_and_host_records_keep_their_raw_bytes() {
+    for name in valid_names() {
+        let bytes = read_sample(&name);
+        let tx = parse(&name, &bytes);
+        let independent = split_records(&bytes);
+        let want = expected_dump(&name);
+        for r in tx.records() {
+            let input = independent[r.line as usize - 1];
+            assert_eq!(input.len(), 80, "{name}: line {} is not 80 bytes", r.line);
+            let d = dump_record(r);
+            assert_eq!(d.line, r.line);
+            let expected = &want[r.line as usize - 1];
+            assert_eq!(
+                d.record,
+                expected["record"].as_str().expect("record is a string"),
+                "{name}: line {} record id",
+                r.line
+            );
+            match (r.record_type.layout(), &d.content) {
+                (Some(layout), DumpContent::Fields(fields)) => {
+                    let got: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+                    let want_names: Vec<&str> = layout.fields.iter().map(|f| f.name).collect();
+                    assert_eq!(got, want_names, "{name}: line {} field names", r.line);
+                    assert!(
+                        !got.iter().any(|k| *k == "record_id" || *k == "filler"),
+                        "{name}: line {} dumps record_id/filler",
+                        r.line
+                    );
+                    // The layout's names are exactly the keys of the expected dump
+                    // (records.csv rows without record_id and filler).
+                    let mut exp_keys: Vec<&str> = expected["fields"]
+                        .as_object()
+                        .unwrap_or_else(|| {
+                            panic!("{name}: line {} expected dump has no fields", r.line)
+                        })
+                        .keys()
+                        .map(String::as_str)
+                        .collect();
+                    let mut sorted = want_names.clone();
+                    exp_keys.sort_unstable();
+                    sorted.sort_unstable();
+                    assert_eq!(
+                        sorted, exp_keys,
+                        "{name}: line {} layout vs records.csv",
+                        r.line
+                    );
+                }
+                (None, DumpContent::Raw(raw)) => {
+                    assert_eq!(*raw, input, "{name}: line {} raw bytes", r.line);
+                    assert_eq!(
+                        expected["raw"].as_str().map(str::as_bytes),
+                        Some(input),
+                        "{name}: line {} expected raw",
+                        r.line
+                    );
+                    assert!(
+                        matches!(r.record_type, RecordType::Host | RecordType::UnknownPg),
+                        "{name}: line {} has no layout but type {:?}",
+                        r.line,
+                        r.record_type
+                    );
+                }
+                (layout, content) => panic!(
+                    "{name}: line {}: layout {:?} with dump content {content:?}",
+                    r.line,
+                    layout.map(|l| l.id)
+                ),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Terminator conventions
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn or2_single_crlf_and_concatenated_have_identical_dumps() {
+    let single = read_sample("or2-single");
+    let crlf = read_sample("or2-crlf");
+    let concat = read_sample("or2-concatenated");
+    let d_single = dump_values(&parse("or2-single", &single));
+    let d_crlf = dump_values(&parse("or2-crlf", &crlf));
+    let d_concat = dump_values(&parse("or2-concatenated", &concat));
+    assert_eq!(d_single.len(), 15);
+    assert_eq!(d_single, d_crlf);
+    assert_eq!(d_single, d_concat);
+    // The expected files agree too.
+    assert_eq!(expected_dump("or2-single"), expected_dump("or2-crlf"));
+    assert_eq!(
+        expected_dump("or2-single"),
+        expected_dump("or2-concatenated")
+    );
+}
+
+#[test]
+fn or2_variants_reserialize_in_their_own_convention() {
+    let cases = [
+        ("or2-single", Terminator::Lf, 15 * 81),
+        ("or2-crlf", Terminator::CrLf, 15 * 82),
+        ("or2-concatenated", Terminator::None, 15 * 80),
+    ];
+    for (name, term, len) in cases {
+        let bytes = read_sample(name);
+        assert_eq!(bytes.len(), len, "{name}: file size");
+        let tx = parse(name, &bytes);
+        assert_eq!(tx.tree.framing.terminator, term, "{name}: terminator");
+        assert!(!tx.tree.framing.byte_order_mark, "{name}: no BOM");
+        let out = tx.to_bytes();
+        assert_eq!(out.len(), len, "{name}: output size");
+        assert!(out == bytes, "{name}: output differs from input");
+        // Every record followed by the convention's terminator.
+        match term {
+            Terminator::Lf => {
+                assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 15);
+                assert!(!out.contains(&b'\r'));
+            }
+            Terminator::CrLf => {
+                assert_eq!(out.windows(2).filter(|w| w == b"\r\n").count(), 15);
+                assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 15);
+            }
+            _ => assert!(!out.contains(&b'\n') && !out.contains(&b'\r')),
+        }
+        // The owned form keeps the convention as well.
+        let owned = OwnedTransmission::from_transmission(&tx);
+        assert_eq!(owned.framing.terminator, term, "{name}: owned terminator");
+        let json = serde_json::to_string(&owned).expect("serializes");
+        let back: OwnedTransmission = serde_json::from_str(&json).expect("deserializes");
+        assert!(back.to_bytes().expect("encodes") == bytes, "{name}: owned");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tree shapes (spec-samples/README.md)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn tree_or2_single() {
+    let bytes = read_sample("or2-single");
+    let tx = parse("or2-single", &bytes);
+    let batch = &tx.tree.batches[0];
+    assert_eq!(batch.header.as_ref().map(id_line), Some(("A".into(), 1)));
+    assert_eq!(batch.trailer.as_ref().map(id_line), Some(("Z".into(), 15)));
+    let block = &batch.blocks[0];
+    assert_eq!(block.header.as_ref().map(id_line), Some(("B".into(), 2)));
+    assert_eq!(block.trailer.as_ref().map(id_line), Some(("Y".into(), 14)));
+    let t = only_transaction(&tx);
+    assert_eq!(
+        item_summary(&t.items),
+        vec![
+            ("record", "SE10".into(), 3),
+            ("record", "SE20".into(), 4),
+            ("record", "SE40".into(), 5),
+            ("anchor", "SE60".into(), 6),
+        ]
+    );
+    let Item::Anchor(anchor) = &t.items[3] else {
+        panic!("item 4 is not an anchor")
+    };
+    assert!(anchor.sub_records.is_empty());
+    let group = anchor.oi_group.as_ref().expect("SE60 has an OI group");
+    assert_eq!(group.oi.as_ref().map(id_line), Some(("OI".into(), 7)));
+    assert!(group.orphans.is_empty());
+    assert_eq!(group.lines.len(), 1);
+    let line = &group.lines[0];
+    assert_eq!(id_line(&line.pg01), ("PG01".into(), 8));
+    assert!(line.pg01.conditions.is_empty());
+    assert_eq!(lines_of(&line.child_records()), range(9, 13));
+    assert_eq!(lines_of(&line.records()), range(8, 13));
+    assert!(line.entity_loops().is_empty());
+    assert_eq!(
+        pga_item_summary(&line.items),
+        vec![
+            ("record", "PG02".into(), 9),
+            ("record", "PG14".into(), 10),
+            ("record", "PG25".into(), 11),
+            ("record", "PG25".into(), 12),
+            ("record", "PG29".into(), 13),
+        ]
+    );
+    // Accessors agree with the shape.
+    let groups = tx.tree.oi_groups();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].0.map(id_line), Some(("SE60".into(), 6)));
+    assert_eq!(tx.tree.pga_lines().len(), 1);
+    assert_eq!(tx.tree.transactions().count(), 1);
+}
+
+#[test]
+fn tree_or2_multi() {
+    let bytes = read_sample("or2-multi");
+    let tx = parse("or2-multi", &bytes);
+    let t = only_transaction(&tx);
+    assert_eq!(
+        item_summary(&t.items),
+        vec![
+            ("record", "SE10".into(), 3),
+            ("record", "SE20".into(), 4),
+            ("record", "SE40".into(), 5),
+            ("anchor", "SE60".into(), 6),
+            ("record", "SE40".into(), 20),
+            ("anchor", "SE60".into(), 21),
+            ("anchor", "SE60".into(), 22),
+            ("record", "SE40".into(), 25),
+            ("anchor", "SE60".into(), 26),
+        ]
+    );
+    let anchors: Vec<_> = t
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Anchor(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(anchors.len(), 4);
+
+    // CBP line 001: OI line 7 with PGA lines 001 (line 8) and 002 (line 14).
+    let g1 = anchors[0]
+        .oi_group
+        .as_ref()
+        .expect("SE60 line 6 has an OI group");
+    assert_eq!(g1.oi.as_ref().map(id_line), Some(("OI".into(), 7)));
+    assert_eq!(g1.lines.len(), 2);
+    assert_eq!(id_line(&g1.lines[0].pg01), ("PG01".into(), 8));
+    assert_eq!(lines_of(&g1.lines[0].child_records()), range(9, 13));
+    assert_eq!(id_line(&g1.lines[1].pg01), ("PG01".into(), 14));
+    assert_eq!(lines_of(&g1.lines[1].child_records()), range(15, 19));
+    assert_eq!(pg01_agency_and_number(&g1.lines[0]).1, 1);
+    assert_eq!(pg01_agency_and_number(&g1.lines[1]).1, 2);
+
+    // SE60 line 21 (9903030100): no PGA data.
+    assert_eq!(anchors[1].anchor.record.line, 21);
+    assert!(
+        anchors[1].oi_group.is_none(),
+        "SE60 line 21 has no OI group"
+    );
+
+    // SE60 line 22 owns the OI at 23 with one disclaimed line (24) without children.
+    assert_eq!(anchors[2].anchor.record.line, 22);
+    let g2 = anchors[2]
+        .oi_group
+        .as_ref()
+        .expect("SE60 line 22 has an OI group");
+    assert_eq!(g2.oi.as_ref().map(id_line), Some(("OI".into(), 23)));
+    assert_eq!(g2.lines.len(), 1);
+    assert_eq!(id_line(&g2.lines[0].pg01), ("PG01".into(), 24));
+    assert!(
+        g2.lines[0].items.is_empty(),
+        "disclaimed line has no children"
+    );
+    assert_eq!(
+        pg01_agency_and_number(&g2.lines[0]),
+        ("AMS".into(), 1, Some("A".into()))
+    );
+
+    // CBP line 003: no PGA data.
+    assert_eq!(anchors[3].anchor.record.line, 26);
+    assert!(anchors[3].oi_group.is_none());
+
+    let groups = tx.tree.oi_groups();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0].0.map(|n| n.record.line), Some(6));
+    assert_eq!(groups[1].0.map(|n| n.record.line), Some(22));
+    let pga: Vec<u32> = tx
+        .tree
+        .pga_lines()
+        .iter()
+        .map(|l| l.pg01.record.line)
+        .collect();
+    assert_eq!(pga, vec![8, 14, 24]);
+}
+
+#[test]
+fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
+    let bytes = read_sample("sx-response");
+    let tx = parse("sx-response", &bytes);
+    let t = only_transaction(&tx);
+    let lines = tx.tree.pga_lines();
+    assert_eq!(lines.len(), 1);
+    let line = lines[0];
+    assert_eq!(id_line(&line.pg01), ("PG01".into(), 8));
+    let conds: Vec<(String, u32)> = line
+        .pg01
+        .conditions
+        .iter()
+        .map(|r| (r.id().to_string(), r.line))
+        .collect();
+    assert_eq!(conds, vec![("SE90".to_string(), 9)]);
+    match line.pg01.conditions[0].body() {
+        Some(Body::Se90(s)) => assert_eq!(s.message_type_code, Some("13")),
+        ref other => panic!("SE90 line 9 not typed: {other:?}"),
+    }
+    // The SE90 does not end the PGA line.
+    assert_eq!(lines_of(&line.child_records()), range(10, 14));
+    // No child carries a condition; in particular not the PG29 (line 14).
+    let mut seen_pg29 = false;
+    for item in &line.items {
+        if let PgaItem::Record(n) = item {
+            assert!(
+                n.conditions.is_empty(),
+                "line {} has conditions",
+                n.record.line
+            );
+            if n.record.line == 14 {
+                assert_eq!(n.record.id(), "PG29");
+                seen_pg29 = true;
+            }
+        }
+    }
+    assert!(seen_pg29, "PG29 line 14 is a plain child of the line");
+    // The final SE90 (type 02) is a transaction-level record.
+    let last = t.items.last().expect("items");
+    let Item::Record(n) = last else {
+        panic!("last item is not a record: {:?}", item_summary(&t.items))
+    };
+    assert_eq!(id_line(n), ("SE90".into(), 15));
+    assert!(n.conditions.is_empty());
+    match n.record.body() {
+        Some(Body::Se90(s)) => {
+            assert_eq!(s.message_type_code, Some("02"));
+        }
+        ref other => panic!("SE90 line 15 not typed: {other:?}"),
+    }
+    assert_eq!(
+        item_summary(&t.items),
+        vec![
+            ("record", "SE10".into(), 3),
+            ("record", "SE20".into(), 4),
+            ("record", "SE40".into(), 5),
+            ("anchor", "SE60".into(), 6),
+            ("record", "SE90".into(), 15),
+        ]
+    );
+    let block = &tx.tree.batches[0].blocks[0];
+    assert_eq!(block.trailer.as_ref().map(id_line), Some(("Y".into(), 16)));
+}
+
+#[test]
+fn tree_so_status_dispositions() {
+    let bytes = read_sample("so-status");
+    let tx = parse("so-status", &bytes);
+    let t = only_transaction(&tx);
+    assert_eq!(
+        item_summary(&t.items),
+        vec![
+            ("record", "SO10".into(), 3),
+            ("disposition", "SO70".into(), 4),
+            ("record", "SO10".into(), 7),
+            ("disposition", "SO70".into(), 8),
+        ]
+    );
+    let disps: Vec<_> = t
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Disposition(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(disps.len(), 2);
+    let details: Vec<Vec<(String, u32)>> = disps
+        .iter()
+        .map(|d| d.details.iter().map(id_line).collect())
+        .collect();
+    assert_eq!(
+        details,
+        vec![
+            vec![("SO71".to_string(), 5), ("SO72".to_string(), 6)],
+            vec![("SO71".to_string(), 9), ("SO72".to_string(), 10)],
+        ]
+    );
+    assert!(tx.tree.pga_lines().is_empty());
+}
+
+#[test]
+fn tree_entry_summary_ae_anchor_is_record_50() {
+    let bytes = read_sample("entry-summary-ae");
+    let tx = parse("entry-summary-ae", &bytes);
+    let t = only_transaction(&tx);
+    assert_eq!(
+        item_summary(&t.items),
+        vec![
+            ("record", "10".into(), 3),
+            ("record", "11".into(), 4),
+            ("record", "40".into(), 5),
+            ("anchor", "50".into(), 6),
+            ("record", "51".into(), 13),
+            ("record", "52".into(), 14),
+            ("record", "90".into(), 15),
+        ]
+    );
+    let Item::Anchor(a) = &t.items[3] else {
+        panic!("item 4 is not an anchor")
+    };
+    let g = a.oi_group.as_ref().expect("the 50 has an OI group");
+    assert_eq!(g.oi.as_ref().map(id_line), Some(("OI".into(), 7)));
+    assert_eq!(g.lines.len(), 1);
+    assert_eq!(id_line(&g.lines[0].pg01), ("PG01".into(), 8));
+    assert_eq!(lines_of(&g.lines[0].child_records()), range(9, 12));
+    for i in &t.items[4..] {
+        let Item::Record(n) = i else {
+            panic!("not a plain record")
+        };
+        assert_eq!(n.record.record_type, RecordType::Host);
+    }
+}
+
+#[test]
+fn tree_every_record_group_loop_and_pg00() {
+    let bytes = read_sample("every-record");
+    let tx = parse("every-record", &bytes);
+    let lines = tx.tree.pga_lines();
+    assert_eq!(lines.len(), 1, "one PGA line");
+    let line = lines[0];
+    assert_eq!(id_line(&line.pg01), ("PG01".into(), 8));
+    assert_eq!(pg01_agency_and_number(line), ("NMF".to_string(), 1, None));
+    let mut want: Vec<(&str, String, u32)> = Vec::new();
+    for (id, l) in [
+        ("PG02", 9),
+        ("PG04", 10),
+        ("PG05", 11),
+        ("PG06", 12),
+        ("PG07", 13),
+        ("PG08", 14),
+        ("PG10", 15),
+        ("PG17", 16),
+        ("PG18", 17),
+        ("PG02", 18),
+    ] {
+        want.push(("record", id.into(), l));
+    }
+    want.push(("group", "PG50".into(), 19));
+    for (id, l) in [("PG13", 22), ("PG14", 23), ("PG00", 24)] {
+        want.push(("record", id.into(), l));
+    }
+    want.push(("entity", "PG19".into(), 25));
+    for (id, l) in [
+        ("PG00", 30),
+        ("PG22", 31),
+        ("PG23", 32),
+        ("PG24", 33),
+        ("PG25", 34),
+        ("PG26", 35),
+        ("PG26", 36),
+        ("PG27", 37),
+        ("PG28", 38),
+        ("PG29", 39),
+        ("PG30", 40),
+        ("PG00", 41),
+        ("PG31", 42),
+        ("PG32", 43),
+        ("PG33", 44),
+        ("PG34", 45),
+        ("PG35", 46),
+    ] {
+        want.push(("record", id.into(), l));
+    }
+    assert_eq!(pga_item_summary(&line.items), want);
+
+    // The PG50 … PG51 group holds the PG06.
+    let groups: Vec<_> = line
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            PgaItem::Group(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(groups.len(), 1);
+    let g = groups[0];
+    assert_eq!(id_line(&g.start), ("PG50".into(), 19));
+    assert_eq!(
+        pga_item_summary(&g.items),
+        vec![("record", "PG06".to_string(), 20)]
+    );
+    assert_eq!(g.end.as_ref().map(id_line), Some(("PG51".into(), 21)));
+
+    // The manufacturer's loop: PG19 (MF) + PG20 + PG55, PG21, PG60.
+    let loops = line.entity_loops();
+    assert_eq!(loops.len(), 1);
+    let e = loops[0];
+    assert_eq!(id_line(&e.pg19), ("PG19".into(), 25));
+    match e.pg19.record.body() {
+        Some(Body::Pg19(p)) => {
+            assert_eq!(p.entity_role_code, Some("MF"));
+            assert_eq!(p.entity_identification_code, Some("16"));
+        }
+        ref other => panic!("PG19 not typed: {other:?}"),
+    }
+    assert_eq!(e.pg20.as_ref().map(id_line), Some(("PG20".into(), 26)));
+    let items: Vec<(String, u32)> = e.items.iter().map(id_line).collect();
+    assert_eq!(
+        items,
+        vec![
+            ("PG55".to_string(), 27),
+            ("PG21".to_string(), 28),
+            ("PG60".to_string(), 29),
+        ]
+    );
+    // PG00 records are plain items of the line.
+    let pg00: Vec<u32> = line
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            PgaItem::Record(n) if n.record.record_type == RecordType::Pg00 => Some(n.record.line),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pg00, vec![24, 30, 41]);
+    assert_eq!(lines_of(&line.child_records()), range(9, 46));
+}
+
+#[test]
+fn tree_multi_agency_three_lines() {
+    let bytes = read_sample("multi-agency");
+    let tx = parse("multi-agency", &bytes);
+    let groups = tx.tree.oi_groups();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].1.oi.as_ref().map(id_line), Some(("OI".into(), 7)));
+    let lines = tx.tree.pga_lines();
+    let summary: Vec<(u32, Pg01Summary)> = lines
+        .iter()
+        .map(|l| (l.pg01.record.line, pg01_agency_and_number(l)))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (8, ("AMS".to_string(), 1, None)),
+            (13, ("AMS".to_string(), 2, None)),
+            (25, ("FDA".to_string(), 1, Some("C".to_string()))),
+        ]
+    );
+    assert_eq!(lines_of(&lines[0].child_records()), range(9, 12));
+    assert_eq!(lines_of(&lines[1].child_records()), range(14, 24));
+    assert!(
+        lines[2].items.is_empty(),
+        "FDA disclaimed line: nothing else"
+    );
+
+    let loops = lines[1].entity_loops();
+    let roles: Vec<(u32, Option<&str>)> = loops
+        .iter()
+        .map(|e| match e.pg19.record.body() {
+            Some(Body::Pg19(p)) => (e.pg19.record.line, p.entity_role_code),
+            _ => (e.pg19.record.line, None),
+        })
+        .collect();
+    assert_eq!(roles, vec![(16, Some("AP1")), (19, Some("LG"))]);
+    let contact_roles: Vec<Vec<Option<&str>>> = loops
+        .iter()
+        .map(|e| {
+            e.contacts()
+                .map(|n| match n.record.body() {
+                    Some(Body::Pg21(c)) => c.individual_role_code,
+                    _ => Some("not a PG21"),
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(contact_roles, vec![vec![Some("AP1")], vec![Some("GC")]]);
+    for e in &loops {
+        assert!(
+            e.pg20.is_some(),
+            "loop at {} has its PG20",
+            e.pg19.record.line
+        );
+    }
+    assert!(lines[0].entity_loops().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// Values the README calls out, read from the library's own dump
+// ---------------------------------------------------------------------------------------
+
+/// `fields.NAME` of the dumped record at `line` (1-based), checking its record id.
+fn dumped(d: &[Value], line: usize, record: &str, field: &str) -> Value {
+    let v = &d[line - 1];
+    assert_eq!(v["line"], Value::from(line), "dump entry {line}");
+    assert_eq!(v["record"], Value::from(record), "line {line}");
+    let fields = v["fields"]
+        .as_object()
+        .unwrap_or_else(|| panic!("line {line} ({record}) has no fields"));
+    fields
+        .get(field)
+        .unwrap_or_else(|| panic!("line {line} ({record}) has no field {field}"))
+        .clone()
+}
+
+fn s(v: &str) -> Value {
+    Value::from(v)
+}
+
+#[test]
+fn readme_values_every_record() {
+    let bytes = read_sample("every-record");
+    let d = dump_values(&parse("every-record", &bytes));
+    // PG04 0.50 KG and percent 0.0208.
+    assert_eq!(dumped(&d, 10, "PG04", "quantity"), s("0.50"));
+    assert_eq!(dumped(&d, 10, "PG04", "unit_of_measure"), s("KG"));
+    assert_eq!(dumped(&d, 10, "PG04", "percent"), s("0.0208"));
+    // PG07 manufacture month 2026-01.
+    assert_eq!(
+        dumped(&d, 13, "PG07", "manufacture_month_year"),
+        s("2026-01")
+    );
+    // PG14 quantity 2400.0000 KG.
+    assert_eq!(dumped(&d, 23, "PG14", "quantity"), s("2400.0000"));
+    assert_eq!(dumped(&d, 23, "PG14", "unit_of_measure"), s("KG"));
+    // PG25 temperature F / C / X / 60.00, line value 48250, unit value 20.10.
+    assert_eq!(dumped(&d, 34, "PG25", "temperature_qualifier"), s("F"));
+    assert_eq!(dumped(&d, 34, "PG25", "degree_type"), s("C"));
+    assert_eq!(
+        dumped(&d, 34, "PG25", "negative_temperature_indicator"),
+        s("X")
+    );
+    assert_eq!(dumped(&d, 34, "PG25", "actual_temperature"), s("60.00"));
+    assert_eq!(dumped(&d, 34, "PG25", "pga_line_value"), s("48250"));
+    assert_eq!(dumped(&d, 34, "PG25", "pga_unit_value"), s("20.10"));
+    // PG28 can dimensions 307, 409, 211.
+    assert_eq!(dumped(&d, 38, "PG28", "can_dimension_1"), s("307"));
+    assert_eq!(dumped(&d, 38, "PG28", "can_dimension_2"), s("409"));
+    assert_eq!(dumped(&d, 38, "PG28", "can_dimension_3"), s("211"));
+    // PG30 2026-03-20 08:30, status I.
+    assert_eq!(dumped(&d, 40, "PG30", "inspection_status"), s("I"));
+    assert_eq!(
+        dumped(&d, 40, "PG30", "inspection_arrival_date"),
+        s("2026-03-20")
+    );
+    assert_eq!(
+        dumped(&d, 40, "PG30", "inspection_arrival_time"),
+        s("08:30")
+    );
+    // PG35 bond amount 12500.
+    assert_eq!(dumped(&d, 46, "PG35", "bond_amount"), s("12500"));
+    // PG01: correction indicator and disclaimer are the only blank fields; agency NMF.
+    assert_eq!(dumped(&d, 8, "PG01", "agency_code"), s("NMF"));
+    assert_eq!(dumped(&d, 8, "PG01", "program_code"), s("HMS"));
+    assert_eq!(dumped(&d, 8, "PG01", "processing_code"), s("BFT"));
+    assert_eq!(dumped(&d, 8, "PG01", "correction_indicator"), Value::Null);
+    assert_eq!(dumped(&d, 8, "PG01", "disclaimer_code"), Value::Null);
+    // PG50 and PG51 dump as empty field objects.
+    assert_eq!(d[18]["fields"], serde_json::json!({}));
+    assert_eq!(d[20]["fields"], serde_json::json!({}));
+}
+
+#[test]
+fn readme_values_responses() {
+    let bytes = read_sample("sx-response");
+    let d = dump_values(&parse("sx-response", &bytes));
+    assert_eq!(dumped(&d, 9, "SE90", "message_type_code"), s("13"));
+    assert_eq!(dumped(&d, 9, "SE90", "message_id_code"), s("PW2"));
+    assert_eq!(
+        dumped(&d, 9, "SE90", "narrative"),
+        s("AMS OR DATA RECEIVED - SUBJECT TO AGENCY REVIEW")
+    );
+    assert_eq!(dumped(&d, 15, "SE90", "message_type_code"), s("02"));
+    assert_eq!(dumped(&d, 15, "SE90", "message_id_code"), Value::Null);
+    assert_eq!(
+        dumped(&d, 15, "SE90", "narrative"),
+        s("CARGO RELEASE DATA ACCEPTED")
+    );
+    assert_eq!(dumped(&d, 16, "Y", "record_count"), s("13"));
+
+    let bytes = read_sample("so-status");
+    let d = dump_values(&parse("so-status", &bytes));
+    assert_eq!(dumped(&d, 1, "A", "transmission_date"), s("2026-03-17"));
+    assert_eq!(dumped(&d, 1, "A", "user_data"), Value::Null);
+    assert_eq!(dumped(&d, 2, "B", "user_data"), Value::Null);
+    for (line, time, status, message, reason, doc) in [
+        (
+            4,
+            "09:12",
+            "10",
+            "DOCUMENT REQUIRED",
+            Some("01"),
+            Some("AM1"),
+        ),
+        (8, "11:40", "07", "MAY PROCEED", None, None),
+    ] {
+        assert_eq!(dumped(&d, line, "SO70", "status_date"), s("2026-03-17"));
+        assert_eq!(dumped(&d, line, "SO70", "status_time"), s(time));
+        assert_eq!(dumped(&d, line, "SO70", "entry_status_code"), s(status));
+        assert_eq!(dumped(&d, line, "SO70", "entry_status_message"), s(message));
+        assert_eq!(dumped(&d, line, "SO70", "pga_line_status_code"), s(status));
+        assert_eq!(
+            dumped(&d, line, "SO70", "status_reason_code"),
+            reason.map_or(Value::Null, s)
+        );
+        assert_eq!(
+            dumped(&d, line, "SO70", "document_type_code"),
+            doc.map_or(Value::Null, s)
+        );
+        assert_eq!(
+            dumped(&d, line, "SO70", "processing_group_version"),
+            s("02")
+        );
+        for f in [
+            "begin_cbp_line_number",
+            "begin_tariff_position",
+            "begin_pga_line_number",
+            "end_cbp_line_number",
+            "end_tariff_position",
+            "end_pga_line_number",
+        ] {
+            assert_eq!(dumped(&d, line, "SO70", f), s("1"), "line {line} {f}");
+        }
+    }
+    assert_eq!(dumped(&d, 5, "SO71", "reference_qualifier_1"), s("EN"));
+    assert_eq!(
+        dumped(&d, 5, "SO71", "reference_number_1"),
+        s("Q7K31547720")
+    );
+    assert_eq!(dumped(&d, 5, "SO71", "receipt_date"), s("2026-03-17"));
+    assert_eq!(dumped(&d, 5, "SO71", "receipt_time"), s("09:11:07"));
+    assert_eq!(dumped(&d, 5, "SO71", "sub_reason_code_1"), s("A01"));
+    assert_eq!(dumped(&d, 5, "SO71", "reference_qualifier_2"), s("BL"));
+    assert_eq!(
+        dumped(&d, 5, "SO71", "reference_number_2"),
+        s("MEDU4829301756")
+    );
+    assert_eq!(
+        dumped(&d, 6, "SO72", "comment_text"),
+        s("SUBMIT NOP IMPORT CERTIFICATE 417-2093856104-557321 THROUGH DIS")
+    );
+    assert_eq!(dumped(&d, 9, "SO71", "receipt_time"), s("11:39:52"));
+    assert_eq!(dumped(&d, 9, "SO71", "sub_reason_code_1"), Value::Null);
+    assert_eq!(
+        dumped(&d, 10, "SO72", "comment_text"),
+        s("NOP IMPORT CERTIFICATE VERIFIED. SHIPMENT MAY PROCEED.")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The owned form
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn owned_records_of_valid_samples_are_the_canonical_dump() {
+    // The owned record JSON is `{"line", "record", "fields"}` / `{"line", "record", "raw"}`:
+    // for a valid sample it equals the expected dump line, and layout records carry no raw.
+    for name in valid_names() {
+        let bytes = read_sample(&name);
+        let tx = parse(&name, &bytes);
+        let want = expected_dump(&name);
+        let owned = OwnedTransmission::from_transmission(&tx);
+        let mut n = 0;
+        ace_pga::tree::walk_batches(&owned.batches, |r| {
+            n += 1;
+            let v = serde_json::to_value(r).expect("owned record serializes");
+            assert_eq!(v, want[n - 1], "{name}: owned record {n}");
+            assert!(r.terminator.is_none(), "{name}: record {n} terminator");
+        });
+        assert_eq!(n, want.len(), "{name}: owned record count");
+        assert!(owned.trailing.is_empty());
+    }
+}
+
+#[test]
+fn owned_json_edit_changes_exactly_the_edited_field() {
+    let bytes = read_sample("or2-single");
+    let tx = parse("or2-single", &bytes);
+    let owned = OwnedTransmission::from_transmission(&tx);
+    let mut json = serde_json::to_value(&owned).expect("serializes");
+    // Find the PG25 of line 12 in the JSON and change its lot number.
+    fn edit(v: &mut Value) -> bool {
+        match v {
+            Value::Object(m) => {
+                if m.get("line") == Some(&Value::from(12))
+                    && m.get("record") == Some(&Value::from("PG25"))
+                {
+                    let f = m
+                        .get_mut("fields")
+                        .and_then(Value::as_object_mut)
+                        .expect("fields");
+                    assert_eq!(f["lot_number"], Value::from("PIU-KENT-2602-B"));
+                    f.insert("lot_number".into(), Value::from("PIU-KENT-2602-C"));
+                    return true;
+                }
+                m.values_mut().any(edit)
+            }
+            Value::Array(a) => a.iter_mut().any(edit),
+            _ => false,
+        }
+    }
+    assert!(edit(&mut json), "PG25 line 12 found in the owned JSON");
+    let back: OwnedTransmission = serde_json::from_value(json).expect("deserializes");
+    let out = back.to_bytes().expect("encodes");
+    let text = String::from_utf8(bytes.clone()).expect("ASCII");
+    let want = text.replace("PIU-KENT-2602-B", "PIU-KENT-2602-C");
+    assert_ne!(want, text);
+    assert_eq!(String::from_utf8(out).expect("ASCII"), want);
+}
+
+#[test]
+fn final_terminator_variants_round_trip() {
+    // Derived from or2-single: no terminator after the last record, and a trailing empty
+    // line. Neither adds or removes a record (README: a trailing empty line is not a record),
+    // and both serialize back unchanged, directly and through the owned JSON form.
+    let single = read_sample("or2-single");
+    let want_dump = expected_dump("or2-single");
+    let without_last = single[..single.len() - 1].to_vec();
+    let mut extra_empty = single.clone();
+    extra_empty.push(b'\n');
+    let crlf = read_sample("or2-crlf");
+    let crlf_without_last = crlf[..crlf.len() - 2].to_vec();
+    for (what, bytes) in [
+        ("no final LF", &without_last),
+        ("trailing empty line", &extra_empty),
+        ("no final CRLF", &crlf_without_last),
+    ] {
+        let tx = Transmission::parse_with(bytes, &ace_pga::ParseOptions::strict())
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+        let errors: Vec<_> = tx
+            .problems
+            .iter()
+            .filter(|p| p.severity == ace_pga::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{what}: errors {errors:?}");
+        assert_eq!(dump_values(&tx), want_dump, "{what}: dump");
+        assert!(tx.to_bytes() == *bytes, "{what}: direct round trip");
+        let owned = OwnedTransmission::from_transmission(&tx);
+        let json = serde_json::to_string(&owned).expect("serializes");
+        let back: OwnedTransmission = serde_json::from_str(&json).expect("deserializes");
+        let out = back.to_bytes().expect("encodes");
+        assert!(
+            out == *bytes,
+            "{what}: owned round trip ({} vs {} bytes)",
+            out.len(),
+            bytes.len()
+        );
+    }
+}
+
+#[test]
+fn dump_keeps_leading_spaces_of_text_fields() {
+    // README: text → trailing spaces removed, leading spaces kept. or2-single with the OI
+    // description moved two columns to the right (still 80 bytes).
+    let bytes = read_sample("or2-single");
+    let text = String::from_utf8(bytes).expect("ASCII");
+    let old = "OI        ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS  ";
+    let new = "OI          ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS";
+    assert_eq!(old.len(), new.len());
+    assert!(text.contains(old));
+    let changed = text.replace(old, new);
+    let tx = parse("or2-single (shifted OI)", changed.as_bytes());
+    let d = dump_values(&tx);
+    assert_eq!(
+        dumped(&d, 7, "OI", "commercial_description"),
+        s("  ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS")
+    );
+    // Every other record dumps as in or2-single.
+    let want = expected_dump("or2-single");
+    for (i, (g, w)) in d.iter().zip(&want).enumerate() {
+        if i != 6 {
+            assert_eq!(g, w, "line {}", i + 1);
+        }
+    }
+    // The owned form reproduces the leading spaces from the fields alone.
+    let owned = OwnedTransmission::from_transmission(&tx);
+    let json = serde_json::to_string(&owned).expect("serializes");
+    let back: OwnedTransmission = serde_json::from_str(&json).expect("deserializes");
+    assert_eq!(
+        String::from_utf8(back.to_bytes().expect("encodes")).expect("ASCII"),
+        changed
+    );
+}
