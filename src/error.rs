@@ -238,8 +238,14 @@ impl fmt::Display for Problem {
         if let Some((s, e)) = self.columns {
             write!(f, ", columns {s}-{e}")?;
         }
-        write!(f, " (byte offset {}): ", self.offset)?;
-        match &self.kind {
+        write!(f, " (byte offset {}): {}", self.offset, self.kind)
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    /// What is wrong, without position (the message part of a [`Problem`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             ProblemKind::RecordLength {
                 len,
                 extra_is_space,

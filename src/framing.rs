@@ -224,7 +224,8 @@ impl<'a> Iterator for Framer<'a> {
                     };
                     // One trailing empty line (a lone terminator at the very end) is not a record.
                     if i == 0 && self.line > 0 && i + tl == rest.len() {
-                        self.trailing = rest;
+                        // The empty line's terminator plus any trailing bytes found before.
+                        self.trailing = self.input.get(self.pos..).unwrap_or_default();
                         self.pos = end;
                         return None;
                     }

@@ -1,7 +1,7 @@
 //! The field and record declaration machinery: data classes, designations, field kinds,
 //! padding, implied decimals, dates and times (SPEC 2.4–2.6).
 //!
-//! Every record layout of the crate is declared once, with the [`record_layouts!`] macro in
+//! Every record layout of the crate is declared once, with the `record_layouts!` macro in
 //! [`crate::records`]. One declaration produces the typed struct, its parser, its writer, the
 //! [`RecordLayout`] table used by the field dump, the JSON encoder and the docs.
 

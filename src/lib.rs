@@ -66,14 +66,14 @@ pub mod tree;
 pub mod validate;
 pub mod write;
 
+pub use build::TransmissionBuilder;
 pub use error::{EncodeError, FieldError, ParseError, Problem, ProblemKind, Severity};
 pub use framing::{Framing, Terminator};
 pub use owned::{OwnedRecord, OwnedTransmission};
 pub use record::Record;
 pub use records::{Body, RecordType};
-pub use tree::Tree;
-pub use build::TransmissionBuilder;
 pub use response::Correlation;
+pub use tree::Tree;
 
 /// Date type of date fields (re-exported from `chrono`).
 pub use chrono::NaiveDate;
@@ -201,7 +201,9 @@ impl<'a> Transmission<'a> {
         let mut builder = TreeBuilder::new();
         let mut first_term = None;
         let mut mixed_reported = false;
+        let mut last_line = 0;
         for line in framer.by_ref() {
+            last_line = line.line;
             match first_term {
                 None => first_term = Some(line.terminator),
                 Some(t) => {
@@ -228,6 +230,13 @@ impl<'a> Transmission<'a> {
         }
         // A deviating terminator on the last record before the first mismatch check missed it
         // only when it was the last record: a missing final terminator is not a finding.
+        // Data after the last record is anchored at the line after the last record.
+        for p in problems
+            .iter_mut()
+            .filter(|p| matches!(p.kind, ProblemKind::TrailingData { .. }) && p.line.is_none())
+        {
+            p.line = Some(last_line + 1);
+        }
         problems.sort_by_key(|p| (p.line.is_none(), p.line, p.offset));
         Ok(Transmission {
             tree: builder.finish(framer.framing),
@@ -260,7 +269,7 @@ impl<'a> Transmission<'a> {
         self.tree.records()
     }
 
-    /// Serializes back to bytes (see [`write`]): `serialize(parse(x)) == x` for every valid
+    /// Serializes back to bytes (see [`mod@write`]): `serialize(parse(x)) == x` for every valid
     /// input.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.trailing.len() + 82 * 16);

@@ -86,6 +86,10 @@ pub fn identify(raw: &[u8], lenient_ids: bool) -> Identified {
             };
         }
     }
+    if b0.eq_ignore_ascii_case(&b'P') && b1.eq_ignore_ascii_case(&b'G') {
+        // An unknown PGnn in any case is still a PG record (kept in its PGA line).
+        return plain(RecordType::UnknownPg, raw.len().min(4));
+    }
     let id_len = if b0.is_ascii_alphabetic()
         && b1.is_ascii_alphabetic()
         && b(2).is_ascii_digit()
@@ -139,7 +143,7 @@ impl<'a> Record<'a> {
         let ident = identify(l.bytes, opts.lower_case_ids);
         let mut raw = l.bytes;
         let id = raw.get(..ident.id_len.min(raw.len())).unwrap_or_default();
-        let id_str = || Some(String::from_utf8_lossy(id).into_owned());
+        let id_str = || (!id.is_empty()).then(|| String::from_utf8_lossy(id).into_owned());
         let mut push = |severity, columns, kind| {
             problems.push(Problem {
                 severity,
@@ -193,6 +197,11 @@ impl<'a> Record<'a> {
         let field_error = Body::check(ident.record_type, fields, opts.lenient_numeric);
         if let Some(e) = field_error {
             push(Severity::Error, Some(e.columns()), ProblemKind::Field(e));
+        } else if opts.lenient_numeric {
+            // Report what the leniency tolerated (a space-padded N value) as a warning.
+            if let Some(e) = Body::check(ident.record_type, fields, false) {
+                push(Severity::Warning, Some(e.columns()), ProblemKind::Field(e));
+            }
         }
         Record {
             line: l.line,
@@ -225,8 +234,8 @@ impl<'a> Record<'a> {
             .unwrap_or("")
     }
 
-    /// The record's bytes as written back: `raw`, padded with spaces to 80 bytes when it is
-    /// short (only lenient parsing keeps short records as valid).
+    /// The record's bytes as received (without terminator). The serializer pads a short
+    /// record to 80 bytes when it was parsed with `pad_short_lines`.
     pub fn bytes(&self) -> &'a [u8] {
         self.raw
     }

@@ -6,7 +6,7 @@
 //! The tree types are generic over the record type `R`: [`crate::Record`] for a parsed
 //! (borrowed) transmission, [`crate::OwnedRecord`] for the owned form that deserializes from
 //! JSON. Every record of the input sits in exactly one place, in input order:
-//! [`Transmission::records`] walks them back in that order, which is what the serializer
+//! [`crate::Transmission::records`] walks them back in that order, which is what the serializer
 //! writes. Missing envelope records leave `None` headers/trailers (implicit containers), so
 //! fragments (bare OI/PG runs, a block without its batch) parse too; complaints about them
 //! belong to validation (SPEC E-001).
@@ -164,7 +164,7 @@ pub enum PgaItem<R> {
     /// A child record (including `PG00` as sent, unknown `PGnn`, and PG20/PG21 without a
     /// loop to attach to).
     Record(Node<R>),
-    /// An entity loop `PG19` [`PG20`] [`PG21`/`PG55`/`PG60` …] (SPEC 4.3).
+    /// An entity loop: `PG19`, an optional `PG20`, then `PG21`/`PG55`/`PG60` records (SPEC 4.3).
     Entity(Box<EntityLoop<R>>),
     /// A `PG50` … `PG51` group (SPEC 4.4); groups do not nest.
     Group(Box<PgGroup<R>>),

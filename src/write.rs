@@ -35,12 +35,22 @@ pub fn write_transmission<W: Write>(t: &Transmission<'_>, w: &mut W) -> io::Resu
         })();
     });
     result?;
-    let drop_eof = t.options.ignore_trailing_eof
-        && !t.trailing.is_empty()
-        && t.trailing.iter().all(|&b| b == 0x1A);
-    if !drop_eof {
-        w.write_all(t.trailing)?;
-    }
+    // Lenient parsing ignores 0x1A bytes after the last record: they are not written back.
+    let only_eof = t
+        .trailing
+        .iter()
+        .all(|&b| matches!(b, 0x1A | b'\n' | b'\r'));
+    let trailing = if t.options.ignore_trailing_eof && only_eof {
+        let keep = t
+            .trailing
+            .iter()
+            .rposition(|&b| b != 0x1A)
+            .map_or(0, |p| p + 1);
+        t.trailing.get(..keep).unwrap_or_default()
+    } else {
+        t.trailing
+    };
+    w.write_all(trailing)?;
     Ok(())
 }
 

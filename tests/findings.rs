@@ -481,7 +481,6 @@ fn report_helpers_agree_with_findings() {
 }
 
 #[test]
-#[ignore = "src bug: Finding messages repeat the Display prefix (F-015..F-019: \"error[F-017]: error[F-017] input (byte offset …)\") and the CBP code (S-rules: \"… (CBP P07) (CBP P07)\")"]
 fn finding_display_does_not_repeat_prefix_or_cbp_code() {
     let inputs: Vec<Vec<u8>> = vec![
         {

@@ -895,7 +895,6 @@ fn identify_lower_case_ids() {
 }
 
 #[test]
-#[ignore = "src bug: a lower-case unknown id (`pg99`) identifies as Host, not UnknownPg (F-015)"]
 fn identify_lower_case_unknown_pg_is_unknown_record() {
     // SPEC F-015: a lower-case identifier in strict mode is an unknown record; `pg99` is
     // both lower case and an unknown PGnn. Identified as a host record it silently ends the

@@ -1508,7 +1508,6 @@ fn default_severities_match_spec_tables() {
 }
 
 #[test]
-#[ignore = "src bug: S-011/S-013/S-015/S-016/S-019/E-012 carry field columns where SPEC 6.0 says null; F-017 after LF records has no line; OR-006/008/015/016/018/020/021/024 ignore their Since dates; OR-013/OR-015 CBP codes"]
 fn spec_anchors_of_known_src_deviations() {
     let mut failures = Vec::new();
     let mut n = 0;

@@ -2,7 +2,7 @@
 //! input (CATAIR PGA Message Set, July 2026 edition; ABI Batch & Block Control rev 23; ACE
 //! Cargo Release SE90 and SO70–SO72 output records).
 //!
-//! All 43 layouts are declared once, in `src/records/table.rs`, by the [`record_layouts!`]
+//! All 43 layouts are declared once, in `src/records/table.rs`, by the `record_layouts!`
 //! macro. That single declaration produces, for each record:
 //!
 //! * a struct (e.g. [`Pg14`]) whose fields are `Option`s of typed values: text as `&str`

@@ -101,14 +101,14 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                     if a.sender_site_code != zb.sender_site_code {
                         sink.emit(
                             "E-012",
-                            At::field(&z.record, "sender_site_code"),
+                            At::record(&z.record),
                             "Z sender site code differs from the A record's",
                         );
                     }
                     if a.sender_id_code != zb.sender_id_code {
                         sink.emit(
                             "E-012",
-                            At::field(&z.record, "sender_id_code"),
+                            At::record(&z.record),
                             "Z sender id code differs from the A record's",
                         );
                     }

@@ -58,7 +58,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             ProblemKind::RecordLength { len, .. } => {
                 format!("record is {len} bytes, expected 80: data after column 80 (a multi-byte character makes a record longer)")
             }
-            _ => p.to_string(),
+            _ => p.kind.to_string(),
         };
         sink.emit_sev(p.kind.rule(), p.severity, at, msg);
     }

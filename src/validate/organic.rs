@@ -408,7 +408,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         sink.emit(
             "OR-026",
             At::record(pg01),
-            "AMS OR line without a PG14: send the certificate reference in a PG14 (CBP P45)",
+            "AMS OR line without a PG14: send the certificate reference in a PG14",
         );
     } else if view.certificates_without_am1 {
         sink.emit(
@@ -546,15 +546,21 @@ fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink
                 );
             }
             if p.entity_number.is_none() {
-                sink.emit(
+                sink.emit_cbp(
                     "OR-013",
+                    Severity::Error,
+                    AMS_RULESET,
+                    None,
                     At::field(r, "entity_number"),
                     format!("{role} loop without NOP ID"),
                 );
             }
             if e.pg20.is_none() {
-                sink.emit(
+                sink.emit_cbp(
                     "OR-013",
+                    Severity::Error,
+                    AMS_RULESET,
+                    None,
                     At::record(r),
                     format!("{role} loop without a PG20 address"),
                 );
@@ -589,7 +595,7 @@ fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink
                 sink.emit(
                     "OR-030",
                     At::field(&e.pg19.record, "entity_role_code"),
-                    format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB (CBP P13)"),
+                    format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB"),
                 );
             }
         }
@@ -606,11 +612,17 @@ fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink
         .iter()
         .any(|d| d.record.declaration_code == Some("AM4"))
     {
+        // P36 when a PG22 is there with another code, P48 when there is no PG22 at all.
+        let cbp = if view.declarations.is_empty() {
+            "P48"
+        } else {
+            "P36"
+        };
         sink.emit_cbp(
             "OR-015",
             Severity::Error,
             AMS_RULESET,
-            Some("P48"),
+            Some(cbp),
             At::record(pg01),
             "OR1 line without a PG22 declaration AM4 (organic product certification statement)",
         );

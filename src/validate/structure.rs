@@ -63,10 +63,18 @@ fn pg01<'a>(l: &PgaLine<R<'a>>) -> Option<crate::records::Pg01<'a>> {
 fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
     if let Some(first) = g.lines.first() {
         if g.oi.is_none() {
-            sink.emit("S-001", At::record(&first.pg01.record), "PG01 without an OI before it: every PGA line needs the OI record of its HTS line (CBP P01)");
+            sink.emit(
+                "S-001",
+                At::record(&first.pg01.record),
+                "PG01 without an OI before it: every PGA line needs the OI record of its HTS line",
+            );
         }
     } else if let Some(oi) = &g.oi {
-        sink.emit("S-002", At::record(&oi.record), "OI not followed by any PG01: send the agency's PG01 (data or disclaimer) after the OI (CBP P03)");
+        sink.emit(
+            "S-002",
+            At::record(&oi.record),
+            "OI not followed by any PG01: send the agency's PG01 (data or disclaimer) after the OI",
+        );
     }
     for o in &g.orphans {
         sink.emit(
@@ -97,7 +105,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
                 sink.emit_sev(
                     "S-016",
                     Severity::Warning,
-                    At::field(&line.pg01.record, "pga_line_number"),
+                    At::record(&line.pg01.record),
                     format!("PGA lines of agency {agency} are interleaved with another agency's; keep each agency's lines together"),
                 );
             }
@@ -108,7 +116,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
             if n != expected || n > 999 {
                 sink.emit(
                     "S-016",
-                    At::field(&line.pg01.record, "pga_line_number"),
+                    At::record(&line.pg01.record),
                     format!("PGA line number {n:03} for agency {agency}: expected {expected:03} (numbered per agency under one OI, no gaps or duplicates)"),
                 );
             }
@@ -152,7 +160,7 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
             sink.emit(
                 "S-012",
                 At::record(first),
-                format!("{} after the PG01 at line {} that is disclaimed with {d}: a disclaimed PGA line is the PG01 alone (CBP P32)", first.id(), line.pg01.record.line),
+                format!("{} after the PG01 at line {} that is disclaimed with {d}: a disclaimed PGA line is the PG01 alone", first.id(), line.pg01.record.line),
             );
         }
         return;
@@ -183,7 +191,7 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                     sink.emit(
                         "S-009",
                         At::record(r),
-                        "PG08 without its PG07 directly before it (CBP P28)",
+                        "PG08 without its PG07 directly before it",
                     );
                 }
             }
@@ -192,7 +200,7 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                     sink.emit(
                         "S-010",
                         At::record(r),
-                        "PG13 must be directly followed by the PG14 it describes (CBP P29)",
+                        "PG13 must be directly followed by the PG14 it describes",
                     );
                 }
             }
@@ -201,14 +209,14 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                 if first_pg02 && !is_p {
                     sink.emit(
                         "S-011",
-                        At::field(r, "item_type"),
-                        "the first PG02 of a PGA line must have item type P (CBP P07)",
+                        At::record(r),
+                        "the first PG02 of a PGA line must have item type P",
                     );
                 } else if !first_pg02 && is_p && seen_p {
                     sink.emit(
                         "S-011",
-                        At::field(r, "item_type"),
-                        "more than one PG02 with item type P; further items are C (CBP P07)",
+                        At::record(r),
+                        "more than one PG02 with item type P; further items are C",
                     );
                 }
                 seen_p |= is_p;
@@ -228,7 +236,7 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                         sink.emit_sev(
                             "S-013",
                             Severity::Warning,
-                            At::field(r, "packaging_qualifier"),
+                            At::record(r),
                             format!("packaging level {l} after level {prev}: levels go outermost (1) to innermost (6)"),
                         );
                     }
@@ -264,7 +272,7 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                             sink.emit_sev(
                                 "S-018",
                                 Severity::Warning,
-                                At::field(r, "additional_info_qualifier"),
+                                At::record(r),
                                 format!("PG60 qualifier {q} normally {} (mapping unverified); here it follows {}", row.scope.split("; ").nth(1).unwrap_or(""), parent.id()),
                             );
                         }
@@ -289,7 +297,7 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                 if !roles.contains(role) {
                     sink.emit(
                         "S-019",
-                        At::field(r, "entity_role_code"),
+                        At::record(r),
                         format!(
                             "PG22 names role {role} but the PGA line has no PG19 loop of that role"
                         ),
@@ -334,7 +342,7 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
                         "S-007",
                         At::record(&n.record),
                         format!(
-                            "entity loops not kept together: {} PG19 records in a row, then their PG20/PG21 records; send each party as PG19, PG20, PG21 (CBP P33)",
+                            "entity loops not kept together: {} PG19 records in a row, then their PG20/PG21 records; send each party as PG19, PG20, PG21",
                             run.len()
                         ),
                     );
@@ -370,7 +378,7 @@ fn walk_items(
                     RecordType::Pg20 => sink.emit(
                         "S-006",
                         At::record(r),
-                        "PG20 without its PG19 directly before it (CBP P33)",
+                        "PG20 without its PG19 directly before it",
                     ),
                     RecordType::Pg21 => {
                         if !matches!(
@@ -383,7 +391,11 @@ fn walk_items(
                                     | RecordType::Pg60
                             )
                         ) {
-                            sink.emit("S-008", At::record(r), "PG21 without a parent: it follows its PG19/PG20, a PG30 or a PG22 (CBP P34)");
+                            sink.emit(
+                                "S-008",
+                                At::record(r),
+                                "PG21 without a parent: it follows its PG19/PG20, a PG30 or a PG22",
+                            );
                         }
                     }
                     RecordType::Pg55 => {
@@ -391,7 +403,7 @@ fn walk_items(
                             prev,
                             Some(RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60)
                         ) {
-                            sink.emit("S-017", At::record(r), "PG55 must directly follow the PG19, PG20 or PG21 of its entity loop (CBP P32)");
+                            sink.emit("S-017", At::record(r), "PG55 must directly follow the PG19, PG20 or PG21 of its entity loop");
                         }
                     }
                     RecordType::Pg60 => {
@@ -405,18 +417,20 @@ fn walk_items(
                                     | RecordType::Pg60
                             )
                         ) {
-                            sink.emit("S-018", At::record(r), "PG60 must follow a PG07, PG08 or the records of an entity loop (CBP P32)");
+                            sink.emit(
+                                "S-018",
+                                At::record(r),
+                                "PG60 must follow a PG07, PG08 or the records of an entity loop",
+                            );
                         }
                     }
-                    RecordType::Pg51 => sink.emit(
-                        "S-014",
-                        At::record(r),
-                        "PG51 without an open PG50 group (CBP P32)",
-                    ),
+                    RecordType::Pg51 => {
+                        sink.emit("S-014", At::record(r), "PG51 without an open PG50 group")
+                    }
                     RecordType::Pg50 if in_group => sink.emit(
                         "S-014",
                         At::record(r),
-                        "PG50 inside an open PG50 group: groups do not nest (CBP P32)",
+                        "PG50 inside an open PG50 group: groups do not nest",
                     ),
                     _ => {}
                 }
@@ -427,7 +441,7 @@ fn walk_items(
                     sink.emit(
                         "S-014",
                         At::record(&g.start.record),
-                        "PG50 without its PG51 in the same PGA line (CBP P32)",
+                        "PG50 without its PG51 in the same PGA line",
                     );
                 }
                 walk_items(&g.items, true, prev_of, explained, sink);
@@ -509,14 +523,14 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
                 match num {
                     None => sink.emit(
                         "S-015",
-                        At::field(r, "substitution_number"),
+                        At::record(r),
                         "PG00 S needs a substitution number 0001-9999",
                     ),
                     Some(n) => {
                         if !defined.insert(n.to_string()) {
                             sink.emit(
                                 "S-015",
-                                At::field(r, "substitution_number"),
+                                At::record(r),
                                 format!("substitution number {n} defined twice in one transaction"),
                             );
                         }
@@ -537,12 +551,12 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
             Some("R") => match num {
                 None => sink.emit(
                     "S-015",
-                    At::field(r, "substitution_number"),
+                    At::record(r),
                     "PG00 R needs the number of the group to insert",
                 ),
                 Some(n) if !defined.contains(n) => sink.emit(
                     "S-015",
-                    At::field(r, "substitution_number"),
+                    At::record(r),
                     format!("PG00 R names group {n}, which no earlier PG00 S defines"),
                 ),
                 _ => {}
