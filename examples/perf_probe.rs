@@ -26,7 +26,7 @@ fn main() {
                 "tree {:.0} MB/s",
                 data.len() as f64 / dt.as_secs_f64() / 1e6
             );
-            std::mem::forget(tx);
+            drop(tx);
         }
     }
 }

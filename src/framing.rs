@@ -65,7 +65,12 @@ pub struct Framing {
 pub struct Framer<'a> {
     input: &'a [u8],
     pos: usize,
+    /// Records yielded so far.
     line: u32,
+    /// Line number of the record before the first one (0 for a whole input).
+    line_base: u32,
+    /// Offset of `input` within a larger stream (0 for a whole input).
+    base_offset: usize,
     concatenated: bool,
     /// Bytes after the last record that are not a record (0x1A, a remainder, a trailing
     /// empty line's terminator).
@@ -138,6 +143,8 @@ impl<'a> Framer<'a> {
             input,
             pos: base,
             line: 0,
+            line_base: 0,
+            base_offset: 0,
             concatenated,
             trailing: &[],
             framing: Framing {
@@ -195,6 +202,13 @@ impl<'a> Framer<'a> {
         Ok(framer)
     }
 
+    /// Numbers records from `first_line` and offsets them by `base_offset`: for a piece of a
+    /// larger stream (see [`crate::stream`]).
+    pub fn start_at(&mut self, first_line: u32, base_offset: usize) {
+        self.line_base = first_line.saturating_sub(1);
+        self.base_offset = base_offset;
+    }
+
     /// End of the framed region (input length minus trailing bytes).
     fn end(&self) -> usize {
         self.input.len() - self.trailing.len()
@@ -210,7 +224,7 @@ impl<'a> Iterator for Framer<'a> {
             return None;
         }
         let rest = self.input.get(self.pos..end)?;
-        let offset = self.pos;
+        let offset = self.pos + self.base_offset;
         let (bytes, terminator, consumed) = if self.concatenated {
             let n = rest.len().min(80);
             (rest.get(..n)?, Terminator::None, n)
@@ -240,7 +254,7 @@ impl<'a> Iterator for Framer<'a> {
             self.framing.terminator = terminator;
         }
         Some(RawLine {
-            line: self.line,
+            line: self.line_base + self.line,
             offset,
             bytes,
             terminator,

@@ -62,6 +62,8 @@ pub mod profile;
 pub mod record;
 pub mod records;
 pub mod response;
+pub mod stats;
+pub mod stream;
 pub mod tree;
 pub mod validate;
 pub mod write;
@@ -181,6 +183,20 @@ impl<'a> Transmission<'a> {
     /// # Errors
     /// [`ParseError`] with one whole-input problem (F-020, F-021, or a size limit).
     pub fn parse_with(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
+        Self::parse_at(input, opts, 1, 0)
+    }
+
+    /// As [`Self::parse_with`], for a piece of a larger input (see [`stream`]): records are
+    /// numbered from `first_line` and offsets count from `base_offset`.
+    ///
+    /// # Errors
+    /// As [`Self::parse_with`].
+    pub fn parse_at(
+        input: &'a [u8],
+        opts: &ParseOptions,
+        first_line: u32,
+        base_offset: usize,
+    ) -> Result<Self, ParseError> {
         let mut problems = Vec::new();
         if input.len() > opts.max_input_len {
             return Err(ParseError {
@@ -196,12 +212,22 @@ impl<'a> Transmission<'a> {
                 }],
             });
         }
-        let mut framer = Framer::new(input, opts, &mut problems)
-            .map_err(|p| ParseError { problems: vec![p] })?;
+        let shift = |p: &mut Problem| {
+            p.offset += base_offset;
+            if let Some(l) = p.line.as_mut() {
+                *l += first_line.saturating_sub(1);
+            }
+        };
+        let mut framer = Framer::new(input, opts, &mut problems).map_err(|mut p| {
+            shift(&mut p);
+            ParseError { problems: vec![p] }
+        })?;
+        problems.iter_mut().for_each(shift);
+        framer.start_at(first_line, base_offset);
         let mut builder = TreeBuilder::new();
         let mut first_term = None;
         let mut mixed_reported = false;
-        let mut last_line = 0;
+        let mut last_line = first_line.saturating_sub(1);
         for line in framer.by_ref() {
             last_line = line.line;
             match first_term {

@@ -1,5 +1,7 @@
 //! One record in context: its bytes, position, terminator, type and typed body (SPEC 2.1).
 
+use std::sync::OnceLock;
+
 use crate::error::{FieldError, Problem, ProblemKind, Severity};
 use crate::framing::{RawLine, Terminator};
 use crate::records::{Body, RecordType};
@@ -26,9 +28,31 @@ fn lookup_variant(id: &[u8]) -> Option<RecordType> {
         b"WO72" => b"SO72",
         other => other,
     };
-    std::str::from_utf8(canon)
-        .ok()
-        .and_then(RecordType::from_id)
+    if let [b'P', b'G', d1, d2] = canon {
+        // PGnn: a table indexed by the two digits, built once from the layouts.
+        static PG: OnceLock<[Option<RecordType>; 100]> = OnceLock::new();
+        let table = PG.get_or_init(|| {
+            let mut t = [None; 100];
+            for (i, slot) in t.iter_mut().enumerate() {
+                let id = [b'P', b'G', b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+                *slot = RecordType::from_id_bytes(&id);
+            }
+            t
+        });
+        if d1.is_ascii_digit() && d2.is_ascii_digit() {
+            return table
+                .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
+                .copied()
+                .flatten();
+        }
+        return None;
+    }
+    // Other 4-byte layout ids are the response records (SE90, SO70-SO72): skip the table
+    // lookup for every other host id (SE10, SE60 …).
+    if canon.len() == 4 && !matches!(canon.get(2..4), Some(b"90" | b"70" | b"71" | b"72")) {
+        return None;
+    }
+    RecordType::from_id_bytes(canon)
 }
 
 /// Identifies a record from its bytes (SPEC 2.1). `lenient_ids` recognises lower-case

@@ -72,6 +72,21 @@ enum Command {
         #[arg(short, long)]
         output: Option<String>,
     },
+    /// Count batches, blocks, transactions, OI groups, PGA lines by agency and program,
+    /// certificate references and records by id. Streams: any input size works.
+    Stats {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Also validate (loads the input whole) and count findings by severity.
+        #[arg(long)]
+        check: bool,
+        /// As-of date for `--check`, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate (SPEC 6 rules F, S, E, OR) and print every finding.
     Check {
         #[command(flatten)]
@@ -155,6 +170,15 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Stats {
+        input,
+        check,
+        as_of,
+        json,
+    } = cli.command
+    {
+        return stats(input, check, as_of, json);
+    }
     if let Command::Check {
         input,
         as_of,
@@ -227,7 +251,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 None => stdout.write_all(&bytes).map_err(write_err)?,
             }
         }
-        Command::Check { .. } | Command::Status { .. } => {}
+        Command::Check { .. } | Command::Status { .. } | Command::Stats { .. } => {}
         Command::Fix { file, output } => {
             let data = read_input(&file).map_err(|e| io_err(&file, e))?;
             let (fixed, changes) =
@@ -272,6 +296,87 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `stats`: streams the input unit by unit (bounded memory) and prints the counts.
+fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Result<(), Failure> {
+    let opts = if input.lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    let io_err = |e: io::Error| Failure::Usage(format!("{}: {e}", input.file));
+    let reader: Box<dyn io::BufRead> = if input.file == "-" {
+        Box::new(io::BufReader::with_capacity(1 << 20, io::stdin()))
+    } else {
+        Box::new(io::BufReader::with_capacity(
+            1 << 20,
+            std::fs::File::open(&input.file).map_err(io_err)?,
+        ))
+    };
+    let mut total = ace_pga::stats::Stats::default();
+    for unit in ace_pga::stream::StreamReader::new(reader) {
+        let unit = unit.map_err(io_err)?;
+        match unit.parse(&opts) {
+            Ok(t) => total.add(&t, unit.bytes.len()),
+            Err(e) => {
+                total.bytes += unit.bytes.len() as u64;
+                total.parse_errors += e.problems.len() as u64;
+            }
+        }
+    }
+    let findings = if check {
+        let as_of = match as_of {
+            Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| Failure::Usage(format!("--as-of {d}: expected YYYY-MM-DD")))?,
+            None => today(),
+        };
+        let data = read_input(&input.file).map_err(io_err)?;
+        let report = validate::check_bytes(&data, &opts, &ValidateOptions::new(as_of));
+        Some((report.errors().count(), report.warnings().count()))
+    } else {
+        None
+    };
+    let mut out = io::stdout().lock();
+    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    if json {
+        let mut v = serde_json::to_value(&total).map_err(|e| Failure::Usage(e.to_string()))?;
+        if let (Some(obj), Some((e, w))) = (v.as_object_mut(), findings) {
+            obj.insert(
+                "findings".into(),
+                serde_json::json!({"error": e, "warning": w}),
+            );
+        }
+        writeln!(out, "{v}").map_err(write_err)?;
+        return Ok(());
+    }
+    let mut text = format!(
+        "bytes {}\nrecords {}\nbatches {}\nblocks {}\ntransactions {}\noi_groups {}\n",
+        total.bytes,
+        total.records,
+        total.batches,
+        total.blocks,
+        total.transactions,
+        total.oi_groups
+    );
+    for (title, map) in [
+        ("pga_lines", &total.pga_lines),
+        ("organic_lines", &total.organic_lines),
+        ("certificate_refs", &total.certificate_refs),
+        ("records_by_id", &total.records_by_id),
+    ] {
+        for (k, v) in map {
+            text.push_str(&format!("{title}[{k}] {v}\n"));
+        }
+    }
+    text.push_str(&format!(
+        "parse_problems[error] {}\nparse_problems[warning] {}\n",
+        total.parse_errors, total.parse_warnings
+    ));
+    if let Some((e, w)) = findings {
+        text.push_str(&format!("findings[error] {e}\nfindings[warning] {w}\n"));
+    }
+    out.write_all(text.as_bytes()).map_err(write_err)
 }
 
 fn today() -> NaiveDate {

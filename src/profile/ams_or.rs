@@ -87,15 +87,16 @@ impl<'a> CertificateNumber<'a> {
     /// Classifies a certificate reference. Never repairs: no hyphen insertion, no padding,
     /// no upper-casing.
     pub fn classify(s: &'a str) -> Self {
-        let parts: Vec<&str> = s.split('-').collect();
-        match parts.as_slice() {
-            [a, b, c] if digits(a, 3) && digits(b, 10) && digits(c, 6) => {
+        let mut parts = s.split('-');
+        let (a, b, c, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
+        match (a, b, c, rest) {
+            (Some(a), Some(b), Some(c), None) if digits(a, 3) && digits(b, 10) && digits(c, 6) => {
                 CertificateNumber::NopImportCertificate {
                     number: s,
                     segments: [a, b, c],
                 }
             }
-            [a, b, c]
+            (Some(a), Some(b), Some(c), None)
                 if digits(a, 3)
                     && digits(b, 3)
                     && c.len() == 1
@@ -180,6 +181,34 @@ pub struct Certificate<'a> {
     pub quantity: Option<Decimal>,
     /// `PG14.unit_of_measure`, when sent.
     pub unit_of_measure: Option<&'a str>,
+}
+
+/// The certificate PG14s of a line: those with `lpco_type` `AM1`, or all when none has it
+/// (then the flag is true).
+fn select_certificates(all: Vec<Certificate<'_>>) -> (Vec<Certificate<'_>>, bool) {
+    let has_am1 = all.iter().any(|c| c.lpco_type == Some("AM1"));
+    let without = !all.is_empty() && !has_am1;
+    (
+        all.into_iter()
+            .filter(|c| !has_am1 || c.lpco_type == Some("AM1"))
+            .collect(),
+        without,
+    )
+}
+
+impl<'a> Certificate<'a> {
+    fn from_pg14(line: u32, p: &Pg14<'a>) -> Self {
+        Certificate {
+            line,
+            number: CertificateNumber::classify(p.lpco_number.unwrap_or("")),
+            lpco_type: p.lpco_type,
+            lpco_transaction_type: p.lpco_transaction_type,
+            date_qualifier: p.lpco_date_qualifier,
+            date: p.lpco_date,
+            quantity: p.quantity,
+            unit_of_measure: p.unit_of_measure,
+        }
+    }
 }
 
 impl Certificate<'_> {
@@ -407,16 +436,7 @@ impl<'a> OrganicLine<'a> {
         for r in line.child_records() {
             let l = r.line;
             match r.body() {
-                Some(Body::Pg14(p)) => all_pg14.push(Certificate {
-                    line: l,
-                    number: CertificateNumber::classify(p.lpco_number.unwrap_or("")),
-                    lpco_type: p.lpco_type,
-                    lpco_transaction_type: p.lpco_transaction_type,
-                    date_qualifier: p.lpco_date_qualifier,
-                    date: p.lpco_date,
-                    quantity: p.quantity,
-                    unit_of_measure: p.unit_of_measure,
-                }),
+                Some(Body::Pg14(p)) => all_pg14.push(Certificate::from_pg14(l, &p)),
                 Some(Body::Pg29(p)) if v.net_quantity.is_none() => {
                     if let Some(q) = p.quantity_line_net {
                         v.net_quantity = Some((q, p.unit_of_measure_line_net));
@@ -474,13 +494,33 @@ impl<'a> OrganicLine<'a> {
                 _ => {}
             }
         }
-        let has_am1 = all_pg14.iter().any(|c| c.lpco_type == Some("AM1"));
-        v.certificates_without_am1 = !all_pg14.is_empty() && !has_am1;
-        v.certificates = all_pg14
-            .into_iter()
-            .filter(|c| !has_am1 || c.lpco_type == Some("AM1"))
-            .collect();
+        (v.certificates, v.certificates_without_am1) = select_certificates(all_pg14);
         Some(v)
+    }
+
+    /// Only the message type and the certificate references of an AMS OR line (what a
+    /// summary needs), without building the whole view; `None` when not AMS OR.
+    pub fn certificates_of(
+        line: &PgaLine<Record<'a>>,
+    ) -> Option<(MessageType<'a>, Vec<Certificate<'a>>)> {
+        let Some(Body::Pg01(pg01)) = line.pg01.record.body() else {
+            return None;
+        };
+        if !is_organic(&pg01) {
+            return None;
+        }
+        let mut all = Vec::new();
+        for r in line.child_records() {
+            if r.record_type == crate::records::RecordType::Pg14 {
+                if let Some(Body::Pg14(p)) = r.body() {
+                    all.push(Certificate::from_pg14(r.line, &p));
+                }
+            }
+        }
+        Some((
+            MessageType::from_processing_code(pg01.processing_code),
+            select_certificates(all).0,
+        ))
     }
 
     /// Best-effort positional grouping of an OR1 line (SPEC 5.5): the n-th PG10 with the

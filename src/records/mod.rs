@@ -182,9 +182,9 @@ macro_rules! record_layouts {
                 /// that cannot be typed. Text fields of an all-ASCII record are not visited.
                 #[allow(unused_variables)]
                 pub fn check(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
-                    let ascii = ascii_str(raw);
+                    let ascii = raw.is_ascii();
                     $(
-                        if !(ascii.is_some() && <$kind as FieldKind>::KIND == crate::layout::Kind::Text) {
+                        if !(ascii && <$kind as FieldKind>::KIND == crate::layout::Kind::Text) {
                             if let Err(e) = read_field::<$kind>(raw, None, $start, $end, stringify!($field), lenient_n) {
                                 return Some(e);
                             }
@@ -250,6 +250,12 @@ macro_rules! record_layouts {
                     $( RecordType::$name => Some(&$name::LAYOUT), )*
                     RecordType::Host | RecordType::UnknownPg => None,
                 }
+            }
+
+            /// Looks a layout-bearing record type up by its identifier bytes.
+            pub fn from_id_bytes(id: &[u8]) -> Option<RecordType> {
+                $( if id == $id.as_bytes() { return Some(RecordType::$name); } )*
+                None
             }
 
             /// Looks a layout-bearing record type up by its identifier (`"PG14"`, `"OI"`, `"A"` …).

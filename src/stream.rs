@@ -1,0 +1,324 @@
+//! Streaming: read a transmission of any size from a [`std::io::BufRead`] one unit at a time
+//! with bounded memory. A [`Unit`] is an envelope record (`A`, `B`, `Y`, `Z`) or a host
+//! transaction (from its start record `SE10` / `10` up to the next start or envelope record);
+//! a transaction larger than [`StreamOptions::max_unit_len`] is cut before an `OI` or `PG01`
+//! record (or, failing that, any record) so that memory stays bounded even for one huge OI
+//! group. Each unit parses on its own ([`Unit::parse`]) with the line numbers and byte
+//! offsets it has in the whole stream.
+//!
+//! Framing as in SPEC 2.2: LF, CRLF, CR, or none. Terminator-less input is detected when the
+//! first 81 bytes hold no CR or LF (a terminated record ends by byte 81); it is then cut every
+//! 80 bytes. A byte order mark at the start is skipped (and reported by [`StreamReader::byte_order_mark`]).
+
+use std::io::{self, BufRead};
+
+use memchr::memchr2;
+
+use crate::error::ParseError;
+use crate::{ParseOptions, Transmission};
+
+/// Options of the streaming reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StreamOptions {
+    /// A unit longer than this many bytes is cut before its next `OI` / `PG01` record (or
+    /// its next record when none comes within another `max_unit_len` bytes).
+    pub max_unit_len: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            max_unit_len: 1 << 20,
+        }
+    }
+}
+
+/// What a unit holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnitKind {
+    /// One envelope record (`A`, `B`, `Y` or `Z`).
+    Envelope,
+    /// A host transaction from its start record (or the records before the first start).
+    Transaction,
+    /// The continuation of a transaction that was cut because of its size.
+    Continuation,
+}
+
+/// A piece of the stream: whole records with their terminators, as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The bytes (records and terminators).
+    pub bytes: Vec<u8>,
+    /// Line number of the first record in the whole stream.
+    pub first_line: u32,
+    /// Byte offset of the first record in the whole stream.
+    pub offset: usize,
+    /// Number of records.
+    pub records: u32,
+    /// What the unit holds.
+    pub kind: UnitKind,
+}
+
+impl Unit {
+    /// Parses the unit as a fragment, with stream-wide line numbers and offsets.
+    ///
+    /// # Errors
+    /// As [`Transmission::parse_with`] (whole-input problems only).
+    pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
+        Transmission::parse_at(&self.bytes, opts, self.first_line, self.offset)
+    }
+}
+
+/// Reads [`Unit`]s from a `BufRead`.
+#[derive(Debug)]
+pub struct StreamReader<R> {
+    reader: R,
+    opts: StreamOptions,
+    /// Bytes read but not yet handed out.
+    buf: Vec<u8>,
+    /// Start of unconsumed data in `buf`.
+    start: usize,
+    eof: bool,
+    /// `Some(true)`: terminator-less input; decided on the first fill.
+    concatenated: Option<bool>,
+    bom: bool,
+    line: u32,
+    offset: usize,
+    /// The unit being assembled.
+    unit: Unit,
+    done: bool,
+}
+
+fn starts_unit(rec: &[u8]) -> Option<UnitKind> {
+    match rec.first() {
+        Some(b'A' | b'B' | b'Y' | b'Z') => Some(UnitKind::Envelope),
+        _ if rec.starts_with(b"SE10") || (rec.starts_with(b"10") && rec.len() > 2) => {
+            Some(UnitKind::Transaction)
+        }
+        _ => None,
+    }
+}
+
+fn cut_point(rec: &[u8]) -> bool {
+    rec.starts_with(b"OI") || rec.starts_with(b"PG01")
+}
+
+impl<R: BufRead> StreamReader<R> {
+    /// A reader with default options.
+    pub fn new(reader: R) -> Self {
+        Self::with_options(reader, StreamOptions::default())
+    }
+
+    /// A reader with the given options.
+    pub fn with_options(reader: R, opts: StreamOptions) -> Self {
+        StreamReader {
+            reader,
+            opts,
+            buf: Vec::with_capacity(1 << 16),
+            start: 0,
+            eof: false,
+            concatenated: None,
+            bom: false,
+            line: 0,
+            offset: 0,
+            unit: Unit {
+                bytes: Vec::new(),
+                first_line: 1,
+                offset: 0,
+                records: 0,
+                kind: UnitKind::Transaction,
+            },
+            done: false,
+        }
+    }
+
+    /// Whether the stream started with a UTF-8 byte order mark (skipped).
+    pub fn byte_order_mark(&self) -> bool {
+        self.bom
+    }
+
+    /// Reads more input into `buf`; false at end of input.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        // Read straight into our buffer (a `BufReader` skips its own buffer for large reads).
+        const CHUNK: usize = 1 << 18;
+        let len = self.buf.len();
+        self.buf.resize(len + CHUNK, 0);
+        let n = loop {
+            match self
+                .reader
+                .read(self.buf.get_mut(len..).unwrap_or_default())
+            {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(len);
+                    return Err(e);
+                }
+            }
+        };
+        self.buf.truncate(len + n);
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(n > 0)
+    }
+
+    /// The next record (bytes including its terminator), or `None` at end of input.
+    fn next_record(&mut self) -> io::Result<Option<(usize, usize)>> {
+        loop {
+            let avail = self.buf.get(self.start..).unwrap_or_default();
+            if self.concatenated.is_none() {
+                if avail.len() < 81 && !self.eof {
+                    self.fill()?;
+                    continue;
+                }
+                if self.offset == 0 && avail.starts_with(b"\xEF\xBB\xBF") {
+                    self.bom = true;
+                    self.start += 3;
+                    self.offset = 3;
+                    continue;
+                }
+                let head = avail.get(..avail.len().min(81)).unwrap_or_default();
+                self.concatenated = Some(memchr2(b'\n', b'\r', head).is_none());
+            }
+            if avail.is_empty() {
+                if self.eof {
+                    return Ok(None);
+                }
+                self.fill()?;
+                continue;
+            }
+            if self.concatenated == Some(true) {
+                if avail.len() < 80 && !self.eof {
+                    self.fill()?;
+                    continue;
+                }
+                let n = avail.len().min(80);
+                return Ok(Some((self.start, n)));
+            }
+            match memchr2(b'\n', b'\r', avail) {
+                Some(i) => {
+                    let is_cr = avail.get(i) == Some(&b'\r');
+                    if is_cr && i + 1 == avail.len() && !self.eof {
+                        // CR at the end of the buffer: it may be a CRLF.
+                        self.fill()?;
+                        continue;
+                    }
+                    let tl = if is_cr && avail.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                    return Ok(Some((self.start, i + tl)));
+                }
+                None => {
+                    if self.eof {
+                        return Ok(Some((self.start, avail.len())));
+                    }
+                    self.fill()?;
+                }
+            }
+        }
+    }
+
+    fn take_unit(&mut self, next_kind: UnitKind) -> Option<Unit> {
+        let fresh = Unit {
+            bytes: Vec::new(),
+            first_line: self.line + 1,
+            offset: self.offset,
+            records: 0,
+            kind: next_kind,
+        };
+        let unit = std::mem::replace(&mut self.unit, fresh);
+        (!unit.bytes.is_empty()).then_some(unit)
+    }
+}
+
+impl<R: BufRead> Iterator for StreamReader<R> {
+    type Item = io::Result<Unit>;
+
+    fn next(&mut self) -> Option<io::Result<Unit>> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let (s, n) = match self.next_record() {
+                Ok(Some(r)) => r,
+                Ok(None) => {
+                    self.done = true;
+                    return self.take_unit(UnitKind::Transaction).map(Ok);
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            let rec = self.buf.get(s..s + n).unwrap_or_default();
+            let starts = starts_unit(rec);
+            let over = self.unit.bytes.len() >= self.opts.max_unit_len;
+            let cut = match starts {
+                Some(_) => true,
+                None => {
+                    over && (cut_point(rec) || self.unit.bytes.len() >= 2 * self.opts.max_unit_len)
+                }
+            };
+            // An envelope record is a unit of its own: close it after the record too.
+            let prev_envelope = self.unit.kind == UnitKind::Envelope && self.unit.records > 0;
+            let mut out = None;
+            if (cut || prev_envelope) && self.unit.records > 0 {
+                let kind = starts.unwrap_or(if prev_envelope {
+                    UnitKind::Transaction
+                } else {
+                    UnitKind::Continuation
+                });
+                out = self.take_unit(kind);
+            } else if self.unit.records == 0 {
+                self.unit.kind = starts.unwrap_or(self.unit.kind);
+                self.unit.first_line = self.line + 1;
+                self.unit.offset = self.offset;
+            }
+            let rec = self.buf.get(s..s + n).unwrap_or_default();
+            self.unit.bytes.extend_from_slice(rec);
+            self.unit.records += 1;
+            self.line += 1;
+            self.offset += n;
+            self.start = s + n;
+            if let Some(u) = out {
+                return Some(Ok(u));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_cover_the_input_in_order() {
+        let data = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/spec-samples/valid/or2-multi.txt"
+        ))
+        .unwrap_or_default();
+        let units: Vec<Unit> = StreamReader::new(&data[..])
+            .collect::<Result<_, _>>()
+            .unwrap_or_default();
+        let joined: Vec<u8> = units.iter().flat_map(|u| u.bytes.clone()).collect();
+        assert_eq!(joined, data);
+        let kinds: Vec<UnitKind> = units.iter().map(|u| u.kind).collect();
+        assert_eq!(kinds.first(), Some(&UnitKind::Envelope));
+        assert!(kinds.contains(&UnitKind::Transaction));
+        let lines: u32 = units.iter().map(|u| u.records).sum();
+        assert_eq!(lines, 28);
+    }
+}
