@@ -598,7 +598,8 @@ impl<'a> TreeBuilder<'a> {
             block.transactions.push(Transaction { items: Vec::new() });
         }
         let n = block.transactions.len();
-        // Just ensured non-empty.
+        // Just ensured non-empty, so `n - 1` is in bounds.
+        #[allow(clippy::indexing_slicing)]
         &mut block.transactions[n - 1]
     }
 

@@ -8,6 +8,15 @@
 //! Errors name the line, the record id and the byte columns; the exit code is 1 for invalid
 //! input and 2 for usage or I/O problems.
 
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unreachable
+)]
+
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
