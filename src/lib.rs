@@ -114,8 +114,13 @@ pub struct ParseOptions {
     pub lenient_numeric: bool,
     /// Recognise lower-case `pg`/`oi` record identifiers (F-015 warning).
     pub lower_case_ids: bool,
-    /// Largest input accepted by whole-buffer parsing, in bytes.
+    /// Largest input accepted by whole-buffer parsing, in bytes (default 4 GiB).
     pub max_input_len: usize,
+    /// Most records in one PGA line, `PG01` included (default 100 000).
+    pub max_records_per_pga_line: usize,
+    /// Most PGA lines (`PG01`) under one OI (default 100 000; the CATAIR allows 999 per
+    /// agency).
+    pub max_pga_lines_per_oi: usize,
 }
 
 impl Default for ParseOptions {
@@ -134,6 +139,8 @@ impl ParseOptions {
             lenient_numeric: false,
             lower_case_ids: false,
             max_input_len: 1 << 32,
+            max_records_per_pga_line: 100_000,
+            max_pga_lines_per_oi: 100_000,
         }
     }
 
@@ -147,6 +154,8 @@ impl ParseOptions {
             lenient_numeric: true,
             lower_case_ids: true,
             max_input_len: 1 << 32,
+            max_records_per_pga_line: 100_000,
+            max_pga_lines_per_oi: 100_000,
         }
     }
 
@@ -260,7 +269,20 @@ impl<'a> Transmission<'a> {
             let deviates = first_term.is_some_and(|t| t != line.terminator);
             let mut record = Record::from_line(line, opts, &mut problems);
             record.terminator_deviates = deviates;
+            let (line_no, offset) = (record.line, record.offset);
             builder.push(record);
+            if let Some(limit) = builder.exceeded(opts) {
+                return Err(ParseError {
+                    problems: vec![Problem {
+                        severity: Severity::Error,
+                        line: Some(line_no),
+                        offset,
+                        record: None,
+                        columns: None,
+                        kind: ProblemKind::LimitExceeded { limit },
+                    }],
+                });
+            }
         }
         // A deviating terminator on the last record before the first mismatch check missed it
         // only when it was the last record: a missing final terminator is not a finding.

@@ -479,6 +479,9 @@ pub struct TreeBuilder<'a> {
     batch: Option<Batch<Record<'a>>>,
     block: Option<Block<Record<'a>>>,
     open: Open,
+    /// Records in the current PGA line and PGA lines in the current OI group (limits).
+    line_records: usize,
+    group_lines: usize,
 }
 
 impl Default for TreeBuilder<'_> {
@@ -558,6 +561,8 @@ impl<'a> TreeBuilder<'a> {
             batch: None,
             block: None,
             open: Open::Nothing,
+            line_records: 0,
+            group_lines: 0,
         }
     }
 
@@ -638,8 +643,36 @@ impl<'a> TreeBuilder<'a> {
         }
     }
 
+    /// The [`crate::ParseOptions`] limit that the records pushed so far exceed, if any.
+    pub fn exceeded(&self, opts: &crate::ParseOptions) -> Option<&'static str> {
+        if self.line_records > opts.max_records_per_pga_line {
+            Some("max_records_per_pga_line")
+        } else if self.group_lines > opts.max_pga_lines_per_oi {
+            Some("max_pga_lines_per_oi")
+        } else {
+            None
+        }
+    }
+
     /// Adds the next record of the input.
     pub fn push(&mut self, r: Record<'a>) {
+        match r.record_type {
+            RecordType::Pg01 => {
+                self.line_records = 1;
+                self.group_lines += 1;
+            }
+            RecordType::Oi => {
+                self.line_records = 0;
+                self.group_lines = 0;
+            }
+            _ if is_pg(r.record_type) => self.line_records += 1,
+            // Condition records do not end a group; any other record does.
+            RecordType::Se90 => {}
+            _ => {
+                self.line_records = 0;
+                self.group_lines = 0;
+            }
+        }
         match r.record_type {
             RecordType::BatchHeader => {
                 self.close_batch();

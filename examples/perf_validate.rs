@@ -1,0 +1,22 @@
+//! Throughput probe for validation (development aid): `cargo run --release --example perf_validate -- FILE`.
+use std::time::Instant;
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args().nth(1).ok_or("usage: perf_validate FILE")?;
+    let data = std::fs::read(&path)?;
+    let as_of = ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).ok_or("date")?;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let tx = ace_pga::Transmission::parse_with(&data, &ace_pga::ParseOptions::strict())?;
+        let parsed = t.elapsed();
+        let report =
+            ace_pga::validate::validate(&tx, &ace_pga::validate::ValidateOptions::new(as_of));
+        let total = t.elapsed();
+        println!(
+            "parse {:.0} MB/s, parse+validate {:.0} MB/s ({} findings)",
+            data.len() as f64 / parsed.as_secs_f64() / 1e6,
+            data.len() as f64 / total.as_secs_f64() / 1e6,
+            report.findings.len()
+        );
+    }
+    Ok(())
+}
