@@ -19,6 +19,7 @@ pub struct DumpRecord<'a> {
 
 /// Content of a dumped record.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DumpContent<'a> {
     /// `(field name, canonical value)` in layout order; `None` = absent (all spaces).
     Fields(Vec<(&'static str, Option<String>)>),

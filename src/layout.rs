@@ -69,6 +69,7 @@ impl Designation {
 /// format of `records.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub enum Kind {
     /// Text (classes A, AN, X): `&str` without trailing spaces; leading spaces kept.
     Text,
@@ -619,6 +620,7 @@ impl FieldKind for Hhmmss {
 /// A typed field value read through the layout table (dynamic counterpart of the typed
 /// record structs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FieldValue<'a> {
     /// Text (A, AN, X), trailing spaces removed.
     Text(&'a str),

@@ -291,6 +291,7 @@ fn full_width_value(f: &FieldDef, seed: usize) -> (String, Vec<u8>) {
         Kind::MonthYear6 => ("2026-01".into(), b"012026".to_vec()),
         Kind::Hhmm => ("08:30".into(), b"0830".to_vec()),
         Kind::Hhmmss => ("09:11:07".into(), b"091107".to_vec()),
+        other => panic!("no test value for the new field kind {other:?}"),
     }
 }
 
@@ -766,6 +767,7 @@ fn field_strategy(f: &'static FieldDef) -> BoxedStrategy<Option<String>> {
             Just("24:00:00".to_string()),
         ]
         .boxed(),
+        other => panic!("no strategy for the new field kind {other:?}"),
     };
     proptest::option::weighted(0.8, present).boxed()
 }

@@ -188,6 +188,7 @@ pub enum Level {
 
 /// An AMS tariff flag of an HTS number (SPEC OR-010, `codes/ams-tariff-flags.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TariffFlag {
     /// `AM7`: organic data may be filed.
     Am7,
