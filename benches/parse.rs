@@ -1,38 +1,55 @@
 //! Throughput benchmarks of the ACE PGA codec (criterion).
 //!
-//! Run: `cargo bench --bench parse` (about a minute and a half on 2 cores, after the build).
+//! Run: `cargo bench --bench parse`: about 35 s of measurement on 2 cores, plus about a minute
+//! for the LTO build when the crate changed.
 //! Quick mode: `ACE_PGA_BENCH_QUICK=1 cargo bench --bench parse` shortens warm-up and
 //! measurement (a smoke run that takes a few seconds; numbers are noisier).
 //! A subset: `cargo bench --bench parse -- parse_strict` (criterion's name filter).
 //!
-//! Inputs, each benchmarked at two sizes:
+//! Inputs:
 //! * `1KB_or2-single`: `spec-samples/valid/or2-single.txt` as is (1215 bytes);
-//! * `1MB_generated`: one `A`/`B` … `Y`/`Z` envelope (that of `or2-single.txt`) around the
-//!   transactions (`SE10` … the record before `Y`) of `or2-single.txt`, `or1-full.txt` and
-//!   `multi-agency.txt`, repeated in that order until the transmission reaches 1 MiB. The
-//!   generator is deterministic; the samples are read at bench time from the crate root.
+//! * `1MB_generated` and `100MB_generated` (the latter not in quick mode): one `A`/`B` …
+//!   `Y`/`Z` envelope (that of `or2-single.txt`) around the transactions (`SE10` … the record
+//!   before `Y`) of `or2-single.txt`, `or1-full.txt` and `multi-agency.txt`, repeated in that
+//!   order until the transmission reaches the size. Deterministic; the samples are read at
+//!   bench time from the crate root.
 //!
 //! Groups (throughput in input bytes per second):
 //! * `baseline_memchr_split_and_ids`: split lines with `memchr` and check each record's id
-//!   bytes: the practical ceiling of any parser;
+//!   bytes: the practical ceiling of any parser (baseline a);
+//! * `peer_fixed_width_serde`: the records OI, PG01, PG14, PG19, PG25 and PG29 parsed with the
+//!   `fixed_width` crate's serde derive (lines split as in the baseline, other records
+//!   skipped): what a user would otherwise pick (baseline b);
+//! * `typed_records`: framing, identification and field checks of every record plus its typed
+//!   body (`Record::from_line` + `Record::body`), no tree;
 //! * `parse_strict_whole_file`: `Transmission::parse` (framing, typed records, tree);
+//! * `tree_with_organic_views`: `Transmission::parse` plus `OrganicLine::from_line` of every
+//!   PGA line;
 //! * `serialize_to_bytes`: `Transmission::to_bytes` of an already parsed transmission;
+//! * `validate_default_rules`: `validate` with default options (1 KB and 1 MB);
 //! * `field_dump_all_records`: `dump::dump_record` of every record, every value rendered to
-//!   its canonical string (no serde).
+//!   its canonical string (no serde);
+//! * `field_dump_json`: the field dump as JSON Lines with `serde_json` (1 KB and 1 MB).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use ace_pga::dump::{dump_record, latin1_string, DumpContent};
-use ace_pga::Transmission;
+use ace_pga::framing::Framer;
+use ace_pga::profile::ams_or::OrganicLine;
+use ace_pga::validate::{validate, ValidateOptions};
+use ace_pga::{ParseOptions, Record, Transmission};
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
     Throughput,
 };
+use fixed_width_derive::FixedWidth;
+use serde::Deserialize;
 
-/// Size of the generated input.
+/// Sizes of the generated inputs.
 const LARGE_TARGET: usize = 1 << 20;
+const HUGE_TARGET: usize = 100 << 20;
 
 fn sample(name: &str) -> Vec<u8> {
     let path = format!("{}/spec-samples/valid/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -128,9 +145,159 @@ fn dump_all(t: &Transmission<'_>) -> usize {
             DumpContent::Raw(raw) | DumpContent::Invalid(raw, _) => {
                 n += latin1_string(raw).len();
             }
+            _ => {}
         }
     });
     n
+}
+
+// The peer: the same records through `fixed_width`'s serde derive (0-based ranges; every field
+// a `String`, no implied decimals, no dates). Fields are deserialized, not all read.
+#[allow(dead_code)]
+#[derive(FixedWidth, Deserialize)]
+struct PeerOi {
+    #[fixed_width(range = "10..80")]
+    commercial_description: String,
+}
+
+#[allow(dead_code)]
+#[derive(FixedWidth, Deserialize)]
+struct PeerPg01 {
+    #[fixed_width(range = "4..7")]
+    pga_line_number: String,
+    #[fixed_width(range = "7..10")]
+    agency_code: String,
+    #[fixed_width(range = "10..13")]
+    program_code: String,
+    #[fixed_width(range = "13..16")]
+    processing_code: String,
+    #[fixed_width(range = "41..57")]
+    intended_use_code: String,
+    #[fixed_width(range = "79..80")]
+    disclaimer_code: String,
+}
+
+#[allow(dead_code)]
+#[derive(FixedWidth, Deserialize)]
+struct PeerPg14 {
+    #[fixed_width(range = "4..5")]
+    lpco_transaction_type: String,
+    #[fixed_width(range = "5..8")]
+    lpco_type: String,
+    #[fixed_width(range = "8..41")]
+    lpco_number: String,
+    #[fixed_width(range = "41..42")]
+    lpco_date_qualifier: String,
+    #[fixed_width(range = "42..50")]
+    lpco_date: String,
+}
+
+#[allow(dead_code)]
+#[derive(FixedWidth, Deserialize)]
+struct PeerPg19 {
+    #[fixed_width(range = "4..7")]
+    entity_role_code: String,
+    #[fixed_width(range = "7..10")]
+    entity_identification_code: String,
+    #[fixed_width(range = "10..25")]
+    entity_number: String,
+    #[fixed_width(range = "25..57")]
+    entity_name: String,
+    #[fixed_width(range = "57..80")]
+    address_line_1: String,
+}
+
+#[allow(dead_code)]
+#[derive(FixedWidth, Deserialize)]
+struct PeerPg25 {
+    #[fixed_width(range = "14..15")]
+    lot_number_qualifier: String,
+    #[fixed_width(range = "15..40")]
+    lot_number: String,
+}
+
+#[allow(dead_code)]
+#[derive(FixedWidth, Deserialize)]
+struct PeerPg29 {
+    #[fixed_width(range = "4..7")]
+    unit_of_measure_line_net: String,
+    #[fixed_width(range = "7..19")]
+    quantity_line_net: String,
+}
+
+/// The peer parse: lines split as in the baseline, the six record types deserialized.
+fn peer(input: &[u8]) -> usize {
+    let mut n = 0usize;
+    let mut start = 0;
+    let mut one = |line: &[u8]| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        n += match line.get(..4) {
+            Some(b"PG01") => {
+                fixed_width::from_bytes::<PeerPg01>(line).map_or(0, |r| r.agency_code.len())
+            }
+            Some(b"PG14") => {
+                fixed_width::from_bytes::<PeerPg14>(line).map_or(0, |r| r.lpco_number.len())
+            }
+            Some(b"PG19") => {
+                fixed_width::from_bytes::<PeerPg19>(line).map_or(0, |r| r.entity_name.len())
+            }
+            Some(b"PG25") => {
+                fixed_width::from_bytes::<PeerPg25>(line).map_or(0, |r| r.lot_number.len())
+            }
+            Some(b"PG29") => {
+                fixed_width::from_bytes::<PeerPg29>(line).map_or(0, |r| r.quantity_line_net.len())
+            }
+            Some([b'O', b'I', ..]) => fixed_width::from_bytes::<PeerOi>(line)
+                .map_or(0, |r| r.commercial_description.len()),
+            _ => 1,
+        };
+    };
+    for end in memchr::memchr_iter(b'\n', input) {
+        one(&input[start..end]);
+        start = end + 1;
+    }
+    if start < input.len() {
+        one(&input[start..]);
+    }
+    n
+}
+
+/// Typed records without a tree: framing, identification, field checks, typed bodies.
+fn typed_records(input: &[u8]) -> usize {
+    let opts = ParseOptions::strict();
+    let mut problems = Vec::new();
+    let mut n = 0usize;
+    let Ok(framer) = Framer::new(input, &opts, &mut problems) else {
+        return 0;
+    };
+    for line in framer {
+        let r = Record::from_line(line, &opts, &mut problems);
+        if let Some(b) = r.body() {
+            n += b.layout().fields.len();
+        }
+    }
+    n
+}
+
+/// The tree plus the organic view of every PGA line.
+fn tree_with_views(input: &[u8]) -> usize {
+    let t = Transmission::parse(input).expect("valid input");
+    t.tree
+        .pga_lines()
+        .into_iter()
+        .filter_map(OrganicLine::from_line)
+        .map(|v| v.certificates.len() + v.lots.len())
+        .sum()
+}
+
+/// The field dump as JSON Lines.
+fn dump_json(t: &Transmission<'_>) -> usize {
+    let mut out = Vec::with_capacity(1 << 16);
+    t.tree.for_each_record(|r| {
+        let _ = serde_json::to_writer(&mut out, &dump_record(r));
+        out.push(b'\n');
+    });
+    out.len()
 }
 
 fn configure(c: Criterion) -> Criterion {
@@ -154,53 +321,74 @@ fn group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
     g
 }
 
+fn quick() -> bool {
+    std::env::var("ACE_PGA_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Benchmarks `f` over each input of `inputs` in one group.
+fn run<T>(c: &mut Criterion, name: &str, inputs: &[(&str, T, u64)], f: impl Fn(&T) -> usize) {
+    let mut g = group(c, name);
+    for (label, input, bytes) in inputs {
+        g.throughput(Throughput::Bytes(*bytes));
+        if *bytes > 10 << 20 {
+            g.sample_size(10);
+        }
+        g.bench_with_input(BenchmarkId::from_parameter(label), input, |b, i| {
+            b.iter(|| black_box(f(black_box(i))))
+        });
+    }
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let small = sample("or2-single.txt");
     let large = generate(LARGE_TARGET);
-    let inputs: [(&str, &[u8]); 2] = [("1KB_or2-single", &small), ("1MB_generated", &large)];
-    // Both inputs are valid and round-trip: benchmark only the success path.
-    for (name, input) in inputs {
+    let huge = if quick() {
+        Vec::new()
+    } else {
+        generate(HUGE_TARGET)
+    };
+    let mut inputs: Vec<(&str, &[u8], u64)> = vec![
+        ("1KB_or2-single", &small, small.len() as u64),
+        ("1MB_generated", &large, large.len() as u64),
+    ];
+    if !huge.is_empty() {
+        inputs.push(("100MB_generated", &huge, huge.len() as u64));
+    }
+    let small_inputs = &inputs[..2];
+    // Every input is valid and round-trips: benchmark only the success path.
+    for (name, input, _) in &inputs {
         let t = Transmission::parse(input).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(t.to_bytes(), input, "{name} round-trips");
+        assert_eq!(t.to_bytes(), *input, "{name} round-trips");
     }
 
-    let mut g = group(c, "baseline_memchr_split_and_ids");
-    for (name, input) in inputs {
-        g.throughput(Throughput::Bytes(input.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), input, |b, i| {
-            b.iter(|| baseline(black_box(i)))
-        });
-    }
-    g.finish();
+    run(c, "baseline_memchr_split_and_ids", &inputs, |i| baseline(i));
+    run(c, "peer_fixed_width_serde", &inputs, |i| peer(i));
+    run(c, "typed_records", &inputs, |i| typed_records(i));
+    run(c, "parse_strict_whole_file", &inputs, |i| {
+        Transmission::parse(i)
+            .expect("valid input")
+            .tree
+            .batches
+            .len()
+    });
+    run(c, "tree_with_organic_views", &inputs, |i| {
+        tree_with_views(i)
+    });
 
-    let mut g = group(c, "parse_strict_whole_file");
-    for (name, input) in inputs {
-        g.throughput(Throughput::Bytes(input.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), input, |b, i| {
-            b.iter(|| Transmission::parse(black_box(i)).expect("valid input"))
-        });
-    }
-    g.finish();
-
-    let mut g = group(c, "serialize_to_bytes");
-    for (name, input) in inputs {
-        let t = Transmission::parse(input).expect("valid input");
-        g.throughput(Throughput::Bytes(input.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), &t, |b, t| {
-            b.iter(|| black_box(t).to_bytes())
-        });
-    }
-    g.finish();
-
-    let mut g = group(c, "field_dump_all_records");
-    for (name, input) in inputs {
-        let t = Transmission::parse(input).expect("valid input");
-        g.throughput(Throughput::Bytes(input.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), &t, |b, t| {
-            b.iter(|| dump_all(black_box(t)))
-        });
-    }
-    g.finish();
+    let parsed: Vec<(&str, Transmission<'_>, u64)> = inputs
+        .iter()
+        .map(|(n, i, b)| (*n, Transmission::parse(i).expect("valid input"), *b))
+        .collect();
+    run(c, "serialize_to_bytes", &parsed, |t| t.to_bytes().len());
+    let small_parsed = &parsed[..2];
+    let opts = ValidateOptions::new(ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"));
+    run(c, "validate_default_rules", small_parsed, |t| {
+        validate(t, &opts).findings.len()
+    });
+    run(c, "field_dump_all_records", small_parsed, dump_all);
+    run(c, "field_dump_json", small_parsed, dump_json);
+    let _ = small_inputs;
 }
 
 criterion_group! {

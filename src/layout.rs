@@ -356,8 +356,8 @@ impl FieldKind for Text {
     const KIND: Kind = Kind::Text;
     #[inline]
     fn read_ascii(field: &str) -> Option<Option<&str>> {
-        let v = field.trim_end_matches(' ');
-        Some((!v.is_empty()).then_some(v))
+        let end = field.bytes().rposition(|c| c != b' ').map_or(0, |p| p + 1);
+        Some(field.get(..end).filter(|v| !v.is_empty()))
     }
     fn read(raw: &[u8], _: bool) -> Result<Option<&str>, FieldErrorKind> {
         if all_spaces(raw) {
