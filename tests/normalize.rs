@@ -1,0 +1,123 @@
+//! The opt-in normaliser (SPEC 2.3) and `fix`: normalisable faults leave no error finding
+//! after normalisation, every change is reported, and the parser itself changes nothing.
+
+use ace_pga::normalize::{normalize, ChangeKind, NormalizeOptions};
+use ace_pga::validate::{check_bytes, ValidateOptions};
+use ace_pga::{NaiveDate, ParseOptions, Transmission};
+
+fn invalid(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/spec-samples/invalid/{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("sample")
+}
+
+fn errors(data: &[u8]) -> Vec<(&'static str, Option<u32>)> {
+    let as_of = NaiveDate::from_ymd_opt(2026, 3, 16).expect("date");
+    let report = check_bytes(data, &ParseOptions::strict(), &ValidateOptions::new(as_of));
+    report.errors().map(|f| (f.rule, f.line)).collect()
+}
+
+#[test]
+fn normalisable_samples_have_no_error_after_fix() {
+    // (sample, rule before, change kind, line, column)
+    let cases = [
+        ("lowercase-letters", "F-005", ChangeKind::UpperCase, 6, 44),
+        ("iso-8859-1-byte", "F-002", ChangeKind::Transliterate, 6, 49),
+        ("tab-character", "F-003", ChangeKind::Tab, 6, 18),
+        ("short-line-strict", "F-001", ChangeKind::Pad, 4, 32),
+    ];
+    for (name, rule, kind, line, column) in cases {
+        let data = invalid(name);
+        assert!(
+            errors(&data).iter().any(|(r, _)| *r == rule),
+            "{name}: {rule} expected before fixing"
+        );
+        let (fixed, changes) = normalize(&data, &NormalizeOptions::default());
+        assert_eq!(errors(&fixed), vec![], "{name}: errors left after fix");
+        let first = changes
+            .first()
+            .unwrap_or_else(|| panic!("{name}: no change reported"));
+        assert_eq!(
+            (first.kind, first.line, first.column),
+            (kind, line, column),
+            "{name}: {first}"
+        );
+        // Every record is 80 bytes after the fix, and nothing but the reported bytes changed.
+        let t = Transmission::parse(&fixed).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(t.records().iter().all(|r| r.raw.len() == 80));
+        assert_eq!(
+            t.records().len(),
+            data.split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count()
+        );
+    }
+}
+
+#[test]
+fn normaliser_reports_before_and_after() {
+    let (fixed, changes) = normalize(&invalid("lowercase-letters"), &NormalizeOptions::default());
+    let pairs: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|c| (c.before.as_str(), c.after.as_str()))
+        .collect();
+    assert_eq!(pairs, vec![("k", "K"), ("g", "G")]);
+    assert!(fixed.windows(4).any(|w| w == b"4KG "));
+}
+
+#[test]
+fn normaliser_changes_nothing_on_valid_input_and_keeps_terminators() {
+    for name in ["or2-single", "or2-crlf", "or1-full", "every-record"] {
+        let path = format!(
+            "{}/spec-samples/valid/{name}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let data = std::fs::read(path).expect("sample");
+        let (fixed, changes) = normalize(&data, &NormalizeOptions::default());
+        assert!(changes.is_empty(), "{name}: {changes:?}");
+        assert_eq!(fixed, data, "{name}");
+    }
+}
+
+#[test]
+fn options_switch_each_change_off() {
+    let data = invalid("lowercase-letters");
+    let mut opts = NormalizeOptions::default();
+    opts.upper_case = false;
+    let (fixed, changes) = normalize(&data, &opts);
+    assert!(changes.is_empty());
+    assert_eq!(fixed, data);
+}
+
+#[test]
+fn byte_order_mark_is_stripped_and_reported() {
+    let mut data = b"\xEF\xBB\xBF".to_vec();
+    data.extend(
+        std::fs::read(format!(
+            "{}/spec-samples/valid/or2-single.txt",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("sample"),
+    );
+    let (fixed, changes) = normalize(&data, &NormalizeOptions::default());
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].kind, ChangeKind::ByteOrderMark);
+    assert_eq!(&fixed[..], &data[3..]);
+}
+
+#[test]
+fn parser_never_changes_a_byte() {
+    for name in [
+        "lowercase-letters",
+        "iso-8859-1-byte",
+        "tab-character",
+        "short-line-strict",
+    ] {
+        let data = invalid(name);
+        let t =
+            Transmission::parse_with(&data, &ParseOptions::strict()).expect("parses with problems");
+        assert_eq!(t.to_bytes(), data, "{name}");
+    }
+}
