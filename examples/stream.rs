@@ -1,119 +1,63 @@
-//! Read a transmission with `std::io::BufRead`, parse it, and print one line per
-//! transaction and per OI group.
+//! Stream a transmission of any size with bounded memory: `StreamReader` hands out one unit at
+//! a time (an envelope record, or a host transaction cut before an OI / PG01 when it grows
+//! past 1 MiB); each unit parses on its own with stream-wide line numbers.
 //!
 //! ```sh
 //! cargo run --example stream -- spec-samples/valid/or2-multi.txt
 //! cat spec-samples/valid/multi-agency.txt | cargo run --example stream -- -
+//! cargo run --release --example stream -- big.txt --quiet     # totals only
 //! ```
-//!
-//! (A streaming reader that parses record by record is planned; this example reads the
-//! records through `BufRead` and parses the whole input once.)
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::ExitCode;
+use std::io::{self, BufRead, BufReader};
 
-use ace_pga::records::Body;
-use ace_pga::tree::{Item, OiGroup};
-use ace_pga::{Record, Transmission};
+use ace_pga::profile::ams_or::OrganicLine;
+use ace_pga::stream::{StreamReader, UnitKind};
+use ace_pga::ParseOptions;
 
-fn main() -> ExitCode {
-    let path = std::env::args()
-        .nth(1)
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
         .unwrap_or_else(|| "spec-samples/valid/or2-multi.txt".into());
-    let reader: Box<dyn Read> = if path == "-" {
-        Box::new(std::io::stdin())
+    let quiet = args.any(|a| a == "--quiet");
+    let input: Box<dyn BufRead> = if path == "-" {
+        Box::new(BufReader::new(io::stdin()))
     } else {
-        match std::fs::File::open(&path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                eprintln!("stream: {path}: {e}");
-                return ExitCode::from(2);
-            }
-        }
+        Box::new(BufReader::new(std::fs::File::open(&path)?))
     };
-    // Read record by record (each `read_until` returns one record with its terminator).
-    let mut reader = BufReader::new(reader);
-    let mut input = Vec::new();
-    let mut records = 0usize;
-    loop {
-        match reader.read_until(b'\n', &mut input) {
-            Ok(0) => break,
-            Ok(_) => records += 1,
-            Err(e) => {
-                eprintln!("stream: {path}: {e}");
-                return ExitCode::from(2);
-            }
+    let opts = ParseOptions::strict();
+    let (mut units, mut records, mut lines, mut certificates, mut problems) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
+    for unit in StreamReader::new(input) {
+        let unit = unit?;
+        let t = unit.parse(&opts)?;
+        units += 1;
+        records += u64::from(unit.records);
+        problems += t.problems.len() as u64;
+        let pga_lines = t.tree.pga_lines();
+        lines += pga_lines.len() as u64;
+        let certs: Vec<String> = pga_lines
+            .iter()
+            .filter_map(|l| OrganicLine::from_line(l))
+            .flat_map(|v| v.certificates.into_iter().map(|c| c.number.to_string()))
+            .collect();
+        certificates += certs.len() as u64;
+        if !quiet {
+            let what = match unit.kind {
+                UnitKind::Envelope => "envelope",
+                UnitKind::Transaction => "transaction",
+                _ => "continuation",
+            };
+            let first = t.records().first().map(|r| r.id()).unwrap_or("");
+            println!(
+                "lines {:>6}-{:<6} {what:<12} {first:<4} PGA lines {:>3}  certificates {}",
+                unit.first_line,
+                unit.first_line + unit.records - 1,
+                pga_lines.len(),
+                certs.join(" ")
+            );
         }
     }
-    let t = match Transmission::parse(&input) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("stream: {path}: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!(
-        "{path}: {records} line(s) read, {} record(s)",
-        t.records().len()
-    );
-    for (n, tx) in t.tree.transactions().enumerate() {
-        let mut count = 0;
-        tx.for_each_record(|_| count += 1);
-        let start = tx.items.first().and_then(|i| match i {
-            Item::Record(n) => Some(&n.record),
-            _ => None,
-        });
-        println!(
-            "transaction {}: starts at line {} ({}), {count} record(s)",
-            n + 1,
-            start.map_or(0, |r| r.line),
-            start.map_or("?", Record::id),
-        );
-        for item in &tx.items {
-            match item {
-                Item::Anchor(a) => {
-                    if let Some(g) = &a.oi_group {
-                        print_group(g, Some(&a.anchor.record));
-                    }
-                }
-                Item::OiGroup(g) => print_group(g, None),
-                _ => {}
-            }
-        }
-    }
-    ExitCode::SUCCESS
-}
-
-fn print_group(g: &OiGroup<Record<'_>>, anchor: Option<&Record<'_>>) {
-    let description =
-        g.oi.as_ref()
-            .and_then(|n| match n.record.body() {
-                Some(Body::Oi(oi)) => oi.commercial_description,
-                _ => None,
-            })
-            .unwrap_or("(no OI)");
-    let lines: Vec<String> = g
-        .lines
-        .iter()
-        .filter_map(|l| match l.pg01.record.body() {
-            Some(Body::Pg01(p)) => Some(format!(
-                "{} {}{} {:03}{}",
-                p.agency_code.unwrap_or("?"),
-                p.program_code.unwrap_or(""),
-                p.processing_code.unwrap_or(""),
-                p.pga_line_number.unwrap_or(0),
-                p.disclaimer_code
-                    .map(|d| format!(" disclaimed {d}"))
-                    .unwrap_or_default()
-            )),
-            _ => None,
-        })
-        .collect();
-    println!(
-        "  OI group at line {} (anchor {} line {}): {description:?}: {}",
-        g.oi.as_ref().map_or(0, |n| n.record.line),
-        anchor.map_or("-", Record::id),
-        anchor.map_or(0, |r| r.line),
-        lines.join(", ")
-    );
+    println!("{units} units, {records} records, {lines} PGA lines, {certificates} certificates, {problems} problems");
+    Ok(())
 }
