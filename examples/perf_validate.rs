@@ -4,7 +4,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: perf_validate FILE")?;
     let data = std::fs::read(&path)?;
     let as_of = ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).ok_or("date")?;
-    for _ in 0..3 {
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    for _ in 0..runs {
         let t = Instant::now();
         let tx = ace_pga::Transmission::parse_with(&data, &ace_pga::ParseOptions::strict())?;
         let parsed = t.elapsed();

@@ -248,10 +248,23 @@ pub(crate) fn all_spaces(b: &[u8]) -> bool {
 /// Whether a byte is in the CBP character set of SPEC 2.3 (space plus 66 printable bytes,
 /// no lower case, no `*`, no `\`).
 #[inline]
-pub const fn is_cbp_char(b: u8) -> bool {
-    matches!(b, b' ' | b'!'..=b')' | b'+'..=b'[' | b']'..=b'`' | b'{'..=b'~')
-        && !b.is_ascii_lowercase()
+pub fn is_cbp_char(b: u8) -> bool {
+    matches!(CBP_CHARS.get(usize::from(b)), Some(true))
 }
+
+/// The CBP character set as a table (SPEC 2.3, `codes/character-set.csv`).
+#[allow(clippy::indexing_slicing)] // `b < 256` by the loop condition
+const CBP_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = matches!(c, b' ' | b'!'..=b')' | b'+'..=b'[' | b']'..=b'`' | b'{'..=b'~')
+            && !c.is_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
 
 /// Parses a run of exactly `raw.len()` ASCII digits (nom), or reports where it fails.
 fn digits_exact(raw: &[u8]) -> Result<u64, FieldErrorKind> {

@@ -73,6 +73,9 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 
 /// F-002 … F-005: one finding per offending byte.
 fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
+    if r.raw.iter().all(|&b| is_cbp_char(b)) {
+        return;
+    }
     for (i, &b) in r.raw.iter().enumerate() {
         let col = (i + 1).min(255) as u8;
         if is_cbp_char(b) {
@@ -225,7 +228,20 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
     for f in layout.fields {
         let bytes = f.slice(raw);
         let at = At::record(r).cols(f.start, f.end);
-        let value = match f.read(raw, false) {
+        // Text fields of an ASCII record need no typing unless a code list or a shape is
+        // checked: presence is enough (the bytes are checked below).
+        let needs_value = f.kind != Kind::Text
+            || !bytes.is_ascii()
+            || (layout.id == "PG01" && f.name == "intended_use_code")
+            || closed_list(layout.id, f.name).is_some();
+        let read = if needs_value {
+            f.read(raw, false)
+        } else if all_spaces(bytes) {
+            Ok(None)
+        } else {
+            Ok(Some(crate::layout::FieldValue::Text("")))
+        };
+        let value = match read {
             Ok(v) => v,
             Err(FieldErrorKind::NotNumeric) => {
                 if lenient_n && matches!(f.read(raw, true), Ok(Some(_))) {
