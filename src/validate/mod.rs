@@ -473,12 +473,28 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
                     columns: p.columns,
                     offset: p.offset,
                 };
-                sink.emit_sev(p.kind.rule(), p.severity, at, p.to_string());
+                let rule = p.kind.rule();
+                if self::rule(rule).is_some() {
+                    sink.emit_sev(rule, p.severity, at, p.kind.to_string());
+                } else {
+                    // A parse limit (not a SPEC rule): always an error, never switched off.
+                    sink.findings.push(Finding {
+                        rule,
+                        severity: Severity::Error,
+                        ruleset: PGA_RULESET,
+                        record: p.record.clone(),
+                        line: p.line,
+                        columns: None,
+                        offset: p.offset,
+                        cbp_code: None,
+                        message: p.kind.to_string(),
+                    });
+                }
             }
-            Report {
-                findings: sink.findings,
-                truncated: 0,
-            }
+            let mut findings = sink.findings;
+            let truncated = findings.len().saturating_sub(opts.max_findings);
+            findings.truncate(opts.max_findings);
+            Report { findings, truncated }
         }
     }
 }
