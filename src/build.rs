@@ -127,7 +127,8 @@ pub struct Envelope<'a> {
 impl<'a> Envelope<'a> {
     /// An envelope for site `site_code`, sender (filer) `sender_id`, sent on
     /// `transmission_date`. The block's port defaults to the site code and its filer code to
-    /// the sender id.
+    /// the sender id. Input transmissions also need the communication password
+    /// ([`Self::password`]): without it validation reports E-010.
     pub fn new(site_code: &'a str, sender_id: &'a str, transmission_date: NaiveDate) -> Self {
         Envelope {
             site_code,

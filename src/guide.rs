@@ -234,10 +234,10 @@
 //!
 //! | feature | what it adds | dependencies |
 //! |---|---|---|
-//! | (default) | parse, tree, typed records, organic profile, validation, builder, response correlation | `nom`, `bytes`, `thiserror`, `chrono`, `rust_decimal`, `memchr`, `csv`, `deunicode` |
-//! | `serde` | `Serialize` for the model and typed views; `Serialize`/`Deserialize` for the owned (JSON) form | `serde` |
+//! | (none) | parse, tree, typed records, organic profile, validation, builder, response correlation | `nom`, `bytes`, `thiserror`, `chrono`, `rust_decimal`, `memchr`, `csv`, `deunicode` |
+//! | `serde` (default) | `Serialize` for the model and typed views; `Serialize`/`Deserialize` for the owned (JSON) form | `serde` |
 //! | `schema` | `schemars::JsonSchema` for the owned form (the schema in `schema/`) | `serde`, `schemars` |
-//! | `cli` | the `ace-pga` binary (`decode`, `encode`, `dump`, `check`, `fix`, `status`) | `serde`, `clap`, `serde_json` |
+//! | `cli` | the `ace-pga` binary (`decode`, `encode`, `dump`, `check`, `fix`, `stats`, `status`) | `serde`, `clap`, `serde_json` |
 //!
 //! ## Examples
 //!

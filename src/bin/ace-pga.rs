@@ -86,7 +86,8 @@ enum Command {
     Stats {
         #[command(flatten)]
         input: InputArgs,
-        /// Also validate (loads the input whole) and count findings by severity.
+        /// Also validate (loads the input whole) and count findings by severity; the exit
+        /// status is then 1 when there are errors.
         #[arg(long)]
         check: bool,
         /// As-of date for `--check`, YYYY-MM-DD (default: today, UTC).
@@ -357,7 +358,7 @@ fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Re
             );
         }
         writeln!(out, "{v}").map_err(write_err)?;
-        return Ok(());
+        return stats_exit(findings);
     }
     let mut text = format!(
         "bytes {}\nrecords {}\nbatches {}\nblocks {}\ntransactions {}\noi_groups {}\n",
@@ -385,7 +386,16 @@ fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Re
     if let Some((e, w)) = findings {
         text.push_str(&format!("findings[error] {e}\nfindings[warning] {w}\n"));
     }
-    out.write_all(text.as_bytes()).map_err(write_err)
+    out.write_all(text.as_bytes()).map_err(write_err)?;
+    stats_exit(findings)
+}
+
+/// `stats --check` exits 1 when validation found errors, like `check`.
+fn stats_exit(findings: Option<(usize, usize)>) -> Result<(), Failure> {
+    match findings {
+        Some((errors, _)) if errors > 0 => Err(Failure::Quiet),
+        _ => Ok(()),
+    }
 }
 
 fn today() -> NaiveDate {
