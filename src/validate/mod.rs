@@ -494,7 +494,10 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
             let mut findings = sink.findings;
             let truncated = findings.len().saturating_sub(opts.max_findings);
             findings.truncate(opts.max_findings);
-            Report { findings, truncated }
+            Report {
+                findings,
+                truncated,
+            }
         }
     }
 }
