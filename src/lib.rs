@@ -328,7 +328,10 @@ impl<'a> Transmission<'a> {
     /// Serializes back to bytes (see [`mod@write`]): `serialize(parse(x)) == x` for every valid
     /// input.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.trailing.len() + 82 * 16);
+        // Size the output once: records (padded to 80 when repaired) plus terminators.
+        let mut len = self.trailing.len();
+        self.tree.for_each_record(|r| len += r.raw.len().max(80) + r.terminator.as_bytes().len());
+        let mut out = Vec::with_capacity(len);
         // Writing into a Vec cannot fail.
         let _ = self.write_to(&mut out);
         out
