@@ -5,6 +5,13 @@ fn main() {
     let data = std::fs::read(&path).unwrap();
     for _ in 0..5 {
         let t = Instant::now();
+        if mode == "ser" {
+            let tx = ace_pga::Transmission::parse(&data).unwrap();
+            let t2 = Instant::now();
+            let out = tx.to_bytes();
+            println!("serialize {:.0} MB/s ({} bytes)", data.len() as f64 / t2.elapsed().as_secs_f64() / 1e6, out.len());
+            continue;
+        }
         if mode == "iter" {
             let mut n = 0usize;
             let mut problems = Vec::new();
