@@ -1,3 +1,5 @@
+//! Throughput probe (development aid): `cargo run --release --example perf_probe -- FILE [iter|ser]`
+//! times whole-tree parsing, the record path without a tree (`iter`) or serialization (`ser`).
 use std::time::Instant;
 fn main() {
     let path = std::env::args().nth(1).unwrap();
@@ -9,7 +11,11 @@ fn main() {
             let tx = ace_pga::Transmission::parse(&data).unwrap();
             let t2 = Instant::now();
             let out = tx.to_bytes();
-            println!("serialize {:.0} MB/s ({} bytes)", data.len() as f64 / t2.elapsed().as_secs_f64() / 1e6, out.len());
+            println!(
+                "serialize {:.0} MB/s ({} bytes)",
+                data.len() as f64 / t2.elapsed().as_secs_f64() / 1e6,
+                out.len()
+            );
             continue;
         }
         if mode == "iter" {
