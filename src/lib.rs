@@ -330,7 +330,8 @@ impl<'a> Transmission<'a> {
     pub fn to_bytes(&self) -> Vec<u8> {
         // Size the output once: records (padded to 80 when repaired) plus terminators.
         let mut len = self.trailing.len();
-        self.tree.for_each_record(|r| len += r.raw.len().max(80) + r.terminator.as_bytes().len());
+        self.tree
+            .for_each_record(|r| len += r.raw.len().max(80) + r.terminator.as_bytes().len());
         let mut out = Vec::with_capacity(len);
         // Writing into a Vec cannot fail.
         let _ = self.write_to(&mut out);
