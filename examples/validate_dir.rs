@@ -32,12 +32,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn today() -> NaiveDate {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|e| e.checked_add_days(chrono::Days::new(days)))
-        .unwrap_or(NaiveDate::MIN)
+    ace_pga::validate::today_utc()
 }
 
 #[derive(Default)]

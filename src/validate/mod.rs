@@ -196,6 +196,17 @@ pub enum TariffFlag {
     Am8,
 }
 
+/// Today's date (UTC) from the system clock: the default as-of date of callers that have
+/// no filing date.
+pub fn today_utc() -> NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_days(chrono::Days::new(days)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 /// Validation options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
