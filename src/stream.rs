@@ -81,6 +81,8 @@ pub struct StreamReader<R> {
     /// Start of unconsumed data in `buf`.
     start: usize,
     eof: bool,
+    /// Index in `buf` up to which the pending record was searched for a terminator.
+    scanned: usize,
     /// `Some(true)`: terminator-less input; decided on the first fill.
     concatenated: Option<bool>,
     bom: bool,
@@ -119,6 +121,7 @@ impl<R: BufRead> StreamReader<R> {
             buf: Vec::with_capacity(1 << 16),
             start: 0,
             eof: false,
+            scanned: 0,
             concatenated: None,
             bom: false,
             line: 0,
@@ -146,6 +149,7 @@ impl<R: BufRead> StreamReader<R> {
         }
         if self.start > 0 && self.start >= self.buf.len() / 2 {
             self.buf.drain(..self.start);
+            self.scanned = self.scanned.saturating_sub(self.start);
             self.start = 0;
         }
         // Read straight into our buffer (a `BufReader` skips its own buffer for large reads).
@@ -205,7 +209,10 @@ impl<R: BufRead> StreamReader<R> {
                 let n = avail.len().min(80);
                 return Ok(Some((self.start, n)));
             }
-            match memchr2(b'\n', b'\r', avail) {
+            // Resume the terminator search where the previous fill left it (linear time for
+            // long lines).
+            let from = self.scanned.saturating_sub(self.start).min(avail.len());
+            match memchr2(b'\n', b'\r', avail.get(from..).unwrap_or_default()).map(|i| i + from) {
                 Some(i) => {
                     let is_cr = avail.get(i) == Some(&b'\r');
                     if is_cr && i + 1 == avail.len() && !self.eof {
@@ -218,12 +225,15 @@ impl<R: BufRead> StreamReader<R> {
                     } else {
                         1
                     };
+                    self.scanned = 0;
                     return Ok(Some((self.start, i + tl)));
                 }
                 None => {
                     if self.eof {
+                        self.scanned = 0;
                         return Ok(Some((self.start, avail.len())));
                     }
+                    self.scanned = self.start + avail.len();
                     self.fill()?;
                 }
             }
