@@ -224,7 +224,7 @@ impl<'a> Iterator for Framer<'a> {
             return None;
         }
         let rest = self.input.get(self.pos..end)?;
-        let offset = self.pos + self.base_offset;
+        let offset = self.pos.saturating_add(self.base_offset);
         let (bytes, terminator, consumed) = if self.concatenated {
             let n = rest.len().min(80);
             (rest.get(..n)?, Terminator::None, n)
@@ -254,7 +254,7 @@ impl<'a> Iterator for Framer<'a> {
             self.framing.terminator = terminator;
         }
         Some(RawLine {
-            line: self.line_base + self.line,
+            line: self.line_base.saturating_add(self.line),
             offset,
             bytes,
             terminator,

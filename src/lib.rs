@@ -230,9 +230,9 @@ impl<'a> Transmission<'a> {
             });
         }
         let shift = |p: &mut Problem| {
-            p.offset += base_offset;
+            p.offset = p.offset.saturating_add(base_offset);
             if let Some(l) = p.line.as_mut() {
-                *l += first_line.saturating_sub(1);
+                *l = l.saturating_add(first_line.saturating_sub(1));
             }
         };
         let mut framer = Framer::new(input, opts, &mut problems).map_err(|mut p| {
@@ -291,7 +291,7 @@ impl<'a> Transmission<'a> {
             .iter_mut()
             .filter(|p| matches!(p.kind, ProblemKind::TrailingData { .. }) && p.line.is_none())
         {
-            p.line = Some(last_line + 1);
+            p.line = Some(last_line.saturating_add(1));
         }
         problems.sort_by_key(|p| (p.line.is_none(), p.line, p.offset));
         Ok(Transmission {

@@ -7,8 +7,8 @@
 //! offsets it has in the whole stream.
 //!
 //! Framing as in SPEC 2.2: LF, CRLF, CR, or none. Terminator-less input is detected when the
-//! first 81 bytes hold no CR or LF (a terminated record ends by byte 81); it is then cut every
-//! 80 bytes. A byte order mark at the start is skipped (and reported by [`StreamReader::byte_order_mark`]).
+//! first 64 KiB hold no CR or LF; it is then cut every 80 bytes. A byte order mark at the
+//! start is skipped (and reported by [`StreamReader::byte_order_mark`]).
 
 use std::io::{self, BufRead};
 
@@ -92,6 +92,9 @@ pub struct StreamReader<R> {
     unit: Unit,
     done: bool,
 }
+
+/// How far the reader looks for a CR or LF before it calls the input terminator-less.
+const DETECT: usize = 1 << 16;
 
 fn starts_unit(rec: &[u8]) -> Option<UnitKind> {
     match rec.first() {
@@ -181,7 +184,9 @@ impl<R: BufRead> StreamReader<R> {
         loop {
             let avail = self.buf.get(self.start..).unwrap_or_default();
             if self.concatenated.is_none() {
-                if avail.len() < 81 && !self.eof {
+                // Terminator-less input has no CR or LF at all: look at up to 64 KiB (a
+                // damaged long first line must not make a terminated input look concatenated).
+                if avail.len() < DETECT && !self.eof && memchr2(b'\n', b'\r', avail).is_none() {
                     self.fill()?;
                     continue;
                 }
@@ -191,7 +196,7 @@ impl<R: BufRead> StreamReader<R> {
                     self.offset = 3;
                     continue;
                 }
-                let head = avail.get(..avail.len().min(81)).unwrap_or_default();
+                let head = avail.get(..avail.len().min(DETECT)).unwrap_or_default();
                 self.concatenated = Some(memchr2(b'\n', b'\r', head).is_none());
             }
             if avail.is_empty() {

@@ -157,6 +157,14 @@ enum Failure {
     Quiet,
 }
 
+/// Text from the input shown on a terminal: control characters become `?` (no escape
+/// sequences from a file reach the terminal).
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'a>, Failure> {
     let opts = if lenient {
         ParseOptions::lenient()
@@ -164,17 +172,21 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
         ParseOptions::strict()
     };
     let t = Transmission::parse_with(data, &opts)
-        .map_err(|e| Failure::Invalid(format!("{name}: {e}")))?;
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
     let mut stderr = io::stderr().lock();
     for p in t
         .problems
         .iter()
         .filter(|p| p.severity == Severity::Warning)
     {
-        let _ = writeln!(stderr, "{name}: {p}");
+        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
     }
     t.into_result().map_err(|e| {
-        let lines: Vec<String> = e.problems.iter().map(|p| format!("{name}: {p}")).collect();
+        let lines: Vec<String> = e
+            .problems
+            .iter()
+            .map(|p| clean(&format!("{name}: {p}")))
+            .collect();
         Failure::Invalid(lines.join("\n"))
     })
 }
@@ -270,11 +282,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Some(path) => std::fs::write(&path, &fixed).map_err(|e| io_err(&path, e))?,
                 None => stdout.write_all(&fixed).map_err(write_err)?,
             }
-            let mut stderr = io::stderr().lock();
+            let mut stderr = io::BufWriter::new(io::stderr().lock());
             for c in &changes {
-                let _ = writeln!(stderr, "{file}: {c}");
+                let _ = writeln!(stderr, "{}", clean(&format!("{file}: {c}")));
             }
             let _ = writeln!(stderr, "{file}: {} change(s)", changes.len());
+            let _ = stderr.flush();
         }
         Command::Dump { input } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
@@ -293,10 +306,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "{line}").map_err(write_err)?;
             }
             out.flush().map_err(write_err)?;
-            let mut stderr = io::stderr().lock();
+            let mut stderr = io::BufWriter::new(io::stderr().lock());
             for p in &t.problems {
-                let _ = writeln!(stderr, "{}: {p}", input.file);
+                let _ = writeln!(stderr, "{}", clean(&format!("{}: {p}", input.file)));
             }
+            let _ = stderr.flush();
             if t.problems.iter().any(|p| p.severity == Severity::Error) {
                 return Err(Failure::Invalid(format!(
                     "{}: input has errors (see above)",
@@ -316,7 +330,15 @@ fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Re
         ParseOptions::strict()
     };
     let io_err = |e: io::Error| Failure::Usage(format!("{}: {e}", input.file));
-    let reader: Box<dyn io::BufRead> = if input.file == "-" {
+    // `--check` validates the whole input: read standard input once and stream from memory.
+    let stdin_data = if check && input.file == "-" {
+        Some(read_input("-").map_err(io_err)?)
+    } else {
+        None
+    };
+    let reader: Box<dyn io::BufRead + '_> = if let Some(d) = &stdin_data {
+        Box::new(io::Cursor::new(d.as_slice()))
+    } else if input.file == "-" {
         Box::new(io::BufReader::with_capacity(1 << 20, io::stdin()))
     } else {
         Box::new(io::BufReader::with_capacity(
@@ -341,9 +363,12 @@ fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Re
                 .map_err(|_| Failure::Usage(format!("--as-of {d}: expected YYYY-MM-DD")))?,
             None => today(),
         };
-        let data = read_input(&input.file).map_err(io_err)?;
+        let data = match stdin_data {
+            Some(d) => d,
+            None => read_input(&input.file).map_err(io_err)?,
+        };
         let report = validate::check_bytes(&data, &opts, &ValidateOptions::new(as_of));
-        Some((report.errors().count(), report.warnings().count()))
+        Some((report.error_count(), report.warnings().count()))
     } else {
         None
     };
@@ -376,7 +401,7 @@ fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Re
         ("records_by_id", &total.records_by_id),
     ] {
         for (k, v) in map {
-            text.push_str(&format!("{title}[{k}] {v}\n"));
+            text.push_str(&format!("{title}[{}] {v}\n", clean(k)));
         }
     }
     text.push_str(&format!(
@@ -474,7 +499,7 @@ fn check(
                 "file": input.file,
                 "as_of": as_of.to_string(),
                 "mode": if input.lenient { "lenient" } else { "strict" },
-                "errors": report.errors().count(),
+                "errors": report.error_count(),
                 "warnings": report.warnings().count(),
                 "truncated": report.truncated,
                 "findings": findings,
@@ -492,10 +517,18 @@ fn check(
                 out,
                 "{}: {} error(s), {} warning(s) (as of {as_of})",
                 input.file,
-                report.errors().count(),
+                report.error_count(),
                 report.warnings().count()
             )
             .map_err(write_err)?;
+            if report.truncated > 0 {
+                writeln!(
+                    out,
+                    "{}: {} more finding(s) not shown ({} of them errors): the report keeps at most {} findings",
+                    input.file, report.truncated, report.truncated_errors, report.findings.len()
+                )
+                .map_err(write_err)?;
+            }
         }
     }
     out.flush().map_err(write_err)?;
@@ -514,8 +547,11 @@ fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -
         (Some(l), None) => format!("{file}:{l}"),
         (None, _) => file.to_string(),
     };
-    writeln!(out, "{loc}: {sev}[{}]: {}", f.rule, f.message)?;
+    writeln!(out, "{loc}: {sev}[{}]: {}", f.rule, clean(&f.message))?;
     if let Some(raw) = f.line.and_then(|l| lines.get(l as usize - 1)) {
+        // The record's 80 columns (a longer line is cut, marked with `…`).
+        let long = raw.len() > 80;
+        let raw = raw.get(..raw.len().min(80)).unwrap_or_default();
         let shown: String = raw
             .iter()
             .map(|&b| {
@@ -529,7 +565,7 @@ fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -
         let num = f.line.unwrap_or(0).to_string();
         let pad = " ".repeat(num.len());
         writeln!(out, "{pad} |")?;
-        writeln!(out, "{num} | {shown}")?;
+        writeln!(out, "{num} | {shown}{}", if long { "…" } else { "" })?;
         if let Some((s, e)) = f.columns {
             let marker = format!(
                 "{}{}",

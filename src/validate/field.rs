@@ -73,10 +73,12 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 
 /// F-002 … F-005: one finding per offending byte.
 fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
-    if r.raw.iter().all(|&b| is_cbp_char(b)) {
+    // Bytes beyond column 80 are F-001's (one finding for the record), not one per byte.
+    let raw = r.raw.get(..r.raw.len().min(80)).unwrap_or_default();
+    if raw.iter().all(|&b| is_cbp_char(b)) {
         return;
     }
-    for (i, &b) in r.raw.iter().enumerate() {
+    for (i, &b) in raw.iter().enumerate() {
         let col = (i + 1).min(255) as u8;
         if is_cbp_char(b) {
             continue;

@@ -298,6 +298,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Findings left out because of [`ValidateOptions::max_findings`].
     pub truncated: usize,
+    /// How many of the findings left out were errors ([`Self::has_errors`] counts them).
+    pub truncated_errors: usize,
 }
 
 impl Report {
@@ -317,7 +319,12 @@ impl Report {
 
     /// Whether there is any error.
     pub fn has_errors(&self) -> bool {
-        self.errors().next().is_some()
+        self.truncated_errors > 0 || self.errors().next().is_some()
+    }
+
+    /// Number of errors, those left out by `max_findings` included.
+    pub fn error_count(&self) -> usize {
+        self.errors().count() + self.truncated_errors
     }
 }
 
@@ -325,6 +332,44 @@ impl Report {
 pub(crate) struct Sink<'o> {
     opts: &'o ValidateOptions,
     findings: Vec<Finding>,
+    /// Findings (and errors among them) not kept because `max_findings` was reached: memory
+    /// stays bounded whatever the input.
+    dropped: usize,
+    dropped_errors: usize,
+}
+
+impl<'o> Sink<'o> {
+    fn new(opts: &'o ValidateOptions) -> Self {
+        Sink {
+            opts,
+            findings: Vec::new(),
+            dropped: 0,
+            dropped_errors: 0,
+        }
+    }
+
+    /// Sorts (input order, whole-input findings first, stable within a line so root causes
+    /// stay first) and turns the sink into a report.
+    fn into_report(self) -> Report {
+        let mut findings = self.findings;
+        findings.sort_by_key(|f| f.line.map_or(0, u64::from));
+        Report {
+            findings,
+            truncated: self.dropped,
+            truncated_errors: self.dropped_errors,
+        }
+    }
+
+    fn push(&mut self, f: Finding) {
+        if self.findings.len() >= self.opts.max_findings {
+            self.dropped += 1;
+            if f.severity == Severity::Error {
+                self.dropped_errors += 1;
+            }
+            return;
+        }
+        self.findings.push(f);
+    }
 }
 
 /// Where a finding points.
@@ -430,7 +475,7 @@ impl Sink<'_> {
             Some(Level::Warning) => Severity::Warning,
             _ => default,
         };
-        self.findings.push(Finding {
+        self.push(Finding {
             rule: id,
             severity,
             ruleset,
@@ -447,36 +492,21 @@ impl Sink<'_> {
 /// Validates a parsed transmission (parsed with [`Transmission::parse_with`], so that parse
 /// problems are findings too).
 pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
-    let mut sink = Sink {
-        opts,
-        findings: Vec::new(),
-    };
+    let mut sink = Sink::new(opts);
     field::check(t, &mut sink);
     envelope::check(t, &mut sink);
     structure::check(t, &mut sink);
     organic::check(t, &mut sink);
-    let mut findings = sink.findings;
-    // Input order; findings about the whole input (no line) first; stable within a line so
-    // that root causes pushed first stay first.
-    findings.sort_by_key(|f| f.line.map_or(0, u64::from));
-    let truncated = findings.len().saturating_sub(opts.max_findings);
-    findings.truncate(opts.max_findings);
-    Report {
-        findings,
-        truncated,
-    }
+    sink.into_report()
 }
 
 /// Parses `input` with `parse` options and validates it; whole-input parse failures (empty,
-/// EBCDIC) become findings with no line.
+/// EBCDIC, a limit) become findings with no line.
 pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
     match Transmission::parse_with(input, parse) {
         Ok(t) => validate(&t, opts),
         Err(e) => {
-            let mut sink = Sink {
-                opts,
-                findings: Vec::new(),
-            };
+            let mut sink = Sink::new(opts);
             for p in &e.problems {
                 let at = At {
                     record: None,
@@ -489,7 +519,7 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
                     sink.emit_sev(rule, p.severity, at, p.kind.to_string());
                 } else {
                     // A parse limit (not a SPEC rule): always an error, never switched off.
-                    sink.findings.push(Finding {
+                    sink.push(Finding {
                         rule,
                         severity: Severity::Error,
                         ruleset: PGA_RULESET,
@@ -502,13 +532,7 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
                     });
                 }
             }
-            let mut findings = sink.findings;
-            let truncated = findings.len().saturating_sub(opts.max_findings);
-            findings.truncate(opts.max_findings);
-            Report {
-                findings,
-                truncated,
-            }
+            sink.into_report()
         }
     }
 }

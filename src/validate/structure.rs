@@ -311,12 +311,12 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
 
 /// S-006, S-007, S-008, S-014, S-017, S-018 over the line's items (orphans in position).
 fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
-    let prev_of = |r: &R<'_>| -> Option<RecordType> {
-        let i = flat.iter().position(|c| c.line == r.line)?;
-        i.checked_sub(1)
-            .and_then(|j| flat.get(j))
-            .map(|c| c.record_type)
-    };
+    // Record type before each record, by line (one pass: no quadratic lookups).
+    let prev_by_line: HashMap<u32, RecordType> = flat
+        .windows(2)
+        .filter_map(|w| Some((w.get(1)?.line, w.first()?.record_type)))
+        .collect();
+    let prev_of = |r: &R<'_>| -> Option<RecordType> { prev_by_line.get(&r.line).copied() };
     let mut explained: HashSet<u32> = HashSet::new();
     // S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s.
     let mut i = 0;
