@@ -88,7 +88,7 @@ fn looks_like_ebcdic(data: &[u8]) -> bool {
     }
     let at = head.iter().filter(|&&b| b == 0x40).count();
     let high = head.iter().filter(|&&b| b >= 0x80).count();
-    at * 10 >= head.len() && high * 4 >= head.len()
+    at * 10 >= head.len() && high * 10 >= head.len()
 }
 
 impl<'a> Framer<'a> {

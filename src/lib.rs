@@ -293,6 +293,19 @@ impl<'a> Transmission<'a> {
         {
             p.line = Some(last_line.saturating_add(1));
         }
+        if last_line < first_line {
+            // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
+            return Err(ParseError {
+                problems: vec![Problem {
+                    severity: Severity::Error,
+                    line: None,
+                    offset: base_offset,
+                    record: None,
+                    columns: None,
+                    kind: ProblemKind::EmptyInput,
+                }],
+            });
+        }
         problems.sort_by_key(|p| (p.line.is_none(), p.line, p.offset));
         Ok(Transmission {
             tree: builder.finish(framer.framing),

@@ -152,11 +152,17 @@ impl OwnedRecord {
     /// [`OwnedEncodeError`] naming the record and field that does not fit.
     pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
         if let Some(raw) = &self.raw {
-            return latin1_bytes(raw).ok_or(OwnedEncodeError::Shape {
+            let shape = |what| OwnedEncodeError::Shape {
                 line: self.line,
                 record: self.record.clone(),
-                what: "raw holds a char above U+00FF",
-            });
+                what,
+            };
+            let bytes = latin1_bytes(raw).ok_or_else(|| shape("raw holds a char above U+00FF"))?;
+            // A record never holds a line terminator: it would add or merge records.
+            if bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
+                return Err(shape("raw holds a CR or LF byte"));
+            }
+            return Ok(bytes);
         }
         self.encode_fields().map(|b| b.to_vec())
     }
@@ -216,7 +222,11 @@ impl OwnedTransmission {
             }
         });
         result?;
-        out.extend(latin1_bytes(&self.trailing).unwrap_or_default());
+        out.extend(latin1_bytes(&self.trailing).ok_or(OwnedEncodeError::Shape {
+            line: None,
+            record: String::new(),
+            what: "trailing holds a char above U+00FF",
+        })?);
         Ok(out)
     }
 }
