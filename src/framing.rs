@@ -112,8 +112,15 @@ impl<'a> Framer<'a> {
         };
         let mut data = input;
         let mut bom = false;
-        if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
+        if let Some(mut rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
             bom = true;
+            // Lenient: repeated marks are all skipped (kept, the first record would start
+            // with a mark that the next parse takes for the document's own).
+            if opts.accept_byte_order_mark {
+                while let Some(r) = rest.strip_prefix(b"\xEF\xBB\xBF") {
+                    rest = r;
+                }
+            }
             data = rest;
             problems.push(Problem {
                 severity: if opts.accept_byte_order_mark {

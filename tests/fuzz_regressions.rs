@@ -36,7 +36,12 @@ fn files(dir: &str) -> Vec<PathBuf> {
 /// `fuzz/regressions/<target>/open/` (not replayed here) with an `#[ignore]`d test until the
 /// fix lands (FUZZING.md).
 fn replay(target: &str) {
-    let files = files(target);
+    replay_dir(target, target);
+}
+
+/// Runs every file of `fuzz/regressions/<dir>` through the checks of `target`.
+fn replay_dir(dir: &str, target: &str) {
+    let files = files(dir);
     assert!(!files.is_empty(), "no regression inputs for {target}");
     let mut failed = Vec::new();
     for f in &files {
