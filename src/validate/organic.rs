@@ -302,7 +302,9 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         sink.emit("OR-006", proc_at, reminder);
     }
     let children = line.child_records();
-    let rec_at = |n: u32| children.iter().find(|r| r.line == n).copied();
+    // Records by line, built once: a line may hold thousands of PG14s.
+    let by_line: HashMap<u32, &Record<'_>> = children.iter().map(|r| (r.line, *r)).collect();
+    let rec_at = |n: u32| by_line.get(&n).copied();
     for c in &view.certificates {
         let Some(r) = rec_at(c.line) else { continue };
         let at = At::field(r, "lpco_number");
