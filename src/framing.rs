@@ -232,6 +232,22 @@ impl<'a> Iterator for Framer<'a> {
         }
         let rest = self.input.get(self.pos..end)?;
         let offset = self.pos.saturating_add(self.base_offset);
+        // Fast path: 80 bytes without CR, LF or other control byte, then LF.
+        if let (Some(rec), Some(b'\n')) = (rest.get(..80), rest.get(80)) {
+            if no_control_bytes(rec) {
+                self.pos += 81;
+                self.line += 1;
+                if self.line == 1 {
+                    self.framing.terminator = Terminator::Lf;
+                }
+                return Some(RawLine {
+                    line: self.line_base.saturating_add(self.line),
+                    offset,
+                    bytes: rec,
+                    terminator: Terminator::Lf,
+                });
+            }
+        }
         let (bytes, terminator, consumed) = if self.concatenated {
             let n = rest.len().min(80);
             (rest.get(..n)?, Terminator::None, n)
@@ -266,5 +282,63 @@ impl<'a> Iterator for Framer<'a> {
             bytes,
             terminator,
         })
+    }
+}
+
+/// True when no byte of `rec` is below 0x20 (so it holds no CR or LF), checked a word at a
+/// time; the caller scans with `memchr` otherwise.
+#[inline]
+fn no_control_bytes(rec: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut flags = 0u64;
+    let mut chunks = rec.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let w = u64::from_le_bytes(w);
+        // Some byte < 0x20 sets a high bit (Bit Twiddling Hacks, "haslessthan").
+        flags |= w.wrapping_sub(LO * 0x20) & !w & HI;
+    }
+    flags == 0 && chunks.remainder().iter().all(|&b| b >= 0x20)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_bytes_are_found_at_every_position() {
+        let clean = [b'A'; 80];
+        assert!(no_control_bytes(&clean));
+        for pos in 0..80 {
+            for byte in [b'\n', b'\r', 0u8, 0x1F, b'\t'] {
+                let mut rec = clean;
+                rec[pos] = byte;
+                assert!(!no_control_bytes(&rec), "byte {byte:#x} at {pos}");
+            }
+            let mut rec = clean;
+            rec[pos] = 0xFF;
+            assert!(
+                no_control_bytes(&rec),
+                "0xFF at {pos} is not a control byte"
+            );
+        }
+    }
+
+    #[test]
+    fn a_carriage_return_inside_an_80_byte_line_splits_it() {
+        let mut input = vec![b'A'; 80];
+        input[40] = b'\r';
+        input.push(b'\n');
+        let opts = ParseOptions::lenient();
+        let mut problems = Vec::new();
+        let lines: Vec<_> = Framer::new(&input, &opts, &mut problems)
+            .expect("framer")
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].bytes.len(), 40);
+        assert_eq!(lines[0].terminator, Terminator::Cr);
+        assert_eq!(lines[1].bytes.len(), 39);
     }
 }

@@ -1,10 +1,8 @@
 //! One record in context: its bytes, position, terminator, type and typed body (SPEC 2.1).
 
-use std::sync::OnceLock;
-
 use crate::error::{FieldError, Problem, ProblemKind, Severity};
 use crate::framing::{RawLine, Terminator};
-use crate::records::{Body, RecordType};
+use crate::records::{Body, RecordType, PG_TABLE};
 
 /// Result of identifying a record's type from its first bytes (SPEC 2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,18 +27,9 @@ fn lookup_variant(id: &[u8]) -> Option<RecordType> {
         other => other,
     };
     if let [b'P', b'G', d1, d2] = canon {
-        // PGnn: a table indexed by the two digits, built once from the layouts.
-        static PG: OnceLock<[Option<RecordType>; 100]> = OnceLock::new();
-        let table = PG.get_or_init(|| {
-            let mut t = [None; 100];
-            for (i, slot) in t.iter_mut().enumerate() {
-                let id = [b'P', b'G', b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-                *slot = RecordType::from_id_bytes(&id);
-            }
-            t
-        });
+        // PGnn: a table indexed by the two digits, built at compile time from the layouts.
         if d1.is_ascii_digit() && d2.is_ascii_digit() {
-            return table
+            return PG_TABLE
                 .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
                 .copied()
                 .flatten();
@@ -65,6 +54,13 @@ pub fn identify(raw: &[u8], lenient_ids: bool) -> Identified {
         lower_case: false,
         resembles: None,
     };
+    if let [b'P', b'G', d1 @ b'0'..=b'9', d2 @ b'0'..=b'9', ..] = raw {
+        let rt = PG_TABLE
+            .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
+            .copied()
+            .flatten();
+        return plain(rt.unwrap_or(RecordType::UnknownPg), 4);
+    }
     let (b0, b1) = (b(0), b(1));
     if b0 == b'P' && b1 == b'G' {
         let id = raw.get(..4.min(raw.len())).unwrap_or_default();
@@ -165,6 +161,35 @@ impl<'a> Record<'a> {
         problems: &mut Vec<Problem>,
     ) -> Record<'a> {
         let ident = identify(l.bytes, opts.lower_case_ids);
+        // Fast path: an 80-byte record of a known type whose fields all check clean.
+        if l.bytes.len() == 80
+            && !ident.lower_case
+            && ident.record_type != RecordType::UnknownPg
+            && Body::check(ident.record_type, l.bytes, false).is_none()
+        {
+            return Record {
+                line: l.line,
+                offset: l.offset,
+                raw: l.bytes,
+                terminator: l.terminator,
+                terminator_deviates: false,
+                record_type: ident.record_type,
+                id_len: ident.id_len as u8,
+                lenient_numeric: opts.lenient_numeric,
+                field_error: None,
+            };
+        }
+        Self::from_line_slow(l, ident, opts, problems)
+    }
+
+    /// [`Self::from_line`] for records with something to report.
+    #[inline(never)]
+    fn from_line_slow(
+        l: RawLine<'a>,
+        ident: Identified,
+        opts: &crate::ParseOptions,
+        problems: &mut Vec<Problem>,
+    ) -> Record<'a> {
         let mut raw = l.bytes;
         let id = raw.get(..ident.id_len.min(raw.len())).unwrap_or_default();
         let id_str = || (!id.is_empty()).then(|| String::from_utf8_lossy(id).into_owned());

@@ -91,6 +91,22 @@ fn write_field<K: FieldKind>(
     })
 }
 
+/// `nn` of a `PGnn` identifier (`None` for other identifiers).
+#[allow(clippy::indexing_slicing)] // const context; the length is checked first
+const fn pg_index(id: &str) -> Option<usize> {
+    let b = id.as_bytes();
+    if b.len() == 4
+        && b[0] == b'P'
+        && b[1] == b'G'
+        && b[2].is_ascii_digit()
+        && b[3].is_ascii_digit()
+    {
+        Some((b[2] - b'0') as usize * 10 + (b[3] - b'0') as usize)
+    } else {
+        None
+    }
+}
+
 /// Declares record layouts: one block per record, one line per field, as in `records.csv`.
 ///
 /// ```text
@@ -144,6 +160,9 @@ macro_rules! record_layouts {
                     fillers: &[ $( ($fs, $fe) ),* ],
                 };
 
+                /// The layout's non-text fields as word masks (the parse fast path).
+                pub(crate) const FAST: crate::layout::FastCheck = crate::layout::FastCheck::new(Self::LAYOUT.fields);
+
                 /// Parses the record's bytes (without terminator; 80 bytes, or fewer for a
                 /// lenient-padded short record). The identifier bytes are not checked here.
                 ///
@@ -180,8 +199,17 @@ macro_rules! record_layouts {
 
                 /// Checks the record's fields without building the struct: the first field
                 /// that cannot be typed. Text fields of an all-ASCII record are not visited.
-                #[allow(unused_variables)]
+                #[inline]
                 pub fn check(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
+                    if Self::FAST.accepts(raw) {
+                        return None;
+                    }
+                    Self::check_fields(raw, lenient_n)
+                }
+
+                /// [`Self::check`] field by field, without the word-at-a-time fast path.
+                #[allow(unused_variables)]
+                pub(crate) fn check_fields(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
                     let ascii = raw.is_ascii();
                     $(
                         if !(ascii && <$kind as FieldKind>::KIND == crate::layout::Kind::Text) {
@@ -239,6 +267,14 @@ macro_rules! record_layouts {
             /// A `PGnn` identifier that is not in the table (SPEC F-015): kept verbatim.
             UnknownPg,
         }
+
+        /// `PGnn` record types by `nn`, built at compile time from the layout identifiers.
+        #[allow(clippy::indexing_slicing)] // const context; `pg_index` is below 100
+        pub(crate) const PG_TABLE: [Option<RecordType>; 100] = {
+            let mut t = [None; 100];
+            $( if let Some(i) = pg_index($id) { t[i] = Some(RecordType::$name); } )*
+            t
+        };
 
         /// Every layout of the crate, in `records.csv` order.
         pub const ALL_LAYOUTS: &[&RecordLayout] = &[ $( &$name::LAYOUT, )* ];
@@ -310,6 +346,24 @@ macro_rules! record_layouts {
                 }
             }
 
+            /// [`Self::check`] without the fast path (tests compare the two).
+            #[cfg(test)]
+            pub(crate) fn check_fields(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
+                match rt {
+                    $( RecordType::$name => $name::check_fields(raw, lenient_n), )*
+                    RecordType::Host | RecordType::UnknownPg => None,
+                }
+            }
+
+            /// Whether the fast path alone accepts `raw` for `rt`.
+            #[cfg(test)]
+            pub(crate) fn fast_accepts(rt: RecordType, raw: &'a [u8]) -> bool {
+                match rt {
+                    $( RecordType::$name => $name::FAST.accepts(raw), )*
+                    RecordType::Host | RecordType::UnknownPg => false,
+                }
+            }
+
             /// The record type.
             pub fn record_type(&self) -> RecordType {
                 match self {
@@ -338,3 +392,92 @@ macro_rules! record_layouts {
 }
 
 include!("table.rs");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every record of the valid samples that checks clean is taken by the fast path: the
+    /// fast path is the one real inputs use, not a corner case.
+    #[test]
+    fn fast_path_accepts_every_clean_sample_record() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/spec-samples/valid");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("samples") {
+            let path = entry.expect("entry").path();
+            if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+                continue;
+            }
+            let data = std::fs::read(&path).expect("sample");
+            let lines: Vec<&[u8]> = if data.contains(&b'\n') {
+                data.split(|&b| b == b'\n').collect()
+            } else {
+                data.chunks(80).collect()
+            };
+            for line in lines {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let rt = crate::record::identify(line, false).record_type;
+                if rt.layout().is_none() || line.len() != 80 {
+                    continue;
+                }
+                assert_eq!(Body::check_fields(rt, line, false), None, "{path:?}");
+                assert!(
+                    Body::fast_accepts(rt, line),
+                    "{path:?}: {}",
+                    String::from_utf8_lossy(line)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked} records checked");
+    }
+
+    fn record_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            6 => Just(b' '),
+            6 => b'0'..=b'9',
+            3 => b'A'..=b'Z',
+            1 => any::<u8>(),
+        ];
+        let len = prop_oneof![8 => Just(80usize), 1 => 76usize..=84];
+        len.prop_flat_map(move |n| prop::collection::vec(byte.clone(), n))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The fast path never accepts what the field-by-field check rejects, strict or
+        /// lenient, for every layout.
+        #[test]
+        fn fast_path_never_accepts_a_record_the_field_check_rejects(
+            layout in 0..ALL_LAYOUTS.len(),
+            mut body in record_bytes(),
+            blank_fields in any::<u64>(),
+            digit_fields in any::<u64>(),
+        ) {
+            let layout = ALL_LAYOUTS[layout];
+            // Shape whole fields as all spaces or all digits so the fast path is reached.
+            for (i, f) in layout.fields.iter().enumerate() {
+                let (s, e) = (usize::from(f.start) - 1, usize::from(f.end).min(body.len()));
+                if s >= e { continue; }
+                if blank_fields >> (i % 64) & 1 == 1 {
+                    body[s..e].fill(b' ');
+                } else if digit_fields >> (i % 64) & 1 == 1 {
+                    for (k, b) in body[s..e].iter_mut().enumerate() {
+                        *b = b'0' + ((k + i) % 10) as u8;
+                    }
+                }
+            }
+            let rt = RecordType::from_id(layout.id).expect("layout id");
+            let raw = &body[..];
+            if Body::fast_accepts(rt, raw) {
+                prop_assert_eq!(Body::check_fields(rt, raw, false), None);
+                prop_assert_eq!(Body::check_fields(rt, raw, true), None);
+            }
+            prop_assert_eq!(
+                Body::check(rt, raw, false),
+                Body::check_fields(rt, raw, false)
+            );
+        }
+    }
+}
