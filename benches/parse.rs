@@ -20,8 +20,11 @@
 //! * `peer_fixed_width_serde`: the records OI, PG01, PG14, PG19, PG25 and PG29 parsed with the
 //!   `fixed_width` crate's serde derive (lines split as in the baseline, other records
 //!   skipped): what a user would otherwise pick (baseline b);
-//! * `typed_records`: framing, identification and field checks of every record plus its typed
-//!   body (`Record::from_line` + `Record::body`), no tree;
+//! * `typed_records`: framing, identification and field checks of every record
+//!   (`Record::from_line`), then the peer's fields of the peer's six record types read through
+//!   the typed lazy views (`Record::view`), no tree;
+//! * `typed_bodies_all_fields`: as `typed_records`, but every field of every record typed at
+//!   once (`Record::body`, the eager struct);
 //! * `parse_strict_whole_file`: `Transmission::parse` (framing, typed records, tree);
 //! * `tree_with_organic_views`: `Transmission::parse` plus `OrganicLine::from_line` of every
 //!   PGA line;
@@ -37,8 +40,10 @@ use std::time::Duration;
 use ace_pga::dump::{dump_record, latin1_string, DumpContent};
 use ace_pga::framing::Framer;
 use ace_pga::profile::ams_or::OrganicLine;
+use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
 use ace_pga::validate::{validate, ValidateOptions};
-use ace_pga::{ParseOptions, Record, Transmission};
+use ace_pga::{ParseOptions, Record, RecordType, Transmission};
+use chrono::Datelike;
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
@@ -262,8 +267,62 @@ fn peer(input: &[u8]) -> usize {
     n
 }
 
-/// Typed records without a tree: framing, identification, field checks, typed bodies.
+/// Typed records without a tree: framing, identification and field checks of every record,
+/// then the peer's fields (same six record types, same fields) read through the typed lazy
+/// views (`&str`, `u64`, `Decimal`, `NaiveDate`), so both sides of the comparison deliver
+/// the same values.
 fn typed_records(input: &[u8]) -> usize {
+    let opts = ParseOptions::strict();
+    let mut problems = Vec::new();
+    let mut n = 0usize;
+    let Ok(framer) = Framer::new(input, &opts, &mut problems) else {
+        return 0;
+    };
+    let len = |s: Option<&str>| s.map_or(0, str::len);
+    for line in framer {
+        let r = Record::from_line(line, &opts, &mut problems);
+        n += match r.record_type {
+            RecordType::Oi => r
+                .view::<Oi>()
+                .map_or(0, |v| len(v.commercial_description())),
+            RecordType::Pg01 => r.view::<Pg01>().map_or(0, |v| {
+                v.pga_line_number().unwrap_or(0) as usize
+                    + len(v.agency_code())
+                    + len(v.program_code())
+                    + len(v.processing_code())
+                    + len(v.intended_use_code())
+                    + len(v.disclaimer_code())
+            }),
+            RecordType::Pg14 => r.view::<Pg14>().map_or(0, |v| {
+                v.lpco_transaction_type().unwrap_or(0) as usize
+                    + len(v.lpco_type())
+                    + len(v.lpco_number())
+                    + v.lpco_date_qualifier().unwrap_or(0) as usize
+                    + v.lpco_date().map_or(0, |d| d.day() as usize)
+            }),
+            RecordType::Pg19 => r.view::<Pg19>().map_or(0, |v| {
+                len(v.entity_role_code())
+                    + len(v.entity_identification_code())
+                    + len(v.entity_number())
+                    + len(v.entity_name())
+                    + len(v.address_line_1())
+            }),
+            RecordType::Pg25 => r
+                .view::<Pg25>()
+                .map_or(0, |v| len(v.lot_number_qualifier()) + len(v.lot_number())),
+            RecordType::Pg29 => r.view::<Pg29>().map_or(0, |v| {
+                len(v.unit_of_measure_line_net())
+                    + v.quantity_line_net().map_or(0, |q| q.scale() as usize)
+            }),
+            _ => 1,
+        };
+    }
+    n
+}
+
+/// Typed records with every field of every record typed at once: `Record::body()` (the
+/// eager struct of the record's layout).
+fn typed_bodies(input: &[u8]) -> usize {
     let opts = ParseOptions::strict();
     let mut problems = Vec::new();
     let mut n = 0usize;
@@ -365,6 +424,7 @@ fn benches(c: &mut Criterion) {
     run(c, "baseline_memchr_split_and_ids", &inputs, |i| baseline(i));
     run(c, "peer_fixed_width_serde", &inputs, |i| peer(i));
     run(c, "typed_records", &inputs, |i| typed_records(i));
+    run(c, "typed_bodies_all_fields", &inputs, |i| typed_bodies(i));
     run(c, "parse_strict_whole_file", &inputs, |i| {
         Transmission::parse(i)
             .expect("valid input")

@@ -1,4 +1,4 @@
-//! Throughput probe (development aid): `cargo run --release --example perf_probe -- FILE [iter|ser]`
+//! Throughput probe (development aid): `cargo run --release --example perf_probe -- FILE [iter|view|ser]`
 //! times whole-tree parsing, the record path without a tree (`iter`) or serialization (`ser`).
 use std::time::Instant;
 fn main() {
@@ -15,6 +15,36 @@ fn main() {
                 "serialize {:.0} MB/s ({} bytes)",
                 data.len() as f64 / t2.elapsed().as_secs_f64() / 1e6,
                 out.len()
+            );
+            continue;
+        }
+        if mode == "chunks" {
+            let f = std::fs::File::open(&path).unwrap();
+            let mut n = 0usize;
+            for c in ace_pga::stream::ChunkReader::new(f) {
+                n += c.unwrap().bytes.len();
+            }
+            println!(
+                "chunks {:.0} MB/s {n}",
+                data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
+            );
+            continue;
+        }
+        if mode == "view" {
+            let mut n = 0usize;
+            let mut problems = Vec::new();
+            let opts = ace_pga::ParseOptions::strict();
+            let framer = ace_pga::framing::Framer::new(&data, &opts, &mut problems).unwrap();
+            for l in framer {
+                let r = ace_pga::Record::from_line(l, &opts, &mut problems);
+                if let Some(v) = r.view::<ace_pga::records::Pg19>() {
+                    n +=
+                        v.entity_name().map_or(0, str::len) + v.entity_number().map_or(0, str::len);
+                }
+            }
+            println!(
+                "views {:.0} MB/s {n}",
+                data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
             );
             continue;
         }

@@ -372,12 +372,18 @@ impl FieldKind for Text {
         let end = field.bytes().rposition(|c| c != b' ').map_or(0, |p| p + 1);
         Some(field.get(..end).filter(|v| !v.is_empty()))
     }
+    #[inline]
     fn read(raw: &[u8], _: bool) -> Result<Option<&str>, FieldErrorKind> {
-        if all_spaces(raw) {
+        let end = raw.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+        if end == 0 {
             return Ok(None);
         }
-        let end = raw.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
         let v = raw.get(..end).unwrap_or_default();
+        if v.is_ascii() {
+            return std::str::from_utf8(v)
+                .map(Some)
+                .map_err(|_| FieldErrorKind::NonAscii { offset: 0, byte: 0 });
+        }
         if let Some(pos) = v.iter().position(|&c| c >= 0x80) {
             return Err(FieldErrorKind::NonAscii {
                 offset: pos as u8,

@@ -2,7 +2,7 @@
 
 use crate::error::{FieldError, Problem, ProblemKind, Severity};
 use crate::framing::{RawLine, Terminator};
-use crate::records::{Body, RecordType, PG_TABLE};
+use crate::records::{Body, RecordType, TypedRecord, View, PG_TABLE};
 
 /// Result of identifying a record's type from its first bytes (SPEC 2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,26 @@ fn lookup_variant(id: &[u8]) -> Option<RecordType> {
 
 /// Identifies a record from its bytes (SPEC 2.1). `lenient_ids` recognises lower-case
 /// `pg`/`oi` identifiers.
+#[inline]
 pub fn identify(raw: &[u8], lenient_ids: bool) -> Identified {
+    if let [b'P', b'G', d1 @ b'0'..=b'9', d2 @ b'0'..=b'9', ..] = raw {
+        let rt = PG_TABLE
+            .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
+            .copied()
+            .flatten();
+        return Identified {
+            record_type: rt.unwrap_or(RecordType::UnknownPg),
+            id_len: 4,
+            lower_case: false,
+            resembles: None,
+        };
+    }
+    identify_other(raw, lenient_ids)
+}
+
+/// [`identify`] for identifiers other than `PGnn`.
+#[inline(never)]
+fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
     let b = |i: usize| raw.get(i).copied().unwrap_or(b' ');
     let plain = |record_type, id_len| Identified {
         record_type,
@@ -54,13 +73,6 @@ pub fn identify(raw: &[u8], lenient_ids: bool) -> Identified {
         lower_case: false,
         resembles: None,
     };
-    if let [b'P', b'G', d1 @ b'0'..=b'9', d2 @ b'0'..=b'9', ..] = raw {
-        let rt = PG_TABLE
-            .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
-            .copied()
-            .flatten();
-        return plain(rt.unwrap_or(RecordType::UnknownPg), 4);
-    }
     let (b0, b1) = (b(0), b(1));
     if b0 == b'P' && b1 == b'G' {
         let id = raw.get(..4.min(raw.len())).unwrap_or_default();
@@ -273,6 +285,33 @@ impl<'a> Record<'a> {
         let raw: &'a [u8] = self.raw;
         let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
         Body::parse_partial(self.record_type, fields, self.lenient_numeric).map(|(b, _)| b)
+    }
+
+    /// A typed, lazy view of the record as `T` (for example `record.view::<Pg14>()`);
+    /// `None` when the record is of another type. Each accessor of the view reads only its
+    /// field's bytes, so this is the cheap way to read a few fields; [`Self::body`] types
+    /// them all.
+    ///
+    /// ```
+    /// use ace_pga::records::{Pg14, Pg29};
+    /// use ace_pga::Decimal;
+    /// let data = std::fs::read("spec-samples/valid/or2-single.txt")?;
+    /// let t = ace_pga::Transmission::parse(&data)?;
+    /// let (mut lpco_numbers, mut net) = (Vec::new(), Vec::new());
+    /// t.tree.for_each_record(|r| {
+    ///     if let Some(pg14) = r.view::<Pg14>() {
+    ///         lpco_numbers.extend(pg14.lpco_number()); // &str, bytes 9-41
+    ///     }
+    ///     if let Some(pg29) = r.view::<Pg29>() {
+    ///         net.extend(pg29.quantity_line_net()); // N(12), 2 implied decimals
+    ///     }
+    /// });
+    /// assert_eq!(lpco_numbers, ["417-2093856104-557321"]);
+    /// assert_eq!(net, [Decimal::new(182400, 2)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn view<T: TypedRecord>(&self) -> Option<View<'a, T>> {
+        (self.record_type == T::RECORD_TYPE).then(|| View::new(self.raw, self.lenient_numeric))
     }
 
     /// The record identifier as sent (`PG14`, `OI`, `A`, `SE10`, `10` …).

@@ -4,11 +4,14 @@
 //! [`crate::stream::StreamReader`].
 
 use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::sync::mpsc;
 
 use crate::error::Severity;
 use crate::profile::ams_or::OrganicLine;
-use crate::records::{Body, RecordType};
-use crate::Transmission;
+use crate::records::{Pg01, RecordType};
+use crate::stream::{Chunk, ChunkReader};
+use crate::{ParseOptions, Transmission};
 
 /// Accumulated counts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -60,28 +63,57 @@ impl Stats {
                 Severity::Warning => self.parse_warnings += 1,
             }
         }
-        // Per-identifier counts in a small local table first (few distinct ids per input).
-        // Keys: the identifier's (at most 4) bytes packed into an integer.
+        // Per-identifier counts in a small local table first (few distinct ids per input),
+        // keyed by the identifier's (at most 4) bytes packed into an integer; the entry hit
+        // last is tried first (records come in runs: PG19, PG20, PG21 …).
         let mut ids: Vec<(u64, &str, u64)> = Vec::new();
+        let mut last = 0usize;
+        // Records of a layout sent with the layout's own identifier: counted by type.
+        let mut by_type: [(Option<&'static str>, u64); 64] = [(None, 0); 64];
         t.tree.for_each_record(|r| {
-            self.records += 1;
-            let id = r.id();
+            let id = r.raw.get(..usize::from(r.id_len)).unwrap_or_default();
+            if let Some(l) = r.record_type.layout().filter(|l| l.id.as_bytes() == id) {
+                if let Some(slot) = by_type.get_mut(r.record_type as usize) {
+                    slot.0 = Some(l.id);
+                    slot.1 += 1;
+                    match r.record_type {
+                        RecordType::BatchHeader => self.batches += 1,
+                        RecordType::BlockHeader => self.blocks += 1,
+                        RecordType::Oi => self.oi_groups += 1,
+                        _ => {}
+                    }
+                    return;
+                }
+            }
             let key = id
-                .bytes()
-                .fold(id.len() as u64, |k, b| (k << 8) | u64::from(b));
-            match ids.iter_mut().find(|(k, _, _)| *k == key) {
-                Some((_, _, n)) => *n += 1,
-                None => ids.push((key, id, 1)),
+                .iter()
+                .fold(id.len() as u64, |k, &b| (k << 8) | u64::from(b));
+            match ids.get_mut(last) {
+                Some((k, _, n)) if *k == key => *n += 1,
+                _ => match ids.iter().position(|(k, _, _)| *k == key) {
+                    Some(i) => {
+                        last = i;
+                        if let Some((_, _, n)) = ids.get_mut(i) {
+                            *n += 1;
+                        }
+                    }
+                    None => {
+                        last = ids.len();
+                        ids.push((key, r.id(), 1));
+                    }
+                },
             }
             match r.record_type {
                 RecordType::BatchHeader => self.batches += 1,
                 RecordType::BlockHeader => self.blocks += 1,
                 RecordType::Oi => self.oi_groups += 1,
-                RecordType::Host if matches!(r.id(), "SE10" | "10") => self.transactions += 1,
+                RecordType::Host if matches!(id, b"SE10" | b"10") => self.transactions += 1,
                 _ => {}
             }
         });
-        for (_, id, n) in ids {
+        let by_type = by_type.iter().filter_map(|&(id, n)| Some((0, id?, n)));
+        for (_, id, n) in ids.into_iter().chain(by_type) {
+            self.records += n;
             match self.records_by_id.get_mut(id) {
                 Some(c) => *c += n,
                 None => {
@@ -91,18 +123,35 @@ impl Stats {
         }
         let mut key = String::new();
         for line in t.tree.pga_lines() {
-            if let Some(Body::Pg01(p)) = line.pg01.record.body() {
+            if let Some(p) = line.pg01.record.view::<Pg01>() {
                 key.clear();
-                key.push_str(p.agency_code.unwrap_or("?"));
+                key.push_str(p.agency_code().unwrap_or("?"));
                 key.push(' ');
-                key.push_str(p.program_code.unwrap_or("?"));
+                key.push_str(p.program_code().unwrap_or("?"));
                 bump(&mut self.pga_lines, &key);
             }
-            if let Some((message_type, certificates)) = OrganicLine::certificates_of(line) {
+            let refs = &mut self.certificate_refs;
+            let organic = OrganicLine::for_each_certificate_number(line, |number| {
+                bump(refs, number.kind());
+            });
+            if let Some(message_type) = organic {
                 bump(&mut self.organic_lines, &message_type.as_str());
-                for c in &certificates {
-                    bump(&mut self.certificate_refs, c.number.kind());
-                }
+            }
+        }
+    }
+
+    /// Adds the counts of one parse result of `bytes` bytes: the transmission's counts, or
+    /// for a whole-input failure its problems as parse errors.
+    pub fn add_result(
+        &mut self,
+        result: &Result<Transmission<'_>, crate::ParseError>,
+        bytes: usize,
+    ) {
+        match result {
+            Ok(t) => self.add(t, bytes),
+            Err(e) => {
+                self.bytes += bytes as u64;
+                self.parse_errors += e.problems.len() as u64;
             }
         }
     }
@@ -128,4 +177,67 @@ impl Stats {
             }
         }
     }
+}
+
+/// Counts a whole input read from `reader` with bounded memory: the input is read in chunks
+/// of about 1 MiB ([`ChunkReader`]), each parsed (full tree, organic certificate summary) and
+/// counted on one of `threads` worker threads while the calling thread reads on. Counts do
+/// not depend on `threads`. Memory: about `threads` × 3 chunks and their trees.
+///
+/// # Errors
+/// The first read error of `reader` (counts so far are dropped).
+pub fn collect<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io::Result<Stats> {
+    let chunks = ChunkReader::new(reader);
+    if threads <= 1 {
+        let mut total = Stats::default();
+        for chunk in chunks {
+            let chunk = chunk?;
+            total.add_result(&chunk.parse(opts), chunk.bytes.len());
+        }
+        return Ok(total);
+    }
+    std::thread::scope(|scope| {
+        let mut senders = Vec::with_capacity(threads);
+        let mut workers = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
+            senders.push(tx);
+            workers.push(scope.spawn(move || {
+                let mut part = Stats::default();
+                for chunk in rx {
+                    part.add_result(&chunk.parse(opts), chunk.bytes.len());
+                }
+                part
+            }));
+        }
+        let mut failure = None;
+        for (chunk, tx) in chunks.zip(senders.iter().cycle()) {
+            match chunk {
+                Ok(c) => {
+                    if tx.send(c).is_err() {
+                        failure = Some(io::Error::other("a counting thread stopped"));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(senders);
+        let mut total = Stats::default();
+        for w in workers {
+            match w.join() {
+                Ok(part) => total.merge(&part),
+                Err(_) => {
+                    failure.get_or_insert_with(|| io::Error::other("a counting thread failed"));
+                }
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(total),
+        }
+    })
 }

@@ -10,7 +10,7 @@
 //! first 64 KiB hold no CR or LF; it is then cut every 80 bytes. A byte order mark at the
 //! start is skipped (and reported by [`StreamReader::byte_order_mark`]).
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use memchr::memchr2;
 
@@ -312,6 +312,224 @@ impl<R: BufRead> Iterator for StreamReader<R> {
             }
         }
     }
+}
+
+/// A piece of the stream for bulk work: whole records, about
+/// [`ChunkReader::with_target`] bytes, cut (where the input allows) right before a record
+/// that starts a unit (`SE10`, `10`, `A`, `B`, `Y`, `Z`), else before an `OI` or `PG01`.
+/// Owned, so that chunks can be handed to worker threads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// The bytes (records and terminators, as received).
+    pub bytes: Vec<u8>,
+    /// Line number of the first record in the whole stream.
+    pub first_line: u32,
+    /// Byte offset of the first byte in the whole stream.
+    pub offset: usize,
+}
+
+impl Chunk {
+    /// Parses the chunk as a fragment, with stream-wide line numbers and offsets.
+    ///
+    /// # Errors
+    /// As [`Transmission::parse_with`] (whole-input problems only).
+    pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
+        Transmission::parse_at(&self.bytes, opts, self.first_line, self.offset)
+    }
+}
+
+/// Reads [`Chunk`]s of about a megabyte from a [`std::io::Read`]: the fast path for whole-
+/// archive work (`ace-pga stats`). Unlike [`StreamReader`] it does not look at every record:
+/// it reads large blocks into a fresh buffer, searches backward from the block's end for a
+/// cut, and carries the bytes after the cut into the next chunk. Memory: at most four
+/// targets per chunk (a line longer than that, an error in any case, is cut into pieces and
+/// so counted as several records).
+#[derive(Debug)]
+pub struct ChunkReader<R> {
+    reader: R,
+    target: usize,
+    /// Bytes after the last cut.
+    carry: Vec<u8>,
+    eof: bool,
+    /// `Some(true)`: terminator-less input (no CR or LF in the first 64 KiB).
+    concatenated: Option<bool>,
+    line: u32,
+    offset: usize,
+}
+
+impl<R: io::Read> ChunkReader<R> {
+    /// A reader of chunks of about 1 MiB.
+    pub fn new(reader: R) -> Self {
+        Self::with_target(reader, 1 << 20)
+    }
+
+    /// A reader of chunks of about `target` bytes (at least 1,024).
+    pub fn with_target(reader: R, target: usize) -> Self {
+        ChunkReader {
+            reader,
+            target: target.max(1024),
+            carry: Vec::new(),
+            eof: false,
+            concatenated: None,
+            line: 1,
+            offset: 0,
+        }
+    }
+
+    /// Reads until `buf` holds `want` bytes or the input ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
+        while buf.len() < want && !self.eof {
+            let missing = (want - buf.len()) as u64;
+            match (&mut self.reader).take(missing).read_to_end(buf) {
+                Ok(0) => self.eof = true,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Where to cut `buf` (a position after a terminator, or a record boundary of
+    /// terminator-less input), or `None` when `buf` holds no usable boundary.
+    fn cut(&self, buf: &[u8], limit: usize, first: bool) -> Option<usize> {
+        let limit = limit.min(buf.len());
+        if self.concatenated == Some(true) {
+            let base = if first && buf.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            let whole = limit.saturating_sub(base) / 80;
+            let at = |k: usize| base + 80 * k;
+            let rec = |k: usize| buf.get(at(k)..).unwrap_or_default();
+            return (1..whole)
+                .rev()
+                .find(|&k| starts_unit(rec(k)).is_some())
+                .or_else(|| (1..whole).rev().find(|&k| cut_point(rec(k))))
+                .or_else(|| (1..=whole).rev().find(|&k| opens(rec(k))))
+                .map(at);
+        }
+        // Record starts after each terminator, from the end backward.
+        let starts = || {
+            let region = buf.get(..limit).unwrap_or_default();
+            memchr::memrchr2_iter(b'\n', b'\r', region).filter_map(|p| {
+                let next = buf.get(p + 1).copied();
+                if buf.get(p) == Some(&b'\r') && next == Some(b'\n') {
+                    return None; // the LF of this CRLF is the boundary
+                }
+                if buf.get(p) == Some(&b'\r') && next.is_none() && !self.eof {
+                    return None; // may be the CR of a CRLF
+                }
+                Some(p + 1)
+            })
+        };
+        // A unit start needs its first bytes in the buffer to be recognised.
+        let head = |s: usize| buf.get(s..(s + 5).min(buf.len())).unwrap_or_default();
+        let complete = |s: usize| s + 5 <= buf.len() || self.eof;
+        starts()
+            .filter(|&s| s > 0 && s < buf.len() && complete(s))
+            .find(|&s| {
+                let h = head(s);
+                matches!(h.first(), Some(b'A' | b'B' | b'Y' | b'Z'))
+                    || h.starts_with(b"SE10")
+                    || (h.starts_with(b"10") && h.len() > 2)
+            })
+            .or_else(|| {
+                starts()
+                    .filter(|&s| s > 0 && s < buf.len() && complete(s))
+                    .find(|&s| cut_point(head(s)))
+            })
+            .or_else(|| starts().find(|&s| s > 0 && opens(buf.get(s..).unwrap_or_default())))
+    }
+}
+
+impl<R: io::Read> Iterator for ChunkReader<R> {
+    type Item = io::Result<Chunk>;
+
+    fn next(&mut self) -> Option<io::Result<Chunk>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.reserve(self.target + self.target / 4);
+        let first = self.offset == 0;
+        let mut want = self.target;
+        let cut = loop {
+            if let Err(e) = self.fill(&mut buf, want) {
+                return Some(Err(e));
+            }
+            if self.concatenated.is_none() {
+                let skip = if buf.starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let head = buf
+                    .get(skip..buf.len().min(DETECT + skip))
+                    .unwrap_or_default();
+                if head.len() < DETECT && !self.eof {
+                    if let Err(e) = self.fill(&mut buf, DETECT + skip) {
+                        return Some(Err(e));
+                    }
+                    continue;
+                }
+                self.concatenated = Some(memchr2(b'\n', b'\r', head).is_none());
+            }
+            if buf.is_empty() {
+                return None;
+            }
+            if self.eof && buf.len() <= want {
+                break buf.len();
+            }
+            // The last unit start before `want` bytes, if in the second half, else read on
+            // (up to four times the target; then any boundary).
+            match self.cut(&buf, want, first) {
+                Some(c) if c >= want / 2 || want >= 4 * self.target => break c,
+                _ if want >= 4 * self.target => break buf.len(),
+                _ => want *= 2,
+            }
+        };
+        let cut = cut.min(buf.len());
+        self.carry = buf.split_off(cut);
+        let records = count_records(&buf, self.concatenated == Some(true), first);
+        let chunk = Chunk {
+            bytes: buf,
+            first_line: self.line,
+            offset: self.offset,
+        };
+        self.line = self.line.saturating_add(records);
+        self.offset += chunk.bytes.len();
+        Some(Ok(chunk))
+    }
+}
+
+/// Whether a chunk may start at `rest`: with a byte that is not blank (a chunk of only
+/// terminators and spaces would not parse as a fragment, F-020). At the very end of the
+/// buffer the next chunk's first byte is unknown: no.
+fn opens(rest: &[u8]) -> bool {
+    !matches!(rest.first(), None | Some(b'\n' | b'\r' | b' ' | b'\t'))
+}
+
+/// Number of records in a chunk (as the framer will count them): terminators, a CRLF
+/// counting once, plus a last record without terminator.
+fn count_records(bytes: &[u8], concatenated: bool, first: bool) -> u32 {
+    if concatenated {
+        let base = if first && bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        return bytes.len().saturating_sub(base).div_ceil(80) as u32;
+    }
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let (cr, crlf) = if memchr::memchr(b'\r', bytes).is_some() {
+        (
+            memchr::memchr_iter(b'\r', bytes).count(),
+            memchr::memmem::find_iter(bytes, b"\r\n").count(),
+        )
+    } else {
+        (0, 0)
+    };
+    let ends_open = !matches!(bytes.last(), None | Some(b'\n' | b'\r'));
+    (lf + cr - crlf + usize::from(ends_open)) as u32
 }
 
 #[cfg(test)]

@@ -1032,3 +1032,41 @@ fn builder_refusals_name_record_and_field() {
         assert!(msg.contains(&format!("{record}.{field}")), "{what}: {msg}");
     }
 }
+
+/// The light certificate walk (`ace-pga stats`) visits exactly the numbers of
+/// `certificates_of`, with the same message type, on every PGA line of every sample (valid
+/// and invalid, lenient parse).
+#[test]
+fn certificate_walk_agrees_with_certificates_of_on_every_sample_line() {
+    let mut organic_lines = 0;
+    for dir in ["valid", "invalid"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("spec-samples")
+            .join(dir);
+        for entry in std::fs::read_dir(&path).expect("samples") {
+            let file = entry.expect("entry").path();
+            if file.extension().and_then(|e| e.to_str()) != Some("txt") {
+                continue;
+            }
+            let data = std::fs::read(&file).expect("sample");
+            let Ok(t) = Transmission::parse_with(&data, &ParseOptions::lenient()) else {
+                continue;
+            };
+            for line in t.tree.pga_lines() {
+                let full = OrganicLine::certificates_of(line);
+                let mut walked = Vec::new();
+                let kind = OrganicLine::for_each_certificate_number(line, |n| walked.push(n));
+                match full {
+                    Some((message_type, certificates)) => {
+                        organic_lines += 1;
+                        assert_eq!(kind, Some(message_type), "{file:?}");
+                        let numbers: Vec<_> = certificates.iter().map(|c| c.number).collect();
+                        assert_eq!(walked, numbers, "{file:?}");
+                    }
+                    None => assert!(kind.is_none() && walked.is_empty(), "{file:?}"),
+                }
+            }
+        }
+    }
+    assert!(organic_lines > 20, "{organic_lines} organic lines compared");
+}

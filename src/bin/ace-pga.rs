@@ -96,6 +96,9 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Worker threads that parse and count (default: the number of CPUs, at most 4).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
     },
     /// Validate (SPEC 6 rules F, S, E, OR) and print every finding.
     Check {
@@ -197,9 +200,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         check,
         as_of,
         json,
+        threads,
     } = cli.command
     {
-        return stats(input, check, as_of, json);
+        return stats(input, check, as_of, json, threads);
     }
     if let Command::Check {
         input,
@@ -323,7 +327,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 /// `stats`: streams the input unit by unit (bounded memory) and prints the counts.
-fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Result<(), Failure> {
+fn stats(
+    input: InputArgs,
+    check: bool,
+    as_of: Option<String>,
+    json: bool,
+    threads: Option<usize>,
+) -> Result<(), Failure> {
     let opts = if input.lenient {
         ParseOptions::lenient()
     } else {
@@ -336,27 +346,18 @@ fn stats(input: InputArgs, check: bool, as_of: Option<String>, json: bool) -> Re
     } else {
         None
     };
-    let reader: Box<dyn io::BufRead + '_> = if let Some(d) = &stdin_data {
+    let reader: Box<dyn io::Read + '_> = if let Some(d) = &stdin_data {
         Box::new(io::Cursor::new(d.as_slice()))
     } else if input.file == "-" {
-        Box::new(io::BufReader::with_capacity(1 << 20, io::stdin()))
+        Box::new(io::stdin().lock())
     } else {
-        Box::new(io::BufReader::with_capacity(
-            1 << 20,
-            std::fs::File::open(&input.file).map_err(io_err)?,
-        ))
+        Box::new(std::fs::File::open(&input.file).map_err(io_err)?)
     };
-    let mut total = ace_pga::stats::Stats::default();
-    for unit in ace_pga::stream::StreamReader::new(reader) {
-        let unit = unit.map_err(io_err)?;
-        match unit.parse(&opts) {
-            Ok(t) => total.add(&t, unit.bytes.len()),
-            Err(e) => {
-                total.bytes += unit.bytes.len() as u64;
-                total.parse_errors += e.problems.len() as u64;
-            }
-        }
-    }
+    // Chunks of the input are parsed and counted on worker threads (counts do not depend on
+    // their number).
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
+    let total = ace_pga::stats::collect(reader, &opts, threads).map_err(io_err)?;
     let findings = if check {
         let as_of = match as_of {
             Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")

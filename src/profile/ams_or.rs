@@ -503,24 +503,58 @@ impl<'a> OrganicLine<'a> {
     pub fn certificates_of(
         line: &PgaLine<Record<'a>>,
     ) -> Option<(MessageType<'a>, Vec<Certificate<'a>>)> {
-        let Some(Body::Pg01(pg01)) = line.pg01.record.body() else {
-            return None;
-        };
-        if !is_organic(&pg01) {
+        // Typed lazy views: only the fields a summary needs are read.
+        let pg01 = line.pg01.record.view::<Pg01>()?;
+        if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
             return None;
         }
         let mut all = Vec::new();
-        for r in line.child_records() {
-            if r.record_type == crate::records::RecordType::Pg14 {
-                if let Some(Body::Pg14(p)) = r.body() {
-                    all.push(Certificate::from_pg14(r.line, &p));
-                }
+        line.for_each_child_record(|r| {
+            if let Some(p) = r.view::<Pg14>() {
+                all.push(Certificate {
+                    line: r.line,
+                    number: CertificateNumber::classify(p.lpco_number().unwrap_or("")),
+                    lpco_type: p.lpco_type(),
+                    lpco_transaction_type: p.lpco_transaction_type(),
+                    date_qualifier: p.lpco_date_qualifier(),
+                    date: p.lpco_date(),
+                    quantity: p.quantity(),
+                    unit_of_measure: p.unit_of_measure(),
+                });
             }
-        }
+        });
         Some((
-            MessageType::from_processing_code(pg01.processing_code),
+            MessageType::from_processing_code(pg01.processing_code()),
             select_certificates(all).0,
         ))
+    }
+
+    /// The message type of an AMS OR line, visiting the certificate numbers that
+    /// [`Self::certificates_of`] would return (same AM1 selection, same order) without
+    /// building them; `None` (and no visit) when the line is not AMS OR. What a summary over
+    /// an archive needs (`ace-pga stats`).
+    pub fn for_each_certificate_number(
+        line: &PgaLine<Record<'a>>,
+        mut f: impl FnMut(CertificateNumber<'a>),
+    ) -> Option<MessageType<'a>> {
+        let pg01 = line.pg01.record.view::<Pg01>()?;
+        if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
+            return None;
+        }
+        let mut has_am1 = false;
+        line.for_each_child_record(|r| {
+            if let Some(p) = r.view::<Pg14>() {
+                has_am1 |= p.lpco_type() == Some("AM1");
+            }
+        });
+        line.for_each_child_record(|r| {
+            if let Some(p) = r.view::<Pg14>() {
+                if !has_am1 || p.lpco_type() == Some("AM1") {
+                    f(CertificateNumber::classify(p.lpco_number().unwrap_or("")));
+                }
+            }
+        });
+        Some(MessageType::from_processing_code(pg01.processing_code()))
     }
 
     /// Best-effort positional grouping of an OR1 line (SPEC 5.5): the n-th PG10 with the

@@ -91,6 +91,68 @@ fn write_field<K: FieldKind>(
     })
 }
 
+/// A record struct generated from a layout of `table.rs`: ties the struct to its
+/// [`RecordType`] so that [`crate::Record::view`] can check the type.
+pub trait TypedRecord {
+    /// The record type the struct reads.
+    const RECORD_TYPE: RecordType;
+    /// The layout table (bytes, class, designation and kind of every field).
+    const LAYOUT: RecordLayout;
+}
+
+/// A typed, lazy view of one record: the record's bytes plus accessors named after its
+/// fields (for example `View<Pg14>::lpco_number()`), each of which reads and types only its
+/// own bytes when called. Nothing is copied or allocated; a view is two words and a flag.
+///
+/// Get one from [`crate::Record::view`] (which checks the record type) or
+/// [`View::new`]. Each accessor returns `None` when the field is all spaces **or** when its
+/// bytes do not fit the class (the parse reported that as [`crate::Record::field_error`]);
+/// [`View::to_struct`] builds the whole struct at once.
+///
+/// Layout, byte positions and kinds: the struct's documentation (for example
+/// [`Pg14`]); source CATAIR PGA Message Set, chapter and record as named there.
+pub struct View<'a, T> {
+    raw: &'a [u8],
+    lenient_n: bool,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for View<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for View<'_, T> {}
+
+impl<T: TypedRecord> std::fmt::Debug for View<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View")
+            .field("record", &T::LAYOUT.id)
+            .field("raw", &String::from_utf8_lossy(self.raw))
+            .finish()
+    }
+}
+
+impl<'a, T: TypedRecord> View<'a, T> {
+    /// A view of `raw` (the record without terminator; bytes past 80 are ignored, missing
+    /// bytes read as spaces) as a record of type `T`. The identifier is not checked here:
+    /// [`crate::Record::view`] does that. `lenient_n` reads space-padded `N` values
+    /// (`  1`) as [`crate::ParseOptions::lenient_numeric`] does.
+    pub fn new(raw: &'a [u8], lenient_n: bool) -> Self {
+        View {
+            raw: raw.get(..80).unwrap_or(raw),
+            lenient_n,
+            _type: PhantomData,
+        }
+    }
+
+    /// The record's bytes (at most 80, without terminator).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.raw
+    }
+}
+
 /// `nn` of a `PGnn` identifier (`None` for other identifiers).
 #[allow(clippy::indexing_slicing)] // const context; the length is checked first
 const fn pg_index(id: &str) -> Option<usize> {
@@ -248,6 +310,37 @@ macro_rules! record_layouts {
                 }
             }
 
+            impl TypedRecord for $name<'_> {
+                const RECORD_TYPE: RecordType = RecordType::$name;
+                const LAYOUT: RecordLayout = $name::LAYOUT;
+            }
+
+            impl<'a> View<'a, $name<'a>> {
+                $(
+                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called. `None` when all spaces or when the bytes do not fit the class (see [`crate::Record::field_error`]).")]
+                    #[inline]
+                    pub fn $field(&self) -> Option<<$kind as FieldKind>::Value<'a>> {
+                        read_field::<$kind>(self.raw, None, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                    }
+                )*
+
+                /// The whole struct, every field typed (fields that do not fit their class
+                /// are `None`).
+                pub fn to_struct(&self) -> $name<'a> {
+                    $name::parse_partial(self.raw, self.lenient_n).0
+                }
+            }
+
+            #[cfg(test)]
+            impl<'a> View<'a, $name<'a>> {
+                /// Every accessor returns what the eager struct holds.
+                #[allow(unused_variables)]
+                pub(crate) fn agrees_with_struct(&self) -> bool {
+                    let s = self.to_struct();
+                    true $( && self.$field() == s.$field )*
+                }
+            }
+
             impl<'a> From<$name<'a>> for Body<'a> {
                 fn from(r: $name<'a>) -> Self {
                     Body::$name(r)
@@ -355,6 +448,15 @@ macro_rules! record_layouts {
                 }
             }
 
+            /// Whether the lazy view of `raw` agrees with its eager struct, field by field.
+            #[cfg(test)]
+            pub(crate) fn view_agrees(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> bool {
+                match rt {
+                    $( RecordType::$name => View::<$name<'a>>::new(raw, lenient_n).agrees_with_struct(), )*
+                    RecordType::Host | RecordType::UnknownPg => true,
+                }
+            }
+
             /// Whether the fast path alone accepts `raw` for `rt`.
             #[cfg(test)]
             pub(crate) fn fast_accepts(rt: RecordType, raw: &'a [u8]) -> bool {
@@ -422,6 +524,7 @@ mod tests {
                     continue;
                 }
                 assert_eq!(Body::check_fields(rt, line, false), None, "{path:?}");
+                assert!(Body::view_agrees(rt, line, false), "{path:?}");
                 assert!(
                     Body::fast_accepts(rt, line),
                     "{path:?}: {}",
@@ -470,6 +573,8 @@ mod tests {
             }
             let rt = RecordType::from_id(layout.id).expect("layout id");
             let raw = &body[..];
+            prop_assert!(Body::view_agrees(rt, raw, false));
+            prop_assert!(Body::view_agrees(rt, raw, true));
             if Body::fast_accepts(rt, raw) {
                 prop_assert_eq!(Body::check_fields(rt, raw, false), None);
                 prop_assert_eq!(Body::check_fields(rt, raw, true), None);

@@ -1,0 +1,183 @@
+//! `ChunkReader` and `stats::collect`: chunks cover the input in order, cut at record
+//! boundaries, carry stream-wide line numbers and offsets, and the counts do not depend on
+//! the chunking or on the number of threads.
+
+use std::path::{Path, PathBuf};
+
+use ace_pga::stats::{collect, Stats};
+use ace_pga::stream::ChunkReader;
+use ace_pga::{ParseOptions, Transmission};
+
+fn samples() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for dir in ["valid", "invalid"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("spec-samples")
+            .join(dir);
+        for entry in std::fs::read_dir(&path).expect("samples") {
+            let file = entry.expect("entry").path();
+            if file.extension().and_then(|e| e.to_str()) == Some("txt") {
+                v.push(file);
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+/// The sample's records repeated until the input passes `min` bytes, with every LF turned
+/// into `terminator` (`None`: records concatenated without terminator).
+fn grown(data: &[u8], min: usize, terminator: Option<&[u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < min {
+        for line in data.split_inclusive(|&b| b == b'\n') {
+            let rec = line.strip_suffix(b"\n").unwrap_or(line);
+            let rec = rec.strip_suffix(b"\r").unwrap_or(rec);
+            out.extend_from_slice(rec);
+            if let Some(t) = terminator {
+                out.extend_from_slice(t);
+            }
+        }
+    }
+    out
+}
+
+/// Every record of a parse: (line, offset, bytes).
+fn records(t: &Transmission<'_>) -> Vec<(u32, usize, Vec<u8>)> {
+    let mut v = Vec::new();
+    t.tree
+        .for_each_record(|r| v.push((r.line, r.offset, r.raw.to_vec())));
+    v
+}
+
+#[test]
+fn chunks_cover_the_input_with_stream_wide_positions() {
+    let opts = ParseOptions::lenient();
+    let mut inputs = 0;
+    for file in samples() {
+        let data = std::fs::read(&file).expect("sample");
+        if !data.ends_with(b"\n") || data.contains(&b'\r') {
+            continue; // the sample's own framing is covered below through `grown`
+        }
+        for (name, terminator) in [
+            ("lf", Some(&b"\n"[..])),
+            ("crlf", Some(&b"\r\n"[..])),
+            ("cr", Some(&b"\r"[..])),
+            ("none", None),
+        ] {
+            for bom in [false, true] {
+                let mut input = if bom {
+                    b"\xEF\xBB\xBF".to_vec()
+                } else {
+                    Vec::new()
+                };
+                input.extend(grown(&data, 9000, terminator));
+                let what = format!("{file:?} {name} bom={bom}");
+                let whole = Transmission::parse_with(&input, &opts).expect("whole parse");
+                let want = records(&whole);
+                let chunks: Vec<_> = ChunkReader::with_target(&input[..], 1024)
+                    .collect::<Result<_, _>>()
+                    .expect("chunks");
+                assert!(chunks.len() >= 2, "{what}: {} chunks", chunks.len());
+                let joined: Vec<u8> = chunks.iter().flat_map(|c| c.bytes.clone()).collect();
+                assert_eq!(joined, input, "{what}: chunks joined");
+                let mut got = Vec::new();
+                for c in &chunks {
+                    let t = c.parse(&opts).expect("chunk parse");
+                    got.extend(records(&t));
+                }
+                assert_eq!(got.len(), want.len(), "{what}: record count");
+                assert_eq!(got, want, "{what}: lines, offsets and bytes");
+                inputs += 1;
+            }
+        }
+    }
+    assert!(inputs >= 40, "{inputs} inputs");
+}
+
+#[test]
+fn counts_do_not_depend_on_chunks_or_threads() {
+    let opts = ParseOptions::lenient();
+    for file in samples() {
+        let data = std::fs::read(&file).expect("sample");
+        let input = grown(&data, 50_000, Some(b"\n"));
+        let mut want = Stats::default();
+        want.add_result(&Transmission::parse_with(&input, &opts), input.len());
+        for threads in [1, 2, 3] {
+            let got = collect(&input[..], &opts, threads).expect("collect");
+            assert_eq!(got.records, want.records, "{file:?} threads={threads}");
+            assert_eq!(got.bytes, want.bytes, "{file:?}");
+            assert_eq!(got.records_by_id, want.records_by_id, "{file:?}");
+            assert_eq!(got.pga_lines, want.pga_lines, "{file:?}");
+            assert_eq!(got.organic_lines, want.organic_lines, "{file:?}");
+            assert_eq!(got.certificate_refs, want.certificate_refs, "{file:?}");
+            assert_eq!(got.transactions, want.transactions, "{file:?}");
+            assert_eq!(got.oi_groups, want.oi_groups, "{file:?}");
+        }
+    }
+}
+
+#[test]
+fn a_read_error_is_returned_not_swallowed() {
+    struct Failing(usize);
+    impl std::io::Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let n = buf.len().min(self.0).min(81);
+            buf[..n].fill(b' ');
+            if n > 0 {
+                buf[n - 1] = b'\n';
+            }
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+    for threads in [1, 2] {
+        let err =
+            collect(Failing(300_000), &ParseOptions::lenient(), threads).expect_err("read error");
+        assert!(err.to_string().contains("disk gone"), "{err}");
+    }
+}
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            3 => Just(b"\n".to_vec()),
+            1 => Just(b"\r".to_vec()),
+            1 => Just(b"\r\n".to_vec()),
+            2 => Just(b"SE10".to_vec()),
+            1 => Just(b"A".to_vec()),
+            1 => Just(b"OI".to_vec()),
+            1 => Just(b"PG01".to_vec()),
+            1 => Just(b"\xEF\xBB\xBF".to_vec()),
+            4 => prop::collection::vec(any::<u8>(), 1..120),
+            4 => prop::collection::vec(Just(b' '), 1..90),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Whatever the bytes, chunks join back to the input and each parses or fails
+        /// cleanly; no byte is lost, none is repeated.
+        #[test]
+        fn chunks_join_back_to_any_input(pieces in prop::collection::vec(piece(), 0..400)) {
+            let input: Vec<u8> = pieces.concat();
+            let chunks: Vec<_> = ChunkReader::with_target(&input[..], 1024)
+                .collect::<Result<_, _>>()
+                .expect("in-memory reads do not fail");
+            let joined: Vec<u8> = chunks.iter().flat_map(|c| c.bytes.clone()).collect();
+            prop_assert_eq!(joined, input);
+            let mut offset = 0;
+            for c in &chunks {
+                prop_assert_eq!(c.offset, offset);
+                offset += c.bytes.len();
+                let _ = c.parse(&ParseOptions::lenient());
+            }
+        }
+    }
+}
