@@ -102,6 +102,17 @@ impl<'a> Framer<'a> {
         opts: &ParseOptions,
         problems: &mut Vec<Problem>,
     ) -> Result<Self, Problem> {
+        Self::new_with(input, opts, problems, None)
+    }
+
+    /// As [`Self::new`]; `concatenated` overrides the detection of terminator-less input
+    /// (`Some(false)`: a piece of a terminated stream that holds no terminator is one record).
+    pub(crate) fn new_with(
+        input: &'a [u8],
+        opts: &ParseOptions,
+        problems: &mut Vec<Problem>,
+        concatenated: Option<bool>,
+    ) -> Result<Self, Problem> {
         let whole = |kind| Problem {
             severity: Severity::Error,
             line: None,
@@ -145,7 +156,7 @@ impl<'a> Framer<'a> {
             return Err(whole(ProblemKind::Ebcdic));
         }
         let base = input.len() - data.len();
-        let concatenated = memchr2(b'\n', b'\r', data).is_none();
+        let concatenated = concatenated.unwrap_or_else(|| memchr2(b'\n', b'\r', data).is_none());
         let mut framer = Framer {
             input,
             pos: base,

@@ -214,6 +214,18 @@ impl<'a> Transmission<'a> {
         first_line: u32,
         base_offset: usize,
     ) -> Result<Self, ParseError> {
+        Self::parse_fragment(input, opts, first_line, base_offset, None)
+    }
+
+    /// As [`Self::parse_at`]; `concatenated` overrides the detection of terminator-less input
+    /// (the stream readers know the stream's framing better than one piece of it does).
+    pub(crate) fn parse_fragment(
+        input: &'a [u8],
+        opts: &ParseOptions,
+        first_line: u32,
+        base_offset: usize,
+        concatenated: Option<bool>,
+    ) -> Result<Self, ParseError> {
         let mut problems = Vec::new();
         if input.len() > opts.max_input_len {
             return Err(ParseError {
@@ -235,10 +247,11 @@ impl<'a> Transmission<'a> {
                 *l = l.saturating_add(first_line.saturating_sub(1));
             }
         };
-        let mut framer = Framer::new(input, opts, &mut problems).map_err(|mut p| {
-            shift(&mut p);
-            ParseError { problems: vec![p] }
-        })?;
+        let mut framer =
+            Framer::new_with(input, opts, &mut problems, concatenated).map_err(|mut p| {
+                shift(&mut p);
+                ParseError { problems: vec![p] }
+            })?;
         problems.iter_mut().for_each(shift);
         framer.start_at(first_line, base_offset);
         let mut builder = TreeBuilder::new();

@@ -24,12 +24,18 @@ pub struct StreamOptions {
     /// A unit longer than this many bytes is cut before its next `OI` / `PG01` record (or
     /// its next record when none comes within another `max_unit_len` bytes).
     pub max_unit_len: usize,
+    /// A line (record) longer than this many bytes without terminator is handed out in
+    /// pieces of this size, each a [`UnitKind::Piece`] unit of its own that keeps the
+    /// line's number, so that memory stays bounded. A valid record has 80 bytes: any such
+    /// line is already an error (F-001), reported for every piece.
+    pub max_record_len: usize,
 }
 
 impl Default for StreamOptions {
     fn default() -> Self {
         StreamOptions {
             max_unit_len: 1 << 20,
+            max_record_len: 1 << 20,
         }
     }
 }
@@ -44,6 +50,9 @@ pub enum UnitKind {
     Transaction,
     /// The continuation of a transaction that was cut because of its size.
     Continuation,
+    /// A piece of one line longer than [`StreamOptions::max_record_len`] (no terminator,
+    /// except in the last piece); every piece carries the line's number.
+    Piece,
 }
 
 /// A piece of the stream: whole records with their terminators, as received.
@@ -67,7 +76,15 @@ impl Unit {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        Transmission::parse_at(&self.bytes, opts, self.first_line, self.offset)
+        // A piece of an over-long line holds no terminator but is not terminator-less input.
+        let concatenated = (self.kind == UnitKind::Piece).then_some(false);
+        Transmission::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            concatenated,
+        )
     }
 }
 
@@ -91,6 +108,8 @@ pub struct StreamReader<R> {
     /// The unit being assembled.
     unit: Unit,
     done: bool,
+    /// The record returned last by `next_record` is a piece of an over-long line.
+    piece: bool,
 }
 
 /// How far the reader looks for a CR or LF before it calls the input terminator-less.
@@ -137,6 +156,7 @@ impl<R: BufRead> StreamReader<R> {
                 kind: UnitKind::Transaction,
             },
             done: false,
+            piece: false,
         }
     }
 
@@ -238,6 +258,12 @@ impl<R: BufRead> StreamReader<R> {
                         self.scanned = 0;
                         return Ok(Some((self.start, avail.len())));
                     }
+                    if avail.len() >= self.opts.max_record_len.max(81) {
+                        // An over-long line: hand out a piece (see `max_record_len`).
+                        self.piece = true;
+                        self.scanned = 0;
+                        return Ok(Some((self.start, self.opts.max_record_len.max(81))));
+                    }
                     self.scanned = self.start + avail.len();
                     self.fill()?;
                 }
@@ -277,6 +303,27 @@ impl<R: BufRead> Iterator for StreamReader<R> {
                     return Some(Err(e));
                 }
             };
+            if std::mem::take(&mut self.piece) {
+                // Close the unit being assembled first; the piece is found again next call.
+                if self.unit.records > 0 {
+                    self.scanned = 0;
+                    return self.take_unit(UnitKind::Piece).map(Ok);
+                }
+                let piece = Unit {
+                    bytes: self.buf.get(s..s + n).unwrap_or_default().to_vec(),
+                    first_line: self.line + 1,
+                    offset: self.offset,
+                    records: 1,
+                    kind: UnitKind::Piece,
+                };
+                // The line goes on: its number is not used up until its terminator.
+                self.offset += n;
+                self.start = s + n;
+                self.unit.first_line = self.line + 1;
+                self.unit.offset = self.offset;
+                self.unit.kind = UnitKind::Continuation;
+                return Some(Ok(piece));
+            }
             let rec = self.buf.get(s..s + n).unwrap_or_default();
             let starts = starts_unit(rec);
             let over = self.unit.bytes.len() >= self.opts.max_unit_len;
@@ -326,15 +373,24 @@ pub struct Chunk {
     pub first_line: u32,
     /// Byte offset of the first byte in the whole stream.
     pub offset: usize,
+    /// Whether the stream is terminator-less (decided once from its first 64 KiB).
+    pub concatenated: bool,
 }
 
 impl Chunk {
-    /// Parses the chunk as a fragment, with stream-wide line numbers and offsets.
+    /// Parses the chunk as a fragment, with stream-wide line numbers and offsets, framed as
+    /// the whole stream is (a piece of an over-long line is one record, not 80-byte slices).
     ///
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        Transmission::parse_at(&self.bytes, opts, self.first_line, self.offset)
+        Transmission::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            Some(self.concatenated),
+        )
     }
 }
 
@@ -489,11 +545,13 @@ impl<R: io::Read> Iterator for ChunkReader<R> {
         };
         let cut = cut.min(buf.len());
         self.carry = buf.split_off(cut);
-        let records = count_records(&buf, self.concatenated == Some(true), first);
+        let open_ends_line = !self.carry.is_empty();
+        let records = count_records(&buf, self.concatenated == Some(true), first, open_ends_line);
         let chunk = Chunk {
             bytes: buf,
             first_line: self.line,
             offset: self.offset,
+            concatenated: self.concatenated == Some(true),
         };
         self.line = self.line.saturating_add(records);
         self.offset += chunk.bytes.len();
@@ -509,8 +567,9 @@ fn opens(rest: &[u8]) -> bool {
 }
 
 /// Number of records in a chunk (as the framer will count them): terminators, a CRLF
-/// counting once, plus a last record without terminator.
-fn count_records(bytes: &[u8], concatenated: bool, first: bool) -> u32 {
+/// counting once, plus a last record without terminator unless the next chunk continues it
+/// (`continued`: a line longer than the chunk limit, cut into pieces that keep its number).
+fn count_records(bytes: &[u8], concatenated: bool, first: bool, continued: bool) -> u32 {
     if concatenated {
         let base = if first && bytes.starts_with(b"\xEF\xBB\xBF") {
             3
@@ -528,7 +587,7 @@ fn count_records(bytes: &[u8], concatenated: bool, first: bool) -> u32 {
     } else {
         (0, 0)
     };
-    let ends_open = !matches!(bytes.last(), None | Some(b'\n' | b'\r'));
+    let ends_open = !continued && !matches!(bytes.last(), None | Some(b'\n' | b'\r'));
     (lf + cr - crlf + usize::from(ends_open)) as u32
 }
 

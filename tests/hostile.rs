@@ -534,8 +534,8 @@ fn long_line_without_terminator() {
             |i| {
                 streamed(i);
             },
-            // A single record cannot be cut: the unit holds it.
-            Memory::Proportional(8),
+            // Cut into 1 MiB pieces (`StreamOptions::max_record_len`).
+            Memory::Bounded(STREAM_BOUND),
         );
         linear(
             "long line, validation",
@@ -547,12 +547,14 @@ fn long_line_without_terminator() {
     }
 }
 
-/// One long record with a terminator after normal records: the stream reader must hold the
-/// record (it cannot cut inside a record). Src bug found here (fixed in 058777c,
-/// FUZZING.md): the reader rescanned the whole pending record for a terminator after every
-/// 256 KiB read, so time grew with the square of the line length.
+/// One long record with a terminator after normal records. The stream reader hands the
+/// record out in pieces of `max_record_len` (1 MiB), each its own unit with the line's
+/// number, so memory stays bounded. Bug found here (fixed in 058777c, FUZZING.md): the
+/// reader rescanned the whole pending record for a terminator after every 256 KiB read, so
+/// time grew with the square of the line length; and before the pieces, the reader held the
+/// whole line (404 MiB peak for a 200 MiB line).
 #[test]
-fn long_terminated_record_streams_in_linear_time() {
+fn long_terminated_record_streams_in_linear_time_and_bounded_memory() {
     let make = |n: usize| {
         let mut v = common::or2_lines()[0].clone();
         v.push(b'\n');
@@ -561,7 +563,29 @@ fn long_terminated_record_streams_in_linear_time() {
         v
     };
     let (small, large) = (make(4 << 20), make(16 << 20));
-    assert_eq!(streamed(&large).records, 2);
+    let units: Vec<_> = StreamReader::new(&large[..])
+        .collect::<Result<_, _>>()
+        .expect("reading a slice");
+    let joined: Vec<u8> = units.iter().flat_map(|u| u.bytes.clone()).collect();
+    assert_eq!(joined, large, "every byte once, in order");
+    assert!(units.iter().all(|u| u.bytes.len() <= 2 << 20), "bounded units");
+    let pieces: Vec<_> = units
+        .iter()
+        .filter(|u| u.kind == ace_pga::stream::UnitKind::Piece)
+        .collect();
+    // 1 MiB pieces, then the terminated tail (at most 1 MiB more), plus the first record.
+    assert!((15..=16).contains(&pieces.len()), "{} pieces", pieces.len());
+    assert_eq!(streamed(&large).records, pieces.len() as u64 + 2);
+    assert!(
+        pieces.iter().all(|u| u.first_line == 2),
+        "pieces keep line 2"
+    );
+    let tail = units.last().expect("units");
+    assert_eq!(
+        (tail.first_line, tail.records),
+        (2, 1),
+        "the tail is line 2 too"
+    );
     linear(
         "long terminated record, streaming",
         &small,
@@ -569,7 +593,7 @@ fn long_terminated_record_streams_in_linear_time() {
         |i| {
             streamed(i);
         },
-        Memory::Proportional(4),
+        Memory::Bounded(STREAM_BOUND),
     );
 }
 
