@@ -398,8 +398,9 @@ impl Chunk {
 /// archive work (`ace-pga stats`). Unlike [`StreamReader`] it does not look at every record:
 /// it reads large blocks into a fresh buffer, searches backward from the block's end for a
 /// cut, and carries the bytes after the cut into the next chunk. Memory: at most four
-/// targets per chunk (a line longer than that, an error in any case, is cut into pieces and
-/// so counted as several records).
+/// targets per chunk. A line longer than that (an error in any case, F-001) is cut into
+/// pieces, one per chunk, that all carry the line's number; each piece parses as a record of
+/// its own.
 #[derive(Debug)]
 pub struct ChunkReader<R> {
     reader: R,
@@ -539,13 +540,20 @@ impl<R: io::Read> Iterator for ChunkReader<R> {
             // (up to four times the target; then any boundary).
             match self.cut(&buf, want, first) {
                 Some(c) if c >= want / 2 || want >= 4 * self.target => break c,
-                _ if want >= 4 * self.target => break buf.len(),
+                _ if want >= 4 * self.target => {
+                    // No boundary at all: a piece of an over-long line (never split a CRLF).
+                    let at = want.min(buf.len());
+                    let cr = at > 1 && buf.get(at - 1) == Some(&b'\r');
+                    break if cr { at - 1 } else { at };
+                }
                 _ => want *= 2,
             }
         };
         let cut = cut.min(buf.len());
         self.carry = buf.split_off(cut);
-        let open_ends_line = !self.carry.is_empty();
+        // Cuts fall after a terminator, but for an over-long line cut where the buffer ends:
+        // unless this is the last chunk, an open end is continued by the next chunk.
+        let open_ends_line = !(self.eof && self.carry.is_empty());
         let records = count_records(&buf, self.concatenated == Some(true), first, open_ends_line);
         let chunk = Chunk {
             bytes: buf,

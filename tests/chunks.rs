@@ -175,9 +175,51 @@ mod arbitrary {
             let mut offset = 0;
             for c in &chunks {
                 prop_assert_eq!(c.offset, offset);
+                prop_assert!(c.bytes.len() <= 4 * 1024, "chunk of {} bytes", c.bytes.len());
                 offset += c.bytes.len();
                 let _ = c.parse(&ParseOptions::lenient());
             }
         }
     }
+}
+
+#[test]
+fn an_over_long_line_is_cut_into_pieces_that_keep_its_number() {
+    let head = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-samples/valid/or2-single.txt"),
+    )
+    .expect("sample");
+    let lines = head.iter().filter(|&&b| b == b'\n').count() as u32;
+    let mut input = head.clone();
+    input.extend(std::iter::repeat_n(b'X', 10_000));
+    input.push(b'\n');
+    input.extend_from_slice(&head);
+    let chunks: Vec<_> = ChunkReader::with_target(&input[..], 1024)
+        .collect::<Result<_, _>>()
+        .expect("chunks");
+    let joined: Vec<u8> = chunks.iter().flat_map(|c| c.bytes.clone()).collect();
+    assert_eq!(joined, input);
+    assert!(
+        chunks.iter().all(|c| c.bytes.len() <= 4 * 1024),
+        "bounded chunks"
+    );
+    let opts = ParseOptions::lenient();
+    let mut long_line_pieces = 0;
+    let mut last_line = 0;
+    for c in &chunks {
+        let t = c.parse(&opts).expect("chunk parse");
+        t.tree.for_each_record(|r| {
+            if r.raw.first() == Some(&b'X') {
+                long_line_pieces += 1;
+                assert_eq!(r.line, lines + 1, "every piece is line {}", lines + 1);
+            }
+            last_line = r.line;
+        });
+    }
+    assert!(long_line_pieces >= 3, "{long_line_pieces} pieces");
+    assert_eq!(
+        last_line,
+        2 * lines + 1,
+        "numbering goes on after the long line"
+    );
 }
