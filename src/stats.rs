@@ -72,7 +72,11 @@ impl Stats {
         let mut by_type: [(Option<&'static str>, u64); 64] = [(None, 0); 64];
         t.tree.for_each_record(|r| {
             let id = r.raw.get(..usize::from(r.id_len)).unwrap_or_default();
-            if let Some(l) = r.record_type.layout().filter(|l| l.id.as_bytes() == id) {
+            let same_id = |l: &&crate::layout::RecordLayout| {
+                let want = l.id.as_bytes();
+                want.len() == id.len() && want.iter().zip(id).all(|(a, b)| a == b)
+            };
+            if let Some(l) = r.record_type.layout().filter(same_id) {
                 if let Some(slot) = by_type.get_mut(r.record_type as usize) {
                     slot.0 = Some(l.id);
                     slot.1 += 1;

@@ -544,7 +544,7 @@ fn is_record_level_condition(r: &Record<'_>) -> bool {
 }
 
 fn is_pg(rt: RecordType) -> bool {
-    rt == RecordType::UnknownPg || rt.layout().is_some_and(|l| l.id.starts_with("PG"))
+    rt.is_pg()
 }
 
 fn last_node_of_items<R>(items: &mut [PgaItem<R>]) -> Option<&mut Node<R>> {

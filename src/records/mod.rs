@@ -113,6 +113,8 @@ pub trait TypedRecord {
 /// [`Pg14`]); source CATAIR PGA Message Set, chapter and record as named there.
 pub struct View<'a, T> {
     raw: &'a [u8],
+    /// `raw` as text when it is all ASCII (text fields are then sliced, not re-validated).
+    ascii: Option<&'a str>,
     lenient_n: bool,
     _type: PhantomData<fn() -> T>,
 }
@@ -140,8 +142,10 @@ impl<'a, T: TypedRecord> View<'a, T> {
     /// [`crate::Record::view`] does that. `lenient_n` reads space-padded `N` values
     /// (`  1`) as [`crate::ParseOptions::lenient_numeric`] does.
     pub fn new(raw: &'a [u8], lenient_n: bool) -> Self {
+        let raw = raw.get(..80).unwrap_or(raw);
         View {
-            raw: raw.get(..80).unwrap_or(raw),
+            raw,
+            ascii: ascii_str(raw),
             lenient_n,
             _type: PhantomData,
         }
@@ -320,7 +324,7 @@ macro_rules! record_layouts {
                     #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called. `None` when all spaces or when the bytes do not fit the class (see [`crate::Record::field_error`]).")]
                     #[inline]
                     pub fn $field(&self) -> Option<<$kind as FieldKind>::Value<'a>> {
-                        read_field::<$kind>(self.raw, None, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                        read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
                     }
                 )*
 
@@ -368,6 +372,18 @@ macro_rules! record_layouts {
             $( if let Some(i) = pg_index($id) { t[i] = Some(RecordType::$name); } )*
             t
         };
+
+        impl RecordType {
+            /// Whether the type is a `PGnn` record (a layout of the PG family, or an unknown
+            /// `PGnn`): the records that belong to PGA lines.
+            pub const fn is_pg(self) -> bool {
+                match self {
+                    $( RecordType::$name => pg_index($id).is_some(), )*
+                    RecordType::UnknownPg => true,
+                    RecordType::Host => false,
+                }
+            }
+        }
 
         /// Every layout of the crate, in `records.csv` order.
         pub const ALL_LAYOUTS: &[&RecordLayout] = &[ $( &$name::LAYOUT, )* ];
