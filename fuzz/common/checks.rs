@@ -9,7 +9,7 @@
 
 use ace_pga::dump::dump_record;
 use ace_pga::profile::ams_or::OrganicLine;
-use ace_pga::stream::StreamReader;
+use ace_pga::stream::{ChunkReader, StreamReader};
 use ace_pga::validate::{self, ValidateOptions, RULES};
 use ace_pga::{
     NaiveDate, OwnedTransmission, ParseOptions, RecordType, Severity, Terminator, Transmission,
@@ -166,6 +166,21 @@ pub fn stream(data: &[u8]) {
         joined, body,
         "stream units do not cover the input ({units} units)"
     );
+    chunks(data);
+}
+
+/// The chunk reader over in-memory input (smallest target): chunks cover the input in
+/// order, stay within four targets, and each parses without panic.
+pub fn chunks(data: &[u8]) {
+    let mut joined = Vec::with_capacity(data.len());
+    for chunk in ChunkReader::with_target(data, 1024) {
+        let chunk = chunk.expect("reading from a slice never fails");
+        assert_eq!(chunk.offset, joined.len(), "chunk offset");
+        assert!(chunk.bytes.len() <= 4 * 1024, "chunk of {} bytes", chunk.bytes.len());
+        joined.extend_from_slice(&chunk.bytes);
+        let _ = chunk.parse(&ParseOptions::lenient());
+    }
+    assert_eq!(joined, data, "chunks do not cover the input");
 }
 
 /// The as-of date the `validate` target uses.
