@@ -322,6 +322,13 @@ impl<'a> Record<'a> {
             .unwrap_or("")
     }
 
+    /// The record identifier's bytes as sent (`b"PG14"`, `b"SE10"` …), without a UTF-8
+    /// check.
+    pub fn id_bytes(&self) -> &'a [u8] {
+        let raw: &'a [u8] = self.raw;
+        raw.get(..usize::from(self.id_len)).unwrap_or_default()
+    }
+
     /// The record's bytes as received (without terminator). The serializer pads a short
     /// record to 80 bytes when it was parsed with `pad_short_lines`.
     pub fn bytes(&self) -> &'a [u8] {

@@ -71,7 +71,7 @@ impl Stats {
         // Records of a layout sent with the layout's own identifier: counted by type.
         let mut by_type: [(Option<&'static str>, u64); 64] = [(None, 0); 64];
         t.tree.for_each_record(|r| {
-            let id = r.raw.get(..usize::from(r.id_len)).unwrap_or_default();
+            let id = r.id_bytes();
             let same_id = |l: &&crate::layout::RecordLayout| {
                 let want = l.id.as_bytes();
                 want.len() == id.len() && want.iter().zip(id).all(|(a, b)| a == b)

@@ -518,16 +518,16 @@ impl Default for TreeBuilder<'_> {
 }
 
 fn is_transaction_start(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && matches!(r.id(), "SE10" | "10")
+    r.record_type == RecordType::Host && matches!(r.id_bytes(), b"SE10" | b"10")
 }
 
 fn is_hts_anchor(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && matches!(r.id(), "SE60" | "50")
+    r.record_type == RecordType::Host && matches!(r.id_bytes(), b"SE60" | b"50")
 }
 
 fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
-    let id = r.id().as_bytes();
-    anchor.id() == "SE60"
+    let id = r.id_bytes();
+    anchor.id_bytes() == b"SE60"
         && r.record_type == RecordType::Host
         && id.len() == 4
         && id.starts_with(b"SE6")
