@@ -65,7 +65,7 @@ fn run(args: &[String], certificate: Option<&str>) -> Result<(), Box<dyn std::er
     }
 
     // 3. Every line with its status.
-    for l in &book.lines {
+    for l in book.lines() {
         println!(
             "PG01 line {:>3}  {}  {:<4} {:<30} {}",
             l.line.pg01_line,

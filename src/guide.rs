@@ -178,9 +178,11 @@
 //!     let bytes = std::fs::read(format!("spec-samples/valid/{name}"))?;
 //!     book.add_response(name, &Transmission::parse(&bytes)?);
 //! }
-//! let line = &book.by_certificate("417-2093856104-557321")[0];
-//! assert_eq!(line.conditions[0].message_id.as_deref(), Some("PW2")); // SE90 after the PG01
-//! assert_eq!(line.cargo_release[0].message_type.as_deref(), Some("02")); // accepted
+//! let line = book.by_certificate("417-2093856104-557321")[0];
+//! let condition = line.conditions().next().expect("an SE90 on the line");
+//! assert_eq!(condition.message_id.as_deref(), Some("PW2")); // SE90 after the PG01
+//! let last = line.cargo_release().last().expect("a final SE90");
+//! assert_eq!(last.message_type.as_deref(), Some("02")); // accepted
 //! let history: Vec<_> = line.history().iter().map(|d| d.status_code()).collect();
 //! assert_eq!(history, [Some("10"), Some("07")]); // document required, then may proceed
 //! assert_eq!(line.status(), Status::MayProceed);

@@ -20,6 +20,14 @@
 //! status date and time, then by arrival order) when there is one; otherwise the outcome of
 //! the Cargo Release response (rejected, accepted); otherwise [`Status::NotReported`].
 //!
+//! **Memory and time.** [`Correlation::new`] indexes the submitted lines once (by address,
+//! by entry, by certificate); adding a response costs time near-linear in the sizes of the
+//! submission and the response. A condition or disposition that addresses many lines (a
+//! final `SE90`, an `SE90` on an `OI`, an `SO70` range) is stored once, and the lines refer
+//! to it ([`LineStatus`] is a view into the [`Correlation`]), at most
+//! [`Limits::max_per_line`] references of each kind per line; what does not fit is counted
+//! ([`LineStatus::dropped`], [`ResponseSummary::dropped`]).
+//!
 //! The CBP line number and the entry number live in host records, which this crate keeps raw
 //! (SPEC 1.1); the few positions the correlation reads are in one place, [`host`].
 //!
@@ -276,7 +284,10 @@ pub struct LineAddress {
 }
 
 impl LineAddress {
-    fn same_line(&self, other: &LineAddress) -> bool {
+    /// Whether an echoed line's address denotes this line (how `SX` echoes are matched):
+    /// the same CBP line, tariff position, agency and PGA line number, and the same entry
+    /// ([`EntryNumber::same_entry`]) or no entry on either side.
+    pub fn same_line(&self, other: &LineAddress) -> bool {
         let entry = match (&self.entry, &other.entry) {
             (Some(a), Some(b)) => a.same_entry(b),
             (None, None) => true,
@@ -718,36 +729,236 @@ impl serde::Serialize for Status {
     }
 }
 
-/// Everything known about one submitted PGA line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Limits on what a [`Correlation`] records for each submitted line, so that its memory
+/// stays proportional to the input (submission + responses) whatever the responses address.
+///
+/// A final `SE90` of an `SX` response, an `SE90` on an echoed `OI` or HTS anchor, and an
+/// `SO70` disposition of an `SO` / `UC` notification (CATAIR response records) can each
+/// address many submitted lines. The correlation stores every condition and disposition
+/// once ([`Correlation::conditions`], [`Correlation::dispositions`]); a line keeps
+/// references to them, at most [`Limits::max_per_line`] of each kind. The first ones in
+/// arrival order are kept; the others are counted, per line in [`LineStatus::dropped`] and
+/// per response in [`ResponseSummary::dropped`], never left out silently. A line's
+/// [`LineStatus::status`] and [`LineStatus::latest`] still take every condition and
+/// disposition that addressed it into account, recorded or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct LineStatus {
-    /// The submitted line.
-    pub line: SubmittedLine,
-    /// Final `SE90` dispositions of the Cargo Release responses for the line's transaction
-    /// (`01`, `02`, `03`), in arrival order.
-    pub cargo_release: Vec<Condition>,
-    /// Record-level `SE90` conditions on the line, its `OI` or its anchor, in arrival order.
-    pub conditions: Vec<Condition>,
-    /// Agency dispositions addressing the line, in arrival order.
-    pub dispositions: Vec<AgencyDisposition>,
+#[non_exhaustive]
+pub struct Limits {
+    /// Most final `SE90`s, most record-level `SE90`s and most `SO70` dispositions recorded
+    /// for one line, each kind counted on its own. Default:
+    /// [`Limits::DEFAULT_MAX_PER_LINE`].
+    pub max_per_line: usize,
 }
 
-impl LineStatus {
-    /// The latest agency disposition: greatest status date and time; among equals, the one
-    /// that arrived last.
-    pub fn latest(&self) -> Option<&AgencyDisposition> {
-        self.dispositions
-            .iter()
-            .enumerate()
-            .max_by(|(i, a), (j, b)| a.chrono_key().cmp(&b.chrono_key()).then_with(|| i.cmp(j)))
-            .map(|(_, d)| d)
+impl Limits {
+    /// Default of [`Limits::max_per_line`]: 256 of each kind per line, far above what CBP
+    /// sends for one PGA line (a handful of dispositions, one condition per record in error).
+    pub const DEFAULT_MAX_PER_LINE: usize = 256;
+
+    /// The limits with [`Limits::max_per_line`] set to `n`.
+    pub fn with_max_per_line(mut self, n: usize) -> Limits {
+        self.max_per_line = n;
+        self
     }
 
-    /// The agency dispositions in chronological order.
-    pub fn history(&self) -> Vec<&AgencyDisposition> {
-        let mut v: Vec<(usize, &AgencyDisposition)> =
-            self.dispositions.iter().enumerate().collect();
+    /// The per-line cap as stored (references are counted in `u32`).
+    fn cap(self) -> u32 {
+        u32::try_from(self.max_per_line).unwrap_or(u32::MAX)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_per_line: Limits::DEFAULT_MAX_PER_LINE,
+        }
+    }
+}
+
+/// How many conditions and dispositions addressing a line were not recorded for it because
+/// of [`Limits::max_per_line`] (counts of CATAIR response records: `SE90` of `SX`, `SO70`
+/// of `SO` / `UC`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Dropped {
+    /// Final `SE90`s (`01`, `02`, `03`) of the line's transaction not recorded.
+    pub cargo_release: u64,
+    /// Record-level `SE90`s on the line, its `OI` or its anchor not recorded.
+    pub conditions: u64,
+    /// `SO70` dispositions addressing the line not recorded.
+    pub dispositions: u64,
+}
+
+impl Dropped {
+    /// The three counts added up.
+    pub fn total(&self) -> u64 {
+        self.cargo_release
+            .saturating_add(self.conditions)
+            .saturating_add(self.dispositions)
+    }
+
+    /// Whether nothing was dropped.
+    pub fn is_empty(&self) -> bool {
+        self.total() == 0
+    }
+}
+
+/// A run `start..end` of consecutive items of one of the correlation's stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn len(self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+}
+
+/// The conditions or dispositions a line refers to: an iterator over items stored once in
+/// the [`Correlation`], in arrival order (from [`LineStatus::cargo_release`],
+/// [`LineStatus::conditions`], [`LineStatus::dispositions`]).
+#[derive(Debug, Clone)]
+pub struct Refs<'c, T> {
+    spans: std::slice::Iter<'c, Span>,
+    current: std::ops::Range<u32>,
+    store: &'c [T],
+    remaining: usize,
+}
+
+impl<'c, T> Refs<'c, T> {
+    fn new(spans: &'c [Span], store: &'c [T]) -> Self {
+        Refs {
+            spans: spans.iter(),
+            current: 0..0,
+            store,
+            remaining: spans.iter().map(|s| s.len() as usize).sum(),
+        }
+    }
+}
+
+impl<'c, T> Iterator for Refs<'c, T> {
+    type Item = &'c T;
+
+    fn next(&mut self) -> Option<&'c T> {
+        loop {
+            if let Some(i) = self.current.next() {
+                self.remaining = self.remaining.saturating_sub(1);
+                // Spans only ever point into the store (see `Correlation::store`).
+                return self.store.get(i as usize);
+            }
+            let s = self.spans.next()?;
+            self.current = s.start..s.end;
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl<T> ExactSizeIterator for Refs<'_, T> {}
+
+impl<T> std::iter::FusedIterator for Refs<'_, T> {}
+
+/// Everything known about one submitted PGA line: a view into a [`Correlation`]
+/// (cheap to copy; the conditions and dispositions are stored once in the correlation).
+///
+/// With the `serde` feature it serializes as `{"line", "cargo_release", "conditions",
+/// "dispositions"}` (plus `"dropped"` when [`LineStatus::dropped`] is not empty).
+#[derive(Clone, Copy)]
+pub struct LineStatus<'c> {
+    /// The submitted line.
+    pub line: &'c SubmittedLine,
+    index: usize,
+    book: &'c Correlation,
+}
+
+impl<'c> LineStatus<'c> {
+    /// Position of the line in the submission (0-based, submission order).
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Final `SE90` dispositions of the Cargo Release responses (`SX`) for the line's
+    /// transaction (`01`, `02`, `03`), in arrival order.
+    pub fn cargo_release(&self) -> Refs<'c, Condition> {
+        let ix = &self.book.index;
+        let spans = ix
+            .line_entry
+            .get(self.index)
+            .and_then(|&e| ix.cargo_release.spans.get(e));
+        Refs::new(spans.map_or(&[], Vec::as_slice), &self.book.conditions)
+    }
+
+    /// Record-level `SE90` conditions (`SX`) on the line, its `OI` or its anchor, in arrival
+    /// order.
+    pub fn conditions(&self) -> Refs<'c, Condition> {
+        let ix = &self.book.index;
+        let spans = ix
+            .line_slot
+            .get(self.index)
+            .and_then(|&s| ix.conditions.spans.get(s));
+        Refs::new(spans.map_or(&[], Vec::as_slice), &self.book.conditions)
+    }
+
+    /// Agency dispositions (`SO70` with `SO71` / `SO72` of `SO` / `UC` notifications)
+    /// addressing the line, in arrival order.
+    pub fn dispositions(&self) -> Refs<'c, AgencyDisposition> {
+        let ix = &self.book.index;
+        let spans = ix
+            .line_slot
+            .get(self.index)
+            .and_then(|&s| ix.dispositions.spans.get(s));
+        Refs::new(spans.map_or(&[], Vec::as_slice), &self.book.dispositions)
+    }
+
+    /// What addressed the line but was not recorded for it ([`Limits::max_per_line`]).
+    pub fn dropped(&self) -> Dropped {
+        let ix = &self.book.index;
+        let slot = ix.line_slot.get(self.index).copied();
+        let entry = ix.line_entry.get(self.index).copied();
+        Dropped {
+            cargo_release: entry.map_or(0, |e| ix.cargo_release.dropped(e)),
+            conditions: slot.map_or(0, |s| ix.conditions.dropped(s)),
+            dispositions: slot.map_or(0, |s| ix.dispositions.dropped(s)),
+        }
+    }
+
+    /// The latest agency disposition: greatest status date and time; among equals, the one
+    /// that arrived last. Among every disposition that addressed the line, including those
+    /// not recorded for it ([`LineStatus::dropped`]).
+    pub fn latest(&self) -> Option<&'c AgencyDisposition> {
+        let book = self.book;
+        let slot = *book.index.line_slot.get(self.index)?;
+        let id = book.index.latest_disposition(slot, &book.dispositions)?;
+        book.dispositions.get(id as usize)
+    }
+
+    /// The last final `SE90` (arrival order) for the line's transaction, recorded or not.
+    fn last_cargo_release(&self) -> Option<&'c Condition> {
+        let book = self.book;
+        let entry = *book.index.line_entry.get(self.index)?;
+        let id = book.index.entries.best_of(entry, &later)?;
+        book.conditions.get(id as usize)
+    }
+
+    /// Whether a record-level `SE90` on the line (or its `OI` or anchor) rejects, recorded or
+    /// not.
+    fn has_rejecting_condition(&self) -> bool {
+        let ix = &self.book.index;
+        ix.line_slot
+            .get(self.index)
+            .and_then(|&slot| ix.by_address.best_of(slot, &later))
+            .is_some()
+    }
+
+    /// The recorded agency dispositions in chronological order (status date and time, then
+    /// arrival).
+    pub fn history(&self) -> Vec<&'c AgencyDisposition> {
+        let mut v: Vec<(usize, &AgencyDisposition)> = self.dispositions().enumerate().collect();
         v.sort_by(|(i, a), (j, b)| match a.chrono_key().cmp(&b.chrono_key()) {
             Ordering::Equal => i.cmp(j),
             o => o,
@@ -755,25 +966,66 @@ impl LineStatus {
         v.into_iter().map(|(_, d)| d).collect()
     }
 
-    /// The derived status (see the module docs).
+    /// The derived status (see the module docs), from everything that addressed the line,
+    /// including what was not recorded for it ([`LineStatus::dropped`]).
     pub fn status(&self) -> Status {
         if let Some(d) = self.latest() {
             return Status::from_code(d.status_code());
         }
-        let last_cr = self.cargo_release.last();
-        if last_cr.is_some_and(Condition::is_rejection)
-            || self.conditions.iter().any(Condition::is_rejection)
-        {
+        let last_cr = self.last_cargo_release();
+        if last_cr.is_some_and(Condition::is_rejection) || self.has_rejecting_condition() {
             return Status::Rejected;
         }
         if last_cr.is_some() {
             return Status::Accepted;
         }
-        if self.conditions.is_empty() {
+        if self.conditions().len() == 0 && self.dropped().conditions == 0 {
             Status::NotReported
         } else {
             Status::Accepted
         }
+    }
+}
+
+impl fmt::Debug for LineStatus<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LineStatus")
+            .field("line", self.line)
+            .field("cargo_release", &self.cargo_release().collect::<Vec<_>>())
+            .field("conditions", &self.conditions().collect::<Vec<_>>())
+            .field("dispositions", &self.dispositions().collect::<Vec<_>>())
+            .field("dropped", &self.dropped())
+            .finish()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for LineStatus<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// An iterator serialized as a sequence.
+        struct Seq<I>(I);
+        impl<I> serde::Serialize for Seq<I>
+        where
+            I: Iterator + Clone,
+            I::Item: serde::Serialize,
+        {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.clone())
+            }
+        }
+        let dropped = self.dropped();
+        let mut st = s.serialize_struct("LineStatus", 5)?;
+        st.serialize_field("line", self.line)?;
+        st.serialize_field("cargo_release", &Seq(self.cargo_release()))?;
+        st.serialize_field("conditions", &Seq(self.conditions()))?;
+        st.serialize_field("dispositions", &Seq(self.dispositions()))?;
+        if dropped.is_empty() {
+            st.skip_field("dropped")?;
+        } else {
+            st.serialize_field("dropped", &dropped)?;
+        }
+        st.end()
     }
 }
 
@@ -795,6 +1047,15 @@ pub struct ResponseSummary {
     pub dispositions_matched: usize,
     /// Conditions and dispositions that address no submitted line.
     pub unmatched: usize,
+    /// (line, condition or disposition) pairs of this response that were not recorded
+    /// because the line had reached [`Limits::max_per_line`] (serialized only when not 0).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "is_zero"))]
+    pub dropped: u64,
+}
+
+#[cfg(feature = "serde")]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A response record that addresses no submitted PGA line.
@@ -812,17 +1073,51 @@ pub enum Unmatched {
 }
 
 /// The submission's PGA lines and what the responses say about each.
+///
+/// Every `SE90` condition and `SO70` disposition of the responses that addresses a line is
+/// stored once ([`Correlation::conditions`], [`Correlation::dispositions`]); each line
+/// refers to them ([`LineStatus`]), within [`Limits`]. Lines are indexed by address when
+/// the correlation is built, so adding a response costs time near-linear in the sizes of
+/// the submission and the response.
+///
+/// With the `serde` feature it serializes as `{"batch_user_data", "lines", "responses",
+/// "unmatched"}`, `lines` holding one [`LineStatus`] per submitted line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Correlation {
     /// `A` user data of the submission.
     pub batch_user_data: Option<String>,
-    /// One entry per PGA line of the submission, in submission order.
-    pub lines: Vec<LineStatus>,
     /// The responses added, in arrival order.
     pub responses: Vec<ResponseSummary>,
     /// Response records that address no submitted line.
     pub unmatched: Vec<Unmatched>,
+    /// The submitted lines, in submission order.
+    submitted: Vec<SubmittedLine>,
+    /// Every `SE90` mapped to at least one line, once, in arrival order.
+    conditions: Vec<Condition>,
+    /// Every `SO70` mapped to at least one line, once, in arrival order.
+    dispositions: Vec<AgencyDisposition>,
+    limits: Limits,
+    index: Index,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Correlation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// The lines serialized as a sequence of [`LineStatus`].
+        struct Lines<'c>(&'c Correlation);
+        impl serde::Serialize for Lines<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.lines())
+            }
+        }
+        let mut st = s.serialize_struct("Correlation", 4)?;
+        st.serialize_field("batch_user_data", &self.batch_user_data)?;
+        st.serialize_field("lines", &Lines(self))?;
+        st.serialize_field("responses", &self.responses)?;
+        st.serialize_field("unmatched", &self.unmatched)?;
+        st.end()
+    }
 }
 
 /// Walks the PGA lines of a transmission with their addresses.
@@ -993,10 +1288,755 @@ fn item_nodes<'t, 'a>(item: &'t Item<Record<'a>>) -> Vec<&'t Node<Record<'a>>> {
     v
 }
 
+// ---------------------------------------------------------------------------------------
+// The index: submitted lines grouped by what responses match on, sorted orders for range
+// look-ups, and per-group reference lists capped by `Limits::max_per_line`.
+// ---------------------------------------------------------------------------------------
+
+/// Appends `items` to a store; the run they occupy, or `None` when the store's `u32` ids
+/// are exhausted (the items are then not stored).
+fn store<T>(store: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> Option<Span> {
+    let before = store.len();
+    let start = u32::try_from(before).ok()?;
+    store.extend(items);
+    match u32::try_from(store.len()) {
+        Ok(end) => Some(Span { start, end }),
+        Err(_) => {
+            store.truncate(before);
+            None
+        }
+    }
+}
+
+/// Conditions stored together, and the first of them that rejects (for the status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Run {
+    span: Span,
+    rejection: Option<u32>,
+}
+
+/// Reference lists per slot (a slot is a group of lines that share what a kind of response
+/// record is matched on), at most `cap` items each.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Lists {
+    /// Runs of the store recorded per slot, in arrival order (adjacent runs merged).
+    spans: Vec<Vec<Span>>,
+    /// Items recorded per slot.
+    recorded: Vec<u32>,
+    /// Items that addressed each slot, recorded or not (up to the last flush).
+    total: Vec<u64>,
+    /// Submitted lines in each slot.
+    members: Vec<u64>,
+}
+
+impl Lists {
+    fn new(members: Vec<u64>) -> Self {
+        let slots = members.len();
+        Lists {
+            spans: vec![Vec::new(); slots],
+            recorded: vec![0; slots],
+            total: vec![0; slots],
+            members,
+        }
+    }
+
+    /// Records the first items of `span` for `slot`, as many as the cap leaves room for;
+    /// returns how many.
+    fn record(&mut self, slot: usize, span: Span, cap: u32) -> u32 {
+        let (Some(recorded), Some(spans)) = (self.recorded.get_mut(slot), self.spans.get_mut(slot))
+        else {
+            return 0;
+        };
+        let take = cap.saturating_sub(*recorded).min(span.len());
+        if take == 0 {
+            return 0;
+        }
+        let end = span.start.saturating_add(take);
+        match spans.last_mut() {
+            Some(last) if last.end == span.start => last.end = end,
+            _ => spans.push(Span {
+                start: span.start,
+                end,
+            }),
+        }
+        *recorded = recorded.saturating_add(take);
+        take
+    }
+
+    fn is_full(&self, slot: usize, cap: u32) -> bool {
+        self.recorded.get(slot).is_none_or(|&r| r >= cap)
+    }
+
+    fn dropped(&self, slot: usize) -> u64 {
+        let recorded = self.recorded.get(slot).copied().map_or(0, u64::from);
+        self.total
+            .get(slot)
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(recorded)
+    }
+}
+
+/// No item (in [`Order`]'s `best`).
+const NO_ITEM: u32 = u32::MAX;
+
+/// Whether item `a` ranks above item `b` (for a line's status: the latest disposition, the
+/// last final `SE90`, a rejecting condition).
+type Better<'a> = &'a dyn Fn(u32, u32) -> bool;
+
+/// The slots sorted by a key, for range look-ups. Recording a range skips the slots whose
+/// list is full (union-find), so that each is visited at most once after it fills up; the
+/// best item of every range is kept apart (segment tree), recorded or not.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Order<K> {
+    /// Sorted keys, one per position.
+    keys: Vec<K>,
+    /// The slot at each position.
+    slots: Vec<usize>,
+    /// The position of each slot.
+    pos: Vec<usize>,
+    /// Submitted lines in the slots before each position (`n + 1` long).
+    lines_before: Vec<u64>,
+    /// Union-find "next position that may still take references" (`n + 1` long; position
+    /// `n` is the end).
+    next: Vec<usize>,
+    /// Items that addressed each position during the current response, as a difference
+    /// array (`n + 1` long while in use).
+    diff: Vec<i64>,
+    /// Segment tree (`2n` long) of range "keep the better item" updates: the best item
+    /// that addressed a position is the best on the path from its leaf to the root.
+    best: Vec<u32>,
+}
+
+impl<K: Ord> Order<K> {
+    /// `entries`: (key, slot), every slot `0..n` once; `members`: lines per slot.
+    fn new(mut entries: Vec<(K, usize)>, members: &[u64]) -> Self {
+        entries.sort_unstable();
+        let n = entries.len();
+        let (keys, slots): (Vec<K>, Vec<usize>) = entries.into_iter().unzip();
+        let mut pos = vec![0; n];
+        let mut lines_before = Vec::with_capacity(n + 1);
+        let mut lines = 0u64;
+        lines_before.push(0);
+        for (p, &s) in slots.iter().enumerate() {
+            if let Some(x) = pos.get_mut(s) {
+                *x = p;
+            }
+            lines = lines.saturating_add(members.get(s).copied().unwrap_or(0));
+            lines_before.push(lines);
+        }
+        Order {
+            keys,
+            slots,
+            pos,
+            lines_before,
+            next: (0..=n).collect(),
+            diff: Vec::new(),
+            best: vec![NO_ITEM; 2 * n],
+        }
+    }
+
+    /// The positions whose key lies in `lo..=hi`.
+    fn range(&self, lo: &K, hi: &K) -> (usize, usize) {
+        let a = self.keys.partition_point(|k| k < lo);
+        let b = self.keys.partition_point(|k| k <= hi);
+        (a, b.max(a))
+    }
+
+    /// The first position at or after `p` that may still take references.
+    fn find(&mut self, mut p: usize) -> usize {
+        loop {
+            let Some(&q) = self.next.get(p) else {
+                return p;
+            };
+            if q == p {
+                return p;
+            }
+            // Path halving.
+            let r = self.next.get(q).copied().unwrap_or(q);
+            if let Some(x) = self.next.get_mut(p) {
+                *x = r;
+            }
+            p = q;
+        }
+    }
+
+    /// Records `span` for the slot at every position of `lo..hi`; returns the (line,
+    /// item) pairs not recorded because the line's list was full.
+    fn record(&mut self, lists: &mut Lists, (lo, hi): (usize, usize), span: Span, cap: u32) -> u64 {
+        let w = span.len();
+        if lo >= hi || w == 0 {
+            return 0;
+        }
+        if self.diff.is_empty() {
+            self.diff = vec![0; self.slots.len() + 1];
+        }
+        if let Some(d) = self.diff.get_mut(lo) {
+            *d += i64::from(w);
+        }
+        if let Some(d) = self.diff.get_mut(hi) {
+            *d -= i64::from(w);
+        }
+        let mut recorded = 0u64;
+        let mut p = self.find(lo);
+        while p < hi {
+            let Some(&slot) = self.slots.get(p) else {
+                break;
+            };
+            let taken = u64::from(lists.record(slot, span, cap));
+            let members = lists.members.get(slot).copied().unwrap_or(0);
+            recorded = recorded.saturating_add(taken.saturating_mul(members));
+            if lists.is_full(slot, cap) {
+                if let Some(x) = self.next.get_mut(p) {
+                    *x = p + 1;
+                }
+            }
+            p = self.find(p + 1);
+        }
+        let line = |p: usize| self.lines_before.get(p).copied().unwrap_or(0);
+        line(hi)
+            .saturating_sub(line(lo))
+            .saturating_mul(u64::from(w))
+            .saturating_sub(recorded)
+    }
+
+    /// Adds the counts of the current response to `lists.total`.
+    fn flush(&mut self, lists: &mut Lists) {
+        let mut run = 0i64;
+        for (p, d) in self.diff.iter().enumerate() {
+            run += d;
+            if run > 0 {
+                let total = self.slots.get(p).and_then(|&s| lists.total.get_mut(s));
+                if let Some(t) = total {
+                    *t = t.saturating_add(run.unsigned_abs());
+                }
+            }
+        }
+        self.diff = Vec::new();
+    }
+
+    /// Keeps `item` as the best of every position of `lo..hi` where it ranks above the one
+    /// kept.
+    fn mark(&mut self, (lo, hi): (usize, usize), item: u32, better: Better<'_>) {
+        let n = self.slots.len();
+        let mut keep = |i: usize| {
+            if let Some(t) = self.best.get_mut(i) {
+                if *t == NO_ITEM || better(item, *t) {
+                    *t = item;
+                }
+            }
+        };
+        let (mut l, mut r) = (lo + n, hi.min(n) + n);
+        while l < r {
+            if l & 1 == 1 {
+                keep(l);
+                l += 1;
+            }
+            if r & 1 == 1 {
+                r -= 1;
+                keep(r);
+            }
+            l >>= 1;
+            r >>= 1;
+        }
+    }
+
+    /// The best item that addressed `slot`, if any.
+    fn best_of(&self, slot: usize, better: Better<'_>) -> Option<u32> {
+        let mut i = self.pos.get(slot)? + self.slots.len();
+        let mut best = NO_ITEM;
+        while i > 0 {
+            let t = self.best.get(i).copied().unwrap_or(NO_ITEM);
+            if t != NO_ITEM && (best == NO_ITEM || better(t, best)) {
+                best = t;
+            }
+            i >>= 1;
+        }
+        (best != NO_ITEM).then_some(best)
+    }
+}
+
+/// Later arrivals rank higher (store ids grow in arrival order).
+fn later(a: u32, b: u32) -> bool {
+    a > b
+}
+
+/// Dispositions of `store` by status date and time, then arrival ([`LineStatus::latest`]).
+fn chronologically_later(store: &[AgencyDisposition]) -> impl Fn(u32, u32) -> bool + '_ {
+    let key = |i: u32| (store.get(i as usize).map(AgencyDisposition::chrono_key), i);
+    move |a, b| key(a) > key(b)
+}
+
+/// (agency, CBP line, tariff position, PGA line number, entry number, entry filer): the
+/// full address of a line, names interned (0 = blank).
+type AddressKey = (u32, Option<u64>, Option<u64>, Option<u64>, u32, u32);
+
+/// Which order an `SO70`'s ranges are in.
+#[derive(Debug, Clone, Copy)]
+enum By {
+    EntryFiler,
+    EntryNumber,
+    Agency,
+}
+
+/// The submitted lines grouped and sorted for matching, and the reference lists.
+///
+/// Lines with the same full address form one *address group* (slot of `conditions` and
+/// `dispositions`); lines of the same entry form one *entry group* (slot of
+/// `cargo_release`). Every kind of response record selects a few contiguous ranges of one of
+/// the orders below: an echoed line ([`LineAddress::same_line`]), a final `SE90` (same
+/// entry), an `SO70` ([`AgencyDisposition::addresses`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Index {
+    /// Interned agency codes, entry numbers and filer codes (ids from 1; 0 = blank).
+    names: std::collections::HashMap<String, u32>,
+    /// Address group of each line.
+    line_slot: Vec<usize>,
+    /// Entry group of each line.
+    line_entry: Vec<usize>,
+    /// First line of each address group.
+    slot_first_line: Vec<usize>,
+    /// Address groups by full address: `SE90`s on echoed lines.
+    by_address: Order<AddressKey>,
+    /// Per position of `by_address`: the first line among the groups that differ from it
+    /// at most by filer code.
+    any_filer_first: Vec<usize>,
+    /// Address groups by (agency, entry number, filer, triple): `SO70` of a full entry.
+    by_entry_filer: Order<(u32, u32, u32, Option<Triple>)>,
+    /// By (agency, entry number, triple): `SO70` of an entry without filer code.
+    by_entry_number: Order<(u32, u32, Option<Triple>)>,
+    /// By (agency, triple): `SO70` without entry.
+    by_agency: Order<(u32, Option<Triple>)>,
+    /// Entry groups by (entry number, filer): final `SE90`s.
+    entries: Order<(u32, u32)>,
+    /// Lines carrying each certificate (`PG14.lpco_number`), in submission order.
+    certificates: std::collections::HashMap<String, Vec<usize>>,
+    /// Line of each `PG01` line number.
+    pg01_lines: std::collections::HashMap<u32, usize>,
+    /// Final `SE90`s per entry group.
+    cargo_release: Lists,
+    /// Record-level `SE90`s per address group.
+    conditions: Lists,
+    /// `SO70`s per address group.
+    dispositions: Lists,
+}
+
+impl Index {
+    fn new(lines: &[SubmittedLine]) -> Index {
+        use std::collections::hash_map::Entry;
+        use std::collections::HashMap;
+
+        let mut names: HashMap<String, u32> = HashMap::new();
+        let mut intern = |s: Option<&str>| -> u32 {
+            let Some(s) = s else { return 0 };
+            let next = u32::try_from(names.len() + 1).unwrap_or(u32::MAX);
+            *names.entry(s.to_string()).or_insert(next)
+        };
+        let mut slot_of: HashMap<AddressKey, usize> = HashMap::new();
+        let mut slot_keys: Vec<(AddressKey, Option<Triple>)> = Vec::new();
+        let mut slot_first_line = Vec::new();
+        let mut entry_of: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut line_slot = Vec::with_capacity(lines.len());
+        let mut line_entry = Vec::with_capacity(lines.len());
+        let mut certificates: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut pg01_lines = HashMap::new();
+        for (i, l) in lines.iter().enumerate() {
+            let a = &l.address;
+            let agency = intern(a.agency.as_deref());
+            let (number, filer) = match &a.entry {
+                Some(e) => (intern(Some(&e.number)), intern(e.filer.as_deref())),
+                None => (0, 0),
+            };
+            let key = (
+                agency,
+                a.cbp_line,
+                a.tariff_position,
+                a.pga_line_number,
+                number,
+                filer,
+            );
+            let slot = match slot_of.entry(key) {
+                Entry::Occupied(o) => *o.get(),
+                Entry::Vacant(v) => {
+                    slot_keys.push((key, a.triple()));
+                    slot_first_line.push(i);
+                    *v.insert(slot_keys.len() - 1)
+                }
+            };
+            line_slot.push(slot);
+            let groups = entry_of.len();
+            line_entry.push(*entry_of.entry((number, filer)).or_insert(groups));
+            for c in &l.certificates {
+                let v = certificates.entry(c.clone()).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            }
+            pg01_lines.entry(l.pg01_line).or_insert(i);
+        }
+        let mut slot_members = vec![0u64; slot_keys.len()];
+        for &s in &line_slot {
+            if let Some(m) = slot_members.get_mut(s) {
+                *m += 1;
+            }
+        }
+        let mut entry_members = vec![0u64; entry_of.len()];
+        for &e in &line_entry {
+            if let Some(m) = entry_members.get_mut(e) {
+                *m += 1;
+            }
+        }
+        let by_address: Order<AddressKey> = Order::new(
+            slot_keys
+                .iter()
+                .enumerate()
+                .map(|(s, (k, _))| (*k, s))
+                .collect(),
+            &slot_members,
+        );
+        let by_entry_filer = Order::new(
+            slot_keys
+                .iter()
+                .enumerate()
+                .map(|(s, (k, t))| ((k.0, k.4, k.5, *t), s))
+                .collect(),
+            &slot_members,
+        );
+        let by_entry_number = Order::new(
+            slot_keys
+                .iter()
+                .enumerate()
+                .map(|(s, (k, t))| ((k.0, k.4, *t), s))
+                .collect(),
+            &slot_members,
+        );
+        let by_agency = Order::new(
+            slot_keys
+                .iter()
+                .enumerate()
+                .map(|(s, (k, t))| ((k.0, *t), s))
+                .collect(),
+            &slot_members,
+        );
+        // Runs of `by_address` that differ at most by filer code: their first line.
+        let first_of = |p: usize| {
+            by_address
+                .slots
+                .get(p)
+                .and_then(|&s| slot_first_line.get(s))
+                .copied()
+                .unwrap_or(usize::MAX)
+        };
+        let prefix = |k: &AddressKey| (k.0, k.1, k.2, k.3, k.4);
+        let mut any_filer_first = vec![usize::MAX; by_address.keys.len()];
+        let mut start = 0;
+        while start < by_address.keys.len() {
+            let Some(head) = by_address.keys.get(start).map(prefix) else {
+                break;
+            };
+            let end = start
+                + by_address
+                    .keys
+                    .get(start..)
+                    .map_or(0, |ks| ks.iter().take_while(|k| prefix(k) == head).count());
+            let first = (start..end).map(first_of).min().unwrap_or(usize::MAX);
+            if let Some(run) = any_filer_first.get_mut(start..end) {
+                run.fill(first);
+            }
+            start = end.max(start + 1);
+        }
+        let entries = Order::new(entry_of.into_iter().collect(), &entry_members);
+        Index {
+            names,
+            line_slot,
+            line_entry,
+            slot_first_line,
+            by_address,
+            any_filer_first,
+            by_entry_filer,
+            by_entry_number,
+            by_agency,
+            entries,
+            certificates,
+            pg01_lines,
+            cargo_release: Lists::new(entry_members),
+            conditions: Lists::new(slot_members.clone()),
+            dispositions: Lists::new(slot_members),
+        }
+    }
+
+    /// The id of a name, `Some(0)` for a blank one, `None` when no submitted line has it.
+    fn id(&self, s: Option<&str>) -> Option<u32> {
+        match s {
+            None => Some(0),
+            Some(s) => self.names.get(s).copied(),
+        }
+    }
+
+    /// The address groups an echoed line matches ([`LineAddress::same_line`]) as ranges of
+    /// `by_address`, and the first submitted line among them.
+    fn echo_targets(&self, a: &LineAddress) -> (Vec<(usize, usize)>, Option<usize>) {
+        let Some(agency) = self.id(a.agency.as_deref()) else {
+            return (Vec::new(), None);
+        };
+        let key = |n: u32, f: u32| {
+            (
+                agency,
+                a.cbp_line,
+                a.tariff_position,
+                a.pga_line_number,
+                n,
+                f,
+            )
+        };
+        let exact = |n: u32, f: u32| {
+            let k = key(n, f);
+            self.by_address.range(&k, &k)
+        };
+        let mut ranges = Vec::new();
+        let mut first = None;
+        match &a.entry {
+            None => ranges.push(exact(0, 0)),
+            Some(e) => {
+                let Some(n) = self.id(Some(&e.number)) else {
+                    return (Vec::new(), None);
+                };
+                match e.filer.as_deref() {
+                    Some(f) => {
+                        ranges.push(exact(n, 0));
+                        if let Some(f) = self.id(Some(f)) {
+                            ranges.push(exact(n, f));
+                        }
+                    }
+                    None => {
+                        let r = self.by_address.range(&key(n, 0), &key(n, u32::MAX));
+                        if r.0 < r.1 {
+                            first = self.any_filer_first.get(r.0).copied();
+                        }
+                        ranges.push(r);
+                    }
+                }
+            }
+        }
+        ranges.retain(|(lo, hi)| lo < hi);
+        if first.is_none() {
+            // Exact ranges hold one group each.
+            first = ranges
+                .iter()
+                .flat_map(|&(lo, hi)| lo..hi)
+                .filter_map(|p| self.by_address.slots.get(p))
+                .filter_map(|&s| self.slot_first_line.get(s).copied())
+                .min();
+        }
+        (ranges, first)
+    }
+
+    /// The entry groups a final `SE90` of a transaction of entry `e` applies to, as ranges
+    /// of `entries` (same entry; both blank counts as the same).
+    fn entry_ranges(&self, e: Option<&EntryNumber>) -> Vec<(usize, usize)> {
+        let r = |lo: (u32, u32), hi: (u32, u32)| self.entries.range(&lo, &hi);
+        let mut out = Vec::new();
+        match e {
+            None => out.push(r((0, 0), (0, 0))),
+            Some(e) => {
+                let Some(n) = self.id(Some(&e.number)) else {
+                    return out;
+                };
+                match e.filer.as_deref() {
+                    Some(f) => {
+                        out.push(r((n, 0), (n, 0)));
+                        if let Some(f) = self.id(Some(f)) {
+                            out.push(r((n, f), (n, f)));
+                        }
+                    }
+                    None => out.push(r((n, 0), (n, u32::MAX))),
+                }
+            }
+        }
+        out.retain(|(lo, hi)| lo < hi);
+        out
+    }
+
+    /// The address groups an `SO70` addresses ([`AgencyDisposition::addresses`]), as
+    /// ranges of one order.
+    fn disposition_ranges(&self, d: &AgencyDisposition) -> (By, Vec<(usize, usize)>) {
+        const TOP: Triple = (u64::MAX, u64::MAX, u64::MAX);
+        let mut out = Vec::new();
+        if !d.range_usable() {
+            return (By::Agency, out);
+        }
+        let Some(agency) = self.id(d.agency.as_deref()) else {
+            return (By::Agency, out);
+        };
+        let (lo, hi) = match (d.begin, d.end) {
+            (Some(b), Some(e)) => (Some(b), Some(e)),
+            _ => (None, Some(TOP)),
+        };
+        // Lines without an entry number match any entry; their number and filer are 0.
+        let by = match &d.entry {
+            None => {
+                out.push(self.by_agency.range(&(agency, lo), &(agency, hi)));
+                By::Agency
+            }
+            Some(e) => {
+                let number = self.id(Some(&e.number));
+                match e.filer.as_deref() {
+                    Some(f) => {
+                        let r = |n: u32, f: u32| {
+                            self.by_entry_filer
+                                .range(&(agency, n, f, lo), &(agency, n, f, hi))
+                        };
+                        out.push(r(0, 0));
+                        if let Some(n) = number {
+                            out.push(r(n, 0));
+                            if let Some(f) = self.id(Some(f)) {
+                                out.push(r(n, f));
+                            }
+                        }
+                        By::EntryFiler
+                    }
+                    None => {
+                        let r = |n: u32| {
+                            self.by_entry_number
+                                .range(&(agency, n, lo), &(agency, n, hi))
+                        };
+                        out.push(r(0));
+                        if let Some(n) = number {
+                            out.push(r(n));
+                        }
+                        By::EntryNumber
+                    }
+                }
+            }
+        };
+        out.retain(|(lo, hi)| lo < hi);
+        (by, out)
+    }
+
+    /// Records a run of record-level `SE90`s for the groups at `ranges` of `by_address`;
+    /// returns the (line, condition) pairs not recorded.
+    fn record_conditions(&mut self, ranges: &[(usize, usize)], run: Run, cap: u32) -> u64 {
+        let mut dropped = 0;
+        for &r in ranges {
+            dropped += self
+                .by_address
+                .record(&mut self.conditions, r, run.span, cap);
+            if let Some(c) = run.rejection {
+                self.by_address.mark(r, c, &later);
+            }
+        }
+        dropped
+    }
+
+    /// Records a run of final `SE90`s for the entry groups at `ranges` of `entries`;
+    /// returns the (line, condition) pairs not recorded.
+    fn record_cargo_release(&mut self, ranges: &[(usize, usize)], span: Span, cap: u32) -> u64 {
+        let mut dropped = 0;
+        for &r in ranges {
+            dropped += self.entries.record(&mut self.cargo_release, r, span, cap);
+            if span.len() > 0 {
+                self.entries.mark(r, span.end - 1, &later);
+            }
+        }
+        dropped
+    }
+
+    /// Records the disposition `span` (one item of `store`) for the groups at `ranges` of
+    /// the order `by`; returns the (line, disposition) pairs not recorded.
+    fn record_disposition(
+        &mut self,
+        (by, ranges): (By, &[(usize, usize)]),
+        span: Span,
+        cap: u32,
+        store: &[AgencyDisposition],
+    ) -> u64 {
+        let better = chronologically_later(store);
+        let lists = &mut self.dispositions;
+        let mut dropped = 0;
+        for &r in ranges {
+            dropped += match by {
+                By::EntryFiler => {
+                    self.by_entry_filer.mark(r, span.start, &better);
+                    self.by_entry_filer.record(lists, r, span, cap)
+                }
+                By::EntryNumber => {
+                    self.by_entry_number.mark(r, span.start, &better);
+                    self.by_entry_number.record(lists, r, span, cap)
+                }
+                By::Agency => {
+                    self.by_agency.mark(r, span.start, &better);
+                    self.by_agency.record(lists, r, span, cap)
+                }
+            };
+        }
+        dropped
+    }
+
+    /// The latest disposition (status date and time, then arrival) that addressed the
+    /// lines of address group `slot`, recorded or not.
+    fn latest_disposition(&self, slot: usize, store: &[AgencyDisposition]) -> Option<u32> {
+        let better = chronologically_later(store);
+        [
+            self.by_entry_filer.best_of(slot, &better),
+            self.by_entry_number.best_of(slot, &better),
+            self.by_agency.best_of(slot, &better),
+        ]
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| if better(b, a) { b } else { a })
+    }
+
+    /// Closes a response: adds its counts to the per-group totals.
+    fn flush(&mut self) {
+        self.by_address.flush(&mut self.conditions);
+        self.by_entry_filer.flush(&mut self.dispositions);
+        self.by_entry_number.flush(&mut self.dispositions);
+        self.by_agency.flush(&mut self.dispositions);
+        self.entries.flush(&mut self.cargo_release);
+    }
+}
+
+/// The number of (line group, item) pairs of `n` items over `ranges`.
+fn pairs(ranges: &[(usize, usize)], n: usize) -> u64 {
+    let groups: usize = ranges.iter().map(|(lo, hi)| hi - lo).sum();
+    (groups as u64).saturating_mul(n as u64)
+}
+
+/// What one [`Correlation::add_response`] carries along.
+struct Pass {
+    /// Arrival index of the response.
+    index: usize,
+    /// SE90 lines already mapped (or reported unmatched): each SE90 counts once.
+    seen: BTreeSet<u32>,
+    /// SE90s of an `OI` or an anchor, shared by the echoed lines under it, by the line of
+    /// that record: the run they are stored at, or `None` when reported unmatched.
+    shared: std::collections::HashMap<u32, Option<Run>>,
+    /// The summary being built.
+    summary: ResponseSummary,
+}
+
+impl Pass {
+    fn source(&self, line: u32) -> Source {
+        Source {
+            response: self.summary.name.clone(),
+            index: self.index,
+            line,
+        }
+    }
+}
+
 impl Correlation {
-    /// Indexes the PGA lines of a submission (a parsed `SE` or `AE` transmission).
+    /// Indexes the PGA lines of a submission (a parsed `SE` or `AE` transmission), with the
+    /// default [`Limits`].
     pub fn new(submission: &Transmission<'_>) -> Correlation {
-        let lines = found_lines(submission)
+        Correlation::with_limits(submission, Limits::default())
+    }
+
+    /// Indexes the PGA lines of a submission (a parsed `SE` or `AE` transmission): by
+    /// address (entry, CBP line, tariff position, agency, PGA line number), by entry, by
+    /// certificate and by `PG01` line, once.
+    pub fn with_limits(submission: &Transmission<'_>, limits: Limits) -> Correlation {
+        let submitted: Vec<SubmittedLine> = found_lines(submission)
             .into_iter()
             .map(|f| {
                 let pg01 = pg01_of(f.line);
@@ -1013,44 +2053,80 @@ impl Correlation {
                     Some(Body::Oi(o)) => text(o.commercial_description),
                     _ => None,
                 });
-                LineStatus {
-                    line: SubmittedLine {
-                        address: f.address,
-                        pg01_line: f.line.pg01.record.line,
-                        anchor_line: f.anchor.map(|a| a.anchor.record.line),
-                        description,
-                        program: pg01.and_then(|p| text(p.program_code)),
-                        processing_code: pg01.and_then(|p| text(p.processing_code)),
-                        disclaimer: pg01.and_then(|p| text(p.disclaimer_code)),
-                        certificates,
-                        record_lines: line_nodes(f.line).iter().map(|n| n.record.line).collect(),
-                    },
-                    cargo_release: Vec::new(),
-                    conditions: Vec::new(),
-                    dispositions: Vec::new(),
+                SubmittedLine {
+                    address: f.address,
+                    pg01_line: f.line.pg01.record.line,
+                    anchor_line: f.anchor.map(|a| a.anchor.record.line),
+                    description,
+                    program: pg01.and_then(|p| text(p.program_code)),
+                    processing_code: pg01.and_then(|p| text(p.processing_code)),
+                    disclaimer: pg01.and_then(|p| text(p.disclaimer_code)),
+                    certificates,
+                    record_lines: line_nodes(f.line).iter().map(|n| n.record.line).collect(),
                 }
             })
             .collect();
         Correlation {
             batch_user_data: batch_user_data(submission),
-            lines,
             responses: Vec::new(),
             unmatched: Vec::new(),
+            index: Index::new(&submitted),
+            submitted,
+            conditions: Vec::new(),
+            dispositions: Vec::new(),
+            limits,
         }
+    }
+
+    /// The limits the correlation records within.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Every submitted PGA line with what the responses say about it, in submission order.
+    pub fn lines(&self) -> impl ExactSizeIterator<Item = LineStatus<'_>> + DoubleEndedIterator {
+        self.submitted
+            .iter()
+            .enumerate()
+            .map(move |(index, line)| LineStatus {
+                line,
+                index,
+                book: self,
+            })
+    }
+
+    /// The submitted line at `index` (0-based, submission order).
+    pub fn line(&self, index: usize) -> Option<LineStatus<'_>> {
+        self.submitted.get(index).map(|line| LineStatus {
+            line,
+            index,
+            book: self,
+        })
+    }
+
+    /// Every `SE90` condition (`SX` responses) mapped to at least one submitted line, each
+    /// stored once, in arrival order. Lines refer to them ([`LineStatus::conditions`],
+    /// [`LineStatus::cargo_release`]); unmatched ones are in [`Correlation::unmatched`].
+    pub fn conditions(&self) -> &[Condition] {
+        &self.conditions
+    }
+
+    /// Every `SO70` disposition (`SO` / `UC` notifications) mapped to at least one
+    /// submitted line, each stored once, in arrival order ([`LineStatus::dispositions`]).
+    pub fn dispositions(&self) -> &[AgencyDisposition] {
+        &self.dispositions
     }
 
     /// Adds a parsed response (`SX`, `SO`, `UC` …; any mix of `SE90` and `SO70` content) and
     /// maps its records to the submitted lines. `name` labels the response in
     /// [`Source`]s (a file name, a message id).
+    ///
+    /// Each condition and disposition is stored once; the lines it addresses are found
+    /// through the index built by [`Correlation::new`], and each records a reference within
+    /// [`Limits`] (what does not fit is counted in [`ResponseSummary::dropped`]).
     pub fn add_response(&mut self, name: &str, response: &Transmission<'_>) -> ResponseSummary {
-        let index = self.responses.len();
-        let source = |line: u32| Source {
-            response: name.to_string(),
-            index,
-            line,
-        };
         let user_data = batch_user_data(response);
-        let mut summary = ResponseSummary {
+        let summary = ResponseSummary {
             name: name.to_string(),
             application_ids: response
                 .tree
@@ -1069,65 +2145,48 @@ impl Correlation {
             batch_user_data: user_data,
             ..ResponseSummary::default()
         };
-        // SE90 lines already mapped (or reported unmatched): each SE90 counts once.
-        let mut seen: BTreeSet<u32> = BTreeSet::new();
+        let mut pass = Pass {
+            index: self.responses.len(),
+            seen: BTreeSet::new(),
+            shared: std::collections::HashMap::new(),
+            summary,
+        };
+        let cap = self.limits.cap();
 
         // 1. Record-level SE90s on echoed PGA lines, their OI and their anchor.
         for f in found_lines(response) {
-            let targets: Vec<usize> = self
-                .lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.line.address.same_line(&f.address))
-                .map(|(i, _)| i)
-                .collect();
-            let mut conds: Vec<Condition> = Vec::new();
-            let mut nodes: Vec<(&Node<Record<'_>>, Scope, Option<usize>)> = line_nodes(f.line)
-                .into_iter()
-                .enumerate()
-                .map(|(k, n)| (n, Scope::Line, Some(k)))
-                .collect();
+            let (targets, first) = self.index.echo_targets(&f.address);
+            let matched = !targets.is_empty();
+            // The echo's k-th record is the submission's k-th record of the line.
+            let record_lines = first
+                .and_then(|t| self.submitted.get(t))
+                .map_or(&[][..], |l| l.record_lines.as_slice());
+            let mut own = Vec::new();
+            for (k, node) in line_nodes(f.line).into_iter().enumerate() {
+                for c in &node.conditions {
+                    if let Some(mut cond) =
+                        Condition::from_record(c, pass.source(c.line), Scope::Line)
+                    {
+                        cond.after_record = Some(node.record.id().to_string());
+                        cond.submitted_line = record_lines.get(k).copied();
+                        own.push(cond);
+                    }
+                }
+            }
+            let mut runs = vec![self.take(own, matched, &mut pass)];
             if let Some(oi) = &f.group.oi {
-                nodes.push((oi, Scope::OiGroup, None));
+                let key = (oi.record.line, Scope::OiGroup);
+                runs.push(self.take_shared(&mut pass, key, &[oi], matched));
             }
             if let Some(a) = f.anchor {
-                nodes.push((&a.anchor, Scope::Anchor, None));
-                nodes.extend(a.sub_records.iter().map(|n| (n, Scope::Anchor, None)));
+                let nodes: Vec<&Node<Record<'_>>> = std::iter::once(&a.anchor)
+                    .chain(a.sub_records.iter())
+                    .collect();
+                let key = (a.anchor.record.line, Scope::Anchor);
+                runs.push(self.take_shared(&mut pass, key, &nodes, matched));
             }
-            for (node, scope, k) in nodes {
-                for c in &node.conditions {
-                    let Some(mut cond) = Condition::from_record(c, source(c.line), scope) else {
-                        continue;
-                    };
-                    cond.after_record = Some(node.record.id().to_string());
-                    // The echo's k-th record is the submission's k-th record of the line.
-                    cond.submitted_line = match (targets.first(), k) {
-                        (Some(&t), Some(k)) => self
-                            .lines
-                            .get(t)
-                            .and_then(|l| l.line.record_lines.get(k).copied()),
-                        _ => None,
-                    };
-                    conds.push(cond);
-                }
-            }
-            for cond in conds {
-                let first = seen.insert(cond.source.line);
-                if targets.is_empty() {
-                    if first {
-                        summary.unmatched += 1;
-                        self.unmatched.push(Unmatched::Condition(cond));
-                    }
-                    continue;
-                }
-                if first {
-                    summary.conditions_matched += 1;
-                }
-                for &t in &targets {
-                    if let Some(l) = self.lines.get_mut(t) {
-                        l.conditions.push(cond.clone());
-                    }
-                }
+            for run in runs.into_iter().flatten() {
+                pass.summary.dropped += self.index.record_conditions(&targets, run, cap);
             }
         }
 
@@ -1143,88 +2202,156 @@ impl Correlation {
                         tx_entry.get_or_insert_with(|| e.clone());
                         entry = Some(e);
                     }
-                    if let Some(c) =
-                        Condition::from_record(&n.record, source(n.record.line), Scope::Transaction)
-                    {
+                    let source = pass.source(n.record.line);
+                    if let Some(c) = Condition::from_record(&n.record, source, Scope::Transaction) {
                         finals.push(c);
                     }
                 }
                 if let Item::Disposition(d) = item {
                     if let Some(mut disp) =
-                        AgencyDisposition::from_node(d, source(d.so70.record.line))
+                        AgencyDisposition::from_node(d, pass.source(d.so70.record.line))
                     {
                         disp.entry = entry.clone().or_else(|| disp.entry_reference());
-                        let mut hit = false;
-                        for l in &mut self.lines {
-                            if disp.addresses(&l.line.address) {
-                                l.dispositions.push(disp.clone());
-                                hit = true;
-                            }
-                        }
-                        if hit {
-                            summary.dispositions_matched += 1;
-                        } else {
-                            summary.unmatched += 1;
+                        let (by, ranges) = self.index.disposition_ranges(&disp);
+                        if ranges.is_empty() {
+                            pass.summary.unmatched += 1;
                             self.unmatched.push(Unmatched::Disposition(Box::new(disp)));
+                        } else {
+                            pass.summary.dispositions_matched += 1;
+                            pass.summary.dropped += match store(&mut self.dispositions, [disp]) {
+                                Some(run) => self.index.record_disposition(
+                                    (by, &ranges),
+                                    run,
+                                    cap,
+                                    &self.dispositions,
+                                ),
+                                None => pairs(&ranges, 1),
+                            };
                         }
                     }
                 }
                 for node in item_nodes(item) {
                     for c in &node.conditions {
-                        if seen.contains(&c.line) {
+                        if pass.seen.contains(&c.line) {
                             continue;
                         }
                         if let Some(mut cond) =
-                            Condition::from_record(c, source(c.line), Scope::Transaction)
+                            Condition::from_record(c, pass.source(c.line), Scope::Transaction)
                         {
                             cond.after_record = Some(node.record.id().to_string());
-                            seen.insert(c.line);
+                            pass.seen.insert(c.line);
                             others.push(cond);
                         }
                     }
                 }
             }
             // Final SE90s (01/02/03) apply to every line of the transaction's entry.
-            for c in finals {
-                let mut hit = false;
-                for l in &mut self.lines {
-                    let same = match (&l.line.address.entry, &tx_entry) {
-                        (Some(a), Some(b)) => a.same_entry(b),
-                        (None, None) => true,
-                        _ => false,
-                    };
-                    if same {
-                        l.cargo_release.push(c.clone());
-                        hit = true;
-                    }
-                }
-                if hit {
-                    summary.conditions_matched += 1;
+            if !finals.is_empty() {
+                let ranges = self.index.entry_ranges(tx_entry.as_ref());
+                if ranges.is_empty() {
+                    pass.summary.unmatched += finals.len();
+                    self.unmatched
+                        .extend(finals.into_iter().map(Unmatched::Condition));
                 } else {
-                    summary.unmatched += 1;
-                    self.unmatched.push(Unmatched::Condition(c));
+                    let n = finals.len();
+                    pass.summary.conditions_matched += n;
+                    pass.summary.dropped += match store(&mut self.conditions, finals) {
+                        Some(run) => self.index.record_cargo_release(&ranges, run, cap),
+                        None => pairs(&ranges, n),
+                    };
                 }
             }
-            summary.unmatched += others.len();
+            pass.summary.unmatched += others.len();
             self.unmatched
                 .extend(others.into_iter().map(Unmatched::Condition));
         }
-        self.responses.push(summary.clone());
-        summary
+        self.index.flush();
+        self.responses.push(pass.summary.clone());
+        pass.summary
+    }
+
+    /// Counts and keeps conditions met for the first time in this response: reported
+    /// unmatched when the echoed line matches no submitted line, else stored (each once);
+    /// returns where they are stored.
+    fn take(&mut self, conds: Vec<Condition>, matched: bool, pass: &mut Pass) -> Option<Run> {
+        let mut keep = Vec::new();
+        for cond in conds {
+            let first = pass.seen.insert(cond.source.line);
+            if !matched {
+                if first {
+                    pass.summary.unmatched += 1;
+                    self.unmatched.push(Unmatched::Condition(cond));
+                }
+                continue;
+            }
+            if first {
+                pass.summary.conditions_matched += 1;
+            }
+            keep.push(cond);
+        }
+        if !matched || keep.is_empty() {
+            return None;
+        }
+        let n = keep.len();
+        let rejection = keep.iter().position(Condition::is_rejection);
+        let Some(span) = store(&mut self.conditions, keep) else {
+            pass.summary.dropped += n as u64;
+            return None;
+        };
+        Some(Run {
+            span,
+            rejection: rejection
+                .and_then(|k| u32::try_from(k).ok())
+                .map(|k| span.start + k),
+        })
+    }
+
+    /// [`Correlation::take`] for the SE90s on an `OI`, or on an HTS anchor and its
+    /// sub-records (`nodes`; `key`: the line of the first one and the scope), which every
+    /// echoed line under it shares: built and stored once per response.
+    fn take_shared(
+        &mut self,
+        pass: &mut Pass,
+        (key, scope): (u32, Scope),
+        nodes: &[&Node<Record<'_>>],
+        matched: bool,
+    ) -> Option<Run> {
+        match pass.shared.get(&key) {
+            Some(Some(run)) => return Some(*run),
+            Some(None) if !matched => return None,
+            _ => {}
+        }
+        let mut conds = Vec::new();
+        for node in nodes {
+            for c in &node.conditions {
+                if let Some(mut cond) = Condition::from_record(c, pass.source(c.line), scope) {
+                    cond.after_record = Some(node.record.id().to_string());
+                    conds.push(cond);
+                }
+            }
+        }
+        let run = self.take(conds, matched, pass);
+        // Once stored (or found empty) for a matched line, later lines reuse the run.
+        let state = matched.then(|| run.unwrap_or_default());
+        pass.shared.insert(key, state);
+        run
     }
 
     /// The lines whose `PG14` carries `certificate` (compared verbatim, surrounding spaces
-    /// ignored).
-    pub fn by_certificate(&self, certificate: &str) -> Vec<&LineStatus> {
-        let c = certificate.trim();
-        self.lines
-            .iter()
-            .filter(|l| l.line.certificates.iter().any(|x| x == c))
-            .collect()
+    /// ignored), in submission order.
+    pub fn by_certificate(&self, certificate: &str) -> Vec<LineStatus<'_>> {
+        self.index
+            .certificates
+            .get(certificate.trim())
+            .map(|v| v.iter().filter_map(|&i| self.line(i)).collect())
+            .unwrap_or_default()
     }
 
     /// The line whose `PG01` is at `pg01_line` in the submission.
-    pub fn by_pg01_line(&self, pg01_line: u32) -> Option<&LineStatus> {
-        self.lines.iter().find(|l| l.line.pg01_line == pg01_line)
+    pub fn by_pg01_line(&self, pg01_line: u32) -> Option<LineStatus<'_>> {
+        self.index
+            .pg01_lines
+            .get(&pg01_line)
+            .and_then(|&i| self.line(i))
     }
 }

@@ -798,8 +798,8 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
             ("so-status.txt", sample("so-status.txt")),
         ],
     );
-    assert_eq!(book.lines.len(), 1);
-    let l = &book.lines[0];
+    assert_eq!(book.lines().len(), 1);
+    let l = book.line(0).expect("a line");
     // Address: entry Q7K 31547720, CBP line 1, tariff position 1, AMS line 1.
     let a = &l.line.address;
     let entry = a.entry.as_ref().expect("entry");
@@ -815,8 +815,8 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
     assert_eq!(l.line.certificates, ["417-2093856104-557321"]);
 
     // SX: the record-level SE90 after the echoed PG01, and the final acceptance.
-    assert_eq!(l.conditions.len(), 1);
-    let c = &l.conditions[0];
+    assert_eq!(l.conditions().len(), 1);
+    let c = l.conditions().next().expect("a condition");
     assert_eq!(c.scope, Scope::Line);
     assert_eq!(c.source.line, 9);
     assert_eq!(c.after_record.as_deref(), Some("PG01"));
@@ -833,12 +833,13 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
             Some("AMS OR DATA RECEIVED - SUBJECT TO AGENCY REVIEW")
         )
     );
-    assert_eq!(l.cargo_release.len(), 1);
-    assert_eq!(l.cargo_release[0].message_type.as_deref(), Some("02"));
-    assert_eq!(l.cargo_release[0].source.line, 15);
+    assert_eq!(l.cargo_release().len(), 1);
+    let cr = l.cargo_release().next().expect("a final SE90");
+    assert_eq!(cr.message_type.as_deref(), Some("02"));
+    assert_eq!(cr.source.line, 15);
 
     // SO: two dispositions; the latest is 07 MAY PROCEED.
-    assert_eq!(l.dispositions.len(), 2);
+    assert_eq!(l.dispositions().len(), 2);
     let history: Vec<_> = l.history().iter().map(|d| d.status_code()).collect();
     assert_eq!(history, [Some("10"), Some("07")]);
     let first = l.history()[0];
@@ -895,17 +896,17 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
 fn status_is_independent_of_arrival_order_and_steps_through_time() {
     // Only the SX: accepted, awaiting the agency.
     let book = correlate("or2-single.txt", &[("sx", sample("sx-response.txt"))]);
-    assert_eq!(book.lines[0].status(), Status::Accepted);
+    assert_eq!(book.line(0).expect("a line").status(), Status::Accepted);
     // Nothing: not reported.
     let book = correlate("or2-single.txt", &[]);
-    assert_eq!(book.lines[0].status(), Status::NotReported);
+    assert_eq!(book.line(0).expect("a line").status(), Status::NotReported);
     // SO before SX, and the 07 notification split off first: still 07.
     let so = sample("so-status.txt");
     let book = correlate(
         "or2-single.txt",
         &[("so", so.clone()), ("sx", sample("sx-response.txt"))],
     );
-    assert_eq!(book.lines[0].status(), Status::MayProceed);
+    assert_eq!(book.line(0).expect("a line").status(), Status::MayProceed);
     // Only the first notification (document required).
     let first_only: Vec<u8> = so
         .split_inclusive(|&b| b == b'\n')
@@ -914,7 +915,10 @@ fn status_is_independent_of_arrival_order_and_steps_through_time() {
         .flat_map(|(_, l)| l.to_vec())
         .collect();
     let book = correlate("or2-single.txt", &[("so", first_only)]);
-    assert_eq!(book.lines[0].status(), Status::DocumentRequired);
+    assert_eq!(
+        book.line(0).expect("a line").status(),
+        Status::DocumentRequired
+    );
 }
 
 /// A status notification built with the builder (another use of it: response fixtures).
@@ -986,9 +990,9 @@ fn so70_ranges_select_lines_by_cbp_line_tariff_position_and_agency() {
         ],
     );
     let book = correlate("or2-multi.txt", &[("so", so)]);
-    let triples: Vec<_> = book.lines.iter().map(|l| l.line.address.triple()).collect();
+    let triples: Vec<_> = book.lines().map(|l| l.line.address.triple()).collect();
     assert_eq!(triples, [Some((1, 1, 1)), Some((1, 1, 2)), Some((2, 2, 1))]);
-    let statuses: Vec<Status> = book.lines.iter().map(|l| l.status()).collect();
+    let statuses: Vec<Status> = book.lines().map(|l| l.status()).collect();
     assert_eq!(
         statuses,
         [
@@ -1012,8 +1016,7 @@ fn so70_ranges_select_lines_by_cbp_line_tariff_position_and_agency() {
     );
     let book = correlate("multi-agency.txt", &[("so", so)]);
     let got: Vec<(String, Status)> = book
-        .lines
-        .iter()
+        .lines()
         .map(|l| (l.line.message_type(), l.status()))
         .collect();
     assert_eq!(
@@ -1039,7 +1042,7 @@ fn dispositions_for_another_entry_or_without_version_match_nothing() {
         "or2-single.txt",
         &[("other entry", so), ("no version", so2)],
     );
-    assert_eq!(book.lines[0].status(), Status::NotReported);
+    assert_eq!(book.line(0).expect("a line").status(), Status::NotReported);
     assert_eq!(book.unmatched.len(), 2);
 }
 
@@ -1052,7 +1055,7 @@ fn entry_summary_lines_are_addressed_through_the_40_record_and_so71_reference() 
         &[(so70("AMS", "10", (1, 1, 1), (1, 1, 1)), Some("Q7K31547761"))],
     );
     let book = correlate("entry-summary-ae.txt", &[("uc", uc)]);
-    let l = &book.lines[0];
+    let l = book.line(0).expect("a line");
     let entry = l.line.address.entry.as_ref().expect("entry");
     assert_eq!(entry.to_string(), "Q7K31547761");
     assert_eq!(l.line.address.triple(), Some((1, 1, 1)));
@@ -1068,7 +1071,7 @@ fn entry_summary_lines_are_addressed_through_the_40_record_and_so71_reference() 
         &[(so70("AMS", "10", (1, 1, 1), (1, 1, 1)), Some("Q7K31547779"))],
     );
     let book = correlate("entry-summary-ae.txt", &[("uc", uc)]);
-    assert_eq!(book.lines[0].status(), Status::NotReported);
+    assert_eq!(book.line(0).expect("a line").status(), Status::NotReported);
 }
 
 #[test]
@@ -1082,11 +1085,10 @@ fn a_rejecting_cargo_release_response_marks_the_lines_rejected() {
     lines[16] = lines[16].replacen("00013", "00014", 1);
     let text = lines.join("\n") + "\n";
     let book = correlate("or2-single.txt", &[("sx", text.into_bytes())]);
-    let l = &book.lines[0];
+    let l = book.line(0).expect("a line");
     assert_eq!(l.status(), Status::Rejected);
     let c = l
-        .conditions
-        .iter()
+        .conditions()
         .find(|c| c.message_type.as_deref() == Some("11"))
         .expect("record-level rejection");
     assert_eq!(c.after_record.as_deref(), Some("PG14"));

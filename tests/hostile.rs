@@ -568,7 +568,10 @@ fn long_terminated_record_streams_in_linear_time_and_bounded_memory() {
         .expect("reading a slice");
     let joined: Vec<u8> = units.iter().flat_map(|u| u.bytes.clone()).collect();
     assert_eq!(joined, large, "every byte once, in order");
-    assert!(units.iter().all(|u| u.bytes.len() <= 2 << 20), "bounded units");
+    assert!(
+        units.iter().all(|u| u.bytes.len() <= 2 << 20),
+        "bounded units"
+    );
     let pieces: Vec<_> = units
         .iter()
         .filter(|u| u.kind == ace_pga::stream::UnitKind::Piece)

@@ -176,7 +176,11 @@ pub fn chunks(data: &[u8]) {
     for chunk in ChunkReader::with_target(data, 1024) {
         let chunk = chunk.expect("reading from a slice never fails");
         assert_eq!(chunk.offset, joined.len(), "chunk offset");
-        assert!(chunk.bytes.len() <= 4 * 1024, "chunk of {} bytes", chunk.bytes.len());
+        assert!(
+            chunk.bytes.len() <= 4 * 1024,
+            "chunk of {} bytes",
+            chunk.bytes.len()
+        );
         joined.extend_from_slice(&chunk.bytes);
         let _ = chunk.parse(&ParseOptions::lenient());
     }

@@ -611,10 +611,18 @@ fn status(
                 book.batch_user_data.as_deref().unwrap_or("")
             );
         }
+        if summary.dropped > 0 {
+            eprintln!(
+                "{path}: warning: {} (line, condition or disposition) reference(s) not recorded: \
+                 a line keeps at most {} of each kind",
+                summary.dropped,
+                book.limits().max_per_line
+            );
+        }
     }
-    let lines: Vec<&LineStatus> = match certificate {
+    let lines: Vec<LineStatus<'_>> = match certificate {
         Some(c) => book.by_certificate(c),
-        None => book.lines.iter().collect(),
+        None => book.lines().collect(),
     };
     if let (Some(c), true) = (certificate, lines.is_empty()) {
         return Err(Failure::Invalid(format!(
@@ -625,24 +633,54 @@ fn status(
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     match format {
         Format::Json => {
-            let doc = serde_json::json!({
-                "submission": submission,
-                "lines": lines.iter().map(|l| {
+            // One object; the lines are written one at a time (never the whole document in
+            // memory), in the key order of serde_json's map.
+            let mut doc = serde_json::Map::new();
+            doc.insert("submission".into(), serde_json::json!(submission));
+            doc.insert("lines".into(), serde_json::Value::Null);
+            doc.insert(
+                "responses".into(),
+                serde_json::to_value(&book.responses).unwrap_or_default(),
+            );
+            doc.insert(
+                "unmatched".into(),
+                serde_json::to_value(&book.unmatched).unwrap_or_default(),
+            );
+            let json_err = |e: serde_json::Error| write_err(io::Error::from(e));
+            out.write_all(b"{").map_err(write_err)?;
+            for (i, (key, value)) in doc.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",").map_err(write_err)?;
+                }
+                serde_json::to_writer(&mut out, key).map_err(json_err)?;
+                out.write_all(b":").map_err(write_err)?;
+                if key != "lines" {
+                    serde_json::to_writer(&mut out, value).map_err(json_err)?;
+                    continue;
+                }
+                out.write_all(b"[").map_err(write_err)?;
+                for (j, l) in lines.iter().enumerate() {
+                    if j > 0 {
+                        out.write_all(b",").map_err(write_err)?;
+                    }
                     let mut v = serde_json::to_value(l).unwrap_or_default();
                     if let Some(o) = v.as_object_mut() {
                         o.insert("status".into(), serde_json::json!(l.status().name()));
-                        o.insert("latest".into(), serde_json::to_value(l.latest()).unwrap_or_default());
+                        o.insert(
+                            "latest".into(),
+                            serde_json::to_value(l.latest()).unwrap_or_default(),
+                        );
                     }
-                    v
-                }).collect::<Vec<_>>(),
-                "responses": serde_json::to_value(&book.responses).unwrap_or_default(),
-                "unmatched": serde_json::to_value(&book.unmatched).unwrap_or_default(),
-            });
-            writeln!(out, "{doc}").map_err(write_err)?;
+                    serde_json::to_writer(&mut out, &v).map_err(json_err)?;
+                }
+                out.write_all(b"]").map_err(write_err)?;
+            }
+            out.write_all(b"}\n").map_err(write_err)?;
         }
         Format::Human => {
             for l in &lines {
-                write_status(&mut out, submission, l).map_err(write_err)?;
+                write_status(&mut out, submission, l, book.limits().max_per_line)
+                    .map_err(write_err)?;
             }
             for u in &book.unmatched {
                 let text = match u {
@@ -657,8 +695,13 @@ fn status(
     out.flush().map_err(write_err)
 }
 
-fn write_status(out: &mut impl Write, submission: &str, l: &LineStatus) -> io::Result<()> {
-    let line = &l.line;
+fn write_status(
+    out: &mut impl Write,
+    submission: &str,
+    l: &LineStatus<'_>,
+    max_per_line: usize,
+) -> io::Result<()> {
+    let line = l.line;
     let certs = if line.certificates.is_empty() {
         String::new()
     } else {
@@ -673,10 +716,10 @@ fn write_status(out: &mut impl Write, submission: &str, l: &LineStatus) -> io::R
         line.address,
         l.status()
     )?;
-    for c in &l.cargo_release {
+    for c in l.cargo_release() {
         writeln!(out, "  cargo release  {c}  [{}]", c.source)?;
     }
-    for c in &l.conditions {
+    for c in l.conditions() {
         let at = match (&c.after_record, c.submitted_line) {
             (Some(r), Some(n)) => format!(" after {r} line {n}"),
             (Some(r), None) => format!(" after {r}"),
@@ -689,6 +732,15 @@ fn write_status(out: &mut impl Write, submission: &str, l: &LineStatus) -> io::R
         for comment in &d.comments {
             writeln!(out, "                 {comment}")?;
         }
+    }
+    let dropped = l.dropped();
+    if !dropped.is_empty() {
+        writeln!(
+            out,
+            "  not recorded   {} cargo release, {} condition(s), {} disposition(s) \
+             (at most {max_per_line} of each kind per line; the status counts them all)",
+            dropped.cargo_release, dropped.conditions, dropped.dispositions
+        )?;
     }
     Ok(())
 }
