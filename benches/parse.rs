@@ -25,10 +25,16 @@
 //!   the typed lazy views (`Record::view`), no tree;
 //! * `typed_bodies_all_fields`: as `typed_records`, but every field of every record typed at
 //!   once (`Record::body`, the eager struct);
-//! * `parse_strict_whole_file`: `Transmission::parse` (framing, typed records, tree);
+//! * `parse_strict_whole_file`: `Transmission::parse` (framing, typed records, tree), and
+//!   the tree's drop;
 //! * `tree_with_organic_views`: `Transmission::parse` plus `OrganicLine::from_line` of every
 //!   PGA line;
-//! * `serialize_to_bytes`: `Transmission::to_bytes` of an already parsed transmission;
+//! * `drop_parsed_tree`: dropping a parsed transmission (freeing the tree), a part of the
+//!   two tree groups above, on its own;
+//! * `serialize_to_bytes`: `Transmission::to_bytes` of an already parsed transmission (a
+//!   fresh output buffer each time);
+//! * `serialize_into_reused_buffer`: `Transmission::write_to` into a cleared `Vec` that keeps
+//!   its capacity;
 //! * `validate_default_rules`: `validate` with default options (1 KB and 1 MB);
 //! * `field_dump_all_records`: `dump::dump_record` of every record, every value rendered to
 //!   its canonical string (no serde);
@@ -46,8 +52,8 @@ use ace_pga::{ParseOptions, Record, RecordType, Transmission};
 use chrono::Datelike;
 use criterion::measurement::WallTime;
 use criterion::{
-    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
-    Throughput,
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
+    SamplingMode, Throughput,
 };
 use fixed_width_derive::FixedWidth;
 use serde::Deserialize;
@@ -338,15 +344,17 @@ fn typed_bodies(input: &[u8]) -> usize {
     n
 }
 
-/// The tree plus the organic view of every PGA line.
-fn tree_with_views(input: &[u8]) -> usize {
+/// The tree plus the organic view of every PGA line (the count, and the tree).
+fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     let t = Transmission::parse(input).expect("valid input");
-    t.tree
+    let n = t
+        .tree
         .pga_lines()
         .into_iter()
         .filter_map(OrganicLine::from_line)
         .map(|v| v.certificates.len() + v.lots.len())
-        .sum()
+        .sum();
+    (n, t)
 }
 
 /// The field dump as JSON Lines.
@@ -432,15 +440,50 @@ fn benches(c: &mut Criterion) {
             .batches
             .len()
     });
-    run(c, "tree_with_organic_views", &inputs, |i| {
-        tree_with_views(i)
-    });
+    run(c, "tree_with_organic_views", &inputs, |i| tree_with_views(i).0);
+    {
+        let mut g = group(c, "drop_parsed_tree");
+        for (label, input, bytes) in &inputs {
+            g.throughput(Throughput::Bytes(*bytes));
+            if *bytes > 10 << 20 {
+                g.sample_size(10);
+            }
+            g.bench_with_input(BenchmarkId::from_parameter(label), input, |b, i| {
+                b.iter_batched(
+                    || Transmission::parse(i).expect("valid input"),
+                    drop,
+                    BatchSize::PerIteration,
+                )
+            });
+        }
+        g.finish();
+    }
 
     let parsed: Vec<(&str, Transmission<'_>, u64)> = inputs
         .iter()
         .map(|(n, i, b)| (*n, Transmission::parse(i).expect("valid input"), *b))
         .collect();
     run(c, "serialize_to_bytes", &parsed, |t| t.to_bytes().len());
+    // Serializing into a reused buffer (a batch job writing many transmissions): no page
+    // faults of a fresh output buffer.
+    {
+        let mut g = group(c, "serialize_into_reused_buffer");
+        for (label, t, bytes) in &parsed {
+            g.throughput(Throughput::Bytes(*bytes));
+            if *bytes > 10 << 20 {
+                g.sample_size(10);
+            }
+            let mut out = Vec::with_capacity(*bytes as usize);
+            g.bench_with_input(BenchmarkId::from_parameter(label), t, |b, t| {
+                b.iter(|| {
+                    out.clear();
+                    t.write_to(&mut out).expect("writing to a Vec");
+                    black_box(out.len())
+                })
+            });
+        }
+        g.finish();
+    }
     let small_parsed = &parsed[..2];
     let opts = ValidateOptions::new(ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"));
     run(c, "validate_default_rules", small_parsed, |t| {
