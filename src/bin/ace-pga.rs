@@ -249,21 +249,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .into_iter()
                 .filter_map(OrganicLine::from_line)
                 .collect();
-            let mut value =
-                serde_json::to_value(&owned).map_err(|e| Failure::Usage(e.to_string()))?;
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert(
-                    "organic".into(),
-                    serde_json::to_value(&organic).map_err(|e| Failure::Usage(e.to_string()))?,
-                );
+            // Written straight to the output (no intermediate JSON value): the document is
+            // the owned transmission's keys plus `organic`.
+            #[derive(serde::Serialize)]
+            struct Document<'o, 'v, 'a> {
+                #[serde(flatten)]
+                transmission: &'o OwnedTransmission,
+                organic: &'v [OrganicLine<'a>],
             }
-            let text = if pretty {
-                serde_json::to_string_pretty(&value)
-            } else {
-                serde_json::to_string(&value)
+            let doc = Document {
+                transmission: &owned,
+                organic: &organic,
             };
-            let text = text.map_err(|e| Failure::Usage(e.to_string()))?;
-            writeln!(stdout, "{text}").map_err(write_err)?;
+            let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
+            let written = if pretty {
+                serde_json::to_writer_pretty(&mut out, &doc)
+            } else {
+                serde_json::to_writer(&mut out, &doc)
+            };
+            written.map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
+            writeln!(out).map_err(write_err)?;
+            out.flush().map_err(write_err)?;
         }
         Command::Encode { file, output } => {
             let data = read_input(&file).map_err(|e| io_err(&file, e))?;
