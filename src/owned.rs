@@ -3,7 +3,10 @@
 //! `records.csv`) or `{"line", "record", "raw"}` for records without a layout. A record
 //! whose bytes cannot be reproduced from its fields (data in filler, a lenient `N` value,
 //! bytes outside the CBP set) carries both, and `raw` wins on encoding: remove it to edit the
-//! fields. `raw` maps bytes to chars one to one (ISO-8859-1) so any byte survives JSON.
+//! fields (fields that no longer match `raw` are refused, not silently dropped). `raw` maps
+//! bytes to chars one to one (ISO-8859-1) so any byte survives JSON. In a terminated
+//! document only the last record may have `"terminator": "none"` (it would merge with the
+//! next record).
 
 use std::collections::BTreeMap;
 
@@ -162,9 +165,41 @@ impl OwnedRecord {
             if bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
                 return Err(shape("raw holds a CR or LF byte"));
             }
+            // `raw` wins, but never over edited fields: the fields must be those of `raw`.
+            if let Some(given) = &self.fields {
+                if !fields_match_raw(&bytes, given) {
+                    return Err(shape(
+                        "fields differ from raw (remove raw to encode the edited fields, or \
+                         fields to keep raw)",
+                    ));
+                }
+            }
             return Ok(bytes);
         }
         self.encode_fields().map(|b| b.to_vec())
+    }
+}
+
+/// Whether `given` (a record's `fields` in dump form) are the fields `raw` reads as
+/// (leniently, as `decode --lenient` may have read them); a missing key is a blank field.
+/// True when `raw` has no fields to compare (host, unknown or invalid records).
+fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> bool {
+    let opts = crate::ParseOptions::lenient();
+    let line = crate::framing::RawLine {
+        line: 1,
+        offset: 0,
+        bytes: raw,
+        terminator: Terminator::None,
+    };
+    let r = Record::from_line(line, &opts, &mut Vec::new());
+    match dump_record(&r).content {
+        DumpContent::Fields(fs) => {
+            given.keys().all(|k| fs.iter().any(|(name, _)| name == k))
+                && fs.iter().all(|(name, value)| {
+                    given.get(*name).and_then(|v| v.as_deref()) == value.as_deref()
+                })
+        }
+        _ => true,
     }
 }
 
@@ -211,13 +246,26 @@ impl OwnedTransmission {
     pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
         let mut out = Vec::new();
         let mut result = Ok(());
+        // A record without terminator in a terminated document would merge with the next
+        // record: only the last record may lack one.
+        let mut open: Option<&OwnedRecord> = None;
         crate::tree::walk_batches(&self.batches, |r| {
             if result.is_ok() {
+                if let Some(prev) = open.take() {
+                    result = Err(OwnedEncodeError::Shape {
+                        line: prev.line,
+                        record: prev.record.clone(),
+                        what: "terminator none before another record of a terminated document",
+                    });
+                    return;
+                }
+                let terminator = r.terminator.unwrap_or(self.framing.terminator);
+                if terminator == Terminator::None && self.framing.terminator != Terminator::None {
+                    open = Some(r);
+                }
                 result = r.to_bytes().map(|b| {
                     out.extend_from_slice(&b);
-                    out.extend_from_slice(
-                        r.terminator.unwrap_or(self.framing.terminator).as_bytes(),
-                    );
+                    out.extend_from_slice(terminator.as_bytes());
                 });
             }
         });

@@ -1171,3 +1171,77 @@ fn dump_keeps_leading_spaces_of_text_fields() {
         changed
     );
 }
+
+/// Every invalid sample, parsed leniently, goes through the owned JSON and back to its bytes:
+/// records that keep `raw` (data in filler, lenient numbers) carry fields equal to what
+/// `raw` reads as, so the check that refuses edited fields lets them through.
+#[test]
+fn every_invalid_sample_round_trips_through_owned_json_when_it_parses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-samples/invalid");
+    let mut round_trips = 0;
+    for entry in std::fs::read_dir(&dir).expect("invalid samples") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("sample");
+        let Ok(tx) = Transmission::parse_with(&bytes, &ace_pga::ParseOptions::lenient()) else {
+            continue;
+        };
+        let owned = OwnedTransmission::from_transmission(&tx);
+        let json = serde_json::to_string(&owned).expect("owned form serializes");
+        let back: OwnedTransmission = serde_json::from_str(&json).expect("deserialize");
+        if let Ok(out) = back.to_bytes() {
+            // `raw` keeps a short record as received; the tree's serializer pads it.
+            assert!(
+                out == bytes || out == tx.to_bytes(),
+                "{path:?}: owned JSON encodes neither the input nor the parse"
+            );
+            round_trips += 1;
+        }
+    }
+    assert!(
+        round_trips >= 20,
+        "{round_trips} invalid samples round-tripped"
+    );
+}
+
+/// Editing `fields` of a record that also carries `raw` is refused, not silently lost; a
+/// record without terminator before another one in a terminated document is refused.
+#[test]
+fn encode_refuses_edited_fields_under_raw_and_a_terminator_none_mid_document() {
+    let bytes = read_sample("or2-single");
+    let tx = parse("or2-single", &bytes);
+    let owned = OwnedTransmission::from_transmission(&tx);
+    let mut json: Value = serde_json::to_value(&owned).expect("to JSON");
+    // The PG14 (line 10): give it a raw copy of its bytes, then edit a field.
+    fn find_line(v: &mut Value, line: u64) -> Option<&mut Value> {
+        let here = v.get("line").and_then(Value::as_u64) == Some(line) && v.get("record").is_some();
+        if here {
+            return Some(v);
+        }
+        match v {
+            Value::Object(m) => m.values_mut().find_map(|x| find_line(x, line)),
+            Value::Array(a) => a.iter_mut().find_map(|x| find_line(x, line)),
+            _ => None,
+        }
+    }
+    let pg14_bytes = split_records(&bytes)[9];
+    let rec = find_line(&mut json, 10).expect("line 10");
+    assert_eq!(rec["record"], "PG14");
+    rec["raw"] = Value::String(String::from_utf8(pg14_bytes.to_vec()).expect("ascii"));
+    let unchanged: OwnedTransmission = serde_json::from_value(json.clone()).expect("owned");
+    assert_eq!(unchanged.to_bytes().expect("raw agrees with fields"), bytes);
+    let rec = find_line(&mut json, 10).expect("line 10");
+    rec["fields"]["lpco_number"] = Value::String("417-2093856104-557322".into());
+    let edited: OwnedTransmission = serde_json::from_value(json.clone()).expect("owned");
+    let err = edited.to_bytes().expect_err("edited fields under raw");
+    assert!(err.to_string().contains("fields differ from raw"), "{err}");
+
+    let mut json: Value = serde_json::to_value(&owned).expect("to JSON");
+    let rec = find_line(&mut json, 5).expect("line 5");
+    rec["terminator"] = Value::String("none".into());
+    let merged: OwnedTransmission = serde_json::from_value(json).expect("owned");
+    let err = merged.to_bytes().expect_err("terminator none mid-document");
+    assert!(err.to_string().contains("terminator none"), "{err}");
+}
