@@ -247,7 +247,7 @@ impl<'a> Iterator for Framer<'a> {
         if let (Some(rec), Some(b'\n')) = (rest.get(..80), rest.get(80)) {
             if no_control_bytes(rec) {
                 self.pos += 81;
-                self.line += 1;
+                self.line = self.line.saturating_add(1);
                 if self.line == 1 {
                     self.framing.terminator = Terminator::Lf;
                 }
@@ -283,7 +283,7 @@ impl<'a> Iterator for Framer<'a> {
             }
         };
         self.pos += consumed;
-        self.line += 1;
+        self.line = self.line.saturating_add(1);
         if self.line == 1 {
             self.framing.terminator = terminator;
         }

@@ -351,7 +351,7 @@ impl<R: BufRead> Iterator for StreamReader<R> {
             let rec = self.buf.get(s..s + n).unwrap_or_default();
             self.unit.bytes.extend_from_slice(rec);
             self.unit.records += 1;
-            self.line += 1;
+            self.line = self.line.saturating_add(1);
             self.offset += n;
             self.start = s + n;
             if let Some(u) = out {
