@@ -1,5 +1,6 @@
 //! The opt-in normaliser (SPEC 2.3): upper-case, transliterate accented Latin letters,
-//! TAB → space, pad short lines, strip a byte order mark. It returns the normalised bytes and
+//! TAB → space, pad short lines, trim spaces after column 80, strip a byte order mark and
+//! `0x1A` bytes after the last record. It returns the normalised bytes and
 //! a change report (line, column, before, after). The parser never applies any of this.
 //!
 //! Non-ASCII input is read per line as UTF-8 when the line is valid UTF-8, else as
@@ -23,6 +24,10 @@ pub struct NormalizeOptions {
     pub pad_short_lines: bool,
     /// A UTF-8 byte order mark at byte 0 removed (F-016).
     pub strip_byte_order_mark: bool,
+    /// Spaces after column 80 removed when the bytes there are all spaces (F-001).
+    pub trim_spaces_after_80: bool,
+    /// `0x1A` (DOS end-of-file) bytes after the last record removed (F-017).
+    pub strip_trailing_eof: bool,
 }
 
 impl Default for NormalizeOptions {
@@ -33,6 +38,8 @@ impl Default for NormalizeOptions {
             tabs: true,
             pad_short_lines: true,
             strip_byte_order_mark: true,
+            trim_spaces_after_80: true,
+            strip_trailing_eof: true,
         }
     }
 }
@@ -53,6 +60,10 @@ pub enum ChangeKind {
     Pad,
     /// Byte order mark removed.
     ByteOrderMark,
+    /// Spaces after column 80 removed.
+    TrimSpaces,
+    /// `0x1A` bytes after the last record removed.
+    TrailingEof,
 }
 
 /// One change.
@@ -79,6 +90,8 @@ impl fmt::Display for Change {
             ChangeKind::Tab => "TAB to space",
             ChangeKind::Pad => "padded",
             ChangeKind::ByteOrderMark => "byte order mark removed",
+            ChangeKind::TrimSpaces => "spaces after column 80 removed",
+            ChangeKind::TrailingEof => "end-of-file bytes after the last record removed",
         };
         write!(
             f,
@@ -159,6 +172,21 @@ pub fn normalize(input: &[u8], opts: &NormalizeOptions) -> (Vec<u8>, Vec<Change>
         };
         let (term, next) = tail.split_at(term_len);
         line_no += 1;
+        // 0x1A bytes after the last terminator: data after the last record, not a record.
+        if term_len == 0 && !body.is_empty() && body.iter().all(|&b| b == 0x1A) {
+            if opts.strip_trailing_eof {
+                changes.push(Change {
+                    line: line_no,
+                    column: 1,
+                    before: "\u{1A}".repeat(body.len()),
+                    after: String::new(),
+                    kind: ChangeKind::TrailingEof,
+                });
+            } else {
+                out.extend_from_slice(body);
+            }
+            break;
+        }
         let mut rec = Vec::with_capacity(82);
         match std::str::from_utf8(body) {
             Ok(s) => s
@@ -167,6 +195,17 @@ pub fn normalize(input: &[u8], opts: &NormalizeOptions) -> (Vec<u8>, Vec<Change>
             Err(_) => body
                 .iter()
                 .for_each(|&b| push_char(&mut rec, &mut changes, line_no, char::from(b), opts)),
+        }
+        // Spaces after column 80 (an editor's padding): removed.
+        if opts.trim_spaces_after_80 && rec.len() > 80 && rec.iter().skip(80).all(|&b| b == b' ') {
+            changes.push(Change {
+                line: line_no,
+                column: 81,
+                before: " ".repeat(rec.len() - 80),
+                after: String::new(),
+                kind: ChangeKind::TrimSpaces,
+            });
+            rec.truncate(80);
         }
         // Pad short records (an empty line is not a record: left alone).
         if opts.pad_short_lines && !body.is_empty() && rec.len() < 80 {

@@ -121,3 +121,63 @@ fn parser_never_changes_a_byte() {
         assert_eq!(t.to_bytes(), data, "{name}");
     }
 }
+
+fn or2_single() -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/spec-samples/valid/or2-single.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("sample")
+}
+
+/// A DOS end-of-file byte after the last record is removed and reported, not padded into a
+/// record (it used to become an 80-byte record of its own: F-003 and E-001 after `fix`).
+#[test]
+fn trailing_eof_is_stripped_not_padded() {
+    let clean = or2_single();
+    let mut data = clean.clone();
+    data.extend_from_slice(b"\x1a\x1a");
+    let (fixed, changes) = normalize(&data, &NormalizeOptions::default());
+    assert_eq!(fixed, clean);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].kind, ChangeKind::TrailingEof);
+    assert_eq!(changes[0].line, 16);
+    assert!(errors(&fixed).is_empty(), "{:?}", errors(&fixed));
+    let mut opts = NormalizeOptions::default();
+    opts.strip_trailing_eof = false;
+    let (kept, changes) = normalize(&data, &opts);
+    assert_eq!(kept, data, "left alone when switched off");
+    assert!(changes.is_empty());
+}
+
+/// Spaces after column 80 (F-001) are trimmed and reported; other bytes there are not.
+#[test]
+fn spaces_after_column_80_are_trimmed() {
+    let clean = or2_single();
+    let text = String::from_utf8(clean.clone()).expect("ascii");
+    let padded: String = text
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 2 {
+                l.replace('\n', "    \n")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(!errors(padded.as_bytes()).is_empty(), "84 bytes is F-001");
+    let (fixed, changes) = normalize(padded.as_bytes(), &NormalizeOptions::default());
+    assert_eq!(fixed, clean);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].kind, ChangeKind::TrimSpaces);
+    assert_eq!((changes[0].line, changes[0].column), (3, 81));
+    let extra = text.replacen('\n', "   X\n", 1);
+    let (kept, changes) = normalize(extra.as_bytes(), &NormalizeOptions::default());
+    assert_eq!(
+        kept,
+        extra.as_bytes(),
+        "data after column 80 is not trimmed"
+    );
+    assert!(changes.is_empty());
+}

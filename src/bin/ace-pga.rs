@@ -361,6 +361,9 @@ fn stats(
     };
     // Chunks of the input are parsed and counted on worker threads (counts do not depend on
     // their number).
+    if threads == Some(0) {
+        return Err(Failure::Usage("--threads: expected at least 1".into()));
+    }
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
     let total = ace_pga::stats::collect(reader, &opts, threads).map_err(io_err)?;
@@ -412,11 +415,11 @@ fn stats(
         }
     }
     text.push_str(&format!(
-        "parse_problems[error] {}\nparse_problems[warning] {}\n",
+        "parse_errors {}\nparse_warnings {}\n",
         total.parse_errors, total.parse_warnings
     ));
     if let Some((e, w)) = findings {
-        text.push_str(&format!("findings[error] {e}\nfindings[warning] {w}\n"));
+        text.push_str(&format!("findings.error {e}\nfindings.warning {w}\n"));
     }
     out.write_all(text.as_bytes()).map_err(write_err)?;
     stats_exit(findings)

@@ -321,7 +321,7 @@ macro_rules! record_layouts {
 
             impl<'a> View<'a, $name<'a>> {
                 $(
-                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called. `None` when all spaces or when the bytes do not fit the class (see [`crate::Record::field_error`]).")]
+                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called (`Text` → `&str`, `Int` → `u64`, `Dec<D>` → `Decimal` with D implied decimals, `Date8`/`Date6` → `NaiveDate`, `MonthYear6` → `MonthYear`, `Hhmm`/`Hhmmss` → `Time`). `None` when all spaces or when the bytes do not fit the class (see [`crate::Record::field_error`]).")]
                     #[inline]
                     pub fn $field(&self) -> Option<<$kind as FieldKind>::Value<'a>> {
                         read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
