@@ -440,7 +440,9 @@ fn benches(c: &mut Criterion) {
             .batches
             .len()
     });
-    run(c, "tree_with_organic_views", &inputs, |i| tree_with_views(i).0);
+    run(c, "tree_with_organic_views", &inputs, |i| {
+        tree_with_views(i).0
+    });
     {
         let mut g = group(c, "drop_parsed_tree");
         for (label, input, bytes) in &inputs {
