@@ -60,6 +60,28 @@ pub struct Framing {
     pub byte_order_mark: bool,
 }
 
+/// Where a piece of input sits in its stream (the stream readers parse pieces).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Piece {
+    /// Overrides the detection of terminator-less input (`Some(false)`: a piece of a
+    /// terminated stream that holds no terminator is one record).
+    pub(crate) concatenated: Option<bool>,
+    /// The piece starts the input: byte order mark, EBCDIC and empty-input checks apply.
+    pub(crate) first: bool,
+    /// The piece ends the input: trailing bytes, a trailing empty line and a remainder of
+    /// terminator-less input are recognised.
+    pub(crate) last: bool,
+}
+
+impl Piece {
+    /// A whole input.
+    pub(crate) const WHOLE: Piece = Piece {
+        concatenated: None,
+        first: true,
+        last: true,
+    };
+}
+
 /// Splits the input into records and reports framing problems (F-016 … F-021).
 #[derive(Debug)]
 pub struct Framer<'a> {
@@ -72,6 +94,11 @@ pub struct Framer<'a> {
     /// Offset of `input` within a larger stream (0 for a whole input).
     base_offset: usize,
     concatenated: bool,
+    /// The input ends here (a lone terminator at the end is a trailing empty line).
+    last: bool,
+    /// The input starts here (else a lone terminator may be the input's trailing empty line
+    /// even as the piece's first record).
+    first: bool,
     /// Bytes after the last record that are not a record (0x1A, a remainder, a trailing
     /// empty line's terminator).
     pub trailing: &'a [u8],
@@ -102,17 +129,17 @@ impl<'a> Framer<'a> {
         opts: &ParseOptions,
         problems: &mut Vec<Problem>,
     ) -> Result<Self, Problem> {
-        Self::new_with(input, opts, problems, None)
+        Self::new_with(input, opts, problems, Piece::WHOLE)
     }
 
-    /// As [`Self::new`]; `concatenated` overrides the detection of terminator-less input
-    /// (`Some(false)`: a piece of a terminated stream that holds no terminator is one record).
+    /// As [`Self::new`], for `input` as a piece of a larger stream (see [`Piece`]).
     pub(crate) fn new_with(
         input: &'a [u8],
         opts: &ParseOptions,
         problems: &mut Vec<Problem>,
-        concatenated: Option<bool>,
+        piece: Piece,
     ) -> Result<Self, Problem> {
+        let concatenated = piece.concatenated;
         let whole = |kind| Problem {
             severity: Severity::Error,
             line: None,
@@ -123,7 +150,11 @@ impl<'a> Framer<'a> {
         };
         let mut data = input;
         let mut bom = false;
-        if let Some(mut rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
+        // Start-of-input checks (byte order mark, EBCDIC, empty input) belong to the piece that
+        // starts the input; end-of-input ones (bytes after the last record, a trailing empty
+        // line, a remainder) to the piece that ends it.
+        let start_of_input = input.strip_prefix(b"\xEF\xBB\xBF").filter(|_| piece.first);
+        if let Some(mut rest) = start_of_input {
             bom = true;
             // Lenient: repeated marks are all skipped (kept, the first record would start
             // with a mark that the next parse takes for the document's own).
@@ -146,14 +177,19 @@ impl<'a> Framer<'a> {
                 kind: ProblemKind::ByteOrderMark,
             });
         }
-        if data
-            .iter()
-            .all(|&b| matches!(b, b'\n' | b'\r' | b' ' | b'\t'))
+        if piece.first
+            && piece.last
+            && data
+                .iter()
+                .all(|&b| matches!(b, b'\n' | b'\r' | b' ' | b'\t'))
         {
             return Err(whole(ProblemKind::EmptyInput));
         }
-        if looks_like_ebcdic(data) {
+        if piece.first && looks_like_ebcdic(data) {
             return Err(whole(ProblemKind::Ebcdic));
+        }
+        if data.is_empty() {
+            return Err(whole(ProblemKind::EmptyInput));
         }
         let base = input.len() - data.len();
         let concatenated = concatenated.unwrap_or_else(|| memchr2(b'\n', b'\r', data).is_none());
@@ -164,13 +200,17 @@ impl<'a> Framer<'a> {
             line_base: 0,
             base_offset: 0,
             concatenated,
+            last: piece.last,
+            first: piece.first,
             trailing: &[],
             framing: Framing {
                 terminator: Terminator::None,
                 byte_order_mark: bom,
             },
         };
-        if concatenated {
+        if !piece.last {
+            // Nothing is trailing in a piece that more input follows.
+        } else if concatenated {
             let rem = data.len() % 80;
             if rem != 0 {
                 let tail = data.get(data.len() - rem..).unwrap_or_default();
@@ -271,7 +311,8 @@ impl<'a> Iterator for Framer<'a> {
                         _ => (Terminator::Lf, 1),
                     };
                     // One trailing empty line (a lone terminator at the very end) is not a record.
-                    if i == 0 && self.line > 0 && i + tl == rest.len() {
+                    if i == 0 && (self.line > 0 || !self.first) && i + tl == rest.len() && self.last
+                    {
                         // The empty line's terminator plus any trailing bytes found before.
                         self.trailing = self.input.get(self.pos..).unwrap_or_default();
                         self.pos = end;

@@ -214,17 +214,17 @@ impl<'a> Transmission<'a> {
         first_line: u32,
         base_offset: usize,
     ) -> Result<Self, ParseError> {
-        Self::parse_fragment(input, opts, first_line, base_offset, None)
+        Self::parse_fragment(input, opts, first_line, base_offset, framing::Piece::WHOLE)
     }
 
-    /// As [`Self::parse_at`]; `concatenated` overrides the detection of terminator-less input
-    /// (the stream readers know the stream's framing better than one piece of it does).
+    /// As [`Self::parse_at`], for a piece of a stream: the stream readers know the stream's
+    /// framing and where the piece sits better than the piece itself does.
     pub(crate) fn parse_fragment(
         input: &'a [u8],
         opts: &ParseOptions,
         first_line: u32,
         base_offset: usize,
-        concatenated: Option<bool>,
+        piece: framing::Piece,
     ) -> Result<Self, ParseError> {
         let mut problems = Vec::new();
         if input.len() > opts.max_input_len {
@@ -247,11 +247,10 @@ impl<'a> Transmission<'a> {
                 *l = l.saturating_add(first_line.saturating_sub(1));
             }
         };
-        let mut framer =
-            Framer::new_with(input, opts, &mut problems, concatenated).map_err(|mut p| {
-                shift(&mut p);
-                ParseError { problems: vec![p] }
-            })?;
+        let mut framer = Framer::new_with(input, opts, &mut problems, piece).map_err(|mut p| {
+            shift(&mut p);
+            ParseError { problems: vec![p] }
+        })?;
         problems.iter_mut().for_each(shift);
         framer.start_at(first_line, base_offset);
         let mut builder = TreeBuilder::new();
@@ -306,8 +305,9 @@ impl<'a> Transmission<'a> {
         {
             p.line = Some(last_line.saturating_add(1));
         }
-        if last_line < first_line {
+        if last_line < first_line && piece.first {
             // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
+            // A later piece of a stream may hold none (the input's trailing empty line).
             return Err(ParseError {
                 problems: vec![Problem {
                     severity: Severity::Error,

@@ -185,12 +185,32 @@ impl Stats {
 
 /// Counts a whole input read from `reader` with bounded memory: the input is read in chunks
 /// of about 1 MiB ([`ChunkReader`]), each parsed (full tree, organic certificate summary) and
-/// counted on one of `threads` worker threads while the calling thread reads on. Counts do
-/// not depend on `threads`. Memory: about `threads` × 3 chunks and their trees.
+/// counted on one of `threads` worker threads (at most [`MAX_THREADS`]; fewer when the system
+/// refuses more) while the calling thread reads on. Counts do not depend on `threads`.
+/// Memory: about `threads` × 3 chunks and their trees.
+///
+/// The counts equal those of a whole-input parse, with these documented exceptions: a line
+/// longer than four chunk targets is counted in pieces (one record each); a PGA line longer
+/// than a chunk (more than [`crate::stream::MAX_CHUNK_RECORDS`] records, or about 4 MiB)
+/// is split, so its later records count outside it and the `max_records_per_pga_line`
+/// limit is not seen; input whose first 64 KiB hold no CR or LF is framed as terminator-less
+/// throughout; mixed-terminator warnings are counted per chunk.
 ///
 /// # Errors
 /// The first read error of `reader` (counts so far are dropped).
 pub fn collect<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io::Result<Stats> {
+    let mut total = collect_chunks(reader, opts, threads.clamp(1, MAX_THREADS))?;
+    if total.bytes == 0 {
+        // No chunk at all: count what a whole-input parse reports (F-020, empty input).
+        total.add_result(&Transmission::parse_with(&[], opts), 0);
+    }
+    Ok(total)
+}
+
+/// Most worker threads [`collect`] starts (more are clamped to this).
+pub const MAX_THREADS: usize = 64;
+
+fn collect_chunks<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io::Result<Stats> {
     let chunks = ChunkReader::new(reader);
     if threads <= 1 {
         let mut total = Stats::default();
@@ -203,16 +223,26 @@ pub fn collect<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io::R
     std::thread::scope(|scope| {
         let mut senders = Vec::with_capacity(threads);
         let mut workers = Vec::with_capacity(threads);
-        for _ in 0..threads {
+        for i in 0..threads {
             let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
-            senders.push(tx);
-            workers.push(scope.spawn(move || {
-                let mut part = Stats::default();
-                for chunk in rx {
-                    part.add_result(&chunk.parse(opts), chunk.bytes.len());
+            let spawned = std::thread::Builder::new()
+                .name(format!("ace-pga-stats-{i}"))
+                .spawn_scoped(scope, move || {
+                    let mut part = Stats::default();
+                    for chunk in rx {
+                        part.add_result(&chunk.parse(opts), chunk.bytes.len());
+                    }
+                    part
+                });
+            match spawned {
+                Ok(w) => {
+                    senders.push(tx);
+                    workers.push(w);
                 }
-                part
-            }));
+                // The system refused another thread: go on with those started.
+                Err(_) if !workers.is_empty() => break,
+                Err(e) => return Err(e),
+            }
         }
         let mut failure = None;
         for (chunk, tx) in chunks.zip(senders.iter().cycle()) {

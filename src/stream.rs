@@ -68,6 +68,8 @@ pub struct Unit {
     pub records: u32,
     /// What the unit holds.
     pub kind: UnitKind,
+    /// The unit ends the input (end-of-input checks apply to it, see [`Unit::parse`]).
+    pub last: bool,
 }
 
 impl Unit {
@@ -76,15 +78,14 @@ impl Unit {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        // A piece of an over-long line holds no terminator but is not terminator-less input.
-        let concatenated = (self.kind == UnitKind::Piece).then_some(false);
-        Transmission::parse_fragment(
-            &self.bytes,
-            opts,
-            self.first_line,
-            self.offset,
-            concatenated,
-        )
+        let piece = crate::framing::Piece {
+            // A piece of an over-long line holds no terminator but is not terminator-less
+            // input.
+            concatenated: (self.kind == UnitKind::Piece).then_some(false),
+            first: self.first_line == 1 && self.kind != UnitKind::Piece,
+            last: self.last,
+        };
+        Transmission::parse_fragment(&self.bytes, opts, self.first_line, self.offset, piece)
     }
 }
 
@@ -154,6 +155,7 @@ impl<R: BufRead> StreamReader<R> {
                 offset: 0,
                 records: 0,
                 kind: UnitKind::Transaction,
+                last: false,
             },
             done: false,
             piece: false,
@@ -278,6 +280,7 @@ impl<R: BufRead> StreamReader<R> {
             offset: self.offset,
             records: 0,
             kind: next_kind,
+            last: false,
         };
         let unit = std::mem::replace(&mut self.unit, fresh);
         (!unit.bytes.is_empty()).then_some(unit)
@@ -296,6 +299,7 @@ impl<R: BufRead> Iterator for StreamReader<R> {
                 Ok(Some(r)) => r,
                 Ok(None) => {
                     self.done = true;
+                    self.unit.last = true;
                     return self.take_unit(UnitKind::Transaction).map(Ok);
                 }
                 Err(e) => {
@@ -315,6 +319,7 @@ impl<R: BufRead> Iterator for StreamReader<R> {
                     offset: self.offset,
                     records: 1,
                     kind: UnitKind::Piece,
+                    last: false,
                 };
                 // The line goes on: its number is not used up until its terminator.
                 self.offset += n;
@@ -375,6 +380,8 @@ pub struct Chunk {
     pub offset: usize,
     /// Whether the stream is terminator-less (decided once from its first 64 KiB).
     pub concatenated: bool,
+    /// The chunk ends the input (end-of-input checks apply to it).
+    pub last: bool,
 }
 
 impl Chunk {
@@ -384,13 +391,12 @@ impl Chunk {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        Transmission::parse_fragment(
-            &self.bytes,
-            opts,
-            self.first_line,
-            self.offset,
-            Some(self.concatenated),
-        )
+        let piece = crate::framing::Piece {
+            concatenated: Some(self.concatenated),
+            first: self.offset == 0,
+            last: self.last,
+        };
+        Transmission::parse_fragment(&self.bytes, opts, self.first_line, self.offset, piece)
     }
 }
 
@@ -464,7 +470,7 @@ impl<R: io::Read> ChunkReader<R> {
                 .rev()
                 .find(|&k| starts_unit(rec(k)).is_some())
                 .or_else(|| (1..whole).rev().find(|&k| cut_point(rec(k))))
-                .or_else(|| (1..=whole).rev().find(|&k| opens(rec(k))))
+                .or((whole > 0).then_some(whole))
                 .map(at);
         }
         // Record starts after each terminator, from the end backward.
@@ -497,7 +503,7 @@ impl<R: io::Read> ChunkReader<R> {
                     .filter(|&s| s > 0 && s < buf.len() && complete(s))
                     .find(|&s| cut_point(head(s)))
             })
-            .or_else(|| starts().find(|&s| s > 0 && opens(buf.get(s..).unwrap_or_default())))
+            .or_else(|| starts().find(|&s| s > 0))
     }
 }
 
@@ -541,25 +547,46 @@ impl<R: io::Read> Iterator for ChunkReader<R> {
             match self.cut(&buf, want, first) {
                 Some(c) if c >= want / 2 || want >= 4 * self.target => break c,
                 _ if want >= 4 * self.target => {
-                    // No boundary at all: a piece of an over-long line (never split a CRLF).
+                    // No boundary at all: a piece of an over-long line (never split a CRLF;
+                    // a terminator right at the cut stays with its line).
                     let at = want.min(buf.len());
-                    let cr = at > 1 && buf.get(at - 1) == Some(&b'\r');
-                    break if cr { at - 1 } else { at };
+                    break match (buf.get(at.wrapping_sub(1)), buf.get(at), buf.get(at + 1)) {
+                        (Some(b'\r'), Some(b'\n'), _) => at + 1,
+                        (_, Some(b'\n'), _) => at + 1,
+                        (_, Some(b'\r'), Some(b'\n')) => at + 2,
+                        (_, Some(b'\r'), Some(_)) => at + 1,
+                        _ => at,
+                    };
                 }
                 _ => want *= 2,
             }
         };
-        let cut = cut.min(buf.len());
+        let mut cut = cut.min(buf.len());
+        // At most `MAX_CHUNK_RECORDS` records, whatever their length (a run of empty lines
+        // would otherwise make a chunk of millions of records, and a tree to match).
+        let head = buf.get(..cut).unwrap_or_default();
+        if self.concatenated != Some(true)
+            && cut > MAX_CHUNK_RECORDS
+            && count_records(head, false, false, true) as usize > MAX_CHUNK_RECORDS
+        {
+            if let Some(p) = memchr::memchr2_iter(b'\n', b'\r', buf.get(..cut).unwrap_or_default())
+                .filter(|&p| !(buf.get(p) == Some(&b'\r') && buf.get(p + 1) == Some(&b'\n')))
+                .nth(MAX_CHUNK_RECORDS - 1)
+            {
+                cut = p + 1;
+            }
+        }
         self.carry = buf.split_off(cut);
         // Cuts fall after a terminator, but for an over-long line cut where the buffer ends:
         // unless this is the last chunk, an open end is continued by the next chunk.
-        let open_ends_line = !(self.eof && self.carry.is_empty());
-        let records = count_records(&buf, self.concatenated == Some(true), first, open_ends_line);
+        let last = self.eof && self.carry.is_empty();
+        let records = count_records(&buf, self.concatenated == Some(true), first, !last);
         let chunk = Chunk {
             bytes: buf,
             first_line: self.line,
             offset: self.offset,
             concatenated: self.concatenated == Some(true),
+            last,
         };
         self.line = self.line.saturating_add(records);
         self.offset += chunk.bytes.len();
@@ -567,12 +594,9 @@ impl<R: io::Read> Iterator for ChunkReader<R> {
     }
 }
 
-/// Whether a chunk may start at `rest`: with a byte that is not blank (a chunk of only
-/// terminators and spaces would not parse as a fragment, F-020). At the very end of the
-/// buffer the next chunk's first byte is unknown: no.
-fn opens(rest: &[u8]) -> bool {
-    !matches!(rest.first(), None | Some(b'\n' | b'\r' | b' ' | b'\t'))
-}
+/// Most records in one [`Chunk`] of terminated input (about 5 MB of 80-byte records; a chunk
+/// of valid records reaches its byte target long before).
+pub const MAX_CHUNK_RECORDS: usize = 65_536;
 
 /// Number of records in a chunk (as the framer will count them): terminators, a CRLF
 /// counting once, plus a last record without terminator unless the next chunk continues it

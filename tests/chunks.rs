@@ -223,3 +223,161 @@ fn an_over_long_line_is_cut_into_pieces_that_keep_its_number() {
         "numbering goes on after the long line"
     );
 }
+
+/// The counts of a whole-input parse and of the chunks of `input` (small targets, so that
+/// many cuts fall inside the hostile parts).
+fn whole_and_chunked(input: &[u8], opts: &ParseOptions, target: usize) -> (Stats, Stats) {
+    let mut whole = Stats::default();
+    whole.add_result(&Transmission::parse_with(input, opts), input.len());
+    let mut chunked = Stats::default();
+    for c in ChunkReader::with_target(input, target) {
+        let c = c.expect("in-memory read");
+        chunked.add_result(&c.parse(opts), c.bytes.len());
+    }
+    (whole, chunked)
+}
+
+fn assert_same_counts(what: &str, whole: &Stats, chunked: &Stats) {
+    assert_eq!(chunked.records, whole.records, "{what}: records");
+    assert_eq!(chunked.records_by_id, whole.records_by_id, "{what}: by id");
+    assert_eq!(
+        chunked.transactions, whole.transactions,
+        "{what}: transactions"
+    );
+    assert_eq!(chunked.oi_groups, whole.oi_groups, "{what}: OI groups");
+    assert_eq!(chunked.pga_lines, whole.pga_lines, "{what}: PGA lines");
+    assert_eq!(chunked.parse_errors, whole.parse_errors, "{what}: errors");
+    assert_eq!(
+        chunked.parse_warnings, whole.parse_warnings,
+        "{what}: warnings"
+    );
+}
+
+fn or2() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-samples/valid/or2-single.txt"))
+        .expect("sample")
+}
+
+/// Hostile-trial findings (session 2): chunks used to apply whole-input checks (EBCDIC,
+/// empty input, byte order mark, trailing empty line) to every chunk, and to cut blank and
+/// terminator-less runs off the record grid.
+#[test]
+fn hostile_runs_count_as_in_a_whole_parse() {
+    let base = or2();
+    let mut cases: Vec<(&str, Vec<u8>)> = Vec::new();
+    // A run of blank 80-byte lines longer than four targets between two transmissions.
+    let mut blank = base.clone();
+    for _ in 0..200 {
+        blank.extend_from_slice(&[b' '; 80]);
+        blank.push(b'\n');
+    }
+    blank.extend_from_slice(&base);
+    cases.push(("blank run", blank));
+    // Empty lines.
+    let mut empty = base.clone();
+    empty.extend(std::iter::repeat_n(b'\n', 20_000));
+    empty.extend_from_slice(&base);
+    cases.push(("empty lines", empty));
+    // A line that looks like EBCDIC at the start of a later chunk.
+    let mut ebcdic = Vec::new();
+    for _ in 0..8 {
+        ebcdic.extend_from_slice(&base);
+        ebcdic.push(b'A');
+        ebcdic.extend(std::iter::repeat_n(0x40u8, 40));
+        ebcdic.extend(std::iter::repeat_n(0xC1u8, 39));
+        ebcdic.push(b'\n');
+    }
+    cases.push(("EBCDIC-like lines", ebcdic));
+    // An empty line right before a transmission (a likely cut).
+    let mut before = Vec::new();
+    for _ in 0..20 {
+        before.extend_from_slice(&base);
+        before.push(b'\n');
+    }
+    cases.push(("empty line before a start", before));
+    // A line that starts with a byte order mark, later in the input.
+    let mut bomx = Vec::new();
+    for _ in 0..10 {
+        bomx.extend_from_slice(b"\xEF\xBB\xBF");
+        bomx.extend_from_slice(&base);
+    }
+    cases.push(("byte order marks later in the input", bomx));
+    // Terminator-less: a run of space-led records, then transmissions.
+    let mut concat = Vec::new();
+    for _ in 0..120 {
+        let mut rec = [b' '; 80];
+        rec[1] = b'X';
+        concat.extend_from_slice(&rec);
+    }
+    for _ in 0..5 {
+        for line in base.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            concat.extend_from_slice(line);
+        }
+    }
+    cases.push(("terminator-less, space-led run", concat));
+    for (what, input) in &cases {
+        for opts in [ParseOptions::strict(), ParseOptions::lenient()] {
+            let (whole, chunked) = whole_and_chunked(input, &opts, 1024);
+            assert_same_counts(what, &whole, &chunked);
+        }
+    }
+}
+
+/// A line exactly four targets long is one piece, not a piece plus an empty record.
+#[test]
+fn a_line_of_exactly_four_targets_gives_no_extra_record() {
+    let base = or2();
+    let mut input = base.clone();
+    input.extend(std::iter::repeat_n(b'X', 4 * 1024));
+    input.push(b'\n');
+    input.extend_from_slice(&base);
+    let (whole, chunked) = whole_and_chunked(&input, &ParseOptions::lenient(), 1024);
+    assert_eq!(chunked.records, whole.records);
+    assert!(
+        !chunked.records_by_id.contains_key(""),
+        "{:?}",
+        chunked.records_by_id
+    );
+}
+
+/// A run of empty lines makes chunks of at most `MAX_CHUNK_RECORDS` records, so the trees
+/// stay small; counts are unchanged.
+#[test]
+fn chunks_hold_a_bounded_number_of_records() {
+    let mut input = or2();
+    input.extend(std::iter::repeat_n(
+        b'\n',
+        3 * ace_pga::stream::MAX_CHUNK_RECORDS + 5,
+    ));
+    input.extend_from_slice(&or2());
+    let opts = ParseOptions::lenient();
+    let mut records = 0u64;
+    for c in ChunkReader::with_target(&input[..], 1 << 20) {
+        let c = c.expect("read");
+        let t = c.parse(&opts).expect("blank chunk parses");
+        let mut n = 0;
+        t.tree.for_each_record(|_| n += 1);
+        assert!(n <= ace_pga::stream::MAX_CHUNK_RECORDS, "{n} records");
+        records += n as u64;
+    }
+    let mut whole = 0u64;
+    if let Ok(t) = Transmission::parse_with(&input, &opts) {
+        t.tree.for_each_record(|_| whole += 1);
+    }
+    assert_eq!(records, whole);
+}
+
+#[test]
+fn collect_clamps_threads_and_counts_empty_input() {
+    let input = or2();
+    let opts = ParseOptions::strict();
+    let one = collect(&input[..], &opts, 1).expect("collect");
+    let many = collect(&input[..], &opts, usize::MAX).expect("threads clamped");
+    assert_eq!(one, many);
+    let empty = collect(&b""[..], &opts, 2).expect("collect");
+    assert_eq!(
+        (empty.records, empty.parse_errors),
+        (0, 1),
+        "F-020 as in a whole parse"
+    );
+}
