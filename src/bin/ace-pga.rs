@@ -471,8 +471,12 @@ fn check(
         opts.severity.insert(id.to_string(), level);
     }
     for id in enable {
-        if validate::rule(&id).is_none() {
-            return Err(Failure::Usage(format!("--enable {id}: unknown rule id")));
+        match validate::rule(&id) {
+            None => return Err(Failure::Usage(format!("--enable {id}: unknown rule id"))),
+            Some(r) if !r.opt_in => {
+                eprintln!("ace-pga: warning: --enable {id}: the rule runs by default")
+            }
+            Some(_) => {}
         }
         opts.enable.push(id);
     }
