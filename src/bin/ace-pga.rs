@@ -588,11 +588,10 @@ fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -
             );
             writeln!(out, "{pad} | {marker}")?;
         }
-        let mut notes = vec![format!(
-            "{} ({})",
-            f.record.as_deref().unwrap_or("-"),
-            f.ruleset
-        )];
+        let mut notes = vec![match f.record.as_deref().map(str::trim) {
+            Some(r) if !r.is_empty() => format!("{r} ({})", f.ruleset),
+            _ => format!("({})", f.ruleset),
+        }];
         if let Some(c) = f.cbp_code {
             notes.push(format!("CBP {c}"));
         }
