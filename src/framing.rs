@@ -177,9 +177,13 @@ impl<'a> Framer<'a> {
                 kind: ProblemKind::ByteOrderMark,
             });
         }
+        // Blank: only terminators, spaces and tabs, before any 0x1A bytes at the end.
+        let body_len = data.len() - data.iter().rev().take_while(|&&b| b == 0x1A).count();
         if piece.first
             && piece.last
             && data
+                .get(..body_len)
+                .unwrap_or_default()
                 .iter()
                 .all(|&b| matches!(b, b'\n' | b'\r' | b' ' | b'\t'))
         {
