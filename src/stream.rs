@@ -562,30 +562,46 @@ impl<R: io::Read> Iterator for ChunkReader<R> {
             }
         };
         let mut cut = cut.min(buf.len());
+        let concatenated = self.concatenated == Some(true);
+        // Terminators before the cut, counted once: they bound the chunk's records and number
+        // the next chunk's lines.
+        let mut terminators = if concatenated {
+            0
+        } else {
+            count_terminators(buf.get(..cut).unwrap_or_default())
+        };
         // At most `MAX_CHUNK_RECORDS` records, whatever their length (a run of empty lines
         // would otherwise make a chunk of millions of records, and a tree to match).
-        let head = buf.get(..cut).unwrap_or_default();
-        if self.concatenated != Some(true)
-            && cut > MAX_CHUNK_RECORDS
-            && count_records(head, false, false, true) as usize > MAX_CHUNK_RECORDS
-        {
+        if terminators > MAX_CHUNK_RECORDS {
             if let Some(p) = memchr::memchr2_iter(b'\n', b'\r', buf.get(..cut).unwrap_or_default())
                 .filter(|&p| !(buf.get(p) == Some(&b'\r') && buf.get(p + 1) == Some(&b'\n')))
                 .nth(MAX_CHUNK_RECORDS - 1)
             {
                 cut = p + 1;
+                terminators = MAX_CHUNK_RECORDS;
             }
         }
         self.carry = buf.split_off(cut);
         // Cuts fall after a terminator, but for an over-long line cut where the buffer ends:
         // unless this is the last chunk, an open end is continued by the next chunk.
         let last = self.eof && self.carry.is_empty();
-        let records = count_records(&buf, self.concatenated == Some(true), first, !last);
+        let records = if concatenated {
+            let base = if first && buf.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            buf.len().saturating_sub(base).div_ceil(80)
+        } else {
+            let ends_open = last && !matches!(buf.last(), None | Some(b'\n' | b'\r'));
+            terminators + usize::from(ends_open)
+        };
+        let records = u32::try_from(records).unwrap_or(u32::MAX);
         let chunk = Chunk {
             bytes: buf,
             first_line: self.line,
             offset: self.offset,
-            concatenated: self.concatenated == Some(true),
+            concatenated,
             last,
         };
         self.line = self.line.saturating_add(records);
@@ -598,29 +614,15 @@ impl<R: io::Read> Iterator for ChunkReader<R> {
 /// of valid records reaches its byte target long before).
 pub const MAX_CHUNK_RECORDS: usize = 65_536;
 
-/// Number of records in a chunk (as the framer will count them): terminators, a CRLF
-/// counting once, plus a last record without terminator unless the next chunk continues it
-/// (`continued`: a line longer than the chunk limit, cut into pieces that keep its number).
-fn count_records(bytes: &[u8], concatenated: bool, first: bool, continued: bool) -> u32 {
-    if concatenated {
-        let base = if first && bytes.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        };
-        return bytes.len().saturating_sub(base).div_ceil(80) as u32;
-    }
+/// Number of record terminators in `bytes` (a CRLF counts once), as the framer splits them.
+fn count_terminators(bytes: &[u8]) -> usize {
     let lf = memchr::memchr_iter(b'\n', bytes).count();
-    let (cr, crlf) = if memchr::memchr(b'\r', bytes).is_some() {
-        (
-            memchr::memchr_iter(b'\r', bytes).count(),
-            memchr::memmem::find_iter(bytes, b"\r\n").count(),
-        )
-    } else {
-        (0, 0)
-    };
-    let ends_open = !continued && !matches!(bytes.last(), None | Some(b'\n' | b'\r'));
-    (lf + cr - crlf + usize::from(ends_open)) as u32
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return lf;
+    }
+    let cr = memchr::memchr_iter(b'\r', bytes).count();
+    let crlf = memchr::memmem::find_iter(bytes, b"\r\n").count();
+    lf + cr - crlf
 }
 
 #[cfg(test)]
