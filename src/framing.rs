@@ -345,8 +345,7 @@ impl<'a> Iterator for Framer<'a> {
 /// time; the caller scans with `memchr` otherwise.
 #[inline]
 fn no_control_bytes(rec: &[u8]) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
+    use crate::layout::{HI, LO};
     let mut flags = 0u64;
     let mut chunks = rec.chunks_exact(8);
     for c in &mut chunks {

@@ -921,8 +921,10 @@ mod tests {
 /// a layout with more is always checked field by field.
 const FAST_MAX_FIELDS: usize = 12;
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
+/// `0x01` in every byte of a word (word-at-a-time byte tests).
+pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
+/// `0x80` in every byte of a word.
+pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
 
 /// The non-text fields of a layout as masks over the record's 80 bytes, computed at compile
 /// time from the layout table, for [`FastCheck::accepts`].

@@ -17,6 +17,18 @@ pub struct Identified {
     pub resembles: Option<&'static str>,
 }
 
+/// The layout of `PGnn` from its two digit bytes (`None`: not digits, or no such layout).
+#[inline]
+fn pg_type(d1: u8, d2: u8) -> Option<RecordType> {
+    if !(d1.is_ascii_digit() && d2.is_ascii_digit()) {
+        return None;
+    }
+    PG_TABLE
+        .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
+        .copied()
+        .flatten()
+}
+
 fn lookup_variant(id: &[u8]) -> Option<RecordType> {
     // Output-side variants share the SE/SO layouts (SPEC 7.1, 7.2).
     let canon: &[u8] = match id {
@@ -28,13 +40,7 @@ fn lookup_variant(id: &[u8]) -> Option<RecordType> {
     };
     if let [b'P', b'G', d1, d2] = canon {
         // PGnn: a table indexed by the two digits, built at compile time from the layouts.
-        if d1.is_ascii_digit() && d2.is_ascii_digit() {
-            return PG_TABLE
-                .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
-                .copied()
-                .flatten();
-        }
-        return None;
+        return pg_type(*d1, *d2);
     }
     // Other 4-byte layout ids are the response records (SE90, SO70-SO72): skip the table
     // lookup for every other host id (SE10, SE60 …).
@@ -49,10 +55,7 @@ fn lookup_variant(id: &[u8]) -> Option<RecordType> {
 #[inline]
 pub fn identify(raw: &[u8], lenient_ids: bool) -> Identified {
     if let [b'P', b'G', d1 @ b'0'..=b'9', d2 @ b'0'..=b'9', ..] = raw {
-        let rt = PG_TABLE
-            .get(usize::from(d1 - b'0') * 10 + usize::from(d2 - b'0'))
-            .copied()
-            .flatten();
+        let rt = pg_type(*d1, *d2);
         return Identified {
             record_type: rt.unwrap_or(RecordType::UnknownPg),
             id_len: 4,

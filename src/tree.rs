@@ -543,10 +543,6 @@ fn is_record_level_condition(r: &Record<'_>) -> bool {
     }
 }
 
-fn is_pg(rt: RecordType) -> bool {
-    rt.is_pg()
-}
-
 fn last_node_of_items<R>(items: &mut [PgaItem<R>]) -> Option<&mut Node<R>> {
     match items.last_mut()? {
         PgaItem::Record(n) => Some(n),
@@ -692,7 +688,7 @@ impl<'a> TreeBuilder<'a> {
                 self.line_records = 0;
                 self.group_lines = 0;
             }
-            _ if is_pg(r.record_type) => self.line_records += 1,
+            _ if r.record_type.is_pg() => self.line_records += 1,
             // Condition records do not end a group; any other record does.
             RecordType::Se90 => {}
             _ => {
@@ -817,7 +813,7 @@ impl<'a> TreeBuilder<'a> {
                     open,
                 );
             }
-            _ if is_pg(rt) => {
+            _ if rt.is_pg() => {
                 if open == Open::Oi {
                     if let Some(g) = self.open_group() {
                         match g.lines.last_mut() {
