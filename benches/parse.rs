@@ -52,7 +52,7 @@ use ace_pga::{ParseOptions, Record, RecordType, Transmission};
 use chrono::Datelike;
 use criterion::measurement::WallTime;
 use criterion::{
-    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
+    criterion_group, criterion_main, BatchSize, Bencher, BenchmarkGroup, BenchmarkId, Criterion,
     SamplingMode, Throughput,
 };
 use fixed_width_derive::FixedWidth;
@@ -394,6 +394,19 @@ fn quick() -> bool {
 
 /// Benchmarks `f` over each input of `inputs` in one group.
 fn run<T>(c: &mut Criterion, name: &str, inputs: &[(&str, T, u64)], f: impl Fn(&T) -> usize) {
+    run_with(c, name, inputs, |b, i, _| {
+        b.iter(|| black_box(f(black_box(i))))
+    });
+}
+
+/// One group over `inputs` (throughput in input bytes, fewer samples for 100 MB), each
+/// benchmark set up by `bench` (given the input and its size in bytes).
+fn run_with<T>(
+    c: &mut Criterion,
+    name: &str,
+    inputs: &[(&str, T, u64)],
+    mut bench: impl FnMut(&mut Bencher<'_, WallTime>, &T, u64),
+) {
     let mut g = group(c, name);
     for (label, input, bytes) in inputs {
         g.throughput(Throughput::Bytes(*bytes));
@@ -401,7 +414,7 @@ fn run<T>(c: &mut Criterion, name: &str, inputs: &[(&str, T, u64)], f: impl Fn(&
             g.sample_size(10);
         }
         g.bench_with_input(BenchmarkId::from_parameter(label), input, |b, i| {
-            b.iter(|| black_box(f(black_box(i))))
+            bench(b, i, *bytes)
         });
     }
     g.finish();
@@ -443,23 +456,13 @@ fn benches(c: &mut Criterion) {
     run(c, "tree_with_organic_views", &inputs, |i| {
         tree_with_views(i).0
     });
-    {
-        let mut g = group(c, "drop_parsed_tree");
-        for (label, input, bytes) in &inputs {
-            g.throughput(Throughput::Bytes(*bytes));
-            if *bytes > 10 << 20 {
-                g.sample_size(10);
-            }
-            g.bench_with_input(BenchmarkId::from_parameter(label), input, |b, i| {
-                b.iter_batched(
-                    || Transmission::parse(i).expect("valid input"),
-                    drop,
-                    BatchSize::PerIteration,
-                )
-            });
-        }
-        g.finish();
-    }
+    run_with(c, "drop_parsed_tree", &inputs, |b, i, _| {
+        b.iter_batched(
+            || Transmission::parse(i).expect("valid input"),
+            drop,
+            BatchSize::PerIteration,
+        )
+    });
 
     let parsed: Vec<(&str, Transmission<'_>, u64)> = inputs
         .iter()
@@ -468,24 +471,14 @@ fn benches(c: &mut Criterion) {
     run(c, "serialize_to_bytes", &parsed, |t| t.to_bytes().len());
     // Serializing into a reused buffer (a batch job writing many transmissions): no page
     // faults of a fresh output buffer.
-    {
-        let mut g = group(c, "serialize_into_reused_buffer");
-        for (label, t, bytes) in &parsed {
-            g.throughput(Throughput::Bytes(*bytes));
-            if *bytes > 10 << 20 {
-                g.sample_size(10);
-            }
-            let mut out = Vec::with_capacity(*bytes as usize);
-            g.bench_with_input(BenchmarkId::from_parameter(label), t, |b, t| {
-                b.iter(|| {
-                    out.clear();
-                    t.write_to(&mut out).expect("writing to a Vec");
-                    black_box(out.len())
-                })
-            });
-        }
-        g.finish();
-    }
+    run_with(c, "serialize_into_reused_buffer", &parsed, |b, t, bytes| {
+        let mut out = Vec::with_capacity(usize::try_from(bytes).unwrap_or(0));
+        b.iter(|| {
+            out.clear();
+            t.write_to(&mut out).expect("writing to a Vec");
+            black_box(out.len())
+        })
+    });
     let small_parsed = &parsed[..2];
     let opts = ValidateOptions::new(ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"));
     run(c, "validate_default_rules", small_parsed, |t| {
