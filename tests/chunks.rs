@@ -8,21 +8,10 @@ use ace_pga::stats::{collect, Stats};
 use ace_pga::stream::ChunkReader;
 use ace_pga::{ParseOptions, Transmission};
 
+mod common;
+
 fn samples() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in ["valid", "invalid"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("spec-samples")
-            .join(dir);
-        for entry in std::fs::read_dir(&path).expect("samples") {
-            let file = entry.expect("entry").path();
-            if file.extension().and_then(|e| e.to_str()) == Some("txt") {
-                v.push(file);
-            }
-        }
-    }
-    v.sort();
-    v
+    common::sample_files()
 }
 
 /// The sample's records repeated until the input passes `min` bytes, with every LF turned
@@ -254,8 +243,7 @@ fn assert_same_counts(what: &str, whole: &Stats, chunked: &Stats) {
 }
 
 fn or2() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-samples/valid/or2-single.txt"))
-        .expect("sample")
+    common::or2_single()
 }
 
 /// Hostile-trial findings (session 2): chunks used to apply whole-input checks (EBCDIC,

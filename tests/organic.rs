@@ -11,6 +11,8 @@ use ace_pga::profile::ams_or::{
 use ace_pga::records::{Pg19, Pg20, Pg21, Pg22, Pg24, Pg27};
 use ace_pga::{ParseOptions, Transmission};
 use chrono::NaiveDate;
+
+mod common;
 use rust_decimal::Decimal;
 
 // ---------------------------------------------------------------------------------------
@@ -1039,32 +1041,23 @@ fn builder_refusals_name_record_and_field() {
 #[test]
 fn certificate_walk_agrees_with_certificates_of_on_every_sample_line() {
     let mut organic_lines = 0;
-    for dir in ["valid", "invalid"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("spec-samples")
-            .join(dir);
-        for entry in std::fs::read_dir(&path).expect("samples") {
-            let file = entry.expect("entry").path();
-            if file.extension().and_then(|e| e.to_str()) != Some("txt") {
-                continue;
-            }
-            let data = std::fs::read(&file).expect("sample");
-            let Ok(t) = Transmission::parse_with(&data, &ParseOptions::lenient()) else {
-                continue;
-            };
-            for line in t.tree.pga_lines() {
-                let full = OrganicLine::certificates_of(line);
-                let mut walked = Vec::new();
-                let kind = OrganicLine::for_each_certificate_number(line, |n| walked.push(n));
-                match full {
-                    Some((message_type, certificates)) => {
-                        organic_lines += 1;
-                        assert_eq!(kind, Some(message_type), "{file:?}");
-                        let numbers: Vec<_> = certificates.iter().map(|c| c.number).collect();
-                        assert_eq!(walked, numbers, "{file:?}");
-                    }
-                    None => assert!(kind.is_none() && walked.is_empty(), "{file:?}"),
+    for file in common::sample_files() {
+        let data = std::fs::read(&file).expect("sample");
+        let Ok(t) = Transmission::parse_with(&data, &ParseOptions::lenient()) else {
+            continue;
+        };
+        for line in t.tree.pga_lines() {
+            let full = OrganicLine::certificates_of(line);
+            let mut walked = Vec::new();
+            let kind = OrganicLine::for_each_certificate_number(line, |n| walked.push(n));
+            match full {
+                Some((message_type, certificates)) => {
+                    organic_lines += 1;
+                    assert_eq!(kind, Some(message_type), "{file:?}");
+                    let numbers: Vec<_> = certificates.iter().map(|c| c.number).collect();
+                    assert_eq!(walked, numbers, "{file:?}");
                 }
+                None => assert!(kind.is_none() && walked.is_empty(), "{file:?}"),
             }
         }
     }

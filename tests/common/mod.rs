@@ -109,3 +109,19 @@ pub fn assert_display_names_position(p: &Problem) {
     };
     assert!(s.starts_with(sev), "{s:?} does not start with {sev}");
 }
+
+/// Every `*.txt` sample of `spec-samples/valid` and `spec-samples/invalid`, sorted.
+pub fn sample_files() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for dir in ["valid", "invalid"] {
+        let path = repo_path("spec-samples").join(dir);
+        for entry in std::fs::read_dir(&path).expect("samples") {
+            let file = entry.expect("entry").path();
+            if file.extension().and_then(|e| e.to_str()) == Some("txt") {
+                v.push(file);
+            }
+        }
+    }
+    v.sort();
+    v
+}
