@@ -1,5 +1,5 @@
 //! The canonical field dump (format in `spec-samples/README.md`): one object per record with
-//! `line`, `record` and either `fields` (records with a layout) or `raw` (every other record).
+//! `line`, `record`, `variant` (only for a layout variant such as `SO70@04`, SPEC 7.2) and either `fields` (records with a layout) or `raw` (every other record).
 //! Values are strings in the canonical dump form (see [`crate::layout::FieldValue`]'s
 //! `Display`), `None` for absent fields. Driven by the same layout tables as the parser.
 
@@ -13,6 +13,9 @@ pub struct DumpRecord<'a> {
     pub line: u32,
     /// Record identifier as sent.
     pub record: &'a str,
+    /// The layout variant the record was read with (`"04"`, `"THRU"` for `SO70`, SPEC 7.2);
+    /// `None` for the base layout and every other record. Dumped as `"variant"`.
+    pub variant: Option<&'static str>,
     /// Fields or raw bytes.
     pub content: DumpContent<'a>,
 }
@@ -54,6 +57,7 @@ pub fn dump_record<'a>(r: &Record<'a>) -> DumpRecord<'a> {
     DumpRecord {
         line: r.line,
         record: r.id(),
+        variant: r.record_type.layout().and_then(|l| l.variant),
         content,
     }
 }
@@ -76,6 +80,9 @@ impl serde::Serialize for DumpRecord<'_> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("line", &self.line)?;
         m.serialize_entry("record", self.record)?;
+        if let Some(v) = self.variant {
+            m.serialize_entry("variant", v)?;
+        }
         match &self.content {
             DumpContent::Fields(fields) => m.serialize_entry("fields", &FieldsMap(fields))?,
             DumpContent::Raw(raw) => m.serialize_entry("raw", &latin1_string(raw))?,

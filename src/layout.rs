@@ -153,8 +153,14 @@ impl FieldDef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RecordLayout {
-    /// Record identifier as sent (`PG14`, `OI`, `A`, `SE90` …).
+    /// Record identifier as sent (`PG14`, `OI`, `A`, `SE90`, `SO70` …).
     pub id: &'static str,
+    /// The layout's name in `records.csv` (column `record`): the identifier, plus `@` and
+    /// the variant for a layout variant (`SO70@04`, `SO70@THRU`; SPEC 7.2).
+    pub name: &'static str,
+    /// The variant of a record with several layouts (`Some("04")`, `Some("THRU")` for
+    /// `SO70`, SPEC 7.2); `None` for the base layout and every other record.
+    pub variant: Option<&'static str>,
     /// Human name of the record (CATAIR title).
     pub title: &'static str,
     /// Fields in byte order, without `record_id` and filler.

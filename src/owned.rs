@@ -32,6 +32,13 @@ pub struct OwnedRecord {
     pub line: Option<u32>,
     /// Record identifier (`PG14`, `OI`, `SE10` …).
     pub record: String,
+    /// The layout variant of the record (`"04"`, `"THRU"` for `SO70`, SPEC 7.2); absent for
+    /// the base layout and every other record. `fields` follow that variant's layout.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub variant: Option<String>,
     /// Field values in dump form, by canonical name; absent keys and `null` are absent
     /// fields (written as spaces).
     #[cfg_attr(
@@ -94,6 +101,7 @@ impl OwnedRecord {
         let mut o = OwnedRecord {
             line: Some(r.line),
             record: d.record.to_string(),
+            variant: d.variant.map(str::to_string),
             fields: None,
             raw: None,
             terminator: r.terminator_deviates.then_some(r.terminator),
@@ -124,6 +132,13 @@ impl OwnedRecord {
             .as_ref()
             .ok_or_else(|| shape("neither fields nor raw"))?;
         let rt = crate::record::identify(self.record.as_bytes(), false).record_type;
+        // A layout variant (SPEC 7.2) is named by `variant`, never guessed from the fields.
+        let rt = match (&self.variant, rt.layout()) {
+            (None, _) => rt,
+            (Some(v), Some(base)) => RecordType::from_id_variant(base.id, Some(v))
+                .ok_or_else(|| shape("variant does not name a layout variant of the record"))?,
+            (Some(_), None) => return Err(shape("variant given for a record without a layout")),
+        };
         let layout = rt
             .layout()
             .ok_or_else(|| shape("fields given for a record without a layout"))?;

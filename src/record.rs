@@ -50,6 +50,31 @@ fn lookup_variant(id: &[u8]) -> Option<RecordType> {
     RecordType::from_id_bytes(canon)
 }
 
+/// The layout variant of an `SO70` (also `WO70`, `PO70`) record, chosen by its bytes (SPEC
+/// 7.2): version `04` in bytes 79–80 → [`RecordType::So70V04`]; a blank version with the
+/// literal `THRU` in bytes 63–66 → [`RecordType::So70Thru`]; anything else → the base
+/// [`RecordType::So70`]. The positions come from the layout table (`processing_group_version`
+/// of `SO70@04`, `range_indicator` of `SO70@THRU`). Other record types are returned as given.
+pub fn so70_variant(rt: RecordType, raw: &[u8]) -> RecordType {
+    use crate::records::{So70Thru, So70V04};
+    if rt != RecordType::So70 {
+        return rt;
+    }
+    let version = So70V04::LAYOUT
+        .field("processing_group_version")
+        .map(|f| f.slice(raw));
+    if version == Some(b"04".as_slice()) {
+        return RecordType::So70V04;
+    }
+    let range = So70Thru::LAYOUT
+        .field("range_indicator")
+        .map(|f| f.slice(raw));
+    if version.is_none_or(crate::layout::all_spaces) && range == Some(b"THRU".as_slice()) {
+        return RecordType::So70Thru;
+    }
+    RecordType::So70
+}
+
 /// Identifies a record from its bytes (SPEC 2.1). `lenient_ids` recognises lower-case
 /// `pg`/`oi` identifiers.
 #[inline]
@@ -137,7 +162,7 @@ fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
     let id_len = id_len.min(raw.len());
     if id_len == 4 {
         if let Some(rt) = raw.get(..4).and_then(lookup_variant) {
-            return plain(rt, 4);
+            return plain(so70_variant(rt, raw), 4);
         }
     }
     plain(RecordType::Host, id_len)

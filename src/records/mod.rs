@@ -182,8 +182,10 @@ const fn pg_index(id: &str) -> Option<usize> {
 /// } fillers [65..=80]
 /// ```
 macro_rules! record_layouts {
+    (@variant) => { None };
+    (@variant $v:literal) => { Some($v) };
     ($(
-        $name:ident = $id:literal, $title:literal {
+        $name:ident = $id:literal $( @ $variant:literal )?, $title:literal {
             $( $(#[$fmeta:meta])* $field:ident : $kind:ty = $start:literal ..= $end:literal, $class:ident, $desig:ident; )*
         } fillers [ $( $fs:literal ..= $fe:literal ),* ]
     )*) => {
@@ -214,6 +216,8 @@ macro_rules! record_layouts {
                 /// The record's layout table.
                 pub const LAYOUT: RecordLayout = RecordLayout {
                     id: $id,
+                    name: concat!($id $(, "@", $variant)?),
+                    variant: record_layouts!(@variant $($variant)?),
                     title: $title,
                     fields: &[ $( FieldDef {
                         name: stringify!($field),
@@ -397,18 +401,33 @@ macro_rules! record_layouts {
                 }
             }
 
-            /// Looks a layout-bearing record type up by its identifier bytes.
+            /// Looks a layout-bearing record type up by its identifier bytes. For an
+            /// identifier with layout variants (`SO70`) this is the base layout; the variant
+            /// of a record is chosen from its bytes by [`crate::record::identify`].
             pub fn from_id_bytes(id: &[u8]) -> Option<RecordType> {
-                $( if id == $id.as_bytes() { return Some(RecordType::$name); } )*
+                $( if $name::LAYOUT.variant.is_none() && id == $id.as_bytes() { return Some(RecordType::$name); } )*
                 None
             }
 
-            /// Looks a layout-bearing record type up by its identifier (`"PG14"`, `"OI"`, `"A"` …).
+            /// Looks a layout-bearing record type up by its identifier (`"PG14"`, `"OI"`,
+            /// `"A"` …); the base layout for an identifier with variants, as
+            /// [`Self::from_id_bytes`].
             pub fn from_id(id: &str) -> Option<RecordType> {
-                match id {
-                    $( $id => Some(RecordType::$name), )*
-                    _ => None,
-                }
+                Self::from_id_bytes(id.as_bytes())
+            }
+
+            /// Looks a layout up by its identifier and variant name, as `records.csv` names
+            /// it in its `record` column (`"SO70"`, `"SO70@04"`, `"SO70@THRU"`, `"PG14"` …).
+            pub fn from_name(name: &str) -> Option<RecordType> {
+                $( if name == $name::LAYOUT.name { return Some(RecordType::$name); } )*
+                None
+            }
+
+            /// Looks a layout up by its identifier and variant (`("SO70", Some("04"))`);
+            /// `None` as variant names the base layout.
+            pub fn from_id_variant(id: &str, variant: Option<&str>) -> Option<RecordType> {
+                $( if id == $id && variant == $name::LAYOUT.variant { return Some(RecordType::$name); } )*
+                None
             }
         }
 
@@ -587,7 +606,7 @@ mod tests {
                     }
                 }
             }
-            let rt = RecordType::from_id(layout.id).expect("layout id");
+            let rt = RecordType::from_name(layout.name).expect("layout name");
             let raw = &body[..];
             prop_assert!(Body::view_agrees(rt, raw, false));
             prop_assert!(Body::view_agrees(rt, raw, true));

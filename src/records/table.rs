@@ -484,51 +484,125 @@ record_layouts! {
         sender_office_code: Text = 38..=39, AN, C;
     } fillers [9..=14, 21..=37, 40..=80]
     Se90 = "SE90", "Condition / disposition (SE90, also GE90) response record, ACE Cargo Release" {
-        /// Kind of message: 01 rejected, 02 accepted, 03 accepted with warnings, 11 record rejected, 13 warning (codes/se90-message-types.csv). (confidence V)
+        /// Kind of message: 01 rejected, 02 accepted, 03 accepted with warnings, 04 referred to human review, 11 record rejected, 13 warning (codes/se90-message-types.csv). (confidence V)
         message_type_code: Text = 5..=6, AN, M;
         /// Condition code identifying the message (e.g. PH6); may be blank on a final disposition. (confidence V)
         message_id_code: Text = 7..=9, AN, C;
-        /// Message text. One vendor layout gives 10-79; one transcription of the Cargo Release chapter gives 10-49 followed by filler - read 10-79 and trim. (confidence ?)
-        narrative: Text = 10..=79, X, M;
-    } fillers [80..=80]
-    So70 = "SO70", "PGA disposition record (SO70, also WO70 / PO70)" {
-        /// Agency that issued the disposition (Appendix V). (confidence T1)
+        /// Message text (ACE Cargo Release chapter v40, July 2025: 10-49, then filler). Text that a response carries in 50-79 is kept verbatim and reported as a warning. (confidence T2)
+        narrative: Text = 10..=49, X, M;
+    } fillers [50..=80]
+    So70 = "SO70", "PGA disposition record (SO70, also WO70 / PO70), base layout: versions 01-03 and blank" {
+        /// Agency that issued the disposition (Appendix V). (confidence P)
         agency_code: Text = 5..=7, AN, M;
-        /// Agency program (Appendix PGA), left-justified. (confidence T1)
+        /// Agency program (Appendix PGA), left-justified. (confidence P)
         program_code: Text = 8..=10, AN, C;
-        /// Date of the status action. (confidence T1)
+        /// Date of the status action. (confidence P)
         status_date: Date6 = 11..=16, N, C;
-        /// Time of the status action. (confidence T1)
+        /// Time of the status action. (confidence P)
         status_time: Hhmm = 17..=20, N, C;
-        /// PGA entry-level status (codes/so70-status-codes.csv), e.g. 07 may proceed. (confidence T1)
+        /// PGA entry-level status (codes/so70-status-codes.csv), e.g. 07 may proceed. (confidence P)
         entry_status_code: Text = 21..=22, AN, C;
-        /// Narrative for entry_status_code. (confidence T1)
+        /// Narrative for entry_status_code. (confidence P)
         entry_status_message: Text = 23..=50, X, C;
-        /// Entry-line-level status (reserved for future use). (confidence T1)
+        /// Entry-line-level status (reserved for future use). (confidence P)
         entry_line_status_code: Text = 51..=52, AN, C;
-        /// PGA-line-level status. (confidence T1)
+        /// PGA-line-level status. (confidence P)
         pga_line_status_code: Text = 53..=54, AN, C;
-        /// Reason for the status. (confidence T1)
+        /// Reason for the status. (confidence P)
         status_reason_code: Text = 55..=56, AN, C;
-        /// First CBP (entry) line number of the range addressed. (confidence T1)
+        /// First CBP (entry) line number of the range addressed. (confidence T2)
         begin_cbp_line_number: Int = 57..=60, N, C;
-        /// Which HTS number within that CBP line (1 = first). (confidence T1)
+        /// Which HTS number within that CBP line (1 = first). (confidence T2)
         begin_tariff_position: Int = 61..=61, N, C;
-        /// First PGA line number (PG01 pga_line_number). (confidence T1)
+        /// First PGA line number (PG01 pga_line_number). (confidence T2)
         begin_pga_line_number: Int = 62..=64, N, C;
-        /// Last CBP line number of the range. (confidence T1)
+        /// Last CBP line number of the range. (confidence T2)
         end_cbp_line_number: Int = 65..=68, N, C;
-        /// Tariff position of the range end. (confidence T1)
+        /// Tariff position of the range end. (confidence T2)
         end_tariff_position: Int = 69..=69, N, C;
-        /// Last PGA line number of the range. (confidence T1)
+        /// Last PGA line number of the range. (confidence T2)
         end_pga_line_number: Int = 70..=72, N, C;
-        /// Document the agency requires (submitted through DIS). (confidence T1)
+        /// Document the agency requires (submitted through DIS), e.g. 01 packing list, 02 invoice. (confidence P)
         document_type_code: Text = 73..=77, AN, C;
-        /// PGA entry hold type. (confidence T1)
-        hold_type: Text = 78..=78, AN, C;
-        /// Version of the SO70-SO72 layout (01, 02, 03). (confidence T1)
+        /// PGA entry hold type: 1 set by CBP on behalf of the agency, 2 set by the agency (codes/so70-hold-types.csv). (confidence P)
+        hold_type: Text = 78..=78, X, C;
+        /// Version of the SO70-SO72 layout: blank, 01, 02, 03 (this layout) or 04 (layout SO70@04). (confidence P)
         processing_group_version: Text = 79..=80, AN, C;
     } fillers []
+    So70V04 = "SO70" @ "04", "PGA disposition record (SO70, also WO70 / PO70), layout variant of version 04 (3-digit CBP line, 2-digit tariff position)" {
+        /// Agency that issued the disposition (Appendix V). (confidence P)
+        agency_code: Text = 5..=7, AN, M;
+        /// Agency program (Appendix PGA), left-justified. (confidence P)
+        program_code: Text = 8..=10, AN, C;
+        /// Date of the status action. (confidence P)
+        status_date: Date6 = 11..=16, N, C;
+        /// Time of the status action. (confidence P)
+        status_time: Hhmm = 17..=20, N, C;
+        /// PGA entry-level status (codes/so70-status-codes.csv), e.g. 07 may proceed. (confidence P)
+        entry_status_code: Text = 21..=22, AN, C;
+        /// Narrative for entry_status_code. (confidence P)
+        entry_status_message: Text = 23..=50, X, C;
+        /// Entry-line-level status (reserved for future use). (confidence P)
+        entry_line_status_code: Text = 51..=52, AN, C;
+        /// PGA-line-level status. (confidence P)
+        pga_line_status_code: Text = 53..=54, AN, C;
+        /// Reason for the status. (confidence P)
+        status_reason_code: Text = 55..=56, AN, C;
+        /// First CBP (entry) line number of the range addressed (version 04: 3 digits). (confidence P)
+        begin_cbp_line_number: Int = 57..=59, N, C;
+        /// Which HTS number within that CBP line (version 04: 2 digits). (confidence P)
+        begin_tariff_position: Int = 60..=61, N, C;
+        /// First PGA line number; 000 = every PGA line of the CBP line. (confidence P)
+        begin_pga_line_number: Int = 62..=64, N, C;
+        /// Last CBP line number of the range (3 digits). (confidence P)
+        end_cbp_line_number: Int = 65..=67, N, C;
+        /// Tariff position of the range end (2 digits). (confidence P)
+        end_tariff_position: Int = 68..=69, N, C;
+        /// Last PGA line number of the range; 000 = every PGA line. (confidence P)
+        end_pga_line_number: Int = 70..=72, N, C;
+        /// Document the agency requires (submitted through DIS), e.g. 01 packing list, 02 invoice. (confidence P)
+        document_type_code: Text = 73..=77, AN, C;
+        /// PGA entry hold type: 1 set by CBP on behalf of the agency, 2 set by the agency (codes/so70-hold-types.csv). (confidence P)
+        hold_type: Text = 78..=78, X, C;
+        /// Version of the SO70-SO72 layout: blank, 01, 02, 03 (this layout) or 04 (layout SO70@04). (confidence P)
+        processing_group_version: Text = 79..=80, AN, C;
+    } fillers []
+    So70Thru = "SO70" @ "THRU", "PGA disposition record (SO70, also WO70 / PO70), pre-version layout variant with a THRU range and no tariff positions" {
+        /// Agency that issued the disposition (Appendix V). (confidence P)
+        agency_code: Text = 5..=7, AN, M;
+        /// Agency program (Appendix PGA), left-justified. (confidence P)
+        program_code: Text = 8..=10, AN, C;
+        /// Date of the status action. (confidence P)
+        status_date: Date6 = 11..=16, N, C;
+        /// Time of the status action. (confidence P)
+        status_time: Hhmm = 17..=20, N, C;
+        /// PGA entry-level status (codes/so70-status-codes.csv), e.g. 07 may proceed. (confidence P)
+        entry_status_code: Text = 21..=22, AN, C;
+        /// Narrative for entry_status_code. (confidence P)
+        entry_status_message: Text = 23..=50, X, C;
+        /// Entry-line-level status (reserved for future use). (confidence P)
+        entry_line_status_code: Text = 51..=52, AN, C;
+        /// PGA-line-level status. (confidence P)
+        pga_line_status_code: Text = 53..=54, AN, C;
+        /// Reason for the status. (confidence P)
+        status_reason_code: Text = 55..=56, AN, C;
+        /// First CBP line number of the range (pre-version layout: 3 digits). (confidence T1)
+        begin_cbp_line_number: Int = 57..=59, N, C;
+        /// First PGA line number of the range. (confidence T1)
+        begin_pga_line_number: Int = 60..=62, N, C;
+        /// The literal THRU; it identifies this pre-version layout. (confidence T1)
+        range_indicator: Text = 63..=66, AN, M;
+        /// Last CBP line number of the range. (confidence T1)
+        end_cbp_line_number: Int = 67..=69, N, C;
+        /// Last PGA line number of the range. (confidence T1)
+        end_pga_line_number: Int = 70..=72, N, C;
+        /// Document the agency requires (3 characters in this layout). (confidence T1)
+        document_type_code: Text = 73..=75, AN, C;
+        /// PGA entry hold type (codes/so70-hold-types.csv). (confidence T1)
+        hold_type: Text = 76..=76, AN, C;
+        /// Blank in this layout. (confidence T1)
+        processing_group_version: Text = 79..=80, AN, C;
+    } fillers [77..=78]
     So71 = "SO71", "PGA disposition reference record (SO71, also WO71 / PO71)" {
         /// Kind of reference_number_1. (confidence T1)
         reference_qualifier_1: Text = 5..=6, AN, C;
