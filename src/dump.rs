@@ -30,28 +30,33 @@ pub enum DumpContent<'a> {
     Raw(&'a [u8]),
     /// A record with a layout whose field could not be typed: its bytes and the error.
     Invalid(&'a [u8], FieldError),
+    /// A response record (SPEC 7.2: never refused) whose field could not be typed: the
+    /// fields that do decode (`None` for those that do not), its bytes and the first error.
+    Partial(Vec<(&'static str, Option<String>)>, &'a [u8], FieldError),
 }
 
 /// Dumps one record.
 pub fn dump_record<'a>(r: &Record<'a>) -> DumpRecord<'a> {
+    let fields = |layout: &crate::layout::RecordLayout| {
+        let raw = r.raw;
+        let lenient = true;
+        layout
+            .fields
+            .iter()
+            .map(|f| {
+                (
+                    f.name,
+                    f.read(raw, lenient).ok().flatten().map(|v| v.to_string()),
+                )
+            })
+            .collect()
+    };
     let content = match (r.record_type.layout(), r.field_error) {
-        (Some(_), Some(e)) => DumpContent::Invalid(r.raw, e),
-        (Some(layout), None) => {
-            let raw = r.raw;
-            let lenient = true;
-            DumpContent::Fields(
-                layout
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.name,
-                            f.read(raw, lenient).ok().flatten().map(|v| v.to_string()),
-                        )
-                    })
-                    .collect(),
-            )
+        (Some(layout), Some(e)) if r.record_type.is_response() => {
+            DumpContent::Partial(fields(layout), r.raw, e)
         }
+        (Some(_), Some(e)) => DumpContent::Invalid(r.raw, e),
+        (Some(layout), None) => DumpContent::Fields(fields(layout)),
         (None, _) => DumpContent::Raw(r.raw),
     };
     DumpRecord {
@@ -87,6 +92,11 @@ impl serde::Serialize for DumpRecord<'_> {
             DumpContent::Fields(fields) => m.serialize_entry("fields", &FieldsMap(fields))?,
             DumpContent::Raw(raw) => m.serialize_entry("raw", &latin1_string(raw))?,
             DumpContent::Invalid(raw, e) => {
+                m.serialize_entry("raw", &latin1_string(raw))?;
+                m.serialize_entry("error", &e.to_string())?;
+            }
+            DumpContent::Partial(fields, raw, e) => {
+                m.serialize_entry("fields", &FieldsMap(fields))?;
                 m.serialize_entry("raw", &latin1_string(raw))?;
                 m.serialize_entry("error", &e.to_string())?;
             }

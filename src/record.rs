@@ -285,7 +285,13 @@ impl<'a> Record<'a> {
         let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
         let field_error = Body::check(ident.record_type, fields, opts.lenient_numeric);
         if let Some(e) = field_error {
-            push(Severity::Error, Some(e.columns()), ProblemKind::Field(e));
+            // A response is never refused (SPEC 7.2): its field errors are warnings.
+            let severity = if ident.record_type.is_response() {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            push(severity, Some(e.columns()), ProblemKind::Field(e));
         } else if opts.lenient_numeric {
             // Report what the leniency tolerated (a space-padded N value) as a warning.
             if let Some(e) = Body::check(ident.record_type, fields, false) {

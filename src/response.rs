@@ -67,25 +67,25 @@ use crate::Transmission;
 /// Positions in **host records** that the correlation reads: the entry number of a
 /// transaction and the CBP line number of an HTS anchor.
 ///
-/// SPEC.md does not lay out host records (SPEC 1.1: they are kept raw). These positions are
-/// transcribed from the shipped samples (`spec-samples/`) and the public transcription of the
-/// Cargo Release and Entry Summary chapters, confidence **T1** (SPEC 1.3): confirm them
-/// against the CBP chapters before relying on them for production traffic. They are kept in
-/// this one table so that a correction is a one-line change.
+/// The Cargo Release and status-notification positions are those of `spec/host-records.csv`
+/// and SPEC 3.7 (revision 6.2, from CBP's *ACE Cargo Release* v40 and the Status Query
+/// chapter); the Entry Summary ones (`10`, `40`) come from the samples and one public
+/// transcription, confidence **T1** (SPEC 1.3). They are kept in this one table so that a
+/// correction is a one-line change.
 ///
 /// | record | field | bytes | example |
 /// |---|---|---|---|
-/// | `SE10` (Cargo Release header) | entry filer code | 6–8 | `SE10AQ7K  31547720` → `Q7K` |
-/// | `SE10` | entry number | 11–18 | → `31547720` |
+/// | `SE10` (Cargo Release header) | entry filer code | 6–8 | `SE10AQ7K  31547727` → `Q7K` |
+/// | `SE10` | entry number (with check digit) | 11–18 | → `31547727` |
 /// | `SE40` (Cargo Release line) | CBP line number | 5–7 | `SE40001PE …` → `001` |
 /// | `SE60` (Cargo Release HTS) | HTS anchor; tariff position = 1, 2 … after each `SE40` | — | |
 /// | `10` (Entry Summary header) | entry filer code | 3–5 | `10Q7K315477611` → `Q7K` |
 /// | `10` | entry number | 6–13 | → `31547761` |
 /// | `40` (Entry Summary line) | CBP line number | 3–5 | `40001PE …` → `001` |
 /// | `50` (Entry Summary tariff) | HTS anchor; tariff position = 1, 2 … after each `40` | — | |
-/// | `SO10` (status notification header) | entry filer code | 5–7 | `SO10Q7K31547720` → `Q7K` |
-/// | `SO10` | entry number | 8–15 | → `31547720` |
-/// | `SO71` reference qualifier `EN` | filer code + entry number | reference 1–3 / 4–11 | `Q7K31547720` |
+/// | `SO10` (status notification header) | entry filer code | 9–11 | `SO102704Q7K  31547727` → `Q7K` |
+/// | `SO10` | entry number | 14–21 | → `31547727` |
+/// | `SO71` reference qualifier `EN` | filer code + entry number | reference 1–3 / 4–11 | `Q7K31547727` |
 pub mod host {
     /// A field of a host record.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,21 +110,21 @@ pub mod host {
         }
     }
 
-    /// `SE10` entry filer code, bytes 6–8 (T1, samples).
+    /// `SE10` entry filer code, bytes 6–8 (`host-records.csv`, SPEC 3.7).
     pub const SE10_ENTRY_FILER: HostField = HostField {
         record: "SE10",
         name: "entry filer code",
         start: 6,
         end: 8,
     };
-    /// `SE10` entry number, bytes 11–18 (T1, samples).
+    /// `SE10` entry number with its check digit, bytes 11–18 (`host-records.csv`, SPEC 3.7).
     pub const SE10_ENTRY_NUMBER: HostField = HostField {
         record: "SE10",
         name: "entry number",
         start: 11,
         end: 18,
     };
-    /// `SE40` CBP line number, bytes 5–7 (T1, samples).
+    /// `SE40` CBP line number, bytes 5–7 (`host-records.csv`, SPEC 3.7).
     pub const SE40_CBP_LINE: HostField = HostField {
         record: "SE40",
         name: "CBP line number",
@@ -152,19 +152,20 @@ pub mod host {
         start: 3,
         end: 5,
     };
-    /// `SO10` entry filer code, bytes 5–7 (T1, samples).
+    /// `SO10` entry filer code, bytes 9–11 (`host-records.csv`, SPEC 3.7; CBP's Status
+    /// Query chapter lays the district/port of entry at 5–8 before it).
     pub const SO10_ENTRY_FILER: HostField = HostField {
         record: "SO10",
         name: "entry filer code",
-        start: 5,
-        end: 7,
+        start: 9,
+        end: 11,
     };
-    /// `SO10` entry number, bytes 8–15 (T1, samples).
+    /// `SO10` entry number with its check digit, bytes 14–21 (`host-records.csv`, SPEC 3.7).
     pub const SO10_ENTRY_NUMBER: HostField = HostField {
         record: "SO10",
         name: "entry number",
-        start: 8,
-        end: 15,
+        start: 14,
+        end: 21,
     };
 
     /// Every host field above.
@@ -493,9 +494,13 @@ pub struct AgencyDisposition {
     pub document_type: Option<String>,
     /// `hold_type`.
     pub hold_type: Option<String>,
-    /// `processing_group_version` (`01`–`03`); blank means the pre-version layout, whose
-    /// range is not read (SPEC 7.2).
+    /// `processing_group_version` (`01`–`04`; blank for the pre-version layout).
     pub version: Option<String>,
+    /// The layout variant the `SO70` was read with (SPEC 7.2): `None` for the base layout,
+    /// `Some("04")` (3-digit CBP line, 2-digit tariff position, PGA line `000` = every PGA
+    /// line), `Some("THRU")` (no tariff positions: every tariff position of the lines in
+    /// range). For `THRU` the triples hold tariff position `0`.
+    pub variant: Option<&'static str>,
     /// `SO71` references: (qualifier, number).
     pub references: Vec<(Option<String>, String)>,
     /// `SO71` receipt date.
@@ -524,15 +529,55 @@ impl AgencyDisposition {
             .map(|r| r.meaning.as_str())
     }
 
-    /// Whether the range is usable: a version is present (SPEC 7.2) and begin and end are
-    /// both present or both blank.
+    /// Whether the range is usable: a version is present, or the record is of the
+    /// `SO70@THRU` layout (SPEC 7.2), and begin and end are both present or both blank.
     fn range_usable(&self) -> bool {
-        self.version.is_some() && self.begin.is_some() == self.end.is_some()
+        (self.version.is_some() || self.variant == Some("THRU"))
+            && self.begin.is_some() == self.end.is_some()
+    }
+
+    /// The lines the range addresses, as inclusive ranges of (CBP line, tariff position,
+    /// PGA line) triples in their natural order; `None` for a blank range (every line of the
+    /// agency in the entry) and an empty list for an unusable one. Version `04`: a PGA line
+    /// `000` in the end triple reaches the last PGA line. `THRU`: every tariff position
+    /// (1–99) of the CBP lines in range, PGA lines from the begin line of the first CBP line
+    /// to the end line of the last.
+    pub fn ranges(&self) -> Option<Vec<(Triple, Triple)>> {
+        const MAX: u64 = u64::MAX;
+        if !self.range_usable() {
+            return Some(Vec::new());
+        }
+        let (Some((c1, t1, p1)), Some((c2, t2, p2))) = (self.begin, self.end) else {
+            return None;
+        };
+        let every = |p: u64| if p == 0 { MAX } else { p };
+        Some(match self.variant {
+            Some("THRU") => {
+                let mut out = Vec::new();
+                if c1 > c2 {
+                    return Some(out);
+                }
+                for t in 1..=99 {
+                    if c1 == c2 {
+                        out.push(((c1, t, p1), (c1, t, every(p2))));
+                    } else {
+                        out.push(((c1, t, p1), (c1, t, MAX)));
+                        out.push(((c2, t, 0), (c2, t, every(p2))));
+                    }
+                }
+                if c2 > c1.saturating_add(1) {
+                    out.push(((c1 + 1, 0, 0), (c2 - 1, MAX, MAX)));
+                }
+                out
+            }
+            Some("04") => vec![((c1, t1, p1), (c2, t2, every(p2)))],
+            _ => vec![((c1, t1, p1), (c2, t2, p2))],
+        })
     }
 
     /// Whether the disposition addresses `line` (same agency, same entry when both are
-    /// known, triple within `begin..=end`; a blank range addresses every line of the agency
-    /// in the entry).
+    /// known, triple within one of [`Self::ranges`]; a blank range addresses every line of
+    /// the agency in the entry).
     pub fn addresses(&self, line: &LineAddress) -> bool {
         if !self.range_usable() || self.agency != line.agency {
             return false;
@@ -542,9 +587,11 @@ impl AgencyDisposition {
                 return false;
             }
         }
-        match (self.begin, self.end) {
-            (Some(begin), Some(end)) => line.triple().is_some_and(|t| begin <= t && t <= end),
-            _ => true,
+        match self.ranges() {
+            Some(ranges) => line
+                .triple()
+                .is_some_and(|t| ranges.iter().any(|&(lo, hi)| lo <= t && t <= hi)),
+            None => true,
         }
     }
 
@@ -554,40 +601,69 @@ impl AgencyDisposition {
     }
 
     fn from_node(d: &crate::tree::Disposition<Record<'_>>, source: Source) -> Option<Self> {
-        let Some(Body::So70(s)) = d.so70.record.body() else {
-            return None;
-        };
         let owned = |v: Option<&str>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let triple = |c: Option<u64>, t: Option<u64>, p: Option<u64>| Some((c?, t?, p?));
-        let mut out = AgencyDisposition {
-            source,
-            entry: None,
-            agency: owned(s.agency_code),
-            program: owned(s.program_code),
-            status_date: s.status_date,
-            status_time: s.status_time,
-            entry_status_code: owned(s.entry_status_code),
-            entry_status_message: owned(s.entry_status_message),
-            pga_line_status_code: owned(s.pga_line_status_code),
-            reason_code: owned(s.status_reason_code),
-            begin: triple(
-                s.begin_cbp_line_number,
-                s.begin_tariff_position,
-                s.begin_pga_line_number,
+        // The three layouts of SPEC 7.2 share every field but the range.
+        macro_rules! disposition {
+            ($s:ident, $begin:expr, $end:expr) => {
+                AgencyDisposition {
+                    source,
+                    entry: None,
+                    agency: owned($s.agency_code),
+                    program: owned($s.program_code),
+                    status_date: $s.status_date,
+                    status_time: $s.status_time,
+                    entry_status_code: owned($s.entry_status_code),
+                    entry_status_message: owned($s.entry_status_message),
+                    pga_line_status_code: owned($s.pga_line_status_code),
+                    reason_code: owned($s.status_reason_code),
+                    begin: $begin,
+                    end: $end,
+                    document_type: owned($s.document_type_code),
+                    hold_type: owned($s.hold_type),
+                    version: owned($s.processing_group_version),
+                    variant: d.so70.record.record_type.layout().and_then(|l| l.variant),
+                    references: Vec::new(),
+                    receipt_date: None,
+                    receipt_time: None,
+                    sub_reasons: Vec::new(),
+                    comments: Vec::new(),
+                }
+            };
+        }
+        let mut out = match d.so70.record.body()? {
+            Body::So70(s) => disposition!(
+                s,
+                triple(
+                    s.begin_cbp_line_number,
+                    s.begin_tariff_position,
+                    s.begin_pga_line_number
+                ),
+                triple(
+                    s.end_cbp_line_number,
+                    s.end_tariff_position,
+                    s.end_pga_line_number
+                )
             ),
-            end: triple(
-                s.end_cbp_line_number,
-                s.end_tariff_position,
-                s.end_pga_line_number,
+            Body::So70V04(s) => disposition!(
+                s,
+                triple(
+                    s.begin_cbp_line_number,
+                    s.begin_tariff_position,
+                    s.begin_pga_line_number
+                ),
+                triple(
+                    s.end_cbp_line_number,
+                    s.end_tariff_position,
+                    s.end_pga_line_number
+                )
             ),
-            document_type: owned(s.document_type_code),
-            hold_type: owned(s.hold_type),
-            version: owned(s.processing_group_version),
-            references: Vec::new(),
-            receipt_date: None,
-            receipt_time: None,
-            sub_reasons: Vec::new(),
-            comments: Vec::new(),
+            Body::So70Thru(s) => disposition!(
+                s,
+                triple(s.begin_cbp_line_number, Some(0), s.begin_pga_line_number),
+                triple(s.end_cbp_line_number, Some(0), s.end_pga_line_number)
+            ),
+            _ => return None,
         };
         for n in &d.details {
             match n.record.body() {
@@ -1868,41 +1944,51 @@ impl Index {
         let Some(agency) = self.id(d.agency.as_deref()) else {
             return (By::Agency, out);
         };
-        let (lo, hi) = match (d.begin, d.end) {
-            (Some(b), Some(e)) => (Some(b), Some(e)),
-            _ => (None, Some(TOP)),
+        let bounds: Vec<(Option<Triple>, Option<Triple>)> = match d.ranges() {
+            Some(ranges) => ranges
+                .into_iter()
+                .map(|(b, e)| (Some(b), Some(e)))
+                .collect(),
+            None => vec![(None, Some(TOP))],
         };
         // Lines without an entry number match any entry; their number and filer are 0.
         let by = match &d.entry {
             None => {
-                out.push(self.by_agency.range(&(agency, lo), &(agency, hi)));
+                for &(lo, hi) in &bounds {
+                    out.push(self.by_agency.range(&(agency, lo), &(agency, hi)));
+                }
                 By::Agency
             }
             Some(e) => {
                 let number = self.id(Some(&e.number));
                 match e.filer.as_deref() {
                     Some(f) => {
-                        let r = |n: u32, f: u32| {
-                            self.by_entry_filer
-                                .range(&(agency, n, f, lo), &(agency, n, f, hi))
-                        };
-                        out.push(r(0, 0));
-                        if let Some(n) = number {
-                            out.push(r(n, 0));
-                            if let Some(f) = self.id(Some(f)) {
-                                out.push(r(n, f));
+                        let filer = self.id(Some(f));
+                        for &(lo, hi) in &bounds {
+                            let r = |n: u32, f: u32| {
+                                self.by_entry_filer
+                                    .range(&(agency, n, f, lo), &(agency, n, f, hi))
+                            };
+                            out.push(r(0, 0));
+                            if let Some(n) = number {
+                                out.push(r(n, 0));
+                                if let Some(f) = filer {
+                                    out.push(r(n, f));
+                                }
                             }
                         }
                         By::EntryFiler
                     }
                     None => {
-                        let r = |n: u32| {
-                            self.by_entry_number
-                                .range(&(agency, n, lo), &(agency, n, hi))
-                        };
-                        out.push(r(0));
-                        if let Some(n) = number {
-                            out.push(r(n));
+                        for &(lo, hi) in &bounds {
+                            let r = |n: u32| {
+                                self.by_entry_number
+                                    .range(&(agency, n, lo), &(agency, n, hi))
+                            };
+                            out.push(r(0));
+                            if let Some(n) = number {
+                                out.push(r(n));
+                            }
                         }
                         By::EntryNumber
                     }

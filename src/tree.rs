@@ -772,7 +772,7 @@ impl<'a> TreeBuilder<'a> {
                 }
                 self.push_item(Item::Record(Node::new(r)), Open::Nothing);
             }
-            RecordType::So70 => self.push_item(
+            RecordType::So70 | RecordType::So70V04 | RecordType::So70Thru => self.push_item(
                 Item::Disposition(Box::new(Disposition {
                     so70: Node::new(r),
                     details: Vec::new(),

@@ -530,6 +530,24 @@ macro_rules! record_layouts {
 
 include!("table.rs");
 
+impl RecordType {
+    /// Whether the type is a CBP response record (`SE90`/`GE90`, `SO70` in any layout
+    /// variant, `SO71`, `SO72` and their `WO`/`PO` forms): read, never sent. A response is
+    /// never refused (SPEC 7.2): its class violations, impossible dates and times, data in
+    /// filler and unknown codes are warnings.
+    pub const fn is_response(self) -> bool {
+        matches!(
+            self,
+            RecordType::Se90
+                | RecordType::So70
+                | RecordType::So70V04
+                | RecordType::So70Thru
+                | RecordType::So71
+                | RecordType::So72
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,10 +28,7 @@ pub(crate) fn is_pga_record(rt: RecordType) -> bool {
 
 /// Output (response) records: class violations are warnings (SPEC 7.2).
 fn is_output_record(rt: RecordType) -> bool {
-    matches!(
-        rt,
-        RecordType::Se90 | RecordType::So70 | RecordType::So71 | RecordType::So72
-    )
+    rt.is_response()
 }
 
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
