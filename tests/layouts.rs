@@ -105,27 +105,37 @@ fn layouts_match_records_csv() {
             .or_default()
             .push(r.clone());
     }
-    assert_eq!(order.len(), 43, "records.csv declares 43 records");
-    assert_eq!(ALL_LAYOUTS.len(), 43, "ALL_LAYOUTS has 43 layouts");
+    assert_eq!(order.len(), 45, "records.csv declares 45 layouts");
+    assert_eq!(ALL_LAYOUTS.len(), 45, "ALL_LAYOUTS has 45 layouts");
 
     // Exactly one layout per CSV record and vice versa; ALL_LAYOUTS is in records.csv order.
-    let layout_ids: Vec<&str> = ALL_LAYOUTS.iter().map(|l| l.id).collect();
+    let layout_ids: Vec<&str> = ALL_LAYOUTS.iter().map(|l| l.name).collect();
     assert_eq!(
         layout_ids, order,
         "ALL_LAYOUTS ids (in order) vs records.csv"
     );
     for id in &order {
-        let n = ALL_LAYOUTS.iter().filter(|l| l.id == id).count();
+        let n = ALL_LAYOUTS.iter().filter(|l| l.name == id).count();
         assert_eq!(n, 1, "{id}: {n} layouts");
     }
 
     for layout in ALL_LAYOUTS {
-        let id = layout.id;
+        let id = layout.name;
         let rows = &by_record[id];
 
-        // RecordType <-> layout.
-        let rt = RecordType::from_id(id).unwrap_or_else(|| panic!("RecordType::from_id({id})"));
+        // RecordType <-> layout; the name is the identifier plus `@variant`.
+        let rt = RecordType::from_name(id).unwrap_or_else(|| panic!("RecordType::from_name({id})"));
         assert_eq!(rt.layout(), Some(*layout), "{id}: RecordType::layout");
+        let expected_name = match layout.variant {
+            Some(v) => format!("{}@{v}", layout.id),
+            None => layout.id.to_string(),
+        };
+        assert_eq!(id, expected_name, "name = id@variant");
+        assert_eq!(
+            RecordType::from_id_variant(layout.id, layout.variant),
+            Some(rt),
+            "{id}: from_id_variant"
+        );
 
         // CSV self-consistency: length = end - start + 1.
         for r in rows {
@@ -146,7 +156,11 @@ fn layouts_match_records_csv() {
         let rid: Vec<&CsvRow> = rows.iter().filter(|r| r.field == "record_id").collect();
         assert_eq!(rid.len(), 1, "{id}: one record_id row");
         assert_eq!(rid[0].start, 1, "{id}: record_id starts at 1");
-        assert_eq!(usize::from(rid[0].end), id.len(), "{id}: record_id length");
+        assert_eq!(
+            usize::from(rid[0].end),
+            layout.id.len(),
+            "{id}: record_id length"
+        );
 
         // Filler rows <-> layout.fillers (same ranges, same order).
         let fillers: Vec<(u8, u8)> = rows
@@ -201,7 +215,7 @@ fn layouts_match_records_csv() {
                 cover[usize::from(c)] += 1;
             }
         };
-        mark(1, u8::try_from(id.len()).expect("short id"));
+        mark(1, u8::try_from(layout.id.len()).expect("short id"));
         for f in layout.fields {
             mark(f.start, f.end);
         }
@@ -296,7 +310,8 @@ fn full_width_value(f: &FieldDef, seed: usize) -> (String, Vec<u8>) {
 }
 
 fn record_type_of(layout: &RecordLayout) -> RecordType {
-    RecordType::from_id(layout.id).unwrap_or_else(|| panic!("no RecordType for {}", layout.id))
+    RecordType::from_name(layout.name)
+        .unwrap_or_else(|| panic!("no RecordType for {}", layout.name))
 }
 
 /// Builds a record from `values`, parses it, reads every field back and compares; checks
@@ -314,9 +329,15 @@ fn round_trip(layout: &RecordLayout, values: &HashMap<&'static str, String>) -> 
             "{id}: filler {s}-{e} not spaces"
         );
     }
-    // The identifier of the built record is recognised as this layout.
+    // The identifier of the built record is recognised as this layout (for `SO70`, the
+    // layout variant its bytes 79-80 and 63-66 select, SPEC 7.2).
     let ident = identify(&bytes, false);
-    assert_eq!(ident.record_type, record_type_of(layout), "{id}: identify");
+    let expected = if layout.id == "SO70" {
+        ace_pga::record::so70_variant(RecordType::So70, &bytes)
+    } else {
+        record_type_of(layout)
+    };
+    assert_eq!(ident.record_type, expected, "{id}: identify");
     assert_eq!(ident.id_len, id.len(), "{id}: identify id_len");
 
     let body = Body::parse(record_type_of(layout), &bytes, false)
@@ -863,8 +884,8 @@ fn identify_records() {
             assert_eq!(i.resembles, None, "{name}: resembles");
         }
     }
-    // Every layout's own identifier identifies it.
-    for layout in ALL_LAYOUTS {
+    // Every base layout's own identifier identifies it (a variant needs its bytes).
+    for layout in ALL_LAYOUTS.iter().filter(|l| l.variant.is_none()) {
         let i = ident(layout.id.as_bytes(), false);
         assert_eq!(i.record_type.layout(), Some(*layout), "{}", layout.id);
         assert_eq!(i.id_len, layout.id.len());
@@ -928,4 +949,44 @@ fn identify_short_inputs_do_not_panic() {
     }
     assert_eq!(identify(b"PG0", false).record_type, RecordType::UnknownPg);
     assert_eq!(identify(b"A", false).record_type, RecordType::BatchHeader);
+}
+
+/// SPEC 7.2: the `SO70` layout variant is chosen by bytes 79–80 (version `04`) and 63–66
+/// (`THRU` with a blank version); every other `SO70` (`WO70`, `PO70`) reads with the base
+/// layout, and the dump names the variant.
+#[test]
+fn so70_variant_is_chosen_by_version_and_thru() {
+    let base = *b"SO70AMSOR 031826140207MAY PROCEED                   07  0001100100021001      01";
+    let mut v04 = base;
+    v04[78..80].copy_from_slice(b"04");
+    let thru = *b"SO70AMSOR 031826093004DATA REJECTED PER PGA REVIEW040414001001THRU002001AM11    ";
+    let mut thru_versioned = thru;
+    thru_versioned[78..80].copy_from_slice(b"01");
+    let mut blank_version = base;
+    blank_version[78..80].copy_from_slice(b"  ");
+    for (bytes, want) in [
+        (base, RecordType::So70),
+        (v04, RecordType::So70V04),
+        (thru, RecordType::So70Thru),
+        (thru_versioned, RecordType::So70),
+        (blank_version, RecordType::So70),
+    ] {
+        for id in [b"SO70", b"WO70", b"PO70"] {
+            let mut b = bytes;
+            b[..4].copy_from_slice(id);
+            let got = identify(&b, false).record_type;
+            assert_eq!(got, want, "{}", String::from_utf8_lossy(&b));
+        }
+    }
+    let layout = RecordType::So70Thru.layout().expect("layout");
+    assert_eq!(
+        (layout.id, layout.name, layout.variant),
+        ("SO70", "SO70@THRU", Some("THRU"))
+    );
+    let t = ace_pga::Transmission::parse_with(&thru, &ace_pga::ParseOptions::default())
+        .expect("a THRU disposition parses");
+    let mut dumped = Vec::new();
+    t.tree
+        .for_each_record(|r| dumped.push(ace_pga::dump::dump_record(r).variant));
+    assert_eq!(dumped, [Some("THRU")]);
 }

@@ -18,13 +18,15 @@ pub fn read_repo(rel: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
 }
 
-/// `spec-samples/valid/or2-single.txt`: 15 records of 80 bytes, LF after every record.
+/// `spec-samples/valid/or2-single.txt`: 16 records of 80 bytes, LF after every record
+/// (A, B, SE10, SE13, SE15, SE40, SE60, OI, PG01 at line 9, PG02, PG14 at line 11, two PG25,
+/// PG29, Y, Z).
 pub fn or2_single() -> Vec<u8> {
     let b = read_repo("spec-samples/valid/or2-single.txt");
     assert_eq!(
         b.len(),
-        15 * 81,
-        "or2-single.txt is 15 LF-terminated records"
+        16 * 81,
+        "or2-single.txt is 16 LF-terminated records"
     );
     b
 }
