@@ -255,8 +255,10 @@ impl<'a> Record<'a> {
                 len: raw.len(),
                 extra_is_space,
             };
+            // A response record of another length is read as it is (SPEC 7.2: a response
+            // is never refused), with a warning.
             push(
-                if tolerated {
+                if tolerated || ident.record_type.is_response() {
                     Severity::Warning
                 } else {
                     Severity::Error

@@ -194,6 +194,22 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
     })
 }
 
+/// Parses CBP's answer (SPEC 7.2: a response is never refused): leniently, every record-level
+/// problem printed as a warning; only whole-input problems (F-020, F-021, limits) fail.
+fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<Transmission<'a>, Failure> {
+    let t = Transmission::parse_with(data, &ParseOptions::lenient())
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    let mut stderr = io::stderr().lock();
+    for p in &t.problems {
+        let shown = format!("{p}");
+        let shown = shown
+            .strip_prefix("error")
+            .map_or(shown.clone(), |rest| format!("warning{rest}"));
+        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {shown}")));
+    }
+    Ok(t)
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Stats {
         input,
@@ -614,7 +630,7 @@ fn status(
     let mut book = Correlation::new(&sub);
     for path in responses {
         let data = read(path)?;
-        let resp = parse(path, &data, lenient)?;
+        let resp = parse_response(path, &data)?;
         let summary = book.add_response(path, &resp);
         if summary.user_data_matches == Some(false) {
             eprintln!(

@@ -75,6 +75,15 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
     if raw.iter().all(|&b| is_cbp_char(b)) {
         return;
     }
+    // A response is never refused (SPEC 7.2): its odd bytes are warnings.
+    let output = is_output_record(r.record_type);
+    let mut emit = |rule: &'static str, at: At<'_>, msg: String| {
+        if output {
+            sink.emit_sev(rule, Severity::Warning, at, msg);
+        } else {
+            sink.emit(rule, at, msg);
+        }
+    };
     for (i, &b) in raw.iter().enumerate() {
         let col = (i + 1).min(255) as u8;
         if is_cbp_char(b) {
@@ -82,7 +91,7 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
         }
         let at = At::record(r).cols(col, col);
         if b >= 0x80 {
-            sink.emit(
+            emit(
                 "F-002",
                 at,
                 format!("byte 0x{b:02X} at column {col} is not ASCII (CBP reject 370); transliterate it to an ASCII letter (e.g. N for Ñ)"),
@@ -94,13 +103,13 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
                 0 => "NUL",
                 _ => "control byte",
             };
-            sink.emit(
+            emit(
                 "F-003",
                 at,
                 format!("{name} (0x{b:02X}) at column {col}; use a space"),
             );
         } else if b.is_ascii_lowercase() {
-            sink.emit(
+            emit(
                 "F-005",
                 at,
                 format!(
@@ -110,7 +119,7 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
                 ),
             );
         } else {
-            sink.emit(
+            emit(
                 "F-004",
                 at,
                 format!("'{}' (0x{b:02X}) at column {col} is not in the CBP character set (CSMS #12-000403)", char::from(b)),
@@ -172,7 +181,16 @@ fn closed_list(record: &str, field: &str) -> Option<(Closed, Option<&'static str
     fn pg00() -> &'static [CodeRow] {
         codes_cell!("pg00-indicators.csv")
     }
+    fn hold_types() -> &'static [CodeRow] {
+        codes_cell!("so70-hold-types.csv")
+    }
     Some(match (record, field) {
+        // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
+        ("SE90", "message_type_code") => (Closed::List(codes::se90_message_types), None),
+        ("SO70", "entry_status_code" | "pga_line_status_code") => {
+            (Closed::List(codes::so70_status_codes), None)
+        }
+        ("SO70", "hold_type") => (Closed::List(hold_types), None),
         ("PG01", "disclaimer_code") => (Closed::List(disclaimer), None),
         ("PG01", "electronic_image_submitted" | "confidential_information_indicator") => {
             (Closed::Values(&["Y"]), None)
@@ -205,7 +223,8 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
     } else {
         Severity::Error
     };
-    if pga {
+    // Filler of the PGA records, and of a response (kept verbatim; a warning, SPEC 7.1).
+    if pga || output {
         for &(s, e) in layout.fillers {
             let f = FieldDef {
                 name: "filler",
@@ -216,11 +235,12 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 kind: Kind::Text,
             };
             if !all_spaces(f.slice(raw)) {
-                sink.emit(
-                    "F-006",
-                    At::record(r).cols(s, e),
-                    format!("filler bytes {s}-{e} must be spaces"),
-                );
+                let msg = if output {
+                    format!("filler bytes {s}-{e} carry data (kept verbatim; a response is never refused)")
+                } else {
+                    format!("filler bytes {s}-{e} must be spaces")
+                };
+                sink.emit_sev("F-006", class_sev, At::record(r).cols(s, e), msg);
             }
         }
     }
@@ -350,7 +370,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 };
                 sink.emit_cbp(
                     "F-012",
-                    Severity::Error,
+                    class_sev,
                     PGA_RULESET,
                     cbp,
                     at,
