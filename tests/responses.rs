@@ -1,0 +1,239 @@
+//! CBP's answers (SPEC 7.1, 7.2, revision 6.1): the three `SO70` layouts address their lines,
+//! and a response is never refused — one odd `SO70` or `SE90` does not cost the filer every
+//! other disposition in the file. Inputs are built from the repository's samples; records
+//! are found by their identifier, never by a hard-coded line number.
+
+mod common;
+
+use ace_pga::response::{Correlation, Status};
+use ace_pga::{ParseOptions, RecordType, Severity, Transmission};
+use common::{join, lines_of, read_repo};
+use std::process::Command;
+
+fn sample(name: &str) -> Vec<u8> {
+    read_repo(&format!("spec-samples/valid/{name}"))
+}
+
+/// 0-based indexes of the records of `lines` whose identifier is `id`.
+fn indexes_of(lines: &[Vec<u8>], id: &[u8]) -> Vec<usize> {
+    (0..lines.len())
+        .filter(|&i| lines[i].starts_with(id))
+        .collect()
+}
+
+fn correlate(responses: &[&[u8]]) -> Correlation {
+    let sub = sample("or2-single.txt");
+    let mut book = Correlation::new(&Transmission::parse(&sub).expect("submission"));
+    for (i, bytes) in responses.iter().enumerate() {
+        let t = Transmission::parse_with(bytes, &ParseOptions::lenient()).expect("response");
+        book.add_response(&format!("response-{i}"), &t);
+    }
+    book
+}
+
+/// `so-versions.txt`: one disposition per layout (04 with PGA line 000, THRU, base); each
+/// addresses the single OR2 line of `or2-single.txt`, and the latest (07) wins.
+#[test]
+fn every_so70_layout_addresses_the_line() {
+    let so = sample("so-versions.txt");
+    let t = Transmission::parse(&so).expect("so-versions parses strictly");
+    let mut types = Vec::new();
+    t.tree.for_each_record(|r| {
+        if r.id() == "SO70" {
+            types.push(r.record_type);
+        }
+    });
+    assert_eq!(
+        types,
+        [RecordType::So70V04, RecordType::So70Thru, RecordType::So70]
+    );
+    let book = correlate(&[&so]);
+    assert!(book.unmatched.is_empty(), "{:?}", book.unmatched);
+    let l = book.line(0).expect("the OR2 line");
+    let seen: Vec<(Option<&str>, Option<&str>)> = l
+        .dispositions()
+        .map(|d| (d.variant, d.status_code()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Some("04"), Some("01")),
+            (Some("THRU"), Some("04")),
+            (None, Some("07"))
+        ]
+    );
+    assert_eq!(l.status(), Status::MayProceed);
+}
+
+/// Version 04: a PGA line `000` in the range means every PGA line of those CBP lines; a
+/// range that ends before the line's CBP line does not address it.
+#[test]
+fn version_04_pga_line_000_covers_every_pga_line() {
+    let mut lines = lines_of(&sample("so-versions.txt"));
+    let i = indexes_of(&lines, b"SO70")[0];
+    assert_eq!(&lines[i][78..80], b"04");
+    // Keep only the 04 disposition (with its SO71).
+    let keep: Vec<Vec<u8>> = lines
+        .iter()
+        .enumerate()
+        .filter(|(k, r)| !r.starts_with(b"SO7") || *k == i || *k == i + 1)
+        .map(|(_, r)| r.clone())
+        .collect();
+    let book = correlate(&[&join(&keep, b"\n", true)]);
+    let l = book.line(0).expect("line");
+    assert_eq!(l.dispositions().len(), 1);
+    assert_eq!(l.status(), Status::Other("01".into()));
+
+    // Begin = end = CBP line 2, tariff position 1, PGA line 000: not the line (CBP line 1).
+    lines = keep;
+    let i = indexes_of(&lines, b"SO70")[0];
+    lines[i][56..72].copy_from_slice(b"0020100002010000");
+    let book = correlate(&[&join(&lines, b"\n", true)]);
+    assert_eq!(book.line(0).expect("line").dispositions().len(), 0);
+    assert_eq!(book.unmatched.len(), 1);
+}
+
+/// `THRU` ranges have no tariff positions: CBP lines 1 THRU 1 address every tariff position
+/// of CBP line 1 from the begin PGA line to the end one.
+#[test]
+fn thru_range_addresses_every_tariff_position_of_its_lines() {
+    let lines = lines_of(&sample("so-versions.txt"));
+    let i = indexes_of(&lines, b"SO70")[1];
+    assert_eq!(&lines[i][62..66], b"THRU");
+    let with_range = |range: &[u8; 16]| {
+        let mut l: Vec<Vec<u8>> = lines
+            .iter()
+            .enumerate()
+            .filter(|(k, r)| !r.starts_with(b"SO7") || *k == i || *k == i + 1)
+            .map(|(_, r)| r.clone())
+            .collect();
+        let j = indexes_of(&l, b"SO70")[0];
+        l[j][56..72].copy_from_slice(range);
+        correlate(&[&join(&l, b"\n", true)])
+    };
+    let book = with_range(b"001001THRU001001");
+    assert_eq!(book.line(0).expect("line").status(), Status::DataRejected);
+    // PGA lines 2-3 of CBP line 1: not AMS line 1.
+    let book = with_range(b"001002THRU001003");
+    assert_eq!(book.line(0).expect("line").dispositions().len(), 0);
+    // CBP lines 2-5: not CBP line 1.
+    let book = with_range(b"002001THRU005001");
+    assert_eq!(book.line(0).expect("line").dispositions().len(), 0);
+}
+
+/// The cases of issue 10: one `SO70` with letters in a line number, `02/30`, time `2561` or
+/// a blank version with the THRU layout. The response parses strictly (warnings only),
+/// every other disposition still counts, and `ace-pga status` prints them and exits 0.
+#[test]
+fn one_odd_so70_does_not_cost_the_other_dispositions() {
+    let lines = lines_of(&sample("so-versions.txt"));
+    let base = *indexes_of(&lines, b"SO70").last().expect("base SO70");
+    let edits: [(&str, usize, &[u8]); 4] = [
+        ("letters in a CBP line number", 56, b"00A1"),
+        ("an impossible date 02/30", 10, b"023026"),
+        ("an impossible time 2561", 16, b"2561"),
+        ("letters in a THRU range", 56, b"0A1001THRU002001"),
+    ];
+    for (what, col, bytes) in edits {
+        let mut l = lines.clone();
+        let mut odd = l[base].clone();
+        odd[col..col + bytes.len()].copy_from_slice(bytes);
+        if what.contains("THRU") {
+            odd[78..80].copy_from_slice(b"  ");
+        }
+        l.insert(base, odd);
+        let input = join(&l, b"\n", true);
+        let t = Transmission::parse(&input)
+            .unwrap_or_else(|e| panic!("{what}: a response is never refused: {e}"));
+        assert!(
+            t.problems.iter().all(|p| p.severity == Severity::Warning),
+            "{what}: {:?}",
+            t.problems
+        );
+        assert!(!t.problems.is_empty(), "{what}: the odd field is reported");
+        let book = correlate(&[&input]);
+        let l0 = book.line(0).expect("line");
+        assert!(
+            l0.dispositions().len() >= 3,
+            "{what}: the other dispositions still count: {}",
+            l0.dispositions().len()
+        );
+
+        let dir =
+            std::env::temp_dir().join(format!("ace-pga-responses-{}-{}", std::process::id(), col));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("so.txt");
+        std::fs::write(&path, &input).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+            .arg("status")
+            .arg(common::repo_path("spec-samples/valid/or2-single.txt"))
+            .arg(&path)
+            .output()
+            .expect("run ace-pga");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{what}: {stdout}");
+        assert!(stdout.contains("07 MAY PROCEED"), "{what}: {stdout}");
+        assert!(
+            stdout.contains("01 DATA UNDER PGA REVIEW"),
+            "{what}: {stdout}"
+        );
+        for cmd in ["dump", "decode"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+                .arg(cmd)
+                .arg(&path)
+                .output()
+                .expect("run ace-pga");
+            assert_eq!(out.status.code(), Some(0), "{what}: {cmd}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// SE90 narrative is 10–49 (SPEC 7.1, revision 6.1): text in 50–80 of a response is kept
+/// (the record round-trips) and is the warning F-006; a byte outside the CBP set or an unknown
+/// message type is a warning too.
+#[test]
+fn se90_text_after_column_49_is_kept_with_a_warning() {
+    let mut lines = lines_of(&sample("sx-response.txt"));
+    let i = indexes_of(&lines, b"SE90")[0];
+    lines[i][55..65].copy_from_slice(b"EXTRA TEXT");
+    lines[i][4..6].copy_from_slice(b"99");
+    lines[i][30] = 0xC9;
+    let input = join(&lines, b"\n", true);
+    let t = Transmission::parse(&input).expect("a response is never refused");
+    assert_eq!(t.to_bytes(), input, "the record round-trips");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 18).expect("date");
+    let report = ace_pga::validate::check_bytes(
+        &input,
+        &ParseOptions::strict(),
+        &ace_pga::validate::ValidateOptions::new(as_of),
+    );
+    let line = u32::try_from(i + 1).expect("line");
+    let at: Vec<(&str, Severity, Option<(u8, u8)>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.line == Some(line))
+        .map(|f| (f.rule, f.severity, f.columns))
+        .collect();
+    assert!(
+        at.contains(&("F-006", Severity::Warning, Some((50, 80)))),
+        "{at:?}"
+    );
+    assert!(
+        at.contains(&("F-012", Severity::Warning, Some((5, 6)))),
+        "{at:?}"
+    );
+    assert!(
+        at.contains(&("F-002", Severity::Warning, Some((31, 31)))),
+        "{at:?}"
+    );
+    assert!(at.iter().all(|(_, s, _)| *s == Severity::Warning), "{at:?}");
+    // The narrative is 10-49: the text after it is not part of it.
+    let mut narrative = None;
+    t.tree.for_each_record(|r| {
+        if let Some(v) = r.view::<ace_pga::records::Se90>() {
+            narrative = narrative.or(Some(v.narrative()));
+        }
+    });
+    assert_eq!(narrative, Some(None), "a non-ASCII narrative does not type");
+}
