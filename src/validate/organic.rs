@@ -426,10 +426,17 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     // Net quantity (PG29).
     let pg29 = children.iter().find(|r| r.id() == "PG29");
     match (view.net_quantity, pg29) {
-        (None, _) => sink.emit(
+        (None, None) => sink.emit(
             "OR-028",
             At::record(pg01),
             "AMS OR line without a PG29 net quantity: send PG29 with unit KG and the net organic weight",
+        ),
+        // A PG29 whose net quantity is blank or unreadable (F-007 on the same field, listed
+        // first): a finding about the field's value (SPEC 6.0).
+        (None, Some(r)) => sink.emit(
+            "OR-028",
+            At::field(r, "quantity_line_net"),
+            "PG29 net quantity is blank or not a number: send the net organic weight (unit KG)",
         ),
         (Some((q, unit)), Some(r)) => {
             if q.is_zero() {
