@@ -173,6 +173,10 @@ pub enum ProblemKind {
     EmptyInput,
     /// F-021: input looks like EBCDIC.
     Ebcdic,
+    /// F-023: the input is not a CATAIR transmission (JSON, binary data, UTF-16 text, or no
+    /// known record identifier at the start of any of its first 100 lines). A whole-input
+    /// problem: nothing else is reported.
+    NotCatair(LooksLike),
     /// A record count or size limit of [`crate::ParseOptions`] was exceeded.
     LimitExceeded {
         /// Which limit.
@@ -198,7 +202,71 @@ impl ProblemKind {
             ProblemKind::MixedTerminators => "F-019",
             ProblemKind::EmptyInput => "F-020",
             ProblemKind::Ebcdic => "F-021",
+            ProblemKind::NotCatair(_) => "F-023",
             ProblemKind::LimitExceeded { .. } => "LIMIT",
+        }
+    }
+}
+
+/// What an input that is not a CATAIR transmission looks like (SPEC 6.1, F-023). The checks
+/// run in this order on the input after a UTF-8 byte order mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LooksLike {
+    /// After leading whitespace the input starts with `{` or `[` (`open`): JSON, such as the
+    /// output of `ace-pga decode` or `ace-pga dump`.
+    Json {
+        /// The first non-whitespace byte (`{` or `[`).
+        open: u8,
+    },
+    /// More than 10 % of the first 4,096 bytes are outside printable ASCII, CR, LF and TAB,
+    /// and the input starts with a UTF-16 byte order mark or holds a NUL byte in every other
+    /// position: UTF-16 text.
+    Utf16,
+    /// More than 10 % of the first `examined` bytes (at most 4,096) are outside printable
+    /// ASCII, CR, LF and TAB.
+    Binary {
+        /// Bytes outside printable ASCII, CR, LF and TAB.
+        unprintable: usize,
+        /// Bytes examined.
+        examined: usize,
+    },
+    /// None of the first `lines` lines (at most 100) starts with a known record identifier
+    /// (`A`, `B`, `Y`, `Z`, `OI`, a `PGnn` of `records.csv`, or a host record shape: two
+    /// letters and two digits such as `SE10`, or two digits such as `10`).
+    NoRecordIdentifier {
+        /// Lines examined.
+        lines: usize,
+    },
+}
+
+impl fmt::Display for LooksLike {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LooksLike::Json { open } => write!(
+                f,
+                "looks like JSON (starts with `{}`), e.g. the output of `ace-pga decode` or \
+                 `ace-pga dump`; `ace-pga encode` turns decode JSON back into records",
+                char::from(*open)
+            ),
+            LooksLike::Utf16 => write!(
+                f,
+                "looks like UTF-16 text; CATAIR records are ASCII, one byte per character: \
+                 save the file as ASCII"
+            ),
+            LooksLike::Binary {
+                unprintable,
+                examined,
+            } => write!(
+                f,
+                "looks like binary data ({unprintable} of the first {examined} bytes are not \
+                 printable ASCII, CR, LF or TAB)"
+            ),
+            LooksLike::NoRecordIdentifier { lines } => write!(
+                f,
+                "none of the first {lines} line(s) starts with a record identifier (A, B, Y, \
+                 Z, OI, PG01 ... PG60, or a host record such as SE10 or 10)"
+            ),
         }
     }
 }
@@ -283,6 +351,7 @@ impl fmt::Display for ProblemKind {
             }
             ProblemKind::EmptyInput => write!(f, "empty input"),
             ProblemKind::Ebcdic => write!(f, "input looks like EBCDIC, not ASCII"),
+            ProblemKind::NotCatair(looks) => write!(f, "not a CATAIR transmission: {looks}"),
             ProblemKind::LimitExceeded { limit } => write!(f, "limit {limit} exceeded"),
         }
     }

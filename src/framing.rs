@@ -1,9 +1,11 @@
 //! Framing (SPEC 2.2): line terminators, 80-byte slicing, line numbers, byte offsets, byte
-//! order mark and bytes after the last record. Knows nothing of record identifiers.
+//! order mark and bytes after the last record. Knows nothing of record identifiers, except
+//! that the whole-input check F-023 ("not a CATAIR transmission") asks whether a line starts
+//! with one ([`crate::record::starts_with_known_id`]).
 
 use memchr::memchr2;
 
-use crate::error::{Problem, ProblemKind, Severity};
+use crate::error::{LooksLike, Problem, ProblemKind, Severity};
 use crate::ParseOptions;
 
 /// The line terminator after a record.
@@ -118,12 +120,86 @@ fn looks_like_ebcdic(data: &[u8]) -> bool {
     at * 10 >= head.len() && high * 10 >= head.len()
 }
 
+/// Bytes the F-023 check examines for binary data, and the share (in tenths) of them that
+/// may be outside printable ASCII, CR, LF and TAB (SPEC 6.1).
+const SNIFF_BYTES: usize = 4096;
+/// Lines the F-023 check examines for a known record identifier (SPEC 6.1).
+const SNIFF_LINES: usize = 100;
+
+/// The F-023 check (SPEC 6.1): what the start of the input looks like when it is not a
+/// CATAIR transmission. `input` is the piece as given (for a UTF-16 byte order mark), `data`
+/// the part after a UTF-8 byte order mark without trailing `0x1A` bytes, framed as
+/// `concatenated` says. The line check needs 100 lines, or the whole input (`complete`): a
+/// piece of a stream that holds fewer lines ends before a record that starts a unit, which
+/// is a known identifier.
+fn not_catair(input: &[u8], data: &[u8], concatenated: bool, complete: bool) -> Option<LooksLike> {
+    // JSON: after leading whitespace, `{` or `[`.
+    if let Some(&open @ (b'{' | b'[')) = data.iter().find(|b| !b.is_ascii_whitespace()) {
+        return Some(LooksLike::Json { open });
+    }
+    // Binary or UTF-16: more than 10 % of the first 4,096 bytes unprintable.
+    let head = data.get(..data.len().min(SNIFF_BYTES)).unwrap_or(data);
+    let printable = |b: u8| matches!(b, 0x20..=0x7E | b'\r' | b'\n' | b'\t');
+    let unprintable = head.iter().filter(|&&b| !printable(b)).count();
+    if unprintable * 10 > head.len() {
+        let utf16_mark = input.starts_with(b"\xFF\xFE") || input.starts_with(b"\xFE\xFF");
+        // ASCII text as UTF-16: a NUL in (nearly) every other position.
+        let nul_at = |parity: usize| {
+            head.iter()
+                .skip(parity)
+                .step_by(2)
+                .filter(|&&b| b == 0)
+                .count()
+        };
+        let (even, odd) = (nul_at(0), nul_at(1));
+        let half = head.len() / 2;
+        let alternating = half > 0 && (even.max(odd) * 10 >= half * 9) && even.min(odd) * 10 < half;
+        return Some(if utf16_mark || alternating {
+            LooksLike::Utf16
+        } else {
+            LooksLike::Binary {
+                unprintable,
+                examined: head.len(),
+            }
+        });
+    }
+    // No known record identifier at the start of any of the first 100 lines.
+    let mut lines = 0usize;
+    let mut rest = data;
+    while lines < SNIFF_LINES && !rest.is_empty() {
+        let (line, next) = if concatenated {
+            rest.split_at(rest.len().min(80))
+        } else {
+            match memchr2(b'\n', b'\r', rest) {
+                Some(i) => {
+                    let line = rest.get(..i).unwrap_or_default();
+                    let skip = if rest.get(i..i + 2) == Some(b"\r\n") {
+                        2
+                    } else {
+                        1
+                    };
+                    (line, rest.get(i + skip..).unwrap_or_default())
+                }
+                None => (rest, &[][..]),
+            }
+        };
+        if crate::record::starts_with_known_id(line) {
+            return None;
+        }
+        lines += 1;
+        rest = next;
+    }
+    (complete || lines >= SNIFF_LINES).then_some(LooksLike::NoRecordIdentifier { lines })
+}
+
 impl<'a> Framer<'a> {
     /// Prepares framing of `input`. Whole-input problems (empty, EBCDIC) come back as `Err`;
     /// others are pushed to `problems`.
     ///
     /// # Errors
-    /// F-020 empty input (0 bytes, or only terminators and spaces), F-021 EBCDIC.
+    /// F-020 empty input (0 bytes, or only terminators and spaces), F-021 EBCDIC, F-023 not
+    /// a CATAIR transmission (JSON, binary data, UTF-16 text, no known record identifier in
+    /// the first 100 lines; unless [`ParseOptions::detect_non_catair`] is off).
     pub fn new(
         input: &'a [u8],
         opts: &ParseOptions,
@@ -197,6 +273,12 @@ impl<'a> Framer<'a> {
         }
         let base = input.len() - data.len();
         let concatenated = concatenated.unwrap_or_else(|| memchr2(b'\n', b'\r', data).is_none());
+        if piece.first && opts.detect_non_catair {
+            let body = data.get(..body_len).unwrap_or(data);
+            if let Some(looks) = not_catair(input, body, concatenated, piece.last) {
+                return Err(whole(ProblemKind::NotCatair(looks)));
+            }
+        }
         let mut framer = Framer {
             input,
             pos: base,

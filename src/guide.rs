@@ -93,6 +93,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Findings come by line, whole-input findings first, and within a line root cause first
+//! ([`Finding::report_order`](crate::validate::Finding::report_order)). A report keeps at
+//! most [`max_findings`](crate::validate::ValidateOptions::max_findings) findings (the first
+//! ones in that order); its counts ([`error_count`](crate::validate::Report::error_count),
+//! [`warning_count`](crate::validate::Report::warning_count),
+//! [`by_rule`](crate::validate::Report::by_rule)) cover every finding. Input that is not a
+//! CATAIR transmission at all (JSON, binary data, UTF-16 text, no record identifier in its
+//! first 100 lines) is one finding, F-023, and nothing else.
+//!
 //! ## 4. Build
 //!
 //! [`crate::build`] assembles a whole transmission: the envelope, host records you supply

@@ -77,7 +77,7 @@ pub mod validate;
 pub mod write;
 
 pub use build::TransmissionBuilder;
-pub use error::{EncodeError, FieldError, ParseError, Problem, ProblemKind, Severity};
+pub use error::{EncodeError, FieldError, LooksLike, ParseError, Problem, ProblemKind, Severity};
 pub use framing::{Framing, Terminator};
 pub use owned::{OwnedRecord, OwnedTransmission};
 pub use record::Record;
@@ -114,6 +114,13 @@ pub struct ParseOptions {
     pub lenient_numeric: bool,
     /// Recognise lower-case `pg`/`oi` record identifiers (F-015 warning).
     pub lower_case_ids: bool,
+    /// Refuse input that is not a CATAIR transmission with one whole-input problem (F-023,
+    /// SPEC 6.1): after a byte order mark and whitespace it starts with `{` or `[` (JSON),
+    /// more than 10 % of its first 4,096 bytes are outside printable ASCII, CR, LF and TAB
+    /// (binary data, UTF-16 text), or none of its first 100 lines starts with a known record
+    /// identifier. On by default in both modes; off, such input is framed and parsed record
+    /// by record like any other.
+    pub detect_non_catair: bool,
     /// Largest input accepted by whole-buffer parsing, in bytes (default 4 GiB).
     pub max_input_len: usize,
     /// Most records in one PGA line, `PG01` included (default 100 000).
@@ -138,6 +145,7 @@ impl ParseOptions {
             ignore_trailing_eof: false,
             lenient_numeric: false,
             lower_case_ids: false,
+            detect_non_catair: true,
             max_input_len: 1 << 32,
             max_records_per_pga_line: 100_000,
             max_pga_lines_per_oi: 100_000,
@@ -153,6 +161,7 @@ impl ParseOptions {
             ignore_trailing_eof: true,
             lenient_numeric: true,
             lower_case_ids: true,
+            detect_non_catair: true,
             max_input_len: 1 << 32,
             max_records_per_pga_line: 100_000,
             max_pga_lines_per_oi: 100_000,
@@ -195,10 +204,11 @@ impl<'a> Transmission<'a> {
 
     /// Parses with the given options and returns the tree together with all problems (errors
     /// included), so that callers such as validators can report them all. Only whole-input
-    /// problems (empty input, EBCDIC, input over the size limit) fail.
+    /// problems (empty input, EBCDIC, not a CATAIR transmission, input over the size limit)
+    /// fail.
     ///
     /// # Errors
-    /// [`ParseError`] with one whole-input problem (F-020, F-021, or a size limit).
+    /// [`ParseError`] with one whole-input problem (F-020, F-021, F-023, or a size limit).
     pub fn parse_with(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
         Self::parse_at(input, opts, 1, 0)
     }

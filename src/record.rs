@@ -75,6 +75,31 @@ pub fn so70_variant(rt: RecordType, raw: &[u8]) -> RecordType {
     RecordType::So70
 }
 
+/// Whether a line starts with a record identifier that SPEC 2.1 knows, as the F-023 check
+/// (SPEC 6.1, "not a CATAIR transmission") asks: `A`, `B`, `Y` or `Z`; `OI`; a `PGnn` of
+/// `records.csv`; a host record shape (two upper-case letters and two digits such as `SE10`,
+/// or two digits such as `10`). `PG` and `OI` are matched in any case (a lower-case
+/// identifier is a fault of a CATAIR record, F-015 and F-005, not a sign of another format).
+pub fn starts_with_known_id(line: &[u8]) -> bool {
+    match line {
+        [b'A' | b'B' | b'Y' | b'Z', ..] => true,
+        [o, i, ..] if o.eq_ignore_ascii_case(&b'O') && i.eq_ignore_ascii_case(&b'I') => true,
+        [p, g, d1, d2, ..] if p.eq_ignore_ascii_case(&b'P') && g.eq_ignore_ascii_case(&b'G') => {
+            pg_type(*d1, *d2).is_some()
+        }
+        [l1, l2, d1, d2, ..]
+            if l1.is_ascii_uppercase()
+                && l2.is_ascii_uppercase()
+                && d1.is_ascii_digit()
+                && d2.is_ascii_digit() =>
+        {
+            true
+        }
+        [d1, d2, ..] => d1.is_ascii_digit() && d2.is_ascii_digit(),
+        _ => false,
+    }
+}
+
 /// Identifies a record from its bytes (SPEC 2.1). `lenient_ids` recognises lower-case
 /// `pg`/`oi` identifiers.
 #[inline]

@@ -42,6 +42,12 @@ pub struct Stats {
     pub parse_errors: u64,
     /// Parse problems that are warnings.
     pub parse_warnings: u64,
+    /// The whole-input problem that made the parse fail (F-020 empty input, F-021 EBCDIC,
+    /// F-023 not a CATAIR transmission, an input limit): [`collect`] then counts the rest of
+    /// the input in [`Self::bytes`] only, as a whole-input parse reports one problem and no
+    /// record. Not serialized.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub whole_input: Option<crate::Problem>,
 }
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
@@ -156,6 +162,9 @@ impl Stats {
             Err(e) => {
                 self.bytes += bytes as u64;
                 self.parse_errors += e.problems.len() as u64;
+                if self.whole_input.is_none() {
+                    self.whole_input = e.first().filter(|p| p.line.is_none()).cloned();
+                }
             }
         }
     }
@@ -170,6 +179,9 @@ impl Stats {
         self.oi_groups += other.oi_groups;
         self.parse_errors += other.parse_errors;
         self.parse_warnings += other.parse_warnings;
+        if self.whole_input.is_none() {
+            self.whole_input.clone_from(&other.whole_input);
+        }
         for (dst, src) in [
             (&mut self.pga_lines, &other.pga_lines),
             (&mut self.organic_lines, &other.organic_lines),
@@ -194,7 +206,9 @@ impl Stats {
 /// than a chunk (more than [`crate::stream::MAX_CHUNK_RECORDS`] records, or about 4 MiB)
 /// is split, so its later records count outside it and the `max_records_per_pga_line`
 /// limit is not seen; input whose first 64 KiB hold no CR or LF is framed as terminator-less
-/// throughout; mixed-terminator warnings are counted per chunk.
+/// throughout; mixed-terminator warnings are counted per chunk. When the start of the input
+/// fails as a whole (empty, EBCDIC, not a CATAIR transmission: [`Stats::whole_input`]), the
+/// rest is not parsed, only counted in bytes.
 ///
 /// # Errors
 /// The first read error of `reader` (counts so far are dropped).
@@ -211,7 +225,33 @@ pub fn collect<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io::R
 pub const MAX_THREADS: usize = 64;
 
 fn collect_chunks<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io::Result<Stats> {
-    let chunks = ChunkReader::new(reader);
+    let mut chunks = ChunkReader::new(reader);
+    // The first chunk on this thread: when the input's start fails as a whole (F-020,
+    // F-021, F-023), the rest is counted in bytes only.
+    let mut first = Stats::default();
+    match chunks.next() {
+        None => return Ok(first),
+        Some(chunk) => {
+            let chunk = chunk?;
+            first.add_result(&chunk.parse(opts), chunk.bytes.len());
+        }
+    }
+    if first.whole_input.is_some() {
+        for chunk in chunks {
+            first.bytes += chunk?.bytes.len() as u64;
+        }
+        return Ok(first);
+    }
+    let mut total = collect_rest(chunks, opts, threads)?;
+    total.merge(&first);
+    Ok(total)
+}
+
+fn collect_rest<R: Read>(
+    chunks: ChunkReader<R>,
+    opts: &ParseOptions,
+    threads: usize,
+) -> io::Result<Stats> {
     if threads <= 1 {
         let mut total = Stats::default();
         for chunk in chunks {

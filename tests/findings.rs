@@ -421,8 +421,11 @@ fn max_findings_truncates_and_counts_the_rest() {
     assert_eq!((r.findings.len(), r.truncated), (n, 0));
 }
 
+/// An OR1 line whose certificate is an electronic NOP-IC: OR-004 names the root cause (the
+/// processing code) and the OR1 content rules OR-013, OR-015 and OR-032 stay silent on the
+/// line (SPEC 6.0, revision 6.1), also before 2026-02-06 when OR-004 is a warning.
 #[test]
-fn root_cause_first_or004_before_or013() {
+fn or004_is_reported_alone_for_an_or1_line_with_a_nop_ic() {
     let base = sample("invalid/or1-missing-orc");
     let text = String::from_utf8(base.clone()).unwrap_or_default();
     let old = "COOP-K9C-2026-000417";
@@ -437,33 +440,47 @@ fn root_cause_first_or004_before_or013() {
     assert_eq!(new_line.len(), 80);
     let b = text.replace(line, &new_line).into_bytes();
     assert_eq!(b.len(), base.len());
+    let pg01 = text
+        .lines()
+        .position(|l| l.starts_with("PG01"))
+        .map(|i| i as u32 + 1);
 
-    let r = run(&b, &at("2026-03-16"));
-    let pos = |id: &str| {
-        r.findings
-            .iter()
-            .position(|f| f.rule == id)
-            .unwrap_or_else(|| panic!("no {id}:\n{}", show(&r)))
-    };
-    let or004 = &r.findings[pos("OR-004")];
-    assert_eq!(
-        (or004.severity, or004.line, or004.columns),
-        (Severity::Error, Some(7), Some((14, 16)))
-    );
-    assert!(pos("OR-004") < pos("OR-013"), "{}", show(&r));
-    // Every OR-013 of the line comes after OR-004.
-    let last013 = r.findings.iter().rposition(|f| f.rule == "OR-013");
-    assert!(last013.is_some_and(|i| i > pos("OR-004")));
-    // Before 2026-02-06 OR-004 is a warning, still first.
-    let r2 = run(&b, &at("2026-02-05"));
-    let i4 = r2.findings.iter().position(|f| f.rule == "OR-004");
-    let i13 = r2.findings.iter().position(|f| f.rule == "OR-013");
+    // Without the NOP-IC the sample misses its ORC loop: OR-013 fires.
+    let before = run(&base, &at("2026-03-16"));
     assert!(
-        matches!((i4, i13), (Some(a), Some(b)) if a < b),
+        before.findings.iter().any(|f| f.rule == "OR-013"),
         "{}",
-        show(&r2)
+        show(&before)
     );
-    assert_eq!(i4.map(|i| r2.findings[i].severity), Some(Severity::Warning));
+
+    for (as_of, sev) in [
+        ("2026-03-16", Severity::Error),
+        ("2026-02-05", Severity::Warning),
+    ] {
+        let r = run(&b, &at(as_of));
+        let or004: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "OR-004").collect();
+        assert_eq!(or004.len(), 1, "{as_of}:\n{}", show(&r));
+        assert_eq!(
+            (or004[0].severity, or004[0].line, or004[0].columns),
+            (sev, pg01, Some((14, 16)))
+        );
+        let silenced: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| matches!(f.rule, "OR-013" | "OR-015" | "OR-032"))
+            .collect();
+        assert!(silenced.is_empty(), "{as_of}:\n{}", show(&r));
+    }
+    // With OR-004 switched off it does not fire, and the OR1 content rules speak again.
+    let mut opts = at("2026-03-16");
+    opts.severity.insert("OR-004".into(), Level::Off);
+    let r = run(&b, &opts);
+    assert!(r.findings.iter().all(|f| f.rule != "OR-004"));
+    assert!(
+        r.findings.iter().any(|f| f.rule == "OR-013"),
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]

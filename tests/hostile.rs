@@ -501,8 +501,10 @@ fn long_line_without_terminator() {
     // One record of 1 MiB (then a LF), and 1 MiB without any terminator (cut every 80
     // bytes as terminator-less input).
     for terminated in [true, false] {
+        // It starts with a record identifier (else it is not a CATAIR transmission, F-023).
         let make = |n: usize| {
-            let mut v = vec![b'X'; n];
+            let mut v = b"PG02".to_vec();
+            v.resize(n, b'X');
             if terminated {
                 v.push(b'\n');
             }

@@ -889,6 +889,25 @@ fn problem_display_names_line_record_and_columns() {
 // ---------------------------------------------------------------------------------------
 
 fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseError> {
+    // With the F-023 check (the default), most random bytes are "not a CATAIR transmission":
+    // one whole-input problem, nothing else.
+    if let Err(e) = Transmission::parse_with(input, opts) {
+        prop_assert_eq!(e.problems.len(), 1);
+        let p = &e.problems[0];
+        prop_assert!(
+            matches!(
+                p.kind,
+                ProblemKind::EmptyInput | ProblemKind::Ebcdic | ProblemKind::NotCatair(_)
+            ),
+            "unexpected whole-input failure {:?}",
+            p
+        );
+        prop_assert_eq!(p.line, None);
+    }
+    // The record-level properties hold for any bytes: checked with F-023 off.
+    let mut opts = opts.clone();
+    opts.detect_non_catair = false;
+    let opts = &opts;
     let tx = match Transmission::parse_with(input, opts) {
         Err(e) => {
             // Only whole-input problems fail parse_with.

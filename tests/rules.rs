@@ -122,6 +122,34 @@ fn or2_concat() -> Vec<u8> {
     read("spec-samples/valid/or2-concatenated.txt")
 }
 
+/// What `ace-pga decode` prints for `input`: the owned transmission as JSON.
+fn decode_json(input: &[u8]) -> Vec<u8> {
+    let t = ace_pga::Transmission::parse(input).expect("a valid sample");
+    serde_json::to_vec(&ace_pga::OwnedTransmission::from_transmission(&t)).expect("JSON")
+}
+
+/// `len` bytes of a small linear congruential generator (deterministic).
+fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 56) as u8
+        })
+        .collect()
+}
+
+/// `ascii` as UTF-16LE with its byte order mark.
+fn utf16le(ascii: &[u8]) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    for &b in ascii {
+        out.extend_from_slice(&[b, 0]);
+    }
+    out
+}
+
 /// The or2-single records translated to EBCDIC (code page 037), LF → EBCDIC LF (0x25).
 fn ebcdic(ascii: &[u8]) -> Vec<u8> {
     ascii
@@ -623,6 +651,46 @@ fn cases() -> Vec<Case> {
                 exp(Severity::Error, None).sole(),
             )
             .quiet(or2()),
+        case("F-023")
+            .fire(
+                raw("decode JSON of or2-single", decode_json(&or2_bytes())),
+                exp(Severity::Error, None).sole().msg("looks like JSON"),
+            )
+            .fire(
+                raw("dump JSON Lines of or2-single, after a byte order mark", {
+                    let mut b = b"\xEF\xBB\xBF \n".to_vec();
+                    b.extend_from_slice(b"[{\"line\": 1, \"record\": \"A\"}]\n");
+                    b
+                }),
+                exp(Severity::Error, None).sole().msg("looks like JSON"),
+            )
+            .fire(
+                raw("4 KiB of pseudo-random bytes", pseudo_random(4096, 23)),
+                exp(Severity::Error, None).sole().msg("binary"),
+            )
+            .fire(
+                raw("or2-single in UTF-16LE with its mark", utf16le(&or2_bytes())),
+                exp(Severity::Error, None).sole().msg("UTF-16"),
+            )
+            .fire(
+                raw("100 lines of prose", b"hello, this is not a record\n".repeat(100)),
+                exp(Severity::Error, None).sole().msg("none of the first 100"),
+            )
+            .fire(
+                raw("or2-single after 100 lines of prose", {
+                    let mut b = b"hello\n".repeat(100);
+                    b.extend_from_slice(&or2_bytes());
+                    b
+                }),
+                exp(Severity::Error, None).sole(),
+            )
+            .quiet(or2())
+            .quiet(raw("or2-single after 99 lines of prose", {
+                let mut b = b"hello\n".repeat(99);
+                b.extend_from_slice(&or2_bytes());
+                b
+            }))
+            .quiet(raw("or2-concatenated", or2_concat())),
         case("F-022")
             .fire(or1().set(8, 42, "100000 "), warn(8).cols(42, 57))
             .quiet(or1()),

@@ -116,6 +116,10 @@ enum Command {
         /// Turn on an opt-in rule, e.g. `--enable OR-006`.
         #[arg(long = "enable", value_name = "ID")]
         enable: Vec<String>,
+        /// Show at most N findings: the first N in report order (by line). The counts and
+        /// the summary by rule still cover every finding.
+        #[arg(long, value_name = "N", default_value_t = ValidateOptions::new(NaiveDate::MIN).max_findings)]
+        max_findings: usize,
     },
     /// Map CBP responses (SX, SO, UC …) back to the PGA lines of a submission and print the
     /// status of each line.
@@ -227,9 +231,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         format,
         rules,
         enable,
+        max_findings,
     } = cli.command
     {
-        return if check(input, as_of, format, rules, enable)? {
+        return if check(input, as_of, format, rules, enable, max_findings)? {
             Err(Failure::Quiet)
         } else {
             Ok(())
@@ -383,6 +388,10 @@ fn stats(
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
     let total = ace_pga::stats::collect(reader, &opts, threads).map_err(io_err)?;
+    // Empty, EBCDIC, not a CATAIR transmission: one message, no counts of garbage.
+    if let Some(p) = &total.whole_input {
+        return Err(Failure::Invalid(clean(&format!("{}: {p}", input.file))));
+    }
     let findings = if check {
         let as_of = match as_of {
             Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
@@ -393,8 +402,11 @@ fn stats(
             Some(d) => d,
             None => read_input(&input.file).map_err(io_err)?,
         };
-        let report = validate::check_bytes(&data, &opts, &ValidateOptions::new(as_of));
-        Some((report.error_count(), report.warnings().count()))
+        // Only the counts are printed: keep no finding (the counts cover them all).
+        let mut vopts = ValidateOptions::new(as_of);
+        vopts.max_findings = 0;
+        let report = validate::check_bytes(&data, &opts, &vopts);
+        Some((report.error_count(), report.warning_count()))
     } else {
         None
     };
@@ -460,6 +472,7 @@ fn check(
     format: Format,
     rules: Vec<String>,
     enable: Vec<String>,
+    max_findings: usize,
 ) -> Result<bool, Failure> {
     let as_of = match as_of {
         Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
@@ -467,6 +480,7 @@ fn check(
         None => today(),
     };
     let mut opts = ValidateOptions::new(as_of);
+    opts.max_findings = max_findings;
     for r in rules {
         let (id, level) = r
             .split_once('=')
@@ -525,13 +539,20 @@ fn check(
                     })
                 })
                 .collect();
+            // Counts cover every finding; `findings` holds the first `max_findings` of them.
             let doc = serde_json::json!({
                 "file": input.file,
                 "as_of": as_of.to_string(),
                 "mode": if input.lenient { "lenient" } else { "strict" },
                 "errors": report.error_count(),
-                "warnings": report.warnings().count(),
+                "warnings": report.warning_count(),
                 "truncated": report.truncated,
+                "omitted": {
+                    "errors": report.truncated_errors,
+                    "warnings": report.truncated_warnings,
+                },
+                "max_findings": max_findings,
+                "by_rule": report.by_rule,
                 "findings": findings,
             });
             writeln!(out, "{doc}").map_err(write_err)?;
@@ -548,16 +569,26 @@ fn check(
                 "{}: {} error(s), {} warning(s) (as of {as_of})",
                 input.file,
                 report.error_count(),
-                report.warnings().count()
+                report.warning_count()
             )
             .map_err(write_err)?;
             if report.truncated > 0 {
                 writeln!(
                     out,
-                    "{}: {} more finding(s) not shown ({} of them errors): the report keeps at most {} findings",
-                    input.file, report.truncated, report.truncated_errors, report.findings.len()
+                    "{}: {} more finding(s) not shown ({} error(s), {} warning(s)): at most {max_findings} shown (--max-findings)",
+                    input.file, report.truncated, report.truncated_errors, report.truncated_warnings
                 )
                 .map_err(write_err)?;
+            }
+            // One line by rule over the whole report, most frequent first.
+            let summary = report.rule_summary();
+            if !summary.is_empty() {
+                let parts: Vec<String> = summary
+                    .iter()
+                    .map(|(rule, n)| format!("{rule} \u{d7}{n}"))
+                    .collect();
+                writeln!(out, "{}: by rule: {}", input.file, parts.join(", "))
+                    .map_err(write_err)?;
             }
         }
     }

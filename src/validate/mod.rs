@@ -13,7 +13,8 @@ mod field;
 mod organic;
 mod structure;
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -80,6 +81,7 @@ rules! {
     "F-020" Error on None, "empty input";
     "F-021" Error on None, "input appears to be EBCDIC";
     "F-022" Warning on None, "intended use code not of the form NNN.NNN";
+    "F-023" Error on None, "input is not a CATAIR transmission (JSON, binary, UTF-16, no record ids)";
     "F-030" Error on None, "serializer: value longer than its field";
     "F-031" Error on None, "serializer: too many decimals or digits, or negative";
     "F-032" Error on None, "serializer: byte outside the CBP character set";
@@ -223,7 +225,9 @@ pub struct ValidateOptions {
     pub departure_date: Option<NaiveDate>,
     /// Whether the importer / recipient is NOP-certified (OR-021).
     pub importer_certified: Option<bool>,
-    /// At most this many findings are returned (the report says when more were cut).
+    /// At most this many findings are returned: the first ones in report order
+    /// ([`Finding::report_order`]); the report's counts still cover every finding (default
+    /// 100 000; `ace-pga check --max-findings N`).
     pub max_findings: usize,
 }
 
@@ -290,27 +294,70 @@ impl fmt::Display for Finding {
     }
 }
 
-/// All findings of one input.
+impl Finding {
+    /// The order of findings in a [`Report`]: by line (whole-input findings, `line` =
+    /// `None`, first), then by rule family (F, E, S, H, OR, then any other id), then by
+    /// columns (left to right; findings about the record as a whole, `columns` = `None`,
+    /// after those about its bytes and fields), then by rule id. Findings equal in all of
+    /// these keep the order the validator emitted them in (a root cause before what it
+    /// explains).
+    ///
+    /// So within a line the bytes and fields come before the record (a multi-byte character,
+    /// F-002, before the record length it breaks, F-001; a wrong processing code, OR-004 or
+    /// OR-005, before the OR1 records it makes the line miss) and a field's F finding before
+    /// the profile rule that misses its value (F-007 on `PG29.quantity_line_net` before
+    /// OR-028).
+    pub fn report_order(&self, other: &Finding) -> Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+
+    fn order_key(&self) -> (Option<u32>, u8, (bool, u8, u8), &'static str) {
+        let family = match self.rule.split_once('-').map_or("", |(f, _)| f) {
+            "F" => 0,
+            "E" => 1,
+            "S" => 2,
+            "H" => 3,
+            "OR" => 4,
+            _ => 5,
+        };
+        let columns = match self.columns {
+            Some((s, e)) => (false, s, e),
+            None => (true, 0, 0),
+        };
+        (self.line, family, columns, self.rule)
+    }
+}
+
+/// All findings of one input, with counts over all of them.
+///
+/// `findings` is in the order of [`Finding::report_order`] and holds at most
+/// [`ValidateOptions::max_findings`] findings: the first ones in that order. The counts
+/// ([`Self::error_count`], [`Self::warning_count`], [`Self::by_rule`]) cover every finding
+/// of the input, those left out included.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Report {
-    /// Findings: input order by line, root cause first within a line.
+    /// Findings in report order (see [`Finding::report_order`]).
     pub findings: Vec<Finding>,
     /// Findings left out because of [`ValidateOptions::max_findings`].
     pub truncated: usize,
     /// How many of the findings left out were errors ([`Self::has_errors`] counts them).
     pub truncated_errors: usize,
+    /// How many of the findings left out were warnings.
+    pub truncated_warnings: usize,
+    /// Number of findings per rule id, over the whole report (left-out findings included).
+    pub by_rule: BTreeMap<&'static str, usize>,
 }
 
 impl Report {
-    /// Error-severity findings.
+    /// Error-severity findings (of those kept).
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
         self.findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
     }
 
-    /// Warning-severity findings.
+    /// Warning-severity findings (of those kept).
     pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
         self.findings
             .iter()
@@ -326,49 +373,103 @@ impl Report {
     pub fn error_count(&self) -> usize {
         self.errors().count() + self.truncated_errors
     }
+
+    /// Number of warnings, those left out by `max_findings` included.
+    pub fn warning_count(&self) -> usize {
+        self.warnings().count() + self.truncated_warnings
+    }
+
+    /// Number of findings, those left out by `max_findings` included.
+    pub fn total(&self) -> usize {
+        self.findings.len() + self.truncated
+    }
+
+    /// `(rule id, count)` over the whole report, most frequent first, equal counts by rule
+    /// id: what `ace-pga check` prints as its last line (`F-005 ×12, OR-013 ×5`).
+    pub fn rule_summary(&self) -> Vec<(&'static str, usize)> {
+        let mut v: Vec<(&'static str, usize)> =
+            self.by_rule.iter().map(|(&r, &n)| (r, n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
 }
 
 /// Collects findings, applying overrides and opt-in.
 pub(crate) struct Sink<'o> {
     opts: &'o ValidateOptions,
-    findings: Vec<Finding>,
-    /// Findings (and errors among them) not kept because `max_findings` was reached: memory
+    /// Findings kept so far with their emission number; cut back to the first
+    /// `max_findings` (in report order) whenever twice that many are held, so that memory
     /// stays bounded whatever the input.
-    dropped: usize,
-    dropped_errors: usize,
+    kept: Vec<(u64, Finding)>,
+    emitted: u64,
+    /// Counts over every finding, kept or not.
+    errors: usize,
+    warnings: usize,
+    by_rule: BTreeMap<&'static str, usize>,
+}
+
+fn by_report_order(a: &(u64, Finding), b: &(u64, Finding)) -> Ordering {
+    a.1.report_order(&b.1).then(a.0.cmp(&b.0))
 }
 
 impl<'o> Sink<'o> {
     fn new(opts: &'o ValidateOptions) -> Self {
         Sink {
             opts,
-            findings: Vec::new(),
-            dropped: 0,
-            dropped_errors: 0,
+            kept: Vec::new(),
+            emitted: 0,
+            errors: 0,
+            warnings: 0,
+            by_rule: BTreeMap::new(),
         }
     }
 
-    /// Sorts (input order, whole-input findings first, stable within a line so root causes
-    /// stay first) and turns the sink into a report.
-    fn into_report(self) -> Report {
-        let mut findings = self.findings;
-        findings.sort_by_key(|f| f.line.map_or(0, u64::from));
+    /// Keeps the first `max_findings` findings in report order.
+    fn cut(&mut self) {
+        let max = self.opts.max_findings;
+        if self.kept.len() > max {
+            self.kept.select_nth_unstable_by(max, by_report_order);
+            self.kept.truncate(max);
+        }
+    }
+
+    /// Sorts into report order ([`Finding::report_order`]), keeps the first `max_findings`
+    /// and turns the sink into a report.
+    fn into_report(mut self) -> Report {
+        self.cut();
+        self.kept.sort_unstable_by(by_report_order);
+        let findings: Vec<Finding> = self.kept.into_iter().map(|(_, f)| f).collect();
+        let kept_errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let kept_warnings = findings.len() - kept_errors;
+        let truncated_errors = self.errors.saturating_sub(kept_errors);
+        let truncated_warnings = self.warnings.saturating_sub(kept_warnings);
         Report {
             findings,
-            truncated: self.dropped,
-            truncated_errors: self.dropped_errors,
+            truncated: truncated_errors + truncated_warnings,
+            truncated_errors,
+            truncated_warnings,
+            by_rule: self.by_rule,
         }
     }
 
     fn push(&mut self, f: Finding) {
-        if self.findings.len() >= self.opts.max_findings {
-            self.dropped += 1;
-            if f.severity == Severity::Error {
-                self.dropped_errors += 1;
-            }
+        match f.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        *self.by_rule.entry(f.rule).or_insert(0) += 1;
+        let max = self.opts.max_findings;
+        if max == 0 {
             return;
         }
-        self.findings.push(f);
+        self.kept.push((self.emitted, f));
+        self.emitted += 1;
+        if self.kept.len() >= max.saturating_mul(2).max(max.saturating_add(1024)) {
+            self.cut();
+        }
     }
 }
 
@@ -500,9 +601,23 @@ pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     sink.into_report()
 }
 
-/// Parses `input` with `parse` options and validates it; whole-input parse failures (empty,
-/// EBCDIC, a limit) become findings with no line.
+/// Parses `input` with `parse` options and validates it; whole-input parse failures (F-020
+/// empty, F-021 EBCDIC, F-023 not a CATAIR transmission, a limit) become one finding with no
+/// line, and nothing else is reported.
+///
+/// Switching F-023 off ([`ValidateOptions::severity`]) turns the parser's
+/// [`ParseOptions::detect_non_catair`] off: the input is then checked record by record.
 pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
+    let off = |id: &str| opts.severity.get(id) == Some(&Level::Off);
+    let parse_without_f023;
+    let parse = if off("F-023") && parse.detect_non_catair {
+        let mut p = parse.clone();
+        p.detect_non_catair = false;
+        parse_without_f023 = p;
+        &parse_without_f023
+    } else {
+        parse
+    };
     match Transmission::parse_with(input, parse) {
         Ok(t) => validate(&t, opts),
         Err(e) => {

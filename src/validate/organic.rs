@@ -259,7 +259,10 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             ),
         );
     }
-    // Root cause first: OR-004 explains the OR1 findings that follow.
+    // Root cause first: OR-004 explains the OR1 findings that follow. When it fires, the
+    // line is by its content an OR2 and the one fix is the processing code: the OR1 content
+    // rules OR-013, OR-015 and OR-032 do not fire on it (SPEC 6.0, revision 6.1).
+    let mut or004_fired = false;
     if is_or1 {
         if let Some(c) = view
             .certificates
@@ -271,6 +274,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             } else {
                 Severity::Warning
             };
+            or004_fired = sink.on("OR-004");
             sink.emit_sev(
                 "OR-004",
                 sev,
@@ -422,10 +426,17 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     // Net quantity (PG29).
     let pg29 = children.iter().find(|r| r.id() == "PG29");
     match (view.net_quantity, pg29) {
-        (None, _) => sink.emit(
+        (None, None) => sink.emit(
             "OR-028",
             At::record(pg01),
             "AMS OR line without a PG29 net quantity: send PG29 with unit KG and the net organic weight",
+        ),
+        // A PG29 whose net quantity is blank or unreadable (F-007 on the same field, listed
+        // first): a finding about the field's value (SPEC 6.0).
+        (None, Some(r)) => sink.emit(
+            "OR-028",
+            At::field(r, "quantity_line_net"),
+            "PG29 net quantity is blank or not a number: send the net organic weight (unit KG)",
         ),
         (Some((q, unit)), Some(r)) => {
             if q.is_zero() {
@@ -513,12 +524,20 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         }
     }
     if is_or1 {
-        check_or1(line, view, sink);
+        check_or1(line, view, or004_fired, sink);
     }
 }
 
-fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink<'_>) {
+/// The OR1 content rules. `or004_fired`: OR-004 reported the line as an OR2 filed under OR1,
+/// so OR-013, OR-015 and OR-032 stay silent on it (SPEC 6.0).
+fn check_or1(
+    line: &PgaLine<Record<'_>>,
+    view: &OrganicLine<'_>,
+    or004_fired: bool,
+    sink: &mut Sink<'_>,
+) {
     let pg01 = &line.pg01.record;
+    let content_rules = !or004_fired;
     let loops = line.entity_loops();
     let role_of = |e: &crate::tree::EntityLoop<Record<'_>>| match e.pg19.record.body() {
         Some(Body::Pg19(p)) => p.entity_role_code.map(str::to_string),
@@ -529,10 +548,10 @@ fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink
             .iter()
             .filter(|e| role_of(e).as_deref() == Some(role))
             .collect();
-        if present.is_empty() {
+        if present.is_empty() && content_rules {
             sink.emit("OR-013", At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
         }
-        for e in &present {
+        for e in present.iter().filter(|_| content_rules) {
             let r = &e.pg19.record;
             let Some(Body::Pg19(p)) = r.body() else {
                 continue;
@@ -602,17 +621,18 @@ fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink
             }
         }
     }
-    if view.products.is_empty() {
+    if view.products.is_empty() && content_rules {
         sink.emit(
             "OR-015",
             At::record(pg01),
             "OR1 line without a PG10 product description",
         );
     }
-    if !view
-        .declarations
-        .iter()
-        .any(|d| d.record.declaration_code == Some("AM4"))
+    if content_rules
+        && !view
+            .declarations
+            .iter()
+            .any(|d| d.record.declaration_code == Some("AM4"))
     {
         // P36 when a PG22 is there with another code, P48 when there is no PG22 at all.
         let cbp = if view.declarations.is_empty() {
@@ -629,7 +649,7 @@ fn check_or1(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink
             "OR1 line without a PG22 declaration AM4 (organic product certification statement)",
         );
     }
-    if view.intended_use_code.is_none() {
+    if view.intended_use_code.is_none() && content_rules {
         sink.emit(
             "OR-032",
             At::field(pg01, "intended_use_code"),
