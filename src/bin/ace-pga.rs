@@ -90,7 +90,7 @@ enum Command {
         /// status is then 1 when there are errors.
         #[arg(long)]
         check: bool,
-        /// As-of date for `--check`, YYYY-MM-DD (default: today, UTC).
+        /// As-of date for `--check`, YYYY-MM-DD with a four-digit year (default: today, UTC).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
         /// Print JSON instead of text.
@@ -104,7 +104,8 @@ enum Command {
     Check {
         #[command(flatten)]
         input: InputArgs,
-        /// As-of (filing) date for dated rules, YYYY-MM-DD (default: today, UTC).
+        /// As-of (filing) date for dated rules, YYYY-MM-DD with a four-digit year (default:
+        /// today, UTC).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
         /// Output format.
@@ -340,6 +341,8 @@ fn stats(
     json: bool,
     threads: Option<usize>,
 ) -> Result<(), Failure> {
+    // A malformed `--as-of` is a usage error even without `--check`.
+    let as_of = as_of_date(as_of.as_deref())?;
     let opts = if input.lenient {
         ParseOptions::lenient()
     } else {
@@ -368,11 +371,6 @@ fn stats(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
     let total = ace_pga::stats::collect(reader, &opts, threads).map_err(io_err)?;
     let findings = if check {
-        let as_of = match as_of {
-            Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| Failure::Usage(format!("--as-of {d}: expected YYYY-MM-DD")))?,
-            None => today(),
-        };
         let data = match stdin_data {
             Some(d) => d,
             None => read_input(&input.file).map_err(io_err)?,
@@ -433,8 +431,18 @@ fn stats_exit(findings: Option<(usize, usize)>) -> Result<(), Failure> {
     }
 }
 
-fn today() -> NaiveDate {
-    ace_pga::validate::today_utc()
+/// The `--as-of` date: `YYYY-MM-DD` with a four-digit year (a real date, year 0001 or
+/// later), or today (UTC) when not given. Anything else is a usage error: `26-03-16` would
+/// otherwise be the year 26 and switch every dated rule off.
+fn as_of_date(given: Option<&str>) -> Result<NaiveDate, Failure> {
+    match given {
+        Some(d) => ace_pga::parse_iso_date(d).ok_or_else(|| {
+            Failure::Usage(clean(&format!(
+                "--as-of {d}: expected a date YYYY-MM-DD with a four-digit year, e.g. 2026-03-16"
+            )))
+        }),
+        None => Ok(ace_pga::validate::today_utc()),
+    }
 }
 
 /// `check`: returns whether any error was found.
@@ -445,11 +453,7 @@ fn check(
     rules: Vec<String>,
     enable: Vec<String>,
 ) -> Result<bool, Failure> {
-    let as_of = match as_of {
-        Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-            .map_err(|_| Failure::Usage(format!("--as-of {d}: expected YYYY-MM-DD")))?,
-        None => today(),
-    };
+    let as_of = as_of_date(as_of.as_deref())?;
     let mut opts = ValidateOptions::new(as_of);
     for r in rules {
         let (id, level) = r
