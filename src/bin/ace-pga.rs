@@ -59,7 +59,10 @@ enum Command {
         #[arg(long)]
         pretty: bool,
     },
-    /// Turn `decode` JSON back into the transmission's bytes.
+    /// Turn `decode` JSON back into the transmission's bytes. Writes only 80-byte records;
+    /// refuses unknown or repeated keys, a `raw` that is not 80 bytes and values that do not
+    /// fit (naming the JSON path, the record's line and id, and the field). Warns when the
+    /// `organic` section differs from the records (the records are written).
     Encode {
         /// JSON file, or `-` for standard input.
         file: String,
