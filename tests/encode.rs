@@ -602,7 +602,7 @@ fn year_0000_is_an_impossible_date_on_read() {
             .expect("findings")
             .iter()
             .any(|f| f["rule"] == "F-013"
-                && f["line"] == Value::from(pg14_line)
+                && f["line"] == pg14_line
                 && f["columns"] == serde_json::json!([s, e])),
         "{report}"
     );
