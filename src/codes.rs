@@ -33,7 +33,7 @@ impl CodeRow {
 /// Parses a code list in the `codes/` format. Malformed rows are skipped (the lists are
 /// compiled in and checked by tests).
 pub fn parse_code_list(text: &str) -> Vec<CodeRow> {
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let date = |s: &str| crate::layout::parse_iso_date(s.trim());
     csv::Reader::from_reader(text.as_bytes())
         .records()
         .filter_map(Result::ok)

@@ -17,7 +17,7 @@ pub enum FieldErrorKind {
         /// The byte.
         byte: u8,
     },
-    /// An impossible date (SPEC F-013): month 13, 31 April, `00000000` …
+    /// An impossible date (SPEC F-013): month 13, 31 April, `00000000`, year `0000` …
     #[error("impossible date")]
     ImpossibleDate,
     /// An impossible time (SPEC F-014): minute 60, `2401` …
@@ -85,7 +85,8 @@ pub enum EncodeErrorKind {
         /// The byte.
         byte: u8,
     },
-    /// A date or time that cannot be written in the field's format.
+    /// A date or time that cannot be written in the field's format: year `0000` or above
+    /// `9999`, an `MMDDYY` year outside 2000–2099, minute 60 …
     #[error("date or time out of range for the field's format")]
     DateOutOfRange,
     /// A dump-form value that does not parse for the field's kind.

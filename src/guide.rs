@@ -213,6 +213,8 @@
 //! committed as `schema/decode.schema.json`; a test fails when the types and the committed
 //! schema differ, and every document that validates against it is accepted by `encode`
 //! (field values that do not fit their field are still refused, naming record and field).
+//! Unknown keys (anywhere) and keys given twice are refused, by the schema and by `encode`;
+//! `encode` writes only 80-byte records: a `raw` of another length is refused.
 //!
 //! * `framing`: `{"terminator": "lf" | "crlf" | "cr" | "none", "byte_order_mark": bool}`;
 //! * `batches[]`: `header`/`trailer` (the `A`/`Z` records, or absent) and `blocks[]`, each with
@@ -225,8 +227,10 @@
 //!   dump-form values (strings; `null` = absent), or `{"line", "record", "raw"}`; `raw` wins
 //!   on encode; `conditions` lists the `SE90`s attached to it; `terminator` when it differs
 //!   from the document's;
-//! * `trailing`: bytes after the last record; `organic`: the typed AMS OR views
-//!   (informational, ignored by `encode`, not constrained by the schema).
+//! * `trailing`: bytes after the last record (a trailing empty line's terminator, `0x1A`
+//!   bytes); `organic`: the typed AMS OR views (informational, not constrained by the schema;
+//!   `encode` re-derives them from the records and warns, naming the first difference, when
+//!   the given ones differ).
 //!
 //! ```
 //! # #[cfg(feature = "serde")]
@@ -248,7 +252,7 @@
 //! | (none) | parse, tree, typed records, organic profile, validation, builder, response correlation | `nom`, `bytes`, `thiserror`, `chrono`, `rust_decimal`, `memchr`, `csv`, `deunicode` |
 //! | `serde` (default) | `Serialize` for the model and typed views; `Serialize`/`Deserialize` for the owned (JSON) form | `serde` |
 //! | `schema` | `schemars::JsonSchema` for the owned form (the schema in `schema/`) | `serde`, `schemars` |
-//! | `cli` | the `ace-pga` binary (`decode`, `encode`, `dump`, `check`, `fix`, `stats`, `status`) | `serde`, `clap`, `serde_json` |
+//! | `cli` | the `ace-pga` binary (`decode`, `encode`, `dump`, `check`, `fix`, `stats`, `status`) | `serde`, `clap`, `serde_json`, `serde_path_to_error` |
 //!
 //! ## Examples
 //!

@@ -317,6 +317,36 @@ pub(crate) fn read_n(
     }
 }
 
+/// The value of exactly `width` ASCII digits (no sign, no spaces), `width` ≤ 4.
+fn digits_u16(text: &str, width: usize) -> Option<u16> {
+    (width <= 4 && text.len() == width && text.bytes().all(|c| c.is_ascii_digit())).then(|| {
+        text.bytes()
+            .fold(0u16, |acc, c| acc * 10 + u16::from(c - b'0'))
+    })
+}
+
+/// Reads a date in the dump form `YYYY-MM-DD` strictly: exactly four year digits (`0001` to
+/// `9999`), two month digits and two day digits separated by `-`, and a real calendar date.
+/// Used for date field values of the JSON model (`encode`) and for the as-of date of the
+/// command line (`--as-of`). `None` for anything else: `26-03-16` (a two-digit year, which
+/// `chrono`'s `%Y` would read as the year 26), `2026-3-16`, `+2026-03-16`, ` 2026-03-16`,
+/// `0000-01-01` (year 0000 is no year, SPEC 2.6 / F-013) and `2026-02-30`.
+///
+/// ```
+/// use ace_pga::{parse_iso_date, NaiveDate};
+/// assert_eq!(parse_iso_date("2026-03-16"), NaiveDate::from_ymd_opt(2026, 3, 16));
+/// assert_eq!(parse_iso_date("26-03-16"), None);
+/// assert_eq!(parse_iso_date("0000-03-16"), None);
+/// ```
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let (y, rest) = text.split_at_checked(4)?;
+    let (m, d) = rest.strip_prefix('-')?.split_once('-')?;
+    let year = digits_u16(y, 4).filter(|&y| y != 0)?;
+    let month = digits_u16(m, 2)?;
+    let day = digits_u16(d, 2)?;
+    NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
+}
+
 fn two(raw: &[u8], i: usize) -> u32 {
     let a = raw.get(i).copied().unwrap_or(b'0').wrapping_sub(b'0');
     let b = raw.get(i + 1).copied().unwrap_or(b'0').wrapping_sub(b'0');
@@ -488,13 +518,17 @@ impl FieldKind for Date8 {
         let y = digits_exact(raw.get(4..8).unwrap_or_default())?;
         digits_exact(raw.get(..4).unwrap_or_default())?;
         let (m, d) = (two(raw, 0), two(raw, 2));
+        // Year 0000 is no calendar year (chrono would read it as 1 BC).
+        if y == 0 {
+            return Err(FieldErrorKind::ImpossibleDate);
+        }
         NaiveDate::from_ymd_opt(y as i32, m, d)
             .map(Some)
             .ok_or(FieldErrorKind::ImpossibleDate)
     }
     fn write(value: &NaiveDate, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
         let y = u64::try_from(value.year()).map_err(|_| EncodeErrorKind::DateOutOfRange)?;
-        if y > 9999 || out.len() != 8 {
+        if !(1..=9999).contains(&y) || out.len() != 8 {
             return Err(EncodeErrorKind::DateOutOfRange);
         }
         let (mm, rest) = out.split_at_mut(2);
@@ -518,7 +552,7 @@ impl FieldKind for MonthYear6 {
         digits_exact(raw)?;
         let m = two(raw, 0);
         let y = two(raw, 2) * 100 + two(raw, 4);
-        if m > 12 {
+        if m > 12 || y == 0 {
             return Err(FieldErrorKind::ImpossibleDate);
         }
         Ok(Some(MonthYear {
@@ -527,7 +561,10 @@ impl FieldKind for MonthYear6 {
         }))
     }
     fn write(value: &MonthYear, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
-        if value.month.is_some_and(|m| m == 0 || m > 12) || value.year > 9999 || out.len() != 6 {
+        if value.month.is_some_and(|m| m == 0 || m > 12)
+            || !(1..=9999).contains(&value.year)
+            || out.len() != 6
+        {
             return Err(EncodeErrorKind::DateOutOfRange);
         }
         let (mm, yyyy) = out.split_at_mut(2);
@@ -763,7 +800,7 @@ impl FieldDef {
                 Ok(())
             }
             Kind::Date8 | Kind::Date6 => {
-                let d = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
+                let d = parse_iso_date(value).ok_or_else(bad)?;
                 if self.kind == Kind::Date8 {
                     Date8::write(&d, out)
                 } else {
@@ -774,14 +811,9 @@ impl FieldDef {
                 let (y, m) = value
                     .split_once('-')
                     .map_or((value, None), |(y, m)| (y, Some(m)));
-                let year: u16 = if y.len() == 4 {
-                    y.parse().map_err(|_| bad())?
-                } else {
-                    return Err(bad());
-                };
+                let year = digits_u16(y, 4).ok_or_else(bad)?;
                 let month = match m {
-                    Some(m) if m.len() == 2 => Some(m.parse::<u8>().map_err(|_| bad())?),
-                    Some(_) => return Err(bad()),
+                    Some(m) => Some(digits_u16(m, 2).ok_or_else(bad)? as u8),
                     None => None,
                 };
                 MonthYear6::write(&MonthYear { year, month }, out)
@@ -789,11 +821,7 @@ impl FieldDef {
             Kind::Hhmm | Kind::Hhmmss => {
                 let parts: Vec<&str> = value.split(':').collect();
                 let num = |s: &&str| -> Result<u8, EncodeErrorKind> {
-                    if s.len() == 2 {
-                        s.parse().map_err(|_| bad())
-                    } else {
-                        Err(bad())
-                    }
+                    digits_u16(s, 2).map(|n| n as u8).ok_or_else(bad)
                 };
                 let t = match (self.kind, parts.as_slice()) {
                     (Kind::Hhmm, [h, m]) => Time {
@@ -916,6 +944,83 @@ mod tests {
                 .map(|m| m.to_string()),
             Some("2026".into())
         );
+    }
+
+    /// Year 0000 is no date: impossible on read (F-013), refused on write, and no ISO date
+    /// of the dump form; the ISO form takes a four-digit year only.
+    #[test]
+    fn year_zero_and_short_years_are_no_dates() {
+        assert_eq!(
+            Date8::read(b"03160000", false),
+            Err(FieldErrorKind::ImpossibleDate)
+        );
+        assert_eq!(
+            MonthYear6::read(b"030000", false),
+            Err(FieldErrorKind::ImpossibleDate)
+        );
+        assert_eq!(
+            MonthYear6::read(b"000000", false),
+            Err(FieldErrorKind::ImpossibleDate)
+        );
+        assert!(Date8::read(b"03160001", false).is_ok());
+        let mut out = [b' '; 8];
+        let year0 = NaiveDate::from_ymd_opt(0, 3, 16).unwrap_or_default();
+        assert_eq!(
+            Date8::write(&year0, &mut out),
+            Err(EncodeErrorKind::DateOutOfRange)
+        );
+        let mut out6 = [b' '; 6];
+        let my0 = MonthYear {
+            year: 0,
+            month: Some(3),
+        };
+        assert_eq!(
+            MonthYear6::write(&my0, &mut out6),
+            Err(EncodeErrorKind::DateOutOfRange)
+        );
+        assert_eq!(
+            parse_iso_date("2026-03-16"),
+            NaiveDate::from_ymd_opt(2026, 3, 16)
+        );
+        assert_eq!(
+            parse_iso_date("0001-01-01"),
+            NaiveDate::from_ymd_opt(1, 1, 1)
+        );
+        for bad in [
+            "26-03-16",
+            "0026-3-16",
+            "2026-3-16",
+            "2026-03-6",
+            "+2026-03-16",
+            "+202-03-16",
+            "02026-03-16",
+            " 2026-03-16",
+            "2026-03-16 ",
+            "0000-03-16",
+            "2026-02-30",
+            "2026/03/16",
+            "2026-+3-16",
+            "20260316",
+            "",
+            "é026-03-16",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad:?}");
+        }
+        // The dump form of MMCCYY and times takes digits only (no sign).
+        let f = FieldDef {
+            name: "x",
+            start: 1,
+            end: 6,
+            class: Class::N,
+            designation: Designation::O,
+            kind: Kind::MonthYear6,
+        };
+        let mut out6 = [b' '; 6];
+        assert!(f.write_str("+202-03", &mut out6).is_err());
+        assert!(f.write_str("2026-+3", &mut out6).is_err());
+        assert!(f.write_str("0000-03", &mut out6).is_err());
+        assert_eq!(f.write_str("2026-03", &mut out6), Ok(()));
+        assert_eq!(&out6, b"032026");
     }
 }
 

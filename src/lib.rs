@@ -79,6 +79,7 @@ pub mod write;
 pub use build::TransmissionBuilder;
 pub use error::{EncodeError, FieldError, LooksLike, ParseError, Problem, ProblemKind, Severity};
 pub use framing::{Framing, Terminator};
+pub use layout::parse_iso_date;
 pub use owned::{OwnedRecord, OwnedTransmission};
 pub use record::Record;
 pub use records::{Body, RecordType};
@@ -121,13 +122,29 @@ pub struct ParseOptions {
     /// identifier. On by default in both modes; off, such input is framed and parsed record
     /// by record like any other.
     pub detect_non_catair: bool,
-    /// Largest input accepted by whole-buffer parsing, in bytes (default 4 GiB).
+    /// Largest input accepted by whole-buffer parsing, in bytes (default
+    /// [`DEFAULT_MAX_INPUT_LEN`]: 4 GiB, or `usize::MAX` on 32-bit targets).
     pub max_input_len: usize,
     /// Most records in one PGA line, `PG01` included (default 100 000).
     pub max_records_per_pga_line: usize,
     /// Most PGA lines (`PG01`) under one OI (default 100 000; the CATAIR allows 999 per
     /// agency).
     pub max_pga_lines_per_oi: usize,
+}
+
+/// The default of [`ParseOptions::max_input_len`]: 4 GiB where that fits in a `usize`
+/// (64-bit targets), else `usize::MAX` (32-bit targets such as `i686` and `wasm32`, whose
+/// address space is smaller than 4 GiB anyway).
+pub const DEFAULT_MAX_INPUT_LEN: usize = capped(1 << 32, usize::MAX as u64) as usize;
+
+/// `n`, or `max` when `n` is larger: the 4 GiB default capped at the target's `usize::MAX`
+/// (compiles on every pointer width; a literal `1 << 32` of type `usize` does not on 32 bits).
+const fn capped(n: u64, max: u64) -> u64 {
+    if n > max {
+        max
+    } else {
+        n
+    }
 }
 
 impl Default for ParseOptions {
@@ -146,7 +163,7 @@ impl ParseOptions {
             lenient_numeric: false,
             lower_case_ids: false,
             detect_non_catair: true,
-            max_input_len: 1 << 32,
+            max_input_len: DEFAULT_MAX_INPUT_LEN,
             max_records_per_pga_line: 100_000,
             max_pga_lines_per_oi: 100_000,
         }
@@ -162,7 +179,7 @@ impl ParseOptions {
             lenient_numeric: true,
             lower_case_ids: true,
             detect_non_catair: true,
-            max_input_len: 1 << 32,
+            max_input_len: DEFAULT_MAX_INPUT_LEN,
             max_records_per_pga_line: 100_000,
             max_pga_lines_per_oi: 100_000,
         }
@@ -380,5 +397,27 @@ impl<'a> Transmission<'a> {
     /// I/O errors of the writer.
     pub fn write_to<W: std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
         write::write_transmission(self, w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The default input limit on 64-bit and 32-bit targets (only a 64-bit toolchain is at
+    /// hand: the 32-bit case is pinned through `capped` with a 32-bit `usize::MAX`).
+    #[test]
+    fn default_max_input_len_fits_every_pointer_width() {
+        const FOUR_GIB: u64 = 1 << 32;
+        assert_eq!(capped(FOUR_GIB, u64::MAX), FOUR_GIB);
+        assert_eq!(capped(FOUR_GIB, u64::from(u32::MAX)), u64::from(u32::MAX));
+        assert_eq!(capped(FOUR_GIB, u64::from(u16::MAX)), u64::from(u16::MAX));
+        assert_eq!(
+            DEFAULT_MAX_INPUT_LEN as u64,
+            FOUR_GIB.min(usize::MAX as u64),
+            "4 GiB, or usize::MAX where that is smaller"
+        );
+        assert_eq!(ParseOptions::strict().max_input_len, DEFAULT_MAX_INPUT_LEN);
+        assert_eq!(ParseOptions::lenient().max_input_len, DEFAULT_MAX_INPUT_LEN);
     }
 }

@@ -7,8 +7,15 @@
 //! bytes to chars one to one (ISO-8859-1) so any byte survives JSON. In a terminated
 //! document only the last record may have `"terminator": "none"` (it would merge with the
 //! next record).
+//!
+//! Encoding writes only 80-byte records and refuses what it would drop or change: a `raw`
+//! of another length, a `raw` that does not start with the record's `record` identifier,
+//! `fields` that differ from `raw`, a field the layout lacks, a value that does not fit.
+//! Deserializing refuses unknown and duplicate keys (also inside `fields`) and values of the
+//! wrong JSON type, naming the record's line, identifier and key.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crate::dump::{dump_record, latin1_bytes, latin1_string, DumpContent};
 use crate::error::EncodeError;
@@ -20,9 +27,16 @@ use crate::tree::Tree;
 use crate::Transmission;
 
 /// An owned record (deserializable).
+///
+/// Deserializing (feature `serde`) refuses keys other than those below (a record in the
+/// tree also has `conditions`, read by [`crate::tree::Node`]), a key given twice (also in
+/// `fields`) and values of the wrong JSON type; the error names the record's line and
+/// identifier and the key, e.g. `line 13, record PG14: field lpco_number: a number (17),
+/// expected a string or null`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct OwnedRecord {
     /// 1-based record number in the input it came from (informational).
     #[cfg_attr(
@@ -46,7 +60,7 @@ pub struct OwnedRecord {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub fields: Option<BTreeMap<String, Option<String>>>,
-    /// The record's bytes (ISO-8859-1 chars); wins over `fields`.
+    /// The record's 80 bytes (ISO-8859-1 chars); wins over `fields`.
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -60,20 +74,43 @@ pub struct OwnedRecord {
     pub terminator: Option<Terminator>,
 }
 
-/// Why an owned record could not be encoded.
+/// Where a record sits, in words: `line 13, record PG14` (`record PG14` without a line).
+#[derive(Debug, Clone, Copy)]
+struct At<'r> {
+    line: Option<u32>,
+    record: &'r str,
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(l) = self.line {
+            write!(f, "line {l}, ")?;
+        }
+        if self.record.is_empty() {
+            write!(f, "record without identifier")
+        } else {
+            write!(f, "record {}", self.record.escape_debug())
+        }
+    }
+}
+
+/// Why an owned record could not be encoded. The message names the record's line (the
+/// `line` of the JSON), its identifier and the field, in words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OwnedEncodeError {
-    /// A field value does not fit.
-    #[error("record {line:?}: {source}")]
+    /// A field value does not fit (F-030 … F-032).
+    #[error("{}, field {} (bytes {}-{}): {} ({})", At { line: *line, record }, source.field, source.start, source.end, source.kind, source.kind.rule())]
     Field {
         /// Line of the record, if known.
         line: Option<u32>,
+        /// Record identifier as given in the JSON (`GE90`, `PG14` …).
+        record: String,
         /// The encoder's error.
         source: EncodeError,
     },
     /// `fields` names a field the record's layout does not have.
-    #[error("record {line:?} ({record}): unknown field {field:?}")]
+    #[error("{}: unknown field {} (not in the {record} layout of records.csv)", At { line: *line, record }, field.escape_debug())]
     UnknownField {
         /// Line of the record, if known.
         line: Option<u32>,
@@ -82,8 +119,19 @@ pub enum OwnedEncodeError {
         /// The unknown name.
         field: String,
     },
-    /// `fields` given for a record without a layout, or neither `fields` nor `raw`.
-    #[error("record {line:?} ({record}): {what}")]
+    /// `raw` is not 80 bytes: encode writes only 80-byte records.
+    #[error("{}: raw is {len} bytes, a record is 80 (encode writes only 80-byte records)", At { line: *line, record })]
+    RawLength {
+        /// Line of the record, if known.
+        line: Option<u32>,
+        /// Record identifier.
+        record: String,
+        /// Length of `raw` in bytes.
+        len: usize,
+    },
+    /// `fields` given for a record without a layout, neither `fields` nor `raw`, a `raw`
+    /// that is not the record named, or a terminator that would merge records.
+    #[error("{}: {what}", At { line: *line, record })]
     Shape {
         /// Line of the record, if known.
         line: Option<u32>,
@@ -92,11 +140,37 @@ pub enum OwnedEncodeError {
         /// What is wrong.
         what: &'static str,
     },
+    /// `trailing` holds what is not a trailing empty line or `0x1A` bytes: written after the
+    /// last record it would be read as a record that is not 80 bytes.
+    #[error("trailing: {what}")]
+    Trailing {
+        /// What is wrong.
+        what: &'static str,
+    },
 }
 
 impl OwnedRecord {
     /// The owned form of a parsed record (see the module docs for when `raw` is kept).
+    /// `raw` holds the record's bytes as received: a short record of a lenient parse stays
+    /// short here (and is refused by [`Self::to_bytes`]);
+    /// [`OwnedTransmission::from_transmission`] writes it padded to 80 bytes, as
+    /// [`Transmission::to_bytes`] does.
     pub fn from_record(r: &Record<'_>) -> OwnedRecord {
+        Self::from_record_padded(r, false)
+    }
+
+    /// [`Self::from_record`], with a short record padded with spaces to 80 bytes when `pad`
+    /// (the lenient repair `pad_short_lines`, SPEC 2.4).
+    fn from_record_padded(r: &Record<'_>, pad: bool) -> OwnedRecord {
+        let padded;
+        let raw: &[u8] = if pad && r.raw.len() < 80 {
+            let mut b = r.raw.to_vec();
+            b.resize(80, b' ');
+            padded = b;
+            &padded
+        } else {
+            r.raw
+        };
         let d = dump_record(r);
         let mut o = OwnedRecord {
             line: Some(r.line),
@@ -109,46 +183,52 @@ impl OwnedRecord {
         match d.content {
             DumpContent::Fields(fs) => {
                 o.fields = Some(fs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
-                let reproduces = o.encode_fields().is_ok_and(|b| b.as_slice() == r.raw);
+                let reproduces = o.encode_fields().is_ok_and(|b| b.as_slice() == raw);
                 if !reproduces {
-                    o.raw = Some(latin1_string(r.raw));
+                    o.raw = Some(latin1_string(raw));
                 }
             }
-            DumpContent::Partial(fs, raw, _) => {
+            DumpContent::Partial(fs, ..) => {
                 // The fields that decode, for reading; `raw` (which wins) for the round trip.
                 o.fields = Some(fs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
                 o.raw = Some(latin1_string(raw));
             }
-            DumpContent::Raw(raw) | DumpContent::Invalid(raw, _) => {
-                o.raw = Some(latin1_string(raw))
-            }
+            DumpContent::Raw(_) | DumpContent::Invalid(..) => o.raw = Some(latin1_string(raw)),
         }
         o
     }
 
-    fn encode_fields(&self) -> Result<[u8; 80], OwnedEncodeError> {
-        let shape = |what| OwnedEncodeError::Shape {
+    fn shape(&self, what: &'static str) -> OwnedEncodeError {
+        OwnedEncodeError::Shape {
             line: self.line,
             record: self.record.clone(),
             what,
-        };
+        }
+    }
+
+    fn encode_fields(&self) -> Result<[u8; 80], OwnedEncodeError> {
         let fields = self
             .fields
             .as_ref()
-            .ok_or_else(|| shape("neither fields nor raw"))?;
+            .ok_or_else(|| self.shape("neither fields nor raw"))?;
         let rt = crate::record::identify(self.record.as_bytes(), false).record_type;
         // A layout variant (SPEC 7.2) is named by `variant`, never guessed from the fields.
         let rt = match (&self.variant, rt.layout()) {
             (None, _) => rt,
-            (Some(v), Some(base)) => RecordType::from_id_variant(base.id, Some(v))
-                .ok_or_else(|| shape("variant does not name a layout variant of the record"))?,
-            (Some(_), None) => return Err(shape("variant given for a record without a layout")),
+            (Some(v), Some(base)) => {
+                RecordType::from_id_variant(base.id, Some(v)).ok_or_else(|| {
+                    self.shape("variant does not name a layout variant of the record")
+                })?
+            }
+            (Some(_), None) => {
+                return Err(self.shape("variant given for a record without a layout"))
+            }
         };
         let layout = rt
             .layout()
-            .ok_or_else(|| shape("fields given for a record without a layout"))?;
+            .ok_or_else(|| self.shape("fields given for a record without a layout"))?;
         if rt == RecordType::UnknownPg || self.record.len() != layout.id.len() {
-            return Err(shape("record identifier does not name a layout"));
+            return Err(self.shape("record identifier does not name a layout"));
         }
         if let Some(k) = fields.keys().find(|k| layout.field(k).is_none()) {
             return Err(OwnedEncodeError::UnknownField {
@@ -160,6 +240,7 @@ impl OwnedRecord {
         let mut bytes = build_record(layout, |f| fields.get(f.name).and_then(|v| v.as_deref()))
             .map_err(|source| OwnedEncodeError::Field {
                 line: self.line,
+                record: self.record.clone(),
                 source,
             })?;
         // Output variants (GE90, WO70 …) share a layout but keep their own identifier.
@@ -169,26 +250,42 @@ impl OwnedRecord {
         Ok(bytes)
     }
 
-    /// The record's bytes: `raw` when present, else built from `fields`.
+    /// The record's 80 bytes: `raw` when present, else built from `fields`.
     ///
     /// # Errors
-    /// [`OwnedEncodeError`] naming the record and field that does not fit.
+    /// [`OwnedEncodeError`] naming the record (line and identifier) and what does not fit:
+    /// a field value, a `raw` that is not 80 bytes ([`OwnedEncodeError::RawLength`]), holds
+    /// a char above `U+00FF`, a CR or LF, does not start with `record`, or disagrees with
+    /// `fields`.
     pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
         if let Some(raw) = &self.raw {
-            let shape = |what| OwnedEncodeError::Shape {
-                line: self.line,
-                record: self.record.clone(),
-                what,
-            };
-            let bytes = latin1_bytes(raw).ok_or_else(|| shape("raw holds a char above U+00FF"))?;
+            // One byte per char (ISO-8859-1): the length is checked before anything is
+            // copied, so a 100 MB `raw` costs no second copy.
+            let len = raw.chars().count();
+            if len != 80 {
+                return Err(OwnedEncodeError::RawLength {
+                    line: self.line,
+                    record: self.record.clone(),
+                    len,
+                });
+            }
+            let bytes =
+                latin1_bytes(raw).ok_or_else(|| self.shape("raw holds a char above U+00FF"))?;
             // A record never holds a line terminator: it would add or merge records.
             if bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
-                return Err(shape("raw holds a CR or LF byte"));
+                return Err(self.shape("raw holds a CR or LF byte"));
+            }
+            // `record` names what `raw` is: an edited identifier is not silently dropped.
+            if latin1_bytes(&self.record).is_none_or(|id| !bytes.starts_with(&id)) {
+                return Err(self.shape(
+                    "raw does not start with the record identifier (edit both, or remove raw \
+                     and give fields)",
+                ));
             }
             // `raw` wins, but never over edited fields: the fields must be those of `raw`.
             if let Some(given) = &self.fields {
                 if !fields_match_raw(&bytes, given) {
-                    return Err(shape(
+                    return Err(self.shape(
                         "fields differ from raw (remove raw to encode the edited fields, or \
                          fields to keep raw)",
                     ));
@@ -224,14 +321,20 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
 }
 
 /// The owned form of a whole transmission: the tree of [`OwnedRecord`]s.
+///
+/// Deserializing (feature `serde`) reads the document `ace-pga decode` prints: `framing`,
+/// `batches`, `trailing`, and `organic` (the typed AMS OR views, accepted and not read:
+/// `ace-pga encode` re-derives them from the records and warns when they differ). Any other
+/// key, anywhere in the tree, and any key given twice are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "DecodeDocument"))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schema",
     schemars(
         title = "ace-pga decode document",
-        description = "What `ace-pga decode` prints and `ace-pga encode` reads: the framing, the tree of batches > blocks > transactions > items (records, HTS anchors, OI groups, dispositions) > PGA lines > items (records, entity loops, PG50/PG51 groups), and the bytes after the last record. Every record is {line, record, fields} (canonical field names of records.csv, values in the dump form of spec-samples/README.md) or {line, record, raw} (the 80 bytes as ISO-8859-1 chars); raw wins on encode. decode also prints `organic` (the typed AMS OR views): informational, not constrained here, ignored by encode."
+        description = "What `ace-pga decode` prints and `ace-pga encode` reads: the framing, the tree of batches > blocks > transactions > items (records, HTS anchors, OI groups, dispositions) > PGA lines > items (records, entity loops, PG50/PG51 groups), and the bytes after the last record. Every record is {line, record, fields} (canonical field names of records.csv, values in the dump form of spec-samples/README.md) or {line, record, raw} (the 80 bytes as ISO-8859-1 chars); raw wins on encode. Unknown keys and keys given twice are refused. decode also prints `organic` (the typed AMS OR views): informational, not constrained here; encode re-derives it from the records and warns when it differs."
     )
 )]
 pub struct OwnedTransmission {
@@ -239,7 +342,8 @@ pub struct OwnedTransmission {
     pub framing: Framing,
     /// Batches.
     pub batches: Vec<crate::tree::Batch<OwnedRecord>>,
-    /// Bytes after the last record (ISO-8859-1 chars), e.g. a trailing empty line.
+    /// Bytes after the last record (ISO-8859-1 chars): a trailing empty line's terminator,
+    /// `0x1A` bytes.
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "String::is_empty")
@@ -247,22 +351,76 @@ pub struct OwnedTransmission {
     pub trailing: String,
 }
 
+/// What [`OwnedTransmission`] deserializes from (and what its JSON Schema describes): its
+/// keys plus the `organic` key of the decode document, unknown keys refused.
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[allow(dead_code)] // read by serde
+struct DecodeDocument {
+    /// Terminator convention and byte order mark flag.
+    framing: Framing,
+    /// Batches.
+    batches: Vec<crate::tree::Batch<OwnedRecord>>,
+    /// Bytes after the last record (ISO-8859-1 chars): a trailing empty line's terminator,
+    /// `0x1A` bytes.
+    #[cfg_attr(feature = "serde", serde(default))]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    trailing: String,
+    /// The typed AMS OR views (`decode` output): informational. `encode` re-derives them
+    /// from the records and warns when they differ.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, rename = "organic", deserialize_with = "ignore")
+    )]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "any_json"))]
+    organic: (),
+}
+
+#[cfg(feature = "serde")]
+fn ignore<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    <serde::de::IgnoredAny as serde::Deserialize>::deserialize(d).map(|_| ())
+}
+
+#[cfg(feature = "schema")]
+fn any_json(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "The typed AMS OR views (`decode` output): informational, not constrained here; `encode` re-derives them from the records and warns when they differ."
+    })
+}
+
+impl From<DecodeDocument> for OwnedTransmission {
+    fn from(d: DecodeDocument) -> Self {
+        OwnedTransmission {
+            framing: d.framing,
+            batches: d.batches,
+            trailing: d.trailing,
+        }
+    }
+}
+
 impl OwnedTransmission {
-    /// The owned form of a parsed transmission.
+    /// The owned form of a parsed transmission. It encodes to the bytes
+    /// [`Transmission::to_bytes`] writes: lenient repairs in repaired form (a short record
+    /// padded to 80 bytes, `0x1A` bytes after the last record dropped).
     pub fn from_transmission(t: &Transmission<'_>) -> OwnedTransmission {
-        let tree = map_tree(&t.tree, &mut OwnedRecord::from_record);
+        let pad = t.options.pad_short_lines;
+        let tree = map_tree(&t.tree, &mut |r| OwnedRecord::from_record_padded(r, pad));
         OwnedTransmission {
             framing: tree.framing,
             batches: tree.batches,
-            trailing: latin1_string(t.trailing),
+            trailing: latin1_string(crate::write::written_trailing(t)),
         }
     }
 
     /// Encodes every record in order, each followed by its terminator (the document's
-    /// convention unless the record names its own), then the trailing bytes.
+    /// convention unless the record names its own), then the trailing bytes. Every record
+    /// written is 80 bytes.
     ///
     /// # Errors
-    /// The first record that cannot be encoded.
+    /// The first record that cannot be encoded (see [`OwnedRecord::to_bytes`]), a record
+    /// without terminator before another record of a terminated document, or a `trailing`
+    /// that is more than one empty line's terminator and `0x1A` bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
         let mut out = Vec::new();
         let mut result = Ok(());
@@ -272,11 +430,8 @@ impl OwnedTransmission {
         crate::tree::walk_batches(&self.batches, |r| {
             if result.is_ok() {
                 if let Some(prev) = open.take() {
-                    result = Err(OwnedEncodeError::Shape {
-                        line: prev.line,
-                        record: prev.record.clone(),
-                        what: "terminator none before another record of a terminated document",
-                    });
+                    result = Err(prev
+                        .shape("terminator none before another record of a terminated document"));
                     return;
                 }
                 let terminator = r.terminator.unwrap_or(self.framing.terminator);
@@ -290,11 +445,20 @@ impl OwnedTransmission {
             }
         });
         result?;
-        out.extend(latin1_bytes(&self.trailing).ok_or(OwnedEncodeError::Shape {
-            line: None,
-            record: String::new(),
-            what: "trailing holds a char above U+00FF",
-        })?);
+        let trailing = latin1_bytes(&self.trailing).ok_or(OwnedEncodeError::Trailing {
+            what: "holds a char above U+00FF",
+        })?;
+        // Only what the parser keeps as trailing: one empty line's terminator, then 0x1A
+        // bytes. Anything else would be read back as a record that is not 80 bytes.
+        let eof = trailing.iter().rev().take_while(|&&b| b == 0x1A).count();
+        let head = trailing.get(..trailing.len() - eof).unwrap_or_default();
+        if !matches!(head, b"" | b"\n" | b"\r\n" | b"\r") {
+            return Err(OwnedEncodeError::Trailing {
+                what: "holds more than one empty line's terminator and 0x1A bytes (it would \
+                       be read as a record that is not 80 bytes)",
+            });
+        }
+        out.extend(trailing);
         Ok(out)
     }
 }
@@ -391,4 +555,273 @@ pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
         framing: t.framing,
         batches,
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Deserializing a record: unknown, duplicate and mistyped keys named with the record
+// ---------------------------------------------------------------------------------------
+
+/// The keys of a record object (a record in the tree also has `conditions`).
+#[cfg(feature = "serde")]
+const RECORD_KEYS: &[&str] = &["line", "record", "fields", "raw", "terminator"];
+
+/// A JSON value as the record reader sees it: the forms a record's values take, and the
+/// JSON type of anything else (so that a wrong type is reported with the record, not
+/// mid-parse without it).
+#[cfg(feature = "serde")]
+#[derive(Debug)]
+enum Scalar {
+    Null,
+    Str(String),
+    UInt(u64),
+    /// Another JSON value: its type in words and a short rendering.
+    Other(String),
+    /// An object: its entries (only `fields` holds one).
+    Map(Vec<(String, Scalar)>),
+}
+
+#[cfg(feature = "serde")]
+impl Scalar {
+    /// The value in words, for error messages: `a number (17)`, `a string ("13")`.
+    fn describe(&self) -> String {
+        match self {
+            Scalar::Null => "null".into(),
+            Scalar::Str(s) => format!("a string (\"{}\")", short(s)),
+            Scalar::UInt(n) => format!("a number ({n})"),
+            Scalar::Other(what) => what.clone(),
+            Scalar::Map(_) => "an object".into(),
+        }
+    }
+}
+
+/// At most 40 chars of `s`, escaped, `…` when cut.
+#[cfg(feature = "serde")]
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(40).flat_map(char::escape_debug).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+#[cfg(feature = "serde")]
+struct ScalarVisitor;
+
+#[cfg(feature = "serde")]
+impl<'de> serde::de::Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Other(format!("a boolean ({v})")))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(match u64::try_from(v) {
+            Ok(n) => Scalar::UInt(n),
+            Err(_) => Scalar::Other(format!("a negative number ({v})")),
+        })
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::UInt(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Other(format!("a number ({v})")))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v))
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an array".into()))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            // Values inside are only ever strings or null (`fields`): nested objects are
+            // not kept.
+            let v = match map.next_value::<Scalar>()? {
+                Scalar::Map(_) => Scalar::Other("an object".into()),
+                v => v,
+            };
+            entries.push((k, v));
+        }
+        Ok(Scalar::Map(entries))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for OwnedRecord {
+    /// Reads a record object; see [`OwnedRecord`] for what is refused.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A map, not a struct: flattened into `Node`, the record sees every key of the
+        // object but `conditions`, so it can name an unknown one with the record.
+        d.deserialize_map(RecordVisitor)
+    }
+}
+
+#[cfg(feature = "serde")]
+struct RecordVisitor;
+
+#[cfg(feature = "serde")]
+impl<'de> serde::de::Visitor<'de> for RecordVisitor {
+    type Value = OwnedRecord;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a record object {line, record, variant, fields | raw, terminator}")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OwnedRecord, A::Error> {
+        // Read every key first (so that the record's line and identifier are known however
+        // the keys are ordered), then report the first problem in key order.
+        let mut seen: Vec<(String, Scalar)> = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value::<Scalar>()?;
+            seen.push((k, v));
+        }
+        record_from_entries(seen).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Builds a record from its keys, or says in words what is wrong, naming the record.
+#[cfg(feature = "serde")]
+fn record_from_entries(entries: Vec<(String, Scalar)>) -> Result<OwnedRecord, String> {
+    let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    let line = match get("line") {
+        Some(Scalar::UInt(n)) => u32::try_from(*n).ok(),
+        _ => None,
+    };
+    let record = match get("record") {
+        Some(Scalar::Str(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let at = At {
+        line,
+        record: record.unwrap_or(""),
+    };
+    let fail = |what: String| Err(format!("{at}: {what}"));
+    let mut out = OwnedRecord {
+        line,
+        record: record.unwrap_or("").to_string(),
+        ..OwnedRecord::default()
+    };
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if entries
+            .get(..i)
+            .is_some_and(|e| e.iter().any(|(k, _)| k == key))
+        {
+            return fail(format!("key {} given twice", short(key)));
+        }
+        match (key.as_str(), value) {
+            ("line", Scalar::Null) => {}
+            ("line", Scalar::UInt(n)) if u32::try_from(*n).is_ok() => {}
+            ("line", v) => {
+                return fail(format!(
+                    "line is {}, expected a record number (0 to {}) or null",
+                    v.describe(),
+                    u32::MAX
+                ))
+            }
+            ("record", Scalar::Str(_)) => {}
+            ("record", v) => {
+                return fail(format!(
+                    "record is {}, expected the record identifier as a string",
+                    v.describe()
+                ))
+            }
+            ("raw", Scalar::Null) => {}
+            ("raw", Scalar::Str(s)) => out.raw = Some(s.clone()),
+            ("raw", v) => {
+                return fail(format!(
+                    "raw is {}, expected the record's 80 bytes as a string or null",
+                    v.describe()
+                ))
+            }
+            ("variant", Scalar::Null) => {}
+            ("variant", Scalar::Str(s)) => out.variant = Some(s.clone()),
+            ("variant", v) => return fail(format!(
+                "variant is {}, expected a layout variant name such as \"04\" or \"THRU\", or null",
+                v.describe()
+            )),
+            ("terminator", Scalar::Null) => {}
+            ("terminator", Scalar::Str(s)) => {
+                out.terminator = Some(match s.as_str() {
+                    "lf" => Terminator::Lf,
+                    "crlf" => Terminator::CrLf,
+                    "cr" => Terminator::Cr,
+                    "none" => Terminator::None,
+                    _ => {
+                        return fail(format!(
+                            "terminator is \"{}\", expected lf, crlf, cr, none or null",
+                            short(s)
+                        ))
+                    }
+                })
+            }
+            ("terminator", v) => {
+                return fail(format!(
+                    "terminator is {}, expected lf, crlf, cr, none or null",
+                    v.describe()
+                ))
+            }
+            ("fields", Scalar::Null) => {}
+            ("fields", Scalar::Map(fs)) => {
+                let mut map = BTreeMap::new();
+                for (name, v) in fs {
+                    let v = match v {
+                        Scalar::Null => None,
+                        Scalar::Str(s) => Some(s.clone()),
+                        other => {
+                            return fail(format!(
+                                "field {} is {}, expected a string or null",
+                                short(name),
+                                other.describe()
+                            ))
+                        }
+                    };
+                    if map.insert(name.clone(), v).is_some() {
+                        return fail(format!("field {} given twice", short(name)));
+                    }
+                }
+                out.fields = Some(map);
+            }
+            ("fields", v) => {
+                return fail(format!(
+                    "fields is {}, expected an object of field values or null",
+                    v.describe()
+                ))
+            }
+            (other, _) => {
+                return fail(format!(
+                    "unknown key {} (a record has the keys {}, and conditions in the tree)",
+                    short(other),
+                    RECORD_KEYS.join(", ")
+                ))
+            }
+        }
+    }
+    if record.is_none() {
+        return fail("no key record (the record identifier)".into());
+    }
+    Ok(out)
 }

@@ -20,6 +20,9 @@ use crate::records::{Body, RecordType};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Unknown keys of a node are refused by the record (`OwnedRecord` reads every key but
+// `conditions`, and names the record in the error); the schema says so here.
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Node<R> {
     /// The record.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -52,6 +55,7 @@ impl<R> Node<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Batch<R> {
     /// The `A` record.
     pub header: Option<Node<R>>,
@@ -65,6 +69,7 @@ pub struct Batch<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Block<R> {
     /// The `B` record.
     pub header: Option<Node<R>>,
@@ -80,6 +85,7 @@ pub struct Block<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Transaction<R> {
     /// The transaction's content in input order.
     pub items: Vec<Item<R>>,
@@ -106,6 +112,7 @@ pub enum Item<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct HtsAnchor<R> {
     /// The anchor record (kept verbatim).
     pub anchor: Node<R>,
@@ -129,6 +136,7 @@ pub struct HtsAnchor<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct OiGroup<R> {
     /// The `OI` record; `None` when PG records arrive without one (S-001 / S-004).
     pub oi: Option<Node<R>>,
@@ -147,6 +155,7 @@ pub struct OiGroup<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PgaLine<R> {
     /// The `PG01`.
     pub pg01: Node<R>,
@@ -174,6 +183,7 @@ pub enum PgaItem<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EntityLoop<R> {
     /// The `PG19` that opens the loop.
     pub pg19: Node<R>,
@@ -197,6 +207,7 @@ pub struct EntityLoop<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PgGroup<R> {
     /// The `PG50`.
     pub start: Node<R>,
@@ -215,6 +226,7 @@ pub struct PgGroup<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Disposition<R> {
     /// The `SO70` (or `WO70`/`PO70`).
     pub so70: Node<R>,

@@ -35,12 +35,18 @@ pub fn write_transmission<W: Write>(t: &Transmission<'_>, w: &mut W) -> io::Resu
         })();
     });
     result?;
-    // Lenient parsing ignores 0x1A bytes after the last record: they are not written back.
+    w.write_all(written_trailing(t))?;
+    Ok(())
+}
+
+/// The bytes after the last record as the serializer writes them: as received, except that
+/// lenient parsing (`ignore_trailing_eof`) drops `0x1A` bytes after the last record.
+pub(crate) fn written_trailing<'a>(t: &Transmission<'a>) -> &'a [u8] {
     let only_eof = t
         .trailing
         .iter()
         .all(|&b| matches!(b, 0x1A | b'\n' | b'\r'));
-    let trailing = if t.options.ignore_trailing_eof && only_eof {
+    if t.options.ignore_trailing_eof && only_eof {
         let keep = t
             .trailing
             .iter()
@@ -49,9 +55,7 @@ pub fn write_transmission<W: Write>(t: &Transmission<'_>, w: &mut W) -> io::Resu
         t.trailing.get(..keep).unwrap_or_default()
     } else {
         t.trailing
-    };
-    w.write_all(trailing)?;
-    Ok(())
+    }
 }
 
 /// Writes a parsed transmission into a `BytesMut`.

@@ -245,7 +245,25 @@ fn documents_that_do_not_validate_are_refused_by_encode_too() {
         .as_object_mut()
         .expect("object")
         .remove("record");
+    let mut unknown_top = hand_written();
+    unknown_top["foo"] = json!(1);
+    let mut unknown_batch = hand_written();
+    unknown_batch["batches"][0]["foo"] = json!(1);
+    let mut unknown_record = hand_written();
+    unknown_record["batches"][0]["header"]["foo"] = json!(1);
+    let mut unknown_item_record = hand_written();
+    unknown_item_record["batches"][0]["blocks"][0]["transactions"][0]["items"][0]["foo"] = json!(1);
+    let mut unknown_anchor = hand_written();
+    unknown_anchor["batches"][0]["blocks"][0]["transactions"][0]["items"][1]["foo"] = json!(1);
+    let mut unknown_framing = hand_written();
+    unknown_framing["framing"]["foo"] = json!(1);
     for (name, doc) in [
+        ("unknown key at the top", unknown_top),
+        ("unknown key in a batch", unknown_batch),
+        ("unknown key in a record", unknown_record),
+        ("unknown key in a record item", unknown_item_record),
+        ("unknown key in an anchor item", unknown_anchor),
+        ("unknown key in framing", unknown_framing),
         ("missing framing", missing_framing),
         ("bad terminator", bad_terminator),
         ("unknown item tag", bad_item),

@@ -59,7 +59,10 @@ enum Command {
         #[arg(long)]
         pretty: bool,
     },
-    /// Turn `decode` JSON back into the transmission's bytes.
+    /// Turn `decode` JSON back into the transmission's bytes. Writes only 80-byte records;
+    /// refuses unknown or repeated keys, a `raw` that is not 80 bytes and values that do not
+    /// fit (naming the JSON path, the record's line and id, and the field). Warns when the
+    /// `organic` section differs from the records (the records are written).
     Encode {
         /// JSON file, or `-` for standard input.
         file: String,
@@ -90,7 +93,7 @@ enum Command {
         /// status is then 1 when there are errors.
         #[arg(long)]
         check: bool,
-        /// As-of date for `--check`, YYYY-MM-DD (default: today, UTC).
+        /// As-of date for `--check`, YYYY-MM-DD with a four-digit year (default: today, UTC).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
         /// Print JSON instead of text.
@@ -104,7 +107,8 @@ enum Command {
     Check {
         #[command(flatten)]
         input: InputArgs,
-        /// As-of (filing) date for dated rules, YYYY-MM-DD (default: today, UTC).
+        /// As-of (filing) date for dated rules, YYYY-MM-DD with a four-digit year (default:
+        /// today, UTC).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
         /// Output format.
@@ -294,11 +298,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Encode { file, output } => {
             let data = read_input(&file).map_err(|e| io_err(&file, e))?;
-            let owned: OwnedTransmission = serde_json::from_slice(&data)
-                .map_err(|e| Failure::Invalid(format!("{file}: not ace-pga decode JSON: {e}")))?;
+            let (owned, organic) = read_document(&data)
+                .map_err(|e| Failure::Invalid(clean(&format!("{file}: {e}"))))?;
             let bytes = owned
                 .to_bytes()
-                .map_err(|e| Failure::Invalid(format!("{file}: {e}")))?;
+                .map_err(|e| Failure::Invalid(clean(&format!("{file}: {e}"))))?;
+            if let Some(diff) = organic.and_then(|o| organic_difference(&o, &bytes)) {
+                eprintln!(
+                    "{}",
+                    clean(&format!(
+                        "{file}: warning: {diff}; encode writes the records (the organic \
+                         section is informational: edit the records instead)"
+                    ))
+                );
+            }
             match output {
                 Some(path) => std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?,
                 None => stdout.write_all(&bytes).map_err(write_err)?,
@@ -353,6 +366,319 @@ fn run(cli: Cli) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Reads the JSON of `encode`: the owned transmission and the `organic` value (when given,
+/// and not `null`). Refuses what serde_json would silently drop or resolve: a key given
+/// twice anywhere (serde_json keeps the last), unknown keys (the types deny them), values
+/// of the wrong type. Errors name the JSON path and, inside a record, its line and id.
+fn read_document(data: &[u8]) -> Result<(OwnedTransmission, Option<serde_json::Value>), String> {
+    let organic = scan::scan(data)?;
+    let mut de = serde_json::Deserializer::from_slice(data);
+    let owned: OwnedTransmission = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        json_error(&path, e.inner())
+    })?;
+    de.end().map_err(|e| json_error("", &e))?;
+    Ok((owned, organic.filter(|o| !o.is_null())))
+}
+
+/// A serde_json error in words: the JSON path (when known), the message, and the position
+/// in the JSON text (`decode JSON line 40, column 3`, so that it is not read as a record
+/// line).
+fn json_error(path: &str, e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let msg = text.strip_suffix(&position).unwrap_or(&text);
+    let at = if e.line() > 0 {
+        format!(" (decode JSON line {}, column {})", e.line(), e.column())
+    } else {
+        String::new()
+    };
+    let kind = match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            "not ace-pga decode JSON: "
+        }
+        _ => "",
+    };
+    match path {
+        "" | "." => format!("{kind}{msg}{at}"),
+        p => format!("{p}: {kind}{msg}{at}"),
+    }
+}
+
+/// The first difference between the `organic` section given to `encode` and the one the
+/// records being encoded give (`organic[0].certificates[0].number.value: JSON says …,
+/// records say …`); `None` when they agree.
+fn organic_difference(given: &serde_json::Value, bytes: &[u8]) -> Option<String> {
+    let derived = match Transmission::parse_with(bytes, &ParseOptions::lenient()) {
+        Ok(t) => {
+            let lines: Vec<_> = t
+                .tree
+                .pga_lines()
+                .into_iter()
+                .filter_map(OrganicLine::from_line)
+                .collect();
+            serde_json::to_value(&lines).unwrap_or_default()
+        }
+        Err(_) => serde_json::Value::Array(Vec::new()),
+    };
+    first_difference("organic", given, &derived)
+}
+
+fn first_difference(
+    path: &str,
+    given: &serde_json::Value,
+    derived: &serde_json::Value,
+) -> Option<String> {
+    use serde_json::Value;
+    /// A value in at most 60 chars of compact JSON.
+    fn show(v: &Value) -> String {
+        let text = v.to_string();
+        if text.chars().count() > 60 {
+            format!("{}…", text.chars().take(60).collect::<String>())
+        } else {
+            text
+        }
+    }
+    match (given, derived) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, va) in a {
+                let p = format!("{path}.{k}");
+                match b.get(k) {
+                    Some(vb) => {
+                        if let Some(d) = first_difference(&p, va, vb) {
+                            return Some(d);
+                        }
+                    }
+                    None => {
+                        return Some(format!(
+                            "{p}: JSON says {}, records have no such key",
+                            show(va)
+                        ))
+                    }
+                }
+            }
+            b.iter()
+                .find(|(k, _)| !a.contains_key(*k))
+                .map(|(k, vb)| format!("{path}.{k}: JSON lacks it, records say {}", show(vb)))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (va, vb)) in a.iter().zip(b).enumerate() {
+                if let Some(d) = first_difference(&format!("{path}[{i}]"), va, vb) {
+                    return Some(d);
+                }
+            }
+            let n = a.len().min(b.len());
+            match (a.get(n), b.get(n)) {
+                (Some(va), _) => Some(format!(
+                    "{path}[{n}]: JSON says {}, records have no such entry ({} in JSON, {} from \
+                     the records)",
+                    show(va),
+                    a.len(),
+                    b.len()
+                )),
+                (None, Some(vb)) => Some(format!(
+                    "{path}[{n}]: JSON lacks it, records say {} ({} in JSON, {} from the records)",
+                    show(vb),
+                    a.len(),
+                    b.len()
+                )),
+                (None, None) => None,
+            }
+        }
+        _ if given == derived => None,
+        _ => Some(format!(
+            "{path}: JSON says {}, records say {}",
+            show(given),
+            show(derived)
+        )),
+    }
+}
+
+/// The first pass of `encode` over the JSON text: refuses a key given twice in any object
+/// (serde_json, like most readers, keeps the last one silently), naming its JSON path and the
+/// record it sits in, and keeps the top-level `organic` value. Builds nothing else.
+mod scan {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+    use serde_json::Value;
+
+    #[derive(Default)]
+    struct Ctx {
+        /// JSON path of the value being read (`batches[0].header.fields`).
+        path: RefCell<String>,
+        /// Path of the first key given twice.
+        duplicate: RefCell<Option<String>>,
+        /// The full message, once the duplicate's record is known.
+        message: RefCell<Option<String>>,
+        organic: RefCell<Option<Value>>,
+    }
+
+    /// Reads one value; `build`: also return it as a `Value` (only `organic` and the small
+    /// `record`/`line` values are built).
+    #[derive(Clone, Copy)]
+    struct Seed<'c> {
+        ctx: &'c Ctx,
+        build: bool,
+        depth: usize,
+    }
+
+    /// Scans `data`; returns the top-level `organic` value.
+    ///
+    /// # Errors
+    /// The duplicate key in words, or serde_json's syntax error.
+    pub fn scan(data: &[u8]) -> Result<Option<Value>, String> {
+        let ctx = Ctx::default();
+        let mut de = serde_json::Deserializer::from_slice(data);
+        let seed = Seed {
+            ctx: &ctx,
+            build: false,
+            depth: 0,
+        };
+        let scanned = seed.deserialize(&mut de).and_then(|_| de.end());
+        if let Some(m) = ctx.message.borrow_mut().take() {
+            return Err(m);
+        }
+        scanned.map_err(|e| super::json_error("", &e))?;
+        let organic = ctx.organic.borrow_mut().take();
+        Ok(organic)
+    }
+
+    impl<'de> DeserializeSeed<'de> for Seed<'_> {
+        type Value = Option<Value>;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Seed<'_> {
+        type Value = Option<Value>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Option<Value>, E> {
+            Ok(self.build.then_some(Value::Bool(v)))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Option<Value>, E> {
+            Ok(self.build.then(|| Value::from(v)))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Option<Value>, E> {
+            Ok(self.build.then(|| Value::from(v)))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Option<Value>, E> {
+            Ok(self.build.then(|| Value::from(v)))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Option<Value>, E> {
+            Ok(self.build.then(|| Value::from(v)))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Option<Value>, E> {
+            Ok(self.build.then_some(Value::String(v)))
+        }
+        fn visit_unit<E>(self) -> Result<Option<Value>, E> {
+            Ok(self.build.then_some(Value::Null))
+        }
+        fn visit_none<E>(self) -> Result<Option<Value>, E> {
+            Ok(self.build.then_some(Value::Null))
+        }
+        fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+            let base = self.ctx.path.borrow().len();
+            let mut out = Vec::new();
+            let mut i = 0usize;
+            loop {
+                {
+                    let mut p = self.ctx.path.borrow_mut();
+                    p.truncate(base);
+                    p.push_str(&format!("[{i}]"));
+                }
+                let inner = Seed {
+                    depth: self.depth + 1,
+                    ..self
+                };
+                match seq.next_element_seed(inner)? {
+                    Some(v) => {
+                        if self.build {
+                            out.push(v.unwrap_or(Value::Null));
+                        }
+                    }
+                    None => break,
+                }
+                i += 1;
+            }
+            self.ctx.path.borrow_mut().truncate(base);
+            Ok(self.build.then_some(Value::Array(out)))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
+            let base = self.ctx.path.borrow().len();
+            let here = self.ctx.path.borrow().clone();
+            let mut keys = HashSet::new();
+            let mut out = serde_json::Map::new();
+            let (mut record, mut line) = (None, None);
+            while let Some(key) = map.next_key::<String>()? {
+                {
+                    let mut p = self.ctx.path.borrow_mut();
+                    p.truncate(base);
+                    if base > 0 {
+                        p.push('.');
+                    }
+                    p.push_str(&key);
+                }
+                if !keys.insert(key.clone()) {
+                    let mut dup = self.ctx.duplicate.borrow_mut();
+                    if dup.is_none() {
+                        *dup = Some(self.ctx.path.borrow().clone());
+                    }
+                }
+                let organic = self.depth == 0 && key == "organic";
+                let inner = Seed {
+                    ctx: self.ctx,
+                    build: self.build || organic || key == "record" || key == "line",
+                    depth: self.depth + 1,
+                };
+                let v = map.next_value_seed(inner)?;
+                match key.as_str() {
+                    "record" => record = v.as_ref().and_then(Value::as_str).map(str::to_string),
+                    "line" => line = v.as_ref().and_then(Value::as_u64),
+                    _ => {}
+                }
+                if organic {
+                    *self.ctx.organic.borrow_mut() = v.clone();
+                }
+                if self.build {
+                    out.insert(key, v.unwrap_or(Value::Null));
+                }
+            }
+            self.ctx.path.borrow_mut().truncate(base);
+            // A duplicate inside this object is reported here when this object is a record
+            // (so that the message names it) or the whole document.
+            let inside = self.ctx.duplicate.borrow().clone().filter(|d| {
+                here.is_empty()
+                    || d.strip_prefix(here.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+            });
+            if let Some(dup) = inside {
+                if record.is_some() || self.depth == 0 {
+                    let within = match (line, &record) {
+                        (Some(l), Some(r)) => format!(" (line {l}, record {r})"),
+                        (None, Some(r)) => format!(" (record {r})"),
+                        _ => String::new(),
+                    };
+                    *self.ctx.message.borrow_mut() = Some(format!(
+                        "{dup}: key given twice{within}: a key may appear once per object"
+                    ));
+                    return Err(de::Error::custom("key given twice"));
+                }
+            }
+            Ok(self.build.then_some(Value::Object(out)))
+        }
+    }
+}
+
 /// `stats`: streams the input unit by unit (bounded memory) and prints the counts.
 fn stats(
     input: InputArgs,
@@ -361,6 +687,8 @@ fn stats(
     json: bool,
     threads: Option<usize>,
 ) -> Result<(), Failure> {
+    // A malformed `--as-of` is a usage error even without `--check`.
+    let as_of = as_of_date(as_of.as_deref())?;
     let opts = if input.lenient {
         ParseOptions::lenient()
     } else {
@@ -393,11 +721,6 @@ fn stats(
         return Err(Failure::Invalid(clean(&format!("{}: {p}", input.file))));
     }
     let findings = if check {
-        let as_of = match as_of {
-            Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| Failure::Usage(format!("--as-of {d}: expected YYYY-MM-DD")))?,
-            None => today(),
-        };
         let data = match stdin_data {
             Some(d) => d,
             None => read_input(&input.file).map_err(io_err)?,
@@ -461,8 +784,18 @@ fn stats_exit(findings: Option<(usize, usize)>) -> Result<(), Failure> {
     }
 }
 
-fn today() -> NaiveDate {
-    ace_pga::validate::today_utc()
+/// The `--as-of` date: `YYYY-MM-DD` with a four-digit year (a real date, year 0001 or
+/// later), or today (UTC) when not given. Anything else is a usage error: `26-03-16` would
+/// otherwise be the year 26 and switch every dated rule off.
+fn as_of_date(given: Option<&str>) -> Result<NaiveDate, Failure> {
+    match given {
+        Some(d) => ace_pga::parse_iso_date(d).ok_or_else(|| {
+            Failure::Usage(clean(&format!(
+                "--as-of {d}: expected a real date YYYY-MM-DD with a four-digit year (0001 to 9999), e.g. 2026-03-16"
+            )))
+        }),
+        None => Ok(ace_pga::validate::today_utc()),
+    }
 }
 
 /// `check`: returns whether any error was found.
@@ -474,11 +807,7 @@ fn check(
     enable: Vec<String>,
     max_findings: usize,
 ) -> Result<bool, Failure> {
-    let as_of = match as_of {
-        Some(d) => NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-            .map_err(|_| Failure::Usage(format!("--as-of {d}: expected YYYY-MM-DD")))?,
-        None => today(),
-    };
+    let as_of = as_of_date(as_of.as_deref())?;
     let mut opts = ValidateOptions::new(as_of);
     opts.max_findings = max_findings;
     for r in rules {
