@@ -1257,6 +1257,15 @@ pub fn normalize(input: &[u8], opts: &NormalizeOptions) -> Normalized {
     }
 }
 
+/// Whether `rec` starts with a record identifier: a layout's, or a host record's (two letters
+/// and two digits).
+fn looks_like_record(rec: &[u8]) -> bool {
+    let rt = identify(rec, false).record_type;
+    rt.layout().is_some()
+        || matches!(rec, [a, b, c, d, ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase()
+            && c.is_ascii_digit() && d.is_ascii_digit())
+}
+
 /// Terminator-less input: split into records by bytes or by characters (see the module
 /// documentation); returns the number of records.
 fn unterminated(n: &mut Normalizer<'_>, data: &[u8]) -> u32 {
@@ -1266,16 +1275,34 @@ fn unterminated(n: &mut Normalizer<'_>, data: &[u8]) -> u32 {
                 && (WIDTH..data.len())
                     .step_by(WIDTH)
                     .all(|i| s.is_char_boundary(i));
-            if by_bytes {
-                false
-            } else {
-                let columns = Clusters { units: units(data) }.filter(|c| c.column).count();
-                if columns % WIDTH != 0 {
+            // Where records start when split every 80 characters.
+            let mut starts = Vec::new();
+            let mut columns = 0;
+            for c in (Clusters { units: units(data) }).filter(|c| c.column) {
+                if columns % WIDTH == 0 {
+                    starts.push(c.start);
+                }
+                columns += 1;
+            }
+            let by_chars = columns % WIDTH == 0;
+            match (by_bytes, by_chars) {
+                (true, false) => false,
+                (false, true) => true,
+                // Both split into whole records: the one whose records start with record
+                // identifiers; bytes (the parser's framing) when that does not decide.
+                (true, true) => {
+                    let score = |starts: &mut dyn Iterator<Item = usize>| {
+                        starts
+                            .filter(|&i| data.get(i..).is_some_and(looks_like_record))
+                            .count()
+                    };
+                    score(&mut starts.into_iter()) > score(&mut (0..data.len()).step_by(WIDTH))
+                }
+                (false, false) => {
                     n.out.extend_from_slice(data);
                     n.report.not_fixable(None, None, "", Unfixable::Unframed);
                     return 0;
                 }
-                true
             }
         }
         _ => false,
