@@ -947,15 +947,19 @@ impl Normalizer<'_> {
             .collect();
         let total: usize = pieces.iter().map(|p| p.width).sum();
         if total < WIDTH && self.opts.pad_short_lines {
-            pieces.push(Piece {
-                start: 0,
-                end: 0,
-                width: WIDTH - total,
-                repl: Repl::Spaces(WIDTH - total),
-                act: Act::Change(ChangeKind::Pad),
-                pad_after: 0,
-                fill_after: 0,
-            });
+            // One piece per column, so that each belongs to its field (reported as one change).
+            pieces.extend(std::iter::repeat_n(
+                Piece {
+                    start: 0,
+                    end: 0,
+                    width: 1,
+                    repl: Repl::Spaces(1),
+                    act: Act::Change(ChangeKind::Pad),
+                    pad_after: 0,
+                    fill_after: 0,
+                },
+                WIDTH - total,
+            ));
         }
         let mut groups: Vec<(usize, usize, &'static str)> = Vec::new();
         if pieces.iter().any(|p| p.repl_cols() != p.width) {

@@ -591,6 +591,20 @@ fn wider_forms_need_room_in_their_field() {
     let fixed = lines_of(&out.bytes)[pg01].clone();
     assert_eq!(&fixed[10..13], b"OE ");
     assert_eq!(&fixed[13..], &records()[pg01][13..]);
+    // A short line: the padding of the field is its room; the padding is one change.
+    lines[pg01] = "PG01001AMSŒR".as_bytes().to_vec();
+    let out = fix(&join(&lines, b"\n", true));
+    assert!(out.is_clean(), "{:?}", out.not_fixable);
+    assert_eq!(lines_of(&out.bytes)[pg01], record80(b"PG01001AMSOER"));
+    let pads: Vec<_> = out
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Pad)
+        .collect();
+    assert_eq!(pads.len(), 1, "{pads:?}");
+    // 67 spaces, shown as an excerpt of 60.
+    assert_eq!(pads[0].column, 14);
+    assert_eq!(pads[0].after, format!("{}…", " ".repeat(60)));
 }
 
 /// Outside a text field of a known record (a host record here) a narrower replacement stays at
