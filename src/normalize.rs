@@ -1200,7 +1200,7 @@ pub fn normalize(input: &[u8], opts: &NormalizeOptions) -> Normalized {
                 _ => 0,
             };
             let (term, next) = tail.split_at(term_len);
-            lines += 1;
+            lines = lines.saturating_add(1);
             if body.is_empty() {
                 // One trailing empty line is not a record (SPEC 2.2); others are not fixable.
                 if !(next.is_empty() && lines > 1) {
@@ -1219,12 +1219,12 @@ pub fn normalize(input: &[u8], opts: &NormalizeOptions) -> Normalized {
     if !eof_bytes.is_empty() {
         if opts.strip_trailing_eof {
             let (line, column) = match data.last() {
-                Some(b'\n' | b'\r') | None => (lines + 1, 1),
+                Some(b'\n' | b'\r') | None => (lines.saturating_add(1), 1),
                 Some(_) if terminated => {
                     let start = memchr::memrchr2(b'\n', b'\r', data).map_or(0, |p| p + 1);
                     (lines, data.len() - start + 1)
                 }
-                Some(_) => (lines + 1, 1),
+                Some(_) => (lines.saturating_add(1), 1),
             };
             let before = "\u{1A}".repeat(eof.min(EXCERPT + 1));
             n.report
@@ -1317,7 +1317,7 @@ fn unterminated(n: &mut Normalizer<'_>, data: &[u8]) -> u32 {
         let mut columns = 0;
         for c in (Clusters { units: units(data) }) {
             if c.column && columns == WIDTH {
-                line += 1;
+                line = line.saturating_add(1);
                 n.record(line, data, &cls, Model::Chars, false, &[]);
                 cls.clear();
                 columns = 0;
@@ -1326,12 +1326,12 @@ fn unterminated(n: &mut Normalizer<'_>, data: &[u8]) -> u32 {
             cls.push(c);
         }
         if !cls.is_empty() {
-            line += 1;
+            line = line.saturating_add(1);
             n.record(line, data, &cls, Model::Chars, false, &[]);
         }
     } else {
         for chunk in data.chunks(WIDTH) {
-            line += 1;
+            line = line.saturating_add(1);
             if chunk.len() == WIDTH {
                 n.line(line, chunk);
             } else {
