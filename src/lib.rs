@@ -21,6 +21,11 @@
 //!   also drives parsing, serializing, the field dump and these docs ([`layout`]).
 //! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.
+//! * [`normalize`]: the opt-in normaliser behind `ace-pga fix`. It never changes what a value
+//!   means and never moves a field: it makes only same-meaning replacements (upper case,
+//!   accented Latin letters, typographic quotes and dashes, ligatures), removes only characters
+//!   without meaning, writes every record it fixes as 80 bytes in the input's framing, and
+//!   leaves everything else in place, reported as not fixable.
 //! * [`build`]: whole transmissions (envelope, host records, anchors, OI groups, PGA lines)
 //!   from typed values; [`response`]: SX / SO / UC responses mapped back to the PGA lines.
 //!

@@ -75,8 +75,11 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
-    /// Normalise (upper case, transliterate, TAB to space, pad short lines, strip a byte
-    /// order mark), write the result and print the changes to standard error.
+    /// Normalise without changing a meaning or a position: upper case, same-meaning ASCII
+    /// for accented letters, quotes, dashes, spaces and ligatures, characters without meaning
+    /// removed, TAB to space, short lines padded, byte order marks removed; every record
+    /// written is 80 bytes. Writes the result, prints the changes and what is not fixable to
+    /// standard error; exit status 1 when something is not fixable (left in place).
     Fix {
         /// Input file, or `-` for standard input.
         file: String,
@@ -320,18 +323,35 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check { .. } | Command::Status { .. } | Command::Stats { .. } => {}
         Command::Fix { file, output } => {
             let data = read_input(&file).map_err(|e| io_err(&file, e))?;
-            let (fixed, changes) =
-                normalize::normalize(&data, &normalize::NormalizeOptions::default());
+            let fixed = normalize::normalize(&data, &normalize::NormalizeOptions::default());
             match output {
-                Some(path) => std::fs::write(&path, &fixed).map_err(|e| io_err(&path, e))?,
-                None => stdout.write_all(&fixed).map_err(write_err)?,
+                Some(path) => std::fs::write(&path, &fixed.bytes).map_err(|e| io_err(&path, e))?,
+                None => stdout.write_all(&fixed.bytes).map_err(write_err)?,
             }
             let mut stderr = io::BufWriter::new(io::stderr().lock());
-            for c in &changes {
+            for c in &fixed.changes {
                 let _ = writeln!(stderr, "{}", clean(&format!("{file}: {c}")));
             }
-            let _ = writeln!(stderr, "{file}: {} change(s)", changes.len());
+            for n in &fixed.not_fixable {
+                let _ = writeln!(stderr, "{}", clean(&format!("{file}: {n}")));
+            }
+            let _ = writeln!(
+                stderr,
+                "{file}: {} change(s), {} not fixable",
+                fixed.changes.len(),
+                fixed.not_fixable.len()
+            );
+            if !fixed.is_clean() {
+                let _ = writeln!(
+                    stderr,
+                    "{file}: NOT FIXED: the output still holds what is listed as not fixable \
+                     (left in place); correct it at the source"
+                );
+            }
             let _ = stderr.flush();
+            if !fixed.is_clean() {
+                return Err(Failure::Quiet);
+            }
         }
         Command::Dump { input } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
