@@ -357,6 +357,13 @@ pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
                                             details: d.details.iter().map(|n| node(n, f)).collect(),
                                         }))
                                     }
+                                    Item::Substitution(g) => {
+                                        Item::Substitution(Box::new(SubstitutionGroup {
+                                            start: node(&g.start, f),
+                                            records: g.records.iter().map(|n| node(n, f)).collect(),
+                                            end: opt(&g.end, f),
+                                        }))
+                                    }
                                 })
                                 .collect(),
                         })
