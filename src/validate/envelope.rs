@@ -67,6 +67,11 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     }
     let mut seen_batch = false;
     for batch in batches {
+        // The batch's application id (A 26-27): whether its A and Z are CBP output.
+        let batch_app = batch.header.as_ref().and_then(|h| match h.record.body() {
+            Some(Body::BatchHeader(a)) => a.application_id,
+            _ => None,
+        });
         if let Some(h) = &batch.header {
             if seen_batch {
                 sink.emit(
@@ -76,14 +81,14 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 );
             }
             seen_batch = true;
-            check_record_filler(&h.record, None, sink);
+            check_record_filler(&h.record, batch_app, sink);
             check_mandatory(&h.record, sink);
             if batch.blocks.is_empty() {
                 sink.emit("E-011", At::record(&h.record), "batch without blocks");
             }
         }
         if let Some(z) = &batch.trailer {
-            check_record_filler(&z.record, None, sink);
+            check_record_filler(&z.record, batch_app, sink);
             check_mandatory(&z.record, sink);
             if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body()) {
                 if let Some(Body::BatchHeader(a)) = h.record.body() {
@@ -104,10 +109,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 }
             }
         }
-        let a_app = batch.header.as_ref().and_then(|h| match h.record.body() {
-            Some(Body::BatchHeader(a)) => a.application_id,
-            _ => None,
-        });
+        let a_app = batch_app;
         if let (Some(app), Some(h)) = (a_app, &batch.header) {
             if !application_ids().iter().any(|r| r.code == app) {
                 sink.emit(
@@ -278,14 +280,10 @@ fn check_block(
 /// the first field (older layouts, seen in production traffic): a warning. In CBP output the
 /// `B` filler after the application id carries statement data and the last column a record
 /// indicator: no finding (the `Y` count is the field `record_count`, not filler).
-fn check_record_filler(r: &Record<'_>, block_app: Option<&str>, sink: &mut Sink<'_>) {
+fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
     let Some(layout) = r.record_type.layout() else {
         return;
     };
-    let app = block_app.or(match r.body() {
-        Some(Body::BatchHeader(a)) => a.application_id,
-        _ => None,
-    });
     let output = app.is_some_and(is_output_application);
     let block = matches!(
         r.record_type,
