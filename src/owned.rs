@@ -211,7 +211,7 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
     feature = "schema",
     schemars(
         title = "ace-pga decode document",
-        description = "What `ace-pga decode` prints and `ace-pga encode` reads: the framing, the tree of batches > blocks > transactions > items (records, HTS anchors, OI groups, dispositions) > PGA lines > items (records, entity loops, PG50/PG51 groups), and the bytes after the last record. Every record is {line, record, fields} (canonical field names of records.csv, values in the dump form of spec-samples/README.md) or {line, record, raw} (the 80 bytes as ISO-8859-1 chars); raw wins on encode. decode also prints `organic` (the typed AMS OR views): informational, not constrained here, ignored by encode."
+        description = "What `ace-pga decode` prints and `ace-pga encode` reads: the framing, the tree of batches > blocks > transactions > items (records, HTS anchors, OI groups, dispositions, PG00 substitution groups) > PGA lines > items (records, entity loops, PG50/PG51 groups), and the bytes after the last record. Every record is {line, record, fields} (canonical field names of records.csv, values in the dump form of spec-samples/README.md) or {line, record, raw} (the 80 bytes as ISO-8859-1 chars); raw wins on encode. decode also prints `organic` (the typed AMS OR views): informational, not constrained here, ignored by encode."
     )
 )]
 pub struct OwnedTransmission {

@@ -954,3 +954,21 @@ fn dated_code_rows_follow_the_as_of_date() {
         assert_none(&report_on(&l, on), "F-012");
     }
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn cli_names_a_retired_rule_id() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "--rule",
+            "F-004=off",
+            "spec-samples/valid/or2-single.txt",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("F-004") && err.contains("retired"), "{err}");
+}
