@@ -404,11 +404,11 @@ impl<R> OiGroup<R> {
 
 impl<'a> OiGroup<Record<'a>> {
     /// Shared PGA data (SPEC 4.1, chapter p. 65): for each PGA line in order, the index in
-    /// [`Self::lines`] of the line whose data set it shares, or `None`. A line shares when it
-    /// has no child record and no disclaimer and the PGA lines after it, up to the first one
-    /// with child records, are neither disclaimed nor broken by another kind of line: the
-    /// filer sends one `PG01` per agency in a row and the data set after the last of them.
-    /// Each sharing line keeps its own line number; the data line itself is `None`.
+    /// [`Self::lines`] of the line whose data set it shares, or `None`. The filer sends one
+    /// `PG01` per agency in a row, none disclaimed, and the data set after the last of them:
+    /// a line shares when it has no child record and no disclaimer and the next line with
+    /// child records comes before any disclaimed line. Each sharing line keeps its own line
+    /// number; the line carrying the data set is `None` itself.
     pub fn data_sharing(&self) -> Vec<Option<usize>> {
         let mut out = vec![None; self.lines.len()];
         // The line that carries the data set the lines after the current one are or share.
