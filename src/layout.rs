@@ -251,8 +251,9 @@ pub(crate) fn all_spaces(b: &[u8]) -> bool {
     b.iter().all(|&c| c == b' ')
 }
 
-/// Whether a byte is in the CBP character set of SPEC 2.3 (space plus 66 printable bytes,
-/// no lower case, no `*`, no `\`).
+/// Whether a byte is in the CBP character set of SPEC 2.3: space and every printable ASCII
+/// byte except the lower-case letters, 69 in all (`*` and `\` included since revision 6.2,
+/// Batch & Block Control rev 23 p. 7).
 #[inline]
 pub fn is_cbp_char(b: u8) -> bool {
     matches!(CBP_CHARS.get(usize::from(b)), Some(true))
@@ -265,8 +266,7 @@ const CBP_CHARS: [bool; 256] = {
     let mut b = 0usize;
     while b < 256 {
         let c = b as u8;
-        t[b] = matches!(c, b' ' | b'!'..=b')' | b'+'..=b'[' | b']'..=b'`' | b'{'..=b'~')
-            && !c.is_ascii_lowercase();
+        t[b] = matches!(c, b' '..=b'~') && !c.is_ascii_lowercase();
         b += 1;
     }
     t
@@ -892,10 +892,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn charset_has_67_members() {
+    fn charset_is_the_code_list() {
+        // SPEC 2.3 (revision 6.2): 69 characters, `*` and `\` included, no lower case.
         let n = (0u8..=255).filter(|&b| is_cbp_char(b)).count();
-        assert_eq!(n, 67);
-        assert!(!is_cbp_char(b'*') && !is_cbp_char(b'\\') && !is_cbp_char(b'a'));
+        assert_eq!(n, 69);
+        assert!(is_cbp_char(b'*') && is_cbp_char(b'\\'));
+        assert!(!is_cbp_char(b'a') && !is_cbp_char(0x7F) && !is_cbp_char(b'\t'));
+        // The table is exactly `codes/character-set.csv` (codes written `0xNN`).
+        let listed: Vec<u8> =
+            crate::codes::parse_code_list(include_str!("../spec/codes/character-set.csv"))
+                .iter()
+                .filter_map(|r| u8::from_str_radix(r.code.trim_start_matches("0x"), 16).ok())
+                .collect();
+        let table: Vec<u8> = (0u8..=255).filter(|&b| is_cbp_char(b)).collect();
+        assert_eq!(listed, table);
     }
 
     #[test]

@@ -334,7 +334,7 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
     feature = "schema",
     schemars(
         title = "ace-pga decode document",
-        description = "What `ace-pga decode` prints and `ace-pga encode` reads: the framing, the tree of batches > blocks > transactions > items (records, HTS anchors, OI groups, dispositions) > PGA lines > items (records, entity loops, PG50/PG51 groups), and the bytes after the last record. Every record is {line, record, fields} (canonical field names of records.csv, values in the dump form of spec-samples/README.md) or {line, record, raw} (the 80 bytes as ISO-8859-1 chars); raw wins on encode. Unknown keys and keys given twice are refused. decode also prints `organic` (the typed AMS OR views): informational, not constrained here; encode re-derives it from the records and warns when it differs."
+        description = "What `ace-pga decode` prints and `ace-pga encode` reads: the framing, the tree of batches > blocks > transactions > items (records, HTS anchors, OI groups, dispositions, PG00 substitution groups) > PGA lines > items (records, entity loops, PG50/PG51 groups), and the bytes after the last record. Every record is {line, record, variant, fields} (canonical field names of records.csv, values in the dump form of spec-samples/README.md; variant only for a layout variant such as SO70@04) or {line, record, raw} (the 80 bytes as ISO-8859-1 chars); raw wins on encode. Unknown keys and keys given twice are refused. decode also prints `organic` (the typed AMS OR views): informational, not constrained here; encode re-derives it from the records and warns when it differs."
     )
 )]
 pub struct OwnedTransmission {
@@ -539,6 +539,13 @@ pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
                                         Item::Disposition(Box::new(Disposition {
                                             so70: node(&d.so70, f),
                                             details: d.details.iter().map(|n| node(n, f)).collect(),
+                                        }))
+                                    }
+                                    Item::Substitution(g) => {
+                                        Item::Substitution(Box::new(SubstitutionGroup {
+                                            start: node(&g.start, f),
+                                            records: g.records.iter().map(|n| node(n, f)).collect(),
+                                            end: opt(&g.end, f),
                                         }))
                                     }
                                 })
@@ -759,10 +766,12 @@ fn record_from_entries(entries: Vec<(String, Scalar)>) -> Result<OwnedRecord, St
             }
             ("variant", Scalar::Null) => {}
             ("variant", Scalar::Str(s)) => out.variant = Some(s.clone()),
-            ("variant", v) => return fail(format!(
+            ("variant", v) => {
+                return fail(format!(
                 "variant is {}, expected a layout variant name such as \"04\" or \"THRU\", or null",
                 v.describe()
-            )),
+            ))
+            }
             ("terminator", Scalar::Null) => {}
             ("terminator", Scalar::Str(s)) => {
                 out.terminator = Some(match s.as_str() {

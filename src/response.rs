@@ -1360,6 +1360,11 @@ fn item_nodes<'t, 'a>(item: &'t Item<Record<'a>>) -> Vec<&'t Node<Record<'a>>> {
             v.push(&d.so70);
             v.extend(d.details.iter());
         }
+        Item::Substitution(g) => {
+            v.push(&g.start);
+            v.extend(g.records.iter());
+            v.extend(g.end.iter());
+        }
     }
     v
 }

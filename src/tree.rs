@@ -106,6 +106,46 @@ pub enum Item<R> {
     OiGroup(Box<OiGroup<R>>),
     /// An `SO70` disposition with its `SO71`/`SO72` records (SPEC 7.2).
     Disposition(Box<Disposition<R>>),
+    /// A `PG00` substitution group defined outside any OI group: at the entry header level
+    /// or at the line level, before the line's HTS anchor (SPEC 4.5). Not an orphan.
+    Substitution(Box<SubstitutionGroup<R>>),
+}
+
+/// A `PG00 S nnnn` … `PG00 E` substitution group outside any OI group (SPEC 4.5): a reusable
+/// block of PG records that CBP puts in place of each `PG00 R nnnn` before processing. Kept
+/// as sent, records in input order; the records between `S` and `E` are not judged as PGA
+/// lines (SPEC S-004, S-005 do not apply to them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SubstitutionGroup<R> {
+    /// The `PG00` with indicator `S` that opens the group.
+    pub start: Node<R>,
+    /// The PG records between `S` and `E`, in input order.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
+    )]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub records: Vec<Node<R>>,
+    /// The `PG00` with indicator `E`; `None` when a non-PG record or the end of the
+    /// transaction comes first (S-015).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default = "Option::default", skip_serializing_if = "Option::is_none")
+    )]
+    #[cfg_attr(feature = "schema", schemars(default))]
+    pub end: Option<Node<R>>,
+}
+
+impl<R> SubstitutionGroup<R> {
+    fn for_each<'s>(&'s self, f: &mut impl FnMut(&'s R)) {
+        self.start.for_each(f);
+        self.records.iter().for_each(|n| n.for_each(f));
+        if let Some(n) = &self.end {
+            n.for_each(f);
+        }
+    }
 }
 
 /// An HTS anchor record: `SE60` (Cargo Release) or `50` (Entry Summary) (SPEC 3.3).
@@ -116,7 +156,8 @@ pub enum Item<R> {
 pub struct HtsAnchor<R> {
     /// The anchor record (kept verbatim).
     pub anchor: Node<R>,
-    /// Its own sub-records (`SE61`–`SE69`) that precede the OI group.
+    /// Its own sub-records that precede the OI group: `SE61`–`SE69` after an `SE60`, `SE60` /
+    /// `SE61` after an Entry Summary `50` (SPEC 3.3).
     #[cfg_attr(
         feature = "serde",
         serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")
@@ -373,6 +414,40 @@ impl<R> OiGroup<R> {
     }
 }
 
+impl<'a> OiGroup<Record<'a>> {
+    /// Shared PGA data (SPEC 4.1, chapter p. 65): for each PGA line in order, the index in
+    /// [`Self::lines`] of the line whose data set it shares, or `None`. The filer sends one
+    /// `PG01` per agency in a row, none disclaimed, and the data set after the last of them:
+    /// a line shares when it has no child record and no disclaimer and the next line with
+    /// child records comes before any disclaimed line. Each sharing line keeps its own line
+    /// number; the line carrying the data set is `None` itself.
+    pub fn data_sharing(&self) -> Vec<Option<usize>> {
+        let mut out = vec![None; self.lines.len()];
+        // The line that carries the data set the lines after the current one are or share.
+        let mut data: Option<usize> = None;
+        for (i, line) in self.lines.iter().enumerate().rev() {
+            let disclaimed = match line.pg01.record.body() {
+                Some(Body::Pg01(p)) => p.disclaimer_code.is_some(),
+                _ => false,
+            };
+            if disclaimed {
+                data = None;
+            } else if !line.items.is_empty() {
+                data = Some(i);
+            } else if let Some(slot) = out.get_mut(i) {
+                *slot = data;
+            }
+        }
+        out
+    }
+
+    /// The PGA line whose data set line `index` shares (SPEC 4.1), if it shares one.
+    pub fn shared_data(&self, index: usize) -> Option<&PgaLine<Record<'a>>> {
+        let data = self.data_sharing().get(index).copied().flatten()?;
+        self.lines.get(data)
+    }
+}
+
 impl<R> Item<R> {
     fn for_each<'s>(&'s self, f: &mut impl FnMut(&'s R)) {
         match self {
@@ -389,6 +464,7 @@ impl<R> Item<R> {
                 d.so70.for_each(f);
                 d.details.iter().for_each(|n| n.for_each(f));
             }
+            Item::Substitution(g) => g.for_each(f),
         }
     }
 }
@@ -509,6 +585,7 @@ enum Open {
     Anchor,
     Oi,
     Disposition,
+    Substitution,
 }
 
 /// Builds a [`Tree`] one record at a time, in input order. Never drops, merges or reorders.
@@ -537,13 +614,27 @@ fn is_hts_anchor(r: &Record<'_>) -> bool {
     r.record_type == RecordType::Host && matches!(r.id_bytes(), b"SE60" | b"50")
 }
 
+/// Whether `r` is a sub-record of `anchor` (before its OI group): `SE61`–`SE69` after an
+/// `SE60`; `SE60` / `SE61` after an Entry Summary `50` (SPEC 3.3: the OI group follows the `50`
+/// and its own `SE60`/`SE61` records).
 fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
     let id = r.id_bytes();
-    anchor.id_bytes() == b"SE60"
-        && r.record_type == RecordType::Host
-        && id.len() == 4
-        && id.starts_with(b"SE6")
-        && id != b"SE60"
+    if r.record_type != RecordType::Host {
+        return false;
+    }
+    match anchor.id_bytes() {
+        b"SE60" => id.len() == 4 && id.starts_with(b"SE6") && id != b"SE60",
+        b"50" => matches!(id, b"SE60" | b"SE61"),
+        _ => false,
+    }
+}
+
+/// The `PG00.substitution_indicator` of a record (`S`, `E`, `R`), if it is a `PG00`.
+fn substitution_indicator<'a>(r: &Record<'a>) -> Option<&'a str> {
+    match r.body() {
+        Some(Body::Pg00(p)) => p.substitution_indicator,
+        _ => None,
+    }
 }
 
 /// Whether an SE90/GE90 is a record-level condition (attached to the record before it)
@@ -665,6 +756,11 @@ impl<'a> TreeBuilder<'a> {
                     d.details.last_mut()
                 }
             }
+            Item::Substitution(g) => match (g.end.as_mut(), g.records.is_empty()) {
+                (Some(n), _) => Some(n),
+                (None, false) => g.records.last_mut(),
+                (None, true) => Some(&mut g.start),
+            },
         }
     }
 
@@ -762,6 +858,14 @@ impl<'a> TreeBuilder<'a> {
             self.push_item(Item::Record(Node::new(r)), Open::Nothing);
             return;
         }
+        if self.open == Open::Anchor {
+            if let Some(Item::Anchor(a)) = self.transaction_mut().items.last_mut() {
+                if a.oi_group.is_none() && is_anchor_sub_record(&a.anchor.record, &r) {
+                    a.sub_records.push(Node::new(r));
+                    return;
+                }
+            }
+        }
         if is_hts_anchor(&r) {
             self.push_item(
                 Item::Anchor(Box::new(HtsAnchor {
@@ -774,16 +878,35 @@ impl<'a> TreeBuilder<'a> {
             return;
         }
         let open = self.open;
-        match rt {
-            RecordType::Host if open == Open::Anchor => {
-                if let Some(Item::Anchor(a)) = self.transaction_mut().items.last_mut() {
-                    if a.oi_group.is_none() && is_anchor_sub_record(&a.anchor.record, &r) {
-                        a.sub_records.push(Node::new(r));
-                        return;
+        if open == Open::Substitution {
+            if let Some(Item::Substitution(g)) = self.transaction_mut().items.last_mut() {
+                if rt.is_pg() {
+                    if substitution_indicator(&r) == Some("E") {
+                        g.end = Some(Node::new(r));
+                        self.open = Open::Nothing;
+                    } else {
+                        g.records.push(Node::new(r));
                     }
+                    return;
                 }
-                self.push_item(Item::Record(Node::new(r)), Open::Nothing);
             }
+            // Any other record ends an unterminated group (S-015) and is placed as usual.
+            self.open = Open::Nothing;
+            return self.push_content(r);
+        }
+        // SPEC 4.5: a `PG00 S` outside an OI group opens a header- or line-level group.
+        if rt == RecordType::Pg00 && open != Open::Oi && substitution_indicator(&r) == Some("S") {
+            self.push_item(
+                Item::Substitution(Box::new(SubstitutionGroup {
+                    start: Node::new(r),
+                    records: Vec::new(),
+                    end: None,
+                })),
+                Open::Substitution,
+            );
+            return;
+        }
+        match rt {
             RecordType::So70 | RecordType::So70V04 | RecordType::So70Thru => self.push_item(
                 Item::Disposition(Box::new(Disposition {
                     so70: Node::new(r),

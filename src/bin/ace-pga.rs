@@ -835,7 +835,8 @@ fn check(
             .split_once('=')
             .ok_or_else(|| Failure::Usage(format!("--rule {r}: expected ID=error|warning|off")))?;
         if validate::rule(id).is_none() {
-            return Err(Failure::Usage(format!("--rule {r}: unknown rule id {id}")));
+            let why = validate::retired(id).unwrap_or("unknown rule id");
+            return Err(Failure::Usage(format!("--rule {r}: {id}: {why}")));
         }
         let level = match level {
             "error" => Level::Error,
@@ -851,7 +852,10 @@ fn check(
     }
     for id in enable {
         match validate::rule(&id) {
-            None => return Err(Failure::Usage(format!("--enable {id}: unknown rule id"))),
+            None => {
+                let why = validate::retired(&id).unwrap_or("unknown rule id");
+                return Err(Failure::Usage(format!("--enable {id}: {why}")));
+            }
             Some(r) if !r.opt_in => {
                 eprintln!("ace-pga: warning: --enable {id}: the rule runs by default")
             }

@@ -1,14 +1,14 @@
 //! E rules (SPEC 6.3): batch and block pairing, envelope consistency, filler, mandatory
-//! envelope fields (ABI Batch & Block Control rev 23; CSMS #07-000180, #12-000220,
-//! #14-000277).
+//! envelope fields (ABI Batch & Block Control rev 23; CSMS #07-000180, #12-000220).
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::codes::{parse_code_list, CodeRow};
 use crate::layout::all_spaces;
 use crate::record::Record;
 use crate::records::{Body, RecordType};
-use crate::tree::{Batch, Block, Node};
+use crate::tree::{Batch, Block, Item, Node};
 use crate::Transmission;
 
 use super::{At, Sink};
@@ -24,17 +24,6 @@ pub(crate) fn is_output_application(id: &str) -> bool {
     application_ids()
         .iter()
         .any(|r| r.code == id && r.scope.starts_with("output"))
-}
-
-/// Filler positions CBP treats as fatal (CSMS #14-000277).
-fn fatal_filler(rt: RecordType, col: u8) -> bool {
-    match rt {
-        RecordType::BatchHeader => matches!(col, 23..=25 | 28..=37 | 40..=59),
-        RecordType::BlockHeader => matches!(col, 13..=44 | 57..=59),
-        RecordType::BlockTrailer => matches!(col, 2..=3 | 18..=44 | 47..=80),
-        RecordType::BatchTrailer => matches!(col, 23..=37 | 40..=80),
-        _ => false,
-    }
 }
 
 fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
@@ -78,6 +67,11 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     }
     let mut seen_batch = false;
     for batch in batches {
+        // The batch's application id (A 26-27): whether its A and Z are CBP output.
+        let batch_app = batch.header.as_ref().and_then(|h| match h.record.body() {
+            Some(Body::BatchHeader(a)) => a.application_id,
+            _ => None,
+        });
         if let Some(h) = &batch.header {
             if seen_batch {
                 sink.emit(
@@ -87,14 +81,14 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 );
             }
             seen_batch = true;
-            check_record_filler(&h.record, None, sink);
+            check_record_filler(&h.record, batch_app, sink);
             check_mandatory(&h.record, sink);
             if batch.blocks.is_empty() {
                 sink.emit("E-011", At::record(&h.record), "batch without blocks");
             }
         }
         if let Some(z) = &batch.trailer {
-            check_record_filler(&z.record, None, sink);
+            check_record_filler(&z.record, batch_app, sink);
             check_mandatory(&z.record, sink);
             if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body()) {
                 if let Some(Body::BatchHeader(a)) = h.record.body() {
@@ -115,10 +109,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 }
             }
         }
-        let a_app = batch.header.as_ref().and_then(|h| match h.record.body() {
-            Some(Body::BatchHeader(a)) => a.application_id,
-            _ => None,
-        });
+        let a_app = batch_app;
         if let (Some(app), Some(h)) = (a_app, &batch.header) {
             if !application_ids().iter().any(|r| r.code == app) {
                 sink.emit(
@@ -247,6 +238,20 @@ fn check_block(
         app,
         "SE" | "SX" | "AE" | "AX" | "CA" | "CC" | "PE" | "PX" | "ER" | "C1"
     );
+    // SPEC 3.3: in Entry Summary the `50` carries its own `SE60`/`SE61` records before the OI
+    // group (the tree keeps them as the anchor's sub-records); they belong to the block.
+    let mut ae_sub_records: HashSet<u32> = HashSet::new();
+    if matches!(app, "AE" | "AX") {
+        for t in &block.transactions {
+            for item in &t.items {
+                if let Item::Anchor(a) = item {
+                    if a.anchor.record.id() == "50" {
+                        ae_sub_records.extend(a.sub_records.iter().map(|n| n.record.line));
+                    }
+                }
+            }
+        }
+    }
     let mut warned_pg = false;
     block.for_each_record(|r| {
         let rt = r.record_type;
@@ -254,7 +259,7 @@ fn check_block(
             return;
         }
         if rt == RecordType::Host {
-            if host_ok(r.id()) == Some(false) {
+            if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line) {
                 sink.emit("E-007", At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
             }
         } else if super::field::is_pga_record(rt) && !pg_ok && !warned_pg {
@@ -269,52 +274,62 @@ fn check_block(
     });
 }
 
-/// E-009: data in envelope filler, one finding per filler row.
-fn check_record_filler(r: &Record<'_>, block_app: Option<&str>, sink: &mut Sink<'_>) {
+/// E-009 (SPEC 6.3): data in envelope filler, one finding per filler row of the layout
+/// table. Batch & Block Control rev 23 makes every filler "space only" and rejects the batch
+/// on data there (condition X39): an error, except `00` / `01` in the `B` / `Y` filler before
+/// the first field (older layouts, seen in production traffic): a warning. In CBP output the
+/// `B` filler after the application id carries statement data and the last column a record
+/// indicator: no finding (the `Y` count is the field `record_count`, not filler).
+fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
     let Some(layout) = r.record_type.layout() else {
         return;
     };
-    let app = block_app.or(match r.body() {
-        Some(Body::BatchHeader(a)) => a.application_id,
-        _ => None,
-    });
     let output = app.is_some_and(is_output_application);
+    let block = matches!(
+        r.record_type,
+        RecordType::BlockHeader | RecordType::BlockTrailer
+    );
+    let first_field = layout.fields.iter().map(|f| f.start).min();
+    let after_application = layout.field("application_id").map(|f| f.end + 1);
+    let last_column = layout
+        .fields
+        .iter()
+        .map(|f| f.end)
+        .chain(layout.fillers.iter().map(|&(_, e)| e))
+        .max();
     for &(s, e) in layout.fillers {
-        let mut any = false;
-        let mut fatal = false;
-        for col in s..=e {
+        if output && r.record_type == RecordType::BlockHeader && Some(s) == after_application {
+            continue; // statement data
+        }
+        let data = (s..=e).any(|col| {
             let b = r.raw.get(usize::from(col) - 1).copied().unwrap_or(b' ');
-            if b == b' ' {
-                continue;
-            }
-            // CBP output: statement data in B 13-44 and a record indicator in position 80.
-            if output
-                && ((r.record_type == RecordType::BlockHeader && (13..=44).contains(&col))
-                    || col == 80)
-            {
-                continue;
-            }
-            any = true;
-            fatal |= fatal_filler(r.record_type, col);
+            b != b' ' && !(output && Some(col) == last_column)
+        });
+        if !data {
+            continue;
         }
-        if any {
-            let sev = if fatal {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let why = if fatal {
-                "CBP rejects data here (CSMS #14-000277)"
-            } else {
-                "legacy content; the serializer writes spaces"
-            };
-            sink.emit_sev(
-                "E-009",
-                sev,
-                At::record(r).cols(s, e),
-                format!("{} filler bytes {s}-{e} must be spaces: {why}", r.id()),
-            );
-        }
+        let bytes = r
+            .raw
+            .get(usize::from(s) - 1..usize::from(e))
+            .unwrap_or_default();
+        let legacy = block && first_field.is_some_and(|f| e < f) && matches!(bytes, b"00" | b"01");
+        let (sev, why) = if legacy {
+            (
+                Severity::Warning,
+                "legacy block-control content of older layouts; the serializer writes spaces",
+            )
+        } else {
+            (
+                Severity::Error,
+                "CBP rejects the batch on data in filler (Batch & Block Control rev 23, X39)",
+            )
+        };
+        sink.emit_sev(
+            "E-009",
+            sev,
+            At::record(r).cols(s, e),
+            format!("{} filler bytes {s}-{e} must be spaces: {why}", r.id()),
+        );
     }
 }
 

@@ -1,10 +1,12 @@
-//! F rules (SPEC 6.1): framing problems from the parser, bytes (F-002 … F-005), filler
-//! (F-006), field classes (F-007 … F-010, F-013, F-014), mandatory fields (F-011), closed code
-//! lists (F-012) and the intended-use shape (F-022).
+//! F rules (SPEC 6.1): framing problems from the parser, bytes (F-002, F-003, F-005; F-004 is
+//! retired since revision 6.2), filler (F-006), field classes (F-007 … F-010, F-013, F-014),
+//! mandatory fields (F-011), closed code lists (F-012) and the intended-use shape (F-022).
 
 use crate::codes::{self, CodeRow};
 use crate::error::{FieldErrorKind, ProblemKind, Severity};
-use crate::layout::{all_spaces, is_cbp_char, Class, Designation, FieldDef, Kind, RecordLayout};
+use crate::layout::{
+    all_spaces, is_cbp_char, Class, Designation, FieldDef, FieldValue, Kind, RecordLayout, Time,
+};
 use crate::record::Record;
 use crate::records::RecordType;
 use crate::Transmission;
@@ -68,7 +70,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     });
 }
 
-/// F-002 … F-005: one finding per offending byte.
+/// F-002, F-003, F-005: one finding per offending byte (F-004 is retired, SPEC 2.3).
 fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
     // Bytes beyond column 80 are F-001's (one finding for the record), not one per byte.
     let raw = r.raw.get(..r.raw.len().min(80)).unwrap_or_default();
@@ -118,13 +120,9 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
                     char::from(b.to_ascii_uppercase())
                 ),
             );
-        } else {
-            emit(
-                "F-004",
-                at,
-                format!("'{}' (0x{b:02X}) at column {col} is not in the CBP character set (CSMS #12-000403)", char::from(b)),
-            );
         }
+        // Every other printable byte is in the set since revision 6.2 (`*` and `\`
+        // included): F-004 is retired.
     }
 }
 
@@ -149,14 +147,16 @@ fn mandatory_cbp(record: &str, field: &str) -> Option<&'static str> {
     })
 }
 
-/// A closed code list of F-012: the values come from `spec/codes/`, or the single value `Y`
-/// / `X` / the digits the chapter prints for indicator fields.
+/// A closed code list of F-012: the rows of a `spec/codes/` list (with their validity dates,
+/// compared with the as-of date), or the single value `Y` / `X` / the digits the chapter
+/// prints for indicator fields.
 enum Closed {
     List(fn() -> &'static [CodeRow]),
     Values(&'static [&'static str]),
 }
 
-fn closed_list(record: &str, field: &str) -> Option<(Closed, Option<&'static str>)> {
+/// The closed list of a field, its CBP code and the severity of a value outside it.
+fn closed_list(record: &str, field: &str) -> Option<(Closed, Option<&'static str>, Severity)> {
     fn disclaimer() -> &'static [CodeRow] {
         codes_cell!("disclaimer.csv")
     }
@@ -184,34 +184,117 @@ fn closed_list(record: &str, field: &str) -> Option<(Closed, Option<&'static str
     fn hold_types() -> &'static [CodeRow] {
         codes_cell!("so70-hold-types.csv")
     }
+    fn issuer_location() -> &'static [CodeRow] {
+        codes_cell!("pg13-issuer-location-qualifiers.csv")
+    }
+    fn temp_location() -> &'static [CodeRow] {
+        codes_cell!("pg25-temperature-locations.csv")
+    }
+    fn travel_doc() -> &'static [CodeRow] {
+        codes_cell!("pg34-travel-document-types.csv")
+    }
+    fn container() -> &'static [CodeRow] {
+        codes_cell!("container-types.csv")
+    }
+    let e = Severity::Error;
+    // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
+    let w = Severity::Warning;
     Some(match (record, field) {
-        // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
-        ("SE90", "message_type_code") => (Closed::List(codes::se90_message_types), None),
+        ("SE90", "message_type_code") => (Closed::List(codes::se90_message_types), None, w),
         ("SO70", "entry_status_code" | "pga_line_status_code") => {
-            (Closed::List(codes::so70_status_codes), None)
+            (Closed::List(codes::so70_status_codes), None, w)
         }
-        ("SO70", "hold_type") => (Closed::List(hold_types), None),
-        ("PG01", "disclaimer_code") => (Closed::List(disclaimer), None),
+        ("SO70", "hold_type") => (Closed::List(hold_types), None, w),
+        ("PG01", "disclaimer_code") => (Closed::List(disclaimer), None, e),
         ("PG01", "electronic_image_submitted" | "confidential_information_indicator") => {
-            (Closed::Values(&["Y"]), None)
+            (Closed::Values(&["Y"]), None, e)
         }
-        ("PG02", "item_type") => (Closed::Values(&["P", "C"]), Some("P07")),
-        ("PG14", "lpco_transaction_type") => (Closed::List(lpco_tt), None),
-        ("PG14", "lpco_date_qualifier") => (Closed::List(lpco_dq), None),
+        ("PG02", "item_type") => (Closed::Values(&["P", "C"]), Some("P07"), e),
+        ("PG13", "issuer_geographic_code_qualifier") => (Closed::List(issuer_location), None, e),
+        ("PG14", "lpco_transaction_type") => (Closed::List(lpco_tt), None, e),
+        ("PG14", "lpco_date_qualifier") => (Closed::List(lpco_dq), None, e),
         ("PG22", "substantiating_document_indicator" | "declaration_certification") => {
-            (Closed::Values(&["Y"]), None)
+            (Closed::Values(&["Y"]), None, e)
         }
-        ("PG25", "temperature_qualifier") => (Closed::List(temp_q), None),
-        ("PG25", "degree_type") => (Closed::List(degree), None),
-        ("PG25", "negative_temperature_indicator") => (Closed::Values(&["X"]), None),
-        ("PG25", "lot_number_qualifier") => (Closed::List(codes::lot_number_qualifiers), None),
-        ("PG26", "packaging_qualifier") => (Closed::List(packaging), Some("P17")),
-        ("PG30", "inspection_status") => (Closed::List(inspection), Some("P20")),
-        ("PG00", "substitution_indicator") => (Closed::List(pg00), None),
-        ("PG18", "packing_group_code") => (Closed::Values(&["1", "2", "3"]), None),
-        ("PG35", "bond_qualifier") => (Closed::Values(&["1", "2"]), None),
+        ("PG25", "temperature_qualifier") => (Closed::List(temp_q), None, e),
+        ("PG25", "degree_type") => (Closed::List(degree), None, e),
+        ("PG25", "negative_temperature_indicator") => (Closed::Values(&["X"]), None, e),
+        ("PG25", "temperature_location_code") => (Closed::List(temp_location), None, e),
+        ("PG25", "lot_number_qualifier") => (Closed::List(codes::lot_number_qualifiers), None, e),
+        ("PG26", "packaging_qualifier") => (Closed::List(packaging), Some("P17"), e),
+        ("PG27", "container_type_1" | "container_type_2" | "container_type_3") => {
+            (Closed::List(container), None, e)
+        }
+        ("PG30", "inspection_status") => (Closed::List(inspection), Some("P20"), e),
+        // The chapter (p. 53) and P26 say 1-4; the shipped 6.2 sample every-record.txt sends
+        // `PSP`, so a value outside the list is a warning until the two agree.
+        ("PG34", "travel_document_type_code") => {
+            (Closed::List(travel_doc), Some("P26"), Severity::Warning)
+        }
+        ("PG00", "substitution_indicator") => (Closed::List(pg00), None, e),
+        ("PG18", "packing_group_code") => (Closed::Values(&["1", "2", "3"]), None, e),
+        ("PG35", "bond_qualifier") => (Closed::Values(&["1", "2"]), None, e),
         _ => return None,
     })
+}
+
+/// A value of a closed list on the as-of date: `Ok` when a row is valid then, `Err` with the
+/// message otherwise (listing the codes valid on that date, and the dates of the code's own
+/// rows when it has some).
+fn check_closed(
+    list: &Closed,
+    field: &str,
+    text: &str,
+    as_of: chrono::NaiveDate,
+) -> Result<(), String> {
+    match list {
+        Closed::Values(vals) => {
+            if vals.contains(&text) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{field} \"{text}\" is not one of {}",
+                    vals.join(", ")
+                ))
+            }
+        }
+        Closed::List(rows) => {
+            let rows = rows();
+            if rows.iter().any(|r| r.code == text && r.valid_on(as_of)) {
+                return Ok(());
+            }
+            let valid: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.valid_on(as_of))
+                .map(|r| r.code.as_str())
+                .collect();
+            let dated: Vec<String> = rows
+                .iter()
+                .filter(|r| r.code == text)
+                .map(|r| {
+                    let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string());
+                    match (d(r.valid_from), d(r.valid_to)) {
+                        (Some(f), Some(t)) => format!("valid {f} to {t}"),
+                        (Some(f), None) => format!("valid from {f}"),
+                        (None, Some(t)) => format!("valid up to {t}"),
+                        (None, None) => "valid".to_string(),
+                    }
+                })
+                .collect();
+            if dated.is_empty() {
+                Err(format!(
+                    "{field} \"{text}\" is not one of {}",
+                    valid.join(", ")
+                ))
+            } else {
+                Err(format!(
+                    "{field} \"{text}\" is {} but not on the as-of date {as_of}; valid then: {}",
+                    dated.join(", "),
+                    valid.join(", ")
+                ))
+            }
+        }
+    }
 }
 
 fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &mut Sink<'_>) {
@@ -357,24 +440,23 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 );
             }
         }
-        if let Some((list, cbp)) = closed_list(layout.id, f.name) {
-            let text = value.to_string();
-            let ok = match list {
-                Closed::List(rows) => rows().iter().any(|row| row.code == text),
-                Closed::Values(vals) => vals.contains(&text.as_str()),
-            };
-            if !ok {
-                let allowed: Vec<String> = match list {
-                    Closed::List(rows) => rows().iter().map(|r| r.code.clone()).collect(),
-                    Closed::Values(vals) => vals.iter().map(|v| v.to_string()).collect(),
-                };
-                sink.emit_cbp(
-                    "F-012",
-                    class_sev,
-                    PGA_RULESET,
-                    cbp,
+        if let Some((list, cbp, sev)) = closed_list(layout.id, f.name) {
+            if let Err(msg) = check_closed(&list, f.name, &value.to_string(), sink.opts.as_of) {
+                sink.emit_cbp("F-012", sev, PGA_RULESET, cbp, at, msg);
+            }
+        }
+        // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
+        // systems send 0000 for "no time": a warning, never an error.
+        if layout.id == "PG30" && f.name == "inspection_arrival_time" {
+            if let FieldValue::Time(Time {
+                hour: 0, minute: 0, ..
+            }) = value
+            {
+                sink.emit_sev(
+                    "F-014",
+                    Severity::Warning,
                     at,
-                    format!("{} \"{text}\" is not one of {}", f.name, allowed.join(", ")),
+                    format!("{} \"0000\": the chapter allows 0001-2400; leave the field blank when there is no time", f.name),
                 );
             }
         }

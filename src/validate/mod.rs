@@ -37,7 +37,8 @@ pub struct Rule {
     pub severity: Severity,
     /// Off unless enabled ([`ValidateOptions::enable`]).
     pub opt_in: bool,
-    /// CBP error-dictionary code (`P00`–`P49`), when one exists.
+    /// CBP error-dictionary code (`P00`–`P54`, `PGA`; `codes/pga-error-dictionary.csv`), when
+    /// one exists.
     pub cbp_code: Option<&'static str>,
     /// What the rule checks.
     pub title: &'static str,
@@ -62,7 +63,6 @@ rules! {
     "F-001" Error on None, "record length is not 80 bytes";
     "F-002" Error on None, "byte >= 0x80";
     "F-003" Error on None, "control byte inside a record";
-    "F-004" Error on None, "printable byte outside the CBP character set";
     "F-005" Error on None, "lower-case letter";
     "F-006" Error on None, "data in a filler position of an OI/PG record";
     "F-007" Error on None, "N field not all digits and not all spaces";
@@ -88,7 +88,7 @@ rules! {
     "S-001" Error on Some("P01"), "PG01 not preceded by an OI";
     "S-002" Error on Some("P03"), "OI not followed by any PG01";
     "S-003" Error on Some("P42"), "more than one OI under one HTS anchor";
-    "S-004" Error on Some("P03"), "PG record outside a PGA line (orphan)";
+    "S-004" Error on Some("P03"), "PG record outside a PGA line (orphan; P03, or P32 after a host record)";
     "S-005" Error on None, "OI group not directly after an HTS anchor";
     "S-006" Error on Some("P33"), "PG20 without its PG19";
     "S-007" Error on Some("P33"), "entity loops not kept together";
@@ -106,6 +106,9 @@ rules! {
     "S-019" Warning optin None, "PG22 names a role without a PG19 loop";
     "S-020" Warning on None, "child records out of the recommended order";
     "S-021" Warning on None, "PGA line with no child record and no disclaimer";
+    "S-022" Warning on Some("P54"), "PGA line with no PG02";
+    "S-023" Error on Some("P35"), "PG50/PG51 group immediately after a PG01";
+    "S-024" Error on Some("P32"), "record not allowed inside a PG50/PG51 group";
     "E-001" Error on None, "records outside an A...Z batch";
     "E-002" Warning on None, "more than one batch in one input";
     "E-003" Error on None, "B or Z while a block is open";
@@ -151,6 +154,18 @@ rules! {
     "OR-031" Error on None, "EX, UC or ORI loop more than once";
     "OR-032" Error on None, "OR1 intended use code blank";
     "OR-033" Warning optin None, "OR1 remark code or type unexpected";
+}
+
+/// Rule ids SPEC 6 retired, with the reason; a retired id is not in [`RULES`], never fires
+/// and is not reused.
+pub const RETIRED: &[(&str, &str)] = &[(
+    "F-004",
+    "retired in SPEC revision 6.2: `*` and `\\` are in the CBP character set (SPEC 2.3)",
+)];
+
+/// Why a rule id was retired (SPEC 6), if it was.
+pub fn retired(id: &str) -> Option<&'static str> {
+    RETIRED.iter().find(|(r, _)| *r == id).map(|(_, why)| *why)
 }
 
 /// The "Since" date of SPEC 6.4 for rules that do not apply to filings before it (rules

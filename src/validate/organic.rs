@@ -98,11 +98,36 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     for (anchor, group) in t.tree.oi_groups() {
         let hts = anchor.and_then(|a| hts_number(&a.record));
         let mut has_or_data_or_disclaimer = false;
-        for line in &group.lines {
+        let sharing = group.data_sharing();
+        for (i, line) in group.lines.iter().enumerate() {
             let Some(p) = pg01_of(line) else { continue };
             if p.agency_code == Some("AMS") && p.disclaimer_code.is_some() {
                 check_disclaimer(line, &p, as_of, sink);
             }
+            // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
+            // set; when the data line is itself an OR line its own checks cover the records.
+            let data = sharing
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|j| group.lines.get(j));
+            let shared_line;
+            let line = match data {
+                Some(d) if OrganicLine::from_line(d).is_some() => {
+                    if OrganicLine::from_line(line).is_some() {
+                        has_or_data_or_disclaimer = true;
+                    }
+                    continue;
+                }
+                Some(d) => {
+                    shared_line = PgaLine {
+                        pg01: line.pg01.clone(),
+                        items: d.items.clone(),
+                    };
+                    &shared_line
+                }
+                None => line,
+            };
             let Some(view) = OrganicLine::from_line(line) else {
                 continue;
             };
@@ -426,8 +451,12 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     // Net quantity (PG29).
     let pg29 = children.iter().find(|r| r.id() == "PG29");
     match (view.net_quantity, pg29) {
-        (None, None) => sink.emit(
+        // P53 "Missing PG29 per PGA" when there is no PG29 at all (error dictionary 2026-07).
+        (None, None) => sink.emit_cbp(
             "OR-028",
+            Severity::Error,
+            AMS_RULESET,
+            Some("P53"),
             At::record(pg01),
             "AMS OR line without a PG29 net quantity: send PG29 with unit KG and the net organic weight",
         ),
@@ -556,12 +585,14 @@ fn check_or1(
             let Some(Body::Pg19(p)) = r.body() else {
                 continue;
             };
+            // No dictionary code covers a missing entity name (P09 is "invalid unit of
+            // measure" in PG04).
             if p.entity_name.is_none() {
                 sink.emit_cbp(
                     "OR-013",
                     Severity::Error,
                     AMS_RULESET,
-                    Some("P09"),
+                    None,
                     At::field(r, "entity_name"),
                     format!("{role} loop without entity name"),
                 );
@@ -622,8 +653,13 @@ fn check_or1(
         }
     }
     if view.products.is_empty() && content_rules {
-        sink.emit(
+        // P50 "Missing PG10 per PGA" when there is no PG10 at all.
+        let no_pg10 = !line.child_records().iter().any(|r| r.id() == "PG10");
+        sink.emit_cbp(
             "OR-015",
+            Severity::Error,
+            AMS_RULESET,
+            no_pg10.then_some("P50"),
             At::record(pg01),
             "OR1 line without a PG10 product description",
         );
@@ -634,17 +670,13 @@ fn check_or1(
             .iter()
             .any(|d| d.record.declaration_code == Some("AM4"))
     {
-        // P36 when a PG22 is there with another code, P48 when there is no PG22 at all.
-        let cbp = if view.declarations.is_empty() {
-            "P48"
-        } else {
-            "P36"
-        };
+        // P48 "Missing PG22 per PGA" when there is no PG22 at all; a PG22 with another
+        // declaration code has no dictionary code (P36 is about the document identifier).
         sink.emit_cbp(
             "OR-015",
             Severity::Error,
             AMS_RULESET,
-            Some(cbp),
+            view.declarations.is_empty().then_some("P48"),
             At::record(pg01),
             "OR1 line without a PG22 declaration AM4 (organic product certification statement)",
         );

@@ -76,20 +76,30 @@ fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
             "OI not followed by any PG01: send the agency's PG01 (data or disclaimer) after the OI",
         );
     }
+    // S-004: P03 ("Missing PG01 record") for a child record between an OI and its first PG01;
+    // P32 ("records not allowed in group") for PG records after a host record without a new
+    // OI/PG01 (SPEC 6.2 lists "P03 / P32").
+    let cbp = if g.oi.is_some() { "P03" } else { "P32" };
     for o in &g.orphans {
-        sink.emit(
+        sink.emit_cbp(
             "S-004",
+            Severity::Error,
+            super::PGA_RULESET,
+            Some(cbp),
             At::record(&o.record),
             format!("{} outside a PGA line: PG records follow their PG01; this one is not attached to any line", o.record.id()),
         );
     }
     check_numbering(g, sink);
-    for line in &g.lines {
-        check_line(line, sink);
+    let sharing = g.data_sharing();
+    for (i, line) in g.lines.iter().enumerate() {
+        check_line(line, sharing.get(i).copied().flatten().is_some(), sink);
     }
 }
 
-/// S-016: PGA line numbers per agency `001`, `002` … under one OI; interleaving warns.
+/// S-016: PGA line numbers per agency `001`, `002` … under one OI; interleaving warns. An
+/// agency whose lines reappear after another agency's may continue its count or restart at
+/// `001`: the chapter says both (SPEC 4.7, pp. 13, 65), so both are accepted.
 fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
     let mut next: HashMap<&str, u64> = HashMap::new();
     let mut last_agency: Option<&str> = None;
@@ -97,11 +107,13 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
     for line in &g.lines {
         let Some(p) = pg01(line) else { continue };
         let agency = p.agency_code.unwrap_or("");
+        let mut reappears = false;
         if last_agency.is_some_and(|a| a != agency) {
             if let Some(a) = last_agency {
                 closed.insert(a);
             }
             if closed.contains(agency) {
+                reappears = true;
                 sink.emit_sev(
                     "S-016",
                     Severity::Warning,
@@ -113,14 +125,21 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
         last_agency = Some(agency);
         let expected = next.get(agency).copied().unwrap_or(1);
         if let Some(n) = p.pga_line_number {
-            if n != expected || n > 999 {
+            let restart = reappears && n == 1;
+            if n > 999 || (n != expected && !restart) {
+                let or_restart = if reappears {
+                    " or 001 (restarted after another agency's lines)"
+                } else {
+                    ""
+                };
                 sink.emit(
                     "S-016",
                     At::record(&line.pg01.record),
-                    format!("PGA line number {n:03} for agency {agency}: expected {expected:03} (numbered per agency under one OI, no gaps or duplicates)"),
+                    format!("PGA line number {n:03} for agency {agency}: expected {expected:03}{or_restart} (numbered per agency under one OI, no gaps or duplicates)"),
                 );
             }
-            next.insert(agency, n.max(expected) + 1);
+            let after = if restart { n } else { n.max(expected) };
+            next.insert(agency, after + 1);
         } else {
             next.insert(agency, expected + 1);
         }
@@ -152,7 +171,43 @@ fn pg60_parents() -> &'static [CodeRow] {
     CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/pg60-qualifiers.csv")))
 }
 
-fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
+/// S-018 (warning): a PG60 qualifier outside `codes/pg60-qualifiers.csv`, not valid on the
+/// as-of date, or not matching the record it follows (SPEC 6.2, chapter p. 58 Note 1).
+fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut Sink<'_>) {
+    let as_of = sink.opts.as_of;
+    let rows: Vec<&CodeRow> = pg60_parents().iter().filter(|row| row.code == q).collect();
+    let warn = |sink: &mut Sink<'_>, msg: String| {
+        sink.emit_sev("S-018", Severity::Warning, At::record(r), msg);
+    };
+    let Some(row) = rows.iter().find(|row| row.valid_on(as_of)) else {
+        let msg = match rows.first().and_then(|row| row.valid_from) {
+            Some(from) => {
+                format!("PG60 qualifier {q} is valid from {from}, not on the as-of date {as_of}")
+            }
+            None => format!(
+                "PG60 qualifier {q} is not in the chapter's list (codes/pg60-qualifiers.csv)"
+            ),
+        };
+        warn(sink, msg);
+        return;
+    };
+    if let Some(parent) = parent {
+        let follows = row.scope.split("; ").nth(1).unwrap_or("");
+        if !follows.contains(parent.id()) {
+            warn(
+                sink,
+                format!(
+                    "PG60 qualifier {q} {follows}; here it follows {}",
+                    parent.id()
+                ),
+            );
+        }
+    }
+}
+
+/// The rules of one PGA line; `shares`: the line shares the data set of a later PG01
+/// (SPEC 4.1), so it has no child records of its own by design.
+fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
     let Some(p) = pg01(line) else { return };
     let children = line.child_records();
     if let Some(d) = p.disclaimer_code {
@@ -166,12 +221,35 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
         return;
     }
     if children.is_empty() {
-        sink.emit(
-            "S-021",
-            At::record(&line.pg01.record),
-            "PGA line without child records and without a disclaimer",
-        );
+        if !shares {
+            sink.emit(
+                "S-021",
+                At::record(&line.pg01.record),
+                "PGA line without child records and without a disclaimer (nor a PG01 after it whose data set it shares)",
+            );
+        }
         return;
+    }
+    // S-022 (P54): a line with data but no PG02 (an empty line is S-021's).
+    if !children.iter().any(|r| r.record_type == RecordType::Pg02) {
+        sink.emit(
+            "S-022",
+            At::record(&line.pg01.record),
+            "PGA line without a PG02: CBP rejects it (P54) where the agency requires the PG02 item record",
+        );
+    }
+    // S-023 (P35): a PG50 group directly after the PG01.
+    let first_group = match line.items.first() {
+        Some(PgaItem::Group(g)) => Some(g),
+        _ => None,
+    };
+    let s023 = first_group.is_some() && sink.on("S-023");
+    if let Some(g) = first_group {
+        sink.emit(
+            "S-023",
+            At::record(&g.start.record),
+            "PG50/PG51 group immediately after the PG01: a group attaches to a PG02, PG04, PG13 or PG14 before it",
+        );
     }
     check_items(&line.items, &children, sink);
     let types: Vec<RecordType> = children.iter().map(|r| r.record_type).collect();
@@ -250,7 +328,9 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                         RecordType::Pg02 | RecordType::Pg04 | RecordType::Pg13 | RecordType::Pg14
                     )
                 });
-                if !parent {
+                // The PG50 right after the PG01 is S-023's (one cause, one finding).
+                let explained_by_s023 = i == 0 && s023;
+                if !parent && !explained_by_s023 {
                     sink.emit(
                         "S-014",
                         At::record(r),
@@ -259,24 +339,16 @@ fn check_line(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                 }
             }
             Some(Body::Pg60(p60)) => {
-                // Qualifier → parent mapping (unverified): a warning.
+                // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
+                // with the dates the codes were added): a warning (SPEC S-018).
                 let parent = children
                     .get(..i)
                     .unwrap_or_default()
                     .iter()
                     .rev()
                     .find(|c| !matches!(c.record_type, RecordType::Pg55 | RecordType::Pg60));
-                if let (Some(q), Some(parent)) = (p60.additional_info_qualifier, parent) {
-                    if let Some(row) = pg60_parents().iter().find(|row| row.code == q) {
-                        if !row.scope.contains(parent.id()) {
-                            sink.emit_sev(
-                                "S-018",
-                                Severity::Warning,
-                                At::record(r),
-                                format!("PG60 qualifier {q} normally {} (mapping unverified); here it follows {}", row.scope.split("; ").nth(1).unwrap_or(""), parent.id()),
-                            );
-                        }
-                    }
+                if let Some(q) = p60.additional_info_qualifier {
+                    check_pg60_qualifier(r, q, parent.copied(), sink);
                 }
             }
             _ => {}
@@ -432,6 +504,11 @@ fn walk_items(
                         At::record(r),
                         "PG50 inside an open PG50 group: groups do not nest",
                     ),
+                    rt if in_group && !allowed_in_group(rt) => sink.emit(
+                        "S-024",
+                        At::record(r),
+                        format!("{} inside a PG50/PG51 group: a group holds PG05, PG06, PG07, PG10, PG14, PG19 loops, PG22, PG25, PG26, PG29, PG31, PG32 (chapter p. 67)", r.id()),
+                    ),
                     _ => {}
                 }
             }
@@ -448,6 +525,35 @@ fn walk_items(
             }
         }
     }
+}
+
+/// Record types a PG50…PG51 group may hold (SPEC S-024, chapter p. 67: 5, 6, 7, 10, 14, 19,
+/// 22, 25, 26, 29, 31, 32), plus those other rules judge there: the PG20/PG21/PG55/PG60 of an
+/// entity loop (S-006, S-008, S-017, S-018 when they have no loop), a nested PG50 (S-014),
+/// `PG00` (replaced before processing, SPEC 4.5) and unknown `PGnn` (F-015).
+fn allowed_in_group(rt: RecordType) -> bool {
+    use RecordType::*;
+    matches!(
+        rt,
+        Pg05 | Pg06
+            | Pg07
+            | Pg10
+            | Pg14
+            | Pg19
+            | Pg22
+            | Pg25
+            | Pg26
+            | Pg29
+            | Pg31
+            | Pg32
+            | Pg20
+            | Pg21
+            | Pg55
+            | Pg60
+            | Pg50
+            | Pg00
+            | UnknownPg
+    )
 }
 
 /// S-020: deviations from the recommended order of SPEC 4.2 (warnings).
