@@ -5,6 +5,8 @@ use ace_pga::normalize::{normalize, ChangeKind, NormalizeOptions};
 use ace_pga::validate::{check_bytes, ValidateOptions};
 use ace_pga::{NaiveDate, ParseOptions, Transmission};
 
+mod common;
+
 fn invalid(name: &str) -> Vec<u8> {
     std::fs::read(format!(
         "{}/spec-samples/invalid/{name}.txt",
@@ -21,15 +23,28 @@ fn errors(data: &[u8]) -> Vec<(&'static str, Option<u32>)> {
 
 #[test]
 fn normalisable_samples_have_no_error_after_fix() {
-    // (sample, rule before, change kind, line, column)
+    // (sample, rule before, change kind, record of the first change, column)
     let cases = [
-        ("lowercase-letters", "F-005", ChangeKind::UpperCase, 6, 44),
-        ("iso-8859-1-byte", "F-002", ChangeKind::Transliterate, 6, 49),
-        ("tab-character", "F-003", ChangeKind::Tab, 6, 18),
-        ("short-line-strict", "F-001", ChangeKind::Pad, 4, 32),
+        (
+            "lowercase-letters",
+            "F-005",
+            ChangeKind::UpperCase,
+            "OI",
+            44,
+        ),
+        (
+            "iso-8859-1-byte",
+            "F-002",
+            ChangeKind::Transliterate,
+            "OI",
+            49,
+        ),
+        ("tab-character", "F-003", ChangeKind::Tab, "OI", 18),
+        ("short-line-strict", "F-001", ChangeKind::Pad, "SE40", 32),
     ];
-    for (name, rule, kind, line, column) in cases {
+    for (name, rule, kind, record, column) in cases {
         let data = invalid(name);
+        let line = u32::try_from(common::line_in(&data, record)).expect("line");
         assert!(
             errors(&data).iter().any(|(r, _)| *r == rule),
             "{name}: {rule} expected before fixing"
@@ -141,7 +156,9 @@ fn trailing_eof_is_stripped_not_padded() {
     assert_eq!(fixed, clean);
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].kind, ChangeKind::TrailingEof);
-    assert_eq!(changes[0].line, 16);
+    // The line after the last record.
+    let after_last = common::lines_of(&clean).len() + 1;
+    assert_eq!(changes[0].line, u32::try_from(after_last).expect("line"));
     assert!(errors(&fixed).is_empty(), "{:?}", errors(&fixed));
     let mut opts = NormalizeOptions::default();
     opts.strip_trailing_eof = false;
