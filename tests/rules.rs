@@ -1100,7 +1100,7 @@ fn cases() -> Vec<Case> {
             .quiet(sample("so-status")),
         case("E-008")
             .fire(or2().set(o.y, 13, "00099"), err(o.y).cols(13, 17))
-            .quiet(or2().set(o.y, 13, &format!("{:05}", o.y - o.b - 1)))
+            .quiet(or2().set(o.y, 13, format!("{:05}", o.y - o.b - 1)))
             .quiet(sample("sx-response")),
         case("E-009")
             .fire(or2().set(2, 20, "0"), err(2).cols(13, 44))
