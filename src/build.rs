@@ -41,11 +41,12 @@
 //!     .lot("3", "PIU-KENT-2602-A")
 //!     .lot("3", "PIU-KENT-2602-B");
 //! let transaction = TransactionBuilder::new()
-//!     .host("SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00")
-//!     .host("SE20OB MEDU4829301756")
+//!     .host("SE10AQ7K  31547727 01EI 86-44172030011800000048502704  2704")
+//!     .host("SE13DANA WHITFIELD                          5105550142")
+//!     .host("SE15RMEDU4829301756                                        00000480     N")
 //!     .host("SE40001PE ORGANIC FRESH MANGOES")
 //!     .anchor(
-//!         AnchorBuilder::new("SE60080450802000000485000000001824000KG").oi_group(
+//!         AnchorBuilder::new("SE6008045080200000004850").oi_group(
 //!             OiGroupBuilder::new("ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS").organic(line),
 //!         ),
 //!     );

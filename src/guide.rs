@@ -15,7 +15,7 @@
 //!
 //! let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
 //! let tx = Transmission::parse(&input)?;
-//! assert_eq!(tx.records().len(), 15);
+//! assert_eq!(tx.records().len(), 16);
 //! assert_eq!(tx.to_bytes(), input);
 //!
 //! // Lenient parsing tolerates named deviations and reports each as a warning (SPEC 1.4).
@@ -51,7 +51,7 @@
 //!         _ => None,
 //!     })
 //!     .collect();
-//! assert_eq!(anchors, [6, 21, 22, 26]);
+//! assert_eq!(anchors, [7, 22, 23, 27]);
 //!
 //! // Typed records: the PG01 of each PGA line.
 //! for line in tx.tree.pga_lines() {
@@ -89,7 +89,7 @@
 //! let errors: Vec<_> = report.errors().collect();
 //! assert_eq!(errors.len(), 1);
 //! assert_eq!(errors[0].rule, "OR-002");
-//! assert_eq!((errors[0].line, errors[0].columns), (Some(9), Some((9, 41))));
+//! assert_eq!((errors[0].line, errors[0].columns), (Some(10), Some((9, 41))));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -124,9 +124,11 @@
 //! let built = TransmissionBuilder::cargo_release(envelope)
 //!     .transaction(
 //!         TransactionBuilder::new()
-//!             .host("SE10AQ7K  31547753 01 2704 031626 IM 86-4417203-00")
+//!             .host("SE10AQ7K  31547750 01EI 86-44172030011800000021502704  2704")
+//!             .host("SE13DANA WHITFIELD                          5105550142")
+//!             .host("SE15RONEY7720419935                                        00000480     N")
 //!             .host("SE40001US ORGANIC RUSSET POTATOES")
-//!             .anchor(AnchorBuilder::new("SE60070190503500000215000000001814369KG").oi_group(
+//!             .anchor(AnchorBuilder::new("SE6007019050350000021500").oi_group(
 //!                 OiGroupBuilder::new("ORGANIC RUSSET POTATOES, FRESH, 50 LB SACKS")
 //!                     .organic(organic)
 //!                     .line(PgaLineBuilder::disclaimed(1, "FDA", "FOO", "C")),
@@ -134,7 +136,7 @@
 //!     )
 //!     .build()?;
 //! assert!(!built.has_errors(), "{:?}", built.report());
-//! assert_eq!(built.records().len(), 14);
+//! assert_eq!(built.records().len(), 16);
 //!
 //! // A value that does not fit is refused with the record and field named.
 //! let bad = OrganicLineBuilder::or2(1).net_quantity_kg("1.005".parse::<Decimal>()?);

@@ -196,7 +196,7 @@ pub mod host {
 }
 
 /// An entry number: the filer code and the number as they appear in the host records
-/// (e.g. `Q7K` + `31547720`).
+/// (e.g. `Q7K` + `31547727`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EntryNumber {
@@ -217,7 +217,7 @@ impl EntryNumber {
             }
     }
 
-    /// Reads `filer + number` from an `SO71` `EN` reference (`Q7K31547720`).
+    /// Reads `filer + number` from an `SO71` `EN` reference (`Q7K31547727`).
     fn from_reference(s: &str) -> Option<EntryNumber> {
         let s = s.trim();
         if s.len() > 3 && s.is_char_boundary(3) {

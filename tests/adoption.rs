@@ -15,6 +15,28 @@ use ace_pga::response::{host, Correlation, Scope, Status, Unmatched};
 use ace_pga::tree::{Item, PgaLine};
 use ace_pga::{Decimal, NaiveDate, Record, Terminator, Transmission};
 
+mod common;
+
+/// The 1-based line of the `n`-th record `id` of a valid sample, located at run time.
+fn nth_line(name: &str, id: &str, n: usize) -> u32 {
+    let lines = common::lines_of(&sample(name));
+    u32::try_from(common::nth_line_of(&lines, id, n)).expect("line")
+}
+
+/// The 1-based line of the first record `id` of a valid sample.
+fn line_of(name: &str, id: &str) -> u32 {
+    nth_line(name, id, 1)
+}
+
+/// The Cargo Release header records of or2-single (and of its SX echo), as CBP lays them out
+/// (SPEC 3.7, `host-records.csv`): `SE10` (entry `Q7K` `31547727`, check digit 7), `SE13`
+/// contact, `SE15` bill.
+const OR2_SE10: &str = "SE10AQ7K  31547727 01EI 86-44172030011800000048502704  2704";
+const SE13: &str = "SE13DANA WHITFIELD                          5105550142";
+const OR2_SE15: &str = "SE15RMEDU4829301756                                        00000480     N";
+/// or2-single's `SE60` (HTS 0804508020, value 4850).
+const OR2_SE60: &str = "SE6008045080200000004850";
+
 fn sample(name: &str) -> Vec<u8> {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("spec-samples/valid")
@@ -59,15 +81,13 @@ fn or2_single_builder() -> TransmissionBuilder<'static> {
         .lot("3", "PIU-KENT-2602-B");
     TransmissionBuilder::cargo_release(sample_envelope("ORGFIX-000101", "BLK-000101")).transaction(
         TransactionBuilder::new()
-            .host("SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00")
-            .host("SE20OB MEDU4829301756")
+            .host(OR2_SE10)
+            .host(SE13)
+            .host(OR2_SE15)
             .host("SE40001PE ORGANIC FRESH MANGOES")
-            .anchor(
-                AnchorBuilder::new("SE60080450802000000485000000001824000KG").oi_group(
-                    OiGroupBuilder::new("ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS")
-                        .organic(line),
-                ),
-            ),
+            .anchor(AnchorBuilder::new(OR2_SE60).oi_group(
+                OiGroupBuilder::new("ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS").organic(line),
+            )),
     )
 }
 
@@ -90,7 +110,10 @@ fn builder_reproduces_or2_single_in_every_terminator_convention() {
         .write_to(Terminator::Lf, &mut written)
         .expect("writes");
     assert_eq!(written, sample("or2-single.txt"));
-    assert_eq!(built.records().len(), 15);
+    assert_eq!(
+        built.records().len(),
+        common::lines_of(&sample("or2-single.txt")).len()
+    );
     let parsed = built.parse().expect("parses");
     assert_eq!(parsed.tree.pga_lines().len(), 1);
 }
@@ -111,28 +134,27 @@ fn builder_reproduces_or2_multi() {
         .lot("2", "GH-ATA-77121")
         .net_quantity_kg(Decimal::new(456000, 2));
     let tx = TransactionBuilder::new()
-        .host("SE10AQ7K  31547738 01 2704 031626 IM 86-4417203-00")
-        .host("SE20OB MEDU4829305512")
+        .host("SE10AQ7K  31547735 01EI 86-44172030011800000155902704  2704")
+        .host(SE13)
+        .host("SE15RMEDU4829305512                                        00000480     N")
         .host("SE40001PE ORGANIC FRESH MANGOES")
         .anchor(
-            AnchorBuilder::new("SE60080450802000001425000000001368000KG").oi_group(
+            AnchorBuilder::new("SE6008045080200000142500").oi_group(
                 OiGroupBuilder::new("ORGANIC FRESH MANGOES KENT AND ATAULFO, 4 KG CARTONS")
                     .organic(line1)
                     .organic(line2),
             ),
         )
         .host("SE40002PE DRIED MANGO SLICES NOT ORGANIC")
-        .anchor(AnchorBuilder::new("SE6099030301000000024000"))
+        .anchor(AnchorBuilder::new("SE6099030301000000000240"))
         .anchor(
-            AnchorBuilder::new("SE60081340500000000121000000000240000KG").oi_group(
+            AnchorBuilder::new("SE6008134050000000012100").oi_group(
                 OiGroupBuilder::new("CONVENTIONAL DRIED MANGO SLICES, NOT ORGANIC, 10 KG BOXES")
                     .line(PgaLineBuilder::disclaimed(1, "AMS", "OR", "A")),
             ),
         )
         .host("SE40003PE CARDBOARD DISPLAY TRAYS")
-        .anchor(AnchorBuilder::new(
-            "SE60481910004000000003500000000031000KG",
-        ));
+        .anchor(AnchorBuilder::new("SE6048191000400000000350"));
     let built = TransmissionBuilder::cargo_release(sample_envelope("ORGFIX-000102", "BLK-000102"))
         .transaction(tx)
         .build()
@@ -286,11 +308,12 @@ fn builder_reproduces_or1_full() {
         })
         .net_quantity_kg(Decimal::new(1824000, 2));
     let tx = TransactionBuilder::new()
-        .host("SE10AQ7K  31547746 01 2704 031626 IM 86-4417203-00")
-        .host("SE20OB MEDU4829307790")
+        .host("SE10AQ7K  31547743 01EI 86-44172030011800000048502704  2704")
+        .host(SE13)
+        .host("SE15RMEDU4829307790                                        00000480     N")
         .host("SE40001PE ORGANIC FRESH MANGOES")
         .anchor(
-            AnchorBuilder::new("SE60080450802000000485000000001824000KG").oi_group(
+            AnchorBuilder::new(OR2_SE60).oi_group(
                 OiGroupBuilder::new("ORGANIC FRESH MANGOES KENT AND ATAULFO, 4 KG CARTONS")
                     .organic(line),
             ),
@@ -398,11 +421,12 @@ fn builder_reproduces_multi_agency() {
     });
     let fda = PgaLineBuilder::disclaimed(1, "FDA", "FOO", "C");
     let tx = TransactionBuilder::new()
-        .host("SE10AQ7K  31547753 01 2704 031626 IM 86-4417203-00")
-        .host("SE20OB ONEY7720419935")
+        .host("SE10AQ7K  31547750 01EI 86-44172030011800000021502704  2704")
+        .host(SE13)
+        .host("SE15RONEY7720419935                                        00000480     N")
         .host("SE40001US ORGANIC RUSSET POTATOES")
         .anchor(
-            AnchorBuilder::new("SE60070190503500000215000000001814369KG").oi_group(
+            AnchorBuilder::new("SE6007019050350000021500").oi_group(
                 OiGroupBuilder::new("ORGANIC RUSSET POTATOES, FRESH, 50 LB SACKS")
                     .organic(or2)
                     .line(mo1)
@@ -463,7 +487,8 @@ fn builder_reproduces_the_cargo_release_response_fixture() {
     .record(Se90 {
         message_type_code: Some("13"),
         message_id_code: Some("PW2"),
-        narrative: Some("AMS OR DATA RECEIVED - SUBJECT TO AGENCY REVIEW"),
+        // The narrative is 10-49 (SPEC 7.1, revision 6.1).
+        narrative: Some("AMS OR DATA RECEIVED - AGENCY REVIEW"),
         ..Default::default()
     });
     // The rest of the echoed line, from the organic builder's records.
@@ -486,14 +511,13 @@ fn builder_reproduces_the_cargo_release_response_fixture() {
         .iter()
         .fold(echoed, |l, r| l.record(r.body().expect("typed")));
     let tx = TransactionBuilder::new()
-        .host("SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00")
-        .host("SE20OB MEDU4829301756")
+        .host(OR2_SE10)
+        .host(SE13)
+        .host(OR2_SE15)
         .host("SE40001PE ORGANIC FRESH MANGOES")
-        .anchor(
-            AnchorBuilder::new("SE60080450802000000485000000001824000KG").oi_group(
-                OiGroupBuilder::new("ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS").line(echoed),
-            ),
-        )
+        .anchor(AnchorBuilder::new(OR2_SE60).oi_group(
+            OiGroupBuilder::new("ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS").line(echoed),
+        ))
         .record(Se90 {
             message_type_code: Some("02"),
             narrative: Some("CARGO RELEASE DATA ACCEPTED"),
@@ -538,7 +562,7 @@ fn builder_reproduces_the_status_notification_fixture() {
     };
     let so71 = |seconds: (u8, u8, u8), sub_reason: Option<&'static str>| So71 {
         reference_qualifier_1: Some("EN"),
-        reference_number_1: Some("Q7K31547720"),
+        reference_number_1: Some("Q7K31547727"),
         receipt_date: Some(date(2026, 3, 17)),
         receipt_time: Some(Time {
             hour: seconds.0,
@@ -550,8 +574,10 @@ fn builder_reproduces_the_status_notification_fixture() {
         reference_number_2: Some("MEDU4829301756"),
         ..Default::default()
     };
+    // SO10 as CBP lays it out (SPEC 3.7): filer code 9-11, entry number 14-21.
+    let so10 = "SO102704Q7K  31547727 0186-441720300MEDUMSC ARIANE          NX611031726";
     let tx = TransactionBuilder::new()
-        .host("SO10Q7K31547720 01 2704 031726 0912")
+        .host(so10)
         .record(So70 {
             status_reason_code: Some("01"),
             document_type_code: Some("AM1"),
@@ -562,7 +588,7 @@ fn builder_reproduces_the_status_notification_fixture() {
             comment_text: Some("SUBMIT NOP IMPORT CERTIFICATE 417-2093856104-557321 THROUGH DIS"),
             ..Default::default()
         })
-        .host("SO10Q7K31547720 01 2704 031726 1140")
+        .host(so10)
         .record(so70((11, 40), "07", "MAY PROCEED"))
         .record(so71((11, 39, 52), None))
         .record(So72 {
@@ -697,14 +723,14 @@ fn builder_api_expresses_every_valid_sample() {
         assert_eq!(rebuild(&t), input, "{}", p.display());
         n += 1;
     }
-    assert_eq!(n, 10);
+    assert_eq!(n, 11);
 }
 
 #[test]
 fn builder_refuses_values_that_do_not_fit_and_bad_host_records() {
     let too_long = OrganicLineBuilder::or2(1).lot("3", "A-LOT-NUMBER-MUCH-LONGER-THAN-25");
     let b = TransmissionBuilder::cargo_release(sample_envelope("X", "Y")).transaction(
-        TransactionBuilder::new().host("SE10AQ7K  31547720").anchor(
+        TransactionBuilder::new().host(OR2_SE10).anchor(
             AnchorBuilder::new("SE60").oi_group(OiGroupBuilder::new("D").organic(too_long)),
         ),
     );
@@ -749,15 +775,20 @@ fn building_validates_and_returns_findings() {
     // An OR2 line without certificate and without quantity: OR-026 and OR-028.
     let b = TransmissionBuilder::cargo_release(sample_envelope("X", "Y")).transaction(
         TransactionBuilder::new()
-            .host("SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00")
+            .host(OR2_SE10)
+            .host(SE13)
+            .host(OR2_SE15)
             .host("SE40001PE ORGANIC FRESH MANGOES")
-            .anchor(
-                AnchorBuilder::new("SE60080450802000000485000000001824000KG").oi_group(
-                    OiGroupBuilder::new("ORGANIC MANGOES").organic(OrganicLineBuilder::or2(1)),
-                ),
-            ),
+            .anchor(AnchorBuilder::new(OR2_SE60).oi_group(
+                OiGroupBuilder::new("ORGANIC MANGOES").organic(OrganicLineBuilder::or2(1)),
+            )),
     );
     let built = b.build().expect("builds");
+    let pg01_line = built
+        .records()
+        .iter()
+        .position(|r| r.starts_with(b"PG01"))
+        .map(|i| u32::try_from(i + 1).expect("line"));
     assert!(built.has_errors());
     let rules: Vec<&str> = built.report().errors().map(|f| f.rule).collect();
     assert!(rules.contains(&"OR-026"), "{rules:?}");
@@ -767,7 +798,8 @@ fn building_validates_and_returns_findings() {
         .errors()
         .find(|f| f.rule == "OR-026")
         .and_then(|f| f.line);
-    assert_eq!(pg01, Some(7));
+    assert!(pg01_line.is_some());
+    assert_eq!(pg01, pg01_line);
     // The bytes are still available: validation informs, it does not refuse.
     assert_eq!(
         built.to_bytes(Terminator::None).len(),
@@ -800,17 +832,18 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
     );
     assert_eq!(book.lines().len(), 1);
     let l = book.line(0).expect("a line");
-    // Address: entry Q7K 31547720, CBP line 1, tariff position 1, AMS line 1.
+    // Address: entry Q7K 31547727, CBP line 1, tariff position 1, AMS line 1.
     let a = &l.line.address;
     let entry = a.entry.as_ref().expect("entry");
     assert_eq!(
         (entry.filer.as_deref(), entry.number.as_str()),
-        (Some("Q7K"), "31547720")
+        (Some("Q7K"), "31547727")
     );
     assert_eq!(a.triple(), Some((1, 1, 1)));
     assert_eq!(a.agency.as_deref(), Some("AMS"));
-    assert_eq!(l.line.pg01_line, 8);
-    assert_eq!(l.line.anchor_line, Some(6));
+    let pg01 = line_of("or2-single.txt", "PG01");
+    assert_eq!(l.line.pg01_line, pg01);
+    assert_eq!(l.line.anchor_line, Some(line_of("or2-single.txt", "SE60")));
     assert_eq!(l.line.message_type(), "OR2");
     assert_eq!(l.line.certificates, ["417-2093856104-557321"]);
 
@@ -818,9 +851,9 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
     assert_eq!(l.conditions().len(), 1);
     let c = l.conditions().next().expect("a condition");
     assert_eq!(c.scope, Scope::Line);
-    assert_eq!(c.source.line, 9);
+    assert_eq!(c.source.line, nth_line("sx-response.txt", "SE90", 1));
     assert_eq!(c.after_record.as_deref(), Some("PG01"));
-    assert_eq!(c.submitted_line, Some(8));
+    assert_eq!(c.submitted_line, Some(pg01));
     assert_eq!(
         (
             c.message_type.as_deref(),
@@ -830,13 +863,13 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
         (
             Some("13"),
             Some("PW2"),
-            Some("AMS OR DATA RECEIVED - SUBJECT TO AGENCY REVIEW")
+            Some("AMS OR DATA RECEIVED - AGENCY REVIEW")
         )
     );
     assert_eq!(l.cargo_release().len(), 1);
     let cr = l.cargo_release().next().expect("a final SE90");
     assert_eq!(cr.message_type.as_deref(), Some("02"));
-    assert_eq!(cr.source.line, 15);
+    assert_eq!(cr.source.line, nth_line("sx-response.txt", "SE90", 2));
 
     // SO: two dispositions; the latest is 07 MAY PROCEED.
     assert_eq!(l.dispositions().len(), 2);
@@ -850,7 +883,7 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
         ["SUBMIT NOP IMPORT CERTIFICATE 417-2093856104-557321 THROUGH DIS"]
     );
     let latest = l.latest().expect("latest");
-    assert_eq!(latest.source.line, 8);
+    assert_eq!(latest.source.line, nth_line("so-status.txt", "SO70", 2));
     assert_eq!(latest.status_code(), Some("07"));
     assert_eq!(latest.entry_status_message.as_deref(), Some("MAY PROCEED"));
     assert_eq!(
@@ -865,7 +898,7 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
     assert_eq!(
         latest.references,
         [
-            (Some("EN".to_string()), "Q7K31547720".to_string()),
+            (Some("EN".to_string()), "Q7K31547727".to_string()),
             (Some("BL".to_string()), "MEDU4829301756".to_string())
         ]
     );
@@ -878,7 +911,7 @@ fn status_of_the_or2_single_line_from_sx_and_so() {
     assert_eq!(by_cert[0].status(), Status::MayProceed);
     assert!(book.by_certificate("417-2093856104-000000").is_empty());
     assert_eq!(
-        book.by_pg01_line(8).map(|l| l.status()),
+        book.by_pg01_line(pg01).map(|l| l.status()),
         Some(Status::MayProceed)
     );
 
@@ -907,11 +940,17 @@ fn status_is_independent_of_arrival_order_and_steps_through_time() {
         &[("so", so.clone()), ("sx", sample("sx-response.txt"))],
     );
     assert_eq!(book.line(0).expect("a line").status(), Status::MayProceed);
-    // Only the first notification (document required).
+    // Only the first notification (document required): without the second SO10 and its
+    // SO70, SO71, SO72.
+    let (second, y) = (
+        nth_line("so-status.txt", "SO10", 2) as usize,
+        line_of("so-status.txt", "Y") as usize,
+    );
+    assert_eq!(y - second, 4);
     let first_only: Vec<u8> = so
         .split_inclusive(|&b| b == b'\n')
         .enumerate()
-        .filter(|(i, _)| !(6..10).contains(i))
+        .filter(|(i, _)| !(second - 1..y - 1).contains(i))
         .flat_map(|(_, l)| l.to_vec())
         .collect();
     let book = correlate("or2-single.txt", &[("so", first_only)]);
@@ -929,7 +968,11 @@ fn notification(
     let mut tx = TransactionBuilder::new();
     for (so70, reference) in dispositions {
         if !entry.is_empty() {
-            tx = tx.host(format!("SO10{entry} 01 2704 031726 0912"));
+            // SO10 as CBP lays it out (SPEC 3.7): filer code 9-11, entry number 14-21.
+            let (filer, number) = entry.split_at(3);
+            tx = tx.host(format!(
+                "SO102704{filer}  {number} 0186-441720300MEDUMSC ARIANE          NX611031726"
+            ));
         }
         tx = tx.record(*so70);
         if let Some(r) = reference {
@@ -982,7 +1025,7 @@ fn so70_ranges_select_lines_by_cbp_line_tariff_position_and_agency() {
     // or2-multi: CBP line 1 / position 1 has AMS lines 1 and 2; CBP line 2 has its OI under
     // the second SE60 (tariff position 2) with AMS line 1 (disclaimed).
     let so = notification(
-        "Q7K31547738",
+        "Q7K31547735",
         &[
             (so70("AMS", "07", (1, 1, 1), (1, 1, 2)), None),
             (so70("AMS", "10", (2, 2, 1), (2, 2, 1)), None),
@@ -1008,7 +1051,7 @@ fn so70_ranges_select_lines_by_cbp_line_tariff_position_and_agency() {
 
     // multi-agency: AMS 1..2 hits both AMS lines, FDA 1 only the FDA line.
     let so = notification(
-        "Q7K31547753",
+        "Q7K31547750",
         &[
             (so70("AMS", "07", (1, 1, 1), (1, 1, 2)), None),
             (so70("FDA", "10", (1, 1, 1), (1, 1, 1)), None),
@@ -1037,7 +1080,8 @@ fn dispositions_for_another_entry_or_without_version_match_nothing() {
         "Q7K99999999",
         &[(so70("AMS", "07", (1, 1, 1), (1, 1, 1)), None)],
     );
-    let so2 = notification("Q7K31547720", &[(blank_version, None)]);
+    // The entry of or2-single: only the blank version keeps it from matching.
+    let so2 = notification("Q7K31547727", &[(blank_version, None)]);
     let book = correlate(
         "or2-single.txt",
         &[("other entry", so), ("no version", so2)],
@@ -1080,9 +1124,19 @@ fn a_rejecting_cargo_release_response_marks_the_lines_rejected() {
     // 11 on the PG14.
     let sx = String::from_utf8(sample("sx-response.txt")).expect("ASCII");
     let mut lines: Vec<String> = sx.lines().map(str::to_string).collect();
-    lines[14] = format!("{:<80}", "SE9001   CARGO RELEASE DATA REJECTED");
-    lines.insert(11, format!("{:<80}", "SE9011PH6INVALID LPCO NUMBER"));
-    lines[16] = lines[16].replacen("00013", "00014", 1);
+    let final_se90 = nth_line("sx-response.txt", "SE90", 2) as usize;
+    let (pg14, y) = (
+        line_of("sx-response.txt", "PG14") as usize,
+        line_of("sx-response.txt", "Y") as usize,
+    );
+    assert!(pg14 < final_se90 && final_se90 < y);
+    lines[final_se90 - 1] = format!("{:<80}", "SE9001   CARGO RELEASE DATA REJECTED");
+    // After the PG14: the Y moves down one line and counts one record more.
+    lines.insert(pg14, format!("{:<80}", "SE9011PH6INVALID LPCO NUMBER"));
+    let count = y - 2 - 1; // the records between B (line 2) and Y
+    let (old, new) = (format!("{count:05}"), format!("{:05}", count + 1));
+    assert_eq!(&lines[y][12..17], old, "Y.record_count, bytes 13-17");
+    lines[y] = lines[y].replacen(&old, &new, 1);
     let text = lines.join("\n") + "\n";
     let book = correlate("or2-single.txt", &[("sx", text.into_bytes())]);
     let l = book.line(0).expect("a line");
@@ -1094,8 +1148,8 @@ fn a_rejecting_cargo_release_response_marks_the_lines_rejected() {
     assert_eq!(c.after_record.as_deref(), Some("PG14"));
     assert_eq!(
         c.submitted_line,
-        Some(10),
-        "the PG14 is line 10 of the submission"
+        Some(line_of("or2-single.txt", "PG14")),
+        "the PG14 of the submission"
     );
     assert!(c.is_rejection());
     assert_eq!(
@@ -1106,9 +1160,9 @@ fn a_rejecting_cargo_release_response_marks_the_lines_rejected() {
 
 #[test]
 fn host_positions_are_documented_in_one_table() {
-    let se10 = b"SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00";
+    let se10 = OR2_SE10.as_bytes();
     assert_eq!(host::SE10_ENTRY_FILER.read(se10), Some("Q7K"));
-    assert_eq!(host::SE10_ENTRY_NUMBER.read(se10), Some("31547720"));
+    assert_eq!(host::SE10_ENTRY_NUMBER.read(se10), Some("31547727"));
     assert_eq!(host::SE40_CBP_LINE.read(b"SE40001PE ORGANIC"), Some("001"));
     assert_eq!(
         host::AE40_CBP_LINE.read(b"40001PE PE 031226 MEDU"),
@@ -1118,10 +1172,10 @@ fn host_positions_are_documented_in_one_table() {
         host::AE10_ENTRY_NUMBER.read(b"10Q7K315477611 01"),
         Some("31547761")
     );
-    assert_eq!(
-        host::SO10_ENTRY_NUMBER.read(b"SO10Q7K31547720 01"),
-        Some("31547720")
-    );
+    // CBP's SO10 (SPEC 3.7): district/port 5-8, filer code 9-11, entry number 14-21.
+    let so10 = b"SO102704Q7K  31547727 0186-441720300MEDUMSC ARIANE          NX611031726";
+    assert_eq!(host::SO10_ENTRY_FILER.read(so10), Some("Q7K"));
+    assert_eq!(host::SO10_ENTRY_NUMBER.read(so10), Some("31547727"));
     assert_eq!(host::HOST_FIELDS.len(), 8);
     assert_eq!(host::SE40_CBP_LINE.read(b"SE40"), None);
     let _ = RecordType::Host;
@@ -1148,13 +1202,30 @@ fn cli_status_prints_the_latest_disposition() {
     );
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     let first = text.lines().next().expect("a line");
+    let pg01 = line_of("or2-single.txt", "PG01");
+    let se90 = nth_line("sx-response.txt", "SE90", 1);
+    let so70 = nth_line("so-status.txt", "SO70", 2);
     assert_eq!(
         first,
-        "spec-samples/valid/or2-single.txt:8: AMS OR2 (entry Q7K31547720, CBP line 1, tariff \
-         position 1, AMS line 1, certificate 417-2093856104-557321): 07 may proceed"
+        format!(
+            "spec-samples/valid/or2-single.txt:{pg01}: AMS OR2 (entry Q7K31547727, CBP line 1, \
+             tariff position 1, AMS line 1, certificate 417-2093856104-557321): 07 may proceed"
+        )
     );
-    assert!(text.contains("condition      13 PW2 AMS OR DATA RECEIVED - SUBJECT TO AGENCY REVIEW  [spec-samples/valid/sx-response.txt:9 after PG01 line 8]"), "{text}");
-    assert!(text.contains("disposition    2026-03-17 11:40 AMS 07 MAY PROCEED  [spec-samples/valid/so-status.txt:8]"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "condition      13 PW2 AMS OR DATA RECEIVED - AGENCY REVIEW  \
+             [spec-samples/valid/sx-response.txt:{se90} after PG01 line {pg01}]"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "disposition    2026-03-17 11:40 AMS 07 MAY PROCEED  \
+             [spec-samples/valid/so-status.txt:{so70}]"
+        )),
+        "{text}"
+    );
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ace-pga"))
         .current_dir(dir)

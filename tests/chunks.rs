@@ -48,6 +48,9 @@ fn chunks_cover_the_input_with_stream_wide_positions() {
         if !data.ends_with(b"\n") || data.contains(&b'\r') {
             continue; // the sample's own framing is covered below through `grown`
         }
+        if file.ends_with("json-not-catair.txt") {
+            continue; // F-023: not a transmission, nothing to chunk
+        }
         for (name, terminator) in [
             ("lf", Some(&b"\n"[..])),
             ("crlf", Some(&b"\r\n"[..])),

@@ -12,6 +12,9 @@ use ace_pga::validate::{
 use ace_pga::{NaiveDate, ParseOptions, Severity};
 use serde_json::Value;
 
+mod common;
+use common::line_in;
+
 type Key = (String, Option<u32>, Option<(u8, u8)>);
 
 fn repo(rel: &str) -> PathBuf {
@@ -190,6 +193,11 @@ fn at(as_of: &str) -> ValidateOptions {
     ValidateOptions::new(date(as_of))
 }
 
+/// A 1-based line as a finding's `line`.
+fn at_line(line: usize) -> Option<u32> {
+    Some(u32::try_from(line).expect("line"))
+}
+
 fn one<'r>(r: &'r Report, rule: &str) -> &'r Finding {
     let v: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == rule).collect();
     assert_eq!(v.len(), 1, "expected exactly one {rule}:\n{}", show(r));
@@ -198,14 +206,15 @@ fn one<'r>(r: &'r Report, rule: &str) -> &'r Finding {
 
 #[test]
 fn findings_carry_ruleset_record_and_cbp_code() {
-    // S-001 → P01, at the PG01 (line 6), pga-2026-07.
-    let r = run(&sample("invalid/pg01-without-oi"), &at("2026-03-16"));
+    // S-001 → P01, at the PG01, pga-2026-07.
+    let b = sample("invalid/pg01-without-oi");
+    let r = run(&b, &at("2026-03-16"));
     let f = one(&r, "S-001");
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.ruleset, PGA_RULESET);
     assert_eq!(f.ruleset, "pga-2026-07");
     assert_eq!(f.record.as_deref(), Some("PG01"));
-    assert_eq!(f.line, Some(6));
+    assert_eq!(f.line, at_line(line_in(&b, "PG01")));
     assert_eq!(f.columns, None);
     assert_eq!(f.cbp_code, Some("P01"));
     assert!(!f.message.is_empty());
@@ -219,12 +228,16 @@ fn findings_carry_ruleset_record_and_cbp_code() {
     );
 
     // An OR rule: ams-2025-07, record PG14, no CBP code.
-    let r = run(&sample("invalid/or2-draft-suffix"), &at("2026-03-16"));
+    let b = sample("invalid/or2-draft-suffix");
+    let r = run(&b, &at("2026-03-16"));
     let f = one(&r, "OR-003");
     assert_eq!(f.ruleset, AMS_RULESET);
     assert_eq!(f.ruleset, "ams-2025-07");
     assert_eq!(f.record.as_deref(), Some("PG14"));
-    assert_eq!((f.line, f.columns), (Some(9), Some((9, 41))));
+    assert_eq!(
+        (f.line, f.columns),
+        (at_line(line_in(&b, "PG14")), Some((9, 41)))
+    );
     assert_eq!(f.cbp_code, None);
 
     // OR-013 carries the catalogue's P46 when a role is missing.
@@ -299,15 +312,16 @@ fn whole_input_findings_have_no_line() {
 
 #[test]
 fn severity_override_raises_or012_to_error() {
-    // or2-single with PG29 unit LB (line 13, columns 5-7).
+    // or2-single with PG29 unit LB (columns 5-7).
     let mut b = sample("valid/or2-single");
-    let pos = 12 * 81 + 4;
+    let pg29 = line_in(&b, "PG29");
+    let pos = (pg29 - 1) * 81 + 4;
     b[pos..pos + 3].copy_from_slice(b"LB ");
     let r = run(&b, &at("2026-03-16"));
     let f = one(&r, "OR-012");
     assert_eq!(
         (f.severity, f.line, f.columns),
-        (Severity::Warning, Some(13), Some((5, 7)))
+        (Severity::Warning, at_line(pg29), Some((5, 7)))
     );
     assert!(!r.has_errors(), "{}", show(&r));
 
@@ -340,7 +354,11 @@ fn severity_off_or001_makes_bad_format_sample_clean() {
     let f = one(&r, "OR-001");
     assert_eq!(
         (f.severity, f.line, f.columns),
-        (Severity::Warning, Some(9), Some((9, 41)))
+        (
+            Severity::Warning,
+            at_line(line_in(&b, "PG14")),
+            Some((9, 41))
+        )
     );
     assert!(!r.has_errors());
 }
@@ -348,6 +366,12 @@ fn severity_off_or001_makes_bad_format_sample_clean() {
 #[test]
 fn severity_override_raises_f019_to_error() {
     let b = sample("invalid/mixed-terminators");
+    // The first line whose terminator is CRLF in an LF file.
+    let crlf_line = b
+        .split(|&c| c == b'\n')
+        .position(|l| l.ends_with(b"\r"))
+        .expect("a CRLF line")
+        + 1;
     let r = run(&b, &at("2026-03-16"));
     assert_eq!(one(&r, "F-019").severity, Severity::Warning);
     assert!(!r.has_errors(), "{}", show(&r));
@@ -357,7 +381,7 @@ fn severity_override_raises_f019_to_error() {
     let f = one(&r, "F-019");
     assert_eq!(
         (f.severity, f.line, f.columns),
-        (Severity::Error, Some(6), None)
+        (Severity::Error, at_line(crlf_line), None)
     );
 }
 
@@ -375,14 +399,19 @@ fn opt_in_rules_are_off_by_default() {
             "{id} fired by default"
         );
     }
-    // OR-006 on request: a warning at PG01 processing code (line 8, 14-16).
+    // OR-006 on request: a warning at PG01 processing code (14-16).
     let mut opts = at("2026-03-16");
     opts.enable.push("OR-006".into());
     let r = run(&b, &opts);
     let f = one(&r, "OR-006");
     assert_eq!(
         (f.severity, f.line, f.columns, f.ruleset),
-        (Severity::Warning, Some(8), Some((14, 16)), AMS_RULESET)
+        (
+            Severity::Warning,
+            at_line(line_in(&b, "PG01")),
+            Some((14, 16)),
+            AMS_RULESET
+        )
     );
     assert!(!r.has_errors(), "{}", show(&r));
     // An explicit severity also turns an opt-in rule on.

@@ -104,19 +104,23 @@ fn repeated(record: &[u8], n: usize) -> Vec<u8> {
 /// An envelope and a Cargo Release transaction whose one OI holds `n` PG01 lines.
 fn many_pg01(n: usize) -> Vec<u8> {
     let lines = common::or2_lines();
+    let (pg01_line, y_line) = (
+        common::line_of(&lines, "PG01"),
+        common::line_of(&lines, "Y"),
+    );
     let mut out = Vec::with_capacity((n + 10) * 81);
-    for l in &lines[..7] {
+    for l in &lines[..pg01_line - 1] {
         out.extend_from_slice(l);
         out.push(b'\n');
     }
-    let mut pg01 = lines[7].clone();
+    let mut pg01 = lines[pg01_line - 1].clone();
     for i in 0..n {
         let num = format!("{:03}", i % 1000);
         pg01[4..7].copy_from_slice(num.as_bytes());
         out.extend_from_slice(&pg01);
         out.push(b'\n');
     }
-    for l in &lines[13..] {
+    for l in &lines[y_line - 1..] {
         out.extend_from_slice(l);
         out.push(b'\n');
     }
@@ -301,8 +305,12 @@ fn limit_max_input_len_is_a_typed_error() {
 
 #[test]
 fn limit_max_records_per_pga_line_is_a_typed_error() {
-    // or2-single: PG01 (line 8) + PG02, PG14, PG25, PG25, PG29 = 6 records in the line.
+    // or2-single: PG01 + PG02, PG14, PG25, PG25, PG29 = 6 records in the line.
     let input = common::or2_single();
+    let lines = common::or2_lines();
+    let pg01 = common::line_of(&lines, "PG01");
+    let pg29 = common::line_of(&lines, "PG29");
+    assert_eq!(pg29, pg01 + 5, "PG29 is the 6th record of the line");
     let mut opts = ParseOptions::strict();
     opts.max_records_per_pga_line = 6;
     assert!(Transmission::parse_with(&input, &opts).is_ok());
@@ -312,17 +320,19 @@ fn limit_max_records_per_pga_line_is_a_typed_error() {
             Transmission::parse_with(&input, &opts),
             "max_records_per_pga_line"
         ),
-        Some(13),
+        Some(pg29 as u32),
         "the record that goes over the limit"
     );
     // A hostile line: 50 000 PG02 under one PG01 stops at the limit.
-    let lines = common::or2_lines();
     let mut hostile = Vec::new();
-    for l in &lines[..8] {
+    for l in &lines[..pg01] {
         hostile.extend_from_slice(l);
         hostile.push(b'\n');
     }
-    hostile.extend(repeated(&lines[8], 50_000));
+    hostile.extend(repeated(
+        &lines[common::line_of(&lines, "PG02") - 1],
+        50_000,
+    ));
     opts.max_records_per_pga_line = 1000;
     let (line, _, elapsed) = measure(|| {
         limit_error(
@@ -330,7 +340,7 @@ fn limit_max_records_per_pga_line_is_a_typed_error() {
             "max_records_per_pga_line",
         )
     });
-    assert_eq!(line, Some(8 + 1000));
+    assert_eq!(line, Some(pg01 as u32 + 1000));
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     // Default limit (100 000): the whole line parses.
     let t = Transmission::parse(&hostile).expect("within the default limit");
@@ -350,7 +360,7 @@ fn limit_max_pga_lines_per_oi_is_a_typed_error() {
             Transmission::parse_with(&input, &opts),
             "max_pga_lines_per_oi"
         ),
-        Some(7 + 2000),
+        Some(common::line_of(&common::or2_lines(), "PG01") as u32 - 1 + 2000),
         "the 2000th PG01"
     );
     let mut lenient = ParseOptions::lenient();
@@ -430,7 +440,11 @@ fn limits_exceeded_are_validation_errors() {
 #[test]
 fn one_repeated_valid_record() {
     // SE40 (a host record) and PG02 (a typed record outside any line) repeated.
-    for n in [4, 9] {
+    let lines = common::or2_lines();
+    for n in [
+        common::line_of(&lines, "SE40"),
+        common::line_of(&lines, "PG02"),
+    ] {
         let record = or2_record(n);
         let small = repeated(&record, 5_000);
         let large = repeated(&record, 20_000);

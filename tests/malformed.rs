@@ -1,8 +1,9 @@
 //! Malformed input: typed errors naming line, record id and byte columns, never a panic.
 //! Inputs are built at test time from `spec-samples/valid/or2-single.txt` by editing bytes.
 //!
-//! or2-single, 1-based lines: 1 A, 2 B, 3 SE10, 4 SE20, 5 SE40, 6 SE60, 7 OI, 8 PG01,
-//! 9 PG02, 10 PG14, 11 PG25, 12 PG25, 13 PG29, 14 Y, 15 Z.
+//! or2-single's records: A, B, SE10, SE13, SE15, SE40, SE60, OI, PG01, PG02, PG14, PG25, PG25,
+//! PG29, Y, Z. The tests locate a record by its id at run time ([`ln`]), never by a fixed
+//! line number.
 
 mod common;
 
@@ -14,10 +15,25 @@ use common::{
 };
 use proptest::prelude::*;
 
-const IDS: [&str; 15] = [
-    "A", "B", "SE10", "SE20", "SE40", "SE60", "OI", "PG01", "PG02", "PG14", "PG25", "PG25", "PG29",
-    "Y", "Z",
+const IDS: [&str; 16] = [
+    "A", "B", "SE10", "SE13", "SE15", "SE40", "SE60", "OI", "PG01", "PG02", "PG14", "PG25", "PG25",
+    "PG29", "Y", "Z",
 ];
+
+/// The 1-based line of or2-single's first record `id`, located at run time.
+fn ln(id: &str) -> usize {
+    common::line_of(&or2_lines(), id)
+}
+
+/// The 1-based line of or2-single's `n`-th (1-based) record `id`.
+fn ln_nth(id: &str, n: usize) -> usize {
+    common::nth_line_of(&or2_lines(), id, n)
+}
+
+/// A 1-based line as a problem's `line`.
+fn at(line: usize) -> Option<u32> {
+    Some(u32::try_from(line).expect("line"))
+}
 
 fn strict() -> ParseOptions {
     ParseOptions::strict()
@@ -101,7 +117,8 @@ fn or2_single_parses_clean_and_round_trips() {
 fn short_line_strict_error_lenient_padded() {
     let original = or2_single();
     let mut lines = or2_lines();
-    lines[7].pop(); // PG01: 79 bytes
+    let pg01 = ln("PG01");
+    lines[pg01 - 1].pop(); // PG01: 79 bytes
     let input = join(&lines, b"\n", true);
 
     let problems = strict_err(&input);
@@ -113,10 +130,10 @@ fn short_line_strict_error_lenient_padded() {
             extra_is_space: false
         }
     );
-    assert_eq!(p.line, Some(8));
+    assert_eq!(p.line, at(pg01));
     assert_eq!(p.record.as_deref(), Some("PG01"));
     assert_eq!(p.columns, None);
-    assert_eq!(p.offset, 7 * 81);
+    assert_eq!(p.offset, (pg01 - 1) * 81);
     assert!(p.to_string().contains("79 bytes, expected 80"), "{p}");
     // Nothing else is wrong with the file (no finding about the missing bytes, SPEC 6.0).
     assert_eq!(problems.len(), 1, "{problems:#?}");
@@ -124,7 +141,7 @@ fn short_line_strict_error_lenient_padded() {
     // Strict parse_with keeps the short record identified and in place, and never repairs.
     let tx = parse_ok(&input, &strict());
     assert_eq!(ids(&tx), IDS);
-    let rec = tx.records()[7];
+    let rec = tx.records()[pg01 - 1];
     assert_eq!(rec.raw.len(), 79);
     assert_eq!(rec.record_type, RecordType::Pg01);
     assert_eq!(tx.to_bytes(), input);
@@ -133,13 +150,16 @@ fn short_line_strict_error_lenient_padded() {
     let tx = parse_ok(&input, &lenient());
     let p = only(&tx.problems, "F-001");
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!((p.line, p.record.as_deref()), (Some(8), Some("PG01")));
+    assert_eq!((p.line, p.record.as_deref()), (at(pg01), Some("PG01")));
     assert!(errors(&tx.problems).is_empty(), "{:#?}", tx.problems);
     assert_eq!(tx.to_bytes(), original);
     // The parsed values equal those of the untrimmed file.
     let orig = Transmission::parse(&original).expect("valid");
-    assert_eq!(tx.records()[7].body(), orig.records()[7].body());
-    assert!(tx.records()[7].body().is_some());
+    assert_eq!(
+        tx.records()[pg01 - 1].body(),
+        orig.records()[pg01 - 1].body()
+    );
+    assert!(tx.records()[pg01 - 1].body().is_some());
     assert!(tx.clone().into_result().is_ok());
 }
 
@@ -182,9 +202,10 @@ fn every_line_trimmed_lenient_equals_untrimmed() {
 #[test]
 fn long_lines() {
     let original = or2_single();
+    let pg29 = ln("PG29");
     // Spaces beyond column 80: strict error, lenient warning and dropped.
     let mut lines = or2_lines();
-    lines[12].extend_from_slice(b"   ");
+    lines[pg29 - 1].extend_from_slice(b"   ");
     let input = join(&lines, b"\n", true);
     let problems = strict_err(&input);
     let p = only(&problems, "F-001");
@@ -195,14 +216,14 @@ fn long_lines() {
             extra_is_space: true
         }
     );
-    assert_eq!((p.line, p.record.as_deref()), (Some(13), Some("PG29")));
+    assert_eq!((p.line, p.record.as_deref()), (at(pg29), Some("PG29")));
     let tx = parse_ok(&input, &lenient());
     assert_eq!(only(&tx.problems, "F-001").severity, Severity::Warning);
     assert_eq!(tx.to_bytes(), original);
 
     // Data beyond column 80: an error in both modes; the bytes are kept.
     let mut lines = or2_lines();
-    lines[12].extend_from_slice(b"  X");
+    lines[pg29 - 1].extend_from_slice(b"  X");
     let input = join(&lines, b"\n", true);
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
@@ -215,7 +236,7 @@ fn long_lines() {
                 extra_is_space: false
             }
         );
-        assert_eq!((p.line, p.record.as_deref()), (Some(13), Some("PG29")));
+        assert_eq!((p.line, p.record.as_deref()), (at(pg29), Some("PG29")));
         assert!(tx.clone().into_result().is_err());
         assert_eq!(ids(&tx), IDS, "a long line does not split into two records");
     }
@@ -227,20 +248,21 @@ fn multi_byte_character_is_long_record_and_non_ascii() {
     // SPEC 2.1: a multi-byte character makes the record longer than 80 bytes (F-001) and its
     // field is not returned as a valid value (F-002).
     let mut lines = or2_lines();
+    let oi = ln("OI");
     // OI column 30 ('N' of "KENT"? whatever is there) becomes U+00D1 (C3 91).
-    lines[6].splice(29..30, "\u{d1}".bytes());
-    assert_eq!(lines[6].len(), 81);
+    lines[oi - 1].splice(29..30, "\u{d1}".bytes());
+    assert_eq!(lines[oi - 1].len(), 81);
     let input = join(&lines, b"\n", true);
     let problems = strict_err(&input);
     let p = only(&problems, "F-001");
-    assert_eq!((p.line, p.record.as_deref()), (Some(7), Some("OI")));
+    assert_eq!((p.line, p.record.as_deref()), (at(oi), Some("OI")));
     let p = only(&problems, "F-002");
-    assert_eq!((p.line, p.record.as_deref()), (Some(7), Some("OI")));
+    assert_eq!((p.line, p.record.as_deref()), (at(oi), Some("OI")));
     assert_eq!(p.columns, Some((30, 30)));
     let tx = parse_ok(&input, &strict());
     // The bad field is not returned as a value.
-    assert_eq!(oi_description(tx.records()[6]), None);
-    assert!(tx.records()[6].field_error.is_some());
+    assert_eq!(oi_description(tx.records()[oi - 1]), None);
+    assert!(tx.records()[oi - 1].field_error.is_some());
     assert_eq!(tx.to_bytes(), input);
 }
 
@@ -251,24 +273,25 @@ fn multi_byte_character_is_long_record_and_non_ascii() {
 #[test]
 fn unknown_pg99_is_kept_in_place() {
     let mut lines = or2_lines();
-    lines[10] = record80(b"PG99NEWER CHAPTER DATA 0001");
+    let first_pg25 = ln("PG25");
+    lines[first_pg25 - 1] = record80(b"PG99NEWER CHAPTER DATA 0001");
     let input = join(&lines, b"\n", true);
 
     // F-015 is a warning: strict parse succeeds.
     let tx = Transmission::parse(&input).expect("unknown record is only a warning");
     let p = only(&tx.problems, "F-015");
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!(p.line, Some(11));
+    assert_eq!(p.line, at(first_pg25));
     assert_eq!(p.record.as_deref(), Some("PG99"));
     assert_eq!(p.columns, None);
     assert_eq!(p.kind, ProblemKind::UnknownRecord { resembles: None });
-    assert_eq!(p.offset, 10 * 81);
+    assert_eq!(p.offset, (first_pg25 - 1) * 81);
     assert_eq!(tx.problems.len(), 1);
 
-    let rec = tx.records()[10];
+    let rec = tx.records()[first_pg25 - 1];
     assert_eq!(rec.record_type, RecordType::UnknownPg);
     assert_eq!(rec.id(), "PG99");
-    assert_eq!(rec.raw, &lines[10][..]);
+    assert_eq!(rec.raw, &lines[first_pg25 - 1][..]);
     assert!(rec.body().is_none() && rec.field_error.is_none());
 
     // Still inside the PGA line, and the PG25/PG29 after it too.
@@ -282,7 +305,8 @@ fn unknown_pg99_is_kept_in_place() {
 #[test]
 fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     let mut lines = or2_lines();
-    lines[11][..4].copy_from_slice(b"pg25");
+    let second_pg25 = ln_nth("PG25", 2);
+    lines[second_pg25 - 1][..4].copy_from_slice(b"pg25");
     let input = join(&lines, b"\n", true);
 
     let tx = Transmission::parse(&input).expect("F-015 is a warning");
@@ -293,18 +317,24 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
             resembles: Some("PG25")
         }
     );
-    assert_eq!((p.line, p.record.as_deref()), (Some(12), Some("pg25")));
+    assert_eq!(
+        (p.line, p.record.as_deref()),
+        (at(second_pg25), Some("pg25"))
+    );
     assert!(p.to_string().contains("PG25"), "{p}");
-    assert_eq!(tx.records()[11].record_type, RecordType::UnknownPg);
+    assert_eq!(
+        tx.records()[second_pg25 - 1].record_type,
+        RecordType::UnknownPg
+    );
     assert_eq!(tx.to_bytes(), input);
 
     let tx = parse_ok(&input, &lenient());
     let p = only(&tx.problems, "F-015");
     assert_eq!(p.kind, ProblemKind::LowerCaseId);
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!(p.line, Some(12));
-    assert_eq!(tx.records()[11].record_type, RecordType::Pg25);
-    assert!(tx.records()[11].body().is_some());
+    assert_eq!(p.line, at(second_pg25));
+    assert_eq!(tx.records()[second_pg25 - 1].record_type, RecordType::Pg25);
+    assert!(tx.records()[second_pg25 - 1].body().is_some());
     let child: Vec<&str> = tx.tree.pga_lines()[0]
         .child_records()
         .iter()
@@ -317,12 +347,16 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
 #[test]
 fn lower_case_unknown_pg_stays_in_pga_line() {
     let mut lines = or2_lines();
-    lines[10] = record80(b"pg99");
+    let first_pg25 = ln("PG25");
+    lines[first_pg25 - 1] = record80(b"pg99");
     let input = join(&lines, b"\n", true);
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
         let p = only(&tx.problems, "F-015");
-        assert_eq!((p.line, p.record.as_deref()), (Some(11), Some("pg99")));
+        assert_eq!(
+            (p.line, p.record.as_deref()),
+            (at(first_pg25), Some("pg99"))
+        );
         let child: Vec<&str> = tx.tree.pga_lines()[0]
             .child_records()
             .iter()
@@ -340,16 +374,17 @@ fn lower_case_unknown_pg_stays_in_pga_line() {
 #[test]
 fn letter_in_n_field() {
     let mut lines = or2_lines();
-    set_byte(&mut lines, 13, 12, b'X'); // PG29 quantity_line_net 8-19
+    let pg29 = ln("PG29");
+    set_byte(&mut lines, pg29, 12, b'X'); // PG29 quantity_line_net 8-19
     let input = join(&lines, b"\n", true);
 
     let problems = strict_err(&input);
     assert_eq!(problems.len(), 1, "{problems:#?}");
     let p = only(&problems, "F-007");
-    assert_eq!(p.line, Some(13));
+    assert_eq!(p.line, at(pg29));
     assert_eq!(p.record.as_deref(), Some("PG29"));
     assert_eq!(p.columns, Some((8, 19)));
-    assert_eq!(p.offset, 12 * 81);
+    assert_eq!(p.offset, (pg29 - 1) * 81);
     let expected = FieldError {
         field: "quantity_line_net",
         start: 8,
@@ -361,7 +396,7 @@ fn letter_in_n_field() {
 
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
-        let rec = tx.records()[12];
+        let rec = tx.records()[pg29 - 1];
         assert_eq!(rec.id(), "PG29");
         assert_eq!(rec.record_type, RecordType::Pg29);
         // The record keeps a partial body: the bad field is None, the others as read.
@@ -402,12 +437,13 @@ fn n_field_forms_strict_and_lenient() {
         (b"1.5", false),
     ] {
         let mut lines = or2_lines();
-        set_bytes(&mut lines, 8, 5, bytes); // PG01 pga_line_number 5-7
+        let pg01 = ln("PG01");
+        set_bytes(&mut lines, pg01, 5, bytes); // PG01 pga_line_number 5-7
         let input = join(&lines, b"\n", true);
         let p = only(&strict_err(&input), "F-007").clone();
-        assert_eq!((p.line, p.columns), (Some(8), Some((5, 7))));
+        assert_eq!((p.line, p.columns), (at(pg01), Some((5, 7))));
         let tx = parse_ok(&input, &lenient());
-        let rec = tx.records()[7];
+        let rec = tx.records()[pg01 - 1];
         if lenient_ok {
             assert!(
                 errors(&tx.problems).is_empty(),
@@ -439,7 +475,8 @@ fn n_field_forms_strict_and_lenient() {
 fn lenient_space_padded_n_is_a_validation_warning() {
     use ace_pga::validate::{check_bytes, ValidateOptions};
     let mut lines = or2_lines();
-    set_bytes(&mut lines, 8, 5, b"  1");
+    let pg01 = ln("PG01");
+    set_bytes(&mut lines, pg01, 5, b"  1");
     let input = join(&lines, b"\n", true);
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date");
     let report = check_bytes(&input, &lenient(), &ValidateOptions::new(as_of));
@@ -450,7 +487,7 @@ fn lenient_space_padded_n_is_a_validation_warning() {
         .collect();
     assert_eq!(f007.len(), 1, "{:#?}", report.findings);
     assert_eq!(f007[0].severity, Severity::Warning);
-    assert_eq!((f007[0].line, f007[0].columns), (Some(8), Some((5, 7))));
+    assert_eq!((f007[0].line, f007[0].columns), (at(pg01), Some((5, 7))));
     assert_eq!(f007[0].record.as_deref(), Some("PG01"));
     // Strict: the same bytes are an F-007 error.
     let report = check_bytes(&input, &strict(), &ValidateOptions::new(as_of));
@@ -461,23 +498,25 @@ fn lenient_space_padded_n_is_a_validation_warning() {
         .collect();
     assert_eq!(f007.len(), 1, "{:#?}", report.findings);
     assert_eq!(f007[0].severity, Severity::Error);
-    assert_eq!((f007[0].line, f007[0].columns), (Some(8), Some((5, 7))));
+    assert_eq!((f007[0].line, f007[0].columns), (at(pg01), Some((5, 7))));
 }
 
 #[test]
 fn lenient_space_padded_n_is_reported_as_warning() {
     let mut lines = or2_lines();
-    set_bytes(&mut lines, 8, 5, b"  1");
+    let pg01 = ln("PG01");
+    set_bytes(&mut lines, pg01, 5, b"  1");
     let input = join(&lines, b"\n", true);
     let tx = parse_ok(&input, &lenient());
     let p = only(&tx.problems, "F-007");
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!((p.line, p.record.as_deref()), (Some(8), Some("PG01")));
+    assert_eq!((p.line, p.record.as_deref()), (at(pg01), Some("PG01")));
     assert_eq!(p.columns, Some((5, 7)));
 }
 
 #[test]
 fn impossible_date() {
+    let pg14 = ln("PG14");
     for date in [
         &b"02302026"[..],
         b"13012026",
@@ -486,11 +525,11 @@ fn impossible_date() {
         b"00000000",
     ] {
         let mut lines = or2_lines();
-        set_bytes(&mut lines, 10, 43, date); // PG14 lpco_date 43-50
+        set_bytes(&mut lines, pg14, 43, date); // PG14 lpco_date 43-50
         let input = join(&lines, b"\n", true);
         let problems = strict_err(&input);
         let p = only(&problems, "F-013");
-        assert_eq!(p.line, Some(10));
+        assert_eq!(p.line, at(pg14));
         assert_eq!(p.record.as_deref(), Some("PG14"));
         assert_eq!(p.columns, Some((43, 50)));
         assert_eq!(
@@ -507,10 +546,10 @@ fn impossible_date() {
     }
     // A possible date in the same place is fine (29 February of a leap year).
     let mut lines = or2_lines();
-    set_bytes(&mut lines, 10, 43, b"02292028");
+    set_bytes(&mut lines, pg14, 43, b"02292028");
     let input = join(&lines, b"\n", true);
     let tx = Transmission::parse(&input).expect("valid date");
-    match tx.records()[9].body() {
+    match tx.records()[pg14 - 1].body() {
         Some(ace_pga::Body::Pg14(b)) => {
             assert_eq!(
                 b.lpco_date.map(|d| d.to_string()),
@@ -523,13 +562,14 @@ fn impossible_date() {
 
 #[test]
 fn non_ascii_byte_in_text_field() {
+    let oi = ln("OI");
     for col in [11usize, 30, 54, 80] {
         let mut lines = or2_lines();
-        set_byte(&mut lines, 7, col, 0xD1); // OI commercial_description 11-80
+        set_byte(&mut lines, oi, col, 0xD1); // OI commercial_description 11-80
         let input = join(&lines, b"\n", true);
         let problems = strict_err(&input);
         let p = only(&problems, "F-002");
-        assert_eq!(p.line, Some(7));
+        assert_eq!(p.line, at(oi));
         assert_eq!(p.record.as_deref(), Some("OI"));
         let c = u8::try_from(col).expect("column");
         assert_eq!(p.columns, Some((c, c)), "column {col}");
@@ -546,7 +586,7 @@ fn non_ascii_byte_in_text_field() {
         assert!(s.contains(&format!("columns {col}-{col}")), "{s}");
         for opts in [strict(), lenient()] {
             let tx = parse_ok(&input, &opts);
-            assert_eq!(oi_description(tx.records()[6]), None);
+            assert_eq!(oi_description(tx.records()[oi - 1]), None);
             assert_eq!(tx.to_bytes(), input);
         }
     }
@@ -560,14 +600,18 @@ fn non_ascii_byte_in_text_field() {
 fn terminator_less_remainder() {
     let lines = or2_lines();
     let mut input = join(&lines, b"", false);
-    assert_eq!(input.len(), 1200);
+    let records_len = 80 * lines.len();
+    assert_eq!(input.len(), records_len);
     input.extend_from_slice(b"PG2");
     let problems = strict_err(&input);
     let p = only(&problems, "F-018");
     assert_eq!(p.kind, ProblemKind::Remainder { len: 3 });
-    assert_eq!(p.offset, 1200);
+    assert_eq!(p.offset, records_len);
     assert_eq!(p.columns, None);
-    assert!(p.to_string().contains("1200"), "offset named: {p}");
+    assert!(
+        p.to_string().contains(&records_len.to_string()),
+        "offset named: {p}"
+    );
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
         assert_eq!(only(&tx.problems, "F-018").severity, Severity::Error);
@@ -641,13 +685,14 @@ fn eof_after_trailing_empty_line_is_kept() {
 fn trailing_eof_finding_has_a_line() {
     // SPEC 6.0: framing findings F-016 … F-021 point at the line where the problem starts;
     // only F-020 and F-021 are whole-input findings with line null. Terminator-less input
-    // already reports F-017 at line 16 (after 15 records); LF input reports no line.
+    // already reports F-017 at the line after the last record; LF input too.
+    let after_last = at(or2_lines().len() + 1);
     let concatenated = [&join(&or2_lines(), b"", false)[..], b"\x1a"].concat();
     let p = only(&strict_err(&concatenated), "F-017").clone();
-    assert_eq!(p.line, Some(16));
+    assert_eq!(p.line, after_last);
     let lf = [&or2_single()[..], b"\x1a"].concat();
     let p = only(&strict_err(&lf), "F-017").clone();
-    assert_eq!(p.line, Some(16));
+    assert_eq!(p.line, after_last);
 }
 
 #[test]
@@ -834,10 +879,11 @@ fn every_framing_gives_the_same_records() {
 #[test]
 fn problem_display_names_line_record_and_columns() {
     let mut lines = or2_lines();
-    set_byte(&mut lines, 13, 12, b'X');
-    lines[7].pop();
-    set_bytes(&mut lines, 10, 43, b"13012026");
-    lines[10] = record80(b"PG99");
+    let (pg01, pg14, pg25, pg29) = (ln("PG01"), ln("PG14"), ln("PG25"), ln("PG29"));
+    set_byte(&mut lines, pg29, 12, b'X');
+    lines[pg01 - 1].pop();
+    set_bytes(&mut lines, pg14, 43, b"13012026");
+    lines[pg25 - 1] = record80(b"PG99");
     let input = join(&lines, b"\n", true);
     let tx = parse_ok(&input, &strict());
     let rules: Vec<(&str, Option<u32>)> = tx
@@ -845,34 +891,39 @@ fn problem_display_names_line_record_and_columns() {
         .iter()
         .map(|p| (p.kind.rule(), p.line))
         .collect();
+    assert!(pg01 < pg14 && pg14 < pg25 && pg25 < pg29);
     assert_eq!(
         rules,
         [
-            ("F-001", Some(8)),
-            ("F-013", Some(10)),
-            ("F-015", Some(11)),
-            ("F-007", Some(13))
+            ("F-001", at(pg01)),
+            ("F-013", at(pg14)),
+            ("F-015", at(pg25)),
+            ("F-007", at(pg29))
         ],
         "problems in input order"
     );
     let shown: Vec<String> = tx.problems.iter().map(ToString::to_string).collect();
     assert!(
-        shown[0].contains("line 8") && shown[0].contains("PG01"),
+        shown[0].contains(&format!("line {pg01}, ")) && shown[0].contains("PG01"),
         "{}",
         shown[0]
     );
     assert!(
-        shown[1].contains("line 10") && shown[1].contains("PG14") && shown[1].contains("43-50"),
+        shown[1].contains(&format!("line {pg14}, "))
+            && shown[1].contains("PG14")
+            && shown[1].contains("43-50"),
         "{}",
         shown[1]
     );
     assert!(
-        shown[2].contains("line 11") && shown[2].contains("PG99"),
+        shown[2].contains(&format!("line {pg25}, ")) && shown[2].contains("PG99"),
         "{}",
         shown[2]
     );
     assert!(
-        shown[3].contains("line 13") && shown[3].contains("PG29") && shown[3].contains("8-19"),
+        shown[3].contains(&format!("line {pg29}, "))
+            && shown[3].contains("PG29")
+            && shown[3].contains("8-19"),
         "{}",
         shown[3]
     );

@@ -77,7 +77,7 @@ struct Anchor {
 
 #[derive(Clone, Debug)]
 enum Txn {
-    /// `SE10`, host records (`SE20`/`SE40`), anchors (`SE60` …).
+    /// `SE10`, host records (`SE13`/`SE15`/`SE40`), anchors (`SE60` …).
     CargoRelease {
         hosts: Vec<&'static str>,
         anchors: Vec<Anchor>,
@@ -244,7 +244,7 @@ fn anchor() -> impl Strategy<Value = Anchor> {
 fn txn() -> impl Strategy<Value = Txn> {
     prop_oneof![
         4 => (
-            prop::collection::vec(prop::sample::select(&["SE20", "SE40"][..]), 0..3),
+            prop::collection::vec(prop::sample::select(&["SE13", "SE15", "SE40"][..]), 0..3),
             prop::collection::vec(anchor(), 0..3),
         )
             .prop_map(|(hosts, anchors)| Txn::CargoRelease { hosts, anchors }),
@@ -330,9 +330,9 @@ proptest! {
 fn every_generated_kind_has_a_sample_template() {
     let t = templates();
     for id in SIMPLE.iter().chain(&[
-        "A", "B", "Y", "Z", "SE10", "SE20", "SE40", "SE60", "SE90", "OI", "PG00", "PG01", "PG19",
-        "PG20", "PG21", "PG55", "PG50", "PG51", "10", "11", "40", "50", "51", "52", "90", "SO10",
-        "SO70", "SO71", "SO72",
+        "A", "B", "Y", "Z", "SE10", "SE13", "SE15", "SE40", "SE60", "SE90", "OI", "PG00", "PG01",
+        "PG19", "PG20", "PG21", "PG55", "PG50", "PG51", "10", "11", "40", "50", "51", "52", "90",
+        "SO10", "SO70", "SO71", "SO72",
     ]) {
         assert!(t.contains_key(*id), "no sample record {id}");
     }
@@ -353,7 +353,7 @@ fn one_of_everything_round_trips() {
             envelope: true,
             transactions: vec![
                 Txn::CargoRelease {
-                    hosts: vec!["SE20", "SE40"],
+                    hosts: vec!["SE13", "SE15", "SE40"],
                     anchors: vec![Anchor {
                         se90: true,
                         sub_records: 1,

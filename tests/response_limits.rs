@@ -75,6 +75,16 @@ fn envelope_start(out: &mut String, app: &str) {
     );
 }
 
+/// The Cargo Release header of or2-single (SPEC 3.7, `host-records.csv`): `SE10` (entry
+/// `Q7K` `31547727`, check digit 7), `SE13` contact, `SE15` bill.
+const SE10: &str = "SE10AQ7K  31547727 01EI 86-44172030011800000048502704  2704";
+const SE13: &str = "SE13DANA WHITFIELD                          5105550142";
+const SE15: &str = "SE15RMEDU4829301756                                        00000480     N";
+/// or2-single's `SE60`: HTS 0804508020, value 4850.
+const SE60: &str = "SE6008045080200000004850";
+/// so-status's `SO10` for the same entry (CBP's layout: filer code 9-11, entry 14-21).
+const SO10: &str = "SO102704Q7K  31547727 0186-441720300MEDUMSC ARIANE          NX611031726";
+
 fn envelope_end(out: &mut String, app: &str) {
     rec(
         out,
@@ -83,15 +93,17 @@ fn envelope_end(out: &mut String, app: &str) {
     rec(out, "Z2704Q7K      031626                 01");
 }
 
-/// One entry (Q7K 31547720) with `cbp_lines` CBP lines, each with one HTS anchor and one OI
+/// One entry (Q7K 31547727) with `cbp_lines` CBP lines, each with one HTS anchor and one OI
 /// holding `per_line` AMS OR2 lines (PGA line numbers 1 …).
 fn submission(cbp_lines: usize, per_line: usize) -> String {
     let mut s = String::new();
     envelope_start(&mut s, "SE");
-    rec(&mut s, "SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00");
+    for host in [SE10, SE13, SE15] {
+        rec(&mut s, host);
+    }
     for c in 1..=cbp_lines {
         rec(&mut s, &format!("SE40{c:03}PE ORGANIC FRESH MANGOES"));
-        rec(&mut s, "SE60080450802000000485000000001824000KG");
+        rec(&mut s, SE60);
         rec(
             &mut s,
             "OI        ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS",
@@ -110,7 +122,7 @@ fn submission(cbp_lines: usize, per_line: usize) -> String {
 fn finals(n: usize) -> String {
     let mut s = String::new();
     envelope_start(&mut s, "SX");
-    rec(&mut s, "SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00");
+    rec(&mut s, SE10);
     for _ in 0..n {
         rec(&mut s, "SE9002   CARGO RELEASE DATA ACCEPTED");
     }
@@ -123,7 +135,7 @@ fn finals(n: usize) -> String {
 fn dispositions(n: usize) -> String {
     let mut s = String::new();
     envelope_start(&mut s, "SO");
-    rec(&mut s, "SO10Q7K31547720 01 2704 031726 0912");
+    rec(&mut s, SO10);
     for i in 0..n {
         let (code, msg) = if i + 1 == n {
             ("07", "MAY PROCEED")
@@ -144,10 +156,12 @@ fn dispositions(n: usize) -> String {
 fn echo(cbp_lines: usize, per_line: usize, per_oi: usize) -> String {
     let mut s = String::new();
     envelope_start(&mut s, "SX");
-    rec(&mut s, "SE10AQ7K  31547720 01 2704 031626 IM 86-4417203-00");
+    for host in [SE10, SE13, SE15] {
+        rec(&mut s, host);
+    }
     for c in 1..=cbp_lines {
         rec(&mut s, &format!("SE40{c:03}PE ORGANIC FRESH MANGOES"));
-        rec(&mut s, "SE60080450802000000485000000001824000KG");
+        rec(&mut s, SE60);
         rec(
             &mut s,
             "OI        ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS",
@@ -374,7 +388,8 @@ impl Rng {
 }
 
 const FILERS: &[&str] = &["Q7K", "   ", "ABC"];
-const NUMBERS: &[&str] = &["31547720", "31547738"];
+/// Entry numbers with their check digit (or2-single's and or2-multi's, SPEC 3.7).
+const NUMBERS: &[&str] = &["31547727", "31547735"];
 const AGENCIES: &[&str] = &["AMS", "FDA"];
 
 /// A random submission (entries with and without filer code, repeated CBP lines, OIs with
@@ -389,14 +404,14 @@ fn random_case(r: &mut Rng) -> (String, String) {
         let has_entry = r.chance(90);
         let echo_filer = if r.chance(20) { r.pick(FILERS) } else { filer };
         if has_entry {
-            rec(
-                &mut sub,
-                &format!("SE10A{filer}  {number} 01 2704 031626 IM"),
-            );
-            rec(
-                &mut sx,
-                &format!("SE10A{echo_filer}  {number} 01 2704 031626 IM"),
-            );
+            // SE10 as in the samples (SPEC 3.7): filer code 6-8, entry number 11-18.
+            let tail = "01EI 86-44172030011800000048502704  2704";
+            rec(&mut sub, &format!("SE10A{filer}  {number} {tail}"));
+            rec(&mut sx, &format!("SE10A{echo_filer}  {number} {tail}"));
+            for out in [&mut sub, &mut sx] {
+                rec(out, SE13);
+                rec(out, SE15);
+            }
         }
         for _ in 0..=r.below(3) {
             let cbp = 1 + r.below(3);
@@ -407,7 +422,7 @@ fn random_case(r: &mut Rng) -> (String, String) {
                 let anchored = r.chance(80);
                 for out in [&mut sub, &mut sx] {
                     if anchored {
-                        rec(out, "SE60080450802000000485000000001824000KG");
+                        rec(out, SE60);
                     }
                     rec(out, "OI        MANGOES");
                 }
@@ -437,10 +452,11 @@ fn random_notification(r: &mut Rng) -> String {
     envelope_start(&mut so, "SO");
     for _ in 0..=r.below(8) {
         if r.chance(70) {
+            // SO10 as CBP lays it out (SPEC 3.7): filer code 9-11, entry number 14-21.
             rec(
                 &mut so,
                 &format!(
-                    "SO10{}{} 01 2704 031726 0912",
+                    "SO102704{}  {} 0186-441720300MEDUMSC ARIANE          NX611031726",
                     r.pick(FILERS),
                     r.pick(NUMBERS)
                 ),

@@ -209,7 +209,8 @@ fn se90_text_after_column_49_is_kept_with_a_warning() {
         &ace_pga::validate::ValidateOptions::new(as_of),
     );
     let line = u32::try_from(i + 1).expect("line");
-    let at: Vec<(&str, Severity, Option<(u8, u8)>)> = report
+    type Seen<'r> = (&'r str, Severity, Option<(u8, u8)>);
+    let at: Vec<Seen<'_>> = report
         .findings
         .iter()
         .filter(|f| f.line == Some(line))

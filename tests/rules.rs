@@ -25,6 +25,8 @@ use ace_pga::records::{Pg14, Pg24, Pg29};
 use ace_pga::validate::{check_bytes, rule, Report, TariffFlag, ValidateOptions, RULES};
 use ace_pga::{Decimal, EncodeError, NaiveDate, ParseOptions, RecordType, Severity};
 
+mod common;
+
 // ---------------------------------------------------------------------------------------
 // Inputs.
 
@@ -61,6 +63,78 @@ fn rec_by_id(name: &str, id: &str, nth: usize) -> Vec<u8> {
         .filter(|l| l.starts_with(id.as_bytes()))
         .nth(nth - 1)
         .unwrap_or_else(|| panic!("{name}: no {id} number {nth}"))
+}
+
+/// The records of a valid sample, located by record id at run time (1-based lines), so that
+/// the probes do not depend on the samples' line numbers.
+struct At(Vec<Vec<u8>>);
+
+impl At {
+    fn of(name: &str) -> At {
+        At(sample_lines(name))
+    }
+    /// The line of the `n`-th (1-based) record `id`.
+    fn nth(&self, id: &str, n: usize) -> usize {
+        common::nth_line_of(&self.0, id, n)
+    }
+    /// The line of the first record `id`.
+    fn id(&self, id: &str) -> usize {
+        self.nth(id, 1)
+    }
+}
+
+/// The lines of or2-single's records (A, B, SE10, SE13, SE15, SE40, SE60, OI, PG01, PG02,
+/// PG14, PG25, PG25, PG29, Y, Z), located at run time; `after_last` is the line after Z.
+struct Or2 {
+    a: usize,
+    b: usize,
+    se10: usize,
+    se15: usize,
+    se40: usize,
+    se60: usize,
+    oi: usize,
+    pg01: usize,
+    pg02: usize,
+    pg14: usize,
+    pg25: usize,
+    pg25b: usize,
+    pg29: usize,
+    y: usize,
+    z: usize,
+    after_last: usize,
+}
+
+impl Or2 {
+    fn new() -> Or2 {
+        let at = At::of("or2-single");
+        let o = Or2 {
+            a: at.id("A"),
+            b: at.id("B"),
+            se10: at.id("SE10"),
+            se15: at.id("SE15"),
+            se40: at.id("SE40"),
+            se60: at.id("SE60"),
+            oi: at.id("OI"),
+            pg01: at.id("PG01"),
+            pg02: at.id("PG02"),
+            pg14: at.id("PG14"),
+            pg25: at.nth("PG25", 1),
+            pg25b: at.nth("PG25", 2),
+            pg29: at.id("PG29"),
+            y: at.id("Y"),
+            z: at.id("Z"),
+            after_last: at.0.len() + 1,
+        };
+        // The probes rely on this order (one PGA line of six records, Y and Z last).
+        assert!(o.a < o.b && o.b < o.se10 && o.se10 < o.se15 && o.se15 < o.se40);
+        assert!(o.se40 < o.se60 && o.se60 + 1 == o.oi && o.oi + 1 == o.pg01);
+        assert_eq!(
+            [o.pg02, o.pg14, o.pg25, o.pg25b, o.pg29, o.y, o.z],
+            [1, 2, 3, 4, 5, 6, 7].map(|i| o.pg01 + i)
+        );
+        assert_eq!(o.z + 1, o.after_last);
+        o
+    }
 }
 
 /// A record from text, padded with spaces to 80 bytes.
@@ -322,7 +396,7 @@ struct Exp {
     cbp: Option<Option<&'static str>>,
     absent: Vec<&'static str>,
     sole: bool,
-    msg: Vec<&'static str>,
+    msg: Vec<String>,
     offset: Option<usize>,
 }
 
@@ -338,11 +412,14 @@ fn exp(sev: Severity, line: Option<u32>) -> Exp {
         offset: None,
     }
 }
-fn err(line: u32) -> Exp {
-    exp(Severity::Error, Some(line))
+fn line_u32(line: usize) -> Option<u32> {
+    Some(u32::try_from(line).expect("line number"))
 }
-fn warn(line: u32) -> Exp {
-    exp(Severity::Warning, Some(line))
+fn err(line: usize) -> Exp {
+    exp(Severity::Error, line_u32(line))
+}
+fn warn(line: usize) -> Exp {
+    exp(Severity::Warning, line_u32(line))
 }
 impl Exp {
     fn cols(mut self, s: u8, e: u8) -> Self {
@@ -362,8 +439,8 @@ impl Exp {
         self
     }
     /// The message contains `text`.
-    fn msg(mut self, text: &'static str) -> Self {
-        self.msg.push(text);
+    fn msg(mut self, text: impl Into<String>) -> Self {
+        self.msg.push(text.into());
         self
     }
     /// The finding's byte offset.
@@ -485,12 +562,26 @@ const NOPIC: &str = "417-2093856104-557321";
 #[allow(clippy::too_many_lines)]
 fn cases() -> Vec<Case> {
     use TariffFlag::{Am7, Am8};
+    // The records of the samples, located by id at run time (1-based lines).
+    let o = Or2::new();
+    let o1 = At::of("or1-full");
+    let ma = At::of("multi-agency");
+    let om = At::of("or2-multi");
+    let ev = At::of("every-record");
+    let ae = At::of("entry-summary-ae");
+    let so = At::of("so-status");
+    // or1-full's entity loops: PG19, PG20, PG21 of the n-th party (EX, UC, ORI, ORC, ORP,
+    // ORC, ORP).
+    let p19 = |n: usize| o1.nth("PG19", n);
+    let p20 = |n: usize| o1.nth("PG20", n);
+    let p21 = |n: usize| o1.nth("PG21", n);
+    let pg10 = |n: usize| o1.nth("PG10", n);
     let mixed = {
-        // LF after every record except line 7 (CRLF).
+        // LF after every record except the OI (CRLF).
         let mut b = Vec::new();
         for (i, l) in sample_lines("or2-single").iter().enumerate() {
             b.extend_from_slice(l);
-            b.extend_from_slice(if i == 6 { b"\r\n" } else { b"\n" });
+            b.extend_from_slice(if i + 1 == o.oi { b"\r\n" } else { b"\n" });
         }
         b
     };
@@ -498,7 +589,11 @@ fn cases() -> Vec<Case> {
         let mut b = Vec::new();
         for (i, l) in sample_lines("or2-single").iter().enumerate() {
             b.extend_from_slice(l);
-            b.extend_from_slice(if i == 6 || i == 8 { b"\r\n" } else { b"\n" });
+            b.extend_from_slice(if i + 1 == o.oi || i + 1 == o.pg02 {
+                b"\r\n"
+            } else {
+                b"\n"
+            });
         }
         b
     };
@@ -508,115 +603,164 @@ fn cases() -> Vec<Case> {
     };
     let bom = with(b"\xEF\xBB\xBF".to_vec(), &or2_bytes());
     let pg26 = |level: &str| {
-        let mut r = rec_of("multi-agency", 22);
+        let mut r = rec_of("multi-agency", ma.id("PG26"));
         set_cols(&mut r, 5, level.as_bytes());
         r
     };
     let seven_pg26 = (1..=7).fold(or2(), |inp, i| {
-        inp.insert(12 + i, pg26(&i.min(6).to_string()))
+        inp.insert(o.pg25b + i, pg26(&i.min(6).to_string()))
     });
-    let six_pg26 = (1..=6).fold(or2(), |inp, i| inp.insert(12 + i, pg26(&i.to_string())));
+    let six_pg26 = (1..=6).fold(or2(), |inp, i| {
+        inp.insert(o.pg25b + i, pg26(&i.to_string()))
+    });
     // A second anchor (HTS 0813405000) with its own OR2 line after or2-single's PGA line.
+    // Inserted before or2-single's Y: the anchor, its OI, PG01, PG02, PG14 (at y + 4), PG29.
     let second_anchor = |cert: &str| {
         or2()
-            .insert(14, rec_of("or2-multi", 22))
-            .insert(15, rec_of("or2-multi", 23))
-            .insert(16, rec_of("or2-single", 8))
-            .insert(17, rec_of("or2-single", 9))
-            .insert(18, rec_of("or2-single", 10))
-            .insert(19, rec_of("or2-single", 13))
-            .cert(18, cert)
+            .insert(o.y, rec_of("or2-multi", om.nth("SE60", 3)))
+            .insert(o.y + 1, rec_of("or2-multi", om.nth("OI", 2)))
+            .insert(o.y + 2, rec_of("or2-single", o.pg01))
+            .insert(o.y + 3, rec_of("or2-single", o.pg02))
+            .insert(o.y + 4, rec_of("or2-single", o.pg14))
+            .insert(o.y + 5, rec_of("or2-single", o.pg29))
+            .cert(o.y + 4, cert)
     };
-    let no_oi_group = || or2().delete(7, 13);
-    let no_pg25 = || or2().delete(11, 12);
-    let pg20 = rec_of("or1-full", 14);
-    let pg21 = rec_of("or1-full", 15);
-    let pg13 = rec_of("every-record", 22);
-    let pg08 = rec_of("every-record", 14);
-    let pg55 = rec_of("every-record", 27);
-    let pg60 = rec_of("every-record", 29);
-    let pg24 = rec_of("or1-full", 35);
-    let fda_disclaimer = rec_of("multi-agency", 25);
+    let no_oi_group = || or2().delete(o.oi, o.pg29);
+    let no_pg25 = || or2().delete(o.pg25, o.pg25b);
+    let pg20 = rec_of("or1-full", p20(1));
+    let pg21 = rec_of("or1-full", p21(1));
+    let pg13 = rec_of("every-record", ev.id("PG13"));
+    let pg08 = rec_of("every-record", ev.id("PG08"));
+    let pg55 = rec_of("every-record", ev.id("PG55"));
+    let pg60 = rec_of("every-record", ev.id("PG60"));
+    let pg24 = rec_of("or1-full", o1.id("PG24"));
+    let fda_disclaimer = rec_of("multi-agency", ma.nth("PG01", 3));
     let blank = |n: usize| " ".repeat(n);
 
     vec![
         // ---- F: bytes, fields, framing, serializer ----
         case("F-001")
-            .fire(or2().truncate(5, 31), err(5))
+            .fire(or2().truncate(o.se40, 31), err(o.se40))
             .fire(
-                or2().truncate(8, 14),
-                err(8).without(&["F-006", "F-007", "F-011"]),
+                or2().truncate(o.pg01, 14),
+                err(o.pg01).without(&["F-006", "F-007", "F-011"]),
             )
-            .fire(or2().truncate(8, 14).lenient(), warn(8))
-            .fire(or2().extend(7, b"   "), err(7))
-            .fire(or2().extend(7, b"   ").lenient(), warn(7))
-            .fire(or2().extend(7, b"  X").lenient(), err(7))
+            .fire(or2().truncate(o.pg01, 14).lenient(), warn(o.pg01))
+            .fire(or2().extend(o.oi, b"   "), err(o.oi))
+            .fire(or2().extend(o.oi, b"   ").lenient(), warn(o.oi))
+            .fire(or2().extend(o.oi, b"  X").lenient(), err(o.oi))
             .quiet(or2()),
         case("F-002")
-            .fire(or2().set(7, 20, [0xD1]), err(7).cols(20, 20).msg("0xD1"))
+            .fire(
+                or2().set(o.oi, 20, [0xD1]),
+                err(o.oi).cols(20, 20).msg("0xD1"),
+            )
             .quiet(or2()),
         case("F-003")
-            .fire(or2().set(7, 18, b"\t"), err(7).cols(18, 18))
-            .fire(or2().set(7, 30, [0x00]), err(7).cols(30, 30))
+            .fire(or2().set(o.oi, 18, b"\t"), err(o.oi).cols(18, 18))
+            .fire(or2().set(o.oi, 30, [0x00]), err(o.oi).cols(30, 30))
             .quiet(or2()),
         case("F-005")
             .fire(
-                or1().set(14, 67, "e"),
-                err(14).cols(67, 67).without(&["F-004", "F-008", "F-009"]),
+                or1().set(p20(1), 67, "e"),
+                err(p20(1))
+                    .cols(67, 67)
+                    .without(&["F-004", "F-008", "F-009"]),
             )
             .fire(
-                or1().set(13, 9, "a"),
-                err(13).cols(9, 9).without(&["F-004", "F-008", "F-009"]),
+                or1().set(p19(1), 9, "a"),
+                err(p19(1))
+                    .cols(9, 9)
+                    .without(&["F-004", "F-008", "F-009"]),
             )
             .quiet(or1()),
         case("F-006")
-            .fire(or2().set(13, 70, "X"), err(13).cols(65, 80))
-            .fire(or2().set(7, 5, "X"), err(7).cols(3, 10))
+            .fire(or2().set(o.pg29, 70, "X"), err(o.pg29).cols(65, 80))
+            .fire(or2().set(o.oi, 5, "X"), err(o.oi).cols(3, 10))
             .quiet(or2()),
         case("F-007")
-            .fire(or2().set(13, 8, "0000001824 0"), err(13).cols(8, 19))
-            .fire(or2().set(13, 8, "-00000182400"), err(13).cols(8, 19))
-            .fire(or2().set(13, 8, "      182400").lenient(), warn(13).cols(8, 19))
-            .fire(or2().set(13, 8, "      182400"), err(13).cols(8, 19))
+            .fire(
+                or2().set(o.pg29, 8, "0000001824 0"),
+                err(o.pg29).cols(8, 19),
+            )
+            .fire(
+                or2().set(o.pg29, 8, "-00000182400"),
+                err(o.pg29).cols(8, 19),
+            )
+            .fire(
+                or2().set(o.pg29, 8, "      182400").lenient(),
+                warn(o.pg29).cols(8, 19),
+            )
+            .fire(
+                or2().set(o.pg29, 8, "      182400"),
+                err(o.pg29).cols(8, 19),
+            )
             .quiet(or2()),
         case("F-008")
-            .fire(or1().set(14, 67, "1"), err(14).cols(66, 67))
+            .fire(or1().set(p20(1), 67, "1"), err(p20(1)).cols(66, 67))
             .quiet(or1()),
         case("F-009")
-            .fire(or1().set(13, 8, "3-1"), err(13).cols(8, 10))
+            .fire(or1().set(p19(1), 8, "3-1"), err(p19(1)).cols(8, 10))
             .quiet(or1()),
         case("F-010")
-            .fire(or2().set(11, 16, " PIU-KENT-2602-A"), warn(11).cols(16, 40))
+            .fire(
+                or2().set(o.pg25, 16, " PIU-KENT-2602-A"),
+                warn(o.pg25).cols(16, 40),
+            )
             .quiet(or2()),
         case("F-011")
-            .fire(or2().set(7, 11, blank(70)), err(7).cols(11, 80).cbp("P02"))
-            .fire(or2().set(8, 8, "   "), err(8).cols(8, 10).cbp("P05"))
+            .fire(
+                or2().set(o.oi, 11, blank(70)),
+                err(o.oi).cols(11, 80).cbp("P02"),
+            )
+            .fire(
+                or2().set(o.pg01, 8, "   "),
+                err(o.pg01).cols(8, 10).cbp("P05"),
+            )
             .quiet(or2())
             .quiet(or2().set(1, 9, blank(6))),
         case("F-012")
-            .fire(or2().set(10, 5, "9"), err(10).cols(5, 5))
-            .fire(or2().set(9, 5, "X"), err(9).cols(5, 5).cbp("P07"))
-            .fire(or2().set(8, 80, "Z"), err(8).cols(80, 80))
-            .fire(or1().set(8, 17, "N"), err(8).cols(17, 17))
+            .fire(or2().set(o.pg14, 5, "9"), err(o.pg14).cols(5, 5))
+            .fire(
+                or2().set(o.pg02, 5, "X"),
+                err(o.pg02).cols(5, 5).cbp("P07"),
+            )
+            .fire(or2().set(o.pg01, 80, "Z"), err(o.pg01).cols(80, 80))
+            .fire(
+                or1().set(o1.id("PG01"), 17, "N"),
+                err(o1.id("PG01")).cols(17, 17),
+            )
             .quiet(or2()),
         case("F-013")
-            .fire(or1().set(12, 43, "04312026"), err(12).cols(43, 50))
-            .fire(or1().set(12, 43, "02292025"), err(12).cols(43, 50))
+            .fire(
+                or1().set(o1.id("PG14"), 43, "04312026"),
+                err(o1.id("PG14")).cols(43, 50),
+            )
+            .fire(
+                or1().set(o1.id("PG14"), 43, "02292025"),
+                err(o1.id("PG14")).cols(43, 50),
+            )
             .quiet(or1())
-            .quiet(or1().set(12, 43, "02292024")),
+            .quiet(or1().set(o1.id("PG14"), 43, "02292024")),
         case("F-014")
             .fire(
-                multi().set(multi().at("PG30", 1), 14, "0000"),
-                warn(multi().at("PG30", 1) as u32).cols(14, 17),
+                multi().set(ma.id("PG30"), 14, "0000"),
+                warn(ma.id("PG30")).cols(14, 17),
             )
-            .fire(multi().set(24, 14, "0760"), err(24).cols(14, 17))
-            .fire(multi().set(24, 14, "2401"), err(24).cols(14, 17))
+            .fire(
+                multi().set(ma.id("PG30"), 14, "0760"),
+                err(ma.id("PG30")).cols(14, 17),
+            )
+            .fire(
+                multi().set(ma.id("PG30"), 14, "2401"),
+                err(ma.id("PG30")).cols(14, 17),
+            )
             .quiet(multi())
-            .quiet(multi().set(24, 14, "2400")),
+            .quiet(multi().set(ma.id("PG30"), 14, "2400")),
         case("F-015")
-            .fire(or2().insert(11, rec("PG99UNKNOWN")), warn(11))
-            .fire(or2().set(9, 1, "pg02").lenient(), warn(9))
-            .fire(or2().set(9, 1, "pg02"), warn(9))
+            .fire(or2().insert(o.pg25, rec("PG99UNKNOWN")), warn(o.pg25))
+            .fire(or2().set(o.pg02, 1, "pg02").lenient(), warn(o.pg02))
+            .fire(or2().set(o.pg02, 1, "pg02"), warn(o.pg02))
             .quiet(or2()),
         case("F-016")
             .fire(
@@ -631,28 +775,33 @@ fn cases() -> Vec<Case> {
         case("F-017")
             .fire(
                 raw("or2-concatenated + 0x1A", with(or2_concat(), &[0x1A])),
-                err(16).without(&["F-018"]),
+                err(o.after_last).without(&["F-018"]),
             )
             .fire(
                 raw("or2-concatenated + 0x1A", with(or2_concat(), &[0x1A])).lenient(),
-                warn(16),
+                warn(o.after_last),
             )
             .fire_bug(
                 raw("or2-single + 0x1A", with(or2_bytes(), &[0x1A])),
-                err(16).without(&["F-015", "F-018"]),
-                "F-017 after LF-terminated records has line null; SPEC 6.0 gives F-016..F-019 the line where the problem starts (16), null only for F-020/F-021",
+                err(o.after_last).without(&["F-015", "F-018"]),
+                "F-017 after LF-terminated records has line null; SPEC 6.0 gives F-016..F-019 the line where the problem starts (after the last record), null only for F-020/F-021",
             )
             .quiet(or2())
             .quiet(raw("or2-concatenated", or2_concat())),
         case("F-018")
             .fire(
                 raw("or2-concatenated + ABCDE", with(or2_concat(), b"ABCDE")),
-                err(16).offset(1200).without(&["F-017"]),
+                err(o.after_last)
+                    .offset(80 * (o.after_last - 1))
+                    .without(&["F-017"]),
             )
             .quiet(raw("or2-concatenated", or2_concat())),
         case("F-019")
-            .fire(raw("or2-single, CRLF after line 7", mixed), warn(7))
-            .fire(raw("or2-single, CRLF after lines 7 and 9", mixed2), warn(7).sole())
+            .fire(raw("or2-single, CRLF after the OI", mixed), warn(o.oi))
+            .fire(
+                raw("or2-single, CRLF after the OI and the PG02", mixed2),
+                warn(o.oi).sole(),
+            )
             .quiet(or2())
             .quiet(raw(
                 "or2-crlf",
@@ -712,7 +861,10 @@ fn cases() -> Vec<Case> {
             }))
             .quiet(raw("or2-concatenated", or2_concat())),
         case("F-022")
-            .fire(or1().set(8, 42, "100000 "), warn(8).cols(42, 57))
+            .fire(
+                or1().set(o1.id("PG01"), 42, "100000 "),
+                warn(o1.id("PG01")).cols(42, 57),
+            )
             .quiet(or1()),
         case("F-030")
             .encode_fire(
@@ -737,7 +889,7 @@ fn cases() -> Vec<Case> {
                         ("lpco_number", NOPIC),
                     ],
                 ),
-                rec_of("or2-single", 10),
+                rec_of("or2-single", o.pg14),
             ),
         case("F-031")
             .encode_fire(
@@ -781,7 +933,7 @@ fn cases() -> Vec<Case> {
                         ("quantity_line_net", "1824.00"),
                     ],
                 ),
-                rec_of("or2-single", 13),
+                rec_of("or2-single", o.pg29),
             ),
         case("F-032")
             .encode_fire(
@@ -821,148 +973,173 @@ fn cases() -> Vec<Case> {
                         ),
                     ],
                 ),
-                rec_of("or1-full", 35),
+                rec_of("or1-full", o1.id("PG24")),
             ),
         // ---- S: structure and order ----
         case("S-001")
-            .fire(or2().delete(7, 7), err(7).cbp("P01"))
+            .fire(or2().delete(o.oi, o.oi), err(o.oi).cbp("P01"))
             .quiet(or2()),
         case("S-002")
-            .fire(or2().delete(8, 13), err(7).cbp("P03"))
+            .fire(or2().delete(o.pg01, o.pg29), err(o.oi).cbp("P03"))
             .quiet(or2()),
         case("S-003")
             .fire(
                 or2()
-                    .insert(14, rec_of("or2-single", 7))
-                    .insert(15, fda_disclaimer.clone()),
-                err(14).cbp("P42").without(&["S-005"]),
+                    .insert(o.y, rec_of("or2-single", o.oi))
+                    .insert(o.y + 1, fda_disclaimer.clone()),
+                err(o.y).cbp("P42").without(&["S-005"]),
             )
             .quiet(or2()),
         case("S-004")
-            .fire(or2().insert(8, rec_of("or2-single", 11)), err(8))
             .fire(
-                or2().insert(14, rec_of("or2-multi", 20)).insert(15, rec_of("or2-single", 11)),
-                err(15),
+                or2().insert(o.pg01, rec_of("or2-single", o.pg25)),
+                err(o.pg01),
+            )
+            .fire(
+                or2()
+                    .insert(o.y, rec_of("or2-multi", om.nth("SE40", 2)))
+                    .insert(o.y + 1, rec_of("or2-single", o.pg25)),
+                err(o.y + 1),
             )
             .quiet(or2()),
         case("S-005")
-            .fire(or2().delete(6, 6), err(6).without(&["S-003"]))
+            .fire(
+                or2().delete(o.se60, o.se60),
+                err(o.se60).without(&["S-003"]),
+            )
             .quiet(or2()),
         case("S-006")
-            .fire(or2().insert(11, pg20.clone()), err(11).cbp("P33"))
-            .fire(or1().insert(15, pg20.clone()), err(15).cbp("P33"))
+            .fire(or2().insert(o.pg25, pg20.clone()), err(o.pg25).cbp("P33"))
+            .fire(or1().insert(p21(1), pg20.clone()), err(p21(1)).cbp("P33"))
             .quiet(or1()),
         case("S-007")
             .fire(
                 // EX PG19, UC PG19, EX PG20, EX PG21, UC PG20, UC PG21.
-                or1().move_line(16, 14),
-                err(17).cbp("P33").without(&["S-006", "S-008"]),
+                or1().move_line(p19(2), p20(1)),
+                err(p20(2)).cbp("P33").without(&["S-006", "S-008"]),
             )
             .quiet(or1()),
         case("S-008")
-            .fire(or2().insert(11, pg21.clone()), err(11).cbp("P34"))
+            .fire(or2().insert(o.pg25, pg21.clone()), err(o.pg25).cbp("P34"))
             .quiet(or1())
             .quiet(multi()),
         case("S-009")
-            .fire(or2().insert(10, pg08), err(10).cbp("P28"))
+            .fire(or2().insert(o.pg14, pg08), err(o.pg14).cbp("P28"))
             .quiet(every()),
         case("S-010")
-            .fire(or2().insert(11, pg13.clone()), err(11).cbp("P29"))
-            .quiet(or2().insert(10, pg13))
+            .fire(or2().insert(o.pg25, pg13.clone()), err(o.pg25).cbp("P29"))
+            .quiet(or2().insert(o.pg14, pg13))
             .quiet(every()),
         case("S-011")
             .fire_bug(
-                or2().set(9, 5, "C"),
-                err(9).cbp("P07"),
+                or2().set(o.pg02, 5, "C"),
+                err(o.pg02).cbp("P07"),
                 "S-011 points at PG02 item_type (columns 5-5); SPEC 6.0 gives S-... findings columns null",
             )
             .fire_bug(
-                or2().insert(10, rec("PG02P")),
-                err(10).cbp("P07"),
+                or2().insert(o.pg14, rec("PG02P")),
+                err(o.pg14).cbp("P07"),
                 "S-011 points at PG02 item_type (columns 5-5); SPEC 6.0 gives S-... findings columns null",
             )
             .quiet(or2())
             .quiet(every()),
         case("S-012")
-            .fire(or2().set(8, 80, "A"), err(9).cbp("P32"))
+            .fire(or2().set(o.pg01, 80, "A"), err(o.pg02).cbp("P32"))
             .quiet(or2m()),
         case("S-013")
-            .fire(seven_pg26, err(19))
+            .fire(seven_pg26, err(o.pg25b + 7))
             .fire_bug(
-                or2().insert(13, pg26("2")).insert(14, pg26("1")),
-                warn(14),
+                or2()
+                    .insert(o.pg29, pg26("2"))
+                    .insert(o.pg29 + 1, pg26("1")),
+                warn(o.pg29 + 1),
                 "S-013 (levels not ascending) points at packaging_qualifier (5-5); SPEC 6.0 gives S-... findings columns null",
             )
             .quiet(six_pg26)
             .quiet(multi()),
         case("S-014")
-            .fire(or2().insert(11, rec("PG51")), err(11).cbp("P32"))
-            .fire(or2().insert(11, rec("PG50")), err(11).cbp("P32"))
+            .fire(or2().insert(o.pg25, rec("PG51")), err(o.pg25).cbp("P32"))
+            .fire(or2().insert(o.pg25, rec("PG50")), err(o.pg25).cbp("P32"))
             // No PG02/PG04/PG13/PG14 before the PG50 (right after the PG01 it is S-023's).
             .fire(
                 or2()
-                    .insert(or2().at("PG02", 1), rec_by_id("or2-single", "PG25", 1))
-                    .insert(or2().at("PG02", 1) + 1, rec("PG50"))
-                    .insert(or2().at("PG02", 1) + 2, rec("PG51")),
-                err(or2().at("PG02", 1) as u32 + 1).cbp("P32"),
+                    .insert(o.pg02, rec_by_id("or2-single", "PG25", 1))
+                    .insert(o.pg02 + 1, rec("PG50"))
+                    .insert(o.pg02 + 2, rec("PG51")),
+                err(o.pg02 + 1).cbp("P32"),
             )
             .fire(
                 or2()
-                    .insert(11, rec("PG50"))
-                    .insert(12, rec("PG50"))
-                    .insert(13, rec("PG51")),
-                err(12).cbp("P32"),
+                    .insert(o.pg25, rec("PG50"))
+                    .insert(o.pg25 + 1, rec("PG50"))
+                    .insert(o.pg25 + 2, rec("PG51")),
+                err(o.pg25 + 1).cbp("P32"),
             )
-            .quiet(or2().insert(11, rec("PG50")).insert(12, rec("PG51")))
+            .quiet(
+                or2()
+                    .insert(o.pg25, rec("PG50"))
+                    .insert(o.pg25 + 1, rec("PG51")),
+            )
             .quiet(every()),
         case("S-015")
-            .fire(every().delete(30, 30), err(24))
-            .fire(every().delete(24, 24), err(29))
+            // PG00 S (first PG00), E (second), R (third).
+            .fire(
+                every().delete(ev.nth("PG00", 2), ev.nth("PG00", 2)),
+                err(ev.nth("PG00", 1)),
+            )
+            .fire(
+                every().delete(ev.nth("PG00", 1), ev.nth("PG00", 1)),
+                err(ev.nth("PG00", 2) - 1),
+            )
             .fire_bug(
-                every().set(41, 6, "0002"),
-                err(41),
+                every().set(ev.nth("PG00", 3), 6, "0002"),
+                err(ev.nth("PG00", 3)),
                 "S-015 (R names an undefined group) points at substitution_number (6-9); SPEC 6.0 gives S-... findings columns null",
             )
             .quiet(every()),
         case("S-016")
             .fire_bug(
-                or2m().set(14, 5, "003"),
-                err(14),
+                or2m().set(om.nth("PG01", 2), 5, "003"),
+                err(om.nth("PG01", 2)),
                 "S-016 points at PG01 pga_line_number (5-7); SPEC 6.0 gives S-... findings columns null",
             )
             .fire_bug(
-                or2m().set(14, 5, "001"),
-                err(14),
+                or2m().set(om.nth("PG01", 2), 5, "001"),
+                err(om.nth("PG01", 2)),
                 "S-016 points at PG01 pga_line_number (5-7); SPEC 6.0 gives S-... findings columns null",
             )
             .fire_bug(
-                multi().move_line(25, 13),
-                warn(14),
+                // The FDA PG01 moved before the AMS MO1 PG01.
+                multi().move_line(ma.nth("PG01", 3), ma.nth("PG01", 2)),
+                warn(ma.nth("PG01", 2) + 1),
                 "S-016 (interleaved agencies) points at PG01 pga_line_number (5-7); SPEC 6.0 gives S-... findings columns null",
             )
             .quiet(or2m())
             .quiet(multi()),
         case("S-017")
-            .fire(or2().insert(11, pg55.clone()), err(11).cbp("P32"))
+            .fire(or2().insert(o.pg25, pg55.clone()), err(o.pg25).cbp("P32"))
             .quiet(every()),
         case("S-018")
-            .fire(or2().insert(11, pg60.clone()), err(11).cbp("P32"))
+            .fire(or2().insert(o.pg25, pg60.clone()), err(o.pg25).cbp("P32"))
             .quiet(every())
-            .quiet(or1().insert(16, pg60)),
+            .quiet(or1().insert(p19(2), pg60)),
         case("S-019")
             .fire_bug(
                 or1().enable("S-019"),
-                warn(34),
+                warn(o1.id("PG22")),
                 "S-019 points at PG22 entity_role_code (18-20); SPEC 6.0 gives S-... findings columns null",
             )
             .quiet(or1())
-            .quiet(or1().enable("S-019").set(34, 18, "EX ")),
+            .quiet(or1().enable("S-019").set(o1.id("PG22"), 18, "EX ")),
         case("S-020")
-            .fire(or2().move_line(13, 11), warn(12))
+            .fire(or2().move_line(o.pg29, o.pg25), warn(o.pg25 + 1))
             .quiet(or2())
             .quiet(every()),
         case("S-021")
-            .fire(multi().set(25, 80, " "), warn(25))
+            .fire(
+                multi().set(ma.nth("PG01", 3), 80, " "),
+                warn(ma.nth("PG01", 3)),
+            )
             .quiet(multi())
             // SPEC 4.1: an empty PG01 before another agency's data set shares it.
             .quiet({
@@ -974,7 +1151,7 @@ fn cases() -> Vec<Case> {
         case("S-022")
             .fire(
                 or2().delete(or2().at("PG02", 1), or2().at("PG02", 1)),
-                warn(or2().at("PG01", 1) as u32).cbp("P54"),
+                warn(or2().at("PG01", 1)).cbp("P54"),
             )
             .quiet(or2())
             .quiet(multi()),
@@ -983,7 +1160,7 @@ fn cases() -> Vec<Case> {
                 or2()
                     .insert(or2().at("PG02", 1), rec("PG50"))
                     .insert(or2().at("PG02", 1) + 1, rec("PG51")),
-                err(or2().at("PG02", 1) as u32).cbp("P35").without(&["S-014"]),
+                err(or2().at("PG02", 1)).cbp("P35").without(&["S-014"]),
             )
             .quiet(
                 or2()
@@ -996,7 +1173,7 @@ fn cases() -> Vec<Case> {
                     .insert(or2().at("PG14", 1) + 1, rec("PG50"))
                     .insert(or2().at("PG14", 1) + 2, pg24.clone())
                     .insert(or2().at("PG14", 1) + 3, rec("PG51")),
-                err(or2().at("PG14", 1) as u32 + 2).cbp("P32"),
+                err(or2().at("PG14", 1) + 2).cbp("P32"),
             )
             .quiet(
                 or2()
@@ -1011,51 +1188,53 @@ fn cases() -> Vec<Case> {
         case("E-002")
             .fire(
                 raw("or2-single twice", with(or2_bytes(), &or2_bytes())),
-                warn(16),
+                warn(o.after_last),
             )
             .quiet(or2()),
         case("E-003")
-            .fire(or2().delete(14, 14), err(14))
+            .fire(or2().delete(o.y, o.y), err(o.y))
             .fire(
                 or2()
-                    .delete(14, 14)
-                    .insert(14, rec_of("or2-single", 2))
-                    .insert(15, rec_of("or2-single", 14)),
-                err(14),
+                    .delete(o.y, o.y)
+                    .insert(o.y, rec_of("or2-single", o.b))
+                    .insert(o.y + 1, rec_of("or2-single", o.y)),
+                err(o.y),
             )
             .quiet(or2()),
-        case("E-004").fire(or2().delete(2, 2), err(13)).quiet(or2()),
+        case("E-004")
+            .fire(or2().delete(o.b, o.b), err(o.y - 1))
+            .quiet(or2()),
         case("E-005")
-            .fire(or2().set(14, 8, "Q7X"), err(14).cols(8, 10))
-            .fire(or2().set(14, 4, "2705"), err(14).cols(4, 7))
-            .fire(or2().set(14, 11, "AE"), err(14).cols(11, 12))
+            .fire(or2().set(o.y, 8, "Q7X"), err(o.y).cols(8, 10))
+            .fire(or2().set(o.y, 4, "2705"), err(o.y).cols(4, 7))
+            .fire(or2().set(o.y, 11, "AE"), err(o.y).cols(11, 12))
             .quiet(or2()),
         case("E-006")
             .fire(or2().set(1, 26, "QQ"), warn(1).any_cols())
             .fire(or2().set(1, 26, "AE"), warn(2).any_cols())
             .quiet(or2()),
         case("E-007")
-            .fire(or2().insert(14, rec("52HMF 0000000006")), err(14))
+            .fire(or2().insert(o.y, rec("52HMF 0000000006")), err(o.y))
             .fire(
-                sample("entry-summary-ae").insert(5, rec_of("or2-single", 4)),
-                err(5),
+                sample("entry-summary-ae").insert(ae.id("40"), rec_of("or2-single", o.se15)),
+                err(ae.id("40")),
             )
             .fire(
                 sample("so-status")
-                    .insert(4, rec_of("or2-single", 7))
-                    .insert(5, fda_disclaimer.clone()),
-                warn(4),
+                    .insert(so.id("SO70"), rec_of("or2-single", o.oi))
+                    .insert(so.id("SO70") + 1, fda_disclaimer.clone()),
+                warn(so.id("SO70")),
             )
             .quiet(or2())
             .quiet(sample("entry-summary-ae"))
             .quiet(sample("so-status")),
         case("E-008")
-            .fire(or2().set(14, 13, "00099"), err(14).cols(13, 17))
-            .quiet(or2().set(14, 13, "00011"))
+            .fire(or2().set(o.y, 13, "00099"), err(o.y).cols(13, 17))
+            .quiet(or2().set(o.y, 13, format!("{:05}", o.y - o.b - 1)))
             .quiet(sample("sx-response")),
         case("E-009")
             .fire(or2().set(2, 20, "0"), err(2).cols(13, 44))
-            .fire(or2().set(15, 50, "X"), err(15).cols(40, 80))
+            .fire(or2().set(o.z, 50, "X"), err(o.z).cols(40, 80))
             .fire(or2().set(1, 21, "X"), err(1).cols(21, 25))
             .fire(or2().set(2, 2, "02"), err(2).cols(2, 3))
             .fire(or2().set(2, 2, "01"), warn(2).cols(2, 3))
@@ -1071,60 +1250,69 @@ fn cases() -> Vec<Case> {
             .quiet(sample("so-status"))
             .quiet(sample("so-status").set(1, 9, blank(6))),
         case("E-011")
-            .fire(or2().delete(3, 13), warn(2))
-            .fire(or2().delete(2, 14), warn(1))
+            .fire(or2().delete(o.se10, o.pg29), warn(o.b))
+            .fire(or2().delete(o.b, o.y), warn(o.a))
             .quiet(or2()),
         case("E-012")
             .fire_bug(
-                or2().set(15, 2, "2705"),
-                warn(15),
+                or2().set(o.z, 2, "2705"),
+                warn(o.z),
                 "E-012 points at the Z sender_site_code (2-5); SPEC 6.0 lists E-012 with columns null",
             )
             .quiet(or2()),
         // ---- OR: AMS organic profile ----
         case("OR-001")
-            .fire(or2().cert(10, "417-20938561045-57321"), err(10).cols(9, 41))
-            .fire(or2().cert(10, "999-999-X"), err(10).cols(9, 41))
-            .fire(or2().cert(10, "COOP-K9C-2026-000417"), err(10).cols(9, 41))
+            .fire(
+                or2().cert(o.pg14, "417-20938561045-57321"),
+                err(o.pg14).cols(9, 41),
+            )
+            .fire(or2().cert(o.pg14, "999-999-X"), err(o.pg14).cols(9, 41))
+            .fire(
+                or2().cert(o.pg14, "COOP-K9C-2026-000417"),
+                err(o.pg14).cols(9, 41),
+            )
             .quiet(or2())
-            .quiet(or2().cert(10, "417-20938561045-57321").on("2024-03-18"))
+            .quiet(or2().cert(o.pg14, "417-20938561045-57321").on("2024-03-18"))
             .quiet(or1()),
         case("OR-002")
             .fire(
-                or2().cert(10, "2093856104"),
-                err(10).cols(9, 41).without(&["OR-001"]),
+                or2().cert(o.pg14, "2093856104"),
+                err(o.pg14).cols(9, 41).without(&["OR-001"]),
             )
             .quiet(or2()),
         case("OR-003")
             .fire(
-                or2().cert(10, "417-2093856104-557321DRAFT"),
-                err(10).cols(9, 41).without(&["OR-001"]),
+                or2().cert(o.pg14, "417-2093856104-557321DRAFT"),
+                err(o.pg14).cols(9, 41).without(&["OR-001"]),
             )
             .fire(
-                or2().cert(10, "417-2093856104-557321 draft"),
-                err(10).cols(9, 41).without(&["OR-001"]),
+                or2().cert(o.pg14, "417-2093856104-557321 draft"),
+                err(o.pg14).cols(9, 41).without(&["OR-001"]),
             )
-            .fire(or1().cert(12, "DRAFT-K9C-2026"), err(12).cols(9, 41))
+            .fire(
+                or1().cert(o1.id("PG14"), "DRAFT-K9C-2026"),
+                err(o1.id("PG14")).cols(9, 41),
+            )
             .quiet(or2()),
         case("OR-004")
-            .fire(or1().cert(12, NOPIC), err(8).cols(14, 16))
+            .fire(or1().cert(o1.id("PG14"), NOPIC), err(o1.id("PG01")).cols(14, 16))
             .fire(
-                or1().cert(12, NOPIC).on("2026-02-05"),
-                warn(8).cols(14, 16),
+                or1().cert(o1.id("PG14"), NOPIC).on("2026-02-05"),
+                warn(o1.id("PG01")).cols(14, 16),
             )
             .quiet(or1())
             .quiet(or2()),
         case("OR-005")
-            .fire(or1().cert(12, "333-550-R"), err(8).cols(14, 16))
-            .fire(or1().cert(12, "999-999-T"), err(8).cols(14, 16))
-            .quiet(or1().cert(12, "333-550-R").on("2024-09-12"))
+            .fire(or1().cert(o1.id("PG14"), "333-550-R"), err(o1.id("PG01")).cols(14, 16))
+            .fire(or1().cert(o1.id("PG14"), "999-999-T"), err(o1.id("PG01")).cols(14, 16))
+            .quiet(or1().cert(o1.id("PG14"), "333-550-R").on("2024-09-12"))
             .quiet(or1())
-            .quiet(or2().cert(10, "333-550-R")),
+            .quiet(or2().cert(o.pg14, "333-550-R")),
         case("OR-006")
-            .fire(or1().enable("OR-006"), warn(8).any_cols())
+            .fire(or1().enable("OR-006"), warn(o1.id("PG01")).any_cols())
             .fire(
                 or1().enable("OR-006").on("2024-06-01"),
-                warn(8).any_cols(),
+                warn(o1.id("PG01")).any_cols(),
             )
             .quiet(or1())
             .quiet(or2().enable("OR-006"))
@@ -1134,119 +1322,153 @@ fn cases() -> Vec<Case> {
             ),
         case("OR-007")
             .fire(
-                or2().cert(10, "999-999-T").on("2024-09-19"),
-                warn(10).cols(9, 41).without(&["OR-001"]),
+                or2().cert(o.pg14, "999-999-T").on("2024-09-19"),
+                warn(o.pg14).cols(9, 41).without(&["OR-001"]),
             )
             .fire(
-                or2().cert(10, "999-999-T").on("2024-09-20"),
-                err(10).cols(9, 41).without(&["OR-001"]),
+                or2().cert(o.pg14, "999-999-T").on("2024-09-20"),
+                err(o.pg14).cols(9, 41).without(&["OR-001"]),
             )
             .fire(
-                or2().cert(10, "999-999-T"),
-                err(10).cols(9, 41).without(&["OR-001"]),
+                or2().cert(o.pg14, "999-999-T"),
+                err(o.pg14).cols(9, 41).without(&["OR-001"]),
             )
             .quiet(or2())
-            .quiet(or2().cert(10, "333-550-R")),
+            .quiet(or2().cert(o.pg14, "333-550-R")),
         case("OR-008")
             .fire(
-                or2().cert(10, "333-550-R").enable("OR-008"),
-                warn(10).any_cols().without(&["OR-001"]),
+                or2().cert(o.pg14, "333-550-R").enable("OR-008"),
+                warn(o.pg14).any_cols().without(&["OR-001"]),
             )
-            .quiet(or2().cert(10, "333-550-R"))
+            .quiet(or2().cert(o.pg14, "333-550-R"))
             .quiet(or2().enable("OR-008"))
             .quiet_bug(
-                or2().cert(10, "333-550-R").enable("OR-008").on("2024-08-31"),
+                or2().cert(o.pg14, "333-550-R").enable("OR-008").on("2024-08-31"),
                 "OR-008 has Since 2024-09 but fires on earlier as-of dates",
             ),
         case("OR-009")
             .fire(
-                or2().cert(10, "010-420-L").enable("OR-009").on("2025-10-01"),
-                warn(10).any_cols().without(&["OR-001"]),
+                or2().cert(o.pg14, "010-420-L").enable("OR-009").on("2025-10-01"),
+                warn(o.pg14).any_cols().without(&["OR-001"]),
             )
-            .quiet(or2().cert(10, "010-420-L").enable("OR-009").on("2025-09-30"))
-            .quiet(or2().cert(10, "010-420-L"))
+            .quiet(or2().cert(o.pg14, "010-420-L").enable("OR-009").on("2025-09-30"))
+            .quiet(or2().cert(o.pg14, "010-420-L"))
             .quiet(or2().enable("OR-009")),
         case("OR-010")
-            .fire(no_oi_group().flags(&[("0804508020", Am8)]), err(6))
+            .fire(no_oi_group().flags(&[("0804508020", Am8)]), err(o.se60))
             .fire(
                 no_oi_group().flags(&[("0804508020", Am8)]).on("2024-09-18"),
-                warn(6),
+                warn(o.se60),
             )
             .fire(
                 no_oi_group().flags(&[("0804508020", Am7)]).on("2025-01-01"),
-                warn(6),
+                warn(o.se60),
             )
             .quiet(or2().flags(&[("0804508020", Am8)]))
             .quiet(no_oi_group())
             .quiet(or2m().flags(&[("0813405000", Am8)])),
         case("OR-011")
-            .fire(no_oi_group().flags(&[]).on("2026-02-13"), err(6))
+            .fire(no_oi_group().flags(&[]).on("2026-02-13"), err(o.se60))
             .quiet(no_oi_group().flags(&[]).on("2026-02-12"))
             .quiet(or2().flags(&[]))
             .quiet(no_oi_group()),
         case("OR-012")
-            .fire(or2().set(13, 5, "LB "), warn(13).any_cols())
+            .fire(or2().set(o.pg29, 5, "LB "), warn(o.pg29).any_cols())
             .quiet(or2()),
         case("OR-013")
+            // Both ORC loops (the 6th and the 4th party) removed.
             .fire(
-                or1().delete(28, 30).delete(22, 24),
-                err(8).cbp("P46"),
+                or1().delete(p19(6), p21(6)).delete(p19(4), p21(4)),
+                err(o1.id("PG01")).cbp("P46"),
             )
-            .fire(or1().delete(15, 15), err(13).cbp("P47"))
-            .fire(or1().delete(14, 14), err(13))
+            .fire(or1().delete(p21(1), p21(1)), err(p19(1)).cbp("P47"))
+            .fire(or1().delete(p20(1), p20(1)), err(p19(1)))
             .fire_bug(
-                or1().delete(14, 14),
-                err(13).no_cbp(),
+                or1().delete(p20(1), p20(1)),
+                err(p19(1)).no_cbp(),
                 "OR-013 for a loop without PG20 carries P46 (\"PG19 missing\"); no dictionary code covers a missing PG20",
             )
             .fire(
-                or1().set(13, 26, blank(32)),
-                err(13).cols(26, 57).no_cbp(),
+                or1().set(p19(1), 26, blank(32)),
+                err(p19(1)).cols(26, 57).no_cbp(),
             )
-            .fire(or1().set(13, 11, blank(15)), err(13).cols(11, 25))
+            .fire(
+                or1().set(p19(1), 11, blank(15)),
+                err(p19(1)).cols(11, 25),
+            )
             .quiet(or1())
             .quiet(or2()),
         case("OR-014")
             .fire(
-                or1().set(13, 11, format!("{:<15}", "20938561")),
-                err(13).cols(11, 25),
+                or1().set(p19(1), 11, format!("{:<15}", "20938561")),
+                err(p19(1)).cols(11, 25),
             )
             .fire(
-                or1().set(19, 11, format!("{:<15}", "2093856104")),
-                warn(19).cols(11, 25),
+                // The ORI loop (third party).
+                or1().set(p19(3), 11, format!("{:<15}", "2093856104")),
+                warn(p19(3)).cols(11, 25),
             )
             .quiet(or1()),
         case("OR-015")
-            .fire(or1().delete(10, 11), err(8))
-            .fire(or1().set(10, 24, blank(57)).set(11, 24, blank(57)), err(8))
-            .fire(or1().delete(34, 34), err(8).cbp("P48"))
-            .fire(or1().set(34, 21, "AM5 "), err(8))
+            .fire(or1().delete(pg10(1), pg10(2)), err(o1.id("PG01")))
+            .fire(
+                or1()
+                    .set(pg10(1), 24, blank(57))
+                    .set(pg10(2), 24, blank(57)),
+                err(o1.id("PG01")),
+            )
+            .fire(
+                or1().delete(o1.id("PG22"), o1.id("PG22")),
+                err(o1.id("PG01")).cbp("P48"),
+            )
+            .fire(
+                or1().set(o1.id("PG22"), 21, "AM5 "),
+                err(o1.id("PG01")),
+            )
             // 2026 dictionary: P50 "Missing PG10 per PGA"; P36 is the PG22 document
             // identifier, so a PG22 with another declaration code carries no code.
-            .fire(or1().delete(10, 11), err(8).cbp("P50"))
-            .fire(or1().set(34, 21, "AM5 "), err(8).no_cbp())
+            .fire(
+                or1().delete(pg10(1), pg10(2)),
+                err(o1.id("PG01")).cbp("P50"),
+            )
+            .fire(
+                or1().set(o1.id("PG22"), 21, "AM5 "),
+                err(o1.id("PG01")).no_cbp(),
+            )
             .quiet(or1())
             .quiet_bug(
-                or1().delete(10, 11).on("2025-06-30"),
+                or1().delete(pg10(1), pg10(2)).on("2025-06-30"),
                 "OR-015 has Since \"2025-07 guide\" (2025-07-01 as for the disclaimer rules) but fires on earlier as-of dates",
             ),
         case("OR-016")
-            .fire(or2().set(9, 6, "UNS 50407132"), warn(9).any_cols())
-            .fire(or2().insert(11, pg24.clone()), warn(11).any_cols())
-            .fire(or1().set(9, 6, "UNS 50407132"), warn(9).any_cols())
+            .fire(
+                or2().set(o.pg02, 6, "UNS 50407132"),
+                warn(o.pg02).any_cols(),
+            )
+            .fire(or2().insert(o.pg25, pg24.clone()), warn(o.pg25).any_cols())
+            .fire(
+                or1().set(o1.id("PG02"), 6, "UNS 50407132"),
+                warn(o1.id("PG02")).any_cols(),
+            )
             .quiet(or2())
             .quiet(or1())
             .quiet_bug(
-                or2().insert(11, pg24).on("2025-06-30"),
+                or2().insert(o.pg25, pg24).on("2025-06-30"),
                 "OR-016 has Since \"2025-07 guide\" but fires on earlier as-of dates",
             ),
         case("OR-017")
-            .fire(or2m().set(24, 80, "B"), err(24).cols(80, 80))
-            .fire(or2m().on("2025-06-30"), err(24).cols(80, 80))
+            .fire(
+                or2m().set(om.nth("PG01", 3), 80, "B"),
+                err(om.nth("PG01", 3)).cols(80, 80),
+            )
+            .fire(
+                or2m().on("2025-06-30"),
+                err(om.nth("PG01", 3)).cols(80, 80),
+            )
             .quiet(or2m())
             .quiet(multi()),
         case("OR-018")
-            .fire(second_anchor(NOPIC), warn(18).any_cols())
+            .fire(second_anchor(NOPIC), warn(o.y + 4).any_cols())
             .quiet(second_anchor("582-6617034925-104388"))
             .quiet(or2m())
             .quiet_bug(
@@ -1255,12 +1477,16 @@ fn cases() -> Vec<Case> {
             ),
         case("OR-019")
             .never_fires(no_pg25().enable_all_opt_in())
-            .never_fires(or1().delete(36, 37).enable_all_opt_in())
+            .never_fires(
+                or1()
+                    .delete(o1.nth("PG25", 1), o1.nth("PG25", 2))
+                    .enable_all_opt_in(),
+            )
             .quiet(or2()),
         case("OR-020")
             .fire(
                 or1().enable("OR-020").departure("2026-02-20"),
-                warn(12).any_cols(),
+                warn(o1.id("PG14")).any_cols(),
             )
             .quiet(or1().enable("OR-020").departure("2026-03-01"))
             .quiet(or1().departure("2026-02-20"))
@@ -1269,13 +1495,13 @@ fn cases() -> Vec<Case> {
                     .enable("OR-020")
                     .departure("2024-08-01")
                     .on("2024-08-31")
-                    .set(12, 43, "08152024"),
+                    .set(o1.id("PG14"), 43, "08152024"),
                 "OR-020 has Since 2024-09 but fires on earlier as-of dates",
             ),
         case("OR-021")
             .fire(
                 or2().enable("OR-021").importer_certified(false),
-                warn(8).any_cols(),
+                warn(o.pg01).any_cols(),
             )
             .quiet(or2().enable("OR-021").importer_certified(true))
             .quiet(or2().importer_certified(false))
@@ -1288,16 +1514,23 @@ fn cases() -> Vec<Case> {
             ),
         case("OR-022")
             .fire(
-                or2().set(10, 51, "0000000182400000LB   "),
-                warn(10).any_cols().msg("line 10").msg("line 13"),
+                or2().set(o.pg14, 51, "0000000182400000LB   "),
+                warn(o.pg14)
+                    .any_cols()
+                    .msg(format!("line {}", o.pg14))
+                    .msg(format!("line {}", o.pg29)),
             )
-            .quiet(or2().set(10, 51, "0000000182400000KG   ")),
+            .quiet(or2().set(o.pg14, 51, "0000000182400000KG   ")),
         case("OR-023")
-            .fire(or1().set(17, 68, "9460     "), warn(17).any_cols())
+            // The UC's PG20 (a US address), the EX's PG20 (Peru).
+            .fire(
+                or1().set(p20(2), 68, "9460     "),
+                warn(p20(2)).any_cols(),
+            )
             .quiet(or1())
-            .quiet(or1().set(14, 68, "2000     ")),
+            .quiet(or1().set(p20(1), 68, "2000     ")),
         case("OR-024")
-            .fire(or2().enable("OR-024"), warn(8).any_cols())
+            .fire(or2().enable("OR-024"), warn(o.pg01).any_cols())
             .quiet(or2())
             .quiet(every().enable("OR-024"))
             .quiet_bug(
@@ -1305,57 +1538,83 @@ fn cases() -> Vec<Case> {
                 "OR-024 has Since 2024 but fires on earlier as-of dates",
             ),
         case("OR-025")
-            .fire(or2().set(8, 14, "3"), err(8).any_cols())
-            .fire(or2().set(8, 14, "OR2"), err(8).any_cols())
+            .fire(or2().set(o.pg01, 14, "3"), err(o.pg01).any_cols())
+            .fire(or2().set(o.pg01, 14, "OR2"), err(o.pg01).any_cols())
             .quiet(or2())
             .quiet(or2m())
-            .quiet(or2m().set(24, 14, "3")),
+            .quiet(or2m().set(om.nth("PG01", 3), 14, "3")),
         case("OR-026")
-            .fire(or2().delete(10, 10), err(8).cbp("P45"))
+            .fire(
+                or2().delete(o.pg14, o.pg14),
+                err(o.pg01).cbp("P45"),
+            )
             .quiet(or2())
             .quiet(or2m()),
         case("OR-027")
-            .fire(or2().set(10, 6, "AM9"), warn(8).any_cols())
+            .fire(or2().set(o.pg14, 6, "AM9"), warn(o.pg01).any_cols())
             .quiet(or2()),
         case("OR-028")
-            .fire(or2().delete(13, 13), err(8).cbp("P53"))
-            .fire(or2().set(13, 8, "000000000000"), err(13).any_cols())
+            .fire(or2().delete(o.pg29, o.pg29), err(o.pg01).cbp("P53"))
+            .fire(
+                or2().set(o.pg29, 8, "000000000000"),
+                err(o.pg29).any_cols(),
+            )
             .quiet(or2())
             .quiet(or2m()),
         case("OR-029")
-            .fire(or1().delete(37, 37).enable("OR-029"), warn(8))
-            .fire(or1().delete(31, 33).enable("OR-029"), warn(8))
-            .quiet(or1().enable("OR-029"))
-            .quiet(or1().delete(37, 37)),
-        case("OR-030")
             .fire(
                 or1()
-                    .insert(34, rec_of("or1-full", 22))
-                    .insert(35, rec_of("or1-full", 23))
-                    .insert(36, rec_of("or1-full", 24))
-                    .set(34, 5, "ORX"),
-                err(34).cols(5, 7).cbp("P13"),
+                    .delete(o1.nth("PG25", 2), o1.nth("PG25", 2))
+                    .enable("OR-029"),
+                warn(o1.id("PG01")),
+            )
+            .fire(
+                // The last ORP loop (7th party).
+                or1().delete(p19(7), p21(7)).enable("OR-029"),
+                warn(o1.id("PG01")),
+            )
+            .quiet(or1().enable("OR-029"))
+            .quiet(or1().delete(o1.nth("PG25", 2), o1.nth("PG25", 2))),
+        case("OR-030")
+            .fire(
+                // A copy of the first ORC loop (4th party) before the PG22, role ORX.
+                or1()
+                    .insert(o1.id("PG22"), rec_of("or1-full", p19(4)))
+                    .insert(o1.id("PG22") + 1, rec_of("or1-full", p20(4)))
+                    .insert(o1.id("PG22") + 2, rec_of("or1-full", p21(4)))
+                    .set(o1.id("PG22"), 5, "ORX"),
+                err(o1.id("PG22")).cols(5, 7).cbp("P13"),
             )
             .quiet(or1()),
         case("OR-031")
             .fire(
+                // A second EX loop after the first.
                 or1()
-                    .insert(16, rec_of("or1-full", 13))
-                    .insert(17, rec_of("or1-full", 14))
-                    .insert(18, rec_of("or1-full", 15)),
-                err(16).any_cols(),
+                    .insert(p19(2), rec_of("or1-full", p19(1)))
+                    .insert(p19(2) + 1, rec_of("or1-full", p20(1)))
+                    .insert(p19(2) + 2, rec_of("or1-full", p21(1))),
+                err(p19(2)).any_cols(),
             )
             .quiet(or1()),
         case("OR-032")
-            .fire(or1().set(8, 42, blank(16)), err(8).cols(42, 57))
+            .fire(
+                or1().set(o1.id("PG01"), 42, blank(16)),
+                err(o1.id("PG01")).cols(42, 57),
+            )
             .quiet(or1())
             .quiet(or2()),
         case("OR-033")
-            .fire(or1().set(35, 8, "A12  ").enable("OR-033"), warn(35).any_cols())
-            .fire(or1().set(35, 5, "AM2").enable("OR-033"), warn(35).any_cols())
+            .fire(
+                or1().set(o1.id("PG24"), 8, "A12  ").enable("OR-033"),
+                warn(o1.id("PG24")).any_cols(),
+            )
+            .fire(
+                or1().set(o1.id("PG24"), 5, "AM2").enable("OR-033"),
+                warn(o1.id("PG24")).any_cols(),
+            )
             .quiet(or1().enable("OR-033"))
-            .quiet(or1().set(35, 8, "A11  ").enable("OR-033"))
-            .quiet(or1().set(35, 8, "A12  ")),
+            .quiet(or1().set(o1.id("PG24"), 8, "A11  ").enable("OR-033"))
+            .quiet(or1().set(o1.id("PG24"), 8, "A12  ")),
     ]
 }
 
@@ -1531,9 +1790,9 @@ fn check_probe(id: &str, p: &Probe) -> Result<(), String> {
 #[test]
 fn spec_rule_ids_are_extracted() {
     let ids = spec_rule_ids();
-    // F-001..F-022 without the retired F-004 (F-023 on another branch), F-030..F-032,
-    // S-001..S-024, E-001..E-012, OR-001..OR-033.
-    assert_eq!(ids.len(), 21 + 3 + 24 + 12 + 33, "{ids:?}");
+    // F-001..F-023 without the retired F-004, F-030..F-032, S-001..S-024, E-001..E-012,
+    // OR-001..OR-033 (SPEC 6, revision 6.2).
+    assert_eq!(ids.len(), 22 + 3 + 24 + 12 + 33, "{ids:?}");
     assert!(!ids.contains("F-004"));
     assert!(ids.contains("F-001") && ids.contains("OR-033") && ids.contains("E-012"));
 }

@@ -13,6 +13,8 @@ use ace_pga::tree::{Item, Node, PgaItem, PgaLine};
 use ace_pga::{OwnedTransmission, Record, RecordType, Terminator, Transmission};
 use serde_json::Value;
 
+mod common;
+
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
@@ -83,6 +85,35 @@ fn split_records(bytes: &[u8]) -> Vec<&[u8]> {
         v
     } else {
         bytes.chunks(80).collect()
+    }
+}
+
+/// The records of a valid sample, located by record id at run time (1-based lines), so that
+/// the tests do not depend on the samples' line numbers.
+struct At(Vec<Vec<u8>>);
+
+impl At {
+    fn of(name: &str) -> At {
+        At(common::lines_of(&read_sample(name)))
+    }
+    /// The line of the `n`-th (1-based) record `id`.
+    fn nth(&self, id: &str, n: usize) -> u32 {
+        u32::try_from(common::nth_line_of(&self.0, id, n)).expect("line")
+    }
+    /// The line of the first record `id`.
+    fn id(&self, id: &str) -> u32 {
+        self.nth(id, 1)
+    }
+    /// The lines of `ids` in the order given; an id given `k` times stands for its first `k`
+    /// records.
+    fn in_order(&self, ids: &[&str]) -> Vec<u32> {
+        let mut seen: Vec<&str> = Vec::new();
+        ids.iter()
+            .map(|id| {
+                seen.push(id);
+                self.nth(id, seen.iter().filter(|s| *s == id).count())
+            })
+            .collect()
     }
 }
 
@@ -284,16 +315,17 @@ fn every_valid_sample_tree_holds_every_record_once_in_order() {
 fn record_counts_match_the_readme() {
     // The counts the README states in each sample's heading.
     let counts = [
-        ("or2-single", 15),
-        ("or2-crlf", 15),
-        ("or2-concatenated", 15),
-        ("or2-multi", 28),
-        ("or1-full", 41),
-        ("multi-agency", 27),
+        ("or2-single", 16),
+        ("or2-crlf", 16),
+        ("or2-concatenated", 16),
+        ("or2-multi", 29),
+        ("or1-full", 42),
+        ("multi-agency", 28),
         ("entry-summary-ae", 17),
-        ("every-record", 48),
-        ("sx-response", 17),
+        ("every-record", 49),
+        ("sx-response", 18),
         ("so-status", 12),
+        ("so-versions", 10),
     ];
     for (name, n) in counts {
         let bytes = read_sample(name);
@@ -388,7 +420,7 @@ fn or2_single_crlf_and_concatenated_have_identical_dumps() {
     let d_single = dump_values(&parse("or2-single", &single));
     let d_crlf = dump_values(&parse("or2-crlf", &crlf));
     let d_concat = dump_values(&parse("or2-concatenated", &concat));
-    assert_eq!(d_single.len(), 15);
+    assert_eq!(d_single.len(), split_records(&single).len());
     assert_eq!(d_single, d_crlf);
     assert_eq!(d_single, d_concat);
     // The expected files agree too.
@@ -401,10 +433,12 @@ fn or2_single_crlf_and_concatenated_have_identical_dumps() {
 
 #[test]
 fn or2_variants_reserialize_in_their_own_convention() {
+    // The number of records of or2-single, counted without the library.
+    let n = split_records(&read_sample("or2-single")).len();
     let cases = [
-        ("or2-single", Terminator::Lf, 15 * 81),
-        ("or2-crlf", Terminator::CrLf, 15 * 82),
-        ("or2-concatenated", Terminator::None, 15 * 80),
+        ("or2-single", Terminator::Lf, n * 81),
+        ("or2-crlf", Terminator::CrLf, n * 82),
+        ("or2-concatenated", Terminator::None, n * 80),
     ];
     for (name, term, len) in cases {
         let bytes = read_sample(name);
@@ -418,12 +452,12 @@ fn or2_variants_reserialize_in_their_own_convention() {
         // Every record followed by the convention's terminator.
         match term {
             Terminator::Lf => {
-                assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 15);
+                assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), n);
                 assert!(!out.contains(&b'\r'));
             }
             Terminator::CrLf => {
-                assert_eq!(out.windows(2).filter(|w| w == b"\r\n").count(), 15);
-                assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 15);
+                assert_eq!(out.windows(2).filter(|w| w == b"\r\n").count(), n);
+                assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), n);
             }
             _ => assert!(!out.contains(&b'\n') && !out.contains(&b'\r')),
         }
@@ -444,50 +478,66 @@ fn or2_variants_reserialize_in_their_own_convention() {
 fn tree_or2_single() {
     let bytes = read_sample("or2-single");
     let tx = parse("or2-single", &bytes);
+    let at = At::of("or2-single");
     let batch = &tx.tree.batches[0];
     assert_eq!(batch.header.as_ref().map(id_line), Some(("A".into(), 1)));
-    assert_eq!(batch.trailer.as_ref().map(id_line), Some(("Z".into(), 15)));
+    assert_eq!(
+        batch.trailer.as_ref().map(id_line),
+        Some(("Z".into(), at.id("Z")))
+    );
+    assert_eq!(at.id("Z") as usize, at.0.len(), "Z is the last record");
     let block = &batch.blocks[0];
     assert_eq!(block.header.as_ref().map(id_line), Some(("B".into(), 2)));
-    assert_eq!(block.trailer.as_ref().map(id_line), Some(("Y".into(), 14)));
+    assert_eq!(
+        block.trailer.as_ref().map(id_line),
+        Some(("Y".into(), at.id("Y")))
+    );
     let t = only_transaction(&tx);
     assert_eq!(
         item_summary(&t.items),
         vec![
             ("record", "SE10".into(), 3),
-            ("record", "SE20".into(), 4),
-            ("record", "SE40".into(), 5),
-            ("anchor", "SE60".into(), 6),
+            ("record", "SE13".into(), at.id("SE13")),
+            ("record", "SE15".into(), at.id("SE15")),
+            ("record", "SE40".into(), at.id("SE40")),
+            ("anchor", "SE60".into(), at.id("SE60")),
         ]
     );
-    let Item::Anchor(anchor) = &t.items[3] else {
-        panic!("item 4 is not an anchor")
+    let Item::Anchor(anchor) = &t.items[4] else {
+        panic!("item 5 is not an anchor")
     };
     assert!(anchor.sub_records.is_empty());
     let group = anchor.oi_group.as_ref().expect("SE60 has an OI group");
-    assert_eq!(group.oi.as_ref().map(id_line), Some(("OI".into(), 7)));
+    assert_eq!(
+        group.oi.as_ref().map(id_line),
+        Some(("OI".into(), at.id("OI")))
+    );
     assert!(group.orphans.is_empty());
     assert_eq!(group.lines.len(), 1);
     let line = &group.lines[0];
-    assert_eq!(id_line(&line.pg01), ("PG01".into(), 8));
+    let (pg01, pg29) = (at.id("PG01"), at.id("PG29"));
+    assert_eq!(id_line(&line.pg01), ("PG01".into(), pg01));
     assert!(line.pg01.conditions.is_empty());
-    assert_eq!(lines_of(&line.child_records()), range(9, 13));
-    assert_eq!(lines_of(&line.records()), range(8, 13));
+    assert_eq!(lines_of(&line.child_records()), range(pg01 + 1, pg29));
+    assert_eq!(lines_of(&line.records()), range(pg01, pg29));
     assert!(line.entity_loops().is_empty());
     assert_eq!(
         pga_item_summary(&line.items),
         vec![
-            ("record", "PG02".into(), 9),
-            ("record", "PG14".into(), 10),
-            ("record", "PG25".into(), 11),
-            ("record", "PG25".into(), 12),
-            ("record", "PG29".into(), 13),
+            ("record", "PG02".into(), pg01 + 1),
+            ("record", "PG14".into(), at.id("PG14")),
+            ("record", "PG25".into(), at.nth("PG25", 1)),
+            ("record", "PG25".into(), at.nth("PG25", 2)),
+            ("record", "PG29".into(), pg29),
         ]
     );
     // Accessors agree with the shape.
     let groups = tx.tree.oi_groups();
     assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0].0.map(id_line), Some(("SE60".into(), 6)));
+    assert_eq!(
+        groups[0].0.map(id_line),
+        Some(("SE60".into(), at.id("SE60")))
+    );
     assert_eq!(tx.tree.pga_lines().len(), 1);
     assert_eq!(tx.tree.transactions().count(), 1);
 }
@@ -496,19 +546,22 @@ fn tree_or2_single() {
 fn tree_or2_multi() {
     let bytes = read_sample("or2-multi");
     let tx = parse("or2-multi", &bytes);
+    let at = At::of("or2-multi");
     let t = only_transaction(&tx);
+    let se60 = |n: usize| at.nth("SE60", n);
     assert_eq!(
         item_summary(&t.items),
         vec![
             ("record", "SE10".into(), 3),
-            ("record", "SE20".into(), 4),
-            ("record", "SE40".into(), 5),
-            ("anchor", "SE60".into(), 6),
-            ("record", "SE40".into(), 20),
-            ("anchor", "SE60".into(), 21),
-            ("anchor", "SE60".into(), 22),
-            ("record", "SE40".into(), 25),
-            ("anchor", "SE60".into(), 26),
+            ("record", "SE13".into(), at.id("SE13")),
+            ("record", "SE15".into(), at.id("SE15")),
+            ("record", "SE40".into(), at.nth("SE40", 1)),
+            ("anchor", "SE60".into(), se60(1)),
+            ("record", "SE40".into(), at.nth("SE40", 2)),
+            ("anchor", "SE60".into(), se60(2)),
+            ("anchor", "SE60".into(), se60(3)),
+            ("record", "SE40".into(), at.nth("SE40", 3)),
+            ("anchor", "SE60".into(), se60(4)),
         ]
     );
     let anchors: Vec<_> = t
@@ -521,36 +574,52 @@ fn tree_or2_multi() {
         .collect();
     assert_eq!(anchors.len(), 4);
 
-    // CBP line 001: OI line 7 with PGA lines 001 (line 8) and 002 (line 14).
+    // CBP line 001: the first OI with PGA lines 001 (first PG01, children up to the first
+    // PG29) and 002 (second PG01, children up to the second PG29).
+    let pg01 = |n: usize| at.nth("PG01", n);
+    let pg29 = |n: usize| at.nth("PG29", n);
     let g1 = anchors[0]
         .oi_group
         .as_ref()
-        .expect("SE60 line 6 has an OI group");
-    assert_eq!(g1.oi.as_ref().map(id_line), Some(("OI".into(), 7)));
+        .expect("the first SE60 has an OI group");
+    assert_eq!(
+        g1.oi.as_ref().map(id_line),
+        Some(("OI".into(), at.nth("OI", 1)))
+    );
     assert_eq!(g1.lines.len(), 2);
-    assert_eq!(id_line(&g1.lines[0].pg01), ("PG01".into(), 8));
-    assert_eq!(lines_of(&g1.lines[0].child_records()), range(9, 13));
-    assert_eq!(id_line(&g1.lines[1].pg01), ("PG01".into(), 14));
-    assert_eq!(lines_of(&g1.lines[1].child_records()), range(15, 19));
+    assert_eq!(id_line(&g1.lines[0].pg01), ("PG01".into(), pg01(1)));
+    assert_eq!(
+        lines_of(&g1.lines[0].child_records()),
+        range(pg01(1) + 1, pg29(1))
+    );
+    assert_eq!(id_line(&g1.lines[1].pg01), ("PG01".into(), pg01(2)));
+    assert_eq!(
+        lines_of(&g1.lines[1].child_records()),
+        range(pg01(2) + 1, pg29(2))
+    );
     assert_eq!(pg01_agency_and_number(&g1.lines[0]).1, 1);
     assert_eq!(pg01_agency_and_number(&g1.lines[1]).1, 2);
 
-    // SE60 line 21 (9903030100): no PGA data.
-    assert_eq!(anchors[1].anchor.record.line, 21);
+    // The second SE60 (9903030100): no PGA data.
+    assert_eq!(anchors[1].anchor.record.line, se60(2));
     assert!(
         anchors[1].oi_group.is_none(),
-        "SE60 line 21 has no OI group"
+        "the second SE60 has no OI group"
     );
 
-    // SE60 line 22 owns the OI at 23 with one disclaimed line (24) without children.
-    assert_eq!(anchors[2].anchor.record.line, 22);
+    // The third SE60 owns the second OI with one disclaimed line (third PG01) without
+    // children.
+    assert_eq!(anchors[2].anchor.record.line, se60(3));
     let g2 = anchors[2]
         .oi_group
         .as_ref()
-        .expect("SE60 line 22 has an OI group");
-    assert_eq!(g2.oi.as_ref().map(id_line), Some(("OI".into(), 23)));
+        .expect("the third SE60 has an OI group");
+    assert_eq!(
+        g2.oi.as_ref().map(id_line),
+        Some(("OI".into(), at.nth("OI", 2)))
+    );
     assert_eq!(g2.lines.len(), 1);
-    assert_eq!(id_line(&g2.lines[0].pg01), ("PG01".into(), 24));
+    assert_eq!(id_line(&g2.lines[0].pg01), ("PG01".into(), pg01(3)));
     assert!(
         g2.lines[0].items.is_empty(),
         "disclaimed line has no children"
@@ -561,45 +630,49 @@ fn tree_or2_multi() {
     );
 
     // CBP line 003: no PGA data.
-    assert_eq!(anchors[3].anchor.record.line, 26);
+    assert_eq!(anchors[3].anchor.record.line, se60(4));
     assert!(anchors[3].oi_group.is_none());
 
     let groups = tx.tree.oi_groups();
     assert_eq!(groups.len(), 2);
-    assert_eq!(groups[0].0.map(|n| n.record.line), Some(6));
-    assert_eq!(groups[1].0.map(|n| n.record.line), Some(22));
+    assert_eq!(groups[0].0.map(|n| n.record.line), Some(se60(1)));
+    assert_eq!(groups[1].0.map(|n| n.record.line), Some(se60(3)));
     let pga: Vec<u32> = tx
         .tree
         .pga_lines()
         .iter()
         .map(|l| l.pg01.record.line)
         .collect();
-    assert_eq!(pga, vec![8, 14, 24]);
+    assert_eq!(pga, vec![pg01(1), pg01(2), pg01(3)]);
 }
 
 #[test]
 fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
     let bytes = read_sample("sx-response");
     let tx = parse("sx-response", &bytes);
+    let at = At::of("sx-response");
+    let (pg01, pg29) = (at.id("PG01"), at.id("PG29"));
+    let (se90, final_se90) = (at.nth("SE90", 1), at.nth("SE90", 2));
+    assert_eq!(se90, pg01 + 1, "the SE90 directly after the PG01");
     let t = only_transaction(&tx);
     let lines = tx.tree.pga_lines();
     assert_eq!(lines.len(), 1);
     let line = lines[0];
-    assert_eq!(id_line(&line.pg01), ("PG01".into(), 8));
+    assert_eq!(id_line(&line.pg01), ("PG01".into(), pg01));
     let conds: Vec<(String, u32)> = line
         .pg01
         .conditions
         .iter()
         .map(|r| (r.id().to_string(), r.line))
         .collect();
-    assert_eq!(conds, vec![("SE90".to_string(), 9)]);
+    assert_eq!(conds, vec![("SE90".to_string(), se90)]);
     match line.pg01.conditions[0].body() {
         Some(Body::Se90(s)) => assert_eq!(s.message_type_code, Some("13")),
-        ref other => panic!("SE90 line 9 not typed: {other:?}"),
+        ref other => panic!("SE90 line {se90} not typed: {other:?}"),
     }
     // The SE90 does not end the PGA line.
-    assert_eq!(lines_of(&line.child_records()), range(10, 14));
-    // No child carries a condition; in particular not the PG29 (line 14).
+    assert_eq!(lines_of(&line.child_records()), range(se90 + 1, pg29));
+    // No child carries a condition; in particular not the PG29.
     let mut seen_pg29 = false;
     for item in &line.items {
         if let PgaItem::Record(n) = item {
@@ -608,38 +681,42 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
                 "line {} has conditions",
                 n.record.line
             );
-            if n.record.line == 14 {
+            if n.record.line == pg29 {
                 assert_eq!(n.record.id(), "PG29");
                 seen_pg29 = true;
             }
         }
     }
-    assert!(seen_pg29, "PG29 line 14 is a plain child of the line");
+    assert!(seen_pg29, "the PG29 is a plain child of the line");
     // The final SE90 (type 02) is a transaction-level record.
     let last = t.items.last().expect("items");
     let Item::Record(n) = last else {
         panic!("last item is not a record: {:?}", item_summary(&t.items))
     };
-    assert_eq!(id_line(n), ("SE90".into(), 15));
+    assert_eq!(id_line(n), ("SE90".into(), final_se90));
     assert!(n.conditions.is_empty());
     match n.record.body() {
         Some(Body::Se90(s)) => {
             assert_eq!(s.message_type_code, Some("02"));
         }
-        ref other => panic!("SE90 line 15 not typed: {other:?}"),
+        ref other => panic!("SE90 line {final_se90} not typed: {other:?}"),
     }
     assert_eq!(
         item_summary(&t.items),
         vec![
             ("record", "SE10".into(), 3),
-            ("record", "SE20".into(), 4),
-            ("record", "SE40".into(), 5),
-            ("anchor", "SE60".into(), 6),
-            ("record", "SE90".into(), 15),
+            ("record", "SE13".into(), at.id("SE13")),
+            ("record", "SE15".into(), at.id("SE15")),
+            ("record", "SE40".into(), at.id("SE40")),
+            ("anchor", "SE60".into(), at.id("SE60")),
+            ("record", "SE90".into(), final_se90),
         ]
     );
     let block = &tx.tree.batches[0].blocks[0];
-    assert_eq!(block.trailer.as_ref().map(id_line), Some(("Y".into(), 16)));
+    assert_eq!(
+        block.trailer.as_ref().map(id_line),
+        Some(("Y".into(), final_se90 + 1))
+    );
 }
 
 #[test]
@@ -716,52 +793,59 @@ fn tree_entry_summary_ae_anchor_is_record_50() {
 fn tree_every_record_group_loop_and_pg00() {
     let bytes = read_sample("every-record");
     let tx = parse("every-record", &bytes);
+    let at = At::of("every-record");
     let lines = tx.tree.pga_lines();
     assert_eq!(lines.len(), 1, "one PGA line");
     let line = lines[0];
-    assert_eq!(id_line(&line.pg01), ("PG01".into(), 8));
+    assert_eq!(id_line(&line.pg01), ("PG01".into(), at.id("PG01")));
     assert_eq!(pg01_agency_and_number(line), ("NMF".to_string(), 1, None));
-    let mut want: Vec<(&str, String, u32)> = Vec::new();
-    for (id, l) in [
-        ("PG02", 9),
-        ("PG04", 10),
-        ("PG05", 11),
-        ("PG06", 12),
-        ("PG07", 13),
-        ("PG08", 14),
-        ("PG10", 15),
-        ("PG17", 16),
-        ("PG18", 17),
-        ("PG02", 18),
-    ] {
-        want.push(("record", id.into(), l));
-    }
-    want.push(("group", "PG50".into(), 19));
-    for (id, l) in [("PG13", 22), ("PG14", 23), ("PG00", 24)] {
-        want.push(("record", id.into(), l));
-    }
-    want.push(("entity", "PG19".into(), 25));
-    for (id, l) in [
-        ("PG00", 30),
-        ("PG22", 31),
-        ("PG23", 32),
-        ("PG24", 33),
-        ("PG25", 34),
-        ("PG26", 35),
-        ("PG26", 36),
-        ("PG27", 37),
-        ("PG28", 38),
-        ("PG29", 39),
-        ("PG30", 40),
-        ("PG00", 41),
-        ("PG31", 42),
-        ("PG32", 43),
-        ("PG33", 44),
-        ("PG34", 45),
-        ("PG35", 46),
-    ] {
-        want.push(("record", id.into(), l));
-    }
+    // The line's items in order: records, the PG50 group, the PG19 loop; each id given once
+    // per record of it among the items (the group's PG06 and the loop's records are inside).
+    let kinds: [(&str, &str); 31] = [
+        ("record", "PG02"),
+        ("record", "PG04"),
+        ("record", "PG05"),
+        ("record", "PG06"),
+        ("record", "PG07"),
+        ("record", "PG08"),
+        ("record", "PG10"),
+        ("record", "PG17"),
+        ("record", "PG18"),
+        ("record", "PG02"),
+        ("group", "PG50"),
+        ("record", "PG13"),
+        ("record", "PG14"),
+        ("record", "PG00"),
+        ("entity", "PG19"),
+        ("record", "PG00"),
+        ("record", "PG22"),
+        ("record", "PG23"),
+        ("record", "PG24"),
+        ("record", "PG25"),
+        ("record", "PG26"),
+        ("record", "PG26"),
+        ("record", "PG27"),
+        ("record", "PG28"),
+        ("record", "PG29"),
+        ("record", "PG30"),
+        ("record", "PG00"),
+        ("record", "PG31"),
+        ("record", "PG32"),
+        ("record", "PG33"),
+        ("record", "PG34"),
+    ];
+    let mut ids: Vec<&str> = kinds.iter().map(|(_, id)| *id).collect();
+    ids.push("PG35");
+    let want: Vec<(&str, String, u32)> = kinds
+        .iter()
+        .map(|(kind, id)| (*kind, (*id).to_string()))
+        .chain([("record", "PG35".to_string())])
+        .zip(at.in_order(&ids))
+        .map(|((kind, id), l)| (kind, id, l))
+        .collect();
+    // The first item follows the PG01, the last one is the record before the Y.
+    assert_eq!(want[0].2, at.id("PG01") + 1);
+    assert_eq!(want.last().map(|w| w.2), Some(at.id("Y") - 1));
     assert_eq!(pga_item_summary(&line.items), want);
 
     // The PG50 … PG51 group holds the PG06.
@@ -775,18 +859,22 @@ fn tree_every_record_group_loop_and_pg00() {
         .collect();
     assert_eq!(groups.len(), 1);
     let g = groups[0];
-    assert_eq!(id_line(&g.start), ("PG50".into(), 19));
+    let pg50 = at.id("PG50");
+    assert_eq!(id_line(&g.start), ("PG50".into(), pg50));
+    assert_eq!(at.nth("PG06", 2), pg50 + 1);
     assert_eq!(
         pga_item_summary(&g.items),
-        vec![("record", "PG06".to_string(), 20)]
+        vec![("record", "PG06".to_string(), pg50 + 1)]
     );
-    assert_eq!(g.end.as_ref().map(id_line), Some(("PG51".into(), 21)));
+    assert_eq!(g.end.as_ref().map(id_line), Some(("PG51".into(), pg50 + 2)));
+    assert_eq!(at.id("PG51"), pg50 + 2);
 
     // The manufacturer's loop: PG19 (MF) + PG20 + PG55, PG21, PG60.
     let loops = line.entity_loops();
     assert_eq!(loops.len(), 1);
     let e = loops[0];
-    assert_eq!(id_line(&e.pg19), ("PG19".into(), 25));
+    let pg19 = at.id("PG19");
+    assert_eq!(id_line(&e.pg19), ("PG19".into(), pg19));
     match e.pg19.record.body() {
         Some(Body::Pg19(p)) => {
             assert_eq!(p.entity_role_code, Some("MF"));
@@ -794,15 +882,22 @@ fn tree_every_record_group_loop_and_pg00() {
         }
         ref other => panic!("PG19 not typed: {other:?}"),
     }
-    assert_eq!(e.pg20.as_ref().map(id_line), Some(("PG20".into(), 26)));
+    assert_eq!(
+        e.pg20.as_ref().map(id_line),
+        Some(("PG20".into(), pg19 + 1))
+    );
     let items: Vec<(String, u32)> = e.items.iter().map(id_line).collect();
     assert_eq!(
         items,
         vec![
-            ("PG55".to_string(), 27),
-            ("PG21".to_string(), 28),
-            ("PG60".to_string(), 29),
+            ("PG55".to_string(), pg19 + 2),
+            ("PG21".to_string(), pg19 + 3),
+            ("PG60".to_string(), pg19 + 4),
         ]
+    );
+    assert_eq!(
+        at.in_order(&["PG20", "PG55", "PG21", "PG60"]),
+        [1, 2, 3, 4].map(|i| pg19 + i)
     );
     // PG00 records are plain items of the line.
     let pg00: Vec<u32> = line
@@ -813,17 +908,25 @@ fn tree_every_record_group_loop_and_pg00() {
             _ => None,
         })
         .collect();
-    assert_eq!(pg00, vec![24, 30, 41]);
-    assert_eq!(lines_of(&line.child_records()), range(9, 46));
+    assert_eq!(pg00, at.in_order(&["PG00", "PG00", "PG00"]));
+    assert_eq!(
+        lines_of(&line.child_records()),
+        range(at.id("PG01") + 1, at.id("PG35"))
+    );
 }
 
 #[test]
 fn tree_multi_agency_three_lines() {
     let bytes = read_sample("multi-agency");
     let tx = parse("multi-agency", &bytes);
+    let at = At::of("multi-agency");
+    let pg01 = |n: usize| at.nth("PG01", n);
     let groups = tx.tree.oi_groups();
     assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0].1.oi.as_ref().map(id_line), Some(("OI".into(), 7)));
+    assert_eq!(
+        groups[0].1.oi.as_ref().map(id_line),
+        Some(("OI".into(), at.id("OI")))
+    );
     let lines = tx.tree.pga_lines();
     let summary: Vec<(u32, Pg01Summary)> = lines
         .iter()
@@ -832,13 +935,19 @@ fn tree_multi_agency_three_lines() {
     assert_eq!(
         summary,
         vec![
-            (8, ("AMS".to_string(), 1, None)),
-            (13, ("AMS".to_string(), 2, None)),
-            (25, ("FDA".to_string(), 1, Some("C".to_string()))),
+            (pg01(1), ("AMS".to_string(), 1, None)),
+            (pg01(2), ("AMS".to_string(), 2, None)),
+            (pg01(3), ("FDA".to_string(), 1, Some("C".to_string()))),
         ]
     );
-    assert_eq!(lines_of(&lines[0].child_records()), range(9, 12));
-    assert_eq!(lines_of(&lines[1].child_records()), range(14, 24));
+    assert_eq!(
+        lines_of(&lines[0].child_records()),
+        range(pg01(1) + 1, pg01(2) - 1)
+    );
+    assert_eq!(
+        lines_of(&lines[1].child_records()),
+        range(pg01(2) + 1, pg01(3) - 1)
+    );
     assert!(
         lines[2].items.is_empty(),
         "FDA disclaimed line: nothing else"
@@ -852,7 +961,13 @@ fn tree_multi_agency_three_lines() {
             _ => (e.pg19.record.line, None),
         })
         .collect();
-    assert_eq!(roles, vec![(16, Some("AP1")), (19, Some("LG"))]);
+    assert_eq!(
+        roles,
+        vec![
+            (at.nth("PG19", 1), Some("AP1")),
+            (at.nth("PG19", 2), Some("LG"))
+        ]
+    );
     let contact_roles: Vec<Vec<Option<&str>>> = loops
         .iter()
         .map(|e| {
@@ -880,8 +995,8 @@ fn tree_multi_agency_three_lines() {
 // ---------------------------------------------------------------------------------------
 
 /// `fields.NAME` of the dumped record at `line` (1-based), checking its record id.
-fn dumped(d: &[Value], line: usize, record: &str, field: &str) -> Value {
-    let v = &d[line - 1];
+fn dumped(d: &[Value], line: u32, record: &str, field: &str) -> Value {
+    let v = &d[line as usize - 1];
     assert_eq!(v["line"], Value::from(line), "dump entry {line}");
     assert_eq!(v["record"], Value::from(record), "line {line}");
     let fields = v["fields"]
@@ -901,88 +1016,114 @@ fn s(v: &str) -> Value {
 fn readme_values_every_record() {
     let bytes = read_sample("every-record");
     let d = dump_values(&parse("every-record", &bytes));
+    let at = At::of("every-record");
     // PG04 0.50 KG and percent 0.0208.
-    assert_eq!(dumped(&d, 10, "PG04", "quantity"), s("0.50"));
-    assert_eq!(dumped(&d, 10, "PG04", "unit_of_measure"), s("KG"));
-    assert_eq!(dumped(&d, 10, "PG04", "percent"), s("0.0208"));
+    let pg04 = at.id("PG04");
+    assert_eq!(dumped(&d, pg04, "PG04", "quantity"), s("0.50"));
+    assert_eq!(dumped(&d, pg04, "PG04", "unit_of_measure"), s("KG"));
+    assert_eq!(dumped(&d, pg04, "PG04", "percent"), s("0.0208"));
     // PG07 manufacture month 2026-01.
     assert_eq!(
-        dumped(&d, 13, "PG07", "manufacture_month_year"),
+        dumped(&d, at.id("PG07"), "PG07", "manufacture_month_year"),
         s("2026-01")
     );
     // PG14 quantity 2400.0000 KG.
-    assert_eq!(dumped(&d, 23, "PG14", "quantity"), s("2400.0000"));
-    assert_eq!(dumped(&d, 23, "PG14", "unit_of_measure"), s("KG"));
+    let pg14 = at.id("PG14");
+    assert_eq!(dumped(&d, pg14, "PG14", "quantity"), s("2400.0000"));
+    assert_eq!(dumped(&d, pg14, "PG14", "unit_of_measure"), s("KG"));
     // PG25 temperature F / C / X / 60.00, line value 48250, unit value 20.10.
-    assert_eq!(dumped(&d, 34, "PG25", "temperature_qualifier"), s("F"));
-    assert_eq!(dumped(&d, 34, "PG25", "degree_type"), s("C"));
+    let pg25 = at.id("PG25");
+    assert_eq!(dumped(&d, pg25, "PG25", "temperature_qualifier"), s("F"));
+    assert_eq!(dumped(&d, pg25, "PG25", "degree_type"), s("C"));
     assert_eq!(
-        dumped(&d, 34, "PG25", "negative_temperature_indicator"),
+        dumped(&d, pg25, "PG25", "negative_temperature_indicator"),
         s("X")
     );
-    assert_eq!(dumped(&d, 34, "PG25", "actual_temperature"), s("60.00"));
-    assert_eq!(dumped(&d, 34, "PG25", "pga_line_value"), s("48250"));
-    assert_eq!(dumped(&d, 34, "PG25", "pga_unit_value"), s("20.10"));
+    assert_eq!(dumped(&d, pg25, "PG25", "actual_temperature"), s("60.00"));
+    assert_eq!(dumped(&d, pg25, "PG25", "pga_line_value"), s("48250"));
+    assert_eq!(dumped(&d, pg25, "PG25", "pga_unit_value"), s("20.10"));
     // PG28 can dimensions 307, 409, 211.
-    assert_eq!(dumped(&d, 38, "PG28", "can_dimension_1"), s("307"));
-    assert_eq!(dumped(&d, 38, "PG28", "can_dimension_2"), s("409"));
-    assert_eq!(dumped(&d, 38, "PG28", "can_dimension_3"), s("211"));
+    let pg28 = at.id("PG28");
+    assert_eq!(dumped(&d, pg28, "PG28", "can_dimension_1"), s("307"));
+    assert_eq!(dumped(&d, pg28, "PG28", "can_dimension_2"), s("409"));
+    assert_eq!(dumped(&d, pg28, "PG28", "can_dimension_3"), s("211"));
     // PG30 2026-03-20 08:30, status I.
-    assert_eq!(dumped(&d, 40, "PG30", "inspection_status"), s("I"));
+    let pg30 = at.id("PG30");
+    assert_eq!(dumped(&d, pg30, "PG30", "inspection_status"), s("I"));
     assert_eq!(
-        dumped(&d, 40, "PG30", "inspection_arrival_date"),
+        dumped(&d, pg30, "PG30", "inspection_arrival_date"),
         s("2026-03-20")
     );
     assert_eq!(
-        dumped(&d, 40, "PG30", "inspection_arrival_time"),
+        dumped(&d, pg30, "PG30", "inspection_arrival_time"),
         s("08:30")
     );
     // PG35 bond amount 12500.
-    assert_eq!(dumped(&d, 46, "PG35", "bond_amount"), s("12500"));
+    assert_eq!(dumped(&d, at.id("PG35"), "PG35", "bond_amount"), s("12500"));
     // PG01: correction indicator and disclaimer are the only blank fields; agency NMF.
-    assert_eq!(dumped(&d, 8, "PG01", "agency_code"), s("NMF"));
-    assert_eq!(dumped(&d, 8, "PG01", "program_code"), s("HMS"));
-    assert_eq!(dumped(&d, 8, "PG01", "processing_code"), s("BFT"));
-    assert_eq!(dumped(&d, 8, "PG01", "correction_indicator"), Value::Null);
-    assert_eq!(dumped(&d, 8, "PG01", "disclaimer_code"), Value::Null);
+    let pg01 = at.id("PG01");
+    assert_eq!(dumped(&d, pg01, "PG01", "agency_code"), s("NMF"));
+    assert_eq!(dumped(&d, pg01, "PG01", "program_code"), s("HMS"));
+    assert_eq!(dumped(&d, pg01, "PG01", "processing_code"), s("BFT"));
+    assert_eq!(
+        dumped(&d, pg01, "PG01", "correction_indicator"),
+        Value::Null
+    );
+    assert_eq!(dumped(&d, pg01, "PG01", "disclaimer_code"), Value::Null);
     // PG50 and PG51 dump as empty field objects.
-    assert_eq!(d[18]["fields"], serde_json::json!({}));
-    assert_eq!(d[20]["fields"], serde_json::json!({}));
+    for id in ["PG50", "PG51"] {
+        let v = &d[at.id(id) as usize - 1];
+        assert_eq!(v["record"], s(id));
+        assert_eq!(v["fields"], serde_json::json!({}));
+    }
 }
 
 #[test]
 fn readme_values_responses() {
     let bytes = read_sample("sx-response");
     let d = dump_values(&parse("sx-response", &bytes));
-    assert_eq!(dumped(&d, 9, "SE90", "message_type_code"), s("13"));
-    assert_eq!(dumped(&d, 9, "SE90", "message_id_code"), s("PW2"));
+    let at = At::of("sx-response");
+    let (se90, final_se90) = (at.nth("SE90", 1), at.nth("SE90", 2));
+    assert_eq!(dumped(&d, se90, "SE90", "message_type_code"), s("13"));
+    assert_eq!(dumped(&d, se90, "SE90", "message_id_code"), s("PW2"));
+    // The narrative is 10-49 (SPEC 7.1, revision 6.1).
     assert_eq!(
-        dumped(&d, 9, "SE90", "narrative"),
-        s("AMS OR DATA RECEIVED - SUBJECT TO AGENCY REVIEW")
+        dumped(&d, se90, "SE90", "narrative"),
+        s("AMS OR DATA RECEIVED - AGENCY REVIEW")
     );
-    assert_eq!(dumped(&d, 15, "SE90", "message_type_code"), s("02"));
-    assert_eq!(dumped(&d, 15, "SE90", "message_id_code"), Value::Null);
+    assert_eq!(dumped(&d, final_se90, "SE90", "message_type_code"), s("02"));
     assert_eq!(
-        dumped(&d, 15, "SE90", "narrative"),
+        dumped(&d, final_se90, "SE90", "message_id_code"),
+        Value::Null
+    );
+    assert_eq!(
+        dumped(&d, final_se90, "SE90", "narrative"),
         s("CARGO RELEASE DATA ACCEPTED")
     );
-    assert_eq!(dumped(&d, 16, "Y", "record_count"), s("13"));
+    // Y.record_count: the records between B and Y.
+    let y = at.id("Y");
+    assert_eq!(
+        dumped(&d, y, "Y", "record_count"),
+        s(&(y - at.id("B") - 1).to_string())
+    );
+    assert_eq!(dumped(&d, y, "Y", "record_count"), s("14"));
 
     let bytes = read_sample("so-status");
     let d = dump_values(&parse("so-status", &bytes));
+    let at = At::of("so-status");
     assert_eq!(dumped(&d, 1, "A", "transmission_date"), s("2026-03-17"));
     assert_eq!(dumped(&d, 1, "A", "user_data"), Value::Null);
     assert_eq!(dumped(&d, 2, "B", "user_data"), Value::Null);
     for (line, time, status, message, reason, doc) in [
         (
-            4,
+            at.nth("SO70", 1),
             "09:12",
             "10",
             "DOCUMENT REQUIRED",
             Some("01"),
             Some("AM1"),
         ),
-        (8, "11:40", "07", "MAY PROCEED", None, None),
+        (at.nth("SO70", 2), "11:40", "07", "MAY PROCEED", None, None),
     ] {
         assert_eq!(dumped(&d, line, "SO70", "status_date"), s("2026-03-17"));
         assert_eq!(dumped(&d, line, "SO70", "status_time"), s(time));
@@ -1012,27 +1153,30 @@ fn readme_values_responses() {
             assert_eq!(dumped(&d, line, "SO70", f), s("1"), "line {line} {f}");
         }
     }
-    assert_eq!(dumped(&d, 5, "SO71", "reference_qualifier_1"), s("EN"));
+    let (so71, so72) = (at.nth("SO71", 1), at.nth("SO72", 1));
+    assert_eq!(dumped(&d, so71, "SO71", "reference_qualifier_1"), s("EN"));
+    // The entry number with its check digit (SPEC 3.7).
     assert_eq!(
-        dumped(&d, 5, "SO71", "reference_number_1"),
-        s("Q7K31547720")
+        dumped(&d, so71, "SO71", "reference_number_1"),
+        s("Q7K31547727")
     );
-    assert_eq!(dumped(&d, 5, "SO71", "receipt_date"), s("2026-03-17"));
-    assert_eq!(dumped(&d, 5, "SO71", "receipt_time"), s("09:11:07"));
-    assert_eq!(dumped(&d, 5, "SO71", "sub_reason_code_1"), s("A01"));
-    assert_eq!(dumped(&d, 5, "SO71", "reference_qualifier_2"), s("BL"));
+    assert_eq!(dumped(&d, so71, "SO71", "receipt_date"), s("2026-03-17"));
+    assert_eq!(dumped(&d, so71, "SO71", "receipt_time"), s("09:11:07"));
+    assert_eq!(dumped(&d, so71, "SO71", "sub_reason_code_1"), s("A01"));
+    assert_eq!(dumped(&d, so71, "SO71", "reference_qualifier_2"), s("BL"));
     assert_eq!(
-        dumped(&d, 5, "SO71", "reference_number_2"),
+        dumped(&d, so71, "SO71", "reference_number_2"),
         s("MEDU4829301756")
     );
     assert_eq!(
-        dumped(&d, 6, "SO72", "comment_text"),
+        dumped(&d, so72, "SO72", "comment_text"),
         s("SUBMIT NOP IMPORT CERTIFICATE 417-2093856104-557321 THROUGH DIS")
     );
-    assert_eq!(dumped(&d, 9, "SO71", "receipt_time"), s("11:39:52"));
-    assert_eq!(dumped(&d, 9, "SO71", "sub_reason_code_1"), Value::Null);
+    let (so71, so72) = (at.nth("SO71", 2), at.nth("SO72", 2));
+    assert_eq!(dumped(&d, so71, "SO71", "receipt_time"), s("11:39:52"));
+    assert_eq!(dumped(&d, so71, "SO71", "sub_reason_code_1"), Value::Null);
     assert_eq!(
-        dumped(&d, 10, "SO72", "comment_text"),
+        dumped(&d, so72, "SO72", "comment_text"),
         s("NOP IMPORT CERTIFICATE VERIFIED. SHIPMENT MAY PROCEED.")
     );
 }
@@ -1068,11 +1212,12 @@ fn owned_json_edit_changes_exactly_the_edited_field() {
     let tx = parse("or2-single", &bytes);
     let owned = OwnedTransmission::from_transmission(&tx);
     let mut json = serde_json::to_value(&owned).expect("serializes");
-    // Find the PG25 of line 12 in the JSON and change its lot number.
-    fn edit(v: &mut Value) -> bool {
+    // Find the second PG25 in the JSON and change its lot number.
+    let line = At::of("or2-single").nth("PG25", 2);
+    fn edit(v: &mut Value, line: u32) -> bool {
         match v {
             Value::Object(m) => {
-                if m.get("line") == Some(&Value::from(12))
+                if m.get("line") == Some(&Value::from(line))
                     && m.get("record") == Some(&Value::from("PG25"))
                 {
                     let f = m
@@ -1083,13 +1228,16 @@ fn owned_json_edit_changes_exactly_the_edited_field() {
                     f.insert("lot_number".into(), Value::from("PIU-KENT-2602-C"));
                     return true;
                 }
-                m.values_mut().any(edit)
+                m.values_mut().any(|x| edit(x, line))
             }
-            Value::Array(a) => a.iter_mut().any(edit),
+            Value::Array(a) => a.iter_mut().any(|x| edit(x, line)),
             _ => false,
         }
     }
-    assert!(edit(&mut json), "PG25 line 12 found in the owned JSON");
+    assert!(
+        edit(&mut json, line),
+        "PG25 line {line} found in the owned JSON"
+    );
     let back: OwnedTransmission = serde_json::from_value(json).expect("deserializes");
     let out = back.to_bytes().expect("encodes");
     let text = String::from_utf8(bytes.clone()).expect("ASCII");
@@ -1151,14 +1299,15 @@ fn dump_keeps_leading_spaces_of_text_fields() {
     let changed = text.replace(old, new);
     let tx = parse("or2-single (shifted OI)", changed.as_bytes());
     let d = dump_values(&tx);
+    let oi = At::of("or2-single").id("OI");
     assert_eq!(
-        dumped(&d, 7, "OI", "commercial_description"),
+        dumped(&d, oi, "OI", "commercial_description"),
         s("  ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS")
     );
     // Every other record dumps as in or2-single.
     let want = expected_dump("or2-single");
     for (i, (g, w)) in d.iter().zip(&want).enumerate() {
-        if i != 6 {
+        if i + 1 != oi as usize {
             assert_eq!(g, w, "line {}", i + 1);
         }
     }
@@ -1214,7 +1363,9 @@ fn encode_refuses_edited_fields_under_raw_and_a_terminator_none_mid_document() {
     let tx = parse("or2-single", &bytes);
     let owned = OwnedTransmission::from_transmission(&tx);
     let mut json: Value = serde_json::to_value(&owned).expect("to JSON");
-    // The PG14 (line 10): give it a raw copy of its bytes, then edit a field.
+    // The PG14: give it a raw copy of its bytes, then edit a field.
+    let at = At::of("or2-single");
+    let pg14 = at.id("PG14");
     fn find_line(v: &mut Value, line: u64) -> Option<&mut Value> {
         let here = v.get("line").and_then(Value::as_u64) == Some(line) && v.get("record").is_some();
         if here {
@@ -1226,20 +1377,22 @@ fn encode_refuses_edited_fields_under_raw_and_a_terminator_none_mid_document() {
             _ => None,
         }
     }
-    let pg14_bytes = split_records(&bytes)[9];
-    let rec = find_line(&mut json, 10).expect("line 10");
+    let pg14_bytes = split_records(&bytes)[pg14 as usize - 1];
+    let rec = find_line(&mut json, pg14.into()).expect("the PG14");
     assert_eq!(rec["record"], "PG14");
     rec["raw"] = Value::String(String::from_utf8(pg14_bytes.to_vec()).expect("ascii"));
     let unchanged: OwnedTransmission = serde_json::from_value(json.clone()).expect("owned");
     assert_eq!(unchanged.to_bytes().expect("raw agrees with fields"), bytes);
-    let rec = find_line(&mut json, 10).expect("line 10");
+    let rec = find_line(&mut json, pg14.into()).expect("the PG14");
     rec["fields"]["lpco_number"] = Value::String("417-2093856104-557322".into());
     let edited: OwnedTransmission = serde_json::from_value(json.clone()).expect("owned");
     let err = edited.to_bytes().expect_err("edited fields under raw");
     assert!(err.to_string().contains("fields differ from raw"), "{err}");
 
     let mut json: Value = serde_json::to_value(&owned).expect("to JSON");
-    let rec = find_line(&mut json, 5).expect("line 5");
+    // A record in the middle of the document (the SE40).
+    let rec = find_line(&mut json, at.id("SE40").into()).expect("the SE40");
+    assert_eq!(rec["record"], "SE40");
     rec["terminator"] = Value::String("none".into());
     let merged: OwnedTransmission = serde_json::from_value(json).expect("owned");
     let err = merged.to_bytes().expect_err("terminator none mid-document");

@@ -53,9 +53,44 @@ pub fn join(lines: &[Vec<u8>], term: &[u8], final_term: bool) -> Vec<u8> {
 /// The records of or2-single, 1-based line `n` available as `lines[n - 1]`.
 pub fn or2_lines() -> Vec<Vec<u8>> {
     let l = lines_of(&or2_single());
-    assert_eq!(l.len(), 15);
+    assert_eq!(l.len(), 16);
     assert!(l.iter().all(|r| r.len() == 80));
     l
+}
+
+/// The 1-based line numbers of the records whose identifier is `id` (`"PG14"`, `"SE10"`,
+/// `"OI"`, `"A"`): the record starts with `id` and, for a one-letter envelope id, the next
+/// byte is not a letter of a longer id (`A` is not `AE..`).
+pub fn lines_with(lines: &[Vec<u8>], id: &str) -> Vec<usize> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.starts_with(id.as_bytes())
+                && (id.len() > 1 || r.get(1).is_none_or(|b| !b.is_ascii_uppercase()))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// The 1-based line of the first record whose identifier is `id` (see [`lines_with`]);
+/// panics when there is none.
+pub fn line_of(lines: &[Vec<u8>], id: &str) -> usize {
+    *lines_with(lines, id)
+        .first()
+        .unwrap_or_else(|| panic!("no {id} record"))
+}
+
+/// The 1-based line of the `n`-th (1-based) record whose identifier is `id`.
+pub fn nth_line_of(lines: &[Vec<u8>], id: &str, n: usize) -> usize {
+    *lines_with(lines, id)
+        .get(n - 1)
+        .unwrap_or_else(|| panic!("no {id} record number {n}"))
+}
+
+/// [`line_of`] in an LF-terminated file's bytes.
+pub fn line_in(input: &[u8], id: &str) -> usize {
+    line_of(&lines_of(input), id)
 }
 
 /// Sets the byte at 1-based `column` of 1-based `line`.
