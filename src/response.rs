@@ -631,33 +631,27 @@ impl AgencyDisposition {
                 }
             };
         }
+        // The base and version-04 layouts name their range fields alike (their widths differ).
+        macro_rules! with_tariff_positions {
+            ($s:ident) => {
+                disposition!(
+                    $s,
+                    triple(
+                        $s.begin_cbp_line_number,
+                        $s.begin_tariff_position,
+                        $s.begin_pga_line_number
+                    ),
+                    triple(
+                        $s.end_cbp_line_number,
+                        $s.end_tariff_position,
+                        $s.end_pga_line_number
+                    )
+                )
+            };
+        }
         let mut out = match d.so70.record.body()? {
-            Body::So70(s) => disposition!(
-                s,
-                triple(
-                    s.begin_cbp_line_number,
-                    s.begin_tariff_position,
-                    s.begin_pga_line_number
-                ),
-                triple(
-                    s.end_cbp_line_number,
-                    s.end_tariff_position,
-                    s.end_pga_line_number
-                )
-            ),
-            Body::So70V04(s) => disposition!(
-                s,
-                triple(
-                    s.begin_cbp_line_number,
-                    s.begin_tariff_position,
-                    s.begin_pga_line_number
-                ),
-                triple(
-                    s.end_cbp_line_number,
-                    s.end_tariff_position,
-                    s.end_pga_line_number
-                )
-            ),
+            Body::So70(s) => with_tariff_positions!(s),
+            Body::So70V04(s) => with_tariff_positions!(s),
             Body::So70Thru(s) => disposition!(
                 s,
                 triple(s.begin_cbp_line_number, Some(0), s.begin_pga_line_number),
