@@ -17,7 +17,7 @@
 //! ```
 //!
 //! * [`framing`]: line terminators (LF, CRLF, CR, none), 80-byte slicing, line numbers.
-//! * [`records`]: one typed struct per layout (43 layouts), declared once in a table that
+//! * [`records`]: one typed struct per layout (45 layouts, `SO70` with its variants `SO70@04` and `SO70@THRU`), declared once in a table that
 //!   also drives parsing, serializing, the field dump and these docs ([`layout`]).
 //! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.

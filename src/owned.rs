@@ -247,6 +247,16 @@ impl OwnedRecord {
         if let Some(dst) = bytes.get_mut(..self.record.len()) {
             dst.copy_from_slice(self.record.as_bytes());
         }
+        // The bytes must read back with the layout they were written with: an `SO70` whose
+        // `variant` contradicts its version (bytes 79–80) or its `THRU` (63–66) would be read
+        // with another layout, and its line numbers would change (SPEC 7.2).
+        if crate::record::identify(&bytes, false).record_type != rt {
+            return Err(self.shape(
+                "the fields select another layout variant than `variant` names (SO70: version \
+                 04 in processing_group_version is variant \"04\"; a blank version with THRU \
+                 in range_indicator is variant \"THRU\"; anything else has no variant)",
+            ));
+        }
         Ok(bytes)
     }
 

@@ -238,3 +238,65 @@ fn se90_text_after_column_49_is_kept_with_a_warning() {
     });
     assert_eq!(narrative, Some(None), "a non-ASCII narrative does not type");
 }
+
+/// `encode` builds an `SO70` by its `variant` and refuses fields that would read back with
+/// another layout (the line numbers would change): variant `04` with version `01`, a base
+/// record with version `04`, `THRU` without the literal `THRU`.
+#[test]
+fn encode_refuses_a_variant_that_contradicts_the_record() {
+    use ace_pga::OwnedRecord;
+    let so = sample("so-versions.txt");
+    let t = Transmission::parse(&so).expect("parses");
+    let mut owned = Vec::new();
+    t.tree.for_each_record(|r| {
+        if r.id() == "SO70" {
+            owned.push(OwnedRecord::from_record(r));
+        }
+    });
+    let [v04, thru, base] = <[OwnedRecord; 3]>::try_from(owned).expect("three SO70");
+    assert_eq!(
+        (
+            v04.variant.as_deref(),
+            thru.variant.as_deref(),
+            base.variant.as_deref()
+        ),
+        (Some("04"), Some("THRU"), None)
+    );
+    for r in [&v04, &thru, &base] {
+        assert_eq!(r.to_bytes().expect("encodes").len(), 80);
+    }
+    let set = |r: &OwnedRecord, field: &str, value: &str| {
+        let mut r = r.clone();
+        r.fields
+            .as_mut()
+            .expect("fields")
+            .insert(field.into(), Some(value.into()));
+        r
+    };
+    let mut wrong = base.clone();
+    wrong.variant = Some("04".into());
+    let cases = [
+        ("variant 04 on a version-01 record", wrong),
+        (
+            "variant 04 with version 01",
+            set(&v04, "processing_group_version", "01"),
+        ),
+        (
+            "base layout with version 04",
+            set(&base, "processing_group_version", "04"),
+        ),
+        ("THRU without THRU", set(&thru, "range_indicator", "TO")),
+    ];
+    for (what, r) in cases {
+        let e = r.to_bytes().expect_err(what);
+        let msg = e.to_string();
+        assert!(msg.contains("variant"), "{what}: {msg}");
+        assert!(
+            msg.contains("line") && msg.contains("SO70"),
+            "{what}: {msg}"
+        );
+    }
+    let mut unknown = base;
+    unknown.variant = Some("05".into());
+    assert!(unknown.to_bytes().is_err(), "variant 05 names no layout");
+}

@@ -2,7 +2,7 @@
 //! input (CATAIR PGA Message Set, July 2026 edition; ABI Batch & Block Control rev 23; ACE
 //! Cargo Release SE90 and SO70–SO72 output records).
 //!
-//! All 43 layouts are declared once, in `src/records/table.rs`, by the `record_layouts!`
+//! All 45 layouts are declared once, in `src/records/table.rs`, by the `record_layouts!`
 //! macro. That single declaration produces, for each record:
 //!
 //! * a struct (e.g. [`Pg14`]) whose fields are `Option`s of typed values: text as `&str`
@@ -190,9 +190,9 @@ macro_rules! record_layouts {
         } fillers [ $( $fs:literal ..= $fe:literal ),* ]
     )*) => {
         $(
-            #[doc = concat!("`", $id, "`: ", $title, ".")]
+            #[doc = concat!("`", $id $(, "@", $variant)?, "`: ", $title, ".")]
             #[doc = ""]
-            #[doc = concat!("Layout (declared once in `src/records/table.rs`, checked against `records.csv`; the identifier `", $id, "` opens the record):")]
+            #[doc = concat!("Layout `", $id $(, "@", $variant)?, "` (declared once in `src/records/table.rs`, checked against `records.csv`; the identifier `", $id, "` opens the record):")]
             #[doc = ""]
             #[doc = "| field | bytes | class | designation | kind |"]
             #[doc = "|---|---|---|---|---|"]
@@ -356,12 +356,12 @@ macro_rules! record_layouts {
             }
         )*
 
-        /// The type of a record: one of the 43 layouts, a host record, or an unknown `PGnn`.
+        /// The type of a record: one of the 45 layouts, a host record, or an unknown `PGnn`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         #[non_exhaustive]
         pub enum RecordType {
-            $( #[doc = concat!("`", $id, "`: ", $title, ".")] $name, )*
+            $( #[doc = concat!("`", $id $(, "@", $variant)?, "`: ", $title, ".")] $name, )*
             /// A host-transaction or other record without a layout here (`SE10`, `SE60`,
             /// `10`, `50`, `SO10` …): kept verbatim.
             Host,
@@ -436,7 +436,7 @@ macro_rules! record_layouts {
         #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         #[non_exhaustive]
         pub enum Body<'a> {
-            $( #[doc = concat!("`", $id, "`.")] $name($name<'a>), )*
+            $( #[doc = concat!("`", $id $(, "@", $variant)?, "`.")] $name($name<'a>), )*
         }
 
         impl<'a> Body<'a> {
