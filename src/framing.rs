@@ -127,6 +127,28 @@ const SNIFF_BYTES: usize = 4096;
 /// Lines the F-023 check examines for a known record identifier (SPEC 6.1).
 const SNIFF_LINES: usize = 100;
 
+/// Whether the lines of `head` look like records: the first line and at least half of the
+/// lines start with a known record identifier ([`crate::record::starts_with_known_id`]). A
+/// transmission whose text holds many bytes above 0x7F (accented names, a UTF-8 fragment) is
+/// record-shaped; random bytes practically never are.
+fn record_shaped(head: &[u8], concatenated: bool) -> bool {
+    let lines: Vec<&[u8]> = if concatenated {
+        head.chunks(80).collect()
+    } else {
+        head.split(|&b| b == b'\n' || b == b'\r')
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let known = lines
+        .iter()
+        .filter(|l| crate::record::starts_with_known_id(l))
+        .count();
+    lines
+        .first()
+        .is_some_and(|l| crate::record::starts_with_known_id(l))
+        && known * 2 >= lines.len()
+}
+
 /// The F-023 check (SPEC 6.1): what the start of the input looks like when it is not a
 /// CATAIR transmission. `input` is the piece as given (for a UTF-16 byte order mark), `data`
 /// the part after a UTF-8 byte order mark without trailing `0x1A` bytes, framed as
@@ -138,11 +160,16 @@ fn not_catair(input: &[u8], data: &[u8], concatenated: bool, complete: bool) -> 
     if let Some(&open @ (b'{' | b'[')) = data.iter().find(|b| !b.is_ascii_whitespace()) {
         return Some(LooksLike::Json { open });
     }
-    // Binary or UTF-16: more than 10 % of the first 4,096 bytes unprintable.
+    // Binary or UTF-16: more than 10 % of the first 4,096 bytes unprintable. Bytes above
+    // 0x7F count only when the head is not record-shaped: a real filing with many accented
+    // names (F-002 per byte) is not "binary data" (SPEC 6.1, see `record_shaped`).
     let head = data.get(..data.len().min(SNIFF_BYTES)).unwrap_or(data);
     let printable = |b: u8| matches!(b, 0x20..=0x7E | b'\r' | b'\n' | b'\t');
     let unprintable = head.iter().filter(|&&b| !printable(b)).count();
-    if unprintable * 10 > head.len() {
+    let control = head.iter().filter(|&&b| !printable(b) && b < 0x80).count();
+    let binary = control * 10 > head.len()
+        || (unprintable * 10 > head.len() && !record_shaped(head, concatenated));
+    if binary {
         let utf16_mark = input.starts_with(b"\xFF\xFE") || input.starts_with(b"\xFE\xFF");
         // ASCII text as UTF-16: a NUL in (nearly) every other position.
         let nul_at = |parity: usize| {
