@@ -174,6 +174,71 @@ impl RecordLayout {
     pub fn field(&self, name: &str) -> Option<&'static FieldDef> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// [`Self::field`] at compile time: what [`crate::field!`] uses, so that a misspelled
+    /// field name is a compile error instead of a finding without columns.
+    pub const fn field_const(&self, name: &str) -> Option<&'static FieldDef> {
+        let fields: &'static [FieldDef] = self.fields;
+        let mut i = 0;
+        while i < fields.len() {
+            #[allow(clippy::indexing_slicing)] // `i < fields.len()` by the loop condition
+            let f = &fields[i];
+            if const_str_eq(f.name, name) {
+                return Some(f);
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// `a == b` for `&str` in a `const fn`.
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        #[allow(clippy::indexing_slicing)] // `i < a.len() == b.len()` by the loop condition
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The [`FieldDef`] of a field of a record layout, looked up at compile time:
+/// `field!(Pg14::lpco_number)` is the `PG14` row `lpco_number` of `records.csv` (bytes 9–41,
+/// class X). A name the layout does not have is a compile error, so rules and tools point
+/// at fields by value, never by a string that silently loses its columns when misspelled.
+///
+/// ```
+/// let f = ace_pga::field!(Pg14::lpco_number);
+/// assert_eq!((f.name, f.start, f.end), ("lpco_number", 9, 41));
+/// ```
+///
+/// ```compile_fail
+/// let f = ace_pga::field!(Pg14::lpco_numbr); // no such field: does not compile
+/// ```
+#[macro_export]
+macro_rules! field {
+    ($record:ident :: $field:ident) => {{
+        const FIELD: &'static $crate::layout::FieldDef =
+            match <$crate::records::$record<'static>>::LAYOUT.field_const(stringify!($field)) {
+                Some(f) => f,
+                #[allow(clippy::panic)] // evaluated at compile time: a compile error
+                None => panic!(concat!(
+                    "no field `",
+                    stringify!($field),
+                    "` in the layout of `",
+                    stringify!($record),
+                    "`"
+                )),
+            };
+        FIELD
+    }};
 }
 
 /// Month and year of an `MMCCYY` field; `month` is `None` when the wire says `00`.

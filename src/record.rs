@@ -56,20 +56,15 @@ fn lookup_variant(id: &[u8]) -> Option<RecordType> {
 /// [`RecordType::So70`]. The positions come from the layout table (`processing_group_version`
 /// of `SO70@04`, `range_indicator` of `SO70@THRU`). Other record types are returned as given.
 pub fn so70_variant(rt: RecordType, raw: &[u8]) -> RecordType {
-    use crate::records::{So70Thru, So70V04};
     if rt != RecordType::So70 {
         return rt;
     }
-    let version = So70V04::LAYOUT
-        .field("processing_group_version")
-        .map(|f| f.slice(raw));
-    if version == Some(b"04".as_slice()) {
+    let version = crate::field!(So70V04::processing_group_version).slice(raw);
+    if version == b"04" {
         return RecordType::So70V04;
     }
-    let range = So70Thru::LAYOUT
-        .field("range_indicator")
-        .map(|f| f.slice(raw));
-    if version.is_none_or(crate::layout::all_spaces) && range == Some(b"THRU".as_slice()) {
+    let range = crate::field!(So70Thru::range_indicator).slice(raw);
+    if crate::layout::all_spaces(version) && range == b"THRU" {
         return RecordType::So70Thru;
     }
     RecordType::So70

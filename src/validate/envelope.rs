@@ -114,7 +114,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             if !application_ids().iter().any(|r| r.code == app) {
                 sink.emit(
                     "E-006",
-                    At::field(&h.record, "application_id"),
+                    At::field(&h.record, crate::field!(BatchHeader::application_id)),
                     format!("application id {app} is not in the ABI application table"),
                 );
             }
@@ -140,13 +140,13 @@ fn check_block(
             if !application_ids().iter().any(|r| r.code == app) {
                 sink.emit(
                     "E-006",
-                    At::field(&h.record, "application_id"),
+                    At::field(&h.record, crate::field!(BlockHeader::application_id)),
                     format!("application id {app} is not in the ABI application table"),
                 );
             } else if a_app.is_some_and(|a| a != app) {
                 sink.emit(
                     "E-006",
-                    At::field(&h.record, "application_id"),
+                    At::field(&h.record, crate::field!(BlockHeader::application_id)),
                     format!(
                         "B application id {app} differs from the A record's {}",
                         a_app.unwrap_or("")
@@ -185,19 +185,28 @@ fn check_block(
                 if let (Some(Body::BlockHeader(b)), Some(Body::BlockTrailer(yb))) =
                     (h.record.body(), y.record.body())
                 {
-                    for (name, bv, yv) in [
+                    for (f, bv, yv) in [
                         (
-                            "district_port_code",
+                            crate::field!(BlockTrailer::district_port_code),
                             b.district_port_code,
                             yb.district_port_code,
                         ),
-                        ("filer_code", b.filer_code, yb.filer_code),
-                        ("application_id", b.application_id, yb.application_id),
+                        (
+                            crate::field!(BlockTrailer::filer_code),
+                            b.filer_code,
+                            yb.filer_code,
+                        ),
+                        (
+                            crate::field!(BlockTrailer::application_id),
+                            b.application_id,
+                            yb.application_id,
+                        ),
                     ] {
+                        let name = f.name;
                         if bv != yv {
                             sink.emit(
                                 "E-005",
-                                At::field(&y.record, name),
+                                At::field(&y.record, f),
                                 format!(
                                     "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
                                     yv.unwrap_or(""),
@@ -215,7 +224,7 @@ fn check_block(
                         if count != n {
                             sink.emit(
                                 "E-008",
-                                At::field(&y.record, "record_count"),
+                                At::field(&y.record, crate::field!(BlockTrailer::record_count)),
                                 format!("Y record count {count} but {n} records lie between the B and the Y"),
                             );
                         }
@@ -333,35 +342,29 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
     }
 }
 
-/// E-010: mandatory envelope fields.
+/// E-010: mandatory envelope fields: the fields of designation M in the record's layout
+/// (`records.csv`), except the `A` communication password in CBP output (SPEC 6.3).
 fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
-    let names: &[&str] = match r.body() {
-        Some(Body::BatchHeader(a)) => {
-            let input = a
-                .application_id
-                .is_some_and(|id| !is_output_application(id));
-            if input {
-                &[
-                    "sender_site_code",
-                    "sender_id_code",
-                    "communication_password",
-                    "application_id",
-                ]
-            } else {
-                &["sender_site_code", "sender_id_code", "application_id"]
-            }
-        }
-        Some(Body::BlockHeader(_)) | Some(Body::BlockTrailer(_)) => {
-            &["district_port_code", "filer_code", "application_id"]
-        }
-        Some(Body::BatchTrailer(_)) => &["sender_site_code", "sender_id_code"],
+    let Some(layout) = r.record_type.layout() else {
+        return;
+    };
+    let output = match r.body() {
+        Some(Body::BatchHeader(a)) => a.application_id.is_some_and(is_output_application),
+        Some(Body::BlockHeader(_) | Body::BlockTrailer(_) | Body::BatchTrailer(_)) => false,
         _ => return,
     };
-    for name in names {
-        if r.field_raw(name).is_some_and(all_spaces) {
+    let password = crate::field!(BatchHeader::communication_password);
+    for f in layout.fields {
+        if f.designation != crate::layout::Designation::M
+            || (output && r.record_type == RecordType::BatchHeader && f.name == password.name)
+        {
+            continue;
+        }
+        if all_spaces(f.slice(r.raw)) {
+            let name = f.name;
             sink.emit(
                 "E-010",
-                At::field(r, name),
+                At::field(r, f),
                 format!("mandatory {} field {name} is blank", r.id()),
             );
         }

@@ -334,7 +334,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
         // checked: presence is enough (the bytes are checked below).
         let needs_value = f.kind != Kind::Text
             || !bytes.is_ascii()
-            || (layout.id == "PG01" && f.name == "intended_use_code")
+            || *f == *crate::field!(Pg01::intended_use_code) && layout.id == "PG01"
             || closed_list(layout.id, f.name).is_some();
         let read = if needs_value {
             f.read(raw, false)
@@ -447,7 +447,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
         }
         // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
         // systems send 0000 for "no time": a warning, never an error.
-        if layout.id == "PG30" && f.name == "inspection_arrival_time" {
+        if layout.id == "PG30" && *f == *crate::field!(Pg30::inspection_arrival_time) {
             if let FieldValue::Time(Time {
                 hour: 0, minute: 0, ..
             }) = value
@@ -460,7 +460,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 );
             }
         }
-        if layout.id == "PG01" && f.name == "intended_use_code" {
+        if layout.id == "PG01" && *f == *crate::field!(Pg01::intended_use_code) {
             let v = value.to_string();
             let b = v.as_bytes();
             let dotted = b.len() == 7

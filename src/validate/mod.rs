@@ -510,12 +510,9 @@ impl<'r> At<'r> {
         self.columns = Some((start, end));
         self
     }
-    pub(crate) fn field(r: &Record<'r>, name: &str) -> Self {
-        let at = Self::record(r);
-        match r.record_type.layout().and_then(|l| l.field(name)) {
-            Some(f) => at.cols(f.start, f.end),
-            None => at,
-        }
+    /// The record and the columns of its field `f` (from [`crate::field!`] or a layout).
+    pub(crate) fn field(r: &Record<'r>, f: &crate::layout::FieldDef) -> Self {
+        Self::record(r).cols(f.start, f.end)
     }
 }
 

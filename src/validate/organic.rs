@@ -144,7 +144,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                             if let Some(r) = find_line(line, c.line) {
                                 sink.emit(
                                     "OR-018",
-                                    At::field(r, "lpco_number"),
+                                    At::field(r, crate::field!(Pg14::lpco_number)),
                                     format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
                                 );
                             }
@@ -253,7 +253,7 @@ fn check_disclaimer(
             "OR-017",
             Severity::Error,
             ruleset,
-            At::field(&line.pg01.record, "disclaimer_code"),
+            At::field(&line.pg01.record, crate::field!(Pg01::disclaimer_code)),
             format!("AMS disclaimer {code} is not allowed for program {program} on {as_of} ({ruleset} rules): {right}"),
         );
     }
@@ -271,7 +271,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     let opts = sink.opts;
     let as_of = opts.as_of;
     let pg01 = &line.pg01.record;
-    let proc_at = At::field(pg01, "processing_code");
+    let proc_at = At::field(pg01, crate::field!(Pg01::processing_code));
     let is_or1 = view.message_type == MessageType::Or1;
     let is_or2 = view.message_type == MessageType::Or2;
     if !is_or1 && !is_or2 {
@@ -336,7 +336,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     let rec_at = |n: u32| by_line.get(&n).copied();
     for c in &view.certificates {
         let Some(r) = rec_at(c.line) else { continue };
-        let at = At::field(r, "lpco_number");
+        let at = At::field(r, crate::field!(Pg14::lpco_number));
         let v = c.number.as_str();
         let mut explained = false;
         if v.to_ascii_uppercase().contains("DRAFT") {
@@ -400,7 +400,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             if issued > dep {
                 sink.emit(
                     "OR-020",
-                    At::field(r, "lpco_date"),
+                    At::field(r, crate::field!(Pg14::lpco_date)),
                     format!("certificate issued {issued}, after the departure date {dep}"),
                 );
             }
@@ -413,7 +413,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     .map_or(0, |r| r.line);
                 sink.emit(
                     "OR-022",
-                    At::field(r, "unit_of_measure"),
+                    At::field(r, crate::field!(Pg14::unit_of_measure)),
                     format!(
                         "PG14 unit {u14} (line {}) differs from the PG29 unit {} (line {l29})",
                         c.line,
@@ -464,17 +464,17 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         // first): a finding about the field's value (SPEC 6.0).
         (None, Some(r)) => sink.emit(
             "OR-028",
-            At::field(r, "quantity_line_net"),
+            At::field(r, crate::field!(Pg29::quantity_line_net)),
             "PG29 net quantity is blank or not a number: send the net organic weight (unit KG)",
         ),
         (Some((q, unit)), Some(r)) => {
             if q.is_zero() {
-                sink.emit("OR-028", At::field(r, "quantity_line_net"), "net quantity is zero: send the net organic weight");
+                sink.emit("OR-028", At::field(r, crate::field!(Pg29::quantity_line_net)), "net quantity is zero: send the net organic weight");
             }
             if unit != Some("KG") {
                 sink.emit(
                     "OR-012",
-                    At::field(r, "unit_of_measure_line_net"),
+                    At::field(r, crate::field!(Pg29::unit_of_measure_line_net)),
                     format!("net quantity unit is {}: AMS OR expects KG", unit.unwrap_or("blank")),
                 );
             }
@@ -520,14 +520,14 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             if !is_ten_digits(id) && !certifier {
                 sink.emit(
                     "OR-014",
-                    At::field(r, "entity_number"),
+                    At::field(r, crate::field!(Pg19::entity_number)),
                     format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
                 );
             } else if is_ten_digits(id) && matches!(p.entity_role_code, Some("ORI" | "ORC")) {
                 sink.emit_sev(
                     "OR-014",
                     Severity::Warning,
-                    At::field(r, "entity_number"),
+                    At::field(r, crate::field!(Pg19::entity_number)),
                     format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", p.entity_role_code.unwrap_or("")),
                 );
             }
@@ -541,7 +541,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     if digits < 5 {
                         sink.emit(
                             "OR-023",
-                            At::field(a, "postal_code"),
+                            At::field(a, crate::field!(Pg20::postal_code)),
                             format!(
                                 "US postal code \"{}\" is shorter than 5 digits",
                                 addr.postal_code.unwrap_or("")
@@ -593,7 +593,7 @@ fn check_or1(
                     Severity::Error,
                     AMS_RULESET,
                     None,
-                    At::field(r, "entity_name"),
+                    At::field(r, crate::field!(Pg19::entity_name)),
                     format!("{role} loop without entity name"),
                 );
             }
@@ -603,7 +603,7 @@ fn check_or1(
                     Severity::Error,
                     AMS_RULESET,
                     None,
-                    At::field(r, "entity_number"),
+                    At::field(r, crate::field!(Pg19::entity_number)),
                     format!("{role} loop without NOP ID"),
                 );
             }
@@ -632,7 +632,7 @@ fn check_or1(
             for e in present.iter().skip(1) {
                 sink.emit(
                     "OR-031",
-                    At::field(&e.pg19.record, "entity_role_code"),
+                    At::field(&e.pg19.record, crate::field!(Pg19::entity_role_code)),
                     format!("second {role} loop in one OR1 line: one {role} per line"),
                 );
             }
@@ -646,7 +646,7 @@ fn check_or1(
             ) {
                 sink.emit(
                     "OR-030",
-                    At::field(&e.pg19.record, "entity_role_code"),
+                    At::field(&e.pg19.record, crate::field!(Pg19::entity_role_code)),
                     format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB"),
                 );
             }
@@ -684,7 +684,7 @@ fn check_or1(
     if view.intended_use_code.is_none() && content_rules {
         sink.emit(
             "OR-032",
-            At::field(pg01, "intended_use_code"),
+            At::field(pg01, crate::field!(Pg01::intended_use_code)),
             "OR1 PG01 without intended use code (e.g. 100.000)",
         );
     }
