@@ -136,6 +136,51 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// `"error"` or `"warning"`, as the CLI and the JSON write it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A word that names no [`Severity`], [`crate::Terminator`] or record type, for their
+/// `FromStr` implementations.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} {given:?} is not one of {expected}")]
+pub struct ParseNameError {
+    /// What was being parsed (`severity`, `terminator`, `record type`).
+    pub what: &'static str,
+    /// The text given.
+    pub given: String,
+    /// The accepted words.
+    pub expected: &'static str,
+}
+
+impl std::str::FromStr for Severity {
+    type Err = ParseNameError;
+    /// `error` or `warning` (lower case, as [`Severity::as_str`] writes them).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "error" => Ok(Severity::Error),
+            "warning" => Ok(Severity::Warning),
+            _ => Err(ParseNameError {
+                what: "severity",
+                given: s.to_string(),
+                expected: "error, warning",
+            }),
+        }
+    }
+}
+
 /// What a parse diagnostic is about. Each variant maps to a SPEC rule id ([`Self::rule`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -295,11 +340,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}[{}]", self.kind.rule())?;
+        write!(f, "{}[{}]", self.severity, self.kind.rule())?;
         match self.line {
             Some(l) => write!(f, " line {l}")?,
             None => write!(f, " input")?,

@@ -26,6 +26,44 @@ pub enum Terminator {
 }
 
 impl Terminator {
+    /// `"lf"`, `"crlf"`, `"cr"` or `"none"`, as the decode JSON writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Terminator::Lf => "lf",
+            Terminator::CrLf => "crlf",
+            Terminator::Cr => "cr",
+            Terminator::None => "none",
+        }
+    }
+}
+
+impl std::fmt::Display for Terminator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Terminator {
+    type Err = crate::error::ParseNameError;
+    /// `lf`, `crlf`, `cr` or `none` (as [`Terminator::as_str`] writes them).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Terminator::Lf,
+            Terminator::CrLf,
+            Terminator::Cr,
+            Terminator::None,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+        .ok_or_else(|| crate::error::ParseNameError {
+            what: "terminator",
+            given: s.to_string(),
+            expected: "lf, crlf, cr, none",
+        })
+    }
+}
+
+impl Terminator {
     /// The terminator's bytes.
     pub const fn as_bytes(self) -> &'static [u8] {
         match self {

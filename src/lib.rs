@@ -82,7 +82,9 @@ pub mod validate;
 pub mod write;
 
 pub use build::TransmissionBuilder;
-pub use error::{EncodeError, FieldError, LooksLike, ParseError, Problem, ProblemKind, Severity};
+pub use error::{
+    EncodeError, FieldError, LooksLike, ParseError, ParseNameError, Problem, ProblemKind, Severity,
+};
 pub use framing::{Framing, Terminator};
 pub use layout::parse_iso_date;
 pub use owned::{OwnedRecord, OwnedTransmission};

@@ -991,3 +991,35 @@ fn so70_variant_is_chosen_by_version_and_thru() {
         .for_each_record(|r| dumped.push(ace_pga::dump::dump_record(r).variant));
     assert_eq!(dumped, [Some("THRU")]);
 }
+
+/// `Display` and `FromStr` agree for record types (by `records.csv` name), severities, rule
+/// levels and terminators, and refuse other words with a message naming what is accepted.
+#[test]
+fn names_round_trip_through_display_and_from_str() {
+    use ace_pga::validate::Level;
+    use ace_pga::{Severity, Terminator};
+    for layout in ALL_LAYOUTS {
+        let rt = RecordType::from_name(layout.name).expect("layout");
+        assert_eq!(rt.to_string(), layout.name);
+        assert_eq!(layout.name.parse::<RecordType>(), Ok(rt));
+    }
+    assert_eq!(RecordType::Host.to_string(), "host");
+    for s in [Severity::Error, Severity::Warning] {
+        assert_eq!(s.to_string().parse::<Severity>(), Ok(s));
+    }
+    for l in [Level::Error, Level::Warning, Level::Off] {
+        assert_eq!(l.to_string().parse::<Level>(), Ok(l));
+    }
+    for t in [
+        Terminator::Lf,
+        Terminator::CrLf,
+        Terminator::Cr,
+        Terminator::None,
+    ] {
+        assert_eq!(t.to_string().parse::<Terminator>(), Ok(t));
+    }
+    let e = "SO70@05".parse::<RecordType>().expect_err("no such layout");
+    assert!(e.to_string().contains("SO70@05") && e.to_string().contains("SO70@THRU"));
+    assert!("Error".parse::<Severity>().is_err());
+    assert!("LF".parse::<Terminator>().is_err());
+}

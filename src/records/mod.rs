@@ -530,6 +530,30 @@ macro_rules! record_layouts {
 
 include!("table.rs");
 
+impl std::fmt::Display for RecordType {
+    /// The layout's `records.csv` name (`PG14`, `SO70@04`), `host` or `unknown PGnn`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.layout() {
+            Some(l) => f.write_str(l.name),
+            None if *self == RecordType::Host => f.write_str("host"),
+            None => f.write_str("unknown PGnn"),
+        }
+    }
+}
+
+impl std::str::FromStr for RecordType {
+    type Err = crate::error::ParseNameError;
+    /// A layout by its `records.csv` name (`PG14`, `OI`, `A`, `SO70@THRU`), as
+    /// [`RecordType::from_name`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RecordType::from_name(s).ok_or_else(|| crate::error::ParseNameError {
+            what: "record type",
+            given: s.to_string(),
+            expected: "a record of records.csv (PG01 ... PG60, OI, A, B, Y, Z, SE90, SO70, SO70@04, SO70@THRU, SO71, SO72)",
+        })
+    }
+}
+
 impl RecordType {
     /// Whether the type is a CBP response record (`SE90`/`GE90`, `SO70` in any layout
     /// variant, `SO71`, `SO72` and their `WO`/`PO` forms): read, never sent. A response is

@@ -203,6 +203,40 @@ pub enum Level {
     Off,
 }
 
+impl Level {
+    /// `"error"`, `"warning"` or `"off"`, as `--rule ID=LEVEL` takes them.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Off => "off",
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Level {
+    type Err = crate::error::ParseNameError;
+    /// `error`, `warning` or `off`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "error" => Ok(Level::Error),
+            "warning" => Ok(Level::Warning),
+            "off" => Ok(Level::Off),
+            _ => Err(crate::error::ParseNameError {
+                what: "rule level",
+                given: s.to_string(),
+                expected: "error, warning, off",
+            }),
+        }
+    }
+}
+
 /// An AMS tariff flag of an HTS number (SPEC OR-010, `codes/ams-tariff-flags.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -287,11 +321,7 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}[{}]", self.rule)?;
+        write!(f, "{}[{}]", self.severity, self.rule)?;
         if let Some(l) = self.line {
             write!(f, " line {l}")?;
         }
