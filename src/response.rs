@@ -1296,6 +1296,43 @@ fn found_lines<'t, 'a>(t: &'t Transmission<'a>) -> Vec<Found<'t, 'a>> {
     out
 }
 
+/// The ABI application identifier of an input (codes/application-ids.csv): the
+/// `application_id` of its first block header (`B`) that has one, else of its first batch
+/// header (`A`) that has one; `None` for a fragment without envelope or with blank
+/// identifiers. Read from the field's bytes (positions from the layout table), so a header
+/// whose other fields do not type, or that is short, still names its application.
+pub fn application_id<'a>(t: &Transmission<'a>) -> Option<&'a str> {
+    let id = |n: &Option<Node<Record<'a>>>| {
+        let raw = n.as_ref()?.record.field_raw("application_id")?;
+        let s = std::str::from_utf8(raw).ok()?.trim();
+        (!s.is_empty()).then_some(s)
+    };
+    let batches = &t.tree.batches;
+    batches
+        .iter()
+        .flat_map(|b| b.blocks.iter())
+        .find_map(|b| id(&b.header))
+        .or_else(|| batches.iter().find_map(|b| id(&b.header)))
+}
+
+/// Whether an input is one of CBP's answers (SPEC 7): its [`application_id`] is a CBP
+/// output application ([`crate::codes::is_response_application`]: `SX`, `SO`, `UC`, `C1`,
+/// `AX` …). A response is never refused (SPEC 7.2): a reader should parse it leniently and
+/// report every record-level problem as a warning, failing only for whole-input problems
+/// (F-020, F-021, F-023), as `ace-pga decode`, `dump` and `status` do.
+///
+/// ```
+/// use ace_pga::{response::is_response, Transmission};
+/// let so = std::fs::read("spec-samples/valid/so-status.txt")?;
+/// let or2 = std::fs::read("spec-samples/valid/or2-single.txt")?;
+/// assert!(is_response(&Transmission::parse(&so)?));
+/// assert!(!is_response(&Transmission::parse(&or2)?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn is_response(t: &Transmission<'_>) -> bool {
+    application_id(t).is_some_and(crate::codes::is_response_application)
+}
+
 fn batch_user_data(t: &Transmission<'_>) -> Option<String> {
     t.tree.batches.iter().find_map(|b| match &b.header {
         Some(n) => match n.record.body() {

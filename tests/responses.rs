@@ -300,3 +300,160 @@ fn encode_refuses_a_variant_that_contradicts_the_record() {
     unknown.variant = Some("05".into());
     assert!(unknown.to_bytes().is_err(), "variant 05 names no layout");
 }
+
+// ---------------------------------------------------------------------------------------
+// Follow-up of the hostile and fresh-user trials: CBP's answers on the command line
+// ---------------------------------------------------------------------------------------
+
+/// A new file in the temp directory (unique per call).
+fn temp_file(name: &str, content: &[u8]) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let p = std::env::temp_dir().join(format!(
+        "ace-pga-responses-{}-{n}-{name}",
+        std::process::id()
+    ));
+    std::fs::write(&p, content).expect("write temp file");
+    p
+}
+
+/// Runs `ace-pga` with these arguments.
+fn ace<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .args(args)
+        .output()
+        .expect("run ace-pga")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Sets the application identifier of every A and B record (positions from the layout
+/// table).
+fn with_application(lines: &[Vec<u8>], app: &[u8; 2]) -> Vec<Vec<u8>> {
+    let field = |rt: RecordType| {
+        let f = rt
+            .layout()
+            .and_then(|l| l.field("application_id"))
+            .expect("application_id");
+        (usize::from(f.start) - 1, usize::from(f.end))
+    };
+    lines
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            let at = match l.first() {
+                Some(b'A') => Some(field(RecordType::BatchHeader)),
+                Some(b'B') => Some(field(RecordType::BlockHeader)),
+                _ => None,
+            };
+            if let Some((s, e)) = at {
+                if l.len() >= e {
+                    l[s..e].copy_from_slice(app);
+                }
+            }
+            l
+        })
+        .collect()
+}
+
+/// Record-level problems of a CBP answer (a short host record, a blank or garbage line, a
+/// short A, an SO70 cut to 3 bytes) are warnings for `decode` and `dump` as for `status`
+/// (SPEC 7.2): exit 0, every record shown, nothing reported as an error. The same problem
+/// in a submission is still an error (exit 1).
+#[test]
+fn decode_and_dump_read_a_response_with_record_level_problems() {
+    let so = lines_of(&sample("so-status.txt"));
+    let so10 = indexes_of(&so, b"SO10")[0];
+    let a = indexes_of(&so, b"A")[0];
+    let cases: Vec<(&str, Vec<Vec<u8>>)> = vec![
+        ("a 60-byte SO10", {
+            let mut l = so.clone();
+            l[so10].truncate(60);
+            l
+        }),
+        ("a blank line", {
+            let mut l = so.clone();
+            l.insert(so10 + 1, Vec::new());
+            l
+        }),
+        ("a 40-byte A", {
+            let mut l = so.clone();
+            l[a].truncate(40);
+            l
+        }),
+        ("a garbage line", {
+            let mut l = so.clone();
+            l.insert(so10 + 1, b"#### garbage ####".to_vec());
+            l
+        }),
+        ("an SO70 cut to 3 bytes", {
+            let mut l = so.clone();
+            l.insert(so10 + 1, b"SO7".to_vec());
+            l
+        }),
+    ];
+    for (what, lines) in cases {
+        for app in [b"SO", b"UC", b"C1", b"SX"] {
+            let input = join(&with_application(&lines, app), b"\n", true);
+            let t = Transmission::parse_with(&input, &ParseOptions::strict()).expect("parses");
+            assert!(ace_pga::response::is_response(&t), "{what}");
+            let path = temp_file("response.txt", &input);
+            let dump = ace(&[std::ffi::OsStr::new("dump"), path.as_os_str()]);
+            let err = text(&dump.stderr);
+            assert_eq!(dump.status.code(), Some(0), "{what}: dump: {err}");
+            assert!(err.contains("warning[F-001]"), "{what}: {err}");
+            assert!(!err.contains("error"), "{what}: {err}");
+            let out = text(&dump.stdout);
+            let records: Vec<serde_json::Value> = out
+                .lines()
+                .map(|l| serde_json::from_str(l).expect("JSON line"))
+                .collect();
+            assert_eq!(records.len(), lines.len(), "{what}: every record dumped");
+            let so70 = records.iter().filter(|r| r["record"] == "SO70").count();
+            assert_eq!(so70, 2, "{what}: both dispositions dumped");
+
+            let decode = ace(&[std::ffi::OsStr::new("decode"), path.as_os_str()]);
+            let err = text(&decode.stderr);
+            assert_eq!(decode.status.code(), Some(0), "{what}: decode: {err}");
+            assert!(err.contains("warning[F-001]"), "{what}: {err}");
+            assert!(!err.contains("error"), "{what}: {err}");
+            let doc: serde_json::Value = serde_json::from_slice(&decode.stdout).expect("JSON");
+            assert_eq!(
+                doc.to_string().matches("\"record\":\"SO70\"").count(),
+                2,
+                "{what}: both dispositions decoded"
+            );
+            let _ = std::fs::remove_file(path);
+        }
+        // The same damage in an input that is not a response (application SE) is an error.
+        let input = join(&with_application(&lines, b"SE"), b"\n", true);
+        let path = temp_file("submission.txt", &input);
+        for cmd in ["dump", "decode"] {
+            let o = ace(&[std::ffi::OsStr::new(cmd), path.as_os_str()]);
+            assert_eq!(o.status.code(), Some(1), "{what}: {cmd} of an SE input");
+            assert!(text(&o.stderr).contains("error[F-001]"), "{what}: {cmd}");
+        }
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Whole-input problems still fail for a response: empty input (F-020) and input that is
+/// not a CATAIR transmission (F-023).
+#[test]
+fn a_response_fails_only_for_whole_input_problems() {
+    for (what, input, rule) in [
+        ("empty", Vec::new(), "F-020"),
+        ("JSON", b"{\"framing\": {}}\n".to_vec(), "F-023"),
+    ] {
+        let path = temp_file("whole.txt", &input);
+        for cmd in ["dump", "decode"] {
+            let o = ace(&[std::ffi::OsStr::new(cmd), path.as_os_str()]);
+            assert_eq!(o.status.code(), Some(1), "{what}: {cmd}");
+            assert!(text(&o.stderr).contains(rule), "{what}: {cmd}");
+        }
+        let _ = std::fs::remove_file(path);
+    }
+}

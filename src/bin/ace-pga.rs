@@ -187,6 +187,11 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
     };
     let t = Transmission::parse_with(data, &opts)
         .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    checked(name, t)
+}
+
+/// Prints the warnings of a parse and fails with its errors, if any.
+fn checked<'a>(name: &str, t: Transmission<'a>) -> Result<Transmission<'a>, Failure> {
     let mut stderr = io::stderr().lock();
     for p in t
         .problems
@@ -206,19 +211,52 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
 }
 
 /// Parses CBP's answer (SPEC 7.2: a response is never refused): leniently, every record-level
-/// problem printed as a warning; only whole-input problems (F-020, F-021, limits) fail.
+/// problem printed as a warning; only whole-input problems (F-020, F-021, F-023, limits) fail.
 fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<Transmission<'a>, Failure> {
     let t = Transmission::parse_with(data, &ParseOptions::lenient())
         .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
-    let mut stderr = io::stderr().lock();
-    for p in &t.problems {
-        let shown = format!("{p}");
-        let shown = shown
-            .strip_prefix("error")
-            .map_or(shown.clone(), |rest| format!("warning{rest}"));
-        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {shown}")));
-    }
+    print_as_warnings(name, &t.problems);
     Ok(t)
+}
+
+/// Prints problems of a response on standard error, each as a warning (SPEC 7.2).
+fn print_as_warnings(name: &str, problems: &[ace_pga::Problem]) {
+    let mut stderr = io::BufWriter::new(io::stderr().lock());
+    for p in problems {
+        let mut p = p.clone();
+        p.severity = Severity::Warning;
+        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+    }
+    let _ = stderr.flush();
+}
+
+/// Parses an input of `decode` or `dump`. CBP's answers — an input whose application
+/// identifier (B, else A record) is a CBP output such as `SX`, `SO` or `UC`
+/// ([`ace_pga::response::is_response`]) — are read as `status` reads them: leniently,
+/// whatever `--lenient` says, and never refused for a record-level problem (SPEC 7.2).
+/// Anything else is parsed with the given options. Only whole-input problems fail here.
+/// Returns the transmission and whether it is a response.
+fn parse_input<'a>(
+    name: &str,
+    data: &'a [u8],
+    lenient: bool,
+) -> Result<(Transmission<'a>, bool), Failure> {
+    let opts = if lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    let t = Transmission::parse_with(data, &opts)
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    if !ace_pga::response::is_response(&t) {
+        return Ok((t, false));
+    }
+    if lenient {
+        return Ok((t, true));
+    }
+    let t = Transmission::parse_with(data, &ParseOptions::lenient())
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    Ok((t, true))
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -269,7 +307,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Decode { input, pretty } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
-            let t = parse(&input.file, &data, input.lenient)?;
+            let t = match parse_input(&input.file, &data, input.lenient)? {
+                (t, true) => {
+                    print_as_warnings(&input.file, &t.problems);
+                    t
+                }
+                (t, false) => checked(&input.file, t)?,
+            };
             let owned = OwnedTransmission::from_transmission(&t);
             let organic: Vec<_> = t
                 .tree
@@ -355,14 +399,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Dump { input } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
-            let opts = if input.lenient {
-                ParseOptions::lenient()
-            } else {
-                ParseOptions::strict()
-            };
-            // The dump shows every record, also of invalid input; problems go to stderr.
-            let t = Transmission::parse_with(&data, &opts)
-                .map_err(|e| Failure::Invalid(format!("{}: {e}", input.file)))?;
+            // The dump shows every record, also of invalid input; problems go to stderr
+            // (a response's as warnings: it is never refused, SPEC 7.2).
+            let (t, response) = parse_input(&input.file, &data, input.lenient)?;
             let mut out = io::BufWriter::new(stdout);
             for r in t.records() {
                 let line = serde_json::to_string(&dump_record(r))
@@ -370,6 +409,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "{line}").map_err(write_err)?;
             }
             out.flush().map_err(write_err)?;
+            if response {
+                print_as_warnings(&input.file, &t.problems);
+                return Ok(());
+            }
             let mut stderr = io::BufWriter::new(io::stderr().lock());
             for p in &t.problems {
                 let _ = writeln!(stderr, "{}", clean(&format!("{}: {p}", input.file)));
