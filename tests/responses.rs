@@ -457,3 +457,85 @@ fn a_response_fails_only_for_whole_input_problems() {
         let _ = std::fs::remove_file(path);
     }
 }
+
+/// `status` with one unusable response file (empty: F-020; not CATAIR: F-023) reports it on
+/// standard error, skips it, prints the status from the other responses and exits 1 at the
+/// end; an unreadable file exits 2. A submission that cannot be read is still fatal.
+#[test]
+fn status_skips_an_unusable_response_and_keeps_the_others() {
+    let sub = common::repo_path("spec-samples/valid/or2-single.txt");
+    let sx = common::repo_path("spec-samples/valid/sx-response.txt");
+    let so = common::repo_path("spec-samples/valid/so-status.txt");
+    let empty = temp_file("empty.txt", b"");
+    let json = temp_file("json.txt", b"{\"framing\": {\"terminator\": \"lf\"}}\n");
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .arg("status")
+        .args([&sub, &sx, &empty, &json, &so])
+        .output()
+        .expect("run");
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{out}\n{err}");
+    assert!(out.contains(": 07 may proceed"), "{out}");
+    assert!(out.contains("cargo release  02"), "{out}");
+    assert!(out.contains("10 DOCUMENT REQUIRED"), "{out}");
+    for (file, rule) in [(&empty, "F-020"), (&json, "F-023")] {
+        let name = file.display().to_string();
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&name) && l.contains(rule)),
+            "{name}: {rule}: {err}"
+        );
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&name) && l.contains("skipped")),
+            "{name}: {err}"
+        );
+    }
+
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .args(["status", "--format", "json"])
+        .args([&sub, &empty, &so])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["lines"][0]["status"], "may_proceed");
+    assert_eq!(v["responses"].as_array().map(Vec::len), Some(1));
+    let skipped = v["skipped"].as_array().expect("skipped");
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["file"], empty.display().to_string());
+    assert!(skipped[0]["problem"]
+        .as_str()
+        .is_some_and(|p| p.contains("F-020")));
+
+    let missing = std::env::temp_dir().join("ace-pga-responses-no-such-file.txt");
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .arg("status")
+        .args([&sub, &missing, &so])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stdout).contains(": 07 may proceed"));
+
+    // Every response clean: exit 0, no `skipped` key.
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .args(["status", "--format", "json"])
+        .args([&sub, &sx, &so])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(v.get("skipped").is_none());
+
+    // The submission itself failing is fatal: nothing printed on standard output.
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .arg("status")
+        .args([&empty, &so])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(text(&o.stderr).contains("F-020"));
+    let _ = std::fs::remove_file(empty);
+    let _ = std::fs::remove_file(json);
+}

@@ -169,6 +169,8 @@ enum Failure {
     Invalid(String),
     /// Exit 1 without printing (the report was printed already).
     Quiet,
+    /// Exit 2 without printing (the I/O problem was printed already).
+    QuietUsage,
 }
 
 /// Text from the input shown on a terminal: control characters become `?` (no escape
@@ -1055,10 +1057,37 @@ fn status(
     let data = read(submission)?;
     let sub = parse(submission, &data, lenient)?;
     let mut book = Correlation::new(&sub);
+    // A response that cannot be read (I/O) or is not a transmission at all (empty, not
+    // CATAIR) is reported and skipped: the other responses' dispositions still count. The
+    // exit status says so at the end (2 for I/O, else 1).
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    let mut io_failed = false;
     for path in responses {
-        let data = read(path)?;
-        let resp = parse_response(path, &data)?;
-        let summary = book.add_response(path, &resp);
+        let resp = read(path).and_then(|data| {
+            let t = parse_response(path, &data)?;
+            Ok(book.add_response(path, &t))
+        });
+        let summary = match resp {
+            Ok(summary) => summary,
+            Err(Failure::Usage(m)) => {
+                eprintln!("ace-pga: {m}; response skipped");
+                io_failed = true;
+                skipped.push((path.clone(), m));
+                continue;
+            }
+            Err(Failure::Invalid(m)) => {
+                eprintln!("{m}");
+                eprintln!(
+                    "{}",
+                    clean(&format!(
+                        "{path}: response skipped: the status below is from the other responses"
+                    ))
+                );
+                skipped.push((path.clone(), m));
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
         if summary.user_data_matches == Some(false) {
             eprintln!(
                 "{path}: warning: A user data {:?} differs from the submission's {:?}",
@@ -1101,6 +1130,13 @@ fn status(
                 "unmatched".into(),
                 serde_json::to_value(&book.unmatched).unwrap_or_default(),
             );
+            if !skipped.is_empty() {
+                let list: Vec<serde_json::Value> = skipped
+                    .iter()
+                    .map(|(file, problem)| serde_json::json!({"file": file, "problem": problem}))
+                    .collect();
+                doc.insert("skipped".into(), serde_json::Value::Array(list));
+            }
             let json_err = |e: serde_json::Error| write_err(io::Error::from(e));
             out.write_all(b"{").map_err(write_err)?;
             for (i, (key, value)) in doc.iter().enumerate() {
@@ -1147,7 +1183,12 @@ fn status(
             }
         }
     }
-    out.flush().map_err(write_err)
+    out.flush().map_err(write_err)?;
+    match (io_failed, skipped.is_empty()) {
+        (true, _) => Err(Failure::QuietUsage),
+        (false, false) => Err(Failure::Quiet),
+        (false, true) => Ok(()),
+    }
 }
 
 fn write_status(
@@ -1209,6 +1250,7 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Quiet) => ExitCode::from(1),
+        Err(Failure::QuietUsage) => ExitCode::from(2),
         Err(Failure::Usage(msg)) => {
             eprintln!("ace-pga: {msg}");
             ExitCode::from(2)
