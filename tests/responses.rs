@@ -539,3 +539,137 @@ fn status_skips_an_unusable_response_and_keeps_the_others() {
     let _ = std::fs::remove_file(empty);
     let _ = std::fs::remove_file(json);
 }
+
+/// An `SO71`/`SO72` with no `SO70` before it and a lower-case `so70` address nothing:
+/// the correlation lists them (`ResponseSummary::ignored`) and `status` warns, naming the
+/// line and the record; the status is unchanged.
+#[test]
+fn status_warns_about_records_that_address_nothing() {
+    let so = lines_of(&sample("so-status.txt"));
+    let first = indexes_of(&so, b"SO70")[0];
+    // The first disposition's SO70 removed: its SO71 and SO72 follow the SO10 directly.
+    let mut orphan = so.clone();
+    orphan.remove(first);
+    // The second disposition's SO70 in lower case.
+    let mut lower = so.clone();
+    let second = indexes_of(&lower, b"SO70")[1];
+    lower[second][..2].copy_from_slice(b"so");
+    let (orphan, lower) = (join(&orphan, b"\n", true), join(&lower, b"\n", true));
+
+    let book = correlate(&[&orphan, &lower]);
+    let seen: Vec<Vec<(u32, String)>> = book
+        .responses
+        .iter()
+        .map(|r| {
+            r.ignored
+                .iter()
+                .map(|i| (i.source.line, i.record.clone()))
+                .collect()
+        })
+        .collect();
+    let line = |i: usize| u32::try_from(i + 1).expect("line");
+    assert_eq!(
+        seen,
+        [
+            vec![
+                (line(first), "SO71".into()),
+                (line(first + 1), "SO72".into())
+            ],
+            // The lower-case record is no SO70: its SO71 and SO72 follow none.
+            vec![
+                (line(second), "so70".into()),
+                (line(second + 1), "SO71".into()),
+                (line(second + 2), "SO72".into())
+            ],
+        ]
+    );
+    // The SO70 left in each response still counts (07 from the first, 10 from the second).
+    let l = book.line(0).expect("line");
+    assert_eq!(l.dispositions().len(), 2);
+
+    let (a, b) = (
+        temp_file("orphan.txt", &orphan),
+        temp_file("lower.txt", &lower),
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .arg("status")
+        .arg(common::repo_path("spec-samples/valid/or2-single.txt"))
+        .args([&a, &b])
+        .output()
+        .expect("run");
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    for (file, l, record) in [
+        (&a, line(first), "SO71"),
+        (&a, line(first + 1), "SO72"),
+        (&b, line(second), "so70"),
+    ] {
+        let want = format!("{}: warning: line {l}, record {record}: ", file.display());
+        assert!(
+            err.lines()
+                .any(|e| e.starts_with(&want) && e.contains("addresses nothing")),
+            "{want}: {err}"
+        );
+    }
+    // A clean response gives no such warning.
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .arg("status")
+        .arg(common::repo_path("spec-samples/valid/or2-single.txt"))
+        .arg(common::repo_path("spec-samples/valid/so-status.txt"))
+        .output()
+        .expect("run");
+    assert!(!text(&o.stderr).contains("addresses nothing"));
+    let _ = std::fs::remove_file(a);
+    let _ = std::fs::remove_file(b);
+}
+
+/// The status of a line whose latest code is not 04, 07 or 10 is shown with the code's
+/// meaning from `codes/so70-status-codes.csv`, or as an unknown status code.
+#[test]
+fn other_status_codes_are_shown_with_their_meaning() {
+    assert_eq!(
+        Status::Other("01".into()).to_string(),
+        "01 data under PGA review"
+    );
+    assert_eq!(Status::Other("02".into()).to_string(), "02 hold intact");
+    assert_eq!(
+        Status::Other("0".into()).to_string(),
+        "0 (unknown status code)"
+    );
+    assert_eq!(
+        Status::Other("99".into()).to_string(),
+        "99 (unknown status code)"
+    );
+    assert!(!Status::Other(String::new()).to_string().contains("()"));
+
+    // On the command line: the latest disposition says 01 (line status code, bytes from the
+    // layout table).
+    let mut so = lines_of(&sample("so-status.txt"));
+    let last = *indexes_of(&so, b"SO70").last().expect("SO70");
+    let f = RecordType::So70
+        .layout()
+        .and_then(|l| l.field("pga_line_status_code"))
+        .expect("field");
+    so[last][usize::from(f.start) - 1..usize::from(f.end)].copy_from_slice(b"01");
+    let e = RecordType::So70
+        .layout()
+        .and_then(|l| l.field("entry_status_code"))
+        .expect("field");
+    so[last][usize::from(e.start) - 1..usize::from(e.end)].copy_from_slice(b"01");
+    let path = temp_file("so-01.txt", &join(&so, b"\n", true));
+    let o = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+        .arg("status")
+        .arg(common::repo_path("spec-samples/valid/or2-single.txt"))
+        .arg(&path)
+        .output()
+        .expect("run");
+    let out = text(&o.stdout);
+    assert!(
+        out.lines()
+            .next()
+            .is_some_and(|l| l.ends_with(": 01 data under PGA review")),
+        "{out}"
+    );
+    assert!(!out.contains("(disposition)"), "{out}");
+    let _ = std::fs::remove_file(path);
+}

@@ -1088,6 +1088,9 @@ fn status(
             }
             Err(other) => return Err(other),
         };
+        for i in &summary.ignored {
+            eprintln!("{}", clean(&format!("{path}: warning: {i}")));
+        }
         if summary.user_data_matches == Some(false) {
             eprintln!(
                 "{path}: warning: A user data {:?} differs from the submission's {:?}",
