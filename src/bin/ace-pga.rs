@@ -440,10 +440,41 @@ fn read_document(data: &[u8]) -> Result<(OwnedTransmission, Option<serde_json::V
     let mut de = serde_json::Deserializer::from_slice(data);
     let owned: OwnedTransmission = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        json_error(&path, e.inner())
+        typed_error(&path, e.inner())
     })?;
     de.end().map_err(|e| json_error("", &e))?;
     Ok((owned, organic.filter(|o| !o.is_null())))
+}
+
+/// An error of the typed pass of `encode` in words. The JSON text is well formed (the
+/// first pass, [`scan::scan`], read all of it), so the error is about a value, never about
+/// the syntax: the JSON path, the message and, for a value serde_json stopped at, its
+/// position. The record reader (`OwnedRecord`) reads every key of a record before it
+/// reports, so serde_json's position would be the end of the record, not the key: its
+/// messages name the record's line, identifier and key in words (`line 13, record PG14:
+/// field …`), and no position is shown for them.
+fn typed_error(path: &str, e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let msg = text.strip_suffix(&position).unwrap_or(&text);
+    let msg = match e.classify() {
+        // serde_json reports a value of the wrong type for a name (e.g. `null` for an enum)
+        // as a syntax error "expected value".
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("{msg}: a value of the wrong type")
+        }
+        _ => msg.to_string(),
+    };
+    let from_record_reader = msg.starts_with("line ") || msg.starts_with("record ");
+    let at = if e.line() > 0 && e.column() > 0 && !from_record_reader {
+        format!(" (decode JSON line {}, column {})", e.line(), e.column())
+    } else {
+        String::new()
+    };
+    match path {
+        "" | "." => format!("{msg}{at}"),
+        p => format!("{p}: {msg}{at}"),
+    }
 }
 
 /// A serde_json error in words: the JSON path (when known), the message, and the position
@@ -453,7 +484,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> String {
     let text = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
     let msg = text.strip_suffix(&position).unwrap_or(&text);
-    let at = if e.line() > 0 {
+    let at = if e.line() > 0 && e.column() > 0 {
         format!(" (decode JSON line {}, column {})", e.line(), e.column())
     } else {
         String::new()
