@@ -673,3 +673,97 @@ fn other_status_codes_are_shown_with_their_meaning() {
     assert!(!out.contains("(disposition)"), "{out}");
     let _ = std::fs::remove_file(path);
 }
+
+/// The dump hides nothing: a record whose bytes its fields do not rebuild (an `SE90` with
+/// text in 50–80, F-006; a lenient `  1` number) carries `raw` beside `fields`, as in the
+/// decode JSON; a valid record has `fields` only. Library: `DumpContent::FieldsAndRaw`.
+#[test]
+fn dump_carries_raw_when_the_fields_do_not_rebuild_the_record() {
+    use ace_pga::dump::{dump_record, DumpContent};
+    // An SE90 of an SX response with text after its narrative (10-49).
+    let mut sx = lines_of(&sample("sx-response.txt"));
+    let se90 = indexes_of(&sx, b"SE90")[0];
+    sx[se90][55..74].copy_from_slice(b"MORE TEXT IN FILLER");
+    let sx = join(&sx, b"\n", true);
+    // A space-padded N value (`  1`) in the PG01 of a submission, read with --lenient.
+    let mut sub = lines_of(&sample("or2-single.txt"));
+    let pg01 = indexes_of(&sub, b"PG01")[0];
+    let f = RecordType::Pg01
+        .layout()
+        .and_then(|l| l.field("pga_line_number"))
+        .expect("field");
+    sub[pg01][usize::from(f.start) - 1..usize::from(f.end)].copy_from_slice(b"  1");
+    let sub = join(&sub, b"\n", true);
+
+    for (what, input, line, lenient) in [
+        ("SE90 text in 50-80", &sx, se90 + 1, false),
+        ("PG01 `  1`", &sub, pg01 + 1, true),
+    ] {
+        let original = lines_of(input)[line - 1].clone();
+        let opts = if lenient {
+            ParseOptions::lenient()
+        } else {
+            ParseOptions::strict()
+        };
+        let t = Transmission::parse_with(input, &opts).expect("parses");
+        let mut contents = Vec::new();
+        t.tree
+            .for_each_record(|r| contents.push((r.line, dump_record(r).content)));
+        for (l, c) in &contents {
+            let with_raw = matches!(c, DumpContent::FieldsAndRaw(..));
+            assert_eq!(with_raw, *l as usize == line, "{what}: line {l}: {c:?}");
+        }
+
+        let path = temp_file("dump-raw.txt", input);
+        let mut args = vec![std::ffi::OsStr::new("dump")];
+        if lenient {
+            args.push(std::ffi::OsStr::new("--lenient"));
+        }
+        args.push(path.as_os_str());
+        let o = ace(&args);
+        assert_eq!(o.status.code(), Some(0), "{what}: {}", text(&o.stderr));
+        let dumped: Vec<serde_json::Value> = text(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        let rec = &dumped[line - 1];
+        assert!(rec["fields"].is_object(), "{what}: {rec}");
+        let raw: Vec<u8> = rec["raw"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: no raw: {rec}"))
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).expect("latin1"))
+            .collect();
+        assert_eq!(raw, original, "{what}");
+        // Every other record with a layout: fields only.
+        for (i, r) in dumped.iter().enumerate() {
+            if i + 1 != line && r["fields"].is_object() {
+                assert!(r.get("raw").is_none(), "{what}: line {}: {r}", i + 1);
+            }
+        }
+        // The decode JSON keeps raw on the same records.
+        args[0] = std::ffi::OsStr::new("decode");
+        let o = ace(&args);
+        let doc = text(&o.stdout);
+        let with_raw: Vec<serde_json::Value> = {
+            let v: serde_json::Value = serde_json::from_str(&doc).expect("JSON");
+            let mut out = Vec::new();
+            fn walk(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+                match v {
+                    serde_json::Value::Object(m) => {
+                        if m.contains_key("fields") && m.contains_key("raw") {
+                            out.push(m["line"].clone());
+                        }
+                        m.values().for_each(|x| walk(x, out));
+                    }
+                    serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                    _ => {}
+                }
+            }
+            walk(&v["batches"], &mut out);
+            out
+        };
+        assert_eq!(with_raw, [serde_json::Value::from(line)], "{what}");
+        let _ = std::fs::remove_file(path);
+    }
+}
