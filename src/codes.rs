@@ -77,6 +77,28 @@ code_lists! {
     so70_status_codes => "so70-status-codes.csv";
     /// SE90 message types.
     se90_message_types => "se90-message-types.csv";
+    /// ABI application identifiers (A and B records, CATAIR ABI Batch & Block Control rev 23):
+    /// `scope` says whether the id is an input (`input (response SX)`) or a CBP output
+    /// (`output`, `output (answers SE)`).
+    application_ids => "application-ids.csv";
+}
+
+/// Whether an ABI application identifier (A / B record `application_id`) names one of CBP's
+/// outputs, i.e. a response or a notification — `SX`, `SO`, `UC`, `C1`, `AX`, `ER`, `PO` …
+/// — rather than an input a filer transmits (`SE`, `AE` …). The one definition of "a
+/// response application": the rows of `spec/codes/application-ids.csv` whose `scope` is
+/// `output` (CATAIR ABI Batch & Block Control rev 23). CBP's answers are read, never refused
+/// (SPEC 7.2).
+///
+/// ```
+/// use ace_pga::codes::is_response_application;
+/// assert!(is_response_application("SX") && is_response_application("SO"));
+/// assert!(is_response_application("UC") && is_response_application("C1"));
+/// assert!(!is_response_application("SE") && !is_response_application("AE"));
+/// assert!(!is_response_application("XX"));
+/// ```
+pub fn is_response_application(id: &str) -> bool {
+    find(application_ids(), id).any(|r| r.scope.starts_with("output"))
 }
 
 /// Looks a code up in a list.

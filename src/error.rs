@@ -89,6 +89,17 @@ pub enum EncodeErrorKind {
     /// `9999`, an `MMDDYY` year outside 2000–2099, minute 60 …
     #[error("date or time out of range for the field's format")]
     DateOutOfRange,
+    /// A date in the form `YYYY-MM-DD` that names no day of the calendar (`2026-02-30`,
+    /// month 13, year `0000`).
+    #[error("{year:04}-{month:02}-{day:02} is not a real date ({})", if *year == 0 { "year 0000 is no year" } else { "no such day in the calendar" })]
+    NoSuchDate {
+        /// The year as given.
+        year: u16,
+        /// The month as given.
+        month: u16,
+        /// The day as given.
+        day: u16,
+    },
     /// A dump-form value that does not parse for the field's kind.
     #[error("expected {expected}")]
     BadValue {

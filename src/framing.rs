@@ -10,7 +10,7 @@ use crate::ParseOptions;
 
 /// The line terminator after a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Terminator {
@@ -23,6 +23,32 @@ pub enum Terminator {
     Cr,
     /// No terminator: concatenated 80-byte records, or a last record without terminator.
     None,
+}
+
+/// Reads `"lf"`, `"crlf"`, `"cr"` or `"none"`; anything else (`null`, `"LF"`, a number) is
+/// refused naming what was given and the four names (a derived reader reports a `null` as
+/// a JSON syntax error).
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Terminator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = Terminator;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a terminator name: lf, crlf, cr or none")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Terminator, E> {
+                match v {
+                    "lf" => Ok(Terminator::Lf),
+                    "crlf" => Ok(Terminator::CrLf),
+                    "cr" => Ok(Terminator::Cr),
+                    "none" => Ok(Terminator::None),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_str(Name)
+    }
 }
 
 impl Terminator {
@@ -92,7 +118,13 @@ pub struct RawLine<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "a framing object {terminator, byte_order_mark}"
+    )
+)]
 pub struct Framing {
     /// The terminator of the first record (the document's convention).
     pub terminator: Terminator,

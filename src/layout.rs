@@ -412,6 +412,14 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
 }
 
+/// The year, month and day of a text of the form `YYYY-MM-DD` (digits only), whether or not
+/// they name a real day.
+fn iso_date_shape(text: &str) -> Option<(u16, u16, u16)> {
+    let (y, rest) = text.split_at_checked(4)?;
+    let (m, d) = rest.strip_prefix('-')?.split_once('-')?;
+    Some((digits_u16(y, 4)?, digits_u16(m, 2)?, digits_u16(d, 2)?))
+}
+
 fn two(raw: &[u8], i: usize) -> u32 {
     let a = raw.get(i).copied().unwrap_or(b'0').wrapping_sub(b'0');
     let b = raw.get(i + 1).copied().unwrap_or(b'0').wrapping_sub(b'0');
@@ -865,7 +873,10 @@ impl FieldDef {
                 Ok(())
             }
             Kind::Date8 | Kind::Date6 => {
-                let d = parse_iso_date(value).ok_or_else(bad)?;
+                let d = parse_iso_date(value).ok_or_else(|| match iso_date_shape(value) {
+                    Some((year, month, day)) => EncodeErrorKind::NoSuchDate { year, month, day },
+                    None => bad(),
+                })?;
                 if self.kind == Kind::Date8 {
                     Date8::write(&d, out)
                 } else {

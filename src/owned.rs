@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::dump::{dump_record, latin1_bytes, latin1_string, DumpContent};
+use crate::dump::{dump_record, fields_rebuild, latin1_bytes, latin1_string, DumpContent};
 use crate::error::EncodeError;
 use crate::framing::{Framing, Terminator};
 use crate::layout::build_record;
@@ -110,14 +110,31 @@ pub enum OwnedEncodeError {
         source: EncodeError,
     },
     /// `fields` names a field the record's layout does not have.
-    #[error("{}: unknown field {} (not in the {record} layout of records.csv)", At { line: *line, record }, field.escape_debug())]
+    #[error("{}: unknown field {} (not in the {layout} layout of records.csv)", At { line: *line, record }, field.escape_debug())]
     UnknownField {
         /// Line of the record, if known.
         line: Option<u32>,
         /// Record identifier.
         record: String,
+        /// The layout's name in `records.csv` ([`crate::layout::RecordLayout::name`]:
+        /// `SO70`, `SO70@04`, `SO70@THRU` …).
+        layout: &'static str,
         /// The unknown name.
         field: String,
+    },
+    /// `variant` is not the layout variant `raw` is read with (SPEC 7.2): `raw` wins, so the
+    /// `variant` given would be dropped silently.
+    #[error("{}: {}", At { line: *line, record }, variant_mismatch(given, *read))]
+    VariantMismatch {
+        /// Line of the record, if known.
+        line: Option<u32>,
+        /// Record identifier.
+        record: String,
+        /// The `variant` given.
+        given: String,
+        /// The name of the layout `raw` is read with (`SO70`, `SO70@04` …), `None` for a
+        /// record without a layout (host or unknown record).
+        read: Option<&'static str>,
     },
     /// `raw` is not 80 bytes: encode writes only 80-byte records.
     #[error("{}: raw is {len} bytes, a record is 80 (encode writes only 80-byte records)", At { line: *line, record })]
@@ -140,13 +157,41 @@ pub enum OwnedEncodeError {
         /// What is wrong.
         what: &'static str,
     },
-    /// `trailing` holds what is not a trailing empty line or `0x1A` bytes: written after the
-    /// last record it would be read as a record that is not 80 bytes.
+    /// `trailing` holds what is not a trailing empty line or `0x1A` bytes (with framing
+    /// `none`: anything but fewer than 80 `0x1A` bytes): written after the last record it
+    /// would be read as a record that is not 80 bytes.
     #[error("trailing: {what}")]
     Trailing {
         /// What is wrong.
         what: &'static str,
     },
+}
+
+/// The message of [`OwnedEncodeError::VariantMismatch`].
+fn variant_mismatch(given: &str, read: Option<&'static str>) -> String {
+    let given = given.escape_debug();
+    // Whether the record has layout variants at all (only SO70 has, SPEC 7.2).
+    let id = read.map(|name| name.split('@').next().unwrap_or(name));
+    let has_variants = id.is_some_and(|id| {
+        crate::records::ALL_LAYOUTS
+            .iter()
+            .any(|l| l.id == id && l.variant.is_some())
+    });
+    match read {
+        Some(layout) if !has_variants => format!(
+            "variant \"{given}\" given for a record whose layout ({layout}) has no variants \
+             (remove variant)"
+        ),
+        Some(layout) => format!(
+            "variant \"{given}\" is not the layout raw is read with ({layout}, chosen by the \
+             bytes: SO70 version 04 in bytes 79-80 is variant \"04\", a blank version with \
+             THRU in bytes 63-66 is variant \"THRU\"; remove variant or make it match raw)"
+        ),
+        None => format!(
+            "variant \"{given}\" given for a record without a layout (raw is a host or \
+             unknown record: remove variant)"
+        ),
+    }
 }
 
 impl OwnedRecord {
@@ -181,12 +226,12 @@ impl OwnedRecord {
             terminator: r.terminator_deviates.then_some(r.terminator),
         };
         match d.content {
-            DumpContent::Fields(fs) => {
-                o.fields = Some(fs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
-                let reproduces = o.encode_fields().is_ok_and(|b| b.as_slice() == raw);
-                if !reproduces {
+            DumpContent::Fields(fs) | DumpContent::FieldsAndRaw(fs, _) => {
+                // The dump's rule, on the bytes as written (a short record padded).
+                if !fields_rebuild(raw, r.record_type, &fs) {
                     o.raw = Some(latin1_string(raw));
                 }
+                o.fields = Some(fs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
             }
             DumpContent::Partial(fs, ..) => {
                 // The fields that decode, for reading; `raw` (which wins) for the round trip.
@@ -234,6 +279,7 @@ impl OwnedRecord {
             return Err(OwnedEncodeError::UnknownField {
                 line: self.line,
                 record: self.record.clone(),
+                layout: layout.name,
                 field: k.clone(),
             });
         }
@@ -265,8 +311,9 @@ impl OwnedRecord {
     /// # Errors
     /// [`OwnedEncodeError`] naming the record (line and identifier) and what does not fit:
     /// a field value, a `raw` that is not 80 bytes ([`OwnedEncodeError::RawLength`]), holds
-    /// a char above `U+00FF`, a CR or LF, does not start with `record`, or disagrees with
-    /// `fields`.
+    /// a char above `U+00FF`, a CR or LF, does not start with `record`, is read with another
+    /// layout variant than `variant` names ([`OwnedEncodeError::VariantMismatch`]), or
+    /// disagrees with `fields`.
     pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
         if let Some(raw) = &self.raw {
             // One byte per char (ISO-8859-1): the length is checked before anything is
@@ -291,6 +338,19 @@ impl OwnedRecord {
                     "raw does not start with the record identifier (edit both, or remove raw \
                      and give fields)",
                 ));
+            }
+            // `raw` wins, but never over an edited `variant`: the layout variant is chosen
+            // by the bytes (SPEC 7.2), and a `variant` that is not theirs would be dropped.
+            if let Some(given) = &self.variant {
+                let read = crate::record::identify(&bytes, false).record_type.layout();
+                if read.and_then(|l| l.variant) != Some(given.as_str()) {
+                    return Err(OwnedEncodeError::VariantMismatch {
+                        line: self.line,
+                        record: self.record.clone(),
+                        given: given.clone(),
+                        read: read.map(|l| l.name),
+                    });
+                }
             }
             // `raw` wins, but never over edited fields: the fields must be those of `raw`.
             if let Some(given) = &self.fields {
@@ -320,7 +380,9 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
     };
     let r = Record::from_line(line, &opts, &mut Vec::new());
     match dump_record(&r).content {
-        DumpContent::Fields(fs) | DumpContent::Partial(fs, ..) => {
+        DumpContent::Fields(fs)
+        | DumpContent::FieldsAndRaw(fs, _)
+        | DumpContent::Partial(fs, ..) => {
             given.keys().all(|k| fs.iter().any(|(name, _)| name == k))
                 && fs.iter().all(|(name, value)| {
                     given.get(*name).and_then(|v| v.as_deref()) == value.as_deref()
@@ -337,9 +399,9 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
 /// `ace-pga encode` re-derives them from the records and warns when they differ). Any other
 /// key, anywhere in the tree, and any key given twice are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(from = "DecodeDocument"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(from = "DecodeDocument"))]
 #[cfg_attr(
     feature = "schema",
     schemars(
@@ -364,7 +426,10 @@ pub struct OwnedTransmission {
 /// What [`OwnedTransmission`] deserializes from (and what its JSON Schema describes): its
 /// keys plus the `organic` key of the decode document, unknown keys refused.
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(deny_unknown_fields, expecting = "a decode document object")
+)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(dead_code)] // read by serde
 struct DecodeDocument {
@@ -399,6 +464,29 @@ fn any_json(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     })
 }
 
+/// Reads a decode document: a JSON object only (serde's derive would also take an array of
+/// the values in key order, `[framing, batches, trailing]`, which `decode` never prints).
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for OwnedTransmission {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Document;
+        impl<'de> serde::de::Visitor<'de> for Document {
+            type Value = OwnedTransmission;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decode document object {framing, batches, trailing, organic}")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<OwnedTransmission, A::Error> {
+                let d = serde::de::value::MapAccessDeserializer::new(map);
+                <DecodeDocument as serde::Deserialize>::deserialize(d).map(OwnedTransmission::from)
+            }
+        }
+        d.deserialize_map(Document)
+    }
+}
+
 impl From<DecodeDocument> for OwnedTransmission {
     fn from(d: DecodeDocument) -> Self {
         OwnedTransmission {
@@ -430,7 +518,8 @@ impl OwnedTransmission {
     /// # Errors
     /// The first record that cannot be encoded (see [`OwnedRecord::to_bytes`]), a record
     /// without terminator before another record of a terminated document, or a `trailing`
-    /// that is more than one empty line's terminator and `0x1A` bytes.
+    /// that is more than one empty line's terminator and `0x1A` bytes (framing `none`: that
+    /// is not fewer than 80 `0x1A` bytes).
     pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
         let mut out = Vec::new();
         let mut result = Ok(());
@@ -458,11 +547,27 @@ impl OwnedTransmission {
         let trailing = latin1_bytes(&self.trailing).ok_or(OwnedEncodeError::Trailing {
             what: "holds a char above U+00FF",
         })?;
-        // Only what the parser keeps as trailing: one empty line's terminator, then 0x1A
-        // bytes. Anything else would be read back as a record that is not 80 bytes.
+        // Only what the parser keeps as trailing in the document's framing: with a
+        // terminator, one empty line's terminator, then 0x1A bytes; without (`none`), fewer
+        // than 80 0x1A bytes. Anything else would be read back as records that are not 80
+        // bytes (a CR or LF makes terminator-less records one long line).
         let eof = trailing.iter().rev().take_while(|&&b| b == 0x1A).count();
         let head = trailing.get(..trailing.len() - eof).unwrap_or_default();
-        if !matches!(head, b"" | b"\n" | b"\r\n" | b"\r") {
+        if self.framing.terminator == Terminator::None {
+            if !head.is_empty() {
+                return Err(OwnedEncodeError::Trailing {
+                    what: "holds bytes other than 0x1A in a document without terminators \
+                           (framing.terminator none): a CR or LF would make the records one \
+                           line that is not 80 bytes, other bytes a short record",
+                });
+            }
+            if eof >= 80 {
+                return Err(OwnedEncodeError::Trailing {
+                    what: "holds 80 or more 0x1A bytes in a document without terminators \
+                           (framing.terminator none): they would be read as a record",
+                });
+            }
+        } else if !matches!(head, b"" | b"\n" | b"\r\n" | b"\r") {
             return Err(OwnedEncodeError::Trailing {
                 what: "holds more than one empty line's terminator and 0x1A bytes (it would \
                        be read as a record that is not 80 bytes)",
@@ -578,9 +683,10 @@ pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
 // Deserializing a record: unknown, duplicate and mistyped keys named with the record
 // ---------------------------------------------------------------------------------------
 
-/// The keys of a record object (a record in the tree also has `conditions`).
+/// The keys of a record object (a record in the tree also has `conditions`, and a record
+/// in an `items` list its `item` tag).
 #[cfg(feature = "serde")]
-const RECORD_KEYS: &[&str] = &["line", "record", "fields", "raw", "terminator"];
+const RECORD_KEYS: &[&str] = &["line", "record", "variant", "fields", "raw", "terminator"];
 
 /// A JSON value as the record reader sees it: the forms a record's values take, and the
 /// JSON type of anything else (so that a wrong type is reported with the record, not
@@ -651,7 +757,7 @@ impl<'de> serde::de::Visitor<'de> for ScalarVisitor {
         Ok(Scalar::UInt(v))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-        Ok(Scalar::Other(format!("a number ({v})")))
+        Ok(Scalar::Other(format!("a number ({v:?})")))
     }
     fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
         Ok(Scalar::Str(v.to_string()))
@@ -832,7 +938,8 @@ fn record_from_entries(entries: Vec<(String, Scalar)>) -> Result<OwnedRecord, St
             }
             (other, _) => {
                 return fail(format!(
-                    "unknown key {} (a record has the keys {}, and conditions in the tree)",
+                    "unknown key {} (a record has the keys {}; in the tree also conditions, \
+                     and item in an items list)",
                     short(other),
                     RECORD_KEYS.join(", ")
                 ))

@@ -748,7 +748,10 @@ pub enum Status {
     DocumentRequired,
     /// Latest agency disposition `04`: data rejected per PGA review.
     DataRejected,
-    /// Latest agency disposition with another code (kept verbatim).
+    /// Latest agency disposition with another code (kept verbatim). Displayed with the
+    /// code's meaning from `codes/so70-status-codes.csv` (`01 data under PGA review`), as
+    /// `NN (unknown status code)` for a code the list lacks (a shifted record's `0`), and as
+    /// `disposition without status code` when the code is blank.
     Other(String),
 }
 
@@ -787,8 +790,29 @@ impl fmt::Display for Status {
             Status::MayProceed => f.write_str("07 may proceed"),
             Status::DocumentRequired => f.write_str("10 document required"),
             Status::DataRejected => f.write_str("04 data rejected"),
-            Status::Other(c) => write!(f, "{c} (disposition)"),
+            Status::Other(c) if c.is_empty() => f.write_str("disposition without status code"),
+            Status::Other(c) => {
+                match crate::codes::find(crate::codes::so70_status_codes(), c).next() {
+                    Some(row) => write!(f, "{c} {}", lower_first(&row.meaning)),
+                    None => write!(f, "{c} (unknown status code)"),
+                }
+            }
         }
+    }
+}
+
+/// `meaning` with its first letter in lower case when the second is lower case too
+/// (`Data under PGA review` → `data under PGA review`; `DIS …` stays).
+fn lower_first(meaning: &str) -> String {
+    let mut chars = meaning.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_ascii_uppercase() && b.is_lowercase() => {
+            let mut out = String::with_capacity(meaning.len());
+            out.push(a.to_ascii_lowercase());
+            out.push_str(meaning.get(1..).unwrap_or_default());
+            out
+        }
+        _ => meaning.to_string(),
     }
 }
 
@@ -1121,6 +1145,73 @@ pub struct ResponseSummary {
     /// because the line had reached [`Limits::max_per_line`] (serialized only when not 0).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "is_zero"))]
     pub dropped: u64,
+    /// Records that look like response records but address nothing (an `SO71`/`SO72`
+    /// without an `SO70` before it, a response record identifier in lower case), in input
+    /// order (serialized only when not empty).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    pub ignored: Vec<IgnoredRecord>,
+}
+
+/// A record of a response that looks like a condition or disposition record but addresses
+/// no line, so that a caller can warn about it instead of dropping it silently:
+///
+/// * an `SO71` or `SO72` (also `WO71`, `PO71`, `WO72`) with no `SO70` before it: these
+///   records belong to the `SO70` they follow (SPEC 7.2);
+/// * a response record identifier in lower case (`so70`, `se90` …): record identifiers are
+///   upper case (SPEC 2.1), so the record is read as a host record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct IgnoredRecord {
+    /// Where the record is.
+    pub source: Source,
+    /// Its identifier as sent (`SO71`, `so70` …).
+    pub record: String,
+    /// Why it addresses nothing, in words.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for IgnoredRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, record {}: {}",
+            self.source.line,
+            self.record.escape_debug(),
+            self.reason
+        )
+    }
+}
+
+impl IgnoredRecord {
+    /// The record as an ignored one, or `None` when it is not one (see [`IgnoredRecord`]).
+    /// `r` is a record placed as a transaction item of its own.
+    fn of(r: &Record<'_>, source: Source) -> Option<IgnoredRecord> {
+        let reason = match r.record_type {
+            RecordType::So71 | RecordType::So72 => {
+                "no SO70 before it (an SO71 or SO72 belongs to the SO70 it follows, SPEC 7.2): \
+                 it addresses nothing"
+            }
+            RecordType::Host => {
+                let id = r.raw.get(..4.min(r.raw.len())).unwrap_or_default();
+                let upper = id.to_ascii_uppercase();
+                let response = crate::record::identify(&upper, false)
+                    .record_type
+                    .is_response();
+                if upper.as_slice() == id || !response {
+                    return None;
+                }
+                "a response record identifier in lower case is not a response record (record \
+                 identifiers are upper case, SPEC 2.1): read as a host record, it addresses \
+                 nothing"
+            }
+            _ => return None,
+        };
+        Some(IgnoredRecord {
+            source,
+            record: String::from_utf8_lossy(r.id_bytes()).into_owned(),
+            reason,
+        })
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -1294,6 +1385,43 @@ fn found_lines<'t, 'a>(t: &'t Transmission<'a>) -> Vec<Found<'t, 'a>> {
         w.transaction(tx, &mut out);
     }
     out
+}
+
+/// The ABI application identifier of an input (codes/application-ids.csv): the
+/// `application_id` of its first block header (`B`) that has one, else of its first batch
+/// header (`A`) that has one; `None` for a fragment without envelope or with blank
+/// identifiers. Read from the field's bytes (positions from the layout table), so a header
+/// whose other fields do not type, or that is short, still names its application.
+pub fn application_id<'a>(t: &Transmission<'a>) -> Option<&'a str> {
+    let id = |n: &Option<Node<Record<'a>>>| {
+        let raw = n.as_ref()?.record.field_raw("application_id")?;
+        let s = std::str::from_utf8(raw).ok()?.trim();
+        (!s.is_empty()).then_some(s)
+    };
+    let batches = &t.tree.batches;
+    batches
+        .iter()
+        .flat_map(|b| b.blocks.iter())
+        .find_map(|b| id(&b.header))
+        .or_else(|| batches.iter().find_map(|b| id(&b.header)))
+}
+
+/// Whether an input is one of CBP's answers (SPEC 7): its [`application_id`] is a CBP
+/// output application ([`crate::codes::is_response_application`]: `SX`, `SO`, `UC`, `C1`,
+/// `AX` …). A response is never refused (SPEC 7.2): a reader should parse it leniently and
+/// report every record-level problem as a warning, failing only for whole-input problems
+/// (F-020, F-021, F-023), as `ace-pga decode`, `dump` and `status` do.
+///
+/// ```
+/// use ace_pga::{response::is_response, Transmission};
+/// let so = std::fs::read("spec-samples/valid/so-status.txt")?;
+/// let or2 = std::fs::read("spec-samples/valid/or2-single.txt")?;
+/// assert!(is_response(&Transmission::parse(&so)?));
+/// assert!(!is_response(&Transmission::parse(&or2)?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn is_response(t: &Transmission<'_>) -> bool {
+    application_id(t).is_some_and(crate::codes::is_response_application)
 }
 
 fn batch_user_data(t: &Transmission<'_>) -> Option<String> {
@@ -2283,6 +2411,10 @@ impl Correlation {
             let mut others: Vec<Condition> = Vec::new();
             for item in &tx.items {
                 if let Item::Record(n) = item {
+                    let source = pass.source(n.record.line);
+                    if let Some(i) = IgnoredRecord::of(&n.record, source) {
+                        pass.summary.ignored.push(i);
+                    }
                     if let Some(e) = entry_of_host(&n.record) {
                         tx_entry.get_or_insert_with(|| e.clone());
                         entry = Some(e);

@@ -20,6 +20,10 @@ use crate::records::{Body, RecordType};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "serde",
+    serde(expecting = "a tree node object (a record with its conditions)")
+)]
 // Unknown keys of a node are refused by the record (`OwnedRecord` reads every key but
 // `conditions`, and names the record in the error); the schema says so here.
 #[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
@@ -55,7 +59,13 @@ impl<R> Node<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "a batch object {header, blocks, trailer}"
+    )
+)]
 pub struct Batch<R> {
     /// The `A` record.
     pub header: Option<Node<R>>,
@@ -69,7 +79,13 @@ pub struct Batch<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "a block object {header, transactions, trailer}"
+    )
+)]
 pub struct Block<R> {
     /// The `B` record.
     pub header: Option<Node<R>>,
@@ -85,7 +101,10 @@ pub struct Block<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(deny_unknown_fields, expecting = "a transaction object {items}")
+)]
 pub struct Transaction<R> {
     /// The transaction's content in input order.
     pub items: Vec<Item<R>>,
@@ -95,7 +114,14 @@ pub struct Transaction<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(tag = "item", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        tag = "item",
+        rename_all = "snake_case",
+        expecting = "an items entry object tagged by item (record, anchor, oi_group, disposition, substitution)"
+    )
+)]
 #[non_exhaustive]
 pub enum Item<R> {
     /// A host record kept verbatim, or any record that belongs to no group.
@@ -118,6 +144,13 @@ pub enum Item<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "a substitution group object {start, records, end}"
+    )
+)]
 pub struct SubstitutionGroup<R> {
     /// The `PG00` with indicator `S` that opens the group.
     pub start: Node<R>,
@@ -152,7 +185,13 @@ impl<R> SubstitutionGroup<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "an HTS anchor object {anchor, sub_records, oi_group}"
+    )
+)]
 pub struct HtsAnchor<R> {
     /// The anchor record (kept verbatim).
     pub anchor: Node<R>,
@@ -177,7 +216,13 @@ pub struct HtsAnchor<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "an OI group object {oi, orphans, lines}"
+    )
+)]
 pub struct OiGroup<R> {
     /// The `OI` record; `None` when PG records arrive without one (S-001 / S-004).
     pub oi: Option<Node<R>>,
@@ -196,7 +241,10 @@ pub struct OiGroup<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(deny_unknown_fields, expecting = "a PGA line object {pg01, items}")
+)]
 pub struct PgaLine<R> {
     /// The `PG01`.
     pub pg01: Node<R>,
@@ -208,7 +256,14 @@ pub struct PgaLine<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(tag = "item", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        tag = "item",
+        rename_all = "snake_case",
+        expecting = "a PGA line items entry object tagged by item (record, entity, group)"
+    )
+)]
 #[non_exhaustive]
 pub enum PgaItem<R> {
     /// A child record (including `PG00` as sent, unknown `PGnn`, and PG20/PG21 without a
@@ -224,7 +279,13 @@ pub enum PgaItem<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "an entity loop object {pg19, pg20, items}"
+    )
+)]
 pub struct EntityLoop<R> {
     /// The `PG19` that opens the loop.
     pub pg19: Node<R>,
@@ -248,7 +309,13 @@ pub struct EntityLoop<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "a PG50/PG51 group object {start, items, end}"
+    )
+)]
 pub struct PgGroup<R> {
     /// The `PG50`.
     pub start: Node<R>,
@@ -267,7 +334,13 @@ pub struct PgGroup<R> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        deny_unknown_fields,
+        expecting = "a disposition object {so70, details}"
+    )
+)]
 pub struct Disposition<R> {
     /// The `SO70` (or `WO70`/`PO70`).
     pub so70: Node<R>,

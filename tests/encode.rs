@@ -660,3 +660,311 @@ fn year_0000_is_refused_on_write() {
     let e = r.expect_err("year 0000");
     assert_eq!(e.field, "lpco_date");
 }
+
+// ---------------------------------------------------------------------------------------
+// Follow-up of the hostile trial: framing, variants, the document's shape, messages
+// ---------------------------------------------------------------------------------------
+
+/// Every record object of a decode document (outside `organic`), in document order.
+fn records_of(v: &mut Value) -> Vec<&mut Value> {
+    fn walk<'v>(v: &'v mut Value, out: &mut Vec<&'v mut Value>) {
+        if v.get("record").is_some() {
+            out.push(v);
+            return;
+        }
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if k != "organic" {
+                        walk(x, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, &mut out);
+    out
+}
+
+/// With `"terminator": "none"` the records are concatenated: `trailing` may hold only
+/// `0x1A` bytes (as with a terminator, after the empty line's terminator), fewer than 80;
+/// a CR or LF would turn every record into one long line, 80 `0x1A` bytes into a record.
+#[test]
+fn trailing_must_fit_the_documents_framing() {
+    let input = read_repo("spec-samples/valid/or2-concatenated.txt");
+    let doc = decoded(&input, false);
+    assert_eq!(doc["framing"]["terminator"], "none");
+    for (trailing, ok) in [
+        ("\n".to_string(), false),
+        ("\r\n".to_string(), false),
+        ("\r".to_string(), false),
+        ("\u{1a}\n".to_string(), false),
+        ("X".to_string(), false),
+        ("\u{1a}".repeat(80), false),
+        (String::new(), true),
+        ("\u{1a}".to_string(), true),
+        ("\u{1a}".repeat(79), true),
+    ] {
+        let mut d = doc.clone();
+        d["trailing"] = Value::String(trailing.clone());
+        let o = encode_text("trailing-none", &d.to_string());
+        assert_eq!(o.status.success(), ok, "{trailing:?}: {}", stderr(&o));
+        let lib = serde_json::from_value::<OwnedTransmission>(d)
+            .expect("reads")
+            .to_bytes();
+        assert_eq!(lib.is_ok(), ok, "{trailing:?}: library");
+        if ok {
+            let mut want = input.clone();
+            want.extend(trailing.as_bytes());
+            assert_eq!(o.stdout, want);
+            // Read back leniently: the same 16 records of 80 bytes.
+            let t = Transmission::parse_with(&o.stdout, &ParseOptions::lenient()).expect("parses");
+            assert_eq!(t.records().len(), 16);
+            assert!(all_records_are_80_bytes(&o.stdout));
+        } else {
+            assert!(o.stdout.is_empty());
+            let e = stderr(&o);
+            assert!(e.contains("trailing:") && e.contains("none"), "{e}");
+        }
+    }
+}
+
+/// `raw` wins on encode, so a `variant` that is not the layout variant of `raw`'s bytes
+/// (SPEC 7.2) would be dropped silently: it is refused, naming the layout `raw` is read
+/// with; on a host record's `raw` any `variant` is refused. The matching `variant` (and a
+/// `null` one) is accepted.
+#[test]
+fn a_variant_must_be_the_layout_raw_is_read_with() {
+    let input = read_repo("spec-samples/valid/so-versions.txt");
+    let lines = lines_of(&input);
+    let doc = decoded(&input, false);
+    // (record line, variant given, accepted, words expected)
+    let so70: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with(b"SO70"))
+        .map(|i| i + 1)
+        .collect();
+    let so10 = line_of(&input, "SO10");
+    let a = line_of(&input, "A");
+    let (v04, thru, base) = (so70[0], so70[1], so70[2]);
+    let cases: [(usize, Value, bool, &str); 9] = [
+        (base, Value::from("THRU"), false, "is read with (SO70,"),
+        (base, Value::from("04"), false, "is read with (SO70,"),
+        (base, Value::from(""), false, "is read with (SO70,"),
+        (thru, Value::from("04"), false, "(SO70@THRU,"),
+        (v04, Value::Null, true, ""),
+        (v04, Value::from("04"), true, ""),
+        (thru, Value::from("THRU"), true, ""),
+        (so10, Value::from("bogus"), false, "without a layout"),
+        (
+            a,
+            Value::from("04"),
+            false,
+            "whose layout (A) has no variants",
+        ),
+    ];
+    for (line, variant, ok, words) in cases {
+        for keep_fields in [false, true] {
+            let mut d = doc.clone();
+            for r in records_of(&mut d) {
+                if r["line"] == line {
+                    let raw: String = lines[line - 1].iter().map(|&b| char::from(b)).collect();
+                    r["raw"] = Value::from(raw);
+                    r["variant"] = variant.clone();
+                    if !keep_fields {
+                        if let Some(o) = r.as_object_mut() {
+                            o.remove("fields");
+                        }
+                    }
+                }
+            }
+            let what = format!("line {line}, variant {variant}, fields kept: {keep_fields}");
+            let o = encode_text("variant-raw", &d.to_string());
+            assert_eq!(o.status.success(), ok, "{what}: {}", stderr(&o));
+            let lib = serde_json::from_value::<OwnedTransmission>(d)
+                .expect("reads")
+                .to_bytes();
+            if ok {
+                assert_eq!(o.stdout, input, "{what}");
+                assert_eq!(lib.as_deref().ok(), Some(input.as_slice()), "{what}");
+            } else {
+                let e = stderr(&o);
+                assert!(e.contains(&format!("line {line}, record ")), "{what}: {e}");
+                assert!(e.contains("variant") && e.contains(words), "{what}: {e}");
+                assert!(lib.is_err(), "{what}: library");
+            }
+        }
+    }
+}
+
+/// The decode document is a JSON object: an array of its values (`[framing, batches,
+/// trailing]`, which serde's derive would read) and `null` are refused, in words without
+/// Rust type names.
+#[test]
+fn the_document_is_an_object() {
+    let doc = decoded(&read_repo(SAMPLE), false);
+    let array = Value::Array(vec![
+        doc["framing"].clone(),
+        doc["batches"].clone(),
+        Value::from(""),
+    ]);
+    let mut record_as_array = doc.clone();
+    record_as_array["batches"][0]["header"] = serde_json::json!(["A", 1]);
+    for (what, d, words) in [
+        ("array", array, "a decode document object"),
+        ("null", Value::Null, "a decode document object"),
+        ("record as array", record_as_array, "a tree node object"),
+    ] {
+        let o = encode_text("shape", &d.to_string());
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{what}: {e}");
+        assert!(o.stdout.is_empty());
+        assert!(e.contains(words), "{what}: {e}");
+        assert!(!e.contains("struct"), "{what}: a Rust type name: {e}");
+        let lib = serde_json::from_value::<OwnedTransmission>(d);
+        assert!(lib.is_err(), "{what}: library");
+    }
+}
+
+/// Messages of `encode` in words: the record keys listed in full, the layout named by
+/// its `records.csv` name, a `null` terminator named as such, an impossible date as not a
+/// real date, and no JSON position that points elsewhere than at the problem.
+#[test]
+fn encode_messages_name_keys_layouts_and_values() {
+    let input = read_repo("spec-samples/valid/so-versions.txt");
+    let lines = lines_of(&input);
+    let thru = (0..lines.len())
+        .filter(|&i| lines[i].starts_with(b"SO70"))
+        .nth(1)
+        .map(|i| i + 1)
+        .expect("THRU SO70");
+    let doc = decoded(&input, false);
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut d = doc.clone();
+        for r in records_of(&mut d) {
+            if r["line"] == thru {
+                f(r);
+            }
+        }
+        d
+    };
+    let at = format!("line {thru}, record SO70");
+    let (date_start, date_end) = columns(RecordType::So70Thru, "status_date");
+    let cases: Vec<(Value, Vec<String>, Vec<&str>)> = vec![
+        (
+            edit(&|r| r["foo"] = Value::from(1)),
+            vec![
+                format!("{at}: unknown key foo"),
+                "line, record, variant, fields, raw, terminator".into(),
+                "item".into(),
+            ],
+            vec!["(decode JSON line"],
+        ),
+        (
+            edit(&|r| r["fields"]["record_id"] = Value::from("SO70")),
+            vec![format!(
+                "{at}: unknown field record_id (not in the SO70@THRU layout"
+            )],
+            vec![],
+        ),
+        (
+            edit(&|r| r["fields"]["agency_code"] = Value::from(true)),
+            vec![format!("{at}: field agency_code is a boolean (true)")],
+            vec!["(decode JSON line"],
+        ),
+        (
+            edit(&|r| r["line"] = Value::from(4.0)),
+            vec!["record SO70: line is a number (4.0)".into()],
+            vec!["(decode JSON line"],
+        ),
+        (
+            edit(&|r| r["fields"]["status_date"] = Value::from("2026-02-30")),
+            vec![format!(
+                "{at}, field status_date (bytes {date_start}-{date_end}): 2026-02-30 is not a \
+                 real date"
+            )],
+            vec!["expected an ISO date"],
+        ),
+        (
+            {
+                let mut d = doc.clone();
+                d["framing"]["terminator"] = Value::Null;
+                d
+            },
+            vec![
+                "framing.terminator: invalid type: null".into(),
+                "lf, crlf, cr or none".into(),
+            ],
+            vec!["not ace-pga decode JSON"],
+        ),
+        (
+            {
+                let mut d = doc.clone();
+                d["framing"]["byte_order_mark"] = Value::from("yes");
+                d
+            },
+            // serde_json stops at the value: its position is shown.
+            vec![
+                "framing.byte_order_mark: invalid type: string \"yes\"".into(),
+                "(decode JSON line 1, column".into(),
+            ],
+            vec![],
+        ),
+    ];
+    for (d, wants, not) in cases {
+        let o = encode_text("messages", &d.to_string());
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{wants:?}: {e}");
+        for w in &wants {
+            assert!(e.contains(w.as_str()), "want {w:?}: {e}");
+        }
+        for n in not {
+            assert!(!e.contains(n), "{n:?} in {e}");
+        }
+    }
+}
+
+/// A `PG00` substitution group outside an OI group (an `items` entry tagged
+/// `substitution`) refuses unknown keys like every other part of the document.
+#[test]
+fn a_substitution_group_refuses_unknown_keys() {
+    let input = read_repo(SAMPLE);
+    let mut lines = lines_of(&input);
+    let oi = line_of(&input, "OI");
+    // PG00 S 0001, one PG record, PG00 E, at the entry header level (before the OI).
+    let group: Vec<Vec<u8>> = [&b"PG00S0001"[..], b"PG02P", b"PG00E0001"]
+        .iter()
+        .map(|r| common::record80(r))
+        .collect();
+    for (k, r) in group.into_iter().enumerate() {
+        lines.insert(oi - 1 + k, r);
+    }
+    let input = common::join(&lines, b"\n", true);
+    let doc = decoded(&input, false);
+    let mut d = doc.clone();
+    let mut found = 0;
+    fn tag_foo(v: &mut Value, found: &mut usize) {
+        match v {
+            Value::Object(m) => {
+                if m.get("item").and_then(Value::as_str) == Some("substitution") {
+                    m.insert("foo".into(), Value::from(1));
+                    *found += 1;
+                }
+                m.values_mut().for_each(|x| tag_foo(x, found));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| tag_foo(x, found)),
+            _ => {}
+        }
+    }
+    tag_foo(&mut d["batches"], &mut found);
+    assert_eq!(found, 1, "one substitution item");
+    let o = encode_text("substitution", &d.to_string());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown field `foo`"), "{}", stderr(&o));
+    // Untouched, it encodes back.
+    let o = encode_text("substitution-ok", &doc.to_string());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout, input);
+}

@@ -169,6 +169,8 @@ enum Failure {
     Invalid(String),
     /// Exit 1 without printing (the report was printed already).
     Quiet,
+    /// Exit 2 without printing (the I/O problem was printed already).
+    QuietUsage,
 }
 
 /// Text from the input shown on a terminal: control characters become `?` (no escape
@@ -187,6 +189,11 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
     };
     let t = Transmission::parse_with(data, &opts)
         .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    checked(name, t)
+}
+
+/// Prints the warnings of a parse and fails with its errors, if any.
+fn checked<'a>(name: &str, t: Transmission<'a>) -> Result<Transmission<'a>, Failure> {
     let mut stderr = io::stderr().lock();
     for p in t
         .problems
@@ -206,19 +213,52 @@ fn parse<'a>(name: &str, data: &'a [u8], lenient: bool) -> Result<Transmission<'
 }
 
 /// Parses CBP's answer (SPEC 7.2: a response is never refused): leniently, every record-level
-/// problem printed as a warning; only whole-input problems (F-020, F-021, limits) fail.
+/// problem printed as a warning; only whole-input problems (F-020, F-021, F-023, limits) fail.
 fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<Transmission<'a>, Failure> {
     let t = Transmission::parse_with(data, &ParseOptions::lenient())
         .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
-    let mut stderr = io::stderr().lock();
-    for p in &t.problems {
-        let shown = format!("{p}");
-        let shown = shown
-            .strip_prefix("error")
-            .map_or(shown.clone(), |rest| format!("warning{rest}"));
-        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {shown}")));
-    }
+    print_as_warnings(name, &t.problems);
     Ok(t)
+}
+
+/// Prints problems of a response on standard error, each as a warning (SPEC 7.2).
+fn print_as_warnings(name: &str, problems: &[ace_pga::Problem]) {
+    let mut stderr = io::BufWriter::new(io::stderr().lock());
+    for p in problems {
+        let mut p = p.clone();
+        p.severity = Severity::Warning;
+        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+    }
+    let _ = stderr.flush();
+}
+
+/// Parses an input of `decode` or `dump`. CBP's answers — an input whose application
+/// identifier (B, else A record) is a CBP output such as `SX`, `SO` or `UC`
+/// ([`ace_pga::response::is_response`]) — are read as `status` reads them: leniently,
+/// whatever `--lenient` says, and never refused for a record-level problem (SPEC 7.2).
+/// Anything else is parsed with the given options. Only whole-input problems fail here.
+/// Returns the transmission and whether it is a response.
+fn parse_input<'a>(
+    name: &str,
+    data: &'a [u8],
+    lenient: bool,
+) -> Result<(Transmission<'a>, bool), Failure> {
+    let opts = if lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    let t = Transmission::parse_with(data, &opts)
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    if !ace_pga::response::is_response(&t) {
+        return Ok((t, false));
+    }
+    if lenient {
+        return Ok((t, true));
+    }
+    let t = Transmission::parse_with(data, &ParseOptions::lenient())
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    Ok((t, true))
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -269,7 +309,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Decode { input, pretty } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
-            let t = parse(&input.file, &data, input.lenient)?;
+            let t = match parse_input(&input.file, &data, input.lenient)? {
+                (t, true) => {
+                    print_as_warnings(&input.file, &t.problems);
+                    t
+                }
+                (t, false) => checked(&input.file, t)?,
+            };
             let owned = OwnedTransmission::from_transmission(&t);
             let organic: Vec<_> = t
                 .tree
@@ -355,14 +401,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Dump { input } => {
             let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
-            let opts = if input.lenient {
-                ParseOptions::lenient()
-            } else {
-                ParseOptions::strict()
-            };
-            // The dump shows every record, also of invalid input; problems go to stderr.
-            let t = Transmission::parse_with(&data, &opts)
-                .map_err(|e| Failure::Invalid(format!("{}: {e}", input.file)))?;
+            // The dump shows every record, also of invalid input; problems go to stderr
+            // (a response's as warnings: it is never refused, SPEC 7.2).
+            let (t, response) = parse_input(&input.file, &data, input.lenient)?;
             let mut out = io::BufWriter::new(stdout);
             for r in t.records() {
                 let line = serde_json::to_string(&dump_record(r))
@@ -370,6 +411,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(out, "{line}").map_err(write_err)?;
             }
             out.flush().map_err(write_err)?;
+            if response {
+                print_as_warnings(&input.file, &t.problems);
+                return Ok(());
+            }
             let mut stderr = io::BufWriter::new(io::stderr().lock());
             for p in &t.problems {
                 let _ = writeln!(stderr, "{}", clean(&format!("{}: {p}", input.file)));
@@ -395,10 +440,41 @@ fn read_document(data: &[u8]) -> Result<(OwnedTransmission, Option<serde_json::V
     let mut de = serde_json::Deserializer::from_slice(data);
     let owned: OwnedTransmission = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        json_error(&path, e.inner())
+        typed_error(&path, e.inner())
     })?;
     de.end().map_err(|e| json_error("", &e))?;
     Ok((owned, organic.filter(|o| !o.is_null())))
+}
+
+/// An error of the typed pass of `encode` in words. The JSON text is well formed (the
+/// first pass, [`scan::scan`], read all of it), so the error is about a value, never about
+/// the syntax: the JSON path, the message and, for a value serde_json stopped at, its
+/// position. The record reader (`OwnedRecord`) reads every key of a record before it
+/// reports, so serde_json's position would be the end of the record, not the key: its
+/// messages name the record's line, identifier and key in words (`line 13, record PG14:
+/// field …`), and no position is shown for them.
+fn typed_error(path: &str, e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let msg = text.strip_suffix(&position).unwrap_or(&text);
+    let msg = match e.classify() {
+        // serde_json reports a value of the wrong type for a name (e.g. `null` for an enum)
+        // as a syntax error "expected value".
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("{msg}: a value of the wrong type")
+        }
+        _ => msg.to_string(),
+    };
+    let from_record_reader = msg.starts_with("line ") || msg.starts_with("record ");
+    let at = if e.line() > 0 && e.column() > 0 && !from_record_reader {
+        format!(" (decode JSON line {}, column {})", e.line(), e.column())
+    } else {
+        String::new()
+    };
+    match path {
+        "" | "." => format!("{msg}{at}"),
+        p => format!("{p}: {msg}{at}"),
+    }
 }
 
 /// A serde_json error in words: the JSON path (when known), the message, and the position
@@ -408,7 +484,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> String {
     let text = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
     let msg = text.strip_suffix(&position).unwrap_or(&text);
-    let at = if e.line() > 0 {
+    let at = if e.line() > 0 && e.column() > 0 {
         format!(" (decode JSON line {}, column {})", e.line(), e.column())
     } else {
         String::new()
@@ -1012,10 +1088,40 @@ fn status(
     let data = read(submission)?;
     let sub = parse(submission, &data, lenient)?;
     let mut book = Correlation::new(&sub);
+    // A response that cannot be read (I/O) or is not a transmission at all (empty, not
+    // CATAIR) is reported and skipped: the other responses' dispositions still count. The
+    // exit status says so at the end (2 for I/O, else 1).
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    let mut io_failed = false;
     for path in responses {
-        let data = read(path)?;
-        let resp = parse_response(path, &data)?;
-        let summary = book.add_response(path, &resp);
+        let resp = read(path).and_then(|data| {
+            let t = parse_response(path, &data)?;
+            Ok(book.add_response(path, &t))
+        });
+        let summary = match resp {
+            Ok(summary) => summary,
+            Err(Failure::Usage(m)) => {
+                eprintln!("ace-pga: {m}; response skipped");
+                io_failed = true;
+                skipped.push((path.clone(), m));
+                continue;
+            }
+            Err(Failure::Invalid(m)) => {
+                eprintln!("{m}");
+                eprintln!(
+                    "{}",
+                    clean(&format!(
+                        "{path}: response skipped: the status below is from the other responses"
+                    ))
+                );
+                skipped.push((path.clone(), m));
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        for i in &summary.ignored {
+            eprintln!("{}", clean(&format!("{path}: warning: {i}")));
+        }
         if summary.user_data_matches == Some(false) {
             eprintln!(
                 "{path}: warning: A user data {:?} differs from the submission's {:?}",
@@ -1058,6 +1164,13 @@ fn status(
                 "unmatched".into(),
                 serde_json::to_value(&book.unmatched).unwrap_or_default(),
             );
+            if !skipped.is_empty() {
+                let list: Vec<serde_json::Value> = skipped
+                    .iter()
+                    .map(|(file, problem)| serde_json::json!({"file": file, "problem": problem}))
+                    .collect();
+                doc.insert("skipped".into(), serde_json::Value::Array(list));
+            }
             let json_err = |e: serde_json::Error| write_err(io::Error::from(e));
             out.write_all(b"{").map_err(write_err)?;
             for (i, (key, value)) in doc.iter().enumerate() {
@@ -1104,7 +1217,12 @@ fn status(
             }
         }
     }
-    out.flush().map_err(write_err)
+    out.flush().map_err(write_err)?;
+    match (io_failed, skipped.is_empty()) {
+        (true, _) => Err(Failure::QuietUsage),
+        (false, false) => Err(Failure::Quiet),
+        (false, true) => Ok(()),
+    }
 }
 
 fn write_status(
@@ -1166,6 +1284,7 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Quiet) => ExitCode::from(1),
+        Err(Failure::QuietUsage) => ExitCode::from(2),
         Err(Failure::Usage(msg)) => {
             eprintln!("ace-pga: {msg}");
             ExitCode::from(2)

@@ -2,9 +2,8 @@
 //! envelope fields (ABI Batch & Block Control rev 23; CSMS #07-000180, #12-000220).
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
-use crate::codes::{parse_code_list, CodeRow};
+use crate::codes::{application_ids, is_response_application};
 use crate::layout::all_spaces;
 use crate::record::Record;
 use crate::records::{Body, RecordType};
@@ -13,18 +12,6 @@ use crate::Transmission;
 
 use super::{At, Sink};
 use crate::error::Severity;
-
-fn application_ids() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/application-ids.csv")))
-}
-
-/// Whether an application id is a CBP output (response) id per `codes/application-ids.csv`.
-pub(crate) fn is_output_application(id: &str) -> bool {
-    application_ids()
-        .iter()
-        .any(|r| r.code == id && r.scope.starts_with("output"))
-}
 
 fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
     match b.header.as_ref()?.record.body() {
@@ -293,7 +280,7 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
     let Some(layout) = r.record_type.layout() else {
         return;
     };
-    let output = app.is_some_and(is_output_application);
+    let output = app.is_some_and(is_response_application);
     let block = matches!(
         r.record_type,
         RecordType::BlockHeader | RecordType::BlockTrailer
@@ -349,7 +336,7 @@ fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
         return;
     };
     let output = match r.body() {
-        Some(Body::BatchHeader(a)) => a.application_id.is_some_and(is_output_application),
+        Some(Body::BatchHeader(a)) => a.application_id.is_some_and(is_response_application),
         Some(Body::BlockHeader(_) | Body::BlockTrailer(_) | Body::BatchTrailer(_)) => false,
         _ => return,
     };
