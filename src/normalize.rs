@@ -317,8 +317,8 @@ impl Unfixable {
             Unfixable::NoSameMeaning => "no character of the CBP set has the same meaning",
             Unfixable::ControlCharacter => "control character",
             Unfixable::Undecodable => {
-                "not text: not part of a valid UTF-8 sequence (the input holds UTF-8, so it is \
-                 not read as ISO-8859-1), or a UTF-16 byte order mark"
+                "not text: a byte outside a valid UTF-8 sequence in input that holds UTF-8 (so \
+                 it is not read as ISO-8859-1), or a UTF-16 byte order mark"
             }
             Unfixable::NoRoom => "its ASCII form is wider and its field has no room for it",
             Unfixable::NotInTextField => {
