@@ -99,9 +99,9 @@
 //! 79 columns) and a short line with a multi-byte letter are such lines unless the character
 //! stands in the record's last field.
 //!
-//! With line terminators, the input's own terminator is the first one. In a file of CRLF lines
-//! a lone CR or LF ends a line as it does for the parser; a short line before or after such a
-//! terminator is not padded but reported ([`Unfixable::StrayTerminator`]), as it may be half a
+//! With line terminators, the input's own terminator is the one that ends most lines. In a file
+//! of CRLF lines a lone CR or LF ends a line as it does for the parser; a short line before or
+//! after such a terminator is not padded but reported ([`Unfixable::StrayTerminator`]), as it may be half a
 //! record. Terminator-less input (no CR or LF byte; SPEC 2.2) is split into records every 80
 //! bytes when its length is a multiple of 80 and no 80-byte boundary splits a UTF-8 character
 //! (the parser's framing), else every 80 characters when its character count is a multiple of
@@ -292,7 +292,8 @@ pub enum Unfixable {
     OutsideTextField,
     /// The line's columns depend on how its writer counted (characters, code points or
     /// bytes), and the fields after its non-ASCII characters would land in different columns:
-    /// the line is left as it is (`text`: those characters).
+    /// the line is left as it is (`text`: those characters). Characters of the line that are
+    /// not fixable however it is read are listed after it, without columns.
     AmbiguousColumns,
     /// A short line before or after a line terminator other than the input's own (a lone CR
     /// or LF in a CRLF file): perhaps half a record, so it is not padded but left as it is.
@@ -1625,6 +1626,23 @@ impl Normalizer<'_> {
                 }
                 self.report
                     .not_fixable(Some(line), None, &text, Unfixable::AmbiguousColumns);
+                // What is not fixable however the line is read, without a column.
+                for p in &chosen.pieces {
+                    if let Act::Unfixable(
+                        reason @ (Unfixable::NoSameMeaning
+                        | Unfixable::ControlCharacter
+                        | Unfixable::Undecodable),
+                    ) = p.act
+                    {
+                        let bytes = body.get(p.start..p.end).unwrap_or_default();
+                        let text = if reason == Unfixable::Undecodable {
+                            show_bytes(bytes)
+                        } else {
+                            show(bytes, self.latin1)
+                        };
+                        self.report.not_fixable(Some(line), None, &text, reason);
+                    }
+                }
                 return;
             }
         }
@@ -1754,13 +1772,37 @@ fn finish(report: Report) -> Normalized {
     }
 }
 
-/// The input's own line terminator: the first one.
-fn first_terminator(data: &[u8]) -> &'static [u8] {
-    match memchr::memchr2(b'\n', b'\r', data).and_then(|i| data.get(i..)) {
-        Some([b'\r', b'\n', ..]) => b"\r\n",
-        Some([b'\r', ..]) => b"\r",
-        Some(_) => b"\n",
-        None => b"",
+/// The input's own line terminator: the one that ends most lines (CRLF, then LF, then CR on a
+/// tie); none without CR and LF bytes.
+fn own_terminator(data: &[u8]) -> &'static [u8] {
+    let (mut crlf, mut lf, mut cr) = (0usize, 0usize, 0usize);
+    let mut rest = data;
+    while let Some(i) = memchr::memchr2(b'\n', b'\r', rest) {
+        let tail = rest.get(i..).unwrap_or_default();
+        let len = match tail {
+            [b'\r', b'\n', ..] => {
+                crlf += 1;
+                2
+            }
+            [b'\r', ..] => {
+                cr += 1;
+                1
+            }
+            _ => {
+                lf += 1;
+                1
+            }
+        };
+        rest = tail.get(len..).unwrap_or_default();
+    }
+    if crlf + lf + cr == 0 {
+        b""
+    } else if crlf >= lf && crlf >= cr {
+        b"\r\n"
+    } else if lf >= cr {
+        b"\n"
+    } else {
+        b"\r"
     }
 }
 
@@ -1785,7 +1827,7 @@ fn run(n: &mut Normalizer<'_>, input: &[u8]) {
     }
     let eof = data.iter().rev().take_while(|&&b| b == 0x1A).count();
     let (data, eof_bytes) = data.split_at(data.len() - eof);
-    let own = first_terminator(data);
+    let own = own_terminator(data);
     let mut lines = 0u32;
     if !own.is_empty() {
         let mut rest = data;

@@ -944,6 +944,25 @@ fn a_short_line_with_a_multi_byte_letter_before_another_field_is_ambiguous() {
         only_not_fixable(&out, i, Unfixable::AmbiguousColumns);
         assert_eq!(out.not_fixable[0].text, "É");
     }
+    // A character without a same meaning in such a line is listed too, without a column.
+    let short = "PG19EX 3312093856104     JOSÉ ½ GONZALEZ                 123 MAIN ST";
+    let (lines, i) = with_record(short.as_bytes().to_vec());
+    let input = join(&lines, b"\n", true);
+    let out = fix(&input);
+    assert_eq!(out.bytes, input);
+    let reported: Vec<_> = out
+        .not_fixable
+        .iter()
+        .map(|n| (n.line, n.columns, n.text.as_str(), n.reason))
+        .collect();
+    let line = Some(i as u32 + 1);
+    assert_eq!(
+        reported,
+        vec![
+            (line, None, "É½", Unfixable::AmbiguousColumns),
+            (line, None, "½", Unfixable::NoSameMeaning)
+        ]
+    );
     // The letter in the last field: both readings give the same record; fixed and padded.
     let short =
         b"PG19EX 3312093856104     JOSE MARIA GONZALEZ             123 MAIN ST \xC3\x89".to_vec();
@@ -1096,6 +1115,20 @@ fn a_lone_cr_or_lf_in_a_crlf_file_does_not_make_two_padded_records() {
             ]
         );
     }
+    // Also in the first record (the input's own terminator is the one of most lines).
+    let mut lines = records();
+    lines[0][40] = b'\r';
+    let input = join(&lines, b"\r\n", true);
+    let out = fix(&input);
+    assert_eq!(out.bytes, input);
+    let reported: Vec<_> = out.not_fixable.iter().map(|n| (n.line, n.reason)).collect();
+    assert_eq!(
+        reported,
+        vec![
+            (Some(1), Unfixable::StrayTerminator),
+            (Some(2), Unfixable::StrayTerminator)
+        ]
+    );
     // In an LF file a stray CR likewise.
     let mut lines = records();
     let oi = index_of(&lines, b"OI");
