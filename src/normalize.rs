@@ -51,18 +51,17 @@
 //! column a class. A replacement (upper case, transliteration, TAB to space) is made inside a
 //! text field (class `A`, `AN` or `X`). In a numeric or date field (`N`, `D`) no replacement
 //! has the same meaning: a letter there stays a fault ([`Unfixable::NotInTextField`]); only a
-//! character without a column (read by characters) is removed. In the record identifier only
-//! lower case becomes upper case (`pg19` → `PG19`). In filler, in a record without a known
-//! layout (host records such as `SE13`, responses, unknown records; their first four columns
-//! count as the identifier) and across two fields, a replacement is made only when it is as
-//! wide as what it replaces.
+//! character without a column (read by characters) is removed, which leaves the value as it
+//! is. In the record identifier only lower case becomes upper case (`pg19` → `PG19`). In
+//! filler, in a record without a known layout (host records such as `SE13`, responses,
+//! unknown records; their first four columns count as the identifier) and across two fields,
+//! a replacement is made only when it is as wide as what it replaces.
 //!
 //! # What is not fixable (left in place, reported)
 //!
 //! Any other character: `½`, `€`, `°`, `©`, `×`, emoji, Greek, Cyrillic, Chinese …
-//! ([`Unfixable::NoSameMeaning`]); control bytes other than TAB, also a lone CR or LF inside a
-//! record and the Windows-1252 bytes 0x80–0x9F read as ISO-8859-1
-//! ([`Unfixable::ControlCharacter`]); bytes that are not text of the input's encoding
+//! ([`Unfixable::NoSameMeaning`]); control bytes other than TAB, also the Windows-1252 bytes
+//! 0x80–0x9F read as ISO-8859-1 ([`Unfixable::ControlCharacter`]); bytes that are not text of the input's encoding
 //! ([`Unfixable::Undecodable`]); a replacement where its meaning is not certain
 //! ([`Unfixable::NotInTextField`]); a replacement of another width outside one text field
 //! ([`Unfixable::OutsideTextField`]); a ligature or ellipsis whose longer form does not fit its
@@ -277,7 +276,7 @@ impl fmt::Display for Change {
 pub enum Unfixable {
     /// A character without an ASCII form of the same meaning (`½`, `€`, `°`, emoji …).
     NoSameMeaning,
-    /// A control byte other than TAB (F-003), also a lone CR or LF inside a record.
+    /// A control byte other than TAB (F-003).
     ControlCharacter,
     /// A byte that is not text of the input's encoding: not part of a valid UTF-8 sequence in
     /// input that holds UTF-8, or a UTF-16 byte order mark.
