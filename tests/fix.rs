@@ -187,3 +187,77 @@ fn report_of_a_huge_line_is_short() {
     assert!(stderr.len() < 2_000, "{} bytes of report", stderr.len());
     assert!(stderr.contains("columns 81-5000080"), "{stderr}");
 }
+
+/// Trial finding 7: `fix` on input that is not a CATAIR transmission (JSON) upper-cased it
+/// and exited 0. Now it writes nothing (no output file, nothing on standard output) and
+/// exits 1 with the parser's one F-023 message.
+#[test]
+fn json_is_not_fixed_and_nothing_is_written() {
+    let json = b"{\n  \"batches\": [{\"header\": {\"sender\": \"q7k\"}}]\n}\n";
+    let src = scratch("json.txt");
+    let dst = scratch("json.fixed.txt");
+    std::fs::write(&src, json).expect("write input");
+    let _ = std::fs::remove_file(&dst);
+    let out = ace_pga(&[
+        "fix",
+        src.to_str().expect("utf-8 path"),
+        "-o",
+        dst.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dst.exists(), "no output file");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("error[F-023]: not a CATAIR transmission: looks like JSON"),
+        "{stderr}"
+    );
+    let to_stdout = ace_pga(&["fix", src.to_str().expect("utf-8 path")]);
+    assert_eq!(to_stdout.status.code(), Some(1));
+    assert!(to_stdout.stdout.is_empty());
+    // `check` gives the same message.
+    let checked = ace_pga(&["check", src.to_str().expect("utf-8 path")]);
+    let first = stderr.lines().next().expect("a line").to_string();
+    assert!(
+        String::from_utf8_lossy(&checked.stdout)
+            .lines()
+            .chain(String::from_utf8_lossy(&checked.stderr).lines())
+            .any(|l| l == first),
+        "{first}"
+    );
+}
+
+/// Trial findings 9 and 10: with many changes the report lists at most 1,000 of each kind
+/// and counts the rest; every printed line is short and plain (no Rust escapes).
+#[test]
+fn the_printed_report_is_bounded() {
+    let mut lines: Vec<Vec<u8>> = (0..4).flat_map(|_| records()).collect();
+    lines.extend(vec![
+        format!("OI        {}", "a\u{301}\u{200B}½".repeat(17))
+            .into_bytes();
+        100
+    ]);
+    let input = join(&lines, b"\n", true);
+    let (fixed, stderr, code) = fix("bounded", &input);
+    assert_eq!(code, Some(1));
+    assert!(!fixed.is_empty());
+    let changes = stderr.lines().filter(|l| l.contains(" -> ")).count();
+    let not_fixable = stderr
+        .lines()
+        .filter(|l| l.contains("not fixable:"))
+        .count();
+    assert_eq!((changes, not_fixable), (1_000, 1_000), "{}", &stderr[..500]);
+    // Per line 17 letters with a mark, 17 zero-width spaces, the padding; 17 `½`.
+    assert!(
+        stderr.contains("... and 2500 more change(s), not listed"),
+        "{stderr:.200}"
+    );
+    assert!(stderr.contains("... and 700 more not fixable, not listed"));
+    assert!(stderr.contains(": 3500 change(s), 1700 not fixable"));
+    for l in stderr.lines() {
+        assert!(l.chars().count() < 300, "{l}");
+        assert!(!l.contains("\\u{") && !l.contains("\\\\"), "{l}");
+    }
+    assert!(stderr.contains("\"a<U+0301>\" -> \"A\""), "{stderr:.300}");
+    assert!(stderr.contains("\"<U+200B>\" -> \"\""), "{stderr:.300}");
+}

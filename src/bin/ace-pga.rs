@@ -77,9 +77,12 @@ enum Command {
     },
     /// Normalise without changing a meaning or a position: upper case, same-meaning ASCII
     /// for accented letters, quotes, dashes, spaces and ligatures, characters without meaning
-    /// removed, TAB to space, short lines padded, byte order marks removed; every record
-    /// written is 80 bytes. Writes the result, prints the changes and what is not fixable to
-    /// standard error; exit status 1 when something is not fixable (left in place).
+    /// removed, TAB to space, short lines padded, byte order marks removed; every record it
+    /// fixes is 80 bytes. Writes the result, prints the changes and what is not fixable to
+    /// standard error (at most 1,000 of each, the rest counted); exit status 1 when
+    /// something is not fixable (left in place; that record may stay longer than 80 bytes),
+    /// and exit 1 without writing anything for input that is not a CATAIR transmission
+    /// (F-023, F-021).
     Fix {
         /// Input file, or `-` for standard input.
         file: String,
@@ -369,23 +372,63 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check { .. } | Command::Status { .. } | Command::Stats { .. } => {}
         Command::Fix { file, output } => {
             let data = read_input(&file).map_err(|e| io_err(&file, e))?;
-            let fixed = normalize::normalize(&data, &normalize::NormalizeOptions::default());
-            match output {
-                Some(path) => std::fs::write(&path, &fixed.bytes).map_err(|e| io_err(&path, e))?,
-                None => stdout.write_all(&fixed.bytes).map_err(write_err)?,
+            // Input that is not a CATAIR transmission (F-023, F-021): nothing is written.
+            if let Some(problem) = normalize::rejected(&data) {
+                // As `check` prints it.
+                eprintln!(
+                    "{}",
+                    clean(&format!(
+                        "{file}: error[{}]: {}",
+                        problem.kind.rule(),
+                        problem.kind
+                    ))
+                );
+                return Err(Failure::Quiet);
             }
+            let opts = normalize::NormalizeOptions::default();
+            // The output is written as it is made, not held.
+            let fixed = match output {
+                Some(path) => {
+                    let f = std::fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+                    let mut w = io::BufWriter::with_capacity(1 << 16, f);
+                    let fixed = normalize::normalize_to(&data, &opts, &mut w)
+                        .map_err(|e| io_err(&path, e))?;
+                    w.flush().map_err(|e| io_err(&path, e))?;
+                    fixed
+                }
+                None => {
+                    let mut w = io::BufWriter::with_capacity(1 << 16, &mut stdout);
+                    let fixed = normalize::normalize_to(&data, &opts, &mut w).map_err(write_err)?;
+                    w.flush().map_err(write_err)?;
+                    fixed
+                }
+            };
             let mut stderr = io::BufWriter::new(io::stderr().lock());
             for c in &fixed.changes {
                 let _ = writeln!(stderr, "{}", clean(&format!("{file}: {c}")));
             }
+            if fixed.more_changes > 0 {
+                let _ = writeln!(
+                    stderr,
+                    "{file}: ... and {} more change(s), not listed",
+                    fixed.more_changes
+                );
+            }
             for n in &fixed.not_fixable {
                 let _ = writeln!(stderr, "{}", clean(&format!("{file}: {n}")));
+            }
+            if fixed.more_not_fixable > 0 {
+                let _ = writeln!(
+                    stderr,
+                    "{file}: ... and {} more not fixable, not listed",
+                    fixed.more_not_fixable
+                );
             }
             let _ = writeln!(
                 stderr,
                 "{file}: {} change(s), {} not fixable",
-                fixed.changes.len(),
-                fixed.not_fixable.len()
+                fixed.change_count(),
+                fixed.not_fixable_count()
             );
             if !fixed.is_clean() {
                 let _ = writeln!(
