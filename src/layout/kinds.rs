@@ -1,0 +1,442 @@
+//! Field kinds: one type per [`Kind`], each reads and writes its values (SPEC 2.4–2.6), and
+//! the value types of dates and times ([`MonthYear`], [`Time`]).
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::bytes::{all_spaces, digits_exact, is_cbp_char, read_n, two};
+#[cfg(doc)]
+use super::FieldDef;
+use super::Kind;
+use crate::error::{EncodeErrorKind, FieldErrorKind};
+
+/// Month and year of an `MMCCYY` field; `month` is `None` when the wire says `00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MonthYear {
+    /// Four-digit year.
+    pub year: u16,
+    /// Month 1–12, or `None` when only the year is known.
+    pub month: Option<u8>,
+}
+
+impl fmt::Display for MonthYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.month {
+            Some(m) => write!(f, "{:04}-{:02}", self.year, m),
+            None => write!(f, "{:04}", self.year),
+        }
+    }
+}
+
+/// A wire time (`HHMM` or `HHMMSS`). Unlike `chrono::NaiveTime` it can hold `24:00`, which
+/// the CATAIR allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Time {
+    /// Hour 0–24 (24 only with zero minutes and seconds).
+    pub hour: u8,
+    /// Minute 0–59.
+    pub minute: u8,
+    /// Second 0–59 for `HHMMSS` fields, `None` for `HHMM` fields.
+    pub second: Option<u8>,
+}
+
+impl Time {
+    /// Converts to a `chrono::NaiveTime`; `None` for `24:00`.
+    pub fn to_naive(self) -> Option<chrono::NaiveTime> {
+        chrono::NaiveTime::from_hms_opt(
+            self.hour.into(),
+            self.minute.into(),
+            self.second.unwrap_or(0).into(),
+        )
+    }
+}
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)?;
+        if let Some(s) = self.second {
+            write!(f, ":{s:02}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Time {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for MonthYear {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A field kind at the type level: drives the typed struct fields of every record.
+pub trait FieldKind {
+    /// The typed value of a present field.
+    type Value<'a>: Copy;
+    /// The dynamic kind tag stored in [`FieldDef`].
+    const KIND: Kind;
+    /// Reads a field's bytes; `Ok(None)` when all spaces.
+    fn read(raw: &[u8], lenient_n: bool) -> Result<Option<Self::Value<'_>>, FieldErrorKind>;
+    /// Writes a value into `out` (exactly the field's width, prefilled with spaces).
+    fn write(value: &Self::Value<'_>, out: &mut [u8]) -> Result<(), EncodeErrorKind>;
+    /// Fast path for text fields of an all-ASCII record: reads the field from the record's
+    /// `&str`. `None` when the kind has no such path.
+    #[inline]
+    fn read_ascii(_field: &str) -> Option<Option<Self::Value<'_>>> {
+        None
+    }
+}
+
+/// Text field (A, AN, X).
+#[derive(Debug)]
+pub enum Text {}
+/// `N` field without decimals.
+#[derive(Debug)]
+pub enum Int {}
+/// `N` field with `D` implied decimals.
+#[derive(Debug)]
+pub enum Dec<const D: u8> {}
+/// `MMDDCCYY` date.
+#[derive(Debug)]
+pub enum Date8 {}
+/// `MMCCYY` month/year.
+#[derive(Debug)]
+pub enum MonthYear6 {}
+/// `MMDDYY` date.
+#[derive(Debug)]
+pub enum Date6 {}
+/// `HHMM` time.
+#[derive(Debug)]
+pub enum Hhmm {}
+/// `HHMMSS` time.
+#[derive(Debug)]
+pub enum Hhmmss {}
+
+impl FieldKind for Text {
+    type Value<'a> = &'a str;
+    const KIND: Kind = Kind::Text;
+    #[inline]
+    fn read_ascii(field: &str) -> Option<Option<&str>> {
+        let end = field.bytes().rposition(|c| c != b' ').map_or(0, |p| p + 1);
+        Some(field.get(..end).filter(|v| !v.is_empty()))
+    }
+    #[inline]
+    fn read(raw: &[u8], _: bool) -> Result<Option<&str>, FieldErrorKind> {
+        let end = raw.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+        if end == 0 {
+            return Ok(None);
+        }
+        let v = raw.get(..end).unwrap_or_default();
+        if v.is_ascii() {
+            return std::str::from_utf8(v)
+                .map(Some)
+                .map_err(|_| FieldErrorKind::NonAscii { offset: 0, byte: 0 });
+        }
+        if let Some(pos) = v.iter().position(|&c| c >= 0x80) {
+            return Err(FieldErrorKind::NonAscii {
+                offset: pos as u8,
+                byte: v.get(pos).copied().unwrap_or(0),
+            });
+        }
+        std::str::from_utf8(v)
+            .map(Some)
+            .map_err(|_| FieldErrorKind::NonAscii { offset: 0, byte: 0 })
+    }
+    fn write(value: &&str, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        let b = value.as_bytes();
+        if b.len() > out.len() {
+            return Err(EncodeErrorKind::TooLong {
+                len: b.len(),
+                width: out.len(),
+            });
+        }
+        if let Some(pos) = b.iter().position(|&c| !is_cbp_char(c)) {
+            return Err(EncodeErrorKind::InvalidByte {
+                position: pos,
+                byte: b.get(pos).copied().unwrap_or(0),
+            });
+        }
+        if let Some(dst) = out.get_mut(..b.len()) {
+            dst.copy_from_slice(b);
+        }
+        Ok(())
+    }
+}
+
+/// Writes `v` right-justified and zero-filled into `out`.
+fn write_digits(mut v: u64, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+    let width = out.len();
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    if v != 0 {
+        return Err(EncodeErrorKind::TooManyDigits { width });
+    }
+    Ok(())
+}
+
+impl FieldKind for Int {
+    type Value<'a> = u64;
+    const KIND: Kind = Kind::Int;
+    fn read(raw: &[u8], lenient: bool) -> Result<Option<u64>, FieldErrorKind> {
+        read_n(raw, raw.len(), lenient)
+    }
+    fn write(value: &u64, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        write_digits(*value, out)
+    }
+}
+
+impl<const D: u8> FieldKind for Dec<D> {
+    type Value<'a> = Decimal;
+    const KIND: Kind = Kind::Dec(D);
+    fn read(raw: &[u8], lenient: bool) -> Result<Option<Decimal>, FieldErrorKind> {
+        Ok(read_n(raw, raw.len(), lenient)?
+            .map(|m| Decimal::from_i128_with_scale(i128::from(m), u32::from(D))))
+    }
+    fn write(value: &Decimal, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(EncodeErrorKind::Negative);
+        }
+        let mut v = *value;
+        if v.scale() > u32::from(D) {
+            v = v.normalize();
+            if v.scale() > u32::from(D) {
+                return Err(EncodeErrorKind::TooManyDecimals { decimals: D });
+            }
+        }
+        let mut m = v.mantissa().unsigned_abs();
+        for _ in v.scale()..u32::from(D) {
+            m = m
+                .checked_mul(10)
+                .ok_or(EncodeErrorKind::TooManyDigits { width: out.len() })?;
+        }
+        let m =
+            u64::try_from(m).map_err(|_| EncodeErrorKind::TooManyDigits { width: out.len() })?;
+        write_digits(m, out)
+    }
+}
+
+impl FieldKind for Date8 {
+    type Value<'a> = NaiveDate;
+    const KIND: Kind = Kind::Date8;
+    fn read(raw: &[u8], _: bool) -> Result<Option<NaiveDate>, FieldErrorKind> {
+        if all_spaces(raw) {
+            return Ok(None);
+        }
+        if raw.len() != 8 {
+            return Err(FieldErrorKind::NotNumeric);
+        }
+        let y = digits_exact(raw.get(4..8).unwrap_or_default())?;
+        digits_exact(raw.get(..4).unwrap_or_default())?;
+        let (m, d) = (two(raw, 0), two(raw, 2));
+        // Year 0000 is no calendar year (chrono would read it as 1 BC).
+        if y == 0 {
+            return Err(FieldErrorKind::ImpossibleDate);
+        }
+        NaiveDate::from_ymd_opt(y as i32, m, d)
+            .map(Some)
+            .ok_or(FieldErrorKind::ImpossibleDate)
+    }
+    fn write(value: &NaiveDate, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        let y = u64::try_from(value.year()).map_err(|_| EncodeErrorKind::DateOutOfRange)?;
+        if !(1..=9999).contains(&y) || out.len() != 8 {
+            return Err(EncodeErrorKind::DateOutOfRange);
+        }
+        let (mm, rest) = out.split_at_mut(2);
+        let (dd, yyyy) = rest.split_at_mut(2);
+        write_digits(u64::from(value.month()), mm)?;
+        write_digits(u64::from(value.day()), dd)?;
+        write_digits(y, yyyy)
+    }
+}
+
+impl FieldKind for MonthYear6 {
+    type Value<'a> = MonthYear;
+    const KIND: Kind = Kind::MonthYear6;
+    fn read(raw: &[u8], _: bool) -> Result<Option<MonthYear>, FieldErrorKind> {
+        if all_spaces(raw) {
+            return Ok(None);
+        }
+        if raw.len() != 6 {
+            return Err(FieldErrorKind::NotNumeric);
+        }
+        digits_exact(raw)?;
+        let m = two(raw, 0);
+        let y = two(raw, 2) * 100 + two(raw, 4);
+        if m > 12 || y == 0 {
+            return Err(FieldErrorKind::ImpossibleDate);
+        }
+        Ok(Some(MonthYear {
+            year: y as u16,
+            month: (m != 0).then_some(m as u8),
+        }))
+    }
+    fn write(value: &MonthYear, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        if value.month.is_some_and(|m| m == 0 || m > 12)
+            || !(1..=9999).contains(&value.year)
+            || out.len() != 6
+        {
+            return Err(EncodeErrorKind::DateOutOfRange);
+        }
+        let (mm, yyyy) = out.split_at_mut(2);
+        write_digits(u64::from(value.month.unwrap_or(0)), mm)?;
+        write_digits(u64::from(value.year), yyyy)
+    }
+}
+
+impl FieldKind for Date6 {
+    type Value<'a> = NaiveDate;
+    const KIND: Kind = Kind::Date6;
+    fn read(raw: &[u8], _: bool) -> Result<Option<NaiveDate>, FieldErrorKind> {
+        if all_spaces(raw) {
+            return Ok(None);
+        }
+        if raw.len() != 6 {
+            return Err(FieldErrorKind::NotNumeric);
+        }
+        digits_exact(raw)?;
+        let (m, d, y) = (two(raw, 0), two(raw, 2), two(raw, 4));
+        NaiveDate::from_ymd_opt(2000 + y as i32, m, d)
+            .map(Some)
+            .ok_or(FieldErrorKind::ImpossibleDate)
+    }
+    fn write(value: &NaiveDate, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        let y = value.year();
+        if !(2000..=2099).contains(&y) || out.len() != 6 {
+            return Err(EncodeErrorKind::DateOutOfRange);
+        }
+        let (mm, rest) = out.split_at_mut(2);
+        let (dd, yy) = rest.split_at_mut(2);
+        write_digits(u64::from(value.month()), mm)?;
+        write_digits(u64::from(value.day()), dd)?;
+        write_digits((y - 2000) as u64, yy)
+    }
+}
+
+fn read_time(raw: &[u8], with_seconds: bool) -> Result<Option<Time>, FieldErrorKind> {
+    if all_spaces(raw) {
+        return Ok(None);
+    }
+    let want = if with_seconds { 6 } else { 4 };
+    if raw.len() != want {
+        return Err(FieldErrorKind::NotNumeric);
+    }
+    digits_exact(raw)?;
+    let (h, m) = (two(raw, 0), two(raw, 2));
+    let s = if with_seconds {
+        Some(two(raw, 4))
+    } else {
+        None
+    };
+    let ok = m < 60
+        && s.is_none_or(|s| s < 60)
+        && (h < 24 || (h == 24 && m == 0 && s.unwrap_or(0) == 0));
+    if !ok {
+        return Err(FieldErrorKind::ImpossibleTime);
+    }
+    Ok(Some(Time {
+        hour: h as u8,
+        minute: m as u8,
+        second: s.map(|s| s as u8),
+    }))
+}
+
+pub(super) fn write_time(
+    value: &Time,
+    out: &mut [u8],
+    with_seconds: bool,
+) -> Result<(), EncodeErrorKind> {
+    let t = *value;
+    let sec_ok = if with_seconds {
+        t.second.is_some_and(|s| s < 60)
+    } else {
+        t.second.is_none()
+    };
+    let ok = sec_ok
+        && t.minute < 60
+        && (t.hour < 24 || (t.hour == 24 && t.minute == 0 && t.second.unwrap_or(0) == 0));
+    if !ok {
+        return Err(EncodeErrorKind::DateOutOfRange);
+    }
+    let (hh, rest) = out.split_at_mut(2.min(out.len()));
+    let (mm, ss) = rest.split_at_mut(2.min(rest.len()));
+    write_digits(u64::from(t.hour), hh)?;
+    write_digits(u64::from(t.minute), mm)?;
+    if let Some(s) = t.second {
+        write_digits(u64::from(s), ss)?;
+    }
+    Ok(())
+}
+
+impl FieldKind for Hhmm {
+    type Value<'a> = Time;
+    const KIND: Kind = Kind::Hhmm;
+    fn read(raw: &[u8], _: bool) -> Result<Option<Time>, FieldErrorKind> {
+        read_time(raw, false)
+    }
+    fn write(value: &Time, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        write_time(value, out, false)
+    }
+}
+
+impl FieldKind for Hhmmss {
+    type Value<'a> = Time;
+    const KIND: Kind = Kind::Hhmmss;
+    fn read(raw: &[u8], _: bool) -> Result<Option<Time>, FieldErrorKind> {
+        read_time(raw, true)
+    }
+    fn write(value: &Time, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        write_time(value, out, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_never_round() {
+        let mut out = [b' '; 12];
+        let d: Decimal = "277.345".parse().unwrap_or_default();
+        assert_eq!(
+            Dec::<2>::write(&d, &mut out),
+            Err(EncodeErrorKind::TooManyDecimals { decimals: 2 })
+        );
+        let d: Decimal = "1824.000".parse().unwrap_or_default();
+        assert_eq!(Dec::<2>::write(&d, &mut out), Ok(()));
+        assert_eq!(&out, b"000000182400");
+    }
+
+    #[test]
+    fn times_and_dates() {
+        assert_eq!(
+            Hhmm::read(b"2400", false)
+                .ok()
+                .flatten()
+                .map(|t| t.to_string()),
+            Some("24:00".into())
+        );
+        assert!(Hhmm::read(b"2401", false).is_err());
+        assert!(Hhmm::read(b"1260", false).is_err());
+        assert!(Date8::read(b"04312026", false).is_err());
+        assert!(Date8::read(b"00000000", false).is_err());
+        assert!(Date8::read(b"02292025", false).is_err());
+        assert!(Date8::read(b"02292024", false).is_ok());
+        assert_eq!(
+            MonthYear6::read(b"002026", false)
+                .ok()
+                .flatten()
+                .map(|m| m.to_string()),
+            Some("2026".into())
+        );
+    }
+}

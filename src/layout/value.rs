@@ -1,0 +1,310 @@
+//! Dynamic (table-driven) access, for the field dump and the JSON encoder: [`FieldValue`],
+//! the dump form of a field ([`FieldDef::read`], [`FieldDef::write_str`]) and
+//! [`build_record`].
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::bytes::{all_spaces, digits_u16, iso_date_shape, parse_iso_date, read_n};
+use super::kinds::write_time;
+use super::{
+    Date6, Date8, FieldDef, FieldKind, Hhmm, Hhmmss, Int, Kind, MonthYear, MonthYear6,
+    RecordLayout, Text, Time,
+};
+use crate::error::{EncodeErrorKind, FieldErrorKind};
+
+/// A typed field value read through the layout table (dynamic counterpart of the typed
+/// record structs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldValue<'a> {
+    /// Text (A, AN, X), trailing spaces removed.
+    Text(&'a str),
+    /// `N`, no decimals.
+    Int(u64),
+    /// `N` with implied decimals.
+    Dec(Decimal),
+    /// `MMDDCCYY` or `MMDDYY` date.
+    Date(NaiveDate),
+    /// `MMCCYY`.
+    MonthYear(MonthYear),
+    /// `HHMM` / `HHMMSS`.
+    Time(Time),
+}
+
+impl fmt::Display for FieldValue<'_> {
+    /// The canonical dump form of `spec-samples/README.md`: text as is, decimals with
+    /// exactly the field's decimals, dates ISO, times `HH:MM[:SS]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Text(s) => f.write_str(s),
+            FieldValue::Int(v) => write!(f, "{v}"),
+            FieldValue::Dec(d) => write!(f, "{d}"),
+            FieldValue::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            FieldValue::MonthYear(m) => write!(f, "{m}"),
+            FieldValue::Time(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+impl FieldDef {
+    /// Reads this field from a record's bytes. `Ok(None)` when absent (all spaces).
+    ///
+    /// # Errors
+    /// [`FieldErrorKind`] when the bytes do not fit the field's class or format.
+    pub fn read<'a>(
+        &self,
+        raw: &'a [u8],
+        lenient_n: bool,
+    ) -> Result<Option<FieldValue<'a>>, FieldErrorKind> {
+        let b = self.slice(raw);
+        if b.len() < self.len() && self.kind != Kind::Text {
+            // A short (lenient-padded) record: missing bytes are spaces, so a partly present
+            // N field is digits followed by spaces, never valid.
+            return if all_spaces(b) {
+                Ok(None)
+            } else {
+                Err(FieldErrorKind::NotNumeric)
+            };
+        }
+        Ok(match self.kind {
+            Kind::Text => Text::read(b, lenient_n)?.map(FieldValue::Text),
+            Kind::Int => Int::read(b, lenient_n)?.map(FieldValue::Int),
+            Kind::Dec(d) => read_n(b, b.len(), lenient_n)?.map(|m| {
+                FieldValue::Dec(Decimal::from_i128_with_scale(i128::from(m), u32::from(d)))
+            }),
+            Kind::Date8 => Date8::read(b, lenient_n)?.map(FieldValue::Date),
+            Kind::MonthYear6 => MonthYear6::read(b, lenient_n)?.map(FieldValue::MonthYear),
+            Kind::Date6 => Date6::read(b, lenient_n)?.map(FieldValue::Date),
+            Kind::Hhmm => Hhmm::read(b, lenient_n)?.map(FieldValue::Time),
+            Kind::Hhmmss => Hhmmss::read(b, lenient_n)?.map(FieldValue::Time),
+        })
+    }
+
+    /// Writes a value given in the canonical dump form (the strings of the field dump and of
+    /// the JSON model) into `out`, which must be this field's width and prefilled with
+    /// spaces.
+    ///
+    /// # Errors
+    /// [`EncodeErrorKind`] when the text does not parse for the field's kind, or the value
+    /// does not fit (too long, too many decimals or digits, bytes outside SPEC 2.3).
+    pub fn write_str(&self, value: &str, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
+        let bad = || EncodeErrorKind::BadValue {
+            expected: self.expected_form(),
+        };
+        match self.kind {
+            Kind::Text => Text::write(&value, out),
+            Kind::Int => {
+                if value.is_empty() || !value.bytes().all(|c| c.is_ascii_digit()) {
+                    return Err(bad());
+                }
+                let v: u64 = value
+                    .parse()
+                    .map_err(|_| EncodeErrorKind::TooManyDigits { width: out.len() })?;
+                Int::write(&v, out)
+            }
+            Kind::Dec(d) => {
+                if value.starts_with('-') {
+                    return Err(EncodeErrorKind::Negative);
+                }
+                let (int, frac) = value.split_once('.').unwrap_or((value, ""));
+                if int.is_empty()
+                    || !int.bytes().all(|c| c.is_ascii_digit())
+                    || !frac.bytes().all(|c| c.is_ascii_digit())
+                {
+                    return Err(bad());
+                }
+                let frac_trim = frac.trim_end_matches('0');
+                if frac_trim.len() > usize::from(d) {
+                    return Err(EncodeErrorKind::TooManyDecimals { decimals: d });
+                }
+                // Build the wire digits: integer part then exactly `d` fraction digits.
+                let int = int.trim_start_matches('0');
+                let total = int.len() + usize::from(d);
+                if total > out.len() {
+                    return Err(EncodeErrorKind::TooManyDigits { width: out.len() });
+                }
+                out.fill(b'0');
+                let start = out.len() - total;
+                for (i, c) in int.bytes().chain(frac_trim.bytes()).enumerate() {
+                    if let Some(slot) = out.get_mut(start + i) {
+                        *slot = c;
+                    }
+                }
+                Ok(())
+            }
+            Kind::Date8 | Kind::Date6 => {
+                let d = parse_iso_date(value).ok_or_else(|| match iso_date_shape(value) {
+                    Some((year, month, day)) => EncodeErrorKind::NoSuchDate { year, month, day },
+                    None => bad(),
+                })?;
+                if self.kind == Kind::Date8 {
+                    Date8::write(&d, out)
+                } else {
+                    Date6::write(&d, out)
+                }
+            }
+            Kind::MonthYear6 => {
+                let (y, m) = value
+                    .split_once('-')
+                    .map_or((value, None), |(y, m)| (y, Some(m)));
+                let year = digits_u16(y, 4).ok_or_else(bad)?;
+                let month = match m {
+                    Some(m) => Some(digits_u16(m, 2).ok_or_else(bad)? as u8),
+                    None => None,
+                };
+                MonthYear6::write(&MonthYear { year, month }, out)
+            }
+            Kind::Hhmm | Kind::Hhmmss => {
+                let parts: Vec<&str> = value.split(':').collect();
+                let num = |s: &&str| -> Result<u8, EncodeErrorKind> {
+                    digits_u16(s, 2).map(|n| n as u8).ok_or_else(bad)
+                };
+                let t = match (self.kind, parts.as_slice()) {
+                    (Kind::Hhmm, [h, m]) => Time {
+                        hour: num(h)?,
+                        minute: num(m)?,
+                        second: None,
+                    },
+                    (Kind::Hhmmss, [h, m, s]) => Time {
+                        hour: num(h)?,
+                        minute: num(m)?,
+                        second: Some(num(s)?),
+                    },
+                    _ => return Err(bad()),
+                };
+                write_time(&t, out, self.kind == Kind::Hhmmss)
+            }
+        }
+    }
+
+    /// What a value of this field looks like in the dump form, for error messages.
+    pub fn expected_form(&self) -> &'static str {
+        match self.kind {
+            Kind::Text => "text",
+            Kind::Int => "an unsigned integer",
+            Kind::Dec(_) => "an unsigned decimal such as \"12.34\"",
+            Kind::Date8 | Kind::Date6 => "an ISO date YYYY-MM-DD",
+            Kind::MonthYear6 => "YYYY-MM or YYYY",
+            Kind::Hhmm => "a time HH:MM",
+            Kind::Hhmmss => "a time HH:MM:SS",
+        }
+    }
+}
+
+/// Builds the 80 bytes of a record from its layout and a value lookup (dump form). Fields
+/// the lookup returns `None` for are written as spaces (absent). Used by the JSON encoder and
+/// the table-driven tests.
+///
+/// # Errors
+/// [`crate::EncodeError`] naming the record and field whose value does not fit.
+pub fn build_record<'v>(
+    layout: &RecordLayout,
+    mut value_of: impl FnMut(&'static FieldDef) -> Option<&'v str>,
+) -> Result<[u8; 80], crate::EncodeError> {
+    let mut out = [b' '; 80];
+    let id = layout.id.as_bytes();
+    if let Some(dst) = out.get_mut(..id.len()) {
+        dst.copy_from_slice(id);
+    }
+    for f in layout.fields {
+        if let Some(v) = value_of(f) {
+            let slot = out
+                .get_mut(f.start as usize - 1..f.end as usize)
+                .unwrap_or_default();
+            f.write_str(v, slot).map_err(|kind| crate::EncodeError {
+                record: layout.id,
+                field: f.name,
+                start: f.start,
+                end: f.end,
+                kind,
+            })?;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Class, Designation};
+
+    /// Year 0000 is no date: impossible on read (F-013), refused on write, and no ISO date
+    /// of the dump form; the ISO form takes a four-digit year only.
+    #[test]
+    fn year_zero_and_short_years_are_no_dates() {
+        assert_eq!(
+            Date8::read(b"03160000", false),
+            Err(FieldErrorKind::ImpossibleDate)
+        );
+        assert_eq!(
+            MonthYear6::read(b"030000", false),
+            Err(FieldErrorKind::ImpossibleDate)
+        );
+        assert_eq!(
+            MonthYear6::read(b"000000", false),
+            Err(FieldErrorKind::ImpossibleDate)
+        );
+        assert!(Date8::read(b"03160001", false).is_ok());
+        let mut out = [b' '; 8];
+        let year0 = NaiveDate::from_ymd_opt(0, 3, 16).unwrap_or_default();
+        assert_eq!(
+            Date8::write(&year0, &mut out),
+            Err(EncodeErrorKind::DateOutOfRange)
+        );
+        let mut out6 = [b' '; 6];
+        let my0 = MonthYear {
+            year: 0,
+            month: Some(3),
+        };
+        assert_eq!(
+            MonthYear6::write(&my0, &mut out6),
+            Err(EncodeErrorKind::DateOutOfRange)
+        );
+        assert_eq!(
+            parse_iso_date("2026-03-16"),
+            NaiveDate::from_ymd_opt(2026, 3, 16)
+        );
+        assert_eq!(
+            parse_iso_date("0001-01-01"),
+            NaiveDate::from_ymd_opt(1, 1, 1)
+        );
+        for bad in [
+            "26-03-16",
+            "0026-3-16",
+            "2026-3-16",
+            "2026-03-6",
+            "+2026-03-16",
+            "+202-03-16",
+            "02026-03-16",
+            " 2026-03-16",
+            "2026-03-16 ",
+            "0000-03-16",
+            "2026-02-30",
+            "2026/03/16",
+            "2026-+3-16",
+            "20260316",
+            "",
+            "é026-03-16",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad:?}");
+        }
+        // The dump form of MMCCYY and times takes digits only (no sign).
+        let f = FieldDef {
+            name: "x",
+            start: 1,
+            end: 6,
+            class: Class::N,
+            designation: Designation::O,
+            kind: Kind::MonthYear6,
+        };
+        let mut out6 = [b' '; 6];
+        assert!(f.write_str("+202-03", &mut out6).is_err());
+        assert!(f.write_str("2026-+3", &mut out6).is_err());
+        assert!(f.write_str("0000-03", &mut out6).is_err());
+        assert_eq!(f.write_str("2026-03", &mut out6), Ok(()));
+        assert_eq!(&out6, b"032026");
+    }
+}
