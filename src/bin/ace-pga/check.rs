@@ -1,0 +1,191 @@
+//! `ace-pga check`: validate and print every finding.
+
+use std::io::{self, Write};
+
+use ace_pga::validate::{self, Finding, Level, ValidateOptions};
+use ace_pga::{ParseOptions, Severity, Transmission};
+
+use crate::common::{as_of_date, clean};
+use crate::{read_input, Failure, Format, InputArgs};
+
+/// `check`: returns whether any error was found.
+pub(crate) fn check(
+    input: InputArgs,
+    as_of: Option<String>,
+    format: Format,
+    rules: Vec<String>,
+    enable: Vec<String>,
+    max_findings: usize,
+) -> Result<bool, Failure> {
+    let as_of = as_of_date(as_of.as_deref())?;
+    let mut opts = ValidateOptions::new(as_of);
+    opts.max_findings = max_findings;
+    for r in rules {
+        let (id, level) = r
+            .split_once('=')
+            .ok_or_else(|| Failure::Usage(format!("--rule {r}: expected ID=error|warning|off")))?;
+        if validate::rule(id).is_none() {
+            let why = validate::retired(id).unwrap_or("unknown rule id");
+            return Err(Failure::Usage(format!("--rule {r}: {id}: {why}")));
+        }
+        let level = match level {
+            "error" => Level::Error,
+            "warning" => Level::Warning,
+            "off" => Level::Off,
+            other => {
+                return Err(Failure::Usage(format!(
+                    "--rule {r}: level {other} is not error, warning or off"
+                )))
+            }
+        };
+        opts.severity.insert(id.to_string(), level);
+    }
+    for id in enable {
+        match validate::rule(&id) {
+            None => {
+                let why = validate::retired(&id).unwrap_or("unknown rule id");
+                return Err(Failure::Usage(format!("--enable {id}: {why}")));
+            }
+            Some(r) if !r.opt_in => {
+                eprintln!("ace-pga: warning: --enable {id}: the rule runs by default")
+            }
+            Some(_) => {}
+        }
+        opts.enable.push(id);
+    }
+    let data =
+        read_input(&input.file).map_err(|e| Failure::Usage(format!("{}: {e}", input.file)))?;
+    let parse_opts = if input.lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    let report = validate::check_bytes(&data, &parse_opts, &opts);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    match format {
+        Format::Json => {
+            let findings: Vec<serde_json::Value> = report
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "rule": f.rule,
+                        "severity": if f.severity == Severity::Error { "error" } else { "warning" },
+                        "ruleset": f.ruleset,
+                        "line": f.line,
+                        "columns": f.columns.map(|(s, e)| [s, e]),
+                        "record": f.record,
+                        "offset": f.offset,
+                        "cbp_code": f.cbp_code,
+                        "message": f.message,
+                    })
+                })
+                .collect();
+            // Counts cover every finding; `findings` holds the first `max_findings` of them.
+            let doc = serde_json::json!({
+                "file": input.file,
+                "as_of": as_of.to_string(),
+                "mode": if input.lenient { "lenient" } else { "strict" },
+                "errors": report.error_count(),
+                "warnings": report.warning_count(),
+                "truncated": report.truncated,
+                "omitted": {
+                    "errors": report.truncated_errors,
+                    "warnings": report.truncated_warnings,
+                },
+                "max_findings": max_findings,
+                "by_rule": report.by_rule,
+                "findings": findings,
+            });
+            writeln!(out, "{doc}").map_err(write_err)?;
+        }
+        Format::Human => {
+            let lines: Vec<&[u8]> = Transmission::parse_with(&data, &parse_opts)
+                .map(|t| t.records().iter().map(|r| r.raw).collect())
+                .unwrap_or_default();
+            for f in &report.findings {
+                write_human(&mut out, &input.file, f, &lines).map_err(write_err)?;
+            }
+            writeln!(
+                out,
+                "{}: {} error(s), {} warning(s) (as of {as_of})",
+                input.file,
+                report.error_count(),
+                report.warning_count()
+            )
+            .map_err(write_err)?;
+            if report.truncated > 0 {
+                writeln!(
+                    out,
+                    "{}: {} more finding(s) not shown ({} error(s), {} warning(s)): at most {max_findings} shown (--max-findings)",
+                    input.file, report.truncated, report.truncated_errors, report.truncated_warnings
+                )
+                .map_err(write_err)?;
+            }
+            // One line by rule over the whole report, most frequent first.
+            let summary = report.rule_summary();
+            if !summary.is_empty() {
+                let parts: Vec<String> = summary
+                    .iter()
+                    .map(|(rule, n)| format!("{rule} \u{d7}{n}"))
+                    .collect();
+                writeln!(out, "{}: by rule: {}", input.file, parts.join(", "))
+                    .map_err(write_err)?;
+            }
+        }
+    }
+    out.flush().map_err(write_err)?;
+    Ok(report.has_errors())
+}
+
+/// Compiler-style rendering: location, rule, message, the 80-byte record and a marker.
+fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -> io::Result<()> {
+    let sev = if f.severity == Severity::Error {
+        "error"
+    } else {
+        "warning"
+    };
+    let loc = match (f.line, f.columns) {
+        (Some(l), Some((c, _))) => format!("{file}:{l}:{c}"),
+        (Some(l), None) => format!("{file}:{l}"),
+        (None, _) => file.to_string(),
+    };
+    writeln!(out, "{loc}: {sev}[{}]: {}", f.rule, clean(&f.message))?;
+    if let Some(raw) = f.line.and_then(|l| lines.get(l as usize - 1)) {
+        // The record's 80 columns (a longer line is cut, marked with `…`).
+        let long = raw.len() > 80;
+        let raw = raw.get(..raw.len().min(80)).unwrap_or_default();
+        let shown: String = raw
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7F).contains(&b) {
+                    char::from(b)
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        let num = f.line.unwrap_or(0).to_string();
+        let pad = " ".repeat(num.len());
+        writeln!(out, "{pad} |")?;
+        writeln!(out, "{num} | {shown}{}", if long { "…" } else { "" })?;
+        if let Some((s, e)) = f.columns {
+            let marker = format!(
+                "{}{}",
+                " ".repeat(usize::from(s.saturating_sub(1))),
+                "^".repeat(usize::from(e.saturating_sub(s)) + 1)
+            );
+            writeln!(out, "{pad} | {marker}")?;
+        }
+        let mut notes = vec![match f.record.as_deref().map(str::trim) {
+            Some(r) if !r.is_empty() => format!("{r} ({})", f.ruleset),
+            _ => format!("({})", f.ruleset),
+        }];
+        if let Some(c) = f.cbp_code {
+            notes.push(format!("CBP {c}"));
+        }
+        writeln!(out, "{pad} = {}", notes.join(", "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Helpers shared by the subcommands: parsing an input and printing its problems.
+
+use std::io::{self, Write};
+
+use ace_pga::{NaiveDate, ParseOptions, Severity, Transmission};
+
+use crate::Failure;
+
+/// Text from the input shown on a terminal: control characters become `?` (no escape
+/// sequences from a file reach the terminal).
+pub(crate) fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+pub(crate) fn parse<'a>(
+    name: &str,
+    data: &'a [u8],
+    lenient: bool,
+) -> Result<Transmission<'a>, Failure> {
+    let opts = if lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    let t = Transmission::parse_with(data, &opts)
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    checked(name, t)
+}
+
+/// Prints the warnings of a parse and fails with its errors, if any.
+pub(crate) fn checked<'a>(name: &str, t: Transmission<'a>) -> Result<Transmission<'a>, Failure> {
+    let mut stderr = io::stderr().lock();
+    for p in t
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+    {
+        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+    }
+    t.into_result().map_err(|e| {
+        let lines: Vec<String> = e
+            .problems
+            .iter()
+            .map(|p| clean(&format!("{name}: {p}")))
+            .collect();
+        Failure::Invalid(lines.join("\n"))
+    })
+}
+
+/// Parses CBP's answer (SPEC 7.2: a response is never refused): leniently, every record-level
+/// problem printed as a warning; only whole-input problems (F-020, F-021, F-023, limits) fail.
+pub(crate) fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<Transmission<'a>, Failure> {
+    let t = Transmission::parse_with(data, &ParseOptions::lenient())
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    print_as_warnings(name, &t.problems);
+    Ok(t)
+}
+
+/// Prints problems of a response on standard error, each as a warning (SPEC 7.2).
+pub(crate) fn print_as_warnings(name: &str, problems: &[ace_pga::Problem]) {
+    let mut stderr = io::BufWriter::new(io::stderr().lock());
+    for p in problems {
+        let mut p = p.clone();
+        p.severity = Severity::Warning;
+        let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+    }
+    let _ = stderr.flush();
+}
+
+/// Parses an input of `decode` or `dump`. CBP's answers — an input whose application
+/// identifier (B, else A record) is a CBP output such as `SX`, `SO` or `UC`
+/// ([`ace_pga::response::is_response`]) — are read as `status` reads them: leniently,
+/// whatever `--lenient` says, and never refused for a record-level problem (SPEC 7.2).
+/// Anything else is parsed with the given options. Only whole-input problems fail here.
+/// Returns the transmission and whether it is a response.
+pub(crate) fn parse_input<'a>(
+    name: &str,
+    data: &'a [u8],
+    lenient: bool,
+) -> Result<(Transmission<'a>, bool), Failure> {
+    let opts = if lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    let t = Transmission::parse_with(data, &opts)
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    if !ace_pga::response::is_response(&t) {
+        return Ok((t, false));
+    }
+    if lenient {
+        return Ok((t, true));
+    }
+    let t = Transmission::parse_with(data, &ParseOptions::lenient())
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    Ok((t, true))
+}
+
+/// The `--as-of` date: `YYYY-MM-DD` with a four-digit year (a real date, year 0001 or
+/// later), or today (UTC) when not given. Anything else is a usage error: `26-03-16` would
+/// otherwise be the year 26 and switch every dated rule off.
+pub(crate) fn as_of_date(given: Option<&str>) -> Result<NaiveDate, Failure> {
+    match given {
+        Some(d) => ace_pga::parse_iso_date(d).ok_or_else(|| {
+            Failure::Usage(clean(&format!(
+                "--as-of {d}: expected a real date YYYY-MM-DD with a four-digit year (0001 to 9999), e.g. 2026-03-16"
+            )))
+        }),
+        None => Ok(ace_pga::validate::today_utc()),
+    }
+}

@@ -1,0 +1,53 @@
+//! `ace-pga decode`: the tree with the typed organic (AMS OR1/OR2) views, as JSON.
+
+use std::io::{self, Write};
+
+use ace_pga::profile::ams_or::OrganicLine;
+use ace_pga::OwnedTransmission;
+
+use crate::common::{checked, parse_input, print_as_warnings};
+use crate::{read_input, Failure, InputArgs};
+
+/// `decode`: prints the owned transmission's keys plus `organic`.
+pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
+    let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
+    let mut stdout = io::stdout().lock();
+    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
+    let t = match parse_input(&input.file, &data, input.lenient)? {
+        (t, true) => {
+            print_as_warnings(&input.file, &t.problems);
+            t
+        }
+        (t, false) => checked(&input.file, t)?,
+    };
+    let owned = OwnedTransmission::from_transmission(&t);
+    let organic: Vec<_> = t
+        .tree
+        .pga_lines()
+        .into_iter()
+        .filter_map(OrganicLine::from_line)
+        .collect();
+    // Written straight to the output (no intermediate JSON value): the document is
+    // the owned transmission's keys plus `organic`.
+    #[derive(serde::Serialize)]
+    struct Document<'o, 'v, 'a> {
+        #[serde(flatten)]
+        transmission: &'o OwnedTransmission,
+        organic: &'v [OrganicLine<'a>],
+    }
+    let doc = Document {
+        transmission: &owned,
+        organic: &organic,
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut out, &doc)
+    } else {
+        serde_json::to_writer(&mut out, &doc)
+    };
+    written.map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
+    writeln!(out).map_err(write_err)?;
+    out.flush().map_err(write_err)?;
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! `ace-pga`: decode, encode and dump CBP ACE PGA Message Set transmissions.
+//!
+//! * `ace-pga decode FILE|-`: the tree with the typed organic views, as JSON.
+//! * `ace-pga encode FILE|-`: that JSON back to the transmission's bytes.
+//! * `ace-pga dump FILE|-`: the canonical field dump (JSON Lines).
+//! * `ace-pga status SUBMISSION RESPONSE…`: the status of each PGA line from CBP's responses.
+//!
+//! Errors name the line, the record id and the byte columns; the exit code is 1 for invalid
+//! input and 2 for usage or I/O problems.
+
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unreachable
+)]
+
+mod check;
+mod common;
+mod decode;
+mod dump;
+mod encode;
+mod fix;
+mod stats;
+mod status;
+
+use std::io::{self, Read};
+use std::process::ExitCode;
+
+use ace_pga::validate::ValidateOptions;
+use ace_pga::NaiveDate;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "ace-pga",
+    version,
+    about = "Decode, encode and dump CBP ACE PGA Message Set (CATAIR) transmissions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct InputArgs {
+    /// Input file, or `-` for standard input.
+    file: String,
+    /// Lenient parsing: pad short lines, accept a byte order mark, ignore trailing 0x1A,
+    /// accept `  1` in N fields, recognise lower-case record ids (each reported as a warning).
+    #[arg(long)]
+    lenient: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the tree with the typed organic (AMS OR1/OR2) views as JSON.
+    Decode {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Pretty-print the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Turn `decode` JSON back into the transmission's bytes. Writes only 80-byte records;
+    /// refuses unknown or repeated keys, a `raw` that is not 80 bytes and values that do not
+    /// fit (naming the JSON path, the record's line and id, and the field). Warns when the
+    /// `organic` section differs from the records (the records are written).
+    Encode {
+        /// JSON file, or `-` for standard input.
+        file: String,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Print the canonical field dump (JSON Lines, one object per record).
+    Dump {
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Normalise without changing a meaning or a position: upper case, same-meaning ASCII
+    /// for accented letters, quotes, dashes, spaces and ligatures, characters without meaning
+    /// removed, TAB to space, short lines padded, byte order marks removed; every record it
+    /// fixes is 80 bytes. Writes the result, prints the changes and what is not fixable to
+    /// standard error (at most 1,000 of each, the rest counted); exit status 1 when
+    /// something is not fixable (left in place; that record may stay longer than 80 bytes),
+    /// and exit 1 without writing anything for input that is not a CATAIR transmission
+    /// (F-023, F-021).
+    Fix {
+        /// Input file, or `-` for standard input.
+        file: String,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Count batches, blocks, transactions, OI groups, PGA lines by agency and program,
+    /// certificate references and records by id. Streams: any input size works.
+    Stats {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Also validate (loads the input whole) and count findings by severity; the exit
+        /// status is then 1 when there are errors.
+        #[arg(long)]
+        check: bool,
+        /// As-of date for `--check`, YYYY-MM-DD with a four-digit year (default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Worker threads that parse and count (default: the number of CPUs, at most 4).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
+    /// Validate (SPEC 6 rules F, S, E, OR) and print every finding.
+    Check {
+        #[command(flatten)]
+        input: InputArgs,
+        /// As-of (filing) date for dated rules, YYYY-MM-DD with a four-digit year (default:
+        /// today, UTC).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Override a rule's severity, e.g. `--rule OR-012=error --rule F-010=off`.
+        #[arg(long = "rule", value_name = "ID=error|warning|off")]
+        rules: Vec<String>,
+        /// Turn on an opt-in rule, e.g. `--enable OR-006`.
+        #[arg(long = "enable", value_name = "ID")]
+        enable: Vec<String>,
+        /// Show at most N findings: the first N in report order (by line). The counts and
+        /// the summary by rule still cover every finding.
+        #[arg(long, value_name = "N", default_value_t = ValidateOptions::new(NaiveDate::MIN).max_findings)]
+        max_findings: usize,
+    },
+    /// Map CBP responses (SX, SO, UC …) back to the PGA lines of a submission and print the
+    /// status of each line.
+    Status {
+        /// The submitted transmission (SE or AE).
+        submission: String,
+        /// Response files, in arrival order.
+        #[arg(required = true)]
+        responses: Vec<String>,
+        /// Only the lines whose PG14 carries this certificate (LPCO) number.
+        #[arg(long, value_name = "NUMBER")]
+        certificate: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Lenient parsing of every input.
+        #[arg(long)]
+        lenient: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn read_input(path: &str) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if path == "-" {
+        io::stdin().lock().read_to_end(&mut buf)?;
+    } else {
+        buf = std::fs::read(path)?;
+    }
+    Ok(buf)
+}
+
+enum Failure {
+    Usage(String),
+    Invalid(String),
+    /// Exit 1 without printing (the report was printed already).
+    Quiet,
+    /// Exit 2 without printing (the I/O problem was printed already).
+    QuietUsage,
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Stats {
+            input,
+            check,
+            as_of,
+            json,
+            threads,
+        } => stats::stats(input, check, as_of, json, threads),
+        Command::Check {
+            input,
+            as_of,
+            format,
+            rules,
+            enable,
+            max_findings,
+        } => {
+            if check::check(input, as_of, format, rules, enable, max_findings)? {
+                Err(Failure::Quiet)
+            } else {
+                Ok(())
+            }
+        }
+        Command::Status {
+            submission,
+            responses,
+            certificate,
+            format,
+            lenient,
+        } => status::status(
+            &submission,
+            &responses,
+            certificate.as_deref(),
+            format,
+            lenient,
+        ),
+        Command::Decode { input, pretty } => decode::run(input, pretty),
+        Command::Encode { file, output } => encode::run(file, output),
+        Command::Fix { file, output } => fix::run(file, output),
+        Command::Dump { input } => dump::run(input),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Quiet) => ExitCode::from(1),
+        Err(Failure::QuietUsage) => ExitCode::from(2),
+        Err(Failure::Usage(msg)) => {
+            eprintln!("ace-pga: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
