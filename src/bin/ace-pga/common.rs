@@ -14,19 +14,32 @@ pub(crate) fn clean(s: &str) -> String {
         .collect()
 }
 
+/// The parse options of `--lenient`.
+fn options(lenient: bool) -> ParseOptions {
+    if lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    }
+}
+
+/// Parses with `opts`; only a whole-input problem fails here.
+fn parse_whole<'a>(
+    name: &str,
+    data: &'a [u8],
+    opts: &ParseOptions,
+) -> Result<Transmission<'a>, Failure> {
+    Transmission::parse_with(data, opts)
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))
+}
+
+/// Parses an input: its warnings are printed, its errors fail.
 pub(crate) fn parse<'a>(
     name: &str,
     data: &'a [u8],
     lenient: bool,
 ) -> Result<Transmission<'a>, Failure> {
-    let opts = if lenient {
-        ParseOptions::lenient()
-    } else {
-        ParseOptions::strict()
-    };
-    let t = Transmission::parse_with(data, &opts)
-        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
-    checked(name, t)
+    checked(name, parse_whole(name, data, &options(lenient))?)
 }
 
 /// Prints the warnings of a parse and fails with its errors, if any.
@@ -52,8 +65,7 @@ pub(crate) fn checked<'a>(name: &str, t: Transmission<'a>) -> Result<Transmissio
 /// Parses CBP's answer (SPEC 7.2: a response is never refused): leniently, every record-level
 /// problem printed as a warning; only whole-input problems (F-020, F-021, F-023, limits) fail.
 pub(crate) fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<Transmission<'a>, Failure> {
-    let t = Transmission::parse_with(data, &ParseOptions::lenient())
-        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    let t = parse_whole(name, data, &ParseOptions::lenient())?;
     print_as_warnings(name, &t.problems);
     Ok(t)
 }
@@ -80,22 +92,14 @@ pub(crate) fn parse_input<'a>(
     data: &'a [u8],
     lenient: bool,
 ) -> Result<(Transmission<'a>, bool), Failure> {
-    let opts = if lenient {
-        ParseOptions::lenient()
-    } else {
-        ParseOptions::strict()
-    };
-    let t = Transmission::parse_with(data, &opts)
-        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    let t = parse_whole(name, data, &options(lenient))?;
     if !ace_pga::response::is_response(&t) {
         return Ok((t, false));
     }
     if lenient {
         return Ok((t, true));
     }
-    let t = Transmission::parse_with(data, &ParseOptions::lenient())
-        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
-    Ok((t, true))
+    Ok((parse_whole(name, data, &ParseOptions::lenient())?, true))
 }
 
 /// The `--as-of` date: `YYYY-MM-DD` with a four-digit year (a real date, year 0001 or
