@@ -636,7 +636,7 @@ impl Records {
         let record = self.next_record();
         let id = crate::record::identify(&a.anchor.bytes, false);
         let id_bytes = a.anchor.bytes.get(..id.id_len).unwrap_or_default();
-        if !matches!(id_bytes, b"SE60" | b"50") {
+        if !crate::records::host::is_anchor_id(id_bytes) {
             return Err(BuildError::NotAnAnchor {
                 record,
                 found: String::from_utf8_lossy(a.anchor.bytes.get(..4).unwrap_or(&a.anchor.bytes))

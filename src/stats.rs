@@ -117,7 +117,9 @@ impl Stats {
                 RecordType::BatchHeader => self.batches += 1,
                 RecordType::BlockHeader => self.blocks += 1,
                 RecordType::Oi => self.oi_groups += 1,
-                RecordType::Host if matches!(id, b"SE10" | b"10") => self.transactions += 1,
+                RecordType::Host if crate::records::host::starts_transaction(r.raw) => {
+                    self.transactions += 1
+                }
                 _ => {}
             }
         });

@@ -119,9 +119,7 @@ const DETECT: usize = 1 << 16;
 fn starts_unit(rec: &[u8]) -> Option<UnitKind> {
     match rec.first() {
         Some(b'A' | b'B' | b'Y' | b'Z') => Some(UnitKind::Envelope),
-        _ if rec.starts_with(b"SE10") || (rec.starts_with(b"10") && rec.len() > 2) => {
-            Some(UnitKind::Transaction)
-        }
+        _ if crate::records::host::starts_transaction(rec) => Some(UnitKind::Transaction),
         _ => None,
     }
 }
@@ -495,8 +493,7 @@ impl<R: io::Read> ChunkReader<R> {
             .find(|&s| {
                 let h = head(s);
                 matches!(h.first(), Some(b'A' | b'B' | b'Y' | b'Z'))
-                    || h.starts_with(b"SE10")
-                    || (h.starts_with(b"10") && h.len() > 2)
+                    || crate::records::host::starts_transaction(h)
             })
             .or_else(|| {
                 starts()

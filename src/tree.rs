@@ -680,11 +680,11 @@ impl Default for TreeBuilder<'_> {
 }
 
 fn is_transaction_start(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && matches!(r.id_bytes(), b"SE10" | b"10")
+    r.record_type == RecordType::Host && crate::records::host::starts_transaction(r.raw)
 }
 
 fn is_hts_anchor(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && matches!(r.id_bytes(), b"SE60" | b"50")
+    r.record_type == RecordType::Host && crate::records::host::is_anchor_id(r.id_bytes())
 }
 
 /// Whether `r` is a sub-record of `anchor` (before its OI group): `SE61`–`SE69` after an
@@ -695,11 +695,7 @@ fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
     if r.record_type != RecordType::Host {
         return false;
     }
-    match anchor.id_bytes() {
-        b"SE60" => id.len() == 4 && id.starts_with(b"SE6") && id != b"SE60",
-        b"50" => matches!(id, b"SE60" | b"SE61"),
-        _ => false,
-    }
+    crate::records::host::is_anchor_sub_record_id(anchor.id_bytes(), id)
 }
 
 /// The `PG00.substitution_indicator` of a record (`S`, `E`, `R`), if it is a `PG00`.

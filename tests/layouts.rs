@@ -770,7 +770,8 @@ fn field_strategy(f: &'static FieldDef) -> BoxedStrategy<Option<String>> {
         }
         Kind::Date8 => date_strategy(1, 9999),
         Kind::Date6 => date_strategy(2000, 2099),
-        Kind::MonthYear6 => (0u16..=9999, 0u8..=12)
+        // Year 0000 is an impossible date (F-013) and refused on write (issue 10).
+        Kind::MonthYear6 => (1u16..=9999, 0u8..=12)
             .prop_map(|(y, m)| {
                 if m == 0 {
                     format!("{y:04}")
@@ -1022,4 +1023,38 @@ fn names_round_trip_through_display_and_from_str() {
     assert!(e.to_string().contains("SO70@05") && e.to_string().contains("SO70@THRU"));
     assert!("Error".parse::<Severity>().is_err());
     assert!("LF".parse::<Terminator>().is_err());
+}
+
+/// The host positions the crate reads (`records::host`, the one place that knows them) are
+/// those of `spec/host-records.csv` (SPEC 3.7) for the Cargo Release and status records.
+#[test]
+fn host_positions_match_host_records_csv() {
+    use ace_pga::records::host;
+    let path = common::repo_path("spec/host-records.csv");
+    let mut rdr = csv::Reader::from_path(&path).expect("spec/host-records.csv opens");
+    let mut rows = std::collections::HashMap::new();
+    for rec in rdr.records() {
+        let rec = rec.expect("row");
+        let start: usize = rec[2].parse().expect("start");
+        let end: usize = rec[3].parse().expect("end");
+        rows.insert((rec[0].to_string(), rec[1].to_string()), (start, end));
+    }
+    for (f, csv_field) in [
+        (host::SE10_ENTRY_FILER, "entry_filer_code"),
+        (host::SE10_ENTRY_NUMBER, "entry_number"),
+        (host::SE40_CBP_LINE, "line_item_number"),
+        (host::SO10_ENTRY_FILER, "entry_filer_code"),
+        (host::SO10_ENTRY_NUMBER, "entry_number"),
+        (host::SE60_HTS_NUMBER, "hts_number"),
+    ] {
+        let want = rows
+            .get(&(f.record.to_string(), csv_field.to_string()))
+            .unwrap_or_else(|| panic!("host-records.csv has no {} {csv_field}", f.record));
+        assert_eq!((f.start, f.end), *want, "{} {}", f.record, f.name);
+    }
+    // The HTS number of the or2-single anchor, read through the one place.
+    let se60 = b"SE6008045080200000004850";
+    assert_eq!(host::hts_number("SE60", se60), Some("0804508020"));
+    assert!(host::starts_transaction(b"SE10AQ7K") && !host::starts_transaction(b"10"));
+    assert!(host::is_anchor_id(b"50") && !host::is_anchor_id(b"SE61"));
 }

@@ -15,6 +15,8 @@
 //!   values that do not fit, never truncates or rounds);
 //! * a variant of [`RecordType`] and of [`Body`].
 
+pub mod host;
+
 use std::marker::PhantomData;
 
 use crate::error::{EncodeError, FieldError, FieldErrorKind};

@@ -35,19 +35,11 @@ fn tariff_flag_rows() -> &'static [CodeRow] {
     CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/ams-tariff-flags.csv")))
 }
 
-/// The HTS number of an anchor record: `SE60` bytes 5–14, `50` bytes 3–12. SPEC.md does not
-/// lay out host records; these positions are those of the shipped samples (and of the ACE
-/// Cargo Release / Entry Summary chapters as transcribed, T1).
+/// The HTS number of an anchor record (`SE60` 5–14, `50` 3–12), from
+/// [`crate::records::host::hts_number`].
 pub fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
     let raw: &'a [u8] = anchor.raw;
-    let b = match anchor.id() {
-        "SE60" => raw.get(4..14)?,
-        "50" => raw.get(2..12)?,
-        _ => return None,
-    };
-    std::str::from_utf8(b)
-        .ok()
-        .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))
+    crate::records::host::hts_number(anchor.id(), raw)
 }
 
 /// Rule-set version named by a disclaimer-rules row's scope ("AMS rule set 2025-07 …").
