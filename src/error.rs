@@ -280,11 +280,11 @@ pub enum LooksLike {
     /// and the input starts with a UTF-16 byte order mark or holds a NUL byte in every other
     /// position: UTF-16 text.
     Utf16,
-    /// More than 10 % of the first `examined` bytes (at most 4,096) are control bytes, or
-    /// more than 10 % are outside printable ASCII, CR, LF and TAB and the lines do not look
-    /// like records (the first line and at least half of the lines start with a known record
-    /// identifier): a real filing with many accented letters is checked byte by byte (F-002),
-    /// not refused as binary.
+    /// More than 10 % of the first `examined` bytes (at most 4,096) are outside printable
+    /// ASCII, CR, LF and TAB, and the lines do not look like records (the first line and at
+    /// least half of the lines start with a known record identifier): a real filing with many
+    /// accented letters or odd bytes is checked byte by byte (F-002, F-003), not refused as
+    /// binary.
     Binary {
         /// Bytes outside printable ASCII, CR, LF and TAB.
         unprintable: usize,

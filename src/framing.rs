@@ -230,15 +230,15 @@ fn not_catair(input: &[u8], data: &[u8], concatenated: bool, complete: bool) -> 
     if let Some(&open @ (b'{' | b'[')) = data.iter().find(|b| !b.is_ascii_whitespace()) {
         return Some(LooksLike::Json { open });
     }
-    // Binary or UTF-16: more than 10 % of the first 4,096 bytes unprintable. Bytes above
-    // 0x7F count only when the head is not record-shaped: a real filing with many accented
-    // names (F-002 per byte) is not "binary data" (SPEC 6.1, see `record_shaped`).
+    // Binary or UTF-16: more than 10 % of the first 4,096 bytes unprintable, in lines that do
+    // not look like records: a real filing with many accented names or odd bytes is checked
+    // byte by byte (F-002, F-003), not refused as "binary data" (SPEC 6.1, `record_shaped`).
+    // Lenient repairs (padding, trimmed spaces) never change where lines start, so the verdict
+    // on a record-shaped input is the same for its repaired bytes.
     let head = data.get(..data.len().min(SNIFF_BYTES)).unwrap_or(data);
     let printable = |b: u8| matches!(b, 0x20..=0x7E | b'\r' | b'\n' | b'\t');
     let unprintable = head.iter().filter(|&&b| !printable(b)).count();
-    let control = head.iter().filter(|&&b| !printable(b) && b < 0x80).count();
-    let binary = control * 10 > head.len()
-        || (unprintable * 10 > head.len() && !record_shaped(head, concatenated));
+    let binary = unprintable * 10 > head.len() && !record_shaped(head, concatenated);
     if binary {
         let utf16_mark = input.starts_with(b"\xFF\xFE") || input.starts_with(b"\xFE\xFF");
         // ASCII text as UTF-16: a NUL in (nearly) every other position.

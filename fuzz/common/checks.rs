@@ -12,7 +12,8 @@ use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::stream::{ChunkReader, StreamReader};
 use ace_pga::validate::{self, ValidateOptions, RULES};
 use ace_pga::{
-    NaiveDate, OwnedTransmission, ParseOptions, RecordType, Severity, Terminator, Transmission,
+    NaiveDate, OwnedTransmission, ParseOptions, ProblemKind, RecordType, Severity, Terminator,
+    Transmission,
 };
 
 /// Strict and lenient options, with a flag telling which is strict.
@@ -128,7 +129,22 @@ pub fn roundtrip(data: &[u8]) {
         if strict {
             assert_eq!(bytes, data, "strict: to_bytes() differs from the input");
         }
-        let again = Transmission::parse_with(&bytes, &opts).expect("serialized bytes parse");
+        let again = match Transmission::parse_with(&bytes, &opts) {
+            Ok(again) => again,
+            // F-023 is judged on a share of the first 4,096 bytes: the repaired bytes of a
+            // lenient parse (trimmed spaces, padded lines) may fall on the other side of its
+            // 10 % threshold when the lines do not look like records. Strict bytes are the
+            // input, so strictly it never happens.
+            Err(e)
+                if !strict
+                    && e.problems
+                        .iter()
+                        .all(|p| matches!(p.kind, ProblemKind::NotCatair(_))) =>
+            {
+                continue
+            }
+            Err(e) => panic!("serialized bytes parse: {e:?}"),
+        };
         assert!(
             clean(&again),
             "serialized bytes of a clean parse have errors: {:?}",
