@@ -99,10 +99,22 @@ pub fn parse(data: &[u8]) {
                 "strict: OwnedTransmission::to_bytes() differs from the input: {owned_bytes:?}"
             );
         } else {
-            let again = Transmission::parse_with(&bytes, &opts)
-                .expect("repaired bytes parse leniently")
-                .to_bytes();
-            assert_eq!(again, bytes, "lenient: serializing is not idempotent");
+            match Transmission::parse_with(&bytes, &opts) {
+                Ok(again) => {
+                    assert_eq!(
+                        again.to_bytes(),
+                        bytes,
+                        "lenient: serializing is not idempotent"
+                    )
+                }
+                // As in `roundtrip`: a repair may cross F-023's 10 % threshold when the lines
+                // do not look like records.
+                Err(e)
+                    if e.problems
+                        .iter()
+                        .all(|p| matches!(p.kind, ProblemKind::NotCatair(_))) => {}
+                Err(e) => panic!("repaired bytes parse leniently: {e:?}"),
+            }
         }
     }
 }
