@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::pseudo_random;
+
 use std::collections::BTreeMap;
 
 use ace_pga::stats;
@@ -44,19 +46,6 @@ fn line_of(lines: &[Vec<u8>], id: &str) -> usize {
 
 fn show(r: &Report) -> String {
     r.findings.iter().map(|f| format!("  {f}\n")).collect()
-}
-
-/// `len` bytes of a small linear congruential generator (deterministic).
-fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed;
-    (0..len)
-        .map(|_| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (x >> 56) as u8
-        })
-        .collect()
 }
 
 /// What `ace-pga decode` writes (the owned transmission; `decode` adds `organic`).

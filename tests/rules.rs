@@ -27,6 +27,8 @@ use ace_pga::{Decimal, EncodeError, NaiveDate, ParseOptions, RecordType, Severit
 
 mod common;
 
+use common::pseudo_random;
+
 // ---------------------------------------------------------------------------------------
 // Inputs.
 
@@ -209,19 +211,6 @@ fn or2_concat() -> Vec<u8> {
 fn decode_json(input: &[u8]) -> Vec<u8> {
     let t = ace_pga::Transmission::parse(input).expect("a valid sample");
     serde_json::to_vec(&ace_pga::OwnedTransmission::from_transmission(&t)).expect("JSON")
-}
-
-/// `len` bytes of a small linear congruential generator (deterministic).
-fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed;
-    (0..len)
-        .map(|_| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 56) as u8
-        })
-        .collect()
 }
 
 /// `ascii` as UTF-16LE with its byte order mark.

@@ -162,3 +162,16 @@ pub fn sample_files() -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// `len` bytes of a small linear congruential generator (deterministic).
+pub fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 56) as u8
+        })
+        .collect()
+}
