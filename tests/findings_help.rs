@@ -208,18 +208,7 @@ fn f023_comes_after_f020_and_f021() {
     assert_eq!(r.findings.len(), 1);
     assert_eq!(r.findings[0].rule, "F-020");
     // or2-single in EBCDIC: more than 10 % of its bytes are >= 0x80, but it is F-021.
-    let ebcdic: Vec<u8> = sample("valid/or2-single")
-        .iter()
-        .map(|&c| match c {
-            b' ' => 0x40,
-            b'A'..=b'I' => 0xC1 + (c - b'A'),
-            b'J'..=b'R' => 0xD1 + (c - b'J'),
-            b'S'..=b'Z' => 0xE2 + (c - b'S'),
-            b'0'..=b'9' => 0xF0 + (c - b'0'),
-            b'\n' => 0x25,
-            _ => 0x4B,
-        })
-        .collect();
+    let ebcdic = common::ebcdic(&sample("valid/or2-single"));
     let r = check_bytes(&ebcdic, &ParseOptions::strict(), &as_of());
     assert_eq!(r.findings.len(), 1);
     assert_eq!(r.findings[0].rule, "F-021");

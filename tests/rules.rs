@@ -27,7 +27,7 @@ use ace_pga::{Decimal, EncodeError, NaiveDate, ParseOptions, RecordType, Severit
 
 mod common;
 
-use common::pseudo_random;
+use common::{ebcdic, pseudo_random};
 
 // ---------------------------------------------------------------------------------------
 // Inputs.
@@ -220,27 +220,6 @@ fn utf16le(ascii: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&[b, 0]);
     }
     out
-}
-
-/// The or2-single records translated to EBCDIC (code page 037), LF → EBCDIC LF (0x25).
-fn ebcdic(ascii: &[u8]) -> Vec<u8> {
-    ascii
-        .iter()
-        .map(|&c| match c {
-            b' ' => 0x40,
-            b'A'..=b'I' => 0xC1 + (c - b'A'),
-            b'J'..=b'R' => 0xD1 + (c - b'J'),
-            b'S'..=b'Z' => 0xE2 + (c - b'S'),
-            b'0'..=b'9' => 0xF0 + (c - b'0'),
-            b'.' => 0x4B,
-            b',' => 0x6B,
-            b'-' => 0x60,
-            b'/' => 0x61,
-            b'@' => 0x7C,
-            b'\n' => 0x25,
-            other => panic!("no EBCDIC mapping for {other:#04x}"),
-        })
-        .collect()
 }
 
 impl Input {
