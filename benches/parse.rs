@@ -43,11 +43,11 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use ace_pga::dump::{dump_record, latin1_string, DumpContent};
-use ace_pga::framing::Framer;
 use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
 use ace_pga::validate::{validate, ValidateOptions};
+use ace_pga::wire::framing::Framer;
+use ace_pga::write::dump::{dump_record, latin1_string, DumpContent};
 use ace_pga::{ParseOptions, Record, RecordType, Transmission};
 use chrono::Datelike;
 use criterion::measurement::WallTime;
@@ -281,7 +281,12 @@ fn typed_records(input: &[u8]) -> usize {
     let opts = ParseOptions::strict();
     let mut problems = Vec::new();
     let mut n = 0usize;
-    let Ok(framer) = Framer::new(input, &opts, &mut problems) else {
+    let Ok(framer) = Framer::new(
+        input,
+        &opts,
+        &mut problems,
+        ace_pga::records::starts_with_known_id,
+    ) else {
         return 0;
     };
     let len = |s: Option<&str>| s.map_or(0, str::len);
@@ -332,7 +337,12 @@ fn typed_bodies(input: &[u8]) -> usize {
     let opts = ParseOptions::strict();
     let mut problems = Vec::new();
     let mut n = 0usize;
-    let Ok(framer) = Framer::new(input, &opts, &mut problems) else {
+    let Ok(framer) = Framer::new(
+        input,
+        &opts,
+        &mut problems,
+        ace_pga::records::starts_with_known_id,
+    ) else {
         return 0;
     };
     for line in framer {

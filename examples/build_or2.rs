@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use ace_pga::build::{
+use ace_pga::compose::{
     AnchorBuilder, Envelope, OiGroupBuilder, TransactionBuilder, TransmissionBuilder,
 };
 use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};

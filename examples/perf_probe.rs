@@ -36,7 +36,13 @@ fn main() {
             let mut n = 0usize;
             let mut problems = Vec::new();
             let opts = ace_pga::ParseOptions::strict();
-            let framer = ace_pga::framing::Framer::new(&data, &opts, &mut problems).unwrap();
+            let framer = ace_pga::wire::framing::Framer::new(
+                &data,
+                &opts,
+                &mut problems,
+                ace_pga::records::starts_with_known_id,
+            )
+            .unwrap();
             for l in framer {
                 let r = ace_pga::Record::from_line(l, &opts, &mut problems);
                 n += r.raw.len();

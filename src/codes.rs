@@ -33,7 +33,7 @@ impl CodeRow {
 /// Parses a code list in the `codes/` format. Malformed rows are skipped (the lists are
 /// compiled in and checked by tests).
 pub fn parse_code_list(text: &str) -> Vec<CodeRow> {
-    let date = |s: &str| crate::layout::parse_iso_date(s.trim());
+    let date = |s: &str| crate::wire::parse_iso_date(s.trim());
     csv::Reader::from_reader(text.as_bytes())
         .records()
         .filter_map(Result::ok)

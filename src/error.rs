@@ -234,7 +234,7 @@ pub enum ProblemKind {
     /// known record identifier at the start of any of its first 100 lines). A whole-input
     /// problem: nothing else is reported.
     NotCatair(LooksLike),
-    /// A record count or size limit of [`crate::ParseOptions`] was exceeded.
+    /// A record count or size limit of [`crate::options::ParseOptions`] was exceeded.
     LimitExceeded {
         /// Which limit.
         limit: &'static str,

@@ -104,14 +104,14 @@
 //!
 //! ## 4. Build
 //!
-//! [`crate::build`] assembles a whole transmission: the envelope, host records you supply
+//! [`crate::compose`] assembles a whole transmission: the envelope, host records you supply
 //! raw, HTS anchors, OI groups, AMS OR lines from typed values
 //! ([`OrganicLineBuilder`](crate::profile::ams_or::OrganicLineBuilder)) and lines of any
-//! other agency from typed records ([`PgaLineBuilder`](crate::build::PgaLineBuilder)).
+//! other agency from typed records ([`PgaLineBuilder`](crate::compose::PgaLineBuilder)).
 //! Values that do not fit are refused, never truncated; building also validates.
 //!
 //! ```
-//! use ace_pga::build::{AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder, TransmissionBuilder};
+//! use ace_pga::compose::{AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder, TransmissionBuilder};
 //! use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
 //! use ace_pga::{Decimal, NaiveDate};
 //!
@@ -157,7 +157,7 @@
 //!
 //! ```
 //! use ace_pga::Terminator;
-//! # use ace_pga::build::*; use ace_pga::NaiveDate;
+//! # use ace_pga::compose::*; use ace_pga::NaiveDate;
 //! # let date = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
 //! # let built = TransmissionBuilder::cargo_release(Envelope::new("2704", "Q7K", date)).build()?;
 //! let lf = built.to_bytes(Terminator::Lf);

@@ -12,22 +12,36 @@
 //!
 //! ## Layers
 //!
+//! The folders of `src/` are the layers, lowest first; a module imports only from its own
+//! layer or a lower one (README "Architecture").
+//!
 //! ```text
-//! bytes → framing → records → tree → profiles (AMS OR) → (validation)
+//! bytes → wire → layout → records → tree → transmission → profiles (AMS OR) → validate
+//!       → write (JSON model, field dump) → stream → compose → response
 //! ```
 //!
-//! * [`framing`]: line terminators (LF, CRLF, CR, none), 80-byte slicing, line numbers.
-//! * [`records`]: one typed struct per layout (45 layouts, `SO70` with its variants `SO70@04` and `SO70@THRU`), declared once in a table that
-//!   also drives parsing, serializing, the field dump and these docs ([`layout`]).
+//! * [`error`] and [`options`]: errors as data; the named leniencies and limits.
+//! * [`wire`]: line terminators (LF, CRLF, CR, none), 80-byte slicing, line numbers
+//!   ([`wire::framing`]), the CBP character set and ISO dates ([`wire::ascii`]).
+//! * [`codes`]: code lists with validity dates.
+//! * [`layout`]: the field and record declaration machinery and the fast check.
+//! * [`records`]: one typed struct per layout (45 layouts, `SO70` with its variants
+//!   `SO70@04` and `SO70@THRU`), declared once in a table that also drives parsing,
+//!   serializing, the field dump and these docs; host-record positions ([`records::host`]);
+//!   [`Record`], a record in context.
 //! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
+//! * [`transmission`]: [`Transmission`], the parse loop and the serializer.
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.
+//! * [`validate`]: the rules and their report.
+//! * [`write`](mod@write): the owned JSON model of `decode`/`encode` and the field dump.
+//! * [`stream`]: unit-by-unit reading in bounded memory, and counts ([`stream::stats`]).
+//! * [`compose`]: whole transmissions (envelope, host records, anchors, OI groups, PGA lines)
+//!   from typed values; [`response`]: SX / SO / UC responses mapped back to the PGA lines.
 //! * [`normalize`]: the opt-in normaliser behind `ace-pga fix`. It never changes what a value
 //!   means and never moves a field: it makes only same-meaning replacements (upper case,
 //!   accented Latin letters, typographic quotes and dashes, ligatures), removes only characters
 //!   without meaning, writes every record it fixes as 80 bytes in the input's framing, and
 //!   leaves everything else in place, reported as not fixable.
-//! * [`build`]: whole transmissions (envelope, host records, anchors, OI groups, PGA lines)
-//!   from typed values; [`response`]: SX / SO / UC responses mapped back to the PGA lines.
 //!
 //! The [`guide`] walks through parse → inspect → validate → build → serialize → read the
 //! response, documents the JSON contract and lists the cargo features.
@@ -62,38 +76,37 @@
     )
 )]
 
-pub mod build;
+// Layers, lowest first; a module imports only from its own layer or lower ones
+// (README "Architecture").
 pub mod codes;
-pub mod dump;
+pub mod compose;
 pub mod error;
-pub mod framing;
 pub mod guide;
 pub mod layout;
 pub mod normalize;
-pub mod owned;
+pub mod options;
 pub mod profile;
-pub mod record;
 pub mod records;
 pub mod response;
-pub mod stats;
 pub mod stream;
 pub mod transmission;
 pub mod tree;
 pub mod validate;
+pub mod wire;
 pub mod write;
 
-pub use build::TransmissionBuilder;
+pub use compose::TransmissionBuilder;
 pub use error::{
     EncodeError, FieldError, LooksLike, ParseError, ParseNameError, Problem, ProblemKind, Severity,
 };
-pub use framing::{Framing, Terminator};
-pub use layout::parse_iso_date;
-pub use owned::{OwnedRecord, OwnedTransmission};
-pub use record::Record;
-pub use records::{Body, RecordType};
+pub use options::{ParseOptions, DEFAULT_MAX_INPUT_LEN};
+pub use records::{Body, Record, RecordType};
 pub use response::Correlation;
-pub use transmission::{ParseOptions, Transmission, DEFAULT_MAX_INPUT_LEN};
+pub use transmission::Transmission;
 pub use tree::Tree;
+pub use wire::parse_iso_date;
+pub use wire::{Framing, Terminator};
+pub use write::owned::{OwnedRecord, OwnedTransmission};
 
 /// Date type of date fields (re-exported from `chrono`).
 pub use chrono::NaiveDate;

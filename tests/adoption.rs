@@ -1,7 +1,7 @@
 //! Issue 6 (adoption): the transmission builder reproduces the valid samples byte for byte
 //! from typed values, and responses are correlated back to the submitted PGA lines.
 
-use ace_pga::build::{
+use ace_pga::compose::{
     AnchorBuilder, Application, BuildError, Envelope, OiGroupBuilder, PgaLineBuilder,
     TransactionBuilder, TransmissionBuilder,
 };

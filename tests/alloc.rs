@@ -5,7 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ace_pga::framing::Framer;
+use ace_pga::wire::framing::Framer;
 use ace_pga::{ParseOptions, Record};
 
 struct Counting;
@@ -56,7 +56,13 @@ fn allocations_for(data: &[u8]) -> (usize, usize) {
     let before = ALLOCS.load(Ordering::Relaxed);
     let mut records = 0usize;
     let mut fields = 0usize;
-    let framer = Framer::new(data, &opts, &mut problems).expect("framing");
+    let framer = Framer::new(
+        data,
+        &opts,
+        &mut problems,
+        ace_pga::records::starts_with_known_id,
+    )
+    .expect("framing");
     for line in framer {
         let r = Record::from_line(line, &opts, &mut problems);
         if let Some(body) = r.body() {

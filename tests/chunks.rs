@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ace_pga::stats::{collect, Stats};
+use ace_pga::stream::stats::{collect, Stats};
 use ace_pga::stream::ChunkReader;
 use ace_pga::{ParseOptions, Transmission};
 

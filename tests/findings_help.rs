@@ -12,7 +12,7 @@ use common::pseudo_random;
 
 use std::collections::BTreeMap;
 
-use ace_pga::stats;
+use ace_pga::stream::stats;
 use ace_pga::stream::StreamReader;
 use ace_pga::validate::{check_bytes, validate, Finding, Level, Report, ValidateOptions};
 use ace_pga::{

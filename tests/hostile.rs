@@ -21,7 +21,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use ace_pga::stats::Stats;
+use ace_pga::stream::stats::Stats;
 use ace_pga::stream::StreamReader;
 use ace_pga::validate::{check_bytes, ValidateOptions};
 use ace_pga::{NaiveDate, ParseOptions, ProblemKind, Severity, Transmission};

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use ace_pga::error::{EncodeError, EncodeErrorKind};
 use ace_pga::layout::{build_record, is_cbp_char, Class, FieldDef, Kind, RecordLayout};
-use ace_pga::record::identify;
+use ace_pga::records::identify;
 use ace_pga::records::{Body, RecordType, ALL_LAYOUTS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -333,7 +333,7 @@ fn round_trip(layout: &RecordLayout, values: &HashMap<&'static str, String>) -> 
     // layout variant its bytes 79-80 and 63-66 select, SPEC 7.2).
     let ident = identify(&bytes, false);
     let expected = if layout.id == "SO70" {
-        ace_pga::record::so70_variant(RecordType::So70, &bytes)
+        ace_pga::records::so70_variant(RecordType::So70, &bytes)
     } else {
         record_type_of(layout)
     };
@@ -842,7 +842,7 @@ fn proptest_every_layout_round_trips_arbitrary_values() {
 // ---------------------------------------------------------------------------------------
 
 #[track_caller]
-fn ident(text: &[u8], lenient: bool) -> ace_pga::record::Identified {
+fn ident(text: &[u8], lenient: bool) -> ace_pga::records::Identified {
     identify(&common::record80(text), lenient)
 }
 
@@ -989,7 +989,7 @@ fn so70_variant_is_chosen_by_version_and_thru() {
         .expect("a THRU disposition parses");
     let mut dumped = Vec::new();
     t.tree
-        .for_each_record(|r| dumped.push(ace_pga::dump::dump_record(r).variant));
+        .for_each_record(|r| dumped.push(ace_pga::write::dump::dump_record(r).variant));
     assert_eq!(dumped, [Some("THRU")]);
 }
 

@@ -29,7 +29,7 @@ fn templates() -> HashMap<String, Vec<u8>> {
     ] {
         let data = common::read_repo(&format!("spec-samples/valid/{f}"));
         for line in common::lines_of(&data) {
-            let rec = ace_pga::record::identify(&line, false);
+            let rec = ace_pga::records::identify(&line, false);
             let id = String::from_utf8_lossy(&line[..rec.id_len]).into_owned();
             t.entry(id).or_insert(line);
         }

@@ -679,7 +679,7 @@ fn other_status_codes_are_shown_with_their_meaning() {
 /// decode JSON; a valid record has `fields` only. Library: `DumpContent::FieldsAndRaw`.
 #[test]
 fn dump_carries_raw_when_the_fields_do_not_rebuild_the_record() {
-    use ace_pga::dump::{dump_record, DumpContent};
+    use ace_pga::write::dump::{dump_record, DumpContent};
     // An SE90 of an SX response with text after its narrative (10-49).
     let mut sx = lines_of(&sample("sx-response.txt"));
     let se90 = indexes_of(&sx, b"SE90")[0];

@@ -7,9 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use ace_pga::dump::{dump_record, DumpContent};
 use ace_pga::records::Body;
 use ace_pga::tree::{Item, Node, PgaItem, PgaLine};
+use ace_pga::write::dump::{dump_record, DumpContent};
 use ace_pga::{OwnedTransmission, Record, RecordType, Terminator, Transmission};
 use serde_json::Value;
 

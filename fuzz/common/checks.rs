@@ -7,10 +7,10 @@
 //! the package's integration tests can compile it.
 #![allow(dead_code)]
 
-use ace_pga::dump::dump_record;
 use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::stream::{ChunkReader, StreamReader};
 use ace_pga::validate::{self, ValidateOptions, RULES};
+use ace_pga::write::dump::dump_record;
 use ace_pga::{
     NaiveDate, OwnedTransmission, ParseOptions, ProblemKind, RecordType, Severity, Terminator,
     Transmission,
@@ -340,7 +340,7 @@ pub fn decode_json(data: &[u8]) {
 /// exactly `records` in order and serializes to `bytes`.
 pub fn built(records: &[[u8; 80]], bytes: &[u8], expect_clean: bool) {
     for (i, rec) in records.iter().enumerate() {
-        let id = ace_pga::record::identify(rec, false);
+        let id = ace_pga::records::identify(rec, false);
         if let Some(body) = ace_pga::Body::parse(id.record_type, rec, false) {
             let body = body.unwrap_or_else(|e| {
                 panic!(

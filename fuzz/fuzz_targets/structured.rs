@@ -12,7 +12,7 @@
 #[path = "../common/checks.rs"]
 mod checks;
 
-use ace_pga::build::{AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder};
+use ace_pga::compose::{AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder};
 use ace_pga::profile::ams_or::{CertificateSpec, EntitySpec, OrganicLine, OrganicLineBuilder};
 use ace_pga::records::{Oi, Pg19, Pg20, Pg21, Pg22, Pg24, Pg27};
 use ace_pga::{Decimal, NaiveDate, ParseOptions, Terminator, Transmission, TransmissionBuilder};
@@ -257,7 +257,7 @@ fn organic(l: &LineIn) -> OrganicLineBuilder<'_> {
 
 fn write(records: &[[u8; 80]], term: Terminator) -> Vec<u8> {
     let mut out = Vec::new();
-    ace_pga::write::write_records(records, term, true, &mut out).expect("write to a Vec");
+    ace_pga::wire::write_records(records, term, true, &mut out).expect("write to a Vec");
     out
 }
 

@@ -1,16 +1,13 @@
 //! The word-at-a-time field check of the parse fast path: the non-text fields of a layout
 //! as masks over the record's 80 bytes.
 
+use crate::wire::{HI, LO};
+
 use super::{Date6, Date8, FieldDef, FieldKind, Hhmm, Hhmmss, Kind, MonthYear6};
 
 /// Most non-text fields a layout may have for the word-at-a-time check (`SO70` has 8);
 /// a layout with more is always checked field by field.
 const FAST_MAX_FIELDS: usize = 12;
-
-/// `0x01` in every byte of a word (word-at-a-time byte tests).
-pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
-/// `0x80` in every byte of a word.
-pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
 
 /// The non-text fields of a layout as masks over the record's 80 bytes, computed at compile
 /// time from the layout table, for [`FastCheck::accepts`].

@@ -6,11 +6,12 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::bytes::{all_spaces, digits_exact, is_cbp_char, read_n, two};
+use super::bytes::{all_spaces, digits_exact, read_n, two};
 #[cfg(doc)]
 use super::FieldDef;
 use super::Kind;
 use crate::error::{EncodeErrorKind, FieldErrorKind};
+use crate::wire::ascii::is_cbp_char;
 
 /// Month and year of an `MMCCYY` field; `month` is `None` when the wire says `00`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

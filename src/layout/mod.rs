@@ -14,9 +14,9 @@ mod fast;
 mod kinds;
 mod value;
 
+pub use crate::wire::ascii::{is_cbp_char, parse_iso_date};
 pub(crate) use bytes::all_spaces;
-pub use bytes::{is_cbp_char, parse_iso_date};
-pub(crate) use fast::{FastCheck, HI, LO};
+pub(crate) use fast::FastCheck;
 pub use kinds::{
     Date6, Date8, Dec, FieldKind, Hhmm, Hhmmss, Int, MonthYear, MonthYear6, Text, Time,
 };
@@ -221,36 +221,4 @@ const fn const_str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
-}
-
-/// The [`FieldDef`] of a field of a record layout, looked up at compile time:
-/// `field!(Pg14::lpco_number)` is the `PG14` row `lpco_number` of `records.csv` (bytes 9–41,
-/// class X). A name the layout does not have is a compile error, so rules and tools point
-/// at fields by value, never by a string that silently loses its columns when misspelled.
-///
-/// ```
-/// let f = ace_pga::field!(Pg14::lpco_number);
-/// assert_eq!((f.name, f.start, f.end), ("lpco_number", 9, 41));
-/// ```
-///
-/// ```compile_fail
-/// let f = ace_pga::field!(Pg14::lpco_numbr); // no such field: does not compile
-/// ```
-#[macro_export]
-macro_rules! field {
-    ($record:ident :: $field:ident) => {{
-        const FIELD: &'static $crate::layout::FieldDef =
-            match <$crate::records::$record<'static>>::LAYOUT.field_const(stringify!($field)) {
-                Some(f) => f,
-                #[allow(clippy::panic)] // evaluated at compile time: a compile error
-                None => panic!(concat!(
-                    "no field `",
-                    stringify!($field),
-                    "` in the layout of `",
-                    stringify!($record),
-                    "`"
-                )),
-            };
-        FIELD
-    }};
 }

@@ -7,13 +7,14 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::bytes::{all_spaces, digits_u16, iso_date_shape, parse_iso_date, read_n};
+use super::bytes::{all_spaces, read_n};
 use super::kinds::write_time;
 use super::{
     Date6, Date8, FieldDef, FieldKind, Hhmm, Hhmmss, Int, Kind, MonthYear, MonthYear6,
     RecordLayout, Text, Time,
 };
 use crate::error::{EncodeErrorKind, FieldErrorKind};
+use crate::wire::ascii::{digits_u16, iso_date_shape, parse_iso_date};
 
 /// A typed field value read through the layout table (dynamic counterpart of the typed
 /// record structs).
@@ -199,11 +200,11 @@ impl FieldDef {
 /// the table-driven tests.
 ///
 /// # Errors
-/// [`crate::EncodeError`] naming the record and field whose value does not fit.
+/// [`crate::error::EncodeError`] naming the record and field whose value does not fit.
 pub fn build_record<'v>(
     layout: &RecordLayout,
     mut value_of: impl FnMut(&'static FieldDef) -> Option<&'v str>,
-) -> Result<[u8; 80], crate::EncodeError> {
+) -> Result<[u8; 80], crate::error::EncodeError> {
     let mut out = [b' '; 80];
     let id = layout.id.as_bytes();
     if let Some(dst) = out.get_mut(..id.len()) {
@@ -214,13 +215,14 @@ pub fn build_record<'v>(
             let slot = out
                 .get_mut(f.start as usize - 1..f.end as usize)
                 .unwrap_or_default();
-            f.write_str(v, slot).map_err(|kind| crate::EncodeError {
-                record: layout.id,
-                field: f.name,
-                start: f.start,
-                end: f.end,
-                kind,
-            })?;
+            f.write_str(v, slot)
+                .map_err(|kind| crate::error::EncodeError {
+                    record: layout.id,
+                    field: f.name,
+                    start: f.start,
+                    end: f.end,
+                    kind,
+                })?;
         }
     }
     Ok(out)

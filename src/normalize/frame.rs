@@ -7,7 +7,7 @@ use super::decode::{is_latin1, Cluster, Clusters, Units};
 use super::record::{plan, Act, Model, Piece, Plan};
 use super::report::{show, show_bytes, Report};
 use super::{ChangeKind, NormalizeOptions, Unfixable, EXCERPT, FLUSH_AT, WIDTH};
-use crate::record::identify;
+use crate::records::identify;
 
 pub(super) struct Normalizer<'o> {
     pub(super) opts: &'o NormalizeOptions,

@@ -149,8 +149,8 @@ use std::fmt;
 use std::io;
 
 use crate::error::{Problem, ProblemKind};
-use crate::framing::Framer;
-use crate::ParseOptions;
+use crate::options::ParseOptions;
+use crate::wire::framing::Framer;
 
 /// Columns of a record.
 const WIDTH: usize = 80;
@@ -439,7 +439,12 @@ impl Normalized {
 /// [`ParseOptions::lenient`] (which, as the normaliser, skips repeated byte order marks).
 pub fn rejected(input: &[u8]) -> Option<Problem> {
     let mut problems = Vec::new();
-    match Framer::new(input, &ParseOptions::lenient(), &mut problems) {
+    match Framer::new(
+        input,
+        &ParseOptions::lenient(),
+        &mut problems,
+        crate::records::starts_with_known_id,
+    ) {
         Err(p) if matches!(p.kind, ProblemKind::NotCatair(_) | ProblemKind::Ebcdic) => Some(p),
         _ => None,
     }

@@ -6,7 +6,7 @@ use super::decode::Cluster;
 use super::report::show;
 use super::{ChangeKind, NormalizeOptions, Unfixable, WIDTH};
 use crate::layout::Class;
-use crate::record::identify;
+use crate::records::identify;
 use crate::records::RecordType;
 
 /// How a record's characters map to columns (see the module documentation).

@@ -16,6 +16,9 @@
 //! * a variant of [`RecordType`] and of [`Body`].
 
 pub mod host;
+mod record;
+
+pub use record::{identify, so70_variant, starts_with_known_id, Identified, Record};
 
 use std::marker::PhantomData;
 
@@ -142,7 +145,7 @@ impl<'a, T: TypedRecord> View<'a, T> {
     /// A view of `raw` (the record without terminator; bytes past 80 are ignored, missing
     /// bytes read as spaces) as a record of type `T`. The identifier is not checked here:
     /// [`crate::Record::view`] does that. `lenient_n` reads space-padded `N` values
-    /// (`  1`) as [`crate::ParseOptions::lenient_numeric`] does.
+    /// (`  1`) as [`crate::options::ParseOptions::lenient_numeric`] does.
     pub fn new(raw: &'a [u8], lenient_n: bool) -> Self {
         let raw = raw.get(..80).unwrap_or(raw);
         View {
@@ -405,7 +408,7 @@ macro_rules! record_layouts {
 
             /// Looks a layout-bearing record type up by its identifier bytes. For an
             /// identifier with layout variants (`SO70`) this is the base layout; the variant
-            /// of a record is chosen from its bytes by [`crate::record::identify`].
+            /// of a record is chosen from its bytes by [`crate::records::identify`].
             pub fn from_id_bytes(id: &[u8]) -> Option<RecordType> {
                 $( if $name::LAYOUT.variant.is_none() && id == $id.as_bytes() { return Some(RecordType::$name); } )*
                 None
@@ -574,6 +577,38 @@ impl RecordType {
     }
 }
 
+/// The [`FieldDef`](crate::layout::FieldDef) of a field of a record layout, looked up at compile time:
+/// `field!(Pg14::lpco_number)` is the `PG14` row `lpco_number` of `records.csv` (bytes 9–41,
+/// class X). A name the layout does not have is a compile error, so rules and tools point
+/// at fields by value, never by a string that silently loses its columns when misspelled.
+///
+/// ```
+/// let f = ace_pga::field!(Pg14::lpco_number);
+/// assert_eq!((f.name, f.start, f.end), ("lpco_number", 9, 41));
+/// ```
+///
+/// ```compile_fail
+/// let f = ace_pga::field!(Pg14::lpco_numbr); // no such field: does not compile
+/// ```
+#[macro_export]
+macro_rules! field {
+    ($record:ident :: $field:ident) => {{
+        const FIELD: &'static $crate::layout::FieldDef =
+            match <$crate::records::$record<'static>>::LAYOUT.field_const(stringify!($field)) {
+                Some(f) => f,
+                #[allow(clippy::panic)] // evaluated at compile time: a compile error
+                None => panic!(concat!(
+                    "no field `",
+                    stringify!($field),
+                    "` in the layout of `",
+                    stringify!($record),
+                    "`"
+                )),
+            };
+        FIELD
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,7 +633,7 @@ mod tests {
             };
             for line in lines {
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let rt = crate::record::identify(line, false).record_type;
+                let rt = crate::records::identify(line, false).record_type;
                 if rt.layout().is_none() || line.len() != 80 {
                     continue;
                 }

@@ -8,7 +8,7 @@ pub use crate::records::host::{
 pub(crate) use crate::records::host::{ANCHORS, ENTRY_HEADERS, LINE_RECORDS};
 
 use super::EntryNumber;
-use crate::record::Record;
+use crate::records::Record;
 use crate::records::RecordType;
 
 /// The entry number of an entry header ([`ENTRY_HEADERS`]); `None` for another record.

@@ -71,10 +71,10 @@ pub use walk::{application_id, is_response};
 
 use std::collections::BTreeSet;
 
-use crate::record::Record;
 use crate::records::Body;
+use crate::records::Record;
+use crate::transmission::Transmission;
 use crate::tree::{Item, Node};
-use crate::Transmission;
 
 use host::entry_of_host;
 use index::{pairs, store, Index, Run};

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 #[cfg(doc)]
 use super::{Correlation, LineStatus};
 use crate::layout::Time;
-use crate::record::Record;
+use crate::records::Record;
 use crate::records::{Body, RecordType};
 
 /// An entry number: the filer code and the number as they appear in the host records
@@ -761,7 +761,7 @@ impl IgnoredRecord {
             RecordType::Host => {
                 let id = r.raw.get(..4.min(r.raw.len())).unwrap_or_default();
                 let upper = id.to_ascii_uppercase();
-                let response = crate::record::identify(&upper, false)
+                let response = crate::records::identify(&upper, false)
                     .record_type
                     .is_response();
                 if upper.as_slice() == id || !response {

@@ -3,10 +3,10 @@
 
 use super::host::{self, cbp_line_of_host, entry_of_host};
 use super::{EntryNumber, LineAddress};
-use crate::record::Record;
 use crate::records::Body;
+use crate::records::Record;
+use crate::transmission::Transmission;
 use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
-use crate::Transmission;
 
 /// Walks the PGA lines of a transmission with their addresses.
 struct Walk {

@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use crate::codes::{application_ids, is_response_application};
 use crate::layout::all_spaces;
-use crate::record::Record;
+use crate::records::Record;
 use crate::records::{Body, RecordType};
+use crate::transmission::Transmission;
 use crate::tree::{Batch, Block, Item, Node};
-use crate::Transmission;
 
 use super::{At, Sink};
 use crate::error::Severity;

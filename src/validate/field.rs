@@ -7,9 +7,9 @@ use crate::error::{FieldErrorKind, ProblemKind, Severity};
 use crate::layout::{
     all_spaces, is_cbp_char, Class, Designation, FieldDef, FieldValue, Kind, RecordLayout, Time,
 };
-use crate::record::Record;
+use crate::records::Record;
 use crate::records::RecordType;
-use crate::Transmission;
+use crate::transmission::Transmission;
 
 use super::{At, Sink, PGA_RULESET};
 

@@ -20,8 +20,9 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::error::Severity;
-use crate::record::Record;
-use crate::{ParseOptions, Transmission};
+use crate::options::ParseOptions;
+use crate::records::Record;
+use crate::transmission::Transmission;
 
 /// Rule-set version of the F, S and E rules (layout edition).
 pub const PGA_RULESET: &str = "pga-2026-07";

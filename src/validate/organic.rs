@@ -9,10 +9,10 @@ use chrono::NaiveDate;
 use crate::codes::{self, parse_code_list, CodeRow};
 use crate::error::Severity;
 use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
-use crate::record::Record;
+use crate::records::Record;
 use crate::records::{Body, Pg01};
+use crate::transmission::Transmission;
 use crate::tree::{Node, PgaLine};
-use crate::Transmission;
 
 use super::{At, Sink, TariffFlag, AMS_RULESET};
 

@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 
 use crate::codes::{parse_code_list, CodeRow};
 use crate::error::Severity;
-use crate::record::Record;
+use crate::records::Record;
 use crate::records::{Body, RecordType};
+use crate::transmission::Transmission;
 use crate::tree::{Item, OiGroup, PgaItem, PgaLine, Transaction};
-use crate::Transmission;
 
 use super::{At, Sink};
 

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use ace_pga::dump::dump_record;
+use ace_pga::write::dump::dump_record;
 use ace_pga::Severity;
 
 use crate::common::{clean, parse_input, print_as_warnings};

@@ -25,7 +25,7 @@
 //! ([`BuiltTransmission::to_bytes`]).
 //!
 //! ```
-//! use ace_pga::build::{AnchorBuilder, Envelope, OiGroupBuilder, TransactionBuilder, TransmissionBuilder};
+//! use ace_pga::compose::{AnchorBuilder, Envelope, OiGroupBuilder, TransactionBuilder, TransmissionBuilder};
 //! use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
 //! use ace_pga::{Decimal, NaiveDate, Terminator};
 //!
@@ -65,11 +65,12 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 
 use crate::error::{EncodeError, ParseError};
-use crate::framing::Terminator;
+use crate::options::ParseOptions;
 use crate::profile::ams_or::{self, OrganicLineBuilder};
 use crate::records::{BatchHeader, BatchTrailer, BlockHeader, BlockTrailer, Body, Oi, Pg01};
+use crate::transmission::Transmission;
 use crate::validate::{self, Report, ValidateOptions};
-use crate::{ParseOptions, Transmission};
+use crate::wire::framing::Terminator;
 
 /// The application identifier of a block (`A` 26–27, `B` 11–12, `Y` 11–12; SPEC 3.2,
 /// `codes/application-ids.csv`).
@@ -285,7 +286,7 @@ impl<'a> OiGroupBuilder<'a> {
 /// substitutions are plain records in sequence; SPEC 4.2–4.5).
 ///
 /// ```
-/// use ace_pga::build::PgaLineBuilder;
+/// use ace_pga::compose::PgaLineBuilder;
 /// use ace_pga::records::{Pg01, Pg02, Pg10};
 ///
 /// // An FDA line disclaimed with `C`, and an AMS MO1 line with a product code.
@@ -634,7 +635,7 @@ impl Records {
 
     fn anchor(&mut self, a: &AnchorBuilder<'_>) -> Result<(), BuildError> {
         let record = self.next_record();
-        let id = crate::record::identify(&a.anchor.bytes, false);
+        let id = crate::records::identify(&a.anchor.bytes, false);
         let id_bytes = a.anchor.bytes.get(..id.id_len).unwrap_or_default();
         if !crate::records::host::is_anchor_id(id_bytes) {
             return Err(BuildError::NotAnAnchor {
@@ -717,7 +718,7 @@ impl BuiltTransmission {
     /// # Errors
     /// I/O errors of the writer.
     pub fn write_to<W: Write>(&self, terminator: Terminator, w: &mut W) -> io::Result<()> {
-        crate::write::write_records(&self.records, terminator, true, w)
+        crate::wire::write_records(&self.records, terminator, true, w)
     }
 
     /// Parses the built transmission (LF-terminated form) to inspect it as a tree.

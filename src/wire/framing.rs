@@ -1,12 +1,12 @@
 //! Framing (SPEC 2.2): line terminators, 80-byte slicing, line numbers, byte offsets, byte
 //! order mark and bytes after the last record. Knows nothing of record identifiers, except
 //! that the whole-input check F-023 ("not a CATAIR transmission") asks whether a line starts
-//! with one ([`crate::record::starts_with_known_id`]).
+//! with one ([`crate::records::starts_with_known_id`]).
 
 use memchr::memchr2;
 
 use crate::error::{LooksLike, Problem, ProblemKind, Severity};
-use crate::ParseOptions;
+use crate::options::ParseOptions;
 
 /// The line terminator after a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -194,14 +194,19 @@ fn looks_like_ebcdic(data: &[u8]) -> bool {
 /// Bytes the F-023 check examines for binary data, and the share (in tenths) of them that
 /// may be outside printable ASCII, CR, LF and TAB (SPEC 6.1).
 const SNIFF_BYTES: usize = 4096;
+/// Whether a line starts with a record identifier that SPEC 2.1 knows: the record layer's
+/// answer ([`crate::records::starts_with_known_id`]), handed down by the caller so that
+/// framing knows no identifiers (the F-023 check, SPEC 6.1).
+pub type KnownId = fn(&[u8]) -> bool;
+
 /// Lines the F-023 check examines for a known record identifier (SPEC 6.1).
 const SNIFF_LINES: usize = 100;
 
 /// Whether the lines of `head` look like records: the first line and at least half of the
-/// lines start with a known record identifier ([`crate::record::starts_with_known_id`]). A
+/// lines start with a known record identifier ([`crate::records::starts_with_known_id`]). A
 /// transmission whose text holds many bytes above 0x7F (accented names, a UTF-8 fragment) is
 /// record-shaped; random bytes practically never are.
-fn record_shaped(head: &[u8], concatenated: bool) -> bool {
+fn record_shaped(head: &[u8], concatenated: bool, known_id: KnownId) -> bool {
     let lines: Vec<&[u8]> = if concatenated {
         head.chunks(80).collect()
     } else {
@@ -209,14 +214,8 @@ fn record_shaped(head: &[u8], concatenated: bool) -> bool {
             .filter(|l| !l.is_empty())
             .collect()
     };
-    let known = lines
-        .iter()
-        .filter(|l| crate::record::starts_with_known_id(l))
-        .count();
-    lines
-        .first()
-        .is_some_and(|l| crate::record::starts_with_known_id(l))
-        && known * 2 >= lines.len()
+    let known = lines.iter().filter(|l| known_id(l)).count();
+    lines.first().is_some_and(|l| known_id(l)) && known * 2 >= lines.len()
 }
 
 /// The F-023 check (SPEC 6.1): what the start of the input looks like when it is not a
@@ -225,7 +224,13 @@ fn record_shaped(head: &[u8], concatenated: bool) -> bool {
 /// `concatenated` says. The line check needs 100 lines, or the whole input (`complete`): a
 /// piece of a stream that holds fewer lines ends before a record that starts a unit, which
 /// is a known identifier.
-fn not_catair(input: &[u8], data: &[u8], concatenated: bool, complete: bool) -> Option<LooksLike> {
+fn not_catair(
+    input: &[u8],
+    data: &[u8],
+    concatenated: bool,
+    complete: bool,
+    known_id: KnownId,
+) -> Option<LooksLike> {
     // JSON: after leading whitespace, `{` or `[`.
     if let Some(&open @ (b'{' | b'[')) = data.iter().find(|b| !b.is_ascii_whitespace()) {
         return Some(LooksLike::Json { open });
@@ -238,7 +243,7 @@ fn not_catair(input: &[u8], data: &[u8], concatenated: bool, complete: bool) -> 
     let head = data.get(..data.len().min(SNIFF_BYTES)).unwrap_or(data);
     let printable = |b: u8| matches!(b, 0x20..=0x7E | b'\r' | b'\n' | b'\t');
     let unprintable = head.iter().filter(|&&b| !printable(b)).count();
-    let binary = unprintable * 10 > head.len() && !record_shaped(head, concatenated);
+    let binary = unprintable * 10 > head.len() && !record_shaped(head, concatenated, known_id);
     if binary {
         let utf16_mark = input.starts_with(b"\xFF\xFE") || input.starts_with(b"\xFE\xFF");
         // ASCII text as UTF-16: a NUL in (nearly) every other position.
@@ -281,7 +286,7 @@ fn not_catair(input: &[u8], data: &[u8], concatenated: bool, complete: bool) -> 
                 None => (rest, &[][..]),
             }
         };
-        if crate::record::starts_with_known_id(line) {
+        if known_id(line) {
             return None;
         }
         lines += 1;
@@ -302,8 +307,9 @@ impl<'a> Framer<'a> {
         input: &'a [u8],
         opts: &ParseOptions,
         problems: &mut Vec<Problem>,
+        known_id: KnownId,
     ) -> Result<Self, Problem> {
-        Self::new_with(input, opts, problems, Piece::WHOLE)
+        Self::new_with(input, opts, problems, Piece::WHOLE, known_id)
     }
 
     /// As [`Self::new`], for `input` as a piece of a larger stream (see [`Piece`]).
@@ -312,6 +318,7 @@ impl<'a> Framer<'a> {
         opts: &ParseOptions,
         problems: &mut Vec<Problem>,
         piece: Piece,
+        known_id: KnownId,
     ) -> Result<Self, Problem> {
         let concatenated = piece.concatenated;
         let whole = |kind| Problem {
@@ -373,7 +380,7 @@ impl<'a> Framer<'a> {
         let concatenated = concatenated.unwrap_or_else(|| memchr2(b'\n', b'\r', data).is_none());
         if piece.first && opts.detect_non_catair {
             let body = data.get(..body_len).unwrap_or(data);
-            if let Some(looks) = not_catair(input, body, concatenated, piece.last) {
+            if let Some(looks) = not_catair(input, body, concatenated, piece.last, known_id) {
                 return Err(whole(ProblemKind::NotCatair(looks)));
             }
         }
@@ -525,7 +532,7 @@ impl<'a> Iterator for Framer<'a> {
 /// time; the caller scans with `memchr` otherwise.
 #[inline]
 fn no_control_bytes(rec: &[u8]) -> bool {
-    use crate::layout::{HI, LO};
+    use super::{HI, LO};
     let mut flags = 0u64;
     let mut chunks = rec.chunks_exact(8);
     for c in &mut chunks {
@@ -568,9 +575,14 @@ mod tests {
         input.push(b'\n');
         let opts = ParseOptions::lenient();
         let mut problems = Vec::new();
-        let lines: Vec<_> = Framer::new(&input, &opts, &mut problems)
-            .expect("framer")
-            .collect();
+        let lines: Vec<_> = Framer::new(
+            &input,
+            &opts,
+            &mut problems,
+            crate::records::starts_with_known_id,
+        )
+        .expect("framer")
+        .collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].bytes.len(), 40);
         assert_eq!(lines[0].terminator, Terminator::Cr);

@@ -17,14 +17,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::dump::{dump_record, fields_rebuild, latin1_bytes, latin1_string, DumpContent};
 use crate::error::EncodeError;
-use crate::framing::{Framing, Terminator};
 use crate::layout::build_record;
-use crate::record::Record;
+use crate::records::Record;
 use crate::records::RecordType;
+use crate::transmission::Transmission;
 use crate::tree::Tree;
-use crate::Transmission;
+use crate::wire::framing::{Framing, Terminator};
+use crate::write::dump::{dump_record, fields_rebuild, latin1_bytes, latin1_string, DumpContent};
 
 /// An owned record (deserializable).
 ///
@@ -256,7 +256,7 @@ impl OwnedRecord {
             .fields
             .as_ref()
             .ok_or_else(|| self.shape("neither fields nor raw"))?;
-        let rt = crate::record::identify(self.record.as_bytes(), false).record_type;
+        let rt = crate::records::identify(self.record.as_bytes(), false).record_type;
         // A layout variant (SPEC 7.2) is named by `variant`, never guessed from the fields.
         let rt = match (&self.variant, rt.layout()) {
             (None, _) => rt,
@@ -296,7 +296,7 @@ impl OwnedRecord {
         // The bytes must read back with the layout they were written with: an `SO70` whose
         // `variant` contradicts its version (bytes 79–80) or its `THRU` (63–66) would be read
         // with another layout, and its line numbers would change (SPEC 7.2).
-        if crate::record::identify(&bytes, false).record_type != rt {
+        if crate::records::identify(&bytes, false).record_type != rt {
             return Err(self.shape(
                 "the fields select another layout variant than `variant` names (SO70: version \
                  04 in processing_group_version is variant \"04\"; a blank version with THRU \
@@ -342,7 +342,7 @@ impl OwnedRecord {
             // `raw` wins, but never over an edited `variant`: the layout variant is chosen
             // by the bytes (SPEC 7.2), and a `variant` that is not theirs would be dropped.
             if let Some(given) = &self.variant {
-                let read = crate::record::identify(&bytes, false).record_type.layout();
+                let read = crate::records::identify(&bytes, false).record_type.layout();
                 if read.and_then(|l| l.variant) != Some(given.as_str()) {
                     return Err(OwnedEncodeError::VariantMismatch {
                         line: self.line,
@@ -371,8 +371,8 @@ impl OwnedRecord {
 /// (leniently, as `decode --lenient` may have read them); a missing key is a blank field.
 /// True when `raw` has no fields to compare (host, unknown or invalid records).
 fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> bool {
-    let opts = crate::ParseOptions::lenient();
-    let line = crate::framing::RawLine {
+    let opts = crate::options::ParseOptions::lenient();
+    let line = crate::wire::framing::RawLine {
         line: 1,
         offset: 0,
         bytes: raw,
@@ -507,7 +507,7 @@ impl OwnedTransmission {
         OwnedTransmission {
             framing: tree.framing,
             batches: tree.batches,
-            trailing: latin1_string(crate::write::written_trailing(t)),
+            trailing: latin1_string(crate::transmission::written_trailing(t)),
         }
     }
 

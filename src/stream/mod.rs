@@ -10,12 +10,15 @@
 //! first 64 KiB hold no CR or LF; it is then cut every 80 bytes. A byte order mark at the
 //! start is skipped (and reported by [`StreamReader::byte_order_mark`]).
 
+pub mod stats;
+
 use std::io::{self, BufRead, Read};
 
 use memchr::memchr2;
 
 use crate::error::ParseError;
-use crate::{ParseOptions, Transmission};
+use crate::options::ParseOptions;
+use crate::transmission::Transmission;
 
 /// Options of the streaming reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +81,7 @@ impl Unit {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        let piece = crate::framing::Piece {
+        let piece = crate::wire::framing::Piece {
             // A piece of an over-long line holds no terminator but is not terminator-less
             // input.
             concatenated: (self.kind == UnitKind::Piece).then_some(false),
@@ -389,7 +392,7 @@ impl Chunk {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        let piece = crate::framing::Piece {
+        let piece = crate::wire::framing::Piece {
             concatenated: Some(self.concatenated),
             first: self.offset == 0,
             last: self.last,

@@ -1,8 +1,8 @@
 //! One record in context: its bytes, position, terminator, type and typed body (SPEC 2.1).
 
 use crate::error::{FieldError, Problem, ProblemKind, Severity};
-use crate::framing::{RawLine, Terminator};
 use crate::records::{Body, RecordType, TypedRecord, View, PG_TABLE};
+use crate::wire::framing::{RawLine, Terminator};
 
 /// Result of identifying a record's type from its first bytes (SPEC 2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,7 +217,7 @@ impl<'a> Record<'a> {
     /// F-014, F-015) are pushed to `problems`; the record is always returned, in place.
     pub fn from_line(
         l: RawLine<'a>,
-        opts: &crate::ParseOptions,
+        opts: &crate::options::ParseOptions,
         problems: &mut Vec<Problem>,
     ) -> Record<'a> {
         let ident = identify(l.bytes, opts.lower_case_ids);
@@ -247,7 +247,7 @@ impl<'a> Record<'a> {
     fn from_line_slow(
         l: RawLine<'a>,
         ident: Identified,
-        opts: &crate::ParseOptions,
+        opts: &crate::options::ParseOptions,
         problems: &mut Vec<Problem>,
     ) -> Record<'a> {
         let mut raw = l.bytes;

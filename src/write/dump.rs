@@ -14,7 +14,7 @@
 //! `fields` only, so the dumps of valid input are those of `spec-samples/`.
 
 use crate::error::FieldError;
-use crate::record::Record;
+use crate::records::Record;
 
 /// One record of the field dump.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +106,7 @@ pub fn fields_rebuild(
     let Some(layout) = rt.layout() else {
         return false;
     };
-    if raw.len() != 80 || crate::record::identify(raw, false).record_type != rt {
+    if raw.len() != 80 || crate::records::identify(raw, false).record_type != rt {
         return false;
     }
     let value = |f: &crate::layout::FieldDef| {

@@ -8,10 +8,11 @@ use std::io::{self, Read};
 use std::sync::mpsc;
 
 use crate::error::Severity;
+use crate::options::ParseOptions;
 use crate::profile::ams_or::OrganicLine;
 use crate::records::{Pg01, RecordType};
 use crate::stream::{Chunk, ChunkReader};
-use crate::{ParseOptions, Transmission};
+use crate::transmission::Transmission;
 
 /// Accumulated counts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

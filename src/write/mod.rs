@@ -1,0 +1,7 @@
+//! The write layer: the owned JSON model that `decode` writes and `encode` reads
+//! ([`owned`]), and the canonical field dump ([`dump`]). The bytes of a parsed transmission
+//! are written by [`crate::Transmission::write_to`]; framed records by
+//! [`crate::wire::write_records`].
+
+pub mod dump;
+pub mod owned;
