@@ -168,7 +168,8 @@ fn layouts_match_records_csv() {
             .filter(|r| r.field == "filler")
             .map(|r| (r.start, r.end))
             .collect();
-        assert_eq!(layout.fillers, fillers.as_slice(), "{id}: fillers");
+        let table: Vec<(u8, u8)> = layout.fillers.iter().map(|f| (f.start, f.end)).collect();
+        assert_eq!(table, fillers, "{id}: fillers");
 
         // Field rows <-> layout.fields, one by one, in order.
         let fields: Vec<&CsvRow> = rows
@@ -219,8 +220,8 @@ fn layouts_match_records_csv() {
         for f in layout.fields {
             mark(f.start, f.end);
         }
-        for &(s, e) in layout.fillers {
-            mark(s, e);
+        for f in layout.fillers {
+            mark(f.start, f.end);
         }
         for (c, &n) in cover.iter().enumerate().skip(1) {
             assert_eq!(n, 1, "{id}: byte {c} covered {n} times");
@@ -321,7 +322,10 @@ fn round_trip(layout: &RecordLayout, values: &HashMap<&'static str, String>) -> 
     let bytes = build_record(layout, |f| values.get(f.name).map(String::as_str))
         .unwrap_or_else(|e| panic!("{id}: build_record refused {values:?}: {e}"));
     assert_eq!(&bytes[..id.len()], id.as_bytes(), "{id}: identifier bytes");
-    for &(s, e) in layout.fillers {
+    for &ace_pga::layout::Filler {
+        start: s, end: e, ..
+    } in layout.fillers
+    {
         assert!(
             bytes[usize::from(s) - 1..usize::from(e)]
                 .iter()
