@@ -360,3 +360,21 @@ impl RecordLayout {
         self.fields.iter().find(|f| f.name == name)
     }
 }
+
+/// Whether `constant` is `field` in upper case (`LPCO_NUMBER` for `lpco_number`): the
+/// `record_layouts!` macro checks every constant name of the table with it at compile time.
+pub(crate) const fn is_constant_name(constant: &str, field: &str) -> bool {
+    let (c, f) = (constant.as_bytes(), field.as_bytes());
+    if c.len() != f.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < c.len() {
+        #[allow(clippy::indexing_slicing)] // `i < c.len() == f.len()` by the loop condition
+        if c[i] != f[i].to_ascii_uppercase() {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

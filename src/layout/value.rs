@@ -313,4 +313,55 @@ mod tests {
         assert_eq!(f.write_str("2026-03", &mut out6), Ok(()));
         assert_eq!(&out6, b"032026");
     }
+
+    /// The dump form and the typed struct write implied decimals through one writer: the
+    /// same bytes, or the same refusal, never a rounded value.
+    #[test]
+    fn dump_form_and_typed_decimals_write_alike() {
+        let f = FieldDef::new("q", 1, 12, Class::N, Designation::O, Kind::Dec(2));
+        let dump = |v: &str| {
+            let mut out = [b' '; 12];
+            f.write_str(v, &mut out).map(|()| out)
+        };
+        let typed = |v: &str| {
+            let mut out = [b' '; 12];
+            let d: Decimal = v.parse().unwrap_or_default();
+            super::super::Dec::<2>::write(&d, &mut out).map(|()| out)
+        };
+        for v in [
+            "0",
+            "5",
+            "5.",
+            "12.34",
+            "0012.3400",
+            "1824.000",
+            "9999999999.99",
+        ] {
+            assert!(dump(v).is_ok(), "{v}");
+            assert_eq!(dump(v), typed(v), "{v}");
+        }
+        assert_eq!(dump("12.34").ok().as_ref(), Some(b"000000001234"));
+        for v in ["277.345", "1.001"] {
+            let err = Err(EncodeErrorKind::TooManyDecimals { decimals: 2 });
+            assert_eq!(dump(v), err, "{v}");
+            assert_eq!(typed(v), err, "{v}");
+        }
+        let too_big = Err(EncodeErrorKind::TooManyDigits { width: 12 });
+        assert_eq!(dump("10000000000"), too_big);
+        assert_eq!(typed("10000000000"), too_big);
+        // Beyond what a Decimal holds: refused as too many digits, not rounded.
+        assert_eq!(dump(&"9".repeat(40)), too_big);
+        assert_eq!(
+            dump(&format!("{}1.5", "0".repeat(60))).ok().as_ref(),
+            Some(b"000000000150")
+        );
+        assert_eq!(dump("-0"), Err(EncodeErrorKind::Negative));
+        assert_eq!(dump("-1.5"), Err(EncodeErrorKind::Negative));
+        for bad in [".5", "", "+1", "1.2.3", "1e3", " 1"] {
+            assert!(
+                matches!(dump(bad), Err(EncodeErrorKind::BadValue { .. })),
+                "{bad:?}"
+            );
+        }
+    }
 }

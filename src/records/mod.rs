@@ -245,6 +245,7 @@ macro_rules! record_layouts {
                     ) $( .$column($($arg),*) )*;
                 )*
 
+
                 /// The record's layout table.
                 pub const LAYOUT: RecordLayout = RecordLayout {
                     id: $id,
@@ -346,6 +347,9 @@ macro_rules! record_layouts {
                     Ok(out)
                 }
             }
+
+            // Every constant is its field's name in upper case (a typo does not compile).
+            const _: () = assert!(true $( && crate::layout::is_constant_name(stringify!($konst), stringify!($field)) )*);
 
             impl TypedRecord for $name<'_> {
                 const RECORD_TYPE: RecordType = RecordType::$name;

@@ -237,25 +237,19 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 }
                 continue;
             }
-            Err(FieldErrorKind::ImpossibleDate) => {
+            Err(kind @ (FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime)) => {
+                let (rule, what) = if kind == FieldErrorKind::ImpossibleDate {
+                    ("F-013", "date")
+                } else {
+                    ("F-014", "time")
+                };
                 let shown = String::from_utf8_lossy(bytes);
-                let fmt = f.kind.format().unwrap_or("date");
+                let fmt = f.kind.format().unwrap_or(what);
                 sink.emit_sev(
-                    "F-013",
+                    rule,
                     class_sev,
                     at,
-                    format!("{} \"{shown}\" is not a real date ({fmt})", f.name),
-                );
-                continue;
-            }
-            Err(FieldErrorKind::ImpossibleTime) => {
-                let shown = String::from_utf8_lossy(bytes);
-                let fmt = f.kind.format().unwrap_or("time");
-                sink.emit_sev(
-                    "F-014",
-                    class_sev,
-                    at,
-                    format!("{} \"{shown}\" is not a real time ({fmt})", f.name),
+                    format!("{} \"{shown}\" is not a real {what} ({fmt})", f.name),
                 );
                 continue;
             }
