@@ -13,8 +13,7 @@ use super::{At, Sink, PGA_RULESET};
 
 /// Whether a record is one of the OI/PG records (the PGA Message Set proper).
 pub(crate) fn is_pga_record(rt: RecordType) -> bool {
-    rt.layout()
-        .is_some_and(|l| l.id == "OI" || l.id.starts_with("PG"))
+    rt == RecordType::Oi || rt.is_pg() && rt.layout().is_some()
 }
 
 /// Output (response) records: class violations are warnings (SPEC 7.2).
