@@ -613,7 +613,7 @@ fn value_one_byte_too_long_is_refused() {
 fn specific_too_many_decimals_examples() {
     // SPEC 2.5: writing 277.345 into a 2-decimal field is an error, not 277.35.
     let pg29 = RecordType::Pg29.layout().expect("PG29 layout");
-    let f = pg29.field("quantity_line_net").expect("quantity_line_net");
+    let f = ace_pga::records::Pg29::QUANTITY_LINE_NET;
     assert_refused(
         pg29,
         f,
@@ -629,7 +629,7 @@ fn specific_too_many_decimals_examples() {
     let bytes = assert_accepted(pg29, f, "1824");
     assert_eq!(f.slice(&bytes), b"000000182400");
     let pg14 = RecordType::Pg14.layout().expect("PG14 layout");
-    let q = pg14.field("quantity").expect("PG14 quantity");
+    let q = ace_pga::records::Pg14::QUANTITY;
     assert_eq!(q.kind, Kind::Dec(4));
     let bytes = assert_accepted(pg14, q, "40000");
     assert_eq!(q.slice(&bytes), b"0000000400000000");
