@@ -33,6 +33,12 @@ def test_version_is_the_crate_version():
     assert ace_pga.__version__ == version
 
 
+def test_the_wheel_is_typed():
+    package = pathlib.Path(ace_pga.__file__).parent
+    for name in ("py.typed", "__init__.pyi", "_native.pyi"):
+        assert (package / name).is_file(), name
+
+
 def test_exceptions_are_value_errors():
     assert issubclass(ace_pga.ParseError, ValueError)
     assert issubclass(ace_pga.EncodeError, ValueError)

@@ -105,9 +105,9 @@ def check(
     ``"off"``. The report is returned whether or not it has errors (``report["errors"]``).
     Raises ``ValueError`` for an unknown rule id, a bad level or date.
     """
-    opts: Dict[str, Any] = {"lenient": bool(lenient), "enable": list(enable)}
     if isinstance(enable, str):
         raise TypeError("enable must be a list of rule ids, not a str")
+    opts: Dict[str, Any] = {"lenient": bool(lenient), "enable": list(enable)}
     if as_of is not None:
         opts["as_of"] = as_of.isoformat() if isinstance(as_of, datetime.date) else str(as_of)
     if rules is not None:
