@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+pub mod rules;
+
+pub use rules::{RuleId, RuleIdError};
+
 /// What is wrong with one field's bytes (parse side).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -111,11 +115,11 @@ pub enum EncodeErrorKind {
 impl EncodeErrorKind {
     /// The SPEC 6.1 rule id: F-030 (too long), F-031 (decimals, digits, sign, dates),
     /// F-032 (bytes outside the CBP set).
-    pub fn rule(&self) -> &'static str {
+    pub fn rule(&self) -> RuleId {
         match self {
-            EncodeErrorKind::TooLong { .. } => "F-030",
-            EncodeErrorKind::InvalidByte { .. } => "F-032",
-            _ => "F-031",
+            EncodeErrorKind::TooLong { .. } => RuleId::F_030,
+            EncodeErrorKind::InvalidByte { .. } => RuleId::F_032,
+            _ => RuleId::F_031,
         }
     }
 }
@@ -243,24 +247,24 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// The SPEC 6 rule id this problem belongs to.
-    pub fn rule(&self) -> &'static str {
+    pub fn rule(&self) -> RuleId {
         match self {
-            ProblemKind::RecordLength { .. } => "F-001",
+            ProblemKind::RecordLength { .. } => RuleId::F_001,
             ProblemKind::Field(f) => match f.kind {
-                FieldErrorKind::NotNumeric => "F-007",
-                FieldErrorKind::NonAscii { .. } => "F-002",
-                FieldErrorKind::ImpossibleDate => "F-013",
-                FieldErrorKind::ImpossibleTime => "F-014",
+                FieldErrorKind::NotNumeric => RuleId::F_007,
+                FieldErrorKind::NonAscii { .. } => RuleId::F_002,
+                FieldErrorKind::ImpossibleDate => RuleId::F_013,
+                FieldErrorKind::ImpossibleTime => RuleId::F_014,
             },
-            ProblemKind::UnknownRecord { .. } | ProblemKind::LowerCaseId => "F-015",
-            ProblemKind::ByteOrderMark => "F-016",
-            ProblemKind::TrailingData { .. } => "F-017",
-            ProblemKind::Remainder { .. } => "F-018",
-            ProblemKind::MixedTerminators => "F-019",
-            ProblemKind::EmptyInput => "F-020",
-            ProblemKind::Ebcdic => "F-021",
-            ProblemKind::NotCatair(_) => "F-023",
-            ProblemKind::LimitExceeded { .. } => "LIMIT",
+            ProblemKind::UnknownRecord { .. } | ProblemKind::LowerCaseId => RuleId::F_015,
+            ProblemKind::ByteOrderMark => RuleId::F_016,
+            ProblemKind::TrailingData { .. } => RuleId::F_017,
+            ProblemKind::Remainder { .. } => RuleId::F_018,
+            ProblemKind::MixedTerminators => RuleId::F_019,
+            ProblemKind::EmptyInput => RuleId::F_020,
+            ProblemKind::Ebcdic => RuleId::F_021,
+            ProblemKind::NotCatair(_) => RuleId::F_023,
+            ProblemKind::LimitExceeded { .. } => RuleId::LIMIT,
         }
     }
 }
@@ -331,30 +335,32 @@ impl fmt::Display for LooksLike {
     }
 }
 
-/// A problem found while parsing, with its position. Parsing collects these as data; the
-/// strict entry points turn error-severity ones into an `Err`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Error or warning.
-    pub severity: Severity,
-    /// 1-based record line (`None` for whole-input problems).
+/// Where a diagnostic points in the input: the record's line, its identifier, the byte
+/// columns within it and the byte offset. Shared by parse problems ([`Problem`]) and
+/// validation findings (`validate::Finding`); `Display` writes it the one way both use:
+/// `line 12, record PG14, columns 43-50 (byte offset 729)`, or `input (byte offset 0)` for a
+/// whole-input diagnostic.
+///
+/// `record` is always the record's **identifier** (`PG14`, `SE10`); a record's position is
+/// its `line` (1-based, the record number of the input).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Location {
+    /// 1-based record line (`None` for whole-input diagnostics).
     pub line: Option<u32>,
-    /// Byte offset in the input where the record (or the problem) starts.
-    pub offset: usize,
     /// Record identifier, when known.
     pub record: Option<String>,
-    /// 1-based inclusive byte columns within the record, when the problem is about bytes.
+    /// 1-based inclusive byte columns within the record, when the diagnostic is about bytes
+    /// or a field (SPEC 6.0).
     pub columns: Option<(u8, u8)>,
-    /// What is wrong.
-    pub kind: ProblemKind,
+    /// Byte offset in the input where the record (or the problem) starts.
+    pub offset: usize,
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity, self.kind.rule())?;
         match self.line {
-            Some(l) => write!(f, " line {l}")?,
-            None => write!(f, " input")?,
+            Some(l) => write!(f, "line {l}")?,
+            None => write!(f, "input")?,
         }
         if let Some(r) = &self.record {
             write!(f, ", record {r}")?;
@@ -362,7 +368,59 @@ impl fmt::Display for Problem {
         if let Some((s, e)) = self.columns {
             write!(f, ", columns {s}-{e}")?;
         }
-        write!(f, " (byte offset {}): {}", self.offset, self.kind)
+        write!(f, " (byte offset {})", self.offset)
+    }
+}
+
+/// Writes a diagnostic the one way the crate shows them: `error[F-013] line 10, record PG14,
+/// columns 43-50 (byte offset 729): message`, then ` (CBP P01)` when a CBP code is given.
+/// [`Problem`] and `validate::Finding` display through it.
+pub fn write_diagnostic(
+    f: &mut fmt::Formatter<'_>,
+    severity: Severity,
+    rule: RuleId,
+    location: &Location,
+    message: &dyn fmt::Display,
+    cbp_code: Option<&str>,
+) -> fmt::Result {
+    write!(f, "{severity}[{rule}] {location}: {message}")?;
+    if let Some(c) = cbp_code {
+        write!(f, " (CBP {c})")?;
+    }
+    Ok(())
+}
+
+/// A problem found while parsing, with its position. Parsing collects these as data; the
+/// strict entry points turn error-severity ones into an `Err`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where: line (`None` for whole-input problems), record identifier, columns, offset.
+    pub location: Location,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    /// The SPEC 6 rule id of the problem ([`ProblemKind::rule`]).
+    pub fn rule(&self) -> RuleId {
+        self.kind.rule()
+    }
+}
+
+impl fmt::Display for Problem {
+    /// `error[F-001] line 3, record PG14, columns 1-4 (byte offset 240): what is wrong`
+    /// ([`write_diagnostic`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_diagnostic(
+            f,
+            self.severity,
+            self.kind.rule(),
+            &self.location,
+            &self.kind,
+            None,
+        )
     }
 }
 

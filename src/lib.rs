@@ -97,7 +97,8 @@ pub mod write;
 
 pub use compose::TransmissionBuilder;
 pub use error::{
-    EncodeError, FieldError, LooksLike, ParseError, ParseNameError, Problem, ProblemKind, Severity,
+    EncodeError, FieldError, Location, LooksLike, ParseError, ParseNameError, Problem, ProblemKind,
+    RuleId, Severity,
 };
 pub use options::{ParseOptions, DEFAULT_MAX_INPUT_LEN};
 pub use records::{Body, Record, RecordType};

@@ -797,7 +797,7 @@ fn building_validates_and_returns_findings() {
         .report()
         .errors()
         .find(|f| f.rule == "OR-026")
-        .and_then(|f| f.line);
+        .and_then(|f| f.location.line);
     assert!(pg01_line.is_some());
     assert_eq!(pg01, pg01_line);
     // The bytes are still available: validation informs, it does not refuse.

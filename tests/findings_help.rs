@@ -60,7 +60,13 @@ fn sole_f023(input: &[u8], parse: &ParseOptions) -> Finding {
     assert_eq!(r.findings.len(), 1, "{}", show(&r));
     let f = r.findings[0].clone();
     assert_eq!(
-        (f.rule, f.severity, f.line, f.columns, f.record.as_deref()),
+        (
+            f.rule,
+            f.severity,
+            f.location.line,
+            f.location.columns,
+            f.location.record.as_deref()
+        ),
         ("F-023", Severity::Error, None, None, None),
         "{f}"
     );
@@ -251,13 +257,14 @@ fn a_transmission_with_faults_is_not_f023() {
 fn f023_switched_off_checks_record_by_record() {
     let json = decode_json(&sample("valid/or2-single"));
     let mut opts = as_of();
-    opts.severity.insert("F-023".into(), Level::Off);
+    opts.set_level(RuleId::F_023, Level::Off).expect("a rule");
     let r = check_bytes(&json, &ParseOptions::strict(), &opts);
     assert!(r.findings.iter().all(|f| f.rule != "F-023"));
     assert!(r.findings.len() > 10, "{}", show(&r));
     // As a warning it still stops the parse (one finding, exit status 0 in the CLI).
     let mut opts = as_of();
-    opts.severity.insert("F-023".into(), Level::Warning);
+    opts.set_level(RuleId::F_023, Level::Warning)
+        .expect("a rule");
     let r = check_bytes(&json, &ParseOptions::strict(), &opts);
     assert_eq!(r.findings.len(), 1);
     assert_eq!(
@@ -287,7 +294,10 @@ fn or2_under_processing_code_1() -> (Vec<u8>, u32) {
 fn or2_filed_under_processing_code_1_gives_or004_only() {
     let (input, pg01) = or2_under_processing_code_1();
     let r = check_bytes(&input, &ParseOptions::strict(), &as_of());
-    let errors: Vec<Key> = r.errors().map(|f| (f.rule, f.line, f.columns)).collect();
+    let errors: Vec<Key> = r
+        .errors()
+        .map(|f| (f.rule, f.location.line, f.location.columns))
+        .collect();
     assert_eq!(
         errors,
         [("OR-004", Some(pg01), Some((14, 16)))],
@@ -438,8 +448,8 @@ fn a_fields_f_finding_comes_before_the_profile_rule_on_its_value() {
     let on_line: Vec<(&str, Option<(u8, u8)>)> = r
         .findings
         .iter()
-        .filter(|f| f.line == Some(pg29 as u32))
-        .map(|f| (f.rule, f.columns))
+        .filter(|f| f.location.line == Some(pg29 as u32))
+        .map(|f| (f.rule, f.location.columns))
         .collect();
     assert_eq!(
         on_line,
@@ -469,7 +479,7 @@ fn bytes_and_fields_come_before_the_record_and_lines_in_order() {
     let oi_rules: Vec<&str> = r
         .findings
         .iter()
-        .filter(|f| f.line == Some(oi as u32))
+        .filter(|f| f.location.line == Some(oi as u32))
         .map(|f| f.rule)
         .collect();
     let first_f001 = oi_rules.iter().position(|&x| x == "F-001");
@@ -525,7 +535,7 @@ fn report_order_puts_whole_input_findings_first() {
         f("F-005", Some(2), Some((70, 70))),
     ];
     v.sort_by(Finding::report_order);
-    let got: Vec<(&str, Option<u32>)> = v.iter().map(|f| (f.rule, f.line)).collect();
+    let got: Vec<(&str, Option<u32>)> = v.iter().map(|f| (f.rule, f.location.line)).collect();
     assert_eq!(
         got,
         [
@@ -750,6 +760,6 @@ fn many_accented_letters_in_a_filing_are_not_binary() {
     // Random bytes and gzip-like data stay F-023, short or long.
     for len in [300, 4096] {
         let f = sole_f023(&pseudo_random(len, 7), &ParseOptions::strict());
-        assert_eq!(f.line, None);
+        assert_eq!(f.location.line, None);
     }
 }

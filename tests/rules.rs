@@ -1649,14 +1649,14 @@ fn check_fire(id: &str, input: &Input, exp: &Exp, exact: bool) -> Result<(), Str
         f.rule == id
             && f.severity == exp.sev
             && (!exact
-                || (f.line == exp.line
+                || (f.location.line == exp.line
                     && match exp.cols {
                         Cols::Any => true,
-                        Cols::Null => f.columns.is_none(),
-                        Cols::At(s, e) => f.columns == Some((s, e)),
+                        Cols::Null => f.location.columns.is_none(),
+                        Cols::At(s, e) => f.location.columns == Some((s, e)),
                     }
                     && exp.cbp.is_none_or(|c| f.cbp_code == c)
-                    && exp.offset.is_none_or(|o| f.offset == o)
+                    && exp.offset.is_none_or(|o| f.location.offset == o)
                     && exp.msg.iter().all(|m| f.message.contains(m))))
     });
     let mut why = Vec::new();

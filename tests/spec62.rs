@@ -202,7 +202,7 @@ fn star_and_backslash_are_allowed_and_f004_is_retired() {
     let rules: Vec<&str> = r
         .findings
         .iter()
-        .filter(|f| f.columns.is_some_and(|(s, e)| s == e))
+        .filter(|f| f.location.columns.is_some_and(|(s, e)| s == e))
         .map(|f| f.rule)
         .collect();
     assert_eq!(rules, ["F-005", "F-003", "F-002"], "{}", show(&r));
@@ -759,7 +759,7 @@ fn or_findings_carry_the_codes_of_the_2026_dictionary() {
     let r = report(&l);
     let f: Vec<_> = of(&r, "OR-013")
         .into_iter()
-        .filter(|f| f.columns == cols("PG19", "entity_name"))
+        .filter(|f| f.location.columns == cols("PG19", "entity_name"))
         .collect();
     assert_eq!(f.len(), 1, "{}", show(&r));
     assert_eq!(f[0].cbp_code, None);

@@ -1,6 +1,6 @@
 //! One record in context: its bytes, position, terminator, type and typed body (SPEC 2.1).
 
-use crate::error::{FieldError, Problem, ProblemKind, Severity};
+use crate::error::{FieldError, Location, Problem, ProblemKind, Severity};
 use crate::records::{Body, RecordType, TypedRecord, View, PG_TABLE};
 use crate::wire::framing::{RawLine, Terminator};
 
@@ -256,10 +256,12 @@ impl<'a> Record<'a> {
         let mut push = |severity, columns, kind| {
             problems.push(Problem {
                 severity,
-                line: Some(l.line),
-                offset: l.offset,
-                record: id_str(),
-                columns,
+                location: Location {
+                    line: Some(l.line),
+                    offset: l.offset,
+                    record: id_str(),
+                    columns,
+                },
                 kind,
             });
         };
