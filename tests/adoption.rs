@@ -790,7 +790,7 @@ fn building_validates_and_returns_findings() {
         .position(|r| r.starts_with(b"PG01"))
         .map(|i| u32::try_from(i + 1).expect("line"));
     assert!(built.has_errors());
-    let rules: Vec<&str> = built.report().errors().map(|f| f.rule).collect();
+    let rules: Vec<&str> = built.report().errors().map(|f| f.rule.as_str()).collect();
     assert!(rules.contains(&"OR-026"), "{rules:?}");
     assert!(rules.contains(&"OR-028"), "{rules:?}");
     let pg01 = built

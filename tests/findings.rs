@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use ace_pga::validate::{
     check_bytes, rule, Finding, Level, Report, ValidateOptions, AMS_RULESET, PGA_RULESET,
 };
+use ace_pga::RuleId;
 use ace_pga::{NaiveDate, ParseOptions, Severity};
 use serde_json::Value;
 
@@ -283,7 +284,7 @@ fn findings_carry_ruleset_record_and_cbp_code() {
             if f.rule != "F-011" && f.rule != "F-012" {
                 assert_eq!(f.cbp_code, cat.cbp_code, "{f}");
             }
-            if f.rule.starts_with("OR-") {
+            if f.rule.as_str().starts_with("OR-") {
                 assert!(f.ruleset.starts_with("ams-"), "{f}");
             } else {
                 assert_eq!(f.ruleset, PGA_RULESET, "{f}");
@@ -495,13 +496,17 @@ fn or004_is_reported_alone_for_an_or1_line_with_a_nop_ic() {
         let or004: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "OR-004").collect();
         assert_eq!(or004.len(), 1, "{as_of}:\n{}", show(&r));
         assert_eq!(
-            (or004[0].severity, or004[0].line, or004[0].columns),
+            (
+                or004[0].severity,
+                or004[0].location.line,
+                or004[0].location.columns
+            ),
             (sev, pg01, Some((14, 16)))
         );
         let silenced: Vec<&Finding> = r
             .findings
             .iter()
-            .filter(|f| matches!(f.rule, "OR-013" | "OR-015" | "OR-032"))
+            .filter(|f| matches!(f.rule.as_str(), "OR-013" | "OR-015" | "OR-032"))
             .collect();
         assert!(silenced.is_empty(), "{as_of}:\n{}", show(&r));
     }

@@ -505,8 +505,11 @@ fn lenient_space_padded_n_is_a_validation_warning() {
         .collect();
     assert_eq!(f007.len(), 1, "{:#?}", report.findings);
     assert_eq!(f007[0].severity, Severity::Warning);
-    assert_eq!((f007[0].line, f007[0].columns), (at(pg01), Some((5, 7))));
-    assert_eq!(f007[0].record.as_deref(), Some("PG01"));
+    assert_eq!(
+        (f007[0].location.line, f007[0].location.columns),
+        (at(pg01), Some((5, 7)))
+    );
+    assert_eq!(f007[0].location.record.as_deref(), Some("PG01"));
     // Strict: the same bytes are an F-007 error.
     let report = check_bytes(&input, &strict(), &ValidateOptions::new(as_of));
     let f007: Vec<_> = report
@@ -516,7 +519,10 @@ fn lenient_space_padded_n_is_a_validation_warning() {
         .collect();
     assert_eq!(f007.len(), 1, "{:#?}", report.findings);
     assert_eq!(f007[0].severity, Severity::Error);
-    assert_eq!((f007[0].line, f007[0].columns), (at(pg01), Some((5, 7))));
+    assert_eq!(
+        (f007[0].location.line, f007[0].location.columns),
+        (at(pg01), Some((5, 7)))
+    );
 }
 
 #[test]
@@ -740,8 +746,8 @@ fn byte_order_mark() {
         assert_eq!(ids(&tx), IDS, "parsing resumes at byte 3");
         let first = tx.records()[0];
         assert_eq!(first.record_type, RecordType::BatchHeader);
-        assert_eq!(first.location.offset, 3);
-        assert_eq!(first.location.line, 1);
+        assert_eq!(first.offset, 3);
+        assert_eq!(first.line, 1);
         assert!(tx.tree.framing.byte_order_mark);
         // The serializer never writes a byte order mark.
         assert_eq!(tx.to_bytes(), original);
@@ -811,7 +817,7 @@ fn mixed_terminators_warn_at_first_deviating_line() {
         input.extend_from_slice(if i + 1 == 3 { b"\n" } else { b"\r\n" });
     }
     let tx = Transmission::parse(&input).expect("warning only");
-    assert_eq!(only(&tx.problems, "F-019").line, Some(3));
+    assert_eq!(only(&tx.problems, "F-019").location.line, Some(3));
     assert_eq!(tx.to_bytes(), input);
 }
 
@@ -910,7 +916,7 @@ fn problem_display_names_line_record_and_columns() {
     let rules: Vec<(&str, Option<u32>)> = tx
         .problems
         .iter()
-        .map(|p| (p.kind.rule(), p.location.line))
+        .map(|p| (p.kind.rule().as_str(), p.location.line))
         .collect();
     assert!(pg01 < pg14 && pg14 < pg25 && pg25 < pg29);
     assert_eq!(
@@ -951,7 +957,7 @@ fn problem_display_names_line_record_and_columns() {
     assert!(shown[0].starts_with("error") && shown[2].starts_with("warning"));
     // The strict error lists the error-severity ones only, in the same order.
     let e = Transmission::parse(&input).expect_err("errors");
-    let err_rules: Vec<&str> = e.problems.iter().map(|p| p.kind.rule()).collect();
+    let err_rules: Vec<&str> = e.problems.iter().map(|p| p.kind.rule().as_str()).collect();
     assert_eq!(err_rules, ["F-001", "F-013", "F-007"]);
     assert!(e.to_string().contains("and 2 more"), "{e}");
 }

@@ -291,7 +291,9 @@ impl Input {
     }
     fn enable(mut self, id: &str) -> Self {
         self = self.note(&format!("enable {id}"));
-        self.opts.enable.push(id.to_string());
+        self.opts
+            .enable(id.parse().expect("a rule id"))
+            .expect("a rule");
         self
     }
     fn lenient(mut self) -> Self {
@@ -321,7 +323,7 @@ impl Input {
     }
     fn enable_all_opt_in(mut self) -> Self {
         for r in RULES.iter().filter(|r| r.opt_in) {
-            self.opts.enable.push(r.id.to_string());
+            self.opts.enable(r.id).expect("a rule");
         }
         self.note("all opt-in rules")
     }

@@ -60,6 +60,14 @@ impl AsRef<str> for RuleId {
     }
 }
 
+impl std::borrow::Borrow<str> for RuleId {
+    /// Maps keyed by `RuleId` (such as `validate::Report::by_rule`) are looked up by text:
+    /// `by_rule.get("OR-003")`.
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
 impl PartialEq<str> for RuleId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
@@ -290,7 +298,9 @@ pub fn retired(id: &str) -> Option<&'static str> {
     RETIRED.iter().find(|(r, _)| *r == id).map(|(_, why)| *why)
 }
 
-/// Looks a rule up by id (`None` for an unknown or retired id and for `LIMIT`).
-pub fn rule(id: &str) -> Option<&'static Rule> {
+/// Looks a rule up by id, given as text or as a [`RuleId`] (`None` for an unknown or
+/// retired id and for `LIMIT`).
+pub fn rule(id: impl AsRef<str>) -> Option<&'static Rule> {
+    let id = id.as_ref();
     RULES.iter().find(|r| r.id.0 == id)
 }
