@@ -660,6 +660,18 @@ pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     sink.into_report()
 }
 
+impl crate::compose::BuiltTransmission {
+    /// Validates the built records (SPEC 6): the explicit second step after
+    /// [`TransmissionBuilder::build`](crate::compose::TransmissionBuilder::build), which only
+    /// refuses what it cannot write. Record lines of the findings are 1-based positions in
+    /// [`records`](crate::compose::BuiltTransmission::records). Use
+    /// `ValidateOptions::new(built.transmission_date())` to check the filing as of the day it
+    /// is sent.
+    pub fn validate(&self, opts: &ValidateOptions) -> Report {
+        check_bytes(self.as_lf_bytes(), &ParseOptions::strict(), opts)
+    }
+}
+
 /// Parses `input` with `parse` options and validates it; whole-input parse failures (F-020
 /// empty, F-021 EBCDIC, F-023 not a CATAIR transmission, a limit) become one finding with no
 /// line, and nothing else is reported.
