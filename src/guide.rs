@@ -155,8 +155,9 @@
 //!     .build()
 //!     .unwrap_err();
 //! assert_eq!(err.field(), Some("quantity_line_net"));
+//! // A, B, SE60, OI, PG01, PG02, then the PG29: the 7th record.
 //! let at = err.record().expect("a record");
-//! assert_eq!((at.index, at.record.as_deref()), (Some(8), Some("PG29")));
+//! assert_eq!((at.index, at.record.as_deref()), (Some(7), Some("PG29")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
