@@ -388,7 +388,7 @@ fn check_transmission(x: &TransmissionIn, term: Terminator) {
                     g = match l {
                         LineKind::Organic(l) => g.organic(organic(l)),
                         LineKind::Disclaimed(n, agency, program, code) => {
-                            g.location.line(PgaLineBuilder::disclaimed(
+                            g.line(PgaLineBuilder::disclaimed(
                                 u64::from(n % 1000),
                                 agency.s(),
                                 program.s(),

@@ -15,6 +15,7 @@
 //! wrong JSON type, naming the record's line, identifier and key.
 
 use std::collections::BTreeMap;
+#[cfg(feature = "serde")]
 use std::fmt;
 
 use crate::error::{BuildError, RecordRef};
