@@ -140,6 +140,14 @@ pub struct EncodeError {
     pub kind: EncodeErrorKind,
 }
 
+impl EncodeError {
+    /// Column range of the field refused (1-based, inclusive), as [`FieldError::columns`]
+    /// and [`Location::columns`] give columns.
+    pub fn columns(&self) -> (u8, u8) {
+        (self.start, self.end)
+    }
+}
+
 /// Which record a [`BuildError`] is about.
 ///
 /// `index` is the record's 1-based **position** in the records being built (composing with
