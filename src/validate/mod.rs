@@ -5,8 +5,16 @@
 //! columns, CBP error code and a message that says what is wrong and what would be right.
 //!
 //! Rule data (code lists, dated rules) comes from `spec/codes/*.csv`, compiled in; the rule
-//! catalogue is [`RULES`]. Severities are defaults: [`ValidateOptions::set_level`] overrides
-//! any rule (error, warning, off) and opt-in rules are off unless enabled.
+//! catalogue is [`RULES`] (kept in [`crate::error::rules`], below the parser, which names
+//! rules too; re-exported here), its ids [`RuleId`]. Severities are defaults:
+//! [`ValidateOptions::set_level`] overrides any rule (error, warning, off) and opt-in rules
+//! are off unless enabled ([`ValidateOptions::enable`]).
+//!
+//! Entry points: [`validate`] (a parsed transmission), [`check_bytes`] (bytes, whole-input
+//! parse failures as findings) and `BuiltTransmission::validate` (a transmission built with
+//! [`crate::compose`], which never validates by itself). A [`Finding`] and a [`Report`]
+//! serialize (feature `serde`) to the JSON of `ace-pga check --format json`, whose whole
+//! document is a [`CheckDocument`].
 
 mod envelope;
 mod field;
