@@ -1,9 +1,21 @@
-//! Throughput probe (development aid): `cargo run --release --example perf_probe -- FILE [iter|view|chunks|ser]`
-//! times whole-tree parsing, the record path without a tree (`iter`) or serialization (`ser`).
+//! Throughput probe (development aid, no criterion):
+//! `cargo bench --bench perf_probe -- FILE [iter|view|chunks|ser]` times whole-tree parsing,
+//! the record path without a tree (`iter`, `view`), the chunk reader (`chunks`) or
+//! serialization (`ser`), five runs in a row in one process. For instruction counts, build it
+//! with `cargo bench --bench perf_probe --no-run` (which prints the executable's path) and run
+//! that under `valgrind --tool=callgrind EXE FILE iter`.
 use std::time::Instant;
 fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let mode = std::env::args().nth(2).unwrap_or_default();
+    // `cargo bench` passes `--bench` to a bench without a harness: skip flags.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let path = args
+        .first()
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|chunks|ser]")
+        .clone();
+    let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
     for _ in 0..5 {
         let t = Instant::now();
