@@ -1,7 +1,9 @@
 //! Throughput probe (development aid, no criterion):
-//! `cargo bench --bench perf_probe -- FILE [iter|view|chunks|ser]` times whole-tree parsing,
-//! the record path without a tree (`iter`, `view`), the chunk reader (`chunks`) or
-//! serialization (`ser`), five runs in a row in one process. For instruction counts, build it
+//! `cargo bench --bench perf_probe -- FILE [iter|view|body|dump|chunks|ser]` times whole-tree
+//! parsing, the record path without a tree (`iter`; `view` reads two PG19 fields through the
+//! typed views, `body` types every field of every record), the field dump of every record
+//! (`dump`, after a parse), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
+//! row in one process. For instruction counts, build it
 //! with `cargo bench --bench perf_probe --no-run` (which prints the executable's path) and run
 //! that under `valgrind --tool=callgrind EXE FILE iter`.
 use std::time::Instant;
@@ -13,7 +15,7 @@ fn main() {
         .collect();
     let path = args
         .first()
-        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|chunks|ser]")
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|body|dump|chunks|ser]")
         .clone();
     let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
@@ -42,7 +44,24 @@ fn main() {
             );
             continue;
         }
-        if mode == "iter" || mode == "view" {
+        if mode == "dump" {
+            // The field dump of every record (every value read through the layout table).
+            let tx = ace_pga::Transmission::parse(&data).unwrap();
+            let mut n = 0usize;
+            tx.tree.for_each_record(|r| {
+                if let ace_pga::write::dump::DumpContent::Fields(fields) =
+                    ace_pga::write::dump::dump_record(r).content
+                {
+                    n += fields.len();
+                }
+            });
+            println!(
+                "dump {:.0} MB/s {n}",
+                data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
+            );
+            continue;
+        }
+        if mode == "iter" || mode == "view" || mode == "body" {
             // The record path without a tree; `view` also reads two PG19 fields through
             // the typed views.
             let mut n = 0usize;
@@ -58,6 +77,10 @@ fn main() {
             for l in framer {
                 let r = ace_pga::Record::from_line(l, &opts, &mut problems);
                 n += r.raw.len();
+                if mode == "body" {
+                    // Every field of every record typed at once.
+                    n += r.body().map_or(0, |b| b.layout().fields.len());
+                }
                 if mode == "view" {
                     if let Some(v) = r.view::<ace_pga::records::Pg19>() {
                         n += v.entity_name().map_or(0, str::len)
