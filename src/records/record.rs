@@ -62,8 +62,8 @@ pub fn so70_variant(rt: RecordType, raw: &[u8]) -> RecordType {
     use crate::wire::grammar::{literal, spaces, whole};
     use nom::combinator::value;
     use nom::Parser;
-    let version = crate::field!(So70V04::processing_group_version).slice(raw);
-    let range = crate::field!(So70Thru::range_indicator).slice(raw);
+    let version = crate::records::So70V04::PROCESSING_GROUP_VERSION.slice(raw);
+    let range = crate::records::So70Thru::RANGE_INDICATOR.slice(raw);
     // The version field: `04`, or blank (then the range indicator decides).
     let by_version = value(Some(RecordType::So70V04), literal("04"))
         .or(value(None, spaces))

@@ -82,7 +82,8 @@ impl<'a> CertificateNumber<'a> {
             };
         }
         if is_special_code_shape(s) {
-            let known = crate::codes::find(crate::codes::ams_special_certificate_codes(), s)
+            let known = crate::codes::CodeList::AmsSpecialCertificateCodes
+                .find(s)
                 .next()
                 .is_some();
             return CertificateNumber::SpecialCode { code: s, known };
