@@ -1,4 +1,4 @@
-//! Issue 6 (adoption): the transmission builder reproduces the valid samples byte for byte
+//! The transmission builder reproduces the valid samples byte for byte
 //! from typed values, and responses are correlated back to the submitted PGA lines.
 
 use ace_pga::compose::{

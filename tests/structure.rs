@@ -1,5 +1,8 @@
-//! Revision 6.2 of the specification (issue 10, item 1): the validation changes, each with a
-//! regression test on an input the test builds itself from the repository's samples.
+//! The structure of a transmission and the checks revision 6.2 of the specification changed:
+//! the character set (SPEC 2.3), impossible times, `PG00` groups, orphans, shared PGA data
+//! (SPEC 4), the group rules S-022 to S-024, envelope fillers (E-009), the Entry Summary anchor
+//! and line numbering; each with a regression test on an input the test builds itself from the
+//! repository's samples.
 //!
 //! Records are located by their identifier at run time (the n-th `PG14`, the first `SE40` …),
 //! never by a line number of a shipped sample, and field positions come from the layout table

@@ -1,4 +1,4 @@
-//! Issue 10, item 5 "Findings that help": F-023 (not a CATAIR transmission, SPEC 6.1), the
+//! The findings report: F-023 (not a CATAIR transmission, SPEC 6.1), the
 //! overlap "OR-004 silences OR-013, OR-015 and OR-032 on its line" (SPEC 6.0), counts that
 //! cover the whole report when the list is cut, `--max-findings`, the summary by rule and the
 //! order of findings (by line, root cause first).
