@@ -15,9 +15,11 @@
 //!   values that do not fit, never truncates or rounds);
 //! * a variant of [`RecordType`] and of [`Body`].
 
+mod entry_number;
 pub mod host;
 mod record;
 
+pub use entry_number::{entry_check_digit, EntryNumber, ParseEntryNumberError};
 pub use record::{identify, so70_variant, starts_with_known_id, Identified, Record};
 
 use std::marker::PhantomData;

@@ -1,11 +1,13 @@
-//! The CLI's JSON documents, assembled as `src/bin/ace-pga/{decode,check,status,dump}.rs`
-//! assemble them (the tests compare the bytes with the CLI's output on every shipped sample).
+//! The CLI's JSON documents: the library's ([`DecodeDocument`], [`CheckDocument`],
+//! [`Finding`], the dump records) and the status document, which the CLI assembles itself
+//! (`src/bin/ace-pga/status.rs`) and which is assembled here the same way. The tests compare
+//! the bytes with the CLI's output on every shipped sample.
 
-use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::response::{Correlation, LineStatus};
-use ace_pga::validate::{self, PGA_RULESET};
+use ace_pga::validate::{self, CheckDocument, Finding, PGA_RULESET};
 use ace_pga::write::dump::dump_record;
-use ace_pga::{OwnedTransmission, ParseOptions, Problem, Severity, Transmission};
+use ace_pga::write::DecodeDocument;
+use ace_pga::{ParseOptions, Problem, Severity, Transmission};
 
 use crate::{clean, Options, Outcome};
 
@@ -17,22 +19,20 @@ pub fn error_document(message: &str, findings: &[serde_json::Value]) -> Vec<u8> 
         .into_bytes()
 }
 
-/// A parse problem as a finding of `check --format json`: `rule`, `severity` (`error` or
-/// `warning`), `ruleset`, `line`, `columns` (`[first, last]` or `null`), `record`, `offset`,
-/// `cbp_code`, `message`.
+/// A parse problem as a finding of `check --format json` ([`Finding`]'s object: `cbp_code`,
+/// `columns` (`[first, last]` or `null`), `line`, `message`, `offset`, `record`, `rule`,
+/// `ruleset`, `severity`), as [`validate::check_bytes`] reports a whole-input problem.
 pub fn problem_finding(p: &Problem) -> serde_json::Value {
-    let rule = p.kind.rule();
-    serde_json::json!({
-        "rule": rule,
-        "severity": if p.severity == Severity::Error { "error" } else { "warning" },
-        "ruleset": PGA_RULESET,
-        "line": p.line,
-        "columns": p.columns.map(|(s, e)| [s, e]),
-        "record": p.record,
-        "offset": p.offset,
-        "cbp_code": validate::rule(rule).and_then(|r| r.cbp_code),
-        "message": p.kind.to_string(),
-    })
+    let rule = p.rule();
+    let finding = Finding {
+        rule,
+        severity: p.severity,
+        ruleset: PGA_RULESET,
+        location: p.location.clone(),
+        cbp_code: rule.rule().and_then(|r| r.cbp_code),
+        message: p.kind.to_string(),
+    };
+    serde_json::to_value(&finding).unwrap_or_default()
 }
 
 /// The error document of a parse: its errors as the message (one a line, as the CLI prints
@@ -83,23 +83,7 @@ pub fn decode(data: &[u8], options: &Options) -> Outcome {
         Ok(t) => t,
         Err(o) => return o,
     };
-    let owned = OwnedTransmission::from_transmission(&t);
-    let organic: Vec<_> = t
-        .tree
-        .pga_lines()
-        .into_iter()
-        .filter_map(OrganicLine::from_line)
-        .collect();
-    #[derive(serde::Serialize)]
-    struct Document<'o, 'v, 'a> {
-        #[serde(flatten)]
-        transmission: &'o OwnedTransmission,
-        organic: &'v [OrganicLine<'a>],
-    }
-    let doc = Document {
-        transmission: &owned,
-        organic: &organic,
-    };
+    let doc = DecodeDocument::new(&t);
     match serde_json::to_vec(&doc) {
         Ok(b) => Outcome::Ok(b),
         Err(e) => Outcome::Invalid(error_document(&format!("writing JSON: {e}"), &[])),
@@ -130,39 +114,11 @@ pub fn check(data: &[u8], options: &Options) -> Outcome {
         Err(m) => return Outcome::Usage(m),
     };
     let report = validate::check_bytes(data, &options.parse_options(), &opts);
-    let findings: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "rule": f.rule,
-                "severity": if f.severity == Severity::Error { "error" } else { "warning" },
-                "ruleset": f.ruleset,
-                "line": f.line,
-                "columns": f.columns.map(|(s, e)| [s, e]),
-                "record": f.record,
-                "offset": f.offset,
-                "cbp_code": f.cbp_code,
-                "message": f.message,
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "file": "-",
-        "as_of": opts.as_of.to_string(),
-        "mode": if options.lenient { "lenient" } else { "strict" },
-        "errors": report.error_count(),
-        "warnings": report.warning_count(),
-        "truncated": report.truncated,
-        "omitted": {
-            "errors": report.truncated_errors,
-            "warnings": report.truncated_warnings,
-        },
-        "max_findings": opts.max_findings,
-        "by_rule": report.by_rule,
-        "findings": findings,
-    });
-    let bytes = doc.to_string().into_bytes();
+    let doc = CheckDocument::new("-", options.lenient, &opts, &report);
+    let bytes = match serde_json::to_vec(&doc) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Invalid(error_document(&format!("writing JSON: {e}"), &[])),
+    };
     if report.has_errors() {
         Outcome::Invalid(bytes)
     } else {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use ace_pga::validate::{self, Level, ValidateOptions};
-use ace_pga::{NaiveDate, ParseOptions};
+use ace_pga::{NaiveDate, ParseOptions, RuleId};
 
 /// The options object: `{"lenient": true, "as_of": "2026-03-16", "enable": ["OR-006"],
 /// "rules": {"OR-032": "warning"}, "max_findings": 100}`; every key may be left out.
@@ -85,21 +85,16 @@ impl Options {
             opts.max_findings = n;
         }
         for (id, level) in &self.rules {
-            if validate::rule(id).is_none() {
-                let why = validate::retired(id).unwrap_or("unknown rule id");
-                return Err(format!("rules: {id}: {why}"));
-            }
-            let level: Level = level
-                .parse()
-                .map_err(|_| format!("rules: {id}: level {level} is not error, warning or off"))?;
-            opts.severity.insert(id.clone(), level);
+            // The errors name the id (`XX-1: unknown rule id`), the level's does not.
+            let usage = |e: &dyn std::fmt::Display| format!("rules: {e}");
+            let rule: RuleId = id.parse().map_err(|e| usage(&e))?;
+            let level: Level = level.parse().map_err(|e| format!("rules: {id}: {e}"))?;
+            opts.set_level(rule, level).map_err(|e| usage(&e))?;
         }
         for id in &self.enable {
-            if validate::rule(id).is_none() {
-                let why = validate::retired(id).unwrap_or("unknown rule id");
-                return Err(format!("enable: {id}: {why}"));
-            }
-            opts.enable.push(id.clone());
+            let usage = |e: &dyn std::fmt::Display| format!("enable: {e}");
+            let rule: RuleId = id.parse().map_err(|e| usage(&e))?;
+            opts.enable(rule).map_err(|e| usage(&e))?;
         }
         Ok(opts)
     }
@@ -126,9 +121,12 @@ mod tests {
         let v = o.validate_options();
         let v = v.as_ref();
         assert_eq!(v.map(|v| v.as_of.to_string()), Ok("2026-03-16".to_string()));
-        assert_eq!(v.map(|v| v.enable.clone()), Ok(vec!["OR-006".to_string()]));
+        let id = |s: &str| s.parse::<RuleId>().ok();
+        let (or006, or032) = (id("OR-006"), id("OR-032"));
+        assert!(or006.is_some() && or032.is_some());
+        assert_eq!(v.map(|v| or006.is_some_and(|r| v.runs(r))), Ok(true));
         assert_eq!(
-            v.map(|v| v.severity.get("OR-032").copied()),
+            v.map(|v| or032.and_then(|r| v.level(r))),
             Ok(Some(Level::Warning))
         );
         assert_eq!(v.map(|v| v.max_findings), Ok(3));
@@ -156,7 +154,7 @@ mod tests {
             ),
             (
                 r#"{"rules":{"OR-032":"fatal"}}"#,
-                "rules: OR-032: level fatal is not error, warning or off",
+                "rules: OR-032: rule level \"fatal\" is not one of error, warning, off",
             ),
             (r#"{"enable":["NOPE"]}"#, "enable: NOPE: unknown rule id"),
         ] {

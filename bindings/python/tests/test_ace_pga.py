@@ -127,7 +127,7 @@ def test_check_options():
     "kwargs,message",
     [
         ({"rules": {"XX-1": "off"}}, "XX-1: unknown rule id"),
-        ({"rules": {"OR-002": "fatal"}}, "level fatal is not error, warning or off"),
+        ({"rules": {"OR-002": "fatal"}}, 'rule level "fatal" is not one of error, warning, off'),
         ({"enable": ["NOPE"]}, "NOPE: unknown rule id"),
         ({"as_of": "26-03-16"}, "expected a real date"),
     ],
