@@ -240,6 +240,46 @@ static void test_internal(void) {
 #endif
 }
 
+/* Mutated transmissions and decode documents (bytes flipped, cut short): every call answers
+ * OK or INVALID with a NUL-terminated document, never crashes, never leaks. */
+static void test_hostile_inputs(void) {
+    Buf sample = read_sample("valid/or2-single.txt");
+    uint8_t *doc = NULL;
+    size_t doc_len = 0;
+    ace_pga_decode_json(sample.data, sample.len, NULL, &doc, &doc_len);
+    uint8_t *copy = malloc(sample.len > doc_len ? sample.len : doc_len);
+    unsigned long long seed = 0x9E3779B97F4A7C15ULL;
+    int answered = 0;
+    for (int round = 0; round < 60; round++) {
+        int json = round % 2;
+        const uint8_t *src = json ? doc : sample.data;
+        size_t n = json ? doc_len : sample.len;
+        memcpy(copy, src, n);
+        for (int k = 0; k < 1 + round % 5; k++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            copy[(seed >> 33) % n] = (uint8_t)(seed >> 17);
+        }
+        if (round % 3 == 0) n = (size_t)((seed >> 40) % n);
+        uint8_t *out = NULL;
+        size_t len = 0;
+        AcePgaStatus s = json ? ace_pga_encode_json(copy, n, NULL, &out, &len)
+                              : ace_pga_check_json(copy, n, "{\"lenient\": true}", &out, &len);
+        check_out(out, len, "hostile");
+        if (s == ACE_PGA_OK || s == ACE_PGA_INVALID) answered++;
+        ace_pga_free(out, len);
+        if (!json) {
+            s = ace_pga_decode_json(copy, n, NULL, &out, &len);
+            check_out(out, len, "hostile decode");
+            CHECK(s == ACE_PGA_OK || s == ACE_PGA_INVALID, "hostile decode: %d", s);
+            ace_pga_free(out, len);
+        }
+    }
+    CHECK(answered == 60, "%d of 60 mutated inputs answered OK or INVALID", answered);
+    free(copy);
+    ace_pga_free(doc, doc_len);
+    free(sample.data);
+}
+
 /* Four threads decode and check the same input at once; each gets the same bytes. */
 typedef struct {
     Buf input;
@@ -289,6 +329,7 @@ int main(int argc, char **argv) {
     test_check();
     test_status();
     test_internal();
+    test_hostile_inputs();
     test_threads();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
