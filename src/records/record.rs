@@ -367,7 +367,8 @@ impl<'a> Record<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn view<T: TypedRecord>(&self) -> Option<View<'a, T>> {
-        (self.record_type == T::RECORD_TYPE).then(|| View::new(self.raw, self.lenient_numeric))
+        T::is_record(self.record_type, self.id_bytes())
+            .then(|| View::new(self.raw, self.lenient_numeric))
     }
 
     /// The record identifier as sent (`PG14`, `OI`, `A`, `SE10`, `10` …).
