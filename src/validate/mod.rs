@@ -1,5 +1,5 @@
 //! Validation (SPEC 6): rule families F (bytes, fields, framing), S (structure and order),
-//! E (envelope) and OR (AMS organic profile). Parsing is not validating: the validator takes
+//! E (envelope), H (host transactions, SPEC 6.3a) and OR (AMS organic profile). Parsing is not validating: the validator takes
 //! a parsed [`Transmission`] (with its parse problems) and returns a [`Report`] of every
 //! finding in one pass, each with rule id, severity, rule-set version, record, line, byte
 //! columns, CBP error code and a message that says what is wrong and what would be right.
@@ -10,6 +10,7 @@
 
 mod envelope;
 mod field;
+mod host;
 mod organic;
 mod structure;
 
@@ -122,6 +123,16 @@ rules! {
     "E-010" Error on None, "mandatory envelope field blank";
     "E-011" Warning on None, "batch without blocks, or block without transactions";
     "E-012" Warning on None, "A and Z site / id codes differ";
+    "H-001" Error on None, "SE transaction does not start with SE10";
+    "H-002" Error on None, "SE13 missing in a transaction";
+    "H-003" Error on None, "SE10 entry filer code differs from the B filer code";
+    "H-004" Warning on None, "entry number check digit wrong";
+    "H-005" Error on None, "SE40 line numbers not 001, 002, ...";
+    "H-006" Error on None, "SE60 without SE40, more than 32 SE60 in a line, or SE61 not after SE60";
+    "H-007" Error on None, "host record field breaks its class, or mandatory field blank";
+    "H-008" Error on None, "host records out of order, or not allowed in the transaction";
+    "H-009" Warning on None, "SE-family record without a layout";
+    "H-010" Error on None, "data in the filler of a host record";
     "OR-001" Error on None, "OR2 certificate is neither an NOP-IC nor a valid special code";
     "OR-002" Error on None, "certificate field holds a bare 10-digit NOP ID";
     "OR-003" Error on None, "certificate field contains DRAFT";
@@ -640,6 +651,7 @@ pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     field::check(t, &mut sink);
     envelope::check(t, &mut sink);
     structure::check(t, &mut sink);
+    host::check(t, &mut sink);
     organic::check(t, &mut sink);
     sink.into_report()
 }
