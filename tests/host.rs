@@ -243,3 +243,87 @@ fn entry_check_digit_follows_appendix_e() {
     assert_eq!(host::entry_check_digit("Q7K", "315477A"), None);
     assert_eq!(host::entry_check_digit_ok("Q7K", "3154772"), None);
 }
+
+/// A two-line Cargo Release with a bill, a header entity and two tariff numbers on line 2,
+/// built by hand: the typed structure of SPEC 3.7 over the tree.
+#[test]
+fn cargo_release_structure_over_the_tree() {
+    let lines = common::or2_lines();
+    let rec = |s: &str| common::record80(s.as_bytes());
+    let get = |id: &str| lines[common::line_of(&lines, id) - 1].clone();
+    let mut v = vec![get("A"), get("B"), get("SE10"), get("SE13"), get("SE15")];
+    v.push(rec("SE16MSCU12345031626000004800PK   MSC ARIANE"));
+    v.push(rec("SE20CR SHIPMENT-7"));
+    v.push(rec("SE30CN GREENHAVEN ORGANIC IMPORTS"));
+    v.push(rec(&format!(
+        "SE36{:<35}{:<3}      {:<15}US",
+        "OAKLAND", "CA", "94607"
+    )));
+    v.push(get("SE40"));
+    v.push(get("SE60"));
+    for id in ["OI", "PG01", "PG02", "PG14", "PG29"] {
+        v.push(get(id));
+    }
+    v.push(rec("SE40002MX ORGANIC LIMES"));
+    v.push(rec("SE6099038801000000000000"));
+    v.push(rec("SE6008055000400000001200"));
+    for id in ["OI", "PG01", "PG02", "PG14", "PG29"] {
+        v.push(get(id));
+    }
+    v.push(get("Y"));
+    v.push(get("Z"));
+    let input = common::join(&v, b"\n", true);
+    let t = Transmission::parse(&input).expect("parses");
+    let crs: Vec<_> = t.tree.cargo_releases().collect();
+    assert_eq!(crs.len(), 1);
+    let cr = &crs[0];
+    assert_eq!(cr.entry(), Some(("Q7K", "31547727")));
+    assert_eq!(cr.entry_check_digit_ok(), Some(true));
+    assert_eq!(cr.header().action_code(), Some("A"));
+    assert!(cr.se13.is_some() && cr.se11.is_none());
+    assert_eq!(cr.bills.len(), 1);
+    assert_eq!(
+        (cr.bills[0].bills.len(), cr.bills[0].conveyances.len()),
+        (1, 1)
+    );
+    assert_eq!(cr.references.len(), 1);
+    assert_eq!(cr.entities.len(), 1);
+    assert_eq!(cr.entities[0].details.len(), 1);
+    assert!(cr.unplaced.is_empty() && cr.sf_records.is_empty());
+    let numbers: Vec<_> = cr.lines.iter().map(|l| l.number()).collect();
+    assert_eq!(numbers, [Some(1), Some(2)]);
+    let tariffs: Vec<_> = cr
+        .tariffs()
+        .map(|(l, t)| {
+            (
+                l.number(),
+                t.position,
+                t.hts_number(),
+                t.oi_group().is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tariffs,
+        [
+            (Some(1), 1, Some("0804508020"), true),
+            (Some(2), 1, Some("9903880100"), false),
+            (Some(2), 2, Some("0805500040"), true),
+        ]
+    );
+    assert_eq!(cr.lines[1].tariffs[1].view().line_item_value(), Some(1200));
+    // The input checks clean of H findings.
+    let report = ace_pga::validate::check_bytes(
+        &input,
+        &ace_pga::ParseOptions::strict(),
+        &ace_pga::validate::ValidateOptions::new(
+            ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"),
+        ),
+    );
+    let h: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("H-"))
+        .collect();
+    assert!(h.is_empty(), "{h:?}");
+}

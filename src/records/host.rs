@@ -229,3 +229,8 @@ pub fn entry_check_digit_ok(filer: &str, number: &str) -> Option<bool> {
     };
     Some(check == want)
 }
+
+/// Whether `id` is a record identifier that `host-records.csv` lays out (`SE10` … `SO60`).
+pub fn is_host_layout_id(id: &[u8]) -> bool {
+    super::host_layout(id).is_some()
+}

@@ -12,8 +12,10 @@
 //! belong to validation (SPEC E-001).
 
 mod builder;
+mod cargo_release;
 
 pub(crate) use builder::TreeBuilder;
+pub use cargo_release::{BillGroup, CargoRelease, CbpLine, Entity, Tariff};
 
 use crate::records::Record;
 use crate::records::{Body, RecordType};
