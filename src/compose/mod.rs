@@ -59,6 +59,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod cargo_release;
+
 use std::fmt;
 use std::io::{self, Write};
 
