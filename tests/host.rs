@@ -327,3 +327,60 @@ fn cargo_release_structure_over_the_tree() {
         .collect();
     assert!(h.is_empty(), "{h:?}");
 }
+
+/// A status notification with every part of SPEC 3.7, built by hand: `SO10`, `SO20`, two
+/// `SO30`, a bill grouping (`SO40`, `SO42`, `SO50`), `SO60`, then the sample's `SO70`.
+#[test]
+fn status_notification_structure_over_the_tree() {
+    let so = common::lines_of(&common::read_repo("spec-samples/valid/so-status.txt"));
+    let get = |id: &str| so[common::line_of(&so, id) - 1].clone();
+    let rec = |s: String| common::record80(s.as_bytes());
+    let mut v = vec![get("A"), get("B"), get("SO10")];
+    v.push(rec(format!("SO20CR {:<50}", "SHIPMENT-7")));
+    v.push(rec("SO30001PE0804508020".to_string()));
+    v.push(rec("SO30002MX0805500040".to_string()));
+    v.push(rec(format!("SO40RMEDU{:<50}00000720", "4829301756")));
+    v.push(rec(
+        "SO42V12345678901632704270403172603172600000000".to_string()
+    ));
+    v.push(rec(format!("SO50031726091295{:<40}N", "BILL ARRIVED")));
+    v.push(rec(format!("SO60031726091501{:<40}", "ONEUSG")));
+    for id in ["SO70", "SO71", "SO72"] {
+        v.push(get(id));
+    }
+    v.push(get("Y"));
+    v.push(get("Z"));
+    let input = common::join(&v, b"\n", true);
+    let t = Transmission::parse(&input).expect("parses");
+    let n = t.tree.status_notifications();
+    assert_eq!(n.len(), 1);
+    let s = &n[0];
+    assert_eq!(s.entry(), Some(("Q7K", "31547727")));
+    assert_eq!(s.entry_check_digit_ok(), Some(true));
+    assert_eq!(s.header().entry_type(), Some(1));
+    assert_eq!(s.references.len(), 1);
+    assert_eq!(s.line_numbers(), [Some(1), Some(2)]);
+    assert_eq!(s.bills.len(), 1);
+    let b = &s.bills[0];
+    assert_eq!(
+        (b.bills.len(), b.in_bonds.len(), b.disposition.is_some()),
+        (1, 1, true)
+    );
+    assert_eq!(s.dispositions.len(), 1);
+    assert_eq!(s.pga_dispositions.len(), 1);
+    assert!(s.unplaced.is_empty());
+    // A response: the H rules may warn, never refuse; this one is clean.
+    let report = ace_pga::validate::check_bytes(
+        &input,
+        &ace_pga::ParseOptions::strict(),
+        &ace_pga::validate::ValidateOptions::new(
+            ace_pga::NaiveDate::from_ymd_opt(2026, 3, 17).expect("date"),
+        ),
+    );
+    let h: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("H-"))
+        .collect();
+    assert!(h.is_empty(), "{h:?}");
+}
