@@ -1287,6 +1287,13 @@ fn cases() -> Vec<Case> {
                 err(o.se40).cols(5, 7).msg("expected 001"),
             )
             .fire(
+                or2().set(o.se40, 5, "0A1"),
+                err(o.se40)
+                    .cols(5, 7)
+                    .msg("not a line number")
+                    .without(&["H-007"]),
+            )
+            .fire(
                 or2()
                     .insert(o.y, rec_by_id("or2-single", "SE40", 1))
                     .insert(o.y + 1, rec_by_id("or2-single", "SE60", 1)),

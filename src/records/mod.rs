@@ -14,6 +14,14 @@
 //! * `parse` (80 bytes → struct) and `write_into` / `to_bytes` (struct → 80 bytes; refuses
 //!   values that do not fit, never truncates or rounds);
 //! * a variant of [`RecordType`] and of [`Body`].
+//!
+//! The 36 host records of `host-records.csv` (SPEC 3.7: `SE10`…`SE63`, `SF10`…`SF36`,
+//! `SO10`…`SO60`) are declared once too, in `src/records/host_table.rs`, by the
+//! `host_layouts!` macro: a struct (e.g. [`Se10`]) that parses and writes the record, its
+//! [`RecordLayout`] ([`HOST_LAYOUTS`], [`host_layout`]) and a [`View`]
+//! (`record.view::<Se10>()`). They stay [`RecordType::Host`]: the field dump and the decode
+//! JSON keep host records `raw` (SPEC 3.7). [`host`] reads the entry, CBP line and HTS
+//! positions from them.
 
 pub mod host;
 mod record;

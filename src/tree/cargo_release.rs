@@ -271,7 +271,7 @@ impl<'t, 'a> Tariff<'t, 'a> {
 
     /// The HTS number (`SE60.hts_number`) when it is 10 digits.
     pub fn hts_number(&self) -> Option<&'a str> {
-        host::hts_number("SE60", self.se60().raw)
+        self.anchor.hts_number()
     }
 
     /// The `SE61` directly after the `SE60`, if any.
@@ -286,6 +286,15 @@ impl<'t, 'a> Tariff<'t, 'a> {
     /// The OI group of this tariff number (its PGA data), if any.
     pub fn oi_group(&self) -> Option<&'t OiGroup<Record<'a>>> {
         self.anchor.oi_group.as_ref()
+    }
+}
+
+impl<'a> HtsAnchor<Record<'a>> {
+    /// The HTS number of the anchor (`SE60.hts_number` 5–14 of `host-records.csv`, or the
+    /// Entry Summary `50` 3–12) when it is 10 digits; [`host::hts_number`].
+    pub fn hts_number(&self) -> Option<&'a str> {
+        let r = &self.anchor.record;
+        host::hts_number(r.id(), r.raw)
     }
 }
 
