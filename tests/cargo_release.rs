@@ -206,3 +206,26 @@ fn raw_escapes_are_validated_like_any_input() {
     assert!(!rules.contains(&("H-007", Some(7))), "{rules:?}");
     assert!(built.has_errors());
 }
+
+/// The case of issue 12: a transaction with no `SE10`, a nonsense `SE40` and an `SE60` that
+/// is no tariff number, built through the raw `TransactionBuilder`, is no longer clean.
+#[test]
+fn the_issue_12_transaction_is_reported() {
+    use ace_pga::compose::{AnchorBuilder, TransactionBuilder};
+    let tx = TransactionBuilder::new()
+        .host("SE40XYZ NONSENSE")
+        .anchor(AnchorBuilder::new("SE60ABC").oi_group(organic("417-2093856104-557321")));
+    let built = TransmissionBuilder::cargo_release(envelope())
+        .transaction(tx)
+        .build()
+        .expect("builds");
+    let rules: Vec<_> = built
+        .report()
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.line))
+        .collect();
+    // A, B, then the SE40 at line 3: no SE10 opens the transaction.
+    assert!(rules.contains(&("H-001", Some(3))), "{rules:?}");
+    assert!(built.has_errors());
+}
