@@ -384,3 +384,64 @@ fn status_notification_structure_over_the_tree() {
         .collect();
     assert!(h.is_empty(), "{h:?}");
 }
+
+/// The real host records of the shipped samples: every one with a layout parses clean and
+/// writes back its own bytes, and no H rule (error or warning) fires on a valid sample.
+#[test]
+fn the_samples_host_records_follow_their_layouts() {
+    let mut checked = 0;
+    for path in common::sample_files() {
+        let data = std::fs::read(&path).expect("sample");
+        let Ok(t) = Transmission::parse_with(&data, &ace_pga::ParseOptions::lenient()) else {
+            continue;
+        };
+        let valid = path.parent().is_some_and(|p| p.ends_with("valid"));
+        t.tree.for_each_record(|r| {
+            let Some(layout) = host_layout(r.id_bytes()) else {
+                return;
+            };
+            if r.raw.len() != 80 {
+                return;
+            }
+            for f in layout.fields {
+                assert!(
+                    f.read(r.raw, false).is_ok(),
+                    "{path:?} line {}: {}.{}",
+                    r.line,
+                    layout.id,
+                    f.name
+                );
+            }
+            if valid {
+                checked += 1;
+            }
+        });
+        if valid {
+            let report = ace_pga::validate::check_bytes(
+                &data,
+                &ace_pga::ParseOptions::strict(),
+                &ace_pga::validate::ValidateOptions::new(
+                    ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"),
+                ),
+            );
+            let h: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule.starts_with("H-"))
+                .collect();
+            assert!(h.is_empty(), "{path:?}: {h:?}");
+        }
+    }
+    assert!(
+        checked >= 40,
+        "only {checked} host records in the valid samples"
+    );
+    // The SE10 of every Cargo Release of the valid samples has a right check digit.
+    let data = common::read_repo("spec-samples/valid/or2-multi.txt");
+    let t = Transmission::parse(&data).expect("parses");
+    assert!(t.tree.cargo_releases().count() > 1);
+    assert!(t
+        .tree
+        .cargo_releases()
+        .all(|cr| cr.entry_check_digit_ok() == Some(true) && cr.unplaced.is_empty()));
+}
