@@ -436,12 +436,25 @@ fn the_samples_host_records_follow_their_layouts() {
         checked >= 40,
         "only {checked} host records in the valid samples"
     );
-    // The SE10 of every Cargo Release of the valid samples has a right check digit.
+    // or2-multi: three CBP lines, the second with a chapter 99 number first.
     let data = common::read_repo("spec-samples/valid/or2-multi.txt");
     let t = Transmission::parse(&data).expect("parses");
-    assert!(t.tree.cargo_releases().count() > 1);
-    assert!(t
-        .tree
-        .cargo_releases()
-        .all(|cr| cr.entry_check_digit_ok() == Some(true) && cr.unplaced.is_empty()));
+    let crs: Vec<_> = t.tree.cargo_releases().collect();
+    assert_eq!(crs.len(), 1);
+    let cr = &crs[0];
+    assert_eq!(cr.entry_check_digit_ok(), Some(true));
+    assert!(cr.unplaced.is_empty());
+    let tariffs: Vec<_> = cr
+        .tariffs()
+        .map(|(l, t)| (l.number(), t.position, t.hts_number()))
+        .collect();
+    assert_eq!(
+        tariffs,
+        [
+            (Some(1), 1, Some("0804508020")),
+            (Some(2), 1, Some("9903030100")),
+            (Some(2), 2, Some("0813405000")),
+            (Some(3), 1, Some("4819100040")),
+        ]
+    );
 }
