@@ -655,8 +655,9 @@ fn year_0000_is_refused_on_write() {
     let year1 = NaiveDate::from_ymd_opt(1, 3, 16).expect("year 1");
     <ace_pga::layout::Date8 as FieldKind>::write(&year1, &mut out).expect("year 0001");
     assert_eq!(&out, b"03160001");
-    let r =
-        ace_pga::layout::build_record(layout, |f| (f.name == "lpco_date").then_some("0000-03-16"));
+    let r = ace_pga::layout::build_record(layout, |f| {
+        (f == ace_pga::records::Pg14::LPCO_DATE).then_some("0000-03-16")
+    });
     let e = r.expect_err("year 0000");
     assert_eq!(e.field, "lpco_date");
 }

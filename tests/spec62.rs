@@ -99,7 +99,7 @@ fn filler(record: &str, col: u8) -> Option<(u8, u8)> {
         .and_then(|l| {
             l.fillers
                 .iter()
-                .copied()
+                .map(|f| (f.start, f.end))
                 .find(|&(s, e)| s <= col && col <= e)
         })
 }

@@ -7,10 +7,15 @@ truth; the tests `tests/layouts.rs` and `tests/host.rs` check them against the C
 Re-run only to draft a new edition:
     python3 tools/gen_layouts.py spec/records.csv > /tmp/table.rs
     python3 tools/gen_layouts.py spec/host-records.csv > /tmp/host_table.rs
+
+Each field line names the field and its constant (`lpco_number LPCO_NUMBER: ...`). The
+validation columns that records.csv does not hold (`.blank("P02")`, `.codes(CodeList::...)`,
+`.values(&[...])`, `.cbp(...)`, `.advisory()`, `.blanked_in_output()`, and filler contents
+`=> FillerContent::...`) are kept by hand in table.rs: carry them over from the old draft.
 """
 import csv, sys, collections
 
-NAMES = {"OI": "Oi", "A": "BatchHeader", "B": "BlockHeader", "Y": "BlockTrailer", "Z": "BatchTrailer"}
+NAMES = {"SO70@04": "So70V04", "SO70@THRU": "So70Thru", "OI": "Oi", "A": "BatchHeader", "B": "BlockHeader", "Y": "BlockTrailer", "Z": "BatchTrailer"}
 TITLES = {
     "OI": "Commercial description (OI) record: opens the OI group of an HTS anchor",
     "PG00": "PGA substitution record (S start, E end, R reuse of a block)",
@@ -79,7 +84,8 @@ HOST = sys.argv[1].endswith("host-records.csv")
 
 def title(rec, rs):
     if not HOST:
-        return TITLES[rec]
+        base = rec.partition("@")[0]
+        return TITLES.get(rec, TITLES.get(base, rec))
     # Host records: the words in parentheses of the record_id row ("Literal SE10 (SE header).").
     d = next(r["description"] for r in rs if r["field"] == "record_id")
     inner = d[d.find("(") + 1:d.find(")")] if "(" in d else rec
@@ -90,7 +96,9 @@ if HOST:
 print("host_layouts! {" if HOST else "record_layouts! {")
 for rec, rs in rows.items():
     name = NAMES.get(rec, rec[:1] + rec[1:].lower())
-    print(f'    {name} = "{rec}", "{esc(title(rec, rs))}" {{')
+    base, _, variant = rec.partition("@")
+    head = f'"{base}" @ "{variant}"' if variant else f'"{base}"'
+    print(f'    {name} = {head}, "{esc(title(rec, rs))}" {{')
     fillers = []
     for r in rs:
         if r["field"] == "record_id":
@@ -99,6 +107,6 @@ for rec, rs in rows.items():
             fillers.append(f'{r["start"]}..={r["end"]}')
             continue
         print(f'        /// {esc(r["description"])} (confidence {r["confidence"]})')
-        print(f'        {r["field"]}: {kind(r)} = {r["start"]}..={r["end"]}, {r["class"]}, {r["designation"]};')
+        print(f'        {r["field"]} {r["field"].upper()}: {kind(r)} = {r["start"]}..={r["end"]}, {r["class"]}, {r["designation"]};')
     print(f'    }} fillers [{", ".join(fillers)}]')
 print("}")

@@ -200,30 +200,52 @@ impl<const D: u8> FieldKind for Dec<D> {
     type Value<'a> = Decimal;
     const KIND: Kind = Kind::Dec(D);
     fn read(raw: &[u8], lenient: bool) -> Result<Option<Decimal>, FieldErrorKind> {
-        Ok(read_n(raw, raw.len(), lenient)?
-            .map(|m| Decimal::from_i128_with_scale(i128::from(m), u32::from(D))))
+        read_dec(raw, D, lenient)
     }
     fn write(value: &Decimal, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
-        if value.is_sign_negative() && !value.is_zero() {
-            return Err(EncodeErrorKind::Negative);
-        }
-        let mut v = *value;
-        if v.scale() > u32::from(D) {
-            v = v.normalize();
-            if v.scale() > u32::from(D) {
-                return Err(EncodeErrorKind::TooManyDecimals { decimals: D });
-            }
-        }
-        let mut m = v.mantissa().unsigned_abs();
-        for _ in v.scale()..u32::from(D) {
-            m = m
-                .checked_mul(10)
-                .ok_or(EncodeErrorKind::TooManyDigits { width: out.len() })?;
-        }
-        let m =
-            u64::try_from(m).map_err(|_| EncodeErrorKind::TooManyDigits { width: out.len() })?;
-        write_digits(m, out)
+        write_dec(value, D, out)
     }
+}
+
+/// Reads an `N` field with `decimals` implied decimals (SPEC 2.5): the digits as an exact
+/// [`Decimal`] of that scale; `Ok(None)` when all spaces.
+pub(super) fn read_dec(
+    raw: &[u8],
+    decimals: u8,
+    lenient: bool,
+) -> Result<Option<Decimal>, FieldErrorKind> {
+    Ok(read_n(raw, raw.len(), lenient)?
+        .map(|m| Decimal::from_i128_with_scale(i128::from(m), u32::from(decimals))))
+}
+
+/// The one writer of implied-decimal `N` values (SPEC 2.5): `value` right-justified and
+/// zero-filled in `out` with exactly `decimals` implied decimals. Never rounds: a value with
+/// more significant decimals is refused, as is a negative value or one with more digits
+/// than `out` holds. The typed structs ([`Dec`]) and the dump form
+/// ([`FieldDef::write_str`]) both write through it.
+pub(super) fn write_dec(
+    value: &Decimal,
+    decimals: u8,
+    out: &mut [u8],
+) -> Result<(), EncodeErrorKind> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(EncodeErrorKind::Negative);
+    }
+    let mut v = *value;
+    if v.scale() > u32::from(decimals) {
+        v = v.normalize();
+        if v.scale() > u32::from(decimals) {
+            return Err(EncodeErrorKind::TooManyDecimals { decimals });
+        }
+    }
+    let mut m = v.mantissa().unsigned_abs();
+    for _ in v.scale()..u32::from(decimals) {
+        m = m
+            .checked_mul(10)
+            .ok_or(EncodeErrorKind::TooManyDigits { width: out.len() })?;
+    }
+    let m = u64::try_from(m).map_err(|_| EncodeErrorKind::TooManyDigits { width: out.len() })?;
+    write_digits(m, out)
 }
 
 impl FieldKind for Date8 {

@@ -65,11 +65,11 @@ impl HostField {
 
 /// `SE10.entry_filer_code`, bytes 6–8 (`host-records.csv`, SPEC 3.7).
 pub const SE10_ENTRY_FILER: HostField =
-    HostField::of("SE10", crate::field!(Se10::entry_filer_code));
+    HostField::of("SE10", crate::records::Se10::ENTRY_FILER_CODE);
 /// `SE10.entry_number` with its check digit, bytes 11–18 (`host-records.csv`, SPEC 3.7).
-pub const SE10_ENTRY_NUMBER: HostField = HostField::of("SE10", crate::field!(Se10::entry_number));
+pub const SE10_ENTRY_NUMBER: HostField = HostField::of("SE10", crate::records::Se10::ENTRY_NUMBER);
 /// `SE40.line_item_number`: the CBP line number, bytes 5–7 (`host-records.csv`, SPEC 3.7).
-pub const SE40_CBP_LINE: HostField = HostField::of("SE40", crate::field!(Se40::line_item_number));
+pub const SE40_CBP_LINE: HostField = HostField::of("SE40", crate::records::Se40::LINE_ITEM_NUMBER);
 /// `10` entry filer code, bytes 3–5 (T1, samples).
 pub const AE10_ENTRY_FILER: HostField = HostField {
     record: "10",
@@ -94,9 +94,9 @@ pub const AE40_CBP_LINE: HostField = HostField {
 /// `SO10.entry_filer_code`, bytes 9–11 (`host-records.csv`, SPEC 3.7; CBP's Status Query
 /// chapter lays the district/port of entry at 5–8 before it).
 pub const SO10_ENTRY_FILER: HostField =
-    HostField::of("SO10", crate::field!(So10::entry_filer_code));
+    HostField::of("SO10", crate::records::So10::ENTRY_FILER_CODE);
 /// `SO10.entry_number` with its check digit, bytes 14–21 (`host-records.csv`, SPEC 3.7).
-pub const SO10_ENTRY_NUMBER: HostField = HostField::of("SO10", crate::field!(So10::entry_number));
+pub const SO10_ENTRY_NUMBER: HostField = HostField::of("SO10", crate::records::So10::ENTRY_NUMBER);
 
 /// Every host field above.
 pub const HOST_FIELDS: &[HostField] = &[
@@ -124,7 +124,7 @@ pub const LINE_RECORDS: &[(&str, HostField)] = &[("SE40", SE40_CBP_LINE), ("40",
 pub const ANCHORS: &[&str] = &["SE60", "50"];
 
 /// `SE60.hts_number`, bytes 5–14 (`host-records.csv`, SPEC 3.7).
-pub const SE60_HTS_NUMBER: HostField = HostField::of("SE60", crate::field!(Se60::hts_number));
+pub const SE60_HTS_NUMBER: HostField = HostField::of("SE60", crate::records::Se60::HTS_NUMBER);
 /// `50` HTS number, bytes 3–12 (T1, samples).
 pub const AE50_HTS_NUMBER: HostField = HostField {
     record: "50",

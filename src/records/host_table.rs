@@ -2,416 +2,416 @@
 host_layouts! {
     Se10 = "SE10", "SE header (SE10), host record of SPEC 3.7" {
         /// A add, R replace, U update (only SE10/SE11/SE13/SE15/SE16/SE17/SE20 may follow), D cancel (SE10+SE13+SE20 only). codes: CR v40 SE10 Note 1. (confidence V)
-        action_code: Text = 5..=5, A, M;
+        action_code ACTION_CODE: Text = 5..=5, A, M;
         /// Entry filer code: first 3 characters of the entry number; must equal B filer_code (8-10). (confidence V)
-        entry_filer_code: Text = 6..=8, AN, M;
+        entry_filer_code ENTRY_FILER_CODE: Text = 6..=8, AN, M;
         /// Entry number without filer code: 7-digit transaction number + 1 check digit (Appendix E; Luhn over filer code + transaction number). Full entry = entry_filer_code + entry_number. (confidence V)
-        entry_number: Text = 11..=18, AN, M;
+        entry_number ENTRY_NUMBER: Text = 11..=18, AN, M;
         /// Entry type: 01 02 03 06 07 11 12 21 22 23 52 86 (CR v40 SE10 Note 2; printed without leading zero, sent as 2 digits). (confidence V)
-        entry_type: Text = 20..=21, AN, M;
+        entry_type ENTRY_TYPE: Text = 20..=21, AN, M;
         /// Qualifier of importer_of_record_number, left-justified: EI, ANI, 34 (Note 3). Not required for type 86 without PGA data (Note 12). (confidence V)
-        importer_of_record_type: Text = 22..=24, AN, C;
+        importer_of_record_type IMPORTER_OF_RECORD_TYPE: Text = 22..=24, AN, C;
         /// Importer of record number: NN-NNNNNNNXX (EI), YYDDPP-NNNNN (ANI), NNN-NN-NNNN (34) (Note 4). (confidence V)
-        importer_of_record_number: Text = 25..=36, X, C;
+        importer_of_record_number IMPORTER_OF_RECORD_NUMBER: Text = 25..=36, X, C;
         /// MOT code 10 11 12 20 21 30 31 32 33 34 40 41 50 60 70 (Note 5). Required except entry type 06 without a bill (Note 11). (confidence V)
-        mode_of_transportation: Text = 37..=38, AN, C;
+        mode_of_transportation MODE_OF_TRANSPORTATION: Text = 37..=38, AN, C;
         /// 0 no bond, 8 continuous, 9 single transaction (type 9 requires SE20 V1 and AMT) (Note 6). (confidence V)
-        bond_type: Int = 39..=39, N, M;
+        bond_type BOND_TYPE: Int = 39..=39, N, M;
         /// Total entered value, whole US dollars, zero-filled. Max 800 for type 86, 2500 for type 11 (Note 13). (confidence V)
-        estimated_entry_value: Int = 40..=49, N, M;
+        estimated_entry_value ESTIMATED_ENTRY_VALUE: Int = 40..=49, N, M;
         /// Schedule D port, left-justified (4 digits + space in all lines seen). Mandatory with in-bond, PGA data, types 02 06 07 12 21 22 23 86, cancels and Non-AMS bills (Note 7). (confidence V)
-        planned_port_of_entry: Text = 50..=54, AN, C;
+        planned_port_of_entry PLANNED_PORT_OF_ENTRY: Text = 50..=54, AN, C;
         /// 1 hold all, 2 incremental release under immediate delivery (Note 8). (confidence V)
-        split_shipment_release_code: Text = 55..=55, AN, O;
+        split_shipment_release_code SPLIT_SHIPMENT_RELEASE_CODE: Text = 55..=55, AN, O;
         /// Schedule D port of unlading; required for MOT 50, 60, 70. (confidence V)
-        port_of_unlading: Text = 56..=60, AN, C;
+        port_of_unlading PORT_OF_UNLADING: Text = 56..=60, AN, C;
     } fillers [9..=10, 19..=19, 61..=80]
     Se11 = "SE11", "SE additional header (SE11), host record of SPEC 3.7" {
         /// W = weekly entry (type 06 only). CR v40 lists only W; older chapters and one vendor also send P (presentation) and A (arrival), which the schema accepts but does not process. (confidence V)
-        entry_date_election_code: Text = 5..=5, X, C;
+        entry_date_election_code ENTRY_DATE_ELECTION_CODE: Text = 5..=5, X, C;
         /// Elected entry date; mandatory with W (first day of the zone week); current date or up to 7 days ahead (Note 1). (confidence V)
-        elected_entry_date: Date6 = 6..=11, N, C;
+        elected_entry_date ELECTED_ENTRY_DATE: Date6 = 6..=11, N, C;
         /// FIRMS code where the cargo is stored; for type 06 the FTZ site FIRMS (Note 4). May be changed with action U. (confidence V)
-        location_of_goods_firms: Text = 12..=15, AN, C;
+        location_of_goods_firms LOCATION_OF_GOODS_FIRMS: Text = 12..=15, AN, C;
         /// Preferred centralized examination station (FIRMS). (confidence V)
-        elected_exam_site_firms: Text = 16..=19, AN, O;
+        elected_exam_site_firms ELECTED_EXAM_SITE_FIRMS: Text = 16..=19, AN, O;
         /// Conveyance name, or for type 06 the FTZ zone ID: FTZ + 3-digit zone + subzone/site (legacy 7 or ACE 9 characters, e.g. FTZ0260A01) (Note 6). (confidence V)
-        conveyance_name_or_ftz_id: Text = 20..=39, X, C;
+        conveyance_name_or_ftz_id CONVEYANCE_NAME_OR_FTZ_ID: Text = 20..=39, X, C;
         /// Voyage/flight/trip of the importing carrier. Not used for type 06 (Note 7). (confidence V)
-        voyage_flight_trip_number: Text = 40..=44, X, C;
+        voyage_flight_trip_number VOYAGE_FLIGHT_TRIP_NUMBER: Text = 40..=44, X, C;
         /// G.O. number when the cargo is in general order (then SE15 Non-AMS must be Y). (confidence T2)
-        general_order_number: Text = 45..=64, AN, O;
+        general_order_number GENERAL_ORDER_NUMBER: Text = 45..=64, AN, O;
         /// FIRMS of the CBP bonded warehouse (facility type 04); mandatory for types 21 and 22 (Note 2). (confidence T2)
-        bonded_warehouse_firms: Text = 65..=68, AN, C;
+        bonded_warehouse_firms BONDED_WAREHOUSE_FIRMS: Text = 65..=68, AN, C;
         /// Filer code of the originating type 21/22 entry; mandatory for type 22 (Note 3). (confidence T2)
-        originating_warehouse_entry_filer_code: Text = 69..=71, AN, C;
+        originating_warehouse_entry_filer_code ORIGINATING_WAREHOUSE_ENTRY_FILER_CODE: Text = 69..=71, AN, C;
         /// Entry number (7 digits + check digit) of the originating type 21/22 entry; mandatory for type 22 (Note 3). (confidence T2)
-        originating_warehouse_entry_number: Text = 72..=79, AN, C;
+        originating_warehouse_entry_number ORIGINATING_WAREHOUSE_ENTRY_NUMBER: Text = 72..=79, AN, C;
         /// Y requests immediate delivery; N or blank = no. Not for warehouse types (Notes 8, 9). (confidence V)
-        immediate_delivery_indicator: Text = 80..=80, X, C;
+        immediate_delivery_indicator IMMEDIATE_DELIVERY_INDICATOR: Text = 80..=80, X, C;
     } fillers []
     Se12 = "SE12", "Additional bond, draft 22.2 only (SE12), host record of SPEC 3.7" {
         /// 8 continuous, 9 single transaction (vendor layout). (confidence T1)
-        bond_type: Text = 5..=5, AN, M;
+        bond_type BOND_TYPE: Text = 5..=5, AN, M;
         /// Only A accepted (vendor layout). (confidence T1)
-        bond_designation_type: Text = 6..=6, AN, M;
+        bond_designation_type BOND_DESIGNATION_TYPE: Text = 6..=6, AN, M;
         /// Surety company code (vendor layout). (confidence T1)
-        surety_code: Text = 8..=10, AN, M;
+        surety_code SURETY_CODE: Text = 8..=10, AN, M;
         /// Single transaction bond amount, whole dollars (vendor output zero-fills despite 'no leading zeros'). (confidence T1)
-        stb_amount: Int = 11..=20, N, M;
+        stb_amount STB_AMOUNT: Int = 11..=20, N, M;
         /// Surety reference number from CBP form 301 (vendor layout). (confidence T1)
-        stb_producer_account_number: Text = 21..=30, AN, O;
+        stb_producer_account_number STB_PRODUCER_ACCOUNT_NUMBER: Text = 21..=30, AN, O;
     } fillers [7..=7, 31..=80]
     Se13 = "SE13", "Contact / correction / cancellation (SE13), host record of SPEC 3.7" {
         /// Contact name for the entry filing (printed 40AN; vendor output contains '.'). (confidence V)
-        contact_name: Text = 5..=44, AN, M;
+        contact_name CONTACT_NAME: Text = 5..=44, AN, M;
         /// Contact phone (printed 15AN; vendor output contains '-'). (confidence V)
-        contact_phone: Text = 45..=59, AN, M;
+        contact_phone CONTACT_PHONE: Text = 45..=59, AN, M;
         /// Cancellation reason 01-12 (Note 1); required with action D; space for corrections. Printed class 2A although every code is numeric. (confidence V)
-        cancellation_reason_code: Text = 60..=61, AN, C;
+        cancellation_reason_code CANCELLATION_REASON_CODE: Text = 60..=61, AN, C;
         /// 1 = further cargo dispositions exist besides the reason code (cancellation request). (confidence V)
-        multiple_cargo_dispositions_indicator: Int = 62..=62, N, O;
+        multiple_cargo_dispositions_indicator MULTIPLE_CARGO_DISPOSITIONS_INDICATOR: Int = 62..=62, N, O;
         /// 1 = documents were sent through DIS for the correction/cancellation; then an SE20 DIS reference is required (Note 2). (confidence V)
-        dis_indicator: Int = 63..=63, N, O;
+        dis_indicator DIS_INDICATOR: Int = 63..=63, N, O;
         /// 1 = the entry is associated with a split shipment (Note 3). (confidence V)
-        split_shipment_indicator: Int = 64..=64, N, O;
+        split_shipment_indicator SPLIT_SHIPMENT_INDICATOR: Int = 64..=64, N, O;
     } fillers [65..=80]
     Se15 = "SE15", "Bill of lading (SE15), host record of SPEC 3.7" {
         /// R regular/simple, M master, H house, T express tracking (air only; not Non-AMS, not type 86), I in-bond number. S (sub-house) appears in vendor output but is not an input code in CR v40. (confidence V)
-        bill_type_indicator: Text = 5..=5, A, M;
+        bill_type_indicator BILL_TYPE_INDICATOR: Text = 5..=5, A, M;
         /// SCAC of the bill issuer; spaces for in-bond, air (MOT 40/41) and MOT 32-34, 50, 60. UNKN not allowed. (confidence V)
-        bill_issuer_code: Text = 6..=9, AN, C;
+        bill_issuer_code BILL_ISSUER_CODE: Text = 6..=9, AN, C;
         /// Bill or in-bond number, left-justified, no spaces/hyphens/slashes; AWB prefix included for air master/simple/tracking numbers. (confidence V)
-        bill_of_lading_number: Text = 10..=59, X, M;
+        bill_of_lading_number BILL_OF_LADING_NUMBER: Text = 10..=59, X, M;
         /// Entered quantity at the lowest bill level (smallest exterior packaging unit), zero-filled; blank = full manifested quantity; not on I records; mandatory for type 86 (Notes 2, 11). (confidence V)
-        quantity: Int = 60..=67, N, C;
+        quantity QUANTITY: Int = 60..=67, N, C;
         /// N (default) or Y = bill not manifested electronically; Y then requires SE16; must be Y for MOT 32 33 34 50 60 70, always N on I records (Notes 5, 6). (confidence V)
-        non_ams_indicator: Text = 73..=73, X, M;
+        non_ams_indicator NON_AMS_INDICATOR: Text = 73..=73, X, M;
     } fillers [68..=72, 74..=80]
     Se16 = "SE16", "Conveyance (SE16), host record of SPEC 3.7" {
         /// Carrier code (SCAC/IATA) of the importing carrier. (confidence V)
-        carrier_code: Text = 5..=8, AN, M;
+        carrier_code CARRIER_CODE: Text = 5..=8, AN, M;
         /// Voyage/flight/trip of the importing carrier. (confidence V)
-        voyage_flight_trip_number: Text = 9..=13, X, M;
+        voyage_flight_trip_number VOYAGE_FLIGHT_TRIP_NUMBER: Text = 9..=13, X, M;
         /// Date of arrival (printed M; one vendor line leaves it blank). (confidence V)
-        date_of_arrival: Date6 = 14..=19, N, M;
+        date_of_arrival DATE_OF_ARRIVAL: Date6 = 14..=19, N, M;
         /// Entered quantity of this split part, zero-filled (Note 1). (confidence V)
-        quantity: Int = 20..=27, N, M;
+        quantity QUANTITY: Int = 20..=27, N, M;
         /// Unit of measure of quantity. (confidence V)
-        unit_of_measure: Text = 28..=32, X, O;
+        unit_of_measure UNIT_OF_MEASURE: Text = 28..=32, X, O;
         /// Conveyance name; pipeline name for MOT 70 (Note 2). (confidence T2)
-        conveyance_name: Text = 33..=52, X, C;
+        conveyance_name CONVEYANCE_NAME: Text = 33..=52, X, C;
     } fillers [53..=80]
     Se17 = "SE17", "Equipment (SE17), host record of SPEC 3.7" {
         /// Container/equipment number: SCAC prefix + serial + check digit. (confidence V)
-        equipment_number: Text = 5..=24, AN, M;
+        equipment_number EQUIPMENT_NUMBER: Text = 5..=24, AN, M;
     } fillers [25..=80]
     Se20 = "SE20", "Reference (SE20), host record of SPEC 3.7" {
         /// CR EN IB FTZ DIS V1 AMT EXP KII RRN PER CES EDA (CR v40 SE20 Note 1), left-justified. (confidence V)
-        reference_qualifier: Text = 5..=7, AN, M;
+        reference_qualifier REFERENCE_QUALIFIER: Text = 5..=7, AN, M;
         /// Reference data, left-justified; format depends on the qualifier (AMT: digits, no leading zeros; EDA: MMDDYY; EN: FFFNNNNNNNN). (confidence V)
-        reference_identifier: Text = 8..=57, X, M;
+        reference_identifier REFERENCE_IDENTIFIER: Text = 8..=57, X, M;
     } fillers [58..=80]
     Se30 = "SE30", "Entity name and type, header level (SE30), host record of SPEC 3.7" {
         /// MF SE BY ST LG CS CN BKP; GBI test codes SH EX DR PK. Each code at most once per transaction header. (confidence V)
-        entity_code: Text = 5..=7, A, M;
+        entity_code ENTITY_CODE: Text = 5..=7, A, M;
         /// Entity name; when present SE35/SE36 must follow. Name and identifier are mutually exclusive. (confidence V)
-        entity_name: Text = 8..=42, X, C;
+        entity_name ENTITY_NAME: Text = 8..=42, X, C;
         /// EI, ANI or 34, only with entity codes BY, ST, CN (Note 3). (confidence T2)
-        entity_identifier_qualifier: Text = 43..=45, X, C;
+        entity_identifier_qualifier ENTITY_IDENTIFIER_QUALIFIER: Text = 43..=45, X, C;
         /// Identifier in importer-of-record format (NN-NNNNNNNXX, YYDDPP-NNNNN, NNN-NN-NNNN); consignee is normally reported this way. (confidence V)
-        entity_identifier: Text = 46..=65, X, C;
+        entity_identifier ENTITY_IDENTIFIER: Text = 46..=65, X, C;
     } fillers [66..=80]
     Se31 = "SE31", "Entity GBI identifier, GBI test only (SE31), host record of SPEC 3.7" {
         /// LEI (GLEIF), GLN (GS1), DUNS (Dun & Bradstreet). (confidence V)
-        gbi_identifier_qualifier: Text = 5..=8, A, M;
+        gbi_identifier_qualifier GBI_IDENTIFIER_QUALIFIER: Text = 5..=8, A, M;
         /// The global business identifier. (confidence V)
-        gbi_identifier: Text = 9..=28, AN, M;
+        gbi_identifier GBI_IDENTIFIER: Text = 9..=28, AN, M;
     } fillers [29..=80]
     Se35 = "SE35", "Entity street address (SE35), host record of SPEC 3.7" {
         /// 01 street number, 02 street name, 05 PO box, 12 building, 13 apartment, 14 suite, 15 unstructured address, 28 association, 30 pier, 31 wing, 32 floor, 35 room, 37 unit, 57 cross street, AK building number. (confidence V)
-        address_component_qualifier_1: Text = 5..=6, AN, M;
+        address_component_qualifier_1 ADDRESS_COMPONENT_QUALIFIER_1: Text = 5..=6, AN, M;
         /// Address text for qualifier 1. (confidence V)
-        address_information_1: Text = 7..=41, X, M;
+        address_information_1 ADDRESS_INFORMATION_1: Text = 7..=41, X, M;
         /// Second qualifier (same list). (confidence V)
-        address_component_qualifier_2: Text = 42..=43, AN, O;
+        address_component_qualifier_2 ADDRESS_COMPONENT_QUALIFIER_2: Text = 42..=43, AN, O;
         /// Address text for qualifier 2. (confidence V)
-        address_information_2: Text = 44..=78, X, O;
+        address_information_2 ADDRESS_INFORMATION_2: Text = 44..=78, X, O;
     } fillers [79..=80]
     Se36 = "SE36", "Entity city and country (SE36), host record of SPEC 3.7" {
         /// City. (confidence V)
-        city_name: Text = 5..=39, X, M;
+        city_name CITY_NAME: Text = 5..=39, X, M;
         /// ISO 3166-2 subdivision code, left-justified. (confidence T2)
-        country_subentity_code: Text = 40..=42, AN, O;
+        country_subentity_code COUNTRY_SUBENTITY_CODE: Text = 40..=42, AN, O;
         /// Postal code; spaces if none. (confidence V)
-        postal_code: Text = 49..=63, X, C;
+        postal_code POSTAL_CODE: Text = 49..=63, X, C;
         /// ISO country code. (confidence V)
-        country_code: Text = 64..=65, A, M;
+        country_code COUNTRY_CODE: Text = 64..=65, A, M;
     } fillers [43..=48, 66..=80]
     Se40 = "SE40", "Line item (SE40), host record of SPEC 3.7" {
         /// CBP line number: 001 for the first SE40 of the transaction, +1 for each further SE40. Echoed as SO30 line_item_number and addressed by SO70 CBP line. (confidence V)
-        line_item_number: Int = 5..=7, N, M;
+        line_item_number LINE_ITEM_NUMBER: Int = 5..=7, N, M;
         /// ISO country of origin. (confidence V)
-        country_of_origin: Text = 8..=9, A, M;
+        country_of_origin COUNTRY_OF_ORIGIN: Text = 8..=9, A, M;
         /// Commercial invoice description in English (not the tariff text). (confidence V)
-        commercial_invoice_description: Text = 11..=80, X, O;
+        commercial_invoice_description COMMERCIAL_INVOICE_DESCRIPTION: Text = 11..=80, X, O;
     } fillers [10..=10]
     Se41 = "SE41", "FTZ status and unit quantity (SE41), host record of SPEC 3.7" {
         /// P privileged foreign, N non-privileged foreign (D domestic and Z zone restricted are listed but not allowed on type 06). (confidence V)
-        zone_status: Text = 5..=5, A, M;
+        zone_status ZONE_STATUS: Text = 5..=5, A, M;
         /// Date privileged foreign status was granted; only for status P when the SE60 HTS is no longer active (Note 2). (confidence T2)
-        privileged_filing_date: Date6 = 6..=11, N, C;
+        privileged_filing_date PRIVILEGED_FILING_DATE: Date6 = 6..=11, N, C;
         /// Whole units of this line removed from the zone, greater than zero, zero-filled. (confidence V)
-        ftz_line_item_quantity: Int = 12..=19, N, M;
+        ftz_line_item_quantity FTZ_LINE_ITEM_QUANTITY: Int = 12..=19, N, M;
     } fillers [20..=80]
     Se50 = "SE50", "Entity name and type, line level (SE50), host record of SPEC 3.7" {
         /// MF SE BY ST LG CS CN; GBI test codes SH EX DR PK. Each code at most once per SE40 line. (confidence V)
-        entity_code: Text = 5..=7, A, M;
+        entity_code ENTITY_CODE: Text = 5..=7, A, M;
         /// Entity name; when present SE55/SE56 must follow. Name and identifier are mutually exclusive. (confidence V)
-        entity_name: Text = 8..=42, X, C;
+        entity_name ENTITY_NAME: Text = 8..=42, X, C;
         /// EI, ANI or 34, only with entity codes BY, ST, CN (Note 3). (confidence V)
-        entity_identifier_qualifier: Text = 43..=45, X, O;
+        entity_identifier_qualifier ENTITY_IDENTIFIER_QUALIFIER: Text = 43..=45, X, O;
         /// Identifier in importer-of-record format (NN-NNNNNNNXX, YYDDPP-NNNNN, NNN-NN-NNNN); consignee is normally reported this way. (confidence V)
-        entity_identifier: Text = 46..=65, X, O;
+        entity_identifier ENTITY_IDENTIFIER: Text = 46..=65, X, O;
     } fillers [66..=80]
     Se51 = "SE51", "Entity GBI identifier, GBI test only (SE51), host record of SPEC 3.7" {
         /// LEI (GLEIF), GLN (GS1), DUNS (Dun & Bradstreet). (confidence V)
-        gbi_identifier_qualifier: Text = 5..=8, A, M;
+        gbi_identifier_qualifier GBI_IDENTIFIER_QUALIFIER: Text = 5..=8, A, M;
         /// The global business identifier. (confidence V)
-        gbi_identifier: Text = 9..=28, AN, M;
+        gbi_identifier GBI_IDENTIFIER: Text = 9..=28, AN, M;
     } fillers [29..=80]
     Se55 = "SE55", "Entity street address (SE55), host record of SPEC 3.7" {
         /// 01 street number, 02 street name, 05 PO box, 12 building, 13 apartment, 14 suite, 15 unstructured address, 28 association, 30 pier, 31 wing, 32 floor, 35 room, 37 unit, 57 cross street, AK building number. (confidence V)
-        address_component_qualifier_1: Text = 5..=6, AN, M;
+        address_component_qualifier_1 ADDRESS_COMPONENT_QUALIFIER_1: Text = 5..=6, AN, M;
         /// Address text for qualifier 1. (confidence V)
-        address_information_1: Text = 7..=41, X, M;
+        address_information_1 ADDRESS_INFORMATION_1: Text = 7..=41, X, M;
         /// Second qualifier (same list). (confidence T2)
-        address_component_qualifier_2: Text = 42..=43, AN, O;
+        address_component_qualifier_2 ADDRESS_COMPONENT_QUALIFIER_2: Text = 42..=43, AN, O;
         /// Address text for qualifier 2. (confidence T2)
-        address_information_2: Text = 44..=78, X, O;
+        address_information_2 ADDRESS_INFORMATION_2: Text = 44..=78, X, O;
     } fillers [79..=80]
     Se56 = "SE56", "Entity city and country (SE56), host record of SPEC 3.7" {
         /// City. (confidence V)
-        city_name: Text = 5..=39, X, M;
+        city_name CITY_NAME: Text = 5..=39, X, M;
         /// ISO 3166-2 subdivision code, left-justified. (confidence T2)
-        country_subentity_code: Text = 40..=42, AN, O;
+        country_subentity_code COUNTRY_SUBENTITY_CODE: Text = 40..=42, AN, O;
         /// Postal code; spaces if none. (confidence T2)
-        postal_code: Text = 49..=63, X, C;
+        postal_code POSTAL_CODE: Text = 49..=63, X, C;
         /// ISO country code. (confidence V)
-        country_code: Text = 64..=65, A, M;
+        country_code COUNTRY_CODE: Text = 64..=65, A, M;
     } fillers [43..=48, 66..=80]
     Se60 = "SE60", "Harmonized tariff (SE60), host record of SPEC 3.7" {
         /// 10-digit HTS number. Chapter 99 numbers first, then the chapter 1-97 number (Note 2); type 23 in pairs, 9813 number first (Note 1). (confidence V)
-        hts_number: Text = 5..=14, AN, M;
+        hts_number HTS_NUMBER: Text = 5..=14, AN, M;
         /// Line value, whole US dollars, zero-filled; reported on the chapter 1-97 number; mandatory for type 86 and when the consignee is given by name and address (Note 3). (confidence V)
-        line_item_value: Int = 15..=24, N, C;
+        line_item_value LINE_ITEM_VALUE: Int = 15..=24, N, C;
         /// VENDOR ONLY: CR v40 prints filler 25-80. One vendor writes Y here to claim the HTS is not subject to sanctions (the Entry Summary chapter carries that flag in its own SE60 at position 5). Emit space. (confidence ?)
-        sanction_disclaim_indicator: Text = 25..=25, A, O;
+        sanction_disclaim_indicator SANCTION_DISCLAIM_INDICATOR: Text = 25..=25, A, O;
     } fillers [26..=80]
     Se61 = "SE61", "FTZ privileged foreign status detail (SE61), host record of SPEC 3.7" {
         /// Current 10-digit HTS number, used for PGA flagging only (Note 1). (confidence T2)
-        current_hts_number: Text = 5..=14, AN, M;
+        current_hts_number CURRENT_HTS_NUMBER: Text = 5..=14, AN, M;
     } fillers [15..=80]
     Se62 = "SE62", "Cargo sanctions record identifier, Entry Summary chapter 2026-07 (SE62), host record of SPEC 3.7" {
         /// Two-digit number grouping related SE62/SE63 pairs (01, 02 ...). (confidence T2)
-        group_number: Int = 5..=6, N, M;
+        group_number GROUP_NUMBER: Int = 5..=6, N, M;
         /// FSHNG INFO or MINE INFO. (confidence T2)
-        sanctions_record_type: Text = 7..=16, AN, M;
+        sanctions_record_type SANCTIONS_RECORD_TYPE: Text = 7..=16, AN, M;
         /// Name of the value in the next SE63, e.g. METHOD OF HARVEST, VESSEL NAME, VESSEL FLAG, VESSEL IMO, COUNTRY OF HARVEST, COUNTRY OF MINING. (confidence T2)
-        field_name: Text = 17..=80, AN, M;
+        field_name FIELD_NAME: Text = 17..=80, AN, M;
     } fillers []
     Se63 = "SE63", "Cargo sanctions record detail, Entry Summary chapter 2026-07 (SE63), host record of SPEC 3.7" {
         /// Value of the field named in the preceding SE62. (confidence T2)
-        field_value: Text = 5..=80, AN, M;
+        field_value FIELD_VALUE: Text = 5..=80, AN, M;
     } fillers []
     Sf10 = "SF10", "Unified ISF header (SF10), host record of SPEC 3.7" {
         /// Always 1 (ISF-10). (confidence T2)
-        isf_submission_type: Int = 5..=5, N, M;
+        isf_submission_type ISF_SUBMISSION_TYPE: Int = 5..=5, N, M;
         /// 01 standard, 02 to order, 04 military/government, 07 US goods returned, 09 international mail, 10 outer continental shelf. (confidence T2)
-        shipment_type_code: Int = 6..=7, N, M;
+        shipment_type_code SHIPMENT_TYPE_CODE: Int = 6..=7, N, M;
         /// A add, D delete (SF10 only), R replace. (confidence T2)
-        action_code: Text = 8..=8, A, M;
+        action_code ACTION_CODE: Text = 8..=8, A, M;
         /// CT (complete transaction), required for A and R. (confidence T2)
-        action_reason_code: Text = 9..=10, X, C;
+        action_reason_code ACTION_REASON_CODE: Text = 9..=10, X, C;
         /// EI, ANI, 34, left-justified. (confidence T2)
-        isf_importer_number_qualifier: Text = 11..=13, X, M;
+        isf_importer_number_qualifier ISF_IMPORTER_NUMBER_QUALIFIER: Text = 11..=13, X, M;
         /// Must be the SE10 importer of record number. (confidence T2)
-        isf_importer_number: Text = 14..=28, X, M;
+        isf_importer_number ISF_IMPORTER_NUMBER: Text = 14..=28, X, M;
         /// 10 vessel non-containerized, 11 vessel containerized. (confidence T2)
-        mode_of_transportation: Int = 37..=38, N, O;
+        mode_of_transportation MODE_OF_TRANSPORTATION: Int = 37..=38, N, O;
         /// CBP ISF transaction number FFF-NNNNNNNNNNN; spaces on A. (confidence T2)
-        isf_transaction_number: Text = 39..=53, X, C;
+        isf_transaction_number ISF_TRANSACTION_NUMBER: Text = 39..=53, X, C;
         /// SCAC of the vessel operator. (confidence T2)
-        scac: Text = 54..=57, A, O;
+        scac SCAC: Text = 54..=57, A, O;
         /// Printed M but 'space fill for unified Entry/ISF filing'. (confidence T2)
-        bond_holder: Text = 58..=72, X, M;
+        bond_holder BOND_HOLDER: Text = 58..=72, X, M;
         /// Printed M but space fill for unified filing. (confidence T2)
-        bond_activity_code: Text = 73..=74, AN, M;
+        bond_activity_code BOND_ACTIVITY_CODE: Text = 73..=74, AN, M;
         /// Printed M but space fill for unified filing. (confidence T2)
-        bond_type: Int = 75..=75, N, M;
+        bond_type BOND_TYPE: Int = 75..=75, N, M;
         /// Printed M but space fill for unified filing. (confidence T2)
-        country_of_issuance: Text = 79..=80, A, M;
+        country_of_issuance COUNTRY_OF_ISSUANCE: Text = 79..=80, A, M;
     } fillers [29..=36, 76..=78]
     Sf20 = "SF20", "ISF reference (SF20), host record of SPEC 3.7" {
         /// SBN bond reference number, V1 surety code, CR user reference. (confidence T2)
-        reference_qualifier: Text = 5..=7, AN, M;
+        reference_qualifier REFERENCE_QUALIFIER: Text = 5..=7, AN, M;
         /// Reference data; no spaces, hyphens, slashes. (confidence T2)
-        reference_identifier: Text = 8..=57, X, M;
+        reference_identifier REFERENCE_IDENTIFIER: Text = 8..=57, X, M;
     } fillers [58..=80]
     Sf25 = "SF25", "ISF container (SF25), host record of SPEC 3.7" {
         /// Equipment description code (Appendix B). (confidence T2)
-        equipment_description_code: Text = 5..=6, X, M;
+        equipment_description_code EQUIPMENT_DESCRIPTION_CODE: Text = 5..=6, X, M;
         /// Alpha prefix of the equipment number. (confidence T2)
-        equipment_initial: Text = 7..=10, A, M;
+        equipment_initial EQUIPMENT_INITIAL: Text = 7..=10, A, M;
         /// Serial number, zero-filled. (confidence T2)
-        equipment_number: Int = 11..=25, N, M;
+        equipment_number EQUIPMENT_NUMBER: Int = 11..=25, N, M;
         /// Check digit when the equipment has one. (confidence T2)
-        equipment_check_digit: Int = 26..=26, N, C;
+        equipment_check_digit EQUIPMENT_CHECK_DIGIT: Int = 26..=26, N, C;
         /// Size/type code. (confidence T2)
-        equipment_size_type_code: Text = 27..=30, AN, O;
+        equipment_size_type_code EQUIPMENT_SIZE_TYPE_CODE: Text = 27..=30, AN, O;
     } fillers [31..=80]
     Sf30 = "SF30", "ISF entity (SF30), host record of SPEC 3.7" {
         /// MF SE BY ST LG CS BKP CN. (confidence T2)
-        entity_code: Text = 5..=7, A, M;
+        entity_code ENTITY_CODE: Text = 5..=7, A, M;
         /// Name; blank when an identifier is used. (confidence T2)
-        entity_name: Text = 8..=42, X, C;
+        entity_name ENTITY_NAME: Text = 8..=42, X, C;
         /// EI ANI CIN 34 (CN only) or FR (FIRMS, ST only). (confidence T2)
-        entity_identifier_qualifier: Text = 43..=45, X, C;
+        entity_identifier_qualifier ENTITY_IDENTIFIER_QUALIFIER: Text = 43..=45, X, C;
         /// Identifier for the qualifier. (confidence T2)
-        entity_identifier: Text = 46..=65, X, C;
+        entity_identifier ENTITY_IDENTIFIER: Text = 46..=65, X, C;
         /// Printed M but space fill for unified filing. (confidence T2)
-        country_code: Text = 66..=67, AN, M;
+        country_code COUNTRY_CODE: Text = 66..=67, AN, M;
         /// Printed M but space fill for unified filing. (confidence T2)
-        date_of_birth: Text = 68..=75, X, M;
+        date_of_birth DATE_OF_BIRTH: Text = 68..=75, X, M;
     } fillers [76..=80]
     Sf31 = "SF31", "ISF secondary name (SF31), host record of SPEC 3.7" {
         /// ALA DH DV NU NV XD. (confidence T2)
-        entity_code: Text = 5..=7, A, M;
+        entity_code ENTITY_CODE: Text = 5..=7, A, M;
         /// Secondary name. (confidence T2)
-        entity_name: Text = 8..=42, X, M;
+        entity_name ENTITY_NAME: Text = 8..=42, X, M;
     } fillers [43..=80]
     Sf35 = "SF35", "Entity street address (SF35), host record of SPEC 3.7" {
         /// 01 street number, 02 street name, 05 PO box, 12 building, 13 apartment, 14 suite, 15 unstructured address, 28 association, 30 pier, 31 wing, 32 floor, 35 room, 37 unit, 57 cross street, AK building number. (confidence T2)
-        address_component_qualifier_1: Text = 5..=6, AN, M;
+        address_component_qualifier_1 ADDRESS_COMPONENT_QUALIFIER_1: Text = 5..=6, AN, M;
         /// Address text for qualifier 1. (confidence T2)
-        address_information_1: Text = 7..=41, AN, M;
+        address_information_1 ADDRESS_INFORMATION_1: Text = 7..=41, AN, M;
         /// Second qualifier (same list). (confidence T2)
-        address_component_qualifier_2: Text = 42..=43, AN, O;
+        address_component_qualifier_2 ADDRESS_COMPONENT_QUALIFIER_2: Text = 42..=43, AN, O;
         /// Address text for qualifier 2. (confidence T2)
-        address_information_2: Text = 44..=78, AN, O;
+        address_information_2 ADDRESS_INFORMATION_2: Text = 44..=78, AN, O;
     } fillers [79..=80]
     Sf36 = "SF36", "Entity city and country (SF36), host record of SPEC 3.7" {
         /// City. (confidence T2)
-        city_name: Text = 5..=39, AN, M;
+        city_name CITY_NAME: Text = 5..=39, AN, M;
         /// ISO 3166-2 subdivision code, left-justified. (confidence T2)
-        country_subentity_code: Text = 40..=42, AN, C;
+        country_subentity_code COUNTRY_SUBENTITY_CODE: Text = 40..=42, AN, C;
         /// Postal code; spaces if none. (confidence T2)
-        postal_code: Text = 49..=63, AN, C;
+        postal_code POSTAL_CODE: Text = 49..=63, AN, C;
         /// ISO country code. (confidence T2)
-        country_code: Text = 64..=65, A, M;
+        country_code COUNTRY_CODE: Text = 64..=65, A, M;
     } fillers [43..=48, 66..=80]
     So10 = "SO10", "Cargo release status header (SO10), host record of SPEC 3.7" {
         /// District/port of entry (Schedule D). (confidence V)
-        district_port_of_entry: Int = 5..=8, N, C;
+        district_port_of_entry DISTRICT_PORT_OF_ENTRY: Int = 5..=8, N, C;
         /// Entry filer code (as SE10 6-8). (confidence V)
-        entry_filer_code: Text = 9..=11, AN, M;
+        entry_filer_code ENTRY_FILER_CODE: Text = 9..=11, AN, M;
         /// Entry number with check digit (as SE10 11-18). (confidence V)
-        entry_number: Text = 14..=21, AN, M;
+        entry_number ENTRY_NUMBER: Text = 14..=21, AN, M;
         /// Entry type (as SE10 20-21). (confidence V)
-        entry_type: Int = 23..=24, N, M;
+        entry_type ENTRY_TYPE: Int = 23..=24, N, M;
         /// Importer of record number. (confidence V)
-        importer_of_record_number: Text = 25..=36, X, M;
+        importer_of_record_number IMPORTER_OF_RECORD_NUMBER: Text = 25..=36, X, M;
         /// Importing carrier code. (confidence V)
-        carrier_code: Text = 37..=40, AN, C;
+        carrier_code CARRIER_CODE: Text = 37..=40, AN, C;
         /// Importing vessel name. (confidence V)
-        vessel_name: Text = 41..=60, AN, C;
+        vessel_name VESSEL_NAME: Text = 41..=60, AN, C;
         /// Voyage/flight/trip (flight NNN, NNNN, NNNA, NNNNA; ocean/rail 5AN). (confidence V)
-        voyage_flight_trip_number: Text = 61..=65, X, C;
+        voyage_flight_trip_number VOYAGE_FLIGHT_TRIP_NUMBER: Text = 61..=65, X, C;
         /// Estimated date of arrival. (confidence V)
-        estimated_date_of_arrival: Date6 = 66..=71, N, C;
+        estimated_date_of_arrival ESTIMATED_DATE_OF_ARRIVAL: Date6 = 66..=71, N, C;
         /// Split shipment release code chosen by the filer (1 or 2). (confidence V)
-        split_shipment_release_code: Text = 72..=72, AN, O;
+        split_shipment_release_code SPLIT_SHIPMENT_RELEASE_CODE: Text = 72..=72, AN, O;
         /// P = this SO answers a PGA correction (CA) request. Added 2020; was filler before. (confidence T2)
-        correction_response_indicator: Text = 73..=73, X, C;
+        correction_response_indicator CORRECTION_RESPONSE_INDICATOR: Text = 73..=73, X, C;
     } fillers [12..=13, 22..=22, 74..=80]
     So20 = "SO20", "Reference (SO20), host record of SPEC 3.7" {
         /// CR filer reference (echo of SE20 CR), RSN CBP reason code, CMT CBP comment, RRN rail reference. (confidence V)
-        reference_qualifier: Text = 5..=7, AN, M;
+        reference_qualifier REFERENCE_QUALIFIER: Text = 5..=7, AN, M;
         /// Reference data; for RSN a reason code 01-17. (confidence V)
-        reference_identifier: Text = 8..=57, X, M;
+        reference_identifier REFERENCE_IDENTIFIER: Text = 8..=57, X, M;
     } fillers [58..=80]
     So30 = "SO30", "Line item (SO30), host record of SPEC 3.7" {
         /// Echo of SE40 line_item_number. (confidence T2)
-        line_item_number: Int = 5..=7, N, M;
+        line_item_number LINE_ITEM_NUMBER: Int = 5..=7, N, M;
         /// ISO country of origin. (confidence T2)
-        country_of_origin: Text = 8..=9, A, M;
+        country_of_origin COUNTRY_OF_ORIGIN: Text = 8..=9, A, M;
         /// HTS number. (confidence T2)
-        hts_number: Text = 10..=19, AN, M;
+        hts_number HTS_NUMBER: Text = 10..=19, AN, M;
     } fillers [20..=80]
     So40 = "SO40", "Bill of lading (SO40), host record of SPEC 3.7" {
         /// R, M, H, S (future), T. (confidence V)
-        bill_type_indicator: Text = 5..=5, A, M;
+        bill_type_indicator BILL_TYPE_INDICATOR: Text = 5..=5, A, M;
         /// Issuer code; spaces for air. (confidence V)
-        bill_issuer_code: Text = 6..=9, AN, C;
+        bill_issuer_code BILL_ISSUER_CODE: Text = 6..=9, AN, C;
         /// Bill number, left-justified. (confidence V)
-        bill_of_lading_number: Text = 10..=59, X, M;
+        bill_of_lading_number BILL_OF_LADING_NUMBER: Text = 10..=59, X, M;
         /// Entered quantity (air split bills: boarded quantity). (confidence V)
-        quantity: Int = 60..=67, N, C;
+        quantity QUANTITY: Int = 60..=67, N, C;
         /// Unit of measure of quantity. (confidence V)
-        unit_of_measure: Text = 68..=72, X, C;
+        unit_of_measure UNIT_OF_MEASURE: Text = 68..=72, X, C;
         /// Manifested quantity (printed 8X; zero-filled digits in all lines seen). (confidence V)
-        manifested_quantity: Text = 73..=80, X, C;
+        manifested_quantity MANIFESTED_QUANTITY: Text = 73..=80, X, C;
     } fillers []
     So42 = "SO42", "In-bond (SO42), host record of SPEC 3.7" {
         /// In-bond number. (confidence T2)
-        in_bond_number: Text = 5..=16, AN, M;
+        in_bond_number IN_BOND_NUMBER: Text = 5..=16, AN, M;
         /// In-bond type (e.g. 61, 62, 63). (confidence T2)
-        in_bond_entry_type: Int = 17..=18, N, M;
+        in_bond_entry_type IN_BOND_ENTRY_TYPE: Int = 17..=18, N, M;
         /// Schedule D port of departure. (confidence T2)
-        port_of_in_bond_departure: Int = 19..=22, N, M;
+        port_of_in_bond_departure PORT_OF_IN_BOND_DEPARTURE: Int = 19..=22, N, M;
         /// Schedule D port of arrival. (confidence T2)
-        port_of_in_bond_arrival: Int = 23..=26, N, M;
+        port_of_in_bond_arrival PORT_OF_IN_BOND_ARRIVAL: Int = 23..=26, N, M;
         /// In-bond creation date (named date of departure before 2020). (confidence T2)
-        in_bond_create_date: Date6 = 27..=32, N, M;
+        in_bond_create_date IN_BOND_CREATE_DATE: Date6 = 27..=32, N, M;
         /// In-bond arrival date. (confidence T2)
-        date_of_in_bond_arrival: Date6 = 33..=38, N, C;
+        date_of_in_bond_arrival DATE_OF_IN_BOND_ARRIVAL: Date6 = 33..=38, N, C;
         /// Only when less than the full bill quantity. (confidence T2)
-        in_bond_quantity: Int = 39..=46, N, C;
+        in_bond_quantity IN_BOND_QUANTITY: Int = 39..=46, N, C;
     } fillers [47..=80]
     So50 = "SO50", "Bill match disposition (SO50), host record of SPEC 3.7" {
         /// Disposition date. (confidence V)
-        disposition_date: Date6 = 5..=10, N, M;
+        disposition_date DISPOSITION_DATE: Date6 = 5..=10, N, M;
         /// Disposition time. (confidence V)
-        disposition_time: Hhmm = 11..=14, N, M;
+        disposition_time DISPOSITION_TIME: Hhmm = 11..=14, N, M;
         /// 91-95, 51-59, 61-63, 74 (e.g. 95 BILL ARRIVED). (confidence V)
-        disposition_code: Text = 15..=16, AN, M;
+        disposition_code DISPOSITION_CODE: Text = 15..=16, AN, M;
         /// Narrative for disposition_code. (confidence V)
-        narrative: Text = 17..=56, X, M;
+        narrative NARRATIVE: Text = 17..=56, X, M;
         /// Y or N (split shipment). (confidence V)
-        split_indicator: Text = 57..=57, A, M;
+        split_indicator SPLIT_INDICATOR: Text = 57..=57, A, M;
         /// Split or partial shipments only. (confidence V)
-        carrier_code: Text = 58..=61, AN, C;
+        carrier_code CARRIER_CODE: Text = 58..=61, AN, C;
         /// Split or partial shipments only. (confidence V)
-        voyage_flight_trip_number: Text = 62..=66, X, C;
+        voyage_flight_trip_number VOYAGE_FLIGHT_TRIP_NUMBER: Text = 62..=66, X, C;
         /// Split or partial shipments only. (confidence V)
-        date_of_arrival: Date6 = 67..=72, N, C;
+        date_of_arrival DATE_OF_ARRIVAL: Date6 = 67..=72, N, C;
         /// Split or partial shipments only. (confidence V)
-        district_port_of_arrival: Int = 73..=76, N, C;
+        district_port_of_arrival DISTRICT_PORT_OF_ARRIVAL: Int = 73..=76, N, C;
     } fillers [77..=80]
     So60 = "SO60", "Cargo release disposition (SO60), host record of SPEC 3.7" {
         /// Disposition action date. (confidence V)
-        disposition_date: Date6 = 5..=10, N, M;
+        disposition_date DISPOSITION_DATE: Date6 = 5..=10, N, M;
         /// Disposition action time. (confidence V)
-        disposition_time: Hhmm = 11..=14, N, M;
+        disposition_time DISPOSITION_TIME: Hhmm = 11..=14, N, M;
         /// e.g. 01 ONEUSG, 22 RELEASE DATE UPDATE, 96 DOCUMENT REQUIRED, 98 RELEASED. (confidence V)
-        disposition_code: Text = 15..=16, AN, M;
+        disposition_code DISPOSITION_CODE: Text = 15..=16, AN, M;
         /// Narrative for disposition_code. (confidence V)
-        narrative: Text = 17..=56, X, M;
+        narrative NARRATIVE: Text = 17..=56, X, M;
         /// Only with codes 22 and 98. (confidence V)
-        release_date: Date6 = 57..=62, N, C;
+        release_date RELEASE_DATE: Date6 = 57..=62, N, C;
         /// 01-09 or 99, only with codes 22 and 98. (confidence V)
-        release_origin_code: Int = 63..=64, N, C;
+        release_origin_code RELEASE_ORIGIN_CODE: Int = 63..=64, N, C;
         /// Required document (DIS guide codes). (confidence T2)
-        document_type: Text = 65..=70, AN, C;
+        document_type DOCUMENT_TYPE: Text = 65..=70, AN, C;
     } fillers [71..=80]
 }

@@ -59,11 +59,11 @@ pub fn so70_variant(rt: RecordType, raw: &[u8]) -> RecordType {
     if rt != RecordType::So70 {
         return rt;
     }
-    let version = crate::field!(So70V04::processing_group_version).slice(raw);
+    let version = crate::records::So70V04::PROCESSING_GROUP_VERSION.slice(raw);
     if version == b"04" {
         return RecordType::So70V04;
     }
-    let range = crate::field!(So70Thru::range_indicator).slice(raw);
+    let range = crate::records::So70Thru::RANGE_INDICATOR.slice(raw);
     if crate::layout::all_spaces(version) && range == b"THRU" {
         return RecordType::So70Thru;
     }

@@ -9,7 +9,7 @@
 //! field or record by its `host-records.csv` name.
 
 use crate::error::{FieldErrorKind, Severity};
-use crate::layout::{all_spaces, is_cbp_char, Class, Designation, FieldDef, Kind, RecordLayout};
+use crate::layout::{all_spaces, is_cbp_char, Class, Designation, FieldDef, RecordLayout};
 use crate::records::{host, host_layout, BlockHeader, Record, RecordType, Se10, Se40};
 use crate::transmission::Transmission;
 use crate::tree::Block;
@@ -96,12 +96,12 @@ fn is_host_family(id: &[u8]) -> bool {
 /// Entry/ISF filing: not judged blank (H-007).
 fn space_filled_mandatory(layout: &RecordLayout, f: &FieldDef) -> bool {
     let fields: [(&str, &FieldDef); 6] = [
-        ("SF10", crate::field!(Sf10::bond_holder)),
-        ("SF10", crate::field!(Sf10::bond_activity_code)),
-        ("SF10", crate::field!(Sf10::bond_type)),
-        ("SF10", crate::field!(Sf10::country_of_issuance)),
-        ("SF30", crate::field!(Sf30::country_code)),
-        ("SF30", crate::field!(Sf30::date_of_birth)),
+        ("SF10", crate::records::Sf10::BOND_HOLDER),
+        ("SF10", crate::records::Sf10::BOND_ACTIVITY_CODE),
+        ("SF10", crate::records::Sf10::BOND_TYPE),
+        ("SF10", crate::records::Sf10::COUNTRY_OF_ISSUANCE),
+        ("SF30", crate::records::Sf30::COUNTRY_CODE),
+        ("SF30", crate::records::Sf30::DATE_OF_BIRTH),
     ];
     fields.iter().any(|(id, d)| *id == layout.id && *d == f)
 }
@@ -127,15 +127,8 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
         return;
     };
     let raw = r.raw.get(..r.raw.len().min(80)).unwrap_or_default();
-    for &(s, e) in layout.fillers {
-        let f = FieldDef {
-            name: "filler",
-            start: s,
-            end: e,
-            class: Class::X,
-            designation: Designation::O,
-            kind: Kind::Text,
-        };
+    for f in layout.fillers {
+        let (s, e) = (f.start, f.end);
         if !all_spaces(f.slice(raw)) {
             cx.emit(
                 "H-010",
@@ -144,8 +137,8 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             );
         }
     }
-    let vendor = crate::field!(Se60::sanction_disclaim_indicator);
-    let line_number = crate::field!(Se40::line_item_number);
+    let vendor = crate::records::Se60::SANCTION_DISCLAIM_INDICATOR;
+    let line_number = crate::records::Se40::LINE_ITEM_NUMBER;
     for f in layout.fields {
         let at = At::field(r, f);
         let bytes = f.slice(raw);
@@ -309,7 +302,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
         if fc != bf {
             cx.emit(
                 "H-003",
-                At::field(first, crate::field!(Se10::entry_filer_code)),
+                At::field(first, crate::records::Se10::ENTRY_FILER_CODE),
                 format!("SE10.entry_filer_code {fc} differs from the B filer code {bf}"),
             );
         }
@@ -425,7 +418,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
             in_lines = true;
             line = 0;
             tariffs = 0;
-            let f = crate::field!(Se40::line_item_number);
+            let f = crate::records::Se40::LINE_ITEM_NUMBER;
             match r.view::<Se40>().and_then(|v| v.line_item_number()) {
                 Some(n) if n == next_line => next_line += 1,
                 Some(n) => {

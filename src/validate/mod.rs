@@ -552,7 +552,8 @@ impl<'r> At<'r> {
         self.columns = Some((start, end));
         self
     }
-    /// The record and the columns of its field `f` (from [`crate::field!`] or a layout).
+    /// The record and the columns of its field `f` (a layout constant such as
+    /// [`crate::records::Pg14::LPCO_NUMBER`], or a row of a layout).
     pub(crate) fn field(r: &Record<'r>, f: &crate::layout::FieldDef) -> Self {
         Self::record(r).cols(f.start, f.end)
     }

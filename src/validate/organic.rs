@@ -2,11 +2,10 @@
 //! #62228844, #67645994; AMS supplemental guide 07-2025 as quoted by vendors).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use crate::codes::{self, parse_code_list, CodeRow};
+use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
 use crate::records::Record;
@@ -18,21 +17,6 @@ use super::{At, Sink, TariffFlag, AMS_RULESET};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
-}
-
-fn disclaimer_rules() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/ams-disclaimer-rules.csv")))
-}
-
-fn am8_list() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/am8-hts-2026.csv")))
-}
-
-fn tariff_flag_rows() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/ams-tariff-flags.csv")))
 }
 
 /// The HTS number of an anchor record (`SE60` 5–14, `50` 3–12), from
@@ -136,7 +120,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                             if let Some(r) = find_line(line, c.line) {
                                 sink.emit(
                                     "OR-018",
-                                    At::field(r, crate::field!(Pg14::lpco_number)),
+                                    At::field(r, crate::records::Pg14::LPCO_NUMBER),
                                     format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
                                 );
                             }
@@ -179,13 +163,15 @@ fn check_tariff(
     as_of: NaiveDate,
     sink: &mut Sink<'_>,
 ) {
-    let listed = am8_list()
+    let listed = CodeList::Am8Hts2026
+        .rows()
         .iter()
         .any(|r| r.code == hts && r.valid_on(as_of));
     let flag = flags.get(hts).copied();
     let at = At::record(anchor);
     // AM8 rows of codes/ams-tariff-flags.csv: a warning up to 2024-09-18, an error after.
-    let am8_rejects = tariff_flag_rows()
+    let am8_rejects = CodeList::AmsTariffFlags
+        .rows()
         .iter()
         .any(|r| r.code == "AM8" && r.valid_on(as_of) && r.meaning.contains("rejected"));
     let am8_sev = if am8_rejects {
@@ -222,7 +208,8 @@ fn check_disclaimer(
         return;
     };
     let program = p.program_code.unwrap_or("");
-    let valid: Vec<&CodeRow> = disclaimer_rules()
+    let valid: Vec<&CodeRow> = CodeList::AmsDisclaimerRules
+        .rows()
         .iter()
         .filter(|r| r.valid_on(as_of))
         .collect();
@@ -245,7 +232,7 @@ fn check_disclaimer(
             "OR-017",
             Severity::Error,
             ruleset,
-            At::field(&line.pg01.record, crate::field!(Pg01::disclaimer_code)),
+            At::field(&line.pg01.record, crate::records::Pg01::DISCLAIMER_CODE),
             format!("AMS disclaimer {code} is not allowed for program {program} on {as_of} ({ruleset} rules): {right}"),
         );
     }
@@ -263,7 +250,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     let opts = sink.opts;
     let as_of = opts.as_of;
     let pg01 = &line.pg01.record;
-    let proc_at = At::field(pg01, crate::field!(Pg01::processing_code));
+    let proc_at = At::field(pg01, crate::records::Pg01::PROCESSING_CODE);
     let is_or1 = view.message_type == MessageType::Or1;
     let is_or2 = view.message_type == MessageType::Or2;
     if !is_or1 && !is_or2 {
@@ -328,7 +315,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     let rec_at = |n: u32| by_line.get(&n).copied();
     for c in &view.certificates {
         let Some(r) = rec_at(c.line) else { continue };
-        let at = At::field(r, crate::field!(Pg14::lpco_number));
+        let at = At::field(r, crate::records::Pg14::LPCO_NUMBER);
         let v = c.number.as_str();
         let mut explained = false;
         if v.to_ascii_uppercase().contains("DRAFT") {
@@ -344,7 +331,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             );
         }
         if let CertificateNumber::SpecialCode { code, .. } = c.number {
-            let row = codes::find(codes::ams_special_certificate_codes(), code).next();
+            let row = CodeList::AmsSpecialCertificateCodes.find(code).next();
             if code == "999-999-T" {
                 explained = true;
                 let last = row.and_then(|r| r.valid_to).unwrap_or(date(2024, 9, 19));
@@ -374,10 +361,9 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         if is_or2 && !explained && as_of >= date(2024, 3, 19) {
             let ok = match c.number {
                 CertificateNumber::NopImportCertificate { .. } => true,
-                CertificateNumber::SpecialCode { code, .. } => {
-                    codes::find(codes::ams_special_certificate_codes(), code)
-                        .any(|r| r.valid_on(as_of))
-                }
+                CertificateNumber::SpecialCode { code, .. } => CodeList::AmsSpecialCertificateCodes
+                    .find(code)
+                    .any(|r| r.valid_on(as_of)),
                 CertificateNumber::Other(_) => false,
             };
             if !ok {
@@ -392,7 +378,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             if issued > dep {
                 sink.emit(
                     "OR-020",
-                    At::field(r, crate::field!(Pg14::lpco_date)),
+                    At::field(r, crate::records::Pg14::LPCO_DATE),
                     format!("certificate issued {issued}, after the departure date {dep}"),
                 );
             }
@@ -405,7 +391,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     .map_or(0, |r| r.line);
                 sink.emit(
                     "OR-022",
-                    At::field(r, crate::field!(Pg14::unit_of_measure)),
+                    At::field(r, crate::records::Pg14::UNIT_OF_MEASURE),
                     format!(
                         "PG14 unit {u14} (line {}) differs from the PG29 unit {} (line {l29})",
                         c.line,
@@ -456,17 +442,17 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         // first): a finding about the field's value (SPEC 6.0).
         (None, Some(r)) => sink.emit(
             "OR-028",
-            At::field(r, crate::field!(Pg29::quantity_line_net)),
+            At::field(r, crate::records::Pg29::QUANTITY_LINE_NET),
             "PG29 net quantity is blank or not a number: send the net organic weight (unit KG)",
         ),
         (Some((q, unit)), Some(r)) => {
             if q.is_zero() {
-                sink.emit("OR-028", At::field(r, crate::field!(Pg29::quantity_line_net)), "net quantity is zero: send the net organic weight");
+                sink.emit("OR-028", At::field(r, crate::records::Pg29::QUANTITY_LINE_NET), "net quantity is zero: send the net organic weight");
             }
             if unit != Some("KG") {
                 sink.emit(
                     "OR-012",
-                    At::field(r, crate::field!(Pg29::unit_of_measure_line_net)),
+                    At::field(r, crate::records::Pg29::UNIT_OF_MEASURE_LINE_NET),
                     format!("net quantity unit is {}: AMS OR expects KG", unit.unwrap_or("blank")),
                 );
             }
@@ -512,14 +498,14 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             if !is_ten_digits(id) && !certifier {
                 sink.emit(
                     "OR-014",
-                    At::field(r, crate::field!(Pg19::entity_number)),
+                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
                 );
             } else if is_ten_digits(id) && matches!(p.entity_role_code, Some("ORI" | "ORC")) {
                 sink.emit_sev(
                     "OR-014",
                     Severity::Warning,
-                    At::field(r, crate::field!(Pg19::entity_number)),
+                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", p.entity_role_code.unwrap_or("")),
                 );
             }
@@ -533,7 +519,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     if digits < 5 {
                         sink.emit(
                             "OR-023",
-                            At::field(a, crate::field!(Pg20::postal_code)),
+                            At::field(a, crate::records::Pg20::POSTAL_CODE),
                             format!(
                                 "US postal code \"{}\" is shorter than 5 digits",
                                 addr.postal_code.unwrap_or("")
@@ -585,7 +571,7 @@ fn check_or1(
                     Severity::Error,
                     AMS_RULESET,
                     None,
-                    At::field(r, crate::field!(Pg19::entity_name)),
+                    At::field(r, crate::records::Pg19::ENTITY_NAME),
                     format!("{role} loop without entity name"),
                 );
             }
@@ -595,7 +581,7 @@ fn check_or1(
                     Severity::Error,
                     AMS_RULESET,
                     None,
-                    At::field(r, crate::field!(Pg19::entity_number)),
+                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("{role} loop without NOP ID"),
                 );
             }
@@ -624,7 +610,7 @@ fn check_or1(
             for e in present.iter().skip(1) {
                 sink.emit(
                     "OR-031",
-                    At::field(&e.pg19.record, crate::field!(Pg19::entity_role_code)),
+                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
                     format!("second {role} loop in one OR1 line: one {role} per line"),
                 );
             }
@@ -638,7 +624,7 @@ fn check_or1(
             ) {
                 sink.emit(
                     "OR-030",
-                    At::field(&e.pg19.record, crate::field!(Pg19::entity_role_code)),
+                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
                     format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB"),
                 );
             }
@@ -676,7 +662,7 @@ fn check_or1(
     if view.intended_use_code.is_none() && content_rules {
         sink.emit(
             "OR-032",
-            At::field(pg01, crate::field!(Pg01::intended_use_code)),
+            At::field(pg01, crate::records::Pg01::INTENDED_USE_CODE),
             "OR1 PG01 without intended use code (e.g. 100.000)",
         );
     }

@@ -5,9 +5,8 @@
 #![allow(clippy::collapsible_match)]
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 
-use crate::codes::{parse_code_list, CodeRow};
+use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::records::Record;
 use crate::records::{Body, RecordType};
@@ -166,16 +165,11 @@ fn rank(rt: RecordType) -> Option<u8> {
     })
 }
 
-fn pg60_parents() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/pg60-qualifiers.csv")))
-}
-
 /// S-018 (warning): a PG60 qualifier outside `codes/pg60-qualifiers.csv`, not valid on the
 /// as-of date, or not matching the record it follows (SPEC 6.2, chapter p. 58 Note 1).
 fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut Sink<'_>) {
     let as_of = sink.opts.as_of;
-    let rows: Vec<&CodeRow> = pg60_parents().iter().filter(|row| row.code == q).collect();
+    let rows: Vec<&CodeRow> = CodeList::Pg60Qualifiers.find(q).collect();
     let warn = |sink: &mut Sink<'_>, msg: String| {
         sink.emit_sev("S-018", Severity::Warning, At::record(r), msg);
     };

@@ -93,7 +93,8 @@ impl<'a> CertificateNumber<'a> {
                     && c.len() == 1
                     && c.bytes().all(|x| x.is_ascii_uppercase()) =>
             {
-                let known = crate::codes::find(crate::codes::ams_special_certificate_codes(), s)
+                let known = crate::codes::CodeList::AmsSpecialCertificateCodes
+                    .find(s)
                     .next()
                     .is_some();
                 CertificateNumber::SpecialCode { code: s, known }
