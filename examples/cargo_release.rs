@@ -18,6 +18,7 @@ use ace_pga::compose::cargo_release::{
 use ace_pga::compose::{Envelope, OiGroupBuilder, TransmissionBuilder};
 use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
 use ace_pga::records::Pg14;
+use ace_pga::validate::ValidateOptions;
 use ace_pga::{Decimal, NaiveDate, Terminator, Transmission};
 
 fn main() -> ExitCode {
@@ -82,10 +83,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let built = TransmissionBuilder::cargo_release(envelope)
         .transaction(transaction)
         .build()?;
-    for f in &built.report().findings {
+    // Building refuses what cannot be written; validating (SPEC 6, H rules included) is the
+    // explicit second step.
+    let report = built.validate(&ValidateOptions::new(built.transmission_date()));
+    for f in &report.findings {
         eprintln!("{f}");
     }
-    if !built.report().findings.is_empty() {
+    if !report.findings.is_empty() {
         return Err("the filing has findings".into());
     }
     let bytes = built.to_bytes(Terminator::CrLf);

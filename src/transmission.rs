@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use bytes::{BufMut, BytesMut};
 
-use crate::error::{ParseError, Problem, ProblemKind, Severity};
+use crate::error::{Location, ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::tree::{Tree, TreeBuilder};
@@ -76,10 +76,12 @@ impl<'a> Transmission<'a> {
             return Err(ParseError {
                 problems: vec![Problem {
                     severity: Severity::Error,
-                    line: None,
-                    offset: 0,
-                    record: None,
-                    columns: None,
+                    location: Location {
+                        line: None,
+                        offset: 0,
+                        record: None,
+                        columns: None,
+                    },
                     kind: ProblemKind::LimitExceeded {
                         limit: "max_input_len",
                     },
@@ -87,8 +89,8 @@ impl<'a> Transmission<'a> {
             });
         }
         let shift = |p: &mut Problem| {
-            p.offset = p.offset.saturating_add(base_offset);
-            if let Some(l) = p.line.as_mut() {
+            p.location.offset = p.location.offset.saturating_add(base_offset);
+            if let Some(l) = p.location.line.as_mut() {
                 *l = l.saturating_add(first_line.saturating_sub(1));
             }
         };
@@ -121,10 +123,12 @@ impl<'a> Transmission<'a> {
                         mixed_reported = true;
                         problems.push(Problem {
                             severity: Severity::Warning,
-                            line: Some(line.line),
-                            offset: line.offset,
-                            record: None,
-                            columns: None,
+                            location: Location {
+                                line: Some(line.line),
+                                offset: line.offset,
+                                record: None,
+                                columns: None,
+                            },
                             kind: ProblemKind::MixedTerminators,
                         });
                     }
@@ -139,10 +143,12 @@ impl<'a> Transmission<'a> {
                 return Err(ParseError {
                     problems: vec![Problem {
                         severity: Severity::Error,
-                        line: Some(line_no),
-                        offset,
-                        record: None,
-                        columns: None,
+                        location: Location {
+                            line: Some(line_no),
+                            offset,
+                            record: None,
+                            columns: None,
+                        },
                         kind: ProblemKind::LimitExceeded { limit },
                     }],
                 });
@@ -151,11 +157,10 @@ impl<'a> Transmission<'a> {
         // A deviating terminator on the last record before the first mismatch check missed it
         // only when it was the last record: a missing final terminator is not a finding.
         // Data after the last record is anchored at the line after the last record.
-        for p in problems
-            .iter_mut()
-            .filter(|p| matches!(p.kind, ProblemKind::TrailingData { .. }) && p.line.is_none())
-        {
-            p.line = Some(last_line.saturating_add(1));
+        for p in problems.iter_mut().filter(|p| {
+            matches!(p.kind, ProblemKind::TrailingData { .. }) && p.location.line.is_none()
+        }) {
+            p.location.line = Some(last_line.saturating_add(1));
         }
         if last_line < first_line && piece.first {
             // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
@@ -163,15 +168,23 @@ impl<'a> Transmission<'a> {
             return Err(ParseError {
                 problems: vec![Problem {
                     severity: Severity::Error,
-                    line: None,
-                    offset: base_offset,
-                    record: None,
-                    columns: None,
+                    location: Location {
+                        line: None,
+                        offset: base_offset,
+                        record: None,
+                        columns: None,
+                    },
                     kind: ProblemKind::EmptyInput,
                 }],
             });
         }
-        problems.sort_by_key(|p| (p.line.is_none(), p.line, p.offset));
+        problems.sort_by_key(|p| {
+            (
+                p.location.line.is_none(),
+                p.location.line,
+                p.location.offset,
+            )
+        });
         Ok(Transmission {
             tree: builder.finish(framer.framing),
             trailing: framer.trailing,

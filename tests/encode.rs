@@ -576,8 +576,8 @@ fn year_0000_is_an_impossible_date_on_read() {
     let err = Transmission::parse(&bad).expect_err("year 0000");
     let p = err.first().expect("a problem");
     assert_eq!(p.kind.rule(), "F-013");
-    assert_eq!(p.line, Some(pg14_line as u32));
-    assert_eq!(p.columns, Some((s as u8, e as u8)));
+    assert_eq!(p.location.line, Some(pg14_line as u32));
+    assert_eq!(p.location.columns, Some((s as u8, e as u8)));
 
     // The same record with year 0001 is a date.
     lines[pg14_line - 1][s - 1..e].copy_from_slice(b"03160001");

@@ -213,8 +213,8 @@ fn se90_text_after_column_49_is_kept_with_a_warning() {
     let at: Vec<Seen<'_>> = report
         .findings
         .iter()
-        .filter(|f| f.line == Some(line))
-        .map(|f| (f.rule, f.severity, f.columns))
+        .filter(|f| f.location.line == Some(line))
+        .map(|f| (f.rule.as_str(), f.severity, f.location.columns))
         .collect();
     assert!(
         at.contains(&("F-006", Severity::Warning, Some((50, 80)))),

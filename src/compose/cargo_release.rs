@@ -4,8 +4,8 @@
 //! entry number's check digit is computed when not given. A transaction without its `SE10`
 //! entry and `SE13` contact cannot be expressed: [`CargoReleaseBuilder::new`] takes both.
 //! Free-form host records stay possible only through the explicit raw escapes
-//! ([`CargoReleaseBuilder::raw_header_record`], [`CbpLineSpec::raw_record`]), and the
-//! transmission builder validates them like any input (SPEC 6.3a).
+//! ([`CargoReleaseBuilder::raw_header_record`], [`CbpLineSpec::raw_record`]); validating the
+//! built transmission (`BuiltTransmission::validate`) checks them like any input (SPEC 6.3a).
 //!
 //! ```
 //! use ace_pga::compose::cargo_release::{CargoReleaseBuilder, CbpLineSpec, Contact, EntrySpec, TariffSpec, BillSpec};
@@ -42,7 +42,8 @@
 //!     .batch_user_data("ORGFIX-000101")
 //!     .block_user_data("BLK-000101");
 //! let built = TransmissionBuilder::cargo_release(envelope).transaction(transaction).build()?;
-//! assert!(!built.has_errors(), "{:?}", built.report());
+//! let report = built.validate(&ace_pga::validate::ValidateOptions::new(date));
+//! assert!(report.findings.is_empty(), "{report:?}");
 //! // The same bytes as the hand-written sample.
 //! assert_eq!(built.to_bytes(Terminator::Lf), std::fs::read("spec-samples/valid/or2-single.txt")?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

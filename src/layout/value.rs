@@ -14,7 +14,8 @@ use super::{
     RecordLayout, Text, Time,
 };
 use crate::error::{EncodeErrorKind, FieldErrorKind};
-use crate::wire::ascii::{digits_u16, iso_date_shape, parse_iso_date};
+use crate::wire::ascii::{iso_date_shape, parse_iso_date};
+use crate::wire::grammar::{decimal_text, iso_month_year, iso_time, whole};
 
 /// A typed field value read through the layout table (dynamic counterpart of the typed
 /// record structs).
@@ -117,35 +118,22 @@ impl FieldDef {
                 }
             }
             Kind::MonthYear6 => {
-                let (y, m) = value
-                    .split_once('-')
-                    .map_or((value, None), |(y, m)| (y, Some(m)));
-                let year = digits_u16(y, 4).ok_or_else(bad)?;
-                let month = match m {
-                    Some(m) => Some(digits_u16(m, 2).ok_or_else(bad)? as u8),
-                    None => None,
+                let (year, month) = whole(iso_month_year, value).ok_or_else(bad)?;
+                let my = MonthYear {
+                    year: year as u16,
+                    month: month.map(|m| m as u8),
                 };
-                MonthYear6::write(&MonthYear { year, month }, out)
+                MonthYear6::write(&my, out)
             }
             Kind::Hhmm | Kind::Hhmmss => {
-                let parts: Vec<&str> = value.split(':').collect();
-                let num = |s: &&str| -> Result<u8, EncodeErrorKind> {
-                    digits_u16(s, 2).map(|n| n as u8).ok_or_else(bad)
+                let seconds = self.kind == Kind::Hhmmss;
+                let (h, m, s) = whole(iso_time(seconds), value).ok_or_else(bad)?;
+                let t = Time {
+                    hour: h as u8,
+                    minute: m as u8,
+                    second: s.map(|s| s as u8),
                 };
-                let t = match (self.kind, parts.as_slice()) {
-                    (Kind::Hhmm, [h, m]) => Time {
-                        hour: num(h)?,
-                        minute: num(m)?,
-                        second: None,
-                    },
-                    (Kind::Hhmmss, [h, m, s]) => Time {
-                        hour: num(h)?,
-                        minute: num(m)?,
-                        second: Some(num(s)?),
-                    },
-                    _ => return Err(bad()),
-                };
-                write_time(&t, out, self.kind == Kind::Hhmmss)
+                write_time(&t, out, seconds)
             }
         }
     }
@@ -182,13 +170,7 @@ fn parse_dump_decimal(
     if value.starts_with('-') {
         return Err(EncodeErrorKind::Negative);
     }
-    let (int, frac) = value.split_once('.').unwrap_or((value, ""));
-    if int.is_empty()
-        || !int.bytes().all(|c| c.is_ascii_digit())
-        || !frac.bytes().all(|c| c.is_ascii_digit())
-    {
-        return Err(bad());
-    }
+    let (int, frac) = whole(decimal_text, value).ok_or_else(bad)?;
     let frac = frac.trim_end_matches('0');
     if frac.len() > usize::from(decimals) {
         return Err(EncodeErrorKind::TooManyDecimals { decimals });

@@ -172,50 +172,9 @@ pub fn hts_number<'a>(anchor_id: &str, raw: &'a [u8]) -> Option<&'a str> {
         .filter(|s| s.len() == f.end - f.start + 1 && s.bytes().all(|c| c.is_ascii_digit()))
 }
 
-/// The check-digit value of one character of an entry number (SPEC 3.7, CBP Appendix E):
-/// digits as they are, letters `A`–`I` and `J`–`R` → 1–9, `S`–`Z` → 2–9.
-fn check_value(c: u8) -> Option<u32> {
-    match c {
-        b'0'..=b'9' => Some(u32::from(c - b'0')),
-        b'A'..=b'I' => Some(u32::from(c - b'A') + 1),
-        b'J'..=b'R' => Some(u32::from(c - b'J') + 1),
-        b'S'..=b'Z' => Some(u32::from(c - b'S') + 2),
-        _ => None,
-    }
-}
-
-/// The check digit of an entry (SPEC 3.7, CBP Appendix E): over the 3-character filer code
-/// and the 7-digit transaction number, from the right every other digit doubled (the last
-/// one first), minus 9 above 9; check = (10 − sum mod 10) mod 10. `Q7K` + `3154772` → `7`.
-/// `None` when `filer` is not 3 characters `A`–`Z`/`0`–`9` or `transaction` not 7 digits.
-///
-/// ```
-/// assert_eq!(ace_pga::records::host::entry_check_digit("Q7K", "3154772"), Some(7));
-/// assert_eq!(ace_pga::records::host::entry_check_digit("Q7K", "315477"), None);
-/// ```
-pub fn entry_check_digit(filer: &str, transaction: &str) -> Option<u8> {
-    if filer.len() != 3
-        || transaction.len() != 7
-        || !transaction.bytes().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let mut sum = 0;
-    for (i, c) in filer.bytes().chain(transaction.bytes()).rev().enumerate() {
-        let v = check_value(c)?;
-        sum += if i % 2 == 0 {
-            let d = v * 2;
-            if d > 9 {
-                d - 9
-            } else {
-                d
-            }
-        } else {
-            v
-        };
-    }
-    u8::try_from((10 - sum % 10) % 10).ok()
-}
+/// The check digit of an entry (SPEC 3.7, CBP Appendix E), as
+/// [`crate::records::entry_check_digit`] (the one implementation, `records::entry_number`).
+pub use super::entry_number::entry_check_digit;
 
 /// Whether the 8-character entry number `number` (7 digits + check digit, as in
 /// `SE10.entry_number`) carries the right check digit for `filer` (SPEC 3.7). `None` when the

@@ -23,9 +23,11 @@
 //! JSON keep host records `raw` (SPEC 3.7). [`host`] reads the entry, CBP line and HTS
 //! positions from them.
 
+mod entry_number;
 pub mod host;
 mod record;
 
+pub use entry_number::{entry_check_digit, EntryNumber, ParseEntryNumberError};
 pub use record::{identify, so70_variant, starts_with_known_id, Identified, Record};
 
 use std::marker::PhantomData;

@@ -52,6 +52,12 @@ impl<'t, 'a> StatusNotification<'t, 'a> {
         Some((h.entry_filer_code()?, h.entry_number()?))
     }
 
+    /// The entry as a typed [`crate::records::EntryNumber`] (filer code, serial, check
+    /// digit); `None` when the fields do not have that shape.
+    pub fn entry_number(&self) -> Option<crate::records::EntryNumber> {
+        crate::records::EntryNumber::from_record(self.so10.raw)?.ok()
+    }
+
     /// Whether the entry number's check digit is right (SPEC 3.7); `None` when the entry is
     /// blank or not 3 + 7 + 1 characters.
     pub fn entry_check_digit_ok(&self) -> Option<bool> {

@@ -12,7 +12,7 @@ use crate::records::{Body, RecordType};
 use crate::transmission::Transmission;
 use crate::tree::{Batch, Block, Item, Node};
 
-use super::{At, Sink};
+use super::{At, RuleId, Sink};
 use crate::error::Severity;
 
 fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
@@ -43,12 +43,12 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     // E-001: the first record outside an A…Z batch.
     if let Some(b) = batches.iter().find(|b| b.header.is_none()) {
         if let Some(r) = first_record(b) {
-            sink.emit("E-001", At::record(r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
+            sink.emit(RuleId::E_001, At::record(r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
         }
     } else if let Some(b) = batches.iter().find(|b| b.trailer.is_none()) {
         if let Some(r) = last_record(b) {
             sink.emit(
-                "E-001",
+                RuleId::E_001,
                 At::record(r),
                 "the batch has no Z record: end the transmission with a Z record",
             );
@@ -64,7 +64,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
         if let Some(h) = &batch.header {
             if seen_batch {
                 sink.emit(
-                    "E-002",
+                    RuleId::E_002,
                     At::record(&h.record),
                     "second batch in one input: CBP accepts one batch per message (CSMS #07-000180); send it separately",
                 );
@@ -73,7 +73,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             check_record_filler(&h.record, batch_app, sink);
             check_mandatory(&h.record, sink);
             if batch.blocks.is_empty() {
-                sink.emit("E-011", At::record(&h.record), "batch without blocks");
+                sink.emit(RuleId::E_011, At::record(&h.record), "batch without blocks");
             }
         }
         if let Some(z) = &batch.trailer {
@@ -83,14 +83,14 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 if let Some(Body::BatchHeader(a)) = h.record.body() {
                     if a.sender_site_code != zb.sender_site_code {
                         sink.emit(
-                            "E-012",
+                            RuleId::E_012,
                             At::record(&z.record),
                             "Z sender site code differs from the A record's",
                         );
                     }
                     if a.sender_id_code != zb.sender_id_code {
                         sink.emit(
-                            "E-012",
+                            RuleId::E_012,
                             At::record(&z.record),
                             "Z sender id code differs from the A record's",
                         );
@@ -102,7 +102,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
         if let (Some(app), Some(h)) = (a_app, &batch.header) {
             if CodeList::ApplicationIds.find(app).next().is_none() {
                 sink.emit(
-                    "E-006",
+                    RuleId::E_006,
                     At::field(&h.record, crate::records::BatchHeader::APPLICATION_ID),
                     format!("application id {app} is not in the ABI application table"),
                 );
@@ -128,13 +128,13 @@ fn check_block(
         if let Some(app) = app {
             if CodeList::ApplicationIds.find(app).next().is_none() {
                 sink.emit(
-                    "E-006",
+                    RuleId::E_006,
                     At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
                     format!("application id {app} is not in the ABI application table"),
                 );
             } else if a_app.is_some_and(|a| a != app) {
                 sink.emit(
-                    "E-006",
+                    RuleId::E_006,
                     At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
                     format!(
                         "B application id {app} differs from the A record's {}",
@@ -144,7 +144,11 @@ fn check_block(
             }
         }
         if block.transactions.iter().all(|t| t.items.is_empty()) {
-            sink.emit("E-011", At::record(&h.record), "block without transactions");
+            sink.emit(
+                RuleId::E_011,
+                At::record(&h.record),
+                "block without transactions",
+            );
         }
         if block.trailer.is_none() {
             // E-003: the record that arrived while the block was open.
@@ -154,7 +158,7 @@ fn check_block(
             };
             if let Some(c) = closer {
                 sink.emit(
-                    "E-003",
+                    RuleId::E_003,
                     At::record(&c.record),
                     format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line),
                 );
@@ -166,7 +170,7 @@ fn check_block(
         check_mandatory(&y.record, sink);
         match &block.header {
             None => sink.emit(
-                "E-004",
+                RuleId::E_004,
                 At::record(&y.record),
                 "Y record without an open B record",
             ),
@@ -194,7 +198,7 @@ fn check_block(
                         let name = f.name;
                         if bv != yv {
                             sink.emit(
-                                "E-005",
+                                RuleId::E_005,
                                 At::field(&y.record, f),
                                 format!(
                                     "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
@@ -212,7 +216,7 @@ fn check_block(
                         }
                         if count != n {
                             sink.emit(
-                                "E-008",
+                                RuleId::E_008,
                                 At::field(&y.record, crate::records::BlockTrailer::RECORD_COUNT),
                                 format!("Y record count {count} but {n} records lie between the B and the Y"),
                             );
@@ -258,12 +262,12 @@ fn check_block(
         }
         if rt == RecordType::Host {
             if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line) {
-                sink.emit("E-007", At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
+                sink.emit(RuleId::E_007, At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
             }
         } else if super::field::is_pga_record(rt) && !pg_ok && !warned_pg {
             warned_pg = true;
             sink.emit_sev(
-                "E-007",
+                RuleId::E_007,
                 Severity::Warning,
                 At::record(r),
                 format!("OI/PG records in a block of application {app}; they are expected in SE, AE, CA or PE transactions"),
@@ -319,7 +323,7 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
             )
         };
         sink.emit_sev(
-            "E-009",
+            RuleId::E_009,
             sev,
             At::record(r).cols(s, e),
             format!("{} filler bytes {s}-{e} must be spaces: {why}", r.id()),
@@ -346,7 +350,7 @@ fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
         if all_spaces(f.slice(r.raw)) {
             let name = f.name;
             sink.emit(
-                "E-010",
+                RuleId::E_010,
                 At::field(r, f),
                 format!("mandatory {} field {name} is blank", r.id()),
             );

@@ -9,7 +9,7 @@ use crate::layout::{
 use crate::records::{Pg01, Pg30, Record, RecordType};
 use crate::transmission::Transmission;
 
-use super::{At, Sink, PGA_RULESET};
+use super::{At, RuleId, Sink, PGA_RULESET};
 
 /// Whether a record is one of the OI/PG records (the PGA Message Set proper).
 pub(crate) fn is_pga_record(rt: RecordType) -> bool {
@@ -27,10 +27,10 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             continue; // re-checked field by field below
         }
         let at = At {
-            record: p.record.as_deref(),
-            line: p.line,
-            columns: p.columns,
-            offset: p.offset,
+            record: p.location.record.as_deref(),
+            line: p.location.line,
+            columns: p.location.columns,
+            offset: p.location.offset,
         };
         let msg = match &p.kind {
             ProblemKind::RecordLength { len, .. } if *len < 80 => {
@@ -67,7 +67,7 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
     }
     // A response is never refused (SPEC 7.2): its odd bytes are warnings.
     let output = is_output_record(r.record_type);
-    let mut emit = |rule: &'static str, at: At<'_>, msg: String| {
+    let mut emit = |rule: RuleId, at: At<'_>, msg: String| {
         if output {
             sink.emit_sev(rule, Severity::Warning, at, msg);
         } else {
@@ -82,7 +82,7 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
         let at = At::record(r).cols(col, col);
         if b >= 0x80 {
             emit(
-                "F-002",
+                RuleId::F_002,
                 at,
                 format!("byte 0x{b:02X} at column {col} is not ASCII (CBP reject 370); transliterate it to an ASCII letter (e.g. N for Ñ)"),
             );
@@ -94,13 +94,13 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
                 _ => "control byte",
             };
             emit(
-                "F-003",
+                RuleId::F_003,
                 at,
                 format!("{name} (0x{b:02X}) at column {col}; use a space"),
             );
         } else if b.is_ascii_lowercase() {
             emit(
-                "F-005",
+                RuleId::F_005,
                 at,
                 format!(
                     "lower-case letter '{}' at column {col}; use upper case '{}'",
@@ -192,7 +192,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 } else {
                     format!("filler bytes {s}-{e} must be spaces")
                 };
-                sink.emit_sev("F-006", class_sev, At::record(r).cols(s, e), msg);
+                sink.emit_sev(RuleId::F_006, class_sev, At::record(r).cols(s, e), msg);
             }
         }
     }
@@ -217,7 +217,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             Err(FieldErrorKind::NotNumeric) => {
                 if lenient_n && matches!(f.read(raw, true), Ok(Some(_))) {
                     sink.emit_sev(
-                        "F-007",
+                        RuleId::F_007,
                         Severity::Warning,
                         at,
                         format!(
@@ -228,7 +228,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 } else {
                     let shown = String::from_utf8_lossy(bytes);
                     sink.emit_sev(
-                        "F-007",
+                        RuleId::F_007,
                         class_sev,
                         at,
                         format!("{} is \"{shown}\": an N field must be all digits (zero-filled, no sign or point) or all spaces", f.name),
@@ -238,9 +238,9 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             }
             Err(kind @ (FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime)) => {
                 let (rule, what) = if kind == FieldErrorKind::ImpossibleDate {
-                    ("F-013", "date")
+                    (RuleId::F_013, "date")
                 } else {
-                    ("F-014", "time")
+                    (RuleId::F_014, "time")
                 };
                 let shown = String::from_utf8_lossy(bytes);
                 let fmt = f.kind.format().unwrap_or(what);
@@ -258,7 +258,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
         let Some(value) = value else {
             if pga && f.designation == Designation::M {
                 sink.emit_cbp(
-                    "F-011",
+                    RuleId::F_011,
                     Severity::Error,
                     PGA_RULESET,
                     f.blank_cbp,
@@ -281,9 +281,9 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             let bad = bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c));
             if let Some(&c) = bad {
                 let (rule, what) = if f.class == Class::A {
-                    ("F-008", "A (letters and spaces)")
+                    (RuleId::F_008, "A (letters and spaces)")
                 } else {
-                    ("F-009", "AN (letters, digits, spaces)")
+                    (RuleId::F_009, "AN (letters, digits, spaces)")
                 };
                 sink.emit_sev(
                     rule,
@@ -294,7 +294,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             }
             if bytes.first() == Some(&b' ') {
                 sink.emit(
-                    "F-010",
+                    RuleId::F_010,
                     at,
                     format!(
                         "{} is not left-justified (leading spaces are kept as data)",
@@ -313,7 +313,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 } else {
                     Severity::Error
                 };
-                sink.emit_cbp("F-012", sev, PGA_RULESET, closed.cbp_code, at, msg);
+                sink.emit_cbp(RuleId::F_012, sev, PGA_RULESET, closed.cbp_code, at, msg);
             }
         }
         // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
@@ -324,7 +324,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             }) = value
             {
                 sink.emit_sev(
-                    "F-014",
+                    RuleId::F_014,
                     Severity::Warning,
                     at,
                     format!("{} \"0000\": the chapter allows 0001-2400; leave the field blank when there is no time", f.name),
@@ -340,7 +340,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                     .enumerate()
                     .all(|(i, c)| i == 3 || c.is_ascii_digit());
             if !dotted {
-                sink.emit("F-022", at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
+                sink.emit(RuleId::F_022, at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
             }
         }
     }

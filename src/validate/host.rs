@@ -14,7 +14,7 @@ use crate::records::{host, host_layout, BlockHeader, Record, RecordType, Se10, S
 use crate::transmission::Transmission;
 use crate::tree::Block;
 
-use super::{rule, At, Sink};
+use super::{At, RuleId, Sink};
 
 /// Whether findings are the rules' own severity (input) or warnings (a CBP response).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,12 +29,12 @@ struct Ctx<'s, 'o> {
 }
 
 impl Ctx<'_, '_> {
-    fn emit(&mut self, id: &'static str, at: At<'_>, message: String) {
-        let default = rule(id).map_or(Severity::Error, |r| r.severity);
+    fn emit(&mut self, id: RuleId, at: At<'_>, message: String) {
+        let default = id.rule().map_or(Severity::Error, |r| r.severity);
         self.emit_sev(id, default, at, message);
     }
 
-    fn emit_sev(&mut self, id: &'static str, sev: Severity, at: At<'_>, message: String) {
+    fn emit_sev(&mut self, id: RuleId, sev: Severity, at: At<'_>, message: String) {
         let sev = match self.side {
             Side::Input => sev,
             Side::Response => Severity::Warning,
@@ -116,7 +116,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
     let Some(layout) = host_layout(id) else {
         if is_host_family(id) {
             cx.emit(
-                "H-009",
+                RuleId::H_009,
                 At::record(r),
                 format!(
                     "{} has no layout in host-records.csv (SPEC 3.7): kept raw, not checked",
@@ -131,7 +131,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
         let (s, e) = (f.start, f.end);
         if !all_spaces(f.slice(raw)) {
             cx.emit(
-                "H-010",
+                RuleId::H_010,
                 At::record(r).cols(s, e),
                 format!("{} filler bytes {s}-{e} must be spaces", layout.id),
             );
@@ -146,7 +146,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             // CR v40 prints filler here; one vendor writes a flag (host-records.csv note).
             if !all_spaces(bytes) {
                 cx.emit_sev(
-                    "H-010",
+                    RuleId::H_010,
                     Severity::Warning,
                     at,
                     format!(
@@ -165,7 +165,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             Err(FieldErrorKind::NotNumeric) if layout.id == "SE40" && f == line_number => continue,
             Err(FieldErrorKind::NotNumeric) => {
                 cx.emit(
-                    "H-007",
+                    RuleId::H_007,
                     at,
                     format!(
                         "{name} is \"{}\": class N, all digits (zero-filled) or all spaces",
@@ -176,7 +176,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             }
             Err(FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime) => {
                 cx.emit(
-                    "H-007",
+                    RuleId::H_007,
                     at,
                     format!(
                         "{name} \"{}\" is not a real {}",
@@ -192,7 +192,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
         if value.is_none() {
             if f.designation == Designation::M && !space_filled_mandatory(layout, f) {
                 cx.emit(
-                    "H-007",
+                    RuleId::H_007,
                     at,
                     format!(
                         "mandatory field {name} (bytes {}-{}) is blank",
@@ -215,7 +215,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                 "AN (letters, digits, spaces)"
             };
             cx.emit(
-                "H-007",
+                RuleId::H_007,
                 at,
                 format!("{name} holds '{}': class {class}", char::from(c)),
             );
@@ -235,7 +235,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                         .get(..7)
                         .and_then(|tn| host::entry_check_digit(fc, tn))
                         .unwrap_or(0);
-                    cx.emit("H-004", at, format!(
+                    cx.emit(RuleId::H_004, at, format!(
                         "{rid}.{} {n}: check digit {} but Appendix E gives {want} for {fc} {} (SPEC 3.7; CBP may authorise an offset)",
                         number.name,
                         n.get(7..).unwrap_or(""),
@@ -243,7 +243,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                     ));
                 }
                 None => cx.emit(
-                    "H-004",
+                    RuleId::H_004,
                     at,
                     format!(
                         "{rid}.{} \"{n}\" is not 7 digits and a check digit: the check digit cannot be verified (SPEC 3.7)",
@@ -288,7 +288,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
     };
     let Some(se10) = first.view::<Se10>() else {
         cx.emit(
-            "H-001",
+            RuleId::H_001,
             At::record(first),
             format!(
                 "the transaction starts with {} instead of SE10: a Cargo Release transaction opens with its SE10 header (SPEC 3.7)",
@@ -301,7 +301,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
     if let (Some(fc), Some(bf)) = (se10.entry_filer_code(), b_filer) {
         if fc != bf {
             cx.emit(
-                "H-003",
+                RuleId::H_003,
                 At::field(first, crate::records::Se10::ENTRY_FILER_CODE),
                 format!("SE10.entry_filer_code {fc} differs from the B filer code {bf}"),
             );
@@ -313,7 +313,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
         .any(|r| r.view::<crate::records::Se13>().is_some())
     {
         cx.emit(
-            "H-002",
+            RuleId::H_002,
             At::record(first),
             "SE13 missing: every Cargo Release transaction (A, R, U, D) carries one SE13 contact record after its SE10 (SPEC 3.7)".to_string(),
         );
@@ -339,7 +339,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
             };
             if report && !ids.contains(&r.id_bytes()) {
                 cx.emit(
-                    "H-008",
+                    RuleId::H_008,
                     At::record(r),
                     format!(
                         "{} in an SE10 action {} transaction: {why} (SPEC 3.7)",
@@ -378,7 +378,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
             if let Some(seen) = slot.and_then(|i| once.get_mut(i)) {
                 if *seen {
                     cx.emit(
-                        "H-008",
+                        RuleId::H_008,
                         At::record(r),
                         format!("a second {name}: at most one per transaction (SPEC 3.7)"),
                     );
@@ -388,14 +388,14 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
             if in_lines || in_sf {
                 if lines_allowed {
                     cx.emit(
-                        "H-008",
+                        RuleId::H_008,
                         At::record(r),
                         format!("{name} after an SE40: the header records (SE11 … SE36) come before the first line (SPEC 3.7)"),
                     );
                 }
             } else if rank < header {
                 cx.emit(
-                    "H-008",
+                    RuleId::H_008,
                     At::record(r),
                     format!("{name} out of order: the header is SE10, SE11, SE13, bills (SE15, SE16, SE17), SE20, entities (SE30 … SE36) (SPEC 3.7)"),
                 );
@@ -410,7 +410,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
         if id == b"SE40" {
             if in_sf {
                 cx.emit(
-                    "H-008",
+                    RuleId::H_008,
                     At::record(r),
                     "SE40 after the SF records: the unified-filing SF records come after the last line (SPEC 3.7)".to_string(),
                 );
@@ -423,7 +423,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
                 Some(n) if n == next_line => next_line += 1,
                 Some(n) => {
                     cx.emit(
-                        "H-005",
+                        RuleId::H_005,
                         At::field(r, f),
                         format!("SE40.line_item_number {n:03}: CBP lines are numbered 001, 002 … in the transaction; expected {next_line:03}"),
                     );
@@ -431,7 +431,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
                 }
                 None => {
                     cx.emit(
-                        "H-005",
+                        RuleId::H_005,
                         At::field(r, f),
                         format!(
                             "SE40.line_item_number \"{}\" is not a line number; expected {next_line:03}",
@@ -446,7 +446,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
         if let Some(rank) = line_rank(id) {
             if id == b"SE61" && before.map(|b| b.id_bytes()) != Some(b"SE60".as_slice()) {
                 cx.emit(
-                    "H-006",
+                    RuleId::H_006,
                     At::record(r),
                     "SE61 not directly after an SE60: it details the SE60 before it (SPEC 3.7)"
                         .to_string(),
@@ -454,20 +454,20 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
             }
             if in_sf {
                 cx.emit(
-                    "H-008",
+                    RuleId::H_008,
                     At::record(r),
                     format!("{name} after the SF records: the unified-filing SF records come after the last line (SPEC 3.7)"),
                 );
             } else if !in_lines {
                 if id == b"SE60" {
                     cx.emit(
-                        "H-006",
+                        RuleId::H_006,
                         At::record(r),
                         "SE60 without an SE40 before it: a tariff number belongs to a CBP line (SPEC 3.7)".to_string(),
                     );
                 } else if rank < 3 {
                     cx.emit(
-                        "H-008",
+                        RuleId::H_008,
                         At::record(r),
                         format!(
                             "{name} before the first SE40: it belongs to a CBP line (SPEC 3.7)"
@@ -476,7 +476,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
                 }
             } else if rank < line {
                 cx.emit(
-                    "H-008",
+                    RuleId::H_008,
                     At::record(r),
                     format!("{name} out of order in its line: SE40, SE41, line entities (SE50 … SE56), then tariff numbers (SE60) (SPEC 3.7)"),
                 );
@@ -487,7 +487,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
                 tariffs += 1;
                 if tariffs == 33 {
                     cx.emit(
-                        "H-006",
+                        RuleId::H_006,
                         At::record(r),
                         format!("33rd SE60 under the SE40 of CBP line {:03}: at most 32 tariff numbers per line (SPEC 3.7)", next_line.saturating_sub(1)),
                     );
