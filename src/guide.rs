@@ -161,6 +161,37 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! The host records of a Cargo Release can be built from typed values too:
+//! [`CargoReleaseBuilder`](crate::compose::cargo_release::CargoReleaseBuilder) takes the
+//! `SE10` entry (the check digit is computed) and the `SE13` contact, numbers the CBP lines
+//! `001`, `002` … and writes each tariff number (`SE60`, HTS and value) before its OI group;
+//! it refuses an impossible transaction (no tariff number on a line, 33 on one, lines in a
+//! cancel …). Raw host records stay possible through explicit escapes and are validated like
+//! any input (H-001 … H-010, SPEC 6.3a). `examples/cargo_release.rs` files two CBP lines with
+//! an OR2 line each. Reading a filing back, [`Tree::cargo_releases`](crate::Tree::cargo_releases)
+//! gives the entry and, for each organic line, its CBP line, tariff position and HTS number:
+//!
+//! ```
+//! let data = std::fs::read("spec-samples/valid/or2-multi.txt")?;
+//! let t = ace_pga::Transmission::parse(&data)?;
+//! for cr in t.tree.cargo_releases() {
+//!     let (filer, number) = cr.entry().expect("an SE10 entry");
+//!     assert_eq!(cr.entry_check_digit_ok(), Some(true));
+//!     for (line, tariff) in cr.tariffs() {
+//!         if let Some(group) = tariff.oi_group() {
+//!             println!(
+//!                 "{filer}-{number} CBP line {:?} tariff {} HTS {:?}: {} PGA line(s)",
+//!                 line.number(),
+//!                 tariff.position,
+//!                 tariff.hts_number(),
+//!                 group.lines.len()
+//!             );
+//!         }
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## 5. Serialize
 //!
 //! The terminator is always an explicit choice (SPEC 2.2): LF, CRLF, CR, or none
@@ -214,9 +245,34 @@
 //! The command line does the same: `ace-pga status SUBMISSION RESPONSE… [--certificate N]
 //! [--format json]`.
 //!
-//! The CBP line number and the entry number come from host records, which this crate does
-//! not lay out; the positions read are listed in one table, [`crate::response::host`]
-//! (transcribed from the samples and the chapters, confidence T1).
+//! The entry number and the CBP line number come from the host records, read through the
+//! host layouts of `host-records.csv` (SPEC 3.7; one place, [`crate::records::host`]). The
+//! status notifications themselves are typed too: [`Tree::status_notifications`](crate::Tree::status_notifications)
+//! gives each `SO10` with its entry, `SO30` lines, bills, `SO60` and `SO70` dispositions, which
+//! address a PGA line by CBP line, tariff position and PGA line number:
+//!
+//! ```
+//! use ace_pga::records::So70;
+//! let bytes = std::fs::read("spec-samples/valid/so-status.txt")?;
+//! let so = ace_pga::Transmission::parse(&bytes)?;
+//! let mut seen = Vec::new();
+//! for n in so.tree.status_notifications() {
+//!     let (filer, number) = n.entry().expect("an SO10 entry");
+//!     for d in &n.pga_dispositions {
+//!         if let Some(so70) = d.so70.record.view::<So70>() {
+//!             seen.push((
+//!                 format!("{filer}{number}"),
+//!                 so70.begin_cbp_line_number(),
+//!                 so70.begin_tariff_position(),
+//!                 so70.begin_pga_line_number(),
+//!                 so70.pga_line_status_code(),
+//!             ));
+//!         }
+//!     }
+//! }
+//! assert_eq!(seen[0], ("Q7K31547727".to_string(), Some(1), Some(1), Some(1), Some("10")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ## 7. The JSON contract
 //!
@@ -270,6 +326,7 @@
 //! ## Examples
 //!
 //! `examples/` holds runnable programs over the shipped samples:
-//! `cargo run --example build_or2`, `cargo run --example read_response`,
+//! `cargo run --example build_or2`, `cargo run --example cargo_release`,
+//! `cargo run --example read_response`,
 //! `cargo run --example validate_dir -- spec-samples/valid`,
 //! `cargo run --example stream -- spec-samples/valid/or2-multi.txt`.

@@ -540,6 +540,17 @@ fn cases() -> Vec<Case> {
     let ev = At::of("every-record");
     let ae = At::of("entry-summary-ae");
     let so = At::of("so-status");
+    let se13 = At::of("or2-single").id("SE13");
+    let sx_se10 = At::of("sx-response").id("SE10");
+    // or2-single with `extra` copies of its SE60 inserted after it (1 + extra SE60 under
+    // the one SE40).
+    let se60s = |extra: usize| {
+        let mut i = or2();
+        for _ in 0..extra {
+            i = i.insert(o.se60 + 1, rec_by_id("or2-single", "SE60", 1));
+        }
+        i
+    };
     // or1-full's entity loops: PG19, PG20, PG21 of the n-th party (EX, UC, ORI, ORC, ORP,
     // ORC, ORP).
     let p19 = |n: usize| o1.nth("PG19", n);
@@ -1230,6 +1241,133 @@ fn cases() -> Vec<Case> {
                 "E-012 points at the Z sender_site_code (2-5); SPEC 6.0 lists E-012 with columns null",
             )
             .quiet(or2()),
+        // ---- H: host transactions (SPEC 6.3a) ----
+        case("H-001")
+            .fire(
+                or2().move_line(se13, o.se10),
+                err(o.se10).msg("SE13 instead of SE10"),
+            )
+            .fire(
+                or2().insert(o.se10, rec("SE14")),
+                err(o.se10),
+            )
+            .quiet(or2())
+            .quiet(sample("sx-response")),
+        case("H-002")
+            .fire(or2().delete(se13, se13), err(o.se10).msg("SE13"))
+            .fire(
+                or2().set(o.se10, 5, "D").delete(se13, se13),
+                err(o.se10),
+            )
+            .quiet(or2())
+            .quiet(every()),
+        case("H-003")
+            .fire(
+                or2().set(o.se10, 6, "Q7X"),
+                err(o.se10).cols(6, 8).msg("entry_filer_code"),
+            )
+            .fire(
+                sample("sx-response").set(sx_se10, 6, "Q7X"),
+                warn(sx_se10).cols(6, 8),
+            )
+            .quiet(or2())
+            .quiet(or2().set(o.b, 8, "Q7X").set(o.y, 8, "Q7X").set(o.se10, 6, "Q7X").set(o.se10, 18, "3")),
+        case("H-004")
+            .fire(
+                or2().set(o.se10, 18, "8"),
+                warn(o.se10).cols(11, 18).msg("Appendix E gives 7"),
+            )
+            .fire(
+                sample("so-status").set(so.id("SO10"), 21, "1"),
+                warn(so.id("SO10")).cols(14, 21).msg("SO10.entry_number"),
+            )
+            .quiet(or2())
+            .quiet(sample("so-status")),
+        case("H-005")
+            .fire(
+                or2().set(o.se40, 5, "002"),
+                err(o.se40).cols(5, 7).msg("expected 001"),
+            )
+            .fire(
+                or2().set(o.se40, 5, "0A1"),
+                err(o.se40)
+                    .cols(5, 7)
+                    .msg("not a line number")
+                    .without(&["H-007"]),
+            )
+            .fire(
+                or2()
+                    .insert(o.y, rec_by_id("or2-single", "SE40", 1))
+                    .insert(o.y + 1, rec_by_id("or2-single", "SE60", 1)),
+                err(o.y).cols(5, 7).msg("expected 002"),
+            )
+            .quiet(
+                or2()
+                    .insert(o.y, rec("SE40002PE ORGANIC LIMES"))
+                    .insert(o.y + 1, rec_by_id("or2-single", "SE60", 1)),
+            )
+            .quiet(or2()),
+        case("H-006")
+            .fire(or2().move_line(o.se40, o.se60), err(o.se40).msg("without an SE40"))
+            .fire(se60s(32), err(o.se60 + 32).msg("33rd SE60"))
+            .fire(
+                or2().insert(o.se60, rec("SE610804508020")),
+                err(o.se60).msg("SE61 not directly after an SE60"),
+            )
+            .quiet(se60s(31))
+            .quiet(or2().insert(o.se60 + 1, rec("SE610804508020")))
+            .quiet(or2()),
+        case("H-007")
+            .fire(
+                or2().set(o.se10, 39, "X"),
+                err(o.se10).cols(39, 39).msg("SE10.bond_type"),
+            )
+            .fire(
+                or2().set(se13, 5, blank(40)),
+                err(se13).cols(5, 44).msg("SE13.contact_name"),
+            )
+            .fire(
+                or2().set(o.se40, 8, "P3"),
+                err(o.se40).cols(8, 9).msg("class A"),
+            )
+            .fire(
+                sample("so-status").set(so.id("SO10"), 23, "X1"),
+                warn(so.id("SO10")).cols(23, 24),
+            )
+            .quiet(or2())
+            .quiet(sample("so-status")),
+        case("H-008")
+            .fire(
+                or2().move_line(o.se15, o.se40),
+                err(o.se40).msg("SE15 after an SE40"),
+            )
+            .fire(
+                or2().move_line(se13, o.se15),
+                err(o.se15).msg("SE13 out of order"),
+            )
+            .fire(
+                or2().set(o.se10, 5, "D"),
+                err(o.se40).msg("cancel (D)"),
+            )
+            .quiet(or2().set(o.se10, 5, "D").delete(o.se15, o.pg29))
+            .quiet(or2().set(o.se10, 5, "R"))
+            .quiet(or2()),
+        case("H-009")
+            .fire(
+                or2().insert(o.se15, rec("SE14")),
+                warn(o.se15).msg("SE14 has no layout"),
+            )
+            .quiet(or2()),
+        case("H-010")
+            .fire(
+                or2().set(o.se10, 9, "X"),
+                err(o.se10).cols(9, 10),
+            )
+            .fire(
+                or2().set(o.se60, 25, "Y"),
+                warn(o.se60).cols(25, 25).msg("sanction"),
+            )
+            .quiet(or2()),
         // ---- OR: AMS organic profile ----
         case("OR-001")
             .fire(
@@ -1595,7 +1733,7 @@ fn is_rule_id(s: &str) -> bool {
     let Some((prefix, num)) = s.split_once('-') else {
         return false;
     };
-    matches!(prefix, "F" | "S" | "E" | "OR")
+    matches!(prefix, "F" | "S" | "E" | "H" | "OR")
         && num.len() == 3
         && num.bytes().all(|c| c.is_ascii_digit())
 }
@@ -1761,8 +1899,8 @@ fn check_probe(id: &str, p: &Probe) -> Result<(), String> {
 fn spec_rule_ids_are_extracted() {
     let ids = spec_rule_ids();
     // F-001..F-023 without the retired F-004, F-030..F-032, S-001..S-024, E-001..E-012,
-    // OR-001..OR-033 (SPEC 6, revision 6.2).
-    assert_eq!(ids.len(), 22 + 3 + 24 + 12 + 33, "{ids:?}");
+    // H-001..H-010, OR-001..OR-033 (SPEC 6, revision 6.2).
+    assert_eq!(ids.len(), 22 + 3 + 24 + 12 + 10 + 33, "{ids:?}");
     assert!(!ids.contains("F-004"));
     assert!(ids.contains("F-001") && ids.contains("OR-033") && ids.contains("E-012"));
 }

@@ -13,8 +13,12 @@
 //! Z  batch trailer     ← repeats the A (site, sender, date, office)
 //! ```
 //!
-//! Host records (`SE10`, `SE40`, `SE60`, `10`, `40`, `50` …) are not modelled by this crate
-//! (SPEC 1.1): the caller supplies their 80 bytes. Every OI/PG and envelope record is written
+//! The host records of a Cargo Release are built from typed values by
+//! [`cargo_release::CargoReleaseBuilder`] (an `SE10` entry and an `SE13` contact required,
+//! lines and tariff numbers numbered by the builder; SPEC 3.7), which yields a
+//! [`TransactionBuilder`]. Other host records (`10`, `40`, `50` of an Entry Summary …) and the
+//! raw escapes are supplied as their 80 bytes ([`TransactionBuilder::host`]) and validated like
+//! any input (SPEC 6.3a). Every OI/PG and envelope record is written
 //! through its typed struct (the layouts of [`crate::records`]), so a value that does not fit
 //! is refused with the record and field named ([`BuildError`]); nothing is truncated or
 //! rounded.
@@ -61,6 +65,8 @@
 //! assert_eq!(bytes, std::fs::read("spec-samples/valid/or2-single.txt")?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+pub mod cargo_release;
 
 use std::fmt;
 use std::io::{self, Write};

@@ -35,7 +35,7 @@ impl RuleId {
         RULES.iter().find(|r| r.id == self)
     }
 
-    /// The rule family: `F`, `S`, `E`, `OR` (the text before the `-`; `LIMIT` for
+    /// The rule family: `F`, `S`, `E`, `H`, `OR` (the text before the `-`; `LIMIT` for
     /// [`RuleId::LIMIT`]).
     pub fn family(self) -> &'static str {
         self.0.split_once('-').map_or(self.0, |(f, _)| f)
@@ -251,6 +251,16 @@ rules! {
     E_010 "E-010" Error on None, "mandatory envelope field blank";
     E_011 "E-011" Warning on None, "batch without blocks, or block without transactions";
     E_012 "E-012" Warning on None, "A and Z site / id codes differ";
+    H_001 "H-001" Error on None, "SE transaction does not start with SE10";
+    H_002 "H-002" Error on None, "SE13 missing in a transaction";
+    H_003 "H-003" Error on None, "SE10 entry filer code differs from the B filer code";
+    H_004 "H-004" Warning on None, "entry number check digit wrong";
+    H_005 "H-005" Error on None, "SE40 line numbers not 001, 002, ...";
+    H_006 "H-006" Error on None, "SE60 without SE40, more than 32 SE60 in a line, or SE61 not after SE60";
+    H_007 "H-007" Error on None, "host record field breaks its class, or mandatory field blank";
+    H_008 "H-008" Error on None, "host records out of order, or not allowed in the transaction";
+    H_009 "H-009" Warning on None, "SE-family record without a layout";
+    H_010 "H-010" Error on None, "data in the filler of a host record";
     OR_001 "OR-001" Error on None, "OR2 certificate is neither an NOP-IC nor a valid special code";
     OR_002 "OR-002" Error on None, "certificate field holds a bare 10-digit NOP ID";
     OR_003 "OR-003" Error on None, "certificate field contains DRAFT";

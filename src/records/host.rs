@@ -1,37 +1,41 @@
 //! Host records (SPEC 3.7): their identifiers and the positions every module reads — the entry
 //! number of a transaction, the CBP line number, the HTS anchors and their HTS number. This is
 //! the one place of the crate that knows them (the tree, the stream readers, `stats`, the
-//! builder, validation and the response correlation ask here). Typing every host record from
-//! `host-records.csv` is issue 12.
+//! builder, validation and the response correlation ask here).
 //!
-//! The Cargo Release and status-notification positions are those of `spec/host-records.csv`
-//! and SPEC 3.7 (revision 6.2, from CBP's *ACE Cargo Release* v40 and the Status Query
-//! chapter); the Entry Summary ones (`10`, `40`) come from the samples and one public
-//! transcription, confidence **T1** (SPEC 1.3). They are kept in this one table so that a
-//! correction is a one-line change.
+//! The Cargo Release and status-notification positions are **not written here**: they are
+//! read from the host layouts of `host-records.csv` (SPEC 3.7, revision 6.2, from CBP's
+//! *ACE Cargo Release* v40 and the Status Query chapter), declared once in
+//! `src/records/host_table.rs` ([`super::Se10`], [`super::Se40`], [`super::Se60`],
+//! [`super::So10`] …). The Entry Summary ones (`10`, `40`, `50`) have no layout in
+//! `host-records.csv`; they come from the samples and one public transcription, confidence
+//! **T1** (SPEC 1.3), and are written once below.
 //!
 //! | record | field | bytes | example |
 //! |---|---|---|---|
-//! | `SE10` (Cargo Release header) | entry filer code | 6–8 | `SE10AQ7K  31547727` → `Q7K` |
-//! | `SE10` | entry number (with check digit) | 11–18 | → `31547727` |
-//! | `SE40` (Cargo Release line) | CBP line number | 5–7 | `SE40001PE …` → `001` |
+//! | `SE10` (Cargo Release header) | `entry_filer_code` | 6–8 | `SE10AQ7K  31547727` → `Q7K` |
+//! | `SE10` | `entry_number` (with check digit) | 11–18 | → `31547727` |
+//! | `SE40` (Cargo Release line) | `line_item_number` (CBP line) | 5–7 | `SE40001PE …` → `001` |
 //! | `SE60` (Cargo Release HTS) | HTS anchor; tariff position = 1, 2 … after each `SE40` | — | |
 //! | `10` (Entry Summary header) | entry filer code | 3–5 | `10Q7K315477611` → `Q7K` |
 //! | `10` | entry number | 6–13 | → `31547761` |
 //! | `40` (Entry Summary line) | CBP line number | 3–5 | `40001PE …` → `001` |
 //! | `50` (Entry Summary tariff) | HTS anchor; tariff position = 1, 2 … after each `40` | — | |
-//! | `SE60` | HTS number | 5–14 | `SE6008045080200000004850` → `0804508020` |
+//! | `SE60` | `hts_number` | 5–14 | `SE6008045080200000004850` → `0804508020` |
 //! | `50` | HTS number | 3–12 | (T1, samples) |
-//! | `SO10` (status notification header) | entry filer code | 9–11 | `SO102704Q7K  31547727` → `Q7K` |
-//! | `SO10` | entry number | 14–21 | → `31547727` |
+//! | `SO10` (status notification header) | `entry_filer_code` | 9–11 | `SO102704Q7K  31547727` → `Q7K` |
+//! | `SO10` | `entry_number` | 14–21 | → `31547727` |
 //! | `SO71` reference qualifier `EN` | filer code + entry number | reference 1–3 / 4–11 | `Q7K31547727` |
+
+use crate::layout::FieldDef;
 
 /// A field of a host record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostField {
     /// Record identifier (`SE10`, `40` …).
     pub record: &'static str,
-    /// What the field holds.
+    /// The field's name: its `host-records.csv` name (`entry_filer_code`, `line_item_number`
+    /// …) for the records laid out there, a name in the same style for the Entry Summary ones.
     pub name: &'static str,
     /// First byte, 1-based.
     pub start: usize,
@@ -40,6 +44,16 @@ pub struct HostField {
 }
 
 impl HostField {
+    /// The field `f` of the host layout of `record` (from [`crate::field!`]).
+    const fn of(record: &'static str, f: &'static FieldDef) -> HostField {
+        HostField {
+            record,
+            name: f.name,
+            start: f.start as usize,
+            end: f.end as usize,
+        }
+    }
+
     /// The field's bytes as text with surrounding spaces removed; `None` when blank,
     /// beyond the record or not ASCII.
     pub fn read<'a>(&self, raw: &'a [u8]) -> Option<&'a str> {
@@ -49,63 +63,40 @@ impl HostField {
     }
 }
 
-/// `SE10` entry filer code, bytes 6–8 (`host-records.csv`, SPEC 3.7).
-pub const SE10_ENTRY_FILER: HostField = HostField {
-    record: "SE10",
-    name: "entry filer code",
-    start: 6,
-    end: 8,
-};
-/// `SE10` entry number with its check digit, bytes 11–18 (`host-records.csv`, SPEC 3.7).
-pub const SE10_ENTRY_NUMBER: HostField = HostField {
-    record: "SE10",
-    name: "entry number",
-    start: 11,
-    end: 18,
-};
-/// `SE40` CBP line number, bytes 5–7 (`host-records.csv`, SPEC 3.7).
-pub const SE40_CBP_LINE: HostField = HostField {
-    record: "SE40",
-    name: "CBP line number",
-    start: 5,
-    end: 7,
-};
+/// `SE10.entry_filer_code`, bytes 6–8 (`host-records.csv`, SPEC 3.7).
+pub const SE10_ENTRY_FILER: HostField =
+    HostField::of("SE10", crate::records::Se10::ENTRY_FILER_CODE);
+/// `SE10.entry_number` with its check digit, bytes 11–18 (`host-records.csv`, SPEC 3.7).
+pub const SE10_ENTRY_NUMBER: HostField = HostField::of("SE10", crate::records::Se10::ENTRY_NUMBER);
+/// `SE40.line_item_number`: the CBP line number, bytes 5–7 (`host-records.csv`, SPEC 3.7).
+pub const SE40_CBP_LINE: HostField = HostField::of("SE40", crate::records::Se40::LINE_ITEM_NUMBER);
 /// `10` entry filer code, bytes 3–5 (T1, samples).
 pub const AE10_ENTRY_FILER: HostField = HostField {
     record: "10",
-    name: "entry filer code",
+    name: "entry_filer_code",
     start: 3,
     end: 5,
 };
 /// `10` entry number, bytes 6–13 (T1, samples).
 pub const AE10_ENTRY_NUMBER: HostField = HostField {
     record: "10",
-    name: "entry number",
+    name: "entry_number",
     start: 6,
     end: 13,
 };
 /// `40` CBP line number, bytes 3–5 (T1, samples).
 pub const AE40_CBP_LINE: HostField = HostField {
     record: "40",
-    name: "CBP line number",
+    name: "line_item_number",
     start: 3,
     end: 5,
 };
-/// `SO10` entry filer code, bytes 9–11 (`host-records.csv`, SPEC 3.7; CBP's Status
-/// Query chapter lays the district/port of entry at 5–8 before it).
-pub const SO10_ENTRY_FILER: HostField = HostField {
-    record: "SO10",
-    name: "entry filer code",
-    start: 9,
-    end: 11,
-};
-/// `SO10` entry number with its check digit, bytes 14–21 (`host-records.csv`, SPEC 3.7).
-pub const SO10_ENTRY_NUMBER: HostField = HostField {
-    record: "SO10",
-    name: "entry number",
-    start: 14,
-    end: 21,
-};
+/// `SO10.entry_filer_code`, bytes 9–11 (`host-records.csv`, SPEC 3.7; CBP's Status Query
+/// chapter lays the district/port of entry at 5–8 before it).
+pub const SO10_ENTRY_FILER: HostField =
+    HostField::of("SO10", crate::records::So10::ENTRY_FILER_CODE);
+/// `SO10.entry_number` with its check digit, bytes 14–21 (`host-records.csv`, SPEC 3.7).
+pub const SO10_ENTRY_NUMBER: HostField = HostField::of("SO10", crate::records::So10::ENTRY_NUMBER);
 
 /// Every host field above.
 pub const HOST_FIELDS: &[HostField] = &[
@@ -132,17 +123,12 @@ pub const LINE_RECORDS: &[(&str, HostField)] = &[("SE40", SE40_CBP_LINE), ("40",
 /// Records that are HTS anchors (SPEC 3.3).
 pub const ANCHORS: &[&str] = &["SE60", "50"];
 
-/// `SE60` HTS number, bytes 5–14 (`host-records.csv`, SPEC 3.7).
-pub const SE60_HTS_NUMBER: HostField = HostField {
-    record: "SE60",
-    name: "HTS number",
-    start: 5,
-    end: 14,
-};
+/// `SE60.hts_number`, bytes 5–14 (`host-records.csv`, SPEC 3.7).
+pub const SE60_HTS_NUMBER: HostField = HostField::of("SE60", crate::records::Se60::HTS_NUMBER);
 /// `50` HTS number, bytes 3–12 (T1, samples).
 pub const AE50_HTS_NUMBER: HostField = HostField {
     record: "50",
-    name: "HTS number",
+    name: "hts_number",
     start: 3,
     end: 12,
 };
@@ -184,4 +170,26 @@ pub fn hts_number<'a>(anchor_id: &str, raw: &'a [u8]) -> Option<&'a str> {
     };
     f.read(raw)
         .filter(|s| s.len() == f.end - f.start + 1 && s.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// The check digit of an entry (SPEC 3.7, CBP Appendix E), as
+/// [`crate::records::entry_check_digit`] (the one implementation, `records::entry_number`).
+pub use super::entry_number::entry_check_digit;
+
+/// Whether the 8-character entry number `number` (7 digits + check digit, as in
+/// `SE10.entry_number`) carries the right check digit for `filer` (SPEC 3.7). `None` when the
+/// entry has not that shape (then there is no check digit to judge).
+pub fn entry_check_digit_ok(filer: &str, number: &str) -> Option<bool> {
+    let (transaction, check) = (number.get(..7)?, number.get(7..)?);
+    let want = entry_check_digit(filer, transaction)?;
+    let check = match check.as_bytes() {
+        [c @ b'0'..=b'9'] => c - b'0',
+        _ => return None,
+    };
+    Some(check == want)
+}
+
+/// Whether `id` is a record identifier that `host-records.csv` lays out (`SE10` … `SO60`).
+pub fn is_host_layout_id(id: &[u8]) -> bool {
+    super::host_layout(id).is_some()
 }

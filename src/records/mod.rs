@@ -14,6 +14,14 @@
 //! * `parse` (80 bytes → struct) and `write_into` / `to_bytes` (struct → 80 bytes; refuses
 //!   values that do not fit, never truncates or rounds);
 //! * a variant of [`RecordType`] and of [`Body`].
+//!
+//! The 36 host records of `host-records.csv` (SPEC 3.7: `SE10`…`SE63`, `SF10`…`SF36`,
+//! `SO10`…`SO60`) are declared once too, in `src/records/host_table.rs`, by the
+//! `host_layouts!` macro: a struct (e.g. [`Se10`]) that parses and writes the record, its
+//! [`RecordLayout`] ([`HOST_LAYOUTS`], [`host_layout`]) and a [`View`]
+//! (`record.view::<Se10>()`). They stay [`RecordType::Host`]: the field dump and the decode
+//! JSON keep host records `raw` (SPEC 3.7). [`host`] reads the entry, CBP line and HTS
+//! positions from them.
 
 mod entry_number;
 pub mod host;
@@ -106,6 +114,14 @@ pub trait TypedRecord {
     const RECORD_TYPE: RecordType;
     /// The layout table (bytes, class, designation and kind of every field).
     const LAYOUT: RecordLayout;
+    /// Whether a record of type `record_type` with identifier `id` is one of this type:
+    /// the type check of [`crate::Record::view`]. A layout of `records.csv` compares the
+    /// record type; a host layout of `host-records.csv` ([`RecordType::Host`]) compares the
+    /// identifier too.
+    fn is_record(record_type: RecordType, id: &[u8]) -> bool {
+        let _ = id;
+        record_type == Self::RECORD_TYPE
+    }
 }
 
 /// A typed, lazy view of one record: the record's bytes plus accessors named after its
@@ -564,6 +580,173 @@ macro_rules! record_layouts {
 }
 
 include!("table.rs");
+
+/// Declares the host record layouts of `host-records.csv` (SPEC 3.7) with the same field
+/// lines as [`record_layouts!`]: one block per record, one line per field. Each record gets a
+/// struct (the typed value and the builder: `to_bytes` writes the 80 bytes), its
+/// [`RecordLayout`], `parse` / `parse_partial` / `check`, a [`TypedRecord`] impl (so that
+/// `record.view::<Se10>()` works) and the lazy [`View`] accessors. Host records keep
+/// [`RecordType::Host`]: the field dump and the decode JSON show them `raw` (SPEC 3.7).
+macro_rules! host_layouts {
+    ($(
+        $name:ident = $id:literal, $title:literal {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident $konst:ident : $kind:ty = $start:literal ..= $end:literal, $class:ident, $desig:ident
+                $( . $column:ident ( $($arg:expr),* ) )* ;
+            )*
+        } fillers [ $( $fs:literal ..= $fe:literal ),* ]
+    )*) => {
+        $(
+            #[doc = concat!("`", $id, "`: ", $title, ".")]
+            #[doc = ""]
+            #[doc = concat!("Layout `", $id, "` (declared once in `src/records/host_table.rs`, generated from and checked against `spec/host-records.csv`; the identifier `", $id, "` opens the record). A host record: [`crate::Record::record_type`] stays [`RecordType::Host`] and the field dump shows it `raw`; read it with `record.view::<", stringify!($name), ">()`.")]
+            #[doc = ""]
+            #[doc = "| field | bytes | class | designation | kind |"]
+            #[doc = "|---|---|---|---|---|"]
+            $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind), "` |")] )*
+            $( #[doc = concat!("| *filler* | ", stringify!($fs), "–", stringify!($fe), " | | | spaces |")] )*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+            #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+            pub struct $name<'a> {
+                $(
+                    $(#[$fmeta])*
+                    #[doc = ""]
+                    #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "`; `None` when all spaces.")]
+                    pub $field: Option<<$kind as FieldKind>::Value<'a>>,
+                )*
+                #[doc(hidden)]
+                #[cfg_attr(feature = "serde", serde(skip))]
+                pub _lifetime: PhantomData<&'a ()>,
+            }
+
+            impl<'a> $name<'a> {
+                $(
+                    #[doc = concat!("The row `", stringify!($field), "` of the host layout table (`host-records.csv`): bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind), "`. Rules and tools point at the field with this constant, never by its name.")]
+                    pub const $konst: &'static FieldDef = &FieldDef::new(
+                        stringify!($field),
+                        $start,
+                        $end,
+                        Class::$class,
+                        Designation::$desig,
+                        <$kind as FieldKind>::KIND,
+                    ) $( .$column($($arg),*) )*;
+                )*
+
+                /// The record's layout table.
+                pub const LAYOUT: RecordLayout = RecordLayout {
+                    id: $id,
+                    name: $id,
+                    variant: None,
+                    title: $title,
+                    fields: &[ $( *Self::$konst, )* ],
+                    fillers: &[ $( Filler {
+                        start: $fs,
+                        end: $fe,
+                        content: FillerContent::Spaces,
+                    } ),* ],
+                };
+
+                /// Parses the record's bytes (without terminator; missing bytes read as
+                /// spaces). The identifier bytes are not checked here.
+                ///
+                /// # Errors
+                /// The first field whose bytes do not fit its class or format.
+                #[allow(unused_variables)]
+                pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
+                    let ascii = ascii_str(raw);
+                    Ok(Self {
+                        $( $field: read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
+                        _lifetime: PhantomData,
+                    })
+                }
+
+                /// Parses the record like [`Self::parse`], but never fails: a field that cannot
+                /// be typed is `None`, and the first such field's error is returned with the
+                /// struct.
+                #[allow(unused_variables, unused_mut)]
+                pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
+                    let mut first = None;
+                    let ascii = ascii_str(raw);
+                    let v = Self {
+                        $( $field: match read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                first.get_or_insert(e);
+                                None
+                            }
+                        }, )*
+                        _lifetime: PhantomData,
+                    };
+                    (v, first)
+                }
+
+                /// Writes the record (identifier, fields, space filler) into `out`: the
+                /// builder of the record.
+                ///
+                /// # Errors
+                /// [`EncodeError`] naming the field whose value does not fit; `out` is then
+                /// partly written.
+                pub fn write_into(&self, out: &mut [u8; 80]) -> Result<(), EncodeError> {
+                    out.fill(b' ');
+                    if let Some(dst) = out.get_mut(..$id.len()) {
+                        dst.copy_from_slice($id.as_bytes());
+                    }
+                    $( if let Some(v) = &self.$field {
+                        write_field::<$kind>(v, out, $start, $end, $id, stringify!($field))?;
+                    } )*
+                    Ok(())
+                }
+
+                /// The record's 80 bytes.
+                ///
+                /// # Errors
+                /// As [`Self::write_into`].
+                pub fn to_bytes(&self) -> Result<[u8; 80], EncodeError> {
+                    let mut out = [b' '; 80];
+                    self.write_into(&mut out)?;
+                    Ok(out)
+                }
+            }
+
+            impl TypedRecord for $name<'_> {
+                const RECORD_TYPE: RecordType = RecordType::Host;
+                const LAYOUT: RecordLayout = $name::LAYOUT;
+                fn is_record(record_type: RecordType, id: &[u8]) -> bool {
+                    record_type == RecordType::Host && id == $id.as_bytes()
+                }
+            }
+
+            impl<'a> View<'a, $name<'a>> {
+                $(
+                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called (`Text` → `&str`, `Int` → `u64`, `Date6` → `NaiveDate`, `Hhmm` → `Time`). `None` when all spaces or when the bytes do not fit the class.")]
+                    #[inline]
+                    pub fn $field(&self) -> Option<<$kind as FieldKind>::Value<'a>> {
+                        read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                    }
+                )*
+
+                /// The whole struct, every field typed (fields that do not fit their class
+                /// are `None`).
+                pub fn to_struct(&self) -> $name<'a> {
+                    $name::parse_partial(self.raw, self.lenient_n).0
+                }
+            }
+        )*
+
+        /// Every host record layout of `host-records.csv` (SPEC 3.7), in file order.
+        pub const HOST_LAYOUTS: &[&RecordLayout] = &[ $( &$name::LAYOUT, )* ];
+
+        /// The host layout of a record identifier (`b"SE10"` …); `None` for an identifier
+        /// `host-records.csv` does not lay out.
+        pub fn host_layout(id: &[u8]) -> Option<&'static RecordLayout> {
+            $( if id == $id.as_bytes() { return Some(&$name::LAYOUT); } )*
+            None
+        }
+    };
+}
+
+include!("host_table.rs");
 
 impl std::fmt::Display for RecordType {
     /// The layout's `records.csv` name (`PG14`, `SO70@04`), `host` or `unknown PGnn`.

@@ -350,8 +350,9 @@ impl<'a> Record<'a> {
         Body::parse_partial(self.record_type, fields, self.lenient_numeric).map(|(b, _)| b)
     }
 
-    /// A typed, lazy view of the record as `T` (for example `record.view::<Pg14>()`);
-    /// `None` when the record is of another type. Each accessor of the view reads only its
+    /// A typed, lazy view of the record as `T` (for example `record.view::<Pg14>()`, or
+    /// `record.view::<Se10>()` for a host record of `host-records.csv`, SPEC 3.7); `None`
+    /// when the record is of another type. Each accessor of the view reads only its
     /// field's bytes, so this is the cheap way to read a few fields; [`Self::body`] types
     /// them all.
     ///
@@ -374,7 +375,8 @@ impl<'a> Record<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn view<T: TypedRecord>(&self) -> Option<View<'a, T>> {
-        (self.record_type == T::RECORD_TYPE).then(|| View::new(self.raw, self.lenient_numeric))
+        T::is_record(self.record_type, self.id_bytes())
+            .then(|| View::new(self.raw, self.lenient_numeric))
     }
 
     /// The record identifier as sent (`PG14`, `OI`, `A`, `SE10`, `10` …).

@@ -12,8 +12,12 @@
 //! belong to validation (SPEC E-001).
 
 mod builder;
+mod cargo_release;
+mod status;
 
 pub(crate) use builder::TreeBuilder;
+pub use cargo_release::{BillGroup, CargoRelease, CbpLine, Entity, Tariff};
+pub use status::{StatusBill, StatusNotification};
 
 use crate::records::Record;
 use crate::records::{Body, RecordType};

@@ -1,5 +1,5 @@
 //! Validation (SPEC 6): rule families F (bytes, fields, framing), S (structure and order),
-//! E (envelope) and OR (AMS organic profile). Parsing is not validating: the validator takes
+//! E (envelope), H (host transactions, SPEC 6.3a) and OR (AMS organic profile). Parsing is not validating: the validator takes
 //! a parsed [`Transmission`] (with its parse problems) and returns a [`Report`] of every
 //! finding in one pass, each with rule id, severity, rule-set version, record, line, byte
 //! columns, CBP error code and a message that says what is wrong and what would be right.
@@ -18,6 +18,7 @@
 
 mod envelope;
 mod field;
+mod host;
 mod organic;
 mod structure;
 
@@ -665,6 +666,7 @@ pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     field::check(t, &mut sink);
     envelope::check(t, &mut sink);
     structure::check(t, &mut sink);
+    host::check(t, &mut sink);
     organic::check(t, &mut sink);
     sink.into_report()
 }
