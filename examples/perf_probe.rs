@@ -34,18 +34,10 @@ fn main() {
             // The record path without a tree; `view` also reads two PG19 fields through
             // the typed views.
             let mut n = 0usize;
-            let mut problems = Vec::new();
             let opts = ace_pga::ParseOptions::strict();
-            let framer = ace_pga::wire::framing::Framer::new(
-                &data,
-                &opts,
-                &mut problems,
-                ace_pga::records::starts_with_known_id,
-            )
-            .unwrap();
-            for l in framer {
-                let r = ace_pga::Record::from_line(l, &opts, &mut problems);
-                n += r.raw.len();
+            let reader = ace_pga::RecordReader::new(&data, &opts).unwrap();
+            for r in reader {
+                n += r.raw().len();
                 if mode == "view" {
                     if let Some(v) = r.view::<ace_pga::records::Pg19>() {
                         n += v.entity_name().map_or(0, str::len)

@@ -47,7 +47,7 @@
 //!     .items
 //!     .iter()
 //!     .filter_map(|i| match i {
-//!         Item::Anchor(a) => Some(a.anchor.record.line),
+//!         Item::Anchor(a) => Some(a.anchor.record.line()),
 //!         _ => None,
 //!     })
 //!     .collect();

@@ -102,7 +102,7 @@ pub use error::{
 pub use options::{ParseOptions, DEFAULT_MAX_INPUT_LEN};
 pub use records::{Body, Record, RecordType};
 pub use response::Correlation;
-pub use transmission::Transmission;
+pub use transmission::{RecordReader, Transmission};
 pub use tree::Tree;
 pub use wire::parse_iso_date;
 pub use wire::{Framing, Terminator};

@@ -652,7 +652,7 @@ fn rebuild(t: &Transmission<'_>) -> Vec<u8> {
     fn add<'a>(tx: TransactionBuilder<'a>, r: &Record<'a>) -> TransactionBuilder<'a> {
         match r.body() {
             Some(body) => tx.record(body),
-            None => tx.host_exact(r.raw),
+            None => tx.host_exact(r.raw()),
         }
     }
     fn line<'a>(l: &PgaLine<Record<'a>>) -> PgaLineBuilder<'a> {
@@ -678,9 +678,9 @@ fn rebuild(t: &Transmission<'_>) -> Vec<u8> {
                 }
                 Item::Anchor(a) => {
                     assert!(a.anchor.conditions.is_empty());
-                    let mut ab = AnchorBuilder::new(a.anchor.record.raw);
+                    let mut ab = AnchorBuilder::new(a.anchor.record.raw());
                     for s in &a.sub_records {
-                        ab = ab.sub_record(s.record.raw);
+                        ab = ab.sub_record(s.record.raw());
                     }
                     if let Some(g) = &a.oi_group {
                         let Some(Body::Oi(oi)) = g.oi.as_ref().and_then(|n| n.record.body()) else {

@@ -120,7 +120,7 @@ fn columns(rt: RecordType, field: &str) -> (usize, usize) {
 /// Every record of `bytes` (framed leniently) is 80 bytes.
 fn all_records_are_80_bytes(bytes: &[u8]) -> bool {
     let t = Transmission::parse_with(bytes, &ParseOptions::lenient()).expect("parses");
-    t.records().iter().all(|r| r.raw.len() == 80)
+    t.records().iter().all(|r| r.raw().len() == 80)
 }
 
 // ---------------------------------------------------------------------------------------

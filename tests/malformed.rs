@@ -142,8 +142,8 @@ fn short_line_strict_error_lenient_padded() {
     let tx = parse_ok(&input, &strict());
     assert_eq!(ids(&tx), IDS);
     let rec = tx.records()[pg01 - 1];
-    assert_eq!(rec.raw.len(), 79);
-    assert_eq!(rec.record_type, RecordType::Pg01);
+    assert_eq!(rec.raw().len(), 79);
+    assert_eq!(rec.record_type(), RecordType::Pg01);
     assert_eq!(tx.to_bytes(), input);
 
     // Lenient: a warning, and the record is written back padded to 80 bytes.
@@ -191,8 +191,8 @@ fn every_line_trimmed_lenient_equals_untrimmed() {
         assert!(f001.iter().all(|p| p.severity == Severity::Warning));
         assert!(errors(&tx.problems).is_empty(), "{:#?}", tx.problems);
         for (a, b) in tx.records().iter().zip(orig.records()) {
-            assert_eq!(a.body(), b.body(), "line {}", a.line);
-            assert_eq!(a.line, b.line);
+            assert_eq!(a.body(), b.body(), "line {}", a.line());
+            assert_eq!(a.line(), b.line());
         }
         let expected = join(&or2_lines(), term, true);
         assert_eq!(tx.to_bytes(), expected);
@@ -262,7 +262,7 @@ fn multi_byte_character_is_long_record_and_non_ascii() {
     let tx = parse_ok(&input, &strict());
     // The bad field is not returned as a value.
     assert_eq!(oi_description(tx.records()[oi - 1]), None);
-    assert!(tx.records()[oi - 1].field_error.is_some());
+    assert!(tx.records()[oi - 1].field_error().is_some());
     assert_eq!(tx.to_bytes(), input);
 }
 
@@ -289,10 +289,10 @@ fn unknown_pg99_is_kept_in_place() {
     assert_eq!(tx.problems.len(), 1);
 
     let rec = tx.records()[first_pg25 - 1];
-    assert_eq!(rec.record_type, RecordType::UnknownPg);
+    assert_eq!(rec.record_type(), RecordType::UnknownPg);
     assert_eq!(rec.id(), "PG99");
-    assert_eq!(rec.raw, &lines[first_pg25 - 1][..]);
-    assert!(rec.body().is_none() && rec.field_error.is_none());
+    assert_eq!(rec.raw(), &lines[first_pg25 - 1][..]);
+    assert!(rec.body().is_none() && rec.field_error().is_none());
 
     // Still inside the PGA line, and the PG25/PG29 after it too.
     let pga = tx.tree.pga_lines();
@@ -323,7 +323,7 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     );
     assert!(p.to_string().contains("PG25"), "{p}");
     assert_eq!(
-        tx.records()[second_pg25 - 1].record_type,
+        tx.records()[second_pg25 - 1].record_type(),
         RecordType::UnknownPg
     );
     assert_eq!(tx.to_bytes(), input);
@@ -333,7 +333,10 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     assert_eq!(p.kind, ProblemKind::LowerCaseId);
     assert_eq!(p.severity, Severity::Warning);
     assert_eq!(p.line, at(second_pg25));
-    assert_eq!(tx.records()[second_pg25 - 1].record_type, RecordType::Pg25);
+    assert_eq!(
+        tx.records()[second_pg25 - 1].record_type(),
+        RecordType::Pg25
+    );
     assert!(tx.records()[second_pg25 - 1].body().is_some());
     let child: Vec<&str> = tx.tree.pga_lines()[0]
         .child_records()
@@ -398,7 +401,7 @@ fn letter_in_n_field() {
         let tx = parse_ok(&input, &opts);
         let rec = tx.records()[pg29 - 1];
         assert_eq!(rec.id(), "PG29");
-        assert_eq!(rec.record_type, RecordType::Pg29);
+        assert_eq!(rec.record_type(), RecordType::Pg29);
         // The record keeps a partial body: the bad field is None, the others as read.
         match rec.body() {
             Some(ace_pga::Body::Pg29(b)) => {
@@ -408,7 +411,7 @@ fn letter_in_n_field() {
             }
             other => panic!("PG29 body expected, got {other:?}"),
         }
-        assert_eq!(rec.field_error, Some(expected));
+        assert_eq!(rec.field_error(), Some(expected));
         assert_eq!(
             rec.field_raw("quantity_line_net"),
             Some(&b"0000X0182400"[..])
@@ -465,7 +468,7 @@ fn n_field_forms_strict_and_lenient() {
                 }
                 other => panic!("PG01 body expected, got {other:?}"),
             }
-            assert!(rec.field_error.is_some());
+            assert!(rec.field_error().is_some());
         }
         assert_eq!(tx.to_bytes(), input);
     }
@@ -718,9 +721,9 @@ fn byte_order_mark() {
         assert_eq!(p.severity, want);
         assert_eq!(ids(&tx), IDS, "parsing resumes at byte 3");
         let first = tx.records()[0];
-        assert_eq!(first.record_type, RecordType::BatchHeader);
-        assert_eq!(first.offset, 3);
-        assert_eq!(first.line, 1);
+        assert_eq!(first.record_type(), RecordType::BatchHeader);
+        assert_eq!(first.offset(), 3);
+        assert_eq!(first.line(), 1);
         assert!(tx.tree.framing.byte_order_mark);
         // The serializer never writes a byte order mark.
         assert_eq!(tx.to_bytes(), original);
@@ -779,8 +782,8 @@ fn mixed_terminators_warn_at_first_deviating_line() {
     assert_eq!(p.kind, ProblemKind::MixedTerminators);
     assert_eq!(tx.problems.len(), 1, "one warning only: {:#?}", tx.problems);
     assert_eq!(ids(&tx), IDS);
-    assert_eq!(tx.records()[5].terminator, Terminator::CrLf);
-    assert_eq!(tx.records()[8].terminator, Terminator::Cr);
+    assert_eq!(tx.records()[5].terminator(), Terminator::CrLf);
+    assert_eq!(tx.records()[8].terminator(), Terminator::Cr);
     assert_eq!(tx.to_bytes(), input);
 
     // CRLF file with one LF line.
@@ -859,18 +862,18 @@ fn every_framing_gives_the_same_records() {
             let got: Vec<(u32, String, Vec<u8>)> = tx
                 .records()
                 .iter()
-                .map(|r| (r.line, r.id().to_string(), r.raw.to_vec()))
+                .map(|r| (r.line(), r.id().to_string(), r.raw().to_vec()))
                 .collect();
             assert_eq!(got, reference, "{name}");
             assert_eq!(tx.tree.framing.terminator, *term, "{name}");
             assert_eq!(tx.to_bytes(), *input, "{name}: to_bytes");
             // Same typed content as the LF form.
             for (a, b) in tx.records().iter().zip(first.records()) {
-                assert_eq!(a.body(), b.body(), "{name} line {}", a.line);
+                assert_eq!(a.body(), b.body(), "{name} line {}", a.line());
             }
             // Offsets point at each record in its own input.
             for r in tx.records() {
-                assert_eq!(&input[r.offset..r.offset + 80], r.raw, "{name}");
+                assert_eq!(&input[r.offset()..r.offset() + 80], r.raw(), "{name}");
             }
         }
     }
@@ -982,41 +985,41 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
     let recs = tx.records();
     let mut pos = if bom { 3 } else { 0 };
     for (i, r) in recs.iter().enumerate() {
-        prop_assert_eq!(r.line as usize, i + 1);
+        prop_assert_eq!(r.line() as usize, i + 1);
         prop_assert!(
-            r.offset >= pos,
+            r.offset() >= pos,
             "record {} at {} before {}",
-            r.line,
-            r.offset,
+            r.line(),
+            r.offset(),
             pos
         );
-        prop_assert!(r.offset + r.raw.len() <= input.len());
-        prop_assert_eq!(&input[r.offset..r.offset + r.raw.len()], r.raw);
+        prop_assert!(r.offset() + r.raw().len() <= input.len());
+        prop_assert_eq!(&input[r.offset()..r.offset() + r.raw().len()], r.raw());
         // The identifier as sent (`""` when its bytes are not UTF-8).
-        let id_bytes = &r.raw[..usize::from(r.id_len)];
+        let id_bytes = &r.raw()[..usize::from(r.id_len())];
         match std::str::from_utf8(id_bytes) {
             Ok(s) => prop_assert_eq!(r.id(), s),
             Err(_) => prop_assert_eq!(r.id(), ""),
         }
-        pos = r.offset + r.raw.len();
+        pos = r.offset() + r.raw().len();
         // A record with a layout has a (possibly partial) body of its type; a field error
         // names a field of that layout whose value is then None in the body.
-        if let Some(layout) = r.record_type.layout() {
+        if let Some(layout) = r.record_type().layout() {
             let body = r.body();
-            prop_assert!(body.is_some(), "record {} has no body", r.line);
-            prop_assert_eq!(body.map(|b| b.record_type()), Some(r.record_type));
-            if let Some(e) = r.field_error {
+            prop_assert!(body.is_some(), "record {} has no body", r.line());
+            prop_assert_eq!(body.map(|b| b.record_type()), Some(r.record_type()));
+            if let Some(e) = r.field_error() {
                 let f = layout.field(e.field);
                 prop_assert!(f.is_some(), "field error names unknown field {}", e.field);
                 prop_assert_eq!(f.map(|f| (f.start, f.end)), Some((e.start, e.end)));
                 let (a, b) = e.columns();
                 prop_assert!(e.start <= a && a <= b && b <= e.end);
                 // The table-driven reader agrees that this field is bad.
-                let fields = &r.raw[..r.raw.len().min(80)];
-                prop_assert!(f.is_some_and(|f| f.read(fields, r.lenient_numeric).is_err()));
+                let fields = &r.raw()[..r.raw().len().min(80)];
+                prop_assert!(f.is_some_and(|f| f.read(fields, r.lenient_numeric()).is_err()));
             }
         } else {
-            prop_assert!(r.body().is_none() && r.field_error.is_none());
+            prop_assert!(r.body().is_none() && r.field_error().is_none());
         }
     }
     // The bytes after the last record are kept verbatim (see
@@ -1058,9 +1061,9 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
     // The concatenation of the records' bytes appears in the output in the same order.
     let mut at = 0usize;
     for r in &recs {
-        let found = find(&out[at..], r.raw);
-        prop_assert!(found.is_some(), "record {} not in output order", r.line);
-        at += found.unwrap_or(0) + r.raw.len();
+        let found = find(&out[at..], r.raw());
+        prop_assert!(found.is_some(), "record {} not in output order", r.line());
+        at += found.unwrap_or(0) + r.raw().len();
     }
     Ok(())
 }

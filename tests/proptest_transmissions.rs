@@ -290,7 +290,7 @@ fn check(spec: &Spec, templates: &HashMap<String, Vec<u8>>) -> Result<(), TestCa
         Err(e) => return Err(TestCaseError::fail(format!("{shown}: strict parse: {e}"))),
     };
     prop_assert_eq!(t.to_bytes(), input.clone(), "{}: to_bytes() differs", shown);
-    let got: Vec<(&str, &[u8])> = t.records().iter().map(|r| (r.id(), r.raw)).collect();
+    let got: Vec<(&str, &[u8])> = t.records().iter().map(|r| (r.id(), r.raw())).collect();
     let want: Vec<(&str, &[u8])> = ids
         .iter()
         .zip(&records)

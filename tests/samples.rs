@@ -118,11 +118,11 @@ impl At {
 }
 
 fn id_line(n: &Node<Record<'_>>) -> (String, u32) {
-    (n.record.id().to_string(), n.record.line)
+    (n.record.id().to_string(), n.record.line())
 }
 
 fn lines_of(records: &[&Record<'_>]) -> Vec<u32> {
-    records.iter().map(|r| r.line).collect()
+    records.iter().map(|r| r.line()).collect()
 }
 
 /// The only transaction of a one-batch, one-block transmission.
@@ -141,23 +141,23 @@ fn item_summary(items: &[Item<Record<'_>>]) -> Vec<(&'static str, String, u32)> 
     items
         .iter()
         .map(|i| match i {
-            Item::Record(n) => ("record", n.record.id().to_string(), n.record.line),
+            Item::Record(n) => ("record", n.record.id().to_string(), n.record.line()),
             Item::Anchor(a) => (
                 "anchor",
                 a.anchor.record.id().to_string(),
-                a.anchor.record.line,
+                a.anchor.record.line(),
             ),
             Item::OiGroup(g) => (
                 "oi_group",
                 g.oi.as_ref()
                     .map(|n| n.record.id().to_string())
                     .unwrap_or_default(),
-                g.oi.as_ref().map_or(0, |n| n.record.line),
+                g.oi.as_ref().map_or(0, |n| n.record.line()),
             ),
             Item::Disposition(d) => (
                 "disposition",
                 d.so70.record.id().to_string(),
-                d.so70.record.line,
+                d.so70.record.line(),
             ),
             _ => ("unknown item kind", String::new(), 0),
         })
@@ -168,12 +168,16 @@ fn pga_item_summary(items: &[PgaItem<Record<'_>>]) -> Vec<(&'static str, String,
     items
         .iter()
         .map(|i| match i {
-            PgaItem::Record(n) => ("record", n.record.id().to_string(), n.record.line),
-            PgaItem::Entity(e) => ("entity", e.pg19.record.id().to_string(), e.pg19.record.line),
+            PgaItem::Record(n) => ("record", n.record.id().to_string(), n.record.line()),
+            PgaItem::Entity(e) => (
+                "entity",
+                e.pg19.record.id().to_string(),
+                e.pg19.record.line(),
+            ),
             PgaItem::Group(g) => (
                 "group",
                 g.start.record.id().to_string(),
-                g.start.record.line,
+                g.start.record.line(),
             ),
             _ => ("unknown pga item kind", String::new(), 0),
         })
@@ -192,7 +196,7 @@ fn pg01_agency_and_number(line: &PgaLine<Record<'_>>) -> Pg01Summary {
         ),
         ref other => panic!(
             "PG01 at line {} not typed: {other:?}",
-            line.pg01.record.line
+            line.pg01.record.line()
         ),
     }
 }
@@ -300,12 +304,12 @@ fn every_valid_sample_tree_holds_every_record_once_in_order() {
         assert_eq!(records.len(), independent.len(), "{name}: record count");
         for (i, r) in records.iter().enumerate() {
             assert_eq!(
-                r.line as usize,
+                r.line() as usize,
                 i + 1,
                 "{name}: record {} out of order",
                 i + 1
             );
-            assert_eq!(r.raw, independent[i], "{name}: line {} bytes", i + 1);
+            assert_eq!(r.raw(), independent[i], "{name}: line {} bytes", i + 1);
         }
         assert!(tx.trailing.is_empty(), "{name}: unexpected trailing bytes");
     }
@@ -343,33 +347,33 @@ fn dump_lists_every_layout_field_and_host_records_keep_their_raw_bytes() {
         let independent = split_records(&bytes);
         let want = expected_dump(&name);
         for r in tx.records() {
-            let input = independent[r.line as usize - 1];
-            assert_eq!(input.len(), 80, "{name}: line {} is not 80 bytes", r.line);
+            let input = independent[r.line() as usize - 1];
+            assert_eq!(input.len(), 80, "{name}: line {} is not 80 bytes", r.line());
             let d = dump_record(r);
-            assert_eq!(d.line, r.line);
-            let expected = &want[r.line as usize - 1];
+            assert_eq!(d.line, r.line());
+            let expected = &want[r.line() as usize - 1];
             assert_eq!(
                 d.record,
                 expected["record"].as_str().expect("record is a string"),
                 "{name}: line {} record id",
-                r.line
+                r.line()
             );
-            match (r.record_type.layout(), &d.content) {
+            match (r.record_type().layout(), &d.content) {
                 (Some(layout), DumpContent::Fields(fields)) => {
                     let got: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
                     let want_names: Vec<&str> = layout.fields.iter().map(|f| f.name).collect();
-                    assert_eq!(got, want_names, "{name}: line {} field names", r.line);
+                    assert_eq!(got, want_names, "{name}: line {} field names", r.line());
                     assert!(
                         !got.iter().any(|k| *k == "record_id" || *k == "filler"),
                         "{name}: line {} dumps record_id/filler",
-                        r.line
+                        r.line()
                     );
                     // The layout's names are exactly the keys of the expected dump
                     // (records.csv rows without record_id and filler).
                     let mut exp_keys: Vec<&str> = expected["fields"]
                         .as_object()
                         .unwrap_or_else(|| {
-                            panic!("{name}: line {} expected dump has no fields", r.line)
+                            panic!("{name}: line {} expected dump has no fields", r.line())
                         })
                         .keys()
                         .map(String::as_str)
@@ -378,29 +382,30 @@ fn dump_lists_every_layout_field_and_host_records_keep_their_raw_bytes() {
                     exp_keys.sort_unstable();
                     sorted.sort_unstable();
                     assert_eq!(
-                        sorted, exp_keys,
+                        sorted,
+                        exp_keys,
                         "{name}: line {} layout vs records.csv",
-                        r.line
+                        r.line()
                     );
                 }
                 (None, DumpContent::Raw(raw)) => {
-                    assert_eq!(*raw, input, "{name}: line {} raw bytes", r.line);
+                    assert_eq!(*raw, input, "{name}: line {} raw bytes", r.line());
                     assert_eq!(
                         expected["raw"].as_str().map(str::as_bytes),
                         Some(input),
                         "{name}: line {} expected raw",
-                        r.line
+                        r.line()
                     );
                     assert!(
-                        matches!(r.record_type, RecordType::Host | RecordType::UnknownPg),
+                        matches!(r.record_type(), RecordType::Host | RecordType::UnknownPg),
                         "{name}: line {} has no layout but type {:?}",
-                        r.line,
-                        r.record_type
+                        r.line(),
+                        r.record_type()
                     );
                 }
                 (layout, content) => panic!(
                     "{name}: line {}: layout {:?} with dump content {content:?}",
-                    r.line,
+                    r.line(),
                     layout.map(|l| l.id)
                 ),
             }
@@ -601,7 +606,7 @@ fn tree_or2_multi() {
     assert_eq!(pg01_agency_and_number(&g1.lines[1]).1, 2);
 
     // The second SE60 (9903030100): no PGA data.
-    assert_eq!(anchors[1].anchor.record.line, se60(2));
+    assert_eq!(anchors[1].anchor.record.line(), se60(2));
     assert!(
         anchors[1].oi_group.is_none(),
         "the second SE60 has no OI group"
@@ -609,7 +614,7 @@ fn tree_or2_multi() {
 
     // The third SE60 owns the second OI with one disclaimed line (third PG01) without
     // children.
-    assert_eq!(anchors[2].anchor.record.line, se60(3));
+    assert_eq!(anchors[2].anchor.record.line(), se60(3));
     let g2 = anchors[2]
         .oi_group
         .as_ref()
@@ -630,18 +635,18 @@ fn tree_or2_multi() {
     );
 
     // CBP line 003: no PGA data.
-    assert_eq!(anchors[3].anchor.record.line, se60(4));
+    assert_eq!(anchors[3].anchor.record.line(), se60(4));
     assert!(anchors[3].oi_group.is_none());
 
     let groups = tx.tree.oi_groups();
     assert_eq!(groups.len(), 2);
-    assert_eq!(groups[0].0.map(|n| n.record.line), Some(se60(1)));
-    assert_eq!(groups[1].0.map(|n| n.record.line), Some(se60(3)));
+    assert_eq!(groups[0].0.map(|n| n.record.line()), Some(se60(1)));
+    assert_eq!(groups[1].0.map(|n| n.record.line()), Some(se60(3)));
     let pga: Vec<u32> = tx
         .tree
         .pga_lines()
         .iter()
-        .map(|l| l.pg01.record.line)
+        .map(|l| l.pg01.record.line())
         .collect();
     assert_eq!(pga, vec![pg01(1), pg01(2), pg01(3)]);
 }
@@ -663,7 +668,7 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
         .pg01
         .conditions
         .iter()
-        .map(|r| (r.id().to_string(), r.line))
+        .map(|r| (r.id().to_string(), r.line()))
         .collect();
     assert_eq!(conds, vec![("SE90".to_string(), se90)]);
     match line.pg01.conditions[0].body() {
@@ -679,9 +684,9 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
             assert!(
                 n.conditions.is_empty(),
                 "line {} has conditions",
-                n.record.line
+                n.record.line()
             );
-            if n.record.line == pg29 {
+            if n.record.line() == pg29 {
                 assert_eq!(n.record.id(), "PG29");
                 seen_pg29 = true;
             }
@@ -785,7 +790,7 @@ fn tree_entry_summary_ae_anchor_is_record_50() {
         let Item::Record(n) = i else {
             panic!("not a plain record")
         };
-        assert_eq!(n.record.record_type, RecordType::Host);
+        assert_eq!(n.record.record_type(), RecordType::Host);
     }
 }
 
@@ -904,7 +909,9 @@ fn tree_every_record_group_loop_and_pg00() {
         .items
         .iter()
         .filter_map(|i| match i {
-            PgaItem::Record(n) if n.record.record_type == RecordType::Pg00 => Some(n.record.line),
+            PgaItem::Record(n) if n.record.record_type() == RecordType::Pg00 => {
+                Some(n.record.line())
+            }
             _ => None,
         })
         .collect();
@@ -930,7 +937,7 @@ fn tree_multi_agency_three_lines() {
     let lines = tx.tree.pga_lines();
     let summary: Vec<(u32, Pg01Summary)> = lines
         .iter()
-        .map(|l| (l.pg01.record.line, pg01_agency_and_number(l)))
+        .map(|l| (l.pg01.record.line(), pg01_agency_and_number(l)))
         .collect();
     assert_eq!(
         summary,
@@ -957,8 +964,8 @@ fn tree_multi_agency_three_lines() {
     let roles: Vec<(u32, Option<&str>)> = loops
         .iter()
         .map(|e| match e.pg19.record.body() {
-            Some(Body::Pg19(p)) => (e.pg19.record.line, p.entity_role_code),
-            _ => (e.pg19.record.line, None),
+            Some(Body::Pg19(p)) => (e.pg19.record.line(), p.entity_role_code),
+            _ => (e.pg19.record.line(), None),
         })
         .collect();
     assert_eq!(
@@ -984,7 +991,7 @@ fn tree_multi_agency_three_lines() {
         assert!(
             e.pg20.is_some(),
             "loop at {} has its PG20",
-            e.pg19.record.line
+            e.pg19.record.line()
         );
     }
     assert!(lines[0].entity_loops().is_empty());

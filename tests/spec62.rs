@@ -278,7 +278,7 @@ fn header_level_pg00_group_is_a_node_of_the_transaction_not_an_orphan() {
     let t = Transmission::parse(&input).expect("parses");
     // Kept in place and in order.
     assert_eq!(t.to_bytes(), input);
-    let lines: Vec<u32> = t.records().iter().map(|r| r.line).collect();
+    let lines: Vec<u32> = t.records().iter().map(|r| r.line()).collect();
     assert_eq!(lines, (1..=l.len() as u32).collect::<Vec<_>>());
     let tx = t.tree.transactions().next().expect("a transaction");
     let groups: Vec<_> = tx
@@ -291,10 +291,10 @@ fn header_level_pg00_group_is_a_node_of_the_transaction_not_an_orphan() {
         .collect();
     assert_eq!(groups.len(), 1);
     let g = groups[0];
-    assert_eq!(g.start.record.line, line(at).unwrap());
+    assert_eq!(g.start.record.line(), line(at).unwrap());
     let inner: Vec<&str> = g.records.iter().map(|n| n.record.id()).collect();
     assert_eq!(inner, ["PG19", "PG20", "PG21"]);
-    assert_eq!(g.end.as_ref().map(|n| n.record.line), line(at + 4));
+    assert_eq!(g.end.as_ref().map(|n| n.record.line()), line(at + 4));
     // The OI group still hangs under its SE60 with the PG00 R inside the PGA line.
     let lines = t.tree.pga_lines();
     assert_eq!(lines.len(), 1);
@@ -410,7 +410,7 @@ fn leading_pg01s_share_the_data_set_of_the_last() {
     let (_, g) = t.tree.oi_groups()[0];
     assert_eq!(g.data_sharing(), [Some(1), None]);
     let data = g.shared_data(0).expect("shares");
-    assert_eq!(data.pg01.record.line, line(pg01 + 1).unwrap());
+    assert_eq!(data.pg01.record.line(), line(pg01 + 1).unwrap());
     // Each keeps its own line number: FDA 001, AMS 001.
     let numbers: Vec<_> = g
         .lines

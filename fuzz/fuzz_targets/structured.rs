@@ -12,7 +12,9 @@
 #[path = "../common/checks.rs"]
 mod checks;
 
-use ace_pga::compose::{AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder};
+use ace_pga::compose::{
+    AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder,
+};
 use ace_pga::profile::ams_or::{CertificateSpec, EntitySpec, OrganicLine, OrganicLineBuilder};
 use ace_pga::records::{Oi, Pg19, Pg20, Pg21, Pg22, Pg24, Pg27};
 use ace_pga::{Decimal, NaiveDate, ParseOptions, Terminator, Transmission, TransmissionBuilder};

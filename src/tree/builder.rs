@@ -32,11 +32,11 @@ impl Default for TreeBuilder<'_> {
 }
 
 fn is_transaction_start(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && crate::records::host::starts_transaction(r.raw)
+    r.record_type() == RecordType::Host && crate::records::host::starts_transaction(r.raw())
 }
 
 fn is_hts_anchor(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && crate::records::host::is_anchor_id(r.id_bytes())
+    r.record_type() == RecordType::Host && crate::records::host::is_anchor_id(r.id_bytes())
 }
 
 /// Whether `r` is a sub-record of `anchor` (before its OI group): `SE61`–`SE69` after an
@@ -44,7 +44,7 @@ fn is_hts_anchor(r: &Record<'_>) -> bool {
 /// and its own `SE60`/`SE61` records).
 fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
     let id = r.id_bytes();
-    if r.record_type != RecordType::Host {
+    if r.record_type() != RecordType::Host {
         return false;
     }
     crate::records::host::is_anchor_sub_record_id(anchor.id_bytes(), id)
@@ -208,7 +208,7 @@ impl<'a> TreeBuilder<'a> {
 
     /// Adds the next record of the input.
     pub fn push(&mut self, r: Record<'a>) {
-        match r.record_type {
+        match r.record_type() {
             RecordType::Pg01 => {
                 self.line_records = 1;
                 self.group_lines += 1;
@@ -217,7 +217,7 @@ impl<'a> TreeBuilder<'a> {
                 self.line_records = 0;
                 self.group_lines = 0;
             }
-            _ if r.record_type.is_pg() => self.line_records += 1,
+            _ if r.record_type().is_pg() => self.line_records += 1,
             // Condition records do not end a group; any other record does.
             RecordType::Se90 => {}
             _ => {
@@ -225,7 +225,7 @@ impl<'a> TreeBuilder<'a> {
                 self.group_lines = 0;
             }
         }
-        match r.record_type {
+        match r.record_type() {
             RecordType::BatchHeader => {
                 self.close_batch();
                 self.batch = Some(Batch {
@@ -266,7 +266,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     fn push_content(&mut self, r: Record<'a>) {
-        let rt = r.record_type;
+        let rt = r.record_type();
         if is_transaction_start(&r) {
             let block = self.block_mut();
             let fresh = block
@@ -421,7 +421,7 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
     // An open PG50 group takes the record, unless it is the group's PG51.
     if let Some(PgaItem::Group(g)) = items.last_mut() {
         if g.end.is_none() {
-            if r.record_type == RecordType::Pg51 {
+            if r.record_type() == RecordType::Pg51 {
                 g.end = Some(Node::new(r));
             } else {
                 push_child_flat(&mut g.items, r);
@@ -429,7 +429,7 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
             return;
         }
     }
-    if r.record_type == RecordType::Pg50 {
+    if r.record_type() == RecordType::Pg50 {
         items.push(PgaItem::Group(Box::new(PgGroup {
             start: Node::new(r),
             items: Vec::new(),
@@ -443,7 +443,7 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
 /// Adds a child record without opening groups (inside a group, a nested PG50 is a plain
 /// record: groups do not nest, S-014).
 fn push_child_flat<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
-    match r.record_type {
+    match r.record_type() {
         RecordType::Pg19 => items.push(PgaItem::Entity(Box::new(EntityLoop {
             pg19: Node::new(r),
             pg20: None,

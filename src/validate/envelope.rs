@@ -154,7 +154,7 @@ fn check_block(
                 sink.emit(
                     "E-003",
                     At::record(&c.record),
-                    format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line),
+                    format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line()),
                 );
             }
         }
@@ -198,7 +198,7 @@ fn check_block(
                                     "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
                                     yv.unwrap_or(""),
                                     bv.unwrap_or(""),
-                                    h.record.line
+                                    h.record.line()
                                 ),
                             );
                         }
@@ -242,7 +242,7 @@ fn check_block(
             for item in &t.items {
                 if let Item::Anchor(a) = item {
                     if a.anchor.record.id() == "50" {
-                        ae_sub_records.extend(a.sub_records.iter().map(|n| n.record.line));
+                        ae_sub_records.extend(a.sub_records.iter().map(|n| n.record.line()));
                     }
                 }
             }
@@ -250,12 +250,12 @@ fn check_block(
     }
     let mut warned_pg = false;
     block.for_each_record(|r| {
-        let rt = r.record_type;
+        let rt = r.record_type();
         if matches!(rt, RecordType::BlockHeader | RecordType::BlockTrailer) {
             return;
         }
         if rt == RecordType::Host {
-            if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line) {
+            if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line()) {
                 sink.emit("E-007", At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
             }
         } else if super::field::is_pga_record(rt) && !pg_ok && !warned_pg {
@@ -277,12 +277,12 @@ fn check_block(
 /// `B` filler after the application id carries statement data and the last column a record
 /// indicator: no finding (the `Y` count is the field `record_count`, not filler).
 fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
-    let Some(layout) = r.record_type.layout() else {
+    let Some(layout) = r.record_type().layout() else {
         return;
     };
     let output = app.is_some_and(is_response_application);
     let block = matches!(
-        r.record_type,
+        r.record_type(),
         RecordType::BlockHeader | RecordType::BlockTrailer
     );
     let first_field = layout.fields.iter().map(|f| f.start).min();
@@ -294,18 +294,18 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
         .chain(layout.fillers.iter().map(|&(_, e)| e))
         .max();
     for &(s, e) in layout.fillers {
-        if output && r.record_type == RecordType::BlockHeader && Some(s) == after_application {
+        if output && r.record_type() == RecordType::BlockHeader && Some(s) == after_application {
             continue; // statement data
         }
         let data = (s..=e).any(|col| {
-            let b = r.raw.get(usize::from(col) - 1).copied().unwrap_or(b' ');
+            let b = r.raw().get(usize::from(col) - 1).copied().unwrap_or(b' ');
             b != b' ' && !(output && Some(col) == last_column)
         });
         if !data {
             continue;
         }
         let bytes = r
-            .raw
+            .raw()
             .get(usize::from(s) - 1..usize::from(e))
             .unwrap_or_default();
         let legacy = block && first_field.is_some_and(|f| e < f) && matches!(bytes, b"00" | b"01");
@@ -332,7 +332,7 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
 /// E-010: mandatory envelope fields: the fields of designation M in the record's layout
 /// (`records.csv`), except the `A` communication password in CBP output (SPEC 6.3).
 fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
-    let Some(layout) = r.record_type.layout() else {
+    let Some(layout) = r.record_type().layout() else {
         return;
     };
     let output = match r.body() {
@@ -343,11 +343,11 @@ fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
     let password = crate::field!(BatchHeader::communication_password);
     for f in layout.fields {
         if f.designation != crate::layout::Designation::M
-            || (output && r.record_type == RecordType::BatchHeader && f.name == password.name)
+            || (output && r.record_type() == RecordType::BatchHeader && f.name == password.name)
         {
             continue;
         }
-        if all_spaces(f.slice(r.raw)) {
+        if all_spaces(f.slice(r.raw())) {
             let name = f.name;
             sink.emit(
                 "E-010",

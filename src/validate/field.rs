@@ -64,7 +64,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     let lenient_n = t.options.lenient_numeric;
     t.tree.for_each_record(|r| {
         check_bytes(r, sink);
-        if let Some(layout) = r.record_type.layout() {
+        if let Some(layout) = r.record_type().layout() {
             check_fields(r, layout, lenient_n, sink);
         }
     });
@@ -73,12 +73,12 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 /// F-002, F-003, F-005: one finding per offending byte (F-004 is retired, SPEC 2.3).
 fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
     // Bytes beyond column 80 are F-001's (one finding for the record), not one per byte.
-    let raw = r.raw.get(..r.raw.len().min(80)).unwrap_or_default();
+    let raw = r.raw().get(..r.raw().len().min(80)).unwrap_or_default();
     if raw.iter().all(|&b| is_cbp_char(b)) {
         return;
     }
     // A response is never refused (SPEC 7.2): its odd bytes are warnings.
-    let output = is_output_record(r.record_type);
+    let output = is_output_record(r.record_type());
     let mut emit = |rule: &'static str, at: At<'_>, msg: String| {
         if output {
             sink.emit_sev(rule, Severity::Warning, at, msg);
@@ -298,9 +298,9 @@ fn check_closed(
 }
 
 fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &mut Sink<'_>) {
-    let raw = r.raw;
-    let pga = is_pga_record(r.record_type);
-    let output = is_output_record(r.record_type);
+    let raw = r.raw();
+    let pga = is_pga_record(r.record_type());
+    let output = is_output_record(r.record_type());
     let class_sev = if output {
         Severity::Warning
     } else {

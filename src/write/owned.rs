@@ -208,27 +208,27 @@ impl OwnedRecord {
     /// (the lenient repair `pad_short_lines`, SPEC 2.4).
     fn from_record_padded(r: &Record<'_>, pad: bool) -> OwnedRecord {
         let padded;
-        let raw: &[u8] = if pad && r.raw.len() < 80 {
-            let mut b = r.raw.to_vec();
+        let raw: &[u8] = if pad && r.raw().len() < 80 {
+            let mut b = r.raw().to_vec();
             b.resize(80, b' ');
             padded = b;
             &padded
         } else {
-            r.raw
+            r.raw()
         };
         let d = dump_record(r);
         let mut o = OwnedRecord {
-            line: Some(r.line),
+            line: Some(r.line()),
             record: d.record.to_string(),
             variant: d.variant.map(str::to_string),
             fields: None,
             raw: None,
-            terminator: r.terminator_deviates.then_some(r.terminator),
+            terminator: r.terminator_deviates().then_some(r.terminator()),
         };
         match d.content {
             DumpContent::Fields(fs) | DumpContent::FieldsAndRaw(fs, _) => {
                 // The dump's rule, on the bytes as written (a short record padded).
-                if !fields_rebuild(raw, r.record_type, &fs) {
+                if !fields_rebuild(raw, r.record_type(), &fs) {
                     o.raw = Some(latin1_string(raw));
                 }
                 o.fields = Some(fs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());

@@ -370,7 +370,7 @@ fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
         .iter()
         .filter_map(|n| match n.record.body() {
             Some(Body::Pg21(c)) => Some(Contact {
-                line: n.record.line,
+                line: n.record.line(),
                 role: c.individual_role_code,
                 name: c.individual_name,
                 telephone: c.telephone_number,
@@ -380,7 +380,7 @@ fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
         })
         .collect();
     Some(Entity {
-        line: e.pg19.record.line,
+        line: e.pg19.record.line(),
         role: p.entity_role_code,
         nop_id: p.entity_number,
         id_kind: p.entity_identification_code,
@@ -402,7 +402,7 @@ impl<'a> OrganicLine<'a> {
             return None;
         }
         let mut v = OrganicLine {
-            line: line.pg01.record.line,
+            line: line.pg01.record.line(),
             pga_line_number: pg01.pga_line_number,
             message_type: MessageType::from_processing_code(pg01.processing_code),
             disclaimer: pg01.disclaimer_code,
@@ -425,7 +425,7 @@ impl<'a> OrganicLine<'a> {
         };
         let mut all_pg14 = Vec::new();
         for r in line.child_records() {
-            let l = r.line;
+            let l = r.line();
             match r.body() {
                 Some(Body::Pg14(p)) => all_pg14.push(Certificate::from_pg14(l, &p)),
                 Some(Body::Pg29(p)) if v.net_quantity.is_none() => {
@@ -503,7 +503,7 @@ impl<'a> OrganicLine<'a> {
         line.for_each_child_record(|r| {
             if let Some(p) = r.view::<Pg14>() {
                 all.push(Certificate {
-                    line: r.line,
+                    line: r.line(),
                     number: CertificateNumber::classify(p.lpco_number().unwrap_or("")),
                     lpco_type: p.lpco_type(),
                     lpco_transaction_type: p.lpco_transaction_type(),
