@@ -129,8 +129,8 @@ impl<'a> Transmission<'a> {
         }
     }
 
-    /// Every record in input order.
-    pub fn records(&self) -> Vec<&Record<'a>> {
+    /// Every record in input order (see [`Tree::records`]).
+    pub fn records(&self) -> crate::tree::Records<'_, Record<'a>> {
         self.tree.records()
     }
 

@@ -115,7 +115,7 @@ fn builder_reproduces_or2_single_in_every_terminator_convention() {
         common::lines_of(&sample("or2-single.txt")).len()
     );
     let parsed = built.parse().expect("parses");
-    assert_eq!(parsed.tree.pga_lines().len(), 1);
+    assert_eq!(parsed.tree.pga_lines().count(), 1);
 }
 
 #[test]
@@ -504,7 +504,7 @@ fn builder_reproduces_the_cargo_release_response_fixture() {
         .skip(1)
         .map(|r| {
             let t = Transmission::parse(r).expect("one record");
-            t.records()[0].clone()
+            t.records().next().expect("record").clone()
         })
         .collect();
     let echoed = parsed

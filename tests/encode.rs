@@ -120,7 +120,7 @@ fn columns(rt: RecordType, field: &str) -> (usize, usize) {
 /// Every record of `bytes` (framed leniently) is 80 bytes.
 fn all_records_are_80_bytes(bytes: &[u8]) -> bool {
     let t = Transmission::parse_with(bytes, &ParseOptions::lenient()).expect("parses");
-    t.records().iter().all(|r| r.raw().len() == 80)
+    t.records().all(|r| r.raw().len() == 80)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -722,7 +722,7 @@ fn trailing_must_fit_the_documents_framing() {
             assert_eq!(o.stdout, want);
             // Read back leniently: the same 16 records of 80 bytes.
             let t = Transmission::parse_with(&o.stdout, &ParseOptions::lenient()).expect("parses");
-            assert_eq!(t.records().len(), 16);
+            assert_eq!(t.records().count(), 16);
             assert!(all_records_are_80_bytes(&o.stdout));
         } else {
             assert!(o.stdout.is_empty());

@@ -715,8 +715,8 @@ fn built_or2_line_parses_back_as_a_fragment() {
     assert_eq!(tx.tree.batches.len(), 1);
     assert!(tx.tree.batches[0].header.is_none());
     assert!(tx.tree.batches[0].trailer.is_none());
-    assert_eq!(tx.records().len(), 6);
-    let lines = tx.tree.pga_lines();
+    assert_eq!(tx.records().count(), 6);
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let v = OrganicLine::from_line(lines[0]).expect("AMS OR line");
     assert_eq!(v.line, 1);
@@ -851,7 +851,7 @@ fn view_sx_response_is_not_disturbed_by_the_se90_after_the_pg01() {
 /// only PGA line, re-borrowed through a closure.
 fn with_only_view(bytes: &[u8], f: impl FnOnce(&OrganicLine<'_>)) {
     let tx = Transmission::parse(bytes).unwrap_or_else(|e| panic!("strict parse: {e:?}"));
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1, "one PGA line");
     let v = OrganicLine::from_line(lines[0]).expect("AMS OR line");
     f(&v);

@@ -292,7 +292,7 @@ fn every_valid_sample_tree_holds_every_record_once_in_order() {
         let bytes = read_sample(&name);
         let tx = parse(&name, &bytes);
         let want = expected_dump(&name);
-        let records = tx.records();
+        let records: Vec<_> = tx.records().collect();
         assert_eq!(
             records.len(),
             want.len(),
@@ -334,7 +334,7 @@ fn record_counts_match_the_readme() {
     for (name, n) in counts {
         let bytes = read_sample(name);
         let tx = parse(name, &bytes);
-        assert_eq!(tx.records().len(), n, "{name}");
+        assert_eq!(tx.records().count(), n, "{name}");
         assert_eq!(expected_dump(name).len(), n, "{name}: expected dump");
     }
 }
@@ -524,7 +524,10 @@ fn tree_or2_single() {
     assert_eq!(id_line(&line.pg01), ("PG01".into(), pg01));
     assert!(line.pg01.conditions.is_empty());
     assert_eq!(lines_of(&line.child_records()), range(pg01 + 1, pg29));
-    assert_eq!(lines_of(&line.records()), range(pg01, pg29));
+    assert_eq!(
+        lines_of(&line.records().collect::<Vec<_>>()),
+        range(pg01, pg29)
+    );
     assert!(line.entity_loops().is_empty());
     assert_eq!(
         pga_item_summary(&line.items),
@@ -537,13 +540,13 @@ fn tree_or2_single() {
         ]
     );
     // Accessors agree with the shape.
-    let groups = tx.tree.oi_groups();
+    let groups: Vec<_> = tx.tree.oi_groups().collect();
     assert_eq!(groups.len(), 1);
     assert_eq!(
         groups[0].0.map(id_line),
         Some(("SE60".into(), at.id("SE60")))
     );
-    assert_eq!(tx.tree.pga_lines().len(), 1);
+    assert_eq!(tx.tree.pga_lines().count(), 1);
     assert_eq!(tx.tree.transactions().count(), 1);
 }
 
@@ -638,16 +641,11 @@ fn tree_or2_multi() {
     assert_eq!(anchors[3].anchor.record.line(), se60(4));
     assert!(anchors[3].oi_group.is_none());
 
-    let groups = tx.tree.oi_groups();
+    let groups: Vec<_> = tx.tree.oi_groups().collect();
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[0].0.map(|n| n.record.line()), Some(se60(1)));
     assert_eq!(groups[1].0.map(|n| n.record.line()), Some(se60(3)));
-    let pga: Vec<u32> = tx
-        .tree
-        .pga_lines()
-        .iter()
-        .map(|l| l.pg01.record.line())
-        .collect();
+    let pga: Vec<u32> = tx.tree.pga_lines().map(|l| l.pg01.record.line()).collect();
     assert_eq!(pga, vec![pg01(1), pg01(2), pg01(3)]);
 }
 
@@ -660,7 +658,7 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
     let (se90, final_se90) = (at.nth("SE90", 1), at.nth("SE90", 2));
     assert_eq!(se90, pg01 + 1, "the SE90 directly after the PG01");
     let t = only_transaction(&tx);
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let line = lines[0];
     assert_eq!(id_line(&line.pg01), ("PG01".into(), pg01));
@@ -758,7 +756,7 @@ fn tree_so_status_dispositions() {
             vec![("SO71".to_string(), 9), ("SO72".to_string(), 10)],
         ]
     );
-    assert!(tx.tree.pga_lines().is_empty());
+    assert!(tx.tree.pga_lines().next().is_none());
 }
 
 #[test]
@@ -799,7 +797,7 @@ fn tree_every_record_group_loop_and_pg00() {
     let bytes = read_sample("every-record");
     let tx = parse("every-record", &bytes);
     let at = At::of("every-record");
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1, "one PGA line");
     let line = lines[0];
     assert_eq!(id_line(&line.pg01), ("PG01".into(), at.id("PG01")));
@@ -928,13 +926,13 @@ fn tree_multi_agency_three_lines() {
     let tx = parse("multi-agency", &bytes);
     let at = At::of("multi-agency");
     let pg01 = |n: usize| at.nth("PG01", n);
-    let groups = tx.tree.oi_groups();
+    let groups: Vec<_> = tx.tree.oi_groups().collect();
     assert_eq!(groups.len(), 1);
     assert_eq!(
         groups[0].1.oi.as_ref().map(id_line),
         Some(("OI".into(), at.id("OI")))
     );
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     let summary: Vec<(u32, Pg01Summary)> = lines
         .iter()
         .map(|l| (l.pg01.record.line(), pg01_agency_and_number(l)))
@@ -1202,7 +1200,7 @@ fn owned_records_of_valid_samples_are_the_canonical_dump() {
         let want = expected_dump(&name);
         let owned = OwnedTransmission::from_transmission(&tx);
         let mut n = 0;
-        ace_pga::tree::walk_batches(&owned.batches, |r| {
+        owned.records().for_each(|r| {
             n += 1;
             let v = serde_json::to_value(r).expect("owned record serializes");
             assert_eq!(v, want[n - 1], "{name}: owned record {n}");

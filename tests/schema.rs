@@ -207,7 +207,7 @@ fn hand_written_documents_that_validate_are_encoded() {
     assert_eq!(lines[8], format!("{:<80}", "PG29KG 000000182400"));
     // The encoded bytes parse to the same document (lines aside).
     let t = Transmission::parse(&bytes).expect("valid");
-    assert_eq!(t.tree.pga_lines().len(), 1);
+    assert_eq!(t.tree.pga_lines().count(), 1);
 
     // Minimal documents.
     for doc in [

@@ -32,7 +32,6 @@ pub fn clean(t: &Transmission<'_>) -> bool {
 /// The record sequence of a parse: type, bytes as received, terminator.
 pub fn signature<'a>(t: &Transmission<'a>) -> Vec<(RecordType, &'a [u8], Terminator)> {
     t.records()
-        .iter()
         .map(|r| (r.record_type(), r.raw(), r.terminator()))
         .collect()
 }
@@ -83,7 +82,6 @@ pub fn parse(data: &[u8]) {
         // is never refused), but `encode` never writes a record that is not 80 bytes.
         let odd_response = t
             .records()
-            .iter()
             .any(|r| r.record_type().is_response() && r.raw().len() != 80);
         if strict && odd_response {
             assert_eq!(bytes, data, "strict: to_bytes() differs from the input");
@@ -164,7 +162,7 @@ pub fn roundtrip(data: &[u8]) {
         );
         assert_eq!(again.to_bytes(), bytes, "serializing is not idempotent");
         let types = |t: &Transmission<'_>| -> Vec<RecordType> {
-            t.records().iter().map(|r| r.record_type()).collect()
+            t.records().map(|r| r.record_type()).collect()
         };
         assert_eq!(types(&again), types(&t), "record types change on reparse");
         if strict {
@@ -359,7 +357,7 @@ pub fn built(records: &[[u8; 80]], bytes: &[u8], expect_clean: bool) {
     }
     let t = Transmission::parse_with(bytes, &ParseOptions::strict()).expect("built bytes parse");
     assert_eq!(t.to_bytes(), bytes, "built bytes do not serialize back");
-    let raws: Vec<&[u8]> = t.records().iter().map(|r| r.raw()).collect();
+    let raws: Vec<&[u8]> = t.records().map(|r| r.raw()).collect();
     let want: Vec<&[u8]> = records.iter().map(|r| r.as_slice()).collect();
     assert_eq!(raws, want, "the parse does not give the built records");
     if expect_clean {

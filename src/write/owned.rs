@@ -511,6 +511,11 @@ impl OwnedTransmission {
         }
     }
 
+    /// Every record in input order (conditions right after their record).
+    pub fn records(&self) -> crate::tree::Records<'_, OwnedRecord> {
+        crate::tree::Records::of_batches(&self.batches)
+    }
+
     /// Encodes every record in order, each followed by its terminator (the document's
     /// convention unless the record names its own), then the trailing bytes. Every record
     /// written is 80 bytes.
