@@ -345,7 +345,6 @@ fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     let n = t
         .tree
         .pga_lines()
-        .into_iter()
         .filter_map(OrganicLine::from_line)
         .map(|v| v.certificates.len() + v.lots.len())
         .sum();

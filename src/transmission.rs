@@ -5,8 +5,6 @@
 
 use std::io::{self, Write};
 
-use bytes::{BufMut, BytesMut};
-
 use crate::error::{ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
@@ -73,7 +71,7 @@ impl<'a> Transmission<'a> {
     ) -> Result<Self, ParseError> {
         let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
         let mut builder = TreeBuilder::new();
-        while let Some(record) = reader.next() {
+        for record in reader.by_ref() {
             let (line_no, offset) = (record.line(), record.offset());
             builder.push(record);
             if let Some(limit) = builder.exceeded(opts) {
@@ -386,12 +384,4 @@ pub(crate) fn written_trailing<'a>(t: &Transmission<'a>) -> &'a [u8] {
     } else {
         t.trailing
     }
-}
-
-/// Writes a parsed transmission into a `BytesMut`.
-pub fn to_bytes_mut(t: &Transmission<'_>) -> BytesMut {
-    let mut buf = BytesMut::with_capacity(t.trailing.len() + 82 * 16);
-    // BytesMut's writer never fails.
-    let _ = write_transmission(t, &mut (&mut buf).writer());
-    buf
 }

@@ -1035,7 +1035,7 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
         prop_assert!(r.offset() + r.raw().len() <= input.len());
         prop_assert_eq!(&input[r.offset()..r.offset() + r.raw().len()], r.raw());
         // The identifier as sent (`""` when its bytes are not UTF-8).
-        let id_bytes = &r.raw()[..usize::from(r.id_len())];
+        let id_bytes = &r.raw()[..r.id_len()];
         match std::str::from_utf8(id_bytes) {
             Ok(s) => prop_assert_eq!(r.id(), s),
             Err(_) => prop_assert_eq!(r.id(), ""),

@@ -66,7 +66,6 @@ fn parse<'a>(name: &str, bytes: &'a [u8]) -> Transmission<'a> {
 
 fn dump_values(tx: &Transmission<'_>) -> Vec<Value> {
     tx.records()
-        .into_iter()
         .map(|r| serde_json::to_value(dump_record(r)).expect("dump serializes"))
         .collect()
 }

@@ -45,7 +45,6 @@ fn decode_document(input: &[u8], opts: &ParseOptions) -> Value {
     let organic: Vec<_> = t
         .tree
         .pga_lines()
-        .into_iter()
         .filter_map(OrganicLine::from_line)
         .collect();
     let mut doc = serde_json::to_value(&owned).expect("serializes");

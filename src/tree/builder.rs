@@ -15,7 +15,7 @@ enum Open {
 
 /// Builds a [`Tree`] one record at a time, in input order. Never drops, merges or reorders.
 #[derive(Debug)]
-pub struct TreeBuilder<'a> {
+pub(crate) struct TreeBuilder<'a> {
     batches: Vec<Batch<Record<'a>>>,
     batch: Option<Batch<Record<'a>>>,
     block: Option<Block<Record<'a>>>,
@@ -102,7 +102,7 @@ fn last_node_of_group<R>(g: &mut OiGroup<R>) -> Option<&mut Node<R>> {
 
 impl<'a> TreeBuilder<'a> {
     /// An empty builder.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         TreeBuilder {
             batches: Vec::new(),
             batch: None,
@@ -196,7 +196,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// The [`crate::options::ParseOptions`] limit that the records pushed so far exceed, if any.
-    pub fn exceeded(&self, opts: &crate::options::ParseOptions) -> Option<&'static str> {
+    pub(crate) fn exceeded(&self, opts: &crate::options::ParseOptions) -> Option<&'static str> {
         if self.line_records > opts.max_records_per_pga_line {
             Some("max_records_per_pga_line")
         } else if self.group_lines > opts.max_pga_lines_per_oi {
@@ -207,7 +207,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// Adds the next record of the input.
-    pub fn push(&mut self, r: Record<'a>) {
+    pub(crate) fn push(&mut self, r: Record<'a>) {
         match r.record_type() {
             RecordType::Pg01 => {
                 self.line_records = 1;
@@ -407,7 +407,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// Finishes the tree.
-    pub fn finish(mut self, framing: Framing) -> Tree<Record<'a>> {
+    pub(crate) fn finish(mut self, framing: Framing) -> Tree<Record<'a>> {
         self.close_batch();
         Tree {
             framing,

@@ -37,7 +37,7 @@ fn tariff_flag_rows() -> &'static [CodeRow] {
 
 /// The HTS number of an anchor record (`SE60` 5–14, `50` 3–12), from
 /// [`crate::records::host::hts_number`].
-pub fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
+pub(crate) fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
     let raw: &'a [u8] = anchor.raw();
     crate::records::host::hts_number(anchor.id(), raw)
 }

@@ -584,7 +584,7 @@ impl OwnedTransmission {
 }
 
 /// Maps every record of a tree, keeping the shape.
-pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
+pub(crate) fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
     use crate::tree::*;
     fn node<R, S>(n: &Node<R>, f: &mut impl FnMut(&R) -> S) -> Node<S> {
         Node {

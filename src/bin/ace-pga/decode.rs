@@ -25,7 +25,6 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
     let organic: Vec<_> = t
         .tree
         .pga_lines()
-        .into_iter()
         .filter_map(OrganicLine::from_line)
         .collect();
     // Written straight to the output (no intermediate JSON value): the document is
