@@ -208,7 +208,7 @@ impl<'a> RecordReader<'a> {
         piece: framing::Piece,
     ) -> Result<Self, ParseError> {
         let mut problems = Vec::new();
-        if input.len() > opts.max_input_len {
+        if input.len() > opts.limits.max_input_len {
             return Err(ParseError {
                 problems: vec![Problem {
                     severity: Severity::Error,

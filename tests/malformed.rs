@@ -998,9 +998,7 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
         prop_assert_eq!(p.line, None);
     }
     // The record-level properties hold for any bytes: checked with F-023 off.
-    let mut opts = opts.clone();
-    opts.detect_non_catair = false;
-    let opts = &opts;
+    let opts = &opts.clone().detect_non_catair(false);
     let tx = match Transmission::parse_with(input, opts) {
         Err(e) => {
             // Only whole-input problems fail parse_with.

@@ -197,9 +197,9 @@ impl<'a> TreeBuilder<'a> {
 
     /// The [`crate::options::ParseOptions`] limit that the records pushed so far exceed, if any.
     pub(crate) fn exceeded(&self, opts: &crate::options::ParseOptions) -> Option<&'static str> {
-        if self.line_records > opts.max_records_per_pga_line {
+        if self.line_records > opts.limits.max_records_per_pga_line {
             Some("max_records_per_pga_line")
-        } else if self.group_lines > opts.max_pga_lines_per_oi {
+        } else if self.group_lines > opts.limits.max_pga_lines_per_oi {
             Some("max_pga_lines_per_oi")
         } else {
             None
