@@ -100,7 +100,7 @@ pub use compose::TransmissionBuilder;
 pub use error::{
     EncodeError, FieldError, LooksLike, ParseError, ParseNameError, Problem, ProblemKind, Severity,
 };
-pub use options::{ParseOptions, DEFAULT_MAX_INPUT_LEN};
+pub use options::{Limits, ParseOptions, DEFAULT_MAX_INPUT_LEN};
 pub use records::{Body, Record, RecordType};
 pub use response::Correlation;
 pub use transmission::{RecordReader, Transmission};

@@ -590,12 +590,32 @@ impl std::fmt::Display for RecordType {
 impl std::str::FromStr for RecordType {
     type Err = crate::error::ParseNameError;
     /// A layout by its `records.csv` name (`PG14`, `OI`, `A`, `SO70@THRU`), as
-    /// [`RecordType::from_name`].
+    /// [`RecordType::from_name`]; `host` and `unknown PGnn` as [`Display`](std::fmt::Display)
+    /// writes them.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "host" => return Ok(RecordType::Host),
+            "unknown PGnn" => return Ok(RecordType::UnknownPg),
+            _ => {}
+        }
         RecordType::from_name(s).ok_or_else(|| crate::error::ParseNameError {
             what: "record type",
             given: s.to_string(),
-            expected: "a record of records.csv (PG01 ... PG60, OI, A, B, Y, Z, SE90, SO70, SO70@04, SO70@THRU, SO71, SO72)",
+            expected: "a record of records.csv (PG01 ... PG60, OI, A, B, Y, Z, SE90, SO70, SO70@04, SO70@THRU, SO71, SO72), host or unknown PGnn",
+        })
+    }
+}
+
+impl TryFrom<&[u8]> for RecordType {
+    type Error = crate::error::ParseNameError;
+    /// A layout by its identifier bytes as sent (`b"PG14"`, `b"OI"`, `b"A"`, `b"SO70"`), as
+    /// [`RecordType::from_id_bytes`]: the base layout for an identifier with variants (the
+    /// variant of a record is chosen from its bytes by [`crate::records::identify`]).
+    fn try_from(id: &[u8]) -> Result<Self, Self::Error> {
+        RecordType::from_id_bytes(id).ok_or_else(|| crate::error::ParseNameError {
+            what: "record identifier",
+            given: String::from_utf8_lossy(id).into_owned(),
+            expected: "a record identifier of records.csv (PG01 ... PG60, OI, A, B, Y, Z, SE90, SO70, SO71, SO72)",
         })
     }
 }

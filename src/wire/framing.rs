@@ -89,6 +89,27 @@ impl std::str::FromStr for Terminator {
     }
 }
 
+impl TryFrom<&[u8]> for Terminator {
+    type Error = crate::error::ParseNameError;
+    /// A terminator from its bytes: `b"\n"`, `b"\r\n"`, `b"\r"`, or `b""` (none), as
+    /// [`Terminator::as_bytes`] writes them.
+    fn try_from(bytes: &[u8]) -> Result<Self, Self::Error> {
+        [
+            Terminator::Lf,
+            Terminator::CrLf,
+            Terminator::Cr,
+            Terminator::None,
+        ]
+        .into_iter()
+        .find(|t| t.as_bytes() == bytes)
+        .ok_or_else(|| crate::error::ParseNameError {
+            what: "terminator bytes",
+            given: String::from_utf8_lossy(bytes).into_owned(),
+            expected: "\\n, \\r\\n, \\r, or none",
+        })
+    }
+}
+
 impl Terminator {
     /// The terminator's bytes.
     pub const fn as_bytes(self) -> &'static [u8] {

@@ -34,6 +34,8 @@ impl<'a> MessageType<'a> {
         }
     }
 
+    /// The message type of a PG01's processing code (bytes 14–16, trailing spaces
+    /// trimmed): `1` → OR1, `2` → OR2, blank → OR, anything else verbatim.
     fn from_processing_code(p: Option<&'a str>) -> Self {
         match p.map(str::trim_end) {
             None | Some("") => MessageType::Bare,
@@ -136,6 +138,36 @@ impl serde::Serialize for CertificateNumber<'_> {
             CertificateNumber::Other(_) => {}
         }
         m.end()
+    }
+}
+
+impl fmt::Display for MessageType<'_> {
+    /// As [`MessageType::as_str`]: `OR1`, `OR2`, `OR`, or `OR` + the other processing code.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MessageType::Other(p) => write!(f, "OR{p}"),
+            other => f.write_str(&other.as_str()),
+        }
+    }
+}
+
+impl<'a> TryFrom<&'a str> for MessageType<'a> {
+    type Error = crate::error::ParseNameError;
+    /// Reads what [`MessageType::as_str`] writes: `OR1`, `OR2`, `OR`, or `OR` + another
+    /// processing code of at most 3 characters (borrowed). Anything not starting with the
+    /// program code `OR` is refused. (No `FromStr`: an other processing code borrows from
+    /// the text.)
+    fn try_from(s: &'a str) -> Result<Self, Self::Error> {
+        match s.strip_prefix("OR") {
+            Some(p) if p.len() <= 3 && !p.starts_with(' ') => {
+                Ok(MessageType::from_processing_code(Some(p)))
+            }
+            _ => Err(crate::error::ParseNameError {
+                what: "message type",
+                given: s.to_string(),
+                expected: "OR1, OR2, OR, or OR and a processing code of up to 3 characters",
+            }),
+        }
     }
 }
 
