@@ -71,7 +71,9 @@ impl<'a> Transmission<'a> {
     ) -> Result<Self, ParseError> {
         let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
         let mut builder = TreeBuilder::new();
-        for record in reader.by_ref() {
+        // The reader's loop, without the `Option` of `Iterator::next` around each record.
+        while let Some(line) = reader.framer.next() {
+            let record = reader.read(line);
             let (line_no, offset) = (record.line(), record.offset());
             builder.push(record);
             if let Some(limit) = builder.exceeded(opts) {
@@ -87,7 +89,8 @@ impl<'a> Transmission<'a> {
                 });
             }
         }
-        if reader.records == 0 && piece.first {
+        reader.finish();
+        if reader.last_line < first_line && piece.first {
             // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
             // A later piece of a stream may hold none (the input's trailing empty line).
             return Err(ParseError {
@@ -182,8 +185,6 @@ pub struct RecordReader<'a> {
     mixed_reported: bool,
     /// Line number of the last record read (`first_line - 1` before the first).
     last_line: u32,
-    /// Records read so far.
-    records: usize,
     done: bool,
 }
 
@@ -248,7 +249,6 @@ impl<'a> RecordReader<'a> {
             first_term: None,
             mixed_reported: false,
             last_line: first_line.saturating_sub(1),
-            records: 0,
             done: false,
         })
     }
@@ -276,9 +276,27 @@ impl<'a> RecordReader<'a> {
         self.framer.trailing
     }
 
-    /// Work after the last record: data after it is anchored at the line after it, and the
-    /// problems are put in input order.
+    /// The first record whose terminator differs from the first record's.
+    #[cold]
+    fn report_mixed(&mut self, line: &framing::RawLine<'a>) {
+        self.mixed_reported = true;
+        self.problems.push(Problem {
+            severity: Severity::Warning,
+            line: Some(line.line),
+            offset: line.offset,
+            record: None,
+            columns: None,
+            kind: ProblemKind::MixedTerminators,
+        });
+    }
+
+    /// Work after the last record (once): data after it is anchored at the line after it,
+    /// and the problems are put in input order.
     fn finish(&mut self) {
+        if self.done {
+            return;
+        }
+        self.done = true;
         let after = self.last_line.saturating_add(1);
         for p in self
             .problems
@@ -297,39 +315,38 @@ impl<'a> Iterator for RecordReader<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Record<'a>> {
-        if self.done {
-            return None;
-        }
-        let Some(line) = self.framer.next() else {
-            self.done = true;
-            self.finish();
-            return None;
-        };
-        self.last_line = line.line;
-        self.records += 1;
-        match self.first_term {
-            None => self.first_term = Some(line.terminator),
-            Some(t) => {
-                if !self.mixed_reported
-                    && line.terminator != t
-                    && line.terminator != Terminator::None
-                {
-                    self.mixed_reported = true;
-                    self.problems.push(Problem {
-                        severity: Severity::Warning,
-                        line: Some(line.line),
-                        offset: line.offset,
-                        record: None,
-                        columns: None,
-                        kind: ProblemKind::MixedTerminators,
-                    });
-                }
+        match self.framer.next() {
+            Some(line) => Some(self.read(line)),
+            None => {
+                self.finish();
+                None
             }
         }
-        let deviates = self.first_term.is_some_and(|t| t != line.terminator);
+    }
+}
+
+impl<'a> RecordReader<'a> {
+    /// Identifies and checks one framed record: the per-record work of the reader and of
+    /// [`Transmission::parse_with`] (which calls it directly, to keep the record out of an
+    /// `Option` on its hot path).
+    #[inline(always)]
+    fn read(&mut self, line: framing::RawLine<'a>) -> Record<'a> {
+        self.last_line = line.line;
+        // The input's convention is the first record's terminator; the first record that
+        // differs (a missing final terminator aside) is reported once.
+        let deviates = match self.first_term {
+            Some(t) => t != line.terminator,
+            None => {
+                self.first_term = Some(line.terminator);
+                false
+            }
+        };
+        if deviates && !self.mixed_reported && line.terminator != Terminator::None {
+            self.report_mixed(&line);
+        }
         let mut record = Record::from_line(line, &self.opts, &mut self.problems);
         record.set_terminator_deviates(deviates);
-        Some(record)
+        record
     }
 }
 
