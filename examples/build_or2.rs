@@ -16,6 +16,7 @@ use ace_pga::compose::{
     AnchorBuilder, Envelope, OiGroupBuilder, TransactionBuilder, TransmissionBuilder,
 };
 use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
+use ace_pga::validate::ValidateOptions;
 use ace_pga::{Decimal, NaiveDate, Terminator};
 
 fn main() -> ExitCode {
@@ -62,7 +63,7 @@ fn main() -> ExitCode {
             OiGroupBuilder::new("ORGANIC FRESH MANGOES, KENT, IN 4 KG CARTONS").organic(line),
         ));
 
-    // Building validates (SPEC 6) as of the transmission date.
+    // Building writes the records; validating (SPEC 6) is the next, explicit step.
     let built = match TransmissionBuilder::cargo_release(envelope)
         .transaction(transaction)
         .build()
@@ -73,14 +74,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for finding in &built.report().findings {
+    let report = built.validate(&ValidateOptions::new(built.transmission_date()));
+    for finding in &report.findings {
         eprintln!("build_or2: {finding}");
     }
     eprintln!(
         "build_or2: {} records, {} error(s), {} warning(s)",
         built.records().len(),
-        built.report().errors().count(),
-        built.report().warnings().count()
+        report.error_count(),
+        report.warning_count()
     );
     if std::io::stdout()
         .lock()
@@ -89,7 +91,7 @@ fn main() -> ExitCode {
     {
         return ExitCode::FAILURE;
     }
-    if built.has_errors() {
+    if report.has_errors() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -93,7 +93,7 @@ fn main() -> ExitCode {
         let mut row = Row::default();
         let report = validate::check_bytes(&input, &ParseOptions::strict(), &opts);
         for f in &report.findings {
-            *by_rule.entry((f.rule, f.severity)).or_default() += 1;
+            *by_rule.entry((f.rule.as_str(), f.severity)).or_default() += 1;
         }
         row.errors = report.errors().count();
         row.warnings = report.warnings().count();

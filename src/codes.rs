@@ -1,5 +1,6 @@
 //! Code lists with validity dates (`spec/codes/*.csv`), compiled in with `include_str!` so a
-//! new CSMS notice is a data change. Columns: `code,meaning,scope,valid_from,valid_to,source`;
+//! new CSMS notice is a data change, and parsed once, on first use, through one registry
+//! ([`CodeList`]). Columns: `code,meaning,scope,valid_from,valid_to,source`;
 //! `valid_from` / `valid_to` are inclusive ISO dates, blank = open or unknown.
 
 use std::sync::OnceLock;
@@ -51,36 +52,157 @@ pub fn parse_code_list(text: &str) -> Vec<CodeRow> {
         .collect()
 }
 
+/// Declares the registry: one [`CodeList`] variant per file of `spec/codes/`, its name (the
+/// file's stem) and its text, compiled in.
 macro_rules! code_lists {
-    ($( $(#[$m:meta])* $fn_name:ident => $file:literal; )*) => {
-        $(
-            $(#[$m])*
-            #[doc = concat!("\n\nRows of `spec/codes/", $file, "`.")]
-            pub fn $fn_name() -> &'static [CodeRow] {
-                static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-                CELL.get_or_init(|| parse_code_list(include_str!(concat!("../spec/codes/", $file))))
+    ($( $(#[$m:meta])* $variant:ident => $name:literal; )*) => {
+        /// A code list of `spec/codes/`, by name: the one registry of the crate. Every list is
+        /// compiled in with `include_str!` and parsed once, on first use
+        /// ([`CodeList::rows`]); rules, the profile, the response model and the closed code
+        /// lists of the layout table ([`crate::layout::Closed`]) all ask here.
+        ///
+        /// ```
+        /// use ace_pga::codes::CodeList;
+        /// let roles = CodeList::EntityRoles;
+        /// assert_eq!(roles.name(), "entity-roles");
+        /// assert_eq!(CodeList::from_name("entity-roles"), Some(roles));
+        /// assert!(roles.rows().iter().any(|r| r.code == "IM"));
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum CodeList {
+            $(
+                $(#[$m])*
+                #[doc = concat!("\n\nRows of `spec/codes/", $name, ".csv`.")]
+                $variant,
+            )*
+        }
+
+        impl CodeList {
+            /// Every list, in file-name order.
+            pub const ALL: &'static [CodeList] = &[$(CodeList::$variant),*];
+
+            /// The list's name: the stem of its file in `spec/codes/` (`"entity-roles"`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(CodeList::$variant => $name,)*
+                }
             }
-        )*
+
+            /// The list's CSV text as compiled in.
+            const fn text(self) -> &'static str {
+                match self {
+                    $(CodeList::$variant => include_str!(concat!("../spec/codes/", $name, ".csv")),)*
+                }
+            }
+        }
     };
 }
 
 code_lists! {
-    /// AMS special certificate codes (`999-999-T`, `333-550-R`, `010-420-L`), OR2 only (SPEC 5.4).
-    ams_special_certificate_codes => "ams-special-certificate-codes.csv";
-    /// Entity role codes (PG19, PG21, PG22, PG55).
-    entity_roles => "entity-roles.csv";
+    /// AM8 HTS numbers of 2026 (SPEC OR-010).
+    Am8Hts2026 => "am8-hts-2026";
+    /// AMS disclaimer rules per program and rule-set edition (SPEC OR-017).
+    AmsDisclaimerRules => "ams-disclaimer-rules";
     /// AMS OR remarks codes (PG24).
-    ams_or_remarks => "ams-or-remarks.csv";
-    /// Lot number qualifiers (PG25).
-    lot_number_qualifiers => "lot-number-qualifiers.csv";
-    /// SO70 status codes.
-    so70_status_codes => "so70-status-codes.csv";
-    /// SE90 message types.
-    se90_message_types => "se90-message-types.csv";
+    AmsOrRemarks => "ams-or-remarks";
+    /// AMS programs.
+    AmsPrograms => "ams-programs";
+    /// AMS special certificate codes (`999-999-T`, `333-550-R`, `010-420-L`), OR2 only (SPEC 5.4).
+    AmsSpecialCertificateCodes => "ams-special-certificate-codes";
+    /// AMS tariff flags (AM7 / AM8, SPEC OR-010).
+    AmsTariffFlags => "ams-tariff-flags";
     /// ABI application identifiers (A and B records, CATAIR ABI Batch & Block Control rev 23):
     /// `scope` says whether the id is an input (`input (response SX)`) or a CBP output
     /// (`output`, `output (answers SE)`).
-    application_ids => "application-ids.csv";
+    ApplicationIds => "application-ids";
+    /// The CBP character set (SPEC 2.3), codes written `0xNN`; [`crate::wire::is_cbp_char`]
+    /// is its compile-time table (a unit test checks that the two agree).
+    CharacterSet => "character-set";
+    /// Container types (PG27).
+    ContainerTypes => "container-types";
+    /// Declaration codes (PG22).
+    DeclarationCodes => "declaration-codes";
+    /// Degree types (PG25).
+    DegreeTypes => "degree-types";
+    /// Disclaimer codes (PG01).
+    Disclaimer => "disclaimer";
+    /// Entity identification codes (PG19).
+    EntityIdentificationCodes => "entity-identification-codes";
+    /// Entity role codes (PG19, PG21, PG22, PG55).
+    EntityRoles => "entity-roles";
+    /// Inspection status (PG30).
+    InspectionStatus => "inspection-status";
+    /// Lot number qualifiers (PG25).
+    LotNumberQualifiers => "lot-number-qualifiers";
+    /// LPCO date qualifiers (PG14).
+    LpcoDateQualifiers => "lpco-date-qualifiers";
+    /// LPCO transaction types (PG14).
+    LpcoTransactionTypes => "lpco-transaction-types";
+    /// LPCO types (PG13 / PG14).
+    LpcoTypes => "lpco-types";
+    /// Packaging qualifiers (PG26).
+    PackagingQualifiers => "packaging-qualifiers";
+    /// PG00 substitution indicators.
+    Pg00Indicators => "pg00-indicators";
+    /// PG13 issuer location qualifiers.
+    Pg13IssuerLocationQualifiers => "pg13-issuer-location-qualifiers";
+    /// PG25 temperature locations.
+    Pg25TemperatureLocations => "pg25-temperature-locations";
+    /// PG34 travel document types.
+    Pg34TravelDocumentTypes => "pg34-travel-document-types";
+    /// PG60 qualifiers and the records they follow (SPEC S-018).
+    Pg60Qualifiers => "pg60-qualifiers";
+    /// The CBP PGA error dictionary (`P00`–`P54`, `PGA`).
+    PgaErrorDictionary => "pga-error-dictionary";
+    /// Record types.
+    RecordTypes => "record-types";
+    /// SE90 message types.
+    Se90MessageTypes => "se90-message-types";
+    /// SO70 hold types.
+    So70HoldTypes => "so70-hold-types";
+    /// SO70 status codes.
+    So70StatusCodes => "so70-status-codes";
+    /// SO71 sub-reasons.
+    So71SubReasons => "so71-sub-reasons";
+    /// Temperature qualifiers (PG25).
+    TemperatureQualifiers => "temperature-qualifiers";
+}
+
+impl CodeList {
+    /// The list's rows, parsed on first use and kept for the life of the process.
+    pub fn rows(self) -> &'static [CodeRow] {
+        static PARSED: [OnceLock<Vec<CodeRow>>; CodeList::ALL.len()] =
+            [const { OnceLock::new() }; CodeList::ALL.len()];
+        match PARSED.get(self as usize) {
+            Some(cell) => cell.get_or_init(|| parse_code_list(self.text())),
+            None => &[],
+        }
+    }
+
+    /// The list named `name` (the stem of its file: `"disclaimer"`, `"entity-roles"` …).
+    pub fn from_name(name: &str) -> Option<CodeList> {
+        CodeList::ALL.iter().copied().find(|l| l.name() == name)
+    }
+
+    /// The rows whose code is `code` (a code may have several rows with different dates).
+    pub fn find(self, code: &str) -> impl Iterator<Item = &'static CodeRow> + '_ {
+        self.rows().iter().filter(move |r| r.code == code)
+    }
+}
+
+impl std::fmt::Display for CodeList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CodeList {
+    /// The list's name.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// Whether an ABI application identifier (A / B record `application_id`) names one of CBP's
@@ -98,11 +220,55 @@ code_lists! {
 /// assert!(!is_response_application("XX"));
 /// ```
 pub fn is_response_application(id: &str) -> bool {
-    find(application_ids(), id).any(|r| r.scope.starts_with("output"))
+    CodeList::ApplicationIds
+        .find(id)
+        .any(|r| r.scope.starts_with("output"))
 }
 
-/// Looks a code up in a list.
-pub fn find<'l>(list: &'l [CodeRow], code: &str) -> impl Iterator<Item = &'l CodeRow> {
-    let code = code.to_string();
-    list.iter().filter(move |r| r.code == code)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of `spec/codes/` is in the registry under its stem, parses to at least
+    /// one row, and no row is lost to a malformed line.
+    #[test]
+    fn every_list_of_spec_codes_is_registered_and_parses() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/codes");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter_map(|n| n.strip_suffix(".csv").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        let names: Vec<&str> = CodeList::ALL.iter().map(|l| l.name()).collect();
+        assert_eq!(names, files);
+        for &list in CodeList::ALL {
+            assert_eq!(CodeList::from_name(list.name()), Some(list));
+            let records = csv::Reader::from_reader(list.text().as_bytes())
+                .records()
+                .count();
+            assert!(!list.rows().is_empty(), "{list}");
+            assert_eq!(list.rows().len(), records, "{list}: malformed rows");
+            // Parsed once: the same rows on every call.
+            assert!(std::ptr::eq(list.rows(), list.rows()));
+        }
+        assert_eq!(CodeList::from_name("no-such-list"), None);
+    }
+
+    /// The character set's compile-time table is exactly `codes/character-set.csv`.
+    #[test]
+    fn charset_table_is_the_code_list() {
+        let listed: Vec<u8> = CodeList::CharacterSet
+            .rows()
+            .iter()
+            .filter_map(|r| u8::from_str_radix(r.code.trim_start_matches("0x"), 16).ok())
+            .collect();
+        let table: Vec<u8> = (0u8..=255)
+            .filter(|&b| crate::wire::is_cbp_char(b))
+            .collect();
+        assert_eq!(listed, table);
+    }
 }

@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+pub mod rules;
+
+pub use rules::{RuleId, RuleIdError};
+
 /// What is wrong with one field's bytes (parse side).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -111,11 +115,11 @@ pub enum EncodeErrorKind {
 impl EncodeErrorKind {
     /// The SPEC 6.1 rule id: F-030 (too long), F-031 (decimals, digits, sign, dates),
     /// F-032 (bytes outside the CBP set).
-    pub fn rule(&self) -> &'static str {
+    pub fn rule(&self) -> RuleId {
         match self {
-            EncodeErrorKind::TooLong { .. } => "F-030",
-            EncodeErrorKind::InvalidByte { .. } => "F-032",
-            _ => "F-031",
+            EncodeErrorKind::TooLong { .. } => RuleId::F_030,
+            EncodeErrorKind::InvalidByte { .. } => RuleId::F_032,
+            _ => RuleId::F_031,
         }
     }
 }
@@ -134,6 +138,257 @@ pub struct EncodeError {
     pub end: u8,
     /// Why.
     pub kind: EncodeErrorKind,
+}
+
+impl EncodeError {
+    /// Column range of the field refused (1-based, inclusive), as [`FieldError::columns`]
+    /// and [`Location::columns`] give columns.
+    pub fn columns(&self) -> (u8, u8) {
+        (self.start, self.end)
+    }
+}
+
+/// Which record a [`BuildError`] is about.
+///
+/// `index` is the record's 1-based **position** in the records being built (composing with
+/// [`crate::compose`] or a line builder); `line` is the `line` an owned record of the JSON
+/// model carries (its line in the input it was decoded from); `record` is always the record
+/// **identifier** (`PG14`, `GE90`), when known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct RecordRef {
+    /// 1-based position of the record in the records being built.
+    pub index: Option<usize>,
+    /// The owned record's `line` (JSON model), when given.
+    pub line: Option<u32>,
+    /// Record identifier, when known.
+    pub record: Option<String>,
+}
+
+impl RecordRef {
+    /// The record at 1-based position `index` of the records being built.
+    pub fn at_index(index: usize, record: Option<&str>) -> Self {
+        RecordRef {
+            index: Some(index),
+            line: None,
+            record: record.map(str::to_string),
+        }
+    }
+
+    /// An owned record of the JSON model: its `line` (if given) and identifier.
+    pub fn owned(line: Option<u32>, record: &str) -> Self {
+        RecordRef {
+            index: None,
+            line,
+            record: Some(record.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for RecordRef {
+    /// `built record 7 (PG14)` for a position, `line 13, record PG14` for an owned record
+    /// (`record without identifier` when it has none).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = self.record.as_deref().filter(|r| !r.is_empty());
+        if let Some(i) = self.index {
+            write!(f, "built record {i}")?;
+            if let Some(l) = self.line {
+                write!(f, ", line {l}")?;
+            }
+            return match id {
+                Some(r) => write!(f, " ({})", r.escape_debug()),
+                None => Ok(()),
+            };
+        }
+        if let Some(l) = self.line {
+            write!(f, "line {l}, ")?;
+        }
+        match id {
+            Some(r) => write!(f, "record {}", r.escape_debug()),
+            None => write!(f, "record without identifier"),
+        }
+    }
+}
+
+/// Why records could not be built: composed from typed values ([`crate::compose`], the
+/// line builders of [`crate::profile::ams_or`] and `compose::PgaLineBuilder`) or encoded from
+/// the owned JSON model (`write::owned`, what `ace-pga encode` reads). A builder writes only
+/// 80-byte records and never truncates, rounds or drops a value: what it cannot write is
+/// refused here, naming the record ([`RecordRef`]) and, for a value, the field and its byte
+/// columns. Whether the records make a valid filing is a separate question (validation).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A value does not fit its field (SPEC F-030 … F-032).
+    #[error("{at}, field {} (bytes {}-{}): {} ({})", source.field, source.start, source.end, source.kind, source.kind.rule())]
+    Encode {
+        /// The record.
+        at: RecordRef,
+        /// The serializer's refusal (record layout, field, columns, why).
+        source: EncodeError,
+    },
+    /// `fields` of an owned record names a field the record's layout does not have.
+    #[error("{at}: unknown field {} (not in the {layout} layout of records.csv)", field.escape_debug())]
+    UnknownField {
+        /// The record.
+        at: RecordRef,
+        /// The layout's name in `records.csv` (`SO70`, `SO70@04`, `SO70@THRU` …).
+        layout: &'static str,
+        /// The unknown name.
+        field: String,
+    },
+    /// An owned record's `variant` is not the layout variant its `raw` is read with
+    /// (SPEC 7.2): `raw` wins, so the `variant` given would be dropped silently.
+    #[error("{at}: {}", variant_mismatch(given, *read, *has_variants))]
+    VariantMismatch {
+        /// The record.
+        at: RecordRef,
+        /// The `variant` given.
+        given: String,
+        /// The name of the layout `raw` is read with (`SO70`, `SO70@04` …), `None` for a
+        /// record without a layout (host or unknown record).
+        read: Option<&'static str>,
+        /// Whether the record read has layout variants at all (only `SO70` has).
+        has_variants: bool,
+    },
+    /// An owned record's `raw` is not 80 bytes: encode writes only 80-byte records.
+    #[error("{at}: raw is {len} bytes, a record is 80 (encode writes only 80-byte records)")]
+    RawLength {
+        /// The record.
+        at: RecordRef,
+        /// Length of `raw` in bytes.
+        len: usize,
+    },
+    /// A host record given to the composer is not 80 bytes (longer than 80, or not 80
+    /// where exactly 80 was required).
+    #[error("{at}: host record is {len} bytes, expected 80")]
+    HostLength {
+        /// The record.
+        at: RecordRef,
+        /// Its length.
+        len: usize,
+    },
+    /// A host record contains a line terminator byte (CR or LF), which would split it.
+    #[error("{at}: host record contains a line terminator byte at column {column}")]
+    HostTerminator {
+        /// The record.
+        at: RecordRef,
+        /// 1-based column of the byte.
+        column: usize,
+    },
+    /// A record given as an HTS anchor is not one (`SE60` or `50`, SPEC 3.3).
+    #[error("{at}: an HTS anchor must be an SE60 or 50 record, found {found:?}")]
+    NotAnAnchor {
+        /// The record.
+        at: RecordRef,
+        /// The record's first bytes.
+        found: String,
+    },
+    /// An owned record's shape: `fields` given for a record without a layout, neither
+    /// `fields` nor `raw`, a `raw` that is not the record named or disagrees with `fields`,
+    /// or a terminator that would merge records.
+    #[error("{at}: {what}")]
+    Shape {
+        /// The record.
+        at: RecordRef,
+        /// What is wrong.
+        what: &'static str,
+    },
+    /// An owned transmission's `trailing` holds what is not a trailing empty line or `0x1A`
+    /// bytes (with framing `none`: anything but fewer than 80 `0x1A` bytes): written after
+    /// the last record it would be read as a record that is not 80 bytes.
+    #[error("trailing: {what}")]
+    Trailing {
+        /// What is wrong.
+        what: &'static str,
+    },
+}
+
+impl BuildError {
+    /// The record the error is about (`None` for [`BuildError::Trailing`]).
+    pub fn record(&self) -> Option<&RecordRef> {
+        match self {
+            BuildError::Encode { at, .. }
+            | BuildError::UnknownField { at, .. }
+            | BuildError::VariantMismatch { at, .. }
+            | BuildError::RawLength { at, .. }
+            | BuildError::HostLength { at, .. }
+            | BuildError::HostTerminator { at, .. }
+            | BuildError::NotAnAnchor { at, .. }
+            | BuildError::Shape { at, .. } => Some(at),
+            BuildError::Trailing { .. } => None,
+        }
+    }
+
+    /// The field a value of which does not fit ([`BuildError::Encode`]) or is unknown
+    /// ([`BuildError::UnknownField`]).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            BuildError::Encode { source, .. } => Some(source.field),
+            BuildError::UnknownField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The SPEC 6.1 rule of a value that does not fit (F-030 … F-032).
+    pub fn rule(&self) -> Option<RuleId> {
+        match self {
+            BuildError::Encode { source, .. } => Some(source.kind.rule()),
+            _ => None,
+        }
+    }
+
+    /// Appends an encoded record to `out`, or refuses its value naming the position it
+    /// would have had (`out.len() + 1`) and the record's layout.
+    pub(crate) fn push_encoded(
+        out: &mut Vec<[u8; 80]>,
+        encoded: Result<[u8; 80], EncodeError>,
+    ) -> Result<(), BuildError> {
+        let index = out.len().saturating_add(1);
+        let bytes = encoded.map_err(|source| BuildError::Encode {
+            at: RecordRef::at_index(index, Some(source.record)),
+            source,
+        })?;
+        out.push(bytes);
+        Ok(())
+    }
+
+    /// The error with the record's position moved by `by` records (a line builder's records
+    /// placed after `by` others).
+    pub(crate) fn shifted(mut self, by: usize) -> Self {
+        let at = match &mut self {
+            BuildError::Encode { at, .. }
+            | BuildError::UnknownField { at, .. }
+            | BuildError::VariantMismatch { at, .. }
+            | BuildError::RawLength { at, .. }
+            | BuildError::HostLength { at, .. }
+            | BuildError::HostTerminator { at, .. }
+            | BuildError::NotAnAnchor { at, .. }
+            | BuildError::Shape { at, .. } => at,
+            BuildError::Trailing { .. } => return self,
+        };
+        at.index = at.index.map(|i| i.saturating_add(by));
+        self
+    }
+}
+
+/// The message of [`BuildError::VariantMismatch`].
+fn variant_mismatch(given: &str, read: Option<&'static str>, has_variants: bool) -> String {
+    let given = given.escape_debug();
+    match read {
+        Some(layout) if !has_variants => format!(
+            "variant \"{given}\" given for a record whose layout ({layout}) has no variants \
+             (remove variant)"
+        ),
+        Some(layout) => format!(
+            "variant \"{given}\" is not the layout raw is read with ({layout}, chosen by the \
+             bytes: SO70 version 04 in bytes 79-80 is variant \"04\", a blank version with \
+             THRU in bytes 63-66 is variant \"THRU\"; remove variant or make it match raw)"
+        ),
+        None => format!(
+            "variant \"{given}\" given for a record without a layout (raw is a host or \
+             unknown record: remove variant)"
+        ),
+    }
 }
 
 /// Severity of a parse diagnostic.
@@ -243,24 +498,24 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// The SPEC 6 rule id this problem belongs to.
-    pub fn rule(&self) -> &'static str {
+    pub fn rule(&self) -> RuleId {
         match self {
-            ProblemKind::RecordLength { .. } => "F-001",
+            ProblemKind::RecordLength { .. } => RuleId::F_001,
             ProblemKind::Field(f) => match f.kind {
-                FieldErrorKind::NotNumeric => "F-007",
-                FieldErrorKind::NonAscii { .. } => "F-002",
-                FieldErrorKind::ImpossibleDate => "F-013",
-                FieldErrorKind::ImpossibleTime => "F-014",
+                FieldErrorKind::NotNumeric => RuleId::F_007,
+                FieldErrorKind::NonAscii { .. } => RuleId::F_002,
+                FieldErrorKind::ImpossibleDate => RuleId::F_013,
+                FieldErrorKind::ImpossibleTime => RuleId::F_014,
             },
-            ProblemKind::UnknownRecord { .. } | ProblemKind::LowerCaseId => "F-015",
-            ProblemKind::ByteOrderMark => "F-016",
-            ProblemKind::TrailingData { .. } => "F-017",
-            ProblemKind::Remainder { .. } => "F-018",
-            ProblemKind::MixedTerminators => "F-019",
-            ProblemKind::EmptyInput => "F-020",
-            ProblemKind::Ebcdic => "F-021",
-            ProblemKind::NotCatair(_) => "F-023",
-            ProblemKind::LimitExceeded { .. } => "LIMIT",
+            ProblemKind::UnknownRecord { .. } | ProblemKind::LowerCaseId => RuleId::F_015,
+            ProblemKind::ByteOrderMark => RuleId::F_016,
+            ProblemKind::TrailingData { .. } => RuleId::F_017,
+            ProblemKind::Remainder { .. } => RuleId::F_018,
+            ProblemKind::MixedTerminators => RuleId::F_019,
+            ProblemKind::EmptyInput => RuleId::F_020,
+            ProblemKind::Ebcdic => RuleId::F_021,
+            ProblemKind::NotCatair(_) => RuleId::F_023,
+            ProblemKind::LimitExceeded { .. } => RuleId::LIMIT,
         }
     }
 }
@@ -331,30 +586,32 @@ impl fmt::Display for LooksLike {
     }
 }
 
-/// A problem found while parsing, with its position. Parsing collects these as data; the
-/// strict entry points turn error-severity ones into an `Err`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Error or warning.
-    pub severity: Severity,
-    /// 1-based record line (`None` for whole-input problems).
+/// Where a diagnostic points in the input: the record's line, its identifier, the byte
+/// columns within it and the byte offset. Shared by parse problems ([`Problem`]) and
+/// validation findings (`validate::Finding`); `Display` writes it the one way both use:
+/// `line 12, record PG14, columns 43-50 (byte offset 729)`, or `input (byte offset 0)` for a
+/// whole-input diagnostic.
+///
+/// `record` is always the record's **identifier** (`PG14`, `SE10`); a record's position is
+/// its `line` (1-based, the record number of the input).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Location {
+    /// 1-based record line (`None` for whole-input diagnostics).
     pub line: Option<u32>,
-    /// Byte offset in the input where the record (or the problem) starts.
-    pub offset: usize,
     /// Record identifier, when known.
     pub record: Option<String>,
-    /// 1-based inclusive byte columns within the record, when the problem is about bytes.
+    /// 1-based inclusive byte columns within the record, when the diagnostic is about bytes
+    /// or a field (SPEC 6.0).
     pub columns: Option<(u8, u8)>,
-    /// What is wrong.
-    pub kind: ProblemKind,
+    /// Byte offset in the input where the record (or the problem) starts.
+    pub offset: usize,
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity, self.kind.rule())?;
         match self.line {
-            Some(l) => write!(f, " line {l}")?,
-            None => write!(f, " input")?,
+            Some(l) => write!(f, "line {l}")?,
+            None => write!(f, "input")?,
         }
         if let Some(r) = &self.record {
             write!(f, ", record {r}")?;
@@ -362,7 +619,59 @@ impl fmt::Display for Problem {
         if let Some((s, e)) = self.columns {
             write!(f, ", columns {s}-{e}")?;
         }
-        write!(f, " (byte offset {}): {}", self.offset, self.kind)
+        write!(f, " (byte offset {})", self.offset)
+    }
+}
+
+/// Writes a diagnostic the one way the crate shows them: `error[F-013] line 10, record PG14,
+/// columns 43-50 (byte offset 729): message`, then ` (CBP P01)` when a CBP code is given.
+/// [`Problem`] and `validate::Finding` display through it.
+pub fn write_diagnostic(
+    f: &mut fmt::Formatter<'_>,
+    severity: Severity,
+    rule: RuleId,
+    location: &Location,
+    message: &dyn fmt::Display,
+    cbp_code: Option<&str>,
+) -> fmt::Result {
+    write!(f, "{severity}[{rule}] {location}: {message}")?;
+    if let Some(c) = cbp_code {
+        write!(f, " (CBP {c})")?;
+    }
+    Ok(())
+}
+
+/// A problem found while parsing, with its position. Parsing collects these as data; the
+/// strict entry points turn error-severity ones into an `Err`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where: line (`None` for whole-input problems), record identifier, columns, offset.
+    pub location: Location,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    /// The SPEC 6 rule id of the problem ([`ProblemKind::rule`]).
+    pub fn rule(&self) -> RuleId {
+        self.kind.rule()
+    }
+}
+
+impl fmt::Display for Problem {
+    /// `error[F-001] line 3, record PG14, columns 1-4 (byte offset 240): what is wrong`
+    /// ([`write_diagnostic`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_diagnostic(
+            f,
+            self.severity,
+            self.kind.rule(),
+            &self.location,
+            &self.kind,
+            None,
+        )
     }
 }
 

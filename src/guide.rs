@@ -89,7 +89,11 @@
 //! let errors: Vec<_> = report.errors().collect();
 //! assert_eq!(errors.len(), 1);
 //! assert_eq!(errors[0].rule, "OR-002");
-//! assert_eq!((errors[0].line, errors[0].columns), (Some(10), Some((9, 41))));
+//! let at = &errors[0].location;
+//! assert_eq!((at.line, at.columns), (Some(10), Some((9, 41))));
+//! assert_eq!(at.record.as_deref(), Some("PG14"));
+//! // One Display for every diagnostic: severity, rule, line, record, columns, offset.
+//! assert!(errors[0].to_string().starts_with("error[OR-002] line 10, record PG14, columns 9-41"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -108,11 +112,14 @@
 //! raw, HTS anchors, OI groups, AMS OR lines from typed values
 //! ([`OrganicLineBuilder`](crate::profile::ams_or::OrganicLineBuilder)) and lines of any
 //! other agency from typed records ([`PgaLineBuilder`](crate::compose::PgaLineBuilder)).
-//! Values that do not fit are refused, never truncated; building also validates.
+//! Values that do not fit are refused, never truncated ([`BuildError`](crate::BuildError)).
+//! Building does not validate: `built.validate(&opts)` is the explicit next step, and returns
+//! the same [`Report`](crate::validate::Report) as checking the bytes.
 //!
 //! ```
 //! use ace_pga::compose::{AnchorBuilder, Envelope, OiGroupBuilder, PgaLineBuilder, TransactionBuilder, TransmissionBuilder};
 //! use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
+//! use ace_pga::validate::ValidateOptions;
 //! use ace_pga::{Decimal, NaiveDate};
 //!
 //! let date = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
@@ -135,7 +142,8 @@
 //!             )),
 //!     )
 //!     .build()?;
-//! assert!(!built.has_errors(), "{:?}", built.report());
+//! let report = built.validate(&ValidateOptions::new(built.transmission_date()));
+//! assert!(!report.has_errors(), "{report:?}");
 //! assert_eq!(built.records().len(), 16);
 //!
 //! // A value that does not fit is refused with the record and field named.
@@ -146,7 +154,10 @@
 //!     ))
 //!     .build()
 //!     .unwrap_err();
-//! assert!(err.to_string().contains("PG29.quantity_line_net"));
+//! assert_eq!(err.field(), Some("quantity_line_net"));
+//! // A, B, SE60, OI, PG01, PG02, then the PG29: the 7th record.
+//! let at = err.record().expect("a record");
+//! assert_eq!((at.index, at.record.as_deref()), (Some(7), Some("PG29")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -16,11 +16,12 @@
 //! layer or a lower one (README "Architecture").
 //!
 //! ```text
-//! bytes → wire → layout → records → tree → transmission → profiles (AMS OR) → validate
-//!       → write (JSON model, field dump) → stream → compose → response
+//! bytes → wire → layout → records → tree → transmission → profiles (AMS OR) → compose
+//!       → validate → write (JSON model, field dump) → stream → response
 //! ```
 //!
-//! * [`error`] and [`options`]: errors as data; the named leniencies and limits.
+//! * [`error`] and [`options`]: errors as data (one diagnostic model: [`RuleId`] and the rule
+//!   catalogue, [`Location`], [`Problem`], [`BuildError`]); the named leniencies and limits.
 //! * [`wire`]: line terminators (LF, CRLF, CR, none), 80-byte slicing, line numbers
 //!   ([`wire::framing`]), the CBP character set and ISO dates ([`wire::ascii`]).
 //! * [`codes`]: code lists with validity dates.
@@ -32,11 +33,13 @@
 //! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
 //! * [`transmission`]: [`Transmission`], the parse loop and the serializer.
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.
-//! * [`validate`]: the rules and their report.
-//! * [`write`](mod@write): the owned JSON model of `decode`/`encode` and the field dump.
-//! * [`stream`]: unit-by-unit reading in bounded memory, and counts ([`stream::stats`]).
 //! * [`compose`]: whole transmissions (envelope, host records, anchors, OI groups, PGA lines)
-//!   from typed values; [`response`]: SX / SO / UC responses mapped back to the PGA lines.
+//!   from typed values; building never validates.
+//! * [`validate`]: the rules, their report and its JSON document; `built.validate(&opts)`.
+//! * [`write`](mod@write): the owned JSON model of `decode`/`encode`, the decode document
+//!   and the field dump.
+//! * [`stream`]: unit-by-unit reading in bounded memory, and counts ([`stream::stats`]).
+//! * [`response`]: SX / SO / UC responses mapped back to the PGA lines.
 //! * [`normalize`]: the opt-in normaliser behind `ace-pga fix`. It never changes what a value
 //!   means and never moves a field: it makes only same-meaning replacements (upper case,
 //!   accented Latin letters, typographic quotes and dashes, ligatures), removes only characters
@@ -98,7 +101,8 @@ pub mod write;
 
 pub use compose::TransmissionBuilder;
 pub use error::{
-    EncodeError, FieldError, LooksLike, ParseError, ParseNameError, Problem, ProblemKind, Severity,
+    BuildError, EncodeError, FieldError, Location, LooksLike, ParseError, ParseNameError, Problem,
+    ProblemKind, RuleId, Severity,
 };
 pub use options::{Limits, ParseOptions, DEFAULT_MAX_INPUT_LEN};
 pub use records::{Body, Record, RecordType};

@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use crate::error::{ParseError, Problem, ProblemKind, Severity};
+use crate::error::{Location, ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::tree::{Tree, TreeBuilder};
@@ -80,10 +80,12 @@ impl<'a> Transmission<'a> {
                 return Err(ParseError {
                     problems: vec![Problem {
                         severity: Severity::Error,
-                        line: Some(line_no),
-                        offset,
-                        record: None,
-                        columns: None,
+                        location: Location {
+                            line: Some(line_no),
+                            offset,
+                            record: None,
+                            columns: None,
+                        },
                         kind: ProblemKind::LimitExceeded { limit },
                     }],
                 });
@@ -96,10 +98,12 @@ impl<'a> Transmission<'a> {
             return Err(ParseError {
                 problems: vec![Problem {
                     severity: Severity::Error,
-                    line: None,
-                    offset: base_offset,
-                    record: None,
-                    columns: None,
+                    location: Location {
+                        line: None,
+                        offset: base_offset,
+                        record: None,
+                        columns: None,
+                    },
                     kind: ProblemKind::EmptyInput,
                 }],
             });
@@ -213,10 +217,12 @@ impl<'a> RecordReader<'a> {
             return Err(ParseError {
                 problems: vec![Problem {
                     severity: Severity::Error,
-                    line: None,
-                    offset: 0,
-                    record: None,
-                    columns: None,
+                    location: Location {
+                        line: None,
+                        offset: 0,
+                        record: None,
+                        columns: None,
+                    },
                     kind: ProblemKind::LimitExceeded {
                         limit: "max_input_len",
                     },
@@ -224,8 +230,8 @@ impl<'a> RecordReader<'a> {
             });
         }
         let shift = |p: &mut Problem| {
-            p.offset = p.offset.saturating_add(base_offset);
-            if let Some(l) = p.line.as_mut() {
+            p.location.offset = p.location.offset.saturating_add(base_offset);
+            if let Some(l) = p.location.line.as_mut() {
                 *l = l.saturating_add(first_line.saturating_sub(1));
             }
         };
@@ -282,10 +288,12 @@ impl<'a> RecordReader<'a> {
         self.mixed_reported = true;
         self.problems.push(Problem {
             severity: Severity::Warning,
-            line: Some(line.line),
-            offset: line.offset,
-            record: None,
-            columns: None,
+            location: Location {
+                line: Some(line.line),
+                offset: line.offset,
+                record: None,
+                columns: None,
+            },
             kind: ProblemKind::MixedTerminators,
         });
     }
@@ -298,15 +306,18 @@ impl<'a> RecordReader<'a> {
         }
         self.done = true;
         let after = self.last_line.saturating_add(1);
-        for p in self
-            .problems
-            .iter_mut()
-            .filter(|p| matches!(p.kind, ProblemKind::TrailingData { .. }) && p.line.is_none())
-        {
-            p.line = Some(after);
+        for p in self.problems.iter_mut().filter(|p| {
+            matches!(p.kind, ProblemKind::TrailingData { .. }) && p.location.line.is_none()
+        }) {
+            p.location.line = Some(after);
         }
-        self.problems
-            .sort_by_key(|p| (p.line.is_none(), p.line, p.offset));
+        self.problems.sort_by_key(|p| {
+            (
+                p.location.line.is_none(),
+                p.location.line,
+                p.location.offset,
+            )
+        });
     }
 }
 

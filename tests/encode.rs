@@ -575,8 +575,8 @@ fn year_0000_is_an_impossible_date_on_read() {
     let err = Transmission::parse(&bad).expect_err("year 0000");
     let p = err.first().expect("a problem");
     assert_eq!(p.kind.rule(), "F-013");
-    assert_eq!(p.line, Some(pg14_line as u32));
-    assert_eq!(p.columns, Some((s as u8, e as u8)));
+    assert_eq!(p.location.line, Some(pg14_line as u32));
+    assert_eq!(p.location.columns, Some((s as u8, e as u8)));
 
     // The same record with year 0001 is a date.
     lines[pg14_line - 1][s - 1..e].copy_from_slice(b"03160001");
@@ -657,12 +657,10 @@ fn year_0000_is_refused_on_write() {
     assert_eq!(e.field, "lpco_date");
     let year1 = NaiveDate::from_ymd_opt(1, 3, 16).expect("year 1");
     let out = pg14(year1).to_bytes().expect("year 0001");
-    let date = ace_pga::records::Pg14::LAYOUT
-        .field("lpco_date")
-        .expect("lpco_date");
-    assert_eq!(date.slice(&out), b"03160001");
-    let r =
-        ace_pga::layout::build_record(layout, |f| (f.name == "lpco_date").then_some("0000-03-16"));
+    assert_eq!(ace_pga::records::Pg14::LPCO_DATE.slice(&out), b"03160001");
+    let r = ace_pga::layout::build_record(layout, |f| {
+        (f == ace_pga::records::Pg14::LPCO_DATE).then_some("0000-03-16")
+    });
     let e = r.expect_err("year 0000");
     assert_eq!(e.field, "lpco_date");
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use ace_pga::validate::{
     check_bytes, rule, Finding, Level, Report, ValidateOptions, AMS_RULESET, PGA_RULESET,
 };
+use ace_pga::RuleId;
 use ace_pga::{NaiveDate, ParseOptions, Severity};
 use serde_json::Value;
 
@@ -67,7 +68,7 @@ fn columns_of(v: &Value) -> Option<(u8, u8)> {
 }
 
 fn key(f: &Finding) -> Key {
-    (f.rule.to_string(), f.line, f.columns)
+    (f.rule.to_string(), f.location.line, f.location.columns)
 }
 
 fn show(r: &Report) -> String {
@@ -117,9 +118,11 @@ fn check_sample(dir: &str, name: &str, bytes: &[u8], as_of: Option<NaiveDate>) -
         let rule = w["rule"].as_str().unwrap_or("");
         let line = line_of(&w["line"]);
         let cols = w.get("columns").map(columns_of);
-        let found = report
-            .warnings()
-            .any(|f| f.rule == rule && f.line == line && cols.is_none_or(|c| f.columns == c));
+        let found = report.warnings().any(|f| {
+            f.rule == rule
+                && f.location.line == line
+                && cols.is_none_or(|c| f.location.columns == c)
+        });
         if !found {
             problems.push(format!("missing warning {w}"));
         }
@@ -213,9 +216,9 @@ fn findings_carry_ruleset_record_and_cbp_code() {
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.ruleset, PGA_RULESET);
     assert_eq!(f.ruleset, "pga-2026-07");
-    assert_eq!(f.record.as_deref(), Some("PG01"));
-    assert_eq!(f.line, at_line(line_in(&b, "PG01")));
-    assert_eq!(f.columns, None);
+    assert_eq!(f.location.record.as_deref(), Some("PG01"));
+    assert_eq!(f.location.line, at_line(line_in(&b, "PG01")));
+    assert_eq!(f.location.columns, None);
     assert_eq!(f.cbp_code, Some("P01"));
     assert!(!f.message.is_empty());
 
@@ -223,7 +226,7 @@ fn findings_carry_ruleset_record_and_cbp_code() {
     let r = run(&sample("invalid/pg20-without-pg19"), &at("2026-03-16"));
     let f = one(&r, "S-006");
     assert_eq!(
-        (f.ruleset, f.record.as_deref(), f.cbp_code),
+        (f.ruleset, f.location.record.as_deref(), f.cbp_code),
         (PGA_RULESET, Some("PG20"), Some("P33"))
     );
 
@@ -233,9 +236,9 @@ fn findings_carry_ruleset_record_and_cbp_code() {
     let f = one(&r, "OR-003");
     assert_eq!(f.ruleset, AMS_RULESET);
     assert_eq!(f.ruleset, "ams-2025-07");
-    assert_eq!(f.record.as_deref(), Some("PG14"));
+    assert_eq!(f.location.record.as_deref(), Some("PG14"));
     assert_eq!(
-        (f.line, f.columns),
+        (f.location.line, f.location.columns),
         (at_line(line_in(&b, "PG14")), Some((9, 41)))
     );
     assert_eq!(f.cbp_code, None);
@@ -244,7 +247,7 @@ fn findings_carry_ruleset_record_and_cbp_code() {
     let r = run(&sample("invalid/or1-missing-orc"), &at("2026-03-16"));
     let f = one(&r, "OR-013");
     assert_eq!(
-        (f.ruleset, f.record.as_deref(), f.cbp_code),
+        (f.ruleset, f.location.record.as_deref(), f.cbp_code),
         (AMS_RULESET, Some("PG01"), Some("P46"))
     );
 
@@ -252,7 +255,7 @@ fn findings_carry_ruleset_record_and_cbp_code() {
     let r = run(&sample("invalid/y-differs-from-b"), &at("2026-03-16"));
     let f = one(&r, "E-005");
     assert_eq!(
-        (f.ruleset, f.record.as_deref(), f.cbp_code),
+        (f.ruleset, f.location.record.as_deref(), f.cbp_code),
         (PGA_RULESET, Some("Y"), None)
     );
 
@@ -262,7 +265,7 @@ fn findings_carry_ruleset_record_and_cbp_code() {
         .findings
         .iter()
         .filter(|f| f.rule == "F-005")
-        .all(|f| f.ruleset == PGA_RULESET && f.record.as_deref() == Some("OI")));
+        .all(|f| f.ruleset == PGA_RULESET && f.location.record.as_deref() == Some("OI")));
 
     // OR-017 names the AMS disclaimer rule set in force (2025-07 rules).
     let r = run(&sample("invalid/ams-disclaimer-b"), &at("2026-03-16"));
@@ -281,7 +284,7 @@ fn findings_carry_ruleset_record_and_cbp_code() {
             if f.rule != "F-011" && f.rule != "F-012" {
                 assert_eq!(f.cbp_code, cat.cbp_code, "{f}");
             }
-            if f.rule.starts_with("OR-") {
+            if f.rule.as_str().starts_with("OR-") {
                 assert!(f.ruleset.starts_with("ams-"), "{f}");
             } else {
                 assert_eq!(f.ruleset, PGA_RULESET, "{f}");
@@ -301,7 +304,7 @@ fn whole_input_findings_have_no_line() {
     let r = run(b"", &at("2026-03-16"));
     let f = one(&r, "F-020");
     assert_eq!(
-        (f.line, f.columns, f.severity),
+        (f.location.line, f.location.columns, f.severity),
         (None, None, Severity::Error)
     );
     assert_eq!(f.ruleset, PGA_RULESET);
@@ -320,20 +323,21 @@ fn severity_override_raises_or012_to_error() {
     let r = run(&b, &at("2026-03-16"));
     let f = one(&r, "OR-012");
     assert_eq!(
-        (f.severity, f.line, f.columns),
+        (f.severity, f.location.line, f.location.columns),
         (Severity::Warning, at_line(pg29), Some((5, 7)))
     );
     assert!(!r.has_errors(), "{}", show(&r));
 
     let mut opts = at("2026-03-16");
-    opts.severity.insert("OR-012".into(), Level::Error);
+    opts.set_level(RuleId::OR_012, Level::Error)
+        .expect("a rule");
     let r = run(&b, &opts);
     let f = one(&r, "OR-012");
     assert_eq!(f.severity, Severity::Error);
     assert!(r.has_errors());
     assert_eq!(r.errors().count(), 1, "{}", show(&r));
 
-    opts.severity.insert("OR-012".into(), Level::Off);
+    opts.set_level(RuleId::OR_012, Level::Off).expect("a rule");
     let r = run(&b, &opts);
     assert!(r.findings.iter().all(|f| f.rule != "OR-012"));
 }
@@ -344,16 +348,17 @@ fn severity_off_or001_makes_bad_format_sample_clean() {
     let r = run(&b, &at("2026-03-16"));
     assert_eq!(one(&r, "OR-001").severity, Severity::Error);
     let mut opts = at("2026-03-16");
-    opts.severity.insert("OR-001".into(), Level::Off);
+    opts.set_level(RuleId::OR_001, Level::Off).expect("a rule");
     let r = run(&b, &opts);
     assert!(!r.has_errors(), "{}", show(&r));
     assert!(r.findings.iter().all(|f| f.rule != "OR-001"));
     // Lowering to a warning keeps the finding with its anchor.
-    opts.severity.insert("OR-001".into(), Level::Warning);
+    opts.set_level(RuleId::OR_001, Level::Warning)
+        .expect("a rule");
     let r = run(&b, &opts);
     let f = one(&r, "OR-001");
     assert_eq!(
-        (f.severity, f.line, f.columns),
+        (f.severity, f.location.line, f.location.columns),
         (
             Severity::Warning,
             at_line(line_in(&b, "PG14")),
@@ -376,11 +381,11 @@ fn severity_override_raises_f019_to_error() {
     assert_eq!(one(&r, "F-019").severity, Severity::Warning);
     assert!(!r.has_errors(), "{}", show(&r));
     let mut opts = at("2026-03-16");
-    opts.severity.insert("F-019".into(), Level::Error);
+    opts.set_level(RuleId::F_019, Level::Error).expect("a rule");
     let r = run(&b, &opts);
     let f = one(&r, "F-019");
     assert_eq!(
-        (f.severity, f.line, f.columns),
+        (f.severity, f.location.line, f.location.columns),
         (Severity::Error, at_line(crlf_line), None)
     );
 }
@@ -401,11 +406,11 @@ fn opt_in_rules_are_off_by_default() {
     }
     // OR-006 on request: a warning at PG01 processing code (14-16).
     let mut opts = at("2026-03-16");
-    opts.enable.push("OR-006".into());
+    opts.enable(RuleId::OR_006).expect("a rule");
     let r = run(&b, &opts);
     let f = one(&r, "OR-006");
     assert_eq!(
-        (f.severity, f.line, f.columns, f.ruleset),
+        (f.severity, f.location.line, f.location.columns, f.ruleset),
         (
             Severity::Warning,
             at_line(line_in(&b, "PG01")),
@@ -416,13 +421,14 @@ fn opt_in_rules_are_off_by_default() {
     assert!(!r.has_errors(), "{}", show(&r));
     // An explicit severity also turns an opt-in rule on.
     let mut opts = at("2026-03-16");
-    opts.severity.insert("OR-006".into(), Level::Error);
+    opts.set_level(RuleId::OR_006, Level::Error)
+        .expect("a rule");
     let r = run(&b, &opts);
     assert_eq!(one(&r, "OR-006").severity, Severity::Error);
     // ... and Off wins over enable.
     let mut opts = at("2026-03-16");
-    opts.enable.push("OR-006".into());
-    opts.severity.insert("OR-006".into(), Level::Off);
+    opts.enable(RuleId::OR_006).expect("a rule");
+    opts.set_level(RuleId::OR_006, Level::Off).expect("a rule");
     let r = run(&b, &opts);
     assert!(r.findings.iter().all(|f| f.rule != "OR-006"));
 }
@@ -490,19 +496,23 @@ fn or004_is_reported_alone_for_an_or1_line_with_a_nop_ic() {
         let or004: Vec<&Finding> = r.findings.iter().filter(|f| f.rule == "OR-004").collect();
         assert_eq!(or004.len(), 1, "{as_of}:\n{}", show(&r));
         assert_eq!(
-            (or004[0].severity, or004[0].line, or004[0].columns),
+            (
+                or004[0].severity,
+                or004[0].location.line,
+                or004[0].location.columns
+            ),
             (sev, pg01, Some((14, 16)))
         );
         let silenced: Vec<&Finding> = r
             .findings
             .iter()
-            .filter(|f| matches!(f.rule, "OR-013" | "OR-015" | "OR-032"))
+            .filter(|f| matches!(f.rule.as_str(), "OR-013" | "OR-015" | "OR-032"))
             .collect();
         assert!(silenced.is_empty(), "{as_of}:\n{}", show(&r));
     }
     // With OR-004 switched off it does not fire, and the OR1 content rules speak again.
     let mut opts = at("2026-03-16");
-    opts.severity.insert("OR-004".into(), Level::Off);
+    opts.set_level(RuleId::OR_004, Level::Off).expect("a rule");
     let r = run(&b, &opts);
     assert!(r.findings.iter().all(|f| f.rule != "OR-004"));
     assert!(
@@ -520,7 +530,11 @@ fn report_helpers_agree_with_findings() {
     assert_eq!(e + w, r.findings.len());
     assert_eq!(r.has_errors(), e > 0);
     // Findings are in line order.
-    let lines: Vec<u32> = r.findings.iter().map(|f| f.line.unwrap_or(0)).collect();
+    let lines: Vec<u32> = r
+        .findings
+        .iter()
+        .map(|f| f.location.line.unwrap_or(0))
+        .collect();
     let mut sorted = lines.clone();
     sorted.sort_unstable();
     assert_eq!(lines, sorted);

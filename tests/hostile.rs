@@ -266,7 +266,7 @@ fn limit_error(r: Result<Transmission<'_>, ace_pga::ParseError>, limit: &str) ->
     assert_eq!(p.severity, Severity::Error);
     assert_eq!(p.kind, ProblemKind::LimitExceeded { limit: leak(limit) });
     assert!(p.to_string().contains(limit), "{p}");
-    p.line
+    p.location.line
 }
 
 fn leak(s: &str) -> &'static str {

@@ -168,7 +168,8 @@ fn layouts_match_records_csv() {
             .filter(|r| r.field == "filler")
             .map(|r| (r.start, r.end))
             .collect();
-        assert_eq!(layout.fillers, fillers.as_slice(), "{id}: fillers");
+        let table: Vec<(u8, u8)> = layout.fillers.iter().map(|f| (f.start, f.end)).collect();
+        assert_eq!(table, fillers, "{id}: fillers");
 
         // Field rows <-> layout.fields, one by one, in order.
         let fields: Vec<&CsvRow> = rows
@@ -219,8 +220,8 @@ fn layouts_match_records_csv() {
         for f in layout.fields {
             mark(f.start, f.end);
         }
-        for &(s, e) in layout.fillers {
-            mark(s, e);
+        for f in layout.fillers {
+            mark(f.start, f.end);
         }
         for (c, &n) in cover.iter().enumerate().skip(1) {
             assert_eq!(n, 1, "{id}: byte {c} covered {n} times");
@@ -321,7 +322,10 @@ fn round_trip(layout: &RecordLayout, values: &HashMap<&'static str, String>) -> 
     let bytes = build_record(layout, |f| values.get(f.name).map(String::as_str))
         .unwrap_or_else(|e| panic!("{id}: build_record refused {values:?}: {e}"));
     assert_eq!(&bytes[..id.len()], id.as_bytes(), "{id}: identifier bytes");
-    for &(s, e) in layout.fillers {
+    for &ace_pga::layout::Filler {
+        start: s, end: e, ..
+    } in layout.fillers
+    {
         assert!(
             bytes[usize::from(s) - 1..usize::from(e)]
                 .iter()
@@ -609,7 +613,7 @@ fn value_one_byte_too_long_is_refused() {
 fn specific_too_many_decimals_examples() {
     // SPEC 2.5: writing 277.345 into a 2-decimal field is an error, not 277.35.
     let pg29 = RecordType::Pg29.layout().expect("PG29 layout");
-    let f = pg29.field("quantity_line_net").expect("quantity_line_net");
+    let f = ace_pga::records::Pg29::QUANTITY_LINE_NET;
     assert_refused(
         pg29,
         f,
@@ -625,7 +629,7 @@ fn specific_too_many_decimals_examples() {
     let bytes = assert_accepted(pg29, f, "1824");
     assert_eq!(f.slice(&bytes), b"000000182400");
     let pg14 = RecordType::Pg14.layout().expect("PG14 layout");
-    let q = pg14.field("quantity").expect("PG14 quantity");
+    let q = ace_pga::records::Pg14::QUANTITY;
     assert_eq!(q.kind, Kind::Dec(4));
     let bytes = assert_accepted(pg14, q, "40000");
     assert_eq!(q.slice(&bytes), b"0000000400000000");
@@ -1057,4 +1061,94 @@ fn host_positions_match_host_records_csv() {
     assert_eq!(host::hts_number("SE60", se60), Some("0804508020"));
     assert!(host::starts_transaction(b"SE10AQ7K") && !host::starts_transaction(b"10"));
     assert!(host::is_anchor_id(b"50") && !host::is_anchor_id(b"SE61"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The validation columns of the layout table
+// ---------------------------------------------------------------------------------------
+
+/// The columns validation reads are consistent with the rest of the table and with the code
+/// lists: a blank-field CBP code sits on a mandatory field and is in CBP's error dictionary,
+/// as is the CBP code of a closed list; a closed list names a registered, non-empty list or
+/// values that fit the field; a legacy filler value has the filler's width.
+#[test]
+fn validation_columns_agree_with_the_table_and_the_code_lists() {
+    use ace_pga::codes::CodeList;
+    use ace_pga::layout::{Codes, Designation, FillerContent};
+    let dictionary = |code: &str| CodeList::PgaErrorDictionary.find(code).next().is_some();
+    let (mut blanks, mut closed, mut legacy) = (0, 0, 0);
+    for layout in ALL_LAYOUTS {
+        let id = layout.name;
+        for f in layout.fields {
+            if let Some(cbp) = f.blank_cbp {
+                blanks += 1;
+                assert_eq!(f.designation, Designation::M, "{id} {}: blank code", f.name);
+                assert!(
+                    dictionary(cbp),
+                    "{id} {}: {cbp} not in the dictionary",
+                    f.name
+                );
+            }
+            if f.blanked_in_output {
+                assert_eq!(f.designation, Designation::M, "{id} {}", f.name);
+            }
+            let Some(c) = f.closed else { continue };
+            closed += 1;
+            if let Some(cbp) = c.cbp_code {
+                assert!(
+                    dictionary(cbp),
+                    "{id} {}: {cbp} not in the dictionary",
+                    f.name
+                );
+            }
+            match c.codes {
+                Codes::List(list) => {
+                    assert_eq!(CodeList::from_name(list.name()), Some(list));
+                    assert!(!list.rows().is_empty(), "{id} {}: {list} empty", f.name);
+                }
+                Codes::Values(values) => {
+                    assert!(!values.is_empty(), "{id} {}", f.name);
+                    for v in values {
+                        let mut out = vec![b' '; f.len()];
+                        assert_eq!(f.write_str(v, &mut out), Ok(()), "{id} {}: {v}", f.name);
+                    }
+                }
+                _ => unreachable!("a new kind of closed list: extend this test"),
+            }
+        }
+        for filler in layout.fillers {
+            if let FillerContent::Legacy(values) = filler.content {
+                legacy += 1;
+                let width = usize::from(filler.end - filler.start + 1);
+                assert!(values.iter().all(|v| v.len() == width), "{id}: {values:?}");
+            }
+        }
+    }
+    // SPEC 6.1 F-011 names 14 blank-field codes, F-012 27 closed fields (SO70 in its three
+    // layouts), SPEC 6.3 E-009 the legacy `B` / `Y` 2–3.
+    assert_eq!((blanks, closed, legacy), (14, 33, 2));
+}
+
+/// The per-field constants are the rows of the layout, by value.
+#[test]
+fn field_constants_are_the_layout_rows() {
+    use ace_pga::records::{BatchHeader, Pg14, Pg29, So70Thru};
+    assert_eq!(
+        (
+            Pg14::LPCO_NUMBER.name,
+            Pg14::LPCO_NUMBER.start,
+            Pg14::LPCO_NUMBER.end
+        ),
+        ("lpco_number", 9, 41)
+    );
+    for (layout, f) in [
+        (&Pg14::LAYOUT, Pg14::LPCO_NUMBER),
+        (&Pg29::LAYOUT, Pg29::QUANTITY_LINE_NET),
+        (&So70Thru::LAYOUT, So70Thru::RANGE_INDICATOR),
+        (&BatchHeader::LAYOUT, BatchHeader::COMMUNICATION_PASSWORD),
+    ] {
+        assert_eq!(layout.field(f.name), Some(f), "{}", layout.name);
+    }
+    assert!(BatchHeader::COMMUNICATION_PASSWORD.blanked_in_output);
+    assert_eq!(Pg29::QUANTITY_LINE_NET.kind, Kind::Dec(2));
 }

@@ -130,10 +130,10 @@ fn short_line_strict_error_lenient_padded() {
             extra_is_space: false
         }
     );
-    assert_eq!(p.line, at(pg01));
-    assert_eq!(p.record.as_deref(), Some("PG01"));
-    assert_eq!(p.columns, None);
-    assert_eq!(p.offset, (pg01 - 1) * 81);
+    assert_eq!(p.location.line, at(pg01));
+    assert_eq!(p.location.record.as_deref(), Some("PG01"));
+    assert_eq!(p.location.columns, None);
+    assert_eq!(p.location.offset, (pg01 - 1) * 81);
     assert!(p.to_string().contains("79 bytes, expected 80"), "{p}");
     // Nothing else is wrong with the file (no finding about the missing bytes, SPEC 6.0).
     assert_eq!(problems.len(), 1, "{problems:#?}");
@@ -150,7 +150,10 @@ fn short_line_strict_error_lenient_padded() {
     let tx = parse_ok(&input, &lenient());
     let p = only(&tx.problems, "F-001");
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!((p.line, p.record.as_deref()), (at(pg01), Some("PG01")));
+    assert_eq!(
+        (p.location.line, p.location.record.as_deref()),
+        (at(pg01), Some("PG01"))
+    );
     assert!(errors(&tx.problems).is_empty(), "{:#?}", tx.problems);
     assert_eq!(tx.to_bytes(), original);
     // The parsed values equal those of the untrimmed file.
@@ -216,7 +219,10 @@ fn long_lines() {
             extra_is_space: true
         }
     );
-    assert_eq!((p.line, p.record.as_deref()), (at(pg29), Some("PG29")));
+    assert_eq!(
+        (p.location.line, p.location.record.as_deref()),
+        (at(pg29), Some("PG29"))
+    );
     let tx = parse_ok(&input, &lenient());
     assert_eq!(only(&tx.problems, "F-001").severity, Severity::Warning);
     assert_eq!(tx.to_bytes(), original);
@@ -236,7 +242,10 @@ fn long_lines() {
                 extra_is_space: false
             }
         );
-        assert_eq!((p.line, p.record.as_deref()), (at(pg29), Some("PG29")));
+        assert_eq!(
+            (p.location.line, p.location.record.as_deref()),
+            (at(pg29), Some("PG29"))
+        );
         assert!(tx.clone().into_result().is_err());
         assert_eq!(ids(&tx), IDS, "a long line does not split into two records");
     }
@@ -255,10 +264,16 @@ fn multi_byte_character_is_long_record_and_non_ascii() {
     let input = join(&lines, b"\n", true);
     let problems = strict_err(&input);
     let p = only(&problems, "F-001");
-    assert_eq!((p.line, p.record.as_deref()), (at(oi), Some("OI")));
+    assert_eq!(
+        (p.location.line, p.location.record.as_deref()),
+        (at(oi), Some("OI"))
+    );
     let p = only(&problems, "F-002");
-    assert_eq!((p.line, p.record.as_deref()), (at(oi), Some("OI")));
-    assert_eq!(p.columns, Some((30, 30)));
+    assert_eq!(
+        (p.location.line, p.location.record.as_deref()),
+        (at(oi), Some("OI"))
+    );
+    assert_eq!(p.location.columns, Some((30, 30)));
     let tx = parse_ok(&input, &strict());
     // The bad field is not returned as a value.
     assert_eq!(
@@ -289,11 +304,11 @@ fn unknown_pg99_is_kept_in_place() {
     let tx = Transmission::parse(&input).expect("unknown record is only a warning");
     let p = only(&tx.problems, "F-015");
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!(p.line, at(first_pg25));
-    assert_eq!(p.record.as_deref(), Some("PG99"));
-    assert_eq!(p.columns, None);
+    assert_eq!(p.location.line, at(first_pg25));
+    assert_eq!(p.location.record.as_deref(), Some("PG99"));
+    assert_eq!(p.location.columns, None);
     assert_eq!(p.kind, ProblemKind::UnknownRecord { resembles: None });
-    assert_eq!(p.offset, (first_pg25 - 1) * 81);
+    assert_eq!(p.location.offset, (first_pg25 - 1) * 81);
     assert_eq!(tx.problems.len(), 1);
 
     let rec = tx.records().nth(first_pg25 - 1).expect("record");
@@ -326,7 +341,7 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
         }
     );
     assert_eq!(
-        (p.line, p.record.as_deref()),
+        (p.location.line, p.location.record.as_deref()),
         (at(second_pg25), Some("pg25"))
     );
     assert!(p.to_string().contains("PG25"), "{p}");
@@ -343,7 +358,7 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     let p = only(&tx.problems, "F-015");
     assert_eq!(p.kind, ProblemKind::LowerCaseId);
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!(p.line, at(second_pg25));
+    assert_eq!(p.location.line, at(second_pg25));
     assert_eq!(
         tx.records()
             .nth(second_pg25 - 1)
@@ -380,7 +395,7 @@ fn lower_case_unknown_pg_stays_in_pga_line() {
         let tx = parse_ok(&input, &opts);
         let p = only(&tx.problems, "F-015");
         assert_eq!(
-            (p.line, p.record.as_deref()),
+            (p.location.line, p.location.record.as_deref()),
             (at(first_pg25), Some("pg99"))
         );
         let child: Vec<&str> = tx
@@ -411,10 +426,10 @@ fn letter_in_n_field() {
     let problems = strict_err(&input);
     assert_eq!(problems.len(), 1, "{problems:#?}");
     let p = only(&problems, "F-007");
-    assert_eq!(p.line, at(pg29));
-    assert_eq!(p.record.as_deref(), Some("PG29"));
-    assert_eq!(p.columns, Some((8, 19)));
-    assert_eq!(p.offset, (pg29 - 1) * 81);
+    assert_eq!(p.location.line, at(pg29));
+    assert_eq!(p.location.record.as_deref(), Some("PG29"));
+    assert_eq!(p.location.columns, Some((8, 19)));
+    assert_eq!(p.location.offset, (pg29 - 1) * 81);
     let expected = FieldError {
         field: "quantity_line_net",
         start: 8,
@@ -475,7 +490,10 @@ fn n_field_forms_strict_and_lenient() {
         set_bytes(&mut lines, pg01, 5, bytes); // PG01 pga_line_number 5-7
         let input = join(&lines, b"\n", true);
         let p = only(&strict_err(&input), "F-007").clone();
-        assert_eq!((p.line, p.columns), (at(pg01), Some((5, 7))));
+        assert_eq!(
+            (p.location.line, p.location.columns),
+            (at(pg01), Some((5, 7)))
+        );
         let tx = parse_ok(&input, &lenient());
         let rec = tx.records().nth(pg01 - 1).expect("record");
         if lenient_ok {
@@ -521,8 +539,11 @@ fn lenient_space_padded_n_is_a_validation_warning() {
         .collect();
     assert_eq!(f007.len(), 1, "{:#?}", report.findings);
     assert_eq!(f007[0].severity, Severity::Warning);
-    assert_eq!((f007[0].line, f007[0].columns), (at(pg01), Some((5, 7))));
-    assert_eq!(f007[0].record.as_deref(), Some("PG01"));
+    assert_eq!(
+        (f007[0].location.line, f007[0].location.columns),
+        (at(pg01), Some((5, 7)))
+    );
+    assert_eq!(f007[0].location.record.as_deref(), Some("PG01"));
     // Strict: the same bytes are an F-007 error.
     let report = check_bytes(&input, &strict(), &ValidateOptions::new(as_of));
     let f007: Vec<_> = report
@@ -532,7 +553,10 @@ fn lenient_space_padded_n_is_a_validation_warning() {
         .collect();
     assert_eq!(f007.len(), 1, "{:#?}", report.findings);
     assert_eq!(f007[0].severity, Severity::Error);
-    assert_eq!((f007[0].line, f007[0].columns), (at(pg01), Some((5, 7))));
+    assert_eq!(
+        (f007[0].location.line, f007[0].location.columns),
+        (at(pg01), Some((5, 7)))
+    );
 }
 
 #[test]
@@ -544,8 +568,11 @@ fn lenient_space_padded_n_is_reported_as_warning() {
     let tx = parse_ok(&input, &lenient());
     let p = only(&tx.problems, "F-007");
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!((p.line, p.record.as_deref()), (at(pg01), Some("PG01")));
-    assert_eq!(p.columns, Some((5, 7)));
+    assert_eq!(
+        (p.location.line, p.location.record.as_deref()),
+        (at(pg01), Some("PG01"))
+    );
+    assert_eq!(p.location.columns, Some((5, 7)));
 }
 
 #[test]
@@ -563,9 +590,9 @@ fn impossible_date() {
         let input = join(&lines, b"\n", true);
         let problems = strict_err(&input);
         let p = only(&problems, "F-013");
-        assert_eq!(p.line, at(pg14));
-        assert_eq!(p.record.as_deref(), Some("PG14"));
-        assert_eq!(p.columns, Some((43, 50)));
+        assert_eq!(p.location.line, at(pg14));
+        assert_eq!(p.location.record.as_deref(), Some("PG14"));
+        assert_eq!(p.location.columns, Some((43, 50)));
         assert_eq!(
             p.kind,
             ProblemKind::Field(FieldError {
@@ -603,10 +630,10 @@ fn non_ascii_byte_in_text_field() {
         let input = join(&lines, b"\n", true);
         let problems = strict_err(&input);
         let p = only(&problems, "F-002");
-        assert_eq!(p.line, at(oi));
-        assert_eq!(p.record.as_deref(), Some("OI"));
+        assert_eq!(p.location.line, at(oi));
+        assert_eq!(p.location.record.as_deref(), Some("OI"));
         let c = u8::try_from(col).expect("column");
-        assert_eq!(p.columns, Some((c, c)), "column {col}");
+        assert_eq!(p.location.columns, Some((c, c)), "column {col}");
         assert!(matches!(
             p.kind,
             ProblemKind::Field(FieldError {
@@ -643,8 +670,8 @@ fn terminator_less_remainder() {
     let problems = strict_err(&input);
     let p = only(&problems, "F-018");
     assert_eq!(p.kind, ProblemKind::Remainder { len: 3 });
-    assert_eq!(p.offset, records_len);
-    assert_eq!(p.columns, None);
+    assert_eq!(p.location.offset, records_len);
+    assert_eq!(p.location.columns, None);
     assert!(
         p.to_string().contains(&records_len.to_string()),
         "offset named: {p}"
@@ -675,7 +702,7 @@ fn trailing_eof_bytes() {
         let problems = strict_err(&input);
         let p = only(&problems, "F-017");
         assert_eq!(p.kind, ProblemKind::TrailingData { len: eof.len() });
-        assert_eq!(p.offset, base.len());
+        assert_eq!(p.location.offset, base.len());
         assert!(
             with_rule(&problems, "F-018").is_empty(),
             "0x1A is F-017, not F-018"
@@ -726,10 +753,10 @@ fn trailing_eof_finding_has_a_line() {
     let after_last = at(or2_lines().len() + 1);
     let concatenated = [&join(&or2_lines(), b"", false)[..], b"\x1a"].concat();
     let p = only(&strict_err(&concatenated), "F-017").clone();
-    assert_eq!(p.line, after_last);
+    assert_eq!(p.location.line, after_last);
     let lf = [&or2_single()[..], b"\x1a"].concat();
     let p = only(&strict_err(&lf), "F-017").clone();
-    assert_eq!(p.line, after_last);
+    assert_eq!(p.location.line, after_last);
 }
 
 #[test]
@@ -741,7 +768,7 @@ fn byte_order_mark() {
     let problems = strict_err(&input);
     let p = only(&problems, "F-016");
     assert_eq!(p.kind, ProblemKind::ByteOrderMark);
-    assert_eq!(p.offset, 0);
+    assert_eq!(p.location.offset, 0);
     assert_eq!(problems.len(), 1, "{problems:#?}");
 
     for opts in [strict(), lenient()] {
@@ -788,7 +815,7 @@ fn empty_input() {
             assert_eq!(p.kind, ProblemKind::EmptyInput, "{input:?}");
             assert_eq!(p.kind.rule(), "F-020");
             assert_eq!(p.severity, Severity::Error);
-            assert_eq!(p.line, None, "whole-input finding has no line");
+            assert_eq!(p.location.line, None, "whole-input finding has no line");
             assert!(p.to_string().contains("empty input"));
         }
         let e = Transmission::parse(input).expect_err("strict");
@@ -812,7 +839,7 @@ fn mixed_terminators_warn_at_first_deviating_line() {
     let tx = Transmission::parse(&input).expect("mixed terminators are a warning");
     let p = only(&tx.problems, "F-019");
     assert_eq!(p.severity, Severity::Warning);
-    assert_eq!(p.line, Some(6));
+    assert_eq!(p.location.line, Some(6));
     assert_eq!(p.kind, ProblemKind::MixedTerminators);
     assert_eq!(tx.problems.len(), 1, "one warning only: {:#?}", tx.problems);
     assert_eq!(ids(&tx), IDS);
@@ -833,7 +860,7 @@ fn mixed_terminators_warn_at_first_deviating_line() {
         input.extend_from_slice(if i + 1 == 3 { b"\n" } else { b"\r\n" });
     }
     let tx = Transmission::parse(&input).expect("warning only");
-    assert_eq!(only(&tx.problems, "F-019").line, Some(3));
+    assert_eq!(only(&tx.problems, "F-019").location.line, Some(3));
     assert_eq!(tx.to_bytes(), input);
 }
 
@@ -931,7 +958,7 @@ fn problem_display_names_line_record_and_columns() {
     let rules: Vec<(&str, Option<u32>)> = tx
         .problems
         .iter()
-        .map(|p| (p.kind.rule(), p.line))
+        .map(|p| (p.kind.rule().as_str(), p.location.line))
         .collect();
     assert!(pg01 < pg14 && pg14 < pg25 && pg25 < pg29);
     assert_eq!(
@@ -972,7 +999,7 @@ fn problem_display_names_line_record_and_columns() {
     assert!(shown[0].starts_with("error") && shown[2].starts_with("warning"));
     // The strict error lists the error-severity ones only, in the same order.
     let e = Transmission::parse(&input).expect_err("errors");
-    let err_rules: Vec<&str> = e.problems.iter().map(|p| p.kind.rule()).collect();
+    let err_rules: Vec<&str> = e.problems.iter().map(|p| p.kind.rule().as_str()).collect();
     assert_eq!(err_rules, ["F-001", "F-013", "F-007"]);
     assert!(e.to_string().contains("and 2 more"), "{e}");
 }
@@ -995,7 +1022,7 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
             "unexpected whole-input failure {:?}",
             p
         );
-        prop_assert_eq!(p.line, None);
+        prop_assert_eq!(p.location.line, None);
     }
     // The record-level properties hold for any bytes: checked with F-023 off.
     let opts = &opts.clone().detect_non_catair(false);
@@ -1009,7 +1036,7 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
                 "unexpected whole-input failure {:?}",
                 p
             );
-            prop_assert_eq!(p.line, None);
+            prop_assert_eq!(p.location.line, None);
             return Ok(());
         }
         Ok(tx) => tx,
@@ -1065,12 +1092,12 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
     prop_assert!(tx.trailing.len() <= input.len() - pos);
     for p in &tx.problems {
         assert_display_names_position(p);
-        if let Some(l) = p.line {
+        if let Some(l) = p.location.line {
             prop_assert!(l as usize <= recs.len() + 1, "line {} of {}", l, recs.len());
         }
     }
     // Problems are in input order.
-    let lines: Vec<u32> = tx.problems.iter().filter_map(|p| p.line).collect();
+    let lines: Vec<u32> = tx.problems.iter().filter_map(|p| p.location.line).collect();
     prop_assert!(lines.windows(2).all(|w| w[0] <= w[1]));
 
     let out = tx.to_bytes();

@@ -21,7 +21,10 @@ fn invalid(name: &str) -> Vec<u8> {
 fn errors(data: &[u8]) -> Vec<(&'static str, Option<u32>)> {
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 16).expect("date");
     let report = check_bytes(data, &ParseOptions::strict(), &ValidateOptions::new(as_of));
-    report.errors().map(|f| (f.rule, f.line)).collect()
+    report
+        .errors()
+        .map(|f| (f.rule.as_str(), f.location.line))
+        .collect()
 }
 
 fn fix(data: &[u8]) -> Normalized {

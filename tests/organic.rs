@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use ace_pga::profile::ams_or::{
-    BuildError, CertificateNumber, CertificateSpec, Entity, EntitySpec, MessageType, OrganicLine,
+    CertificateNumber, CertificateSpec, Entity, EntitySpec, MessageType, OrganicLine,
     OrganicLineBuilder,
 };
 use ace_pga::records::{Pg19, Pg20, Pg21, Pg22, Pg24, Pg27};
-use ace_pga::{ParseOptions, Transmission};
+use ace_pga::{BuildError, ParseOptions, Transmission};
 use chrono::NaiveDate;
 
 mod common;
@@ -738,7 +738,7 @@ fn built_or2_line_parses_back_as_a_fragment() {
 fn expect_encode_error(b: &OrganicLineBuilder<'_>) -> ace_pga::EncodeError {
     match b.build() {
         Ok(records) => panic!("build succeeded with {} records", records.len()),
-        Err(BuildError::Encode(e)) => e,
+        Err(BuildError::Encode { source, .. }) => source,
         Err(other) => panic!("unexpected build error {other:?}"),
     }
 }

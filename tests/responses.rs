@@ -213,8 +213,8 @@ fn se90_text_after_column_49_is_kept_with_a_warning() {
     let at: Vec<Seen<'_>> = report
         .findings
         .iter()
-        .filter(|f| f.line == Some(line))
-        .map(|f| (f.rule, f.severity, f.columns))
+        .filter(|f| f.location.line == Some(line))
+        .map(|f| (f.rule.as_str(), f.severity, f.location.columns))
         .collect();
     assert!(
         at.contains(&("F-006", Severity::Warning, Some((50, 80)))),
@@ -333,20 +333,15 @@ fn text(b: &[u8]) -> String {
 /// Sets the application identifier of every A and B record (positions from the layout
 /// table).
 fn with_application(lines: &[Vec<u8>], app: &[u8; 2]) -> Vec<Vec<u8>> {
-    let field = |rt: RecordType| {
-        let f = rt
-            .layout()
-            .and_then(|l| l.field("application_id"))
-            .expect("application_id");
-        (usize::from(f.start) - 1, usize::from(f.end))
-    };
+    use ace_pga::records::{BatchHeader, BlockHeader};
+    let field = |f: &ace_pga::layout::FieldDef| (usize::from(f.start) - 1, usize::from(f.end));
     lines
         .iter()
         .map(|l| {
             let mut l = l.clone();
             let at = match l.first() {
-                Some(b'A') => Some(field(RecordType::BatchHeader)),
-                Some(b'B') => Some(field(RecordType::BlockHeader)),
+                Some(b'A') => Some(field(BatchHeader::APPLICATION_ID)),
+                Some(b'B') => Some(field(BlockHeader::APPLICATION_ID)),
                 _ => None,
             };
             if let Some((s, e)) = at {
@@ -646,10 +641,7 @@ fn other_status_codes_are_shown_with_their_meaning() {
     // layout table).
     let mut so = lines_of(&sample("so-status.txt"));
     let last = *indexes_of(&so, b"SO70").last().expect("SO70");
-    let f = RecordType::So70
-        .layout()
-        .and_then(|l| l.field("pga_line_status_code"))
-        .expect("field");
+    let f = ace_pga::records::So70::PGA_LINE_STATUS_CODE;
     so[last][usize::from(f.start) - 1..usize::from(f.end)].copy_from_slice(b"01");
     let e = RecordType::So70
         .layout()

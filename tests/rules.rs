@@ -291,7 +291,9 @@ impl Input {
     }
     fn enable(mut self, id: &str) -> Self {
         self = self.note(&format!("enable {id}"));
-        self.opts.enable.push(id.to_string());
+        self.opts
+            .enable(id.parse().expect("a rule id"))
+            .expect("a rule");
         self
     }
     fn lenient(mut self) -> Self {
@@ -321,7 +323,7 @@ impl Input {
     }
     fn enable_all_opt_in(mut self) -> Self {
         for r in RULES.iter().filter(|r| r.opt_in) {
-            self.opts.enable.push(r.id.to_string());
+            self.opts.enable(r.id).expect("a rule");
         }
         self.note("all opt-in rules")
     }
@@ -1649,14 +1651,14 @@ fn check_fire(id: &str, input: &Input, exp: &Exp, exact: bool) -> Result<(), Str
         f.rule == id
             && f.severity == exp.sev
             && (!exact
-                || (f.line == exp.line
+                || (f.location.line == exp.line
                     && match exp.cols {
                         Cols::Any => true,
-                        Cols::Null => f.columns.is_none(),
-                        Cols::At(s, e) => f.columns == Some((s, e)),
+                        Cols::Null => f.location.columns.is_none(),
+                        Cols::At(s, e) => f.location.columns == Some((s, e)),
                     }
                     && exp.cbp.is_none_or(|c| f.cbp_code == c)
-                    && exp.offset.is_none_or(|o| f.offset == o)
+                    && exp.offset.is_none_or(|o| f.location.offset == o)
                     && exp.msg.iter().all(|m| f.message.contains(m))))
     });
     let mut why = Vec::new();

@@ -248,11 +248,10 @@ pub(crate) fn validate(data: &[u8]) {
     };
     let mut opts = ValidateOptions::new(as_of());
     if sel & 2 != 0 {
-        opts.enable = RULES
-            .iter()
-            .filter(|r| r.opt_in)
-            .map(|r| r.id.to_string())
-            .collect();
+        for r in RULES.iter().filter(|r| r.opt_in) {
+            // Every rule of the catalogue can be enabled.
+            let _ = opts.enable(r.id);
+        }
     }
     if sel & 4 != 0 {
         opts.tariff_flags = Some(Default::default());

@@ -17,6 +17,7 @@ use ace_pga::compose::{
 };
 use ace_pga::profile::ams_or::{CertificateSpec, EntitySpec, OrganicLine, OrganicLineBuilder};
 use ace_pga::records::{Oi, Pg19, Pg20, Pg21, Pg22, Pg24, Pg27};
+use ace_pga::validate::ValidateOptions;
 use ace_pga::{Decimal, NaiveDate, ParseOptions, Terminator, Transmission, TransmissionBuilder};
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
@@ -407,7 +408,8 @@ fn check_transmission(x: &TransmissionIn, term: Terminator) {
     let Ok(built) = b.build() else {
         return;
     };
-    for f in &built.report().findings {
+    let report = built.validate(&ValidateOptions::new(built.transmission_date()));
+    for f in &report.findings {
         let _ = f.to_string();
     }
     let _ = built.to_string();

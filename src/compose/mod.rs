@@ -19,14 +19,16 @@
 //! is refused with the record and field named ([`BuildError`]); nothing is truncated or
 //! rounded.
 //!
-//! [`TransmissionBuilder::build`] assembles the records **and validates them** with the rules
-//! of SPEC 6 ([`crate::validate`]); the findings come back with the records in
-//! [`BuiltTransmission`]. Serializing takes an explicit [`Terminator`]
-//! ([`BuiltTransmission::to_bytes`]).
+//! Building and validating are two steps: [`TransmissionBuilder::build`] returns the records
+//! ([`BuiltTransmission`]) or the [`BuildError`] of a value it cannot write at all; whether
+//! they make a filing CBP accepts is an explicit call, `built.validate(&opts)` (the rules of
+//! SPEC 6, in the validation layer), which returns the findings as a report. Serializing
+//! takes an explicit [`Terminator`] ([`BuiltTransmission::to_bytes`]).
 //!
 //! ```
 //! use ace_pga::compose::{AnchorBuilder, Envelope, OiGroupBuilder, TransactionBuilder, TransmissionBuilder};
 //! use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
+//! use ace_pga::validate::ValidateOptions;
 //! use ace_pga::{Decimal, NaiveDate, Terminator};
 //!
 //! let date = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
@@ -53,7 +55,8 @@
 //! let built = TransmissionBuilder::cargo_release(envelope)
 //!     .transaction(transaction)
 //!     .build()?;
-//! assert!(!built.report().has_errors());
+//! let report = built.validate(&ValidateOptions::new(built.transmission_date()));
+//! assert!(!report.has_errors());
 //! let bytes = built.to_bytes(Terminator::Lf);
 //! assert_eq!(bytes, std::fs::read("spec-samples/valid/or2-single.txt")?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -64,12 +67,12 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 
-use crate::error::{EncodeError, ParseError};
+pub use crate::error::BuildError;
+use crate::error::{ParseError, RecordRef};
 use crate::options::ParseOptions;
-use crate::profile::ams_or::{self, OrganicLineBuilder};
+use crate::profile::ams_or::OrganicLineBuilder;
 use crate::records::{BatchHeader, BatchTrailer, BlockHeader, BlockTrailer, Body, Oi, Pg01};
 use crate::transmission::Transmission;
-use crate::validate::{self, Report, ValidateOptions};
 use crate::wire::framing::Terminator;
 
 /// The application identifier of a block (`A` 26–27, `B` 11–12, `Y` 11–12; SPEC 3.2,
@@ -311,7 +314,7 @@ impl<'a> OiGroupBuilder<'a> {
 /// });
 /// assert_eq!(mo1.build()?.len(), 3);
 /// assert_eq!(&fda.build()?[0][77..], b"  C");
-/// # Ok::<(), ace_pga::EncodeError>(())
+/// # Ok::<(), ace_pga::BuildError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PgaLineBuilder<'a> {
@@ -355,12 +358,13 @@ impl<'a> PgaLineBuilder<'a> {
     /// The line's records (the `PG01` first), 80 bytes each.
     ///
     /// # Errors
-    /// [`EncodeError`] naming the record and field whose value does not fit.
-    pub fn build(&self) -> Result<Vec<[u8; 80]>, EncodeError> {
+    /// [`BuildError::Encode`] naming the record (its 1-based position among the line's
+    /// records) and the field whose value does not fit.
+    pub fn build(&self) -> Result<Vec<[u8; 80]>, BuildError> {
         let mut out = Vec::with_capacity(self.records.len() + 1);
-        out.push(self.pg01.to_bytes()?);
+        BuildError::push_encoded(&mut out, self.pg01.to_bytes())?;
         for r in &self.records {
-            out.push(r.to_bytes()?);
+            BuildError::push_encoded(&mut out, r.to_bytes())?;
         }
         Ok(out)
     }
@@ -421,50 +425,6 @@ impl<'a> TransactionBuilder<'a> {
     }
 }
 
-/// Why a transmission could not be built. Every variant names the 1-based record number
-/// the problem is at, in the built transmission (for a value of an [`OrganicLineBuilder`]
-/// line: the line's `PG01`; the [`EncodeError`] names the record and field).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// A typed value does not fit its field (SPEC F-030 … F-032).
-    #[error("record {record}: {source}")]
-    Encode {
-        /// 1-based record number.
-        record: usize,
-        /// The serializer's refusal.
-        source: EncodeError,
-    },
-    /// A host record is not 80 bytes (longer than 80, or not 80 where exactly 80 was
-    /// required).
-    #[error("record {record}: host record is {len} bytes, expected 80")]
-    HostLength {
-        /// 1-based record number.
-        record: usize,
-        /// Its length.
-        len: usize,
-    },
-    /// A host record contains a line terminator byte (CR or LF), which would split it.
-    #[error("record {record}: host record contains a line terminator byte at column {column}")]
-    HostTerminator {
-        /// 1-based record number.
-        record: usize,
-        /// 1-based column of the byte.
-        column: usize,
-    },
-    /// An [`AnchorBuilder`]'s record is not an HTS anchor (`SE60` or `50`, SPEC 3.3).
-    #[error("record {record}: an HTS anchor must be an SE60 or 50 record, found {found:?}")]
-    NotAnAnchor {
-        /// 1-based record number.
-        record: usize,
-        /// The record's first bytes.
-        found: String,
-    },
-    /// The built bytes did not parse (should not happen with valid host records).
-    #[error("built transmission does not parse: {0}")]
-    Parse(#[from] ParseError),
-}
-
 /// Builds a complete transmission: one batch (`A` … `Z`) with one block (`B` … `Y`) of one
 /// application holding the transactions in order (CBP accepts one batch per message,
 /// SPEC 3.1).
@@ -501,37 +461,31 @@ impl<'a> TransmissionBuilder<'a> {
         self
     }
 
-    /// Builds and validates with default options as of the envelope's transmission date.
+    /// Builds the records: the envelope, the transactions in order, each typed value
+    /// written through its layout. Nothing is validated here: call
+    /// `BuiltTransmission::validate` for the findings of SPEC 6 (a DRAFT certificate, OR1
+    /// where OR2 is due …).
     ///
     /// # Errors
-    /// [`BuildError`] when a value does not fit or a host record is malformed; validation
-    /// findings are not errors here (see [`BuiltTransmission::report`]).
+    /// [`BuildError`] for what cannot be written at all: a value that does not fit its field
+    /// ([`BuildError::Encode`]), a host record that is not 80 bytes or holds a line
+    /// terminator, an anchor that is not `SE60`/`50`. The error names the record's 1-based
+    /// position in the transmission ([`RecordRef::index`]).
     pub fn build(&self) -> Result<BuiltTransmission, BuildError> {
-        self.build_with(&ValidateOptions::new(self.envelope.transmission_date))
-    }
-
-    /// Builds and validates with the given options (as-of date, tariff flags, rule
-    /// overrides …).
-    ///
-    /// # Errors
-    /// As [`Self::build`].
-    pub fn build_with(&self, opts: &ValidateOptions) -> Result<BuiltTransmission, BuildError> {
         let records = self.records()?;
         let mut lf = Vec::with_capacity(records.len() * 81);
         for r in &records {
             lf.extend_from_slice(r);
             lf.push(b'\n');
         }
-        let parsed = Transmission::parse_with(&lf, &ParseOptions::strict())?;
-        let report = validate::validate(&parsed, opts);
         Ok(BuiltTransmission {
             records,
             lf,
-            report,
+            transmission_date: self.envelope.transmission_date,
         })
     }
 
-    /// The records without validation, 80 bytes each, in order.
+    /// The records, 80 bytes each, in order (what [`Self::build`] holds).
     ///
     /// # Errors
     /// As [`Self::build`].
@@ -595,11 +549,11 @@ impl Records {
         self.0.len() + 1
     }
 
-    fn push_encoded(&mut self, r: Result<[u8; 80], EncodeError>) -> Result<(), BuildError> {
-        let record = self.next_record();
-        self.0
-            .push(r.map_err(|source| BuildError::Encode { record, source })?);
-        Ok(())
+    fn push_encoded(
+        &mut self,
+        r: Result<[u8; 80], crate::error::EncodeError>,
+    ) -> Result<(), BuildError> {
+        BuildError::push_encoded(&mut self.0, r)
     }
 
     fn typed<'b>(&mut self, body: impl Into<Body<'b>>) -> Result<(), BuildError> {
@@ -611,16 +565,13 @@ impl Records {
     }
 
     fn raw(&mut self, raw: &RawRecord) -> Result<(), BuildError> {
-        let record = self.next_record();
+        let at = RecordRef::at_index(self.next_record(), None);
         let len = raw.bytes.len();
         if len > 80 || (!raw.pad && len != 80) {
-            return Err(BuildError::HostLength { record, len });
+            return Err(BuildError::HostLength { at, len });
         }
         if let Some(i) = raw.bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
-            return Err(BuildError::HostTerminator {
-                record,
-                column: i + 1,
-            });
+            return Err(BuildError::HostTerminator { at, column: i + 1 });
         }
         let mut out = [b' '; 80];
         if let Some(dst) = out.get_mut(..len) {
@@ -636,7 +587,7 @@ impl Records {
         let id_bytes = a.anchor.bytes.get(..id.id_len).unwrap_or_default();
         if !crate::records::host::is_anchor_id(id_bytes) {
             return Err(BuildError::NotAnAnchor {
-                record,
+                at: RecordRef::at_index(record, None),
                 found: String::from_utf8_lossy(a.anchor.bytes.get(..4).unwrap_or(&a.anchor.bytes))
                     .into_owned(),
             });
@@ -652,13 +603,8 @@ impl Records {
             for line in &g.lines {
                 match line {
                     LineSpec::Organic(b) => {
-                        let start = self.next_record();
-                        let recs = b.build().map_err(|e| match e {
-                            ams_or::BuildError::Encode(source) => BuildError::Encode {
-                                record: start,
-                                source,
-                            },
-                        })?;
+                        let before = self.0.len();
+                        let recs = b.build().map_err(|e| e.shifted(before))?;
                         self.0.extend(recs);
                     }
                     LineSpec::Generic(l) => {
@@ -674,13 +620,14 @@ impl Records {
     }
 }
 
-/// A built transmission: its records, 80 bytes each, and the validation report.
+/// A built transmission: its records, 80 bytes each. Validating it is a separate, explicit
+/// step: `built.validate(&opts)` (defined by [`crate::validate`]) returns the findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuiltTransmission {
     records: Vec<[u8; 80]>,
-    /// The records with LF after each (what was validated).
+    /// The records with LF after each (what is parsed and validated).
     lf: Vec<u8>,
-    report: Report,
+    transmission_date: NaiveDate,
 }
 
 impl BuiltTransmission {
@@ -689,15 +636,15 @@ impl BuiltTransmission {
         &self.records
     }
 
-    /// The validation findings (SPEC 6); record lines are 1-based positions in
-    /// [`Self::records`].
-    pub fn report(&self) -> &Report {
-        &self.report
+    /// The envelope's transmission date: the as-of date a filing is validated for
+    /// (`ValidateOptions::new(built.transmission_date())`).
+    pub fn transmission_date(&self) -> NaiveDate {
+        self.transmission_date
     }
 
-    /// Whether validation found an error-severity finding.
-    pub fn has_errors(&self) -> bool {
-        self.report.has_errors()
+    /// The records with LF after each: what [`Self::parse`] reads.
+    pub fn as_lf_bytes(&self) -> &[u8] {
+        &self.lf
     }
 
     /// The transmission's bytes with `terminator` after every record (the last one

@@ -1,20 +1,14 @@
-//! Field-level byte helpers: runs of digits (nom) and `N` fields (SPEC 2.4).
-
-use nom::bytes::complete::take_while_m_n;
+//! Field-level byte helpers: `N` fields (SPEC 2.4) through the wire grammars
+//! ([`crate::wire::grammar`], nom).
 
 use crate::error::FieldErrorKind;
 pub(crate) use crate::wire::ascii::all_spaces;
+use crate::wire::grammar::{digits, space_padded_digits, whole};
 
-/// Parses a run of exactly `raw.len()` ASCII digits (nom), or reports where it fails.
+/// Parses a run of exactly `raw.len()` ASCII digits, or `NotNumeric`.
+#[inline]
 pub(super) fn digits_exact(raw: &[u8]) -> Result<u64, FieldErrorKind> {
-    let n = raw.len();
-    let res: nom::IResult<&[u8], &[u8]> = take_while_m_n(n, n, |c: u8| c.is_ascii_digit())(raw);
-    match res {
-        Ok((_, d)) => Ok(d.iter().fold(0u64, |acc, &c| {
-            acc.wrapping_mul(10).wrapping_add(u64::from(c - b'0'))
-        })),
-        Err(_) => Err(FieldErrorKind::NotNumeric),
-    }
+    whole(digits(raw.len()), raw).ok_or(FieldErrorKind::NotNumeric)
 }
 
 /// Reads an N field: `Ok(None)` when all spaces, the integer when all digits. With
@@ -34,28 +28,9 @@ pub(crate) fn read_n(
     }
     match digits_exact(raw) {
         Ok(v) => Ok(Some(v)),
-        Err(e) => {
-            if lenient {
-                let lead = raw.iter().take_while(|&&c| c == b' ').count();
-                if let Some(rest) = raw.get(lead..) {
-                    if !rest.is_empty() {
-                        if let Ok(v) = digits_exact(rest) {
-                            return Ok(Some(v));
-                        }
-                    }
-                }
-            }
-            Err(e)
-        }
+        Err(e) if lenient => whole(space_padded_digits, raw).map(Some).ok_or(e),
+        Err(e) => Err(e),
     }
-}
-
-/// The number written by the two bytes of `raw` at `i` and `i + 1`, which the caller has
-/// checked are digits (a missing byte counts as `0`).
-pub(super) fn two(raw: &[u8], i: usize) -> u32 {
-    let a = raw.get(i).copied().unwrap_or(b'0').wrapping_sub(b'0');
-    let b = raw.get(i + 1).copied().unwrap_or(b'0').wrapping_sub(b'0');
-    u32::from(a) * 10 + u32::from(b)
 }
 
 #[cfg(test)]

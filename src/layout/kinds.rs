@@ -6,12 +6,13 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::bytes::{all_spaces, digits_exact, read_n, two};
+use super::bytes::{all_spaces, read_n};
 #[cfg(doc)]
 use super::FieldDef;
 use super::Kind;
 use crate::error::{EncodeErrorKind, FieldErrorKind};
 use crate::wire::ascii::is_cbp_char;
+use crate::wire::grammar::{hhmm, hhmmss, mmccyy, mmddccyy, mmddyy, whole};
 
 /// Month and year of an `MMCCYY` field; `month` is `None` when the wire says `00`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -200,30 +201,52 @@ impl<const D: u8> FieldKind for Dec<D> {
     type Value<'a> = Decimal;
     const KIND: Kind = Kind::Dec(D);
     fn read(raw: &[u8], lenient: bool) -> Result<Option<Decimal>, FieldErrorKind> {
-        Ok(read_n(raw, raw.len(), lenient)?
-            .map(|m| Decimal::from_i128_with_scale(i128::from(m), u32::from(D))))
+        read_dec(raw, D, lenient)
     }
     fn write(value: &Decimal, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
-        if value.is_sign_negative() && !value.is_zero() {
-            return Err(EncodeErrorKind::Negative);
-        }
-        let mut v = *value;
-        if v.scale() > u32::from(D) {
-            v = v.normalize();
-            if v.scale() > u32::from(D) {
-                return Err(EncodeErrorKind::TooManyDecimals { decimals: D });
-            }
-        }
-        let mut m = v.mantissa().unsigned_abs();
-        for _ in v.scale()..u32::from(D) {
-            m = m
-                .checked_mul(10)
-                .ok_or(EncodeErrorKind::TooManyDigits { width: out.len() })?;
-        }
-        let m =
-            u64::try_from(m).map_err(|_| EncodeErrorKind::TooManyDigits { width: out.len() })?;
-        write_digits(m, out)
+        write_dec(value, D, out)
     }
+}
+
+/// Reads an `N` field with `decimals` implied decimals (SPEC 2.5): the digits as an exact
+/// [`Decimal`] of that scale; `Ok(None)` when all spaces.
+pub(super) fn read_dec(
+    raw: &[u8],
+    decimals: u8,
+    lenient: bool,
+) -> Result<Option<Decimal>, FieldErrorKind> {
+    Ok(read_n(raw, raw.len(), lenient)?
+        .map(|m| Decimal::from_i128_with_scale(i128::from(m), u32::from(decimals))))
+}
+
+/// The one writer of implied-decimal `N` values (SPEC 2.5): `value` right-justified and
+/// zero-filled in `out` with exactly `decimals` implied decimals. Never rounds: a value with
+/// more significant decimals is refused, as is a negative value or one with more digits
+/// than `out` holds. The typed structs ([`Dec`]) and the dump form
+/// ([`FieldDef::write_str`]) both write through it.
+pub(super) fn write_dec(
+    value: &Decimal,
+    decimals: u8,
+    out: &mut [u8],
+) -> Result<(), EncodeErrorKind> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(EncodeErrorKind::Negative);
+    }
+    let mut v = *value;
+    if v.scale() > u32::from(decimals) {
+        v = v.normalize();
+        if v.scale() > u32::from(decimals) {
+            return Err(EncodeErrorKind::TooManyDecimals { decimals });
+        }
+    }
+    let mut m = v.mantissa().unsigned_abs();
+    for _ in v.scale()..u32::from(decimals) {
+        m = m
+            .checked_mul(10)
+            .ok_or(EncodeErrorKind::TooManyDigits { width: out.len() })?;
+    }
+    let m = u64::try_from(m).map_err(|_| EncodeErrorKind::TooManyDigits { width: out.len() })?;
+    write_digits(m, out)
 }
 
 impl FieldKind for Date8 {
@@ -233,12 +256,7 @@ impl FieldKind for Date8 {
         if all_spaces(raw) {
             return Ok(None);
         }
-        if raw.len() != 8 {
-            return Err(FieldErrorKind::NotNumeric);
-        }
-        let y = digits_exact(raw.get(4..8).unwrap_or_default())?;
-        digits_exact(raw.get(..4).unwrap_or_default())?;
-        let (m, d) = (two(raw, 0), two(raw, 2));
+        let (m, d, y) = whole(mmddccyy, raw).ok_or(FieldErrorKind::NotNumeric)?;
         // Year 0000 is no calendar year (chrono would read it as 1 BC).
         if y == 0 {
             return Err(FieldErrorKind::ImpossibleDate);
@@ -267,12 +285,7 @@ impl FieldKind for MonthYear6 {
         if all_spaces(raw) {
             return Ok(None);
         }
-        if raw.len() != 6 {
-            return Err(FieldErrorKind::NotNumeric);
-        }
-        digits_exact(raw)?;
-        let m = two(raw, 0);
-        let y = two(raw, 2) * 100 + two(raw, 4);
+        let (m, y) = whole(mmccyy, raw).ok_or(FieldErrorKind::NotNumeric)?;
         if m > 12 || y == 0 {
             return Err(FieldErrorKind::ImpossibleDate);
         }
@@ -301,11 +314,7 @@ impl FieldKind for Date6 {
         if all_spaces(raw) {
             return Ok(None);
         }
-        if raw.len() != 6 {
-            return Err(FieldErrorKind::NotNumeric);
-        }
-        digits_exact(raw)?;
-        let (m, d, y) = (two(raw, 0), two(raw, 2), two(raw, 4));
+        let (m, d, y) = whole(mmddyy, raw).ok_or(FieldErrorKind::NotNumeric)?;
         NaiveDate::from_ymd_opt(2000 + y as i32, m, d)
             .map(Some)
             .ok_or(FieldErrorKind::ImpossibleDate)
@@ -327,17 +336,12 @@ fn read_time(raw: &[u8], with_seconds: bool) -> Result<Option<Time>, FieldErrorK
     if all_spaces(raw) {
         return Ok(None);
     }
-    let want = if with_seconds { 6 } else { 4 };
-    if raw.len() != want {
-        return Err(FieldErrorKind::NotNumeric);
-    }
-    digits_exact(raw)?;
-    let (h, m) = (two(raw, 0), two(raw, 2));
-    let s = if with_seconds {
-        Some(two(raw, 4))
+    let shape = if with_seconds {
+        whole(hhmmss, raw)
     } else {
-        None
+        whole(hhmm, raw)
     };
+    let (h, m, s) = shape.ok_or(FieldErrorKind::NotNumeric)?;
     let ok = m < 60
         && s.is_none_or(|s| s < 60)
         && (h < 24 || (h == 24 && m == 0 && s.unwrap_or(0) == 0));

@@ -7,14 +7,15 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::bytes::{all_spaces, read_n};
-use super::kinds::write_time;
+use super::bytes::all_spaces;
+use super::kinds::{read_dec, write_dec, write_time};
 use super::{
     Date6, Date8, FieldDef, FieldKind, Hhmm, Hhmmss, Int, Kind, MonthYear, MonthYear6,
     RecordLayout, Text, Time,
 };
 use crate::error::{EncodeErrorKind, FieldErrorKind};
-use crate::wire::ascii::{digits_u16, iso_date_shape, parse_iso_date};
+use crate::wire::ascii::{iso_date_shape, parse_iso_date};
+use crate::wire::grammar::{decimal_text, iso_month_year, iso_time, whole};
 
 /// A typed field value read through the layout table (dynamic counterpart of the typed
 /// record structs).
@@ -73,9 +74,7 @@ impl FieldDef {
         Ok(match self.kind {
             Kind::Text => Text::read(b, lenient_n)?.map(FieldValue::Text),
             Kind::Int => Int::read(b, lenient_n)?.map(FieldValue::Int),
-            Kind::Dec(d) => read_n(b, b.len(), lenient_n)?.map(|m| {
-                FieldValue::Dec(Decimal::from_i128_with_scale(i128::from(m), u32::from(d)))
-            }),
+            Kind::Dec(d) => read_dec(b, d, lenient_n)?.map(FieldValue::Dec),
             Kind::Date8 => Date8::read(b, lenient_n)?.map(FieldValue::Date),
             Kind::MonthYear6 => MonthYear6::read(b, lenient_n)?.map(FieldValue::MonthYear),
             Kind::Date6 => Date6::read(b, lenient_n)?.map(FieldValue::Date),
@@ -106,36 +105,7 @@ impl FieldDef {
                     .map_err(|_| EncodeErrorKind::TooManyDigits { width: out.len() })?;
                 Int::write(&v, out)
             }
-            Kind::Dec(d) => {
-                if value.starts_with('-') {
-                    return Err(EncodeErrorKind::Negative);
-                }
-                let (int, frac) = value.split_once('.').unwrap_or((value, ""));
-                if int.is_empty()
-                    || !int.bytes().all(|c| c.is_ascii_digit())
-                    || !frac.bytes().all(|c| c.is_ascii_digit())
-                {
-                    return Err(bad());
-                }
-                let frac_trim = frac.trim_end_matches('0');
-                if frac_trim.len() > usize::from(d) {
-                    return Err(EncodeErrorKind::TooManyDecimals { decimals: d });
-                }
-                // Build the wire digits: integer part then exactly `d` fraction digits.
-                let int = int.trim_start_matches('0');
-                let total = int.len() + usize::from(d);
-                if total > out.len() {
-                    return Err(EncodeErrorKind::TooManyDigits { width: out.len() });
-                }
-                out.fill(b'0');
-                let start = out.len() - total;
-                for (i, c) in int.bytes().chain(frac_trim.bytes()).enumerate() {
-                    if let Some(slot) = out.get_mut(start + i) {
-                        *slot = c;
-                    }
-                }
-                Ok(())
-            }
+            Kind::Dec(d) => write_dec(&parse_dump_decimal(value, d, out.len(), bad)?, d, out),
             Kind::Date8 | Kind::Date6 => {
                 let d = parse_iso_date(value).ok_or_else(|| match iso_date_shape(value) {
                     Some((year, month, day)) => EncodeErrorKind::NoSuchDate { year, month, day },
@@ -148,35 +118,22 @@ impl FieldDef {
                 }
             }
             Kind::MonthYear6 => {
-                let (y, m) = value
-                    .split_once('-')
-                    .map_or((value, None), |(y, m)| (y, Some(m)));
-                let year = digits_u16(y, 4).ok_or_else(bad)?;
-                let month = match m {
-                    Some(m) => Some(digits_u16(m, 2).ok_or_else(bad)? as u8),
-                    None => None,
+                let (year, month) = whole(iso_month_year, value).ok_or_else(bad)?;
+                let my = MonthYear {
+                    year: year as u16,
+                    month: month.map(|m| m as u8),
                 };
-                MonthYear6::write(&MonthYear { year, month }, out)
+                MonthYear6::write(&my, out)
             }
             Kind::Hhmm | Kind::Hhmmss => {
-                let parts: Vec<&str> = value.split(':').collect();
-                let num = |s: &&str| -> Result<u8, EncodeErrorKind> {
-                    digits_u16(s, 2).map(|n| n as u8).ok_or_else(bad)
+                let seconds = self.kind == Kind::Hhmmss;
+                let (h, m, s) = whole(iso_time(seconds), value).ok_or_else(bad)?;
+                let t = Time {
+                    hour: h as u8,
+                    minute: m as u8,
+                    second: s.map(|s| s as u8),
                 };
-                let t = match (self.kind, parts.as_slice()) {
-                    (Kind::Hhmm, [h, m]) => Time {
-                        hour: num(h)?,
-                        minute: num(m)?,
-                        second: None,
-                    },
-                    (Kind::Hhmmss, [h, m, s]) => Time {
-                        hour: num(h)?,
-                        minute: num(m)?,
-                        second: Some(num(s)?),
-                    },
-                    _ => return Err(bad()),
-                };
-                write_time(&t, out, self.kind == Kind::Hhmmss)
+                write_time(&t, out, seconds)
             }
         }
     }
@@ -193,6 +150,42 @@ impl FieldDef {
             Kind::Hhmmss => "a time HH:MM:SS",
         }
     }
+}
+
+/// Reads a decimal in the dump form (`12.34`, `0012.3400`, `5`, `5.`; no sign, no exponent)
+/// for a field with `decimals` implied decimals and `width` digits: the exact value, for
+/// [`write_dec`] to write. Trailing zeros of the fraction and leading zeros of the integer
+/// part do not count.
+///
+/// # Errors
+/// `Negative` for a leading `-`; `bad()` for anything but digits with at most one point
+/// and at least one integer digit; `TooManyDecimals` for more significant fraction digits
+/// than the field has; `TooManyDigits` when the value has more digits than the field.
+fn parse_dump_decimal(
+    value: &str,
+    decimals: u8,
+    width: usize,
+    bad: impl FnOnce() -> EncodeErrorKind,
+) -> Result<Decimal, EncodeErrorKind> {
+    if value.starts_with('-') {
+        return Err(EncodeErrorKind::Negative);
+    }
+    let (int, frac) = whole(decimal_text, value).ok_or_else(bad)?;
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > usize::from(decimals) {
+        return Err(EncodeErrorKind::TooManyDecimals { decimals });
+    }
+    let too_many = EncodeErrorKind::TooManyDigits { width };
+    let mantissa = int
+        .trim_start_matches('0')
+        .bytes()
+        .chain(frac.bytes())
+        .try_fold(0i128, |m, c| {
+            m.checked_mul(10)?.checked_add(i128::from(c - b'0'))
+        })
+        .ok_or(too_many)?;
+    // `frac.len() <= decimals`, a handful of digits: the scale is in range.
+    Decimal::try_from_i128_with_scale(mantissa, frac.len() as u32).map_err(|_| too_many)
 }
 
 /// Builds the 80 bytes of a record from its layout and a value lookup (dump form). Fields
@@ -294,19 +287,63 @@ mod tests {
             assert_eq!(parse_iso_date(bad), None, "{bad:?}");
         }
         // The dump form of MMCCYY and times takes digits only (no sign).
-        let f = FieldDef {
-            name: "x",
-            start: 1,
-            end: 6,
-            class: Class::N,
-            designation: Designation::O,
-            kind: Kind::MonthYear6,
-        };
+        let f = FieldDef::new("x", 1, 6, Class::N, Designation::O, Kind::MonthYear6);
         let mut out6 = [b' '; 6];
         assert!(f.write_str("+202-03", &mut out6).is_err());
         assert!(f.write_str("2026-+3", &mut out6).is_err());
         assert!(f.write_str("0000-03", &mut out6).is_err());
         assert_eq!(f.write_str("2026-03", &mut out6), Ok(()));
         assert_eq!(&out6, b"032026");
+    }
+
+    /// The dump form and the typed struct write implied decimals through one writer: the
+    /// same bytes, or the same refusal, never a rounded value.
+    #[test]
+    fn dump_form_and_typed_decimals_write_alike() {
+        let f = FieldDef::new("q", 1, 12, Class::N, Designation::O, Kind::Dec(2));
+        let dump = |v: &str| {
+            let mut out = [b' '; 12];
+            f.write_str(v, &mut out).map(|()| out)
+        };
+        let typed = |v: &str| {
+            let mut out = [b' '; 12];
+            let d: Decimal = v.parse().unwrap_or_default();
+            super::super::Dec::<2>::write(&d, &mut out).map(|()| out)
+        };
+        for v in [
+            "0",
+            "5",
+            "5.",
+            "12.34",
+            "0012.3400",
+            "1824.000",
+            "9999999999.99",
+        ] {
+            assert!(dump(v).is_ok(), "{v}");
+            assert_eq!(dump(v), typed(v), "{v}");
+        }
+        assert_eq!(dump("12.34").ok().as_ref(), Some(b"000000001234"));
+        for v in ["277.345", "1.001"] {
+            let err = Err(EncodeErrorKind::TooManyDecimals { decimals: 2 });
+            assert_eq!(dump(v), err, "{v}");
+            assert_eq!(typed(v), err, "{v}");
+        }
+        let too_big = Err(EncodeErrorKind::TooManyDigits { width: 12 });
+        assert_eq!(dump("10000000000"), too_big);
+        assert_eq!(typed("10000000000"), too_big);
+        // Beyond what a Decimal holds: refused as too many digits, not rounded.
+        assert_eq!(dump(&"9".repeat(40)), too_big);
+        assert_eq!(
+            dump(&format!("{}1.5", "0".repeat(60))).ok().as_ref(),
+            Some(b"000000000150")
+        );
+        assert_eq!(dump("-0"), Err(EncodeErrorKind::Negative));
+        assert_eq!(dump("-1.5"), Err(EncodeErrorKind::Negative));
+        for bad in [".5", "", "+1", "1.2.3", "1e3", " 1"] {
+            assert!(
+                matches!(dump(bad), Err(EncodeErrorKind::BadValue { .. })),
+                "{bad:?}"
+            );
+        }
     }
 }

@@ -15,17 +15,20 @@
 //!   values that do not fit, never truncates or rounds);
 //! * a variant of [`RecordType`] and of [`Body`].
 
+mod entry_number;
 pub mod host;
 mod record;
 
+pub use entry_number::{entry_check_digit, EntryNumber, ParseEntryNumberError};
 pub use record::{identify, so70_variant, starts_with_known_id, Identified, Record};
 
 use std::marker::PhantomData;
 
+use crate::codes::CodeList;
 use crate::error::{EncodeError, FieldError, FieldErrorKind};
 use crate::layout::{
-    all_spaces, Class, Date6, Date8, Dec, Designation, FieldDef, FieldKind, Hhmm, Hhmmss, Int,
-    MonthYear6, RecordLayout, Text,
+    all_spaces, Class, Date6, Date8, Dec, Designation, FieldDef, FieldKind, Filler, FillerContent,
+    Hhmm, Hhmmss, Int, MonthYear6, RecordLayout, Text,
 };
 
 /// Reads one field of a record for the typed structs. A field that lies partly or wholly
@@ -227,16 +230,30 @@ macro_rules! record_new {
 /// ```text
 /// Pg29 = "PG29", "Product quantity record" {
 ///     /// description
-///     quantity_line_net: Dec<2> = 8..=19, N, C;
-/// } fillers [65..=80]
+///     quantity_line_net QUANTITY_LINE_NET: Dec<2> = 8..=19, N, C;
+///     packaging_qualifier PACKAGING_QUALIFIER: Int = 5..=5, N, M .blank("P16")
+///         .codes(CodeList::PackagingQualifiers) .cbp("P17");
+/// } fillers [2..=3 => FillerContent::Legacy(&["00", "01"]), 65..=80]
 /// ```
+///
+/// Each field line names the field (snake_case, the struct field and the JSON key) and its
+/// constant (`Pg29::QUANTITY_LINE_NET`), then the columns of `records.csv`, then the
+/// validation columns as calls of [`FieldDef`]'s builders (`blank`, `codes`, `values`, `cbp`,
+/// `advisory`, `blanked_in_output`). A filler row may name its [`FillerContent`] (default
+/// [`FillerContent::Spaces`]).
 macro_rules! record_layouts {
     (@variant) => { None };
     (@variant $v:literal) => { Some($v) };
+    (@filler) => { FillerContent::Spaces };
+    (@filler $content:expr) => { $content };
     ($(
         $name:ident = $id:literal $( @ $variant:literal )?, $title:literal {
-            $( $(#[$fmeta:meta])* $field:ident : $kind:ident $(< $kd:literal >)? = $start:literal ..= $end:literal, $class:ident, $desig:ident; )*
-        } fillers [ $( $fs:literal ..= $fe:literal ),* ]
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident $konst:ident : $kind:ident $(< $kd:literal >)? = $start:literal ..= $end:literal, $class:ident, $desig:ident
+                $( . $column:ident ( $($arg:expr),* ) )* ;
+            )*
+        } fillers [ $( $fs:literal ..= $fe:literal $( => $fcontent:expr )? ),* ]
     )*) => {
         $(
             record_struct! {
@@ -261,21 +278,31 @@ macro_rules! record_layouts {
             }
 
             impl<'a> $name<'a> {
+                $(
+                    #[doc = concat!("The row `", stringify!($field), "` of the layout table: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`. Rules and tools point at the field with this constant, never by its name.")]
+                    pub const $konst: &'static FieldDef = &FieldDef::new(
+                        stringify!($field),
+                        $start,
+                        $end,
+                        Class::$class,
+                        Designation::$desig,
+                        <$kind $(<$kd>)? as FieldKind>::KIND,
+                    ) $( .$column($($arg),*) )*;
+                )*
+
+
                 /// The record's layout table.
                 pub const LAYOUT: RecordLayout = RecordLayout {
                     id: $id,
                     name: concat!($id $(, "@", $variant)?),
                     variant: record_layouts!(@variant $($variant)?),
                     title: $title,
-                    fields: &[ $( FieldDef {
-                        name: stringify!($field),
-                        start: $start,
-                        end: $end,
-                        class: Class::$class,
-                        designation: Designation::$desig,
-                        kind: <$kind $(<$kd>)? as FieldKind>::KIND,
-                    }, )* ],
-                    fillers: &[ $( ($fs, $fe) ),* ],
+                    fields: &[ $( *Self::$konst, )* ],
+                    fillers: &[ $( Filler {
+                        start: $fs,
+                        end: $fe,
+                        content: record_layouts!(@filler $($fcontent)?),
+                    } ),* ],
                 };
 
                 /// The layout's non-text fields as word masks (the parse fast path).
@@ -363,6 +390,9 @@ macro_rules! record_layouts {
                     Ok(out)
                 }
             }
+
+            // Every constant is its field's name in upper case (a typo does not compile).
+            const _: () = assert!(true $( && crate::layout::is_constant_name(stringify!($konst), stringify!($field)) )*);
 
             impl TypedRecord for $name<'_> {
                 const RECORD_TYPE: RecordType = RecordType::$name;
@@ -636,38 +666,6 @@ impl RecordType {
                 | RecordType::So72
         )
     }
-}
-
-/// The [`FieldDef`](crate::layout::FieldDef) of a field of a record layout, looked up at compile time:
-/// `field!(Pg14::lpco_number)` is the `PG14` row `lpco_number` of `records.csv` (bytes 9–41,
-/// class X). A name the layout does not have is a compile error, so rules and tools point
-/// at fields by value, never by a string that silently loses its columns when misspelled.
-///
-/// ```
-/// let f = ace_pga::field!(Pg14::lpco_number);
-/// assert_eq!((f.name, f.start, f.end), ("lpco_number", 9, 41));
-/// ```
-///
-/// ```compile_fail
-/// let f = ace_pga::field!(Pg14::lpco_numbr); // no such field: does not compile
-/// ```
-#[macro_export]
-macro_rules! field {
-    ($record:ident :: $field:ident) => {{
-        const FIELD: &'static $crate::layout::FieldDef =
-            match <$crate::records::$record<'static>>::LAYOUT.field_const(stringify!($field)) {
-                Some(f) => f,
-                #[allow(clippy::panic)] // evaluated at compile time: a compile error
-                None => panic!(concat!(
-                    "no field `",
-                    stringify!($field),
-                    "` in the layout of `",
-                    stringify!($record),
-                    "`"
-                )),
-            };
-        FIELD
-    }};
 }
 
 #[cfg(test)]

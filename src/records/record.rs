@@ -1,6 +1,6 @@
 //! One record in context: its bytes, position, terminator, type and typed body (SPEC 2.1).
 
-use crate::error::{FieldError, Problem, ProblemKind, Severity};
+use crate::error::{FieldError, Location, Problem, ProblemKind, Severity};
 use crate::records::{Body, RecordType, TypedRecord, View, PG_TABLE};
 use crate::wire::framing::{RawLine, Terminator};
 
@@ -59,15 +59,20 @@ pub fn so70_variant(rt: RecordType, raw: &[u8]) -> RecordType {
     if rt != RecordType::So70 {
         return rt;
     }
-    let version = crate::field!(So70V04::processing_group_version).slice(raw);
-    if version == b"04" {
-        return RecordType::So70V04;
+    use crate::wire::grammar::{literal, spaces, whole};
+    use nom::combinator::value;
+    use nom::Parser;
+    let version = crate::records::So70V04::PROCESSING_GROUP_VERSION.slice(raw);
+    let range = crate::records::So70Thru::RANGE_INDICATOR.slice(raw);
+    // The version field: `04`, or blank (then the range indicator decides).
+    let by_version = value(Some(RecordType::So70V04), literal("04"))
+        .or(value(None, spaces))
+        .parse(version);
+    match by_version.ok().filter(|(rest, _)| rest.is_empty()) {
+        Some((_, Some(v04))) => v04,
+        Some((_, None)) if whole(literal("THRU"), range).is_some() => RecordType::So70Thru,
+        _ => RecordType::So70,
     }
-    let range = crate::field!(So70Thru::range_indicator).slice(raw);
-    if crate::layout::all_spaces(version) && range == b"THRU" {
-        return RecordType::So70Thru;
-    }
-    RecordType::So70
 }
 
 /// Whether a line starts with a record identifier that SPEC 2.1 knows, as the F-023 check
@@ -313,10 +318,12 @@ impl<'a> Record<'a> {
         let mut push = |severity, columns, kind| {
             problems.push(Problem {
                 severity,
-                line: Some(l.line),
-                offset: l.offset,
-                record: id_str(),
-                columns,
+                location: Location {
+                    line: Some(l.line),
+                    offset: l.offset,
+                    record: id_str(),
+                    columns,
+                },
                 kind,
             });
         };

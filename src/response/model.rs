@@ -208,7 +208,8 @@ impl Condition {
     /// The message type's meaning from `codes/se90-message-types.csv`.
     pub fn meaning(&self) -> Option<&'static str> {
         let t = self.message_type.as_deref()?;
-        crate::codes::find(crate::codes::se90_message_types(), t)
+        crate::codes::CodeList::Se90MessageTypes
+            .find(t)
             .next()
             .map(|r| r.meaning.as_str())
     }
@@ -313,7 +314,8 @@ impl AgencyDisposition {
     /// The status code's meaning from `codes/so70-status-codes.csv`.
     pub fn meaning(&self) -> Option<&'static str> {
         let c = self.status_code()?;
-        crate::codes::find(crate::codes::so70_status_codes(), c)
+        crate::codes::CodeList::So70StatusCodes
+            .find(c)
             .next()
             .map(|r| r.meaning.as_str())
     }
@@ -583,12 +585,10 @@ impl fmt::Display for Status {
             Status::DocumentRequired => f.write_str("10 document required"),
             Status::DataRejected => f.write_str("04 data rejected"),
             Status::Other(c) if c.is_empty() => f.write_str("disposition without status code"),
-            Status::Other(c) => {
-                match crate::codes::find(crate::codes::so70_status_codes(), c).next() {
-                    Some(row) => write!(f, "{c} {}", lower_first(&row.meaning)),
-                    None => write!(f, "{c} (unknown status code)"),
-                }
-            }
+            Status::Other(c) => match crate::codes::CodeList::So70StatusCodes.find(c).next() {
+                Some(row) => write!(f, "{c} {}", lower_first(&row.meaning)),
+                None => write!(f, "{c} (unknown status code)"),
+            },
         }
     }
 }

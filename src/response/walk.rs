@@ -3,8 +3,8 @@
 
 use super::host::{self, cbp_line_of_host, entry_of_host};
 use super::{EntryNumber, LineAddress};
-use crate::records::Body;
 use crate::records::Record;
+use crate::records::{BatchHeader, BlockHeader, Body, RecordType};
 use crate::transmission::Transmission;
 use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
 
@@ -121,7 +121,13 @@ pub(super) fn found_lines<'t, 'a>(t: &'t Transmission<'a>) -> Vec<Found<'t, 'a>>
 /// whose other fields do not type, or that is short, still names its application.
 pub fn application_id<'a>(t: &Transmission<'a>) -> Option<&'a str> {
     let id = |n: &Option<Node<Record<'a>>>| {
-        let raw = n.as_ref()?.record.field_raw("application_id")?;
+        let r = &n.as_ref()?.record;
+        let field = match r.record_type() {
+            RecordType::BatchHeader => BatchHeader::APPLICATION_ID,
+            RecordType::BlockHeader => BlockHeader::APPLICATION_ID,
+            _ => return None,
+        };
+        let raw = field.slice(r.bytes());
         let s = std::str::from_utf8(raw).ok()?.trim();
         (!s.is_empty()).then_some(s)
     };

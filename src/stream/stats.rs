@@ -166,7 +166,7 @@ impl Stats {
                 self.bytes += bytes as u64;
                 self.parse_errors += e.problems.len() as u64;
                 if self.whole_input.is_none() {
-                    self.whole_input = e.first().filter(|p| p.line.is_none()).cloned();
+                    self.whole_input = e.first().filter(|p| p.location.line.is_none()).cloned();
                 }
             }
         }

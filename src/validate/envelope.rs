@@ -3,14 +3,16 @@
 
 use std::collections::HashSet;
 
-use crate::codes::{application_ids, is_response_application};
-use crate::layout::all_spaces;
+use crate::codes::{is_response_application, CodeList};
+#[cfg(doc)]
+use crate::layout::FieldDef;
+use crate::layout::{all_spaces, Designation, FillerContent};
 use crate::records::Record;
 use crate::records::{Body, RecordType};
 use crate::transmission::Transmission;
 use crate::tree::{Batch, Block, Item, Node};
 
-use super::{At, Sink};
+use super::{At, RuleId, Sink};
 use crate::error::Severity;
 
 fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
@@ -41,12 +43,12 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     // E-001: the first record outside an A…Z batch.
     if let Some(b) = batches.iter().find(|b| b.header.is_none()) {
         if let Some(r) = first_record(b) {
-            sink.emit("E-001", At::record(r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
+            sink.emit(RuleId::E_001, At::record(r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
         }
     } else if let Some(b) = batches.iter().find(|b| b.trailer.is_none()) {
         if let Some(r) = last_record(b) {
             sink.emit(
-                "E-001",
+                RuleId::E_001,
                 At::record(r),
                 "the batch has no Z record: end the transmission with a Z record",
             );
@@ -62,7 +64,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
         if let Some(h) = &batch.header {
             if seen_batch {
                 sink.emit(
-                    "E-002",
+                    RuleId::E_002,
                     At::record(&h.record),
                     "second batch in one input: CBP accepts one batch per message (CSMS #07-000180); send it separately",
                 );
@@ -71,7 +73,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             check_record_filler(&h.record, batch_app, sink);
             check_mandatory(&h.record, sink);
             if batch.blocks.is_empty() {
-                sink.emit("E-011", At::record(&h.record), "batch without blocks");
+                sink.emit(RuleId::E_011, At::record(&h.record), "batch without blocks");
             }
         }
         if let Some(z) = &batch.trailer {
@@ -81,14 +83,14 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 if let Some(Body::BatchHeader(a)) = h.record.body() {
                     if a.sender_site_code != zb.sender_site_code {
                         sink.emit(
-                            "E-012",
+                            RuleId::E_012,
                             At::record(&z.record),
                             "Z sender site code differs from the A record's",
                         );
                     }
                     if a.sender_id_code != zb.sender_id_code {
                         sink.emit(
-                            "E-012",
+                            RuleId::E_012,
                             At::record(&z.record),
                             "Z sender id code differs from the A record's",
                         );
@@ -98,10 +100,10 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
         }
         let a_app = batch_app;
         if let (Some(app), Some(h)) = (a_app, &batch.header) {
-            if !application_ids().iter().any(|r| r.code == app) {
+            if CodeList::ApplicationIds.find(app).next().is_none() {
                 sink.emit(
-                    "E-006",
-                    At::field(&h.record, crate::field!(BatchHeader::application_id)),
+                    RuleId::E_006,
+                    At::field(&h.record, crate::records::BatchHeader::APPLICATION_ID),
                     format!("application id {app} is not in the ABI application table"),
                 );
             }
@@ -124,16 +126,16 @@ fn check_block(
         check_record_filler(&h.record, app, sink);
         check_mandatory(&h.record, sink);
         if let Some(app) = app {
-            if !application_ids().iter().any(|r| r.code == app) {
+            if CodeList::ApplicationIds.find(app).next().is_none() {
                 sink.emit(
-                    "E-006",
-                    At::field(&h.record, crate::field!(BlockHeader::application_id)),
+                    RuleId::E_006,
+                    At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
                     format!("application id {app} is not in the ABI application table"),
                 );
             } else if a_app.is_some_and(|a| a != app) {
                 sink.emit(
-                    "E-006",
-                    At::field(&h.record, crate::field!(BlockHeader::application_id)),
+                    RuleId::E_006,
+                    At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
                     format!(
                         "B application id {app} differs from the A record's {}",
                         a_app.unwrap_or("")
@@ -142,7 +144,11 @@ fn check_block(
             }
         }
         if block.transactions.iter().all(|t| t.items.is_empty()) {
-            sink.emit("E-011", At::record(&h.record), "block without transactions");
+            sink.emit(
+                RuleId::E_011,
+                At::record(&h.record),
+                "block without transactions",
+            );
         }
         if block.trailer.is_none() {
             // E-003: the record that arrived while the block was open.
@@ -152,7 +158,7 @@ fn check_block(
             };
             if let Some(c) = closer {
                 sink.emit(
-                    "E-003",
+                    RuleId::E_003,
                     At::record(&c.record),
                     format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line()),
                 );
@@ -164,7 +170,7 @@ fn check_block(
         check_mandatory(&y.record, sink);
         match &block.header {
             None => sink.emit(
-                "E-004",
+                RuleId::E_004,
                 At::record(&y.record),
                 "Y record without an open B record",
             ),
@@ -174,17 +180,17 @@ fn check_block(
                 {
                     for (f, bv, yv) in [
                         (
-                            crate::field!(BlockTrailer::district_port_code),
+                            crate::records::BlockTrailer::DISTRICT_PORT_CODE,
                             b.district_port_code,
                             yb.district_port_code,
                         ),
                         (
-                            crate::field!(BlockTrailer::filer_code),
+                            crate::records::BlockTrailer::FILER_CODE,
                             b.filer_code,
                             yb.filer_code,
                         ),
                         (
-                            crate::field!(BlockTrailer::application_id),
+                            crate::records::BlockTrailer::APPLICATION_ID,
                             b.application_id,
                             yb.application_id,
                         ),
@@ -192,7 +198,7 @@ fn check_block(
                         let name = f.name;
                         if bv != yv {
                             sink.emit(
-                                "E-005",
+                                RuleId::E_005,
                                 At::field(&y.record, f),
                                 format!(
                                     "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
@@ -210,8 +216,8 @@ fn check_block(
                         }
                         if count != n {
                             sink.emit(
-                                "E-008",
-                                At::field(&y.record, crate::field!(BlockTrailer::record_count)),
+                                RuleId::E_008,
+                                At::field(&y.record, crate::records::BlockTrailer::RECORD_COUNT),
                                 format!("Y record count {count} but {n} records lie between the B and the Y"),
                             );
                         }
@@ -256,12 +262,12 @@ fn check_block(
         }
         if rt == RecordType::Host {
             if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line()) {
-                sink.emit("E-007", At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
+                sink.emit(RuleId::E_007, At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
             }
         } else if super::field::is_pga_record(rt) && !pg_ok && !warned_pg {
             warned_pg = true;
             sink.emit_sev(
-                "E-007",
+                RuleId::E_007,
                 Severity::Warning,
                 At::record(r),
                 format!("OI/PG records in a block of application {app}; they are expected in SE, AE, CA or PE transactions"),
@@ -272,29 +278,25 @@ fn check_block(
 
 /// E-009 (SPEC 6.3): data in envelope filler, one finding per filler row of the layout
 /// table. Batch & Block Control rev 23 makes every filler "space only" and rejects the batch
-/// on data there (condition X39): an error, except `00` / `01` in the `B` / `Y` filler before
-/// the first field (older layouts, seen in production traffic): a warning. In CBP output the
-/// `B` filler after the application id carries statement data and the last column a record
-/// indicator: no finding (the `Y` count is the field `record_count`, not filler).
+/// on data there (condition X39): an error, except the values a [`FillerContent::Legacy`]
+/// row lists (`00` / `01` in the `B` / `Y` filler 2–3, older layouts seen in production
+/// traffic): a warning. In CBP output a [`FillerContent::OutputData`] row (`B` 13–44,
+/// statement data) and the last column (a record indicator) carry data: no finding (the `Y`
+/// count is the field `record_count`, not filler).
 fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
     let Some(layout) = r.record_type().layout() else {
         return;
     };
     let output = app.is_some_and(is_response_application);
-    let block = matches!(
-        r.record_type(),
-        RecordType::BlockHeader | RecordType::BlockTrailer
-    );
-    let first_field = layout.fields.iter().map(|f| f.start).min();
-    let after_application = layout.field("application_id").map(|f| f.end + 1);
     let last_column = layout
         .fields
         .iter()
         .map(|f| f.end)
-        .chain(layout.fillers.iter().map(|&(_, e)| e))
+        .chain(layout.fillers.iter().map(|f| f.end))
         .max();
-    for &(s, e) in layout.fillers {
-        if output && r.record_type() == RecordType::BlockHeader && Some(s) == after_application {
+    for filler in layout.fillers {
+        let (s, e) = (filler.start, filler.end);
+        if output && filler.content == FillerContent::OutputData {
             continue; // statement data
         }
         let data = (s..=e).any(|col| {
@@ -304,11 +306,11 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
         if !data {
             continue;
         }
-        let bytes = r
-            .raw()
-            .get(usize::from(s) - 1..usize::from(e))
-            .unwrap_or_default();
-        let legacy = block && first_field.is_some_and(|f| e < f) && matches!(bytes, b"00" | b"01");
+        let bytes = filler.slice(r.raw());
+        let legacy = match filler.content {
+            FillerContent::Legacy(values) => values.iter().any(|v| v.as_bytes() == bytes),
+            _ => false,
+        };
         let (sev, why) = if legacy {
             (
                 Severity::Warning,
@@ -321,7 +323,7 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
             )
         };
         sink.emit_sev(
-            "E-009",
+            RuleId::E_009,
             sev,
             At::record(r).cols(s, e),
             format!("{} filler bytes {s}-{e} must be spaces: {why}", r.id()),
@@ -330,7 +332,8 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
 }
 
 /// E-010: mandatory envelope fields: the fields of designation M in the record's layout
-/// (`records.csv`), except the `A` communication password in CBP output (SPEC 6.3).
+/// (`records.csv`), except in CBP output those CBP blanks ([`FieldDef::blanked_in_output`]:
+/// the `A` communication password, SPEC 6.3).
 fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
     let Some(layout) = r.record_type().layout() else {
         return;
@@ -340,17 +343,14 @@ fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
         Some(Body::BlockHeader(_) | Body::BlockTrailer(_) | Body::BatchTrailer(_)) => false,
         _ => return,
     };
-    let password = crate::field!(BatchHeader::communication_password);
     for f in layout.fields {
-        if f.designation != crate::layout::Designation::M
-            || (output && r.record_type() == RecordType::BatchHeader && f.name == password.name)
-        {
+        if f.designation != Designation::M || (output && f.blanked_in_output) {
             continue;
         }
         if all_spaces(f.slice(r.raw())) {
             let name = f.name;
             sink.emit(
-                "E-010",
+                RuleId::E_010,
                 At::field(r, f),
                 format!("mandatory {} field {name} is blank", r.id()),
             );

@@ -2,30 +2,18 @@
 //! retired since revision 6.2), filler (F-006), field classes (F-007 … F-010, F-013, F-014),
 //! mandatory fields (F-011), closed code lists (F-012) and the intended-use shape (F-022).
 
-use crate::codes::{self, CodeRow};
 use crate::error::{FieldErrorKind, ProblemKind, Severity};
 use crate::layout::{
-    all_spaces, is_cbp_char, Class, Designation, FieldDef, FieldValue, Kind, RecordLayout, Time,
+    all_spaces, is_cbp_char, Class, Codes, Designation, FieldValue, Kind, RecordLayout, Time,
 };
-use crate::records::Record;
-use crate::records::RecordType;
+use crate::records::{Pg01, Pg30, Record, RecordType};
 use crate::transmission::Transmission;
 
-use super::{At, Sink, PGA_RULESET};
-
-macro_rules! codes_cell {
-    ($file:literal) => {{
-        static CELL: std::sync::OnceLock<Vec<CodeRow>> = std::sync::OnceLock::new();
-        CELL.get_or_init(|| {
-            codes::parse_code_list(include_str!(concat!("../../spec/codes/", $file)))
-        })
-    }};
-}
+use super::{At, RuleId, Sink, PGA_RULESET};
 
 /// Whether a record is one of the OI/PG records (the PGA Message Set proper).
 pub(crate) fn is_pga_record(rt: RecordType) -> bool {
-    rt.layout()
-        .is_some_and(|l| l.id == "OI" || l.id.starts_with("PG"))
+    rt == RecordType::Oi || rt.is_pg() && rt.layout().is_some()
 }
 
 /// Output (response) records: class violations are warnings (SPEC 7.2).
@@ -39,10 +27,10 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             continue; // re-checked field by field below
         }
         let at = At {
-            record: p.record.as_deref(),
-            line: p.line,
-            columns: p.columns,
-            offset: p.offset,
+            record: p.location.record.as_deref(),
+            line: p.location.line,
+            columns: p.location.columns,
+            offset: p.location.offset,
         };
         let msg = match &p.kind {
             ProblemKind::RecordLength { len, .. } if *len < 80 => {
@@ -79,7 +67,7 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
     }
     // A response is never refused (SPEC 7.2): its odd bytes are warnings.
     let output = is_output_record(r.record_type());
-    let mut emit = |rule: &'static str, at: At<'_>, msg: String| {
+    let mut emit = |rule: RuleId, at: At<'_>, msg: String| {
         if output {
             sink.emit_sev(rule, Severity::Warning, at, msg);
         } else {
@@ -94,7 +82,7 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
         let at = At::record(r).cols(col, col);
         if b >= 0x80 {
             emit(
-                "F-002",
+                RuleId::F_002,
                 at,
                 format!("byte 0x{b:02X} at column {col} is not ASCII (CBP reject 370); transliterate it to an ASCII letter (e.g. N for Ñ)"),
             );
@@ -106,13 +94,13 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
                 _ => "control byte",
             };
             emit(
-                "F-003",
+                RuleId::F_003,
                 at,
                 format!("{name} (0x{b:02X}) at column {col}; use a space"),
             );
         } else if b.is_ascii_lowercase() {
             emit(
-                "F-005",
+                RuleId::F_005,
                 at,
                 format!(
                     "lower-case letter '{}' at column {col}; use upper case '{}'",
@@ -126,129 +114,17 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// CBP code of a mandatory field left blank (F-011, SPEC 6.1).
-fn mandatory_cbp(record: &str, field: &str) -> Option<&'static str> {
-    Some(match (record, field) {
-        ("OI", "commercial_description") => "P02",
-        ("PG01", "pga_line_number") => "P04",
-        ("PG01", "agency_code") => "P05",
-        ("PG01", "program_code") => "P06",
-        ("PG06", "source_type_code") => "P10",
-        ("PG19", "entity_role_code") => "P12",
-        ("PG23", "affirmation_of_compliance_code") => "P14",
-        ("PG26", "packaging_qualifier") => "P16",
-        ("PG27", "container_number_1") => "P18",
-        ("PG30", "inspection_status") => "P19",
-        ("PG31", "vessel_characteristic_type_code") => "P21",
-        ("PG31", "vessel_characteristic") => "P39",
-        ("PG32", "routing_type_code") => "P23",
-        ("PG34", "travel_document_type_code") => "P25",
-        _ => return None,
-    })
-}
-
-/// A closed code list of F-012: the rows of a `spec/codes/` list (with their validity dates,
-/// compared with the as-of date), or the single value `Y` / `X` / the digits the chapter
-/// prints for indicator fields.
-enum Closed {
-    List(fn() -> &'static [CodeRow]),
-    Values(&'static [&'static str]),
-}
-
-/// The closed list of a field, its CBP code and the severity of a value outside it.
-fn closed_list(record: &str, field: &str) -> Option<(Closed, Option<&'static str>, Severity)> {
-    fn disclaimer() -> &'static [CodeRow] {
-        codes_cell!("disclaimer.csv")
-    }
-    fn lpco_tt() -> &'static [CodeRow] {
-        codes_cell!("lpco-transaction-types.csv")
-    }
-    fn lpco_dq() -> &'static [CodeRow] {
-        codes_cell!("lpco-date-qualifiers.csv")
-    }
-    fn temp_q() -> &'static [CodeRow] {
-        codes_cell!("temperature-qualifiers.csv")
-    }
-    fn degree() -> &'static [CodeRow] {
-        codes_cell!("degree-types.csv")
-    }
-    fn packaging() -> &'static [CodeRow] {
-        codes_cell!("packaging-qualifiers.csv")
-    }
-    fn inspection() -> &'static [CodeRow] {
-        codes_cell!("inspection-status.csv")
-    }
-    fn pg00() -> &'static [CodeRow] {
-        codes_cell!("pg00-indicators.csv")
-    }
-    fn hold_types() -> &'static [CodeRow] {
-        codes_cell!("so70-hold-types.csv")
-    }
-    fn issuer_location() -> &'static [CodeRow] {
-        codes_cell!("pg13-issuer-location-qualifiers.csv")
-    }
-    fn temp_location() -> &'static [CodeRow] {
-        codes_cell!("pg25-temperature-locations.csv")
-    }
-    fn travel_doc() -> &'static [CodeRow] {
-        codes_cell!("pg34-travel-document-types.csv")
-    }
-    fn container() -> &'static [CodeRow] {
-        codes_cell!("container-types.csv")
-    }
-    let e = Severity::Error;
-    // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
-    let w = Severity::Warning;
-    Some(match (record, field) {
-        ("SE90", "message_type_code") => (Closed::List(codes::se90_message_types), None, w),
-        ("SO70", "entry_status_code" | "pga_line_status_code") => {
-            (Closed::List(codes::so70_status_codes), None, w)
-        }
-        ("SO70", "hold_type") => (Closed::List(hold_types), None, w),
-        ("PG01", "disclaimer_code") => (Closed::List(disclaimer), None, e),
-        ("PG01", "electronic_image_submitted" | "confidential_information_indicator") => {
-            (Closed::Values(&["Y"]), None, e)
-        }
-        ("PG02", "item_type") => (Closed::Values(&["P", "C"]), Some("P07"), e),
-        ("PG13", "issuer_geographic_code_qualifier") => (Closed::List(issuer_location), None, e),
-        ("PG14", "lpco_transaction_type") => (Closed::List(lpco_tt), None, e),
-        ("PG14", "lpco_date_qualifier") => (Closed::List(lpco_dq), None, e),
-        ("PG22", "substantiating_document_indicator" | "declaration_certification") => {
-            (Closed::Values(&["Y"]), None, e)
-        }
-        ("PG25", "temperature_qualifier") => (Closed::List(temp_q), None, e),
-        ("PG25", "degree_type") => (Closed::List(degree), None, e),
-        ("PG25", "negative_temperature_indicator") => (Closed::Values(&["X"]), None, e),
-        ("PG25", "temperature_location_code") => (Closed::List(temp_location), None, e),
-        ("PG25", "lot_number_qualifier") => (Closed::List(codes::lot_number_qualifiers), None, e),
-        ("PG26", "packaging_qualifier") => (Closed::List(packaging), Some("P17"), e),
-        ("PG27", "container_type_1" | "container_type_2" | "container_type_3") => {
-            (Closed::List(container), None, e)
-        }
-        ("PG30", "inspection_status") => (Closed::List(inspection), Some("P20"), e),
-        // The chapter (p. 53) and P26 say 1-4; the shipped 6.2 sample every-record.txt sends
-        // `PSP`, so a value outside the list is a warning until the two agree.
-        ("PG34", "travel_document_type_code") => {
-            (Closed::List(travel_doc), Some("P26"), Severity::Warning)
-        }
-        ("PG00", "substitution_indicator") => (Closed::List(pg00), None, e),
-        ("PG18", "packing_group_code") => (Closed::Values(&["1", "2", "3"]), None, e),
-        ("PG35", "bond_qualifier") => (Closed::Values(&["1", "2"]), None, e),
-        _ => return None,
-    })
-}
-
 /// A value of a closed list on the as-of date: `Ok` when a row is valid then, `Err` with the
 /// message otherwise (listing the codes valid on that date, and the dates of the code's own
 /// rows when it has some).
 fn check_closed(
-    list: &Closed,
+    codes: &Codes,
     field: &str,
     text: &str,
     as_of: chrono::NaiveDate,
 ) -> Result<(), String> {
-    match list {
-        Closed::Values(vals) => {
+    match codes {
+        Codes::Values(vals) => {
             if vals.contains(&text) {
                 Ok(())
             } else {
@@ -258,8 +134,8 @@ fn check_closed(
                 ))
             }
         }
-        Closed::List(rows) => {
-            let rows = rows();
+        Codes::List(list) => {
+            let rows = list.rows();
             if rows.iter().any(|r| r.code == text && r.valid_on(as_of)) {
                 return Ok(());
             }
@@ -308,22 +184,15 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
     };
     // Filler of the PGA records, and of a response (kept verbatim; a warning, SPEC 7.1).
     if pga || output {
-        for &(s, e) in layout.fillers {
-            let f = FieldDef {
-                name: "filler",
-                start: s,
-                end: e,
-                class: Class::X,
-                designation: Designation::O,
-                kind: Kind::Text,
-            };
+        for f in layout.fillers {
+            let (s, e) = (f.start, f.end);
             if !all_spaces(f.slice(raw)) {
                 let msg = if output {
                     format!("filler bytes {s}-{e} carry data (kept verbatim; a response is never refused)")
                 } else {
                     format!("filler bytes {s}-{e} must be spaces")
                 };
-                sink.emit_sev("F-006", class_sev, At::record(r).cols(s, e), msg);
+                sink.emit_sev(RuleId::F_006, class_sev, At::record(r).cols(s, e), msg);
             }
         }
     }
@@ -334,8 +203,8 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
         // checked: presence is enough (the bytes are checked below).
         let needs_value = f.kind != Kind::Text
             || !bytes.is_ascii()
-            || *f == *crate::field!(Pg01::intended_use_code) && layout.id == "PG01"
-            || closed_list(layout.id, f.name).is_some();
+            || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
+            || f.closed.is_some();
         let read = if needs_value {
             f.read(raw, false)
         } else if all_spaces(bytes) {
@@ -348,7 +217,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             Err(FieldErrorKind::NotNumeric) => {
                 if lenient_n && matches!(f.read(raw, true), Ok(Some(_))) {
                     sink.emit_sev(
-                        "F-007",
+                        RuleId::F_007,
                         Severity::Warning,
                         at,
                         format!(
@@ -359,7 +228,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 } else {
                     let shown = String::from_utf8_lossy(bytes);
                     sink.emit_sev(
-                        "F-007",
+                        RuleId::F_007,
                         class_sev,
                         at,
                         format!("{} is \"{shown}\": an N field must be all digits (zero-filled, no sign or point) or all spaces", f.name),
@@ -367,25 +236,19 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 }
                 continue;
             }
-            Err(FieldErrorKind::ImpossibleDate) => {
+            Err(kind @ (FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime)) => {
+                let (rule, what) = if kind == FieldErrorKind::ImpossibleDate {
+                    (RuleId::F_013, "date")
+                } else {
+                    (RuleId::F_014, "time")
+                };
                 let shown = String::from_utf8_lossy(bytes);
-                let fmt = f.kind.format().unwrap_or("date");
+                let fmt = f.kind.format().unwrap_or(what);
                 sink.emit_sev(
-                    "F-013",
+                    rule,
                     class_sev,
                     at,
-                    format!("{} \"{shown}\" is not a real date ({fmt})", f.name),
-                );
-                continue;
-            }
-            Err(FieldErrorKind::ImpossibleTime) => {
-                let shown = String::from_utf8_lossy(bytes);
-                let fmt = f.kind.format().unwrap_or("time");
-                sink.emit_sev(
-                    "F-014",
-                    class_sev,
-                    at,
-                    format!("{} \"{shown}\" is not a real time ({fmt})", f.name),
+                    format!("{} \"{shown}\" is not a real {what} ({fmt})", f.name),
                 );
                 continue;
             }
@@ -395,10 +258,10 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
         let Some(value) = value else {
             if pga && f.designation == Designation::M {
                 sink.emit_cbp(
-                    "F-011",
+                    RuleId::F_011,
                     Severity::Error,
                     PGA_RULESET,
-                    mandatory_cbp(layout.id, f.name),
+                    f.blank_cbp,
                     at,
                     format!(
                         "mandatory field {} (bytes {}-{}) is blank",
@@ -418,9 +281,9 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             let bad = bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c));
             if let Some(&c) = bad {
                 let (rule, what) = if f.class == Class::A {
-                    ("F-008", "A (letters and spaces)")
+                    (RuleId::F_008, "A (letters and spaces)")
                 } else {
-                    ("F-009", "AN (letters, digits, spaces)")
+                    (RuleId::F_009, "AN (letters, digits, spaces)")
                 };
                 sink.emit_sev(
                     rule,
@@ -431,7 +294,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             }
             if bytes.first() == Some(&b' ') {
                 sink.emit(
-                    "F-010",
+                    RuleId::F_010,
                     at,
                     format!(
                         "{} is not left-justified (leading spaces are kept as data)",
@@ -440,27 +303,35 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 );
             }
         }
-        if let Some((list, cbp, sev)) = closed_list(layout.id, f.name) {
-            if let Err(msg) = check_closed(&list, f.name, &value.to_string(), sink.opts.as_of) {
-                sink.emit_cbp("F-012", sev, PGA_RULESET, cbp, at, msg);
+        if let Some(closed) = &f.closed {
+            if let Err(msg) =
+                check_closed(&closed.codes, f.name, &value.to_string(), sink.opts.as_of)
+            {
+                // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
+                let sev = if output || closed.advisory {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
+                sink.emit_cbp(RuleId::F_012, sev, PGA_RULESET, closed.cbp_code, at, msg);
             }
         }
         // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
         // systems send 0000 for "no time": a warning, never an error.
-        if layout.id == "PG30" && *f == *crate::field!(Pg30::inspection_arrival_time) {
+        if r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME {
             if let FieldValue::Time(Time {
                 hour: 0, minute: 0, ..
             }) = value
             {
                 sink.emit_sev(
-                    "F-014",
+                    RuleId::F_014,
                     Severity::Warning,
                     at,
                     format!("{} \"0000\": the chapter allows 0001-2400; leave the field blank when there is no time", f.name),
                 );
             }
         }
-        if layout.id == "PG01" && *f == *crate::field!(Pg01::intended_use_code) {
+        if r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE {
             let v = value.to_string();
             let b = v.as_bytes();
             let dotted = b.len() == 7
@@ -469,7 +340,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                     .enumerate()
                     .all(|(i, c)| i == 3 || c.is_ascii_digit());
             if !dotted {
-                sink.emit("F-022", at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
+                sink.emit(RuleId::F_022, at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
             }
         }
     }

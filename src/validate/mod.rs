@@ -5,8 +5,16 @@
 //! columns, CBP error code and a message that says what is wrong and what would be right.
 //!
 //! Rule data (code lists, dated rules) comes from `spec/codes/*.csv`, compiled in; the rule
-//! catalogue is [`RULES`]. Severities are defaults: [`ValidateOptions::severity`] overrides
-//! any rule (error, warning, off) and opt-in rules are off unless enabled.
+//! catalogue is [`RULES`] (kept in [`crate::error::rules`], below the parser, which names
+//! rules too; re-exported here), its ids [`RuleId`]. Severities are defaults:
+//! [`ValidateOptions::set_level`] overrides any rule (error, warning, off) and opt-in rules
+//! are off unless enabled ([`ValidateOptions::enable`]).
+//!
+//! Entry points: [`validate`] (a parsed transmission), [`check_bytes`] (bytes, whole-input
+//! parse failures as findings) and `BuiltTransmission::validate` (a transmission built with
+//! [`crate::compose`], which never validates by itself). A [`Finding`] and a [`Report`]
+//! serialize (feature `serde`) to the JSON of `ace-pga check --format json`, whose whole
+//! document is a [`CheckDocument`].
 
 mod envelope;
 mod field;
@@ -19,7 +27,8 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::error::Severity;
+pub use crate::error::rules::{retired, rule, Rule, RuleId, RuleIdError, RETIRED, RULES};
+use crate::error::{Location, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::transmission::Transmission;
@@ -29,168 +38,23 @@ pub const PGA_RULESET: &str = "pga-2026-07";
 /// Rule-set version of the OR rules (AMS profile edition).
 pub const AMS_RULESET: &str = "ams-2025-07";
 
-/// A rule of the catalogue (SPEC 6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rule {
-    /// Rule id, e.g. `OR-003`.
-    pub id: &'static str,
-    /// Default severity.
-    pub severity: Severity,
-    /// Off unless enabled ([`ValidateOptions::enable`]).
-    pub opt_in: bool,
-    /// CBP error-dictionary code (`P00`–`P54`, `PGA`; `codes/pga-error-dictionary.csv`), when
-    /// one exists.
-    pub cbp_code: Option<&'static str>,
-    /// What the rule checks.
-    pub title: &'static str,
-}
-
-macro_rules! rules {
-    ($( $id:literal $sev:ident $opt:ident $cbp:expr, $title:literal; )*) => {
-        /// Every rule id of SPEC.md section 6 with its default severity.
-        pub const RULES: &[Rule] = &[ $( Rule {
-            id: $id,
-            severity: Severity::$sev,
-            opt_in: rules!(@opt $opt),
-            cbp_code: $cbp,
-            title: $title,
-        }, )* ];
-    };
-    (@opt optin) => { true };
-    (@opt on) => { false };
-}
-
-rules! {
-    "F-001" Error on None, "record length is not 80 bytes";
-    "F-002" Error on None, "byte >= 0x80";
-    "F-003" Error on None, "control byte inside a record";
-    "F-005" Error on None, "lower-case letter";
-    "F-006" Error on None, "data in a filler position of an OI/PG record";
-    "F-007" Error on None, "N field not all digits and not all spaces";
-    "F-008" Error on None, "A field holds a byte other than A-Z or space";
-    "F-009" Error on None, "AN field holds a byte other than A-Z, 0-9 or space";
-    "F-010" Warning on None, "value not left-justified";
-    "F-011" Error on None, "mandatory field blank";
-    "F-012" Error on None, "value outside a closed code list";
-    "F-013" Error on None, "impossible date";
-    "F-014" Error on None, "impossible time";
-    "F-015" Warning on None, "unknown record identifier";
-    "F-016" Error on None, "byte order mark";
-    "F-017" Error on None, "data after the last record";
-    "F-018" Error on None, "terminator-less input not a multiple of 80 bytes";
-    "F-019" Warning on None, "mixed line terminators";
-    "F-020" Error on None, "empty input";
-    "F-021" Error on None, "input appears to be EBCDIC";
-    "F-022" Warning on None, "intended use code not of the form NNN.NNN";
-    "F-023" Error on None, "input is not a CATAIR transmission (JSON, binary, UTF-16, no record ids)";
-    "F-030" Error on None, "serializer: value longer than its field";
-    "F-031" Error on None, "serializer: too many decimals or digits, or negative";
-    "F-032" Error on None, "serializer: byte outside the CBP character set";
-    "S-001" Error on Some("P01"), "PG01 not preceded by an OI";
-    "S-002" Error on Some("P03"), "OI not followed by any PG01";
-    "S-003" Error on Some("P42"), "more than one OI under one HTS anchor";
-    "S-004" Error on Some("P03"), "PG record outside a PGA line (orphan; P03, or P32 after a host record)";
-    "S-005" Error on None, "OI group not directly after an HTS anchor";
-    "S-006" Error on Some("P33"), "PG20 without its PG19";
-    "S-007" Error on Some("P33"), "entity loops not kept together";
-    "S-008" Error on Some("P34"), "PG21 without a parent";
-    "S-009" Error on Some("P28"), "PG08 without a preceding PG07";
-    "S-010" Error on Some("P29"), "PG13 not directly followed by a PG14";
-    "S-011" Error on Some("P07"), "first PG02 is not P, or more than one P";
-    "S-012" Error on Some("P32"), "record after a disclaimed PG01";
-    "S-013" Error on None, "more than 6 PG26, or packaging levels not ascending";
-    "S-014" Error on Some("P32"), "PG50/PG51 grouping broken";
-    "S-015" Error on None, "PG00 substitution broken";
-    "S-016" Error on None, "PGA line numbers per agency not 001, 002, ...";
-    "S-017" Error on Some("P32"), "PG55 not in an entity loop";
-    "S-018" Error on Some("P32"), "PG60 without a parent";
-    "S-019" Warning optin None, "PG22 names a role without a PG19 loop";
-    "S-020" Warning on None, "child records out of the recommended order";
-    "S-021" Warning on None, "PGA line with no child record and no disclaimer";
-    "S-022" Warning on Some("P54"), "PGA line with no PG02";
-    "S-023" Error on Some("P35"), "PG50/PG51 group immediately after a PG01";
-    "S-024" Error on Some("P32"), "record not allowed inside a PG50/PG51 group";
-    "E-001" Error on None, "records outside an A...Z batch";
-    "E-002" Warning on None, "more than one batch in one input";
-    "E-003" Error on None, "B or Z while a block is open";
-    "E-004" Error on None, "Y without an open B";
-    "E-005" Error on None, "Y differs from its B";
-    "E-006" Warning on None, "application id unknown or inconsistent";
-    "E-007" Error on None, "record foreign to the block's application";
-    "E-008" Error on None, "Y record count differs";
-    "E-009" Error on None, "data in envelope filler";
-    "E-010" Error on None, "mandatory envelope field blank";
-    "E-011" Warning on None, "batch without blocks, or block without transactions";
-    "E-012" Warning on None, "A and Z site / id codes differ";
-    "OR-001" Error on None, "OR2 certificate is neither an NOP-IC nor a valid special code";
-    "OR-002" Error on None, "certificate field holds a bare 10-digit NOP ID";
-    "OR-003" Error on None, "certificate field contains DRAFT";
-    "OR-004" Error on None, "NOP-IC filed under OR1";
-    "OR-005" Error on None, "special code filed under OR1";
-    "OR-006" Warning optin None, "OR1 used";
-    "OR-007" Error on None, "temporary code 999-999-T used";
-    "OR-008" Warning optin None, "returned-goods code 333-550-R used";
-    "OR-009" Warning optin None, "code 010-420-L used";
-    "OR-010" Error on Some("P00"), "AM8/AM7 HTS without AMS OR data or disclaimer";
-    "OR-011" Error on Some("P00"), "HTS listed as AM8 from 2026-02-13 without AMS OR data";
-    "OR-012" Warning on None, "net quantity unit is not KG";
-    "OR-013" Error on Some("P46"), "OR1 lacks a required entity or entity data";
-    "OR-014" Error on None, "NOP ID of the wrong shape";
-    "OR-015" Error on None, "OR1 without product description or AM4 declaration";
-    "OR-016" Warning on None, "record not used by OR2, or PG02 product code on an OR line";
-    "OR-017" Error on None, "AMS disclaimer not allowed";
-    "OR-018" Warning on None, "same certificate on lines with different HTS numbers";
-    "OR-019" Warning on None, "lots are optional (documented non-rule; never fires)";
-    "OR-020" Warning optin None, "certificate issued after the departure date";
-    "OR-021" Warning optin None, "importer not NOP-certified";
-    "OR-022" Warning on None, "PG14 unit differs from PG29 unit";
-    "OR-023" Warning on None, "US postal code shorter than 5 digits";
-    "OR-024" Warning optin None, "de minimis not available for NOP-flagged goods";
-    "OR-025" Error on None, "OR processing code other than 1 or 2";
-    "OR-026" Error on Some("P45"), "OR line without PG14";
-    "OR-027" Warning on None, "no PG14 with LPCO type AM1";
-    "OR-028" Error on None, "OR line without net quantity";
-    "OR-029" Warning optin None, "OR1 positional grouping counts differ";
-    "OR-030" Error on Some("P13"), "OR1 entity role not allowed";
-    "OR-031" Error on None, "EX, UC or ORI loop more than once";
-    "OR-032" Error on None, "OR1 intended use code blank";
-    "OR-033" Warning optin None, "OR1 remark code or type unexpected";
-}
-
-/// Rule ids SPEC 6 retired, with the reason; a retired id is not in [`RULES`], never fires
-/// and is not reused.
-pub const RETIRED: &[(&str, &str)] = &[(
-    "F-004",
-    "retired in SPEC revision 6.2: `*` and `\\` are in the CBP character set (SPEC 2.3)",
-)];
-
-/// Why a rule id was retired (SPEC 6), if it was.
-pub fn retired(id: &str) -> Option<&'static str> {
-    RETIRED.iter().find(|(r, _)| *r == id).map(|(_, why)| *why)
-}
-
 /// The "Since" date of SPEC 6.4 for rules that do not apply to filings before it (rules
 /// whose severity changes on a date handle the date themselves: OR-004, OR-007, OR-010).
-pub fn since(id: &str) -> Option<NaiveDate> {
+pub fn since(id: RuleId) -> Option<NaiveDate> {
     let (y, m, d) = match id {
-        "OR-001" | "OR-006" | "OR-018" => (2024, 3, 19),
-        "OR-005" => (2024, 9, 13),
-        "OR-008" | "OR-020" => (2024, 9, 1),
-        "OR-021" => (2024, 9, 19),
-        "OR-024" => (2024, 1, 1),
-        "OR-009" => (2025, 10, 1),
-        "OR-011" => (2026, 2, 13),
+        RuleId::OR_001 | RuleId::OR_006 | RuleId::OR_018 => (2024, 3, 19),
+        RuleId::OR_005 => (2024, 9, 13),
+        RuleId::OR_008 | RuleId::OR_020 => (2024, 9, 1),
+        RuleId::OR_021 => (2024, 9, 19),
+        RuleId::OR_024 => (2024, 1, 1),
+        RuleId::OR_009 => (2025, 10, 1),
+        RuleId::OR_011 => (2026, 2, 13),
         // "2025-07 guide": the AMS supplemental guide 07-2025, taken as 2025-07-01 (the date
         // codes/ams-disclaimer-rules.csv uses for the same edition).
-        "OR-015" | "OR-016" => (2025, 7, 1),
+        RuleId::OR_015 | RuleId::OR_016 => (2025, 7, 1),
         _ => return None,
     };
     NaiveDate::from_ymd_opt(y, m, d)
-}
-
-/// Looks a rule up by id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
 }
 
 /// What a caller sets a rule to.
@@ -265,10 +129,10 @@ pub fn today_utc() -> NaiveDate {
 pub struct ValidateOptions {
     /// The as-of (filing) date every dated rule uses.
     pub as_of: NaiveDate,
-    /// Per-rule severity overrides (`"OR-012" → Level::Error`, `"F-010" → Level::Off`).
-    pub severity: HashMap<String, Level>,
-    /// Opt-in rules to run (e.g. `"OR-006"`).
-    pub enable: Vec<String>,
+    /// Per-rule severity overrides ([`Self::set_level`]).
+    levels: HashMap<RuleId, Level>,
+    /// Opt-in rules to run ([`Self::enable`]).
+    enabled: Vec<RuleId>,
     /// AMS tariff flags per HTS number (10 digits). `Some` turns on OR-010 and OR-011.
     pub tariff_flags: Option<HashMap<String, TariffFlag>>,
     /// Departure date of the shipment (OR-020).
@@ -286,34 +150,80 @@ impl ValidateOptions {
     pub fn new(as_of: NaiveDate) -> Self {
         ValidateOptions {
             as_of,
-            severity: HashMap::new(),
-            enable: Vec::new(),
+            levels: HashMap::new(),
+            enabled: Vec::new(),
             tariff_flags: None,
             departure_date: None,
             importer_certified: None,
             max_findings: 100_000,
         }
     }
+
+    /// Sets rule `id` to `level`: report it as an error or a warning whatever its default
+    /// severity (an opt-in rule set to a severity runs), or switch it off
+    /// (`ace-pga check --rule ID=LEVEL`). Switching F-023 off also turns the parser's
+    /// detection of input that is not CATAIR off ([`check_bytes`]).
+    ///
+    /// # Errors
+    /// [`RuleIdError::NotARule`] for [`RuleId::LIMIT`] (a parse limit is always an error).
+    pub fn set_level(&mut self, id: RuleId, level: Level) -> Result<&mut Self, RuleIdError> {
+        Self::catalogued(id)?;
+        self.levels.insert(id, level);
+        Ok(self)
+    }
+
+    /// Runs the opt-in rule `id` (`ace-pga check --enable ID`); enabling a rule that runs
+    /// by default ([`Rule::opt_in`] false) changes nothing.
+    ///
+    /// # Errors
+    /// [`RuleIdError::NotARule`] for [`RuleId::LIMIT`].
+    pub fn enable(&mut self, id: RuleId) -> Result<&mut Self, RuleIdError> {
+        Self::catalogued(id)?;
+        if !self.enabled.contains(&id) {
+            self.enabled.push(id);
+        }
+        Ok(self)
+    }
+
+    /// The level rule `id` was set to with [`Self::set_level`], if any.
+    pub fn level(&self, id: RuleId) -> Option<Level> {
+        self.levels.get(&id).copied()
+    }
+
+    /// Whether rule `id` runs: not switched off, and enabled or set to a severity if it is
+    /// opt-in. `false` for [`RuleId::LIMIT`], which is not a rule.
+    pub fn runs(&self, id: RuleId) -> bool {
+        let Some(rule) = id.rule() else { return false };
+        match self.levels.get(&id) {
+            Some(Level::Off) => false,
+            Some(_) => true,
+            None => !rule.opt_in || self.enabled.contains(&id),
+        }
+    }
+
+    fn catalogued(id: RuleId) -> Result<&'static Rule, RuleIdError> {
+        id.rule().ok_or(RuleIdError::NotARule { id })
+    }
 }
 
-/// One finding.
+/// One finding: which rule, how severe, where, and what is wrong.
+///
+/// `Display` writes it as a parse [`Problem`](crate::error::Problem) is written
+/// ([`crate::error::write_diagnostic`]): `error[OR-003] line 13, record PG14, columns 10-45
+/// (byte offset 960): message (CBP P01)`. Serialized (feature `serde`) it is the object of
+/// `ace-pga check --format json`, keys in this order: `cbp_code`, `columns` (`[start, end]`
+/// or `null`), `line`, `message`, `offset`, `record`, `rule`, `ruleset`, `severity`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Finding {
     /// Rule id (SPEC 6).
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// Severity after overrides.
     pub severity: Severity,
     /// Rule-set version ([`PGA_RULESET`], [`AMS_RULESET`], or the AMS disclaimer rule set).
     pub ruleset: &'static str,
-    /// Record id (`None` for whole-input findings).
-    pub record: Option<String>,
-    /// 1-based record line (`None` for whole-input findings).
-    pub line: Option<u32>,
-    /// 1-based inclusive byte columns, or `None` (SPEC 6.0).
-    pub columns: Option<(u8, u8)>,
-    /// Byte offset of the record (or of the framing fault) in the input.
-    pub offset: usize,
+    /// Where: line and record (`None` for whole-input findings), byte columns (or `None`,
+    /// SPEC 6.0) and the byte offset of the record (or of the framing fault) in the input.
+    pub location: Location,
     /// CBP error-dictionary code.
     pub cbp_code: Option<&'static str>,
     /// What is wrong and what would be right.
@@ -322,21 +232,33 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity, self.rule)?;
-        if let Some(l) = self.line {
-            write!(f, " line {l}")?;
-        }
-        if let Some(r) = &self.record {
-            write!(f, " {r}")?;
-        }
-        if let Some((s, e)) = self.columns {
-            write!(f, " columns {s}-{e}")?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(c) = self.cbp_code {
-            write!(f, " (CBP {c})")?;
-        }
-        Ok(())
+        crate::error::write_diagnostic(
+            f,
+            self.severity,
+            self.rule,
+            &self.location,
+            &self.message,
+            self.cbp_code,
+        )
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let loc = &self.location;
+        let mut m = s.serialize_struct("Finding", 9)?;
+        m.serialize_field("cbp_code", &self.cbp_code)?;
+        m.serialize_field("columns", &loc.columns.map(|(s, e)| [s, e]))?;
+        m.serialize_field("line", &loc.line)?;
+        m.serialize_field("message", &self.message)?;
+        m.serialize_field("offset", &loc.offset)?;
+        m.serialize_field("record", &loc.record)?;
+        m.serialize_field("rule", &self.rule)?;
+        m.serialize_field("ruleset", &self.ruleset)?;
+        m.serialize_field("severity", &self.severity)?;
+        m.end()
     }
 }
 
@@ -357,8 +279,8 @@ impl Finding {
         self.order_key().cmp(&other.order_key())
     }
 
-    fn order_key(&self) -> (Option<u32>, u8, (bool, u8, u8), &'static str) {
-        let family = match self.rule.split_once('-').map_or("", |(f, _)| f) {
+    fn order_key(&self) -> (Option<u32>, u8, (bool, u8, u8), RuleId) {
+        let family = match self.rule.family() {
             "F" => 0,
             "E" => 1,
             "S" => 2,
@@ -366,11 +288,11 @@ impl Finding {
             "OR" => 4,
             _ => 5,
         };
-        let columns = match self.columns {
+        let columns = match self.location.columns {
             Some((s, e)) => (false, s, e),
             None => (true, 0, 0),
         };
-        (self.line, family, columns, self.rule)
+        (self.location.line, family, columns, self.rule)
     }
 }
 
@@ -380,8 +302,11 @@ impl Finding {
 /// [`ValidateOptions::max_findings`] findings: the first ones in that order. The counts
 /// ([`Self::error_count`], [`Self::warning_count`], [`Self::by_rule`]) cover every finding
 /// of the input, those left out included.
+///
+/// Serialized (feature `serde`) it is the counts and findings of `ace-pga check --format
+/// json`: `{"by_rule", "errors", "findings", "omitted": {"errors", "warnings"},
+/// "truncated", "warnings"}` ([`CheckDocument`] adds what the report was made of).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Report {
     /// Findings in report order (see [`Finding::report_order`]).
     pub findings: Vec<Finding>,
@@ -392,7 +317,7 @@ pub struct Report {
     /// How many of the findings left out were warnings.
     pub truncated_warnings: usize,
     /// Number of findings per rule id, over the whole report (left-out findings included).
-    pub by_rule: BTreeMap<&'static str, usize>,
+    pub by_rule: BTreeMap<RuleId, usize>,
 }
 
 impl Report {
@@ -432,11 +357,113 @@ impl Report {
 
     /// `(rule id, count)` over the whole report, most frequent first, equal counts by rule
     /// id: what `ace-pga check` prints as its last line (`F-005 ×12, OR-013 ×5`).
-    pub fn rule_summary(&self) -> Vec<(&'static str, usize)> {
-        let mut v: Vec<(&'static str, usize)> =
-            self.by_rule.iter().map(|(&r, &n)| (r, n)).collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    pub fn rule_summary(&self) -> Vec<(RuleId, usize)> {
+        let mut v: Vec<(RuleId, usize)> = self.by_rule.iter().map(|(&r, &n)| (r, n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
+    }
+}
+
+/// The keys of a serialized [`Report`], written into `m` in key order with the extra keys
+/// of a [`CheckDocument`] (`as_of`, `file`, `max_findings`, `mode`) when given.
+#[cfg(feature = "serde")]
+fn serialize_report<M: serde::ser::SerializeMap>(
+    m: &mut M,
+    report: &Report,
+    doc: Option<&CheckDocument<'_>>,
+) -> Result<(), M::Error> {
+    #[derive(serde::Serialize)]
+    struct Omitted {
+        errors: usize,
+        warnings: usize,
+    }
+    if let Some(d) = doc {
+        m.serialize_entry("as_of", &d.as_of.to_string())?;
+    }
+    m.serialize_entry("by_rule", &report.by_rule)?;
+    m.serialize_entry("errors", &report.error_count())?;
+    if let Some(d) = doc {
+        m.serialize_entry("file", d.file)?;
+    }
+    m.serialize_entry("findings", &report.findings)?;
+    if let Some(d) = doc {
+        m.serialize_entry("max_findings", &d.max_findings)?;
+        m.serialize_entry("mode", if d.lenient { "lenient" } else { "strict" })?;
+    }
+    m.serialize_entry(
+        "omitted",
+        &Omitted {
+            errors: report.truncated_errors,
+            warnings: report.truncated_warnings,
+        },
+    )?;
+    m.serialize_entry("truncated", &report.truncated)?;
+    m.serialize_entry("warnings", &report.warning_count())
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Report {
+    /// `{"by_rule", "errors", "findings", "omitted": {"errors", "warnings"}, "truncated",
+    /// "warnings"}`: counts over every finding (those left out by `max_findings` included),
+    /// `omitted` and `truncated` the findings left out.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(6))?;
+        serialize_report(&mut m, self, None)?;
+        m.end()
+    }
+}
+
+/// The JSON document of `ace-pga check --format json` for one input: its [`Report`] and
+/// what it was checked against. Serialized (feature `serde`) as one object, keys in order:
+///
+/// | key | value |
+/// |---|---|
+/// | `as_of` | the as-of date, `YYYY-MM-DD` ([`ValidateOptions::as_of`]) |
+/// | `by_rule` | `{rule id: count}` over every finding ([`Report::by_rule`]) |
+/// | `errors` | number of errors ([`Report::error_count`]) |
+/// | `file` | the input's name |
+/// | `findings` | the findings kept, in report order ([`Finding`]'s object) |
+/// | `max_findings` | [`ValidateOptions::max_findings`] |
+/// | `mode` | `"strict"` or `"lenient"` (the parse options) |
+/// | `omitted` | `{"errors", "warnings"}`: findings left out by `max_findings` |
+/// | `truncated` | number of findings left out |
+/// | `warnings` | number of warnings ([`Report::warning_count`]) |
+#[derive(Debug, Clone, Copy)]
+pub struct CheckDocument<'a> {
+    /// The input's name (a path, or `-` for standard input).
+    pub file: &'a str,
+    /// The as-of date the report was made for.
+    pub as_of: NaiveDate,
+    /// Whether the input was parsed leniently ([`ParseOptions::lenient`]).
+    pub lenient: bool,
+    /// The most findings the report keeps ([`ValidateOptions::max_findings`]).
+    pub max_findings: usize,
+    /// The report.
+    pub report: &'a Report,
+}
+
+impl<'a> CheckDocument<'a> {
+    /// The document of `report`, made with `opts` from the input `file` parsed leniently or
+    /// not.
+    pub fn new(file: &'a str, lenient: bool, opts: &ValidateOptions, report: &'a Report) -> Self {
+        CheckDocument {
+            file,
+            as_of: opts.as_of,
+            lenient,
+            max_findings: opts.max_findings,
+            report,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CheckDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(10))?;
+        serialize_report(&mut m, self.report, Some(self))?;
+        m.end()
     }
 }
 
@@ -451,7 +478,7 @@ pub(crate) struct Sink<'o> {
     /// Counts over every finding, kept or not.
     errors: usize,
     warnings: usize,
-    by_rule: BTreeMap<&'static str, usize>,
+    by_rule: BTreeMap<RuleId, usize>,
 }
 
 fn by_report_order(a: &(u64, Finding), b: &(u64, Finding)) -> Ordering {
@@ -541,7 +568,8 @@ impl<'r> At<'r> {
         self.columns = Some((start, end));
         self
     }
-    /// The record and the columns of its field `f` (from [`crate::field!`] or a layout).
+    /// The record and the columns of its field `f` (a layout constant such as
+    /// [`crate::records::Pg14::LPCO_NUMBER`], or a row of a layout).
     pub(crate) fn field(r: &Record<'r>, f: &crate::layout::FieldDef) -> Self {
         Self::record(r).cols(f.start, f.end)
     }
@@ -549,18 +577,13 @@ impl<'r> At<'r> {
 
 impl Sink<'_> {
     /// Whether a rule runs at all (opt-in enabled, not switched off).
-    pub(crate) fn on(&self, id: &str) -> bool {
-        let Some(rule) = rule(id) else { return false };
-        match self.opts.severity.get(id) {
-            Some(Level::Off) => false,
-            Some(_) => true,
-            None => !rule.opt_in || self.opts.enable.iter().any(|e| e == id),
-        }
+    pub(crate) fn on(&self, id: RuleId) -> bool {
+        self.opts.runs(id)
     }
 
     /// Emits a finding with the rule's default severity.
-    pub(crate) fn emit(&mut self, id: &'static str, at: At<'_>, message: impl Into<String>) {
-        let sev = rule(id).map_or(Severity::Error, |r| r.severity);
+    pub(crate) fn emit(&mut self, id: RuleId, at: At<'_>, message: impl Into<String>) {
+        let sev = id.rule().map_or(Severity::Error, |r| r.severity);
         self.emit_sev(id, sev, at, message);
     }
 
@@ -568,7 +591,7 @@ impl Sink<'_> {
     /// the case, e.g. dated rules before their date).
     pub(crate) fn emit_sev(
         &mut self,
-        id: &'static str,
+        id: RuleId,
         default: Severity,
         at: At<'_>,
         message: impl Into<String>,
@@ -576,7 +599,7 @@ impl Sink<'_> {
         self.emit_full(
             id,
             default,
-            if id.starts_with("OR-") {
+            if id.family() == "OR" {
                 AMS_RULESET
             } else {
                 PGA_RULESET
@@ -588,20 +611,20 @@ impl Sink<'_> {
 
     pub(crate) fn emit_full(
         &mut self,
-        id: &'static str,
+        id: RuleId,
         default: Severity,
         ruleset: &'static str,
         at: At<'_>,
         message: impl Into<String>,
     ) {
-        let cbp = rule(id).and_then(|r| r.cbp_code);
+        let cbp = id.rule().and_then(|r| r.cbp_code);
         self.emit_cbp(id, default, ruleset, cbp, at, message);
     }
 
     /// Emits a finding with an explicit CBP code (rules whose code depends on the field).
     pub(crate) fn emit_cbp(
         &mut self,
-        id: &'static str,
+        id: RuleId,
         default: Severity,
         ruleset: &'static str,
         cbp_code: Option<&'static str>,
@@ -614,7 +637,7 @@ impl Sink<'_> {
         if since(id).is_some_and(|d| self.opts.as_of < d) {
             return;
         }
-        let severity = match self.opts.severity.get(id) {
+        let severity = match self.opts.level(id) {
             Some(Level::Error) => Severity::Error,
             Some(Level::Warning) => Severity::Warning,
             _ => default,
@@ -623,10 +646,12 @@ impl Sink<'_> {
             rule: id,
             severity,
             ruleset,
-            record: at.record.map(str::to_string),
-            line: at.line,
-            columns: at.columns,
-            offset: at.offset,
+            location: Location {
+                line: at.line,
+                record: at.record.map(str::to_string),
+                columns: at.columns,
+                offset: at.offset,
+            },
             cbp_code,
             message: message.into(),
         });
@@ -644,16 +669,28 @@ pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     sink.into_report()
 }
 
+impl crate::compose::BuiltTransmission {
+    /// Validates the built records (SPEC 6): the explicit second step after
+    /// [`TransmissionBuilder::build`](crate::compose::TransmissionBuilder::build), which only
+    /// refuses what it cannot write. Record lines of the findings are 1-based positions in
+    /// [`records`](crate::compose::BuiltTransmission::records). Use
+    /// `ValidateOptions::new(built.transmission_date())` to check the filing as of the day it
+    /// is sent.
+    pub fn validate(&self, opts: &ValidateOptions) -> Report {
+        check_bytes(self.as_lf_bytes(), &ParseOptions::strict(), opts)
+    }
+}
+
 /// Parses `input` with `parse` options and validates it; whole-input parse failures (F-020
 /// empty, F-021 EBCDIC, F-023 not a CATAIR transmission, a limit) become one finding with no
 /// line, and nothing else is reported.
 ///
-/// Switching F-023 off ([`ValidateOptions::severity`]) turns the parser's
+/// Switching F-023 off ([`ValidateOptions::set_level`]) turns the parser's
 /// [`ParseOptions::detect_non_catair`] off: the input is then checked record by record.
 pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
-    let off = |id: &str| opts.severity.get(id) == Some(&Level::Off);
+    let off = |id: RuleId| opts.level(id) == Some(Level::Off);
     let parse_without_f023;
-    let parse = if off("F-023") && parse.detect_non_catair {
+    let parse = if off(RuleId::F_023) && parse.detect_non_catair {
         let mut p = parse.clone();
         p.detect_non_catair = false;
         parse_without_f023 = p;
@@ -668,12 +705,12 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
             for p in &e.problems {
                 let at = At {
                     record: None,
-                    line: p.line,
-                    columns: p.columns,
-                    offset: p.offset,
+                    line: p.location.line,
+                    columns: p.location.columns,
+                    offset: p.location.offset,
                 };
                 let rule = p.kind.rule();
-                if self::rule(rule).is_some() {
+                if rule.rule().is_some() {
                     sink.emit_sev(rule, p.severity, at, p.kind.to_string());
                 } else {
                     // A parse limit (not a SPEC rule): always an error, never switched off.
@@ -681,10 +718,10 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
                         rule,
                         severity: Severity::Error,
                         ruleset: PGA_RULESET,
-                        record: p.record.clone(),
-                        line: p.line,
-                        columns: None,
-                        offset: p.offset,
+                        location: Location {
+                            columns: None,
+                            ..p.location.clone()
+                        },
                         cbp_code: None,
                         message: p.kind.to_string(),
                     });

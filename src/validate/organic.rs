@@ -2,11 +2,10 @@
 //! #62228844, #67645994; AMS supplemental guide 07-2025 as quoted by vendors).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use crate::codes::{self, parse_code_list, CodeRow};
+use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
 use crate::records::Record;
@@ -14,25 +13,10 @@ use crate::records::{Body, Pg01};
 use crate::transmission::Transmission;
 use crate::tree::{Node, PgaLine};
 
-use super::{At, Sink, TariffFlag, AMS_RULESET};
+use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
-}
-
-fn disclaimer_rules() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/ams-disclaimer-rules.csv")))
-}
-
-fn am8_list() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/am8-hts-2026.csv")))
-}
-
-fn tariff_flag_rows() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/ams-tariff-flags.csv")))
 }
 
 /// The HTS number of an anchor record (`SE60` 5–14, `50` 3–12), from
@@ -135,8 +119,8 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                         Some((other, first_line)) if other != h => {
                             if let Some(r) = find_line(line, c.line) {
                                 sink.emit(
-                                    "OR-018",
-                                    At::field(r, crate::field!(Pg14::lpco_number)),
+                                    RuleId::OR_018,
+                                    At::field(r, crate::records::Pg14::LPCO_NUMBER),
                                     format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
                                 );
                             }
@@ -179,13 +163,15 @@ fn check_tariff(
     as_of: NaiveDate,
     sink: &mut Sink<'_>,
 ) {
-    let listed = am8_list()
+    let listed = CodeList::Am8Hts2026
+        .rows()
         .iter()
         .any(|r| r.code == hts && r.valid_on(as_of));
     let flag = flags.get(hts).copied();
     let at = At::record(anchor);
     // AM8 rows of codes/ams-tariff-flags.csv: a warning up to 2024-09-18, an error after.
-    let am8_rejects = tariff_flag_rows()
+    let am8_rejects = CodeList::AmsTariffFlags
+        .rows()
         .iter()
         .any(|r| r.code == "AM8" && r.valid_on(as_of) && r.meaning.contains("rejected"));
     let am8_sev = if am8_rejects {
@@ -195,16 +181,16 @@ fn check_tariff(
     };
     match flag {
         Some(TariffFlag::Am8) => sink.emit_sev(
-            "OR-010",
+            RuleId::OR_010,
             am8_sev,
             at,
             format!("HTS {hts} is flagged AM8: send an AMS OR line (NOP Import Certificate) or disclaimer A"),
         ),
         Some(TariffFlag::Am7) if !listed => {
-            sink.emit_sev("OR-010", Severity::Warning, at, format!("HTS {hts} is flagged AM7: AMS organic data may be filed"))
+            sink.emit_sev(RuleId::OR_010, Severity::Warning, at, format!("HTS {hts} is flagged AM7: AMS organic data may be filed"))
         }
         _ if listed => sink.emit(
-            "OR-011",
+            RuleId::OR_011,
             at,
             format!("HTS {hts} counts as AM8 from 2026-02-13 (CSMS #67645994): send an AMS OR line or disclaimer A"),
         ),
@@ -222,7 +208,8 @@ fn check_disclaimer(
         return;
     };
     let program = p.program_code.unwrap_or("");
-    let valid: Vec<&CodeRow> = disclaimer_rules()
+    let valid: Vec<&CodeRow> = CodeList::AmsDisclaimerRules
+        .rows()
         .iter()
         .filter(|r| r.valid_on(as_of))
         .collect();
@@ -242,10 +229,10 @@ fn check_disclaimer(
             format!("use {}", ok.join(" or "))
         };
         sink.emit_full(
-            "OR-017",
+            RuleId::OR_017,
             Severity::Error,
             ruleset,
-            At::field(&line.pg01.record, crate::field!(Pg01::disclaimer_code)),
+            At::field(&line.pg01.record, crate::records::Pg01::DISCLAIMER_CODE),
             format!("AMS disclaimer {code} is not allowed for program {program} on {as_of} ({ruleset} rules): {right}"),
         );
     }
@@ -263,12 +250,12 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     let opts = sink.opts;
     let as_of = opts.as_of;
     let pg01 = &line.pg01.record;
-    let proc_at = At::field(pg01, crate::field!(Pg01::processing_code));
+    let proc_at = At::field(pg01, crate::records::Pg01::PROCESSING_CODE);
     let is_or1 = view.message_type == MessageType::Or1;
     let is_or2 = view.message_type == MessageType::Or2;
     if !is_or1 && !is_or2 {
         sink.emit(
-            "OR-025",
+            RuleId::OR_025,
             proc_at,
             format!(
                 "processing code of an AMS OR line is \"{}\": use 1 (OR1) or 2 (OR2)",
@@ -291,9 +278,9 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             } else {
                 Severity::Warning
             };
-            or004_fired = sink.on("OR-004");
+            or004_fired = sink.on(RuleId::OR_004);
             sink.emit_sev(
-                "OR-004",
+                RuleId::OR_004,
                 sev,
                 proc_at,
                 format!("NOP Import Certificate {} (line {}) filed under OR1: electronic NOP-ICs are filed under OR2 (CSMS #67645994)", c.number, c.line),
@@ -306,7 +293,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 .find(|c| matches!(c.number, CertificateNumber::SpecialCode { .. }))
             {
                 sink.emit(
-                    "OR-005",
+                    RuleId::OR_005,
                     proc_at,
                     format!(
                         "special code {} (line {}) filed under OR1: special codes are OR2 only",
@@ -320,7 +307,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         } else {
             "OR1 is for paper certificates from equivalence-arrangement partners"
         };
-        sink.emit("OR-006", proc_at, reminder);
+        sink.emit(RuleId::OR_006, proc_at, reminder);
     }
     let children = line.child_records();
     // Records by line, built once: a line may hold thousands of PG14s.
@@ -328,23 +315,23 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     let rec_at = |n: u32| by_line.get(&n).copied();
     for c in &view.certificates {
         let Some(r) = rec_at(c.line) else { continue };
-        let at = At::field(r, crate::field!(Pg14::lpco_number));
+        let at = At::field(r, crate::records::Pg14::LPCO_NUMBER);
         let v = c.number.as_str();
         let mut explained = false;
         if v.to_ascii_uppercase().contains("DRAFT") {
             explained = true;
-            sink.emit("OR-003", at, format!("certificate \"{v}\" is a draft: draft certificates are not valid for entry; file the issued NOP-IC number"));
+            sink.emit(RuleId::OR_003, at, format!("certificate \"{v}\" is a draft: draft certificates are not valid for entry; file the issued NOP-IC number"));
         }
         if is_ten_digits(v) {
             explained = true;
             sink.emit(
-                "OR-002",
+                RuleId::OR_002,
                 at,
                 format!("certificate field holds {v}, a 10-digit NOP ID of an operation, not a certificate: file the 21-character NOP Import Certificate number NNN-NNNNNNNNNN-NNNNNN"),
             );
         }
         if let CertificateNumber::SpecialCode { code, .. } = c.number {
-            let row = codes::find(codes::ams_special_certificate_codes(), code).next();
+            let row = CodeList::AmsSpecialCertificateCodes.find(code).next();
             if code == "999-999-T" {
                 explained = true;
                 let last = row.and_then(|r| r.valid_to).unwrap_or(date(2024, 9, 19));
@@ -354,7 +341,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     Severity::Warning
                 };
                 sink.emit_sev(
-                    "OR-007",
+                    RuleId::OR_007,
                     sev,
                     at,
                     format!("temporary code 999-999-T was accepted up to {last} (CSMS #61723113); file the NOP Import Certificate"),
@@ -362,27 +349,26 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             }
             if code == "333-550-R" {
                 sink.emit(
-                    "OR-008",
+                    RuleId::OR_008,
                     at,
                     "333-550-R is only for US-certified organic goods returned sealed and unopened",
                 );
             }
             if code == "010-420-L" && as_of >= date(2025, 10, 1) {
-                sink.emit("OR-009", at, "010-420-L is for shipments re-exported, donated (certified importers only) or destroyed");
+                sink.emit(RuleId::OR_009, at, "010-420-L is for shipments re-exported, donated (certified importers only) or destroyed");
             }
         }
         if is_or2 && !explained && as_of >= date(2024, 3, 19) {
             let ok = match c.number {
                 CertificateNumber::NopImportCertificate { .. } => true,
-                CertificateNumber::SpecialCode { code, .. } => {
-                    codes::find(codes::ams_special_certificate_codes(), code)
-                        .any(|r| r.valid_on(as_of))
-                }
+                CertificateNumber::SpecialCode { code, .. } => CodeList::AmsSpecialCertificateCodes
+                    .find(code)
+                    .any(|r| r.valid_on(as_of)),
                 CertificateNumber::Other(_) => false,
             };
             if !ok {
                 sink.emit(
-                    "OR-001",
+                    RuleId::OR_001,
                     at,
                     format!("\"{v}\" is neither an NOP Import Certificate number (NNN-NNNNNNNNNN-NNNNNN, 3-10-6 digits) nor an AMS special code valid on {as_of}"),
                 );
@@ -391,8 +377,8 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         if let (Some(dep), Some(issued)) = (opts.departure_date, c.issue_date()) {
             if issued > dep {
                 sink.emit(
-                    "OR-020",
-                    At::field(r, crate::field!(Pg14::lpco_date)),
+                    RuleId::OR_020,
+                    At::field(r, crate::records::Pg14::LPCO_DATE),
                     format!("certificate issued {issued}, after the departure date {dep}"),
                 );
             }
@@ -404,8 +390,8 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     .find(|r| r.id() == "PG29")
                     .map_or(0, |r| r.line());
                 sink.emit(
-                    "OR-022",
-                    At::field(r, crate::field!(Pg14::unit_of_measure)),
+                    RuleId::OR_022,
+                    At::field(r, crate::records::Pg14::UNIT_OF_MEASURE),
                     format!(
                         "PG14 unit {u14} (line {}) differs from the PG29 unit {} (line {l29})",
                         c.line,
@@ -417,25 +403,25 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     }
     if opts.importer_certified == Some(false) {
         sink.emit(
-            "OR-021",
+            RuleId::OR_021,
             At::record(pg01),
             "the importer / recipient is not NOP-certified (caller-supplied status)",
         );
     }
     sink.emit(
-        "OR-024",
+        RuleId::OR_024,
         At::record(pg01),
         "de minimis (Section 321) entry is not available for NOP-flagged goods",
     );
     if !children.iter().any(|r| r.id() == "PG14") {
         sink.emit(
-            "OR-026",
+            RuleId::OR_026,
             At::record(pg01),
             "AMS OR line without a PG14: send the certificate reference in a PG14",
         );
     } else if view.certificates_without_am1 {
         sink.emit(
-            "OR-027",
+            RuleId::OR_027,
             At::record(pg01),
             "no PG14 of the line has LPCO type AM1 (vendor convention for the NOP certificate)",
         );
@@ -445,7 +431,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     match (view.net_quantity, pg29) {
         // P53 "Missing PG29 per PGA" when there is no PG29 at all (error dictionary 2026-07).
         (None, None) => sink.emit_cbp(
-            "OR-028",
+            RuleId::OR_028,
             Severity::Error,
             AMS_RULESET,
             Some("P53"),
@@ -455,18 +441,18 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         // A PG29 whose net quantity is blank or unreadable (F-007 on the same field, listed
         // first): a finding about the field's value (SPEC 6.0).
         (None, Some(r)) => sink.emit(
-            "OR-028",
-            At::field(r, crate::field!(Pg29::quantity_line_net)),
+            RuleId::OR_028,
+            At::field(r, crate::records::Pg29::QUANTITY_LINE_NET),
             "PG29 net quantity is blank or not a number: send the net organic weight (unit KG)",
         ),
         (Some((q, unit)), Some(r)) => {
             if q.is_zero() {
-                sink.emit("OR-028", At::field(r, crate::field!(Pg29::quantity_line_net)), "net quantity is zero: send the net organic weight");
+                sink.emit(RuleId::OR_028, At::field(r, crate::records::Pg29::QUANTITY_LINE_NET), "net quantity is zero: send the net organic weight");
             }
             if unit != Some("KG") {
                 sink.emit(
-                    "OR-012",
-                    At::field(r, crate::field!(Pg29::unit_of_measure_line_net)),
+                    RuleId::OR_012,
+                    At::field(r, crate::records::Pg29::UNIT_OF_MEASURE_LINE_NET),
                     format!("net quantity unit is {}: AMS OR expects KG", unit.unwrap_or("blank")),
                 );
             }
@@ -483,7 +469,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             )
         {
             sink.emit(
-                "OR-016",
+                RuleId::OR_016,
                 At::record(r),
                 format!("{id} is not used in an OR2 line (OR2 carries PG02, PG14, PG25, PG29)"),
             );
@@ -491,7 +477,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         if let Some(Body::Pg02(p)) = r.body() {
             if p.product_code_qualifier_1.is_some() || p.product_code_number_1.is_some() {
                 sink.emit(
-                    "OR-016",
+                    RuleId::OR_016,
                     At::record(r),
                     "AMS sends no product code for OR: send a bare PG02 P",
                 );
@@ -511,15 +497,15 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
             if !is_ten_digits(id) && !certifier {
                 sink.emit(
-                    "OR-014",
-                    At::field(r, crate::field!(Pg19::entity_number)),
+                    RuleId::OR_014,
+                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
                 );
             } else if is_ten_digits(id) && matches!(p.entity_role_code, Some("ORI" | "ORC")) {
                 sink.emit_sev(
-                    "OR-014",
+                    RuleId::OR_014,
                     Severity::Warning,
-                    At::field(r, crate::field!(Pg19::entity_number)),
+                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", p.entity_role_code.unwrap_or("")),
                 );
             }
@@ -532,8 +518,8 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                         .map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
                     if digits < 5 {
                         sink.emit(
-                            "OR-023",
-                            At::field(a, crate::field!(Pg20::postal_code)),
+                            RuleId::OR_023,
+                            At::field(a, crate::records::Pg20::POSTAL_CODE),
                             format!(
                                 "US postal code \"{}\" is shorter than 5 digits",
                                 addr.postal_code.unwrap_or("")
@@ -570,7 +556,7 @@ fn check_or1(
             .filter(|e| role_of(e).as_deref() == Some(role))
             .collect();
         if present.is_empty() && content_rules {
-            sink.emit("OR-013", At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
+            sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
         }
         for e in present.iter().filter(|_| content_rules) {
             let r = &e.pg19.record;
@@ -581,27 +567,27 @@ fn check_or1(
             // measure" in PG04).
             if p.entity_name.is_none() {
                 sink.emit_cbp(
-                    "OR-013",
+                    RuleId::OR_013,
                     Severity::Error,
                     AMS_RULESET,
                     None,
-                    At::field(r, crate::field!(Pg19::entity_name)),
+                    At::field(r, crate::records::Pg19::ENTITY_NAME),
                     format!("{role} loop without entity name"),
                 );
             }
             if p.entity_number.is_none() {
                 sink.emit_cbp(
-                    "OR-013",
+                    RuleId::OR_013,
                     Severity::Error,
                     AMS_RULESET,
                     None,
-                    At::field(r, crate::field!(Pg19::entity_number)),
+                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("{role} loop without NOP ID"),
                 );
             }
             if e.pg20.is_none() {
                 sink.emit_cbp(
-                    "OR-013",
+                    RuleId::OR_013,
                     Severity::Error,
                     AMS_RULESET,
                     None,
@@ -611,7 +597,7 @@ fn check_or1(
             }
             if !e.items.iter().any(|n| n.record.id() == "PG21") {
                 sink.emit_cbp(
-                    "OR-013",
+                    RuleId::OR_013,
                     Severity::Error,
                     AMS_RULESET,
                     Some("P47"),
@@ -623,8 +609,8 @@ fn check_or1(
         if matches!(role, "EX" | "UC" | "ORI") {
             for e in present.iter().skip(1) {
                 sink.emit(
-                    "OR-031",
-                    At::field(&e.pg19.record, crate::field!(Pg19::entity_role_code)),
+                    RuleId::OR_031,
+                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
                     format!("second {role} loop in one OR1 line: one {role} per line"),
                 );
             }
@@ -637,8 +623,8 @@ fn check_or1(
                 "EX" | "UC" | "ORI" | "ORP" | "ORC" | "AP1" | "CB"
             ) {
                 sink.emit(
-                    "OR-030",
-                    At::field(&e.pg19.record, crate::field!(Pg19::entity_role_code)),
+                    RuleId::OR_030,
+                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
                     format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB"),
                 );
             }
@@ -648,7 +634,7 @@ fn check_or1(
         // P50 "Missing PG10 per PGA" when there is no PG10 at all.
         let no_pg10 = !line.child_records().iter().any(|r| r.id() == "PG10");
         sink.emit_cbp(
-            "OR-015",
+            RuleId::OR_015,
             Severity::Error,
             AMS_RULESET,
             no_pg10.then_some("P50"),
@@ -665,7 +651,7 @@ fn check_or1(
         // P48 "Missing PG22 per PGA" when there is no PG22 at all; a PG22 with another
         // declaration code has no dictionary code (P36 is about the document identifier).
         sink.emit_cbp(
-            "OR-015",
+            RuleId::OR_015,
             Severity::Error,
             AMS_RULESET,
             view.declarations.is_empty().then_some("P48"),
@@ -675,8 +661,8 @@ fn check_or1(
     }
     if view.intended_use_code.is_none() && content_rules {
         sink.emit(
-            "OR-032",
-            At::field(pg01, crate::field!(Pg01::intended_use_code)),
+            RuleId::OR_032,
+            At::field(pg01, crate::records::Pg01::INTENDED_USE_CODE),
             "OR1 PG01 without intended use code (e.g. 100.000)",
         );
     }
@@ -690,7 +676,7 @@ fn check_or1(
         .count();
     if !view.positional_counts_agree() || orc != orp {
         sink.emit(
-            "OR-029",
+            RuleId::OR_029,
             At::record(pg01),
             format!(
                 "positional grouping: {} products, {} lots, {orc} ORC, {orp} ORP",
@@ -708,7 +694,7 @@ fn check_or1(
                 .find(|r| r.line() == rm.line)
             {
                 sink.emit(
-                    "OR-033",
+                    RuleId::OR_033,
                     At::record(r),
                     "OR1 remark: vendors send type AM1 with code A10 or A11",
                 );

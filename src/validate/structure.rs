@@ -5,16 +5,15 @@
 #![allow(clippy::collapsible_match)]
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 
-use crate::codes::{parse_code_list, CodeRow};
+use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::records::Record;
 use crate::records::{Body, RecordType};
 use crate::transmission::Transmission;
 use crate::tree::{Item, OiGroup, PgaItem, PgaLine, Transaction};
 
-use super::{At, Sink};
+use super::{At, RuleId, Sink};
 
 type R<'a> = Record<'a>;
 
@@ -39,9 +38,9 @@ fn check_transaction(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
             Item::OiGroup(g) => {
                 if let Some(oi) = &g.oi {
                     if under_anchor_with_group {
-                        sink.emit("S-003", At::record(&oi.record), "second OI under one HTS anchor: each anchor carries at most one OI; put all PGA lines under the first");
+                        sink.emit(RuleId::S_003, At::record(&oi.record), "second OI under one HTS anchor: each anchor carries at most one OI; put all PGA lines under the first");
                     } else {
-                        sink.emit("S-005", At::record(&oi.record), "OI group not directly after an HTS anchor (SE60 and its sub-records, or 50)");
+                        sink.emit(RuleId::S_005, At::record(&oi.record), "OI group not directly after an HTS anchor (SE60 and its sub-records, or 50)");
                     }
                 }
                 under_anchor_with_group = under_anchor_with_group && g.oi.is_some();
@@ -64,14 +63,14 @@ fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
     if let Some(first) = g.lines.first() {
         if g.oi.is_none() {
             sink.emit(
-                "S-001",
+                RuleId::S_001,
                 At::record(&first.pg01.record),
                 "PG01 without an OI before it: every PGA line needs the OI record of its HTS line",
             );
         }
     } else if let Some(oi) = &g.oi {
         sink.emit(
-            "S-002",
+            RuleId::S_002,
             At::record(&oi.record),
             "OI not followed by any PG01: send the agency's PG01 (data or disclaimer) after the OI",
         );
@@ -82,7 +81,7 @@ fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
     let cbp = if g.oi.is_some() { "P03" } else { "P32" };
     for o in &g.orphans {
         sink.emit_cbp(
-            "S-004",
+            RuleId::S_004,
             Severity::Error,
             super::PGA_RULESET,
             Some(cbp),
@@ -115,7 +114,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
             if closed.contains(agency) {
                 reappears = true;
                 sink.emit_sev(
-                    "S-016",
+                    RuleId::S_016,
                     Severity::Warning,
                     At::record(&line.pg01.record),
                     format!("PGA lines of agency {agency} are interleaved with another agency's; keep each agency's lines together"),
@@ -133,7 +132,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
                     ""
                 };
                 sink.emit(
-                    "S-016",
+                    RuleId::S_016,
                     At::record(&line.pg01.record),
                     format!("PGA line number {n:03} for agency {agency}: expected {expected:03}{or_restart} (numbered per agency under one OI, no gaps or duplicates)"),
                 );
@@ -166,18 +165,13 @@ fn rank(rt: RecordType) -> Option<u8> {
     })
 }
 
-fn pg60_parents() -> &'static [CodeRow] {
-    static CELL: OnceLock<Vec<CodeRow>> = OnceLock::new();
-    CELL.get_or_init(|| parse_code_list(include_str!("../../spec/codes/pg60-qualifiers.csv")))
-}
-
 /// S-018 (warning): a PG60 qualifier outside `codes/pg60-qualifiers.csv`, not valid on the
 /// as-of date, or not matching the record it follows (SPEC 6.2, chapter p. 58 Note 1).
 fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut Sink<'_>) {
     let as_of = sink.opts.as_of;
-    let rows: Vec<&CodeRow> = pg60_parents().iter().filter(|row| row.code == q).collect();
+    let rows: Vec<&CodeRow> = CodeList::Pg60Qualifiers.find(q).collect();
     let warn = |sink: &mut Sink<'_>, msg: String| {
-        sink.emit_sev("S-018", Severity::Warning, At::record(r), msg);
+        sink.emit_sev(RuleId::S_018, Severity::Warning, At::record(r), msg);
     };
     let Some(row) = rows.iter().find(|row| row.valid_on(as_of)) else {
         let msg = match rows.first().and_then(|row| row.valid_from) {
@@ -213,7 +207,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
     if let Some(d) = p.disclaimer_code {
         if let Some(first) = children.first() {
             sink.emit(
-                "S-012",
+                RuleId::S_012,
                 At::record(first),
                 format!("{} after the PG01 at line {} that is disclaimed with {d}: a disclaimed PGA line is the PG01 alone", first.id(), line.pg01.record.line()),
             );
@@ -223,7 +217,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
     if children.is_empty() {
         if !shares {
             sink.emit(
-                "S-021",
+                RuleId::S_021,
                 At::record(&line.pg01.record),
                 "PGA line without child records and without a disclaimer (nor a PG01 after it whose data set it shares)",
             );
@@ -233,7 +227,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
     // S-022 (P54): a line with data but no PG02 (an empty line is S-021's).
     if !children.iter().any(|r| r.record_type() == RecordType::Pg02) {
         sink.emit(
-            "S-022",
+            RuleId::S_022,
             At::record(&line.pg01.record),
             "PGA line without a PG02: CBP rejects it (P54) where the agency requires the PG02 item record",
         );
@@ -243,10 +237,10 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
         Some(PgaItem::Group(g)) => Some(g),
         _ => None,
     };
-    let s023 = first_group.is_some() && sink.on("S-023");
+    let s023 = first_group.is_some() && sink.on(RuleId::S_023);
     if let Some(g) = first_group {
         sink.emit(
-            "S-023",
+            RuleId::S_023,
             At::record(&g.start.record),
             "PG50/PG51 group immediately after the PG01: a group attaches to a PG02, PG04, PG13 or PG14 before it",
         );
@@ -267,7 +261,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                     Some(RecordType::Pg07 | RecordType::Pg08 | RecordType::Pg60)
                 ) {
                     sink.emit(
-                        "S-009",
+                        RuleId::S_009,
                         At::record(r),
                         "PG08 without its PG07 directly before it",
                     );
@@ -276,7 +270,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
             Some(Body::Pg13(_)) => {
                 if types.get(i + 1) != Some(&RecordType::Pg14) {
                     sink.emit(
-                        "S-010",
+                        RuleId::S_010,
                         At::record(r),
                         "PG13 must be directly followed by the PG14 it describes",
                     );
@@ -286,13 +280,13 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 let is_p = p2.item_type == Some("P");
                 if first_pg02 && !is_p {
                     sink.emit(
-                        "S-011",
+                        RuleId::S_011,
                         At::record(r),
                         "the first PG02 of a PGA line must have item type P",
                     );
                 } else if !first_pg02 && is_p && seen_p {
                     sink.emit(
-                        "S-011",
+                        RuleId::S_011,
                         At::record(r),
                         "more than one PG02 with item type P; further items are C",
                     );
@@ -304,7 +298,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 pg26 += 1;
                 if pg26 == 7 {
                     sink.emit(
-                        "S-013",
+                        RuleId::S_013,
                         At::record(r),
                         "more than 6 PG26 packaging records in one PGA line",
                     );
@@ -312,7 +306,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 if let (Some(l), Some(prev)) = (p26.packaging_qualifier, last_level) {
                     if l <= prev {
                         sink.emit_sev(
-                            "S-013",
+                            RuleId::S_013,
                             Severity::Warning,
                             At::record(r),
                             format!("packaging level {l} after level {prev}: levels go outermost (1) to innermost (6)"),
@@ -332,7 +326,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 let explained_by_s023 = i == 0 && s023;
                 if !parent && !explained_by_s023 {
                     sink.emit(
-                        "S-014",
+                        RuleId::S_014,
                         At::record(r),
                         "PG50 without a PG02, PG04, PG13 or PG14 before it to attach the group to",
                     );
@@ -368,7 +362,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
             if let Some(role) = d.entity_role_code {
                 if !roles.contains(role) {
                     sink.emit(
-                        "S-019",
+                        RuleId::S_019,
                         At::record(r),
                         format!(
                             "PG22 names role {role} but the PGA line has no PG19 loop of that role"
@@ -411,7 +405,7 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
                 }
                 if first {
                     sink.emit(
-                        "S-007",
+                        RuleId::S_007,
                         At::record(&n.record),
                         format!(
                             "entity loops not kept together: {} PG19 records in a row, then their PG20/PG21 records; send each party as PG19, PG20, PG21",
@@ -448,7 +442,7 @@ fn walk_items(
                 let prev = prev_of(r);
                 match r.record_type() {
                     RecordType::Pg20 => sink.emit(
-                        "S-006",
+                        RuleId::S_006,
                         At::record(r),
                         "PG20 without its PG19 directly before it",
                     ),
@@ -464,7 +458,7 @@ fn walk_items(
                             )
                         ) {
                             sink.emit(
-                                "S-008",
+                                RuleId::S_008,
                                 At::record(r),
                                 "PG21 without a parent: it follows its PG19/PG20, a PG30 or a PG22",
                             );
@@ -475,7 +469,7 @@ fn walk_items(
                             prev,
                             Some(RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60)
                         ) {
-                            sink.emit("S-017", At::record(r), "PG55 must directly follow the PG19, PG20 or PG21 of its entity loop");
+                            sink.emit(RuleId::S_017, At::record(r), "PG55 must directly follow the PG19, PG20 or PG21 of its entity loop");
                         }
                     }
                     RecordType::Pg60 => {
@@ -490,22 +484,22 @@ fn walk_items(
                             )
                         ) {
                             sink.emit(
-                                "S-018",
+                                RuleId::S_018,
                                 At::record(r),
                                 "PG60 must follow a PG07, PG08 or the records of an entity loop",
                             );
                         }
                     }
                     RecordType::Pg51 => {
-                        sink.emit("S-014", At::record(r), "PG51 without an open PG50 group")
+                        sink.emit(RuleId::S_014, At::record(r), "PG51 without an open PG50 group")
                     }
                     RecordType::Pg50 if in_group => sink.emit(
-                        "S-014",
+                        RuleId::S_014,
                         At::record(r),
                         "PG50 inside an open PG50 group: groups do not nest",
                     ),
                     rt if in_group && !allowed_in_group(rt) => sink.emit(
-                        "S-024",
+                        RuleId::S_024,
                         At::record(r),
                         format!("{} inside a PG50/PG51 group: a group holds PG05, PG06, PG07, PG10, PG14, PG19 loops, PG22, PG25, PG26, PG29, PG31, PG32 (chapter p. 67)", r.id()),
                     ),
@@ -516,7 +510,7 @@ fn walk_items(
             PgaItem::Group(g) => {
                 if g.end.is_none() {
                     sink.emit(
-                        "S-014",
+                        RuleId::S_014,
                         At::record(&g.start.record),
                         "PG50 without its PG51 in the same PGA line",
                     );
@@ -590,7 +584,7 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
         if k < max.0 {
             if let Some(prev) = max.1 {
                 sink.emit(
-                    "S-020",
+                    RuleId::S_020,
                     At::record(r),
                     format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line()),
                 );
@@ -621,21 +615,21 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
             Some("S") => {
                 if open.is_some() {
                     sink.emit(
-                        "S-015",
+                        RuleId::S_015,
                         At::record(r),
                         "PG00 S inside an open substitution group: groups do not nest",
                     );
                 }
                 match num {
                     None => sink.emit(
-                        "S-015",
+                        RuleId::S_015,
                         At::record(r),
                         "PG00 S needs a substitution number 0001-9999",
                     ),
                     Some(n) => {
                         if !defined.insert(n.to_string()) {
                             sink.emit(
-                                "S-015",
+                                RuleId::S_015,
                                 At::record(r),
                                 format!("substitution number {n} defined twice in one transaction"),
                             );
@@ -647,7 +641,7 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
             Some("E") => {
                 if open.is_none() {
                     sink.emit(
-                        "S-015",
+                        RuleId::S_015,
                         At::record(r),
                         "PG00 E without an open PG00 S group",
                     );
@@ -656,12 +650,12 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
             }
             Some("R") => match num {
                 None => sink.emit(
-                    "S-015",
+                    RuleId::S_015,
                     At::record(r),
                     "PG00 R needs the number of the group to insert",
                 ),
                 Some(n) if !defined.contains(n) => sink.emit(
-                    "S-015",
+                    RuleId::S_015,
                     At::record(r),
                     format!("PG00 R names group {n}, which no earlier PG00 S defines"),
                 ),
@@ -672,7 +666,7 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
     }
     if let Some((n, r)) = open {
         sink.emit(
-            "S-015",
+            RuleId::S_015,
             At::record(r),
             format!("PG00 S group {n} has no PG00 E"),
         );

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use super::grammar::{iso_date, whole};
+
 /// True when every byte is a space (an empty slice counts: missing bytes are spaces).
 #[inline]
 pub(crate) fn all_spaces(b: &[u8]) -> bool {
@@ -30,14 +32,6 @@ const CBP_CHARS: [bool; 256] = {
     t
 };
 
-/// The value of exactly `width` ASCII digits (no sign, no spaces), `width` ≤ 4.
-pub(crate) fn digits_u16(text: &str, width: usize) -> Option<u16> {
-    (width <= 4 && text.len() == width && text.bytes().all(|c| c.is_ascii_digit())).then(|| {
-        text.bytes()
-            .fold(0u16, |acc, c| acc * 10 + u16::from(c - b'0'))
-    })
-}
-
 /// Reads a date in the dump form `YYYY-MM-DD` strictly: exactly four year digits (`0001` to
 /// `9999`), two month digits and two day digits separated by `-`, and a real calendar date.
 /// Used for date field values of the JSON model (`encode`) and for the as-of date of the
@@ -52,20 +46,15 @@ pub(crate) fn digits_u16(text: &str, width: usize) -> Option<u16> {
 /// assert_eq!(parse_iso_date("0000-03-16"), None);
 /// ```
 pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
-    let (y, rest) = text.split_at_checked(4)?;
-    let (m, d) = rest.strip_prefix('-')?.split_once('-')?;
-    let year = digits_u16(y, 4).filter(|&y| y != 0)?;
-    let month = digits_u16(m, 2)?;
-    let day = digits_u16(d, 2)?;
+    let (year, month, day) = iso_date_shape(text).filter(|&(y, _, _)| y != 0)?;
     NaiveDate::from_ymd_opt(i32::from(year), u32::from(month), u32::from(day))
 }
 
-/// The year, month and day of a text of the form `YYYY-MM-DD` (digits only), whether or not
-/// they name a real day.
+/// The year, month and day of a text of the form `YYYY-MM-DD` (digits only, the grammar
+/// [`super::grammar::iso_date`]), whether or not they name a real day.
 pub(crate) fn iso_date_shape(text: &str) -> Option<(u16, u16, u16)> {
-    let (y, rest) = text.split_at_checked(4)?;
-    let (m, d) = rest.strip_prefix('-')?.split_once('-')?;
-    Some((digits_u16(y, 4)?, digits_u16(m, 2)?, digits_u16(d, 2)?))
+    let (y, m, d) = whole(iso_date, text)?;
+    Some((y as u16, m as u16, d as u16))
 }
 
 #[cfg(test)]
@@ -79,13 +68,6 @@ mod tests {
         assert_eq!(n, 69);
         assert!(is_cbp_char(b'*') && is_cbp_char(b'\\'));
         assert!(!is_cbp_char(b'a') && !is_cbp_char(0x7F) && !is_cbp_char(b'\t'));
-        // The table is exactly `codes/character-set.csv` (codes written `0xNN`).
-        let listed: Vec<u8> =
-            crate::codes::parse_code_list(include_str!("../../spec/codes/character-set.csv"))
-                .iter()
-                .filter_map(|r| u8::from_str_radix(r.code.trim_start_matches("0x"), 16).ok())
-                .collect();
-        let table: Vec<u8> = (0u8..=255).filter(|&b| is_cbp_char(b)).collect();
-        assert_eq!(listed, table);
+        // That the table is exactly `codes/character-set.csv`: `crate::codes`'s tests.
     }
 }

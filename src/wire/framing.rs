@@ -5,7 +5,7 @@
 
 use memchr::memchr2;
 
-use crate::error::{LooksLike, Problem, ProblemKind, Severity};
+use crate::error::{Location, LooksLike, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 
 /// The line terminator after a record.
@@ -344,10 +344,12 @@ impl<'a> Framer<'a> {
         let concatenated = piece.concatenated;
         let whole = |kind| Problem {
             severity: Severity::Error,
-            line: None,
-            offset: 0,
-            record: None,
-            columns: None,
+            location: Location {
+                line: None,
+                offset: 0,
+                record: None,
+                columns: None,
+            },
             kind,
         };
         let mut data = input;
@@ -372,10 +374,12 @@ impl<'a> Framer<'a> {
                 } else {
                     Severity::Error
                 },
-                line: Some(1),
-                offset: 0,
-                record: None,
-                columns: None,
+                location: Location {
+                    line: Some(1),
+                    offset: 0,
+                    record: None,
+                    columns: None,
+                },
                 kind: ProblemKind::ByteOrderMark,
             });
         }
@@ -439,10 +443,12 @@ impl<'a> Framer<'a> {
                 };
                 problems.push(Problem {
                     severity: sev,
-                    line: Some((data.len() / 80) as u32 + 1),
-                    offset: input.len() - rem,
-                    record: None,
-                    columns: None,
+                    location: Location {
+                        line: Some((data.len() / 80) as u32 + 1),
+                        offset: input.len() - rem,
+                        record: None,
+                        columns: None,
+                    },
                     kind,
                 });
             }
@@ -461,10 +467,12 @@ impl<'a> Framer<'a> {
                     } else {
                         Severity::Error
                     },
-                    line: None,
-                    offset: input.len() - tail.len(),
-                    record: None,
-                    columns: None,
+                    location: Location {
+                        line: None,
+                        offset: input.len() - tail.len(),
+                        record: None,
+                        columns: None,
+                    },
                     kind: ProblemKind::TrailingData { len: tail.len() },
                 });
             }

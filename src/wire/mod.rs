@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 pub mod ascii;
 pub mod framing;
+pub(crate) mod grammar;
 
 pub use ascii::{is_cbp_char, parse_iso_date};
 pub use framing::{Framing, Terminator};

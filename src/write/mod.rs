@@ -1,7 +1,11 @@
 //! The write layer: the owned JSON model that `decode` writes and `encode` reads
-//! ([`owned`]), and the canonical field dump ([`dump`]). The bytes of a parsed transmission
+//! ([`owned`]), the whole document `decode` writes ([`DecodeDocument`]: the owned model plus
+//! the organic views), and the canonical field dump ([`dump`]). The bytes of a parsed transmission
 //! are written by [`crate::Transmission::write_to`]; framed records by
 //! [`crate::wire::write_records`].
 
+mod document;
 pub mod dump;
 pub mod owned;
+
+pub use document::DecodeDocument;

@@ -15,9 +15,10 @@
 //! wrong JSON type, naming the record's line, identifier and key.
 
 use std::collections::BTreeMap;
+#[cfg(feature = "serde")]
 use std::fmt;
 
-use crate::error::EncodeError;
+use crate::error::{BuildError, RecordRef};
 use crate::layout::build_record;
 use crate::records::Record;
 use crate::records::RecordType;
@@ -74,126 +75,6 @@ pub struct OwnedRecord {
     pub terminator: Option<Terminator>,
 }
 
-/// Where a record sits, in words: `line 13, record PG14` (`record PG14` without a line).
-#[derive(Debug, Clone, Copy)]
-struct At<'r> {
-    line: Option<u32>,
-    record: &'r str,
-}
-
-impl fmt::Display for At<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(l) = self.line {
-            write!(f, "line {l}, ")?;
-        }
-        if self.record.is_empty() {
-            write!(f, "record without identifier")
-        } else {
-            write!(f, "record {}", self.record.escape_debug())
-        }
-    }
-}
-
-/// Why an owned record could not be encoded. The message names the record's line (the
-/// `line` of the JSON), its identifier and the field, in words.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum OwnedEncodeError {
-    /// A field value does not fit (F-030 … F-032).
-    #[error("{}, field {} (bytes {}-{}): {} ({})", At { line: *line, record }, source.field, source.start, source.end, source.kind, source.kind.rule())]
-    Field {
-        /// Line of the record, if known.
-        line: Option<u32>,
-        /// Record identifier as given in the JSON (`GE90`, `PG14` …).
-        record: String,
-        /// The encoder's error.
-        source: EncodeError,
-    },
-    /// `fields` names a field the record's layout does not have.
-    #[error("{}: unknown field {} (not in the {layout} layout of records.csv)", At { line: *line, record }, field.escape_debug())]
-    UnknownField {
-        /// Line of the record, if known.
-        line: Option<u32>,
-        /// Record identifier.
-        record: String,
-        /// The layout's name in `records.csv` ([`crate::layout::RecordLayout::name`]:
-        /// `SO70`, `SO70@04`, `SO70@THRU` …).
-        layout: &'static str,
-        /// The unknown name.
-        field: String,
-    },
-    /// `variant` is not the layout variant `raw` is read with (SPEC 7.2): `raw` wins, so the
-    /// `variant` given would be dropped silently.
-    #[error("{}: {}", At { line: *line, record }, variant_mismatch(given, *read))]
-    VariantMismatch {
-        /// Line of the record, if known.
-        line: Option<u32>,
-        /// Record identifier.
-        record: String,
-        /// The `variant` given.
-        given: String,
-        /// The name of the layout `raw` is read with (`SO70`, `SO70@04` …), `None` for a
-        /// record without a layout (host or unknown record).
-        read: Option<&'static str>,
-    },
-    /// `raw` is not 80 bytes: encode writes only 80-byte records.
-    #[error("{}: raw is {len} bytes, a record is 80 (encode writes only 80-byte records)", At { line: *line, record })]
-    RawLength {
-        /// Line of the record, if known.
-        line: Option<u32>,
-        /// Record identifier.
-        record: String,
-        /// Length of `raw` in bytes.
-        len: usize,
-    },
-    /// `fields` given for a record without a layout, neither `fields` nor `raw`, a `raw`
-    /// that is not the record named, or a terminator that would merge records.
-    #[error("{}: {what}", At { line: *line, record })]
-    Shape {
-        /// Line of the record, if known.
-        line: Option<u32>,
-        /// Record identifier.
-        record: String,
-        /// What is wrong.
-        what: &'static str,
-    },
-    /// `trailing` holds what is not a trailing empty line or `0x1A` bytes (with framing
-    /// `none`: anything but fewer than 80 `0x1A` bytes): written after the last record it
-    /// would be read as a record that is not 80 bytes.
-    #[error("trailing: {what}")]
-    Trailing {
-        /// What is wrong.
-        what: &'static str,
-    },
-}
-
-/// The message of [`OwnedEncodeError::VariantMismatch`].
-fn variant_mismatch(given: &str, read: Option<&'static str>) -> String {
-    let given = given.escape_debug();
-    // Whether the record has layout variants at all (only SO70 has, SPEC 7.2).
-    let id = read.map(|name| name.split('@').next().unwrap_or(name));
-    let has_variants = id.is_some_and(|id| {
-        crate::records::ALL_LAYOUTS
-            .iter()
-            .any(|l| l.id == id && l.variant.is_some())
-    });
-    match read {
-        Some(layout) if !has_variants => format!(
-            "variant \"{given}\" given for a record whose layout ({layout}) has no variants \
-             (remove variant)"
-        ),
-        Some(layout) => format!(
-            "variant \"{given}\" is not the layout raw is read with ({layout}, chosen by the \
-             bytes: SO70 version 04 in bytes 79-80 is variant \"04\", a blank version with \
-             THRU in bytes 63-66 is variant \"THRU\"; remove variant or make it match raw)"
-        ),
-        None => format!(
-            "variant \"{given}\" given for a record without a layout (raw is a host or \
-             unknown record: remove variant)"
-        ),
-    }
-}
-
 impl OwnedRecord {
     /// The owned form of a parsed record (see the module docs for when `raw` is kept).
     /// `raw` holds the record's bytes as received: a short record of a lenient parse stays
@@ -243,15 +124,19 @@ impl OwnedRecord {
         o
     }
 
-    fn shape(&self, what: &'static str) -> OwnedEncodeError {
-        OwnedEncodeError::Shape {
-            line: self.line,
-            record: self.record.clone(),
+    /// Where the record sits, for errors: `line 13, record PG14`.
+    fn at(&self) -> RecordRef {
+        RecordRef::owned(self.line, &self.record)
+    }
+
+    fn shape(&self, what: &'static str) -> BuildError {
+        BuildError::Shape {
+            at: self.at(),
             what,
         }
     }
 
-    fn encode_fields(&self) -> Result<[u8; 80], OwnedEncodeError> {
+    fn encode_fields(&self) -> Result<[u8; 80], BuildError> {
         let fields = self
             .fields
             .as_ref()
@@ -276,17 +161,15 @@ impl OwnedRecord {
             return Err(self.shape("record identifier does not name a layout"));
         }
         if let Some(k) = fields.keys().find(|k| layout.field(k).is_none()) {
-            return Err(OwnedEncodeError::UnknownField {
-                line: self.line,
-                record: self.record.clone(),
+            return Err(BuildError::UnknownField {
+                at: self.at(),
                 layout: layout.name,
                 field: k.clone(),
             });
         }
         let mut bytes = build_record(layout, |f| fields.get(f.name).and_then(|v| v.as_deref()))
-            .map_err(|source| OwnedEncodeError::Field {
-                line: self.line,
-                record: self.record.clone(),
+            .map_err(|source| BuildError::Encode {
+                at: self.at(),
                 source,
             })?;
         // Output variants (GE90, WO70 …) share a layout but keep their own identifier.
@@ -309,22 +192,18 @@ impl OwnedRecord {
     /// The record's 80 bytes: `raw` when present, else built from `fields`.
     ///
     /// # Errors
-    /// [`OwnedEncodeError`] naming the record (line and identifier) and what does not fit:
-    /// a field value, a `raw` that is not 80 bytes ([`OwnedEncodeError::RawLength`]), holds
+    /// [`BuildError`] naming the record (line and identifier) and what does not fit:
+    /// a field value, a `raw` that is not 80 bytes ([`BuildError::RawLength`]), holds
     /// a char above `U+00FF`, a CR or LF, does not start with `record`, is read with another
-    /// layout variant than `variant` names ([`OwnedEncodeError::VariantMismatch`]), or
+    /// layout variant than `variant` names ([`BuildError::VariantMismatch`]), or
     /// disagrees with `fields`.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
+    pub fn to_bytes(&self) -> Result<Vec<u8>, BuildError> {
         if let Some(raw) = &self.raw {
             // One byte per char (ISO-8859-1): the length is checked before anything is
             // copied, so a 100 MB `raw` costs no second copy.
             let len = raw.chars().count();
             if len != 80 {
-                return Err(OwnedEncodeError::RawLength {
-                    line: self.line,
-                    record: self.record.clone(),
-                    len,
-                });
+                return Err(BuildError::RawLength { at: self.at(), len });
             }
             let bytes =
                 latin1_bytes(raw).ok_or_else(|| self.shape("raw holds a char above U+00FF"))?;
@@ -344,11 +223,15 @@ impl OwnedRecord {
             if let Some(given) = &self.variant {
                 let read = crate::records::identify(&bytes, false).record_type.layout();
                 if read.and_then(|l| l.variant) != Some(given.as_str()) {
-                    return Err(OwnedEncodeError::VariantMismatch {
-                        line: self.line,
-                        record: self.record.clone(),
+                    return Err(BuildError::VariantMismatch {
+                        at: self.at(),
                         given: given.clone(),
                         read: read.map(|l| l.name),
+                        has_variants: read.is_some_and(|l| {
+                            crate::records::ALL_LAYOUTS
+                                .iter()
+                                .any(|v| v.id == l.id && v.variant.is_some())
+                        }),
                     });
                 }
             }
@@ -525,7 +408,7 @@ impl OwnedTransmission {
     /// without terminator before another record of a terminated document, or a `trailing`
     /// that is more than one empty line's terminator and `0x1A` bytes (framing `none`: that
     /// is not fewer than 80 `0x1A` bytes).
-    pub fn to_bytes(&self) -> Result<Vec<u8>, OwnedEncodeError> {
+    pub fn to_bytes(&self) -> Result<Vec<u8>, BuildError> {
         let mut out = Vec::new();
         let mut result = Ok(());
         // A record without terminator in a terminated document would merge with the next
@@ -549,7 +432,7 @@ impl OwnedTransmission {
             }
         });
         result?;
-        let trailing = latin1_bytes(&self.trailing).ok_or(OwnedEncodeError::Trailing {
+        let trailing = latin1_bytes(&self.trailing).ok_or(BuildError::Trailing {
             what: "holds a char above U+00FF",
         })?;
         // Only what the parser keeps as trailing in the document's framing: with a
@@ -560,20 +443,20 @@ impl OwnedTransmission {
         let head = trailing.get(..trailing.len() - eof).unwrap_or_default();
         if self.framing.terminator == Terminator::None {
             if !head.is_empty() {
-                return Err(OwnedEncodeError::Trailing {
+                return Err(BuildError::Trailing {
                     what: "holds bytes other than 0x1A in a document without terminators \
                            (framing.terminator none): a CR or LF would make the records one \
                            line that is not 80 bytes, other bytes a short record",
                 });
             }
             if eof >= 80 {
-                return Err(OwnedEncodeError::Trailing {
+                return Err(BuildError::Trailing {
                     what: "holds 80 or more 0x1A bytes in a document without terminators \
                            (framing.terminator none): they would be read as a record",
                 });
             }
         } else if !matches!(head, b"" | b"\n" | b"\r\n" | b"\r") {
-            return Err(OwnedEncodeError::Trailing {
+            return Err(BuildError::Trailing {
                 what: "holds more than one empty line's terminator and 0x1A bytes (it would \
                        be read as a record that is not 80 bytes)",
             });
@@ -843,10 +726,7 @@ fn record_from_entries(entries: Vec<(String, Scalar)>) -> Result<OwnedRecord, St
         Some(Scalar::Str(s)) => Some(s.as_str()),
         _ => None,
     };
-    let at = At {
-        line,
-        record: record.unwrap_or(""),
-    };
+    let at = RecordRef::owned(line, record.unwrap_or(""));
     let fail = |what: String| Err(format!("{at}: {what}"));
     let mut out = OwnedRecord {
         line,

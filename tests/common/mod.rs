@@ -127,14 +127,17 @@ pub(crate) fn errors(problems: &[Problem]) -> Vec<&Problem> {
 /// Asserts the `Display` form of a problem names its rule, line, record and columns.
 pub(crate) fn assert_display_names_position(p: &Problem) {
     let s = p.to_string();
-    assert!(s.contains(p.kind.rule()), "{s:?} lacks the rule id");
-    if let Some(l) = p.line {
+    assert!(
+        s.contains(p.kind.rule().as_str()),
+        "{s:?} lacks the rule id"
+    );
+    if let Some(l) = p.location.line {
         assert!(s.contains(&format!("line {l}")), "{s:?} lacks `line {l}`");
     }
-    if let Some(r) = &p.record {
+    if let Some(r) = &p.location.record {
         assert!(s.contains(r.as_str()), "{s:?} lacks record {r}");
     }
-    if let Some((a, b)) = p.columns {
+    if let Some((a, b)) = p.location.columns {
         assert!(
             s.contains(&format!("{a}-{b}")),
             "{s:?} lacks columns {a}-{b}"

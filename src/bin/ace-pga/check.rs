@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use ace_pga::validate::{self, Finding, Level, ValidateOptions};
-use ace_pga::{ParseOptions, Severity, Transmission};
+use ace_pga::validate::{self, CheckDocument, Finding, Level, ValidateOptions};
+use ace_pga::{ParseOptions, RuleId, Transmission};
 
 use crate::common::{as_of_date, clean};
 use crate::{read_input, Failure, Format, InputArgs};
@@ -24,34 +24,18 @@ pub(crate) fn check(
         let (id, level) = r
             .split_once('=')
             .ok_or_else(|| Failure::Usage(format!("--rule {r}: expected ID=error|warning|off")))?;
-        if validate::rule(id).is_none() {
-            let why = validate::retired(id).unwrap_or("unknown rule id");
-            return Err(Failure::Usage(format!("--rule {r}: {id}: {why}")));
-        }
-        let level = match level {
-            "error" => Level::Error,
-            "warning" => Level::Warning,
-            "off" => Level::Off,
-            other => {
-                return Err(Failure::Usage(format!(
-                    "--rule {r}: level {other} is not error, warning or off"
-                )))
-            }
-        };
-        opts.severity.insert(id.to_string(), level);
+        let usage = |e: &dyn std::fmt::Display| Failure::Usage(format!("--rule {r}: {e}"));
+        let id: RuleId = id.parse().map_err(|e| usage(&e))?;
+        let level: Level = level.parse().map_err(|e| usage(&e))?;
+        opts.set_level(id, level).map_err(|e| usage(&e))?;
     }
     for id in enable {
-        match validate::rule(&id) {
-            None => {
-                let why = validate::retired(&id).unwrap_or("unknown rule id");
-                return Err(Failure::Usage(format!("--enable {id}: {why}")));
-            }
-            Some(r) if !r.opt_in => {
-                eprintln!("ace-pga: warning: --enable {id}: the rule runs by default")
-            }
-            Some(_) => {}
+        let usage = |e: &dyn std::fmt::Display| Failure::Usage(format!("--enable {e}"));
+        let id: RuleId = id.parse().map_err(|e| usage(&e))?;
+        opts.enable(id).map_err(|e| usage(&e))?;
+        if id.rule().is_some_and(|r| !r.opt_in) {
+            eprintln!("ace-pga: warning: --enable {id}: the rule runs by default")
         }
-        opts.enable.push(id);
     }
     let data =
         read_input(&input.file).map_err(|e| Failure::Usage(format!("{}: {e}", input.file)))?;
@@ -65,40 +49,11 @@ pub(crate) fn check(
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     match format {
         Format::Json => {
-            let findings: Vec<serde_json::Value> = report
-                .findings
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "rule": f.rule,
-                        "severity": if f.severity == Severity::Error { "error" } else { "warning" },
-                        "ruleset": f.ruleset,
-                        "line": f.line,
-                        "columns": f.columns.map(|(s, e)| [s, e]),
-                        "record": f.record,
-                        "offset": f.offset,
-                        "cbp_code": f.cbp_code,
-                        "message": f.message,
-                    })
-                })
-                .collect();
             // Counts cover every finding; `findings` holds the first `max_findings` of them.
-            let doc = serde_json::json!({
-                "file": input.file,
-                "as_of": as_of.to_string(),
-                "mode": if input.lenient { "lenient" } else { "strict" },
-                "errors": report.error_count(),
-                "warnings": report.warning_count(),
-                "truncated": report.truncated,
-                "omitted": {
-                    "errors": report.truncated_errors,
-                    "warnings": report.truncated_warnings,
-                },
-                "max_findings": max_findings,
-                "by_rule": report.by_rule,
-                "findings": findings,
-            });
-            writeln!(out, "{doc}").map_err(write_err)?;
+            let doc = CheckDocument::new(&input.file, input.lenient, &opts, &report);
+            serde_json::to_writer(&mut out, &doc)
+                .map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
+            writeln!(out).map_err(write_err)?;
         }
         Format::Human => {
             let lines: Vec<&[u8]> = Transmission::parse_with(&data, &parse_opts)
@@ -141,18 +96,15 @@ pub(crate) fn check(
 
 /// Compiler-style rendering: location, rule, message, the 80-byte record and a marker.
 fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -> io::Result<()> {
-    let sev = if f.severity == Severity::Error {
-        "error"
-    } else {
-        "warning"
-    };
-    let loc = match (f.line, f.columns) {
+    let sev = f.severity;
+    let at = &f.location;
+    let loc = match (at.line, at.columns) {
         (Some(l), Some((c, _))) => format!("{file}:{l}:{c}"),
         (Some(l), None) => format!("{file}:{l}"),
         (None, _) => file.to_string(),
     };
     writeln!(out, "{loc}: {sev}[{}]: {}", f.rule, clean(&f.message))?;
-    if let Some(raw) = f.line.and_then(|l| lines.get(l as usize - 1)) {
+    if let Some(raw) = at.line.and_then(|l| lines.get(l as usize - 1)) {
         // The record's 80 columns (a longer line is cut, marked with `…`).
         let long = raw.len() > 80;
         let raw = raw.get(..raw.len().min(80)).unwrap_or_default();
@@ -166,11 +118,11 @@ fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -
                 }
             })
             .collect();
-        let num = f.line.unwrap_or(0).to_string();
+        let num = at.line.unwrap_or(0).to_string();
         let pad = " ".repeat(num.len());
         writeln!(out, "{pad} |")?;
         writeln!(out, "{num} | {shown}{}", if long { "…" } else { "" })?;
-        if let Some((s, e)) = f.columns {
+        if let Some((s, e)) = at.columns {
             let marker = format!(
                 "{}{}",
                 " ".repeat(usize::from(s.saturating_sub(1))),
@@ -178,7 +130,7 @@ fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -
             );
             writeln!(out, "{pad} | {marker}")?;
         }
-        let mut notes = vec![match f.record.as_deref().map(str::trim) {
+        let mut notes = vec![match at.record.as_deref().map(str::trim) {
             Some(r) if !r.is_empty() => format!("{r} ({})", f.ruleset),
             _ => format!("({})", f.ruleset),
         }];

@@ -2,8 +2,7 @@
 
 use std::io::{self, Write};
 
-use ace_pga::profile::ams_or::OrganicLine;
-use ace_pga::OwnedTransmission;
+use ace_pga::write::DecodeDocument;
 
 use crate::common::{checked, parse_input, print_as_warnings};
 use crate::{read_input, Failure, InputArgs};
@@ -21,24 +20,8 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
         }
         (t, false) => checked(&input.file, t)?,
     };
-    let owned = OwnedTransmission::from_transmission(&t);
-    let organic: Vec<_> = t
-        .tree
-        .pga_lines()
-        .filter_map(OrganicLine::from_line)
-        .collect();
-    // Written straight to the output (no intermediate JSON value): the document is
-    // the owned transmission's keys plus `organic`.
-    #[derive(serde::Serialize)]
-    struct Document<'o, 'v, 'a> {
-        #[serde(flatten)]
-        transmission: &'o OwnedTransmission,
-        organic: &'v [OrganicLine<'a>],
-    }
-    let doc = Document {
-        transmission: &owned,
-        organic: &organic,
-    };
+    // Written straight to the output (no intermediate JSON value).
+    let doc = DecodeDocument::new(&t);
     let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
     let written = if pretty {
         serde_json::to_writer_pretty(&mut out, &doc)

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::error::EncodeError;
+use crate::error::BuildError;
 use crate::records::{Pg01, Pg02, Pg10, Pg14, Pg19, Pg20, Pg21, Pg22, Pg24, Pg25, Pg27, Pg29};
 
 /// A certificate for the builder (one PG14).
@@ -60,15 +60,6 @@ pub struct OrganicLineBuilder<'a> {
     lots: Vec<(&'a str, &'a str)>,
     containers: Vec<Pg27<'a>>,
     net_quantity_kg: Option<Decimal>,
-}
-
-/// Why the builder refused to build.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// A value does not fit its field.
-    #[error(transparent)]
-    Encode(#[from] EncodeError),
 }
 
 impl<'a> OrganicLineBuilder<'a> {
@@ -162,10 +153,13 @@ impl<'a> OrganicLineBuilder<'a> {
     /// The line's records, 80 bytes each, in order.
     ///
     /// # Errors
-    /// [`BuildError`] naming the record and field whose value does not fit.
+    /// [`BuildError::Encode`] naming the record (its 1-based position among the line's
+    /// records) and the field whose value does not fit.
     pub fn build(&self) -> Result<Vec<[u8; 80]>, BuildError> {
+        let push = BuildError::push_encoded;
         let mut out = Vec::new();
-        out.push(
+        push(
+            &mut out,
             Pg01 {
                 pga_line_number: Some(self.pga_line_number),
                 agency_code: Some("AMS"),
@@ -175,26 +169,29 @@ impl<'a> OrganicLineBuilder<'a> {
                 intended_use_code: self.intended_use_code,
                 ..Default::default()
             }
-            .to_bytes()?,
-        );
-        out.push(
+            .to_bytes(),
+        )?;
+        push(
+            &mut out,
             Pg02 {
                 item_type: Some("P"),
                 ..Default::default()
             }
-            .to_bytes()?,
-        );
+            .to_bytes(),
+        )?;
         for d in &self.products {
-            out.push(
+            push(
+                &mut out,
                 Pg10 {
                     characteristic_description: Some(d),
                     ..Default::default()
                 }
-                .to_bytes()?,
-            );
+                .to_bytes(),
+            )?;
         }
         for c in &self.certificates {
-            out.push(
+            push(
+                &mut out,
                 Pg14 {
                     lpco_transaction_type: Some(c.transaction_type),
                     lpco_type: Some(c.lpco_type),
@@ -203,46 +200,48 @@ impl<'a> OrganicLineBuilder<'a> {
                     lpco_date: c.issue_date,
                     ..Default::default()
                 }
-                .to_bytes()?,
-            );
+                .to_bytes(),
+            )?;
         }
         for e in &self.entities {
-            out.push(e.pg19.to_bytes()?);
+            push(&mut out, e.pg19.to_bytes())?;
             if let Some(a) = &e.address {
-                out.push(a.to_bytes()?);
+                push(&mut out, a.to_bytes())?;
             }
             if let Some(c) = &e.contact {
-                out.push(c.to_bytes()?);
+                push(&mut out, c.to_bytes())?;
             }
         }
         for d in &self.declarations {
-            out.push(d.to_bytes()?);
+            push(&mut out, d.to_bytes())?;
         }
         for r in &self.remarks {
-            out.push(r.to_bytes()?);
+            push(&mut out, r.to_bytes())?;
         }
         for (q, n) in &self.lots {
-            out.push(
+            push(
+                &mut out,
                 Pg25 {
                     lot_number_qualifier: Some(q),
                     lot_number: Some(n),
                     ..Default::default()
                 }
-                .to_bytes()?,
-            );
+                .to_bytes(),
+            )?;
         }
         for c in &self.containers {
-            out.push(c.to_bytes()?);
+            push(&mut out, c.to_bytes())?;
         }
         if let Some(kg) = self.net_quantity_kg {
-            out.push(
+            push(
+                &mut out,
                 Pg29 {
                     unit_of_measure_line_net: Some("KG"),
                     quantity_line_net: Some(kg),
                     ..Default::default()
                 }
-                .to_bytes()?,
-            );
+                .to_bytes(),
+            )?;
         }
         Ok(out)
     }

@@ -7,7 +7,9 @@
 //! special code, or other) and exposes the three NOP-IC segments neutrally.
 
 mod builder;
+mod nop_ic;
 mod view;
 
 pub use builder::*;
+pub use nop_ic::{NopIcNumber, ParseNopIcError};
 pub use view::*;

@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::nop_ic::{is_special_code_shape, nop_ic_segments, NopIcNumber};
 use crate::records::Record;
 use crate::records::{Body, Pg01, Pg14, Pg20, Pg22};
 use crate::tree::{EntityLoop, PgaLine};
@@ -72,35 +73,31 @@ pub enum CertificateNumber<'a> {
     Other(&'a str),
 }
 
-fn digits(s: &str, n: usize) -> bool {
-    s.len() == n && s.bytes().all(|c| c.is_ascii_digit())
-}
-
 impl<'a> CertificateNumber<'a> {
-    /// Classifies a certificate reference. Never repairs: no hyphen insertion, no padding,
-    /// no upper-casing.
+    /// Classifies a certificate reference by its shape (the grammars of `NNN-NNNNNNNNNN-NNNNNN`
+    /// and `NNN-NNN-A`, nom). Never repairs: no hyphen insertion, no padding, no upper-casing.
     pub fn classify(s: &'a str) -> Self {
-        let mut parts = s.split('-');
-        let (a, b, c, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
-        match (a, b, c, rest) {
-            (Some(a), Some(b), Some(c), None) if digits(a, 3) && digits(b, 10) && digits(c, 6) => {
-                CertificateNumber::NopImportCertificate {
-                    number: s,
-                    segments: [a, b, c],
-                }
-            }
-            (Some(a), Some(b), Some(c), None)
-                if digits(a, 3)
-                    && digits(b, 3)
-                    && c.len() == 1
-                    && c.bytes().all(|x| x.is_ascii_uppercase()) =>
-            {
-                let known = crate::codes::find(crate::codes::ams_special_certificate_codes(), s)
-                    .next()
-                    .is_some();
-                CertificateNumber::SpecialCode { code: s, known }
-            }
-            _ => CertificateNumber::Other(s),
+        if let Some(segments) = nop_ic_segments(s) {
+            return CertificateNumber::NopImportCertificate {
+                number: s,
+                segments,
+            };
+        }
+        if is_special_code_shape(s) {
+            let known = crate::codes::CodeList::AmsSpecialCertificateCodes
+                .find(s)
+                .next()
+                .is_some();
+            return CertificateNumber::SpecialCode { code: s, known };
+        }
+        CertificateNumber::Other(s)
+    }
+
+    /// The NOP Import Certificate number, when the reference is one.
+    pub fn nop_ic(&self) -> Option<NopIcNumber> {
+        match self {
+            CertificateNumber::NopImportCertificate { number, .. } => number.parse().ok(),
+            _ => None,
         }
     }
 
@@ -175,6 +172,13 @@ impl<'a> TryFrom<&'a str> for MessageType<'a> {
 impl serde::Serialize for MessageType<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.as_str())
+    }
+}
+
+impl<'a> From<&'a str> for CertificateNumber<'a> {
+    /// [`CertificateNumber::classify`].
+    fn from(s: &'a str) -> Self {
+        CertificateNumber::classify(s)
     }
 }
 

@@ -93,12 +93,12 @@ pub fn check_json(input: &[u8], options_json: &[u8]) -> String {
             json!({
                 "rule": f.rule,
                 "severity": f.severity.to_string(),
-                "line": f.line,
-                "columns": f.columns.map(|(s, e)| [s, e]),
-                "record": f.record,
+                "line": f.location.line,
+                "columns": f.location.columns.map(|(s, e)| [s, e]),
+                "record": f.location.record,
                 "message": f.message,
                 "cbp_code": f.cbp_code,
-                "text": line_text(f.line),
+                "text": line_text(f.location.line),
             })
         })
         .collect();

@@ -1,9 +1,23 @@
-//! Throughput probe (development aid): `cargo run --release --example perf_probe -- FILE [iter|view|chunks|ser]`
-//! times whole-tree parsing, the record path without a tree (`iter`) or serialization (`ser`).
+//! Throughput probe (development aid, no criterion):
+//! `cargo bench --bench perf_probe -- FILE [iter|view|body|dump|chunks|ser]` times whole-tree
+//! parsing, the record path without a tree (`iter`; `view` reads two PG19 fields through the
+//! typed views, `body` types every field of every record), the field dump of every record
+//! (`dump`, after a parse), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
+//! row in one process. For instruction counts, build it
+//! with `cargo bench --bench perf_probe --no-run` (which prints the executable's path) and run
+//! that under `valgrind --tool=callgrind EXE FILE iter`.
 use std::time::Instant;
 fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let mode = std::env::args().nth(2).unwrap_or_default();
+    // `cargo bench` passes `--bench` to a bench without a harness: skip flags.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let path = args
+        .first()
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|body|dump|chunks|ser]")
+        .clone();
+    let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
     for _ in 0..5 {
         let t = Instant::now();
@@ -30,7 +44,24 @@ fn main() {
             );
             continue;
         }
-        if mode == "iter" || mode == "view" {
+        if mode == "dump" {
+            // The field dump of every record (every value read through the layout table).
+            let tx = ace_pga::Transmission::parse(&data).unwrap();
+            let mut n = 0usize;
+            tx.tree.for_each_record(|r| {
+                if let ace_pga::write::dump::DumpContent::Fields(fields) =
+                    ace_pga::write::dump::dump_record(r).content
+                {
+                    n += fields.len();
+                }
+            });
+            println!(
+                "dump {:.0} MB/s {n}",
+                data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
+            );
+            continue;
+        }
+        if mode == "iter" || mode == "view" || mode == "body" {
             // The record path without a tree; `view` also reads two PG19 fields through
             // the typed views.
             let mut n = 0usize;
@@ -38,6 +69,10 @@ fn main() {
             let reader = ace_pga::RecordReader::new(&data, &opts).unwrap();
             for r in reader {
                 n += r.raw().len();
+                if mode == "body" {
+                    // Every field of every record typed at once.
+                    n += r.body().map_or(0, |b| b.layout().fields.len());
+                }
                 if mode == "view" {
                     if let Some(v) = r.view::<ace_pga::records::Pg19>() {
                         n += v.entity_name().map_or(0, str::len)

@@ -1,9 +1,9 @@
-//! Issue 6 (adoption): the transmission builder reproduces the valid samples byte for byte
+//! The transmission builder reproduces the valid samples byte for byte
 //! from typed values, and responses are correlated back to the submitted PGA lines.
 
 use ace_pga::compose::{
-    AnchorBuilder, Application, BuildError, Envelope, OiGroupBuilder, PgaLineBuilder,
-    TransactionBuilder, TransmissionBuilder,
+    AnchorBuilder, Application, BuildError, BuiltTransmission, Envelope, OiGroupBuilder,
+    PgaLineBuilder, TransactionBuilder, TransmissionBuilder,
 };
 use ace_pga::layout::Time;
 use ace_pga::profile::ams_or::{CertificateSpec, EntitySpec, OrganicLineBuilder};
@@ -13,6 +13,7 @@ use ace_pga::records::{
 };
 use ace_pga::response::{host, Correlation, Scope, Status, Unmatched};
 use ace_pga::tree::{Item, PgaLine};
+use ace_pga::validate::{Report, ValidateOptions};
 use ace_pga::{Decimal, NaiveDate, Record, Terminator, Transmission};
 
 mod common;
@@ -91,10 +92,16 @@ fn or2_single_builder() -> TransmissionBuilder<'static> {
     )
 }
 
+/// Validates a built transmission as of its transmission date (building never validates).
+fn validated(built: &BuiltTransmission) -> Report {
+    built.validate(&ValidateOptions::new(built.transmission_date()))
+}
+
 #[test]
 fn builder_reproduces_or2_single_in_every_terminator_convention() {
     let built = or2_single_builder().build().expect("builds");
-    assert!(!built.has_errors(), "{:#?}", built.report());
+    let report = validated(&built);
+    assert!(!report.has_errors(), "{report:#?}");
     assert_same(
         &built.to_bytes(Terminator::Lf),
         &sample("or2-single.txt"),
@@ -159,7 +166,8 @@ fn builder_reproduces_or2_multi() {
         .transaction(tx)
         .build()
         .expect("builds");
-    assert!(!built.has_errors(), "{:#?}", built.report());
+    let report = validated(&built);
+    assert!(!report.has_errors(), "{report:#?}");
     assert_same(
         &built.to_bytes(Terminator::Lf),
         &sample("or2-multi.txt"),
@@ -319,7 +327,8 @@ fn builder_reproduces_or1_full() {
         .transaction(tx)
         .build()
         .expect("builds");
-    assert!(!built.has_errors(), "{:#?}", built.report());
+    let report = validated(&built);
+    assert!(!report.has_errors(), "{report:#?}");
     assert_same(
         &built.to_bytes(Terminator::Lf),
         &sample("or1-full.txt"),
@@ -431,7 +440,8 @@ fn builder_reproduces_multi_agency() {
         .transaction(tx)
         .build()
         .expect("builds");
-    assert!(!built.has_errors(), "{:#?}", built.report());
+    let report = validated(&built);
+    assert!(!report.has_errors(), "{report:#?}");
     assert_same(
         &built.to_bytes(Terminator::Lf),
         &sample("multi-agency.txt"),
@@ -461,7 +471,8 @@ fn builder_reproduces_entry_summary_ae() {
         .transaction(tx)
         .build()
         .expect("builds");
-    assert!(!built.has_errors(), "{:#?}", built.report());
+    let report = validated(&built);
+    assert!(!report.has_errors(), "{report:#?}");
     assert_same(
         &built.to_bytes(Terminator::Lf),
         &sample("entry-summary-ae.txt"),
@@ -723,8 +734,10 @@ fn builder_refuses_values_that_do_not_fit_and_bad_host_records() {
         ),
     );
     match b.build() {
-        Err(BuildError::Encode { record, source }) => {
-            assert_eq!(record, 6, "the organic line starts at record 6");
+        Err(BuildError::Encode { at, source }) => {
+            // A, B, SE10, SE60, OI, then the line: PG01 (6), PG02 (7), PG25 (8).
+            assert_eq!(at.index, Some(8), "the PG25 is the 8th record");
+            assert_eq!(at.record.as_deref(), Some("PG25"));
             assert_eq!((source.record, source.field), ("PG25", "lot_number"));
         }
         other => panic!("{other:?}"),
@@ -734,7 +747,7 @@ fn builder_refuses_values_that_do_not_fit_and_bad_host_records() {
         .transaction(TransactionBuilder::new().host(&long_host));
     assert!(matches!(
         b.build(),
-        Err(BuildError::HostLength { record: 3, len: 81 })
+        Err(BuildError::HostLength { at, len: 81 }) if at.index == Some(3)
     ));
     let b = TransmissionBuilder::cargo_release(sample_envelope("X", "Y"))
         .transaction(TransactionBuilder::new().host_exact("SE10"));
@@ -754,12 +767,12 @@ fn builder_refuses_values_that_do_not_fit_and_bad_host_records() {
     let b = TransmissionBuilder::cargo_release(sample_envelope("lower case", "Y"));
     assert!(matches!(
         b.build(),
-        Err(BuildError::Encode { record: 1, .. })
+        Err(BuildError::Encode { at, .. }) if at.index == Some(1)
     ));
 }
 
 #[test]
-fn building_validates_and_returns_findings() {
+fn validating_a_build_is_an_explicit_step_that_returns_findings() {
     // An OR2 line without certificate and without quantity: OR-026 and OR-028.
     let b = TransmissionBuilder::cargo_release(sample_envelope("X", "Y")).transaction(
         TransactionBuilder::new()
@@ -777,15 +790,15 @@ fn building_validates_and_returns_findings() {
         .iter()
         .position(|r| r.starts_with(b"PG01"))
         .map(|i| u32::try_from(i + 1).expect("line"));
-    assert!(built.has_errors());
-    let rules: Vec<&str> = built.report().errors().map(|f| f.rule).collect();
+    let report = validated(&built);
+    assert!(report.has_errors());
+    let rules: Vec<&str> = report.errors().map(|f| f.rule.as_str()).collect();
     assert!(rules.contains(&"OR-026"), "{rules:?}");
     assert!(rules.contains(&"OR-028"), "{rules:?}");
-    let pg01 = built
-        .report()
+    let pg01 = report
         .errors()
         .find(|f| f.rule == "OR-026")
-        .and_then(|f| f.line);
+        .and_then(|f| f.location.line);
     assert!(pg01_line.is_some());
     assert_eq!(pg01, pg01_line);
     // The bytes are still available: validation informs, it does not refuse.

@@ -1,5 +1,8 @@
-//! Revision 6.2 of the specification (issue 10, item 1): the validation changes, each with a
-//! regression test on an input the test builds itself from the repository's samples.
+//! The structure of a transmission and the checks revision 6.2 of the specification changed:
+//! the character set (SPEC 2.3), impossible times, `PG00` groups, orphans, shared PGA data
+//! (SPEC 4), the group rules S-022 to S-024, envelope fillers (E-009), the Entry Summary anchor
+//! and line numbering; each with a regression test on an input the test builds itself from the
+//! repository's samples.
 //!
 //! Records are located by their identifier at run time (the n-th `PG14`, the first `SE40` …),
 //! never by a line number of a shipped sample, and field positions come from the layout table
@@ -11,6 +14,7 @@ mod common;
 use ace_pga::layout::FieldDef;
 use ace_pga::tree::{Item, PgaItem};
 use ace_pga::validate::{check_bytes, retired, rule, Finding, Report, ValidateOptions, RULES};
+use ace_pga::RuleId;
 use ace_pga::{NaiveDate, ParseOptions, RecordType, Severity, Transmission};
 
 use common::{lines_of, read_repo, record80};
@@ -99,7 +103,7 @@ fn filler(record: &str, col: u8) -> Option<(u8, u8)> {
         .and_then(|l| {
             l.fillers
                 .iter()
-                .copied()
+                .map(|f| (f.start, f.end))
                 .find(|&(s, e)| s <= col && col <= e)
         })
 }
@@ -143,7 +147,7 @@ fn assert_one(r: &Report, rule: &str, sev: Severity, at: usize, columns: Option<
     let f = of(r, rule);
     assert_eq!(f.len(), 1, "one {rule} expected:\n{}", show(r));
     assert_eq!(
-        (f[0].severity, f[0].line, f[0].columns),
+        (f[0].severity, f[0].location.line, f[0].location.columns),
         (sev, line(at), columns),
         "{rule}:\n{}",
         show(r)
@@ -202,8 +206,8 @@ fn star_and_backslash_are_allowed_and_f004_is_retired() {
     let rules: Vec<&str> = r
         .findings
         .iter()
-        .filter(|f| f.columns.is_some_and(|(s, e)| s == e))
-        .map(|f| f.rule)
+        .filter(|f| f.location.columns.is_some_and(|(s, e)| s == e))
+        .map(|f| f.rule.as_str())
         .collect();
     assert_eq!(rules, ["F-005", "F-003", "F-002"], "{}", show(&r));
 }
@@ -481,8 +485,8 @@ fn s022_line_without_pg02() {
     assert_none(&report(&sample("or2-single")), "S-022");
     // Configurable: an error when the caller says so.
     let mut opts = ValidateOptions::new(date("2026-03-16"));
-    opts.severity
-        .insert("S-022".into(), ace_pga::validate::Level::Error);
+    opts.set_level(RuleId::S_022, ace_pga::validate::Level::Error)
+        .expect("a rule");
     let r = check_bytes(&bytes(&l), &ParseOptions::strict(), &opts);
     assert_eq!(of(&r, "S-022")[0].severity, Severity::Error);
     // Disclaimed lines and lines sharing a data set carry no PG02 by design.
@@ -507,8 +511,8 @@ fn s023_group_immediately_after_pg01() {
     assert_none(&r, "S-014");
     // With S-023 switched off, the PG50 still has no parent: S-014.
     let mut opts = ValidateOptions::new(date("2026-03-16"));
-    opts.severity
-        .insert("S-023".into(), ace_pga::validate::Level::Off);
+    opts.set_level(RuleId::S_023, ace_pga::validate::Level::Off)
+        .expect("a rule");
     let r = check_bytes(&bytes(&l), &ParseOptions::strict(), &opts);
     assert_one(&r, "S-014", Severity::Error, pg01 + 1, None);
     // After the PG02 the group is fine.
@@ -558,7 +562,7 @@ fn s024_record_not_allowed_in_a_group() {
         let l = group(vec![rec_of("or2-single", "PG25", 1), rec]);
         let r = report(&l);
         assert_one(&r, "S-024", Severity::Error, pg14 + 3, None);
-        assert_eq!(of(&r, "S-024")[0].record.as_deref(), Some(id));
+        assert_eq!(of(&r, "S-024")[0].location.record.as_deref(), Some(id));
         assert_eq!(of(&r, "S-024")[0].cbp_code, Some("P32"));
     }
 }
@@ -714,7 +718,7 @@ fn interleaved_agency_may_continue_or_restart_its_numbering() {
             .filter(|f| f.severity == Severity::Error)
             .collect();
         assert_eq!(errs.len(), 1, "AMS line {second}:\n{}", show(&r));
-        assert_eq!(errs[0].line, line(at));
+        assert_eq!(errs[0].location.line, line(at));
     }
 }
 
@@ -759,7 +763,7 @@ fn or_findings_carry_the_codes_of_the_2026_dictionary() {
     let r = report(&l);
     let f: Vec<_> = of(&r, "OR-013")
         .into_iter()
-        .filter(|f| f.columns == cols("PG19", "entity_name"))
+        .filter(|f| f.location.columns == cols("PG19", "entity_name"))
         .collect();
     assert_eq!(f.len(), 1, "{}", show(&r));
     assert_eq!(f[0].cbp_code, None);

@@ -1,4 +1,4 @@
-//! Issue 10, item 5 "Findings that help": F-023 (not a CATAIR transmission, SPEC 6.1), the
+//! The findings report: F-023 (not a CATAIR transmission, SPEC 6.1), the
 //! overlap "OR-004 silences OR-013, OR-015 and OR-032 on its line" (SPEC 6.0), counts that
 //! cover the whole report when the list is cut, `--max-findings`, the summary by rule and the
 //! order of findings (by line, root cause first).
@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use ace_pga::stream::stats;
 use ace_pga::stream::StreamReader;
 use ace_pga::validate::{check_bytes, validate, Finding, Level, Report, ValidateOptions};
+use ace_pga::RuleId;
 use ace_pga::{
     LooksLike, NaiveDate, OwnedTransmission, ParseOptions, ProblemKind, Severity, Transmission,
 };
@@ -60,7 +61,13 @@ fn sole_f023(input: &[u8], parse: &ParseOptions) -> Finding {
     assert_eq!(r.findings.len(), 1, "{}", show(&r));
     let f = r.findings[0].clone();
     assert_eq!(
-        (f.rule, f.severity, f.line, f.columns, f.record.as_deref()),
+        (
+            f.rule.as_str(),
+            f.severity,
+            f.location.line,
+            f.location.columns,
+            f.location.record.as_deref()
+        ),
         ("F-023", Severity::Error, None, None, None),
         "{f}"
     );
@@ -251,17 +258,18 @@ fn a_transmission_with_faults_is_not_f023() {
 fn f023_switched_off_checks_record_by_record() {
     let json = decode_json(&sample("valid/or2-single"));
     let mut opts = as_of();
-    opts.severity.insert("F-023".into(), Level::Off);
+    opts.set_level(RuleId::F_023, Level::Off).expect("a rule");
     let r = check_bytes(&json, &ParseOptions::strict(), &opts);
     assert!(r.findings.iter().all(|f| f.rule != "F-023"));
     assert!(r.findings.len() > 10, "{}", show(&r));
     // As a warning it still stops the parse (one finding, exit status 0 in the CLI).
     let mut opts = as_of();
-    opts.severity.insert("F-023".into(), Level::Warning);
+    opts.set_level(RuleId::F_023, Level::Warning)
+        .expect("a rule");
     let r = check_bytes(&json, &ParseOptions::strict(), &opts);
     assert_eq!(r.findings.len(), 1);
     assert_eq!(
-        (r.findings[0].rule, r.findings[0].severity),
+        (r.findings[0].rule.as_str(), r.findings[0].severity),
         ("F-023", Severity::Warning)
     );
     // The parser option itself.
@@ -287,7 +295,10 @@ fn or2_under_processing_code_1() -> (Vec<u8>, u32) {
 fn or2_filed_under_processing_code_1_gives_or004_only() {
     let (input, pg01) = or2_under_processing_code_1();
     let r = check_bytes(&input, &ParseOptions::strict(), &as_of());
-    let errors: Vec<Key> = r.errors().map(|f| (f.rule, f.line, f.columns)).collect();
+    let errors: Vec<Key> = r
+        .errors()
+        .map(|f| (f.rule.as_str(), f.location.line, f.location.columns))
+        .collect();
     assert_eq!(
         errors,
         [("OR-004", Some(pg01), Some((14, 16)))],
@@ -297,7 +308,7 @@ fn or2_filed_under_processing_code_1_gives_or004_only() {
     assert!(
         r.findings
             .iter()
-            .all(|f| !matches!(f.rule, "OR-013" | "OR-015" | "OR-032")),
+            .all(|f| !matches!(f.rule.as_str(), "OR-013" | "OR-015" | "OR-032")),
         "{}",
         show(&r)
     );
@@ -392,13 +403,13 @@ fn rule_summary_is_most_frequent_first_then_by_id() {
     let summary = r.rule_summary();
     let mut by_hand: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &r.findings {
-        *by_hand.entry(f.rule).or_default() += 1;
+        *by_hand.entry(f.rule.as_str()).or_default() += 1;
     }
     assert_eq!(summary.len(), by_hand.len());
     for (rule, n) in &summary {
-        assert_eq!(by_hand.get(rule), Some(n), "{rule}");
+        assert_eq!(by_hand.get(rule.as_str()), Some(n), "{rule}");
     }
-    assert_eq!(summary.first().map(|s| s.0), Some("F-015"));
+    assert_eq!(summary.first().map(|s| s.0.as_str()), Some("F-015"));
     for w in summary.windows(2) {
         assert!(
             w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0),
@@ -438,8 +449,8 @@ fn a_fields_f_finding_comes_before_the_profile_rule_on_its_value() {
     let on_line: Vec<(&str, Option<(u8, u8)>)> = r
         .findings
         .iter()
-        .filter(|f| f.line == Some(pg29 as u32))
-        .map(|f| (f.rule, f.columns))
+        .filter(|f| f.location.line == Some(pg29 as u32))
+        .map(|f| (f.rule.as_str(), f.location.columns))
         .collect();
     assert_eq!(
         on_line,
@@ -469,8 +480,8 @@ fn bytes_and_fields_come_before_the_record_and_lines_in_order() {
     let oi_rules: Vec<&str> = r
         .findings
         .iter()
-        .filter(|f| f.line == Some(oi as u32))
-        .map(|f| f.rule)
+        .filter(|f| f.location.line == Some(oi as u32))
+        .map(|f| f.rule.as_str())
         .collect();
     let first_f001 = oi_rules.iter().position(|&x| x == "F-001");
     let last_f002 = oi_rules.iter().rposition(|&x| x == "F-002");
@@ -485,10 +496,15 @@ fn bytes_and_fields_come_before_the_record_and_lines_in_order() {
             .position(|p| rule.starts_with(p))
     };
     for w in r.findings.windows(2) {
-        if w[0].line == w[1].line {
-            assert!(family(w[0].rule) <= family(w[1].rule), "{}\n{}", w[0], w[1]);
+        if w[0].location.line == w[1].location.line {
+            assert!(
+                family(w[0].rule.as_str()) <= family(w[1].rule.as_str()),
+                "{}\n{}",
+                w[0],
+                w[1]
+            );
         } else {
-            assert!(w[0].line < w[1].line);
+            assert!(w[0].location.line < w[1].location.line);
         }
     }
     // Deterministic: the same input gives the same report.
@@ -503,13 +519,15 @@ fn bytes_and_fields_come_before_the_record_and_lines_in_order() {
 #[test]
 fn report_order_puts_whole_input_findings_first() {
     let f = |rule: &'static str, line: Option<u32>, columns: Option<(u8, u8)>| Finding {
-        rule,
+        rule: rule.parse().expect("a rule id"),
         severity: Severity::Error,
         ruleset: ace_pga::validate::PGA_RULESET,
-        record: None,
-        line,
-        columns,
-        offset: 0,
+        location: ace_pga::Location {
+            line,
+            record: None,
+            columns,
+            offset: 0,
+        },
         cbp_code: None,
         message: String::new(),
     };
@@ -525,7 +543,10 @@ fn report_order_puts_whole_input_findings_first() {
         f("F-005", Some(2), Some((70, 70))),
     ];
     v.sort_by(Finding::report_order);
-    let got: Vec<(&str, Option<u32>)> = v.iter().map(|f| (f.rule, f.line)).collect();
+    let got: Vec<(&str, Option<u32>)> = v
+        .iter()
+        .map(|f| (f.rule.as_str(), f.location.line))
+        .collect();
     assert_eq!(
         got,
         [
@@ -750,6 +771,6 @@ fn many_accented_letters_in_a_filing_are_not_binary() {
     // Random bytes and gzip-like data stay F-023, short or long.
     for len in [300, 4096] {
         let f = sole_f023(&pseudo_random(len, 7), &ParseOptions::strict());
-        assert_eq!(f.line, None);
+        assert_eq!(f.location.line, None);
     }
 }

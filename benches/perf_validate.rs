@@ -1,7 +1,13 @@
-//! Throughput probe for validation (development aid): `cargo run --release --example perf_validate -- FILE`.
+//! Throughput probe for validation (development aid, no criterion):
+//! `cargo bench --bench perf_validate -- FILE` parses and validates FILE `RUNS` times (default
+//! 3) in one process.
 use std::time::Instant;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: perf_validate FILE")?;
+    // `cargo bench` passes `--bench` to a bench without a harness: skip flags.
+    let path = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .ok_or("usage: cargo bench --bench perf_validate -- FILE")?;
     let data = std::fs::read(&path)?;
     let as_of = ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).ok_or("date")?;
     let runs: usize = std::env::var("RUNS")
