@@ -31,7 +31,8 @@
 //!   serializing, the field dump and these docs; host-record positions ([`records::host`]);
 //!   [`Record`], a record in context.
 //! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
-//! * [`transmission`]: [`Transmission`], the parse loop and the serializer.
+//! * [`transmission`]: [`Transmission`], the parse loop and the serializer; [`RecordReader`],
+//!   the parse loop without the tree (borrowed records one by one, no allocation per record).
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.
 //! * [`compose`]: whole transmissions (envelope, host records, anchors, OI groups, PGA lines)
 //!   from typed values; building never validates.
