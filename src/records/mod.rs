@@ -633,7 +633,7 @@ macro_rules! host_layouts {
         $name:ident = $id:literal, $title:literal {
             $(
                 $(#[$fmeta:meta])*
-                $field:ident $konst:ident : $kind:ty = $start:literal ..= $end:literal, $class:ident, $desig:ident
+                $field:ident $konst:ident : $kind:ident = $start:literal ..= $end:literal, $class:ident, $desig:ident
                 $( . $column:ident ( $($arg:expr),* ) )* ;
             )*
         } fillers [ $( $fs:literal ..= $fe:literal ),* ]
@@ -654,11 +654,8 @@ macro_rules! host_layouts {
                     $(#[$fmeta])*
                     #[doc = ""]
                     #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "`; `None` when all spaces.")]
-                    pub $field: Option<<$kind as FieldKind>::Value<'a>>,
+                    pub $field: Option<value_type!('a, $kind)>,
                 )*
-                #[doc(hidden)]
-                #[cfg_attr(feature = "serde", serde(skip))]
-                pub _lifetime: PhantomData<&'a ()>,
             }
 
             impl<'a> $name<'a> {
@@ -698,7 +695,6 @@ macro_rules! host_layouts {
                     let ascii = ascii_str(raw);
                     Ok(Self {
                         $( $field: read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
-                        _lifetime: PhantomData,
                     })
                 }
 
@@ -717,7 +713,6 @@ macro_rules! host_layouts {
                                 None
                             }
                         }, )*
-                        _lifetime: PhantomData,
                     };
                     (v, first)
                 }
@@ -762,7 +757,7 @@ macro_rules! host_layouts {
                 $(
                     #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called (`Text` → `&str`, `Int` → `u64`, `Date6` → `NaiveDate`, `Hhmm` → `Time`). `None` when all spaces or when the bytes do not fit the class.")]
                     #[inline]
-                    pub fn $field(&self) -> Option<<$kind as FieldKind>::Value<'a>> {
+                    pub fn $field(&self) -> Option<value_type!('a, $kind)> {
                         read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
                     }
                 )*
