@@ -241,6 +241,162 @@ macro_rules! record_new {
     };
 }
 
+/// The items every layout gets, PG or host: the struct with its field docs, the `LAYOUT` table
+/// and one `FieldDef` constant per field, `parse`, `parse_partial`, `write_into`, `to_bytes`,
+/// the constant-name check and the lazy [`View`] accessors with `to_struct`. Called once per
+/// record by [`record_layouts!`] and [`host_layouts!`], which add what differs (the
+/// [`TypedRecord`] impl, the fast check and the [`Body`] variant of the PG layouts).
+///
+/// The caller passes the struct's opening doc lines, the name of its table (for the constants'
+/// docs), the kind legend and a closing note of the accessors' docs, and extra items of the
+/// inherent impl (`items { … }`).
+macro_rules! layout_items {
+    (@variant) => { None };
+    (@variant $v:literal) => { Some($v) };
+    (@filler) => { FillerContent::Spaces };
+    (@filler $content:expr) => { $content };
+    (
+        $(#[$meta:meta])*
+        $name:ident = $id:literal $( @ $variant:literal )?, $title:literal,
+        table $table:literal, legend $legend:literal, note $note:literal {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident $konst:ident : $kind:ident $(< $kd:literal >)? = $start:literal ..= $end:literal, $class:ident, $desig:ident
+                $( . $column:ident ( $($arg:expr),* ) )* ;
+            )*
+        } fillers [ $( $fs:literal ..= $fe:literal $( => $fcontent:expr )? ),* ]
+        items { $($items:tt)* }
+    ) => {
+        record_struct! {
+        $(#[$meta])*
+        #[doc = ""]
+        #[doc = "| field | bytes | class | designation | kind |"]
+        #[doc = "|---|---|---|---|---|"]
+        $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` |")] )*
+        $( #[doc = concat!("| *filler* | ", stringify!($fs), "–", stringify!($fe), " | | | spaces |")] )*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+        $name {
+            $(
+                $(#[$fmeta])*
+                #[doc = ""]
+                #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`; `None` when all spaces.")]
+                pub $field: Option<value_type!('a, $kind $(<$kd>)?)>,
+            )*
+        }
+        }
+
+        impl<'a> $name<'a> {
+            $(
+                #[doc = concat!("The row `", stringify!($field), "` of the ", $table, ": bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`. Rules and tools point at the field with this constant, never by its name.")]
+                pub const $konst: &'static FieldDef = &FieldDef::new(
+                    stringify!($field),
+                    $start,
+                    $end,
+                    Class::$class,
+                    Designation::$desig,
+                    <$kind $(<$kd>)? as FieldKind>::KIND,
+                ) $( .$column($($arg),*) )*;
+            )*
+
+            /// The record's layout table.
+            pub const LAYOUT: RecordLayout = RecordLayout {
+                id: $id,
+                name: concat!($id $(, "@", $variant)?),
+                variant: layout_items!(@variant $($variant)?),
+                title: $title,
+                fields: &[ $( *Self::$konst, )* ],
+                fillers: &[ $( Filler {
+                    start: $fs,
+                    end: $fe,
+                    content: layout_items!(@filler $($fcontent)?),
+                } ),* ],
+            };
+
+            $($items)*
+
+            /// Parses the record's bytes (without terminator; 80 bytes, or fewer for a
+            /// lenient-padded short record: missing bytes read as spaces). The identifier
+            /// bytes are not checked here.
+            ///
+            /// # Errors
+            /// The first field whose bytes do not fit its class or format.
+            #[allow(unused_variables)]
+            pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
+                let ascii = ascii_str(raw);
+                Ok(record_new!($name {
+                    $( $field: read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n)? ),*
+                }))
+            }
+
+            /// Parses the record like [`Self::parse`], but never fails: a field that cannot
+            /// be typed is `None`, and the first such field's error is returned with the
+            /// struct (so validators can still see the other fields).
+            #[allow(unused_variables, unused_mut)]
+            pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
+                let mut first = None;
+                let ascii = ascii_str(raw);
+                let v = record_new!($name {
+                    $( $field: match read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            first.get_or_insert(e);
+                            None
+                        }
+                    } ),*
+                });
+                (v, first)
+            }
+
+            /// Writes the record (identifier, fields, space filler) into `out`: the builder
+            /// of the record.
+            ///
+            /// # Errors
+            /// [`EncodeError`] naming the field whose value does not fit; `out` is then
+            /// partly written.
+            pub fn write_into(&self, out: &mut [u8; 80]) -> Result<(), EncodeError> {
+                out.fill(b' ');
+                if let Some(dst) = out.get_mut(..$id.len()) {
+                    dst.copy_from_slice($id.as_bytes());
+                }
+                $( if let Some(v) = &self.$field {
+                    write_field::<$kind $(<$kd>)?>(v, out, $start, $end, $id, stringify!($field))?;
+                } )*
+                Ok(())
+            }
+
+            /// The record's 80 bytes.
+            ///
+            /// # Errors
+            /// As [`Self::write_into`].
+            pub fn to_bytes(&self) -> Result<[u8; 80], EncodeError> {
+                let mut out = [b' '; 80];
+                self.write_into(&mut out)?;
+                Ok(out)
+            }
+        }
+
+        // Every constant is its field's name in upper case (a typo does not compile).
+        const _: () = assert!(true $( && crate::layout::is_constant_name(stringify!($konst), stringify!($field)) )*);
+
+        impl<'a> View<'a, $name<'a>> {
+            $(
+                #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` when called (", $legend, "). `None` when all spaces or when the bytes do not fit the class", $note, ".")]
+                #[inline]
+                pub fn $field(&self) -> Option<value_type!('a, $kind $(<$kd>)?)> {
+                    read_field::<$kind $(<$kd>)?>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                }
+            )*
+
+            /// The whole struct, every field typed (fields that do not fit their class
+            /// are `None`).
+            pub fn to_struct(&self) -> $name<'a> {
+                $name::parse_partial(self.raw, self.lenient_n).0
+            }
+        }
+    };
+}
+
 /// Declares record layouts: one block per record, one line per field, as in `records.csv`.
 ///
 /// ```text
@@ -257,11 +413,12 @@ macro_rules! record_new {
 /// validation columns as calls of [`FieldDef`]'s builders (`blank`, `codes`, `values`, `cbp`,
 /// `advisory`, `blanked_in_output`). A filler row may name its [`FillerContent`] (default
 /// [`FillerContent::Spaces`]).
+///
+/// Each record gets the items of [`layout_items!`], plus what only the PG / envelope /
+/// response layouts have: the fast check (`FAST`, `check`, `check_fields`), its own
+/// [`RecordType`] variant ([`TypedRecord`]) and a [`Body`] variant; then the enums and lookup
+/// tables over all layouts.
 macro_rules! record_layouts {
-    (@variant) => { None };
-    (@variant $v:literal) => { Some($v) };
-    (@filler) => { FillerContent::Spaces };
-    (@filler $content:expr) => { $content };
     ($(
         $name:ident = $id:literal $( @ $variant:literal )?, $title:literal {
             $(
@@ -272,163 +429,53 @@ macro_rules! record_layouts {
         } fillers [ $( $fs:literal ..= $fe:literal $( => $fcontent:expr )? ),* ]
     )*) => {
         $(
-            record_struct! {
-            #[doc = concat!("`", $id $(, "@", $variant)?, "`: ", $title, ".")]
-            #[doc = ""]
-            #[doc = concat!("Layout `", $id $(, "@", $variant)?, "` (declared once in `src/records/table.rs`, checked against `records.csv`; the identifier `", $id, "` opens the record):")]
-            #[doc = ""]
-            #[doc = "| field | bytes | class | designation | kind |"]
-            #[doc = "|---|---|---|---|---|"]
-            $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` |")] )*
-            $( #[doc = concat!("| *filler* | ", stringify!($fs), "–", stringify!($fe), " | | | spaces |")] )*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-            #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-            $name {
-                $(
-                    $(#[$fmeta])*
-                    #[doc = ""]
-                    #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`; `None` when all spaces.")]
-                    pub $field: Option<value_type!('a, $kind $(<$kd>)?)>,
-                )*
-            }
-            }
-
-            impl<'a> $name<'a> {
-                $(
-                    #[doc = concat!("The row `", stringify!($field), "` of the layout table: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`. Rules and tools point at the field with this constant, never by its name.")]
-                    pub const $konst: &'static FieldDef = &FieldDef::new(
-                        stringify!($field),
-                        $start,
-                        $end,
-                        Class::$class,
-                        Designation::$desig,
-                        <$kind $(<$kd>)? as FieldKind>::KIND,
-                    ) $( .$column($($arg),*) )*;
-                )*
-
-
-                /// The record's layout table.
-                pub const LAYOUT: RecordLayout = RecordLayout {
-                    id: $id,
-                    name: concat!($id $(, "@", $variant)?),
-                    variant: record_layouts!(@variant $($variant)?),
-                    title: $title,
-                    fields: &[ $( *Self::$konst, )* ],
-                    fillers: &[ $( Filler {
-                        start: $fs,
-                        end: $fe,
-                        content: record_layouts!(@filler $($fcontent)?),
-                    } ),* ],
-                };
-
-                /// The layout's non-text fields as word masks (the parse fast path).
-                pub(crate) const FAST: crate::layout::FastCheck = crate::layout::FastCheck::new(Self::LAYOUT.fields);
-
-                /// Parses the record's bytes (without terminator; 80 bytes, or fewer for a
-                /// lenient-padded short record). The identifier bytes are not checked here.
-                ///
-                /// # Errors
-                /// The first field whose bytes do not fit its class or format.
-                #[allow(unused_variables)]
-                pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
-                    let ascii = ascii_str(raw);
-                    Ok(record_new!($name {
-                        $( $field: read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n)? ),*
-                    }))
-                }
-
-                /// Parses the record like [`Self::parse`], but never fails: a field that cannot
-                /// be typed is `None`, and the first such field's error is returned with the
-                /// struct (so validators can still see the other fields).
-                #[allow(unused_variables, unused_mut)]
-                pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
-                    let mut first = None;
-                    let ascii = ascii_str(raw);
-                    let v = record_new!($name {
-                        $( $field: match read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
-                            Ok(v) => v,
-                            Err(e) => {
-                                first.get_or_insert(e);
-                                None
-                            }
-                        } ),*
-                    });
-                    (v, first)
-                }
-
-                /// Checks the record's fields without building the struct: the first field
-                /// that cannot be typed. Text fields of an all-ASCII record are not visited.
-                #[inline]
-                pub fn check(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
-                    if Self::FAST.accepts(raw) {
-                        return None;
-                    }
-                    Self::check_fields(raw, lenient_n)
-                }
-
-                /// [`Self::check`] field by field, without the word-at-a-time fast path.
-                #[allow(unused_variables)]
-                pub(crate) fn check_fields(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
-                    let ascii = raw.is_ascii();
+            layout_items! {
+                #[doc = concat!("`", $id $(, "@", $variant)?, "`: ", $title, ".")]
+                #[doc = ""]
+                #[doc = concat!("Layout `", $id $(, "@", $variant)?, "` (declared once in `src/records/table.rs`, checked against `records.csv`; the identifier `", $id, "` opens the record):")]
+                $name = $id $( @ $variant )?, $title,
+                table "layout table",
+                legend "`Text` → `&str`, `Int` → `u64`, `Dec<D>` → `Decimal` with D implied decimals, `Date8`/`Date6` → `NaiveDate`, `MonthYear6` → `MonthYear`, `Hhmm`/`Hhmmss` → `Time`",
+                note " (see [`crate::Record::field_error`])" {
                     $(
-                        if !(ascii && <$kind $(<$kd>)? as FieldKind>::KIND == crate::layout::Kind::Text) {
-                            if let Err(e) = read_field::<$kind $(<$kd>)?>(raw, None, $start, $end, stringify!($field), lenient_n) {
-                                return Some(e);
-                            }
-                        }
+                        $(#[$fmeta])*
+                        $field $konst : $kind $(< $kd >)? = $start ..= $end, $class, $desig
+                        $( . $column ( $($arg),* ) )* ;
                     )*
-                    None
-                }
+                } fillers [ $( $fs ..= $fe $( => $fcontent )? ),* ]
+                items {
+                    /// The layout's non-text fields as word masks (the parse fast path).
+                    pub(crate) const FAST: crate::layout::FastCheck = crate::layout::FastCheck::new(Self::LAYOUT.fields);
 
-                /// Writes the record (identifier, fields, space filler) into `out`.
-                ///
-                /// # Errors
-                /// [`EncodeError`] naming the field whose value does not fit; `out` is then
-                /// partly written.
-                pub fn write_into(&self, out: &mut [u8; 80]) -> Result<(), EncodeError> {
-                    out.fill(b' ');
-                    if let Some(dst) = out.get_mut(..$id.len()) {
-                        dst.copy_from_slice($id.as_bytes());
+                    /// Checks the record's fields without building the struct: the first field
+                    /// that cannot be typed. Text fields of an all-ASCII record are not visited.
+                    #[inline]
+                    pub fn check(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
+                        if Self::FAST.accepts(raw) {
+                            return None;
+                        }
+                        Self::check_fields(raw, lenient_n)
                     }
-                    $( if let Some(v) = &self.$field {
-                        write_field::<$kind $(<$kd>)?>(v, out, $start, $end, $id, stringify!($field))?;
-                    } )*
-                    Ok(())
-                }
 
-                /// The record's 80 bytes.
-                ///
-                /// # Errors
-                /// As [`Self::write_into`].
-                pub fn to_bytes(&self) -> Result<[u8; 80], EncodeError> {
-                    let mut out = [b' '; 80];
-                    self.write_into(&mut out)?;
-                    Ok(out)
+                    /// [`Self::check`] field by field, without the word-at-a-time fast path.
+                    #[allow(unused_variables)]
+                    pub(crate) fn check_fields(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
+                        let ascii = raw.is_ascii();
+                        $(
+                            if !(ascii && <$kind $(<$kd>)? as FieldKind>::KIND == crate::layout::Kind::Text) {
+                                if let Err(e) = read_field::<$kind $(<$kd>)?>(raw, None, $start, $end, stringify!($field), lenient_n) {
+                                    return Some(e);
+                                }
+                            }
+                        )*
+                        None
+                    }
                 }
             }
-
-            // Every constant is its field's name in upper case (a typo does not compile).
-            const _: () = assert!(true $( && crate::layout::is_constant_name(stringify!($konst), stringify!($field)) )*);
 
             impl TypedRecord for $name<'_> {
                 const RECORD_TYPE: RecordType = RecordType::$name;
                 const LAYOUT: RecordLayout = $name::LAYOUT;
-            }
-
-            impl<'a> View<'a, $name<'a>> {
-                $(
-                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` when called (`Text` → `&str`, `Int` → `u64`, `Dec<D>` → `Decimal` with D implied decimals, `Date8`/`Date6` → `NaiveDate`, `MonthYear6` → `MonthYear`, `Hhmm`/`Hhmmss` → `Time`). `None` when all spaces or when the bytes do not fit the class (see [`crate::Record::field_error`]).")]
-                    #[inline]
-                    pub fn $field(&self) -> Option<value_type!('a, $kind $(<$kd>)?)> {
-                        read_field::<$kind $(<$kd>)?>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
-                    }
-                )*
-
-                /// The whole struct, every field typed (fields that do not fit their class
-                /// are `None`).
-                pub fn to_struct(&self) -> $name<'a> {
-                    $name::parse_partial(self.raw, self.lenient_n).0
-                }
             }
 
             #[cfg(test)]
@@ -623,11 +670,14 @@ macro_rules! record_layouts {
 include!("table.rs");
 
 /// Declares the host record layouts of `host-records.csv` (SPEC 3.7) with the same field
-/// lines as [`record_layouts!`]: one block per record, one line per field. Each record gets a
-/// struct (the typed value and the builder: `to_bytes` writes the 80 bytes), its
-/// [`RecordLayout`], `parse` / `parse_partial` / `check`, a [`TypedRecord`] impl (so that
-/// `record.view::<Se10>()` works) and the lazy [`View`] accessors. Host records keep
-/// [`RecordType::Host`]: the field dump and the decode JSON show them `raw` (SPEC 3.7).
+/// lines as [`record_layouts!`] (kinds without digits: `Text`, `Int`, `Date6`, `Hhmm`; no
+/// layout variants, space fillers): one block per record, one line per field. Each record gets
+/// the items of [`layout_items!`] (the struct, the typed value and the builder: `to_bytes`
+/// writes the 80 bytes; its [`RecordLayout`]; `parse` / `parse_partial`; the lazy [`View`]
+/// accessors) and a [`TypedRecord`] impl that finds the record by its identifier (so that
+/// `record.view::<Se10>()` works). Host records keep [`RecordType::Host`] (no variant of their
+/// own, no [`Body`], no fast check): the field dump and the decode JSON show them `raw`
+/// (SPEC 3.7).
 macro_rules! host_layouts {
     ($(
         $name:ident = $id:literal, $title:literal {
@@ -639,110 +689,21 @@ macro_rules! host_layouts {
         } fillers [ $( $fs:literal ..= $fe:literal ),* ]
     )*) => {
         $(
-            #[doc = concat!("`", $id, "`: ", $title, ".")]
-            #[doc = ""]
-            #[doc = concat!("Layout `", $id, "` (declared once in `src/records/host_table.rs`, generated from and checked against `spec/host-records.csv`; the identifier `", $id, "` opens the record). A host record: [`crate::Record::record_type`] stays [`RecordType::Host`] and the field dump shows it `raw`; read it with `record.view::<", stringify!($name), ">()`.")]
-            #[doc = ""]
-            #[doc = "| field | bytes | class | designation | kind |"]
-            #[doc = "|---|---|---|---|---|"]
-            $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind), "` |")] )*
-            $( #[doc = concat!("| *filler* | ", stringify!($fs), "–", stringify!($fe), " | | | spaces |")] )*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-            #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-            pub struct $name<'a> {
-                $(
-                    $(#[$fmeta])*
-                    #[doc = ""]
-                    #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "`; `None` when all spaces.")]
-                    pub $field: Option<value_type!('a, $kind)>,
-                )*
-            }
-
-            impl<'a> $name<'a> {
-                $(
-                    #[doc = concat!("The row `", stringify!($field), "` of the host layout table (`host-records.csv`): bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind), "`. Rules and tools point at the field with this constant, never by its name.")]
-                    pub const $konst: &'static FieldDef = &FieldDef::new(
-                        stringify!($field),
-                        $start,
-                        $end,
-                        Class::$class,
-                        Designation::$desig,
-                        <$kind as FieldKind>::KIND,
-                    ) $( .$column($($arg),*) )*;
-                )*
-
-                /// The record's layout table.
-                pub const LAYOUT: RecordLayout = RecordLayout {
-                    id: $id,
-                    name: $id,
-                    variant: None,
-                    title: $title,
-                    fields: &[ $( *Self::$konst, )* ],
-                    fillers: &[ $( Filler {
-                        start: $fs,
-                        end: $fe,
-                        content: FillerContent::Spaces,
-                    } ),* ],
-                };
-
-                /// Parses the record's bytes (without terminator; missing bytes read as
-                /// spaces). The identifier bytes are not checked here.
-                ///
-                /// # Errors
-                /// The first field whose bytes do not fit its class or format.
-                #[allow(unused_variables)]
-                pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
-                    let ascii = ascii_str(raw);
-                    Ok(Self {
-                        $( $field: read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
-                    })
-                }
-
-                /// Parses the record like [`Self::parse`], but never fails: a field that cannot
-                /// be typed is `None`, and the first such field's error is returned with the
-                /// struct.
-                #[allow(unused_variables, unused_mut)]
-                pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
-                    let mut first = None;
-                    let ascii = ascii_str(raw);
-                    let v = Self {
-                        $( $field: match read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
-                            Ok(v) => v,
-                            Err(e) => {
-                                first.get_or_insert(e);
-                                None
-                            }
-                        }, )*
-                    };
-                    (v, first)
-                }
-
-                /// Writes the record (identifier, fields, space filler) into `out`: the
-                /// builder of the record.
-                ///
-                /// # Errors
-                /// [`EncodeError`] naming the field whose value does not fit; `out` is then
-                /// partly written.
-                pub fn write_into(&self, out: &mut [u8; 80]) -> Result<(), EncodeError> {
-                    out.fill(b' ');
-                    if let Some(dst) = out.get_mut(..$id.len()) {
-                        dst.copy_from_slice($id.as_bytes());
-                    }
-                    $( if let Some(v) = &self.$field {
-                        write_field::<$kind>(v, out, $start, $end, $id, stringify!($field))?;
-                    } )*
-                    Ok(())
-                }
-
-                /// The record's 80 bytes.
-                ///
-                /// # Errors
-                /// As [`Self::write_into`].
-                pub fn to_bytes(&self) -> Result<[u8; 80], EncodeError> {
-                    let mut out = [b' '; 80];
-                    self.write_into(&mut out)?;
-                    Ok(out)
-                }
+            layout_items! {
+                #[doc = concat!("`", $id, "`: ", $title, ".")]
+                #[doc = ""]
+                #[doc = concat!("Layout `", $id, "` (declared once in `src/records/host_table.rs`, generated from and checked against `spec/host-records.csv`; the identifier `", $id, "` opens the record). A host record: [`crate::Record::record_type`] stays [`RecordType::Host`] and the field dump shows it `raw`; read it with `record.view::<", stringify!($name), ">()`.")]
+                $name = $id, $title,
+                table "host layout table (`host-records.csv`)",
+                legend "`Text` → `&str`, `Int` → `u64`, `Date6` → `NaiveDate`, `Hhmm` → `Time`",
+                note "" {
+                    $(
+                        $(#[$fmeta])*
+                        $field $konst : $kind = $start ..= $end, $class, $desig
+                        $( . $column ( $($arg),* ) )* ;
+                    )*
+                } fillers [ $( $fs ..= $fe ),* ]
+                items {}
             }
 
             impl TypedRecord for $name<'_> {
@@ -750,22 +711,6 @@ macro_rules! host_layouts {
                 const LAYOUT: RecordLayout = $name::LAYOUT;
                 fn is_record(record_type: RecordType, id: &[u8]) -> bool {
                     record_type == RecordType::Host && id == $id.as_bytes()
-                }
-            }
-
-            impl<'a> View<'a, $name<'a>> {
-                $(
-                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called (`Text` → `&str`, `Int` → `u64`, `Date6` → `NaiveDate`, `Hhmm` → `Time`). `None` when all spaces or when the bytes do not fit the class.")]
-                    #[inline]
-                    pub fn $field(&self) -> Option<value_type!('a, $kind)> {
-                        read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
-                    }
-                )*
-
-                /// The whole struct, every field typed (fields that do not fit their class
-                /// are `None`).
-                pub fn to_struct(&self) -> $name<'a> {
-                    $name::parse_partial(self.raw, self.lenient_n).0
                 }
             }
         )*
