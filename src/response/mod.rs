@@ -74,7 +74,7 @@ use std::collections::BTreeSet;
 use crate::records::Body;
 use crate::records::Record;
 use crate::transmission::Transmission;
-use crate::tree::{Item, Node};
+use crate::tree::{Disposition, Item, Node};
 
 use host::entry_of_host;
 use index::{pairs, store, Index, Run};
@@ -317,6 +317,24 @@ impl Correlation {
         }
 
         // 2. Per transaction: final SE90s, SO70 dispositions, and SE90s on other records.
+        // An SO70 of a status notification (SPEC 3.7) is for the entry of its SO10.
+        let notified: std::collections::HashMap<*const Disposition<Record<'_>>, EntryNumber> =
+            response
+                .tree
+                .status_notifications()
+                .iter()
+                .filter_map(|n| {
+                    let h = n.header();
+                    let e = EntryNumber {
+                        filer: h.entry_filer_code().map(str::to_string),
+                        number: h.entry_number()?.to_string(),
+                    };
+                    Some(n.pga_dispositions.iter().map(move |d| {
+                        (std::ptr::from_ref::<Disposition<Record<'_>>>(*d), e.clone())
+                    }))
+                })
+                .flatten()
+                .collect();
         for tx in response.tree.transactions() {
             let mut entry: Option<EntryNumber> = None;
             let mut tx_entry: Option<EntryNumber> = None;
@@ -341,7 +359,11 @@ impl Correlation {
                     if let Some(mut disp) =
                         AgencyDisposition::from_node(d, pass.source(d.so70.record.line))
                     {
-                        disp.entry = entry.clone().or_else(|| disp.entry_reference());
+                        let so10 = notified.get(&std::ptr::from_ref::<Disposition<Record<'_>>>(d));
+                        disp.entry = so10
+                            .or(entry.as_ref())
+                            .cloned()
+                            .or_else(|| disp.entry_reference());
                         let (by, ranges) = self.index.disposition_ranges(&disp);
                         if ranges.is_empty() {
                             pass.summary.unmatched += 1;
