@@ -233,3 +233,75 @@ fn the_issue_12_transaction_is_reported() {
     assert!(rules.contains(&("H-001", Some(3))), "{rules:?}");
     assert!(report(&built).has_errors());
 }
+
+/// The addresses the status correlation uses come from the typed structure: the CBP line and
+/// tariff position of each OI group equal those of `CargoRelease::tariffs` (one count).
+#[test]
+fn placed_groups_follow_the_typed_tariffs() {
+    let tx = CargoReleaseBuilder::new(entry(), contact())
+        .bill(BillSpec::regular("MEDU", "4829301756").quantity(480))
+        .line(
+            line("0804508020").tariff(
+                TariffSpec::new("0804502000")
+                    .value(100)
+                    .oi_group(organic("417-2093856104-557322")),
+            ),
+        )
+        .line(line_cert("0804504000", "417-2093856104-557323"))
+        .build()
+        .expect("builds");
+    let built = TransmissionBuilder::cargo_release(envelope())
+        .transaction(tx)
+        .build()
+        .expect("builds");
+    let bytes = built.to_bytes(Terminator::Lf);
+    let t = Transmission::parse(&bytes).expect("parses");
+    let txn = t.tree.transactions().next().expect("a transaction");
+    let placed: Vec<_> = txn
+        .placed_groups()
+        .iter()
+        .map(|g| {
+            (
+                g.entry,
+                g.cbp_line,
+                g.tariff_position,
+                g.anchor.and_then(|a| a.hts_number()),
+            )
+        })
+        .collect();
+    let cr = txn.cargo_release().expect("a cargo release");
+    let typed: Vec<_> = cr
+        .tariffs()
+        .map(|(l, t)| {
+            (
+                Some((Some("Q7K"), "31547727")),
+                l.number(),
+                Some(t.position),
+                t.hts_number(),
+            )
+        })
+        .collect();
+    assert_eq!(placed, typed);
+    assert_eq!(
+        placed.iter().map(|p| (p.1, p.2)).collect::<Vec<_>>(),
+        [(Some(1), Some(1)), (Some(1), Some(2)), (Some(2), Some(1))]
+    );
+}
+
+/// An Entry Summary (`10`/`40`/`50`, no `SE10`) is placed by the host layer's positions.
+#[test]
+fn placed_groups_of_an_entry_summary() {
+    let data = std::fs::read("spec-samples/valid/entry-summary-ae.txt").expect("sample");
+    let t = Transmission::parse(&data).expect("parses");
+    let groups: Vec<_> = t
+        .tree
+        .transactions()
+        .flat_map(|tx| tx.placed_groups())
+        .collect();
+    assert!(!groups.is_empty());
+    for g in &groups {
+        assert!(g.entry.is_some_and(|(f, n)| f.is_some() && n.len() == 8));
+        assert!(g.cbp_line.is_some());
+        assert!(g.tariff_position.is_some_and(|p| p >= 1));
+    }
+}
