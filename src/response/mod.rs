@@ -56,12 +56,16 @@
 // holds and reports), `status` (a line seen through the correlation), `walk` (reading PGA
 // lines and envelopes out of a parsed transmission), `index` (matching response records to
 // lines within the limits); this file holds `Correlation` itself, the API.
+#[cfg(feature = "json")]
+mod document;
 pub mod host;
 mod index;
 mod model;
 mod status;
 mod walk;
 
+#[cfg(feature = "json")]
+pub use document::StatusDocument;
 pub use model::{
     AgencyDisposition, Condition, Dropped, EntryNumber, IgnoredRecord, Limits, LineAddress,
     ResponseSummary, Scope, Source, Status, SubmittedLine, Triple, Unmatched,
