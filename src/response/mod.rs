@@ -28,8 +28,11 @@
 //! [`Limits::max_per_line`] references of each kind per line; what does not fit is counted
 //! ([`LineStatus::dropped`], [`ResponseSummary::dropped`]).
 //!
-//! The CBP line number and the entry number live in host records, which this crate keeps raw
-//! (SPEC 1.1); the few positions the correlation reads are in one place, [`host`].
+//! The entry number, the CBP line number and the tariff position live in host records (SPEC
+//! 3.7); the correlation reads them from the tree's typed structure, in one place:
+//! [`crate::tree::Transaction::placed_groups`] (over [`crate::tree::CargoRelease`] for a Cargo
+//! Release, the host layer for an Entry Summary), and the entry of an `SO70` from its
+//! [`crate::tree::StatusNotification`]. The positions are those of [`host`].
 //!
 //! ```
 //! use ace_pga::response::{Correlation, Status};
@@ -52,7 +55,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-// The parts: `host` (the host-record positions read), `model` (the values a correlation
+// The parts: `host` (the host-record positions read), `document` (the JSON document of
+// `status --format json`, feature `json`), `model` (the values a correlation
 // holds and reports), `status` (a line seen through the correlation), `walk` (reading PGA
 // lines and envelopes out of a parsed transmission), `index` (matching response records to
 // lines within the limits); this file holds `Correlation` itself, the API.
