@@ -13,10 +13,10 @@ use crate::records::RecordType;
 /// The entry number of an entry header ([`crate::records::host::ENTRY_HEADERS`], read by
 /// [`crate::records::host::entry_of`]); `None` for another record.
 pub(super) fn entry_of_host(r: &Record<'_>) -> Option<EntryNumber> {
-    if r.record_type != RecordType::Host {
+    if r.record_type() != RecordType::Host {
         return None;
     }
-    let (filer, number) = crate::records::host::entry_of(r.id(), r.raw)?;
+    let (filer, number) = crate::records::host::entry_of(r.id(), r.raw())?;
     Some(EntryNumber {
         filer: filer.map(str::to_string),
         number: number.to_string(),

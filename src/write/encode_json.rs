@@ -74,7 +74,6 @@ impl EncodeInput {
                 let lines: Vec<_> = t
                     .tree
                     .pga_lines()
-                    .into_iter()
                     .filter_map(OrganicLine::from_line)
                     .collect();
                 serde_json::to_value(&lines).unwrap_or_default()

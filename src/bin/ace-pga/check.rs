@@ -57,7 +57,7 @@ pub(crate) fn check(
         }
         Format::Human => {
             let lines: Vec<&[u8]> = Transmission::parse_with(&data, &parse_opts)
-                .map(|t| t.records().iter().map(|r| r.raw).collect())
+                .map(|t| t.records().map(|r| r.raw()).collect())
                 .unwrap_or_default();
             for f in &report.findings {
                 write_human(&mut out, &input.file, f, &lines).map_err(write_err)?;
