@@ -633,7 +633,7 @@ macro_rules! host_layouts {
         $name:ident = $id:literal, $title:literal {
             $(
                 $(#[$fmeta:meta])*
-                $field:ident $konst:ident : $kind:ident $(< $kd:literal >)? = $start:literal ..= $end:literal, $class:ident, $desig:ident
+                $field:ident $konst:ident : $kind:ident = $start:literal ..= $end:literal, $class:ident, $desig:ident
                 $( . $column:ident ( $($arg:expr),* ) )* ;
             )*
         } fillers [ $( $fs:literal ..= $fe:literal ),* ]
@@ -645,7 +645,7 @@ macro_rules! host_layouts {
             #[doc = ""]
             #[doc = "| field | bytes | class | designation | kind |"]
             #[doc = "|---|---|---|---|---|"]
-            $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` |")] )*
+            $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind), "` |")] )*
             $( #[doc = concat!("| *filler* | ", stringify!($fs), "–", stringify!($fe), " | | | spaces |")] )*
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
             #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -653,24 +653,21 @@ macro_rules! host_layouts {
                 $(
                     $(#[$fmeta])*
                     #[doc = ""]
-                    #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`; `None` when all spaces.")]
-                    pub $field: Option<value_type!('a, $kind $(<$kd>)?)>,
+                    #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "`; `None` when all spaces.")]
+                    pub $field: Option<value_type!('a, $kind)>,
                 )*
-                #[doc(hidden)]
-                #[cfg_attr(feature = "serde", serde(skip))]
-                pub _lifetime: PhantomData<&'a ()>,
             }
 
             impl<'a> $name<'a> {
                 $(
-                    #[doc = concat!("The row `", stringify!($field), "` of the host layout table (`host-records.csv`): bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`. Rules and tools point at the field with this constant, never by its name.")]
+                    #[doc = concat!("The row `", stringify!($field), "` of the host layout table (`host-records.csv`): bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind), "`. Rules and tools point at the field with this constant, never by its name.")]
                     pub const $konst: &'static FieldDef = &FieldDef::new(
                         stringify!($field),
                         $start,
                         $end,
                         Class::$class,
                         Designation::$desig,
-                        <$kind $(<$kd>)? as FieldKind>::KIND,
+                        <$kind as FieldKind>::KIND,
                     ) $( .$column($($arg),*) )*;
                 )*
 
@@ -697,8 +694,7 @@ macro_rules! host_layouts {
                 pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
                     let ascii = ascii_str(raw);
                     Ok(Self {
-                        $( $field: read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
-                        _lifetime: PhantomData,
+                        $( $field: read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
                     })
                 }
 
@@ -710,14 +706,13 @@ macro_rules! host_layouts {
                     let mut first = None;
                     let ascii = ascii_str(raw);
                     let v = Self {
-                        $( $field: match read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
+                        $( $field: match read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
                             Ok(v) => v,
                             Err(e) => {
                                 first.get_or_insert(e);
                                 None
                             }
                         }, )*
-                        _lifetime: PhantomData,
                     };
                     (v, first)
                 }
@@ -734,7 +729,7 @@ macro_rules! host_layouts {
                         dst.copy_from_slice($id.as_bytes());
                     }
                     $( if let Some(v) = &self.$field {
-                        write_field::<$kind $(<$kd>)?>(v, out, $start, $end, $id, stringify!($field))?;
+                        write_field::<$kind>(v, out, $start, $end, $id, stringify!($field))?;
                     } )*
                     Ok(())
                 }
@@ -760,10 +755,10 @@ macro_rules! host_layouts {
 
             impl<'a> View<'a, $name<'a>> {
                 $(
-                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` when called (`Text` → `&str`, `Int` → `u64`, `Date6` → `NaiveDate`, `Hhmm` → `Time`). `None` when all spaces or when the bytes do not fit the class.")]
+                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called (`Text` → `&str`, `Int` → `u64`, `Date6` → `NaiveDate`, `Hhmm` → `Time`). `None` when all spaces or when the bytes do not fit the class.")]
                     #[inline]
-                    pub fn $field(&self) -> Option<value_type!('a, $kind $(<$kd>)?)> {
-                        read_field::<$kind $(<$kd>)?>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                    pub fn $field(&self) -> Option<value_type!('a, $kind)> {
+                        read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
                     }
                 )*
 
