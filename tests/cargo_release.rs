@@ -233,3 +233,167 @@ fn the_issue_12_transaction_is_reported() {
     assert!(rules.contains(&("H-001", Some(3))), "{rules:?}");
     assert!(report(&built).has_errors());
 }
+
+/// The addresses the status correlation uses come from the typed structure: the CBP line and
+/// tariff position of each OI group equal those of `CargoRelease::tariffs` (one count).
+#[test]
+fn placed_groups_follow_the_typed_tariffs() {
+    let tx = CargoReleaseBuilder::new(entry(), contact())
+        .bill(BillSpec::regular("MEDU", "4829301756").quantity(480))
+        .line(
+            line("0804508020").tariff(
+                TariffSpec::new("0804502000")
+                    .value(100)
+                    .oi_group(organic("417-2093856104-557322")),
+            ),
+        )
+        .line(line_cert("0804504000", "417-2093856104-557323"))
+        .build()
+        .expect("builds");
+    let built = TransmissionBuilder::cargo_release(envelope())
+        .transaction(tx)
+        .build()
+        .expect("builds");
+    let bytes = built.to_bytes(Terminator::Lf);
+    let t = Transmission::parse(&bytes).expect("parses");
+    let txn = t.tree.transactions().next().expect("a transaction");
+    let placed: Vec<_> = txn
+        .placed_groups()
+        .iter()
+        .map(|g| {
+            (
+                g.entry,
+                g.cbp_line,
+                g.tariff_position,
+                g.anchor.and_then(|a| a.hts_number()),
+            )
+        })
+        .collect();
+    let cr = txn.cargo_release().expect("a cargo release");
+    let typed: Vec<_> = cr
+        .tariffs()
+        .map(|(l, t)| {
+            (
+                Some((Some("Q7K"), "31547727")),
+                l.number(),
+                Some(t.position),
+                t.hts_number(),
+            )
+        })
+        .collect();
+    assert_eq!(placed, typed);
+    assert_eq!(
+        placed.iter().map(|p| (p.1, p.2)).collect::<Vec<_>>(),
+        [(Some(1), Some(1)), (Some(1), Some(2)), (Some(2), Some(1))]
+    );
+}
+
+/// An Entry Summary (`10`/`40`/`50`, no `SE10`) is placed by the host layer's positions.
+#[test]
+fn placed_groups_of_an_entry_summary() {
+    let data = std::fs::read("spec-samples/valid/entry-summary-ae.txt").expect("sample");
+    let t = Transmission::parse(&data).expect("parses");
+    let groups: Vec<_> = t
+        .tree
+        .transactions()
+        .flat_map(|tx| tx.placed_groups())
+        .collect();
+    assert!(!groups.is_empty());
+    for g in &groups {
+        assert!(g.entry.is_some_and(|(f, n)| f.is_some() && n.len() == 8));
+        assert!(g.cbp_line.is_some());
+        assert!(g.tariff_position.is_some_and(|p| p >= 1));
+    }
+}
+
+/// A foreign-trade-zone entry (type 06) with its `SE11` and an `SE41` per line, from typed
+/// values: the records sit where SPEC 3.7 puts them and read back through the host views.
+#[test]
+fn se11_and_se41_from_typed_values() {
+    use ace_pga::compose::cargo_release::{AdditionalHeader, FtzLine};
+    use ace_pga::records::{Se11, Se41};
+    let entry = EntrySpec::new("Q7K", "3154772", "06")
+        .importer_of_record("EI", "86-441720300")
+        .bond_type(8)
+        .estimated_entry_value(9700)
+        .planned_port_of_entry("2704");
+    let granted = NaiveDate::from_ymd_opt(2026, 2, 2).expect("date");
+    let tx = CargoReleaseBuilder::new(entry, contact())
+        .additional_header(
+            AdditionalHeader::new()
+                .location_of_goods("L123")
+                .conveyance_name_or_ftz_id("FTZ0260A01")
+                .immediate_delivery(false),
+        )
+        .line(line("0804508020").ftz(FtzLine::new("P", 480).privileged_filing_date(granted)))
+        .build()
+        .expect("builds");
+    let built = TransmissionBuilder::cargo_release(envelope())
+        .transaction(tx)
+        .build()
+        .expect("builds");
+    let bytes = built.to_bytes(Terminator::Lf);
+    let t = Transmission::parse(&bytes).expect("parses");
+    let cr = t.tree.cargo_releases().next().expect("a cargo release");
+    assert!(cr.unplaced.is_empty(), "{:?}", cr.unplaced);
+    let se11 = cr.se11.and_then(|r| r.view::<Se11>()).expect("an SE11");
+    assert_eq!(se11.location_of_goods_firms(), Some("L123"));
+    assert_eq!(se11.conveyance_name_or_ftz_id(), Some("FTZ0260A01"));
+    assert_eq!(se11.immediate_delivery_indicator(), Some("N"));
+    // SE10, SE11, SE13 in this order (SPEC 3.7).
+    let ids: Vec<&str> = t
+        .tree
+        .transactions()
+        .next()
+        .expect("a transaction")
+        .items
+        .iter()
+        .take(3)
+        .filter_map(|i| match i {
+            ace_pga::tree::Item::Record(n) => Some(n.record.id()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids, ["SE10", "SE11", "SE13"]);
+    let se41 = cr.lines[0]
+        .se41
+        .and_then(|r| r.view::<Se41>())
+        .expect("an SE41");
+    assert_eq!(se41.zone_status(), Some("P"));
+    assert_eq!(se41.privileged_filing_date(), Some(granted));
+    assert_eq!(se41.ftz_line_item_quantity(), Some(480));
+    let r = report(&built);
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| !f.rule.to_string().starts_with('H')),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn se41_is_refused_outside_an_ftz_entry_and_se11_on_a_cancel() {
+    use ace_pga::compose::cargo_release::{AdditionalHeader, FtzLine};
+    let err = CargoReleaseBuilder::new(entry(), contact())
+        .line(line("0804508020").ftz(FtzLine::new("N", 1)))
+        .build()
+        .expect_err("type 01 has no SE41");
+    assert_eq!(
+        err,
+        CargoReleaseError::FtzNotForEntryType {
+            line: 1,
+            entry_type: "01".into()
+        }
+    );
+    let err = CargoReleaseBuilder::new(
+        entry().action(Action::Cancel),
+        contact().cancellation_reason("01"),
+    )
+    .additional_header(AdditionalHeader::new().location_of_goods("L123"))
+    .build()
+    .expect_err("a cancel carries no SE11");
+    assert!(
+        matches!(err, CargoReleaseError::NotForAction { .. }),
+        "{err}"
+    );
+}

@@ -1,5 +1,5 @@
-//! A Cargo Release transaction from typed values (SPEC 3.7): the host records `SE10`, `SE13`,
-//! `SE15`, `SE20`, `SE40` and `SE60` are written through their host layouts
+//! A Cargo Release transaction from typed values (SPEC 3.7): the host records `SE10`, `SE11`,
+//! `SE13`, `SE15`, `SE20`, `SE40`, `SE41` and `SE60` are written through their host layouts
 //! (`host-records.csv`), the CBP line numbers and tariff positions are assigned here, and the
 //! entry number's check digit is computed when not given. A transaction without its `SE10`
 //! entry and `SE13` contact cannot be expressed: [`CargoReleaseBuilder::new`] takes both.
@@ -51,7 +51,8 @@
 
 use crate::error::EncodeError;
 use crate::records::host::entry_check_digit;
-use crate::records::{Se10, Se13, Se15, Se20, Se40, Se60};
+use crate::records::{Se10, Se11, Se13, Se15, Se20, Se40, Se41, Se60};
+use chrono::NaiveDate;
 
 use super::{AnchorBuilder, OiGroupBuilder, TransactionBuilder};
 
@@ -207,6 +208,143 @@ impl<'a> Contact<'a> {
     }
 }
 
+/// The `SE11` additional header (SPEC 3.7, `host-records.csv`): entry date election (5) and
+/// elected entry date (6–11), location of goods (12–15), elected exam site (16–19),
+/// conveyance name or FTZ id (20–39), voyage/flight/trip (40–44), general order number
+/// (45–64), bonded warehouse (65–68), originating warehouse entry (69–71, 72–79) and the
+/// immediate delivery indicator (80). Every field is optional; an `SE11` is written only when
+/// given ([`CargoReleaseBuilder::additional_header`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AdditionalHeader<'a> {
+    election: Option<(&'a str, Option<NaiveDate>)>,
+    location_of_goods: Option<&'a str>,
+    exam_site: Option<&'a str>,
+    conveyance: Option<&'a str>,
+    voyage: Option<&'a str>,
+    general_order: Option<&'a str>,
+    bonded_warehouse: Option<&'a str>,
+    originating_entry: Option<(&'a str, &'a str)>,
+    immediate_delivery: Option<bool>,
+}
+
+impl<'a> AdditionalHeader<'a> {
+    /// An `SE11` with no field set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The entry date election code (`W` weekly entry, type 06) and the elected entry date
+    /// (mandatory with `W`, CR v40 SE11 Note 1).
+    pub fn entry_date_election(mut self, code: &'a str, date: Option<NaiveDate>) -> Self {
+        self.election = Some((code, date));
+        self
+    }
+
+    /// The FIRMS code where the cargo is stored (for type 06 the FTZ site FIRMS).
+    pub fn location_of_goods(mut self, firms: &'a str) -> Self {
+        self.location_of_goods = Some(firms);
+        self
+    }
+
+    /// The preferred centralized examination station (FIRMS).
+    pub fn elected_exam_site(mut self, firms: &'a str) -> Self {
+        self.exam_site = Some(firms);
+        self
+    }
+
+    /// The conveyance name, or for type 06 the FTZ zone id (`FTZ0260A01`).
+    pub fn conveyance_name_or_ftz_id(mut self, text: &'a str) -> Self {
+        self.conveyance = Some(text);
+        self
+    }
+
+    /// The voyage, flight or trip number of the importing carrier.
+    pub fn voyage_flight_trip(mut self, number: &'a str) -> Self {
+        self.voyage = Some(number);
+        self
+    }
+
+    /// The general order number, when the cargo is in general order.
+    pub fn general_order_number(mut self, number: &'a str) -> Self {
+        self.general_order = Some(number);
+        self
+    }
+
+    /// The FIRMS of the CBP bonded warehouse (types 21 and 22).
+    pub fn bonded_warehouse(mut self, firms: &'a str) -> Self {
+        self.bonded_warehouse = Some(firms);
+        self
+    }
+
+    /// The originating type 21/22 entry: filer code and entry number (7 digits + check
+    /// digit), as given (type 22).
+    pub fn originating_warehouse_entry(mut self, filer: &'a str, number: &'a str) -> Self {
+        self.originating_entry = Some((filer, number));
+        self
+    }
+
+    /// The immediate delivery indicator (`Y` when `true`, `N` when `false`).
+    pub fn immediate_delivery(mut self, requested: bool) -> Self {
+        self.immediate_delivery = Some(requested);
+        self
+    }
+
+    fn to_bytes(self) -> Result<[u8; 80], EncodeError> {
+        Se11 {
+            entry_date_election_code: self.election.map(|(c, _)| c),
+            elected_entry_date: self.election.and_then(|(_, d)| d),
+            location_of_goods_firms: self.location_of_goods,
+            elected_exam_site_firms: self.exam_site,
+            conveyance_name_or_ftz_id: self.conveyance,
+            voyage_flight_trip_number: self.voyage,
+            general_order_number: self.general_order,
+            bonded_warehouse_firms: self.bonded_warehouse,
+            originating_warehouse_entry_filer_code: self.originating_entry.map(|(f, _)| f),
+            originating_warehouse_entry_number: self.originating_entry.map(|(_, n)| n),
+            immediate_delivery_indicator: self
+                .immediate_delivery
+                .map(|y| if y { "Y" } else { "N" }),
+        }
+        .to_bytes()
+    }
+}
+
+/// The `SE41` of a CBP line of a foreign-trade-zone entry (entry type 06 only, SPEC 3.7):
+/// zone status (5: `P` privileged foreign, `N` non-privileged foreign), privileged filing date
+/// (6–11, status `P` only) and the whole units removed from the zone (12–19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FtzLine<'a> {
+    zone_status: &'a str,
+    privileged_filing_date: Option<NaiveDate>,
+    quantity: u64,
+}
+
+impl<'a> FtzLine<'a> {
+    /// The zone status and the line's quantity removed from the zone.
+    pub fn new(zone_status: &'a str, quantity: u64) -> Self {
+        FtzLine {
+            zone_status,
+            privileged_filing_date: None,
+            quantity,
+        }
+    }
+
+    /// The date privileged foreign status was granted (status `P`, CR v40 SE41 Note 2).
+    pub fn privileged_filing_date(mut self, date: NaiveDate) -> Self {
+        self.privileged_filing_date = Some(date);
+        self
+    }
+
+    fn to_bytes(self) -> Result<[u8; 80], EncodeError> {
+        Se41 {
+            zone_status: Some(self.zone_status),
+            privileged_filing_date: self.privileged_filing_date,
+            ftz_line_item_quantity: Some(self.quantity),
+        }
+        .to_bytes()
+    }
+}
+
 /// An `SE15` bill of lading (SPEC 3.7): type (5), issuer SCAC (6–9), number (10–59),
 /// quantity (60–67), Non-AMS indicator (73).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,6 +433,7 @@ impl<'a> TariffSpec<'a> {
 pub struct CbpLineSpec<'a> {
     country_of_origin: &'a str,
     description: Option<&'a str>,
+    ftz: Option<FtzLine<'a>>,
     raw: Vec<Vec<u8>>,
     tariffs: Vec<TariffSpec<'a>>,
 }
@@ -305,6 +444,7 @@ impl<'a> CbpLineSpec<'a> {
         CbpLineSpec {
             country_of_origin,
             description: None,
+            ftz: None,
             raw: Vec::new(),
             tariffs: Vec::new(),
         }
@@ -316,13 +456,20 @@ impl<'a> CbpLineSpec<'a> {
         self
     }
 
+    /// The line's `SE41` (foreign-trade-zone entry, type 06 only), written right after the
+    /// `SE40`.
+    pub fn ftz(mut self, ftz: FtzLine<'a>) -> Self {
+        self.ftz = Some(ftz);
+        self
+    }
+
     /// Appends a tariff number (tariff positions 1, 2 … in this order).
     pub fn tariff(mut self, tariff: TariffSpec<'a>) -> Self {
         self.tariffs.push(tariff);
         self
     }
 
-    /// Raw escape: a line record (`SE41`, `SE50` … `SE56`) written after the `SE40`, before the
+    /// Raw escape: a line record (`SE50` … `SE56`) written after the `SE40` (and its `SE41`), before the
     /// tariff numbers, as given (padded to 80 bytes), validated like any input.
     pub fn raw_record(mut self, raw: impl AsRef<[u8]>) -> Self {
         self.raw.push(raw.as_ref().to_vec());
@@ -372,6 +519,15 @@ pub enum CargoReleaseError {
         /// What was given.
         what: &'static str,
     },
+    /// An `SE41` on a line of an entry that is not a foreign-trade-zone entry (type 06, SPEC
+    /// 3.7).
+    #[error("CBP line {line:03} has an SE41 (FTZ) but the entry type is {entry_type:?}: SE41 is for entry type 06 only")]
+    FtzNotForEntryType {
+        /// The line number.
+        line: usize,
+        /// The entry type given.
+        entry_type: String,
+    },
     /// A cancel without its cancellation reason (`SE13` 60–61).
     #[error("an SE10 action D (cancel) needs the SE13 cancellation reason")]
     CancelWithoutReason,
@@ -384,6 +540,7 @@ pub enum CargoReleaseError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CargoReleaseBuilder<'a> {
     entry: EntrySpec<'a>,
+    additional: Option<AdditionalHeader<'a>>,
     contact: Contact<'a>,
     bills: Vec<BillSpec<'a>>,
     references: Vec<(&'a str, &'a str)>,
@@ -396,12 +553,20 @@ impl<'a> CargoReleaseBuilder<'a> {
     pub fn new(entry: EntrySpec<'a>, contact: Contact<'a>) -> Self {
         CargoReleaseBuilder {
             entry,
+            additional: None,
             contact,
             bills: Vec::new(),
             references: Vec::new(),
             raw_header: Vec::new(),
             lines: Vec::new(),
         }
+    }
+
+    /// The `SE11` additional header, written between the `SE10` and the `SE13` (not with
+    /// [`Action::Cancel`]).
+    pub fn additional_header(mut self, header: AdditionalHeader<'a>) -> Self {
+        self.additional = Some(header);
+        self
     }
 
     /// Appends an `SE15` bill (each bill is one bill grouping).
@@ -417,7 +582,7 @@ impl<'a> CargoReleaseBuilder<'a> {
         self
     }
 
-    /// Raw escape: a header record (`SE11`, `SE16`, `SE17`, `SE30` … `SE36`) written after the
+    /// Raw escape: a header record (`SE16`, `SE17`, `SE30` … `SE36`) written after the
     /// typed header records and before the lines, as given (padded to 80 bytes), validated
     /// like any input (SPEC 6.3a).
     pub fn raw_header_record(mut self, raw: impl AsRef<[u8]>) -> Self {
@@ -462,7 +627,10 @@ impl<'a> CargoReleaseBuilder<'a> {
         let action = e.action.code();
         match e.action {
             Action::Cancel => {
-                if !self.bills.is_empty() || !self.raw_header.is_empty() {
+                if !self.bills.is_empty()
+                    || !self.raw_header.is_empty()
+                    || self.additional.is_some()
+                {
                     return Err(CargoReleaseError::NotForAction {
                         action,
                         what: "bills or other header records",
@@ -511,7 +679,11 @@ impl<'a> CargoReleaseBuilder<'a> {
             ..Se13::default()
         }
         .to_bytes()?;
-        let mut t = TransactionBuilder::new().host_exact(se10).host_exact(se13);
+        let mut t = TransactionBuilder::new().host_exact(se10);
+        if let Some(h) = self.additional {
+            t = t.host_exact(h.to_bytes()?);
+        }
+        t = t.host_exact(se13);
         for b in &self.bills {
             let se15 = Se15 {
                 bill_type_indicator: Some(b.bill_type),
@@ -552,6 +724,15 @@ impl<'a> CargoReleaseBuilder<'a> {
             }
             .to_bytes()?;
             t = t.host_exact(se40);
+            if let Some(ftz) = line.ftz {
+                if e.entry_type != "06" {
+                    return Err(CargoReleaseError::FtzNotForEntryType {
+                        line: n,
+                        entry_type: e.entry_type.to_string(),
+                    });
+                }
+                t = t.host_exact(ftz.to_bytes()?);
+            }
             for raw in &line.raw {
                 t = t.host(raw);
             }

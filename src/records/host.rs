@@ -193,3 +193,22 @@ pub fn entry_check_digit_ok(filer: &str, number: &str) -> Option<bool> {
 pub fn is_host_layout_id(id: &[u8]) -> bool {
     super::host_layout(id).is_some()
 }
+
+/// The entry of an entry header ([`ENTRY_HEADERS`]: `SE10`, `10`, `SO10`) as (filer code,
+/// number), read at the positions above; `None` for another record or a blank number (the
+/// filer code is `None` when blank).
+pub fn entry_of<'a>(id: &str, raw: &'a [u8]) -> Option<(Option<&'a str>, &'a str)> {
+    ENTRY_HEADERS
+        .iter()
+        .find(|(rid, _, _)| *rid == id)
+        .and_then(|(_, filer, number)| Some((filer.read(raw), number.read(raw)?)))
+}
+
+/// The CBP line number of a line record ([`LINE_RECORDS`]: `SE40`, `40`): `None` for another
+/// record, `Some(None)` when the number is blank or not a number.
+pub fn cbp_line_of(id: &str, raw: &[u8]) -> Option<Option<u64>> {
+    LINE_RECORDS
+        .iter()
+        .find(|(rid, _)| *rid == id)
+        .map(|(_, f)| f.read(raw).and_then(|s| s.parse().ok()))
+}

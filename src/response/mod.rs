@@ -28,8 +28,11 @@
 //! [`Limits::max_per_line`] references of each kind per line; what does not fit is counted
 //! ([`LineStatus::dropped`], [`ResponseSummary::dropped`]).
 //!
-//! The CBP line number and the entry number live in host records, which this crate keeps raw
-//! (SPEC 1.1); the few positions the correlation reads are in one place, [`host`].
+//! The entry number, the CBP line number and the tariff position live in host records (SPEC
+//! 3.7); the correlation reads them from the tree's typed structure, in one place:
+//! [`crate::tree::Transaction::placed_groups`] (over [`crate::tree::CargoRelease`] for a Cargo
+//! Release, the host layer for an Entry Summary), and the entry of an `SO70` from its
+//! [`crate::tree::StatusNotification`]. The positions are those of [`host`].
 //!
 //! ```
 //! use ace_pga::response::{Correlation, Status};
@@ -52,16 +55,21 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-// The parts: `host` (the host-record positions read), `model` (the values a correlation
+// The parts: `host` (the host-record positions read), `document` (the JSON document of
+// `status --format json`, feature `json`), `model` (the values a correlation
 // holds and reports), `status` (a line seen through the correlation), `walk` (reading PGA
 // lines and envelopes out of a parsed transmission), `index` (matching response records to
 // lines within the limits); this file holds `Correlation` itself, the API.
+#[cfg(feature = "json")]
+mod document;
 pub mod host;
 mod index;
 mod model;
 mod status;
 mod walk;
 
+#[cfg(feature = "json")]
+pub use document::StatusDocument;
 pub use model::{
     AgencyDisposition, Condition, Dropped, EntryNumber, IgnoredRecord, Limits, LineAddress,
     ResponseSummary, Scope, Source, Status, SubmittedLine, Triple, Unmatched,
@@ -74,7 +82,7 @@ use std::collections::BTreeSet;
 use crate::records::Body;
 use crate::records::Record;
 use crate::transmission::Transmission;
-use crate::tree::{Item, Node};
+use crate::tree::{Disposition, Item, Node};
 
 use host::entry_of_host;
 use index::{pairs, store, Index, Run};
@@ -317,6 +325,24 @@ impl Correlation {
         }
 
         // 2. Per transaction: final SE90s, SO70 dispositions, and SE90s on other records.
+        // An SO70 of a status notification (SPEC 3.7) is for the entry of its SO10.
+        let notified: std::collections::HashMap<*const Disposition<Record<'_>>, EntryNumber> =
+            response
+                .tree
+                .status_notifications()
+                .iter()
+                .filter_map(|n| {
+                    let h = n.header();
+                    let e = EntryNumber {
+                        filer: h.entry_filer_code().map(str::to_string),
+                        number: h.entry_number()?.to_string(),
+                    };
+                    Some(n.pga_dispositions.iter().map(move |d| {
+                        (std::ptr::from_ref::<Disposition<Record<'_>>>(*d), e.clone())
+                    }))
+                })
+                .flatten()
+                .collect();
         for tx in response.tree.transactions() {
             let mut entry: Option<EntryNumber> = None;
             let mut tx_entry: Option<EntryNumber> = None;
@@ -341,7 +367,11 @@ impl Correlation {
                     if let Some(mut disp) =
                         AgencyDisposition::from_node(d, pass.source(d.so70.record.line()))
                     {
-                        disp.entry = entry.clone().or_else(|| disp.entry_reference());
+                        let so10 = notified.get(&std::ptr::from_ref::<Disposition<Record<'_>>>(d));
+                        disp.entry = so10
+                            .or(entry.as_ref())
+                            .cloned()
+                            .or_else(|| disp.entry_reference());
                         let (by, ranges) = self.index.disposition_ranges(&disp);
                         if ranges.is_empty() {
                             pass.summary.unmatched += 1;

@@ -1,19 +1,11 @@
 //! Walking a parsed transmission: its PGA lines with their addresses, the records of a line
 //! or a transaction item, and what the envelope says (application id, batch user data).
 
-use super::host::{self, cbp_line_of_host, entry_of_host};
 use super::{EntryNumber, LineAddress};
 use crate::records::Record;
 use crate::records::{BatchHeader, BlockHeader, Body, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
-
-/// Walks the PGA lines of a transmission with their addresses.
-struct Walk {
-    entry: Option<EntryNumber>,
-    cbp_line: Option<u64>,
-    tariff_position: u64,
-}
+use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine};
 
 /// A PGA line found while walking, with its context.
 pub(super) struct Found<'t, 'a> {
@@ -35,81 +27,33 @@ pub(super) fn pg01_of<'a>(l: &PgaLine<Record<'a>>) -> Option<crate::records::Pg0
     }
 }
 
-impl Walk {
-    fn new() -> Self {
-        Walk {
-            entry: None,
-            cbp_line: None,
-            tariff_position: 0,
-        }
-    }
-
-    /// Updates the context with a host record.
-    fn host(&mut self, r: &Record<'_>) {
-        if let Some(e) = entry_of_host(r) {
-            self.entry = Some(e);
-            self.cbp_line = None;
-            self.tariff_position = 0;
-        }
-        if let Some(line) = cbp_line_of_host(r) {
-            self.cbp_line = line;
-            self.tariff_position = 0;
-        }
-    }
-
-    fn group_lines<'t, 'a>(
-        &self,
-        group: &'t OiGroup<Record<'a>>,
-        anchor: Option<&'t crate::tree::HtsAnchor<Record<'a>>>,
-        out: &mut Vec<Found<'t, 'a>>,
-    ) {
-        for line in &group.lines {
-            let pg01 = pg01_of(line);
-            out.push(Found {
-                address: LineAddress {
-                    entry: self.entry.clone(),
-                    cbp_line: self.cbp_line,
-                    tariff_position: anchor.map(|_| self.tariff_position).filter(|&p| p > 0),
-                    agency: pg01.and_then(|p| text(p.agency_code)),
-                    pga_line_number: pg01.and_then(|p| p.pga_line_number),
-                },
-                line,
-                group,
-                anchor,
-            });
-        }
-    }
-
-    /// Every PGA line of a transaction, in order.
-    fn transaction<'t, 'a>(
-        &mut self,
-        t: &'t Transaction<Record<'a>>,
-        out: &mut Vec<Found<'t, 'a>>,
-    ) {
-        for item in &t.items {
-            match item {
-                Item::Record(n) => self.host(&n.record),
-                Item::Anchor(a) => {
-                    if host::ANCHORS.contains(&a.anchor.record.id()) {
-                        self.tariff_position += 1;
-                    }
-                    if let Some(g) = &a.oi_group {
-                        self.group_lines(g, Some(a), out);
-                    }
-                }
-                Item::OiGroup(g) => self.group_lines(g, None, out),
-                _ => {}
-            }
-        }
-    }
-}
-
-/// Every PGA line of a parsed transmission with its address.
+/// Every PGA line of a parsed transmission with its address, in input order: the entry,
+/// CBP line and tariff position of its OI group come from the tree
+/// ([`crate::tree::Transaction::placed_groups`]), the one place that reads them.
 pub(super) fn found_lines<'t, 'a>(t: &'t Transmission<'a>) -> Vec<Found<'t, 'a>> {
     let mut out = Vec::new();
     for tx in t.tree.transactions() {
-        let mut w = Walk::new();
-        w.transaction(tx, &mut out);
+        for placed in tx.placed_groups() {
+            let entry = placed.entry.map(|(filer, number)| EntryNumber {
+                filer: filer.map(str::to_string),
+                number: number.to_string(),
+            });
+            for line in &placed.group.lines {
+                let pg01 = pg01_of(line);
+                out.push(Found {
+                    address: LineAddress {
+                        entry: entry.clone(),
+                        cbp_line: placed.cbp_line,
+                        tariff_position: placed.tariff_position.and_then(|p| u64::try_from(p).ok()),
+                        agency: pg01.and_then(|p| text(p.agency_code)),
+                        pga_line_number: pg01.and_then(|p| p.pga_line_number),
+                    },
+                    line,
+                    group: placed.group,
+                    anchor: placed.anchor,
+                });
+            }
+        }
     }
     out
 }

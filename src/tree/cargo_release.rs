@@ -311,3 +311,130 @@ impl<'a> Tree<Record<'a>> {
         self.transactions().filter_map(Transaction::cargo_release)
     }
 }
+
+/// An OI group of a transaction with its place (SPEC 7.2): the entry of the transaction, the
+/// CBP line and the tariff position it sits under. Built by [`Transaction::placed_groups`];
+/// what CBP's answers address a PGA line by.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct PlacedGroup<'t, 'a> {
+    /// The entry (filer code when not blank, number) of the transaction's header: `SE10`
+    /// ([`CargoRelease::header`]) or the Entry Summary `10` ([`host::entry_of`]).
+    pub entry: Option<(Option<&'a str>, &'a str)>,
+    /// The CBP line number of the line the group sits under ([`CbpLine::number`]).
+    pub cbp_line: Option<u64>,
+    /// The tariff position of its HTS anchor within the CBP line ([`Tariff::position`]);
+    /// `None` for a group without an anchor or an anchor outside the structure.
+    pub tariff_position: Option<usize>,
+    /// The HTS anchor of the group, if any.
+    pub anchor: Option<&'t HtsAnchor<Record<'a>>>,
+    /// The OI group.
+    pub group: &'t OiGroup<Record<'a>>,
+}
+
+impl<'a> Transaction<Record<'a>> {
+    /// Every OI group of the transaction, in input order, with its entry, CBP line and tariff
+    /// position (SPEC 7.2). For a Cargo Release (SPEC 3.7) they come from
+    /// [`Transaction::cargo_release`]: the CBP line of [`CbpLine::number`], the position of
+    /// [`Tariff::position`] (an `SE60` outside the structure has none). For another
+    /// transaction (an Entry Summary `10`/`40`/`50`, or a fragment without header) they come
+    /// from the host layer ([`host::entry_of`], [`host::cbp_line_of`]): each line record
+    /// opens a CBP line, each HTS anchor after it takes the next position.
+    ///
+    /// ```
+    /// let data = std::fs::read("spec-samples/valid/or2-single.txt")?;
+    /// let t = ace_pga::Transmission::parse(&data)?;
+    /// let tx = t.tree.transactions().next().expect("one transaction");
+    /// let g = tx.placed_groups();
+    /// assert_eq!(g[0].entry, Some((Some("Q7K"), "31547727")));
+    /// assert_eq!((g[0].cbp_line, g[0].tariff_position), (Some(1), Some(1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn placed_groups(&self) -> Vec<PlacedGroup<'_, 'a>> {
+        match self.cargo_release() {
+            Some(cr) => cr.placed_groups(&self.items),
+            None => self.placed_groups_by_host(),
+        }
+    }
+
+    fn placed_groups_by_host(&self) -> Vec<PlacedGroup<'_, 'a>> {
+        let mut out = Vec::new();
+        let (mut entry, mut cbp_line, mut position) = (None, None, 0usize);
+        for item in &self.items {
+            let (anchor, group) = match item {
+                Item::Record(n) => {
+                    let r = &n.record;
+                    if r.record_type() != crate::records::RecordType::Host {
+                        continue;
+                    }
+                    if let Some(e) = host::entry_of(r.id(), r.raw()) {
+                        (entry, cbp_line, position) = (Some(e), None, 0);
+                    }
+                    if let Some(line) = host::cbp_line_of(r.id(), r.raw()) {
+                        (cbp_line, position) = (line, 0);
+                    }
+                    continue;
+                }
+                Item::Anchor(a) => {
+                    if host::is_anchor_id(a.anchor.record.id_bytes()) {
+                        position += 1;
+                    }
+                    (Some(&**a), a.oi_group.as_ref())
+                }
+                Item::OiGroup(g) => (None, Some(&**g)),
+                _ => continue,
+            };
+            if let Some(group) = group {
+                out.push(PlacedGroup {
+                    entry,
+                    cbp_line,
+                    tariff_position: anchor.map(|_| position).filter(|&p| p > 0),
+                    anchor,
+                    group,
+                });
+            }
+        }
+        out
+    }
+}
+
+impl<'t, 'a> CargoRelease<'t, 'a> {
+    /// [`Transaction::placed_groups`] of the transaction `items` this Cargo Release was read
+    /// from: walks them in step with [`Self::lines`] and their tariffs (both in input order).
+    fn placed_groups(&self, items: &'t [Item<Record<'a>>]) -> Vec<PlacedGroup<'t, 'a>> {
+        let h = self.header();
+        let entry = h.entry_number().map(|n| (h.entry_filer_code(), n));
+        let mut lines = self.lines.iter().peekable();
+        let mut tariffs = self.tariffs().peekable();
+        let mut cbp_line = None;
+        let mut out = Vec::new();
+        for item in items {
+            let (anchor, group) = match item {
+                Item::Record(n) => {
+                    if let Some(l) = lines.next_if(|l| std::ptr::eq(l.se40, &n.record)) {
+                        cbp_line = l.number();
+                    }
+                    continue;
+                }
+                Item::Anchor(a) => (Some(&**a), a.oi_group.as_ref()),
+                Item::OiGroup(g) => (None, Some(&**g)),
+                _ => continue,
+            };
+            let placed = anchor.and_then(|a| {
+                tariffs
+                    .next_if(|(_, t)| std::ptr::eq(t.anchor, a))
+                    .map(|(l, t)| (l.number(), t.position))
+            });
+            if let Some(group) = group {
+                out.push(PlacedGroup {
+                    entry,
+                    cbp_line: placed.map_or(cbp_line, |(l, _)| l),
+                    tariff_position: placed.map(|(_, p)| p),
+                    anchor,
+                    group,
+                });
+            }
+        }
+        out
+    }
+}

@@ -16,7 +16,7 @@ mod cargo_release;
 mod status;
 
 pub(crate) use builder::TreeBuilder;
-pub use cargo_release::{BillGroup, CargoRelease, CbpLine, Entity, Tariff};
+pub use cargo_release::{BillGroup, CargoRelease, CbpLine, Entity, PlacedGroup, Tariff};
 pub use status::{StatusBill, StatusNotification};
 
 use crate::records::Record;

@@ -6,6 +6,10 @@
 
 mod document;
 pub mod dump;
+#[cfg(feature = "json")]
+mod encode_json;
 pub mod owned;
 
 pub use document::DecodeDocument;
+#[cfg(feature = "json")]
+pub use encode_json::{encode_json, EncodeInput, EncodeJsonError};

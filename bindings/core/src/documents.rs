@@ -1,9 +1,8 @@
-//! The CLI's JSON documents: the library's ([`DecodeDocument`], [`CheckDocument`],
-//! [`Finding`], the dump records) and the status document, which the CLI assembles itself
-//! (`src/bin/ace-pga/status.rs`) and which is assembled here the same way. The tests compare
-//! the bytes with the CLI's output on every shipped sample.
+//! The CLI's JSON documents, all the library's: [`DecodeDocument`], [`CheckDocument`],
+//! [`Finding`], the dump records and [`StatusDocument`]. The tests compare the bytes with the
+//! CLI's output on every shipped sample.
 
-use ace_pga::response::{Correlation, LineStatus};
+use ace_pga::response::{Correlation, StatusDocument};
 use ace_pga::validate::{self, CheckDocument, Finding, PGA_RULESET};
 use ace_pga::write::dump::dump_record;
 use ace_pga::write::DecodeDocument;
@@ -162,55 +161,11 @@ pub fn status(submission: &[u8], responses: &[&[u8]]) -> Outcome {
             }
         }
     }
-    let lines: Vec<LineStatus<'_>> = book.lines().collect();
-    let mut doc = serde_json::Map::new();
-    doc.insert("submission".into(), serde_json::json!(SUBMISSION_NAME));
-    doc.insert("lines".into(), serde_json::Value::Null);
-    doc.insert(
-        "responses".into(),
-        serde_json::to_value(&book.responses).unwrap_or_default(),
+    let doc = skipped.iter().fold(
+        StatusDocument::new(SUBMISSION_NAME, &book),
+        |doc, (file, problem)| doc.skipped(file.as_str(), problem.as_str()),
     );
-    doc.insert(
-        "unmatched".into(),
-        serde_json::to_value(&book.unmatched).unwrap_or_default(),
-    );
-    if !skipped.is_empty() {
-        let list: Vec<serde_json::Value> = skipped
-            .iter()
-            .map(|(file, problem)| serde_json::json!({"file": file, "problem": problem}))
-            .collect();
-        doc.insert("skipped".into(), serde_json::Value::Array(list));
-    }
-    let mut out = Vec::new();
-    out.push(b'{');
-    for (i, (key, value)) in doc.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(serde_json::Value::from(key.as_str()).to_string().as_bytes());
-        out.push(b':');
-        if key != "lines" {
-            out.extend_from_slice(value.to_string().as_bytes());
-            continue;
-        }
-        out.push(b'[');
-        for (j, l) in lines.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            let mut v = serde_json::to_value(l).unwrap_or_default();
-            if let Some(o) = v.as_object_mut() {
-                o.insert("status".into(), serde_json::json!(l.status().name()));
-                o.insert(
-                    "latest".into(),
-                    serde_json::to_value(l.latest()).unwrap_or_default(),
-                );
-            }
-            out.extend_from_slice(v.to_string().as_bytes());
-        }
-        out.push(b']');
-    }
-    out.push(b'}');
+    let out = doc.to_vec();
     if skipped.is_empty() {
         Outcome::Ok(out)
     } else {

@@ -13,11 +13,10 @@
 //!
 //! The decode and check documents are the library's ([`ace_pga::write::DecodeDocument`],
 //! [`ace_pga::validate::CheckDocument`], [`ace_pga::validate::Finding`]), as the CLI writes
-//! them. Two parts are still the CLI's own code, repeated here until they move into the
-//! library: the status document (`src/bin/ace-pga/status.rs`) and the reading of encode's
-//! JSON with its messages (`src/bin/ace-pga/encode.rs`). The tests of this crate compare every
-//! document byte for byte with the CLI's output on every shipped sample. Nothing here panics
-//! on any input, keeps global state or prints.
+//! them, as are the status document ([`ace_pga::response::StatusDocument`]) and the reading
+//! of encode's JSON with its messages ([`ace_pga::write::encode_json`]). The tests of this
+//! crate compare every document byte for byte with the CLI's output on every shipped sample.
+//! Nothing here panics on any input, keeps global state or prints.
 
 #![forbid(unsafe_code)]
 #![deny(

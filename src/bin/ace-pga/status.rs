@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use ace_pga::response::{Correlation, LineStatus, Unmatched};
+use ace_pga::response::{Correlation, LineStatus, StatusDocument, Unmatched};
 
 use crate::common::{clean, parse, parse_response};
 use crate::{read_input, Failure, Format};
@@ -82,56 +82,12 @@ pub(crate) fn status(
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     match format {
         Format::Json => {
-            // One object; the lines are written one at a time (never the whole document in
-            // memory), in the key order of serde_json's map.
-            let mut doc = serde_json::Map::new();
-            doc.insert("submission".into(), serde_json::json!(submission));
-            doc.insert("lines".into(), serde_json::Value::Null);
-            doc.insert(
-                "responses".into(),
-                serde_json::to_value(&book.responses).unwrap_or_default(),
+            let doc = skipped.iter().fold(
+                StatusDocument::new(submission, &book).with_lines(lines),
+                |doc, (file, problem)| doc.skipped(file.as_str(), problem.as_str()),
             );
-            doc.insert(
-                "unmatched".into(),
-                serde_json::to_value(&book.unmatched).unwrap_or_default(),
-            );
-            if !skipped.is_empty() {
-                let list: Vec<serde_json::Value> = skipped
-                    .iter()
-                    .map(|(file, problem)| serde_json::json!({"file": file, "problem": problem}))
-                    .collect();
-                doc.insert("skipped".into(), serde_json::Value::Array(list));
-            }
-            let json_err = |e: serde_json::Error| write_err(io::Error::from(e));
-            out.write_all(b"{").map_err(write_err)?;
-            for (i, (key, value)) in doc.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",").map_err(write_err)?;
-                }
-                serde_json::to_writer(&mut out, key).map_err(json_err)?;
-                out.write_all(b":").map_err(write_err)?;
-                if key != "lines" {
-                    serde_json::to_writer(&mut out, value).map_err(json_err)?;
-                    continue;
-                }
-                out.write_all(b"[").map_err(write_err)?;
-                for (j, l) in lines.iter().enumerate() {
-                    if j > 0 {
-                        out.write_all(b",").map_err(write_err)?;
-                    }
-                    let mut v = serde_json::to_value(l).unwrap_or_default();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("status".into(), serde_json::json!(l.status().name()));
-                        o.insert(
-                            "latest".into(),
-                            serde_json::to_value(l.latest()).unwrap_or_default(),
-                        );
-                    }
-                    serde_json::to_writer(&mut out, &v).map_err(json_err)?;
-                }
-                out.write_all(b"]").map_err(write_err)?;
-            }
-            out.write_all(b"}\n").map_err(write_err)?;
+            doc.write_to(&mut out).map_err(write_err)?;
+            out.write_all(b"\n").map_err(write_err)?;
         }
         Format::Human => {
             for l in &lines {
