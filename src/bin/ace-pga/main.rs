@@ -54,6 +54,17 @@ struct InputArgs {
     lenient: bool,
 }
 
+impl InputArgs {
+    /// The parse options of `--lenient`.
+    fn parse_options(&self) -> Result<ace_pga::ParseOptions, Failure> {
+        Ok(if self.lenient {
+            ace_pga::ParseOptions::lenient()
+        } else {
+            ace_pga::ParseOptions::strict()
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Print the tree with the typed organic (AMS OR1/OR2) views as JSON.
@@ -79,6 +90,10 @@ enum Command {
     Dump {
         #[command(flatten)]
         input: InputArgs,
+        /// Stream (unit by unit, bounded memory) an input larger than this many bytes
+        /// (default 8 MiB; a testing aid).
+        #[arg(long, value_name = "BYTES", hide = true)]
+        stream_above: Option<u64>,
     },
     /// Normalise without changing a meaning or a position: upper case, same-meaning ASCII
     /// for accented letters, quotes, dashes, spaces and ligatures, characters without meaning
@@ -220,7 +235,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Decode { input, pretty } => decode::run(input, pretty),
         Command::Encode { file, output } => encode::run(file, output),
         Command::Fix { file, output } => fix::run(file, output),
-        Command::Dump { input } => dump::run(input),
+        Command::Dump {
+            input,
+            stream_above,
+        } => dump::run(input, stream_above),
     }
 }
 
