@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use ace_pga::validate::{self, CheckDocument, Finding, Level, ValidateOptions};
+use ace_pga::validate::{self, CheckDocument, Finding, Level, Report, ValidateOptions};
 use ace_pga::{ParseOptions, RuleId, Transmission};
 
 use crate::common::{as_of_date, clean};
@@ -39,12 +39,8 @@ pub(crate) fn check(
     }
     let data =
         read_input(&input.file).map_err(|e| Failure::Usage(format!("{}: {e}", input.file)))?;
-    let parse_opts = if input.lenient {
-        ParseOptions::lenient()
-    } else {
-        ParseOptions::strict()
-    };
-    let report = validate::check_bytes(&data, &parse_opts, &opts);
+    let parse_opts = input.parse_options()?;
+    let report = check_all_rules(&data, &parse_opts, &opts);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     match format {
@@ -56,7 +52,11 @@ pub(crate) fn check(
             writeln!(out).map_err(write_err)?;
         }
         Format::Human => {
-            let lines: Vec<&[u8]> = Transmission::parse_with(&data, &parse_opts)
+            // The records shown under the findings (the tree limits are reported already).
+            let mut unlimited = parse_opts.clone();
+            unlimited.max_records_per_pga_line = usize::MAX;
+            unlimited.max_pga_lines_per_oi = usize::MAX;
+            let lines: Vec<&[u8]> = Transmission::parse_with(&data, &unlimited)
                 .map(|t| t.records().iter().map(|r| r.raw).collect())
                 .unwrap_or_default();
             for f in &report.findings {
@@ -92,6 +92,44 @@ pub(crate) fn check(
     }
     out.flush().map_err(write_err)?;
     Ok(report.has_errors())
+}
+
+/// Validates; when a parse limit on the tree (`--max-records-per-pga-line`,
+/// `--max-pga-lines-per-oi`) stops the parse, the limit is reported (an error) and every
+/// other rule still runs on the input parsed without those limits. The input's length limit
+/// stays a whole-input failure.
+fn check_all_rules(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
+    let report = validate::check_bytes(data, parse, opts);
+    let limits: Vec<Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::LIMIT)
+        .cloned()
+        .collect();
+    if limits.is_empty() || data.len() > parse.max_input_len {
+        return report;
+    }
+    let mut unlimited = parse.clone();
+    unlimited.max_records_per_pga_line = usize::MAX;
+    unlimited.max_pga_lines_per_oi = usize::MAX;
+    let mut merged = validate::check_bytes(data, &unlimited, opts);
+    for f in limits {
+        *merged.by_rule.entry(f.rule).or_default() += 1;
+        let at = merged
+            .findings
+            .partition_point(|g| g.report_order(&f) != std::cmp::Ordering::Greater);
+        merged.findings.insert(at, f);
+        if merged.findings.len() > opts.max_findings {
+            if let Some(dropped) = merged.findings.pop() {
+                merged.truncated += 1;
+                match dropped.severity {
+                    ace_pga::Severity::Error => merged.truncated_errors += 1,
+                    ace_pga::Severity::Warning => merged.truncated_warnings += 1,
+                }
+            }
+        }
+    }
+    merged
 }
 
 /// Compiler-style rendering: location, rule, message, the 80-byte record and a marker.

@@ -28,7 +28,7 @@ pub(crate) fn run(input: InputArgs, stream_above: Option<u64>) -> Result<(), Fai
         let source: Box<dyn Read> = if input.file == "-" {
             Box::new(io::stdin())
         } else {
-            Box::new(std::fs::File::open(&input.file).map_err(io_err)?)
+            Box::new(crate::progress::open(&input.file).map_err(io_err)?.0)
         };
         let mut head = Vec::new();
         let mut source = source;
