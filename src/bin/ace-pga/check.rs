@@ -100,15 +100,17 @@ pub(crate) fn check(
 /// stays a whole-input failure.
 fn check_all_rules(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
     let report = validate::check_bytes(data, parse, opts);
-    let limits: Vec<Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == RuleId::LIMIT)
-        .cloned()
-        .collect();
-    if limits.is_empty() || data.len() > parse.max_input_len {
+    if !report.by_rule.contains_key(&RuleId::LIMIT) || data.len() > parse.max_input_len {
         return report;
     }
+    // The limit's finding itself (left out under `--max-findings 0`; the parse stops there).
+    let mut keep = opts.clone();
+    keep.max_findings = usize::MAX;
+    let limits: Vec<Finding> = validate::check_bytes(data, parse, &keep)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == RuleId::LIMIT)
+        .collect();
     let mut unlimited = parse.clone();
     unlimited.max_records_per_pga_line = usize::MAX;
     unlimited.max_pga_lines_per_oi = usize::MAX;
