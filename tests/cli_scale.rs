@@ -95,7 +95,7 @@ fn large(bytes: usize, term: Option<&[u8]>) -> Vec<u8> {
     let b = recs.iter().position(|r| r.starts_with(b"B")).expect("B");
     let y = recs.iter().rposition(|r| r.starts_with(b"Y")).expect("Y");
     let mut out = Vec::new();
-    let mut put = |out: &mut Vec<u8>, r: &[u8]| {
+    let put = |out: &mut Vec<u8>, r: &[u8]| {
         out.extend_from_slice(r);
         out.extend_from_slice(term.unwrap_or_default());
     };
@@ -126,7 +126,24 @@ fn streamed_dump_equals_whole_dump_on_large_generated_inputs() {
     let late = mixed.len() * 3 / 4;
     let at = late + mixed[late..].iter().position(|&b| b == b'\n').expect("LF");
     mixed.splice(at - 5..at, std::iter::empty());
+    // One PGA line of 40,000 records (3.2 MB): the stream cuts it into continuation units.
+    let mut huge = Vec::new();
+    let mut repeated = false;
+    for rec in lf.split_inclusive(|&b| b == b'\n') {
+        huge.extend_from_slice(rec);
+        if !repeated && rec.starts_with(b"PG25") {
+            repeated = true;
+            for _ in 0..40_000 {
+                huge.extend_from_slice(rec);
+            }
+        }
+        if repeated && huge.len() > 4 << 20 && rec.starts_with(b"SE60") {
+            break;
+        }
+    }
+    assert!(repeated, "or2-multi has a PG25");
     let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("huge-line.txt", huge),
         ("lf.txt", lf.clone()),
         ("crlf.txt", large(2 << 20, Some(b"\r\n"))),
         ("concatenated.txt", large(2 << 20, None)),

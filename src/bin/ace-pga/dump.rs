@@ -103,7 +103,7 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
         let Some(unit) = units.next().transpose().map_err(io_err)? else {
             break batch_id.unwrap_or(false);
         };
-        let t = parse_unit(file, &unit, opts, pending.is_empty())?;
+        let t = parse_unit(file, &unit, opts)?;
         let is_block = t
             .records()
             .first()
@@ -123,11 +123,9 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut problems: Vec<Problem> = Vec::new();
     let mut mixed = Mixed::default();
-    let mut first = true;
     for unit in pending.into_iter().map(Ok).chain(units) {
         let unit = unit.map_err(io_err)?;
-        let t = parse_unit(file, &unit, opts, first)?;
-        first = false;
+        let t = parse_unit(file, &unit, opts)?;
         for r in t.records() {
             mixed.see(r);
             write_record(&mut out, r)?;
@@ -154,12 +152,13 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
 }
 
 /// Parses a unit; a whole-input problem (only the first unit can have one: F-020, F-021,
-/// F-023) or a limit fails, as it fails a whole parse.
+/// F-023) fails before any output, as it fails a whole parse. A tree limit
+/// (`--max-records-per-pga-line`, `--max-pga-lines-per-oi`) applies to each unit (a
+/// transaction, or a piece of about a megabyte of one); it fails after the records before it.
 fn parse_unit<'u>(
     file: &str,
     unit: &'u Unit,
     opts: &ParseOptions,
-    _first: bool,
 ) -> Result<Transmission<'u>, Failure> {
     unit.parse(opts)
         .map_err(|e| Failure::Invalid(clean(&format!("{file}: {e}"))))
