@@ -21,7 +21,7 @@
 //!   `fixed_width` crate's serde derive (lines split as in the baseline, other records
 //!   skipped): what a user would otherwise pick (baseline b);
 //! * `typed_records`: framing, identification and field checks of every record
-//!   (`Record::from_line`), then the peer's fields of the peer's six record types read through
+//!   (`RecordReader`), then the peer's fields of the peer's six record types read through
 //!   the typed lazy views (`Record::view`), no tree;
 //! * `typed_bodies_all_fields`: as `typed_records`, but every field of every record typed at
 //!   once (`Record::body`, the eager struct);
@@ -46,9 +46,8 @@ use std::time::Duration;
 use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
 use ace_pga::validate::{validate, ValidateOptions};
-use ace_pga::wire::framing::Framer;
 use ace_pga::write::dump::{dump_record, latin1_string, DumpContent};
-use ace_pga::{ParseOptions, Record, RecordType, Transmission};
+use ace_pga::{ParseOptions, RecordReader, RecordType, Transmission};
 use chrono::Datelike;
 use criterion::measurement::WallTime;
 use criterion::{
@@ -279,20 +278,13 @@ fn peer(input: &[u8]) -> usize {
 /// the same values.
 fn typed_records(input: &[u8]) -> usize {
     let opts = ParseOptions::strict();
-    let mut problems = Vec::new();
     let mut n = 0usize;
-    let Ok(framer) = Framer::new(
-        input,
-        &opts,
-        &mut problems,
-        ace_pga::records::starts_with_known_id,
-    ) else {
+    let Ok(reader) = RecordReader::new(input, &opts) else {
         return 0;
     };
     let len = |s: Option<&str>| s.map_or(0, str::len);
-    for line in framer {
-        let r = Record::from_line(line, &opts, &mut problems);
-        n += match r.record_type {
+    for r in reader {
+        n += match r.record_type() {
             RecordType::Oi => r
                 .view::<Oi>()
                 .map_or(0, |v| len(v.commercial_description())),
@@ -335,18 +327,11 @@ fn typed_records(input: &[u8]) -> usize {
 /// eager struct of the record's layout).
 fn typed_bodies(input: &[u8]) -> usize {
     let opts = ParseOptions::strict();
-    let mut problems = Vec::new();
     let mut n = 0usize;
-    let Ok(framer) = Framer::new(
-        input,
-        &opts,
-        &mut problems,
-        ace_pga::records::starts_with_known_id,
-    ) else {
+    let Ok(reader) = RecordReader::new(input, &opts) else {
         return 0;
     };
-    for line in framer {
-        let r = Record::from_line(line, &opts, &mut problems);
+    for r in reader {
         if let Some(b) = r.body() {
             n += b.layout().fields.len();
         }
@@ -360,7 +345,6 @@ fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     let n = t
         .tree
         .pga_lines()
-        .into_iter()
         .filter_map(OrganicLine::from_line)
         .map(|v| v.certificates.len() + v.lots.len())
         .sum();

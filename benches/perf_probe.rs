@@ -65,18 +65,10 @@ fn main() {
             // The record path without a tree; `view` also reads two PG19 fields through
             // the typed views.
             let mut n = 0usize;
-            let mut problems = Vec::new();
             let opts = ace_pga::ParseOptions::strict();
-            let framer = ace_pga::wire::framing::Framer::new(
-                &data,
-                &opts,
-                &mut problems,
-                ace_pga::records::starts_with_known_id,
-            )
-            .unwrap();
-            for l in framer {
-                let r = ace_pga::Record::from_line(l, &opts, &mut problems);
-                n += r.raw.len();
+            let reader = ace_pga::RecordReader::new(&data, &opts).unwrap();
+            for r in reader {
+                n += r.raw().len();
                 if mode == "body" {
                     // Every field of every record typed at once.
                     n += r.body().map_or(0, |b| b.layout().fields.len());

@@ -18,7 +18,7 @@ fn work(data: &[u8], as_of: NaiveDate) -> (usize, usize) {
     match Transmission::parse_with(data, &ParseOptions::strict()) {
         Ok(t) => {
             let report = validate(&t, &ValidateOptions::new(as_of));
-            (t.records().len(), report.errors().count())
+            (t.records().count(), report.errors().count())
         }
         Err(_) => (0, 1),
     }

@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         units += 1;
         records += u64::from(unit.records);
         problems += t.problems.len() as u64;
-        let pga_lines = t.tree.pga_lines();
+        let pga_lines: Vec<_> = t.tree.pga_lines().collect();
         lines += pga_lines.len() as u64;
         let certs: Vec<String> = pga_lines
             .iter()
@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 UnitKind::Transaction => "transaction",
                 _ => "continuation",
             };
-            let first = t.records().first().map(|r| r.id()).unwrap_or("");
+            let first = t.records().next().map(|r| r.id()).unwrap_or("");
             println!(
                 "lines {:>6}-{:<6} {what:<12} {first:<4} PGA lines {:>3}  certificates {}",
                 unit.first_line,

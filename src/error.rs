@@ -303,10 +303,12 @@ pub enum BuildError {
     },
 }
 
-impl BuildError {
-    /// The record the error is about (`None` for [`BuildError::Trailing`]).
-    pub fn record(&self) -> Option<&RecordRef> {
-        match self {
+/// The [`RecordRef`] of a [`BuildError`] (a reference or a mutable one, as given): every
+/// variant names its record but [`BuildError::Trailing`]. One list of the variants for
+/// [`BuildError::record`] and `BuildError::shifted`.
+macro_rules! record_of {
+    ($e:expr) => {
+        match $e {
             BuildError::Encode { at, .. }
             | BuildError::UnknownField { at, .. }
             | BuildError::VariantMismatch { at, .. }
@@ -317,6 +319,13 @@ impl BuildError {
             | BuildError::Shape { at, .. } => Some(at),
             BuildError::Trailing { .. } => None,
         }
+    };
+}
+
+impl BuildError {
+    /// The record the error is about (`None` for [`BuildError::Trailing`]).
+    pub fn record(&self) -> Option<&RecordRef> {
+        record_of!(self)
     }
 
     /// The field a value of which does not fit ([`BuildError::Encode`]) or is unknown
@@ -355,18 +364,9 @@ impl BuildError {
     /// The error with the record's position moved by `by` records (a line builder's records
     /// placed after `by` others).
     pub(crate) fn shifted(mut self, by: usize) -> Self {
-        let at = match &mut self {
-            BuildError::Encode { at, .. }
-            | BuildError::UnknownField { at, .. }
-            | BuildError::VariantMismatch { at, .. }
-            | BuildError::RawLength { at, .. }
-            | BuildError::HostLength { at, .. }
-            | BuildError::HostTerminator { at, .. }
-            | BuildError::NotAnAnchor { at, .. }
-            | BuildError::Shape { at, .. } => at,
-            BuildError::Trailing { .. } => return self,
-        };
-        at.index = at.index.map(|i| i.saturating_add(by));
+        if let Some(at) = record_of!(&mut self) {
+            at.index = at.index.map(|i| i.saturating_add(by));
+        }
         self
     }
 }

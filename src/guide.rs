@@ -15,7 +15,7 @@
 //!
 //! let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
 //! let tx = Transmission::parse(&input)?;
-//! assert_eq!(tx.records().len(), 16);
+//! assert_eq!(tx.records().count(), 16);
 //! assert_eq!(tx.to_bytes(), input);
 //!
 //! // Lenient parsing tolerates named deviations and reports each as a warning (SPEC 1.4).
@@ -47,7 +47,7 @@
 //!     .items
 //!     .iter()
 //!     .filter_map(|i| match i {
-//!         Item::Anchor(a) => Some(a.anchor.record.line),
+//!         Item::Anchor(a) => Some(a.anchor.record.line()),
 //!         _ => None,
 //!     })
 //!     .collect();

@@ -31,7 +31,8 @@
 //!   serializing, the field dump and these docs; host-record positions ([`records::host`]);
 //!   [`Record`], a record in context.
 //! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
-//! * [`transmission`]: [`Transmission`], the parse loop and the serializer.
+//! * [`transmission`]: [`Transmission`], the parse loop and the serializer; [`RecordReader`],
+//!   the parse loop without the tree (borrowed records one by one, no allocation per record).
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.
 //! * [`compose`]: whole transmissions (envelope, host records, anchors, OI groups, PGA lines)
 //!   from typed values; building never validates.
@@ -56,7 +57,7 @@
 //!
 //! let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
 //! let tx = Transmission::parse(&input)?;                 // strict by default
-//! let line = tx.tree.pga_lines()[0];
+//! let line = tx.tree.pga_lines().next().expect("a PGA line");
 //! let organic = OrganicLine::from_line(line).expect("an AMS OR line");
 //! assert_eq!(organic.message_type.as_str(), "OR2");
 //! assert_eq!(organic.certificates[0].number.to_string(), "417-2093856104-557321");
@@ -66,6 +67,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(unreachable_pub, missing_debug_implementations)]
 #![cfg_attr(
     not(test),
     deny(
@@ -103,10 +105,10 @@ pub use error::{
     BuildError, EncodeError, FieldError, Location, LooksLike, ParseError, ParseNameError, Problem,
     ProblemKind, RuleId, Severity,
 };
-pub use options::{ParseOptions, DEFAULT_MAX_INPUT_LEN};
+pub use options::{Limits, ParseOptions, DEFAULT_MAX_INPUT_LEN};
 pub use records::{Body, Record, RecordType};
 pub use response::Correlation;
-pub use transmission::Transmission;
+pub use transmission::{RecordReader, Transmission};
 pub use tree::Tree;
 pub use wire::parse_iso_date;
 pub use wire::{Framing, Terminator};

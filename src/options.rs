@@ -1,29 +1,40 @@
 //! Parser options (SPEC 2.2, 2.4): the named leniencies and the limits every layer reads,
 //! from framing up. The lowest layer of the crate, beside [`crate::error`].
 
-/// Parser options: strict by default, one named flag per tolerated deviation (SPEC 2.2, 2.4).
-/// Lenient parsing still reports what it tolerated, as warnings.
+/// Parser options: strict by default, one named leniency per tolerated deviation (SPEC 2.2,
+/// 2.4), and the [`Limits`] that bound the work on hostile input. Lenient parsing still
+/// reports what it tolerated, as warnings.
+///
+/// Built from [`ParseOptions::strict`] or [`ParseOptions::lenient`] with one named setter per
+/// option, each taking and returning the options:
+///
+/// ```
+/// use ace_pga::ParseOptions;
+/// let opts = ParseOptions::strict()
+///     .pad_short_lines(true)
+///     .accept_byte_order_mark(true)
+///     .max_records_per_pga_line(1_000);
+/// assert!(opts.pads_short_lines() && opts.is_lenient());
+/// assert_eq!(opts.limits().max_records_per_pga_line, 1_000);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct ParseOptions {
-    /// Pad short lines with spaces (trailing spaces trimmed by an editor), and drop bytes
-    /// beyond column 80 when they are all spaces (F-001 as a warning instead of an error).
-    pub pad_short_lines: bool,
-    /// Accept a UTF-8 byte order mark at byte 0 (F-016 as a warning).
-    pub accept_byte_order_mark: bool,
-    /// Ignore trailing DOS end-of-file bytes (`0x1A`) after the last record (F-017 warning).
-    pub ignore_trailing_eof: bool,
-    /// Accept right-justified, space-padded `N` values (`  1`) (F-007 warning).
-    pub lenient_numeric: bool,
-    /// Recognise lower-case `pg`/`oi` record identifiers (F-015 warning).
-    pub lower_case_ids: bool,
-    /// Refuse input that is not a CATAIR transmission with one whole-input problem (F-023,
-    /// SPEC 6.1): after a byte order mark and whitespace it starts with `{` or `[` (JSON),
-    /// more than 10 % of its first 4,096 bytes are outside printable ASCII, CR, LF and TAB
-    /// (binary data, UTF-16 text), or none of its first 100 lines starts with a known record
-    /// identifier. On by default in both modes; off, such input is framed and parsed record
-    /// by record like any other.
-    pub detect_non_catair: bool,
+    pub(crate) pad_short_lines: bool,
+    pub(crate) accept_byte_order_mark: bool,
+    pub(crate) ignore_trailing_eof: bool,
+    pub(crate) lenient_numeric: bool,
+    pub(crate) lower_case_ids: bool,
+    pub(crate) detect_non_catair: bool,
+    pub(crate) limits: Limits,
+}
+
+/// Limits on the work a parse does (hostile input): each exceeded limit fails the parse with
+/// one [`crate::ProblemKind::LimitExceeded`] naming it. Set through the setters of
+/// [`ParseOptions`] ([`ParseOptions::max_input_len`] …), read through
+/// [`ParseOptions::limits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
     /// Largest input accepted by whole-buffer parsing, in bytes (default
     /// [`DEFAULT_MAX_INPUT_LEN`]: 4 GiB, or `usize::MAX` on 32-bit targets).
     pub max_input_len: usize,
@@ -34,7 +45,22 @@ pub struct ParseOptions {
     pub max_pga_lines_per_oi: usize,
 }
 
-/// The default of [`ParseOptions::max_input_len`]: 4 GiB where that fits in a `usize`
+impl Limits {
+    /// The default limits.
+    pub const DEFAULT: Limits = Limits {
+        max_input_len: DEFAULT_MAX_INPUT_LEN,
+        max_records_per_pga_line: 100_000,
+        max_pga_lines_per_oi: 100_000,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// The default of [`Limits::max_input_len`]: 4 GiB where that fits in a `usize`
 /// (64-bit targets), else `usize::MAX` (32-bit targets such as `i686` and `wasm32`, whose
 /// address space is smaller than 4 GiB anyway).
 pub const DEFAULT_MAX_INPUT_LEN: usize = capped(1 << 32, usize::MAX as u64) as usize;
@@ -56,7 +82,8 @@ impl Default for ParseOptions {
 }
 
 impl ParseOptions {
-    /// Strict mode (the default): every deviation is an error.
+    /// Strict mode (the default): every deviation is an error; F-023 detection on; default
+    /// [`Limits`].
     pub const fn strict() -> Self {
         ParseOptions {
             pad_short_lines: false,
@@ -65,9 +92,7 @@ impl ParseOptions {
             lenient_numeric: false,
             lower_case_ids: false,
             detect_non_catair: true,
-            max_input_len: DEFAULT_MAX_INPUT_LEN,
-            max_records_per_pga_line: 100_000,
-            max_pga_lines_per_oi: 100_000,
+            limits: Limits::DEFAULT,
         }
     }
 
@@ -81,14 +106,118 @@ impl ParseOptions {
             lenient_numeric: true,
             lower_case_ids: true,
             detect_non_catair: true,
-            max_input_len: DEFAULT_MAX_INPUT_LEN,
-            max_records_per_pga_line: 100_000,
-            max_pga_lines_per_oi: 100_000,
+            limits: Limits::DEFAULT,
         }
     }
 
+    /// Pad short lines with spaces (trailing spaces trimmed by an editor), and drop bytes
+    /// beyond column 80 when they are all spaces (F-001 as a warning instead of an error).
+    #[must_use]
+    pub const fn pad_short_lines(mut self, on: bool) -> Self {
+        self.pad_short_lines = on;
+        self
+    }
+
+    /// Accept a UTF-8 byte order mark at byte 0 (F-016 as a warning).
+    #[must_use]
+    pub const fn accept_byte_order_mark(mut self, on: bool) -> Self {
+        self.accept_byte_order_mark = on;
+        self
+    }
+
+    /// Ignore trailing DOS end-of-file bytes (`0x1A`) after the last record (F-017 as a
+    /// warning); the serializer drops them.
+    #[must_use]
+    pub const fn ignore_trailing_eof(mut self, on: bool) -> Self {
+        self.ignore_trailing_eof = on;
+        self
+    }
+
+    /// Accept right-justified, space-padded `N` values (`  1`) (F-007 as a warning).
+    #[must_use]
+    pub const fn lenient_numeric(mut self, on: bool) -> Self {
+        self.lenient_numeric = on;
+        self
+    }
+
+    /// Recognise lower-case `pg`/`oi` record identifiers (F-015 as a warning).
+    #[must_use]
+    pub const fn lower_case_ids(mut self, on: bool) -> Self {
+        self.lower_case_ids = on;
+        self
+    }
+
+    /// Refuse input that is not a CATAIR transmission with one whole-input problem (F-023,
+    /// SPEC 6.1): after a byte order mark and whitespace it starts with `{` or `[` (JSON),
+    /// more than 10 % of its first 4,096 bytes are outside printable ASCII, CR, LF and TAB
+    /// (binary data, UTF-16 text), or none of its first 100 lines starts with a known record
+    /// identifier. On by default in both modes; off, such input is framed and parsed record
+    /// by record like any other.
+    #[must_use]
+    pub const fn detect_non_catair(mut self, on: bool) -> Self {
+        self.detect_non_catair = on;
+        self
+    }
+
+    /// Sets [`Limits::max_input_len`].
+    #[must_use]
+    pub const fn max_input_len(mut self, bytes: usize) -> Self {
+        self.limits.max_input_len = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_records_per_pga_line`].
+    #[must_use]
+    pub const fn max_records_per_pga_line(mut self, records: usize) -> Self {
+        self.limits.max_records_per_pga_line = records;
+        self
+    }
+
+    /// Sets [`Limits::max_pga_lines_per_oi`].
+    #[must_use]
+    pub const fn max_pga_lines_per_oi(mut self, lines: usize) -> Self {
+        self.limits.max_pga_lines_per_oi = lines;
+        self
+    }
+
+    /// Whether short lines are padded (see [`Self::pad_short_lines`]).
+    pub const fn pads_short_lines(&self) -> bool {
+        self.pad_short_lines
+    }
+
+    /// Whether a byte order mark is accepted (see [`Self::accept_byte_order_mark`]).
+    pub const fn accepts_byte_order_mark(&self) -> bool {
+        self.accept_byte_order_mark
+    }
+
+    /// Whether trailing `0x1A` bytes are ignored (see [`Self::ignore_trailing_eof`]).
+    pub const fn ignores_trailing_eof(&self) -> bool {
+        self.ignore_trailing_eof
+    }
+
+    /// Whether space-padded `N` values are accepted (see [`Self::lenient_numeric`]).
+    pub const fn accepts_lenient_numeric(&self) -> bool {
+        self.lenient_numeric
+    }
+
+    /// Whether lower-case identifiers are recognised (see [`Self::lower_case_ids`]).
+    pub const fn accepts_lower_case_ids(&self) -> bool {
+        self.lower_case_ids
+    }
+
+    /// Whether input that is not a CATAIR transmission is refused (see
+    /// [`Self::detect_non_catair`]).
+    pub const fn detects_non_catair(&self) -> bool {
+        self.detect_non_catair
+    }
+
+    /// The limits.
+    pub const fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Whether any leniency is on.
-    pub fn is_lenient(&self) -> bool {
+    pub const fn is_lenient(&self) -> bool {
         self.pad_short_lines
             || self.accept_byte_order_mark
             || self.ignore_trailing_eof
@@ -114,7 +243,13 @@ mod tests {
             FOUR_GIB.min(usize::MAX as u64),
             "4 GiB, or usize::MAX where that is smaller"
         );
-        assert_eq!(ParseOptions::strict().max_input_len, DEFAULT_MAX_INPUT_LEN);
-        assert_eq!(ParseOptions::lenient().max_input_len, DEFAULT_MAX_INPUT_LEN);
+        assert_eq!(
+            ParseOptions::strict().limits().max_input_len,
+            DEFAULT_MAX_INPUT_LEN
+        );
+        assert_eq!(
+            ParseOptions::lenient().limits().max_input_len,
+            DEFAULT_MAX_INPUT_LEN
+        );
     }
 }

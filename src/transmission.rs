@@ -5,13 +5,11 @@
 
 use std::io::{self, Write};
 
-use bytes::{BufMut, BytesMut};
-
 use crate::error::{Location, ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::tree::{Tree, TreeBuilder};
-use crate::wire::framing::{self, Framer, Terminator};
+use crate::wire::framing::{self, Framer, Framing, Terminator};
 
 /// A parsed transmission (or fragment): the tree of borrowed records, the bytes after the
 /// last record, and every problem found while parsing.
@@ -71,8 +69,151 @@ impl<'a> Transmission<'a> {
         base_offset: usize,
         piece: framing::Piece,
     ) -> Result<Self, ParseError> {
+        let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
+        let mut builder = TreeBuilder::new();
+        // The reader's loop, without the `Option` of `Iterator::next` around each record.
+        while let Some(line) = reader.framer.next() {
+            let record = reader.read(line);
+            let (line_no, offset) = (record.line(), record.offset());
+            builder.push(record);
+            if let Some(limit) = builder.exceeded(opts) {
+                return Err(ParseError {
+                    problems: vec![Problem {
+                        severity: Severity::Error,
+                        location: Location {
+                            line: Some(line_no),
+                            offset,
+                            record: None,
+                            columns: None,
+                        },
+                        kind: ProblemKind::LimitExceeded { limit },
+                    }],
+                });
+            }
+        }
+        reader.finish();
+        if reader.last_line < first_line && piece.first {
+            // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
+            // A later piece of a stream may hold none (the input's trailing empty line).
+            return Err(ParseError {
+                problems: vec![Problem {
+                    severity: Severity::Error,
+                    location: Location {
+                        line: None,
+                        offset: base_offset,
+                        record: None,
+                        columns: None,
+                    },
+                    kind: ProblemKind::EmptyInput,
+                }],
+            });
+        }
+        Ok(Transmission {
+            tree: builder.finish(reader.framer.framing),
+            trailing: reader.framer.trailing,
+            problems: reader.problems,
+            options: opts.clone(),
+        })
+    }
+
+    /// Turns a permissive parse into a strict result: `Err` when any problem is an error.
+    ///
+    /// # Errors
+    /// [`ParseError`] with every error-severity problem.
+    pub fn into_result(self) -> Result<Self, ParseError> {
+        let errors: Vec<Problem> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .cloned()
+            .collect();
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(ParseError { problems: errors })
+        }
+    }
+
+    /// Every record in input order (see [`Tree::records`]).
+    pub fn records(&self) -> crate::tree::Records<'_, Record<'a>> {
+        self.tree.records()
+    }
+
+    /// Serializes back to bytes (see [`write_transmission`]): `serialize(parse(x)) == x` for every valid
+    /// input.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Size the output once: records (padded to 80 when repaired) plus terminators.
+        let mut len = self.trailing.len();
+        self.tree
+            .for_each_record(|r| len += r.raw().len().max(80) + r.terminator().as_bytes().len());
+        let mut out = Vec::with_capacity(len);
+        // Writing into a Vec cannot fail.
+        let _ = self.write_to(&mut out);
+        out
+    }
+
+    /// Serializes into any `io::Write`.
+    ///
+    /// # Errors
+    /// I/O errors of the writer.
+    pub fn write_to<W: std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        write_transmission(self, w)
+    }
+}
+
+/// The parse loop without the tree: every record of an input in order, borrowed, with the
+/// problems found so far. Framing, identification and the field check of each record cost
+/// what they cost in [`Transmission::parse_with`] and allocate nothing per record (only a
+/// problem to report allocates); read fields through [`Record::view`] or [`Record::body`].
+///
+/// Structure (SPEC 3–4: envelope order, OI groups, PGA lines) is not checked and the
+/// structural limits of [`ParseOptions::limits`] do not apply: build a [`Transmission`]
+/// for those.
+///
+/// ```
+/// use ace_pga::{ParseOptions, RecordReader, RecordType};
+/// let data = std::fs::read("spec-samples/valid/or2-single.txt")?;
+/// let mut reader = RecordReader::new(&data, &ParseOptions::strict())?;
+/// let pg_records = reader.by_ref().filter(|r| r.record_type().is_pg()).count();
+/// assert!(pg_records > 0);
+/// assert!(reader.problems().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct RecordReader<'a> {
+    framer: Framer<'a>,
+    opts: ParseOptions,
+    problems: Vec<Problem>,
+    /// The first record's terminator: the input's convention.
+    first_term: Option<Terminator>,
+    mixed_reported: bool,
+    /// Line number of the last record read (`first_line - 1` before the first).
+    last_line: u32,
+    done: bool,
+}
+
+impl<'a> RecordReader<'a> {
+    /// Prepares reading `input`. Whole-input problems fail here; every other problem is
+    /// collected in [`Self::problems`] as the records are read.
+    ///
+    /// # Errors
+    /// [`ParseError`] with one whole-input problem: F-020 empty input, F-021 EBCDIC, F-023
+    /// not a CATAIR transmission, or an input longer than
+    /// [`Limits::max_input_len`](crate::options::Limits::max_input_len).
+    pub fn new(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
+        Self::new_at(input, opts, 1, 0, framing::Piece::WHOLE)
+    }
+
+    /// As [`Self::new`], for a piece of a stream numbered from `first_line` at `base_offset`.
+    pub(crate) fn new_at(
+        input: &'a [u8],
+        opts: &ParseOptions,
+        first_line: u32,
+        base_offset: usize,
+        piece: framing::Piece,
+    ) -> Result<Self, ParseError> {
         let mut problems = Vec::new();
-        if input.len() > opts.max_input_len {
+        if input.len() > opts.limits.max_input_len {
             return Err(ParseError {
                 problems: vec![Problem {
                     severity: Severity::Error,
@@ -107,136 +248,120 @@ impl<'a> Transmission<'a> {
         })?;
         problems.iter_mut().for_each(shift);
         framer.start_at(first_line, base_offset);
-        let mut builder = TreeBuilder::new();
-        let mut first_term = None;
-        let mut mixed_reported = false;
-        let mut last_line = first_line.saturating_sub(1);
-        for line in framer.by_ref() {
-            last_line = line.line;
-            match first_term {
-                None => first_term = Some(line.terminator),
-                Some(t) => {
-                    if !mixed_reported
-                        && line.terminator != t
-                        && line.terminator != Terminator::None
-                    {
-                        mixed_reported = true;
-                        problems.push(Problem {
-                            severity: Severity::Warning,
-                            location: Location {
-                                line: Some(line.line),
-                                offset: line.offset,
-                                record: None,
-                                columns: None,
-                            },
-                            kind: ProblemKind::MixedTerminators,
-                        });
-                    }
-                }
-            }
-            let deviates = first_term.is_some_and(|t| t != line.terminator);
-            let mut record = Record::from_line(line, opts, &mut problems);
-            record.terminator_deviates = deviates;
-            let (line_no, offset) = (record.line, record.offset);
-            builder.push(record);
-            if let Some(limit) = builder.exceeded(opts) {
-                return Err(ParseError {
-                    problems: vec![Problem {
-                        severity: Severity::Error,
-                        location: Location {
-                            line: Some(line_no),
-                            offset,
-                            record: None,
-                            columns: None,
-                        },
-                        kind: ProblemKind::LimitExceeded { limit },
-                    }],
-                });
-            }
+        Ok(RecordReader {
+            framer,
+            opts: opts.clone(),
+            problems,
+            first_term: None,
+            mixed_reported: false,
+            last_line: first_line.saturating_sub(1),
+            done: false,
+        })
+    }
+
+    /// The problems found so far (errors and warnings); once the reader is exhausted, every
+    /// problem of the input, in input order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The problems found, taking the reader.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+
+    /// How the input is framed (terminator convention, byte order mark); the terminator is
+    /// known once the first record is read.
+    pub fn framing(&self) -> Framing {
+        self.framer.framing
+    }
+
+    /// Bytes after the last record that are not a record (see [`Transmission::trailing`]);
+    /// known once the reader is exhausted.
+    pub fn trailing(&self) -> &'a [u8] {
+        self.framer.trailing
+    }
+
+    /// The first record whose terminator differs from the first record's.
+    #[cold]
+    fn report_mixed(&mut self, line: &framing::RawLine<'a>) {
+        self.mixed_reported = true;
+        self.problems.push(Problem {
+            severity: Severity::Warning,
+            location: Location {
+                line: Some(line.line),
+                offset: line.offset,
+                record: None,
+                columns: None,
+            },
+            kind: ProblemKind::MixedTerminators,
+        });
+    }
+
+    /// Work after the last record (once): data after it is anchored at the line after it,
+    /// and the problems are put in input order.
+    fn finish(&mut self) {
+        if self.done {
+            return;
         }
-        // A deviating terminator on the last record before the first mismatch check missed it
-        // only when it was the last record: a missing final terminator is not a finding.
-        // Data after the last record is anchored at the line after the last record.
-        for p in problems.iter_mut().filter(|p| {
+        self.done = true;
+        let after = self.last_line.saturating_add(1);
+        for p in self.problems.iter_mut().filter(|p| {
             matches!(p.kind, ProblemKind::TrailingData { .. }) && p.location.line.is_none()
         }) {
-            p.location.line = Some(last_line.saturating_add(1));
+            p.location.line = Some(after);
         }
-        if last_line < first_line && piece.first {
-            // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
-            // A later piece of a stream may hold none (the input's trailing empty line).
-            return Err(ParseError {
-                problems: vec![Problem {
-                    severity: Severity::Error,
-                    location: Location {
-                        line: None,
-                        offset: base_offset,
-                        record: None,
-                        columns: None,
-                    },
-                    kind: ProblemKind::EmptyInput,
-                }],
-            });
-        }
-        problems.sort_by_key(|p| {
+        self.problems.sort_by_key(|p| {
             (
                 p.location.line.is_none(),
                 p.location.line,
                 p.location.offset,
             )
         });
-        Ok(Transmission {
-            tree: builder.finish(framer.framing),
-            trailing: framer.trailing,
-            problems,
-            options: opts.clone(),
-        })
-    }
-
-    /// Turns a permissive parse into a strict result: `Err` when any problem is an error.
-    ///
-    /// # Errors
-    /// [`ParseError`] with every error-severity problem.
-    pub fn into_result(self) -> Result<Self, ParseError> {
-        let errors: Vec<Problem> = self
-            .problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .cloned()
-            .collect();
-        if errors.is_empty() {
-            Ok(self)
-        } else {
-            Err(ParseError { problems: errors })
-        }
-    }
-
-    /// Every record in input order.
-    pub fn records(&self) -> Vec<&Record<'a>> {
-        self.tree.records()
-    }
-
-    /// Serializes back to bytes (see [`write_transmission`]): `serialize(parse(x)) == x` for every valid
-    /// input.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        // Size the output once: records (padded to 80 when repaired) plus terminators.
-        let mut len = self.trailing.len();
-        self.tree
-            .for_each_record(|r| len += r.raw.len().max(80) + r.terminator.as_bytes().len());
-        let mut out = Vec::with_capacity(len);
-        // Writing into a Vec cannot fail.
-        let _ = self.write_to(&mut out);
-        out
-    }
-
-    /// Serializes into any `io::Write`.
-    ///
-    /// # Errors
-    /// I/O errors of the writer.
-    pub fn write_to<W: std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
-        write_transmission(self, w)
     }
 }
+
+impl<'a> Iterator for RecordReader<'a> {
+    type Item = Record<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Record<'a>> {
+        match self.framer.next() {
+            Some(line) => Some(self.read(line)),
+            None => {
+                self.finish();
+                None
+            }
+        }
+    }
+}
+
+impl<'a> RecordReader<'a> {
+    /// Identifies and checks one framed record: the per-record work of the reader and of
+    /// [`Transmission::parse_with`] (which calls it directly, to keep the record out of an
+    /// `Option` on its hot path).
+    #[inline(always)]
+    fn read(&mut self, line: framing::RawLine<'a>) -> Record<'a> {
+        self.last_line = line.line;
+        // The input's convention is the first record's terminator; the first record that
+        // differs (a missing final terminator aside) is reported once.
+        let deviates = match self.first_term {
+            Some(t) => t != line.terminator,
+            None => {
+                self.first_term = Some(line.terminator);
+                false
+            }
+        };
+        if deviates && !self.mixed_reported && line.terminator != Terminator::None {
+            self.report_mixed(&line);
+        }
+        let mut record = Record::from_line(line, &self.opts, &mut self.problems);
+        record.set_terminator_deviates(deviates);
+        record
+    }
+}
+
+impl std::iter::FusedIterator for RecordReader<'_> {}
 
 // The serializer (SPEC 2.2 "Serializer"): a parsed transmission is written from each
 // record's raw bytes, so unmodified records come back verbatim; every record is followed by
@@ -258,11 +383,11 @@ pub fn write_transmission<W: Write>(t: &Transmission<'_>, w: &mut W) -> io::Resu
             return;
         }
         result = (|| {
-            w.write_all(r.raw)?;
-            if pad && r.raw.len() < 80 {
-                w.write_all(SPACES.get(r.raw.len()..).unwrap_or_default())?;
+            w.write_all(r.raw())?;
+            if pad && r.raw().len() < 80 {
+                w.write_all(SPACES.get(r.raw().len()..).unwrap_or_default())?;
             }
-            w.write_all(r.terminator.as_bytes())
+            w.write_all(r.terminator().as_bytes())
         })();
     });
     result?;
@@ -287,12 +412,4 @@ pub(crate) fn written_trailing<'a>(t: &Transmission<'a>) -> &'a [u8] {
     } else {
         t.trailing
     }
-}
-
-/// Writes a parsed transmission into a `BytesMut`.
-pub fn to_bytes_mut(t: &Transmission<'_>) -> BytesMut {
-    let mut buf = BytesMut::with_capacity(t.trailing.len() + 82 * 16);
-    // BytesMut's writer never fails.
-    let _ = write_transmission(t, &mut (&mut buf).writer());
-    buf
 }

@@ -5,8 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ace_pga::wire::framing::Framer;
-use ace_pga::{ParseOptions, Record};
+use ace_pga::{ParseOptions, RecordReader};
 
 struct Counting;
 
@@ -52,26 +51,18 @@ fn input(n: usize) -> Vec<u8> {
 /// Allocations made while iterating every record and reading its typed body.
 fn allocations_for(data: &[u8]) -> (usize, usize) {
     let opts = ParseOptions::strict();
-    let mut problems = Vec::with_capacity(16);
     let before = ALLOCS.load(Ordering::Relaxed);
     let mut records = 0usize;
     let mut fields = 0usize;
-    let framer = Framer::new(
-        data,
-        &opts,
-        &mut problems,
-        ace_pga::records::starts_with_known_id,
-    )
-    .expect("framing");
-    for line in framer {
-        let r = Record::from_line(line, &opts, &mut problems);
+    let mut reader = RecordReader::new(data, &opts).expect("framing");
+    for r in reader.by_ref() {
         if let Some(body) = r.body() {
             fields += body.layout().fields.len();
         }
         records += 1;
     }
     let after = ALLOCS.load(Ordering::Relaxed);
-    assert!(problems.is_empty(), "{problems:?}");
+    assert!(reader.problems().is_empty(), "{:?}", reader.problems());
     assert!(fields > 0);
     (after - before, records)
 }

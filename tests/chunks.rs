@@ -35,7 +35,7 @@ fn grown(data: &[u8], min: usize, terminator: Option<&[u8]>) -> Vec<u8> {
 fn records(t: &Transmission<'_>) -> Vec<(u32, usize, Vec<u8>)> {
     let mut v = Vec::new();
     t.tree
-        .for_each_record(|r| v.push((r.line, r.offset, r.raw.to_vec())));
+        .for_each_record(|r| v.push((r.line(), r.offset(), r.raw().to_vec())));
     v
 }
 
@@ -201,11 +201,11 @@ fn an_over_long_line_is_cut_into_pieces_that_keep_its_number() {
     for c in &chunks {
         let t = c.parse(&opts).expect("chunk parse");
         t.tree.for_each_record(|r| {
-            if r.raw.first() == Some(&b'X') {
+            if r.raw().first() == Some(&b'X') {
                 long_line_pieces += 1;
-                assert_eq!(r.line, lines + 1, "every piece is line {}", lines + 1);
+                assert_eq!(r.line(), lines + 1, "every piece is line {}", lines + 1);
             }
-            last_line = r.line;
+            last_line = r.line();
         });
     }
     assert!(long_line_pieces >= 3, "{long_line_pieces} pieces");

@@ -11,9 +11,7 @@ use ace_pga::compose::{
     AnchorBuilder, Envelope, OiGroupBuilder, TransactionBuilder, TransmissionBuilder,
 };
 use ace_pga::profile::ams_or::{CertificateSpec, OrganicLineBuilder};
-use ace_pga::validate::{
-    check_bytes, CheckDocument, Level, RuleIdError, ValidateOptions, RETIRED, RULES,
-};
+use ace_pga::validate::{check_bytes, Level, RuleIdError, ValidateOptions, RETIRED, RULES};
 use ace_pga::write::owned::OwnedRecord;
 use ace_pga::write::DecodeDocument;
 use ace_pga::{
@@ -210,8 +208,10 @@ fn the_cli_writes_the_library_documents() {
         opts.set_level(RuleId::OR_012, Level::Error)
             .expect("a rule");
         let report = check_bytes(&input, &ParseOptions::lenient(), &opts);
-        let mut want =
-            serde_json::to_vec(&CheckDocument::new(&rel, true, &opts, &report)).expect("json");
+        let mut want = serde_json::to_vec(&ace_pga::validate::CheckDocument::new(
+            &rel, true, &opts, &report,
+        ))
+        .expect("json");
         want.push(b'\n');
         let out = std::process::Command::new(bin)
             .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -274,7 +274,7 @@ fn f023_switched_off_checks_record_by_record() {
     );
     // The parser option itself.
     let mut parse = ParseOptions::strict();
-    parse.detect_non_catair = false;
+    parse = parse.detect_non_catair(false);
     assert!(Transmission::parse_with(&json, &parse).is_ok());
 }
 

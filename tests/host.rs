@@ -156,7 +156,11 @@ fn record_view_reads_the_samples_host_records() {
     let mut seen = Vec::new();
     t.tree.for_each_record(|r| {
         if let Some(se10) = r.view::<Se10>() {
-            assert_eq!(r.record_type, RecordType::Host, "a host record stays Host");
+            assert_eq!(
+                r.record_type(),
+                RecordType::Host,
+                "a host record stays Host"
+            );
             seen.push(format!(
                 "{:?} {:?} {:?} {:?} {:?} {:?}",
                 se10.action_code(),
@@ -406,14 +410,14 @@ fn the_samples_host_records_follow_their_layouts() {
             let Some(layout) = host_layout(r.id_bytes()) else {
                 return;
             };
-            if r.raw.len() != 80 {
+            if r.raw().len() != 80 {
                 return;
             }
             for f in layout.fields {
                 assert!(
-                    f.read(r.raw, false).is_ok(),
+                    f.read(r.raw(), false).is_ok(),
                     "{path:?} line {}: {}.{}",
-                    r.line,
+                    r.line(),
                     layout.id,
                     f.name
                 );

@@ -155,7 +155,7 @@ fn whole(input: &[u8]) -> usize {
     for opts in [ParseOptions::strict(), ParseOptions::lenient()] {
         if let Ok(t) = Transmission::parse_with(input, &opts) {
             let _ = t.to_bytes();
-            records = t.records().len();
+            records = t.records().count();
         }
     }
     records
@@ -283,15 +283,15 @@ fn limit_max_input_len_is_a_typed_error() {
     let input = common::or2_single();
     for base in [ParseOptions::strict(), ParseOptions::lenient()] {
         let mut opts = base.clone();
-        opts.max_input_len = input.len() - 1;
+        opts = opts.max_input_len(input.len() - 1);
         assert_eq!(
             limit_error(Transmission::parse_with(&input, &opts), "max_input_len"),
             None
         );
-        opts.max_input_len = input.len();
+        opts = opts.max_input_len(input.len());
         assert!(Transmission::parse_with(&input, &opts).is_ok());
         // Validation does not panic (its report: `limits_exceeded_are_validation_errors`).
-        opts.max_input_len = 10;
+        opts = opts.max_input_len(10);
         let _ = check_bytes(&input, &opts, &ValidateOptions::new(as_of()));
         // A stream unit is parsed with the same limit.
         for unit in StreamReader::new(&input[..]) {
@@ -312,9 +312,9 @@ fn limit_max_records_per_pga_line_is_a_typed_error() {
     let pg29 = common::line_of(&lines, "PG29");
     assert_eq!(pg29, pg01 + 5, "PG29 is the 6th record of the line");
     let mut opts = ParseOptions::strict();
-    opts.max_records_per_pga_line = 6;
+    opts = opts.max_records_per_pga_line(6);
     assert!(Transmission::parse_with(&input, &opts).is_ok());
-    opts.max_records_per_pga_line = 5;
+    opts = opts.max_records_per_pga_line(5);
     assert_eq!(
         limit_error(
             Transmission::parse_with(&input, &opts),
@@ -333,7 +333,7 @@ fn limit_max_records_per_pga_line_is_a_typed_error() {
         &lines[common::line_of(&lines, "PG02") - 1],
         50_000,
     ));
-    opts.max_records_per_pga_line = 1000;
+    opts = opts.max_records_per_pga_line(1000);
     let (line, _, elapsed) = measure(|| {
         limit_error(
             Transmission::parse_with(&hostile, &opts),
@@ -344,17 +344,17 @@ fn limit_max_records_per_pga_line_is_a_typed_error() {
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     // Default limit (100 000): the whole line parses.
     let t = Transmission::parse(&hostile).expect("within the default limit");
-    assert_eq!(t.tree.pga_lines().len(), 1);
+    assert_eq!(t.tree.pga_lines().count(), 1);
 }
 
 #[test]
 fn limit_max_pga_lines_per_oi_is_a_typed_error() {
     let input = many_pg01(2000);
     let mut opts = ParseOptions::strict();
-    opts.max_pga_lines_per_oi = 2000;
+    opts = opts.max_pga_lines_per_oi(2000);
     let t = Transmission::parse_with(&input, &opts).expect("at the limit");
-    assert_eq!(t.tree.pga_lines().len(), 2000);
-    opts.max_pga_lines_per_oi = 1999;
+    assert_eq!(t.tree.pga_lines().count(), 2000);
+    opts = opts.max_pga_lines_per_oi(1999);
     assert_eq!(
         limit_error(
             Transmission::parse_with(&input, &opts),
@@ -364,7 +364,7 @@ fn limit_max_pga_lines_per_oi_is_a_typed_error() {
         "the 2000th PG01"
     );
     let mut lenient = ParseOptions::lenient();
-    lenient.max_pga_lines_per_oi = 10;
+    lenient = lenient.max_pga_lines_per_oi(10);
     limit_error(
         Transmission::parse_with(&input, &lenient),
         "max_pga_lines_per_oi",
@@ -418,11 +418,13 @@ fn limits_exceeded_are_validation_errors() {
     let input = many_pg01(20);
     type SetLimit = fn(&mut ParseOptions);
     let cases: [(&str, SetLimit); 3] = [
-        ("max_input_len", |o| o.max_input_len = 100),
+        ("max_input_len", |o| *o = o.clone().max_input_len(100)),
         ("max_records_per_pga_line", |o| {
-            o.max_records_per_pga_line = 0
+            *o = o.clone().max_records_per_pga_line(0)
         }),
-        ("max_pga_lines_per_oi", |o| o.max_pga_lines_per_oi = 10),
+        ("max_pga_lines_per_oi", |o| {
+            *o = o.clone().max_pga_lines_per_oi(10)
+        }),
     ];
     for (limit, set) in cases {
         let mut opts = ParseOptions::strict();
@@ -449,7 +451,7 @@ fn one_repeated_valid_record() {
         let small = repeated(&record, 5_000);
         let large = repeated(&record, 20_000);
         let t = Transmission::parse(&large).expect("valid records");
-        assert_eq!(t.records().len(), 20_000);
+        assert_eq!(t.records().count(), 20_000);
         assert_eq!(t.to_bytes(), large);
         assert_eq!(streamed(&large).records, 20_000);
         linear(
@@ -478,7 +480,7 @@ fn many_pg01_lines_under_one_oi() {
     let small = many_pg01(5_000);
     let large = many_pg01(20_000);
     let t = Transmission::parse(&large).expect("valid");
-    assert_eq!(t.tree.pga_lines().len(), 20_000);
+    assert_eq!(t.tree.pga_lines().count(), 20_000);
     assert_eq!(t.to_bytes(), large);
     let s = streamed(&large);
     assert_eq!(s.pga_lines.values().sum::<u64>(), 20_000);

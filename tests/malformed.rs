@@ -52,7 +52,7 @@ fn oi_description<'a>(r: &ace_pga::Record<'a>) -> Option<&'a str> {
 }
 
 fn ids(tx: &Transmission<'_>) -> Vec<String> {
-    tx.records().iter().map(|r| r.id().to_string()).collect()
+    tx.records().map(|r| r.id().to_string()).collect()
 }
 
 /// The single problem of `rule` in `problems`.
@@ -103,7 +103,7 @@ fn or2_single_parses_clean_and_round_trips() {
     assert!(tx.problems.is_empty(), "{:#?}", tx.problems);
     assert_eq!(ids(&tx), IDS);
     assert_eq!(tx.to_bytes(), input);
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let child: Vec<&str> = lines[0].child_records().iter().map(|r| r.id()).collect();
     assert_eq!(child, ["PG02", "PG14", "PG25", "PG25", "PG29"]);
@@ -141,9 +141,9 @@ fn short_line_strict_error_lenient_padded() {
     // Strict parse_with keeps the short record identified and in place, and never repairs.
     let tx = parse_ok(&input, &strict());
     assert_eq!(ids(&tx), IDS);
-    let rec = tx.records()[pg01 - 1];
-    assert_eq!(rec.raw.len(), 79);
-    assert_eq!(rec.record_type, RecordType::Pg01);
+    let rec = tx.records().nth(pg01 - 1).expect("record");
+    assert_eq!(rec.raw().len(), 79);
+    assert_eq!(rec.record_type(), RecordType::Pg01);
     assert_eq!(tx.to_bytes(), input);
 
     // Lenient: a warning, and the record is written back padded to 80 bytes.
@@ -159,10 +159,10 @@ fn short_line_strict_error_lenient_padded() {
     // The parsed values equal those of the untrimmed file.
     let orig = Transmission::parse(&original).expect("valid");
     assert_eq!(
-        tx.records()[pg01 - 1].body(),
-        orig.records()[pg01 - 1].body()
+        tx.records().nth(pg01 - 1).expect("record").body(),
+        orig.records().nth(pg01 - 1).expect("record").body()
     );
-    assert!(tx.records()[pg01 - 1].body().is_some());
+    assert!(tx.records().nth(pg01 - 1).expect("record").body().is_some());
     assert!(tx.clone().into_result().is_ok());
 }
 
@@ -193,9 +193,9 @@ fn every_line_trimmed_lenient_equals_untrimmed() {
         assert_eq!(f001.len(), trimmed, "one warning per short line");
         assert!(f001.iter().all(|p| p.severity == Severity::Warning));
         assert!(errors(&tx.problems).is_empty(), "{:#?}", tx.problems);
-        for (a, b) in tx.records().iter().zip(orig.records()) {
-            assert_eq!(a.body(), b.body(), "line {}", a.line);
-            assert_eq!(a.line, b.line);
+        for (a, b) in tx.records().zip(orig.records()) {
+            assert_eq!(a.body(), b.body(), "line {}", a.line());
+            assert_eq!(a.line(), b.line());
         }
         let expected = join(&or2_lines(), term, true);
         assert_eq!(tx.to_bytes(), expected);
@@ -276,8 +276,16 @@ fn multi_byte_character_is_long_record_and_non_ascii() {
     assert_eq!(p.location.columns, Some((30, 30)));
     let tx = parse_ok(&input, &strict());
     // The bad field is not returned as a value.
-    assert_eq!(oi_description(tx.records()[oi - 1]), None);
-    assert!(tx.records()[oi - 1].field_error.is_some());
+    assert_eq!(
+        oi_description(tx.records().nth(oi - 1).expect("record")),
+        None
+    );
+    assert!(tx
+        .records()
+        .nth(oi - 1)
+        .expect("record")
+        .field_error()
+        .is_some());
     assert_eq!(tx.to_bytes(), input);
 }
 
@@ -303,14 +311,14 @@ fn unknown_pg99_is_kept_in_place() {
     assert_eq!(p.location.offset, (first_pg25 - 1) * 81);
     assert_eq!(tx.problems.len(), 1);
 
-    let rec = tx.records()[first_pg25 - 1];
-    assert_eq!(rec.record_type, RecordType::UnknownPg);
+    let rec = tx.records().nth(first_pg25 - 1).expect("record");
+    assert_eq!(rec.record_type(), RecordType::UnknownPg);
     assert_eq!(rec.id(), "PG99");
-    assert_eq!(rec.raw, &lines[first_pg25 - 1][..]);
-    assert!(rec.body().is_none() && rec.field_error.is_none());
+    assert_eq!(rec.raw(), &lines[first_pg25 - 1][..]);
+    assert!(rec.body().is_none() && rec.field_error().is_none());
 
     // Still inside the PGA line, and the PG25/PG29 after it too.
-    let pga = tx.tree.pga_lines();
+    let pga: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(pga.len(), 1);
     let child: Vec<&str> = pga[0].child_records().iter().map(|r| r.id()).collect();
     assert_eq!(child, ["PG02", "PG14", "PG99", "PG25", "PG29"]);
@@ -338,7 +346,10 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     );
     assert!(p.to_string().contains("PG25"), "{p}");
     assert_eq!(
-        tx.records()[second_pg25 - 1].record_type,
+        tx.records()
+            .nth(second_pg25 - 1)
+            .expect("record")
+            .record_type(),
         RecordType::UnknownPg
     );
     assert_eq!(tx.to_bytes(), input);
@@ -348,9 +359,24 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     assert_eq!(p.kind, ProblemKind::LowerCaseId);
     assert_eq!(p.severity, Severity::Warning);
     assert_eq!(p.location.line, at(second_pg25));
-    assert_eq!(tx.records()[second_pg25 - 1].record_type, RecordType::Pg25);
-    assert!(tx.records()[second_pg25 - 1].body().is_some());
-    let child: Vec<&str> = tx.tree.pga_lines()[0]
+    assert_eq!(
+        tx.records()
+            .nth(second_pg25 - 1)
+            .expect("record")
+            .record_type(),
+        RecordType::Pg25
+    );
+    assert!(tx
+        .records()
+        .nth(second_pg25 - 1)
+        .expect("record")
+        .body()
+        .is_some());
+    let child: Vec<&str> = tx
+        .tree
+        .pga_lines()
+        .next()
+        .expect("a PGA line")
         .child_records()
         .iter()
         .map(|r| r.id())
@@ -372,7 +398,11 @@ fn lower_case_unknown_pg_stays_in_pga_line() {
             (p.location.line, p.location.record.as_deref()),
             (at(first_pg25), Some("pg99"))
         );
-        let child: Vec<&str> = tx.tree.pga_lines()[0]
+        let child: Vec<&str> = tx
+            .tree
+            .pga_lines()
+            .next()
+            .expect("a PGA line")
             .child_records()
             .iter()
             .map(|r| r.id())
@@ -411,9 +441,9 @@ fn letter_in_n_field() {
 
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
-        let rec = tx.records()[pg29 - 1];
+        let rec = tx.records().nth(pg29 - 1).expect("record");
         assert_eq!(rec.id(), "PG29");
-        assert_eq!(rec.record_type, RecordType::Pg29);
+        assert_eq!(rec.record_type(), RecordType::Pg29);
         // The record keeps a partial body: the bad field is None, the others as read.
         match rec.body() {
             Some(ace_pga::Body::Pg29(b)) => {
@@ -423,12 +453,16 @@ fn letter_in_n_field() {
             }
             other => panic!("PG29 body expected, got {other:?}"),
         }
-        assert_eq!(rec.field_error, Some(expected));
+        assert_eq!(rec.field_error(), Some(expected));
         assert_eq!(
             rec.field_raw("quantity_line_net"),
             Some(&b"0000X0182400"[..])
         );
-        let child: Vec<&str> = tx.tree.pga_lines()[0]
+        let child: Vec<&str> = tx
+            .tree
+            .pga_lines()
+            .next()
+            .expect("a PGA line")
             .child_records()
             .iter()
             .map(|r| r.id())
@@ -461,7 +495,7 @@ fn n_field_forms_strict_and_lenient() {
             (at(pg01), Some((5, 7)))
         );
         let tx = parse_ok(&input, &lenient());
-        let rec = tx.records()[pg01 - 1];
+        let rec = tx.records().nth(pg01 - 1).expect("record");
         if lenient_ok {
             assert!(
                 errors(&tx.problems).is_empty(),
@@ -483,7 +517,7 @@ fn n_field_forms_strict_and_lenient() {
                 }
                 other => panic!("PG01 body expected, got {other:?}"),
             }
-            assert!(rec.field_error.is_some());
+            assert!(rec.field_error().is_some());
         }
         assert_eq!(tx.to_bytes(), input);
     }
@@ -576,7 +610,7 @@ fn impossible_date() {
     set_bytes(&mut lines, pg14, 43, b"02292028");
     let input = join(&lines, b"\n", true);
     let tx = Transmission::parse(&input).expect("valid date");
-    match tx.records()[pg14 - 1].body() {
+    match tx.records().nth(pg14 - 1).expect("record").body() {
         Some(ace_pga::Body::Pg14(b)) => {
             assert_eq!(
                 b.lpco_date.map(|d| d.to_string()),
@@ -613,7 +647,10 @@ fn non_ascii_byte_in_text_field() {
         assert!(s.contains(&format!("columns {col}-{col}")), "{s}");
         for opts in [strict(), lenient()] {
             let tx = parse_ok(&input, &opts);
-            assert_eq!(oi_description(tx.records()[oi - 1]), None);
+            assert_eq!(
+                oi_description(tx.records().nth(oi - 1).expect("record")),
+                None
+            );
             assert_eq!(tx.to_bytes(), input);
         }
     }
@@ -744,10 +781,10 @@ fn byte_order_mark() {
         };
         assert_eq!(p.severity, want);
         assert_eq!(ids(&tx), IDS, "parsing resumes at byte 3");
-        let first = tx.records()[0];
-        assert_eq!(first.record_type, RecordType::BatchHeader);
-        assert_eq!(first.offset, 3);
-        assert_eq!(first.line, 1);
+        let first = tx.records().next().expect("record");
+        assert_eq!(first.record_type(), RecordType::BatchHeader);
+        assert_eq!(first.offset(), 3);
+        assert_eq!(first.line(), 1);
         assert!(tx.tree.framing.byte_order_mark);
         // The serializer never writes a byte order mark.
         assert_eq!(tx.to_bytes(), original);
@@ -806,8 +843,14 @@ fn mixed_terminators_warn_at_first_deviating_line() {
     assert_eq!(p.kind, ProblemKind::MixedTerminators);
     assert_eq!(tx.problems.len(), 1, "one warning only: {:#?}", tx.problems);
     assert_eq!(ids(&tx), IDS);
-    assert_eq!(tx.records()[5].terminator, Terminator::CrLf);
-    assert_eq!(tx.records()[8].terminator, Terminator::Cr);
+    assert_eq!(
+        tx.records().nth(5).expect("record").terminator(),
+        Terminator::CrLf
+    );
+    assert_eq!(
+        tx.records().nth(8).expect("record").terminator(),
+        Terminator::Cr
+    );
     assert_eq!(tx.to_bytes(), input);
 
     // CRLF file with one LF line.
@@ -885,19 +928,18 @@ fn every_framing_gives_the_same_records() {
             assert!(tx.problems.is_empty(), "{name}: {:#?}", tx.problems);
             let got: Vec<(u32, String, Vec<u8>)> = tx
                 .records()
-                .iter()
-                .map(|r| (r.line, r.id().to_string(), r.raw.to_vec()))
+                .map(|r| (r.line(), r.id().to_string(), r.raw().to_vec()))
                 .collect();
             assert_eq!(got, reference, "{name}");
             assert_eq!(tx.tree.framing.terminator, *term, "{name}");
             assert_eq!(tx.to_bytes(), *input, "{name}: to_bytes");
             // Same typed content as the LF form.
-            for (a, b) in tx.records().iter().zip(first.records()) {
-                assert_eq!(a.body(), b.body(), "{name} line {}", a.line);
+            for (a, b) in tx.records().zip(first.records()) {
+                assert_eq!(a.body(), b.body(), "{name} line {}", a.line());
             }
             // Offsets point at each record in its own input.
             for r in tx.records() {
-                assert_eq!(&input[r.offset..r.offset + 80], r.raw, "{name}");
+                assert_eq!(&input[r.offset()..r.offset() + 80], r.raw(), "{name}");
             }
         }
     }
@@ -983,9 +1025,7 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
         prop_assert_eq!(p.location.line, None);
     }
     // The record-level properties hold for any bytes: checked with F-023 off.
-    let mut opts = opts.clone();
-    opts.detect_non_catair = false;
-    let opts = &opts;
+    let opts = &opts.clone().detect_non_catair(false);
     let tx = match Transmission::parse_with(input, opts) {
         Err(e) => {
             // Only whole-input problems fail parse_with.
@@ -1006,44 +1046,44 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
     let body = if bom { &input[3..] } else { input };
 
     // Every record is a slice of the input at its offset, in input order, numbered 1, 2, …
-    let recs = tx.records();
+    let recs: Vec<_> = tx.records().collect();
     let mut pos = if bom { 3 } else { 0 };
     for (i, r) in recs.iter().enumerate() {
-        prop_assert_eq!(r.line as usize, i + 1);
+        prop_assert_eq!(r.line() as usize, i + 1);
         prop_assert!(
-            r.offset >= pos,
+            r.offset() >= pos,
             "record {} at {} before {}",
-            r.line,
-            r.offset,
+            r.line(),
+            r.offset(),
             pos
         );
-        prop_assert!(r.offset + r.raw.len() <= input.len());
-        prop_assert_eq!(&input[r.offset..r.offset + r.raw.len()], r.raw);
+        prop_assert!(r.offset() + r.raw().len() <= input.len());
+        prop_assert_eq!(&input[r.offset()..r.offset() + r.raw().len()], r.raw());
         // The identifier as sent (`""` when its bytes are not UTF-8).
-        let id_bytes = &r.raw[..usize::from(r.id_len)];
+        let id_bytes = &r.raw()[..r.id_len()];
         match std::str::from_utf8(id_bytes) {
             Ok(s) => prop_assert_eq!(r.id(), s),
             Err(_) => prop_assert_eq!(r.id(), ""),
         }
-        pos = r.offset + r.raw.len();
+        pos = r.offset() + r.raw().len();
         // A record with a layout has a (possibly partial) body of its type; a field error
         // names a field of that layout whose value is then None in the body.
-        if let Some(layout) = r.record_type.layout() {
+        if let Some(layout) = r.record_type().layout() {
             let body = r.body();
-            prop_assert!(body.is_some(), "record {} has no body", r.line);
-            prop_assert_eq!(body.map(|b| b.record_type()), Some(r.record_type));
-            if let Some(e) = r.field_error {
+            prop_assert!(body.is_some(), "record {} has no body", r.line());
+            prop_assert_eq!(body.map(|b| b.record_type()), Some(r.record_type()));
+            if let Some(e) = r.field_error() {
                 let f = layout.field(e.field);
                 prop_assert!(f.is_some(), "field error names unknown field {}", e.field);
                 prop_assert_eq!(f.map(|f| (f.start, f.end)), Some((e.start, e.end)));
                 let (a, b) = e.columns();
                 prop_assert!(e.start <= a && a <= b && b <= e.end);
                 // The table-driven reader agrees that this field is bad.
-                let fields = &r.raw[..r.raw.len().min(80)];
-                prop_assert!(f.is_some_and(|f| f.read(fields, r.lenient_numeric).is_err()));
+                let fields = &r.raw()[..r.raw().len().min(80)];
+                prop_assert!(f.is_some_and(|f| f.read(fields, r.lenient_numeric()).is_err()));
             }
         } else {
-            prop_assert!(r.body().is_none() && r.field_error.is_none());
+            prop_assert!(r.body().is_none() && r.field_error().is_none());
         }
     }
     // The bytes after the last record are kept verbatim (see
@@ -1079,15 +1119,15 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
         // A repaired output is stable: parsing it again gives the same bytes.
         if let Ok(tx2) = Transmission::parse_with(&out, opts) {
             prop_assert_eq!(tx2.to_bytes(), out.clone());
-            prop_assert_eq!(tx2.records().len(), recs.len());
+            prop_assert_eq!(tx2.records().count(), recs.len());
         }
     }
     // The concatenation of the records' bytes appears in the output in the same order.
     let mut at = 0usize;
     for r in &recs {
-        let found = find(&out[at..], r.raw);
-        prop_assert!(found.is_some(), "record {} not in output order", r.line);
-        at += found.unwrap_or(0) + r.raw.len();
+        let found = find(&out[at..], r.raw());
+        prop_assert!(found.is_some(), "record {} not in output order", r.line());
+        at += found.unwrap_or(0) + r.raw().len();
     }
     Ok(())
 }

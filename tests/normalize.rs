@@ -208,8 +208,8 @@ fn normalisable_samples_have_no_error_after_fix() {
         );
         // Every record is 80 bytes after the fix, and no record was added or lost.
         let t = Transmission::parse(&out.bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(t.records().iter().all(|r| r.raw.len() == 80));
-        assert_eq!(t.records().len(), lines_of(&data).len());
+        assert!(t.records().all(|r| r.raw().len() == 80));
+        assert_eq!(t.records().count(), lines_of(&data).len());
     }
 }
 
@@ -366,8 +366,8 @@ fn terminator_less_record_with_a_two_byte_letter_keeps_every_record() {
     assert_eq!(out.bytes.len(), input.len());
     assert_eq!(out.bytes, join(&clean, b"", false));
     let t = Transmission::parse(&out.bytes).expect("parses");
-    assert_eq!(t.records().len(), dirty.len());
-    assert!(t.records().last().expect("Z").raw.starts_with(b"Z"));
+    assert_eq!(t.records().count(), dirty.len());
+    assert!(t.records().last().expect("Z").raw().starts_with(b"Z"));
     assert!(out.is_clean());
     let oi_line = index_of(&dirty, b"OI") as u32 + 1;
     let e = out

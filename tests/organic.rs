@@ -49,11 +49,7 @@ fn file_lines(bytes: &[u8], from: usize, to: usize) -> Vec<&[u8]> {
 
 /// The organic views of every PGA line of a sample (`None` for non-organic lines).
 fn organic_views<'a>(tx: &Transmission<'a>) -> Vec<Option<OrganicLine<'a>>> {
-    tx.tree
-        .pga_lines()
-        .into_iter()
-        .map(OrganicLine::from_line)
-        .collect()
+    tx.tree.pga_lines().map(OrganicLine::from_line).collect()
 }
 
 fn dec(d: Option<Decimal>) -> Option<String> {
@@ -615,7 +611,6 @@ fn or1_entity(row: &EntityRow) -> EntitySpec<'static> {
             entity_number: Some(row.nop_id),
             entity_name: Some(row.name),
             address_line_1: Some(row.address_1),
-            ..Default::default()
         },
         address: Some(Pg20 {
             address_line_2: Some(row.address_2),
@@ -624,7 +619,6 @@ fn or1_entity(row: &EntityRow) -> EntitySpec<'static> {
             state_province_code: Some(row.state),
             country_code: Some(row.country),
             postal_code: Some(row.postal),
-            ..Default::default()
         }),
         contact: Some(Pg21 {
             individual_name: Some(row.contact),
@@ -673,7 +667,6 @@ fn builder_reproduces_or1_full_pga_line() {
             remarks_type_code: Some("AM1"),
             remarks_code: Some("A10"),
             remarks_text: Some(OR1_REMARK),
-            ..Default::default()
         })
         .lot("3", "PIU-KENT-2602-A")
         .lot("3", "PIU-ATA-2602-B")
@@ -715,8 +708,8 @@ fn built_or2_line_parses_back_as_a_fragment() {
     assert_eq!(tx.tree.batches.len(), 1);
     assert!(tx.tree.batches[0].header.is_none());
     assert!(tx.tree.batches[0].trailer.is_none());
-    assert_eq!(tx.records().len(), 6);
-    let lines = tx.tree.pga_lines();
+    assert_eq!(tx.records().count(), 6);
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let v = OrganicLine::from_line(lines[0]).expect("AMS OR line");
     assert_eq!(v.line, 1);
@@ -851,7 +844,7 @@ fn view_sx_response_is_not_disturbed_by_the_se90_after_the_pg01() {
 /// only PGA line, re-borrowed through a closure.
 fn with_only_view(bytes: &[u8], f: impl FnOnce(&OrganicLine<'_>)) {
     let tx = Transmission::parse(bytes).unwrap_or_else(|e| panic!("strict parse: {e:?}"));
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1, "one PGA line");
     let v = OrganicLine::from_line(lines[0]).expect("AMS OR line");
     f(&v);

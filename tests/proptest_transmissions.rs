@@ -290,14 +290,14 @@ fn check(spec: &Spec, templates: &HashMap<String, Vec<u8>>) -> Result<(), TestCa
         Err(e) => return Err(TestCaseError::fail(format!("{shown}: strict parse: {e}"))),
     };
     prop_assert_eq!(t.to_bytes(), input.clone(), "{}: to_bytes() differs", shown);
-    let got: Vec<(&str, &[u8])> = t.records().iter().map(|r| (r.id(), r.raw)).collect();
+    let got: Vec<(&str, &[u8])> = t.records().map(|r| (r.id(), r.raw())).collect();
     let want: Vec<(&str, &[u8])> = ids
         .iter()
         .zip(&records)
         .map(|(id, r)| (*id, r.as_slice()))
         .collect();
     prop_assert_eq!(got, want, "{}: record sequence differs", shown);
-    prop_assert_eq!(t.tree.pga_lines().len(), lines, "{}: PGA lines", shown);
+    prop_assert_eq!(t.tree.pga_lines().count(), lines, "{}: PGA lines", shown);
     prop_assert!(t.trailing.is_empty(), "{}: trailing bytes", shown);
     let owned = OwnedTransmission::from_transmission(&t);
     prop_assert_eq!(

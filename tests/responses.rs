@@ -40,7 +40,7 @@ fn every_so70_layout_addresses_the_line() {
     let mut types = Vec::new();
     t.tree.for_each_record(|r| {
         if r.id() == "SO70" {
-            types.push(r.record_type);
+            types.push(r.record_type());
         }
     });
     assert_eq!(
@@ -700,7 +700,7 @@ fn dump_carries_raw_when_the_fields_do_not_rebuild_the_record() {
         let t = Transmission::parse_with(input, &opts).expect("parses");
         let mut contents = Vec::new();
         t.tree
-            .for_each_record(|r| contents.push((r.line, dump_record(r).content)));
+            .for_each_record(|r| contents.push((r.line(), dump_record(r).content)));
         for (l, c) in &contents {
             let with_raw = matches!(c, DumpContent::FieldsAndRaw(..));
             assert_eq!(with_raw, *l as usize == line, "{what}: line {l}: {c:?}");

@@ -66,7 +66,6 @@ fn parse<'a>(name: &str, bytes: &'a [u8]) -> Transmission<'a> {
 
 fn dump_values(tx: &Transmission<'_>) -> Vec<Value> {
     tx.records()
-        .into_iter()
         .map(|r| serde_json::to_value(dump_record(r)).expect("dump serializes"))
         .collect()
 }
@@ -118,11 +117,11 @@ impl At {
 }
 
 fn id_line(n: &Node<Record<'_>>) -> (String, u32) {
-    (n.record.id().to_string(), n.record.line)
+    (n.record.id().to_string(), n.record.line())
 }
 
 fn lines_of(records: &[&Record<'_>]) -> Vec<u32> {
-    records.iter().map(|r| r.line).collect()
+    records.iter().map(|r| r.line()).collect()
 }
 
 /// The only transaction of a one-batch, one-block transmission.
@@ -141,23 +140,23 @@ fn item_summary(items: &[Item<Record<'_>>]) -> Vec<(&'static str, String, u32)> 
     items
         .iter()
         .map(|i| match i {
-            Item::Record(n) => ("record", n.record.id().to_string(), n.record.line),
+            Item::Record(n) => ("record", n.record.id().to_string(), n.record.line()),
             Item::Anchor(a) => (
                 "anchor",
                 a.anchor.record.id().to_string(),
-                a.anchor.record.line,
+                a.anchor.record.line(),
             ),
             Item::OiGroup(g) => (
                 "oi_group",
                 g.oi.as_ref()
                     .map(|n| n.record.id().to_string())
                     .unwrap_or_default(),
-                g.oi.as_ref().map_or(0, |n| n.record.line),
+                g.oi.as_ref().map_or(0, |n| n.record.line()),
             ),
             Item::Disposition(d) => (
                 "disposition",
                 d.so70.record.id().to_string(),
-                d.so70.record.line,
+                d.so70.record.line(),
             ),
             _ => ("unknown item kind", String::new(), 0),
         })
@@ -168,12 +167,16 @@ fn pga_item_summary(items: &[PgaItem<Record<'_>>]) -> Vec<(&'static str, String,
     items
         .iter()
         .map(|i| match i {
-            PgaItem::Record(n) => ("record", n.record.id().to_string(), n.record.line),
-            PgaItem::Entity(e) => ("entity", e.pg19.record.id().to_string(), e.pg19.record.line),
+            PgaItem::Record(n) => ("record", n.record.id().to_string(), n.record.line()),
+            PgaItem::Entity(e) => (
+                "entity",
+                e.pg19.record.id().to_string(),
+                e.pg19.record.line(),
+            ),
             PgaItem::Group(g) => (
                 "group",
                 g.start.record.id().to_string(),
-                g.start.record.line,
+                g.start.record.line(),
             ),
             _ => ("unknown pga item kind", String::new(), 0),
         })
@@ -192,7 +195,7 @@ fn pg01_agency_and_number(line: &PgaLine<Record<'_>>) -> Pg01Summary {
         ),
         ref other => panic!(
             "PG01 at line {} not typed: {other:?}",
-            line.pg01.record.line
+            line.pg01.record.line()
         ),
     }
 }
@@ -288,7 +291,7 @@ fn every_valid_sample_tree_holds_every_record_once_in_order() {
         let bytes = read_sample(&name);
         let tx = parse(&name, &bytes);
         let want = expected_dump(&name);
-        let records = tx.records();
+        let records: Vec<_> = tx.records().collect();
         assert_eq!(
             records.len(),
             want.len(),
@@ -300,12 +303,12 @@ fn every_valid_sample_tree_holds_every_record_once_in_order() {
         assert_eq!(records.len(), independent.len(), "{name}: record count");
         for (i, r) in records.iter().enumerate() {
             assert_eq!(
-                r.line as usize,
+                r.line() as usize,
                 i + 1,
                 "{name}: record {} out of order",
                 i + 1
             );
-            assert_eq!(r.raw, independent[i], "{name}: line {} bytes", i + 1);
+            assert_eq!(r.raw(), independent[i], "{name}: line {} bytes", i + 1);
         }
         assert!(tx.trailing.is_empty(), "{name}: unexpected trailing bytes");
     }
@@ -330,7 +333,7 @@ fn record_counts_match_the_readme() {
     for (name, n) in counts {
         let bytes = read_sample(name);
         let tx = parse(name, &bytes);
-        assert_eq!(tx.records().len(), n, "{name}");
+        assert_eq!(tx.records().count(), n, "{name}");
         assert_eq!(expected_dump(name).len(), n, "{name}: expected dump");
     }
 }
@@ -343,33 +346,33 @@ fn dump_lists_every_layout_field_and_host_records_keep_their_raw_bytes() {
         let independent = split_records(&bytes);
         let want = expected_dump(&name);
         for r in tx.records() {
-            let input = independent[r.line as usize - 1];
-            assert_eq!(input.len(), 80, "{name}: line {} is not 80 bytes", r.line);
+            let input = independent[r.line() as usize - 1];
+            assert_eq!(input.len(), 80, "{name}: line {} is not 80 bytes", r.line());
             let d = dump_record(r);
-            assert_eq!(d.line, r.line);
-            let expected = &want[r.line as usize - 1];
+            assert_eq!(d.line, r.line());
+            let expected = &want[r.line() as usize - 1];
             assert_eq!(
                 d.record,
                 expected["record"].as_str().expect("record is a string"),
                 "{name}: line {} record id",
-                r.line
+                r.line()
             );
-            match (r.record_type.layout(), &d.content) {
+            match (r.record_type().layout(), &d.content) {
                 (Some(layout), DumpContent::Fields(fields)) => {
                     let got: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
                     let want_names: Vec<&str> = layout.fields.iter().map(|f| f.name).collect();
-                    assert_eq!(got, want_names, "{name}: line {} field names", r.line);
+                    assert_eq!(got, want_names, "{name}: line {} field names", r.line());
                     assert!(
                         !got.iter().any(|k| *k == "record_id" || *k == "filler"),
                         "{name}: line {} dumps record_id/filler",
-                        r.line
+                        r.line()
                     );
                     // The layout's names are exactly the keys of the expected dump
                     // (records.csv rows without record_id and filler).
                     let mut exp_keys: Vec<&str> = expected["fields"]
                         .as_object()
                         .unwrap_or_else(|| {
-                            panic!("{name}: line {} expected dump has no fields", r.line)
+                            panic!("{name}: line {} expected dump has no fields", r.line())
                         })
                         .keys()
                         .map(String::as_str)
@@ -378,29 +381,30 @@ fn dump_lists_every_layout_field_and_host_records_keep_their_raw_bytes() {
                     exp_keys.sort_unstable();
                     sorted.sort_unstable();
                     assert_eq!(
-                        sorted, exp_keys,
+                        sorted,
+                        exp_keys,
                         "{name}: line {} layout vs records.csv",
-                        r.line
+                        r.line()
                     );
                 }
                 (None, DumpContent::Raw(raw)) => {
-                    assert_eq!(*raw, input, "{name}: line {} raw bytes", r.line);
+                    assert_eq!(*raw, input, "{name}: line {} raw bytes", r.line());
                     assert_eq!(
                         expected["raw"].as_str().map(str::as_bytes),
                         Some(input),
                         "{name}: line {} expected raw",
-                        r.line
+                        r.line()
                     );
                     assert!(
-                        matches!(r.record_type, RecordType::Host | RecordType::UnknownPg),
+                        matches!(r.record_type(), RecordType::Host | RecordType::UnknownPg),
                         "{name}: line {} has no layout but type {:?}",
-                        r.line,
-                        r.record_type
+                        r.line(),
+                        r.record_type()
                     );
                 }
                 (layout, content) => panic!(
                     "{name}: line {}: layout {:?} with dump content {content:?}",
-                    r.line,
+                    r.line(),
                     layout.map(|l| l.id)
                 ),
             }
@@ -519,7 +523,10 @@ fn tree_or2_single() {
     assert_eq!(id_line(&line.pg01), ("PG01".into(), pg01));
     assert!(line.pg01.conditions.is_empty());
     assert_eq!(lines_of(&line.child_records()), range(pg01 + 1, pg29));
-    assert_eq!(lines_of(&line.records()), range(pg01, pg29));
+    assert_eq!(
+        lines_of(&line.records().collect::<Vec<_>>()),
+        range(pg01, pg29)
+    );
     assert!(line.entity_loops().is_empty());
     assert_eq!(
         pga_item_summary(&line.items),
@@ -532,13 +539,13 @@ fn tree_or2_single() {
         ]
     );
     // Accessors agree with the shape.
-    let groups = tx.tree.oi_groups();
+    let groups: Vec<_> = tx.tree.oi_groups().collect();
     assert_eq!(groups.len(), 1);
     assert_eq!(
         groups[0].0.map(id_line),
         Some(("SE60".into(), at.id("SE60")))
     );
-    assert_eq!(tx.tree.pga_lines().len(), 1);
+    assert_eq!(tx.tree.pga_lines().count(), 1);
     assert_eq!(tx.tree.transactions().count(), 1);
 }
 
@@ -601,7 +608,7 @@ fn tree_or2_multi() {
     assert_eq!(pg01_agency_and_number(&g1.lines[1]).1, 2);
 
     // The second SE60 (9903030100): no PGA data.
-    assert_eq!(anchors[1].anchor.record.line, se60(2));
+    assert_eq!(anchors[1].anchor.record.line(), se60(2));
     assert!(
         anchors[1].oi_group.is_none(),
         "the second SE60 has no OI group"
@@ -609,7 +616,7 @@ fn tree_or2_multi() {
 
     // The third SE60 owns the second OI with one disclaimed line (third PG01) without
     // children.
-    assert_eq!(anchors[2].anchor.record.line, se60(3));
+    assert_eq!(anchors[2].anchor.record.line(), se60(3));
     let g2 = anchors[2]
         .oi_group
         .as_ref()
@@ -630,19 +637,14 @@ fn tree_or2_multi() {
     );
 
     // CBP line 003: no PGA data.
-    assert_eq!(anchors[3].anchor.record.line, se60(4));
+    assert_eq!(anchors[3].anchor.record.line(), se60(4));
     assert!(anchors[3].oi_group.is_none());
 
-    let groups = tx.tree.oi_groups();
+    let groups: Vec<_> = tx.tree.oi_groups().collect();
     assert_eq!(groups.len(), 2);
-    assert_eq!(groups[0].0.map(|n| n.record.line), Some(se60(1)));
-    assert_eq!(groups[1].0.map(|n| n.record.line), Some(se60(3)));
-    let pga: Vec<u32> = tx
-        .tree
-        .pga_lines()
-        .iter()
-        .map(|l| l.pg01.record.line)
-        .collect();
+    assert_eq!(groups[0].0.map(|n| n.record.line()), Some(se60(1)));
+    assert_eq!(groups[1].0.map(|n| n.record.line()), Some(se60(3)));
+    let pga: Vec<u32> = tx.tree.pga_lines().map(|l| l.pg01.record.line()).collect();
     assert_eq!(pga, vec![pg01(1), pg01(2), pg01(3)]);
 }
 
@@ -655,7 +657,7 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
     let (se90, final_se90) = (at.nth("SE90", 1), at.nth("SE90", 2));
     assert_eq!(se90, pg01 + 1, "the SE90 directly after the PG01");
     let t = only_transaction(&tx);
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let line = lines[0];
     assert_eq!(id_line(&line.pg01), ("PG01".into(), pg01));
@@ -663,7 +665,7 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
         .pg01
         .conditions
         .iter()
-        .map(|r| (r.id().to_string(), r.line))
+        .map(|r| (r.id().to_string(), r.line()))
         .collect();
     assert_eq!(conds, vec![("SE90".to_string(), se90)]);
     match line.pg01.conditions[0].body() {
@@ -679,9 +681,9 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
             assert!(
                 n.conditions.is_empty(),
                 "line {} has conditions",
-                n.record.line
+                n.record.line()
             );
-            if n.record.line == pg29 {
+            if n.record.line() == pg29 {
                 assert_eq!(n.record.id(), "PG29");
                 seen_pg29 = true;
             }
@@ -753,7 +755,7 @@ fn tree_so_status_dispositions() {
             vec![("SO71".to_string(), 9), ("SO72".to_string(), 10)],
         ]
     );
-    assert!(tx.tree.pga_lines().is_empty());
+    assert!(tx.tree.pga_lines().next().is_none());
 }
 
 #[test]
@@ -785,7 +787,7 @@ fn tree_entry_summary_ae_anchor_is_record_50() {
         let Item::Record(n) = i else {
             panic!("not a plain record")
         };
-        assert_eq!(n.record.record_type, RecordType::Host);
+        assert_eq!(n.record.record_type(), RecordType::Host);
     }
 }
 
@@ -794,7 +796,7 @@ fn tree_every_record_group_loop_and_pg00() {
     let bytes = read_sample("every-record");
     let tx = parse("every-record", &bytes);
     let at = At::of("every-record");
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     assert_eq!(lines.len(), 1, "one PGA line");
     let line = lines[0];
     assert_eq!(id_line(&line.pg01), ("PG01".into(), at.id("PG01")));
@@ -904,7 +906,9 @@ fn tree_every_record_group_loop_and_pg00() {
         .items
         .iter()
         .filter_map(|i| match i {
-            PgaItem::Record(n) if n.record.record_type == RecordType::Pg00 => Some(n.record.line),
+            PgaItem::Record(n) if n.record.record_type() == RecordType::Pg00 => {
+                Some(n.record.line())
+            }
             _ => None,
         })
         .collect();
@@ -921,16 +925,16 @@ fn tree_multi_agency_three_lines() {
     let tx = parse("multi-agency", &bytes);
     let at = At::of("multi-agency");
     let pg01 = |n: usize| at.nth("PG01", n);
-    let groups = tx.tree.oi_groups();
+    let groups: Vec<_> = tx.tree.oi_groups().collect();
     assert_eq!(groups.len(), 1);
     assert_eq!(
         groups[0].1.oi.as_ref().map(id_line),
         Some(("OI".into(), at.id("OI")))
     );
-    let lines = tx.tree.pga_lines();
+    let lines: Vec<_> = tx.tree.pga_lines().collect();
     let summary: Vec<(u32, Pg01Summary)> = lines
         .iter()
-        .map(|l| (l.pg01.record.line, pg01_agency_and_number(l)))
+        .map(|l| (l.pg01.record.line(), pg01_agency_and_number(l)))
         .collect();
     assert_eq!(
         summary,
@@ -957,8 +961,8 @@ fn tree_multi_agency_three_lines() {
     let roles: Vec<(u32, Option<&str>)> = loops
         .iter()
         .map(|e| match e.pg19.record.body() {
-            Some(Body::Pg19(p)) => (e.pg19.record.line, p.entity_role_code),
-            _ => (e.pg19.record.line, None),
+            Some(Body::Pg19(p)) => (e.pg19.record.line(), p.entity_role_code),
+            _ => (e.pg19.record.line(), None),
         })
         .collect();
     assert_eq!(
@@ -984,7 +988,7 @@ fn tree_multi_agency_three_lines() {
         assert!(
             e.pg20.is_some(),
             "loop at {} has its PG20",
-            e.pg19.record.line
+            e.pg19.record.line()
         );
     }
     assert!(lines[0].entity_loops().is_empty());
@@ -1195,7 +1199,7 @@ fn owned_records_of_valid_samples_are_the_canonical_dump() {
         let want = expected_dump(&name);
         let owned = OwnedTransmission::from_transmission(&tx);
         let mut n = 0;
-        ace_pga::tree::walk_batches(&owned.batches, |r| {
+        owned.records().for_each(|r| {
             n += 1;
             let v = serde_json::to_value(r).expect("owned record serializes");
             assert_eq!(v, want[n - 1], "{name}: owned record {n}");

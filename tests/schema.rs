@@ -45,7 +45,6 @@ fn decode_document(input: &[u8], opts: &ParseOptions) -> Value {
     let organic: Vec<_> = t
         .tree
         .pga_lines()
-        .into_iter()
         .filter_map(OrganicLine::from_line)
         .collect();
     let mut doc = serde_json::to_value(&owned).expect("serializes");
@@ -207,7 +206,7 @@ fn hand_written_documents_that_validate_are_encoded() {
     assert_eq!(lines[8], format!("{:<80}", "PG29KG 000000182400"));
     // The encoded bytes parse to the same document (lines aside).
     let t = Transmission::parse(&bytes).expect("valid");
-    assert_eq!(t.tree.pga_lines().len(), 1);
+    assert_eq!(t.tree.pga_lines().count(), 1);
 
     // Minimal documents.
     for doc in [

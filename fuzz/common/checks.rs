@@ -17,7 +17,7 @@ use ace_pga::{
 };
 
 /// Strict and lenient options, with a flag telling which is strict.
-pub fn modes() -> [(bool, ParseOptions); 2] {
+pub(crate) fn modes() -> [(bool, ParseOptions); 2] {
     [
         (true, ParseOptions::strict()),
         (false, ParseOptions::lenient()),
@@ -25,15 +25,14 @@ pub fn modes() -> [(bool, ParseOptions); 2] {
 }
 
 /// Whether a parse has no error-severity problem.
-pub fn clean(t: &Transmission<'_>) -> bool {
+pub(crate) fn clean(t: &Transmission<'_>) -> bool {
     !t.problems.iter().any(|p| p.severity == Severity::Error)
 }
 
 /// The record sequence of a parse: type, bytes as received, terminator.
-pub fn signature<'a>(t: &Transmission<'a>) -> Vec<(RecordType, &'a [u8], Terminator)> {
+pub(crate) fn signature<'a>(t: &Transmission<'a>) -> Vec<(RecordType, &'a [u8], Terminator)> {
     t.records()
-        .iter()
-        .map(|r| (r.record_type, r.raw, r.terminator))
+        .map(|r| (r.record_type(), r.raw(), r.terminator()))
         .collect()
 }
 
@@ -46,7 +45,7 @@ pub fn signature<'a>(t: &Transmission<'a>) -> Vec<(RecordType, &'a [u8], Termina
 ///   its owned form equal the input (the owned form refuses instead when a response record
 ///   read with a warning is not 80 bytes: `encode` writes only 80-byte records);
 /// * lenient parse without error-severity problems: serializing is idempotent.
-pub fn parse(data: &[u8]) {
+pub(crate) fn parse(data: &[u8]) {
     for (strict, opts) in modes() {
         let Ok(t) = Transmission::parse_with(data, &opts) else {
             continue;
@@ -83,8 +82,7 @@ pub fn parse(data: &[u8]) {
         // is never refused), but `encode` never writes a record that is not 80 bytes.
         let odd_response = t
             .records()
-            .iter()
-            .any(|r| r.record_type.is_response() && r.raw.len() != 80);
+            .any(|r| r.record_type().is_response() && r.raw().len() != 80);
         if strict && odd_response {
             assert_eq!(bytes, data, "strict: to_bytes() differs from the input");
             assert!(
@@ -128,7 +126,7 @@ pub fn parse(data: &[u8]) {
 ///   identity;
 /// * streaming (any input): the units of [`StreamReader`] hold every byte of the input
 ///   (after a byte order mark) in order, and each unit parses without panic.
-pub fn roundtrip(data: &[u8]) {
+pub(crate) fn roundtrip(data: &[u8]) {
     for (strict, opts) in modes() {
         let Ok(t) = Transmission::parse_with(data, &opts) else {
             continue;
@@ -164,7 +162,7 @@ pub fn roundtrip(data: &[u8]) {
         );
         assert_eq!(again.to_bytes(), bytes, "serializing is not idempotent");
         let types = |t: &Transmission<'_>| -> Vec<RecordType> {
-            t.records().iter().map(|r| r.record_type).collect()
+            t.records().map(|r| r.record_type()).collect()
         };
         assert_eq!(types(&again), types(&t), "record types change on reparse");
         if strict {
@@ -179,7 +177,7 @@ pub fn roundtrip(data: &[u8]) {
 }
 
 /// The streaming reader over in-memory input: units cover the input in order.
-pub fn stream(data: &[u8]) {
+pub(crate) fn stream(data: &[u8]) {
     let mut reader = StreamReader::new(data);
     let mut joined = Vec::with_capacity(data.len());
     let mut units = 0usize;
@@ -212,7 +210,7 @@ pub fn stream(data: &[u8]) {
 
 /// The chunk reader over in-memory input (smallest target): chunks cover the input in
 /// order, stay within four targets, and each parses without panic.
-pub fn chunks(data: &[u8]) {
+pub(crate) fn chunks(data: &[u8]) {
     let mut joined = Vec::with_capacity(data.len());
     for chunk in ChunkReader::with_target(data, 1024) {
         let chunk = chunk.expect("reading from a slice never fails");
@@ -229,7 +227,7 @@ pub fn chunks(data: &[u8]) {
 }
 
 /// The as-of date the `validate` target uses.
-pub fn as_of() -> NaiveDate {
+pub(crate) fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 16).expect("valid date")
 }
 
@@ -239,7 +237,7 @@ pub fn as_of() -> NaiveDate {
 /// finding of the unbounded report, and `truncated` counts the rest (the validator may stop
 /// keeping findings once it has `max_findings`, so the kept ones need not be the first in
 /// input order); errors are never lost from `has_errors`.
-pub fn validate(data: &[u8]) {
+pub(crate) fn validate(data: &[u8]) {
     let Some((&sel, input)) = data.split_first() else {
         return;
     };
@@ -308,7 +306,7 @@ pub fn validate(data: &[u8]) {
 /// Target `decode_json`: JSON → [`OwnedTransmission`] → bytes never panics; bytes that
 /// come out parse without panic, and when they parse strictly without error they round-trip
 /// through the owned form again.
-pub fn decode_json(data: &[u8]) {
+pub(crate) fn decode_json(data: &[u8]) {
     let Ok(owned) = serde_json::from_slice::<OwnedTransmission>(data) else {
         return;
     };
@@ -337,7 +335,7 @@ pub fn decode_json(data: &[u8]) {
 /// 80-byte records, `bytes` the transmission written with some terminator. Each record's
 /// typed body reads back and writes the same 80 bytes; the strict parse of `bytes` gives
 /// exactly `records` in order and serializes to `bytes`.
-pub fn built(records: &[[u8; 80]], bytes: &[u8], expect_clean: bool) {
+pub(crate) fn built(records: &[[u8; 80]], bytes: &[u8], expect_clean: bool) {
     for (i, rec) in records.iter().enumerate() {
         let id = ace_pga::records::identify(rec, false);
         if let Some(body) = ace_pga::Body::parse(id.record_type, rec, false) {
@@ -358,7 +356,7 @@ pub fn built(records: &[[u8; 80]], bytes: &[u8], expect_clean: bool) {
     }
     let t = Transmission::parse_with(bytes, &ParseOptions::strict()).expect("built bytes parse");
     assert_eq!(t.to_bytes(), bytes, "built bytes do not serialize back");
-    let raws: Vec<&[u8]> = t.records().iter().map(|r| r.raw).collect();
+    let raws: Vec<&[u8]> = t.records().map(|r| r.raw()).collect();
     let want: Vec<&[u8]> = records.iter().map(|r| r.as_slice()).collect();
     assert_eq!(raws, want, "the parse does not give the built records");
     if expect_clean {
@@ -371,7 +369,7 @@ pub fn built(records: &[[u8; 80]], bytes: &[u8], expect_clean: bool) {
 }
 
 /// Replays one regression file of `target` through that target's checks.
-pub fn run(target: &str, data: &[u8]) {
+pub(crate) fn run(target: &str, data: &[u8]) {
     match target {
         "parse" => parse(data),
         "roundtrip" => roundtrip(data),

@@ -502,7 +502,6 @@ impl<'a> CargoReleaseBuilder<'a> {
             planned_port_of_entry: e.port_of_entry,
             split_shipment_release_code: e.split_release,
             port_of_unlading: e.port_of_unlading,
-            ..Se10::default()
         }
         .to_bytes()?;
         let se13 = Se13 {
@@ -520,7 +519,6 @@ impl<'a> CargoReleaseBuilder<'a> {
                 bill_of_lading_number: Some(b.number),
                 quantity: b.quantity,
                 non_ams_indicator: Some(if b.non_ams { "Y" } else { "N" }),
-                ..Se15::default()
             }
             .to_bytes()?;
             t = t.host_exact(se15);
@@ -529,7 +527,6 @@ impl<'a> CargoReleaseBuilder<'a> {
             let se20 = Se20 {
                 reference_qualifier: Some(q),
                 reference_identifier: Some(id),
-                ..Se20::default()
             }
             .to_bytes()?;
             t = t.host_exact(se20);
@@ -552,7 +549,6 @@ impl<'a> CargoReleaseBuilder<'a> {
                 line_item_number: Some(n as u64),
                 country_of_origin: Some(line.country_of_origin),
                 commercial_invoice_description: line.description,
-                ..Se40::default()
             }
             .to_bytes()?;
             t = t.host_exact(se40);

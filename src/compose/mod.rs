@@ -507,7 +507,6 @@ impl<'a> TransmissionBuilder<'a> {
             application_id: Some(app),
             sender_office_code: env.office,
             user_data: env.batch_user_data,
-            ..Default::default()
         })?;
         let port = env.district_port.unwrap_or(env.site_code);
         let filer = env.filer_code.unwrap_or(env.sender_id);
@@ -536,14 +535,12 @@ impl<'a> TransmissionBuilder<'a> {
             application_id: Some(app),
             record_count: env.record_count.then_some(count as u64),
             filer_office_code: env.office,
-            ..Default::default()
         })?;
         out.typed(BatchTrailer {
             sender_site_code: Some(env.site_code),
             sender_id_code: Some(env.sender_id),
             transmission_date: Some(env.transmission_date),
             sender_office_code: env.office,
-            ..Default::default()
         })?;
         Ok(out.0)
     }
@@ -608,7 +605,6 @@ impl Records {
         if let Some(g) = &a.oi_group {
             self.typed(Oi {
                 commercial_description: Some(g.description),
-                ..Default::default()
             })?;
             for line in &g.lines {
                 match line {

@@ -80,7 +80,7 @@ impl serde::Serialize for MonthYear {
 }
 
 /// A field kind at the type level: drives the typed struct fields of every record.
-pub trait FieldKind {
+pub(crate) trait FieldKind {
     /// The typed value of a present field.
     type Value<'a>: Copy;
     /// The dynamic kind tag stored in [`FieldDef`].
@@ -99,28 +99,28 @@ pub trait FieldKind {
 
 /// Text field (A, AN, X).
 #[derive(Debug)]
-pub enum Text {}
+pub(crate) enum Text {}
 /// `N` field without decimals.
 #[derive(Debug)]
-pub enum Int {}
+pub(crate) enum Int {}
 /// `N` field with `D` implied decimals.
 #[derive(Debug)]
-pub enum Dec<const D: u8> {}
+pub(crate) enum Dec<const D: u8> {}
 /// `MMDDCCYY` date.
 #[derive(Debug)]
-pub enum Date8 {}
+pub(crate) enum Date8 {}
 /// `MMCCYY` month/year.
 #[derive(Debug)]
-pub enum MonthYear6 {}
+pub(crate) enum MonthYear6 {}
 /// `MMDDYY` date.
 #[derive(Debug)]
-pub enum Date6 {}
+pub(crate) enum Date6 {}
 /// `HHMM` time.
 #[derive(Debug)]
-pub enum Hhmm {}
+pub(crate) enum Hhmm {}
 /// `HHMMSS` time.
 #[derive(Debug)]
-pub enum Hhmmss {}
+pub(crate) enum Hhmmss {}
 
 impl FieldKind for Text {
     type Value<'a> = &'a str;

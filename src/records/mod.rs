@@ -197,6 +197,50 @@ const fn pg_index(id: &str) -> Option<usize> {
     }
 }
 
+/// The value type of a field kind as the typed structs and views show it (`Text` →
+/// `&'a str`, `Dec<2>` → `Decimal` …): the same type as the kind's `FieldKind::Value`, written
+/// out so that the docs show `Option<Decimal>` rather than a projection (the compiler checks
+/// that the two agree wherever a field is read into its struct).
+macro_rules! value_type {
+    ($a:lifetime, Text) => { &$a str };
+    ($a:lifetime, Int) => { u64 };
+    ($a:lifetime, Dec<$d:literal>) => { rust_decimal::Decimal };
+    ($a:lifetime, Date8) => { chrono::NaiveDate };
+    ($a:lifetime, Date6) => { chrono::NaiveDate };
+    ($a:lifetime, MonthYear6) => { crate::layout::MonthYear };
+    ($a:lifetime, Hhmm) => { crate::layout::Time };
+    ($a:lifetime, Hhmmss) => { crate::layout::Time };
+}
+
+/// A record struct. Every layout with fields has a text field, which carries the lifetime;
+/// a layout without fields (`PG50`, `PG51`) gets a private marker for it instead (a private
+/// field in a struct with public fields would forbid `..Default::default()` to users).
+macro_rules! record_struct {
+    ($(#[$m:meta])* $name:ident {}) => {
+        $(#[$m])*
+        pub struct $name<'a> {
+            #[cfg_attr(feature = "serde", serde(skip))]
+            _lifetime: PhantomData<&'a ()>,
+        }
+    };
+    ($(#[$m:meta])* $name:ident { $($body:tt)+ }) => {
+        $(#[$m])*
+        pub struct $name<'a> {
+            $($body)+
+        }
+    };
+}
+
+/// A record struct value from its fields (see `record_struct!`).
+macro_rules! record_new {
+    ($name:ident {}) => {
+        $name { _lifetime: PhantomData }
+    };
+    ($name:ident { $($f:ident : $e:expr),+ }) => {
+        $name { $($f: $e),+ }
+    };
+}
+
 /// Declares record layouts: one block per record, one line per field, as in `records.csv`.
 ///
 /// ```text
@@ -222,44 +266,43 @@ macro_rules! record_layouts {
         $name:ident = $id:literal $( @ $variant:literal )?, $title:literal {
             $(
                 $(#[$fmeta:meta])*
-                $field:ident $konst:ident : $kind:ty = $start:literal ..= $end:literal, $class:ident, $desig:ident
+                $field:ident $konst:ident : $kind:ident $(< $kd:literal >)? = $start:literal ..= $end:literal, $class:ident, $desig:ident
                 $( . $column:ident ( $($arg:expr),* ) )* ;
             )*
         } fillers [ $( $fs:literal ..= $fe:literal $( => $fcontent:expr )? ),* ]
     )*) => {
         $(
+            record_struct! {
             #[doc = concat!("`", $id $(, "@", $variant)?, "`: ", $title, ".")]
             #[doc = ""]
             #[doc = concat!("Layout `", $id $(, "@", $variant)?, "` (declared once in `src/records/table.rs`, checked against `records.csv`; the identifier `", $id, "` opens the record):")]
             #[doc = ""]
             #[doc = "| field | bytes | class | designation | kind |"]
             #[doc = "|---|---|---|---|---|"]
-            $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind), "` |")] )*
+            $( #[doc = concat!("| `", stringify!($field), "` | ", stringify!($start), "–", stringify!($end), " | ", stringify!($class), " | ", stringify!($desig), " | `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` |")] )*
             $( #[doc = concat!("| *filler* | ", stringify!($fs), "–", stringify!($fe), " | | | spaces |")] )*
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
             #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-            pub struct $name<'a> {
+            $name {
                 $(
                     $(#[$fmeta])*
                     #[doc = ""]
-                    #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "`; `None` when all spaces.")]
-                    pub $field: Option<<$kind as FieldKind>::Value<'a>>,
+                    #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`; `None` when all spaces.")]
+                    pub $field: Option<value_type!('a, $kind $(<$kd>)?)>,
                 )*
-                #[doc(hidden)]
-                #[cfg_attr(feature = "serde", serde(skip))]
-                pub _lifetime: PhantomData<&'a ()>,
+            }
             }
 
             impl<'a> $name<'a> {
                 $(
-                    #[doc = concat!("The row `", stringify!($field), "` of the layout table: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind), "`. Rules and tools point at the field with this constant, never by its name.")]
+                    #[doc = concat!("The row `", stringify!($field), "` of the layout table: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", kind `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "`. Rules and tools point at the field with this constant, never by its name.")]
                     pub const $konst: &'static FieldDef = &FieldDef::new(
                         stringify!($field),
                         $start,
                         $end,
                         Class::$class,
                         Designation::$desig,
-                        <$kind as FieldKind>::KIND,
+                        <$kind $(<$kd>)? as FieldKind>::KIND,
                     ) $( .$column($($arg),*) )*;
                 )*
 
@@ -289,10 +332,9 @@ macro_rules! record_layouts {
                 #[allow(unused_variables)]
                 pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
                     let ascii = ascii_str(raw);
-                    Ok(Self {
-                        $( $field: read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
-                        _lifetime: PhantomData,
-                    })
+                    Ok(record_new!($name {
+                        $( $field: read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n)? ),*
+                    }))
                 }
 
                 /// Parses the record like [`Self::parse`], but never fails: a field that cannot
@@ -302,16 +344,15 @@ macro_rules! record_layouts {
                 pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
                     let mut first = None;
                     let ascii = ascii_str(raw);
-                    let v = Self {
-                        $( $field: match read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
+                    let v = record_new!($name {
+                        $( $field: match read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
                             Ok(v) => v,
                             Err(e) => {
                                 first.get_or_insert(e);
                                 None
                             }
-                        }, )*
-                        _lifetime: PhantomData,
-                    };
+                        } ),*
+                    });
                     (v, first)
                 }
 
@@ -330,8 +371,8 @@ macro_rules! record_layouts {
                 pub(crate) fn check_fields(raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
                     let ascii = raw.is_ascii();
                     $(
-                        if !(ascii && <$kind as FieldKind>::KIND == crate::layout::Kind::Text) {
-                            if let Err(e) = read_field::<$kind>(raw, None, $start, $end, stringify!($field), lenient_n) {
+                        if !(ascii && <$kind $(<$kd>)? as FieldKind>::KIND == crate::layout::Kind::Text) {
+                            if let Err(e) = read_field::<$kind $(<$kd>)?>(raw, None, $start, $end, stringify!($field), lenient_n) {
                                 return Some(e);
                             }
                         }
@@ -350,7 +391,7 @@ macro_rules! record_layouts {
                         dst.copy_from_slice($id.as_bytes());
                     }
                     $( if let Some(v) = &self.$field {
-                        write_field::<$kind>(v, out, $start, $end, $id, stringify!($field))?;
+                        write_field::<$kind $(<$kd>)?>(v, out, $start, $end, $id, stringify!($field))?;
                     } )*
                     Ok(())
                 }
@@ -376,10 +417,10 @@ macro_rules! record_layouts {
 
             impl<'a> View<'a, $name<'a>> {
                 $(
-                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called (`Text` → `&str`, `Int` → `u64`, `Dec<D>` → `Decimal` with D implied decimals, `Date8`/`Date6` → `NaiveDate`, `MonthYear6` → `MonthYear`, `Hhmm`/`Hhmmss` → `Time`). `None` when all spaces or when the bytes do not fit the class (see [`crate::Record::field_error`]).")]
+                    #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` when called (`Text` → `&str`, `Int` → `u64`, `Dec<D>` → `Decimal` with D implied decimals, `Date8`/`Date6` → `NaiveDate`, `MonthYear6` → `MonthYear`, `Hhmm`/`Hhmmss` → `Time`). `None` when all spaces or when the bytes do not fit the class (see [`crate::Record::field_error`]).")]
                     #[inline]
-                    pub fn $field(&self) -> Option<<$kind as FieldKind>::Value<'a>> {
-                        read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                    pub fn $field(&self) -> Option<value_type!('a, $kind $(<$kd>)?)> {
+                        read_field::<$kind $(<$kd>)?>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
                     }
                 )*
 
@@ -592,7 +633,7 @@ macro_rules! host_layouts {
         $name:ident = $id:literal, $title:literal {
             $(
                 $(#[$fmeta:meta])*
-                $field:ident $konst:ident : $kind:ty = $start:literal ..= $end:literal, $class:ident, $desig:ident
+                $field:ident $konst:ident : $kind:ident = $start:literal ..= $end:literal, $class:ident, $desig:ident
                 $( . $column:ident ( $($arg:expr),* ) )* ;
             )*
         } fillers [ $( $fs:literal ..= $fe:literal ),* ]
@@ -613,11 +654,8 @@ macro_rules! host_layouts {
                     $(#[$fmeta])*
                     #[doc = ""]
                     #[doc = concat!("Bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "`; `None` when all spaces.")]
-                    pub $field: Option<<$kind as FieldKind>::Value<'a>>,
+                    pub $field: Option<value_type!('a, $kind)>,
                 )*
-                #[doc(hidden)]
-                #[cfg_attr(feature = "serde", serde(skip))]
-                pub _lifetime: PhantomData<&'a ()>,
             }
 
             impl<'a> $name<'a> {
@@ -657,7 +695,6 @@ macro_rules! host_layouts {
                     let ascii = ascii_str(raw);
                     Ok(Self {
                         $( $field: read_field::<$kind>(raw, ascii, $start, $end, stringify!($field), lenient_n)?, )*
-                        _lifetime: PhantomData,
                     })
                 }
 
@@ -676,7 +713,6 @@ macro_rules! host_layouts {
                                 None
                             }
                         }, )*
-                        _lifetime: PhantomData,
                     };
                     (v, first)
                 }
@@ -721,7 +757,7 @@ macro_rules! host_layouts {
                 $(
                     #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind), "` when called (`Text` → `&str`, `Int` → `u64`, `Date6` → `NaiveDate`, `Hhmm` → `Time`). `None` when all spaces or when the bytes do not fit the class.")]
                     #[inline]
-                    pub fn $field(&self) -> Option<<$kind as FieldKind>::Value<'a>> {
+                    pub fn $field(&self) -> Option<value_type!('a, $kind)> {
                         read_field::<$kind>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
                     }
                 )*
@@ -762,12 +798,32 @@ impl std::fmt::Display for RecordType {
 impl std::str::FromStr for RecordType {
     type Err = crate::error::ParseNameError;
     /// A layout by its `records.csv` name (`PG14`, `OI`, `A`, `SO70@THRU`), as
-    /// [`RecordType::from_name`].
+    /// [`RecordType::from_name`]; `host` and `unknown PGnn` as [`Display`](std::fmt::Display)
+    /// writes them.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "host" => return Ok(RecordType::Host),
+            "unknown PGnn" => return Ok(RecordType::UnknownPg),
+            _ => {}
+        }
         RecordType::from_name(s).ok_or_else(|| crate::error::ParseNameError {
             what: "record type",
             given: s.to_string(),
-            expected: "a record of records.csv (PG01 ... PG60, OI, A, B, Y, Z, SE90, SO70, SO70@04, SO70@THRU, SO71, SO72)",
+            expected: "a record of records.csv (PG01 ... PG60, OI, A, B, Y, Z, SE90, SO70, SO70@04, SO70@THRU, SO71, SO72), host or unknown PGnn",
+        })
+    }
+}
+
+impl TryFrom<&[u8]> for RecordType {
+    type Error = crate::error::ParseNameError;
+    /// A layout by its identifier bytes as sent (`b"PG14"`, `b"OI"`, `b"A"`, `b"SO70"`), as
+    /// [`RecordType::from_id_bytes`]: the base layout for an identifier with variants (the
+    /// variant of a record is chosen from its bytes by [`crate::records::identify`]).
+    fn try_from(id: &[u8]) -> Result<Self, Self::Error> {
+        RecordType::from_id_bytes(id).ok_or_else(|| crate::error::ParseNameError {
+            what: "record identifier",
+            given: String::from_utf8_lossy(id).into_owned(),
+            expected: "a record identifier of records.csv (PG01 ... PG60, OI, A, B, Y, Z, SE90, SO70, SO71, SO72)",
         })
     }
 }

@@ -193,34 +193,84 @@ fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
     plain(RecordType::Host, id_len)
 }
 
-/// One record of a parsed transmission: borrowed bytes, position and typed body.
+/// One record of a parsed transmission: borrowed bytes, position and typed body. Read it
+/// through its accessors ([`Record::line`], [`Record::raw`], [`Record::record_type`] …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record<'a> {
-    /// 1-based record number in the input.
-    pub line: u32,
-    /// Byte offset of the record's first byte in the input.
-    pub offset: usize,
-    /// The record's bytes as received, without terminator (80 bytes for a valid record).
-    pub raw: &'a [u8],
-    /// The terminator that followed the record.
-    pub terminator: Terminator,
-    /// Whether `terminator` differs from the input's convention (the first record's
-    /// terminator): mixed terminators, or a last record without terminator.
-    pub terminator_deviates: bool,
-    /// The record's type.
-    pub record_type: RecordType,
-    /// Number of identifier bytes at the start of `raw`.
-    pub id_len: u8,
-    /// Whether `N` fields are read leniently (`  1`), as parsed.
-    pub lenient_numeric: bool,
-    /// The first field of a layout-bearing record that could not be typed (a parse error).
-    pub field_error: Option<FieldError>,
+    line: u32,
+    offset: usize,
+    raw: &'a [u8],
+    terminator: Terminator,
+    terminator_deviates: bool,
+    record_type: RecordType,
+    id_len: u8,
+    lenient_numeric: bool,
+    field_error: Option<FieldError>,
 }
 
 impl<'a> Record<'a> {
+    /// 1-based record number in the input.
+    #[inline]
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// Byte offset of the record's first byte in the input.
+    #[inline]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The record's bytes as received, without terminator (80 bytes for a valid record;
+    /// cut to 80 when lenient parsing dropped spaces beyond column 80). Same as
+    /// [`Self::bytes`].
+    #[inline]
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The terminator that followed the record.
+    #[inline]
+    pub fn terminator(&self) -> Terminator {
+        self.terminator
+    }
+
+    /// Whether [`Self::terminator`] differs from the input's convention (the first record's
+    /// terminator): mixed terminators, or a last record without terminator.
+    #[inline]
+    pub fn terminator_deviates(&self) -> bool {
+        self.terminator_deviates
+    }
+
+    /// The record's type.
+    #[inline]
+    pub fn record_type(&self) -> RecordType {
+        self.record_type
+    }
+
+    /// Number of identifier bytes at the start of [`Self::raw`] (1, 2 or 4; fewer for a
+    /// record shorter than that).
+    #[inline]
+    pub fn id_len(&self) -> usize {
+        usize::from(self.id_len)
+    }
+
+    /// Whether `N` fields are read leniently (`  1`), as parsed.
+    #[inline]
+    pub fn lenient_numeric(&self) -> bool {
+        self.lenient_numeric
+    }
+
+    /// The first field of a layout-bearing record that could not be typed (a parse error);
+    /// `None` when every field was read.
+    #[inline]
+    pub fn field_error(&self) -> Option<FieldError> {
+        self.field_error
+    }
+
     /// Identifies and parses one framed record. Problems (F-001, F-002, F-007, F-013,
     /// F-014, F-015) are pushed to `problems`; the record is always returned, in place.
-    pub fn from_line(
+    pub(crate) fn from_line(
         l: RawLine<'a>,
         opts: &crate::options::ParseOptions,
         problems: &mut Vec<Problem>,
@@ -245,6 +295,13 @@ impl<'a> Record<'a> {
             };
         }
         Self::from_line_slow(l, ident, opts, problems)
+    }
+
+    /// Marks the record's terminator as deviating from the input's convention (the parse
+    /// loop knows the convention, the record does not).
+    #[inline]
+    pub(crate) fn set_terminator_deviates(&mut self, deviates: bool) {
+        self.terminator_deviates = deviates;
     }
 
     /// [`Self::from_line`] for records with something to report.

@@ -13,7 +13,7 @@ use crate::records::RecordType;
 
 /// The entry number of an entry header ([`ENTRY_HEADERS`]); `None` for another record.
 pub(super) fn entry_of_host(r: &Record<'_>) -> Option<EntryNumber> {
-    if r.record_type != RecordType::Host {
+    if r.record_type() != RecordType::Host {
         return None;
     }
     let id = r.id();
@@ -22,8 +22,8 @@ pub(super) fn entry_of_host(r: &Record<'_>) -> Option<EntryNumber> {
         .find(|(rid, _, _)| *rid == id)
         .and_then(|(_, filer, number)| {
             Some(EntryNumber {
-                filer: filer.read(r.raw).map(str::to_string),
-                number: number.read(r.raw)?.to_string(),
+                filer: filer.read(r.raw()).map(str::to_string),
+                number: number.read(r.raw())?.to_string(),
             })
         })
 }
@@ -31,12 +31,12 @@ pub(super) fn entry_of_host(r: &Record<'_>) -> Option<EntryNumber> {
 /// The CBP line number of a line record ([`LINE_RECORDS`]): `None` for another record,
 /// `Some(None)` when the number is blank or not a number.
 pub(super) fn cbp_line_of_host(r: &Record<'_>) -> Option<Option<u64>> {
-    if r.record_type != RecordType::Host {
+    if r.record_type() != RecordType::Host {
         return None;
     }
     let id = r.id();
     LINE_RECORDS
         .iter()
         .find(|(rid, _)| *rid == id)
-        .map(|(_, f)| f.read(r.raw).and_then(|s| s.parse().ok()))
+        .map(|(_, f)| f.read(r.raw()).and_then(|s| s.parse().ok()))
 }

@@ -181,14 +181,14 @@ impl Correlation {
                 });
                 SubmittedLine {
                     address: f.address,
-                    pg01_line: f.line.pg01.record.line,
-                    anchor_line: f.anchor.map(|a| a.anchor.record.line),
+                    pg01_line: f.line.pg01.record.line(),
+                    anchor_line: f.anchor.map(|a| a.anchor.record.line()),
                     description,
                     program: pg01.and_then(|p| text(p.program_code)),
                     processing_code: pg01.and_then(|p| text(p.processing_code)),
                     disclaimer: pg01.and_then(|p| text(p.disclaimer_code)),
                     certificates,
-                    record_lines: line_nodes(f.line).iter().map(|n| n.record.line).collect(),
+                    record_lines: line_nodes(f.line).iter().map(|n| n.record.line()).collect(),
                 }
             })
             .collect();
@@ -291,7 +291,7 @@ impl Correlation {
             for (k, node) in line_nodes(f.line).into_iter().enumerate() {
                 for c in &node.conditions {
                     if let Some(mut cond) =
-                        Condition::from_record(c, pass.source(c.line), Scope::Line)
+                        Condition::from_record(c, pass.source(c.line()), Scope::Line)
                     {
                         cond.after_record = Some(node.record.id().to_string());
                         cond.submitted_line = record_lines.get(k).copied();
@@ -301,14 +301,14 @@ impl Correlation {
             }
             let mut runs = vec![self.take(own, matched, &mut pass)];
             if let Some(oi) = &f.group.oi {
-                let key = (oi.record.line, Scope::OiGroup);
+                let key = (oi.record.line(), Scope::OiGroup);
                 runs.push(self.take_shared(&mut pass, key, &[oi], matched));
             }
             if let Some(a) = f.anchor {
                 let nodes: Vec<&Node<Record<'_>>> = std::iter::once(&a.anchor)
                     .chain(a.sub_records.iter())
                     .collect();
-                let key = (a.anchor.record.line, Scope::Anchor);
+                let key = (a.anchor.record.line(), Scope::Anchor);
                 runs.push(self.take_shared(&mut pass, key, &nodes, matched));
             }
             for run in runs.into_iter().flatten() {
@@ -324,7 +324,7 @@ impl Correlation {
             let mut others: Vec<Condition> = Vec::new();
             for item in &tx.items {
                 if let Item::Record(n) = item {
-                    let source = pass.source(n.record.line);
+                    let source = pass.source(n.record.line());
                     if let Some(i) = IgnoredRecord::of(&n.record, source) {
                         pass.summary.ignored.push(i);
                     }
@@ -332,14 +332,14 @@ impl Correlation {
                         tx_entry.get_or_insert_with(|| e.clone());
                         entry = Some(e);
                     }
-                    let source = pass.source(n.record.line);
+                    let source = pass.source(n.record.line());
                     if let Some(c) = Condition::from_record(&n.record, source, Scope::Transaction) {
                         finals.push(c);
                     }
                 }
                 if let Item::Disposition(d) = item {
                     if let Some(mut disp) =
-                        AgencyDisposition::from_node(d, pass.source(d.so70.record.line))
+                        AgencyDisposition::from_node(d, pass.source(d.so70.record.line()))
                     {
                         disp.entry = entry.clone().or_else(|| disp.entry_reference());
                         let (by, ranges) = self.index.disposition_ranges(&disp);
@@ -362,14 +362,14 @@ impl Correlation {
                 }
                 for node in item_nodes(item) {
                     for c in &node.conditions {
-                        if pass.seen.contains(&c.line) {
+                        if pass.seen.contains(&c.line()) {
                             continue;
                         }
                         if let Some(mut cond) =
-                            Condition::from_record(c, pass.source(c.line), Scope::Transaction)
+                            Condition::from_record(c, pass.source(c.line()), Scope::Transaction)
                         {
                             cond.after_record = Some(node.record.id().to_string());
-                            pass.seen.insert(c.line);
+                            pass.seen.insert(c.line());
                             others.push(cond);
                         }
                     }
@@ -454,7 +454,7 @@ impl Correlation {
         let mut conds = Vec::new();
         for node in nodes {
             for c in &node.conditions {
-                if let Some(mut cond) = Condition::from_record(c, pass.source(c.line), scope) {
+                if let Some(mut cond) = Condition::from_record(c, pass.source(c.line()), scope) {
                     cond.after_record = Some(node.record.id().to_string());
                     conds.push(cond);
                 }

@@ -416,7 +416,7 @@ impl AgencyDisposition {
                     document_type: owned($s.document_type_code),
                     hold_type: owned($s.hold_type),
                     version: owned($s.processing_group_version),
-                    variant: d.so70.record.record_type.layout().and_then(|l| l.variant),
+                    variant: d.so70.record.record_type().layout().and_then(|l| l.variant),
                     references: Vec::new(),
                     receipt_date: None,
                     receipt_time: None,
@@ -753,13 +753,13 @@ impl IgnoredRecord {
     /// The record as an ignored one, or `None` when it is not one (see [`IgnoredRecord`]).
     /// `r` is a record placed as a transaction item of its own.
     pub(super) fn of(r: &Record<'_>, source: Source) -> Option<IgnoredRecord> {
-        let reason = match r.record_type {
+        let reason = match r.record_type() {
             RecordType::So71 | RecordType::So72 => {
                 "no SO70 before it (an SO71 or SO72 belongs to the SO70 it follows, SPEC 7.2): \
                  it addresses nothing"
             }
             RecordType::Host => {
-                let id = r.raw.get(..4.min(r.raw.len())).unwrap_or_default();
+                let id = r.raw().get(..4.min(r.raw().len())).unwrap_or_default();
                 let upper = id.to_ascii_uppercase();
                 let response = crate::records::identify(&upper, false)
                     .record_type

@@ -122,7 +122,7 @@ pub(super) fn found_lines<'t, 'a>(t: &'t Transmission<'a>) -> Vec<Found<'t, 'a>>
 pub fn application_id<'a>(t: &Transmission<'a>) -> Option<&'a str> {
     let id = |n: &Option<Node<Record<'a>>>| {
         let r = &n.as_ref()?.record;
-        let field = match r.record_type {
+        let field = match r.record_type() {
             RecordType::BatchHeader => BatchHeader::APPLICATION_ID,
             RecordType::BlockHeader => BlockHeader::APPLICATION_ID,
             _ => return None,

@@ -83,11 +83,11 @@ impl Stats {
                 let want = l.id.as_bytes();
                 want.len() == id.len() && want.iter().zip(id).all(|(a, b)| a == b)
             };
-            if let Some(l) = r.record_type.layout().filter(same_id) {
-                if let Some(slot) = by_type.get_mut(r.record_type as usize) {
+            if let Some(l) = r.record_type().layout().filter(same_id) {
+                if let Some(slot) = by_type.get_mut(r.record_type() as usize) {
                     slot.0 = Some(l.id);
                     slot.1 += 1;
-                    match r.record_type {
+                    match r.record_type() {
                         RecordType::BatchHeader => self.batches += 1,
                         RecordType::BlockHeader => self.blocks += 1,
                         RecordType::Oi => self.oi_groups += 1,
@@ -114,11 +114,11 @@ impl Stats {
                     }
                 },
             }
-            match r.record_type {
+            match r.record_type() {
                 RecordType::BatchHeader => self.batches += 1,
                 RecordType::BlockHeader => self.blocks += 1,
                 RecordType::Oi => self.oi_groups += 1,
-                RecordType::Host if crate::records::host::starts_transaction(r.raw) => {
+                RecordType::Host if crate::records::host::starts_transaction(r.raw()) => {
                     self.transactions += 1
                 }
                 _ => {}

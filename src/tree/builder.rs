@@ -15,7 +15,7 @@ enum Open {
 
 /// Builds a [`Tree`] one record at a time, in input order. Never drops, merges or reorders.
 #[derive(Debug)]
-pub struct TreeBuilder<'a> {
+pub(crate) struct TreeBuilder<'a> {
     batches: Vec<Batch<Record<'a>>>,
     batch: Option<Batch<Record<'a>>>,
     block: Option<Block<Record<'a>>>,
@@ -32,11 +32,11 @@ impl Default for TreeBuilder<'_> {
 }
 
 fn is_transaction_start(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && crate::records::host::starts_transaction(r.raw)
+    r.record_type() == RecordType::Host && crate::records::host::starts_transaction(r.raw())
 }
 
 fn is_hts_anchor(r: &Record<'_>) -> bool {
-    r.record_type == RecordType::Host && crate::records::host::is_anchor_id(r.id_bytes())
+    r.record_type() == RecordType::Host && crate::records::host::is_anchor_id(r.id_bytes())
 }
 
 /// Whether `r` is a sub-record of `anchor` (before its OI group): `SE61`–`SE69` after an
@@ -44,7 +44,7 @@ fn is_hts_anchor(r: &Record<'_>) -> bool {
 /// and its own `SE60`/`SE61` records).
 fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
     let id = r.id_bytes();
-    if r.record_type != RecordType::Host {
+    if r.record_type() != RecordType::Host {
         return false;
     }
     crate::records::host::is_anchor_sub_record_id(anchor.id_bytes(), id)
@@ -102,7 +102,7 @@ fn last_node_of_group<R>(g: &mut OiGroup<R>) -> Option<&mut Node<R>> {
 
 impl<'a> TreeBuilder<'a> {
     /// An empty builder.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         TreeBuilder {
             batches: Vec::new(),
             batch: None,
@@ -196,10 +196,10 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// The [`crate::options::ParseOptions`] limit that the records pushed so far exceed, if any.
-    pub fn exceeded(&self, opts: &crate::options::ParseOptions) -> Option<&'static str> {
-        if self.line_records > opts.max_records_per_pga_line {
+    pub(crate) fn exceeded(&self, opts: &crate::options::ParseOptions) -> Option<&'static str> {
+        if self.line_records > opts.limits.max_records_per_pga_line {
             Some("max_records_per_pga_line")
-        } else if self.group_lines > opts.max_pga_lines_per_oi {
+        } else if self.group_lines > opts.limits.max_pga_lines_per_oi {
             Some("max_pga_lines_per_oi")
         } else {
             None
@@ -207,8 +207,8 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// Adds the next record of the input.
-    pub fn push(&mut self, r: Record<'a>) {
-        match r.record_type {
+    pub(crate) fn push(&mut self, r: Record<'a>) {
+        match r.record_type() {
             RecordType::Pg01 => {
                 self.line_records = 1;
                 self.group_lines += 1;
@@ -217,7 +217,7 @@ impl<'a> TreeBuilder<'a> {
                 self.line_records = 0;
                 self.group_lines = 0;
             }
-            _ if r.record_type.is_pg() => self.line_records += 1,
+            _ if r.record_type().is_pg() => self.line_records += 1,
             // Condition records do not end a group; any other record does.
             RecordType::Se90 => {}
             _ => {
@@ -225,7 +225,7 @@ impl<'a> TreeBuilder<'a> {
                 self.group_lines = 0;
             }
         }
-        match r.record_type {
+        match r.record_type() {
             RecordType::BatchHeader => {
                 self.close_batch();
                 self.batch = Some(Batch {
@@ -266,7 +266,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     fn push_content(&mut self, r: Record<'a>) {
-        let rt = r.record_type;
+        let rt = r.record_type();
         if is_transaction_start(&r) {
             let block = self.block_mut();
             let fresh = block
@@ -407,7 +407,7 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// Finishes the tree.
-    pub fn finish(mut self, framing: Framing) -> Tree<Record<'a>> {
+    pub(crate) fn finish(mut self, framing: Framing) -> Tree<Record<'a>> {
         self.close_batch();
         Tree {
             framing,
@@ -421,7 +421,7 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
     // An open PG50 group takes the record, unless it is the group's PG51.
     if let Some(PgaItem::Group(g)) = items.last_mut() {
         if g.end.is_none() {
-            if r.record_type == RecordType::Pg51 {
+            if r.record_type() == RecordType::Pg51 {
                 g.end = Some(Node::new(r));
             } else {
                 push_child_flat(&mut g.items, r);
@@ -429,7 +429,7 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
             return;
         }
     }
-    if r.record_type == RecordType::Pg50 {
+    if r.record_type() == RecordType::Pg50 {
         items.push(PgaItem::Group(Box::new(PgGroup {
             start: Node::new(r),
             items: Vec::new(),
@@ -443,7 +443,7 @@ fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
 /// Adds a child record without opening groups (inside a group, a nested PG50 is a plain
 /// record: groups do not nest, S-014).
 fn push_child_flat<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
-    match r.record_type {
+    match r.record_type() {
         RecordType::Pg19 => items.push(PgaItem::Entity(Box::new(EntityLoop {
             pg19: Node::new(r),
             pg20: None,

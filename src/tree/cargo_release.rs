@@ -220,7 +220,7 @@ impl<'t, 'a> CargoRelease<'t, 'a> {
     /// The typed view of the `SE10` header (action, entry, entry type, importer, mode of
     /// transportation, bond, value, ports; `host-records.csv`).
     pub fn header(&self) -> View<'a, Se10<'a>> {
-        View::new(self.se10.raw, self.se10.lenient_numeric)
+        View::new(self.se10.raw(), self.se10.lenient_numeric())
     }
 
     /// The entry: `SE10.entry_filer_code` and `SE10.entry_number` (7 digits + check digit),
@@ -233,7 +233,7 @@ impl<'t, 'a> CargoRelease<'t, 'a> {
     /// The entry as a typed [`crate::records::EntryNumber`] (filer code, serial, check
     /// digit); `None` when the fields do not have that shape.
     pub fn entry_number(&self) -> Option<crate::records::EntryNumber> {
-        crate::records::EntryNumber::from_record(self.se10.raw)?.ok()
+        crate::records::EntryNumber::from_record(self.se10.raw())?.ok()
     }
 
     /// Whether the entry number's check digit is right (SPEC 3.7, CBP Appendix E); `None`
@@ -254,7 +254,7 @@ impl<'t, 'a> CargoRelease<'t, 'a> {
 impl<'t, 'a> CbpLine<'t, 'a> {
     /// The typed view of the `SE40`.
     pub fn view(&self) -> View<'a, Se40<'a>> {
-        View::new(self.se40.raw, self.se40.lenient_numeric)
+        View::new(self.se40.raw(), self.se40.lenient_numeric())
     }
 
     /// The CBP line number (`SE40.line_item_number`); `None` when blank or not a number.
@@ -272,7 +272,7 @@ impl<'t, 'a> Tariff<'t, 'a> {
     /// The typed view of the `SE60`.
     pub fn view(&self) -> View<'a, Se60<'a>> {
         let r = self.se60();
-        View::new(r.raw, r.lenient_numeric)
+        View::new(r.raw(), r.lenient_numeric())
     }
 
     /// The HTS number (`SE60.hts_number`) when it is 10 digits.
@@ -300,7 +300,7 @@ impl<'a> HtsAnchor<Record<'a>> {
     /// Entry Summary `50` 3–12) when it is 10 digits; [`host::hts_number`].
     pub fn hts_number(&self) -> Option<&'a str> {
         let r = &self.anchor.record;
-        host::hts_number(r.id(), r.raw)
+        host::hts_number(r.id(), r.raw())
     }
 }
 

@@ -404,10 +404,10 @@ impl<R> PgaLine<R> {
     }
 
     /// Every record of the line in input order (PG01 first).
-    pub fn records(&self) -> Vec<&R> {
-        let mut v = Vec::new();
-        self.for_each_record(|r| v.push(r));
-        v
+    pub fn records(&self) -> Records<'_, R> {
+        Records {
+            stack: vec![Step::One(Some(Unit::Line(self)))],
+        }
     }
 
     /// Visits the child records of the line in input order, as [`Self::child_records`]
@@ -573,7 +573,7 @@ impl<R> Block<R> {
 }
 
 /// Visits every record of `batches` in input order (conditions right after their record).
-pub fn walk_batches<'s, R>(batches: &'s [Batch<R>], mut f: impl FnMut(&'s R)) {
+pub(crate) fn walk_batches<'s, R>(batches: &'s [Batch<R>], mut f: impl FnMut(&'s R)) {
     for b in batches {
         if let Some(n) = &b.header {
             n.for_each(&mut f);
@@ -612,38 +612,26 @@ impl<R> Tree<R> {
         walk_batches(&self.batches, f);
     }
 
-    /// Every record in input order.
-    pub fn records(&self) -> Vec<&R> {
-        let mut v = Vec::new();
-        self.for_each_record(|r| v.push(r));
-        v
+    /// Every record in input order (conditions right after their record), lazily; the
+    /// order [`Self::for_each_record`] visits and the serializer writes.
+    pub fn records(&self) -> Records<'_, R> {
+        Records::of_batches(&self.batches)
     }
 
     /// Every OI group with the HTS anchor it belongs to (if any), in input order.
-    pub fn oi_groups(&self) -> Vec<(Option<&Node<R>>, &OiGroup<R>)> {
-        let mut v = Vec::new();
-        for t in self.transactions() {
-            for i in &t.items {
-                match i {
-                    Item::Anchor(a) => {
-                        if let Some(g) = &a.oi_group {
-                            v.push((Some(&a.anchor), g));
-                        }
-                    }
-                    Item::OiGroup(g) => v.push((None, g)),
-                    _ => {}
-                }
-            }
-        }
-        v
+    pub fn oi_groups(&self) -> impl Iterator<Item = (Option<&Node<R>>, &OiGroup<R>)> + '_ {
+        self.transactions()
+            .flat_map(|t| t.items.iter())
+            .filter_map(|i| match i {
+                Item::Anchor(a) => a.oi_group.as_ref().map(|g| (Some(&a.anchor), g)),
+                Item::OiGroup(g) => Some((None, &**g)),
+                _ => None,
+            })
     }
 
     /// Every PGA line in input order.
-    pub fn pga_lines(&self) -> Vec<&PgaLine<R>> {
-        self.oi_groups()
-            .into_iter()
-            .flat_map(|(_, g)| g.lines.iter())
-            .collect()
+    pub fn pga_lines(&self) -> impl Iterator<Item = &PgaLine<R>> + '_ {
+        self.oi_groups().flat_map(|(_, g)| g.lines.iter())
     }
 
     /// Every transaction in input order.
@@ -654,3 +642,158 @@ impl<R> Tree<R> {
             .flat_map(|b| b.transactions.iter())
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The records of a tree as an iterator
+// ---------------------------------------------------------------------------------------
+
+/// The records of a tree (or of a part of one) in input order, conditions right after their
+/// record: [`Tree::records`], [`PgaLine::records`]. Lazy: it keeps a small stack of the
+/// containers it is in, not the records.
+#[derive(Debug)]
+pub struct Records<'s, R> {
+    stack: Vec<Step<'s, R>>,
+}
+
+/// One container being walked.
+#[derive(Debug)]
+enum Step<'s, R> {
+    One(Option<Unit<'s, R>>),
+    Batches(std::slice::Iter<'s, Batch<R>>),
+    Blocks(std::slice::Iter<'s, Block<R>>),
+    Transactions(std::slice::Iter<'s, Transaction<R>>),
+    Items(std::slice::Iter<'s, Item<R>>),
+    Nodes(std::slice::Iter<'s, Node<R>>),
+    Conditions(std::slice::Iter<'s, R>),
+    Lines(std::slice::Iter<'s, PgaLine<R>>),
+    PgaItems(std::slice::Iter<'s, PgaItem<R>>),
+}
+
+/// One element of a container.
+#[derive(Debug)]
+enum Unit<'s, R> {
+    Record(&'s R),
+    Node(&'s Node<R>),
+    Batch(&'s Batch<R>),
+    Block(&'s Block<R>),
+    Transaction(&'s Transaction<R>),
+    Item(&'s Item<R>),
+    OiGroup(&'s OiGroup<R>),
+    Line(&'s PgaLine<R>),
+    PgaItem(&'s PgaItem<R>),
+}
+
+impl<'s, R> Records<'s, R> {
+    /// The records of `batches` in input order.
+    pub(crate) fn of_batches(batches: &'s [Batch<R>]) -> Self {
+        let mut stack = Vec::with_capacity(8);
+        stack.push(Step::Batches(batches.iter()));
+        Records { stack }
+    }
+
+    fn node(&mut self, n: Option<&'s Node<R>>) {
+        if let Some(n) = n {
+            self.stack.push(Step::One(Some(Unit::Node(n))));
+        }
+    }
+
+    /// Pushes the parts of `unit` (last part first), or returns it when it is a record.
+    fn open(&mut self, unit: Unit<'s, R>) -> Option<&'s R> {
+        match unit {
+            Unit::Record(r) => return Some(r),
+            Unit::Node(n) => {
+                if !n.conditions.is_empty() {
+                    self.stack.push(Step::Conditions(n.conditions.iter()));
+                }
+                return Some(&n.record);
+            }
+            Unit::Batch(b) => {
+                self.node(b.trailer.as_ref());
+                self.stack.push(Step::Blocks(b.blocks.iter()));
+                self.node(b.header.as_ref());
+            }
+            Unit::Block(b) => {
+                self.node(b.trailer.as_ref());
+                self.stack.push(Step::Transactions(b.transactions.iter()));
+                self.node(b.header.as_ref());
+            }
+            Unit::Transaction(t) => self.stack.push(Step::Items(t.items.iter())),
+            Unit::Item(i) => match i {
+                Item::Record(n) => return self.open(Unit::Node(n)),
+                Item::Anchor(a) => {
+                    if let Some(g) = &a.oi_group {
+                        self.stack.push(Step::One(Some(Unit::OiGroup(g))));
+                    }
+                    self.stack.push(Step::Nodes(a.sub_records.iter()));
+                    return self.open(Unit::Node(&a.anchor));
+                }
+                Item::OiGroup(g) => self.stack.push(Step::One(Some(Unit::OiGroup(g)))),
+                Item::Disposition(d) => {
+                    self.stack.push(Step::Nodes(d.details.iter()));
+                    return self.open(Unit::Node(&d.so70));
+                }
+                Item::Substitution(g) => {
+                    self.node(g.end.as_ref());
+                    self.stack.push(Step::Nodes(g.records.iter()));
+                    return self.open(Unit::Node(&g.start));
+                }
+            },
+            Unit::OiGroup(g) => {
+                self.stack.push(Step::Lines(g.lines.iter()));
+                self.stack.push(Step::Nodes(g.orphans.iter()));
+                self.node(g.oi.as_ref());
+            }
+            Unit::Line(l) => {
+                self.stack.push(Step::PgaItems(l.items.iter()));
+                return self.open(Unit::Node(&l.pg01));
+            }
+            Unit::PgaItem(i) => match i {
+                PgaItem::Record(n) => return self.open(Unit::Node(n)),
+                PgaItem::Entity(e) => {
+                    self.stack.push(Step::Nodes(e.items.iter()));
+                    self.node(e.pg20.as_ref());
+                    return self.open(Unit::Node(&e.pg19));
+                }
+                PgaItem::Group(g) => {
+                    self.node(g.end.as_ref());
+                    self.stack.push(Step::PgaItems(g.items.iter()));
+                    return self.open(Unit::Node(&g.start));
+                }
+            },
+        }
+        None
+    }
+}
+
+impl<'s, R> Iterator for Records<'s, R> {
+    type Item = &'s R;
+
+    fn next(&mut self) -> Option<&'s R> {
+        loop {
+            let top = self.stack.last_mut()?;
+            let unit = match top {
+                Step::One(u) => u.take(),
+                Step::Batches(it) => it.next().map(Unit::Batch),
+                Step::Blocks(it) => it.next().map(Unit::Block),
+                Step::Transactions(it) => it.next().map(Unit::Transaction),
+                Step::Items(it) => it.next().map(Unit::Item),
+                Step::Nodes(it) => it.next().map(Unit::Node),
+                Step::Conditions(it) => it.next().map(Unit::Record),
+                Step::Lines(it) => it.next().map(Unit::Line),
+                Step::PgaItems(it) => it.next().map(Unit::PgaItem),
+            };
+            match unit {
+                None => {
+                    self.stack.pop();
+                }
+                Some(unit) => {
+                    if let Some(r) = self.open(unit) {
+                        return Some(r);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<R> std::iter::FusedIterator for Records<'_, R> {}

@@ -43,7 +43,7 @@ pub struct StatusBill<'t, 'a> {
 impl<'t, 'a> StatusNotification<'t, 'a> {
     /// The typed view of the `SO10`.
     pub fn header(&self) -> View<'a, So10<'a>> {
-        View::new(self.so10.raw, self.so10.lenient_numeric)
+        View::new(self.so10.raw(), self.so10.lenient_numeric())
     }
 
     /// The entry: `SO10.entry_filer_code` and `SO10.entry_number`; `None` when blank.
@@ -55,7 +55,7 @@ impl<'t, 'a> StatusNotification<'t, 'a> {
     /// The entry as a typed [`crate::records::EntryNumber`] (filer code, serial, check
     /// digit); `None` when the fields do not have that shape.
     pub fn entry_number(&self) -> Option<crate::records::EntryNumber> {
-        crate::records::EntryNumber::from_record(self.so10.raw)?.ok()
+        crate::records::EntryNumber::from_record(self.so10.raw())?.ok()
     }
 
     /// Whether the entry number's check digit is right (SPEC 3.7); `None` when the entry is
@@ -70,7 +70,7 @@ impl<'t, 'a> StatusNotification<'t, 'a> {
     pub fn line_numbers(&self) -> Vec<Option<u64>> {
         self.lines
             .iter()
-            .map(|r| View::<So30<'a>>::new(r.raw, r.lenient_numeric).line_item_number())
+            .map(|r| View::<So30<'a>>::new(r.raw(), r.lenient_numeric()).line_item_number())
             .collect()
     }
 

@@ -160,7 +160,7 @@ fn check_block(
                 sink.emit(
                     RuleId::E_003,
                     At::record(&c.record),
-                    format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line),
+                    format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line()),
                 );
             }
         }
@@ -204,7 +204,7 @@ fn check_block(
                                     "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
                                     yv.unwrap_or(""),
                                     bv.unwrap_or(""),
-                                    h.record.line
+                                    h.record.line()
                                 ),
                             );
                         }
@@ -248,7 +248,7 @@ fn check_block(
             for item in &t.items {
                 if let Item::Anchor(a) = item {
                     if a.anchor.record.id() == "50" {
-                        ae_sub_records.extend(a.sub_records.iter().map(|n| n.record.line));
+                        ae_sub_records.extend(a.sub_records.iter().map(|n| n.record.line()));
                     }
                 }
             }
@@ -256,12 +256,12 @@ fn check_block(
     }
     let mut warned_pg = false;
     block.for_each_record(|r| {
-        let rt = r.record_type;
+        let rt = r.record_type();
         if matches!(rt, RecordType::BlockHeader | RecordType::BlockTrailer) {
             return;
         }
         if rt == RecordType::Host {
-            if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line) {
+            if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line()) {
                 sink.emit(RuleId::E_007, At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
             }
         } else if super::field::is_pga_record(rt) && !pg_ok && !warned_pg {
@@ -284,7 +284,7 @@ fn check_block(
 /// statement data) and the last column (a record indicator) carry data: no finding (the `Y`
 /// count is the field `record_count`, not filler).
 fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
-    let Some(layout) = r.record_type.layout() else {
+    let Some(layout) = r.record_type().layout() else {
         return;
     };
     let output = app.is_some_and(is_response_application);
@@ -300,13 +300,13 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
             continue; // statement data
         }
         let data = (s..=e).any(|col| {
-            let b = r.raw.get(usize::from(col) - 1).copied().unwrap_or(b' ');
+            let b = r.raw().get(usize::from(col) - 1).copied().unwrap_or(b' ');
             b != b' ' && !(output && Some(col) == last_column)
         });
         if !data {
             continue;
         }
-        let bytes = filler.slice(r.raw);
+        let bytes = filler.slice(r.raw());
         let legacy = match filler.content {
             FillerContent::Legacy(values) => values.iter().any(|v| v.as_bytes() == bytes),
             _ => false,
@@ -335,7 +335,7 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
 /// (`records.csv`), except in CBP output those CBP blanks ([`FieldDef::blanked_in_output`]:
 /// the `A` communication password, SPEC 6.3).
 fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
-    let Some(layout) = r.record_type.layout() else {
+    let Some(layout) = r.record_type().layout() else {
         return;
     };
     let output = match r.body() {
@@ -347,7 +347,7 @@ fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
         if f.designation != Designation::M || (output && f.blanked_in_output) {
             continue;
         }
-        if all_spaces(f.slice(r.raw)) {
+        if all_spaces(f.slice(r.raw())) {
             let name = f.name;
             sink.emit(
                 RuleId::E_010,

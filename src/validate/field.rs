@@ -52,7 +52,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     let lenient_n = t.options.lenient_numeric;
     t.tree.for_each_record(|r| {
         check_bytes(r, sink);
-        if let Some(layout) = r.record_type.layout() {
+        if let Some(layout) = r.record_type().layout() {
             check_fields(r, layout, lenient_n, sink);
         }
     });
@@ -61,12 +61,12 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 /// F-002, F-003, F-005: one finding per offending byte (F-004 is retired, SPEC 2.3).
 fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
     // Bytes beyond column 80 are F-001's (one finding for the record), not one per byte.
-    let raw = r.raw.get(..r.raw.len().min(80)).unwrap_or_default();
+    let raw = r.raw().get(..r.raw().len().min(80)).unwrap_or_default();
     if raw.iter().all(|&b| is_cbp_char(b)) {
         return;
     }
     // A response is never refused (SPEC 7.2): its odd bytes are warnings.
-    let output = is_output_record(r.record_type);
+    let output = is_output_record(r.record_type());
     let mut emit = |rule: RuleId, at: At<'_>, msg: String| {
         if output {
             sink.emit_sev(rule, Severity::Warning, at, msg);
@@ -174,9 +174,9 @@ fn check_closed(
 }
 
 fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &mut Sink<'_>) {
-    let raw = r.raw;
-    let pga = is_pga_record(r.record_type);
-    let output = is_output_record(r.record_type);
+    let raw = r.raw();
+    let pga = is_pga_record(r.record_type());
+    let output = is_output_record(r.record_type());
     let class_sev = if output {
         Severity::Warning
     } else {
@@ -203,7 +203,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
         // checked: presence is enough (the bytes are checked below).
         let needs_value = f.kind != Kind::Text
             || !bytes.is_ascii()
-            || r.record_type == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
+            || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
             || f.closed.is_some();
         let read = if needs_value {
             f.read(raw, false)
@@ -318,7 +318,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
         }
         // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
         // systems send 0000 for "no time": a warning, never an error.
-        if r.record_type == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME {
+        if r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME {
             if let FieldValue::Time(Time {
                 hour: 0, minute: 0, ..
             }) = value
@@ -331,7 +331,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
                 );
             }
         }
-        if r.record_type == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE {
+        if r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE {
             let v = value.to_string();
             let b = v.as_bytes();
             let dotted = b.len() == 7

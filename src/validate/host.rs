@@ -72,7 +72,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             // records (SE90/GE90) that attach to the record before them.
             let mut records: Vec<&Record<'_>> = Vec::new();
             tx.for_each_record(|r| {
-                if r.record_type != RecordType::Se90 {
+                if r.record_type() != RecordType::Se90 {
                     records.push(r);
                 }
             });
@@ -109,7 +109,7 @@ fn space_filled_mandatory(layout: &RecordLayout, f: &FieldDef) -> bool {
 /// H-004 (entry number check digit), H-007 (field class, mandatory), H-009 (no layout),
 /// H-010 (filler) of one host record.
 fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
-    if r.record_type != RecordType::Host {
+    if r.record_type() != RecordType::Host {
         return;
     }
     let id = r.id_bytes();
@@ -126,7 +126,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
         }
         return;
     };
-    let raw = r.raw.get(..r.raw.len().min(80)).unwrap_or_default();
+    let raw = r.raw().get(..r.raw().len().min(80)).unwrap_or_default();
     for f in layout.fillers {
         let (s, e) = (f.start, f.end);
         if !all_spaces(f.slice(raw)) {
@@ -332,7 +332,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
         let mut pga_seen = false;
         for r in records.iter().skip(1) {
             // Each host record; of the OI/PG records only the first (the rest is its data).
-            let report = if r.record_type == RecordType::Host {
+            let report = if r.record_type() == RecordType::Host {
                 true
             } else {
                 !std::mem::replace(&mut pga_seen, true)
@@ -362,7 +362,8 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
     for r in records.iter().skip(1) {
         let id = r.id_bytes();
         let before = prev.replace(r);
-        if r.record_type != RecordType::Host || allowed.is_some_and(|(ids, _)| !ids.contains(&id)) {
+        if r.record_type() != RecordType::Host || allowed.is_some_and(|(ids, _)| !ids.contains(&id))
+        {
             continue;
         }
         let name = r.id();
@@ -435,7 +436,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
                         At::field(r, f),
                         format!(
                             "SE40.line_item_number \"{}\" is not a line number; expected {next_line:03}",
-                            String::from_utf8_lossy(f.slice(r.raw))
+                            String::from_utf8_lossy(f.slice(r.raw()))
                         ),
                     );
                     next_line += 1;

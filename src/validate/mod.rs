@@ -560,9 +560,9 @@ impl<'r> At<'r> {
     pub(crate) fn record(r: &Record<'r>) -> Self {
         At {
             record: Some(r.id()),
-            line: Some(r.line),
+            line: Some(r.line()),
             columns: None,
-            offset: r.offset,
+            offset: r.offset(),
         }
     }
     pub(crate) fn cols(mut self, start: u8, end: u8) -> Self {

@@ -21,8 +21,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// The HTS number of an anchor record (`SE60` 5–14, `50` 3–12), from
 /// [`crate::records::host::hts_number`].
-pub fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
-    let raw: &'a [u8] = anchor.raw;
+pub(crate) fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
+    let raw: &'a [u8] = anchor.raw();
     crate::records::host::hts_number(anchor.id(), raw)
 }
 
@@ -239,7 +239,7 @@ fn check_disclaimer(
 }
 
 fn find_line<'s, 'a>(line: &'s PgaLine<Record<'a>>, n: u32) -> Option<&'s Record<'a>> {
-    line.child_records().into_iter().find(|r| r.line == n)
+    line.child_records().into_iter().find(|r| r.line() == n)
 }
 
 fn is_ten_digits(s: &str) -> bool {
@@ -311,7 +311,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     }
     let children = line.child_records();
     // Records by line, built once: a line may hold thousands of PG14s.
-    let by_line: HashMap<u32, &Record<'_>> = children.iter().map(|r| (r.line, *r)).collect();
+    let by_line: HashMap<u32, &Record<'_>> = children.iter().map(|r| (r.line(), *r)).collect();
     let rec_at = |n: u32| by_line.get(&n).copied();
     for c in &view.certificates {
         let Some(r) = rec_at(c.line) else { continue };
@@ -388,7 +388,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 let l29 = children
                     .iter()
                     .find(|r| r.id() == "PG29")
-                    .map_or(0, |r| r.line);
+                    .map_or(0, |r| r.line());
                 sink.emit(
                     RuleId::OR_022,
                     At::field(r, crate::records::Pg14::UNIT_OF_MEASURE),
@@ -688,7 +688,11 @@ fn check_or1(
     for rm in &view.remarks {
         let ok = rm.type_code == Some("AM1") && matches!(rm.code, Some("A10" | "A11"));
         if !ok {
-            if let Some(r) = line.child_records().into_iter().find(|r| r.line == rm.line) {
+            if let Some(r) = line
+                .child_records()
+                .into_iter()
+                .find(|r| r.line() == rm.line)
+            {
                 sink.emit(
                     RuleId::OR_033,
                     At::record(r),

@@ -209,7 +209,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
             sink.emit(
                 RuleId::S_012,
                 At::record(first),
-                format!("{} after the PG01 at line {} that is disclaimed with {d}: a disclaimed PGA line is the PG01 alone", first.id(), line.pg01.record.line),
+                format!("{} after the PG01 at line {} that is disclaimed with {d}: a disclaimed PGA line is the PG01 alone", first.id(), line.pg01.record.line()),
             );
         }
         return;
@@ -225,7 +225,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
         return;
     }
     // S-022 (P54): a line with data but no PG02 (an empty line is S-021's).
-    if !children.iter().any(|r| r.record_type == RecordType::Pg02) {
+    if !children.iter().any(|r| r.record_type() == RecordType::Pg02) {
         sink.emit(
             RuleId::S_022,
             At::record(&line.pg01.record),
@@ -246,7 +246,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
         );
     }
     check_items(&line.items, &children, sink);
-    let types: Vec<RecordType> = children.iter().map(|r| r.record_type).collect();
+    let types: Vec<RecordType> = children.iter().map(|r| r.record_type()).collect();
     let prev_type =
         |i: usize| -> Option<RecordType> { i.checked_sub(1).and_then(|j| types.get(j).copied()) };
     let mut pg26 = 0usize;
@@ -318,7 +318,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
             Some(Body::Pg50(_)) => {
                 let parent = children.get(..i).unwrap_or_default().iter().any(|c| {
                     matches!(
-                        c.record_type,
+                        c.record_type(),
                         RecordType::Pg02 | RecordType::Pg04 | RecordType::Pg13 | RecordType::Pg14
                     )
                 });
@@ -340,7 +340,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                     .unwrap_or_default()
                     .iter()
                     .rev()
-                    .find(|c| !matches!(c.record_type, RecordType::Pg55 | RecordType::Pg60));
+                    .find(|c| !matches!(c.record_type(), RecordType::Pg55 | RecordType::Pg60));
                 if let Some(q) = p60.additional_info_qualifier {
                     check_pg60_qualifier(r, q, parent.copied(), sink);
                 }
@@ -380,9 +380,9 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
     // Record type before each record, by line (one pass: no quadratic lookups).
     let prev_by_line: HashMap<u32, RecordType> = flat
         .windows(2)
-        .filter_map(|w| Some((w.get(1)?.line, w.first()?.record_type)))
+        .filter_map(|w| Some((w.get(1)?.line(), w.first()?.record_type())))
         .collect();
-    let prev_of = |r: &R<'_>| -> Option<RecordType> { prev_by_line.get(&r.line).copied() };
+    let prev_of = |r: &R<'_>| -> Option<RecordType> { prev_by_line.get(&r.line()).copied() };
     let mut explained: HashSet<u32> = HashSet::new();
     // S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s.
     let mut i = 0;
@@ -398,7 +398,7 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
             let mut first = true;
             while let Some(PgaItem::Record(n)) = items.get(j) {
                 if !matches!(
-                    n.record.record_type,
+                    n.record.record_type(),
                     RecordType::Pg20 | RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60
                 ) {
                     break;
@@ -414,7 +414,7 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
                     );
                     first = false;
                 }
-                explained.insert(n.record.line);
+                explained.insert(n.record.line());
                 j += 1;
             }
         }
@@ -436,11 +436,11 @@ fn walk_items(
         match item {
             PgaItem::Record(n) => {
                 let r = &n.record;
-                if explained.contains(&r.line) {
+                if explained.contains(&r.line()) {
                     continue;
                 }
                 let prev = prev_of(r);
-                match r.record_type {
+                match r.record_type() {
                     RecordType::Pg20 => sink.emit(
                         RuleId::S_006,
                         At::record(r),
@@ -575,7 +575,7 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                 continue;
             }
         }
-        let Some(k) = rank(r.record_type) else {
+        let Some(k) = rank(r.record_type()) else {
             continue;
         };
         if after_pg30 && k == 4 {
@@ -586,13 +586,13 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                 sink.emit(
                     RuleId::S_020,
                     At::record(r),
-                    format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line),
+                    format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line()),
                 );
             }
         } else {
             max = (k, Some(r));
         }
-        after_pg30 |= r.record_type == RecordType::Pg30;
+        after_pg30 |= r.record_type() == RecordType::Pg30;
     }
 }
 
@@ -602,7 +602,7 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
     let mut defined: HashSet<String> = HashSet::new();
     let mut records: Vec<&R<'_>> = Vec::new();
     tx.for_each_record(|r| {
-        if r.record_type == RecordType::Pg00 {
+        if r.record_type() == RecordType::Pg00 {
             records.push(r);
         }
     });

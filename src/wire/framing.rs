@@ -89,6 +89,27 @@ impl std::str::FromStr for Terminator {
     }
 }
 
+impl TryFrom<&[u8]> for Terminator {
+    type Error = crate::error::ParseNameError;
+    /// A terminator from its bytes: `b"\n"`, `b"\r\n"`, `b"\r"`, or `b""` (none), as
+    /// [`Terminator::as_bytes`] writes them.
+    fn try_from(bytes: &[u8]) -> Result<Self, Self::Error> {
+        [
+            Terminator::Lf,
+            Terminator::CrLf,
+            Terminator::Cr,
+            Terminator::None,
+        ]
+        .into_iter()
+        .find(|t| t.as_bytes() == bytes)
+        .ok_or_else(|| crate::error::ParseNameError {
+            what: "terminator bytes",
+            given: String::from_utf8_lossy(bytes).into_owned(),
+            expected: "\\n, \\r\\n, \\r, or none",
+        })
+    }
+}
+
 impl Terminator {
     /// The terminator's bytes.
     pub const fn as_bytes(self) -> &'static [u8] {
@@ -103,7 +124,7 @@ impl Terminator {
 
 /// One framed record: its bytes without terminator and where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawLine<'a> {
+pub(crate) struct RawLine<'a> {
     /// 1-based record number (for terminator-less input: the n-th 80-byte slice).
     pub line: u32,
     /// Byte offset of the record's first byte in the input.
@@ -157,7 +178,7 @@ impl Piece {
 
 /// Splits the input into records and reports framing problems (F-016 … F-021).
 #[derive(Debug)]
-pub struct Framer<'a> {
+pub(crate) struct Framer<'a> {
     input: &'a [u8],
     pos: usize,
     /// Records yielded so far.
@@ -197,7 +218,7 @@ const SNIFF_BYTES: usize = 4096;
 /// Whether a line starts with a record identifier that SPEC 2.1 knows: the record layer's
 /// answer ([`crate::records::starts_with_known_id`]), handed down by the caller so that
 /// framing knows no identifiers (the F-023 check, SPEC 6.1).
-pub type KnownId = fn(&[u8]) -> bool;
+pub(crate) type KnownId = fn(&[u8]) -> bool;
 
 /// Lines the F-023 check examines for a known record identifier (SPEC 6.1).
 const SNIFF_LINES: usize = 100;
@@ -303,7 +324,7 @@ impl<'a> Framer<'a> {
     /// F-020 empty input (0 bytes, or only terminators and spaces), F-021 EBCDIC, F-023 not
     /// a CATAIR transmission (JSON, binary data, UTF-16 text, no known record identifier in
     /// the first 100 lines; unless [`ParseOptions::detect_non_catair`] is off).
-    pub fn new(
+    pub(crate) fn new(
         input: &'a [u8],
         opts: &ParseOptions,
         problems: &mut Vec<Problem>,
@@ -461,7 +482,7 @@ impl<'a> Framer<'a> {
 
     /// Numbers records from `first_line` and offsets them by `base_offset`: for a piece of a
     /// larger stream (see [`crate::stream`]).
-    pub fn start_at(&mut self, first_line: u32, base_offset: usize) {
+    pub(crate) fn start_at(&mut self, first_line: u32, base_offset: usize) {
         self.line_base = first_line.saturating_sub(1);
         self.base_offset = base_offset;
     }

@@ -9,7 +9,7 @@ pub mod framing;
 pub(crate) mod grammar;
 
 pub use ascii::{is_cbp_char, parse_iso_date};
-pub use framing::{Framing, RawLine, Terminator};
+pub use framing::{Framing, Terminator};
 
 /// `0x01` in every byte of a word (word-at-a-time byte tests).
 pub(crate) const LO: u64 = 0x0101_0101_0101_0101;

@@ -27,7 +27,6 @@ impl<'a> DecodeDocument<'a> {
             organic: t
                 .tree
                 .pga_lines()
-                .into_iter()
                 .filter_map(OrganicLine::from_line)
                 .collect(),
         }

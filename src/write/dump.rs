@@ -54,7 +54,7 @@ pub enum DumpContent<'a> {
 /// Dumps one record.
 pub fn dump_record<'a>(r: &Record<'a>) -> DumpRecord<'a> {
     let fields = |layout: &crate::layout::RecordLayout| {
-        let raw = r.raw;
+        let raw = r.raw();
         let lenient = true;
         layout
             .fields
@@ -67,25 +67,25 @@ pub fn dump_record<'a>(r: &Record<'a>) -> DumpRecord<'a> {
             })
             .collect()
     };
-    let content = match (r.record_type.layout(), r.field_error) {
-        (Some(layout), Some(e)) if r.record_type.is_response() => {
-            DumpContent::Partial(fields(layout), r.raw, e)
+    let content = match (r.record_type().layout(), r.field_error()) {
+        (Some(layout), Some(e)) if r.record_type().is_response() => {
+            DumpContent::Partial(fields(layout), r.raw(), e)
         }
-        (Some(_), Some(e)) => DumpContent::Invalid(r.raw, e),
+        (Some(_), Some(e)) => DumpContent::Invalid(r.raw(), e),
         (Some(layout), None) => {
             let fs = fields(layout);
-            if fields_rebuild(r.raw, r.record_type, &fs) {
+            if fields_rebuild(r.raw(), r.record_type(), &fs) {
                 DumpContent::Fields(fs)
             } else {
-                DumpContent::FieldsAndRaw(fs, r.raw)
+                DumpContent::FieldsAndRaw(fs, r.raw())
             }
         }
-        (None, _) => DumpContent::Raw(r.raw),
+        (None, _) => DumpContent::Raw(r.raw()),
     };
     DumpRecord {
-        line: r.line,
+        line: r.line(),
         record: r.id(),
-        variant: r.record_type.layout().and_then(|l| l.variant),
+        variant: r.record_type().layout().and_then(|l| l.variant),
         content,
     }
 }

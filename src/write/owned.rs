@@ -89,27 +89,27 @@ impl OwnedRecord {
     /// (the lenient repair `pad_short_lines`, SPEC 2.4).
     fn from_record_padded(r: &Record<'_>, pad: bool) -> OwnedRecord {
         let padded;
-        let raw: &[u8] = if pad && r.raw.len() < 80 {
-            let mut b = r.raw.to_vec();
+        let raw: &[u8] = if pad && r.raw().len() < 80 {
+            let mut b = r.raw().to_vec();
             b.resize(80, b' ');
             padded = b;
             &padded
         } else {
-            r.raw
+            r.raw()
         };
         let d = dump_record(r);
         let mut o = OwnedRecord {
-            line: Some(r.line),
+            line: Some(r.line()),
             record: d.record.to_string(),
             variant: d.variant.map(str::to_string),
             fields: None,
             raw: None,
-            terminator: r.terminator_deviates.then_some(r.terminator),
+            terminator: r.terminator_deviates().then_some(r.terminator()),
         };
         match d.content {
             DumpContent::Fields(fs) | DumpContent::FieldsAndRaw(fs, _) => {
                 // The dump's rule, on the bytes as written (a short record padded).
-                if !fields_rebuild(raw, r.record_type, &fs) {
+                if !fields_rebuild(raw, r.record_type(), &fs) {
                     o.raw = Some(latin1_string(raw));
                 }
                 o.fields = Some(fs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
@@ -394,6 +394,11 @@ impl OwnedTransmission {
         }
     }
 
+    /// Every record in input order (conditions right after their record).
+    pub fn records(&self) -> crate::tree::Records<'_, OwnedRecord> {
+        crate::tree::Records::of_batches(&self.batches)
+    }
+
     /// Encodes every record in order, each followed by its terminator (the document's
     /// convention unless the record names its own), then the trailing bytes. Every record
     /// written is 80 bytes.
@@ -462,7 +467,7 @@ impl OwnedTransmission {
 }
 
 /// Maps every record of a tree, keeping the shape.
-pub fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
+pub(crate) fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
     use crate::tree::*;
     fn node<R, S>(n: &Node<R>, f: &mut impl FnMut(&R) -> S) -> Node<S> {
         Node {

@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use ace_pga::{Problem, Severity};
 
 /// A path inside the repository.
-pub fn repo_path(rel: &str) -> PathBuf {
+pub(crate) fn repo_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
 /// The bytes of a file inside the repository.
-pub fn read_repo(rel: &str) -> Vec<u8> {
+pub(crate) fn read_repo(rel: &str) -> Vec<u8> {
     let p = repo_path(rel);
     std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
 }
@@ -21,7 +21,7 @@ pub fn read_repo(rel: &str) -> Vec<u8> {
 /// `spec-samples/valid/or2-single.txt`: 16 records of 80 bytes, LF after every record
 /// (A, B, SE10, SE13, SE15, SE40, SE60, OI, PG01 at line 9, PG02, PG14 at line 11, two PG25,
 /// PG29, Y, Z).
-pub fn or2_single() -> Vec<u8> {
+pub(crate) fn or2_single() -> Vec<u8> {
     let b = read_repo("spec-samples/valid/or2-single.txt");
     assert_eq!(
         b.len(),
@@ -33,13 +33,13 @@ pub fn or2_single() -> Vec<u8> {
 
 /// The records of an LF-terminated file (without terminators). A final LF does not open an
 /// empty record.
-pub fn lines_of(input: &[u8]) -> Vec<Vec<u8>> {
+pub(crate) fn lines_of(input: &[u8]) -> Vec<Vec<u8>> {
     let body = input.strip_suffix(b"\n").unwrap_or(input);
     body.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect()
 }
 
 /// Joins records with `term` after each one (also after the last when `final_term`).
-pub fn join(lines: &[Vec<u8>], term: &[u8], final_term: bool) -> Vec<u8> {
+pub(crate) fn join(lines: &[Vec<u8>], term: &[u8], final_term: bool) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         out.extend_from_slice(l);
@@ -51,7 +51,7 @@ pub fn join(lines: &[Vec<u8>], term: &[u8], final_term: bool) -> Vec<u8> {
 }
 
 /// The records of or2-single, 1-based line `n` available as `lines[n - 1]`.
-pub fn or2_lines() -> Vec<Vec<u8>> {
+pub(crate) fn or2_lines() -> Vec<Vec<u8>> {
     let l = lines_of(&or2_single());
     assert_eq!(l.len(), 16);
     assert!(l.iter().all(|r| r.len() == 80));
@@ -61,7 +61,7 @@ pub fn or2_lines() -> Vec<Vec<u8>> {
 /// The 1-based line numbers of the records whose identifier is `id` (`"PG14"`, `"SE10"`,
 /// `"OI"`, `"A"`): the record starts with `id` and, for a one-letter envelope id, the next
 /// byte is not a letter of a longer id (`A` is not `AE..`).
-pub fn lines_with(lines: &[Vec<u8>], id: &str) -> Vec<usize> {
+pub(crate) fn lines_with(lines: &[Vec<u8>], id: &str) -> Vec<usize> {
     lines
         .iter()
         .enumerate()
@@ -75,36 +75,36 @@ pub fn lines_with(lines: &[Vec<u8>], id: &str) -> Vec<usize> {
 
 /// The 1-based line of the first record whose identifier is `id` (see [`lines_with`]);
 /// panics when there is none.
-pub fn line_of(lines: &[Vec<u8>], id: &str) -> usize {
+pub(crate) fn line_of(lines: &[Vec<u8>], id: &str) -> usize {
     *lines_with(lines, id)
         .first()
         .unwrap_or_else(|| panic!("no {id} record"))
 }
 
 /// The 1-based line of the `n`-th (1-based) record whose identifier is `id`.
-pub fn nth_line_of(lines: &[Vec<u8>], id: &str, n: usize) -> usize {
+pub(crate) fn nth_line_of(lines: &[Vec<u8>], id: &str, n: usize) -> usize {
     *lines_with(lines, id)
         .get(n - 1)
         .unwrap_or_else(|| panic!("no {id} record number {n}"))
 }
 
 /// [`line_of`] in an LF-terminated file's bytes.
-pub fn line_in(input: &[u8], id: &str) -> usize {
+pub(crate) fn line_in(input: &[u8], id: &str) -> usize {
     line_of(&lines_of(input), id)
 }
 
 /// Sets the byte at 1-based `column` of 1-based `line`.
-pub fn set_byte(lines: &mut [Vec<u8>], line: usize, column: usize, byte: u8) {
+pub(crate) fn set_byte(lines: &mut [Vec<u8>], line: usize, column: usize, byte: u8) {
     lines[line - 1][column - 1] = byte;
 }
 
 /// Writes `text` at 1-based columns starting at `column` of 1-based `line`.
-pub fn set_bytes(lines: &mut [Vec<u8>], line: usize, column: usize, text: &[u8]) {
+pub(crate) fn set_bytes(lines: &mut [Vec<u8>], line: usize, column: usize, text: &[u8]) {
     lines[line - 1][column - 1..column - 1 + text.len()].copy_from_slice(text);
 }
 
 /// An 80-byte record: `text` padded with spaces.
-pub fn record80(text: &[u8]) -> Vec<u8> {
+pub(crate) fn record80(text: &[u8]) -> Vec<u8> {
     assert!(text.len() <= 80);
     let mut r = text.to_vec();
     r.resize(80, b' ');
@@ -112,12 +112,12 @@ pub fn record80(text: &[u8]) -> Vec<u8> {
 }
 
 /// The problems of a given rule.
-pub fn with_rule<'p>(problems: &'p [Problem], rule: &str) -> Vec<&'p Problem> {
+pub(crate) fn with_rule<'p>(problems: &'p [Problem], rule: &str) -> Vec<&'p Problem> {
     problems.iter().filter(|p| p.kind.rule() == rule).collect()
 }
 
 /// Error-severity problems.
-pub fn errors(problems: &[Problem]) -> Vec<&Problem> {
+pub(crate) fn errors(problems: &[Problem]) -> Vec<&Problem> {
     problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
@@ -125,7 +125,7 @@ pub fn errors(problems: &[Problem]) -> Vec<&Problem> {
 }
 
 /// Asserts the `Display` form of a problem names its rule, line, record and columns.
-pub fn assert_display_names_position(p: &Problem) {
+pub(crate) fn assert_display_names_position(p: &Problem) {
     let s = p.to_string();
     assert!(
         s.contains(p.kind.rule().as_str()),
@@ -151,7 +151,7 @@ pub fn assert_display_names_position(p: &Problem) {
 }
 
 /// Every `*.txt` sample of `spec-samples/valid` and `spec-samples/invalid`, sorted.
-pub fn sample_files() -> Vec<PathBuf> {
+pub(crate) fn sample_files() -> Vec<PathBuf> {
     let mut v = Vec::new();
     for dir in ["valid", "invalid"] {
         let path = repo_path("spec-samples").join(dir);
@@ -167,7 +167,7 @@ pub fn sample_files() -> Vec<PathBuf> {
 }
 
 /// `len` bytes of a small linear congruential generator (deterministic).
-pub fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
+pub(crate) fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
     let mut x = seed;
     (0..len)
         .map(|_| {
@@ -180,7 +180,7 @@ pub fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
 }
 
 /// The or2-single records translated to EBCDIC (code page 037), LF → EBCDIC LF (0x25).
-pub fn ebcdic(ascii: &[u8]) -> Vec<u8> {
+pub(crate) fn ebcdic(ascii: &[u8]) -> Vec<u8> {
     ascii
         .iter()
         .map(|&c| match c {

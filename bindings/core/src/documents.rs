@@ -99,7 +99,7 @@ pub fn dump(data: &[u8], options: &Options) -> Outcome {
         Ok(t) => t,
         Err(o) => return o,
     };
-    let records: Vec<_> = t.records().into_iter().map(dump_record).collect();
+    let records: Vec<_> = t.records().map(dump_record).collect();
     match serde_json::to_vec(&records) {
         Ok(b) => Outcome::Ok(b),
         Err(e) => Outcome::Invalid(error_document(&format!("writing JSON: {e}"), &[])),

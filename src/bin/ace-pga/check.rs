@@ -53,11 +53,9 @@ pub(crate) fn check(
         }
         Format::Human => {
             // The records shown under the findings (the tree limits are reported already).
-            let mut unlimited = parse_opts.clone();
-            unlimited.max_records_per_pga_line = usize::MAX;
-            unlimited.max_pga_lines_per_oi = usize::MAX;
+            let unlimited = without_tree_limits(&parse_opts);
             let lines: Vec<&[u8]> = Transmission::parse_with(&data, &unlimited)
-                .map(|t| t.records().iter().map(|r| r.raw).collect())
+                .map(|t| t.records().map(|r| r.raw()).collect())
                 .unwrap_or_default();
             for f in &report.findings {
                 write_human(&mut out, &input.file, f, &lines).map_err(write_err)?;
@@ -100,7 +98,7 @@ pub(crate) fn check(
 /// stays a whole-input failure.
 fn check_all_rules(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
     let report = validate::check_bytes(data, parse, opts);
-    if !report.by_rule.contains_key(&RuleId::LIMIT) || data.len() > parse.max_input_len {
+    if !report.by_rule.contains_key(&RuleId::LIMIT) || data.len() > parse.limits().max_input_len {
         return report;
     }
     // The limit's finding itself (left out under `--max-findings 0`; the parse stops there).
@@ -111,10 +109,7 @@ fn check_all_rules(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) ->
         .into_iter()
         .filter(|f| f.rule == RuleId::LIMIT)
         .collect();
-    let mut unlimited = parse.clone();
-    unlimited.max_records_per_pga_line = usize::MAX;
-    unlimited.max_pga_lines_per_oi = usize::MAX;
-    let mut merged = validate::check_bytes(data, &unlimited, opts);
+    let mut merged = validate::check_bytes(data, &without_tree_limits(parse), opts);
     for f in limits {
         *merged.by_rule.entry(f.rule).or_default() += 1;
         let at = merged
@@ -132,6 +127,13 @@ fn check_all_rules(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) ->
         }
     }
     merged
+}
+
+/// `opts` without the limits on the tree (records per PGA line, PGA lines per OI).
+fn without_tree_limits(opts: &ParseOptions) -> ParseOptions {
+    opts.clone()
+        .max_records_per_pga_line(usize::MAX)
+        .max_pga_lines_per_oi(usize::MAX)
 }
 
 /// Compiler-style rendering: location, rule, message, the 80-byte record and a marker.

@@ -16,11 +16,11 @@ pub(crate) fn clean(s: &str) -> String {
 
 /// The options a response is read with (SPEC 7.2): lenient, with the limits of `opts`.
 pub(crate) fn response_options(opts: &ParseOptions) -> ParseOptions {
-    let mut lenient = ParseOptions::lenient();
-    lenient.max_input_len = opts.max_input_len;
-    lenient.max_records_per_pga_line = opts.max_records_per_pga_line;
-    lenient.max_pga_lines_per_oi = opts.max_pga_lines_per_oi;
-    lenient
+    let l = opts.limits();
+    ParseOptions::lenient()
+        .max_input_len(l.max_input_len)
+        .max_records_per_pga_line(l.max_records_per_pga_line)
+        .max_pga_lines_per_oi(l.max_pga_lines_per_oi)
 }
 
 /// Parses with `opts`; only a whole-input problem fails here.

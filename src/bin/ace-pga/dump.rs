@@ -106,8 +106,8 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
         let t = parse_unit(file, &unit, opts)?;
         let is_block = t
             .records()
-            .first()
-            .is_some_and(|r| r.record_type == ace_pga::RecordType::BlockHeader);
+            .next()
+            .is_some_and(|r| r.record_type() == ace_pga::RecordType::BlockHeader);
         let app =
             ace_pga::response::application_id(&t).map(ace_pga::codes::is_response_application);
         drop(t);
@@ -175,14 +175,17 @@ struct Mixed {
 impl Mixed {
     fn see(&mut self, r: &ace_pga::Record<'_>) {
         match self.first {
-            None => self.first = Some(r.terminator),
+            None => self.first = Some(r.terminator()),
             Some(t) => {
-                if self.problem.is_none() && r.terminator != t && r.terminator != Terminator::None {
+                if self.problem.is_none()
+                    && r.terminator() != t
+                    && r.terminator() != Terminator::None
+                {
                     self.problem = Some(Problem {
                         severity: Severity::Warning,
                         location: Location {
-                            line: Some(r.line),
-                            offset: r.offset,
+                            line: Some(r.line()),
+                            offset: r.offset(),
                             record: None,
                             columns: None,
                         },

@@ -115,7 +115,6 @@ fn organic_difference(given: &serde_json::Value, bytes: &[u8]) -> Option<String>
             let lines: Vec<_> = t
                 .tree
                 .pga_lines()
-                .into_iter()
                 .filter_map(OrganicLine::from_line)
                 .collect();
             serde_json::to_value(&lines).unwrap_or_default()
@@ -230,7 +229,7 @@ mod scan {
     ///
     /// # Errors
     /// The duplicate key in words, or serde_json's syntax error.
-    pub fn scan(data: &[u8]) -> Result<Option<Value>, String> {
+    pub(crate) fn scan(data: &[u8]) -> Result<Option<Value>, String> {
         let ctx = Ctx::default();
         let mut de = serde_json::Deserializer::from_slice(data);
         let seed = Seed {

@@ -79,28 +79,18 @@ impl InputArgs {
         } else {
             ace_pga::ParseOptions::strict()
         };
-        for (name, given, field) in [
-            (
-                "--max-input-len",
-                self.max_input_len,
-                &mut opts.max_input_len,
-            ),
-            (
-                "--max-records-per-pga-line",
-                self.max_records_per_pga_line,
-                &mut opts.max_records_per_pga_line,
-            ),
-            (
-                "--max-pga-lines-per-oi",
-                self.max_pga_lines_per_oi,
-                &mut opts.max_pga_lines_per_oi,
-            ),
-        ] {
-            match given {
-                Some(0) => return Err(Failure::Usage(format!("{name}: expected at least 1"))),
-                Some(n) => *field = n,
-                None => {}
-            }
+        let positive = |name: &str, given: Option<usize>| match given {
+            Some(0) => Err(Failure::Usage(format!("{name}: expected at least 1"))),
+            _ => Ok(given),
+        };
+        if let Some(n) = positive("--max-input-len", self.max_input_len)? {
+            opts = opts.max_input_len(n);
+        }
+        if let Some(n) = positive("--max-records-per-pga-line", self.max_records_per_pga_line)? {
+            opts = opts.max_records_per_pga_line(n);
+        }
+        if let Some(n) = positive("--max-pga-lines-per-oi", self.max_pga_lines_per_oi)? {
+            opts = opts.max_pga_lines_per_oi(n);
         }
         Ok(opts)
     }

@@ -35,6 +35,8 @@ impl<'a> MessageType<'a> {
         }
     }
 
+    /// The message type of a PG01's processing code (bytes 14–16, trailing spaces
+    /// trimmed): `1` → OR1, `2` → OR2, blank → OR, anything else verbatim.
     fn from_processing_code(p: Option<&'a str>) -> Self {
         match p.map(str::trim_end) {
             None | Some("") => MessageType::Bare,
@@ -133,6 +135,36 @@ impl serde::Serialize for CertificateNumber<'_> {
             CertificateNumber::Other(_) => {}
         }
         m.end()
+    }
+}
+
+impl fmt::Display for MessageType<'_> {
+    /// As [`MessageType::as_str`]: `OR1`, `OR2`, `OR`, or `OR` + the other processing code.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MessageType::Other(p) => write!(f, "OR{p}"),
+            other => f.write_str(&other.as_str()),
+        }
+    }
+}
+
+impl<'a> TryFrom<&'a str> for MessageType<'a> {
+    type Error = crate::error::ParseNameError;
+    /// Reads what [`MessageType::as_str`] writes: `OR1`, `OR2`, `OR`, or `OR` + another
+    /// processing code of at most 3 characters (borrowed). Anything not starting with the
+    /// program code `OR` is refused. (No `FromStr`: an other processing code borrows from
+    /// the text.)
+    fn try_from(s: &'a str) -> Result<Self, Self::Error> {
+        match s.strip_prefix("OR") {
+            Some(p) if p.len() <= 3 && !p.starts_with(' ') => {
+                Ok(MessageType::from_processing_code(Some(p)))
+            }
+            _ => Err(crate::error::ParseNameError {
+                what: "message type",
+                given: s.to_string(),
+                expected: "OR1, OR2, OR, or OR and a processing code of up to 3 characters",
+            }),
+        }
     }
 }
 
@@ -374,7 +406,7 @@ fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
         .iter()
         .filter_map(|n| match n.record.body() {
             Some(Body::Pg21(c)) => Some(Contact {
-                line: n.record.line,
+                line: n.record.line(),
                 role: c.individual_role_code,
                 name: c.individual_name,
                 telephone: c.telephone_number,
@@ -384,7 +416,7 @@ fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
         })
         .collect();
     Some(Entity {
-        line: e.pg19.record.line,
+        line: e.pg19.record.line(),
         role: p.entity_role_code,
         nop_id: p.entity_number,
         id_kind: p.entity_identification_code,
@@ -406,7 +438,7 @@ impl<'a> OrganicLine<'a> {
             return None;
         }
         let mut v = OrganicLine {
-            line: line.pg01.record.line,
+            line: line.pg01.record.line(),
             pga_line_number: pg01.pga_line_number,
             message_type: MessageType::from_processing_code(pg01.processing_code),
             disclaimer: pg01.disclaimer_code,
@@ -429,7 +461,7 @@ impl<'a> OrganicLine<'a> {
         };
         let mut all_pg14 = Vec::new();
         for r in line.child_records() {
-            let l = r.line;
+            let l = r.line();
             match r.body() {
                 Some(Body::Pg14(p)) => all_pg14.push(Certificate::from_pg14(l, &p)),
                 Some(Body::Pg29(p)) if v.net_quantity.is_none() => {
@@ -507,7 +539,7 @@ impl<'a> OrganicLine<'a> {
         line.for_each_child_record(|r| {
             if let Some(p) = r.view::<Pg14>() {
                 all.push(Certificate {
-                    line: r.line,
+                    line: r.line(),
                     number: CertificateNumber::classify(p.lpco_number().unwrap_or("")),
                     lpco_type: p.lpco_type(),
                     lpco_transaction_type: p.lpco_transaction_type(),

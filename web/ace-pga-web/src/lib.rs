@@ -83,9 +83,8 @@ pub fn check_json(input: &[u8], options_json: &[u8]) -> String {
         let t = parsed.as_ref()?;
         let line = line?;
         t.records()
-            .into_iter()
-            .find(|r| r.line == line)
-            .map(|r| text(r.raw))
+            .find(|r| r.line() == line)
+            .map(|r| text(r.raw()))
     };
     let findings: Vec<Value> = report
         .findings
@@ -113,7 +112,6 @@ pub fn check_json(input: &[u8], options_json: &[u8]) -> String {
         .map(|t| {
             t.tree
                 .pga_lines()
-                .into_iter()
                 .filter_map(OrganicLine::from_line)
                 .map(|o| {
                     json!({
@@ -151,8 +149,7 @@ pub fn dump_line_json(input: &[u8], options_json: &[u8], line: u32) -> String {
         Ok(t) => t,
         Err(e) => return json!({ "error": e.to_string() }).to_string(),
     };
-    let records = t.records();
-    let Some(r) = records.into_iter().find(|r| r.line == line) else {
+    let Some(r) = t.records().find(|r| r.line() == line) else {
         return json!({ "error": format!("no record at line {line}") }).to_string();
     };
     let dump = dump_record(r);
@@ -178,10 +175,10 @@ pub fn dump_line_json(input: &[u8], options_json: &[u8], line: u32) -> String {
         _ => (Vec::new(), None),
     };
     json!({
-        "line": r.line,
+        "line": r.line(),
         "record": dump.record,
         "variant": dump.variant,
-        "text": text(r.raw),
+        "text": text(r.raw()),
         "fields": fields,
         "error": error,
     })
@@ -306,9 +303,8 @@ mod tests {
         let t = Transmission::parse(&input).expect("parse");
         let pg14 = t
             .records()
-            .into_iter()
-            .find(|r| r.raw.starts_with(b"PG14"))
-            .map(|r| r.line)
+            .find(|r| r.raw().starts_with(b"PG14"))
+            .map(|r| r.line())
             .expect("a PG14");
         let v: Value = serde_json::from_str(&dump_line_json(&input, OPTS, pg14)).expect("json");
         let f = v["fields"]
