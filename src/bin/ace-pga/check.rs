@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use ace_pga::validate::{self, CheckDocument, Finding, Level, ValidateOptions};
+use ace_pga::validate::{self, CheckDocument, Finding, Level, Report, ValidateOptions};
 use ace_pga::{ParseOptions, RuleId, Transmission};
 
 use crate::common::{as_of_date, clean};
@@ -39,12 +39,8 @@ pub(crate) fn check(
     }
     let data =
         read_input(&input.file).map_err(|e| Failure::Usage(format!("{}: {e}", input.file)))?;
-    let parse_opts = if input.lenient {
-        ParseOptions::lenient()
-    } else {
-        ParseOptions::strict()
-    };
-    let report = validate::check_bytes(&data, &parse_opts, &opts);
+    let parse_opts = input.parse_options()?;
+    let report = check_all_rules(&data, &parse_opts, &opts);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     match format {
@@ -56,7 +52,9 @@ pub(crate) fn check(
             writeln!(out).map_err(write_err)?;
         }
         Format::Human => {
-            let lines: Vec<&[u8]> = Transmission::parse_with(&data, &parse_opts)
+            // The records shown under the findings (the tree limits are reported already).
+            let unlimited = without_tree_limits(&parse_opts);
+            let lines: Vec<&[u8]> = Transmission::parse_with(&data, &unlimited)
                 .map(|t| t.records().map(|r| r.raw()).collect())
                 .unwrap_or_default();
             for f in &report.findings {
@@ -92,6 +90,50 @@ pub(crate) fn check(
     }
     out.flush().map_err(write_err)?;
     Ok(report.has_errors())
+}
+
+/// Validates; when a parse limit on the tree (`--max-records-per-pga-line`,
+/// `--max-pga-lines-per-oi`) stops the parse, the limit is reported (an error) and every
+/// other rule still runs on the input parsed without those limits. The input's length limit
+/// stays a whole-input failure.
+fn check_all_rules(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
+    let report = validate::check_bytes(data, parse, opts);
+    if !report.by_rule.contains_key(&RuleId::LIMIT) || data.len() > parse.limits().max_input_len {
+        return report;
+    }
+    // The limit's finding itself (left out under `--max-findings 0`; the parse stops there).
+    let mut keep = opts.clone();
+    keep.max_findings = usize::MAX;
+    let limits: Vec<Finding> = validate::check_bytes(data, parse, &keep)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == RuleId::LIMIT)
+        .collect();
+    let mut merged = validate::check_bytes(data, &without_tree_limits(parse), opts);
+    for f in limits {
+        *merged.by_rule.entry(f.rule).or_default() += 1;
+        let at = merged
+            .findings
+            .partition_point(|g| g.report_order(&f) != std::cmp::Ordering::Greater);
+        merged.findings.insert(at, f);
+        if merged.findings.len() > opts.max_findings {
+            if let Some(dropped) = merged.findings.pop() {
+                merged.truncated += 1;
+                match dropped.severity {
+                    ace_pga::Severity::Error => merged.truncated_errors += 1,
+                    ace_pga::Severity::Warning => merged.truncated_warnings += 1,
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// `opts` without the limits on the tree (records per PGA line, PGA lines per OI).
+fn without_tree_limits(opts: &ParseOptions) -> ParseOptions {
+    opts.clone()
+        .max_records_per_pga_line(usize::MAX)
+        .max_pga_lines_per_oi(usize::MAX)
 }
 
 /// Compiler-style rendering: location, rule, message, the 80-byte record and a marker.

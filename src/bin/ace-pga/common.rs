@@ -14,13 +14,13 @@ pub(crate) fn clean(s: &str) -> String {
         .collect()
 }
 
-/// The parse options of `--lenient`.
-fn options(lenient: bool) -> ParseOptions {
-    if lenient {
-        ParseOptions::lenient()
-    } else {
-        ParseOptions::strict()
-    }
+/// The options a response is read with (SPEC 7.2): lenient, with the limits of `opts`.
+pub(crate) fn response_options(opts: &ParseOptions) -> ParseOptions {
+    let l = opts.limits();
+    ParseOptions::lenient()
+        .max_input_len(l.max_input_len)
+        .max_records_per_pga_line(l.max_records_per_pga_line)
+        .max_pga_lines_per_oi(l.max_pga_lines_per_oi)
 }
 
 /// Parses with `opts`; only a whole-input problem fails here.
@@ -39,7 +39,12 @@ pub(crate) fn parse<'a>(
     data: &'a [u8],
     lenient: bool,
 ) -> Result<Transmission<'a>, Failure> {
-    checked(name, parse_whole(name, data, &options(lenient))?)
+    let opts = if lenient {
+        ParseOptions::lenient()
+    } else {
+        ParseOptions::strict()
+    };
+    checked(name, parse_whole(name, data, &opts)?)
 }
 
 /// Prints the warnings of a parse and fails with its errors, if any.
@@ -90,16 +95,17 @@ pub(crate) fn print_as_warnings(name: &str, problems: &[ace_pga::Problem]) {
 pub(crate) fn parse_input<'a>(
     name: &str,
     data: &'a [u8],
-    lenient: bool,
+    opts: &ParseOptions,
 ) -> Result<(Transmission<'a>, bool), Failure> {
-    let t = parse_whole(name, data, &options(lenient))?;
+    let t = parse_whole(name, data, opts)?;
     if !ace_pga::response::is_response(&t) {
         return Ok((t, false));
     }
-    if lenient {
+    let lenient = response_options(opts);
+    if *opts == lenient {
         return Ok((t, true));
     }
-    Ok((parse_whole(name, data, &ParseOptions::lenient())?, true))
+    Ok((parse_whole(name, data, &lenient)?, true))
 }
 
 /// The `--as-of` date: `YYYY-MM-DD` with a four-digit year (a real date, year 0001 or

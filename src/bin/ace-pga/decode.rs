@@ -13,7 +13,7 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
-    let t = match parse_input(&input.file, &data, input.lenient)? {
+    let t = match parse_input(&input.file, &data, &input.parse_options()?)? {
         (t, true) => {
             print_as_warnings(&input.file, &t.problems);
             t

@@ -1,43 +1,198 @@
 //! `ace-pga dump`: the canonical field dump (JSON Lines).
+//!
+//! An input up to [`STREAM_ABOVE`] bytes is parsed whole; a larger one is dumped unit by unit
+//! ([`ace_pga::stream::StreamReader`]): memory is bounded by the largest unit (about a
+//! megabyte), not by the input, and the output is the same (the records in input order, then
+//! the parse problems in the order a whole parse reports them).
 
-use std::io::{self, Write};
+use std::io::{self, BufRead, Read, Write};
 
+use ace_pga::stream::{StreamReader, Unit};
 use ace_pga::write::dump::dump_record;
-use ace_pga::Severity;
+use ace_pga::{Location, ParseOptions, Problem, ProblemKind, Severity, Terminator, Transmission};
 
-use crate::common::{clean, parse_input, print_as_warnings};
-use crate::{read_input, Failure, InputArgs};
+use crate::common::{clean, parse_input, print_as_warnings, response_options};
+use crate::{Failure, InputArgs};
+
+/// Inputs larger than this many bytes are dumped unit by unit.
+pub(crate) const STREAM_ABOVE: u64 = 8 << 20;
 
 /// `dump`: one JSON object per record on standard output, problems on standard error.
-pub(crate) fn run(input: InputArgs) -> Result<(), Failure> {
-    let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
-    let stdout = io::stdout().lock();
+/// `stream_above`: the size above which the input streams (default [`STREAM_ABOVE`]).
+pub(crate) fn run(input: InputArgs, stream_above: Option<u64>) -> Result<(), Failure> {
+    let io_err = |e: io::Error| Failure::Usage(format!("{}: {e}", input.file));
+    let threshold = stream_above.unwrap_or(STREAM_ABOVE);
+    let opts = input.parse_options()?;
+    // Read up to the threshold; a larger input streams (the bytes read so far first).
+    let (head, rest): (Vec<u8>, Option<Box<dyn Read>>) = {
+        let source: Box<dyn Read> = if input.file == "-" {
+            Box::new(io::stdin())
+        } else {
+            Box::new(crate::progress::open(&input.file).map_err(io_err)?.0)
+        };
+        let mut head = Vec::new();
+        let mut source = source;
+        (&mut source)
+            .take(threshold.saturating_add(1))
+            .read_to_end(&mut head)
+            .map_err(io_err)?;
+        if (head.len() as u64) <= threshold {
+            (head, None)
+        } else {
+            (head, Some(source))
+        }
+    };
+    let Some(rest) = rest else {
+        return whole(&input, &head, &opts);
+    };
+    let reader = io::BufReader::with_capacity(1 << 16, io::Cursor::new(head).chain(rest));
+    streamed(&input, reader, &opts)
+}
+
+/// The whole-buffer dump.
+fn whole(input: &InputArgs, data: &[u8], opts: &ParseOptions) -> Result<(), Failure> {
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
-    let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
     // The dump shows every record, also of invalid input; problems go to stderr
     // (a response's as warnings: it is never refused, SPEC 7.2).
-    let (t, response) = parse_input(&input.file, &data, input.lenient)?;
-    let mut out = io::BufWriter::new(stdout);
+    let (t, response) = parse_input(&input.file, data, opts)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
     for r in t.records() {
-        let line =
-            serde_json::to_string(&dump_record(r)).map_err(|e| Failure::Usage(e.to_string()))?;
-        writeln!(out, "{line}").map_err(write_err)?;
+        write_record(&mut out, r)?;
     }
     out.flush().map_err(write_err)?;
+    report(&input.file, &t.problems, response)
+}
+
+fn write_record(out: &mut impl Write, r: &ace_pga::Record<'_>) -> Result<(), Failure> {
+    serde_json::to_writer(&mut *out, &dump_record(r))
+        .map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
+    out.write_all(b"\n")
+        .map_err(|e| Failure::Usage(format!("writing output: {e}")))
+}
+
+/// Prints the problems (a response's as warnings) and fails when any is an error.
+fn report(file: &str, problems: &[Problem], response: bool) -> Result<(), Failure> {
     if response {
-        print_as_warnings(&input.file, &t.problems);
+        print_as_warnings(file, problems);
         return Ok(());
     }
     let mut stderr = io::BufWriter::new(io::stderr().lock());
-    for p in &t.problems {
-        let _ = writeln!(stderr, "{}", clean(&format!("{}: {p}", input.file)));
+    for p in problems {
+        let _ = writeln!(stderr, "{}", clean(&format!("{file}: {p}")));
     }
     let _ = stderr.flush();
-    if t.problems.iter().any(|p| p.severity == Severity::Error) {
+    if problems.iter().any(|p| p.severity == Severity::Error) {
         return Err(Failure::Invalid(format!(
-            "{}: input has errors (see above)",
-            input.file
+            "{file}: input has errors (see above)"
         )));
     }
     Ok(())
+}
+
+/// The streamed dump: units are held only until the input is known to be a response or not
+/// (its first `B` record, else its first `A` record, as [`ace_pga::response::is_response`]
+/// reads a whole input), then each unit is parsed, dumped and dropped.
+fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Result<(), Failure> {
+    let file = &input.file;
+    let io_err = |e: io::Error| Failure::Usage(format!("{file}: {e}"));
+    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let mut units = StreamReader::new(reader);
+    let mut pending: Vec<Unit> = Vec::new();
+    let mut batch_id: Option<bool> = None;
+    let response = loop {
+        let Some(unit) = units.next().transpose().map_err(io_err)? else {
+            break batch_id.unwrap_or(false);
+        };
+        let t = parse_unit(file, &unit, opts)?;
+        let is_block = t
+            .records()
+            .next()
+            .is_some_and(|r| r.record_type() == ace_pga::RecordType::BlockHeader);
+        let app =
+            ace_pga::response::application_id(&t).map(ace_pga::codes::is_response_application);
+        drop(t);
+        pending.push(unit);
+        match app {
+            Some(r) if is_block => break r,
+            Some(r) if batch_id.is_none() => batch_id = Some(r),
+            _ => {}
+        }
+    };
+    let lenient = response_options(opts);
+    let opts = if response { &lenient } else { opts };
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut mixed = Mixed::default();
+    for unit in pending.into_iter().map(Ok).chain(units) {
+        let unit = unit.map_err(io_err)?;
+        let t = parse_unit(file, &unit, opts)?;
+        for r in t.records() {
+            mixed.see(r);
+            write_record(&mut out, r)?;
+        }
+        // Mixed terminators are reported once for the whole input (below).
+        problems.extend(
+            t.problems
+                .iter()
+                .filter(|p| !matches!(p.kind, ProblemKind::MixedTerminators))
+                .cloned(),
+        );
+    }
+    out.flush().map_err(write_err)?;
+    problems.extend(mixed.problem);
+    // The order of a whole parse: by line, whole-input problems last.
+    problems.sort_by_key(|p| {
+        (
+            p.location.line.is_none(),
+            p.location.line,
+            p.location.offset,
+        )
+    });
+    report(file, &problems, response)
+}
+
+/// Parses a unit; a whole-input problem (only the first unit can have one: F-020, F-021,
+/// F-023) fails before any output, as it fails a whole parse. A tree limit
+/// (`--max-records-per-pga-line`, `--max-pga-lines-per-oi`) applies to each unit (a
+/// transaction, or a piece of about a megabyte of one); it fails after the records before it.
+fn parse_unit<'u>(
+    file: &str,
+    unit: &'u Unit,
+    opts: &ParseOptions,
+) -> Result<Transmission<'u>, Failure> {
+    unit.parse(opts)
+        .map_err(|e| Failure::Invalid(clean(&format!("{file}: {e}"))))
+}
+
+/// The first record whose terminator differs from the first record's (F-019, reported once
+/// for the input as a whole parse reports it).
+#[derive(Default)]
+struct Mixed {
+    first: Option<Terminator>,
+    problem: Option<Problem>,
+}
+
+impl Mixed {
+    fn see(&mut self, r: &ace_pga::Record<'_>) {
+        match self.first {
+            None => self.first = Some(r.terminator()),
+            Some(t) => {
+                if self.problem.is_none()
+                    && r.terminator() != t
+                    && r.terminator() != Terminator::None
+                {
+                    self.problem = Some(Problem {
+                        severity: Severity::Warning,
+                        location: Location {
+                            line: Some(r.line()),
+                            offset: r.offset(),
+                            record: None,
+                            columns: None,
+                        },
+                        kind: ProblemKind::MixedTerminators,
+                    });
+                }
+            }
+        }
+    }
 }

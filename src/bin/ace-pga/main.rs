@@ -23,6 +23,7 @@ mod decode;
 mod dump;
 mod encode;
 mod fix;
+mod progress;
 mod stats;
 mod status;
 
@@ -42,6 +43,10 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bar (one is shown on a terminal while a file over 64 MiB is read, never
+    /// in a pipe or when `CI` is set).
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -52,6 +57,43 @@ struct InputArgs {
     /// accept `  1` in N fields, recognise lower-case record ids (each reported as a warning).
     #[arg(long)]
     lenient: bool,
+    /// Refuse an input larger than this many bytes (default 4 GiB).
+    #[arg(long, value_name = "BYTES")]
+    max_input_len: Option<usize>,
+    /// Most records in one PGA line (`PG01` up to the next `PG01`/`OI`; default 100,000).
+    /// Bounds the memory of a whole-input parse; `check` reports a line over it and still
+    /// runs every other rule.
+    #[arg(long, value_name = "N")]
+    max_records_per_pga_line: Option<usize>,
+    /// Most PGA lines (`PG01`) in one `OI` group (default 100,000); as
+    /// `--max-records-per-pga-line`.
+    #[arg(long, value_name = "N")]
+    max_pga_lines_per_oi: Option<usize>,
+}
+
+impl InputArgs {
+    /// The parse options of `--lenient` and the limit options.
+    fn parse_options(&self) -> Result<ace_pga::ParseOptions, Failure> {
+        let mut opts = if self.lenient {
+            ace_pga::ParseOptions::lenient()
+        } else {
+            ace_pga::ParseOptions::strict()
+        };
+        let positive = |name: &str, given: Option<usize>| match given {
+            Some(0) => Err(Failure::Usage(format!("{name}: expected at least 1"))),
+            _ => Ok(given),
+        };
+        if let Some(n) = positive("--max-input-len", self.max_input_len)? {
+            opts = opts.max_input_len(n);
+        }
+        if let Some(n) = positive("--max-records-per-pga-line", self.max_records_per_pga_line)? {
+            opts = opts.max_records_per_pga_line(n);
+        }
+        if let Some(n) = positive("--max-pga-lines-per-oi", self.max_pga_lines_per_oi)? {
+            opts = opts.max_pga_lines_per_oi(n);
+        }
+        Ok(opts)
+    }
 }
 
 #[derive(Subcommand)]
@@ -79,6 +121,10 @@ enum Command {
     Dump {
         #[command(flatten)]
         input: InputArgs,
+        /// Stream (unit by unit, bounded memory) an input larger than this many bytes
+        /// (default 8 MiB; a testing aid).
+        #[arg(long, value_name = "BYTES", hide = true)]
+        stream_above: Option<u64>,
     },
     /// Normalise without changing a meaning or a position: upper case, same-meaning ASCII
     /// for accented letters, quotes, dashes, spaces and ligatures, characters without meaning
@@ -162,12 +208,16 @@ enum Format {
     Json,
 }
 
+/// Reads a whole input (a file, or standard input for `-`); a large file shows a progress bar
+/// on a terminal.
 fn read_input(path: &str) -> io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     if path == "-" {
         io::stdin().lock().read_to_end(&mut buf)?;
     } else {
-        buf = std::fs::read(path)?;
+        let (mut file, len) = progress::open(path)?;
+        buf.reserve_exact(usize::try_from(len).unwrap_or(0));
+        file.read_to_end(&mut buf)?;
     }
     Ok(buf)
 }
@@ -220,12 +270,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Decode { input, pretty } => decode::run(input, pretty),
         Command::Encode { file, output } => encode::run(file, output),
         Command::Fix { file, output } => fix::run(file, output),
-        Command::Dump { input } => dump::run(input),
+        Command::Dump {
+            input,
+            stream_above,
+        } => dump::run(input, stream_above),
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    progress::set_quiet(cli.quiet);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid(msg)) => {

@@ -3,7 +3,6 @@
 use std::io::{self, Write};
 
 use ace_pga::validate::{self, ValidateOptions};
-use ace_pga::ParseOptions;
 
 use crate::common::{as_of_date, clean};
 use crate::{read_input, Failure, InputArgs};
@@ -18,11 +17,7 @@ pub(crate) fn stats(
 ) -> Result<(), Failure> {
     // A malformed `--as-of` is a usage error even without `--check`.
     let as_of = as_of_date(as_of.as_deref())?;
-    let opts = if input.lenient {
-        ParseOptions::lenient()
-    } else {
-        ParseOptions::strict()
-    };
+    let opts = input.parse_options()?;
     let io_err = |e: io::Error| Failure::Usage(format!("{}: {e}", input.file));
     // `--check` validates the whole input: read standard input once and stream from memory.
     let stdin_data = if check && input.file == "-" {
@@ -35,7 +30,7 @@ pub(crate) fn stats(
     } else if input.file == "-" {
         Box::new(io::stdin().lock())
     } else {
-        Box::new(std::fs::File::open(&input.file).map_err(io_err)?)
+        Box::new(crate::progress::open(&input.file).map_err(io_err)?.0)
     };
     // Chunks of the input are parsed and counted on worker threads (counts do not depend on
     // their number).
