@@ -65,8 +65,11 @@ function showDump(line) {
   box.append(el('h3', { text: `Line ${d.line}: ${d.record}${d.variant ? '@' + d.variant : ''}` }));
   box.append(el('pre', { class: 'record', text: d.text }));
   if (d.error) box.append(el('p', { class: 'error', text: d.error }));
-  if (d.fields.length === 0) {
+  if (d.fields.length === 0 && !d.error) {
     box.append(el('p', { text: 'A record without a layout of the PGA Message Set: kept as its bytes.' }));
+    return;
+  }
+  if (d.fields.length === 0) {
     return;
   }
   const table = el('table', { class: 'fields' });
@@ -94,6 +97,10 @@ function selectable(node, line) {
   });
 }
 
+// At most this many findings and organic rows are drawn: a large transmission with a
+// finding on every line stays usable (the counts still cover every finding).
+const MAX_DRAWN = 2000;
+
 function render(r) {
   const summary = $('summary');
   const list = $('findings');
@@ -110,7 +117,7 @@ function render(r) {
   }
   summary.textContent = `${r.errors} error(s), ${r.warnings} warning(s)`;
   summary.className = r.errors ? 'bad' : 'good';
-  for (const f of r.findings) {
+  for (const f of r.findings.slice(0, MAX_DRAWN)) {
     const li = el('li', {
       'data-rule': f.rule,
       'data-line': f.line ?? '',
@@ -128,7 +135,7 @@ function render(r) {
   for (const rule of [...new Set(r.findings.map((f) => f.rule))].sort()) {
     rules.append(el('option', { value: rule, text: rule }));
   }
-  for (const o of r.organic) {
+  for (const o of r.organic.slice(0, MAX_DRAWN)) {
     const certs = o.certificates.length ? o.certificates : [{ number: '(none)', line: o.line }];
     for (const c of certs) {
       const tr = el('tr', { 'data-certificate': c.number, 'data-line': o.line },
@@ -139,19 +146,35 @@ function render(r) {
       organic.append(tr);
     }
   }
+  if (r.findings.length > MAX_DRAWN || r.organic.length > MAX_DRAWN) {
+    summary.textContent += ` (the first ${MAX_DRAWN} findings and organic lines are shown)`;
+  }
   applyFilters();
   summary.dataset.done = 'true';
 }
 
 function check(bytes) {
-  $('summary').dataset.done = 'false';
+  const summary = $('summary');
+  summary.dataset.done = 'false';
   input = bytes;
-  try {
-    render(call('check', bytes));
-  } catch (e) {
-    $('summary').textContent = `The checker failed: ${e}`;
-    $('summary').dataset.done = 'true';
+  const asOf = $('as-of').value;
+  if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+    summary.textContent = 'Choose an as-of date between 0001-01-01 and 9999-12-31.';
+    summary.className = 'bad';
+    summary.dataset.done = 'true';
+    return;
   }
+  summary.className = '';
+  summary.textContent = `Checking ${bytes.length.toLocaleString()} bytes as of ${asOf || today()}…`;
+  // Let the browser paint the message before the (synchronous) check runs.
+  setTimeout(() => {
+    try {
+      render(call('check', bytes));
+    } catch (e) {
+      summary.textContent = `The checker failed: ${e}`;
+      summary.dataset.done = 'true';
+    }
+  }, 0);
 }
 
 async function checkFile(file) {
