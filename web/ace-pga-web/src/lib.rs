@@ -79,12 +79,16 @@ pub fn check_json(input: &[u8], options_json: &[u8]) -> String {
     let parse = parse_options(opts.lenient);
     let report = validate::check_bytes(input, &parse, &ValidateOptions::new(opts.as_of));
     let parsed = Transmission::parse_with(input, &parse).ok();
+    // Every record's line and bytes, once, in input order (line numbers ascending): a finding
+    // finds its record by binary search, not by a scan of the whole input per finding.
+    let lines: Vec<(u32, &[u8])> = parsed
+        .as_ref()
+        .map(|t| t.records().map(|r| (r.line(), r.raw())).collect())
+        .unwrap_or_default();
     let line_text = |line: Option<u32>| -> Option<String> {
-        let t = parsed.as_ref()?;
         let line = line?;
-        t.records()
-            .find(|r| r.line() == line)
-            .map(|r| text(r.raw()))
+        let i = lines.binary_search_by_key(&line, |&(l, _)| l).ok()?;
+        lines.get(i).map(|&(_, raw)| text(raw))
     };
     let findings: Vec<Value> = report
         .findings
