@@ -160,7 +160,7 @@ enum Command {
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
     },
-    /// Validate (SPEC 6 rules F, S, E, OR) and print every finding.
+    /// Validate (SPEC 6 rules F, S, E, H, OR) and print every finding.
     Check {
         #[command(flatten)]
         input: InputArgs,
