@@ -88,6 +88,13 @@ impl OwnedRecord {
     /// [`Self::from_record`], with a short record padded with spaces to 80 bytes when `pad`
     /// (the lenient repair `pad_short_lines`, SPEC 2.4).
     fn from_record_padded(r: &Record<'_>, pad: bool) -> OwnedRecord {
+        Self::from_record_in(r, pad, r.terminator_deviates())
+    }
+
+    /// [`Self::from_record_padded`], with `deviates` saying whether the record's terminator
+    /// differs from the document's convention (for a record parsed in a piece of a stream,
+    /// whose own first record may not be the document's).
+    pub(crate) fn from_record_in(r: &Record<'_>, pad: bool, deviates: bool) -> OwnedRecord {
         let padded;
         let raw: &[u8] = if pad && r.raw().len() < 80 {
             let mut b = r.raw().to_vec();
@@ -104,7 +111,7 @@ impl OwnedRecord {
             variant: d.variant.map(str::to_string),
             fields: None,
             raw: None,
-            terminator: r.terminator_deviates().then_some(r.terminator()),
+            terminator: deviates.then_some(r.terminator()),
         };
         match d.content {
             DumpContent::Fields(fs) | DumpContent::FieldsAndRaw(fs, _) => {
@@ -467,18 +474,18 @@ impl OwnedTransmission {
 }
 
 /// Maps every record of a tree, keeping the shape.
-pub(crate) fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S> {
+pub(crate) fn map_tree<'t, R, S>(t: &'t Tree<R>, f: &mut impl FnMut(&'t R) -> S) -> Tree<S> {
     use crate::tree::*;
-    fn node<R, S>(n: &Node<R>, f: &mut impl FnMut(&R) -> S) -> Node<S> {
+    fn node<'t, R, S>(n: &'t Node<R>, f: &mut impl FnMut(&'t R) -> S) -> Node<S> {
         Node {
             record: f(&n.record),
             conditions: n.conditions.iter().map(&mut *f).collect(),
         }
     }
-    fn opt<R, S>(n: &Option<Node<R>>, f: &mut impl FnMut(&R) -> S) -> Option<Node<S>> {
+    fn opt<'t, R, S>(n: &'t Option<Node<R>>, f: &mut impl FnMut(&'t R) -> S) -> Option<Node<S>> {
         n.as_ref().map(|n| node(n, f))
     }
-    fn items<R, S>(v: &[PgaItem<R>], f: &mut impl FnMut(&R) -> S) -> Vec<PgaItem<S>> {
+    fn items<'t, R, S>(v: &'t [PgaItem<R>], f: &mut impl FnMut(&'t R) -> S) -> Vec<PgaItem<S>> {
         v.iter()
             .map(|i| match i {
                 PgaItem::Record(n) => PgaItem::Record(node(n, f)),
@@ -495,7 +502,7 @@ pub(crate) fn map_tree<R, S>(t: &Tree<R>, f: &mut impl FnMut(&R) -> S) -> Tree<S
             })
             .collect()
     }
-    fn group<R, S>(g: &OiGroup<R>, f: &mut impl FnMut(&R) -> S) -> OiGroup<S> {
+    fn group<'t, R, S>(g: &'t OiGroup<R>, f: &mut impl FnMut(&'t R) -> S) -> OiGroup<S> {
         OiGroup {
             oi: opt(&g.oi, f),
             orphans: g.orphans.iter().map(|n| node(n, f)).collect(),

@@ -1,0 +1,760 @@
+//! The `decode` document of an input of any size, written as it is read: the bytes of
+//! [`crate::write::DecodeDocument`] (compact or pretty), produced part by part with memory
+//! bounded by the largest transaction (feature `json`).
+//!
+//! The input is read by [`StreamReader`] and regrouped into [`Part`]s that parse on their own
+//! exactly as they parse inside the whole input: one envelope record (`A`, `B`, `Y`, `Z`), or
+//! one whole host transaction (the [`UnitKind::Continuation`] units of a transaction cut for
+//! its size are joined again, so that its tree is the one the whole input has). What the
+//! whole parse keeps across transactions is carried by the stream: the document's terminator
+//! convention (a record's `terminator` key and the F-019 mixed-terminator warning, reported
+//! once), the byte order mark, the envelope nesting (batches and blocks, written by hand as
+//! the tree builder nests them), and the trailing bytes of the last part. The `organic`
+//! section comes last in the document but is produced while the tree is written: it is
+//! spilled to a caller-given buffer (a temporary file for a large input) and copied at the
+//! end.
+//!
+//! Differences from the whole-input parse, all on inputs that are not CATAIR transmissions:
+//! the F-023 binary-data sniff (SPEC 6.1) looks at the first 4,096 bytes of the first part
+//! instead of the first 4,096 bytes of the input, and terminator-less input is recognised
+//! from the first 64 KiB (no CR or LF there) rather than from the whole input.
+
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
+
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+
+use super::{StreamOptions, StreamReader, UnitKind};
+use crate::error::{Location, ParseError, Problem, ProblemKind, Severity};
+use crate::options::ParseOptions;
+use crate::profile::ams_or::OrganicLine;
+use crate::records::{BatchHeader, BlockHeader, Record, RecordType};
+use crate::transmission::Transmission;
+use crate::tree::{Node, Transaction};
+use crate::wire::framing::{Framing, Piece, Terminator};
+use crate::write::dump::latin1_string;
+use crate::write::owned::{map_tree, OwnedRecord};
+
+/// A piece of the stream that parses on its own as it parses inside the whole input: one
+/// envelope record, or one whole host transaction (with the records before the first
+/// transaction start, or after an envelope record, as a transaction of their own, as the
+/// tree builder places them, SPEC 3.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The bytes (records and terminators as received; the first part starts with the
+    /// input's byte order mark, if any).
+    pub bytes: Vec<u8>,
+    /// Line number of the first record in the whole stream.
+    pub first_line: u32,
+    /// Byte offset of the first byte in the whole stream.
+    pub offset: usize,
+    /// The part is one envelope record.
+    pub envelope: bool,
+    /// The part starts the input.
+    pub first: bool,
+    /// The part ends the input.
+    pub last: bool,
+    /// The stream is terminator-less (concatenated 80-byte records).
+    pub concatenated: bool,
+}
+
+impl Part {
+    /// Parses the part with stream-wide line numbers and offsets, framed as the whole
+    /// stream is. Problems that depend on the rest of the stream (F-019, mixed terminators)
+    /// are as the part alone sees them; [`PartReader`] users get them right through
+    /// [`for_each_part`].
+    ///
+    /// # Errors
+    /// As [`Transmission::parse_with`] (whole-input problems only).
+    pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
+        let piece = Piece {
+            concatenated: Some(self.concatenated),
+            first: self.first,
+            last: self.last,
+        };
+        Transmission::parse_fragment(&self.bytes, opts, self.first_line, self.offset, piece)
+    }
+}
+
+/// Reads [`Part`]s: [`StreamReader`] units regrouped into whole transactions.
+#[derive(Debug)]
+pub struct PartReader<R> {
+    units: StreamReader<R>,
+    pending: Option<Part>,
+    lower_case_ids: bool,
+    /// Byte order marks skipped at the start (given back to the first part).
+    marks: usize,
+    started: bool,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl<R: BufRead> PartReader<R> {
+    /// A reader of the parts of `reader`, whose transactions are recognised as `opts` reads
+    /// record identifiers. `stream` sets how units are cut; a line is never handed out in
+    /// pieces here (`max_record_len` is ignored: an over-long line, an error in any case,
+    /// is read whole).
+    ///
+    /// # Errors
+    /// Reading the byte order marks at the start fails.
+    pub fn new(mut reader: R, opts: &ParseOptions, stream: &StreamOptions) -> io::Result<Self> {
+        let stream = StreamOptions {
+            max_unit_len: stream.max_unit_len,
+            max_record_len: usize::MAX,
+        };
+        // The byte order marks the whole parse skips (one, or every repeated one when
+        // accepted), so that the first record is recognised as the whole parse sees it.
+        let mut marks = 0usize;
+        loop {
+            let head = reader.fill_buf()?;
+            if !head.starts_with(BOM) || (marks > 0 && !opts.accept_byte_order_mark) {
+                break;
+            }
+            reader.consume(BOM.len());
+            marks += 1;
+        }
+        let mut units = StreamReader::with_options(reader, stream);
+        // Offsets count the marks; the reader must not skip another one.
+        units.offset = marks * BOM.len();
+        Ok(PartReader {
+            units,
+            pending: None,
+            lower_case_ids: opts.lower_case_ids,
+            marks,
+            started: false,
+        })
+    }
+}
+
+/// Whether the first record of `bytes` starts a transaction as the tree builder sees it
+/// (a host `SE10` / `10` record, SPEC 3.4).
+fn starts_transaction(bytes: &[u8], concatenated: bool, lower_case_ids: bool) -> bool {
+    let end = if concatenated {
+        bytes.len().min(80)
+    } else {
+        memchr::memchr2(b'\n', b'\r', bytes).unwrap_or(bytes.len())
+    };
+    let raw = bytes.get(..end).unwrap_or_default();
+    crate::records::identify(raw, lower_case_ids).record_type == RecordType::Host
+        && crate::records::host::starts_transaction(raw)
+}
+
+impl<R: BufRead> Iterator for PartReader<R> {
+    type Item = io::Result<Part>;
+
+    fn next(&mut self) -> Option<io::Result<Part>> {
+        loop {
+            let unit = match self.units.next() {
+                None => return self.pending.take().map(Ok),
+                Some(Err(e)) => {
+                    self.pending = None;
+                    return Some(Err(e));
+                }
+                Some(Ok(u)) => u,
+            };
+            let concatenated = self.units.concatenated == Some(true);
+            let first = !self.started;
+            self.started = true;
+            let mut bytes = unit.bytes;
+            let mut offset = unit.offset;
+            if first && self.marks > 0 {
+                // The first part parses with the marks, as the whole input does (F-016).
+                let mut with_marks = BOM.repeat(self.marks);
+                with_marks.extend_from_slice(&bytes);
+                bytes = with_marks;
+                offset = 0;
+            }
+            let envelope = unit.kind == UnitKind::Envelope;
+            let new = match &self.pending {
+                None => true,
+                Some(p) if p.envelope => true,
+                Some(_) => {
+                    envelope
+                        || (unit.kind == UnitKind::Transaction
+                            && starts_transaction(&bytes, concatenated, self.lower_case_ids))
+                }
+            };
+            if new {
+                let part = Part {
+                    bytes,
+                    first_line: unit.first_line,
+                    offset,
+                    envelope,
+                    first,
+                    last: unit.last,
+                    concatenated,
+                };
+                if let Some(done) = self.pending.replace(part) {
+                    return Some(Ok(done));
+                }
+            } else if let Some(p) = self.pending.as_mut() {
+                p.bytes.extend_from_slice(&bytes);
+                p.last = unit.last;
+            }
+        }
+    }
+}
+
+/// What the stream carries from part to part: the document's convention (the first
+/// record's terminator) and whether F-019 was reported.
+#[derive(Debug, Clone, Default)]
+struct Carry {
+    framing: Option<Framing>,
+    mixed_reported: bool,
+}
+
+impl Carry {
+    /// Sets the stream-wide F-019 warning in the problems of a part: the part's own (judged
+    /// against its own first record) are dropped, the stream's is added once, at the first
+    /// record whose terminator differs from the document's (none excepted).
+    fn fix(&mut self, part: &Part, t: &mut Transmission<'_>) {
+        if part.first || self.framing.is_none() {
+            self.framing = Some(t.tree.framing);
+        }
+        let first = self.terminator();
+        t.problems
+            .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
+        if self.mixed_reported {
+            return;
+        }
+        let Some(r) = t
+            .records()
+            .filter(|r| r.terminator() != first && r.terminator() != Terminator::None)
+            .min_by_key(|r| r.line())
+        else {
+            return;
+        };
+        self.mixed_reported = true;
+        let mixed = Problem {
+            severity: Severity::Warning,
+            location: Location {
+                line: Some(r.line()),
+                offset: r.offset(),
+                record: None,
+                columns: None,
+            },
+            kind: ProblemKind::MixedTerminators,
+        };
+        let key = |p: &Problem| {
+            (
+                p.location.line.is_none(),
+                p.location.line,
+                p.location.offset,
+            )
+        };
+        let at = t.problems.partition_point(|p| key(p) < key(&mixed));
+        t.problems.insert(at, mixed);
+    }
+
+    fn terminator(&self) -> Terminator {
+        self.framing.map_or(Terminator::None, |f| f.terminator)
+    }
+}
+
+/// Calls `f` with every part of the input, parsed with `opts`, its problems as the whole
+/// input's parse has them (see the module docs).
+///
+/// # Errors
+/// The first read error, the first whole-input problem (as [`Transmission::parse_with`]
+/// reports it), or the first error of `f`.
+fn for_each_part<R: BufRead>(
+    reader: R,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    mut f: impl FnMut(&Part, &Transmission<'_>, &Carry) -> Result<(), StreamDecodeError>,
+) -> Result<(), StreamDecodeError> {
+    let mut carry = Carry::default();
+    let mut any = false;
+    let parts = PartReader::new(reader, opts, stream).map_err(StreamDecodeError::Read)?;
+    for part in parts {
+        let part = part.map_err(StreamDecodeError::Read)?;
+        any = true;
+        let mut t = part.parse(opts)?;
+        carry.fix(&part, &mut t);
+        f(&part, &t, &carry)?;
+    }
+    if !any {
+        // An empty input fails as the whole parse fails it (F-020).
+        Transmission::parse_with(&[], opts)?;
+    }
+    Ok(())
+}
+
+/// What a pass over a stream found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StreamSummary {
+    /// Problems of error severity.
+    pub errors: usize,
+    /// Problems of warning severity.
+    pub warnings: usize,
+    /// Records read.
+    pub records: u64,
+    /// Bytes read (the byte order mark included).
+    pub bytes: u64,
+    /// The `application_id` of the first block header (`B`) that has one.
+    pub block_application_id: Option<String>,
+    /// The `application_id` of the first batch header (`A`) that has one.
+    pub batch_application_id: Option<String>,
+}
+
+impl StreamSummary {
+    /// The input's ABI application identifier as
+    /// [`crate::response::application_id`] reads it from a whole transmission: the first
+    /// block header's, else the first batch header's.
+    pub fn application_id(&self) -> Option<&str> {
+        self.block_application_id
+            .as_deref()
+            .or(self.batch_application_id.as_deref())
+    }
+
+    fn add(&mut self, part: &Part, t: &Transmission<'_>) {
+        self.bytes += part.bytes.len() as u64;
+        for p in &t.problems {
+            match p.severity {
+                Severity::Error => self.errors += 1,
+                _ => self.warnings += 1,
+            }
+        }
+        for r in t.records() {
+            self.records += 1;
+            if !part.envelope {
+                continue;
+            }
+            let (field, slot) = match r.record_type() {
+                RecordType::BatchHeader => {
+                    (BatchHeader::APPLICATION_ID, &mut self.batch_application_id)
+                }
+                RecordType::BlockHeader => {
+                    (BlockHeader::APPLICATION_ID, &mut self.block_application_id)
+                }
+                _ => continue,
+            };
+            if slot.is_none() {
+                let raw = field.slice(r.bytes());
+                if let Ok(s) = std::str::from_utf8(raw) {
+                    let s = s.trim();
+                    if !s.is_empty() {
+                        *slot = Some(s.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Why a streamed pass stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamDecodeError {
+    /// Reading the input failed.
+    #[error("{0}")]
+    Read(io::Error),
+    /// Writing the output (or the spill) failed.
+    #[error("writing output: {0}")]
+    Write(io::Error),
+    /// A whole-input problem (F-020, F-021, F-023, a limit), as
+    /// [`Transmission::parse_with`] reports it.
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+}
+
+/// Parses the whole stream part by part without writing anything: the problems (each
+/// handed to `on_problem`, in input order, as the whole input's parse reports them) and the
+/// application identifiers ([`StreamSummary`]). Memory: the largest transaction.
+///
+/// # Errors
+/// [`StreamDecodeError::Read`] when reading fails, [`StreamDecodeError::Parse`] for a
+/// whole-input problem.
+pub fn scan<R: BufRead>(
+    reader: R,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    mut on_problem: impl FnMut(&Problem),
+) -> Result<StreamSummary, StreamDecodeError> {
+    let mut summary = StreamSummary::default();
+    for_each_part(reader, opts, stream, |part, t, _| {
+        t.problems.iter().for_each(&mut on_problem);
+        summary.add(part, t);
+        Ok(())
+    })?;
+    Ok(summary)
+}
+
+/// A record serialized as [`OwnedRecord`] (its owned form built when written, then
+/// dropped), with the terminator judged against the document's convention.
+struct Lazy<'t, 'a> {
+    record: &'t Record<'a>,
+    pad: bool,
+    convention: Terminator,
+}
+
+impl Serialize for Lazy<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let deviates = self.record.terminator() != self.convention;
+        OwnedRecord::from_record_in(self.record, self.pad, deviates).serialize(s)
+    }
+}
+
+/// A formatter borrowed for one value, so that the document's indentation state carries
+/// over between the values written with it.
+struct Shared<'f, F>(&'f mut F);
+
+impl<F: Formatter> Formatter for Shared<'_, F> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Writes `value` with the shared formatter.
+fn value<W: Write, F: Formatter, T: Serialize + ?Sized>(
+    out: &mut W,
+    fmt: &mut F,
+    value: &T,
+) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Shared(fmt));
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// The decode document written as the tree builder would nest it: batches and blocks by
+/// hand, each transaction with serde.
+struct Doc<W, F> {
+    out: W,
+    fmt: F,
+    started: bool,
+    batch_open: bool,
+    block_open: bool,
+    first_batch: bool,
+    first_block: bool,
+    first_transaction: bool,
+}
+
+type Header<'t, 'a> = Option<Node<Lazy<'t, 'a>>>;
+
+impl<W: Write, F: Formatter> Doc<W, F> {
+    fn key(&mut self, first: bool, name: &str) -> io::Result<()> {
+        self.fmt.begin_object_key(&mut self.out, first)?;
+        value(&mut self.out, &mut self.fmt, name)?;
+        self.fmt.end_object_key(&mut self.out)?;
+        self.fmt.begin_object_value(&mut self.out)
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, first: bool, name: &str, v: &T) -> io::Result<()> {
+        self.key(first, name)?;
+        value(&mut self.out, &mut self.fmt, v)?;
+        self.fmt.end_object_value(&mut self.out)
+    }
+
+    fn start(&mut self, framing: &Framing) -> io::Result<()> {
+        self.started = true;
+        self.fmt.begin_object(&mut self.out)?;
+        self.entry(true, "framing", framing)?;
+        self.key(false, "batches")?;
+        self.fmt.begin_array(&mut self.out)?;
+        self.first_batch = true;
+        Ok(())
+    }
+
+    fn open_batch(&mut self, header: &Header<'_, '_>) -> io::Result<()> {
+        self.close_batch(&None)?;
+        self.fmt
+            .begin_array_value(&mut self.out, self.first_batch)?;
+        self.first_batch = false;
+        self.fmt.begin_object(&mut self.out)?;
+        self.entry(true, "header", header)?;
+        self.key(false, "blocks")?;
+        self.fmt.begin_array(&mut self.out)?;
+        self.first_block = true;
+        self.batch_open = true;
+        Ok(())
+    }
+
+    fn ensure_batch(&mut self) -> io::Result<()> {
+        if self.batch_open {
+            return Ok(());
+        }
+        self.open_batch(&None)
+    }
+
+    fn close_batch(&mut self, trailer: &Header<'_, '_>) -> io::Result<()> {
+        self.close_block(&None)?;
+        if !self.batch_open {
+            return Ok(());
+        }
+        self.batch_open = false;
+        self.fmt.end_array(&mut self.out)?;
+        self.fmt.end_object_value(&mut self.out)?;
+        self.entry(false, "trailer", trailer)?;
+        self.fmt.end_object(&mut self.out)?;
+        self.fmt.end_array_value(&mut self.out)
+    }
+
+    fn open_block(&mut self, header: &Header<'_, '_>) -> io::Result<()> {
+        self.close_block(&None)?;
+        self.ensure_batch()?;
+        self.fmt
+            .begin_array_value(&mut self.out, self.first_block)?;
+        self.first_block = false;
+        self.fmt.begin_object(&mut self.out)?;
+        self.entry(true, "header", header)?;
+        self.key(false, "transactions")?;
+        self.fmt.begin_array(&mut self.out)?;
+        self.first_transaction = true;
+        self.block_open = true;
+        Ok(())
+    }
+
+    fn ensure_block(&mut self) -> io::Result<()> {
+        if self.block_open {
+            return Ok(());
+        }
+        self.open_block(&None)
+    }
+
+    fn close_block(&mut self, trailer: &Header<'_, '_>) -> io::Result<()> {
+        if !self.block_open {
+            return Ok(());
+        }
+        self.block_open = false;
+        self.fmt.end_array(&mut self.out)?;
+        self.fmt.end_object_value(&mut self.out)?;
+        self.entry(false, "trailer", trailer)?;
+        self.fmt.end_object(&mut self.out)?;
+        self.fmt.end_array_value(&mut self.out)
+    }
+
+    /// An envelope record, placed as the tree builder places it.
+    fn envelope(&mut self, r: Lazy<'_, '_>) -> io::Result<()> {
+        let rt = r.record.record_type();
+        let node = Node::new(r);
+        match rt {
+            RecordType::BatchHeader => self.open_batch(&Some(node)),
+            RecordType::BatchTrailer => {
+                self.close_block(&None)?;
+                self.ensure_batch()?;
+                self.close_batch(&Some(node))
+            }
+            RecordType::BlockHeader => self.open_block(&Some(node)),
+            RecordType::BlockTrailer => {
+                self.ensure_block()?;
+                self.close_block(&Some(node))
+            }
+            // Not an envelope record (the stream reader hands out only these as envelopes).
+            _ => self.transaction(&Transaction {
+                items: vec![crate::tree::Item::Record(node)],
+            }),
+        }
+    }
+
+    fn transaction(&mut self, tx: &Transaction<Lazy<'_, '_>>) -> io::Result<()> {
+        self.ensure_block()?;
+        self.fmt
+            .begin_array_value(&mut self.out, self.first_transaction)?;
+        self.first_transaction = false;
+        value(&mut self.out, &mut self.fmt, tx)?;
+        self.fmt.end_array_value(&mut self.out)
+    }
+
+    /// Closes the tree, writes `trailing` and the organic section (`organic` holds
+    /// `count` array values, written with a formatter at the right depth).
+    fn finish<S: Read>(&mut self, trailing: &str, organic: S, count: usize) -> io::Result<()> {
+        self.close_batch(&None)?;
+        self.fmt.end_array(&mut self.out)?;
+        self.fmt.end_object_value(&mut self.out)?;
+        if !trailing.is_empty() {
+            self.entry(false, "trailing", trailing)?;
+        }
+        self.key(false, "organic")?;
+        self.fmt.begin_array(&mut self.out)?;
+        io::copy(&mut { organic }, &mut self.out)?;
+        if count > 0 {
+            self.fmt.end_array_value(&mut io::sink())?;
+        }
+        self.fmt.end_array(&mut self.out)?;
+        self.fmt.end_object_value(&mut self.out)?;
+        self.fmt.end_object(&mut self.out)
+    }
+}
+
+/// Writes the `ace-pga decode` document of the input read from `reader` to `out`, byte for
+/// byte what serializing [`crate::write::DecodeDocument`] of the whole input writes
+/// (`serde_json::to_writer`, or `to_writer_pretty` when `pretty`; no newline at the end),
+/// part by part: memory is bounded by the largest transaction, not by the input. The
+/// `organic` section is spilled to `spill` (emptied first; a temporary file for large
+/// inputs, a `Cursor<Vec<u8>>` for small ones) and copied to `out` at the end. Every problem
+/// of the parse is handed to `on_problem`, in input order, as the whole input's parse
+/// reports it; none stops the writing (check first with [`scan`] when errors must write
+/// nothing).
+///
+/// `opts` as for [`Transmission::parse_with`]; its limits apply per transaction
+/// (`max_input_len` to each part).
+///
+/// # Errors
+/// [`StreamDecodeError::Read`] / [`StreamDecodeError::Write`] for I/O,
+/// [`StreamDecodeError::Parse`] for a whole-input problem (the output then holds the
+/// document up to the part that failed: [`scan`] first to write nothing in that case).
+pub fn write_decode_document<R: BufRead, W: Write, S: Read + Write + Seek>(
+    reader: R,
+    out: W,
+    spill: S,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    pretty: bool,
+    on_problem: impl FnMut(&Problem),
+) -> Result<StreamSummary, StreamDecodeError> {
+    if pretty {
+        run(
+            reader,
+            out,
+            spill,
+            opts,
+            stream,
+            PrettyFormatter::new(),
+            PrettyFormatter::new(),
+            on_problem,
+        )
+    } else {
+        run(
+            reader,
+            out,
+            spill,
+            opts,
+            stream,
+            CompactFormatter,
+            CompactFormatter,
+            on_problem,
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
+    reader: R,
+    out: W,
+    mut spill: S,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    fmt: F,
+    mut organic_fmt: F,
+    mut on_problem: impl FnMut(&Problem),
+) -> Result<StreamSummary, StreamDecodeError> {
+    let werr = StreamDecodeError::Write;
+    spill.seek(SeekFrom::Start(0)).map_err(werr)?;
+    // The organic values sit two levels down (`{"organic": [ … ]}`).
+    organic_fmt.begin_object(&mut io::sink()).map_err(werr)?;
+    organic_fmt.begin_array(&mut io::sink()).map_err(werr)?;
+    let mut organic = 0usize;
+    let mut organic_len = 0u64;
+    let mut doc = Doc {
+        out,
+        fmt,
+        started: false,
+        batch_open: false,
+        block_open: false,
+        first_batch: true,
+        first_block: true,
+        first_transaction: true,
+    };
+    let mut summary = StreamSummary::default();
+    let mut trailing = String::new();
+    let pad = opts.pad_short_lines;
+    for_each_part(reader, opts, stream, |part, t, carry| {
+        t.problems.iter().for_each(&mut on_problem);
+        summary.add(part, t);
+        let convention = carry.terminator();
+        if !doc.started {
+            doc.start(&t.tree.framing).map_err(werr)?;
+        }
+        let tree = map_tree(&t.tree, &mut |r| Lazy {
+            record: r,
+            pad,
+            convention,
+        });
+        if part.envelope {
+            if let Some(r) = t.records().next() {
+                doc.envelope(Lazy {
+                    record: r,
+                    pad,
+                    convention,
+                })
+                .map_err(werr)?;
+            }
+        } else {
+            for tx in tree
+                .batches
+                .iter()
+                .flat_map(|b| b.blocks.iter())
+                .flat_map(|b| b.transactions.iter())
+            {
+                doc.transaction(tx).map_err(werr)?;
+            }
+        }
+        let mut counting = Counting {
+            inner: &mut spill,
+            len: 0,
+        };
+        for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+            organic_fmt
+                .begin_array_value(&mut counting, organic == 0)
+                .map_err(werr)?;
+            organic += 1;
+            value(&mut counting, &mut organic_fmt, &line).map_err(werr)?;
+            organic_fmt.end_array_value(&mut counting).map_err(werr)?;
+        }
+        organic_len += counting.len;
+        if part.last {
+            trailing = latin1_string(crate::transmission::written_trailing(t));
+        }
+        Ok(())
+    })?;
+    spill.flush().map_err(werr)?;
+    spill.seek(SeekFrom::Start(0)).map_err(werr)?;
+    doc.finish(&trailing, (&mut spill).take(organic_len), organic)
+        .map_err(werr)?;
+    doc.out.flush().map_err(werr)?;
+    Ok(summary)
+}
+
+/// Counts the bytes written through it.
+struct Counting<'w, W> {
+    inner: &'w mut W,
+    len: u64,
+}
+
+impl<W: Write> Write for Counting<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

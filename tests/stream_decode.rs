@@ -1,0 +1,268 @@
+//! The streamed decode document (`ace_pga::stream::decode`) against the whole-input oracle
+//! (`DecodeDocument` of `Transmission::parse_with`): the same bytes (compact and pretty) and
+//! the same problems in the same order, for every sample and many framings and mutations,
+//! with units cut small so that transactions are joined again.
+
+#![cfg(feature = "json")]
+
+mod common;
+
+use std::io::Cursor;
+
+use ace_pga::stream::decode::{scan, write_decode_document, StreamDecodeError};
+use ace_pga::stream::StreamOptions;
+use ace_pga::write::DecodeDocument;
+use ace_pga::{ParseOptions, Problem, Transmission};
+
+use common::*;
+
+fn stream_opts(max_unit_len: usize) -> StreamOptions {
+    let mut s = StreamOptions::default();
+    s.max_unit_len = max_unit_len;
+    s
+}
+
+/// What the whole-input path gives: the document bytes and the problems, or the error.
+fn oracle(
+    input: &[u8],
+    opts: &ParseOptions,
+    pretty: bool,
+) -> Result<(Vec<u8>, Vec<Problem>), Vec<Problem>> {
+    match Transmission::parse_with(input, opts) {
+        Err(e) => Err(e.problems),
+        Ok(t) => {
+            let doc = DecodeDocument::new(&t);
+            let bytes = if pretty {
+                serde_json::to_vec_pretty(&doc)
+            } else {
+                serde_json::to_vec(&doc)
+            }
+            .expect("serialize");
+            Ok((bytes, t.problems))
+        }
+    }
+}
+
+fn streamed(
+    input: &[u8],
+    opts: &ParseOptions,
+    pretty: bool,
+    max_unit_len: usize,
+) -> Result<(Vec<u8>, Vec<Problem>), Vec<Problem>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let r = write_decode_document(
+        input,
+        &mut out,
+        Cursor::new(Vec::new()),
+        opts,
+        &stream_opts(max_unit_len),
+        pretty,
+        |p| problems.push(p.clone()),
+    );
+    match r {
+        Ok(_) => Ok((out, problems)),
+        Err(StreamDecodeError::Parse(e)) => Err(e.problems),
+        Err(e) => panic!("I/O error on a slice: {e}"),
+    }
+}
+
+/// Checks every combination of options, framing and unit size on `input`.
+fn same(name: &str, input: &[u8]) {
+    for opts in [ParseOptions::strict(), ParseOptions::lenient()] {
+        for pretty in [false, true] {
+            let want = oracle(input, &opts, pretty);
+            for max_unit_len in [1 << 20, 1, 200] {
+                let got = streamed(input, &opts, pretty, max_unit_len);
+                match (&want, &got) {
+                    (Ok((w, wp)), Ok((g, gp))) => {
+                        if w != g {
+                            let at = w.iter().zip(g.iter()).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
+                            let from = at.saturating_sub(200);
+                            panic!(
+                                "{name} (lenient {}, pretty {pretty}, unit {max_unit_len}): bytes differ at {at}:\nwant …{}\ngot  …{}",
+                                opts.is_lenient(),
+                                String::from_utf8_lossy(&w[from..(at + 200).min(w.len())]),
+                                String::from_utf8_lossy(&g[from..(at + 200).min(g.len())]),
+                            );
+                        }
+                        assert_eq!(wp, gp, "{name} (lenient {}, unit {max_unit_len}): problems", opts.is_lenient());
+                    }
+                    (Err(w), Err(g)) => assert_eq!(w, g, "{name}: whole-input error"),
+                    _ => panic!(
+                        "{name} (lenient {}, pretty {pretty}, unit {max_unit_len}): whole {} but streamed {}",
+                        opts.is_lenient(),
+                        if want.is_ok() { "parses" } else { "fails" },
+                        if got.is_ok() { "parses" } else { "fails" },
+                    ),
+                }
+                // `scan` reports the same problems (or error) without writing.
+                let mut scanned = Vec::new();
+                let s = scan(input, &opts, &stream_opts(max_unit_len), |p| {
+                    scanned.push(p.clone())
+                });
+                match (&want, s) {
+                    (Ok((_, wp)), Ok(_)) => assert_eq!(wp, &scanned, "{name}: scan problems"),
+                    (Err(w), Err(StreamDecodeError::Parse(e))) => assert_eq!(w, &e.problems),
+                    _ => panic!("{name}: scan disagrees with the whole parse"),
+                }
+            }
+        }
+    }
+}
+
+fn with_terminator(input: &[u8], term: &[u8], final_term: bool) -> Vec<u8> {
+    join(&lines_of(input), term, final_term)
+}
+
+#[test]
+fn every_sample_streams_to_the_same_document() {
+    for file in sample_files() {
+        let input = std::fs::read(&file).expect("sample");
+        same(&file.display().to_string(), &input);
+    }
+}
+
+#[test]
+fn framings_streams_to_the_same_document() {
+    let base = read_repo("spec-samples/valid/or2-multi.txt");
+    let mut cases: Vec<(String, Vec<u8>)> = vec![
+        ("crlf".into(), with_terminator(&base, b"\r\n", true)),
+        ("cr".into(), with_terminator(&base, b"\r", true)),
+        (
+            "no final terminator".into(),
+            with_terminator(&base, b"\n", false),
+        ),
+        ("concatenated".into(), with_terminator(&base, b"", false)),
+        ("bom".into(), [b"\xEF\xBB\xBF".as_slice(), &base].concat()),
+        (
+            "two boms".into(),
+            [b"\xEF\xBB\xBF\xEF\xBB\xBF".as_slice(), &base].concat(),
+        ),
+        (
+            "bom concatenated".into(),
+            [
+                b"\xEF\xBB\xBF".as_slice(),
+                &with_terminator(&base, b"", false),
+            ]
+            .concat(),
+        ),
+        (
+            "trailing 0x1A".into(),
+            [base.as_slice(), b"\x1A\x1A"].concat(),
+        ),
+        (
+            "trailing empty line".into(),
+            [base.as_slice(), b"\n"].concat(),
+        ),
+        (
+            "concatenated 0x1A".into(),
+            [with_terminator(&base, b"", false).as_slice(), b"\x1A"].concat(),
+        ),
+        (
+            "concatenated remainder".into(),
+            [with_terminator(&base, b"", false).as_slice(), b"PG02"].concat(),
+        ),
+        ("empty".into(), Vec::new()),
+        ("blank".into(), b"\n\n  \n".to_vec()),
+        ("one record".into(), base[..81].to_vec()),
+    ];
+    // Mixed terminators: one record in four ends in CRLF, another in CR.
+    let lines = lines_of(&base);
+    let mut mixed = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        mixed.extend_from_slice(l);
+        mixed.extend_from_slice(match i % 7 {
+            3 => b"\r\n".as_slice(),
+            5 => b"\r",
+            _ => b"\n",
+        });
+    }
+    cases.push(("mixed".into(), mixed));
+    // The first record's terminator differs from all others'.
+    let mut first_crlf = lines[0].clone();
+    first_crlf.extend_from_slice(b"\r\n");
+    first_crlf.extend(join(&lines[1..], b"\n", true));
+    cases.push(("first crlf".into(), first_crlf));
+    // The last record (a Z) short and without terminator.
+    let mut short_end = base.clone();
+    short_end.truncate(short_end.len() - 11);
+    cases.push(("short last".into(), short_end));
+    for (name, input) in cases {
+        same(&name, &input);
+    }
+}
+
+#[test]
+fn mutated_inputs_stream_to_the_same_document() {
+    let base = read_repo("spec-samples/valid/or2-multi.txt");
+    let lines = lines_of(&base);
+    let n = lines.len();
+    let noise = pseudo_random(4 * n, 7);
+    for k in 0..12 {
+        // Drop, duplicate or shorten records chosen by the noise.
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            let r = noise[(k * n + i) % noise.len()];
+            match r % 11 {
+                0 => {}
+                1 => {
+                    out.push(l.clone());
+                    out.push(l.clone());
+                }
+                2 => out.push(l[..40].to_vec()),
+                3 => out.push(b"10".to_vec()),
+                4 => out.push(b"SE90 ZZ".to_vec()),
+                _ => out.push(l.clone()),
+            }
+        }
+        same(&format!("mutation {k}"), &join(&out, b"\n", true));
+    }
+    // Records before any envelope, envelope records out of order, a fragment.
+    let ids = |id: &str| lines_with(&lines, id);
+    let a = ids("A")[0] - 1;
+    let z = *ids("Z").last().expect("Z") - 1;
+    let mut reordered = lines[a + 1..z].to_vec();
+    reordered.push(lines[z].clone());
+    reordered.push(lines[a].clone());
+    reordered.extend(lines[a + 1..z].iter().cloned());
+    same("no leading A", &join(&reordered, b"\n", true));
+    same("fragment", &join(&lines[a + 2..z - 1], b"\n", true));
+}
+
+#[test]
+fn a_long_oi_group_is_one_transaction() {
+    // One transaction whose OI group holds thousands of PGA lines, cut by small units.
+    let base = read_repo("spec-samples/valid/or2-single.txt");
+    let lines = lines_of(&base);
+    let pg01 = line_of(&lines, "PG01");
+    let y = line_of(&lines, "Y");
+    let mut out: Vec<Vec<u8>> = lines[..pg01].to_vec();
+    for _ in 0..2_000 {
+        out.extend(lines[pg01..y].iter().cloned());
+    }
+    out.extend(lines[y..].iter().cloned());
+    let input = join(&out, b"\n", true);
+    for pretty in [false, true] {
+        let want = oracle(&input, &ParseOptions::strict(), pretty).expect("parses");
+        let got = streamed(&input, &ParseOptions::strict(), pretty, 4096).expect("parses");
+        assert!(want.0 == got.0, "long OI group (pretty {pretty}) differs");
+        assert_eq!(want.1, got.1);
+    }
+    // One PGA line of more records than the default limit: the whole parse refuses it, the
+    // stream does the same with the same limit, and writes it with a higher one.
+    let pg02 = line_of(&lines, "PG02");
+    let mut huge: Vec<Vec<u8>> = lines[..=pg01].to_vec();
+    huge.extend(std::iter::repeat_n(lines[pg02].clone(), 100_001));
+    huge.extend(lines[y..].iter().cloned());
+    let input = join(&huge, b"\n", true);
+    let strict = ParseOptions::strict();
+    assert_eq!(
+        oracle(&input, &strict, false).err(),
+        streamed(&input, &strict, false, 1 << 20).err()
+    );
+    let raised = ParseOptions::strict().max_records_per_pga_line(usize::MAX);
+    let want = oracle(&input, &raised, false).expect("parses");
+    let got = streamed(&input, &raised, false, 1 << 16).expect("parses");
+    assert!(want.0 == got.0, "huge PGA line differs");
+}
