@@ -266,9 +266,28 @@ fn for_each_part<R: BufRead>(
     let mut carry = Carry::default();
     let mut any = false;
     let parts = PartReader::new(reader, opts, stream).map_err(StreamDecodeError::Read)?;
+    let mut len = 0usize;
     for part in parts {
         let part = part.map_err(StreamDecodeError::Read)?;
         any = true;
+        len = len.saturating_add(part.bytes.len());
+        if len > opts.limits.max_input_len {
+            // The whole input is over the limit: the whole parse's error.
+            return Err(StreamDecodeError::Parse(ParseError {
+                problems: vec![Problem {
+                    severity: Severity::Error,
+                    location: Location {
+                        line: None,
+                        offset: 0,
+                        record: None,
+                        columns: None,
+                    },
+                    kind: ProblemKind::LimitExceeded {
+                        limit: "max_input_len",
+                    },
+                }],
+            }));
+        }
         let mut t = part.parse(opts)?;
         carry.fix(&part, &mut t);
         f(&part, &t, &carry)?;

@@ -1,35 +1,181 @@
 //! `ace-pga decode`: the tree with the typed organic (AMS OR1/OR2) views, as JSON.
+//!
+//! Streamed ([`ace_pga::stream::decode`]): memory is bounded by the largest transaction, not
+//! by the input. The input is read more than once (a check pass, then the writing pass;
+//! standard input is spilled to a temporary file first), so that an input that fails writes
+//! nothing, as before. The limits on records per PGA line, PGA lines per OI and the input's
+//! length only apply when given (they bound the memory of a whole-input parse; the stream
+//! needs none).
 
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufReader, Seek, SeekFrom, Write};
 
-use ace_pga::write::DecodeDocument;
+use ace_pga::stream::decode::{scan, write_decode_document, StreamDecodeError};
+use ace_pga::stream::StreamOptions;
+use ace_pga::{ParseOptions, Problem, Severity};
 
-use crate::common::{checked, parse_input, print_as_warnings};
-use crate::{read_input, Failure, InputArgs};
+use crate::common::{clean, response_options};
+use crate::{progress, Failure, InputArgs};
+
+/// The input, readable once per pass.
+enum Source {
+    Path(String),
+    /// Standard input, spilled.
+    Spilled(File),
+}
+
+impl Source {
+    fn open(name: &str) -> io::Result<Source> {
+        if name != "-" {
+            // Fails now, as reading the whole file did, when the file cannot be opened.
+            File::open(name)?;
+            return Ok(Source::Path(name.to_string()));
+        }
+        let mut spill = tempfile::tempfile()?;
+        io::copy(&mut io::stdin().lock(), &mut spill)?;
+        Ok(Source::Spilled(spill))
+    }
+
+    /// A fresh reader from the start (with a progress bar when `bar` and the file is large).
+    fn reader(&mut self, bar: bool) -> io::Result<Box<dyn io::BufRead + '_>> {
+        const CAPACITY: usize = 1 << 16;
+        match self {
+            Source::Path(p) if bar => {
+                let (file, _) = progress::open(p)?;
+                Ok(Box::new(BufReader::with_capacity(CAPACITY, file)))
+            }
+            Source::Path(p) => Ok(Box::new(BufReader::with_capacity(CAPACITY, File::open(p)?))),
+            Source::Spilled(f) => {
+                f.seek(SeekFrom::Start(0))?;
+                Ok(Box::new(BufReader::with_capacity(CAPACITY, &*f)))
+            }
+        }
+    }
+}
 
 /// `decode`: prints the owned transmission's keys plus `organic`.
 pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
-    let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
-    let mut stdout = io::stdout().lock();
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
-    let data = read_input(&input.file).map_err(|e| io_err(&input.file, e))?;
-    let t = match parse_input(&input.file, &data, &input.parse_options()?)? {
-        (t, true) => {
-            print_as_warnings(&input.file, &t.problems);
-            t
+    let name = input.file.clone();
+    let read_err = |e: io::Error| Failure::Usage(format!("{name}: {e}"));
+    let fail = |e: StreamDecodeError| match e {
+        StreamDecodeError::Read(e) => read_err(e),
+        StreamDecodeError::Write(e) => Failure::Usage(format!("writing output: {e}")),
+        e => Failure::Invalid(clean(&format!("{name}: {e}"))),
+    };
+    let print = |p: &Problem| eprintln!("{}", clean(&format!("{name}: {p}")));
+    let opts = streaming_limits(&input, input.parse_options()?);
+    let stream = StreamOptions::default();
+    let mut source = Source::open(&name).map_err(read_err)?;
+    // Pass 1: whole-input problems, errors, and whether this is one of CBP's answers.
+    let summary = scan(
+        source.reader(false).map_err(read_err)?,
+        &opts,
+        &stream,
+        |_| {},
+    )
+    .map_err(fail)?;
+    let response = summary
+        .application_id()
+        .is_some_and(ace_pga::codes::is_response_application);
+    let (opts, as_warnings) = if response {
+        // CBP's answers are read leniently, every problem a warning (SPEC 7.2).
+        let lenient = response_options(&opts);
+        if lenient != opts {
+            scan(
+                source.reader(false).map_err(read_err)?,
+                &lenient,
+                &stream,
+                |_| {},
+            )
+            .map_err(fail)?;
         }
-        (t, false) => checked(&input.file, t)?,
-    };
-    // Written straight to the output (no intermediate JSON value).
-    let doc = DecodeDocument::new(&t);
-    let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
-    let written = if pretty {
-        serde_json::to_writer_pretty(&mut out, &doc)
+        (lenient, true)
     } else {
-        serde_json::to_writer(&mut out, &doc)
+        if summary.errors > 0 {
+            // Warnings first, then the errors (nothing written).
+            let mut errors = Vec::new();
+            scan(
+                source.reader(false).map_err(read_err)?,
+                &opts,
+                &stream,
+                |p| {
+                    if p.severity == Severity::Warning {
+                        print(p);
+                    } else {
+                        errors.push(clean(&format!("{name}: {p}")));
+                    }
+                },
+            )
+            .map_err(fail)?;
+            return Err(Failure::Invalid(errors.join("\n")));
+        }
+        (opts, false)
     };
-    written.map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
+    let mut stdout = io::stdout().lock();
+    let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
+    let spill = tempfile::tempfile().map_err(|e| Failure::Usage(format!("temporary file: {e}")))?;
+    let spill = io::BufWriter::with_capacity(1 << 16, spill);
+    let mut spill = SeekableBuf(spill);
+    let mut stderr = io::BufWriter::new(io::stderr().lock());
+    write_decode_document(
+        source.reader(true).map_err(read_err)?,
+        &mut out,
+        &mut spill,
+        &opts,
+        &stream,
+        pretty,
+        |p| {
+            if as_warnings || p.severity == Severity::Warning {
+                let mut p = p.clone();
+                p.severity = Severity::Warning;
+                let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+            }
+        },
+    )
+    .map_err(fail)?;
+    let _ = stderr.flush();
+    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     writeln!(out).map_err(write_err)?;
     out.flush().map_err(write_err)?;
     Ok(())
+}
+
+/// The options of the stream: the limits that bound a whole-input parse's memory are lifted
+/// unless given on the command line.
+fn streaming_limits(input: &InputArgs, mut opts: ParseOptions) -> ParseOptions {
+    if input.max_input_len.is_none() {
+        opts = opts.max_input_len(usize::MAX);
+    }
+    if input.max_records_per_pga_line.is_none() {
+        opts = opts.max_records_per_pga_line(usize::MAX);
+    }
+    if input.max_pga_lines_per_oi.is_none() {
+        opts = opts.max_pga_lines_per_oi(usize::MAX);
+    }
+    opts
+}
+
+/// A buffered temporary file that can be read back: seeking flushes the buffer.
+struct SeekableBuf(io::BufWriter<File>);
+
+impl io::Write for SeekableBuf {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl io::Seek for SeekableBuf {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.0.seek(pos)
+    }
+}
+
+impl io::Read for SeekableBuf {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.flush()?;
+        self.0.get_mut().read(buf)
+    }
 }
