@@ -198,7 +198,7 @@ impl<R: BufRead> Iterator for PartReader<R> {
 /// What the stream carries from part to part: the document's convention (the first
 /// record's terminator) and whether F-019 was reported.
 #[derive(Debug, Clone, Default)]
-struct Carry {
+pub(crate) struct Carry {
     framing: Option<Framing>,
     mixed_reported: bool,
 }
@@ -257,7 +257,7 @@ impl Carry {
 /// # Errors
 /// The first read error, the first whole-input problem (as [`Transmission::parse_with`]
 /// reports it), or the first error of `f`.
-fn for_each_part<R: BufRead>(
+pub(crate) fn for_each_part<R: BufRead>(
     reader: R,
     opts: &ParseOptions,
     stream: &StreamOptions,

@@ -12,6 +12,8 @@
 
 #[cfg(feature = "json")]
 pub mod decode;
+#[cfg(feature = "json")]
+pub mod encode;
 pub mod stats;
 
 use std::io::{self, BufRead, Read};

@@ -102,7 +102,7 @@ pub fn encode_json(data: &[u8]) -> Result<Vec<u8>, EncodeJsonError> {
 /// reports, so serde_json's position would be the end of the record, not the key: its
 /// messages name the record's line, identifier and key in words (`line 13, record PG14:
 /// field …`), and no position is shown for them.
-fn typed_error(path: &str, e: &serde_json::Error) -> String {
+pub(crate) fn typed_error(path: &str, e: &serde_json::Error) -> String {
     let text = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
     let msg = text.strip_suffix(&position).unwrap_or(&text);
@@ -129,7 +129,7 @@ fn typed_error(path: &str, e: &serde_json::Error) -> String {
 /// A serde_json error in words: the JSON path (when known), the message, and the position
 /// in the JSON text (`decode JSON line 40, column 3`, so that it is not read as a record
 /// line).
-fn json_error(path: &str, e: &serde_json::Error) -> String {
+pub(crate) fn json_error(path: &str, e: &serde_json::Error) -> String {
     let text = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
     let msg = text.strip_suffix(&position).unwrap_or(&text);
@@ -150,7 +150,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> String {
     }
 }
 
-fn first_difference(
+pub(crate) fn first_difference(
     path: &str,
     given: &serde_json::Value,
     derived: &serde_json::Value,
@@ -223,7 +223,7 @@ fn first_difference(
 /// The first pass of `encode` over the JSON text: refuses a key given twice in any object
 /// (serde_json, like most readers, keeps the last one silently), naming its JSON path and the
 /// record it sits in, and keeps the top-level `organic` value. Builds nothing else.
-mod scan {
+pub(crate) mod scan {
     use std::cell::RefCell;
     use std::collections::HashSet;
     use std::fmt;
@@ -255,9 +255,22 @@ mod scan {
     ///
     /// # Errors
     /// The duplicate key in words, or serde_json's syntax error.
-    pub(super) fn scan(data: &[u8]) -> Result<Option<Value>, String> {
+    pub(crate) fn scan(data: &[u8]) -> Result<Option<Value>, String> {
+        scan_from(serde_json::Deserializer::from_slice(data))
+    }
+
+    /// [`scan`] of a reader (read once, a buffer at a time: wrap a file in a `BufReader`).
+    ///
+    /// # Errors
+    /// As [`scan`].
+    pub(crate) fn scan_reader<R: std::io::Read>(reader: R) -> Result<Option<Value>, String> {
+        scan_from(serde_json::Deserializer::from_reader(reader))
+    }
+
+    fn scan_from<'de, R: serde_json::de::Read<'de>>(
+        mut de: serde_json::Deserializer<R>,
+    ) -> Result<Option<Value>, String> {
         let ctx = Ctx::default();
-        let mut de = serde_json::Deserializer::from_slice(data);
         let seed = Seed {
             ctx: &ctx,
             build: false,

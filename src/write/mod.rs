@@ -7,7 +7,7 @@
 mod document;
 pub mod dump;
 #[cfg(feature = "json")]
-mod encode_json;
+pub(crate) mod encode_json;
 pub mod owned;
 
 pub use document::DecodeDocument;

@@ -136,7 +136,7 @@ impl OwnedRecord {
         RecordRef::owned(self.line, &self.record)
     }
 
-    fn shape(&self, what: &'static str) -> BuildError {
+    pub(crate) fn shape(&self, what: &'static str) -> BuildError {
         BuildError::Shape {
             at: self.at(),
             what,
@@ -439,38 +439,47 @@ impl OwnedTransmission {
             }
         });
         result?;
-        let trailing = latin1_bytes(&self.trailing).ok_or(BuildError::Trailing {
-            what: "holds a char above U+00FF",
-        })?;
-        // Only what the parser keeps as trailing in the document's framing: with a
-        // terminator, one empty line's terminator, then 0x1A bytes; without (`none`), fewer
-        // than 80 0x1A bytes. Anything else would be read back as records that are not 80
-        // bytes (a CR or LF makes terminator-less records one long line).
-        let eof = trailing.iter().rev().take_while(|&&b| b == 0x1A).count();
-        let head = trailing.get(..trailing.len() - eof).unwrap_or_default();
-        if self.framing.terminator == Terminator::None {
-            if !head.is_empty() {
-                return Err(BuildError::Trailing {
-                    what: "holds bytes other than 0x1A in a document without terminators \
-                           (framing.terminator none): a CR or LF would make the records one \
-                           line that is not 80 bytes, other bytes a short record",
-                });
-            }
-            if eof >= 80 {
-                return Err(BuildError::Trailing {
-                    what: "holds 80 or more 0x1A bytes in a document without terminators \
-                           (framing.terminator none): they would be read as a record",
-                });
-            }
-        } else if !matches!(head, b"" | b"\n" | b"\r\n" | b"\r") {
-            return Err(BuildError::Trailing {
-                what: "holds more than one empty line's terminator and 0x1A bytes (it would \
-                       be read as a record that is not 80 bytes)",
-            });
-        }
-        out.extend(trailing);
+        out.extend(trailing_bytes(self.framing, &self.trailing)?);
         Ok(out)
     }
+}
+
+/// The bytes of a document's `trailing` (ISO-8859-1 chars) in its framing: only what the
+/// parser keeps as trailing (see [`OwnedTransmission::to_bytes`]).
+///
+/// # Errors
+/// [`BuildError::Trailing`] naming what would be read back otherwise.
+pub(crate) fn trailing_bytes(framing: Framing, trailing: &str) -> Result<Vec<u8>, BuildError> {
+    let bytes = latin1_bytes(trailing).ok_or(BuildError::Trailing {
+        what: "holds a char above U+00FF",
+    })?;
+    // Only what the parser keeps as trailing in the document's framing: with a
+    // terminator, one empty line's terminator, then 0x1A bytes; without (`none`), fewer
+    // than 80 0x1A bytes. Anything else would be read back as records that are not 80
+    // bytes (a CR or LF makes terminator-less records one long line).
+    let eof = bytes.iter().rev().take_while(|&&b| b == 0x1A).count();
+    let head = bytes.get(..bytes.len() - eof).unwrap_or_default();
+    if framing.terminator == Terminator::None {
+        if !head.is_empty() {
+            return Err(BuildError::Trailing {
+                what: "holds bytes other than 0x1A in a document without terminators \
+               (framing.terminator none): a CR or LF would make the records one \
+               line that is not 80 bytes, other bytes a short record",
+            });
+        }
+        if eof >= 80 {
+            return Err(BuildError::Trailing {
+                what: "holds 80 or more 0x1A bytes in a document without terminators \
+               (framing.terminator none): they would be read as a record",
+            });
+        }
+    } else if !matches!(head, b"" | b"\n" | b"\r\n" | b"\r") {
+        return Err(BuildError::Trailing {
+            what: "holds more than one empty line's terminator and 0x1A bytes (it would \
+               be read as a record that is not 80 bytes)",
+        });
+    }
+    Ok(bytes)
 }
 
 /// Maps every record of a tree, keeping the shape.

@@ -1,23 +1,49 @@
 //! `ace-pga encode`: `decode` JSON back to the transmission's bytes.
+//!
+//! Streamed ([`ace_pga::stream::encode`]): the JSON is read twice (standard input is spilled
+//! to a temporary file first) and the records are written transaction by transaction to a
+//! temporary file, copied to the output only when the whole document encodes: an input that
+//! fails writes nothing, as before.
 
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom, Write};
 
-use ace_pga::write::EncodeInput;
+use ace_pga::stream::encode::{encode_stream, StreamEncodeError};
 
 use crate::common::clean;
-use crate::{read_input, Failure};
+use crate::Failure;
 
 /// `encode`: reads the JSON of `file` and writes the records to `output` (default: standard
 /// output).
 pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
     let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
-    let mut stdout = io::stdout().lock();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
-    let data = read_input(&file).map_err(|e| io_err(&file, e))?;
-    let invalid = |e: &dyn std::fmt::Display| Failure::Invalid(clean(&format!("{file}: {e}")));
-    let input = EncodeInput::from_json_slice(&data).map_err(|e| invalid(&e))?;
-    let bytes = input.transmission.to_bytes().map_err(|e| invalid(&e))?;
-    if let Some(diff) = input.organic_difference(&bytes) {
+    let temp_err = |e: io::Error| Failure::Usage(format!("temporary file: {e}"));
+    // Standard input is read once, into a temporary file read twice.
+    let stdin = if file == "-" {
+        let mut spill = tempfile::tempfile().map_err(temp_err)?;
+        io::copy(&mut io::stdin().lock(), &mut spill).map_err(|e| io_err(&file, e))?;
+        Some(spill)
+    } else {
+        None
+    };
+    let open = || -> io::Result<File> {
+        match &stdin {
+            Some(f) => {
+                let mut f = f.try_clone()?;
+                f.seek(SeekFrom::Start(0))?;
+                Ok(f)
+            }
+            None => File::open(&file),
+        }
+    };
+    let mut records = tempfile::tempfile().map_err(temp_err)?;
+    let summary = encode_stream(open, &mut records).map_err(|e| match e {
+        StreamEncodeError::Read(e) => io_err(&file, e),
+        StreamEncodeError::Write(e) => temp_err(e),
+        e => Failure::Invalid(clean(&format!("{file}: {e}"))),
+    })?;
+    if let Some(diff) = summary.organic_difference {
         eprintln!(
             "{}",
             clean(&format!(
@@ -26,9 +52,18 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
             ))
         );
     }
+    records.seek(SeekFrom::Start(0)).map_err(temp_err)?;
+    let mut records = io::Read::take(records, summary.len);
     match output {
-        Some(path) => std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?,
-        None => stdout.write_all(&bytes).map_err(write_err)?,
+        Some(path) => {
+            let mut f = File::create(&path).map_err(|e| io_err(&path, e))?;
+            io::copy(&mut records, &mut f).map_err(|e| io_err(&path, e))?;
+        }
+        None => {
+            let mut stdout = io::stdout().lock();
+            io::copy(&mut records, &mut stdout).map_err(write_err)?;
+            stdout.flush().map_err(write_err)?;
+        }
     }
     Ok(())
 }

@@ -1,0 +1,549 @@
+//! `ace-pga encode` in bounded memory (feature `json`): a `decode` document read from a
+//! reader and written as records while it is read, one transaction at a time, never as a
+//! whole [`crate::OwnedTransmission`]. The bytes, and every message, are those of
+//! [`crate::write::EncodeInput::from_json_slice`] followed by
+//! [`crate::OwnedTransmission::to_bytes`] and
+//! [`crate::write::EncodeInput::organic_difference`].
+//!
+//! The JSON is read twice: a first pass refuses a key given twice (and keeps the `organic`
+//! section, informational, for the comparison), the second deserializes with a
+//! [`serde::de::DeserializeSeed`] down to each transaction, encodes it and drops it. An
+//! error of the JSON takes precedence over an error of a record, as in the whole-document
+//! path (all of the JSON is read before a record error is reported). The records go to a
+//! caller-given buffer (`spill`, a temporary file for a large input) so that nothing reaches
+//! the output of an input that fails: copy it to the output when [`encode_stream`] returns
+//! `Ok`. Memory: the largest transaction, the `organic` section of the JSON, and (only when
+//! the JSON gives `framing` after `batches`, or a batch's or block's `header` after its
+//! content, which `decode` never does) the records held until their place is known.
+
+use std::fmt;
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::error::BuildError;
+use crate::options::ParseOptions;
+use crate::profile::ams_or::OrganicLine;
+use crate::tree::{Node, Transaction};
+use crate::wire::framing::{Framing, Terminator};
+use crate::write::encode_json::{first_difference, json_error, scan, typed_error};
+use crate::write::owned::{trailing_bytes, OwnedRecord};
+use crate::write::EncodeJsonError;
+
+/// Why a streamed `encode` stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamEncodeError {
+    /// Reading the JSON failed.
+    #[error("{0}")]
+    Read(io::Error),
+    /// Writing the records (to the spill) failed.
+    #[error("writing output: {0}")]
+    Write(io::Error),
+    /// The JSON is not a decode document, or a record cannot be written (the messages of
+    /// [`crate::write::EncodeInput::from_json_slice`] and
+    /// [`crate::OwnedTransmission::to_bytes`]).
+    #[error(transparent)]
+    Json(#[from] EncodeJsonError),
+}
+
+/// What [`encode_stream`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EncodeSummary {
+    /// Bytes written to the spill (records, terminators, trailing bytes).
+    pub len: u64,
+    /// The first difference between the document's `organic` section and the one the
+    /// records give ([`crate::write::EncodeInput::organic_difference`]).
+    pub organic_difference: Option<String>,
+}
+
+/// Encodes the decode document that `open` reads (called once per pass: twice, each time
+/// from the start) into `spill` (from its start; the records, terminators and trailing
+/// bytes, `len` bytes of it), then compares the `organic` section with the records.
+///
+/// # Errors
+/// [`StreamEncodeError::Json`] with the whole-document path's message, or I/O errors.
+pub fn encode_stream<R: Read, S: Read + Write + Seek>(
+    mut open: impl FnMut() -> io::Result<R>,
+    spill: &mut S,
+) -> Result<EncodeSummary, StreamEncodeError> {
+    let reader = |r: R| io::BufReader::with_capacity(1 << 16, r);
+    // Pass 1: keys given twice, syntax; the organic section.
+    let organic = match scan::scan_reader(reader(open().map_err(StreamEncodeError::Read)?)) {
+        Ok(o) => o.filter(|o| !o.is_null()),
+        Err(m) => return Err(whole_document_error(&mut open, m)),
+    };
+    // Pass 2: the records, transaction by transaction.
+    spill
+        .seek(SeekFrom::Start(0))
+        .map_err(StreamEncodeError::Write)?;
+    let mut enc = Enc {
+        out: io::BufWriter::with_capacity(1 << 16, &mut *spill),
+        framing: None,
+        pending: Vec::new(),
+        holds: 0,
+        open: None,
+        error: None,
+        io: None,
+        len: 0,
+        trailing: None,
+    };
+    let mut de =
+        serde_json::Deserializer::from_reader(reader(open().map_err(StreamEncodeError::Read)?));
+    let mut track = serde_path_to_error::Track::new();
+    let typed =
+        DocSeed(&mut enc).deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    let typed = match typed {
+        Ok(()) => de.end().map_err(|e| json_error("", &e)),
+        Err(e) => Err(typed_error(&track.path().to_string(), &e)),
+    };
+    if let Err(m) = typed {
+        drop(enc);
+        return Err(whole_document_error(&mut open, m));
+    }
+    let trailing = enc.trailing.take().unwrap_or_default();
+    enc.finish_with(&trailing)?;
+    let len = enc.len;
+    enc.out.flush().map_err(StreamEncodeError::Write)?;
+    drop(enc);
+    // The organic section against the records written.
+    let organic_difference = match &organic {
+        None => None,
+        Some(given) => {
+            spill
+                .seek(SeekFrom::Start(0))
+                .map_err(StreamEncodeError::Write)?;
+            let bytes = io::BufReader::with_capacity(1 << 16, (&mut *spill).take(len));
+            organic_difference(given, bytes).map_err(StreamEncodeError::Write)?
+        }
+    };
+    Ok(EncodeSummary {
+        len,
+        organic_difference,
+    })
+}
+
+/// The message of a document the JSON passes refuse, exactly as the whole-document path
+/// gives it: a reader places serde_json's positions differently from a slice (a value it
+/// only peeked at), so the document is read whole (this once, for the message) and read by
+/// [`crate::write::EncodeInput::from_json_slice`]; `streamed` is the streamed pass's
+/// message, for the case that path would accept the document.
+fn whole_document_error<R: Read>(
+    open: &mut impl FnMut() -> io::Result<R>,
+    streamed: String,
+) -> StreamEncodeError {
+    let mut data = Vec::new();
+    if let Err(e) = open().and_then(|mut r| r.read_to_end(&mut data)) {
+        return StreamEncodeError::Read(e);
+    }
+    match crate::write::EncodeInput::from_json_slice(&data) {
+        Err(e) => e.into(),
+        Ok(_) => EncodeJsonError::Json(streamed).into(),
+    }
+}
+
+/// [`crate::write::EncodeInput::organic_difference`] of the records read from `bytes`,
+/// which are parsed part by part (the derived lines are compared one at a time when the
+/// section given is an array).
+fn organic_difference<R: BufRead>(
+    given: &serde_json::Value,
+    bytes: R,
+) -> io::Result<Option<String>> {
+    use serde_json::Value;
+    let opts = ParseOptions::lenient();
+    let stream = super::StreamOptions::default();
+    let Value::Array(given_lines) = given else {
+        // Not an array: compared whole (as the whole-document path does).
+        let mut derived = Vec::new();
+        let parsed = super::decode::for_each_part(bytes, &opts, &stream, |_, t, _| {
+            for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+                derived.push(serde_json::to_value(&line).unwrap_or_default());
+            }
+            Ok(())
+        });
+        if parsed.is_err() {
+            derived.clear();
+        }
+        return Ok(first_difference("organic", given, &Value::Array(derived)));
+    };
+    let mut first: Option<String> = None;
+    // The first derived line past the lines given (for the length message).
+    let mut beyond: Option<Value> = None;
+    let mut count = 0usize;
+    let parsed = super::decode::for_each_part(bytes, &opts, &stream, |_, t, _| {
+        for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+            if first.is_none() {
+                match given_lines.get(count) {
+                    Some(g) => {
+                        let v = serde_json::to_value(&line).unwrap_or_default();
+                        first = first_difference(&format!("organic[{count}]"), g, &v);
+                    }
+                    None if beyond.is_none() => {
+                        beyond = Some(serde_json::to_value(&line).unwrap_or_default());
+                    }
+                    None => {}
+                }
+            }
+            count += 1;
+        }
+        Ok(())
+    });
+    let derived_len = match parsed {
+        Ok(()) => count,
+        Err(super::decode::StreamDecodeError::Read(e)) => return Err(e),
+        // The records do not parse: no organic lines (as the whole-document path).
+        Err(_) => {
+            first = None;
+            0
+        }
+    };
+    if let Some(d) = first {
+        return Ok(Some(d));
+    }
+    // Equal over the common length: the first entry one side lacks (see
+    // `first_difference`).
+    let n = given_lines.len().min(derived_len);
+    if given_lines.len() == derived_len {
+        return Ok(None);
+    }
+    let show = |v: &Value| {
+        let text = v.to_string();
+        if text.chars().count() > 60 {
+            format!("{}…", text.chars().take(60).collect::<String>())
+        } else {
+            text
+        }
+    };
+    Ok(Some(match given_lines.get(n) {
+        Some(va) => format!(
+            "organic[{n}]: JSON says {}, records have no such entry ({} in JSON, {} from \
+             the records)",
+            show(va),
+            given_lines.len(),
+            derived_len
+        ),
+        None => {
+            let vb = beyond.unwrap_or_default();
+            format!(
+                "organic[{n}]: JSON lacks it, records say {} ({} in JSON, {} from the records)",
+                show(&vb),
+                given_lines.len(),
+                derived_len
+            )
+        }
+    }))
+}
+
+/// The encoder the seeds feed: records in document order (see
+/// [`crate::OwnedTransmission::to_bytes`]).
+struct Enc<W: Write> {
+    out: W,
+    framing: Option<Framing>,
+    /// Records whose place or framing is not known yet.
+    pending: Vec<OwnedRecord>,
+    /// Objects whose header comes after their content.
+    holds: usize,
+    /// The last record, without terminator in a terminated document.
+    open: Option<OwnedRecord>,
+    /// The first record error (the JSON is still read to the end: its errors come first).
+    error: Option<BuildError>,
+    io: Option<io::Error>,
+    len: u64,
+    /// The document's `trailing`, once read.
+    trailing: Option<String>,
+}
+
+impl<W: Write> Enc<W> {
+    fn failed(&self) -> bool {
+        self.error.is_some() || self.io.is_some()
+    }
+
+    fn push(&mut self, r: OwnedRecord) {
+        if self.failed() {
+            return;
+        }
+        if self.holds > 0 || self.framing.is_none() {
+            self.pending.push(r);
+            return;
+        }
+        self.encode(r);
+    }
+
+    fn push_node(&mut self, n: Option<Node<OwnedRecord>>) {
+        if let Some(n) = n {
+            self.push(n.record);
+            n.conditions.into_iter().for_each(|c| self.push(c));
+        }
+    }
+
+    fn encode(&mut self, r: OwnedRecord) {
+        let Some(framing) = self.framing else {
+            return;
+        };
+        if let Some(prev) = self.open.take() {
+            self.error =
+                Some(prev.shape("terminator none before another record of a terminated document"));
+            return;
+        }
+        let terminator = r.terminator.unwrap_or(framing.terminator);
+        match r.to_bytes() {
+            Ok(b) => {
+                let written = self
+                    .out
+                    .write_all(&b)
+                    .and_then(|()| self.out.write_all(terminator.as_bytes()));
+                match written {
+                    Ok(()) => self.len += (b.len() + terminator.as_bytes().len()) as u64,
+                    Err(e) => self.io = Some(e),
+                }
+            }
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        }
+        if terminator == Terminator::None && framing.terminator != Terminator::None {
+            self.open = Some(r);
+        }
+    }
+
+    /// Encodes what was held, once nothing holds it and the framing is known.
+    fn flush(&mut self) {
+        if self.holds == 0 && self.framing.is_some() && !self.pending.is_empty() {
+            for r in std::mem::take(&mut self.pending) {
+                if self.failed() {
+                    break;
+                }
+                self.encode(r);
+            }
+        }
+    }
+
+    /// Holds the records that follow (an object's content before its header).
+    fn hold(&mut self) -> usize {
+        self.holds += 1;
+        self.pending.len()
+    }
+
+    /// Puts `header` before the records held since `mark` and releases them.
+    fn release(&mut self, mark: usize, header: Option<Node<OwnedRecord>>) {
+        if let Some(n) = header {
+            let at = mark.min(self.pending.len());
+            let records = std::iter::once(n.record).chain(n.conditions);
+            self.pending.splice(at..at, records);
+        }
+        self.holds = self.holds.saturating_sub(1);
+        self.flush();
+    }
+
+    /// The end of the document: the first record error, else the trailing bytes.
+    fn finish_with(&mut self, trailing: &str) -> Result<(), StreamEncodeError> {
+        self.flush();
+        if let Some(e) = self.error.take() {
+            return Err(EncodeJsonError::Encode(e).into());
+        }
+        if let Some(e) = self.io.take() {
+            return Err(StreamEncodeError::Write(e));
+        }
+        let framing = self.framing.unwrap_or_default();
+        let bytes = trailing_bytes(framing, trailing).map_err(EncodeJsonError::Encode)?;
+        self.out
+            .write_all(&bytes)
+            .map_err(StreamEncodeError::Write)?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+}
+
+// The seeds: the document, its batches and blocks by hand (with the derive's messages);
+// headers, trailers and transactions with the model's own `Deserialize`.
+
+const DOC_FIELDS: &[&str] = &["framing", "batches", "trailing", "organic"];
+const BATCH_FIELDS: &[&str] = &["header", "blocks", "trailer"];
+const BLOCK_FIELDS: &[&str] = &["header", "transactions", "trailer"];
+
+struct DocSeed<'e, W: Write>(&'e mut Enc<W>);
+
+impl<'de, W: Write> DeserializeSeed<'de> for DocSeed<'_, W> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, W: Write> Visitor<'de> for DocSeed<'_, W> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decode document object {framing, batches, trailing, organic}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let enc = self.0;
+        let (mut framing, mut batches) = (false, false);
+        let mut trailing = String::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "framing" => {
+                    enc.framing = Some(map.next_value::<Framing>()?);
+                    framing = true;
+                    enc.flush();
+                }
+                "batches" => {
+                    map.next_value_seed(SeqSeed(&mut *enc, Level::Batches))?;
+                    batches = true;
+                }
+                "trailing" => trailing = map.next_value::<String>()?,
+                "organic" => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                other => return Err(de::Error::unknown_field(other, DOC_FIELDS)),
+            }
+        }
+        if !framing {
+            return Err(de::Error::missing_field("framing"));
+        }
+        if !batches {
+            return Err(de::Error::missing_field("batches"));
+        }
+        enc.trailing = Some(trailing);
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Batches,
+    Blocks,
+    Transactions,
+}
+
+/// An array of batches, blocks or transactions.
+struct SeqSeed<'e, W: Write>(&'e mut Enc<W>, Level);
+
+impl<'de, W: Write> DeserializeSeed<'de> for SeqSeed<'_, W> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, W: Write> Visitor<'de> for SeqSeed<'_, W> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let enc = self.0;
+        match self.1 {
+            Level::Batches => while seq.next_element_seed(GroupSeed(&mut *enc, true))?.is_some() {},
+            Level::Blocks => {
+                while seq
+                    .next_element_seed(GroupSeed(&mut *enc, false))?
+                    .is_some()
+                {}
+            }
+            Level::Transactions => {
+                while let Some(tx) = seq.next_element::<Transaction<OwnedRecord>>()? {
+                    tx.for_each_record(|r| enc.push(r.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A batch (`true`) or a block: `header`, content, `trailer`.
+struct GroupSeed<'e, W: Write>(&'e mut Enc<W>, bool);
+
+impl<'de, W: Write> DeserializeSeed<'de> for GroupSeed<'_, W> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let (name, fields) = if self.1 {
+            ("Batch", BATCH_FIELDS)
+        } else {
+            ("Block", BLOCK_FIELDS)
+        };
+        d.deserialize_struct(name, fields, self)
+    }
+}
+
+impl<'de, W: Write> Visitor<'de> for GroupSeed<'_, W> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.1 {
+            "a batch object {header, blocks, trailer}"
+        } else {
+            "a block object {header, transactions, trailer}"
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let (enc, batch) = (self.0, self.1);
+        let (content_key, fields, inner) = if batch {
+            ("blocks", BATCH_FIELDS, Level::Blocks)
+        } else {
+            ("transactions", BLOCK_FIELDS, Level::Transactions)
+        };
+        let mut header_seen = false;
+        let mut held: Option<usize> = None;
+        let mut late_header = None;
+        let mut content = false;
+        let mut trailer = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "header" => {
+                    let h = map.next_value::<Option<Node<OwnedRecord>>>()?;
+                    header_seen = true;
+                    if held.is_some() {
+                        late_header = h;
+                    } else {
+                        enc.push_node(h);
+                    }
+                }
+                "trailer" => trailer = map.next_value::<Option<Node<OwnedRecord>>>()?,
+                k if k == content_key => {
+                    if !header_seen && held.is_none() {
+                        held = Some(enc.hold());
+                    }
+                    map.next_value_seed(SeqSeed(&mut *enc, inner))?;
+                    content = true;
+                }
+                other => return Err(de::Error::unknown_field(other, fields)),
+            }
+        }
+        if !content {
+            return Err(de::Error::missing_field(content_key));
+        }
+        if let Some(mark) = held {
+            enc.release(mark, late_header);
+        }
+        enc.push_node(trailer);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // The derive's array form: [header, content, trailer].
+        let (enc, batch) = (self.0, self.1);
+        let expected: &str = if batch {
+            "struct Batch with 3 elements"
+        } else {
+            "struct Block with 3 elements"
+        };
+        let header = seq
+            .next_element::<Option<Node<OwnedRecord>>>()?
+            .ok_or_else(|| de::Error::invalid_length(0, &expected))?;
+        enc.push_node(header);
+        let inner = if batch {
+            Level::Blocks
+        } else {
+            Level::Transactions
+        };
+        seq.next_element_seed(SeqSeed(&mut *enc, inner))?
+            .ok_or_else(|| de::Error::invalid_length(1, &expected))?;
+        let trailer = seq
+            .next_element::<Option<Node<OwnedRecord>>>()?
+            .ok_or_else(|| de::Error::invalid_length(2, &expected))?;
+        enc.push_node(trailer);
+        Ok(())
+    }
+}

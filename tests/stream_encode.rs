@@ -1,0 +1,237 @@
+//! The streamed encode (`ace_pga::stream::encode`) against the whole-document path
+//! (`EncodeInput::from_json_slice`, `to_bytes`, `organic_difference`): the same bytes, the
+//! same error message, the same organic warning, for the decode JSON of every sample and
+//! many edited documents (errors at every level, keys in another order, organic edits).
+
+#![cfg(feature = "json")]
+
+mod common;
+
+use std::io::Cursor;
+
+use ace_pga::stream::encode::{encode_stream, StreamEncodeError};
+use ace_pga::write::{DecodeDocument, EncodeInput};
+use ace_pga::{ParseOptions, Transmission};
+use serde_json::{json, Value};
+
+use common::*;
+
+/// Bytes and organic warning, or the error message.
+fn oracle(json: &[u8]) -> Result<(Vec<u8>, Option<String>), String> {
+    let input = EncodeInput::from_json_slice(json).map_err(|e| e.to_string())?;
+    let bytes = input.transmission.to_bytes().map_err(|e| e.to_string())?;
+    let diff = input.organic_difference(&bytes);
+    Ok((bytes, diff))
+}
+
+fn streamed(json: &[u8]) -> Result<(Vec<u8>, Option<String>), String> {
+    let mut spill = Cursor::new(b"stale bytes of an earlier use".to_vec());
+    match encode_stream(|| Ok(json), &mut spill) {
+        Ok(s) => {
+            let all = spill.into_inner();
+            let len = usize::try_from(s.len).expect("len");
+            Ok((all[..len].to_vec(), s.organic_difference))
+        }
+        Err(StreamEncodeError::Json(e)) => Err(e.to_string()),
+        Err(e) => panic!("I/O error on a slice: {e}"),
+    }
+}
+
+fn same(name: &str, json: &[u8]) {
+    let want = oracle(json);
+    let got = streamed(json);
+    assert_eq!(want, got, "{name}");
+}
+
+fn decode_json(input: &[u8], pretty: bool) -> Vec<u8> {
+    let t = Transmission::parse_with(input, &ParseOptions::lenient()).expect("parses");
+    let doc = DecodeDocument::new(&t);
+    if pretty {
+        serde_json::to_vec_pretty(&doc)
+    } else {
+        serde_json::to_vec(&doc)
+    }
+    .expect("json")
+}
+
+#[test]
+fn every_sample_encodes_the_same() {
+    for file in sample_files() {
+        let input = std::fs::read(&file).expect("sample");
+        if Transmission::parse_with(&input, &ParseOptions::lenient()).is_err() {
+            continue;
+        }
+        for pretty in [false, true] {
+            let json = decode_json(&input, pretty);
+            same(&file.display().to_string(), &json);
+            let (bytes, diff) = streamed(&json).expect("encodes");
+            assert!(
+                diff.is_none(),
+                "{}: organic differs: {diff:?}",
+                file.display()
+            );
+            // Round trip: the repaired bytes the whole path writes.
+            let t = Transmission::parse_with(&input, &ParseOptions::lenient()).expect("parses");
+            assert_eq!(bytes, t.to_bytes(), "{}: round trip", file.display());
+        }
+    }
+}
+
+/// Edits a decode document of or2-multi and checks the streamed encode against the whole
+/// path on the result.
+fn edited(name: &str, edit: impl Fn(&mut Value)) {
+    let input = read_repo("spec-samples/valid/or2-multi.txt");
+    let mut doc: Value = serde_json::from_slice(&decode_json(&input, false)).expect("json");
+    edit(&mut doc);
+    same(name, &serde_json::to_vec(&doc).expect("json"));
+}
+
+fn tx(doc: &mut Value, n: usize) -> &mut Value {
+    &mut doc["batches"][0]["blocks"][0]["transactions"][n]
+}
+
+#[test]
+fn edited_documents_encode_or_fail_the_same() {
+    edited("unchanged", |_| {});
+    edited("unknown top key", |d| d["extra"] = json!(1));
+    edited("unknown batch key", |d| d["batches"][0]["extra"] = json!(1));
+    edited("unknown block key", |d| {
+        d["batches"][0]["blocks"][0]["extra"] = json!(1)
+    });
+    edited("unknown transaction key", |d| tx(d, 0)["extra"] = json!(1));
+    edited("no framing", |d| {
+        d.as_object_mut().map(|o| o.remove("framing"));
+    });
+    edited("no batches", |d| {
+        d.as_object_mut().map(|o| o.remove("batches"));
+    });
+    edited("no blocks", |d| {
+        d["batches"][0].as_object_mut().map(|o| o.remove("blocks"));
+    });
+    edited("no transactions", |d| {
+        d["batches"][0]["blocks"][0]
+            .as_object_mut()
+            .map(|o| o.remove("transactions"));
+    });
+    edited("no header", |d| {
+        d["batches"][0].as_object_mut().map(|o| o.remove("header"));
+    });
+    edited("batches a string", |d| d["batches"] = json!("x"));
+    edited("batch a number", |d| d["batches"][0] = json!(3));
+    edited("block a string", |d| {
+        d["batches"][0]["blocks"][0] = json!("b")
+    });
+    edited("transactions an object", |d| {
+        d["batches"][0]["blocks"][0]["transactions"] = json!({})
+    });
+    edited("framing wrong", |d| {
+        d["framing"]["terminator"] = json!("tab")
+    });
+    edited("trailing a number", |d| d["trailing"] = json!(5));
+    edited("trailing bad", |d| d["trailing"] = json!("x\n"));
+    edited("trailing eof", |d| d["trailing"] = json!("\n\u{1a}"));
+    edited("framing none", |d| {
+        d["framing"]["terminator"] = json!("none")
+    });
+    edited("organic ignored type", |d| d["organic"] = json!({"a": 1}));
+    edited("organic null", |d| d["organic"] = Value::Null);
+    edited("organic absent", |d| {
+        d.as_object_mut().map(|o| o.remove("organic"));
+    });
+    edited("organic fewer", |d| {
+        d["organic"].as_array_mut().map(|a| a.pop());
+    });
+    edited("organic more", |d| {
+        let extra = d["organic"][0].clone();
+        d["organic"].as_array_mut().map(|a| a.push(extra));
+    });
+    edited("organic empty", |d| d["organic"] = json!([]));
+    edited("organic edited", |d| {
+        let last = d["organic"]
+            .as_array()
+            .map_or(0, Vec::len)
+            .saturating_sub(1);
+        d["organic"][last]["x"] = json!("y");
+    });
+    // Record errors, and a JSON error after a record error (the JSON error wins).
+    edited("raw too short", |d| {
+        tx(d, 0)["items"][0]["raw"] = json!("SE10")
+    });
+    edited("bad field then unknown key", |d| {
+        tx(d, 0)["items"][0]["raw"] = json!("SE10");
+        d["batches"][0]["blocks"][0]["extra"] = json!(1);
+    });
+    edited("terminator none mid", |d| {
+        tx(d, 0)["items"][0]["terminator"] = json!("none")
+    });
+    edited("terminator none on Z", |d| {
+        d["batches"][0]["trailer"]["terminator"] = json!("none")
+    });
+    edited("bad header record", |d| {
+        d["batches"][0]["header"]["raw"] = json!("A")
+    });
+    edited("bad trailer record", |d| {
+        d["batches"][0]["blocks"][0]["trailer"]["raw"] = json!("Y")
+    });
+    // Keys in another order than decode writes them.
+    edited("framing last", |d| {
+        let f = d["framing"].take();
+        d.as_object_mut().map(|o| {
+            o.remove("framing");
+            o.insert("framing".into(), f)
+        });
+    });
+    edited("framing last, crlf", |d| {
+        d["framing"]["terminator"] = json!("crlf");
+        let f = d["framing"].take();
+        d.as_object_mut().map(|o| {
+            o.remove("framing");
+            o.insert("framing".into(), f)
+        });
+    });
+    for (level, key) in [
+        ("batch", "header"),
+        ("block", "header"),
+        ("batch", "trailer"),
+        ("block", "trailer"),
+    ] {
+        edited(&format!("{level} {key} last"), |d| {
+            let obj = if level == "batch" {
+                &mut d["batches"][0]
+            } else {
+                &mut d["batches"][0]["blocks"][0]
+            };
+            let v = obj[key].take();
+            obj.as_object_mut().map(|o| {
+                o.remove(key);
+                o.insert(key.into(), v)
+            });
+        });
+    }
+    // The array form of a batch and a block.
+    edited("batch as array", |d| {
+        let b = d["batches"][0].take();
+        d["batches"][0] = json!([b["header"], b["blocks"], b["trailer"]]);
+    });
+    edited("block as short array", |d| {
+        let b = d["batches"][0]["blocks"][0].take();
+        d["batches"][0]["blocks"][0] = json!([b["header"], b["transactions"]]);
+    });
+}
+
+#[test]
+fn malformed_json_fails_the_same() {
+    let input = read_repo("spec-samples/valid/or2-single.txt");
+    let json = decode_json(&input, true);
+    for cut in [0, 1, 10, json.len() / 2, json.len() - 1] {
+        same(&format!("cut at {cut}"), &json[..cut]);
+    }
+    let text = String::from_utf8(json).expect("utf8");
+    same(
+        "duplicate key",
+        text.replacen("\"framing\"", "\"framing\": {}, \"framing\"", 1)
+            .as_bytes(),
+    );
+    same("trailing garbage", format!("{text} x").as_bytes());
+    same("not an object", b"[1, 2]");
+}
