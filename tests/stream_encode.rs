@@ -234,4 +234,32 @@ fn malformed_json_fails_the_same() {
     );
     same("trailing garbage", format!("{text} x").as_bytes());
     same("not an object", b"[1, 2]");
+    // No records: the organic section against none (the records do not parse).
+    let empty = r#"{"framing":{"terminator":"lf"},"batches":[],"organic":[{"x":1},2]}"#;
+    same("no records, organic given", empty.as_bytes());
+    same(
+        "no records, organic empty",
+        br#"{"framing":{"terminator":"lf"},"batches":[],"organic":[]}"#,
+    );
+    same(
+        "organic a string",
+        br#"{"organic":"x","framing":{"terminator":"lf"},"batches":[]}"#,
+    );
+    // The organic section first, and twice as long as the records give.
+    let input = read_repo("spec-samples/valid/or2-multi.txt");
+    let mut doc: Value = serde_json::from_slice(&decode_json(&input, false)).expect("json");
+    let organic = doc["organic"].take();
+    let twice: Vec<Value> = organic
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(organic.as_array().into_iter().flatten())
+        .cloned()
+        .collect();
+    let text = serde_json::to_string(&doc).expect("json");
+    let first = format!("{{\"organic\":{},{}", Value::Array(twice), &text[1..]);
+    same(
+        "organic first, doubled",
+        first.replace(",\"organic\":null", "").as_bytes(),
+    );
 }

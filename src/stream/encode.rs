@@ -69,11 +69,10 @@ pub fn encode_stream<R: Read, S: Read + Write + Seek>(
     spill: &mut S,
 ) -> Result<EncodeSummary, StreamEncodeError> {
     let reader = |r: R| io::BufReader::with_capacity(1 << 16, r);
-    // Pass 1: keys given twice, syntax; the organic section.
-    let organic = match scan::scan_reader(reader(open().map_err(StreamEncodeError::Read)?)) {
-        Ok(o) => o.filter(|o| !o.is_null()),
-        Err(m) => return Err(whole_document_error(&mut open, m)),
-    };
+    // Pass 1: keys given twice, syntax.
+    if let Err(m) = scan::scan_reader(reader(open().map_err(StreamEncodeError::Read)?)) {
+        return Err(whole_document_error(&mut open, m));
+    }
     // Pass 2: the records, transaction by transaction.
     spill
         .seek(SeekFrom::Start(0))
@@ -107,17 +106,20 @@ pub fn encode_stream<R: Read, S: Read + Write + Seek>(
     let len = enc.len;
     enc.out.flush().map_err(StreamEncodeError::Write)?;
     drop(enc);
-    // The organic section against the records written.
-    let organic_difference = match &organic {
-        None => None,
-        Some(given) => {
-            spill
-                .seek(SeekFrom::Start(0))
-                .map_err(StreamEncodeError::Write)?;
-            let bytes = io::BufReader::with_capacity(1 << 16, (&mut *spill).take(len));
-            organic_difference(given, bytes).map_err(StreamEncodeError::Write)?
-        }
-    };
+    // Pass 3: the organic section against the records written, a line at a time.
+    spill
+        .seek(SeekFrom::Start(0))
+        .map_err(StreamEncodeError::Write)?;
+    let bytes = io::BufReader::with_capacity(1 << 16, (&mut *spill).take(len));
+    let mut derived = Derived::new(bytes).map_err(StreamEncodeError::Write)?;
+    let mut de =
+        serde_json::Deserializer::from_reader(reader(open().map_err(StreamEncodeError::Read)?));
+    let organic_difference = OrganicDoc(&mut derived)
+        .deserialize(&mut de)
+        .map_err(|e| StreamEncodeError::Read(e.into()))?;
+    if let Some(e) = derived.io.take() {
+        return Err(StreamEncodeError::Write(e));
+    }
     Ok(EncodeSummary {
         len,
         organic_difference,
@@ -143,96 +145,221 @@ fn whole_document_error<R: Read>(
     }
 }
 
-/// [`crate::write::EncodeInput::organic_difference`] of the records read from `bytes`,
-/// which are parsed part by part (the derived lines are compared one at a time when the
-/// section given is an array).
-fn organic_difference<R: BufRead>(
-    given: &serde_json::Value,
-    bytes: R,
-) -> io::Result<Option<String>> {
-    use serde_json::Value;
-    let opts = ParseOptions::lenient();
-    let stream = super::StreamOptions::default();
-    let Value::Array(given_lines) = given else {
-        // Not an array: compared whole (as the whole-document path does).
-        let mut derived = Vec::new();
-        let parsed = super::decode::for_each_part(bytes, &opts, &stream, |_, t, _| {
-            for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
-                derived.push(serde_json::to_value(&line).unwrap_or_default());
+/// The organic lines of the records written, one part at a time, as JSON values
+/// ([`crate::write::EncodeInput::organic_difference`] parses the records leniently; a
+/// records parse that fails gives no lines at all: `failed`).
+struct Derived<R> {
+    parts: Option<super::decode::PartReader<R>>,
+    queue: std::collections::VecDeque<serde_json::Value>,
+    opts: ParseOptions,
+    len: usize,
+    failed: bool,
+    io: Option<io::Error>,
+}
+
+impl<R: BufRead> Derived<R> {
+    fn new(bytes: R) -> io::Result<Self> {
+        let opts = ParseOptions::lenient();
+        let parts = super::decode::PartReader::new(bytes, &opts, &super::StreamOptions::default())?;
+        Ok(Derived {
+            parts: Some(parts),
+            queue: Default::default(),
+            opts,
+            len: 0,
+            failed: false,
+            io: None,
+        })
+    }
+}
+
+impl<R: BufRead> Iterator for Derived<R> {
+    type Item = serde_json::Value;
+
+    fn next(&mut self) -> Option<serde_json::Value> {
+        loop {
+            if let Some(v) = self.queue.pop_front() {
+                return Some(v);
             }
-            Ok(())
-        });
-        if parsed.is_err() {
+            let part = match self.parts.as_mut()?.next() {
+                None => None,
+                Some(Err(e)) => {
+                    self.io = Some(e);
+                    None
+                }
+                Some(Ok(part)) => Some(part),
+            };
+            let Some(part) = part else {
+                self.parts = None;
+                return None;
+            };
+            self.len = self.len.saturating_add(part.bytes.len());
+            let parsed = part
+                .parse(&self.opts)
+                .ok()
+                .filter(|_| self.len <= self.opts.limits.max_input_len);
+            let Some(t) = parsed else {
+                self.failed = true;
+                self.parts = None;
+                return None;
+            };
+            for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+                self.queue
+                    .push_back(serde_json::to_value(&line).unwrap_or_default());
+            }
+        }
+    }
+}
+
+/// A value in at most 60 chars of compact JSON (as the whole-document path shows it).
+fn show(v: &serde_json::Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// The document's top level, read for its `organic` key only.
+struct OrganicDoc<'d, R>(&'d mut Derived<R>);
+
+impl<'de, R: BufRead> DeserializeSeed<'de> for OrganicDoc<'_, R> {
+    type Value = Option<String>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, R: BufRead> Visitor<'de> for OrganicDoc<'_, R> {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decode document object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+        let mut diff = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "organic" {
+                diff = map.next_value_seed(OrganicSeed(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(diff)
+    }
+}
+
+/// The `organic` value: an array is compared entry by entry with the derived lines; `null`
+/// is not compared; anything else is compared whole.
+struct OrganicSeed<'d, R>(&'d mut Derived<R>);
+
+impl<R: BufRead> OrganicSeed<'_, R> {
+    fn whole(self, given: serde_json::Value) -> Option<String> {
+        let mut derived: Vec<serde_json::Value> = self.0.by_ref().collect();
+        if self.0.failed {
             derived.clear();
         }
-        return Ok(first_difference("organic", given, &Value::Array(derived)));
-    };
-    let mut first: Option<String> = None;
-    // The first derived line past the lines given (for the length message).
-    let mut beyond: Option<Value> = None;
-    let mut count = 0usize;
-    let parsed = super::decode::for_each_part(bytes, &opts, &stream, |_, t, _| {
-        for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
-            if first.is_none() {
-                match given_lines.get(count) {
-                    Some(g) => {
-                        let v = serde_json::to_value(&line).unwrap_or_default();
-                        first = first_difference(&format!("organic[{count}]"), g, &v);
+        first_difference("organic", &given, &serde_json::Value::Array(derived))
+    }
+}
+
+impl<'de, R: BufRead> DeserializeSeed<'de> for OrganicSeed<'_, R> {
+    type Value = Option<String>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, R: BufRead> Visitor<'de> for OrganicSeed<'_, R> {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Option<String>, E> {
+        Ok(self.whole(v.into()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Option<String>, E> {
+        Ok(self.whole(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Option<String>, E> {
+        Ok(self.whole(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Option<String>, E> {
+        Ok(self.whole(v.into()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Option<String>, E> {
+        Ok(self.whole(v.into()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+        let given = <serde_json::Value as serde::Deserialize>::deserialize(
+            de::value::MapAccessDeserializer::new(map),
+        )?;
+        Ok(self.whole(given))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
+        use serde_json::Value;
+        let derived = self.0;
+        let mut first_given: Option<Value> = None;
+        let mut diff: Option<String> = None;
+        // The first entry given past the derived lines.
+        let mut extra_given: Option<Value> = None;
+        let mut derived_len = 0usize;
+        let mut n = 0usize;
+        while let Some(g) = seq.next_element::<Value>()? {
+            if n == 0 {
+                first_given = Some(g.clone());
+            }
+            if diff.is_none() && extra_given.is_none() {
+                match derived.next() {
+                    Some(d) => {
+                        derived_len += 1;
+                        diff = first_difference(&format!("organic[{n}]"), &g, &d);
                     }
-                    None if beyond.is_none() => {
-                        beyond = Some(serde_json::to_value(&line).unwrap_or_default());
-                    }
-                    None => {}
+                    None => extra_given = Some(g),
                 }
             }
-            count += 1;
+            n += 1;
         }
-        Ok(())
-    });
-    let derived_len = match parsed {
-        Ok(()) => count,
-        Err(super::decode::StreamDecodeError::Read(e)) => return Err(e),
-        // The records do not parse: no organic lines (as the whole-document path).
-        Err(_) => {
-            first = None;
-            0
+        // The first derived line past the entries given, and the count of the rest.
+        let mut beyond = None;
+        if diff.is_none() && extra_given.is_none() {
+            beyond = derived.next();
+            derived_len += usize::from(beyond.is_some());
         }
-    };
-    if let Some(d) = first {
-        return Ok(Some(d));
+        derived_len += derived.by_ref().count();
+        if derived.failed {
+            // The records do not parse: no lines (the whole-document path's reading).
+            return Ok(first_given.map(|g| {
+                format!(
+                    "organic[0]: JSON says {}, records have no such entry ({n} in JSON, 0 \
+                     from the records)",
+                    show(&g)
+                )
+            }));
+        }
+        if diff.is_some() {
+            return Ok(diff);
+        }
+        let at = n.min(derived_len);
+        Ok(match (extra_given, beyond) {
+            (Some(g), _) => Some(format!(
+                "organic[{at}]: JSON says {}, records have no such entry ({n} in JSON, \
+                 {derived_len} from the records)",
+                show(&g)
+            )),
+            (None, Some(d)) => Some(format!(
+                "organic[{at}]: JSON lacks it, records say {} ({n} in JSON, {derived_len} \
+                 from the records)",
+                show(&d)
+            )),
+            (None, None) => None,
+        })
     }
-    // Equal over the common length: the first entry one side lacks (see
-    // `first_difference`).
-    let n = given_lines.len().min(derived_len);
-    if given_lines.len() == derived_len {
-        return Ok(None);
-    }
-    let show = |v: &Value| {
-        let text = v.to_string();
-        if text.chars().count() > 60 {
-            format!("{}…", text.chars().take(60).collect::<String>())
-        } else {
-            text
-        }
-    };
-    Ok(Some(match given_lines.get(n) {
-        Some(va) => format!(
-            "organic[{n}]: JSON says {}, records have no such entry ({} in JSON, {} from \
-             the records)",
-            show(va),
-            given_lines.len(),
-            derived_len
-        ),
-        None => {
-            let vb = beyond.unwrap_or_default();
-            format!(
-                "organic[{n}]: JSON lacks it, records say {} ({} in JSON, {} from the records)",
-                show(&vb),
-                given_lines.len(),
-                derived_len
-            )
-        }
-    }))
 }
 
 /// The encoder the seeds feed: records in document order (see

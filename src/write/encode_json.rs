@@ -240,6 +240,8 @@ pub(crate) mod scan {
         /// The full message, once the duplicate's record is known.
         message: RefCell<Option<String>>,
         organic: RefCell<Option<Value>>,
+        /// Do not build the `organic` value (a streaming reader compares it by itself).
+        skip_organic: bool,
     }
 
     /// Reads one value; `build`: also return it as a `Value` (only `organic` and the small
@@ -256,21 +258,26 @@ pub(crate) mod scan {
     /// # Errors
     /// The duplicate key in words, or serde_json's syntax error.
     pub(crate) fn scan(data: &[u8]) -> Result<Option<Value>, String> {
-        scan_from(serde_json::Deserializer::from_slice(data))
+        scan_from(serde_json::Deserializer::from_slice(data), false)
     }
 
-    /// [`scan`] of a reader (read once, a buffer at a time: wrap a file in a `BufReader`).
+    /// [`scan`] of a reader (read once, a buffer at a time: wrap a file in a `BufReader`),
+    /// without building the `organic` value.
     ///
     /// # Errors
     /// As [`scan`].
-    pub(crate) fn scan_reader<R: std::io::Read>(reader: R) -> Result<Option<Value>, String> {
-        scan_from(serde_json::Deserializer::from_reader(reader))
+    pub(crate) fn scan_reader<R: std::io::Read>(reader: R) -> Result<(), String> {
+        scan_from(serde_json::Deserializer::from_reader(reader), true).map(|_| ())
     }
 
     fn scan_from<'de, R: serde_json::de::Read<'de>>(
         mut de: serde_json::Deserializer<R>,
+        skip_organic: bool,
     ) -> Result<Option<Value>, String> {
-        let ctx = Ctx::default();
+        let ctx = Ctx {
+            skip_organic,
+            ..Ctx::default()
+        };
         let seed = Seed {
             ctx: &ctx,
             build: false,
@@ -373,7 +380,7 @@ pub(crate) mod scan {
                         *dup = Some(self.ctx.path.borrow().clone());
                     }
                 }
-                let organic = self.depth == 0 && key == "organic";
+                let organic = self.depth == 0 && key == "organic" && !self.ctx.skip_organic;
                 let inner = Seed {
                     ctx: self.ctx,
                     build: self.build || organic || key == "record" || key == "line",

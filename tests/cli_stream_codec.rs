@@ -1,0 +1,146 @@
+//! `ace-pga decode` and `encode` streamed (issue 13): standard input as a file, a PGA line
+//! over the whole-parse limit decoded, nothing written for a failing input, the round trip.
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use ace_pga::write::DecodeDocument;
+use ace_pga::{ParseOptions, Transmission};
+
+use common::*;
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ace-pga"));
+    c.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn ace-pga");
+    if let (Some(data), Some(mut w)) = (stdin, child.stdin.take()) {
+        let data = data.to_vec();
+        std::thread::spawn(move || {
+            let _ = w.write_all(&data);
+        });
+    }
+    child.wait_with_output().expect("run ace-pga")
+}
+
+fn temp(name: &str, bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("ace-pga-s2-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write temp");
+    path.display().to_string()
+}
+
+#[test]
+fn standard_input_decodes_and_encodes_as_the_file() {
+    for file in sample_files() {
+        let path = file.display().to_string();
+        let input = std::fs::read(&file).expect("sample");
+        for flags in [&["--lenient"][..], &["--pretty"][..]] {
+            let args: Vec<&str> = ["decode"].iter().chain(flags).copied().collect();
+            let from_file = run(&[args.as_slice(), &[path.as_str()]].concat(), None);
+            let from_stdin = run(&[args.as_slice(), &["-"]].concat(), Some(&input));
+            assert_eq!(from_file.stdout, from_stdin.stdout, "{path} {flags:?}");
+            assert_eq!(from_file.status.code(), from_stdin.status.code(), "{path}");
+            let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).replace(&path, "-");
+            assert_eq!(stderr(&from_file), stderr(&from_stdin), "{path}");
+            if !from_file.status.success() {
+                assert!(
+                    from_file.stdout.is_empty(),
+                    "{path}: a failing decode writes nothing"
+                );
+                continue;
+            }
+            // The round trip: encode of the decode JSON gives the bytes back (lenient repairs
+            // in repaired form).
+            let encoded = run(&["encode", "-"], Some(&from_file.stdout));
+            assert!(encoded.status.success(), "{path}: encode");
+            let lenient = flags.contains(&"--lenient");
+            let opts = if lenient {
+                ParseOptions::lenient()
+            } else {
+                ParseOptions::strict()
+            };
+            let t = Transmission::parse_with(&input, &opts).expect("parses");
+            if ace_pga::response::is_response(&t) || lenient {
+                let t = Transmission::parse_with(&input, &ParseOptions::lenient()).expect("parses");
+                assert_eq!(encoded.stdout, t.to_bytes(), "{path}: round trip");
+            } else {
+                assert_eq!(encoded.stdout, t.to_bytes(), "{path}: round trip");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_pga_line_over_the_whole_parse_limit_decodes() {
+    // One PGA line of 100,001 records (8 MB): over the default limit of a whole-input
+    // parse, which the stream does not need.
+    let base = or2_single();
+    let lines = lines_of(&base);
+    let pg01 = line_of(&lines, "PG01") - 1;
+    let pg02 = line_of(&lines, "PG02") - 1;
+    let y = line_of(&lines, "Y") - 1;
+    let mut out: Vec<Vec<u8>> = lines[..=pg01].to_vec();
+    out.extend(std::iter::repeat_n(lines[pg02].clone(), 100_001));
+    out.extend(lines[y..].iter().cloned());
+    let input = join(&out, b"\n", true);
+    let path = temp("long-line.txt", &input);
+    let streamed = run(&["decode", &path], None);
+    assert!(
+        streamed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&streamed.stderr)
+    );
+    let raised = ParseOptions::strict().max_records_per_pga_line(usize::MAX);
+    let t = Transmission::parse_with(&input, &raised).expect("parses");
+    let mut want = serde_json::to_vec(&DecodeDocument::new(&t)).expect("json");
+    want.push(b'\n');
+    assert!(streamed.stdout == want, "the streamed document differs");
+    // Given on the command line, the limit applies as before.
+    let limited = run(
+        &["decode", "--max-records-per-pga-line", "100000", &path],
+        None,
+    );
+    assert_eq!(limited.status.code(), Some(1));
+    assert!(limited.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&limited.stderr).contains("max_records_per_pga_line"));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn a_failing_encode_writes_nothing() {
+    let json = run(&["decode", "-"], Some(&or2_single())).stdout;
+    let text = String::from_utf8(json).expect("utf8");
+    // A record error early and a JSON error late: nothing written, the JSON error named.
+    let broken = text
+        .replacen(
+            "\"record\":\"PG01\"",
+            "\"record\":\"PG01\",\"raw\":\"PG01\"",
+            1,
+        )
+        .replacen("\"trailing\"", "\"extra\":1,\"trailing\"", 1)
+        .replacen("\"organic\"", "\"extra\":1,\"organic\"", 1);
+    let path = temp("broken.json", broken.as_bytes());
+    let out = temp("broken.out", b"");
+    let _ = std::fs::remove_file(&out);
+    let r = run(&["encode", &path, "-o", &out], None);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(r.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("unknown field `extra`"));
+    assert!(
+        !std::path::Path::new(&out).exists(),
+        "no output file for a failing input"
+    );
+    let r = run(&["encode", "-"], Some(broken.as_bytes()));
+    assert_eq!(r.status.code(), Some(1));
+    assert!(r.stdout.is_empty());
+    let _ = std::fs::remove_file(&path);
+}
