@@ -14,10 +14,18 @@
 //! spilled to a caller-given buffer (a temporary file for a large input) and copied at the
 //! end.
 //!
+//! Memory: the largest transaction (its bytes, its tree of borrowed records, one owned
+//! record at a time while it is written), whatever the input's size; a line longer than any
+//! record (an error, F-001) is read whole. The whole parse's limits ([`crate::Limits`])
+//! apply as given: per transaction for the tree limits, to the whole stream for
+//! `max_input_len` (lift them to decode what a whole-input parse could not hold).
+//!
 //! Differences from the whole-input parse, all on inputs that are not CATAIR transmissions:
-//! the F-023 binary-data sniff (SPEC 6.1) looks at the first 4,096 bytes of the first part
-//! instead of the first 4,096 bytes of the input, and terminator-less input is recognised
-//! from the first 64 KiB (no CR or LF there) rather than from the whole input.
+//! the F-023 binary-data and EBCDIC sniffs (SPEC 6.1) look at the start of the first part
+//! instead of the start of the input (the same bytes unless the first part is shorter than
+//! 4,096 bytes), terminator-less input is recognised from the first 64 KiB (no CR or LF
+//! there) rather than from the whole input, and an input over `max_input_len` is refused
+//! when the stream reaches the limit rather than before anything else.
 
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 

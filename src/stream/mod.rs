@@ -9,6 +9,12 @@
 //! Framing as in SPEC 2.2: LF, CRLF, CR, or none. Terminator-less input is detected when the
 //! first 64 KiB hold no CR or LF; it is then cut every 80 bytes. A byte order mark at the
 //! start is skipped (and reported by [`StreamReader::byte_order_mark`]).
+//!
+//! On top of the readers (feature `json`): [`decode`] writes the `ace-pga decode` document of
+//! an input of any size part by part ([`decode::write_decode_document`], byte for byte the
+//! [`crate::write::DecodeDocument`] of the whole input; [`decode::scan`] checks first), and
+//! [`encode`] reads a decode document transaction by transaction
+//! ([`encode::encode_stream`], the bytes and messages of [`crate::write::encode_json`]).
 
 #[cfg(feature = "json")]
 pub mod decode;
