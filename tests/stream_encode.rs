@@ -143,7 +143,9 @@ fn edited_documents_encode_or_fail_the_same() {
     });
     edited("organic more", |d| {
         let extra = d["organic"][0].clone();
-        d["organic"].as_array_mut().map(|a| a.push(extra));
+        if let Some(a) = d["organic"].as_array_mut() {
+            a.push(extra);
+        }
     });
     edited("organic empty", |d| d["organic"] = json!([]));
     edited("organic edited", |d| {

@@ -69,8 +69,8 @@ pub struct Part {
 impl Part {
     /// Parses the part with stream-wide line numbers and offsets, framed as the whole
     /// stream is. Problems that depend on the rest of the stream (F-019, mixed terminators)
-    /// are as the part alone sees them; [`PartReader`] users get them right through
-    /// [`for_each_part`].
+    /// are as the part alone sees them; [`scan`] and [`write_decode_document`] report them
+    /// as the whole input's parse does.
     ///
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
