@@ -79,6 +79,20 @@ fn standard_input_decodes_and_encodes_as_the_file() {
     }
 }
 
+/// A pipe given by name is read once (spilled), not opened again for each pass.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_given_by_name_is_read_once() {
+    let input = or2_single();
+    let want = run(&["decode", "-"], Some(&input));
+    assert!(want.status.success());
+    let got = run(&["decode", "/dev/stdin"], Some(&input));
+    assert_eq!(got.stdout, want.stdout);
+    assert_eq!(got.status.code(), Some(0));
+    let encoded = run(&["encode", "/dev/stdin"], Some(&want.stdout));
+    assert_eq!(encoded.stdout, input);
+}
+
 #[test]
 fn a_pga_line_over_the_whole_parse_limit_decodes() {
     // One PGA line of 100,001 records (8 MB): over the default limit of a whole-input

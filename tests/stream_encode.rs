@@ -235,6 +235,23 @@ fn malformed_json_fails_the_same() {
             .as_bytes(),
     );
     same("trailing garbage", format!("{text} x").as_bytes());
+    // A record error early, a key given twice late: the key wins (the JSON is read first).
+    let record_error = text.replacen(
+        "\"record\": \"PG01\"",
+        "\"record\": \"PG01\",\n\"raw\": \"PG01\"",
+        1,
+    );
+    assert_ne!(record_error, text);
+    same("record error", record_error.as_bytes());
+    let both = record_error.replacen(
+        "\"organic\"",
+        "\"trailing\": \"\", \"trailing\": \"\", \"organic\"",
+        1,
+    );
+    assert_ne!(both, record_error);
+    same("record error, then a key given twice", both.as_bytes());
+    let (want, got) = (oracle(both.as_bytes()), streamed(both.as_bytes()));
+    assert!(want.is_err_and(|m| m.contains("given twice")), "{got:?}");
     same("not an object", b"[1, 2]");
     // No records: the organic section against none (the records do not parse).
     let empty = r#"{"framing":{"terminator":"lf"},"batches":[],"organic":[{"x":1},2]}"#;

@@ -5,16 +5,18 @@
 //! [`crate::OwnedTransmission::to_bytes`] and
 //! [`crate::write::EncodeInput::organic_difference`].
 //!
-//! The JSON is read twice: a first pass refuses a key given twice (and keeps the `organic`
-//! section, informational, for the comparison), the second deserializes with a
-//! [`serde::de::DeserializeSeed`] down to each transaction, encodes it and drops it. An
-//! error of the JSON takes precedence over an error of a record, as in the whole-document
-//! path (all of the JSON is read before a record error is reported). The records go to a
-//! caller-given buffer (`spill`, a temporary file for a large input) so that nothing reaches
-//! the output of an input that fails: copy it to the output when [`encode_stream`] returns
-//! `Ok`. Memory: the largest transaction, the `organic` section of the JSON, and (only when
-//! the JSON gives `framing` after `batches`, or a batch's or block's `header` after its
-//! content, which `decode` never does) the records held until their place is known.
+//! The JSON is read twice: first deserialized with a [`serde::de::DeserializeSeed`] down to
+//! each transaction, which is encoded and dropped; then scanned for a key given twice, its
+//! `organic` entries compared one at a time with the lines the records written give. What
+//! fails gets the whole-document path's message: a JSON error is reported as
+//! [`crate::write::EncodeInput::from_json_slice`] reports it (for the message only, the
+//! document is then read whole: serde_json places positions differently when reading from a
+//! reader), and a record error only after the scan found no key given twice. The records go
+//! to a caller-given buffer (`spill`, a temporary file for a large input) so that nothing
+//! reaches the output of an input that fails: copy it to the output when [`encode_stream`]
+//! returns `Ok`. Memory: the largest transaction (and, only when the JSON gives `framing`
+//! after `batches`, or a batch's or block's `header` after its content, which `decode`
+//! never does, the records held until their place is known).
 
 use std::fmt;
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
@@ -58,9 +60,10 @@ pub struct EncodeSummary {
     pub organic_difference: Option<String>,
 }
 
-/// Encodes the decode document that `open` reads (called once per pass: twice, each time
-/// from the start) into `spill` (from its start; the records, terminators and trailing
-/// bytes, `len` bytes of it), then compares the `organic` section with the records.
+/// Encodes the decode document that `open` reads (called once per pass, each time from the
+/// start: twice, three times on a record error, once more for the message of a JSON error)
+/// into `spill` (from its start; the records, terminators and trailing bytes, `len` bytes of
+/// it), then compares the `organic` section with the records.
 ///
 /// # Errors
 /// [`StreamEncodeError::Json`] with the whole-document path's message, or I/O errors.
@@ -69,11 +72,7 @@ pub fn encode_stream<R: Read, S: Read + Write + Seek>(
     spill: &mut S,
 ) -> Result<EncodeSummary, StreamEncodeError> {
     let reader = |r: R| io::BufReader::with_capacity(1 << 16, r);
-    // Pass 1: keys given twice, syntax.
-    if let Err(m) = scan::scan_reader(reader(open().map_err(StreamEncodeError::Read)?)) {
-        return Err(whole_document_error(&mut open, m));
-    }
-    // Pass 2: the records, transaction by transaction.
+    // Pass 1: the records, transaction by transaction.
     spill
         .seek(SeekFrom::Start(0))
         .map_err(StreamEncodeError::Write)?;
@@ -102,22 +101,42 @@ pub fn encode_stream<R: Read, S: Read + Write + Seek>(
         return Err(whole_document_error(&mut open, m));
     }
     let trailing = enc.trailing.take().unwrap_or_default();
-    enc.finish_with(&trailing)?;
+    let finished = enc
+        .finish_with(&trailing)
+        .and_then(|()| enc.out.flush().map_err(StreamEncodeError::Write));
     let len = enc.len;
-    enc.out.flush().map_err(StreamEncodeError::Write)?;
     drop(enc);
-    // Pass 3: the organic section against the records written, a line at a time.
+    if let Err(e) = finished {
+        // A key given twice comes before a record error (the whole-document path reads
+        // all of the JSON first).
+        if matches!(e, StreamEncodeError::Json(_)) {
+            let scanned = scan::scan_reader(
+                reader(open().map_err(StreamEncodeError::Read)?),
+                &mut |_| {},
+            );
+            if let Err(m) = scanned {
+                return Err(whole_document_error(&mut open, m));
+            }
+        }
+        return Err(e);
+    }
+    // Pass 2: keys given twice; the organic section against the records written, an entry
+    // at a time.
     spill
         .seek(SeekFrom::Start(0))
         .map_err(StreamEncodeError::Write)?;
     let bytes = io::BufReader::with_capacity(1 << 16, (&mut *spill).take(len));
-    let mut derived = Derived::new(bytes).map_err(StreamEncodeError::Write)?;
-    let mut de =
-        serde_json::Deserializer::from_reader(reader(open().map_err(StreamEncodeError::Read)?));
-    let organic_difference = OrganicDoc(&mut derived)
-        .deserialize(&mut de)
-        .map_err(|e| StreamEncodeError::Read(e.into()))?;
-    if let Some(e) = derived.io.take() {
+    let mut cmp = Comparer::new(Derived::new(bytes).map_err(StreamEncodeError::Write)?);
+    let scanned = scan::scan_reader(reader(open().map_err(StreamEncodeError::Read)?), &mut |g| {
+        cmp.entry(g)
+    });
+    let organic_difference = match scanned {
+        Err(m) => return Err(whole_document_error(&mut open, m)),
+        Ok(scan::Organic::Absent) => None,
+        Ok(scan::Organic::Entries) => cmp.finish(),
+        Ok(scan::Organic::Whole(v)) => cmp.whole(v),
+    };
+    if let Some(e) = cmp.derived.io.take() {
         return Err(StreamEncodeError::Write(e));
     }
     Ok(EncodeSummary {
@@ -220,133 +239,74 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
-/// The document's top level, read for its `organic` key only.
-struct OrganicDoc<'d, R>(&'d mut Derived<R>);
-
-impl<'de, R: BufRead> DeserializeSeed<'de> for OrganicDoc<'_, R> {
-    type Value = Option<String>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_map(self)
-    }
+/// Compares the entries of the document's `organic` array, given one at a time, with the
+/// lines the records give (as `first_difference` compares two arrays).
+struct Comparer<R> {
+    derived: Derived<R>,
+    /// Entries given so far.
+    n: usize,
+    first_given: Option<serde_json::Value>,
+    diff: Option<String>,
+    /// The first entry given past the derived lines.
+    extra_given: Option<serde_json::Value>,
+    /// Derived lines pulled so far.
+    derived_len: usize,
 }
 
-impl<'de, R: BufRead> Visitor<'de> for OrganicDoc<'_, R> {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a decode document object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
-        let mut diff = None;
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "organic" {
-                diff = map.next_value_seed(OrganicSeed(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
+impl<R: BufRead> Comparer<R> {
+    fn new(derived: Derived<R>) -> Self {
+        Comparer {
+            derived,
+            n: 0,
+            first_given: None,
+            diff: None,
+            extra_given: None,
+            derived_len: 0,
         }
-        Ok(diff)
     }
-}
 
-/// The `organic` value: an array is compared entry by entry with the derived lines; `null`
-/// is not compared; anything else is compared whole.
-struct OrganicSeed<'d, R>(&'d mut Derived<R>);
-
-impl<R: BufRead> OrganicSeed<'_, R> {
-    fn whole(self, given: serde_json::Value) -> Option<String> {
-        let mut derived: Vec<serde_json::Value> = self.0.by_ref().collect();
-        if self.0.failed {
-            derived.clear();
-        }
-        first_difference("organic", &given, &serde_json::Value::Array(derived))
-    }
-}
-
-impl<'de, R: BufRead> DeserializeSeed<'de> for OrganicSeed<'_, R> {
-    type Value = Option<String>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, R: BufRead> Visitor<'de> for OrganicSeed<'_, R> {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E>(self) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_none<E>(self) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Option<String>, E> {
-        Ok(self.whole(v.into()))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Option<String>, E> {
-        Ok(self.whole(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Option<String>, E> {
-        Ok(self.whole(v.into()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Option<String>, E> {
-        Ok(self.whole(v.into()))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Option<String>, E> {
-        Ok(self.whole(v.into()))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
-        let given = <serde_json::Value as serde::Deserialize>::deserialize(
-            de::value::MapAccessDeserializer::new(map),
-        )?;
-        Ok(self.whole(given))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
-        use serde_json::Value;
-        let derived = self.0;
-        let mut first_given: Option<Value> = None;
-        let mut diff: Option<String> = None;
-        // The first entry given past the derived lines.
-        let mut extra_given: Option<Value> = None;
-        let mut derived_len = 0usize;
-        let mut n = 0usize;
-        while let Some(g) = seq.next_element::<Value>()? {
-            if n == 0 {
-                first_given = Some(g.clone());
-            }
-            if diff.is_none() && extra_given.is_none() {
-                match derived.next() {
-                    Some(d) => {
-                        derived_len += 1;
-                        diff = first_difference(&format!("organic[{n}]"), &g, &d);
-                    }
-                    None => extra_given = Some(g),
+    fn entry(&mut self, g: serde_json::Value) {
+        let n = self.n;
+        self.n += 1;
+        if self.diff.is_none() && self.extra_given.is_none() {
+            match self.derived.next() {
+                Some(d) => {
+                    self.derived_len += 1;
+                    self.diff = first_difference(&format!("organic[{n}]"), &g, &d);
                 }
+                None => self.extra_given = Some(g.clone()),
             }
-            n += 1;
         }
+        if n == 0 {
+            self.first_given = Some(g);
+        }
+    }
+
+    fn finish(&mut self) -> Option<String> {
+        let n = self.n;
         // The first derived line past the entries given, and the count of the rest.
         let mut beyond = None;
-        if diff.is_none() && extra_given.is_none() {
-            beyond = derived.next();
-            derived_len += usize::from(beyond.is_some());
+        if self.diff.is_none() && self.extra_given.is_none() {
+            beyond = self.derived.next();
+            self.derived_len += usize::from(beyond.is_some());
         }
-        derived_len += derived.by_ref().count();
-        if derived.failed {
+        self.derived_len += self.derived.by_ref().count();
+        let derived_len = self.derived_len;
+        if self.derived.failed {
             // The records do not parse: no lines (the whole-document path's reading).
-            return Ok(first_given.map(|g| {
+            return self.first_given.take().map(|g| {
                 format!(
                     "organic[0]: JSON says {}, records have no such entry ({n} in JSON, 0 \
                      from the records)",
                     show(&g)
                 )
-            }));
+            });
         }
-        if diff.is_some() {
-            return Ok(diff);
+        if self.diff.is_some() {
+            return self.diff.take();
         }
         let at = n.min(derived_len);
-        Ok(match (extra_given, beyond) {
+        match (self.extra_given.take(), beyond) {
             (Some(g), _) => Some(format!(
                 "organic[{at}]: JSON says {}, records have no such entry ({n} in JSON, \
                  {derived_len} from the records)",
@@ -358,7 +318,16 @@ impl<'de, R: BufRead> Visitor<'de> for OrganicSeed<'_, R> {
                 show(&d)
             )),
             (None, None) => None,
-        })
+        }
+    }
+
+    /// A section that is not an array: compared whole.
+    fn whole(&mut self, given: serde_json::Value) -> Option<String> {
+        let mut derived: Vec<serde_json::Value> = self.derived.by_ref().collect();
+        if self.derived.failed {
+            derived.clear();
+        }
+        first_difference("organic", &given, &serde_json::Value::Array(derived))
     }
 }
 

@@ -231,8 +231,21 @@ pub(crate) mod scan {
     use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
     use serde_json::Value;
 
+    /// Where [`scan_reader`] found the top-level `organic` value.
+    pub(crate) enum Organic {
+        /// Absent or `null`.
+        Absent,
+        /// An array: its entries went to the callback, in order.
+        Entries,
+        /// Another value, whole.
+        Whole(Value),
+    }
+
+    /// Receives the entries of a top-level `organic` array one at a time.
+    type Sink<'s> = RefCell<&'s mut dyn FnMut(Value)>;
+
     #[derive(Default)]
-    struct Ctx {
+    struct Ctx<'s> {
         /// JSON path of the value being read (`batches[0].header.fields`).
         path: RefCell<String>,
         /// Path of the first key given twice.
@@ -240,17 +253,21 @@ pub(crate) mod scan {
         /// The full message, once the duplicate's record is known.
         message: RefCell<Option<String>>,
         organic: RefCell<Option<Value>>,
-        /// Do not build the `organic` value (a streaming reader compares it by itself).
-        skip_organic: bool,
+        /// Hand the entries of an `organic` array here instead of building the array.
+        sink: Option<Sink<'s>>,
+        /// The `organic` array went to `sink`.
+        streamed: std::cell::Cell<bool>,
     }
 
     /// Reads one value; `build`: also return it as a `Value` (only `organic` and the small
     /// `record`/`line` values are built).
     #[derive(Clone, Copy)]
-    struct Seed<'c> {
-        ctx: &'c Ctx,
+    struct Seed<'c, 's> {
+        ctx: &'c Ctx<'s>,
         build: bool,
         depth: usize,
+        /// This value is the top-level `organic` (its array entries go to the sink).
+        organic: bool,
     }
 
     /// Scans `data`; returns the top-level `organic` value.
@@ -258,30 +275,39 @@ pub(crate) mod scan {
     /// # Errors
     /// The duplicate key in words, or serde_json's syntax error.
     pub(crate) fn scan(data: &[u8]) -> Result<Option<Value>, String> {
-        scan_from(serde_json::Deserializer::from_slice(data), false)
+        scan_from(serde_json::Deserializer::from_slice(data), &Ctx::default())
     }
 
-    /// [`scan`] of a reader (read once, a buffer at a time: wrap a file in a `BufReader`),
-    /// without building the `organic` value.
+    /// [`scan`] of a reader (read once, a buffer at a time: wrap a file in a `BufReader`);
+    /// the entries of an `organic` array go to `entry` one at a time (never held together).
     ///
     /// # Errors
     /// As [`scan`].
-    pub(crate) fn scan_reader<R: std::io::Read>(reader: R) -> Result<(), String> {
-        scan_from(serde_json::Deserializer::from_reader(reader), true).map(|_| ())
+    pub(crate) fn scan_reader<R: std::io::Read>(
+        reader: R,
+        entry: &mut dyn FnMut(Value),
+    ) -> Result<Organic, String> {
+        let ctx = Ctx {
+            sink: Some(RefCell::new(entry)),
+            ..Ctx::default()
+        };
+        let organic = scan_from(serde_json::Deserializer::from_reader(reader), &ctx)?;
+        Ok(match organic {
+            _ if ctx.streamed.get() => Organic::Entries,
+            None | Some(Value::Null) => Organic::Absent,
+            Some(v) => Organic::Whole(v),
+        })
     }
 
     fn scan_from<'de, R: serde_json::de::Read<'de>>(
         mut de: serde_json::Deserializer<R>,
-        skip_organic: bool,
+        ctx: &Ctx<'_>,
     ) -> Result<Option<Value>, String> {
-        let ctx = Ctx {
-            skip_organic,
-            ..Ctx::default()
-        };
         let seed = Seed {
-            ctx: &ctx,
+            ctx,
             build: false,
             depth: 0,
+            organic: false,
         };
         let scanned = seed.deserialize(&mut de).and_then(|_| de.end());
         if let Some(m) = ctx.message.borrow_mut().take() {
@@ -292,14 +318,14 @@ pub(crate) mod scan {
         Ok(organic)
     }
 
-    impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
         type Value = Option<Value>;
         fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
             d.deserialize_any(self)
         }
     }
 
-    impl<'de> Visitor<'de> for Seed<'_> {
+    impl<'de> Visitor<'de> for Seed<'_, '_> {
         type Value = Option<Value>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -333,6 +359,31 @@ pub(crate) mod scan {
             d.deserialize_any(self)
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+            if let (true, Some(sink)) = (self.organic, &self.ctx.sink) {
+                // Each entry built, handed on and dropped.
+                self.ctx.streamed.set(true);
+                let inner = Seed {
+                    depth: self.depth + 1,
+                    organic: false,
+                    ..self
+                };
+                let base = self.ctx.path.borrow().len();
+                let mut i = 0usize;
+                loop {
+                    {
+                        let mut p = self.ctx.path.borrow_mut();
+                        p.truncate(base);
+                        p.push_str(&format!("[{i}]"));
+                    }
+                    match seq.next_element_seed(inner)? {
+                        Some(v) => (sink.borrow_mut())(v.unwrap_or(Value::Null)),
+                        None => break,
+                    }
+                    i += 1;
+                }
+                self.ctx.path.borrow_mut().truncate(base);
+                return Ok(None);
+            }
             let base = self.ctx.path.borrow().len();
             let mut out = Vec::new();
             let mut i = 0usize;
@@ -344,6 +395,7 @@ pub(crate) mod scan {
                 }
                 let inner = Seed {
                     depth: self.depth + 1,
+                    organic: false,
                     ..self
                 };
                 match seq.next_element_seed(inner)? {
@@ -380,11 +432,12 @@ pub(crate) mod scan {
                         *dup = Some(self.ctx.path.borrow().clone());
                     }
                 }
-                let organic = self.depth == 0 && key == "organic" && !self.ctx.skip_organic;
+                let organic = self.depth == 0 && key == "organic";
                 let inner = Seed {
                     ctx: self.ctx,
                     build: self.build || organic || key == "record" || key == "line",
                     depth: self.depth + 1,
+                    organic,
                 };
                 let v = map.next_value_seed(inner)?;
                 match key.as_str() {

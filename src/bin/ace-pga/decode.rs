@@ -2,10 +2,10 @@
 //!
 //! Streamed ([`ace_pga::stream::decode`]): memory is bounded by the largest transaction, not
 //! by the input. The input is read more than once (a check pass, then the writing pass;
-//! standard input is spilled to a temporary file first), so that an input that fails writes
-//! nothing, as before. The limits on records per PGA line, PGA lines per OI and the input's
-//! length only apply when given (they bound the memory of a whole-input parse; the stream
-//! needs none).
+//! standard input, or a pipe or device given by name, is spilled to a temporary file
+//! first), so that an input that fails writes nothing, as before. The limits on records per
+//! PGA line, PGA lines per OI and the input's length only apply when given (they bound the
+//! memory of a whole-input parse; the stream needs none).
 
 use std::fs::File;
 use std::io::{self, BufReader, Seek, SeekFrom, Write};
@@ -26,13 +26,18 @@ enum Source {
 
 impl Source {
     fn open(name: &str) -> io::Result<Source> {
-        if name != "-" {
-            // Fails now, as reading the whole file did, when the file cannot be opened.
-            File::open(name)?;
+        let mut spill = tempfile::tempfile()?;
+        if name == "-" {
+            io::copy(&mut io::stdin().lock(), &mut spill)?;
+            return Ok(Source::Spilled(spill));
+        }
+        // Fails now, as reading the whole file did, when the file cannot be opened.
+        let mut file = File::open(name)?;
+        if file.metadata()?.is_file() {
             return Ok(Source::Path(name.to_string()));
         }
-        let mut spill = tempfile::tempfile()?;
-        io::copy(&mut io::stdin().lock(), &mut spill)?;
+        // A pipe or device (`<(…)`, `/dev/stdin`) can be read once only.
+        io::copy(&mut file, &mut spill)?;
         Ok(Source::Spilled(spill))
     }
 

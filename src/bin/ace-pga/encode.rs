@@ -1,9 +1,9 @@
 //! `ace-pga encode`: `decode` JSON back to the transmission's bytes.
 //!
-//! Streamed ([`ace_pga::stream::encode`]): the JSON is read twice (standard input is spilled
-//! to a temporary file first) and the records are written transaction by transaction to a
-//! temporary file, copied to the output only when the whole document encodes: an input that
-//! fails writes nothing, as before.
+//! Streamed ([`ace_pga::stream::encode`]): the JSON is read three times (standard input, or
+//! a pipe or device given by name, is spilled to a temporary file first) and the records are
+//! written transaction by transaction to a temporary file, copied to the output only when the
+//! whole document encodes: an input that fails writes nothing, as before.
 
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
@@ -20,12 +20,20 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     let temp_err = |e: io::Error| Failure::Usage(format!("temporary file: {e}"));
     // Standard input is read once, into a temporary file read twice.
+    // A pipe or device (`<(…)`, `/dev/stdin`) too.
     let stdin = if file == "-" {
         let mut spill = tempfile::tempfile().map_err(temp_err)?;
         io::copy(&mut io::stdin().lock(), &mut spill).map_err(|e| io_err(&file, e))?;
         Some(spill)
     } else {
-        None
+        let mut f = File::open(&file).map_err(|e| io_err(&file, e))?;
+        if f.metadata().map_err(|e| io_err(&file, e))?.is_file() {
+            None
+        } else {
+            let mut spill = tempfile::tempfile().map_err(temp_err)?;
+            io::copy(&mut f, &mut spill).map_err(|e| io_err(&file, e))?;
+            Some(spill)
+        }
     };
     let open = || -> io::Result<File> {
         match &stdin {
