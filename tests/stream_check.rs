@@ -210,6 +210,12 @@ fn mutate(data: &[u8], rng: &mut Rng) -> Vec<u8> {
         }
     }
     let mut out: Vec<u8> = ls.concat();
+    // Terminator-less framing is decided from the first 64 KiB when streamed (documented):
+    // an input made terminator-less gets no terminator back.
+    if whole_ops.contains(&2) {
+        whole_ops.retain(|&op| !matches!(op, 2..=5));
+        whole_ops.push(2);
+    }
     for op in whole_ops {
         match op {
             0 => out.splice(0..0, b"\xEF\xBB\xBF".iter().copied()).for_each(drop),

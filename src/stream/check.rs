@@ -380,8 +380,9 @@ struct Streamer<'o> {
     failure: Option<Vec<Finding>>,
     /// Whether the whole input parses (records can be shown).
     show: bool,
-    /// The first tree-limit problem.
+    /// The first tree-limit problem, and the record it shows.
     limit: Option<Problem>,
+    limit_raw: Option<Box<[u8]>>,
     first_term: Option<Terminator>,
     mixed_reported: bool,
     /// Records in the pieces checked so far.
@@ -413,6 +414,7 @@ impl<'o> Streamer<'o> {
             failure: None,
             show: true,
             limit: None,
+            limit_raw: None,
             first_term: None,
             mixed_reported: false,
             records_before: 0,
@@ -524,8 +526,9 @@ impl<'o> Streamer<'o> {
                 });
                 return Ok(self.only(f));
             }
+            let raw = self.limit_raw.take();
             self.out
-                .push((u64::MAX, crate::validate::limit_finding(&p), None));
+                .push((u64::MAX, crate::validate::limit_finding(&p), raw));
         }
         let mut env = Vec::new();
         self.envelope.finish(&mut env);
@@ -610,11 +613,13 @@ impl<'o> Streamer<'o> {
         }
         let parsed = Transmission::parse_fragment(bytes, &self.piece_opts, first_line, offset, piece);
         let unlimited;
+        let mut limit_here = false;
         let mut t = match parsed {
             Ok(t) => t,
             Err(e) if e.problems.iter().all(is_tree_limit) => {
                 if self.limit.is_none() {
                     self.limit = e.problems.first().cloned();
+                    limit_here = true;
                 }
                 unlimited = without_tree_limits(&self.piece_opts);
                 match Transmission::parse_fragment(bytes, &unlimited, first_line, offset, piece) {
@@ -629,6 +634,12 @@ impl<'o> Streamer<'o> {
         }
         self.mixed_terminators(&mut t);
         let raws: Vec<&[u8]> = t.records().map(|r| r.raw()).collect();
+        if limit_here {
+            if let Some(p) = &self.limit {
+                let f = crate::validate::limit_finding(p);
+                self.limit_raw = self.raw_in(&f, &raws);
+            }
+        }
         let found = self.checks.records(&t);
         self.emit_all(found.into_iter().map(|f| (f, None)), &raws);
         self.blocks(&t, starts_closing, &raws);
