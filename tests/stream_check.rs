@@ -94,11 +94,7 @@ fn enlarged(data: &[u8], min: usize) -> Vec<u8> {
     let b = ls.iter().position(|l| l.starts_with(b"B"));
     let y = ls.iter().rposition(|l| l.starts_with(b"Y"));
     let (head, body, tail) = match (b, y) {
-        (Some(b), Some(y)) if b < y => (
-            ls[..=b].concat(),
-            ls[b + 1..y].concat(),
-            ls[y..].concat(),
-        ),
+        (Some(b), Some(y)) if b < y => (ls[..=b].concat(), ls[b + 1..y].concat(), ls[y..].concat()),
         _ => (Vec::new(), data.to_vec(), Vec::new()),
     };
     if body.is_empty() {
@@ -187,7 +183,9 @@ fn mutate(data: &[u8], rng: &mut Rng) -> Vec<u8> {
                 // An envelope record copied elsewhere.
                 if let Some(e) = ls
                     .iter()
-                    .find(|l| matches!(l.first(), Some(b'A' | b'B' | b'Y' | b'Z')) && rng.below(3) == 0)
+                    .find(|l| {
+                        matches!(l.first(), Some(b'A' | b'B' | b'Y' | b'Z')) && rng.below(3) == 0
+                    })
                     .cloned()
                 {
                     ls.insert(i, e);
@@ -200,7 +198,9 @@ fn mutate(data: &[u8], rng: &mut Rng) -> Vec<u8> {
             }
             11 => {
                 // A record of another kind made from this one.
-                let ids: [&[u8]; 8] = [b"OI", b"PG01", b"PG00", b"SE60", b"SE90", b"PG14", b"Y", b"10"];
+                let ids: [&[u8]; 8] = [
+                    b"OI", b"PG01", b"PG00", b"SE60", b"SE90", b"PG14", b"Y", b"10",
+                ];
                 let id = ids[rng.below(ids.len())];
                 let l = &mut ls[i];
                 let n = id.len().min(l.len());
@@ -218,7 +218,9 @@ fn mutate(data: &[u8], rng: &mut Rng) -> Vec<u8> {
     }
     for op in whole_ops {
         match op {
-            0 => out.splice(0..0, b"\xEF\xBB\xBF".iter().copied()).for_each(drop),
+            0 => out
+                .splice(0..0, b"\xEF\xBB\xBF".iter().copied())
+                .for_each(drop),
             1 => out.extend_from_slice(b"\x1A\x1A"),
             2 => out.retain(|&b| b != b'\n' && b != b'\r'),
             3 => {
@@ -261,7 +263,11 @@ fn option_sets() -> Vec<(String, ParseOptions, ValidateOptions)> {
     v.max_findings = 7;
     v.set_level(RuleId::F_023, Level::Off).expect("rule");
     v.set_level(RuleId::S_016, Level::Warning).expect("rule");
-    sets.push(("lenient max 7, F-023 off".to_string(), ParseOptions::lenient(), v));
+    sets.push((
+        "lenient max 7, F-023 off".to_string(),
+        ParseOptions::lenient(),
+        v,
+    ));
     let mut v = ValidateOptions::new(as_of);
     v.max_findings = 0;
     v.set_level(RuleId::E_007, Level::Error).expect("rule");
@@ -297,7 +303,9 @@ fn shown(data: &[u8], parse: &ParseOptions, report: &Report) -> Vec<(u32, Option
         .iter()
         .filter_map(|f| f.location.line)
         .map(|l| {
-            let raw = lines.get(l as usize - 1).map(|r| r[..r.len().min(81)].to_vec());
+            let raw = lines
+                .get(l as usize - 1)
+                .map(|r| r[..r.len().min(81)].to_vec());
             (l, raw)
         })
         .collect()
@@ -364,7 +372,11 @@ fn mutated_inputs_stream_to_the_whole_input_report() {
             data.clone()
         };
         let input = mutate(&base, &mut rng);
-        same(&format!("case {case}: {name} (enlarged: {big})"), &input, &mut rng);
+        same(
+            &format!("case {case}: {name} (enlarged: {big})"),
+            &input,
+            &mut rng,
+        );
     }
 }
 
@@ -383,4 +395,34 @@ fn the_default_reader_checks_small_inputs_whole_and_large_ones_streamed() {
     let streamed = check_reader(&big[..], &parse, &opts).expect("read");
     assert!(big.len() > 8 << 20);
     assert_eq!(streamed, check_bytes(&big, &parse, &opts));
+}
+
+/// `fix` streamed: the same bytes and the same report as the whole-input normaliser.
+fn same_fix(name: &str, data: &[u8]) {
+    use ace_pga::normalize::{normalize_reader_to, normalize_to, NormalizeOptions};
+    let opts = NormalizeOptions::default();
+    let mut whole = Vec::new();
+    let want = normalize_to(data, &opts, &mut whole).expect("write to a Vec");
+    let mut streamed = Vec::new();
+    let got = normalize_reader_to(std::io::Cursor::new(data), &opts, &mut streamed)
+        .expect("read a Cursor");
+    assert_eq!(got, want, "{name}: fix report");
+    assert!(streamed == whole, "{name}: fix output bytes differ");
+}
+
+#[test]
+fn fix_streams_to_the_whole_input_result() {
+    let mut rng = Rng(0x5EED_0003);
+    let all = samples();
+    for (name, data) in &all {
+        same_fix(name, data);
+    }
+    let txt: Vec<&(String, Vec<u8>)> = all.iter().filter(|(n, _)| n.ends_with(".txt")).collect();
+    for case in 0..60 {
+        let (name, data) = txt[rng.below(txt.len())];
+        // Some inputs over the reader's 1 MiB block.
+        let size = if case % 10 == 0 { 1_200_000 } else { 20_000 };
+        let input = mutate(&enlarged(data, size), &mut rng);
+        same_fix(&format!("fix case {case}: {name}"), &input);
+    }
 }

@@ -142,7 +142,11 @@ pub fn check_reader_with<R: Read>(
 /// `max_findings`) and every other rule run on the input parsed without those limits
 /// (issue 13: `check` runs every rule when a limit is hit). The input's length limit stays a
 /// whole-input failure. This is `ace-pga check`'s report.
-pub fn check_bytes_past_limits(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
+pub fn check_bytes_past_limits(
+    data: &[u8],
+    parse: &ParseOptions,
+    opts: &ValidateOptions,
+) -> Report {
     let report = validate::check_bytes(data, parse, opts);
     if !report.by_rule.contains_key(&RuleId::LIMIT) || data.len() > parse.limits().max_input_len {
         return report;
@@ -183,15 +187,23 @@ fn without_tree_limits(opts: &ParseOptions) -> ParseOptions {
 }
 
 /// The whole-input check of a small input, with its records.
-fn check_whole(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions, past: bool) -> CheckOutcome {
+fn check_whole(
+    data: &[u8],
+    parse: &ParseOptions,
+    opts: &ValidateOptions,
+    past: bool,
+) -> CheckOutcome {
     let report = if past {
         check_bytes_past_limits(data, parse, opts)
     } else {
         validate::check_bytes(data, parse, opts)
     };
     let mut records = HashMap::new();
-    let wanted: std::collections::HashSet<u32> =
-        report.findings.iter().filter_map(|f| f.location.line).collect();
+    let wanted: std::collections::HashSet<u32> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.location.line)
+        .collect();
     if !wanted.is_empty() {
         if let Ok(t) = Transmission::parse_with(data, &without_tree_limits(parse)) {
             for (i, r) in t.records().enumerate() {
@@ -456,7 +468,10 @@ impl<'o> Streamer<'o> {
             if n == 0 {
                 self.bom = units.byte_order_mark();
                 self.total += if self.bom { BOM.len() } else { 0 };
-                let head = u.bytes.get(..u.bytes.len().min(FIRST_PIECE)).unwrap_or_default();
+                let head = u
+                    .bytes
+                    .get(..u.bytes.len().min(FIRST_PIECE))
+                    .unwrap_or_default();
                 self.concatenated = memchr2(b'\n', b'\r', head).is_none();
                 let mut rest = &u.bytes[..];
                 if self.bom && self.parse.accept_byte_order_mark {
@@ -475,9 +490,9 @@ impl<'o> Streamer<'o> {
                 let p = whole_problem(ProblemKind::LimitExceeded {
                     limit: "max_input_len",
                 });
-                let f = self.checks.parse_failure(&crate::error::ParseError {
-                    problems: vec![p],
-                });
+                let f = self
+                    .checks
+                    .parse_failure(&crate::error::ParseError { problems: vec![p] });
                 return Ok(self.only(f));
             }
             if first && !self.non_space {
@@ -521,9 +536,9 @@ impl<'o> Streamer<'o> {
         }
         if let Some(p) = self.limit.take() {
             if !self.copts.past_limits {
-                let f = self.checks.parse_failure(&crate::error::ParseError {
-                    problems: vec![p],
-                });
+                let f = self
+                    .checks
+                    .parse_failure(&crate::error::ParseError { problems: vec![p] });
                 return Ok(self.only(f));
             }
             let raw = self.limit_raw.take();
@@ -606,12 +621,12 @@ impl<'o> Streamer<'o> {
             // `check_bytes` parsed without F-023's detection; the records are shown only
             // when the input parses with it.
             let opts = without_tree_limits(&self.parse).max_input_len(usize::MAX);
-            if let Err(e) = Transmission::parse_fragment(bytes, &opts, first_line, offset, piece)
-            {
+            if let Err(e) = Transmission::parse_fragment(bytes, &opts, first_line, offset, piece) {
                 self.show = !e.problems.iter().any(|p| !is_tree_limit(p));
             }
         }
-        let parsed = Transmission::parse_fragment(bytes, &self.piece_opts, first_line, offset, piece);
+        let parsed =
+            Transmission::parse_fragment(bytes, &self.piece_opts, first_line, offset, piece);
         let unlimited;
         let mut limit_here = false;
         let mut t = match parsed {
@@ -687,8 +702,11 @@ impl<'o> Streamer<'o> {
         }
         if let Some(p) = found {
             let at = t.problems.partition_point(|q| {
-                (q.location.line.is_none(), q.location.line, q.location.offset)
-                    <= (false, p.location.line, p.location.offset)
+                (
+                    q.location.line.is_none(),
+                    q.location.line,
+                    q.location.offset,
+                ) <= (false, p.location.line, p.location.offset)
             });
             t.problems.insert(at, p);
         }
@@ -697,8 +715,17 @@ impl<'o> Streamer<'o> {
     /// E-007 and the H rules of the piece's blocks, with the `B` of a block opened in an
     /// earlier piece.
     fn blocks(&mut self, t: &Transmission<'_>, starts_closing: bool, raws: &[&[u8]]) {
-        let blocks: Vec<_> = t.tree.batches.iter().flat_map(|b| b.blocks.iter()).collect();
-        let mut carried = if starts_closing { None } else { self.open.take() };
+        let blocks: Vec<_> = t
+            .tree
+            .batches
+            .iter()
+            .flat_map(|b| b.blocks.iter())
+            .collect();
+        let mut carried = if starts_closing {
+            None
+        } else {
+            self.open.take()
+        };
         self.open = None;
         let n = blocks.len();
         for (i, block) in blocks.into_iter().enumerate() {

@@ -29,15 +29,15 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-pub(crate) use unit::{
-    block_app as unit_block_app, has_se10 as unit_has_se10, host_header as unit_host_header,
-    limit_finding, EnvelopeTracker, PieceChecks,
-};
 pub use crate::error::rules::{retired, rule, Rule, RuleId, RuleIdError, RETIRED, RULES};
 use crate::error::{Location, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::transmission::Transmission;
+pub(crate) use unit::{
+    block_app as unit_block_app, has_se10 as unit_has_se10, host_header as unit_host_header,
+    limit_finding, EnvelopeTracker, PieceChecks,
+};
 
 /// Rule-set version of the F, S and E rules (layout edition).
 pub const PGA_RULESET: &str = "pga-2026-07";

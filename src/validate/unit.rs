@@ -443,7 +443,12 @@ impl EnvelopeTracker {
 }
 
 /// E-006 of a `B` record: its application id `app` in the ABI table and equal to the `A`'s.
-fn block_application_ids(r: &Record<'_>, app: Option<&str>, a_app: Option<&str>, sink: &mut Sink<'_>) {
+fn block_application_ids(
+    r: &Record<'_>,
+    app: Option<&str>,
+    a_app: Option<&str>,
+    sink: &mut Sink<'_>,
+) {
     let Some(app) = app else { return };
     if crate::codes::CodeList::ApplicationIds
         .find(app)
@@ -479,8 +484,7 @@ fn block_trailer(y: &Record<'_>, b: &BlockState, sink: &mut Sink<'_>) {
         );
         return;
     };
-    let (Some([district, filer, app]), Some(Body::BlockTrailer(yb))) = (&b.fields, y.body())
-    else {
+    let (Some([district, filer, app]), Some(Body::BlockTrailer(yb))) = (&b.fields, y.body()) else {
         return;
     };
     for (f, bv, yv) in [

@@ -4,7 +4,7 @@
 //! `CI` environment variable is not set and `--quiet` was not given: never in pipes, logs or
 //! CI.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom};
 use std::sync::OnceLock;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -61,6 +61,17 @@ impl<R: Read> Read for Progress<R> {
             }
         }
         Ok(n)
+    }
+}
+
+/// A second pass over the file (`fix` reads it twice) moves the bar back.
+impl<R: Seek> Seek for Progress<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let at = self.inner.seek(pos)?;
+        if let Some(bar) = &self.bar {
+            bar.set_position(at);
+        }
+        Ok(at)
     }
 }
 
