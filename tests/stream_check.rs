@@ -426,3 +426,147 @@ fn fix_streams_to_the_whole_input_result() {
         same_fix(&format!("fix case {case}: {name}"), &input);
     }
 }
+
+/// Runs the CLI; returns (exit code, stdout, stderr).
+fn cli(args: &[&str], whole_below: Option<&str>, stdin: Option<&[u8]>) -> (i32, Vec<u8>, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ace-pga"));
+    cmd.args(args)
+        .env_remove("CI")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    match whole_below {
+        Some(n) => cmd.env("ACE_PGA_WHOLE_BELOW", n),
+        None => cmd.env_remove("ACE_PGA_WHOLE_BELOW"),
+    };
+    let mut child = cmd.spawn().expect("run ace-pga");
+    if let Some(mut sin) = child.stdin.take() {
+        if let Some(data) = stdin {
+            sin.write_all(data).expect("stdin");
+        }
+    }
+    let out = child.wait_with_output().expect("ace-pga output");
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_file(name: &str, data: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ace-pga-stream-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, data).expect("temp file");
+    p
+}
+
+/// `ace-pga check` streamed (every input, `ACE_PGA_WHOLE_BELOW=0`) prints what it prints
+/// when it checks the input whole (the previous behaviour: `check_bytes`, limits reported and
+/// every other rule run), in both formats and with the options that change the report.
+#[test]
+fn cli_check_streamed_prints_what_the_whole_input_check_prints() {
+    let mut rng = Rng(0x5EED_0004);
+    let mut inputs: Vec<(String, PathBuf)> = Vec::new();
+    for (name, data) in samples().iter().filter(|(n, _)| n.ends_with(".txt")) {
+        let file = Path::new(name)
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        inputs.push((name.clone(), temp_file(&file, data)));
+        if rng.below(4) == 0 {
+            let big = mutate(&enlarged(data, 90_000), &mut rng);
+            inputs.push((
+                format!("{name} enlarged"),
+                temp_file(&format!("big-{file}"), &big),
+            ));
+        }
+    }
+    let option_sets: [&[&str]; 4] = [
+        &[],
+        &["--lenient", "--max-findings", "3"],
+        &[
+            "--max-records-per-pga-line",
+            "2",
+            "--rule",
+            "F-023=off",
+            "--max-findings",
+            "0",
+        ],
+        &[
+            "--max-pga-lines-per-oi",
+            "1",
+            "--rule",
+            "S-016=warning",
+            "--max-input-len",
+            "50000",
+        ],
+    ];
+    for (name, path) in &inputs {
+        let path = path.to_string_lossy().to_string();
+        for opts in option_sets {
+            for format in ["human", "json"] {
+                let mut args = vec![
+                    "check",
+                    path.as_str(),
+                    "--as-of",
+                    "2026-03-16",
+                    "--format",
+                    format,
+                ];
+                args.extend_from_slice(opts);
+                let whole = cli(&args, None, None);
+                let streamed = cli(&args, Some("0"), None);
+                assert_eq!(whole.0, streamed.0, "{name} {args:?}: exit code");
+                assert!(
+                    whole.1 == streamed.1,
+                    "{name} {args:?}: output differs:\n{}\n---\n{}",
+                    String::from_utf8_lossy(&whole.1),
+                    String::from_utf8_lossy(&streamed.1)
+                );
+                assert_eq!(whole.2, streamed.2, "{name} {args:?}: standard error");
+            }
+        }
+    }
+}
+
+/// `ace-pga fix FILE` (streamed, two passes) writes and reports what `fix -` (the whole
+/// input read from standard input, the previous behaviour) writes and reports.
+#[test]
+fn cli_fix_streamed_prints_what_the_whole_input_fix_prints() {
+    let mut rng = Rng(0x5EED_0005);
+    for (name, data) in samples().iter().filter(|(n, _)| n.ends_with(".txt")) {
+        let mut cases = vec![data.clone()];
+        if rng.below(3) == 0 {
+            cases.push(mutate(&enlarged(data, 30_000), &mut rng));
+        }
+        for (i, input) in cases.iter().enumerate() {
+            let path = temp_file(&format!("fix-{i}.txt"), input);
+            let path = path.to_string_lossy().to_string();
+            let whole = cli(&["fix", "-"], None, Some(input));
+            let streamed = cli(&["fix", &path], None, None);
+            assert_eq!(whole.0, streamed.0, "{name} case {i}: exit code");
+            assert!(
+                whole.1 == streamed.1,
+                "{name} case {i}: output bytes differ"
+            );
+            let stderr = whole
+                .2
+                .lines()
+                .map(|l| {
+                    l.strip_prefix("-: ")
+                        .map_or(l.to_string(), |r| format!("{path}: {r}"))
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert_eq!(
+                stderr,
+                streamed.2.trim_end_matches('\n'),
+                "{name} case {i}: report"
+            );
+        }
+    }
+}

@@ -49,6 +49,14 @@ pub(crate) fn check(
     let mut copts = CheckOptions::default();
     // A tree limit is reported and every other rule still runs (issue 13, item 7).
     copts.past_limits = true;
+    // Testing knob: inputs up to this many bytes are checked whole (`0`: always streamed),
+    // so that tests can compare both paths of the same binary.
+    if let Some(n) = std::env::var("ACE_PGA_WHOLE_BELOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        copts.whole_below = n;
+    }
     let outcome = match file {
         Some(f) => check_reader_with(f, &parse_opts, &opts, &copts),
         None => check_reader_with(io::stdin().lock(), &parse_opts, &opts, &copts),
