@@ -49,6 +49,8 @@ pub(crate) fn check(
     let mut copts = CheckOptions::default();
     // A tree limit is reported and every other rule still runs (issue 13, item 7).
     copts.past_limits = true;
+    // The records under the findings are shown in the human format only.
+    copts.records = format == Format::Human;
     // Testing knob: inputs up to this many bytes are checked whole (`0`: always streamed),
     // so that tests can compare both paths of the same binary.
     if let Some(n) = std::env::var("ACE_PGA_WHOLE_BELOW")
