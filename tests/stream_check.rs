@@ -570,3 +570,45 @@ fn cli_fix_streamed_prints_what_the_whole_input_fix_prints() {
         }
     }
 }
+
+/// Whole-input edge cases: empty, blank, marks, short terminator-less input, `0x1A` bytes,
+/// JSON, binary, a lone record.
+#[test]
+fn edge_inputs_stream_to_the_whole_input_report() {
+    let mut rng = Rng(0x5EED_0006);
+    let mut rec = b"A2704Q7KPW48".to_vec();
+    rec.resize(80, b' ');
+    let edges: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"\xEF\xBB\xBF".to_vec(),
+        b"\xEF\xBB\xBF\n \t\r\n".to_vec(),
+        b"\n\n\n".repeat(50),
+        b"A2704".to_vec(),
+        b"A2704\x1A\x1A".to_vec(),
+        b"\x1A\x1A\x1A".to_vec(),
+        b"{\"records\": []}\n".to_vec(),
+        vec![0xC1; 400],
+        [
+            b"\xEF\xBB\xBF\xEF\xBB\xBF".to_vec(),
+            rec.clone(),
+            b"\n".to_vec(),
+        ]
+        .concat(),
+        rec.clone(),
+        [rec.clone(), rec.clone(), b"\x1A".to_vec()].concat(),
+        [
+            rec.clone(),
+            b"\r".to_vec(),
+            rec.clone(),
+            b"\n".to_vec(),
+            rec.clone(),
+        ]
+        .concat(),
+        [b"   \n".repeat(30_000), rec.clone()].concat(),
+        [b"\n".repeat(70_000), b"{}".to_vec()].concat(),
+    ];
+    for (i, e) in edges.iter().enumerate() {
+        same(&format!("edge {i}"), e, &mut rng);
+        same_fix(&format!("edge {i}"), e);
+    }
+}

@@ -92,10 +92,9 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
         buf.clear();
         let mut ended = fill(r, &mut buf, block)?;
         let mut start = 0;
-        if first {
-            first = false;
+        if first && opts.strip_byte_order_mark {
             // Every mark at the start, however small the blocks.
-            while opts.strip_byte_order_mark {
+            loop {
                 if buf.len() - start < BOM.len() && !ended {
                     ended = fill(r, &mut buf, start + BOM.len() + block)?;
                 }
@@ -107,6 +106,7 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
             }
             f.bom = start;
         }
+        first = false;
         f.total += buf.len();
         let data = buf.get(start..).unwrap_or_default();
         if !f.utf8 {
@@ -190,7 +190,8 @@ fn normalize_in_blocks<R: Read + Seek, W: Write>(
     if !f.blank {
         let mut problems = Vec::new();
         let piece = Piece {
-            concatenated: Some(own.is_empty()),
+            // All of it read: the framer decides as for the whole input.
+            concatenated: (!ended).then_some(own.is_empty()),
             first: true,
             last: ended,
         };

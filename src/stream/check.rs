@@ -478,7 +478,10 @@ impl<'o> Streamer<'o> {
                     .bytes
                     .get(..u.bytes.len().min(FIRST_PIECE))
                     .unwrap_or_default();
-                self.concatenated = memchr2(b'\n', b'\r', head).is_none();
+                // As the reader decides (the whole input when it is one unit of at most
+                // 64 KiB: a short line without terminator is a record, SPEC 2.2).
+                let whole = u.last && u.bytes.len() <= FIRST_PIECE;
+                self.concatenated = crate::wire::framing::terminator_less(head, whole);
                 let mut rest = &u.bytes[..];
                 if self.bom && self.parse.accept_byte_order_mark {
                     while let Some(r) = rest.strip_prefix(BOM) {
