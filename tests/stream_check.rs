@@ -362,7 +362,7 @@ fn mutated_inputs_stream_to_the_whole_input_report() {
     let cases: usize = std::env::var("STREAM_CHECK_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(120);
+        .unwrap_or(80);
     for case in 0..cases {
         let (name, data) = &all[rng.below(all.len())];
         let big = rng.below(3) > 0;

@@ -53,12 +53,10 @@ impl<R: Read> Progress<R> {
 impl<R: Read> Read for Progress<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        // The bar is cleared when the reader is dropped, not at the end of the file: `fix`
+        // seeks back for a second pass.
         if let Some(bar) = &self.bar {
-            if n == 0 {
-                bar.finish_and_clear();
-            } else {
-                bar.inc(n as u64);
-            }
+            bar.inc(n as u64);
         }
         Ok(n)
     }
