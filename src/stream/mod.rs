@@ -16,6 +16,7 @@
 //! [`encode`] reads a decode document transaction by transaction
 //! ([`encode::encode_stream`], the bytes and messages of [`crate::write::encode_json`]).
 
+pub mod check;
 #[cfg(feature = "json")]
 pub mod decode;
 #[cfg(feature = "json")]
