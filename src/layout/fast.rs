@@ -39,6 +39,10 @@ pub(crate) struct FastCheck {
     /// `0x10` at each byte that continues the non-text field of the byte before it
     /// (windows at [`SHIFTED`]).
     inner: [[u8; W]; STEPS],
+    /// `0xFF` at each byte of a text field (for [`FastCheck::plain_text_and_filler`]).
+    text: [u8; 80],
+    /// `0xFF` at each byte outside every field.
+    free: [u8; 80],
     /// The date and time fields: 0-based start, end (exclusive) and kind.
     semantic: [(u8, u8, Kind); FAST_MAX_SEMANTIC],
     /// Number of entries of `semantic` in use.
@@ -58,6 +62,8 @@ impl FastCheck {
         let mut c = FastCheck {
             numeric: [[0; W]; STEPS],
             inner: [[0; W]; STEPS],
+            text: [0; 80],
+            free: [0xFF; 80],
             semantic: [(0, 0, Kind::Int); FAST_MAX_SEMANTIC],
             semantic_len: 0,
             overflow: false,
@@ -66,6 +72,14 @@ impl FastCheck {
         while i < fields.len() {
             let f = fields[i];
             i += 1;
+            let mut b = (f.start as usize).saturating_sub(1);
+            while b < f.end as usize && b < 80 {
+                c.free[b] = 0;
+                if matches!(f.kind, Kind::Text) {
+                    c.text[b] = 0xFF;
+                }
+                b += 1;
+            }
             if matches!(f.kind, Kind::Text) {
                 continue;
             }
@@ -134,6 +148,28 @@ impl FastCheck {
             .iter()
             .take(self.semantic_len)
             .all(|&(start, end, kind)| semantic_ok(kind, raw, start, end))
+    }
+}
+
+impl FastCheck {
+    /// For the field dump ([`crate::write::dump`]), of an 80-byte record without control
+    /// bytes and bytes above 0x7F: whether its text fields hold only characters of the CBP
+    /// set (SPEC 2.3: no lower-case letter, no DEL) and every byte outside the fields, after
+    /// the first `id_len` (the identifier), is a space. Branch-free over the 80 bytes.
+    pub(crate) fn plain_text_and_filler(&self, raw: &[u8; 80], id_len: usize) -> bool {
+        let mut rec = *raw;
+        if let Some(id) = rec.get_mut(..id_len) {
+            id.fill(b' ');
+        }
+        let bad = rec
+            .iter()
+            .zip(&self.text)
+            .zip(&self.free)
+            .fold(0u8, |acc, ((&b, &t), &f)| {
+                let non_cbp = u8::from(b.wrapping_sub(b'a') < 26) | u8::from(b == 0x7F);
+                acc | (non_cbp & t) | (u8::from(b != b' ') & f)
+            });
+        bad == 0
     }
 }
 
