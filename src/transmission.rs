@@ -211,18 +211,9 @@ impl<'a> RecordReader<'a> {
         let mut problems = Vec::new();
         if input.len() > opts.limits.max_input_len {
             return Err(ParseError {
-                problems: vec![Problem {
-                    severity: Severity::Error,
-                    location: Location {
-                        line: None,
-                        offset: 0,
-                        record: None,
-                        columns: None,
-                    },
-                    kind: ProblemKind::LimitExceeded {
-                        limit: "max_input_len",
-                    },
-                }],
+                problems: vec![framing::whole_input(ProblemKind::LimitExceeded {
+                    limit: "max_input_len",
+                })],
             });
         }
         let shift = |p: &mut Problem| {

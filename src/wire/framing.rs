@@ -200,6 +200,21 @@ pub(crate) struct Framer<'a> {
     pub framing: Framing,
 }
 
+/// An error about the input as a whole (no line, offset 0): empty input, EBCDIC, not a
+/// CATAIR transmission, an input over the size limit.
+pub(crate) fn whole_input(kind: ProblemKind) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        location: Location {
+            line: None,
+            offset: 0,
+            record: None,
+            columns: None,
+        },
+        kind,
+    }
+}
+
 /// Heuristic for EBCDIC input (SPEC F-021): EBCDIC space 0x40 where ASCII spaces are
 /// expected, no ASCII space, letters in 0xC1–0xE9.
 fn looks_like_ebcdic(data: &[u8]) -> bool {
@@ -342,16 +357,7 @@ impl<'a> Framer<'a> {
         known_id: KnownId,
     ) -> Result<Self, Problem> {
         let concatenated = piece.concatenated;
-        let whole = |kind| Problem {
-            severity: Severity::Error,
-            location: Location {
-                line: None,
-                offset: 0,
-                record: None,
-                columns: None,
-            },
-            kind,
-        };
+        let whole = whole_input;
         let mut data = input;
         let mut bom = false;
         // Start-of-input checks (byte order mark, EBCDIC, empty input) belong to the piece that

@@ -115,9 +115,19 @@ pub fn fields_rebuild(
             .find(|(name, _)| *name == f.name)
             .and_then(|(_, v)| v.as_deref())
     };
+    builds(layout, raw, value)
+}
+
+/// Whether writing the values `value` gives with `layout` ([`crate::layout::build_record`])
+/// gives exactly `raw`, whose identifier (an output variant's such as `GE90`, which shares
+/// a layout) is taken as sent.
+fn builds<'v>(
+    layout: &crate::layout::RecordLayout,
+    raw: &[u8],
+    value: impl FnMut(&'static crate::layout::FieldDef) -> Option<&'v str>,
+) -> bool {
     match crate::layout::build_record(layout, value) {
         Ok(mut built) => {
-            // Output variants (`GE90`, `WO70` …) share a layout but keep their identifier.
             let id = layout.id.len();
             if let (Some(dst), Some(src)) = (built.get_mut(..id), raw.get(..id)) {
                 dst.copy_from_slice(src);
@@ -416,22 +426,12 @@ impl DumpJsonWriter {
             return self.rebuilds_plain(layout, raw, rt);
         }
         let mut i = 0;
-        let built = crate::layout::build_record(layout, |_| {
+        builds(layout, raw, |_| {
             // `build_record` asks for the fields in layout order, once each.
             let v = self.value_str(i);
             i += 1;
             v
-        });
-        match built {
-            Ok(mut built) => {
-                let id = layout.id.len();
-                if let (Some(dst), Some(src)) = (built.get_mut(..id), raw.get(..id)) {
-                    dst.copy_from_slice(src);
-                }
-                built.as_slice() == raw
-            }
-            Err(_) => false,
-        }
+        })
     }
 
     /// [`Self::rebuilds`] of a plain 80-byte record without writing the record: what
