@@ -38,7 +38,9 @@
 //! * `validate_default_rules`: `validate` with default options (1 KB and 1 MB);
 //! * `field_dump_all_records`: `dump::dump_record` of every record, every value rendered to
 //!   its canonical string (no serde);
-//! * `field_dump_json`: the field dump as JSON Lines with `serde_json` (1 KB and 1 MB).
+//! * `field_dump_json`: the field dump as JSON Lines written directly (`DumpJsonWriter`, as
+//!   `ace-pga dump` writes it; 1 KB and 1 MB);
+//! * `field_dump_json_serde`: the same bytes through `serde_json` and `dump_record`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -46,7 +48,7 @@ use std::time::Duration;
 use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
 use ace_pga::validate::{validate, ValidateOptions};
-use ace_pga::write::dump::{dump_record, latin1_string, DumpContent};
+use ace_pga::write::dump::{dump_record, latin1_string, DumpContent, DumpJsonWriter};
 use ace_pga::{ParseOptions, RecordReader, RecordType, Transmission};
 use chrono::Datelike;
 use criterion::measurement::WallTime;
@@ -351,8 +353,17 @@ fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     (n, t)
 }
 
-/// The field dump as JSON Lines.
+/// The field dump as JSON Lines, written directly (`DumpJsonWriter`, what `ace-pga dump`
+/// writes).
 fn dump_json(t: &Transmission<'_>) -> usize {
+    let mut out = Vec::with_capacity(1 << 16);
+    let mut writer = DumpJsonWriter::new();
+    t.tree.for_each_record(|r| writer.write_line(r, &mut out));
+    out.len()
+}
+
+/// The field dump as JSON Lines through `serde_json` (the same bytes).
+fn dump_json_serde(t: &Transmission<'_>) -> usize {
     let mut out = Vec::with_capacity(1 << 16);
     t.tree.for_each_record(|r| {
         let _ = serde_json::to_writer(&mut out, &dump_record(r));
@@ -480,6 +491,7 @@ fn benches(c: &mut Criterion) {
     });
     run(c, "field_dump_all_records", small_parsed, dump_all);
     run(c, "field_dump_json", small_parsed, dump_json);
+    run(c, "field_dump_json_serde", small_parsed, dump_json_serde);
     let _ = small_inputs;
 }
 

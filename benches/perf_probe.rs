@@ -1,8 +1,9 @@
 //! Throughput probe (development aid, no criterion):
-//! `cargo bench --bench perf_probe -- FILE [iter|view|body|dump|chunks|ser]` times whole-tree
+//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser]` times whole-tree
 //! parsing, the record path without a tree (`iter`; `view` reads two PG19 fields through the
 //! typed views, `body` types every field of every record), the field dump of every record
-//! (`dump`, after a parse), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
+//! (`dump`, after a parse; `json` writes it as JSON Lines with `DumpJsonWriter`; `typed`
+//! reads the fields of the `typed_records` criterion group), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
 //! row in one process. For instruction counts, build it
 //! with `cargo bench --bench perf_probe --no-run` (which prints the executable's path) and run
 //! that under `valgrind --tool=callgrind EXE FILE iter`.
@@ -15,7 +16,7 @@ fn main() {
         .collect();
     let path = args
         .first()
-        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|body|dump|chunks|ser]")
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser]")
         .clone();
     let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
@@ -40,6 +41,75 @@ fn main() {
             }
             println!(
                 "chunks {:.0} MB/s {n}",
+                data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
+            );
+            continue;
+        }
+        if mode == "json" {
+            // The field dump as JSON Lines (what `ace-pga dump` writes).
+            let tx = ace_pga::Transmission::parse(&data).unwrap();
+            let t2 = Instant::now();
+            let mut out = Vec::with_capacity(1 << 16);
+            let mut writer = ace_pga::write::dump::DumpJsonWriter::new();
+            let mut n = 0usize;
+            tx.tree.for_each_record(|r| {
+                writer.write_line(r, &mut out);
+                n += out.len();
+                out.clear();
+            });
+            println!(
+                "json {:.0} MB/s {n}",
+                data.len() as f64 / t2.elapsed().as_secs_f64() / 1e6
+            );
+            continue;
+        }
+        if mode == "typed" {
+            // The `typed_records` criterion group: the peer's fields through the views.
+            use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
+            use ace_pga::RecordType;
+            let opts = ace_pga::ParseOptions::strict();
+            let len = |s: Option<&str>| s.map_or(0, str::len);
+            let mut n = 0usize;
+            for r in ace_pga::RecordReader::new(&data, &opts).unwrap() {
+                n += match r.record_type() {
+                    RecordType::Oi => r
+                        .view::<Oi>()
+                        .map_or(0, |v| len(v.commercial_description())),
+                    RecordType::Pg01 => r.view::<Pg01>().map_or(0, |v| {
+                        v.pga_line_number().unwrap_or(0) as usize
+                            + len(v.agency_code())
+                            + len(v.program_code())
+                            + len(v.processing_code())
+                            + len(v.intended_use_code())
+                            + len(v.disclaimer_code())
+                    }),
+                    RecordType::Pg14 => r.view::<Pg14>().map_or(0, |v| {
+                        v.lpco_transaction_type().unwrap_or(0) as usize
+                            + len(v.lpco_type())
+                            + len(v.lpco_number())
+                            + v.lpco_date_qualifier().unwrap_or(0) as usize
+                            + v.lpco_date()
+                                .map_or(0, |d| chrono::Datelike::day(&d) as usize)
+                    }),
+                    RecordType::Pg19 => r.view::<Pg19>().map_or(0, |v| {
+                        len(v.entity_role_code())
+                            + len(v.entity_identification_code())
+                            + len(v.entity_number())
+                            + len(v.entity_name())
+                            + len(v.address_line_1())
+                    }),
+                    RecordType::Pg25 => r
+                        .view::<Pg25>()
+                        .map_or(0, |v| len(v.lot_number_qualifier()) + len(v.lot_number())),
+                    RecordType::Pg29 => r.view::<Pg29>().map_or(0, |v| {
+                        len(v.unit_of_measure_line_net())
+                            + v.quantity_line_net().map_or(0, |q| q.scale() as usize)
+                    }),
+                    _ => 1,
+                };
+            }
+            println!(
+                "typed {:.0} MB/s {n}",
                 data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
             );
             continue;

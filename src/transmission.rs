@@ -92,7 +92,7 @@ impl<'a> Transmission<'a> {
             }
         }
         reader.finish();
-        if reader.last_line < first_line && piece.first {
+        if reader.framer.last_line() < first_line && piece.first {
             // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
             // A later piece of a stream may hold none (the input's trailing empty line).
             return Err(ParseError {
@@ -184,11 +184,7 @@ pub struct RecordReader<'a> {
     framer: Framer<'a>,
     opts: ParseOptions,
     problems: Vec<Problem>,
-    /// The first record's terminator: the input's convention.
-    first_term: Option<Terminator>,
     mixed_reported: bool,
-    /// Line number of the last record read (`first_line - 1` before the first).
-    last_line: u32,
     done: bool,
 }
 
@@ -215,18 +211,9 @@ impl<'a> RecordReader<'a> {
         let mut problems = Vec::new();
         if input.len() > opts.limits.max_input_len {
             return Err(ParseError {
-                problems: vec![Problem {
-                    severity: Severity::Error,
-                    location: Location {
-                        line: None,
-                        offset: 0,
-                        record: None,
-                        columns: None,
-                    },
-                    kind: ProblemKind::LimitExceeded {
-                        limit: "max_input_len",
-                    },
-                }],
+                problems: vec![framing::whole_input(ProblemKind::LimitExceeded {
+                    limit: "max_input_len",
+                })],
             });
         }
         let shift = |p: &mut Problem| {
@@ -252,9 +239,7 @@ impl<'a> RecordReader<'a> {
             framer,
             opts: opts.clone(),
             problems,
-            first_term: None,
             mixed_reported: false,
-            last_line: first_line.saturating_sub(1),
             done: false,
         })
     }
@@ -282,9 +267,14 @@ impl<'a> RecordReader<'a> {
         self.framer.trailing
     }
 
-    /// The first record whose terminator differs from the first record's.
+    /// A record whose terminator differs from the first record's: the first such one
+    /// (a missing final terminator aside) is reported.
     #[cold]
-    fn report_mixed(&mut self, line: &framing::RawLine<'a>) {
+    #[inline(never)]
+    fn deviates(&mut self, line: &framing::RawLine<'a>) {
+        if self.mixed_reported || line.terminator == Terminator::None {
+            return;
+        }
         self.mixed_reported = true;
         self.problems.push(Problem {
             severity: Severity::Warning,
@@ -305,7 +295,7 @@ impl<'a> RecordReader<'a> {
             return;
         }
         self.done = true;
-        let after = self.last_line.saturating_add(1);
+        let after = self.framer.last_line().saturating_add(1);
         for p in self.problems.iter_mut().filter(|p| {
             matches!(p.kind, ProblemKind::TrailingData { .. }) && p.location.line.is_none()
         }) {
@@ -342,18 +332,11 @@ impl<'a> RecordReader<'a> {
     /// `Option` on its hot path).
     #[inline(always)]
     fn read(&mut self, line: framing::RawLine<'a>) -> Record<'a> {
-        self.last_line = line.line;
-        // The input's convention is the first record's terminator; the first record that
-        // differs (a missing final terminator aside) is reported once.
-        let deviates = match self.first_term {
-            Some(t) => t != line.terminator,
-            None => {
-                self.first_term = Some(line.terminator);
-                false
-            }
-        };
-        if deviates && !self.mixed_reported && line.terminator != Terminator::None {
-            self.report_mixed(&line);
+        // The input's convention is the first record's terminator (the framer keeps it);
+        // the first record that differs (a missing final terminator aside) is reported once.
+        let deviates = line.terminator != self.framer.framing.terminator;
+        if deviates {
+            self.deviates(&line);
         }
         let mut record = Record::from_line(line, &self.opts, &mut self.problems);
         record.set_terminator_deviates(deviates);

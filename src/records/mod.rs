@@ -79,7 +79,8 @@ fn read_field<'a, K: FieldKind>(
 /// The record as `&str` when it is all ASCII (then every text field is a valid `&str`).
 #[inline]
 fn ascii_str(raw: &[u8]) -> Option<&str> {
-    if raw.is_ascii() {
+    // A branch-free fold (vectorized) decides; `from_utf8` then cannot fail.
+    if raw.iter().fold(0u8, |acc, &b| acc | b) < 0x80 {
         std::str::from_utf8(raw).ok()
     } else {
         None
@@ -606,15 +607,28 @@ macro_rules! record_layouts {
             /// Checks the fields of `raw` against the layout of `rt` without building a
             /// struct: the first field that cannot be typed (`None` for host and unknown
             /// records, and when every field is fine).
+            #[inline]
             pub fn check(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
+                // One fast check for every layout (its masks from a table), the field-by-field
+                // check only for a record it does not accept.
+                match Self::fast_check(rt) {
+                    Some(fast) if fast.accepts(raw) => None,
+                    Some(_) => Self::check_fields(rt, raw, lenient_n),
+                    None => None,
+                }
+            }
+
+            /// The fast check of the layout of `rt` (`None` for host and unknown records).
+            #[inline]
+            pub(crate) fn fast_check(rt: RecordType) -> Option<&'static crate::layout::FastCheck> {
                 match rt {
-                    $( RecordType::$name => $name::check(raw, lenient_n), )*
+                    $( RecordType::$name => Some(&$name::FAST), )*
                     RecordType::Host | RecordType::UnknownPg => None,
                 }
             }
 
             /// [`Self::check`] without the fast path (tests compare the two).
-            #[cfg(test)]
+            #[inline(never)]
             pub(crate) fn check_fields(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> Option<FieldError> {
                 match rt {
                     $( RecordType::$name => $name::check_fields(raw, lenient_n), )*

@@ -126,6 +126,25 @@ fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
         lower_case: false,
         resembles: None,
     };
+    // The common shapes first: `OI`, the envelope, and a host record (`SE10`): two
+    // upper-case letters and two digits, a response layout only for `90`, `70`-`72`.
+    match raw {
+        [b'O', b'I', ..] => return plain(RecordType::Oi, 2),
+        [b'A', ..] => return plain(RecordType::BatchHeader, 1),
+        [b'B', ..] => return plain(RecordType::BlockHeader, 1),
+        [b'Y', ..] => return plain(RecordType::BlockTrailer, 1),
+        [b'Z', ..] => return plain(RecordType::BatchTrailer, 1),
+        [l1 @ b'A'..=b'Z', l2 @ b'A'..=b'Z', b'0'..=b'9', b'0'..=b'9', ..]
+            if !(*l1 == b'P' && *l2 == b'G') =>
+        {
+            let response = matches!(raw.get(2..4), Some(b"90" | b"70" | b"71" | b"72"));
+            return match raw.get(..4).filter(|_| response).and_then(lookup_variant) {
+                Some(rt) => plain(so70_variant(rt, raw), 4),
+                None => plain(RecordType::Host, 4),
+            };
+        }
+        _ => {}
+    }
     let (b0, b1) = (b(0), b(1));
     if b0 == b'P' && b1 == b'G' {
         let id = raw.get(..4.min(raw.len())).unwrap_or_default();
@@ -133,16 +152,6 @@ fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
             Some(rt) => plain(rt, 4),
             None => plain(RecordType::UnknownPg, id.len()),
         };
-    }
-    if b0 == b'O' && b1 == b'I' {
-        return plain(RecordType::Oi, 2);
-    }
-    match b0 {
-        b'A' => return plain(RecordType::BatchHeader, 1),
-        b'B' => return plain(RecordType::BlockHeader, 1),
-        b'Y' => return plain(RecordType::BlockTrailer, 1),
-        b'Z' => return plain(RecordType::BatchTrailer, 1),
-        _ => {}
     }
     // Lower-case PG / OI identifiers.
     if b0.eq_ignore_ascii_case(&b'P') && b1.eq_ignore_ascii_case(&b'G')
@@ -205,7 +214,9 @@ pub struct Record<'a> {
     record_type: RecordType,
     id_len: u8,
     lenient_numeric: bool,
-    field_error: Option<FieldError>,
+    /// A field could not be typed: [`Self::field_error`] finds it again (only such records
+    /// pay for it; the record stays 40 bytes).
+    has_field_error: bool,
 }
 
 impl<'a> Record<'a> {
@@ -265,7 +276,18 @@ impl<'a> Record<'a> {
     /// `None` when every field was read.
     #[inline]
     pub fn field_error(&self) -> Option<FieldError> {
-        self.field_error
+        if !self.has_field_error {
+            return None;
+        }
+        // The check of the parse, run again on the bytes it ran on (deterministic).
+        self.field_error_slow()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn field_error_slow(&self) -> Option<FieldError> {
+        let fields = self.raw.get(..80.min(self.raw.len())).unwrap_or_default();
+        Body::check(self.record_type, fields, self.lenient_numeric)
     }
 
     /// Identifies and parses one framed record. Problems (F-001, F-002, F-007, F-013,
@@ -276,12 +298,14 @@ impl<'a> Record<'a> {
         problems: &mut Vec<Problem>,
     ) -> Record<'a> {
         let ident = identify(l.bytes, opts.lower_case_ids);
-        // Fast path: an 80-byte record of a known type whose fields all check clean.
-        if l.bytes.len() == 80
-            && !ident.lower_case
-            && ident.record_type != RecordType::UnknownPg
-            && Body::check(ident.record_type, l.bytes, false).is_none()
-        {
+        // Fast path: an 80-byte host record, or one of a layout whose fields the fast check
+        // accepts (strict `N`); everything else (and what the fast check cannot decide) goes
+        // the slow way, which reports nothing for a clean record.
+        let clean = match Body::fast_check(ident.record_type) {
+            Some(fast) => fast.accepts(l.bytes),
+            None => ident.record_type == RecordType::Host,
+        };
+        if clean && l.bytes.len() == 80 && !ident.lower_case {
             return Record {
                 line: l.line,
                 offset: l.offset,
@@ -291,7 +315,7 @@ impl<'a> Record<'a> {
                 record_type: ident.record_type,
                 id_len: ident.id_len as u8,
                 lenient_numeric: opts.lenient_numeric,
-                field_error: None,
+                has_field_error: false,
             };
         }
         Self::from_line_slow(l, ident, opts, problems)
@@ -393,7 +417,7 @@ impl<'a> Record<'a> {
             record_type: ident.record_type,
             id_len: ident.id_len as u8,
             lenient_numeric: opts.lenient_numeric,
-            field_error,
+            has_field_error: field_error.is_some(),
         }
     }
 

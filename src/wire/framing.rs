@@ -200,6 +200,21 @@ pub(crate) struct Framer<'a> {
     pub framing: Framing,
 }
 
+/// An error about the input as a whole (no line, offset 0): empty input, EBCDIC, not a
+/// CATAIR transmission, an input over the size limit.
+pub(crate) fn whole_input(kind: ProblemKind) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        location: Location {
+            line: None,
+            offset: 0,
+            record: None,
+            columns: None,
+        },
+        kind,
+    }
+}
+
 /// Heuristic for EBCDIC input (SPEC F-021): EBCDIC space 0x40 where ASCII spaces are
 /// expected, no ASCII space, letters in 0xC1–0xE9.
 fn looks_like_ebcdic(data: &[u8]) -> bool {
@@ -351,16 +366,7 @@ impl<'a> Framer<'a> {
         known_id: KnownId,
     ) -> Result<Self, Problem> {
         let concatenated = piece.concatenated;
-        let whole = |kind| Problem {
-            severity: Severity::Error,
-            location: Location {
-                line: None,
-                offset: 0,
-                record: None,
-                columns: None,
-            },
-            kind,
-        };
+        let whole = whole_input;
         let mut data = input;
         let mut bom = false;
         // Start-of-input checks (byte order mark, EBCDIC, empty input) belong to the piece that
@@ -497,6 +503,11 @@ impl<'a> Framer<'a> {
         self.base_offset = base_offset;
     }
 
+    /// Line number of the last record framed (`first_line - 1` before the first).
+    pub(crate) fn last_line(&self) -> u32 {
+        self.line_base.saturating_add(self.line)
+    }
+
     /// End of the framed region (input length minus trailing bytes).
     fn end(&self) -> usize {
         self.input.len() - self.trailing.len()
@@ -567,21 +578,15 @@ impl<'a> Iterator for Framer<'a> {
     }
 }
 
-/// True when no byte of `rec` is below 0x20 (so it holds no CR or LF), checked a word at a
-/// time; the caller scans with `memchr` otherwise.
+/// True when no byte of `rec` is below 0x20 (so it holds no CR or LF): a branch-free fold
+/// over a fixed-size array, which the compiler vectorizes (16 bytes a step); the caller
+/// scans with `memchr` otherwise.
 #[inline]
 fn no_control_bytes(rec: &[u8]) -> bool {
-    use super::{HI, LO};
-    let mut flags = 0u64;
-    let mut chunks = rec.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let w = u64::from_le_bytes(w);
-        // Some byte < 0x20 sets a high bit (Bit Twiddling Hacks, "haslessthan").
-        flags |= w.wrapping_sub(LO * 0x20) & !w & HI;
-    }
-    flags == 0 && chunks.remainder().iter().all(|&b| b >= 0x20)
+    let Ok(rec) = <&[u8; 80]>::try_from(rec) else {
+        return rec.iter().all(|&b| b >= 0x20);
+    };
+    rec.iter().fold(0u8, |acc, &b| acc | u8::from(b < 0x20)) == 0
 }
 
 #[cfg(test)]

@@ -58,24 +58,15 @@ where
     map(digit_run(n), value_of)
 }
 
-/// Two ASCII digits (`MM`, `DD`, `YY`, `HH`, `SS`).
+/// `N` ASCII digits as a number: `fixed::<_, 2>` reads `MM`, `DD`, `YY`, `HH`, `SS`;
+/// `fixed::<_, 4>` reads `CCYY`.
 #[inline]
-pub(crate) fn two<I>(input: I) -> PResult<I, u32>
+pub(crate) fn fixed<I, const N: usize>(input: I) -> PResult<I, u32>
 where
     I: InputTake + InputIter + InputLength + Slice<RangeFrom<usize>> + Clone,
     I::Item: AsChar,
 {
-    map(digits(2), |v| v as u32)(input)
-}
-
-/// Four ASCII digits (`CCYY`).
-#[inline]
-pub(crate) fn four<I>(input: I) -> PResult<I, u32>
-where
-    I: InputTake + InputIter + InputLength + Slice<RangeFrom<usize>> + Clone,
-    I::Item: AsChar,
-{
-    map(digits(4), |v| v as u32)(input)
+    map(digits(N), |v| v as u32)(input)
 }
 
 /// A run of spaces (possibly empty).
@@ -93,44 +84,53 @@ pub(crate) fn space_padded_digits(input: &[u8]) -> PResult<&[u8], u64> {
 /// `MMDDCCYY`: (month, day, year).
 #[inline]
 pub(crate) fn mmddccyy(input: &[u8]) -> PResult<&[u8], (u32, u32, u32)> {
-    tuple((two, two, four))(input)
+    tuple((fixed::<_, 2>, fixed::<_, 2>, fixed::<_, 4>))(input)
 }
 
 /// `MMDDYY`: (month, day, two-digit year).
 #[inline]
 pub(crate) fn mmddyy(input: &[u8]) -> PResult<&[u8], (u32, u32, u32)> {
-    tuple((two, two, two))(input)
+    tuple((fixed::<_, 2>, fixed::<_, 2>, fixed::<_, 2>))(input)
 }
 
 /// `MMCCYY`: (month, year); month `0` means "the year only".
 #[inline]
 pub(crate) fn mmccyy(input: &[u8]) -> PResult<&[u8], (u32, u32)> {
-    pair(two, four)(input)
+    pair(fixed::<_, 2>, fixed::<_, 4>)(input)
 }
 
 /// `HHMM`: (hour, minute, no second).
 #[inline]
 pub(crate) fn hhmm(input: &[u8]) -> PResult<&[u8], (u32, u32, Option<u32>)> {
-    map(pair(two, two), |(h, m)| (h, m, None))(input)
+    map(pair(fixed::<_, 2>, fixed::<_, 2>), |(h, m)| (h, m, None))(input)
 }
 
 /// `HHMMSS`: (hour, minute, second).
 #[inline]
 pub(crate) fn hhmmss(input: &[u8]) -> PResult<&[u8], (u32, u32, Option<u32>)> {
-    map(tuple((two, two, two)), |(h, m, s)| (h, m, Some(s)))(input)
+    map(
+        tuple((fixed::<_, 2>, fixed::<_, 2>, fixed::<_, 2>)),
+        |(h, m, s)| (h, m, Some(s)),
+    )(input)
 }
 
 /// The dump form of a date, `YYYY-MM-DD` (digits only): (year, month, day).
 pub(crate) fn iso_date(input: &str) -> PResult<&str, (u32, u32, u32)> {
     map(
-        tuple((four, char('-'), two, char('-'), two)),
+        tuple((
+            fixed::<_, 4>,
+            char('-'),
+            fixed::<_, 2>,
+            char('-'),
+            fixed::<_, 2>,
+        )),
         |(y, _, m, _, d)| (y, m, d),
     )(input)
 }
 
 /// The dump form of a month-year, `YYYY` or `YYYY-MM`: (year, month).
 pub(crate) fn iso_month_year(input: &str) -> PResult<&str, (u32, Option<u32>)> {
-    pair(four, opt(preceded(char('-'), two)))(input)
+    pair(fixed::<_, 4>, opt(preceded(char('-'), fixed::<_, 2>)))(input)
 }
 
 /// The dump form of a time, `HH:MM` (`seconds` false) or `HH:MM:SS`: (hour, minute, second).
@@ -138,9 +138,9 @@ pub(crate) fn iso_time(
     seconds: bool,
 ) -> impl FnMut(&str) -> PResult<&str, (u32, u32, Option<u32>)> {
     move |input| {
-        let (rest, (h, _, m)) = tuple((two, char(':'), two))(input)?;
+        let (rest, (h, _, m)) = tuple((fixed::<_, 2>, char(':'), fixed::<_, 2>))(input)?;
         if seconds {
-            map(preceded(char(':'), two), |s| (h, m, Some(s)))(rest)
+            map(preceded(char(':'), fixed::<_, 2>), |s| (h, m, Some(s)))(rest)
         } else {
             Ok((rest, (h, m, None)))
         }

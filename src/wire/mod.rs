@@ -11,11 +11,6 @@ pub(crate) mod grammar;
 pub use ascii::{is_cbp_char, parse_iso_date};
 pub use framing::{Framing, Terminator};
 
-/// `0x01` in every byte of a word (word-at-a-time byte tests).
-pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
-/// `0x80` in every byte of a word.
-pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
-
 /// Writes 80-byte records, each followed by `terminator` (the last one too when
 /// `final_terminator`), e.g. records built with the typed structs or the organic builder.
 ///

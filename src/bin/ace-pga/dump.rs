@@ -8,7 +8,7 @@
 use std::io::{self, BufRead, Read, Write};
 
 use ace_pga::stream::{StreamReader, Unit};
-use ace_pga::write::dump::dump_record;
+use ace_pga::write::dump::DumpJsonWriter;
 use ace_pga::{Location, ParseOptions, Problem, ProblemKind, Severity, Terminator, Transmission};
 
 use crate::common::{clean, parse_input, print_as_warnings, response_options};
@@ -56,18 +56,32 @@ fn whole(input: &InputArgs, data: &[u8], opts: &ParseOptions) -> Result<(), Fail
     // (a response's as warnings: it is never refused, SPEC 7.2).
     let (t, response) = parse_input(&input.file, data, opts)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut json = Json::default();
     for r in t.records() {
-        write_record(&mut out, r)?;
+        json.write_record(&mut out, r)?;
     }
     out.flush().map_err(write_err)?;
     report(&input.file, &t.problems, response)
 }
 
-fn write_record(out: &mut impl Write, r: &ace_pga::Record<'_>) -> Result<(), Failure> {
-    serde_json::to_writer(&mut *out, &dump_record(r))
-        .map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
-    out.write_all(b"\n")
-        .map_err(|e| Failure::Usage(format!("writing output: {e}")))
+/// The direct JSON writer of the field dump and its reused line buffer.
+#[derive(Default)]
+struct Json {
+    writer: DumpJsonWriter,
+    line: Vec<u8>,
+}
+
+impl Json {
+    fn write_record(
+        &mut self,
+        out: &mut impl Write,
+        r: &ace_pga::Record<'_>,
+    ) -> Result<(), Failure> {
+        self.line.clear();
+        self.writer.write_line(r, &mut self.line);
+        out.write_all(&self.line)
+            .map_err(|e| Failure::Usage(format!("writing output: {e}")))
+    }
 }
 
 /// Prints the problems (a response's as warnings) and fails when any is an error.
@@ -123,12 +137,13 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut problems: Vec<Problem> = Vec::new();
     let mut mixed = Mixed::default();
+    let mut json = Json::default();
     for unit in pending.into_iter().map(Ok).chain(units) {
         let unit = unit.map_err(io_err)?;
         let t = parse_unit(file, &unit, opts)?;
         for r in t.records() {
             mixed.see(r);
-            write_record(&mut out, r)?;
+            json.write_record(&mut out, r)?;
         }
         // Mixed terminators are reported once for the whole input (below).
         problems.extend(
