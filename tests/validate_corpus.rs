@@ -192,10 +192,7 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
             .and_then(|p| p.file_name())
             .and_then(|s| s.to_str())
             .unwrap_or("");
-        out.push((
-            format!("{dir}-{name}"),
-            std::fs::read(f).expect("sample"),
-        ));
+        out.push((format!("{dir}-{name}"), std::fs::read(f).expect("sample")));
         let mut rng = Lcg(0x5eed_0000 + fi as u64);
         for m in 0..40u64 {
             let lines = mutate(&all[fi], &all, &mut rng);
@@ -241,8 +238,8 @@ fn validate_corpus_reports() {
             std::fs::write(dir.join(&file), &text).expect("write corpus");
         }
         if let Some(dir) = &compare {
-            let want = std::fs::read_to_string(dir.join(&file))
-                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let want =
+                std::fs::read_to_string(dir.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
             if want != text {
                 let first = want
                     .lines()
@@ -259,7 +256,10 @@ fn validate_corpus_reports() {
             compared += 1;
         }
     }
-    assert!(findings > 1000, "the corpus exercises the rules ({findings} findings)");
+    assert!(
+        findings > 1000,
+        "the corpus exercises the rules ({findings} findings)"
+    );
     if compare.is_some() {
         assert!(compared > 0);
     }

@@ -157,7 +157,8 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             }
             continue;
         }
-        let name = format!("{}.{}", layout.id, f.name);
+        // Built only when a finding is emitted (a passing field allocates nothing).
+        let name = || format!("{}.{}", layout.id, f.name);
         let value = match f.read(raw, false) {
             Ok(v) => v,
             // A CBP line number that is not a number: H-005 reports it (one cause, one
@@ -168,7 +169,8 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                     RuleId::H_007,
                     at,
                     format!(
-                        "{name} is \"{}\": class N, all digits (zero-filled) or all spaces",
+                        "{} is \"{}\": class N, all digits (zero-filled) or all spaces",
+                        name(),
                         String::from_utf8_lossy(bytes)
                     ),
                 );
@@ -179,7 +181,8 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                     RuleId::H_007,
                     at,
                     format!(
-                        "{name} \"{}\" is not a real {}",
+                        "{} \"{}\" is not a real {}",
+                        name(),
                         String::from_utf8_lossy(bytes),
                         f.kind.format().unwrap_or("date or time")
                     ),
@@ -195,8 +198,10 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                     RuleId::H_007,
                     at,
                     format!(
-                        "mandatory field {name} (bytes {}-{}) is blank",
-                        f.start, f.end
+                        "mandatory field {} (bytes {}-{}) is blank",
+                        name(),
+                        f.start,
+                        f.end
                     ),
                 );
             }
@@ -217,7 +222,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             cx.emit(
                 RuleId::H_007,
                 at,
-                format!("{name} holds '{}': class {class}", char::from(c)),
+                format!("{} holds '{}': class {class}", name(), char::from(c)),
             );
         }
     }
