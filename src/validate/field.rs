@@ -3,9 +3,7 @@
 //! mandatory fields (F-011), closed code lists (F-012) and the intended-use shape (F-022).
 
 use crate::error::{FieldErrorKind, ProblemKind, Severity};
-use crate::layout::{
-    all_spaces, is_cbp_char, Class, Codes, Designation, FieldValue, Kind, RecordLayout, Time,
-};
+use crate::layout::{is_cbp_char, Class, Codes, Designation, FieldValue, Kind, RecordLayout, Time};
 use crate::records::{Pg01, Pg30, Record, RecordType};
 use crate::transmission::Transmission;
 
@@ -61,6 +59,32 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             check_fields(r, layout, lenient_n, typed, sink);
         }
     });
+}
+
+/// Whether a field is all spaces, without a branch per byte (a blank field
+/// is read to its end, so the loop is vectorized).
+#[inline]
+fn blank(b: &[u8]) -> bool {
+    match b.first() {
+        Some(&c) if c != b' ' => false,
+        _ => b.iter().fold(0u8, |acc, &c| acc | (c ^ b' ')) == 0,
+    }
+}
+
+/// Whether every byte of a text field fits class A (upper-case letters and spaces) or AN
+/// (and digits); `true` for the other classes. A branchless pre-check: only a field that
+/// fails it is searched for the byte to name (the answer the search gives is the same).
+#[inline]
+fn class_letters_digits_ok(class: Class, b: &[u8]) -> bool {
+    match class {
+        Class::A => b
+            .iter()
+            .fold(true, |ok, &c| ok & (c.is_ascii_uppercase() | (c == b' '))),
+        Class::AN => b.iter().fold(true, |ok, &c| {
+            ok & (c.is_ascii_uppercase() | c.is_ascii_digit() | (c == b' '))
+        }),
+        _ => true,
+    }
 }
 
 /// Whether every byte is in the CBP character set ([`is_cbp_char`]), 16 bytes per step
@@ -162,10 +186,10 @@ fn check_closed(
             }
         }
         Codes::List(list) => {
-            let rows = list.rows();
-            if rows.iter().any(|r| r.code == text && r.valid_on(as_of)) {
+            if super::code_valid_on(*list, text, as_of) {
                 return Ok(());
             }
+            let rows = list.rows();
             let valid: Vec<&str> = rows
                 .iter()
                 .filter(|r| r.valid_on(as_of))
@@ -222,7 +246,7 @@ fn check_fields(
     if pga || output {
         for f in layout.fillers {
             let (s, e) = (f.start, f.end);
-            if !all_spaces(f.slice(raw)) {
+            if !blank(f.slice(raw)) {
                 let msg = if output {
                     format!("filler bytes {s}-{e} carry data (kept verbatim; a response is never refused)")
                 } else {
@@ -244,7 +268,7 @@ fn check_fields(
         let needs_value = special || !typed && (f.kind != Kind::Text || !bytes.is_ascii());
         let read = if needs_value {
             f.read(raw, false)
-        } else if all_spaces(bytes) {
+        } else if blank(bytes) {
             Ok(None)
         } else {
             Ok(Some(crate::layout::FieldValue::Text("")))
@@ -315,7 +339,11 @@ fn check_fields(
                 Class::AN => c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ',
                 _ => true,
             };
-            let bad = bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c));
+            let bad = if class_letters_digits_ok(f.class, bytes) {
+                None
+            } else {
+                bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c))
+            };
             if let Some(&c) = bad {
                 let (rule, what) = if f.class == Class::A {
                     (RuleId::F_008, "A (letters and spaces)")
@@ -341,9 +369,12 @@ fn check_fields(
             }
         }
         if let Some(closed) = &f.closed {
-            if let Err(msg) =
-                check_closed(&closed.codes, f.name, &value.to_string(), sink.opts.as_of)
-            {
+            // A text value is compared as it is; other kinds in their canonical form.
+            let text = match value {
+                FieldValue::Text(t) => std::borrow::Cow::Borrowed(t),
+                ref v => std::borrow::Cow::Owned(v.to_string()),
+            };
+            if let Err(msg) = check_closed(&closed.codes, f.name, &text, sink.opts.as_of) {
                 // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
                 let sev = if output || closed.advisory {
                     Severity::Warning

@@ -30,7 +30,7 @@ struct Ctx<'s, 'o> {
 
 impl Ctx<'_, '_> {
     fn emit(&mut self, id: RuleId, at: At<'_>, message: String) {
-        let default = id.rule().map_or(Severity::Error, |r| r.severity);
+        let default = super::rule_of(id).map_or(Severity::Error, |r| r.severity);
         self.emit_sev(id, default, at, message);
     }
 

@@ -194,7 +194,9 @@ impl ValidateOptions {
     /// Whether rule `id` runs: not switched off, and enabled or set to a severity if it is
     /// opt-in. `false` for [`RuleId::LIMIT`], which is not a rule.
     pub fn runs(&self, id: RuleId) -> bool {
-        let Some(rule) = id.rule() else { return false };
+        let Some(rule) = rule_of(id) else {
+            return false;
+        };
         match self.levels.get(&id) {
             Some(Level::Off) => false,
             Some(_) => true,
@@ -468,9 +470,87 @@ impl serde::Serialize for CheckDocument<'_> {
     }
 }
 
+/// The slot of a rule id in the per-rule tables of a validation: family × 100 + number
+/// (`F-001` → 1, `E-004` → 104, `S-012` → 212, `H-003` → 303, `OR-013` → 413); `None` for an
+/// id of another shape ([`RuleId::LIMIT`]). A few comparisons of the id's bytes instead of a
+/// search of the catalogue by text.
+fn slot(id: RuleId) -> Option<usize> {
+    let (family, number): (usize, &[u8]) = match id.as_str().as_bytes() {
+        [b'F', b'-', n @ ..] => (0, n),
+        [b'E', b'-', n @ ..] => (1, n),
+        [b'S', b'-', n @ ..] => (2, n),
+        [b'H', b'-', n @ ..] => (3, n),
+        [b'O', b'R', b'-', n @ ..] => (4, n),
+        _ => return None,
+    };
+    match number {
+        [b'0', a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(family * 100 + usize::from(a - b'0') * 10 + usize::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// Number of slots ([`slot`]).
+const SLOTS: usize = 500;
+
+/// The rule of the catalogue ([`RuleId::rule`]) found through its [`slot`] in a table built
+/// once.
+pub(crate) fn rule_of(id: RuleId) -> Option<&'static Rule> {
+    static BY_SLOT: std::sync::OnceLock<Vec<Option<&'static Rule>>> = std::sync::OnceLock::new();
+    let Some(i) = slot(id) else {
+        return id.rule();
+    };
+    let table = BY_SLOT.get_or_init(|| {
+        let mut t = vec![None; SLOTS];
+        for r in RULES {
+            if let Some(cell) = slot(r.id).and_then(|i| t.get_mut(i)) {
+                *cell = Some(r);
+            }
+        }
+        t
+    });
+    match table.get(i).copied().flatten() {
+        Some(r) if r.id == id => Some(r),
+        _ => id.rule(),
+    }
+}
+
+/// Whether code `code` of `list` has a row valid on `as_of` (the rows of the code found by
+/// a binary search over the list's codes, sorted once; the same answer as scanning
+/// [`CodeList::rows`](crate::codes::CodeList::rows)).
+pub(crate) fn code_valid_on(list: crate::codes::CodeList, code: &str, as_of: NaiveDate) -> bool {
+    use crate::codes::CodeList;
+    static SORTED: [std::sync::OnceLock<Vec<(&'static str, usize)>>; CodeList::ALL.len()] =
+        [const { std::sync::OnceLock::new() }; CodeList::ALL.len()];
+    let rows = list.rows();
+    let Some(cell) = SORTED.get(list as usize) else {
+        return rows.iter().any(|r| r.code == code && r.valid_on(as_of));
+    };
+    let sorted = cell.get_or_init(|| {
+        let mut v: Vec<(&'static str, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str(), i))
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    let start = sorted.partition_point(|&(c, _)| c < code);
+    sorted
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&(c, _)| c == code)
+        .any(|&(_, i)| rows.get(i).is_some_and(|r| r.valid_on(as_of)))
+}
+
 /// Collects findings, applying overrides and opt-in.
 pub(crate) struct Sink<'o> {
     opts: &'o ValidateOptions,
+    /// Whether a rule runs, by [`slot`]: 0 not asked yet, 1 runs, 2 does not (the options
+    /// are asked once per rule, not once per finding).
+    runs: Vec<std::cell::Cell<u8>>,
     /// Findings kept so far with their emission number; cut back to the first
     /// `max_findings` (in report order) whenever twice that many are held, so that memory
     /// stays bounded whatever the input.
@@ -490,6 +570,7 @@ impl<'o> Sink<'o> {
     fn new(opts: &'o ValidateOptions) -> Self {
         Sink {
             opts,
+            runs: vec![std::cell::Cell::new(0); SLOTS],
             kept: Vec::new(),
             emitted: 0,
             errors: 0,
@@ -579,12 +660,26 @@ impl<'r> At<'r> {
 impl Sink<'_> {
     /// Whether a rule runs at all (opt-in enabled, not switched off).
     pub(crate) fn on(&self, id: RuleId) -> bool {
-        self.opts.runs(id)
+        let Some(cell) = slot(id).and_then(|i| self.runs.get(i)) else {
+            return self.opts.runs(id);
+        };
+        match cell.get() {
+            1 => true,
+            2 => false,
+            _ => {
+                let on = self.opts.runs(id);
+                cell.set(if on { 1 } else { 2 });
+                on
+            }
+        }
     }
 
     /// Emits a finding with the rule's default severity.
     pub(crate) fn emit(&mut self, id: RuleId, at: At<'_>, message: impl Into<String>) {
-        let sev = id.rule().map_or(Severity::Error, |r| r.severity);
+        if !self.on(id) {
+            return;
+        }
+        let sev = rule_of(id).map_or(Severity::Error, |r| r.severity);
         self.emit_sev(id, sev, at, message);
     }
 
@@ -618,7 +713,7 @@ impl Sink<'_> {
         at: At<'_>,
         message: impl Into<String>,
     ) {
-        let cbp = id.rule().and_then(|r| r.cbp_code);
+        let cbp = rule_of(id).and_then(|r| r.cbp_code);
         self.emit_cbp(id, default, ruleset, cbp, at, message);
     }
 
