@@ -3,7 +3,9 @@
 //! mandatory fields (F-011), closed code lists (F-012) and the intended-use shape (F-022).
 
 use crate::error::{FieldErrorKind, ProblemKind, Severity};
-use crate::layout::{is_cbp_char, Class, Codes, Designation, FieldValue, Kind, RecordLayout, Time};
+use crate::layout::{
+    is_cbp_char, Class, Codes, Designation, FieldDef, FieldValue, Kind, RecordLayout, Time,
+};
 use crate::records::{Pg01, Pg30, Record, RecordType};
 use crate::transmission::Transmission;
 
@@ -256,160 +258,345 @@ fn check_fields(
             }
         }
     }
-    let rec_at = At::record(r);
-    for f in layout.fields {
-        let bytes = f.slice(raw);
-        let at = rec_at.cols(f.start, f.end);
-        // Text fields of an ASCII record need no typing unless a code list or a shape is
-        // checked: presence is enough (the bytes are checked below).
-        let special = f.closed.is_some()
-            || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
-            || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME;
-        let needs_value = special || !typed && (f.kind != Kind::Text || !bytes.is_ascii());
-        let read = if needs_value {
-            f.read(raw, false)
-        } else if blank(bytes) {
-            Ok(None)
-        } else {
-            Ok(Some(crate::layout::FieldValue::Text("")))
-        };
-        let value = match read {
-            Ok(v) => v,
-            Err(FieldErrorKind::NotNumeric) => {
-                if lenient_n && matches!(f.read(raw, true), Ok(Some(_))) {
-                    sink.emit_sev(
-                        RuleId::F_007,
-                        Severity::Warning,
-                        at,
-                        format!(
-                            "{}: right-justified with spaces; write it zero-filled",
-                            f.name
-                        ),
-                    );
-                } else {
-                    let shown = String::from_utf8_lossy(bytes);
-                    sink.emit_sev(
-                        RuleId::F_007,
-                        class_sev,
-                        at,
-                        format!("{} is \"{shown}\": an N field must be all digits (zero-filled, no sign or point) or all spaces", f.name),
-                    );
-                }
-                continue;
+    let cx = FieldCx {
+        r,
+        raw,
+        rec_at: At::record(r),
+        typed,
+        lenient_n,
+        pga,
+        output,
+        class_sev,
+    };
+    if typed {
+        // A field whose first byte is not a space is not blank and not right-justified;
+        // when the record's text bytes fit their classes (one pass over the record) and no
+        // rule reads the field's value, no F rule can fire on it.
+        let classes_ok = classes_fit(r.record_type(), layout, raw);
+        for f in layout.fields {
+            let plain = !is_special(r, f)
+                && f.slice(raw).first().is_some_and(|&c| c != b' ')
+                && (f.kind != Kind::Text || classes_ok);
+            if !plain {
+                check_field(&cx, f, sink);
             }
-            Err(kind @ (FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime)) => {
-                let (rule, what) = if kind == FieldErrorKind::ImpossibleDate {
-                    (RuleId::F_013, "date")
-                } else {
-                    (RuleId::F_014, "time")
-                };
-                let shown = String::from_utf8_lossy(bytes);
-                let fmt = f.kind.format().unwrap_or(what);
+        }
+    } else {
+        for f in layout.fields {
+            check_field(&cx, f, sink);
+        }
+    }
+}
+
+/// What [`check_field`] needs of its record.
+#[derive(Clone, Copy)]
+struct FieldCx<'s, 'a> {
+    r: &'s Record<'a>,
+    raw: &'a [u8],
+    rec_at: At<'a>,
+    typed: bool,
+    lenient_n: bool,
+    pga: bool,
+    output: bool,
+    class_sev: Severity,
+}
+
+/// Whether a rule reads the value of field `f` of `r` (a closed code list, the PG01 intended
+/// use, the PG30 arrival time).
+fn is_special(r: &Record<'_>, f: &FieldDef) -> bool {
+    f.closed.is_some()
+        || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
+        || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME
+}
+
+/// Per record type: a byte per column, 1 where a class A text field lies, 2 for class AN,
+/// 0 elsewhere; built once per record type from its layout.
+fn class_mask(rt: RecordType, layout: &RecordLayout) -> Option<&'static [u8; 80]> {
+    static MASKS: [std::sync::OnceLock<[u8; 80]>; 128] =
+        [const { std::sync::OnceLock::new() }; 128];
+    let cell = MASKS.get(rt as usize)?;
+    Some(cell.get_or_init(|| {
+        let mut m = [0u8; 80];
+        for f in layout.fields.iter().filter(|f| f.kind == Kind::Text) {
+            let v = match f.class {
+                Class::A => 1,
+                Class::AN => 2,
+                _ => continue,
+            };
+            let (s, e) = (usize::from(f.start).saturating_sub(1), usize::from(f.end));
+            for c in m.get_mut(s..e.min(80)).unwrap_or_default() {
+                *c = v;
+            }
+        }
+        m
+    }))
+}
+
+/// Whether every byte of the record's class A and AN text fields fits its class: one
+/// branchless pass over the 80 bytes (`false` when no mask is known: the fields are then
+/// checked one by one).
+fn classes_fit(rt: RecordType, layout: &RecordLayout, raw: &[u8]) -> bool {
+    let Some(mask) = class_mask(rt, layout) else {
+        return false;
+    };
+    let mut bad = 0u8;
+    for (&m, &c) in mask.iter().zip(raw) {
+        let letter = c.is_ascii_uppercase() | (c == b' ');
+        let digit = c.is_ascii_digit();
+        bad |= u8::from((m == 1) & !letter) | u8::from((m == 2) & !(letter | digit));
+    }
+    bad == 0
+}
+
+/// The F rules of field `f` of one record (F-007, F-008, F-009, F-010, F-011, F-012, F-013,
+/// F-014, F-022).
+fn check_field(cx: &FieldCx<'_, '_>, f: &FieldDef, sink: &mut Sink<'_>) {
+    let FieldCx {
+        r,
+        raw,
+        rec_at,
+        typed,
+        lenient_n,
+        pga,
+        output,
+        class_sev,
+    } = *cx;
+    let bytes = f.slice(raw);
+    let at = rec_at.cols(f.start, f.end);
+    // Text fields of an ASCII record need no typing unless a code list or a shape is
+    // checked: presence is enough (the bytes are checked below).
+    let special = f.closed.is_some()
+        || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
+        || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME;
+    let needs_value = special || !typed && (f.kind != Kind::Text || !bytes.is_ascii());
+    let read = if needs_value {
+        f.read(raw, false)
+    } else if blank(bytes) {
+        Ok(None)
+    } else {
+        Ok(Some(crate::layout::FieldValue::Text("")))
+    };
+    let value = match read {
+        Ok(v) => v,
+        Err(FieldErrorKind::NotNumeric) => {
+            if lenient_n && matches!(f.read(raw, true), Ok(Some(_))) {
                 sink.emit_sev(
-                    rule,
-                    class_sev,
-                    at,
-                    format!("{} \"{shown}\" is not a real {what} ({fmt})", f.name),
-                );
-                continue;
-            }
-            // Non-ASCII bytes: F-002 already names the byte.
-            Err(_) => continue,
-        };
-        let Some(value) = value else {
-            if pga && f.designation == Designation::M {
-                sink.emit_cbp(
-                    RuleId::F_011,
-                    Severity::Error,
-                    PGA_RULESET,
-                    f.blank_cbp,
+                    RuleId::F_007,
+                    Severity::Warning,
                     at,
                     format!(
-                        "mandatory field {} (bytes {}-{}) is blank",
-                        f.name, f.start, f.end
-                    ),
-                );
-            }
-            continue;
-        };
-        // Class checks on text fields; bytes outside the CBP set are F-002 … F-005 only.
-        if f.kind == Kind::Text {
-            let allowed = |c: u8| match f.class {
-                Class::A => c.is_ascii_uppercase() || c == b' ',
-                Class::AN => c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ',
-                _ => true,
-            };
-            let bad = if class_letters_digits_ok(f.class, bytes) {
-                None
-            } else {
-                bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c))
-            };
-            if let Some(&c) = bad {
-                let (rule, what) = if f.class == Class::A {
-                    (RuleId::F_008, "A (letters and spaces)")
-                } else {
-                    (RuleId::F_009, "AN (letters, digits, spaces)")
-                };
-                sink.emit_sev(
-                    rule,
-                    class_sev,
-                    at,
-                    format!("{} holds '{}': class {what}", f.name, char::from(c)),
-                );
-            }
-            if bytes.first() == Some(&b' ') {
-                sink.emit(
-                    RuleId::F_010,
-                    at,
-                    format!(
-                        "{} is not left-justified (leading spaces are kept as data)",
+                        "{}: right-justified with spaces; write it zero-filled",
                         f.name
                     ),
                 );
-            }
-        }
-        if let Some(closed) = &f.closed {
-            // A text value is compared as it is; other kinds in their canonical form.
-            let text = match value {
-                FieldValue::Text(t) => std::borrow::Cow::Borrowed(t),
-                ref v => std::borrow::Cow::Owned(v.to_string()),
-            };
-            if let Err(msg) = check_closed(&closed.codes, f.name, &text, sink.opts.as_of) {
-                // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
-                let sev = if output || closed.advisory {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                };
-                sink.emit_cbp(RuleId::F_012, sev, PGA_RULESET, closed.cbp_code, at, msg);
-            }
-        }
-        // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
-        // systems send 0000 for "no time": a warning, never an error.
-        if r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME {
-            if let FieldValue::Time(Time {
-                hour: 0, minute: 0, ..
-            }) = value
-            {
+            } else {
+                let shown = String::from_utf8_lossy(bytes);
                 sink.emit_sev(
-                    RuleId::F_014,
-                    Severity::Warning,
+                    RuleId::F_007,
+                    class_sev,
                     at,
-                    format!("{} \"0000\": the chapter allows 0001-2400; leave the field blank when there is no time", f.name),
+                    format!("{} is \"{shown}\": an N field must be all digits (zero-filled, no sign or point) or all spaces", f.name),
                 );
             }
+            return;
         }
-        if r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE {
-            let v = value.to_string();
-            let b = v.as_bytes();
-            let dotted = b.len() == 7
-                && b.get(3) == Some(&b'.')
-                && b.iter()
-                    .enumerate()
-                    .all(|(i, c)| i == 3 || c.is_ascii_digit());
-            if !dotted {
-                sink.emit(RuleId::F_022, at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
+        Err(kind @ (FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime)) => {
+            let (rule, what) = if kind == FieldErrorKind::ImpossibleDate {
+                (RuleId::F_013, "date")
+            } else {
+                (RuleId::F_014, "time")
+            };
+            let shown = String::from_utf8_lossy(bytes);
+            let fmt = f.kind.format().unwrap_or(what);
+            sink.emit_sev(
+                rule,
+                class_sev,
+                at,
+                format!("{} \"{shown}\" is not a real {what} ({fmt})", f.name),
+            );
+            return;
+        }
+        // Non-ASCII bytes: F-002 already names the byte.
+        Err(_) => return,
+    };
+    let Some(value) = value else {
+        if pga && f.designation == Designation::M {
+            sink.emit_cbp(
+                RuleId::F_011,
+                Severity::Error,
+                PGA_RULESET,
+                f.blank_cbp,
+                at,
+                format!(
+                    "mandatory field {} (bytes {}-{}) is blank",
+                    f.name, f.start, f.end
+                ),
+            );
+        }
+        return;
+    };
+    // Class checks on text fields; bytes outside the CBP set are F-002 … F-005 only.
+    if f.kind == Kind::Text {
+        let allowed = |c: u8| match f.class {
+            Class::A => c.is_ascii_uppercase() || c == b' ',
+            Class::AN => c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ',
+            _ => true,
+        };
+        let bad = if class_letters_digits_ok(f.class, bytes) {
+            None
+        } else {
+            bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c))
+        };
+        if let Some(&c) = bad {
+            let (rule, what) = if f.class == Class::A {
+                (RuleId::F_008, "A (letters and spaces)")
+            } else {
+                (RuleId::F_009, "AN (letters, digits, spaces)")
+            };
+            sink.emit_sev(
+                rule,
+                class_sev,
+                at,
+                format!("{} holds '{}': class {what}", f.name, char::from(c)),
+            );
+        }
+        if bytes.first() == Some(&b' ') {
+            sink.emit(
+                RuleId::F_010,
+                at,
+                format!(
+                    "{} is not left-justified (leading spaces are kept as data)",
+                    f.name
+                ),
+            );
+        }
+    }
+    if let Some(closed) = &f.closed {
+        // A text value is compared as it is; other kinds in their canonical form.
+        let text = match value {
+            FieldValue::Text(t) => std::borrow::Cow::Borrowed(t),
+            ref v => std::borrow::Cow::Owned(v.to_string()),
+        };
+        if let Err(msg) = check_closed(&closed.codes, f.name, &text, sink.opts.as_of) {
+            // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
+            let sev = if output || closed.advisory {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            sink.emit_cbp(RuleId::F_012, sev, PGA_RULESET, closed.cbp_code, at, msg);
+        }
+    }
+    // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
+    // systems send 0000 for "no time": a warning, never an error.
+    if r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME {
+        if let FieldValue::Time(Time {
+            hour: 0, minute: 0, ..
+        }) = value
+        {
+            sink.emit_sev(
+                RuleId::F_014,
+                Severity::Warning,
+                at,
+                format!("{} \"0000\": the chapter allows 0001-2400; leave the field blank when there is no time", f.name),
+            );
+        }
+    }
+    if r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE {
+        let v = value.to_string();
+        let b = v.as_bytes();
+        let dotted = b.len() == 7
+            && b.get(3) == Some(&b'.')
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 3 || c.is_ascii_digit());
+        if !dotted {
+            sink.emit(RuleId::F_022, at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::ParseOptions;
+    use crate::validate::{Report, ValidateOptions};
+
+    /// The findings of `check_fields` on one record, with or without the typed fast path.
+    fn findings(r: &Record<'_>, typed: bool, opts: &ValidateOptions) -> Report {
+        let mut sink = Sink::new(opts);
+        if let Some(layout) = r.record_type().layout() {
+            check_fields(r, layout, false, typed, &mut sink);
+        }
+        sink.into_report()
+    }
+
+    /// The typed fast path (skip fields the strict parse typed, one class pass per record)
+    /// reports exactly what reading every field reports, on every record it applies to: the
+    /// records of every sample, each also with seeded byte changes (digits, letters, spaces,
+    /// punctuation) at every column.
+    #[test]
+    fn typed_fast_path_reports_what_reading_every_field_reports() {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default();
+        let opts = ValidateOptions::new(as_of);
+        let palette = b" 0123456789AZQX-./*&";
+        let mut compared = 0usize;
+        let mut with_findings = 0usize;
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                panic!("{dir}");
+            };
+            for e in entries.flatten() {
+                let Ok(data) = std::fs::read(e.path()) else {
+                    continue;
+                };
+                for line in data.split(|&b| b == b'\n') {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    if line.len() != 80 {
+                        continue;
+                    }
+                    for variant in 0..24 {
+                        let mut rec = line.to_vec();
+                        if variant > 0 {
+                            for _ in 0..(1 + variant % 3) {
+                                seed = seed
+                                    .wrapping_mul(6_364_136_223_846_793_005)
+                                    .wrapping_add(1_442_695_040_888_963_407);
+                                let col = 4 + (seed >> 33) as usize % 76;
+                                let b = palette[(seed >> 50) as usize % palette.len()];
+                                if let Some(c) = rec.get_mut(col) {
+                                    *c = b;
+                                }
+                            }
+                        }
+                        let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::strict())
+                        else {
+                            continue;
+                        };
+                        t.tree.for_each_record(|r| {
+                            let eligible = all_cbp(r.raw())
+                                && r.raw().len() >= 80
+                                && r.field_error().is_none()
+                                && r.record_type().layout().is_some();
+                            if eligible {
+                                let fast = findings(r, true, &opts);
+                                assert_eq!(
+                                    fast,
+                                    findings(r, false, &opts),
+                                    "{}",
+                                    String::from_utf8_lossy(r.raw())
+                                );
+                                compared += 1;
+                                with_findings += usize::from(!fast.findings.is_empty());
+                            }
+                        });
+                    }
+                }
             }
         }
+        assert!(compared > 1000, "{compared} records compared");
+        assert!(with_findings > 100, "{with_findings} records with findings");
     }
 }
