@@ -66,7 +66,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 /// Whether a field is all spaces, without a branch per byte (a blank field
 /// is read to its end, so the loop is vectorized).
 #[inline]
-fn blank(b: &[u8]) -> bool {
+pub(super) fn blank(b: &[u8]) -> bool {
     match b.first() {
         Some(&c) if c != b' ' => false,
         _ => b.iter().fold(0u8, |acc, &c| acc | (c ^ b' ')) == 0,
@@ -77,7 +77,7 @@ fn blank(b: &[u8]) -> bool {
 /// (and digits); `true` for the other classes. A branchless pre-check: only a field that
 /// fails it is searched for the byte to name (the answer the search gives is the same).
 #[inline]
-fn class_letters_digits_ok(class: Class, b: &[u8]) -> bool {
+pub(super) fn class_letters_digits_ok(class: Class, b: &[u8]) -> bool {
     match class {
         Class::A => b
             .iter()
