@@ -327,41 +327,65 @@ fn is_special(r: &Record<'_>, f: &FieldDef) -> bool {
         || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME
 }
 
-/// Per record type: a byte per column, 1 where a class A text field lies, 2 for class AN,
-/// 0 elsewhere; built once per record type from its layout.
-fn class_mask(rt: RecordType, layout: &RecordLayout) -> Option<&'static [u8; 80]> {
-    static MASKS: [std::sync::OnceLock<[u8; 80]>; 128] =
+/// Per record type, 10 words over its 80 columns: the high bit of each byte set where a
+/// class A text field lies (first array) and where a class AN text field lies (second);
+/// built once per record type from its layout.
+fn class_masks(rt: RecordType, layout: &RecordLayout) -> Option<&'static ([u64; 10], [u64; 10])> {
+    static MASKS: [std::sync::OnceLock<([u64; 10], [u64; 10])>; 128] =
         [const { std::sync::OnceLock::new() }; 128];
     let cell = MASKS.get(rt as usize)?;
     Some(cell.get_or_init(|| {
-        let mut m = [0u8; 80];
+        let (mut a, mut an) = ([0u8; 80], [0u8; 80]);
         for f in layout.fields.iter().filter(|f| f.kind == Kind::Text) {
-            let v = match f.class {
-                Class::A => 1,
-                Class::AN => 2,
+            let m = match f.class {
+                Class::A => &mut a,
+                Class::AN => &mut an,
                 _ => continue,
             };
             let (s, e) = (usize::from(f.start).saturating_sub(1), usize::from(f.end));
             for c in m.get_mut(s..e.min(80)).unwrap_or_default() {
-                *c = v;
+                *c = 0x80;
             }
         }
-        m
+        let words = |m: &[u8; 80]| {
+            let mut w = [0u64; 10];
+            for (slot, c) in w.iter_mut().zip(m.chunks_exact(8)) {
+                *slot = <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+            }
+            w
+        };
+        (words(&a), words(&an))
     }))
 }
 
-/// Whether every byte of the record's class A and AN text fields fits its class: one
-/// branchless pass over the 80 bytes (`false` when no mask is known: the fields are then
-/// checked one by one).
+/// The high bit of each byte of `x` that lies strictly between `lo` and `hi` (bytes below
+/// 0x80, `hi` at most 0x80): exact per byte, no carry crosses a byte.
+#[inline]
+fn bytes_between(x: u64, lo: u8, hi: u8) -> u64 {
+    let low7 = x & (ONES * 0x7F);
+    (ONES * (0x7F + u64::from(hi))).wrapping_sub(low7)
+        & !x
+        & (low7 + ONES * (0x7F - u64::from(lo)))
+        & HIGHS
+}
+
+/// Whether every byte of the record's class A and AN text fields fits its class (A:
+/// upper-case letters and spaces; AN: and digits), 8 bytes per step over the 80 columns
+/// (`false` when no mask is known or the record is shorter: the fields are then checked one
+/// by one). The record is all CBP characters (below 0x80).
 fn classes_fit(rt: RecordType, layout: &RecordLayout, raw: &[u8]) -> bool {
-    let Some(mask) = class_mask(rt, layout) else {
+    let Some((mask_a, mask_an)) = class_masks(rt, layout) else {
         return false;
     };
-    let mut bad = 0u8;
-    for (&m, &c) in mask.iter().zip(raw) {
-        let letter = c.is_ascii_uppercase() | (c == b' ');
-        let digit = c.is_ascii_digit();
-        bad |= u8::from((m == 1) & !letter) | u8::from((m == 2) & !(letter | digit));
+    let Some(raw) = raw.get(..80) else {
+        return false;
+    };
+    let mut bad = 0u64;
+    for ((w, &ma), &man) in raw.chunks_exact(8).zip(mask_a).zip(mask_an) {
+        let x = <[u8; 8]>::try_from(w).map_or(u64::MAX, u64::from_le_bytes);
+        let letter = bytes_between(x, b'A' - 1, b'Z' + 1) | bytes_between(x, b' ' - 1, b' ' + 1);
+        let digit = bytes_between(x, b'0' - 1, b'9' + 1);
+        bad |= (ma & !letter) | (man & !(letter | digit));
     }
     bad == 0
 }
@@ -576,6 +600,36 @@ mod tests {
                     "{w:?}"
                 );
                 assert_eq!(all_cbp(&w), w.iter().all(|&b| is_cbp_char(b)));
+            }
+        }
+    }
+
+    /// The word-at-a-time class test marks exactly the bytes a byte-by-byte test marks.
+    #[test]
+    fn bytes_between_is_exact_per_byte() {
+        for fill in [b' ', b'A', b'~', b'0', b'9', b'Z'] {
+            for pos in 0..8 {
+                for b in 0..0x80u8 {
+                    let mut w = [fill; 8];
+                    if let Some(c) = w.get_mut(pos) {
+                        *c = b;
+                    }
+                    let x = u64::from_le_bytes(w);
+                    for (lo, hi) in [
+                        (b'A' - 1, b'Z' + 1),
+                        (b'0' - 1, b'9' + 1),
+                        (b' ' - 1, b' ' + 1),
+                    ] {
+                        let got = bytes_between(x, lo, hi).to_le_bytes();
+                        for (g, c) in got.iter().zip(w) {
+                            assert_eq!(
+                                *g == 0x80,
+                                lo < c && c < hi,
+                                "{c:#04x} in {lo:#04x}..{hi:#04x}"
+                            );
+                        }
+                    }
+                }
             }
         }
     }
