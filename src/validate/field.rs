@@ -27,7 +27,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             continue; // re-checked field by field below
         }
         let at = At {
-            record: p.location.record.as_deref(),
+            record: p.location.record.as_deref().map(str::as_bytes),
             line: p.location.line,
             columns: p.location.columns,
             offset: p.location.offset,

@@ -246,6 +246,89 @@ impl fmt::Display for Finding {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Pg01, Pg02, Pg19, Pg20, Pg22, RecordType};
+
+    /// `text_of` reads what the typed views read, on every record of every sample with
+    /// seeded byte changes (non-ASCII and control bytes, spaces, letters).
+    #[test]
+    fn text_of_reads_what_the_views_read() {
+        let palette = [b' ', b'A', b'9', 0xC3, 0x09, b'a', b'-'];
+        let mut seed = 7u64;
+        let mut compared = 0usize;
+        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                panic!("{dir}");
+            };
+            for e in entries.flatten() {
+                let Ok(data) = std::fs::read(e.path()) else {
+                    continue;
+                };
+                for variant in 0..16 {
+                    let mut data = data.clone();
+                    for _ in 0..variant * 8 {
+                        seed = seed
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1_442_695_040_888_963_407);
+                        let i = (seed >> 20) as usize % data.len().max(1);
+                        if let Some(c) = data.get_mut(i) {
+                            if *c != b'\n' && i % 81 > 4 {
+                                *c = palette[(seed >> 50) as usize % palette.len()];
+                            }
+                        }
+                    }
+                    let opts = ParseOptions::lenient();
+                    let Ok(t) = Transmission::parse_with(&data, &opts) else {
+                        continue;
+                    };
+                    t.tree.for_each_record(|r| {
+                        match r.record_type() {
+                            RecordType::Pg01 => {
+                                let v = r.view::<Pg01>().expect("PG01");
+                                assert_eq!(text_of(r, Pg01::AGENCY_CODE), v.agency_code());
+                                assert_eq!(text_of(r, Pg01::DISCLAIMER_CODE), v.disclaimer_code());
+                            }
+                            RecordType::Pg02 => {
+                                let v = r.view::<Pg02>().expect("PG02");
+                                assert_eq!(text_of(r, Pg02::ITEM_TYPE), v.item_type());
+                                assert_eq!(
+                                    text_of(r, Pg02::PRODUCT_CODE_NUMBER_1),
+                                    v.product_code_number_1()
+                                );
+                            }
+                            RecordType::Pg19 => {
+                                let v = r.view::<Pg19>().expect("PG19");
+                                assert_eq!(
+                                    text_of(r, Pg19::ENTITY_ROLE_CODE),
+                                    v.entity_role_code()
+                                );
+                                assert_eq!(text_of(r, Pg19::ENTITY_NAME), v.entity_name());
+                            }
+                            RecordType::Pg20 => {
+                                let v = r.view::<Pg20>().expect("PG20");
+                                assert_eq!(text_of(r, Pg20::POSTAL_CODE), v.postal_code());
+                            }
+                            RecordType::Pg22 => {
+                                let v = r.view::<Pg22>().expect("PG22");
+                                assert_eq!(
+                                    text_of(r, Pg22::ENTITY_ROLE_CODE),
+                                    v.entity_role_code()
+                                );
+                            }
+                            _ => return,
+                        }
+                        compared += 1;
+                    });
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for Finding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -628,10 +711,24 @@ impl<'o> Sink<'o> {
     }
 }
 
+/// The value of text field `f` (a layout constant such as
+/// [`crate::records::Pg19::ENTITY_ROLE_CODE`]) of `r` as the record's typed view reads it
+/// (`r.view::<Pg19>()?.entity_role_code()`): the field's bytes without trailing spaces, `None`
+/// when blank or not ASCII. One field is looked at, without the UTF-8 check of the whole
+/// record a view makes; the caller checks the record type.
+pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a str> {
+    let b = f.slice(r.raw());
+    let end = b.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+    let v = b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())?;
+    std::str::from_utf8(v).ok()
+}
+
 /// Where a finding points.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct At<'r> {
-    pub record: Option<&'r str>,
+    /// The record identifier's bytes ([`Record::id_bytes`]): made text only for a finding
+    /// that is kept, so that locating a record costs no UTF-8 check.
+    pub record: Option<&'r [u8]>,
     pub line: Option<u32>,
     pub columns: Option<(u8, u8)>,
     pub offset: usize,
@@ -640,7 +737,7 @@ pub(crate) struct At<'r> {
 impl<'r> At<'r> {
     pub(crate) fn record(r: &Record<'r>) -> Self {
         At {
-            record: Some(r.id()),
+            record: Some(r.id_bytes()),
             line: Some(r.line()),
             columns: None,
             offset: r.offset(),
@@ -744,7 +841,11 @@ impl Sink<'_> {
             ruleset,
             location: Location {
                 line: at.line,
-                record: at.record.map(str::to_string),
+                // The identifier's bytes as `Record::id` reads them (text only here, when a
+                // finding is kept).
+                record: at
+                    .record
+                    .map(|b| std::str::from_utf8(b).unwrap_or("").to_string()),
                 columns: at.columns,
                 offset: at.offset,
             },

@@ -9,11 +9,11 @@ use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
 use crate::records::Record;
-use crate::records::{Pg01, Pg02, Pg19, Pg20, View};
+use crate::records::{Pg01, Pg02, Pg19, Pg20, RecordType, View};
 use crate::transmission::Transmission;
 use crate::tree::{Node, PgaLine};
 
-use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
+use super::{text_of, At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
@@ -74,9 +74,16 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
         let mut has_or_data_or_disclaimer = false;
         let sharing = group.data_sharing();
         for (i, line) in group.lines.iter().enumerate() {
-            let Some(p) = pg01_of(line) else { continue };
-            if p.agency_code() == Some("AMS") && p.disclaimer_code().is_some() {
-                check_disclaimer(line, &p, as_of, sink);
+            let pg01 = &line.pg01.record;
+            if pg01.record_type() != RecordType::Pg01 {
+                continue;
+            }
+            if text_of(pg01, Pg01::AGENCY_CODE) == Some("AMS")
+                && text_of(pg01, Pg01::DISCLAIMER_CODE).is_some()
+            {
+                if let Some(p) = pg01_of(line) {
+                    check_disclaimer(line, &p, as_of, sink);
+                }
             }
             // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
             // set; when the data line is itself an OR line its own checks cover the records.
@@ -482,8 +489,10 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 ),
             );
         }
-        if let Some(p) = r.view::<Pg02>() {
-            if p.product_code_qualifier_1().is_some() || p.product_code_number_1().is_some() {
+        if r.record_type() == RecordType::Pg02 {
+            if text_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
+                || text_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some()
+            {
                 sink.emit(
                     RuleId::OR_016,
                     At::record(r),
@@ -495,10 +504,11 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
     for e in line.entity_loops() {
         let r = &e.pg19.record;
-        let Some(p) = r.view::<Pg19>() else {
+        if r.record_type() != RecordType::Pg19 {
             continue;
-        };
-        if let Some(id) = p.entity_number() {
+        }
+        let role = text_of(r, Pg19::ENTITY_ROLE_CODE);
+        if let Some(id) = text_of(r, Pg19::ENTITY_NUMBER) {
             let certifier = id.len() == 3
                 && id
                     .bytes()
@@ -509,28 +519,28 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
                 );
-            } else if is_ten_digits(id) && matches!(p.entity_role_code(), Some("ORI" | "ORC")) {
+            } else if is_ten_digits(id) && matches!(role, Some("ORI" | "ORC")) {
                 sink.emit_sev(
                     RuleId::OR_014,
                     Severity::Warning,
                     At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", p.entity_role_code().unwrap_or("")),
+                    format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", role.unwrap_or("")),
                 );
             }
         }
         if let Some(Node { record: a, .. }) = &e.pg20 {
-            if let Some(addr) = a.view::<Pg20>() {
-                if addr.country_code() == Some("US") {
-                    let digits = addr
-                        .postal_code()
-                        .map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
+            if a.record_type() == RecordType::Pg20 {
+                let postal = text_of(a, Pg20::POSTAL_CODE);
+                if text_of(a, Pg20::COUNTRY_CODE) == Some("US") {
+                    let digits =
+                        postal.map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
                     if digits < 5 {
                         sink.emit(
                             RuleId::OR_023,
                             At::field(a, crate::records::Pg20::POSTAL_CODE),
                             format!(
                                 "US postal code \"{}\" is shorter than 5 digits",
-                                addr.postal_code().unwrap_or("")
+                                postal.unwrap_or("")
                             ),
                         );
                     }
@@ -558,10 +568,10 @@ fn check_or1(
     let roles: Vec<Option<&str>> = loops
         .iter()
         .map(|e| {
-            e.pg19
-                .record
-                .view::<Pg19>()
-                .and_then(|p| p.entity_role_code())
+            let r = &e.pg19.record;
+            (r.record_type() == RecordType::Pg19)
+                .then(|| text_of(r, Pg19::ENTITY_ROLE_CODE))
+                .flatten()
         })
         .collect();
     for role in ["EX", "UC", "ORI", "ORP", "ORC"] {
@@ -576,12 +586,12 @@ fn check_or1(
         }
         for e in present.iter().filter(|_| content_rules) {
             let r = &e.pg19.record;
-            let Some(p) = r.view::<Pg19>() else {
+            if r.record_type() != RecordType::Pg19 {
                 continue;
-            };
+            }
             // No dictionary code covers a missing entity name (P09 is "invalid unit of
             // measure" in PG04).
-            if p.entity_name().is_none() {
+            if text_of(r, Pg19::ENTITY_NAME).is_none() {
                 sink.emit_cbp(
                     RuleId::OR_013,
                     Severity::Error,
@@ -591,7 +601,7 @@ fn check_or1(
                     format!("{role} loop without entity name"),
                 );
             }
-            if p.entity_number().is_none() {
+            if text_of(r, Pg19::ENTITY_NUMBER).is_none() {
                 sink.emit_cbp(
                     RuleId::OR_013,
                     Severity::Error,

@@ -13,7 +13,7 @@ use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType, View}
 use crate::transmission::Transmission;
 use crate::tree::{Item, OiGroup, PgaItem, PgaLine, Transaction};
 
-use super::{At, RuleId, Sink};
+use super::{text_of, At, RuleId, Sink};
 
 type R<'a> = Record<'a>;
 
@@ -200,9 +200,11 @@ fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut S
 /// The rules of one PGA line; `shares`: the line shares the data set of a later PG01
 /// (SPEC 4.1), so it has no child records of its own by design.
 fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
-    let Some(p) = pg01(line) else { return };
+    if line.pg01.record.record_type() != RecordType::Pg01 {
+        return;
+    }
     let children = line.child_records();
-    if let Some(d) = p.disclaimer_code() {
+    if let Some(d) = text_of(&line.pg01.record, Pg01::DISCLAIMER_CODE) {
         if let Some(first) = children.first() {
             sink.emit(
                 RuleId::S_012,
@@ -275,7 +277,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 }
             }
             RecordType::Pg02 => {
-                let is_p = r.view::<Pg02>().and_then(|p2| p2.item_type()) == Some("P");
+                let is_p = text_of(r, Pg02::ITEM_TYPE) == Some("P");
                 if first_pg02 && !is_p {
                     sink.emit(
                         RuleId::S_011,
@@ -348,14 +350,23 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
         }
     }
     // S-019 (opt-in): PG22 role without a PG19 loop of that role.
+    if sink.on(RuleId::S_019) {
+        check_pg22_roles(line, &children, sink);
+    }
+    check_order(line, sink);
+}
+
+/// S-019: a PG22 role without a PG19 loop of that role in the line.
+fn check_pg22_roles(line: &PgaLine<R<'_>>, children: &[&R<'_>], sink: &mut Sink<'_>) {
     let roles: HashSet<&str> = line
         .entity_loops()
         .iter()
-        .filter_map(|e| e.pg19.record.view::<Pg19>()?.entity_role_code())
+        .filter(|e| e.pg19.record.record_type() == RecordType::Pg19)
+        .filter_map(|e| text_of(&e.pg19.record, Pg19::ENTITY_ROLE_CODE))
         .collect();
-    for r in &children {
-        if let Some(d) = r.view::<Pg22>() {
-            if let Some(role) = d.entity_role_code() {
+    for r in children {
+        if r.record_type() == RecordType::Pg22 {
+            if let Some(role) = text_of(r, Pg22::ENTITY_ROLE_CODE) {
                 if !roles.contains(role) {
                     sink.emit(
                         RuleId::S_019,
@@ -368,7 +379,6 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
             }
         }
     }
-    check_order(line, sink);
 }
 
 /// S-006, S-007, S-008, S-014, S-017, S-018 over the line's items (orphans in position).
@@ -573,8 +583,8 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let mut max: (u8, Option<&R<'_>>) = (0, None);
     let mut after_pg30 = false;
     for r in recs {
-        if let Some(p) = r.view::<Pg02>() {
-            if p.item_type() == Some("C") {
+        if r.record_type() == RecordType::Pg02 {
+            if text_of(r, Pg02::ITEM_TYPE) == Some("C") {
                 // A component item starts its own detail records.
                 max = (1, Some(r));
                 continue;
