@@ -67,10 +67,12 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             }
         };
         let mut cx = Ctx { sink, side };
+        // One buffer for the records of every transaction of the block.
+        let mut records: Vec<&Record<'_>> = Vec::new();
         for tx in &block.transactions {
             // The records of the transaction in input order, without the CBP condition
             // records (SE90/GE90) that attach to the record before them.
-            let mut records: Vec<&Record<'_>> = Vec::new();
+            records.clear();
             tx.for_each_record(|r| {
                 if r.record_type() != RecordType::Se90 {
                     records.push(r);
