@@ -1280,3 +1280,55 @@ proptest! {
         check_any_input(&input, &lenient())?;
     }
 }
+
+/// An input shorter than one record without CR or LF is one short record (F-001), not
+/// terminator-less input with a remainder after zero records, nor empty input (F-020);
+/// the streaming readers frame it the same way. A longer terminator-less input keeps its
+/// 80-byte framing (F-018 for the remainder).
+#[test]
+fn short_input_without_terminator_is_one_short_record() {
+    for (input, id) in [
+        (&b"OI  1234"[..], "OI"),
+        (b"A", "A"),
+        (b"OI  1234\x1a", "OI"),
+        (b"\xEF\xBB\xBFOI  1234", "OI"),
+    ] {
+        let t = Transmission::parse_with(input, &lenient()).expect("one short record");
+        assert_eq!(ids(&t), [id], "{input:?}");
+        assert_eq!(t.tree.framing.terminator, Terminator::None);
+        assert!(
+            t.problems.iter().any(|p| p.kind.rule() == "F-001"),
+            "{input:?}: {:?}",
+            t.problems
+        );
+        assert!(t.problems.iter().all(|p| p.kind.rule() != "F-018"));
+        let e = Transmission::parse(input).expect_err("strict: F-001 is an error");
+        assert!(e.problems.iter().any(|p| p.kind.rule() == "F-001"));
+        // The streaming reader frames it as one record too.
+        let mut units = ace_pga::stream::StreamReader::new(input);
+        let unit = units.next().expect("one unit").expect("read");
+        assert_eq!(unit.records, 1, "{input:?}");
+        let u = unit.parse(&lenient()).expect("parses");
+        assert!(u.problems.iter().any(|p| p.kind.rule() == "F-001"));
+        assert!(units.next().is_none());
+        let mut chunks = ace_pga::stream::ChunkReader::new(input);
+        let chunk = chunks.next().expect("one chunk").expect("read");
+        assert!(!chunk.concatenated, "{input:?}");
+    }
+    // Only 0x1A bytes: still empty input.
+    let e = Transmission::parse_with(b"\x1a\x1a", &lenient()).expect_err("empty");
+    assert_eq!(e.problems[0].kind, ProblemKind::EmptyInput);
+    // 100 bytes without terminator: one 80-byte record and a 20-byte remainder (F-018).
+    let mut long = lines_of_or2_first(80);
+    long.extend_from_slice(&[b' '; 20]);
+    let t = Transmission::parse_with(&long, &lenient()).expect("parses");
+    assert_eq!(t.tree.framing.terminator, Terminator::None);
+    assert!(t.problems.iter().any(|p| p.kind.rule() == "F-018"));
+}
+
+/// The first record of `or2-single.txt`, cut or padded to `len` bytes.
+fn lines_of_or2_first(len: usize) -> Vec<u8> {
+    let mut r = or2_lines()[0].to_vec();
+    r.resize(len, b' ');
+    r
+}

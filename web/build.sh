@@ -23,7 +23,7 @@ wasm="$target_dir/wasm32-unknown-unknown/release/ace_pga_web.wasm"
 
 rm -rf dist
 mkdir -p dist
-cp static/index.html static/app.js static/style.css dist/
+cp static/index.html static/app.js static/worker.js static/style.css dist/
 if command -v wasm-opt >/dev/null 2>&1; then
     wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals --enable-multivalue "$wasm" -o dist/ace_pga_web.wasm

@@ -19,6 +19,7 @@ use memchr::memchr2;
 use crate::error::ParseError;
 use crate::options::ParseOptions;
 use crate::transmission::Transmission;
+use crate::wire::framing::terminator_less;
 
 /// Options of the streaming reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,7 +221,8 @@ impl<R: BufRead> StreamReader<R> {
                     continue;
                 }
                 let head = avail.get(..avail.len().min(DETECT)).unwrap_or_default();
-                self.concatenated = Some(memchr2(b'\n', b'\r', head).is_none());
+                let whole = self.eof && head.len() == avail.len();
+                self.concatenated = Some(terminator_less(head, whole));
             }
             if avail.is_empty() {
                 if self.eof {
@@ -534,7 +536,8 @@ impl<R: io::Read> Iterator for ChunkReader<R> {
                     }
                     continue;
                 }
-                self.concatenated = Some(memchr2(b'\n', b'\r', head).is_none());
+                let whole = self.eof && head.len() + skip == buf.len();
+                self.concatenated = Some(terminator_less(head, whole));
             }
             if buf.is_empty() {
                 return None;

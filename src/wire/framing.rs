@@ -223,6 +223,15 @@ pub(crate) type KnownId = fn(&[u8]) -> bool;
 /// Lines the F-023 check examines for a known record identifier (SPEC 6.1).
 const SNIFF_LINES: usize = 100;
 
+/// Whether input starting with `head` is terminator-less (SPEC 2.2): no CR or LF in `head`
+/// (the first 64 KiB, or all of it), unless `head` is the `whole` input and, without the
+/// `0x1A` bytes at its end, shorter than one record: then it is one short record without
+/// terminator (F-001), not a remainder after zero records (F-018).
+pub(crate) fn terminator_less(head: &[u8], whole: bool) -> bool {
+    let eof_bytes = head.iter().rev().take_while(|&&b| b == 0x1A).count();
+    memchr2(b'\n', b'\r', head).is_none() && !(whole && head.len() - eof_bytes < 80)
+}
+
 /// Whether the lines of `head` look like records: the first line and at least half of the
 /// lines start with a known record identifier ([`crate::records::starts_with_known_id`]). A
 /// transmission whose text holds many bytes above 0x7F (accented names, a UTF-8 fragment) is
@@ -402,7 +411,8 @@ impl<'a> Framer<'a> {
             return Err(whole(ProblemKind::EmptyInput));
         }
         let base = input.len() - data.len();
-        let concatenated = concatenated.unwrap_or_else(|| memchr2(b'\n', b'\r', data).is_none());
+        let concatenated =
+            concatenated.unwrap_or_else(|| terminator_less(data, piece.first && piece.last));
         if piece.first && opts.detect_non_catair {
             let body = data.get(..body_len).unwrap_or(data);
             if let Some(looks) = not_catair(input, body, concatenated, piece.last, known_id) {

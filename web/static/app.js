@@ -1,9 +1,13 @@
-// The ace-pga browser checker: loads ace_pga_web.wasm (plain exports, no imports), hands it
-// the transmission and the options, and renders its JSON answers. Nothing is sent anywhere.
+// The ace-pga browser checker: the wasm module (plain exports, no imports) runs in a worker
+// (worker.js), off the main thread; the page hands it the transmission and the options and
+// renders its JSON answers. Nothing is sent anywhere.
 'use strict';
 
-let wasm = null;
-let input = null; // the bytes of the last checked transmission
+const worker = new Worker('worker.js');
+const waiting = new Map(); // message id -> resolve
+let nextId = 1;
+let generation = 0; // the number of the last check sent
+let input = null; // whether a transmission was checked (its bytes, for a re-check)
 const $ = (id) => document.getElementById(id);
 
 function today() {
@@ -12,21 +16,17 @@ function today() {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-function write(ptr, bytes) {
-  new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
+function options() {
+  return { as_of: $('as-of').value || today(), lenient: $('lenient').checked };
 }
 
-// Runs one operation of the module over `bytes` and returns its JSON answer.
-function call(op, bytes, ...args) {
-  write(wasm.input_buffer(bytes.length), bytes);
-  const options = new TextEncoder().encode(JSON.stringify({
-    as_of: $('as-of').value || today(),
-    lenient: $('lenient').checked,
-  }));
-  write(wasm.options_buffer(options.length), options);
-  const len = wasm[op](...args);
-  const out = new Uint8Array(wasm.memory.buffer, wasm.output_ptr(), len);
-  return JSON.parse(new TextDecoder().decode(out));
+// Sends one request to the worker; resolves with its answer ({result}, {error} or {stale}).
+function request(message) {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    worker.postMessage({ id, options: options(), ...message });
+  });
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -56,11 +56,14 @@ function applyFilters() {
   }
 }
 
-function showDump(line) {
+async function showDump(line) {
   const box = $('dump');
   box.replaceChildren();
   if (!input || !line) return;
-  const d = call('dump_line', input, Number(line));
+  const answer = await request({ op: 'dump_line', gen: generation, line: Number(line) });
+  if (answer.stale) return;
+  if (answer.error) { box.append(el('p', { class: 'error', text: `The checker failed: ${answer.error}` })); return; }
+  const d = answer.result;
   if (d.error && !d.fields) { box.append(el('p', { text: d.error })); return; }
   box.append(el('h3', { text: `Line ${d.line}: ${d.record}${d.variant ? '@' + d.variant : ''}` }));
   box.append(el('pre', { class: 'record', text: d.text }));
@@ -166,15 +169,18 @@ function check(bytes) {
   }
   summary.className = '';
   summary.textContent = `Checking ${bytes.length.toLocaleString()} bytes as of ${asOf || today()}…`;
-  // Let the browser paint the message before the (synchronous) check runs.
-  setTimeout(() => {
-    try {
-      render(call('check', bytes));
-    } catch (e) {
-      summary.textContent = `The checker failed: ${e}`;
+  $('dump').replaceChildren();
+  // The page stays usable while the worker checks; only the last check is shown.
+  const gen = ++generation;
+  request({ op: 'check', gen, bytes }).then((answer) => {
+    if (gen !== generation) return;
+    if (answer.error) {
+      summary.textContent = `The checker failed: ${answer.error}`;
       summary.dataset.done = 'true';
+      return;
     }
-  }, 0);
+    render(answer.result);
+  });
 }
 
 async function checkFile(file) {
@@ -185,9 +191,17 @@ async function checkFile(file) {
 
 async function main() {
   $('as-of').value = today();
-  const { instance } = await WebAssembly.instantiate(
-    await (await fetch('ace_pga_web.wasm')).arrayBuffer(), {});
-  wasm = instance.exports;
+  await new Promise((resolve, reject) => {
+    worker.onmessage = (ev) => {
+      if (ev.data.ready) resolve(); else reject(new Error(ev.data.error));
+    };
+    worker.onerror = (ev) => reject(new Error(ev.message || 'the worker did not start'));
+  });
+  worker.onmessage = (ev) => {
+    const resolve = waiting.get(ev.data.id);
+    waiting.delete(ev.data.id);
+    if (resolve) resolve(ev.data);
+  };
   $('file').addEventListener('change', (ev) => checkFile(ev.target.files[0]));
   // Pasted text is sent as Latin-1 bytes when it fits (one byte per character, as CATAIR
   // records are), else as UTF-8 (the checker then reports the non-CBP bytes).

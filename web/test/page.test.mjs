@@ -8,6 +8,7 @@
 // that `ace-pga check --format json` lists (rule, line, columns, severity, in order) and the
 // same counts; that it shows the certificates `ace-pga decode` finds; that a finding opens its
 // record's field dump (by click and by keyboard); that pasted text is checked like a file;
+// that the wasm module runs in a worker, not on the page's main thread;
 // and that no request leaves the page's origin.
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
@@ -75,6 +76,8 @@ const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(String(e)));
 await page.goto(origin + '/');
 await page.waitForSelector('body[data-ready="true"]');
+// The module runs in a worker, off the page's main thread.
+assert.deepEqual(page.workers().map((w) => w.url()), [origin + '/worker.js'], 'one worker');
 
 async function findingsOnPage() {
   return page.$$eval('#findings li', (lis) => lis.map((li) => ({
@@ -140,11 +143,13 @@ assert.equal(await first.getAttribute('data-rule'), 'OR-002');
 assert.equal(await first.locator('mark').textContent(), '2093856104'.padEnd(33));
 await first.click();
 const lpco = page.locator('#dump table.fields tr', { hasText: 'lpco_number' });
+await lpco.waitFor(); // the worker answers asynchronously
 assert.equal(await lpco.count(), 1);
 assert.match(await lpco.textContent(), /9–41/);
 await page.locator('#dump').evaluate((d) => d.replaceChildren());
 await first.focus();
 await page.keyboard.press('Enter');
+await lpco.waitFor();
 assert.equal(await page.locator('#dump table.fields tr', { hasText: 'lpco_number' }).count(), 1);
 
 // Filters: by severity and by rule.

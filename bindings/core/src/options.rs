@@ -14,8 +14,9 @@ use ace_pga::{NaiveDate, ParseOptions, RuleId};
 /// * `rules` (`check --rule ID=LEVEL`): rule id to `error`, `warning` or `off`;
 /// * `max_findings` (`check --max-findings`): at most this many findings listed.
 ///
-/// A key a call does not use is accepted and has no effect; an unknown key, a value of the
-/// wrong type, an unknown rule id, a bad level or date is a usage error.
+/// A key a call does not use has no effect but is checked all the same: what is not a JSON
+/// object, an unknown key, a value of the wrong type, an unknown rule id, a bad level or
+/// date is a usage error for every call.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Options {
@@ -45,7 +46,18 @@ impl Options {
         match json {
             None => Ok(Options::default()),
             Some(b) if b.iter().all(u8::is_ascii_whitespace) => Ok(Options::default()),
-            Some(b) => serde_json::from_slice(b).map_err(|e| format!("options: {e}")),
+            Some(b) => {
+                // A JSON array would fill the struct's fields by position: only an object is
+                // an options object.
+                if b.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'{') {
+                    return Err("options: expected a JSON object like {\"lenient\": true}".into());
+                }
+                let o: Options = serde_json::from_slice(b).map_err(|e| format!("options: {e}"))?;
+                // Every value is checked, also those the call does not use: a typo in
+                // `rules` must not pass silently because the call was `decode`.
+                o.validate_options()?;
+                Ok(o)
+            }
         }
     }
 
@@ -137,7 +149,9 @@ mod tests {
         for (json, want) in [
             (&br#"{"lenient":1}"#[..], "options: invalid type"),
             (br#"{"strict":true}"#, "options: unknown field `strict`"),
-            (br#"[1]"#, "options: invalid type"),
+            (br#"[1]"#, "options: expected a JSON object"),
+            (br#"[true]"#, "options: expected a JSON object"),
+            (br#"true"#, "options: expected a JSON object"),
             (br#"{"lenient":tru}"#, "options: expected ident"),
         ] {
             let e = Options::from_json(Some(json)).err().unwrap_or_default();
@@ -158,8 +172,10 @@ mod tests {
             ),
             (r#"{"enable":["NOPE"]}"#, "enable: NOPE: unknown rule id"),
         ] {
-            let o = Options::from_json(Some(json.as_bytes())).unwrap_or_default();
-            let e = o.validate_options().err().unwrap_or_default();
+            // Refused when read, whatever the call.
+            let e = Options::from_json(Some(json.as_bytes()))
+                .err()
+                .unwrap_or_default();
             assert!(e.starts_with(want), "{e}");
         }
     }

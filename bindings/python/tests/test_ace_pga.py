@@ -142,6 +142,17 @@ def test_bad_argument_types():
         ace_pga.decode("not bytes")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         ace_pga.check(b"", enable="OR-006")
+    data = read("valid/or2-single.txt")
+    # A truthy non-bool must not switch lenient parsing on.
+    for call in (ace_pga.decode, ace_pga.dump, ace_pga.check):
+        with pytest.raises(TypeError, match="lenient must be a bool"):
+            call(data, lenient="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="max_findings must be an int"):
+        ace_pga.check(data, max_findings="3")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="max_findings must be an int"):
+        ace_pga.check(data, max_findings=True)
+    with pytest.raises(ValueError, match="max_findings must be 0 or more"):
+        ace_pga.check(data, max_findings=-1)
     assert ace_pga.decode(bytearray(read("valid/or2-single.txt")))["batches"]
 
 

@@ -127,6 +127,15 @@ static void test_decode_and_encode(void) {
     check_out(out, len, "decode options not JSON");
     CHECK(s == ACE_PGA_USAGE, "options not JSON: %d", s);
     ace_pga_free(out, len);
+    /* options decode does not use are checked too; an array is not an options object */
+    s = ace_pga_decode_json(sample.data, sample.len, "{\"rules\": {\"XX-1\": \"off\"}}", &out, &len);
+    check_out(out, len, "decode unused bad option");
+    CHECK(s == ACE_PGA_USAGE && contains(out, "XX-1: unknown rule id"), "%d %s", s, out);
+    ace_pga_free(out, len);
+    s = ace_pga_decode_json(sample.data, sample.len, "[true]", &out, &len);
+    check_out(out, len, "decode options array");
+    CHECK(s == ACE_PGA_USAGE && contains(out, "expected a JSON object"), "%d %s", s, out);
+    ace_pga_free(out, len);
     /* no place for the result */
     s = ace_pga_decode_json(sample.data, sample.len, NULL, NULL, &len);
     CHECK(s == ACE_PGA_USAGE, "out NULL: %d", s);

@@ -61,6 +61,21 @@ def _options(**kw: Any) -> str:
     return json.dumps(kw)
 
 
+def _flag(value: Any, what: str) -> bool:
+    # `lenient="no"` must not turn lenient parsing on: only a real bool is taken.
+    if isinstance(value, bool):
+        return value
+    raise TypeError(f"{what} must be a bool, not {type(value).__name__}")
+
+
+def _count(value: Any, what: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError(f"{what} must be 0 or more, not {value}")
+        return value
+    raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+
+
 def _result(status: int, out: bytes, error: type) -> Any:
     if status == _OK:
         return json.loads(out)
@@ -76,7 +91,7 @@ def decode(data: bytes, *, lenient: bool = False) -> Dict[str, Any]:
     Raises ``ParseError`` when the input has a parse error (a response, SX/SO/UC …, is read
     leniently and never refused for a record-level problem).
     """
-    status, out = _native.decode(_bytes(data, "data"), _options(lenient=bool(lenient)))
+    status, out = _native.decode(_bytes(data, "data"), _options(lenient=_flag(lenient, "lenient")))
     return _result(status, out, ParseError)
 
 
@@ -85,7 +100,7 @@ def dump(data: bytes, *, lenient: bool = False) -> List[Dict[str, Any]]:
 
     Raises ``ParseError`` when the input has a parse error.
     """
-    status, out = _native.dump(_bytes(data, "data"), _options(lenient=bool(lenient)))
+    status, out = _native.dump(_bytes(data, "data"), _options(lenient=_flag(lenient, "lenient")))
     return _result(status, out, ParseError)
 
 
@@ -107,13 +122,13 @@ def check(
     """
     if isinstance(enable, str):
         raise TypeError("enable must be a list of rule ids, not a str")
-    opts: Dict[str, Any] = {"lenient": bool(lenient), "enable": list(enable)}
+    opts: Dict[str, Any] = {"lenient": _flag(lenient, "lenient"), "enable": list(enable)}
     if as_of is not None:
         opts["as_of"] = as_of.isoformat() if isinstance(as_of, datetime.date) else str(as_of)
     if rules is not None:
         opts["rules"] = dict(rules)
     if max_findings is not None:
-        opts["max_findings"] = int(max_findings)
+        opts["max_findings"] = _count(max_findings, "max_findings")
     status, out = _native.check(_bytes(data, "data"), json.dumps(opts))
     if status == _USAGE:
         raise ValueError(out.decode("utf-8", "replace"))
