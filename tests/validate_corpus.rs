@@ -68,8 +68,8 @@ fn mutate(base: &[Vec<u8>], others: &[Vec<Vec<u8>>], rng: &mut Lcg) -> Vec<Vec<u
                 let len = lines[i].len();
                 let col = rng.below(len.max(1));
                 let run = 1 + rng.below(20);
-                for k in col..(col + run).min(len) {
-                    lines[i][k] = b' ';
+                for c in lines[i].iter_mut().skip(col).take(run) {
+                    *c = b' ';
                 }
             }
             4 => {

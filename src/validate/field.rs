@@ -102,7 +102,8 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 fn word_not_cbp(x: u64) -> u64 {
     let low7 = x & (ONES * 0x7F);
     let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
-    let above_tilde = ((low7 + ONES * (0x7F - 0x7E)) | x) & HIGHS;
+    // "Has more than 0x7E": 0x7F - 0x7E = 1 added to each byte's low 7 bits.
+    let above_tilde = ((low7 + ONES) | x) & HIGHS;
     let lower =
         (ONES * (0x7F + 0x7B)).wrapping_sub(low7) & !x & (low7 + ONES * (0x7F - 0x60)) & HIGHS;
     below_space | above_tilde | lower

@@ -489,16 +489,15 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 ),
             );
         }
-        if r.record_type() == RecordType::Pg02 {
-            if text_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
-                || text_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some()
-            {
-                sink.emit(
-                    RuleId::OR_016,
-                    At::record(r),
-                    "AMS sends no product code for OR: send a bare PG02 P",
-                );
-            }
+        if r.record_type() == RecordType::Pg02
+            && (text_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
+                || text_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some())
+        {
+            sink.emit(
+                RuleId::OR_016,
+                At::record(r),
+                "AMS sends no product code for OR: send a bare PG02 P",
+            );
         }
     }
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).

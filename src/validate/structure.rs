@@ -583,12 +583,10 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let mut max: (u8, Option<&R<'_>>) = (0, None);
     let mut after_pg30 = false;
     for r in recs {
-        if r.record_type() == RecordType::Pg02 {
-            if text_of(r, Pg02::ITEM_TYPE) == Some("C") {
-                // A component item starts its own detail records.
-                max = (1, Some(r));
-                continue;
-            }
+        if r.record_type() == RecordType::Pg02 && text_of(r, Pg02::ITEM_TYPE) == Some("C") {
+            // A component item starts its own detail records.
+            max = (1, Some(r));
+            continue;
         }
         let Some(k) = rank(r.record_type()) else {
             continue;
