@@ -285,7 +285,7 @@ fn check_fields(
         // when the record's text bytes fit their classes (one pass over the record) and no
         // rule reads the field's value, no F rule can fire on it.
         let classes_ok = classes_fit(r.record_type(), layout, raw);
-        for f in layout.fields {
+        for f in judged_fields(r, layout) {
             if is_special(r, f) {
                 check_field(&cx, f, sink);
                 continue;
@@ -326,6 +326,42 @@ fn is_special(r: &Record<'_>, f: &FieldDef) -> bool {
     f.closed.is_some()
         || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
         || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME
+}
+
+/// The fields of `r`'s layout that an F rule can judge on a typed record: text fields,
+/// mandatory fields and fields whose value a rule reads ([`is_special`]); the other fields
+/// (typed without error, not text, not mandatory) can give no finding. Built once per record
+/// type; in layout order.
+fn judged_fields<'l>(
+    r: &Record<'_>,
+    layout: &'l RecordLayout,
+) -> impl Iterator<Item = &'l FieldDef> + 'l {
+    static PLANS: [std::sync::OnceLock<Vec<usize>>; 128] =
+        [const { std::sync::OnceLock::new() }; 128];
+    let plan: Option<&'static [usize]> = PLANS.get(r.record_type() as usize).map(|cell| {
+        cell.get_or_init(|| {
+            layout
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.kind == Kind::Text || f.designation == Designation::M || is_special(r, f)
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .as_slice()
+    });
+    let all = plan
+        .is_none()
+        .then(|| layout.fields.iter())
+        .into_iter()
+        .flatten();
+    let some = plan
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| layout.fields.get(i));
+    all.chain(some)
 }
 
 /// Per record type, 10 words over its 80 columns: the high bit of each byte set where a
