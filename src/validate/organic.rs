@@ -69,6 +69,8 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     let as_of = opts.as_of;
     // OR-018: certificate value → (HTS, line of its first PG14).
     let mut cert_hts: HashMap<String, (String, u32)> = HashMap::new();
+    // (disclaimer, program, processing) combinations found allowed (OR-017), a few kept.
+    let mut allowed_disclaimers = Vec::new();
     for (anchor, group) in t.tree.oi_groups() {
         let hts = anchor.and_then(|a| hts_number(&a.record));
         let mut has_or_data_or_disclaimer = false;
@@ -82,7 +84,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
                 && text_of(pg01, Pg01::DISCLAIMER_CODE).is_some()
             {
                 if let Some(p) = pg01_of(line) {
-                    check_disclaimer(line, &p, as_of, sink);
+                    check_disclaimer(line, &p, as_of, &mut allowed_disclaimers, sink);
                 }
             }
             // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
@@ -203,10 +205,15 @@ fn check_tariff(
     }
 }
 
-fn check_disclaimer(
-    line: &PgaLine<Record<'_>>,
-    p: &View<'_, Pg01<'_>>,
+/// Combinations of disclaimer, program and processing code kept as allowed by
+/// [`check_disclaimer`] (the first few: the rows' scope text is not parsed again for them).
+type AllowedDisclaimers<'a> = Vec<(&'a str, &'a str, Option<&'a str>)>;
+
+fn check_disclaimer<'a>(
+    line: &PgaLine<Record<'a>>,
+    p: &View<'a, Pg01<'a>>,
     as_of: NaiveDate,
+    allowed_before: &mut AllowedDisclaimers<'a>,
     sink: &mut Sink<'_>,
 ) {
     let Some(code) = p.disclaimer_code() else {
@@ -214,6 +221,10 @@ fn check_disclaimer(
     };
     let program = p.program_code().unwrap_or("");
     let processing = p.processing_code();
+    let key = (code, program, processing);
+    if allowed_before.contains(&key) {
+        return;
+    }
     let valid: Vec<&CodeRow> = CodeList::AmsDisclaimerRules
         .rows()
         .iter()
@@ -222,6 +233,9 @@ fn check_disclaimer(
     let allowed = valid
         .iter()
         .any(|r| r.code == code && row_allows(r, program, processing));
+    if allowed && allowed_before.len() < 16 {
+        allowed_before.push(key);
+    }
     if !allowed {
         let ruleset = valid.first().map_or(AMS_RULESET, |r| ruleset_of(r));
         let ok: Vec<String> = valid
