@@ -507,10 +507,12 @@ impl<'a> OiGroup<Record<'a>> {
         // The line that carries the data set the lines after the current one are or share.
         let mut data: Option<usize> = None;
         for (i, line) in self.lines.iter().enumerate().rev() {
-            let disclaimed = match line.pg01.record.body() {
-                Some(Body::Pg01(p)) => p.disclaimer_code.is_some(),
-                _ => false,
-            };
+            // One field read through the lazy view, not the whole PG01 typed.
+            let disclaimed = line
+                .pg01
+                .record
+                .view::<crate::records::Pg01>()
+                .is_some_and(|p| p.disclaimer_code().is_some());
             if disclaimed {
                 data = None;
             } else if !line.items.is_empty() {

@@ -4,7 +4,7 @@
 
 use crate::error::{FieldErrorKind, ProblemKind, Severity};
 use crate::layout::{
-    all_spaces, is_cbp_char, Class, Codes, Designation, FieldValue, Kind, RecordLayout, Time,
+    is_cbp_char, Class, Codes, Designation, FieldDef, FieldValue, Kind, RecordLayout, Time,
 };
 use crate::records::{Pg01, Pg30, Record, RecordType};
 use crate::transmission::Transmission;
@@ -27,7 +27,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             continue; // re-checked field by field below
         }
         let at = At {
-            record: p.location.record.as_deref(),
+            record: p.location.record.as_deref().map(str::as_bytes),
             line: p.location.line,
             columns: p.location.columns,
             offset: p.location.offset,
@@ -51,19 +51,83 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     }
     let lenient_n = t.options.lenient_numeric;
     t.tree.for_each_record(|r| {
-        check_bytes(r, sink);
+        let clean = check_bytes(r, sink);
         if let Some(layout) = r.record_type().layout() {
-            check_fields(r, layout, lenient_n, sink);
+            // A record whose 80 bytes are all in the CBP set and whose every field was typed
+            // by the strict parse (no field error) needs no field read again: only the
+            // fields whose value a rule looks at (code lists, the PG01 intended use, the
+            // PG30 time) are typed.
+            let typed = clean && !lenient_n && r.raw().len() >= 80 && r.field_error().is_none();
+            check_fields(r, layout, lenient_n, typed, sink);
         }
     });
 }
 
+/// Whether a field is all spaces, without a branch per byte (a blank field
+/// is read to its end, so the loop is vectorized).
+#[inline]
+pub(super) fn blank(b: &[u8]) -> bool {
+    match b.first() {
+        Some(&c) if c != b' ' => false,
+        _ => b.iter().fold(0u8, |acc, &c| acc | (c ^ b' ')) == 0,
+    }
+}
+
+/// Whether every byte of a text field fits class A (upper-case letters and spaces) or AN
+/// (and digits); `true` for the other classes. A branchless pre-check: only a field that
+/// fails it is searched for the byte to name (the answer the search gives is the same).
+#[inline]
+pub(super) fn class_letters_digits_ok(class: Class, b: &[u8]) -> bool {
+    match class {
+        Class::A => b
+            .iter()
+            .fold(true, |ok, &c| ok & (c.is_ascii_uppercase() | (c == b' '))),
+        Class::AN => b.iter().fold(true, |ok, &c| {
+            ok & (c.is_ascii_uppercase() | c.is_ascii_digit() | (c == b' '))
+        }),
+        _ => true,
+    }
+}
+
+/// Bytes per word of [`all_cbp`].
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Nonzero when one of the 8 bytes of `x` is outside the CBP set ([`is_cbp_char`]: below
+/// `0x20`, above `0x7E`, or a lower-case letter), zero otherwise. Word-at-a-time tests
+/// ("has less", "has more", "has between" of the bit-twiddling folklore; each is exact
+/// about whether any byte matches).
+#[inline]
+fn word_not_cbp(x: u64) -> u64 {
+    let low7 = x & (ONES * 0x7F);
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    // "Has more than 0x7E": 0x7F - 0x7E = 1 added to each byte's low 7 bits.
+    let above_tilde = ((low7 + ONES) | x) & HIGHS;
+    let lower =
+        (ONES * (0x7F + 0x7B)).wrapping_sub(low7) & !x & (low7 + ONES * (0x7F - 0x60)) & HIGHS;
+    below_space | above_tilde | lower
+}
+
+/// Whether every byte is in the CBP character set ([`is_cbp_char`]), 8 bytes per step.
+pub(crate) fn all_cbp(raw: &[u8]) -> bool {
+    let mut words = raw.chunks_exact(8);
+    for w in &mut words {
+        let x = <[u8; 8]>::try_from(w).map_or(u64::MAX, u64::from_le_bytes);
+        if word_not_cbp(x) != 0 {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&b| is_cbp_char(b))
+}
+
 /// F-002, F-003, F-005: one finding per offending byte (F-004 is retired, SPEC 2.3).
-fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
+/// Returns whether the record's first 80 bytes are all in the CBP set (no finding).
+fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) -> bool {
     // Bytes beyond column 80 are F-001's (one finding for the record), not one per byte.
     let raw = r.raw().get(..r.raw().len().min(80)).unwrap_or_default();
-    if raw.iter().all(|&b| is_cbp_char(b)) {
-        return;
+    if all_cbp(raw) {
+        return true;
     }
     // A response is never refused (SPEC 7.2): its odd bytes are warnings.
     let output = is_output_record(r.record_type());
@@ -112,6 +176,7 @@ fn check_bytes(r: &Record<'_>, sink: &mut Sink<'_>) {
         // Every other printable byte is in the set since revision 6.2 (`*` and `\`
         // included): F-004 is retired.
     }
+    false
 }
 
 /// A value of a closed list on the as-of date: `Ok` when a row is valid then, `Err` with the
@@ -135,10 +200,10 @@ fn check_closed(
             }
         }
         Codes::List(list) => {
-            let rows = list.rows();
-            if rows.iter().any(|r| r.code == text && r.valid_on(as_of)) {
+            if super::code_valid_on(*list, text, as_of) {
                 return Ok(());
             }
+            let rows = list.rows();
             let valid: Vec<&str> = rows
                 .iter()
                 .filter(|r| r.valid_on(as_of))
@@ -173,7 +238,16 @@ fn check_closed(
     }
 }
 
-fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &mut Sink<'_>) {
+/// The F rules of one record's fields. `typed`: the record is all CBP characters and its
+/// strict parse typed every field, so a field is read again only when a rule needs its
+/// value (the findings are those of reading every field).
+fn check_fields(
+    r: &Record<'_>,
+    layout: &RecordLayout,
+    lenient_n: bool,
+    typed: bool,
+    sink: &mut Sink<'_>,
+) {
     let raw = r.raw();
     let pga = is_pga_record(r.record_type());
     let output = is_output_record(r.record_type());
@@ -186,7 +260,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
     if pga || output {
         for f in layout.fillers {
             let (s, e) = (f.start, f.end);
-            if !all_spaces(f.slice(raw)) {
+            if !blank(f.slice(raw)) {
                 let msg = if output {
                     format!("filler bytes {s}-{e} carry data (kept verbatim; a response is never refused)")
                 } else {
@@ -196,152 +270,482 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, lenient_n: bool, sink: &m
             }
         }
     }
-    for f in layout.fields {
-        let bytes = f.slice(raw);
-        let at = At::record(r).cols(f.start, f.end);
-        // Text fields of an ASCII record need no typing unless a code list or a shape is
-        // checked: presence is enough (the bytes are checked below).
-        let needs_value = f.kind != Kind::Text
-            || !bytes.is_ascii()
-            || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
-            || f.closed.is_some();
-        let read = if needs_value {
-            f.read(raw, false)
-        } else if all_spaces(bytes) {
-            Ok(None)
-        } else {
-            Ok(Some(crate::layout::FieldValue::Text("")))
-        };
-        let value = match read {
-            Ok(v) => v,
-            Err(FieldErrorKind::NotNumeric) => {
-                if lenient_n && matches!(f.read(raw, true), Ok(Some(_))) {
-                    sink.emit_sev(
-                        RuleId::F_007,
-                        Severity::Warning,
-                        at,
-                        format!(
-                            "{}: right-justified with spaces; write it zero-filled",
-                            f.name
-                        ),
-                    );
-                } else {
-                    let shown = String::from_utf8_lossy(bytes);
-                    sink.emit_sev(
-                        RuleId::F_007,
-                        class_sev,
-                        at,
-                        format!("{} is \"{shown}\": an N field must be all digits (zero-filled, no sign or point) or all spaces", f.name),
-                    );
-                }
+    let cx = FieldCx {
+        r,
+        raw,
+        rec_at: At::record(r),
+        typed,
+        lenient_n,
+        pga,
+        output,
+        class_sev,
+    };
+    if typed {
+        // A field whose first byte is not a space is not blank and not right-justified;
+        // when the record's text bytes fit their classes (one pass over the record) and no
+        // rule reads the field's value, no F rule can fire on it.
+        let classes_ok = classes_fit(r.record_type(), layout, raw);
+        for f in judged_fields(r, layout) {
+            if is_special(r, f) {
+                check_field(&cx, f, sink);
                 continue;
             }
-            Err(kind @ (FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime)) => {
-                let (rule, what) = if kind == FieldErrorKind::ImpossibleDate {
-                    (RuleId::F_013, "date")
-                } else {
-                    (RuleId::F_014, "time")
-                };
-                let shown = String::from_utf8_lossy(bytes);
-                let fmt = f.kind.format().unwrap_or(what);
-                sink.emit_sev(
-                    rule,
-                    class_sev,
-                    at,
-                    format!("{} \"{shown}\" is not a real {what} ({fmt})", f.name),
-                );
-                continue;
-            }
-            // Non-ASCII bytes: F-002 already names the byte.
-            Err(_) => continue,
-        };
-        let Some(value) = value else {
-            if pga && f.designation == Designation::M {
-                sink.emit_cbp(
-                    RuleId::F_011,
-                    Severity::Error,
-                    PGA_RULESET,
-                    f.blank_cbp,
-                    at,
-                    format!(
-                        "mandatory field {} (bytes {}-{}) is blank",
-                        f.name, f.start, f.end
-                    ),
-                );
-            }
-            continue;
-        };
-        // Class checks on text fields; bytes outside the CBP set are F-002 … F-005 only.
-        if f.kind == Kind::Text {
-            let allowed = |c: u8| match f.class {
-                Class::A => c.is_ascii_uppercase() || c == b' ',
-                Class::AN => c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ',
-                _ => true,
+            let bytes = f.slice(raw);
+            let plain = match bytes.first() {
+                Some(&c) if c != b' ' => f.kind != Kind::Text || classes_ok,
+                // Blank: only F-011 can fire.
+                _ => blank(bytes) && !(pga && f.designation == Designation::M),
             };
-            let bad = bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c));
-            if let Some(&c) = bad {
-                let (rule, what) = if f.class == Class::A {
-                    (RuleId::F_008, "A (letters and spaces)")
-                } else {
-                    (RuleId::F_009, "AN (letters, digits, spaces)")
-                };
-                sink.emit_sev(
-                    rule,
-                    class_sev,
-                    at,
-                    format!("{} holds '{}': class {what}", f.name, char::from(c)),
-                );
+            if !plain {
+                check_field(&cx, f, sink);
             }
-            if bytes.first() == Some(&b' ') {
-                sink.emit(
-                    RuleId::F_010,
+        }
+    } else {
+        for f in layout.fields {
+            check_field(&cx, f, sink);
+        }
+    }
+}
+
+/// What [`check_field`] needs of its record.
+#[derive(Clone, Copy)]
+struct FieldCx<'s, 'a> {
+    r: &'s Record<'a>,
+    raw: &'a [u8],
+    rec_at: At<'a>,
+    typed: bool,
+    lenient_n: bool,
+    pga: bool,
+    output: bool,
+    class_sev: Severity,
+}
+
+/// Whether a rule reads the value of field `f` of `r` (a closed code list, the PG01 intended
+/// use, the PG30 arrival time).
+fn is_special(r: &Record<'_>, f: &FieldDef) -> bool {
+    f.closed.is_some()
+        || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
+        || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME
+}
+
+/// The fields of `r`'s layout that an F rule can judge on a typed record: text fields,
+/// mandatory fields and fields whose value a rule reads ([`is_special`]); the other fields
+/// (typed without error, not text, not mandatory) can give no finding. Built once per record
+/// type; in layout order.
+fn judged_fields<'l>(
+    r: &Record<'_>,
+    layout: &'l RecordLayout,
+) -> impl Iterator<Item = &'l FieldDef> + 'l {
+    static PLANS: [std::sync::OnceLock<Vec<usize>>; 128] =
+        [const { std::sync::OnceLock::new() }; 128];
+    let plan: Option<&'static [usize]> = PLANS.get(r.record_type() as usize).map(|cell| {
+        cell.get_or_init(|| {
+            layout
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.kind == Kind::Text || f.designation == Designation::M || is_special(r, f)
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .as_slice()
+    });
+    let all = plan
+        .is_none()
+        .then(|| layout.fields.iter())
+        .into_iter()
+        .flatten();
+    let some = plan
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| layout.fields.get(i));
+    all.chain(some)
+}
+
+/// Per record type, 10 words over its 80 columns: the high bit of each byte set where a
+/// class A text field lies (first array) and where a class AN text field lies (second);
+/// built once per record type from its layout.
+fn class_masks(rt: RecordType, layout: &RecordLayout) -> Option<&'static ([u64; 10], [u64; 10])> {
+    static MASKS: [std::sync::OnceLock<([u64; 10], [u64; 10])>; 128] =
+        [const { std::sync::OnceLock::new() }; 128];
+    let cell = MASKS.get(rt as usize)?;
+    Some(cell.get_or_init(|| {
+        let (mut a, mut an) = ([0u8; 80], [0u8; 80]);
+        for f in layout.fields.iter().filter(|f| f.kind == Kind::Text) {
+            let m = match f.class {
+                Class::A => &mut a,
+                Class::AN => &mut an,
+                _ => continue,
+            };
+            let (s, e) = (usize::from(f.start).saturating_sub(1), usize::from(f.end));
+            for c in m.get_mut(s..e.min(80)).unwrap_or_default() {
+                *c = 0x80;
+            }
+        }
+        let words = |m: &[u8; 80]| {
+            let mut w = [0u64; 10];
+            for (slot, c) in w.iter_mut().zip(m.chunks_exact(8)) {
+                *slot = <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+            }
+            w
+        };
+        (words(&a), words(&an))
+    }))
+}
+
+/// The high bit of each byte of `x` that lies strictly between `lo` and `hi` (bytes below
+/// 0x80, `hi` at most 0x80): exact per byte, no carry crosses a byte.
+#[inline]
+fn bytes_between(x: u64, lo: u8, hi: u8) -> u64 {
+    let low7 = x & (ONES * 0x7F);
+    (ONES * (0x7F + u64::from(hi))).wrapping_sub(low7)
+        & !x
+        & (low7 + ONES * (0x7F - u64::from(lo)))
+        & HIGHS
+}
+
+/// Whether every byte of the record's class A and AN text fields fits its class (A:
+/// upper-case letters and spaces; AN: and digits), 8 bytes per step over the 80 columns
+/// (`false` when no mask is known or the record is shorter: the fields are then checked one
+/// by one). The record is all CBP characters (below 0x80).
+fn classes_fit(rt: RecordType, layout: &RecordLayout, raw: &[u8]) -> bool {
+    let Some((mask_a, mask_an)) = class_masks(rt, layout) else {
+        return false;
+    };
+    let Some(raw) = raw.get(..80) else {
+        return false;
+    };
+    let mut bad = 0u64;
+    for ((w, &ma), &man) in raw.chunks_exact(8).zip(mask_a).zip(mask_an) {
+        let x = <[u8; 8]>::try_from(w).map_or(u64::MAX, u64::from_le_bytes);
+        let letter = bytes_between(x, b'A' - 1, b'Z' + 1) | bytes_between(x, b' ' - 1, b' ' + 1);
+        let digit = bytes_between(x, b'0' - 1, b'9' + 1);
+        bad |= (ma & !letter) | (man & !(letter | digit));
+    }
+    bad == 0
+}
+
+/// The F rules of field `f` of one record (F-007, F-008, F-009, F-010, F-011, F-012, F-013,
+/// F-014, F-022).
+fn check_field(cx: &FieldCx<'_, '_>, f: &FieldDef, sink: &mut Sink<'_>) {
+    let FieldCx {
+        r,
+        raw,
+        rec_at,
+        typed,
+        lenient_n,
+        pga,
+        output,
+        class_sev,
+    } = *cx;
+    let bytes = f.slice(raw);
+    let at = rec_at.cols(f.start, f.end);
+    // Text fields of an ASCII record need no typing unless a code list or a shape is
+    // checked: presence is enough (the bytes are checked below).
+    let special = f.closed.is_some()
+        || r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE
+        || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME;
+    let needs_value = special || !typed && (f.kind != Kind::Text || !bytes.is_ascii());
+    let read = if needs_value {
+        f.read(raw, false)
+    } else if blank(bytes) {
+        Ok(None)
+    } else {
+        Ok(Some(crate::layout::FieldValue::Text("")))
+    };
+    let value = match read {
+        Ok(v) => v,
+        Err(FieldErrorKind::NotNumeric) => {
+            if lenient_n && matches!(f.read(raw, true), Ok(Some(_))) {
+                sink.emit_sev(
+                    RuleId::F_007,
+                    Severity::Warning,
                     at,
                     format!(
-                        "{} is not left-justified (leading spaces are kept as data)",
+                        "{}: right-justified with spaces; write it zero-filled",
                         f.name
                     ),
                 );
-            }
-        }
-        if let Some(closed) = &f.closed {
-            if let Err(msg) =
-                check_closed(&closed.codes, f.name, &value.to_string(), sink.opts.as_of)
-            {
-                // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
-                let sev = if output || closed.advisory {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                };
-                sink.emit_cbp(RuleId::F_012, sev, PGA_RULESET, closed.cbp_code, at, msg);
-            }
-        }
-        // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
-        // systems send 0000 for "no time": a warning, never an error.
-        if r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME {
-            if let FieldValue::Time(Time {
-                hour: 0, minute: 0, ..
-            }) = value
-            {
+            } else {
+                let shown = String::from_utf8_lossy(bytes);
                 sink.emit_sev(
-                    RuleId::F_014,
-                    Severity::Warning,
+                    RuleId::F_007,
+                    class_sev,
                     at,
-                    format!("{} \"0000\": the chapter allows 0001-2400; leave the field blank when there is no time", f.name),
+                    format!("{} is \"{shown}\": an N field must be all digits (zero-filled, no sign or point) or all spaces", f.name),
                 );
             }
+            return;
         }
-        if r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE {
-            let v = value.to_string();
-            let b = v.as_bytes();
-            let dotted = b.len() == 7
-                && b.get(3) == Some(&b'.')
-                && b.iter()
-                    .enumerate()
-                    .all(|(i, c)| i == 3 || c.is_ascii_digit());
-            if !dotted {
-                sink.emit(RuleId::F_022, at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
+        Err(kind @ (FieldErrorKind::ImpossibleDate | FieldErrorKind::ImpossibleTime)) => {
+            let (rule, what) = if kind == FieldErrorKind::ImpossibleDate {
+                (RuleId::F_013, "date")
+            } else {
+                (RuleId::F_014, "time")
+            };
+            let shown = String::from_utf8_lossy(bytes);
+            let fmt = f.kind.format().unwrap_or(what);
+            sink.emit_sev(
+                rule,
+                class_sev,
+                at,
+                format!("{} \"{shown}\" is not a real {what} ({fmt})", f.name),
+            );
+            return;
+        }
+        // Non-ASCII bytes: F-002 already names the byte.
+        Err(_) => return,
+    };
+    let Some(value) = value else {
+        if pga && f.designation == Designation::M {
+            sink.emit_cbp(
+                RuleId::F_011,
+                Severity::Error,
+                PGA_RULESET,
+                f.blank_cbp,
+                at,
+                format!(
+                    "mandatory field {} (bytes {}-{}) is blank",
+                    f.name, f.start, f.end
+                ),
+            );
+        }
+        return;
+    };
+    // Class checks on text fields; bytes outside the CBP set are F-002 … F-005 only.
+    if f.kind == Kind::Text {
+        let allowed = |c: u8| match f.class {
+            Class::A => c.is_ascii_uppercase() || c == b' ',
+            Class::AN => c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ',
+            _ => true,
+        };
+        let bad = if class_letters_digits_ok(f.class, bytes) {
+            None
+        } else {
+            bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c))
+        };
+        if let Some(&c) = bad {
+            let (rule, what) = if f.class == Class::A {
+                (RuleId::F_008, "A (letters and spaces)")
+            } else {
+                (RuleId::F_009, "AN (letters, digits, spaces)")
+            };
+            sink.emit_sev(
+                rule,
+                class_sev,
+                at,
+                format!("{} holds '{}': class {what}", f.name, char::from(c)),
+            );
+        }
+        if bytes.first() == Some(&b' ') {
+            sink.emit(
+                RuleId::F_010,
+                at,
+                format!(
+                    "{} is not left-justified (leading spaces are kept as data)",
+                    f.name
+                ),
+            );
+        }
+    }
+    if let Some(closed) = &f.closed {
+        // A text value is compared as it is; other kinds in their canonical form.
+        let text = match value {
+            FieldValue::Text(t) => std::borrow::Cow::Borrowed(t),
+            ref v => std::borrow::Cow::Owned(v.to_string()),
+        };
+        if let Err(msg) = check_closed(&closed.codes, f.name, &text, sink.opts.as_of) {
+            // Response records (SPEC 7.1, 7.2): an unknown code is kept and is a warning.
+            let sev = if output || closed.advisory {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            sink.emit_cbp(RuleId::F_012, sev, PGA_RULESET, closed.cbp_code, at, msg);
+        }
+    }
+    // SPEC 2.6: the chapter allows 0001-2400 in PG30 (p. 48), but certified production
+    // systems send 0000 for "no time": a warning, never an error.
+    if r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME {
+        if let FieldValue::Time(Time {
+            hour: 0, minute: 0, ..
+        }) = value
+        {
+            sink.emit_sev(
+                RuleId::F_014,
+                Severity::Warning,
+                at,
+                format!("{} \"0000\": the chapter allows 0001-2400; leave the field blank when there is no time", f.name),
+            );
+        }
+    }
+    if r.record_type() == RecordType::Pg01 && f == Pg01::INTENDED_USE_CODE {
+        let v = value.to_string();
+        let b = v.as_bytes();
+        let dotted = b.len() == 7
+            && b.get(3) == Some(&b'.')
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 3 || c.is_ascii_digit());
+        if !dotted {
+            sink.emit(RuleId::F_022, at, format!("intended use code \"{v}\" is not of the form NNN.NNN (Appendix R, e.g. 100.000)"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::ParseOptions;
+    use crate::validate::{Report, ValidateOptions};
+
+    /// The word-at-a-time test agrees with the table of the CBP set for every byte value at
+    /// every position of a word, among CBP bytes and among random ones.
+    #[test]
+    fn word_test_agrees_with_the_cbp_table() {
+        for fill in [b' ', b'A', b'~', b'0'] {
+            for pos in 0..8 {
+                for b in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    if let Some(c) = w.get_mut(pos) {
+                        *c = b;
+                    }
+                    assert_eq!(
+                        word_not_cbp(u64::from_le_bytes(w)) != 0,
+                        !is_cbp_char(b),
+                        "byte {b:#04x} at {pos}"
+                    );
+                }
             }
         }
+        let mut x = 1u64;
+        for _ in 0..100_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            for w in [
+                x.to_le_bytes(),
+                // Bytes near the borders of the set (0x18 … 0x83).
+                x.to_le_bytes().map(|b| 0x18 + b % 0x6C),
+            ] {
+                let word = u64::from_le_bytes(w);
+                assert_eq!(
+                    word_not_cbp(word) != 0,
+                    !w.iter().all(|&b| is_cbp_char(b)),
+                    "{w:?}"
+                );
+                assert_eq!(all_cbp(&w), w.iter().all(|&b| is_cbp_char(b)));
+            }
+        }
+    }
+
+    /// The word-at-a-time class test marks exactly the bytes a byte-by-byte test marks.
+    #[test]
+    fn bytes_between_is_exact_per_byte() {
+        for fill in [b' ', b'A', b'~', b'0', b'9', b'Z'] {
+            for pos in 0..8 {
+                for b in 0..0x80u8 {
+                    let mut w = [fill; 8];
+                    if let Some(c) = w.get_mut(pos) {
+                        *c = b;
+                    }
+                    let x = u64::from_le_bytes(w);
+                    for (lo, hi) in [
+                        (b'A' - 1, b'Z' + 1),
+                        (b'0' - 1, b'9' + 1),
+                        (b' ' - 1, b' ' + 1),
+                    ] {
+                        let got = bytes_between(x, lo, hi).to_le_bytes();
+                        for (g, c) in got.iter().zip(w) {
+                            assert_eq!(
+                                *g == 0x80,
+                                lo < c && c < hi,
+                                "{c:#04x} in {lo:#04x}..{hi:#04x}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The findings of `check_fields` on one record, with or without the typed fast path.
+    fn findings(r: &Record<'_>, typed: bool, opts: &ValidateOptions) -> Report {
+        let mut sink = Sink::new(opts);
+        if let Some(layout) = r.record_type().layout() {
+            check_fields(r, layout, false, typed, &mut sink);
+        }
+        sink.into_report()
+    }
+
+    /// The typed fast path (skip fields the strict parse typed, one class pass per record)
+    /// reports exactly what reading every field reports, on every record it applies to: the
+    /// records of every sample, each also with seeded byte changes (digits, letters, spaces,
+    /// punctuation) at every column.
+    #[test]
+    fn typed_fast_path_reports_what_reading_every_field_reports() {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default();
+        let opts = ValidateOptions::new(as_of);
+        let palette = b" 0123456789AZQX-./*&";
+        let mut compared = 0usize;
+        let mut with_findings = 0usize;
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                panic!("{dir}");
+            };
+            for e in entries.flatten() {
+                let Ok(data) = std::fs::read(e.path()) else {
+                    continue;
+                };
+                for line in data.split(|&b| b == b'\n') {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    if line.len() != 80 {
+                        continue;
+                    }
+                    for variant in 0..24 {
+                        let mut rec = line.to_vec();
+                        if variant > 0 {
+                            for _ in 0..(1 + variant % 3) {
+                                seed = seed
+                                    .wrapping_mul(6_364_136_223_846_793_005)
+                                    .wrapping_add(1_442_695_040_888_963_407);
+                                let col = 4 + (seed >> 33) as usize % 76;
+                                let b = palette[(seed >> 50) as usize % palette.len()];
+                                if let Some(c) = rec.get_mut(col) {
+                                    *c = b;
+                                }
+                            }
+                        }
+                        let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::strict())
+                        else {
+                            continue;
+                        };
+                        t.tree.for_each_record(|r| {
+                            let eligible = all_cbp(r.raw())
+                                && r.raw().len() >= 80
+                                && r.field_error().is_none()
+                                && r.record_type().layout().is_some();
+                            if eligible {
+                                let fast = findings(r, true, &opts);
+                                assert_eq!(
+                                    fast,
+                                    findings(r, false, &opts),
+                                    "{}",
+                                    String::from_utf8_lossy(r.raw())
+                                );
+                                compared += 1;
+                                with_findings += usize::from(!fast.findings.is_empty());
+                            }
+                        });
+                    }
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared} records compared");
+        assert!(with_findings > 100, "{with_findings} records with findings");
     }
 }

@@ -9,7 +9,7 @@
 //! field or record by its `host-records.csv` name.
 
 use crate::error::{FieldErrorKind, Severity};
-use crate::layout::{all_spaces, is_cbp_char, Class, Designation, FieldDef, RecordLayout};
+use crate::layout::{all_spaces, is_cbp_char, Class, Designation, FieldDef, Kind, RecordLayout};
 use crate::records::{host, host_layout, BlockHeader, Record, RecordType, Se10, Se40};
 use crate::transmission::Transmission;
 use crate::tree::Block;
@@ -30,7 +30,7 @@ struct Ctx<'s, 'o> {
 
 impl Ctx<'_, '_> {
     fn emit(&mut self, id: RuleId, at: At<'_>, message: String) {
-        let default = id.rule().map_or(Severity::Error, |r| r.severity);
+        let default = super::rule_of(id).map_or(Severity::Error, |r| r.severity);
         self.emit_sev(id, default, at, message);
     }
 
@@ -93,10 +93,12 @@ pub(super) fn check_block(
             None => (Side::Input, true, None),
         };
         let mut cx = Ctx { sink, side };
+        // One buffer for the records of every transaction of the block.
+        let mut records: Vec<&Record<'_>> = Vec::new();
         for tx in &block.transactions {
             // The records of the transaction in input order, without the CBP condition
             // records (SE90/GE90) that attach to the record before them.
-            let mut records: Vec<&Record<'_>> = Vec::new();
+            records.clear();
             tx.for_each_record(|r| {
                 if r.record_type() != RecordType::Se90 {
                     records.push(r);
@@ -165,10 +167,12 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
     }
     let vendor = crate::records::Se60::SANCTION_DISCLAIM_INDICATOR;
     let line_number = crate::records::Se40::LINE_ITEM_NUMBER;
+    let (is_se40, is_se60) = (layout.id == "SE40", layout.id == "SE60");
+    let rec_at = At::record(r);
     for f in layout.fields {
-        let at = At::field(r, f);
+        let at = rec_at.cols(f.start, f.end);
         let bytes = f.slice(raw);
-        if layout.id == "SE60" && f == vendor {
+        if is_se60 && f == vendor {
             // CR v40 prints filler here; one vendor writes a flag (host-records.csv note).
             if !all_spaces(bytes) {
                 cx.emit_sev(
@@ -183,18 +187,27 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             }
             continue;
         }
-        let name = format!("{}.{}", layout.id, f.name);
-        let value = match f.read(raw, false) {
+        // Built only when a finding is emitted (a passing field allocates nothing).
+        let name = || format!("{}.{}", layout.id, f.name);
+        // Whether the field holds a value. An ASCII text field reads without error, as its
+        // value when not blank: only its presence is needed, so it is not typed.
+        let read = if f.kind == Kind::Text && bytes.is_ascii() {
+            Ok((!super::field::blank(bytes)).then_some(()))
+        } else {
+            f.read(raw, false).map(|v| v.map(|_| ()))
+        };
+        let value = match read {
             Ok(v) => v,
             // A CBP line number that is not a number: H-005 reports it (one cause, one
             // finding, SPEC 6.0).
-            Err(FieldErrorKind::NotNumeric) if layout.id == "SE40" && f == line_number => continue,
+            Err(FieldErrorKind::NotNumeric) if is_se40 && f == line_number => continue,
             Err(FieldErrorKind::NotNumeric) => {
                 cx.emit(
                     RuleId::H_007,
                     at,
                     format!(
-                        "{name} is \"{}\": class N, all digits (zero-filled) or all spaces",
+                        "{} is \"{}\": class N, all digits (zero-filled) or all spaces",
+                        name(),
                         String::from_utf8_lossy(bytes)
                     ),
                 );
@@ -205,7 +218,8 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                     RuleId::H_007,
                     at,
                     format!(
-                        "{name} \"{}\" is not a real {}",
+                        "{} \"{}\" is not a real {}",
+                        name(),
                         String::from_utf8_lossy(bytes),
                         f.kind.format().unwrap_or("date or time")
                     ),
@@ -221,8 +235,10 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
                     RuleId::H_007,
                     at,
                     format!(
-                        "mandatory field {name} (bytes {}-{}) is blank",
-                        f.start, f.end
+                        "mandatory field {} (bytes {}-{}) is blank",
+                        name(),
+                        f.start,
+                        f.end
                     ),
                 );
             }
@@ -234,7 +250,12 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             Class::AN => c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ',
             _ => true,
         };
-        if let Some(&c) = bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c)) {
+        let bad = if super::field::class_letters_digits_ok(f.class, bytes) {
+            None
+        } else {
+            bytes.iter().find(|&&c| is_cbp_char(c) && !allowed(c))
+        };
+        if let Some(&c) = bad {
             let class = if f.class == Class::A {
                 "A (letters and spaces)"
             } else {
@@ -243,7 +264,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
             cx.emit(
                 RuleId::H_007,
                 at,
-                format!("{name} holds '{}': class {class}", char::from(c)),
+                format!("{} holds '{}': class {class}", name(), char::from(c)),
             );
         }
     }

@@ -199,7 +199,9 @@ impl ValidateOptions {
     /// Whether rule `id` runs: not switched off, and enabled or set to a severity if it is
     /// opt-in. `false` for [`RuleId::LIMIT`], which is not a rule.
     pub fn runs(&self, id: RuleId) -> bool {
-        let Some(rule) = id.rule() else { return false };
+        let Some(rule) = rule_of(id) else {
+            return false;
+        };
         match self.levels.get(&id) {
             Some(Level::Off) => false,
             Some(_) => true,
@@ -246,6 +248,89 @@ impl fmt::Display for Finding {
             &self.message,
             self.cbp_code,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Pg01, Pg02, Pg19, Pg20, Pg22, RecordType};
+
+    /// `text_of` reads what the typed views read, on every record of every sample with
+    /// seeded byte changes (non-ASCII and control bytes, spaces, letters).
+    #[test]
+    fn text_of_reads_what_the_views_read() {
+        let palette = [b' ', b'A', b'9', 0xC3, 0x09, b'a', b'-'];
+        let mut seed = 7u64;
+        let mut compared = 0usize;
+        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                panic!("{dir}");
+            };
+            for e in entries.flatten() {
+                let Ok(data) = std::fs::read(e.path()) else {
+                    continue;
+                };
+                for variant in 0..16 {
+                    let mut data = data.clone();
+                    for _ in 0..variant * 8 {
+                        seed = seed
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1_442_695_040_888_963_407);
+                        let i = (seed >> 20) as usize % data.len().max(1);
+                        if let Some(c) = data.get_mut(i) {
+                            if *c != b'\n' && i % 81 > 4 {
+                                *c = palette[(seed >> 50) as usize % palette.len()];
+                            }
+                        }
+                    }
+                    let opts = ParseOptions::lenient();
+                    let Ok(t) = Transmission::parse_with(&data, &opts) else {
+                        continue;
+                    };
+                    t.tree.for_each_record(|r| {
+                        match r.record_type() {
+                            RecordType::Pg01 => {
+                                let v = r.view::<Pg01>().expect("PG01");
+                                assert_eq!(text_of(r, Pg01::AGENCY_CODE), v.agency_code());
+                                assert_eq!(text_of(r, Pg01::DISCLAIMER_CODE), v.disclaimer_code());
+                            }
+                            RecordType::Pg02 => {
+                                let v = r.view::<Pg02>().expect("PG02");
+                                assert_eq!(text_of(r, Pg02::ITEM_TYPE), v.item_type());
+                                assert_eq!(
+                                    text_of(r, Pg02::PRODUCT_CODE_NUMBER_1),
+                                    v.product_code_number_1()
+                                );
+                            }
+                            RecordType::Pg19 => {
+                                let v = r.view::<Pg19>().expect("PG19");
+                                assert_eq!(
+                                    text_of(r, Pg19::ENTITY_ROLE_CODE),
+                                    v.entity_role_code()
+                                );
+                                assert_eq!(text_of(r, Pg19::ENTITY_NAME), v.entity_name());
+                            }
+                            RecordType::Pg20 => {
+                                let v = r.view::<Pg20>().expect("PG20");
+                                assert_eq!(text_of(r, Pg20::POSTAL_CODE), v.postal_code());
+                            }
+                            RecordType::Pg22 => {
+                                let v = r.view::<Pg22>().expect("PG22");
+                                assert_eq!(
+                                    text_of(r, Pg22::ENTITY_ROLE_CODE),
+                                    v.entity_role_code()
+                                );
+                            }
+                            _ => return,
+                        }
+                        compared += 1;
+                    });
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
     }
 }
 
@@ -473,9 +558,87 @@ impl serde::Serialize for CheckDocument<'_> {
     }
 }
 
+/// The slot of a rule id in the per-rule tables of a validation: family × 100 + number
+/// (`F-001` → 1, `E-004` → 104, `S-012` → 212, `H-003` → 303, `OR-013` → 413); `None` for an
+/// id of another shape ([`RuleId::LIMIT`]). A few comparisons of the id's bytes instead of a
+/// search of the catalogue by text.
+fn slot(id: RuleId) -> Option<usize> {
+    let (family, number): (usize, &[u8]) = match id.as_str().as_bytes() {
+        [b'F', b'-', n @ ..] => (0, n),
+        [b'E', b'-', n @ ..] => (1, n),
+        [b'S', b'-', n @ ..] => (2, n),
+        [b'H', b'-', n @ ..] => (3, n),
+        [b'O', b'R', b'-', n @ ..] => (4, n),
+        _ => return None,
+    };
+    match number {
+        [b'0', a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(family * 100 + usize::from(a - b'0') * 10 + usize::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// Number of slots ([`slot`]).
+const SLOTS: usize = 500;
+
+/// The rule of the catalogue ([`RuleId::rule`]) found through its [`slot`] in a table built
+/// once.
+pub(crate) fn rule_of(id: RuleId) -> Option<&'static Rule> {
+    static BY_SLOT: std::sync::OnceLock<Vec<Option<&'static Rule>>> = std::sync::OnceLock::new();
+    let Some(i) = slot(id) else {
+        return id.rule();
+    };
+    let table = BY_SLOT.get_or_init(|| {
+        let mut t = vec![None; SLOTS];
+        for r in RULES {
+            if let Some(cell) = slot(r.id).and_then(|i| t.get_mut(i)) {
+                *cell = Some(r);
+            }
+        }
+        t
+    });
+    match table.get(i).copied().flatten() {
+        Some(r) if r.id == id => Some(r),
+        _ => id.rule(),
+    }
+}
+
+/// Whether code `code` of `list` has a row valid on `as_of` (the rows of the code found by
+/// a binary search over the list's codes, sorted once; the same answer as scanning
+/// [`CodeList::rows`](crate::codes::CodeList::rows)).
+pub(crate) fn code_valid_on(list: crate::codes::CodeList, code: &str, as_of: NaiveDate) -> bool {
+    use crate::codes::CodeList;
+    static SORTED: [std::sync::OnceLock<Vec<(&'static str, usize)>>; CodeList::ALL.len()] =
+        [const { std::sync::OnceLock::new() }; CodeList::ALL.len()];
+    let rows = list.rows();
+    let Some(cell) = SORTED.get(list as usize) else {
+        return rows.iter().any(|r| r.code == code && r.valid_on(as_of));
+    };
+    let sorted = cell.get_or_init(|| {
+        let mut v: Vec<(&'static str, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str(), i))
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    let start = sorted.partition_point(|&(c, _)| c < code);
+    sorted
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&(c, _)| c == code)
+        .any(|&(_, i)| rows.get(i).is_some_and(|r| r.valid_on(as_of)))
+}
+
 /// Collects findings, applying overrides and opt-in.
 pub(crate) struct Sink<'o> {
     opts: &'o ValidateOptions,
+    /// Whether a rule runs, by [`slot`]: 0 not asked yet, 1 runs, 2 does not (the options
+    /// are asked once per rule, not once per finding).
+    runs: Vec<std::cell::Cell<u8>>,
     /// Findings kept so far with their emission number; cut back to the first
     /// `max_findings` (in report order) whenever twice that many are held, so that memory
     /// stays bounded whatever the input.
@@ -495,6 +658,7 @@ impl<'o> Sink<'o> {
     fn new(opts: &'o ValidateOptions) -> Self {
         Sink {
             opts,
+            runs: vec![std::cell::Cell::new(0); SLOTS],
             kept: Vec::new(),
             emitted: 0,
             errors: 0,
@@ -552,10 +716,24 @@ impl<'o> Sink<'o> {
     }
 }
 
+/// The value of text field `f` (a layout constant such as
+/// [`crate::records::Pg19::ENTITY_ROLE_CODE`]) of `r` as the record's typed view reads it
+/// (`r.view::<Pg19>()?.entity_role_code()`): the field's bytes without trailing spaces, `None`
+/// when blank or not ASCII. One field is looked at, without the UTF-8 check of the whole
+/// record a view makes; the caller checks the record type.
+pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a str> {
+    let b = f.slice(r.raw());
+    let end = b.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+    let v = b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())?;
+    std::str::from_utf8(v).ok()
+}
+
 /// Where a finding points.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct At<'r> {
-    pub record: Option<&'r str>,
+    /// The record identifier's bytes ([`Record::id_bytes`]): made text only for a finding
+    /// that is kept, so that locating a record costs no UTF-8 check.
+    pub record: Option<&'r [u8]>,
     pub line: Option<u32>,
     pub columns: Option<(u8, u8)>,
     pub offset: usize,
@@ -564,7 +742,7 @@ pub(crate) struct At<'r> {
 impl<'r> At<'r> {
     pub(crate) fn record(r: &Record<'r>) -> Self {
         At {
-            record: Some(r.id()),
+            record: Some(r.id_bytes()),
             line: Some(r.line()),
             columns: None,
             offset: r.offset(),
@@ -584,12 +762,26 @@ impl<'r> At<'r> {
 impl Sink<'_> {
     /// Whether a rule runs at all (opt-in enabled, not switched off).
     pub(crate) fn on(&self, id: RuleId) -> bool {
-        self.opts.runs(id)
+        let Some(cell) = slot(id).and_then(|i| self.runs.get(i)) else {
+            return self.opts.runs(id);
+        };
+        match cell.get() {
+            1 => true,
+            2 => false,
+            _ => {
+                let on = self.opts.runs(id);
+                cell.set(if on { 1 } else { 2 });
+                on
+            }
+        }
     }
 
     /// Emits a finding with the rule's default severity.
     pub(crate) fn emit(&mut self, id: RuleId, at: At<'_>, message: impl Into<String>) {
-        let sev = id.rule().map_or(Severity::Error, |r| r.severity);
+        if !self.on(id) {
+            return;
+        }
+        let sev = rule_of(id).map_or(Severity::Error, |r| r.severity);
         self.emit_sev(id, sev, at, message);
     }
 
@@ -623,7 +815,7 @@ impl Sink<'_> {
         at: At<'_>,
         message: impl Into<String>,
     ) {
-        let cbp = id.rule().and_then(|r| r.cbp_code);
+        let cbp = rule_of(id).and_then(|r| r.cbp_code);
         self.emit_cbp(id, default, ruleset, cbp, at, message);
     }
 
@@ -654,7 +846,11 @@ impl Sink<'_> {
             ruleset,
             location: Location {
                 line: at.line,
-                record: at.record.map(str::to_string),
+                // The identifier's bytes as `Record::id` reads them (text only here, when a
+                // finding is kept).
+                record: at
+                    .record
+                    .map(|b| std::str::from_utf8(b).unwrap_or("").to_string()),
                 columns: at.columns,
                 offset: at.offset,
             },

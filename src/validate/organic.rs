@@ -9,11 +9,11 @@ use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
 use crate::records::Record;
-use crate::records::{Body, Pg01};
+use crate::records::{Pg01, Pg02, Pg19, Pg20, RecordType, View};
 use crate::transmission::Transmission;
 use crate::tree::{Node, PgaLine};
 
-use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
+use super::{text_of, At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
@@ -59,11 +59,9 @@ fn row_allows(row: &CodeRow, program: &str, processing: Option<&str>) -> bool {
     program_ok && processing_ok
 }
 
-fn pg01_of<'a>(line: &PgaLine<Record<'a>>) -> Option<Pg01<'a>> {
-    match line.pg01.record.body() {
-        Some(Body::Pg01(p)) => Some(p),
-        _ => None,
-    }
+/// The PG01 of a line as a lazy view (only the fields a rule reads are typed).
+fn pg01_of<'a>(line: &PgaLine<Record<'a>>) -> Option<View<'a, Pg01<'a>>> {
+    line.pg01.record.view::<Pg01>()
 }
 
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
@@ -77,14 +75,23 @@ pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
 pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
     let opts = sink.opts;
     let as_of = opts.as_of;
+    // (disclaimer, program, processing) combinations found allowed (OR-017), a few kept.
+    let mut allowed_disclaimers = Vec::new();
     for (anchor, group) in t.tree.oi_groups() {
         let hts = anchor.and_then(|a| hts_number(&a.record));
         let mut has_or_data_or_disclaimer = false;
         let sharing = group.data_sharing();
         for (i, line) in group.lines.iter().enumerate() {
-            let Some(p) = pg01_of(line) else { continue };
-            if p.agency_code == Some("AMS") && p.disclaimer_code.is_some() {
-                check_disclaimer(line, &p, as_of, sink);
+            let pg01 = &line.pg01.record;
+            if pg01.record_type() != RecordType::Pg01 {
+                continue;
+            }
+            if text_of(pg01, Pg01::AGENCY_CODE) == Some("AMS")
+                && text_of(pg01, Pg01::DISCLAIMER_CODE).is_some()
+            {
+                if let Some(p) = pg01_of(line) {
+                    check_disclaimer(line, &p, as_of, &mut allowed_disclaimers, sink);
+                }
             }
             // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
             // set; when the data line is itself an OR line its own checks cover the records.
@@ -204,16 +211,26 @@ fn check_tariff(
     }
 }
 
-fn check_disclaimer(
-    line: &PgaLine<Record<'_>>,
-    p: &Pg01<'_>,
+/// Combinations of disclaimer, program and processing code kept as allowed by
+/// [`check_disclaimer`] (the first few: the rows' scope text is not parsed again for them).
+type AllowedDisclaimers<'a> = Vec<(&'a str, &'a str, Option<&'a str>)>;
+
+fn check_disclaimer<'a>(
+    line: &PgaLine<Record<'a>>,
+    p: &View<'a, Pg01<'a>>,
     as_of: NaiveDate,
+    allowed_before: &mut AllowedDisclaimers<'a>,
     sink: &mut Sink<'_>,
 ) {
-    let Some(code) = p.disclaimer_code else {
+    let Some(code) = p.disclaimer_code() else {
         return;
     };
-    let program = p.program_code.unwrap_or("");
+    let program = p.program_code().unwrap_or("");
+    let processing = p.processing_code();
+    let key = (code, program, processing);
+    if allowed_before.contains(&key) {
+        return;
+    }
     let valid: Vec<&CodeRow> = CodeList::AmsDisclaimerRules
         .rows()
         .iter()
@@ -221,12 +238,15 @@ fn check_disclaimer(
         .collect();
     let allowed = valid
         .iter()
-        .any(|r| r.code == code && row_allows(r, program, p.processing_code));
+        .any(|r| r.code == code && row_allows(r, program, processing));
+    if allowed && allowed_before.len() < 16 {
+        allowed_before.push(key);
+    }
     if !allowed {
         let ruleset = valid.first().map_or(AMS_RULESET, |r| ruleset_of(r));
         let ok: Vec<String> = valid
             .iter()
-            .filter(|r| row_allows(r, program, p.processing_code))
+            .filter(|r| row_allows(r, program, processing))
             .map(|r| r.code.clone())
             .collect();
         let right = if ok.is_empty() {
@@ -316,9 +336,16 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         sink.emit(RuleId::OR_006, proc_at, reminder);
     }
     let children = line.child_records();
-    // Records by line, built once: a line may hold thousands of PG14s.
-    let by_line: HashMap<u32, &Record<'_>> = children.iter().map(|r| (r.line(), *r)).collect();
-    let rec_at = |n: u32| by_line.get(&n).copied();
+    // Records by line, sorted once for a binary search: a line may hold thousands of PG14s.
+    let mut by_line: Vec<(u32, &Record<'_>)> = children.iter().map(|r| (r.line(), *r)).collect();
+    by_line.sort_unstable_by_key(|&(l, _)| l);
+    let rec_at = |n: u32| {
+        by_line
+            .binary_search_by_key(&n, |&(l, _)| l)
+            .ok()
+            .and_then(|i| by_line.get(i))
+            .map(|&(_, r)| r)
+    };
     for c in &view.certificates {
         let Some(r) = rec_at(c.line) else { continue };
         let at = At::field(r, crate::records::Pg14::LPCO_NUMBER);
@@ -393,7 +420,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             if u29.is_some_and(|u| u != u14) {
                 let l29 = children
                     .iter()
-                    .find(|r| r.id() == "PG29")
+                    .find(|r| r.id_bytes() == b"PG29")
                     .map_or(0, |r| r.line());
                 sink.emit(
                     RuleId::OR_022,
@@ -419,7 +446,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         At::record(pg01),
         "de minimis (Section 321) entry is not available for NOP-flagged goods",
     );
-    if !children.iter().any(|r| r.id() == "PG14") {
+    if !children.iter().any(|r| r.id_bytes() == b"PG14") {
         sink.emit(
             RuleId::OR_026,
             At::record(pg01),
@@ -433,7 +460,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         );
     }
     // Net quantity (PG29).
-    let pg29 = children.iter().find(|r| r.id() == "PG29");
+    let pg29 = children.iter().find(|r| r.id_bytes() == b"PG29");
     match (view.net_quantity, pg29) {
         // P53 "Missing PG29 per PGA" when there is no PG29 at all (error dictionary 2026-07).
         (None, None) => sink.emit_cbp(
@@ -467,36 +494,40 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     }
     // OR-016: records OR2 does not use; PG02 product codes on OR lines.
     for r in &children {
-        let id = r.id();
         if is_or2
             && matches!(
-                id,
-                "PG10" | "PG19" | "PG20" | "PG21" | "PG22" | "PG24" | "PG27"
+                r.id_bytes(),
+                b"PG10" | b"PG19" | b"PG20" | b"PG21" | b"PG22" | b"PG24" | b"PG27"
             )
         {
             sink.emit(
                 RuleId::OR_016,
                 At::record(r),
-                format!("{id} is not used in an OR2 line (OR2 carries PG02, PG14, PG25, PG29)"),
+                format!(
+                    "{} is not used in an OR2 line (OR2 carries PG02, PG14, PG25, PG29)",
+                    r.id()
+                ),
             );
         }
-        if let Some(Body::Pg02(p)) = r.body() {
-            if p.product_code_qualifier_1.is_some() || p.product_code_number_1.is_some() {
-                sink.emit(
-                    RuleId::OR_016,
-                    At::record(r),
-                    "AMS sends no product code for OR: send a bare PG02 P",
-                );
-            }
+        if r.record_type() == RecordType::Pg02
+            && (text_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
+                || text_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some())
+        {
+            sink.emit(
+                RuleId::OR_016,
+                At::record(r),
+                "AMS sends no product code for OR: send a bare PG02 P",
+            );
         }
     }
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
     for e in line.entity_loops() {
         let r = &e.pg19.record;
-        let Some(Body::Pg19(p)) = r.body() else {
+        if r.record_type() != RecordType::Pg19 {
             continue;
-        };
-        if let Some(id) = p.entity_number {
+        }
+        let role = text_of(r, Pg19::ENTITY_ROLE_CODE);
+        if let Some(id) = text_of(r, Pg19::ENTITY_NUMBER) {
             let certifier = id.len() == 3
                 && id
                     .bytes()
@@ -507,28 +538,28 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     At::field(r, crate::records::Pg19::ENTITY_NUMBER),
                     format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
                 );
-            } else if is_ten_digits(id) && matches!(p.entity_role_code, Some("ORI" | "ORC")) {
+            } else if is_ten_digits(id) && matches!(role, Some("ORI" | "ORC")) {
                 sink.emit_sev(
                     RuleId::OR_014,
                     Severity::Warning,
                     At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", p.entity_role_code.unwrap_or("")),
+                    format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", role.unwrap_or("")),
                 );
             }
         }
         if let Some(Node { record: a, .. }) = &e.pg20 {
-            if let Some(Body::Pg20(addr)) = a.body() {
-                if addr.country_code == Some("US") {
-                    let digits = addr
-                        .postal_code
-                        .map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
+            if a.record_type() == RecordType::Pg20 {
+                let postal = text_of(a, Pg20::POSTAL_CODE);
+                if text_of(a, Pg20::COUNTRY_CODE) == Some("US") {
+                    let digits =
+                        postal.map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
                     if digits < 5 {
                         sink.emit(
                             RuleId::OR_023,
                             At::field(a, crate::records::Pg20::POSTAL_CODE),
                             format!(
                                 "US postal code \"{}\" is shorter than 5 digits",
-                                addr.postal_code.unwrap_or("")
+                                postal.unwrap_or("")
                             ),
                         );
                     }
@@ -552,26 +583,34 @@ fn check_or1(
     let pg01 = &line.pg01.record;
     let content_rules = !or004_fired;
     let loops = line.entity_loops();
-    let role_of = |e: &crate::tree::EntityLoop<Record<'_>>| match e.pg19.record.body() {
-        Some(Body::Pg19(p)) => p.entity_role_code.map(str::to_string),
-        _ => None,
-    };
+    // Each loop's role, read once (no allocation per loop and role).
+    let roles: Vec<Option<&str>> = loops
+        .iter()
+        .map(|e| {
+            let r = &e.pg19.record;
+            (r.record_type() == RecordType::Pg19)
+                .then(|| text_of(r, Pg19::ENTITY_ROLE_CODE))
+                .flatten()
+        })
+        .collect();
     for role in ["EX", "UC", "ORI", "ORP", "ORC"] {
         let present: Vec<_> = loops
             .iter()
-            .filter(|e| role_of(e).as_deref() == Some(role))
+            .zip(&roles)
+            .filter(|(_, r)| **r == Some(role))
+            .map(|(e, _)| *e)
             .collect();
         if present.is_empty() && content_rules {
             sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
         }
         for e in present.iter().filter(|_| content_rules) {
             let r = &e.pg19.record;
-            let Some(Body::Pg19(p)) = r.body() else {
+            if r.record_type() != RecordType::Pg19 {
                 continue;
-            };
+            }
             // No dictionary code covers a missing entity name (P09 is "invalid unit of
             // measure" in PG04).
-            if p.entity_name.is_none() {
+            if text_of(r, Pg19::ENTITY_NAME).is_none() {
                 sink.emit_cbp(
                     RuleId::OR_013,
                     Severity::Error,
@@ -581,7 +620,7 @@ fn check_or1(
                     format!("{role} loop without entity name"),
                 );
             }
-            if p.entity_number.is_none() {
+            if text_of(r, Pg19::ENTITY_NUMBER).is_none() {
                 sink.emit_cbp(
                     RuleId::OR_013,
                     Severity::Error,
@@ -601,7 +640,7 @@ fn check_or1(
                     format!("{role} loop without a PG20 address"),
                 );
             }
-            if !e.items.iter().any(|n| n.record.id() == "PG21") {
+            if !e.items.iter().any(|n| n.record.id_bytes() == b"PG21") {
                 sink.emit_cbp(
                     RuleId::OR_013,
                     Severity::Error,
@@ -622,12 +661,9 @@ fn check_or1(
             }
         }
     }
-    for e in &loops {
-        if let Some(role) = role_of(e) {
-            if !matches!(
-                role.as_str(),
-                "EX" | "UC" | "ORI" | "ORP" | "ORC" | "AP1" | "CB"
-            ) {
+    for (e, role) in loops.iter().zip(&roles) {
+        if let Some(role) = *role {
+            if !matches!(role, "EX" | "UC" | "ORI" | "ORP" | "ORC" | "AP1" | "CB") {
                 sink.emit(
                     RuleId::OR_030,
                     At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
@@ -638,7 +674,7 @@ fn check_or1(
     }
     if view.products.is_empty() && content_rules {
         // P50 "Missing PG10 per PGA" when there is no PG10 at all.
-        let no_pg10 = !line.child_records().iter().any(|r| r.id() == "PG10");
+        let no_pg10 = !line.child_records().iter().any(|r| r.id_bytes() == b"PG10");
         sink.emit_cbp(
             RuleId::OR_015,
             Severity::Error,
@@ -672,14 +708,8 @@ fn check_or1(
             "OR1 PG01 without intended use code (e.g. 100.000)",
         );
     }
-    let orc = loops
-        .iter()
-        .filter(|e| role_of(e).as_deref() == Some("ORC"))
-        .count();
-    let orp = loops
-        .iter()
-        .filter(|e| role_of(e).as_deref() == Some("ORP"))
-        .count();
+    let orc = roles.iter().filter(|r| **r == Some("ORC")).count();
+    let orp = roles.iter().filter(|r| **r == Some("ORP")).count();
     if !view.positional_counts_agree() || orc != orp {
         sink.emit(
             RuleId::OR_029,

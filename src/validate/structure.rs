@@ -9,11 +9,11 @@ use std::collections::{HashMap, HashSet};
 use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::records::Record;
-use crate::records::{Body, RecordType};
+use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType, View};
 use crate::transmission::Transmission;
 use crate::tree::{Item, OiGroup, PgaItem, PgaLine, Transaction};
 
-use super::{At, RuleId, Sink};
+use super::{text_of, At, RuleId, Sink};
 
 type R<'a> = Record<'a>;
 
@@ -52,11 +52,9 @@ fn check_transaction(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
     check_substitution(tx, sink);
 }
 
-fn pg01<'a>(l: &PgaLine<R<'a>>) -> Option<crate::records::Pg01<'a>> {
-    match l.pg01.record.body() {
-        Some(Body::Pg01(p)) => Some(p),
-        _ => None,
-    }
+/// The PG01 of a line as a lazy view (each rule reads only the fields it needs).
+fn pg01<'a>(l: &PgaLine<R<'a>>) -> Option<View<'a, Pg01<'a>>> {
+    l.pg01.record.view::<Pg01>()
 }
 
 fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
@@ -105,7 +103,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
     let mut closed: HashSet<&str> = HashSet::new();
     for line in &g.lines {
         let Some(p) = pg01(line) else { continue };
-        let agency = p.agency_code.unwrap_or("");
+        let agency = p.agency_code().unwrap_or("");
         let mut reappears = false;
         if last_agency.is_some_and(|a| a != agency) {
             if let Some(a) = last_agency {
@@ -123,7 +121,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
         }
         last_agency = Some(agency);
         let expected = next.get(agency).copied().unwrap_or(1);
-        if let Some(n) = p.pga_line_number {
+        if let Some(n) = p.pga_line_number() {
             let restart = reappears && n == 1;
             if n > 999 || (n != expected && !restart) {
                 let or_restart = if reappears {
@@ -202,9 +200,11 @@ fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut S
 /// The rules of one PGA line; `shares`: the line shares the data set of a later PG01
 /// (SPEC 4.1), so it has no child records of its own by design.
 fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
-    let Some(p) = pg01(line) else { return };
+    if line.pg01.record.record_type() != RecordType::Pg01 {
+        return;
+    }
     let children = line.child_records();
-    if let Some(d) = p.disclaimer_code {
+    if let Some(d) = text_of(&line.pg01.record, Pg01::DISCLAIMER_CODE) {
         if let Some(first) = children.first() {
             sink.emit(
                 RuleId::S_012,
@@ -254,8 +254,8 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
     let mut seen_p = false;
     let mut first_pg02 = true;
     for (i, r) in children.iter().enumerate() {
-        match r.body() {
-            Some(Body::Pg08(_)) => {
+        match r.record_type() {
+            RecordType::Pg08 => {
                 if !matches!(
                     prev_type(i),
                     Some(RecordType::Pg07 | RecordType::Pg08 | RecordType::Pg60)
@@ -267,7 +267,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                     );
                 }
             }
-            Some(Body::Pg13(_)) => {
+            RecordType::Pg13 => {
                 if types.get(i + 1) != Some(&RecordType::Pg14) {
                     sink.emit(
                         RuleId::S_010,
@@ -276,8 +276,8 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                     );
                 }
             }
-            Some(Body::Pg02(p2)) => {
-                let is_p = p2.item_type == Some("P");
+            RecordType::Pg02 => {
+                let is_p = text_of(r, Pg02::ITEM_TYPE) == Some("P");
                 if first_pg02 && !is_p {
                     sink.emit(
                         RuleId::S_011,
@@ -294,7 +294,8 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 seen_p |= is_p;
                 first_pg02 = false;
             }
-            Some(Body::Pg26(p26)) => {
+            RecordType::Pg26 => {
+                let packaging_qualifier = r.view::<Pg26>().and_then(|v| v.packaging_qualifier());
                 pg26 += 1;
                 if pg26 == 7 {
                     sink.emit(
@@ -303,7 +304,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                         "more than 6 PG26 packaging records in one PGA line",
                     );
                 }
-                if let (Some(l), Some(prev)) = (p26.packaging_qualifier, last_level) {
+                if let (Some(l), Some(prev)) = (packaging_qualifier, last_level) {
                     if l <= prev {
                         sink.emit_sev(
                             RuleId::S_013,
@@ -313,9 +314,9 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                         );
                     }
                 }
-                last_level = p26.packaging_qualifier.or(last_level);
+                last_level = packaging_qualifier.or(last_level);
             }
-            Some(Body::Pg50(_)) => {
+            RecordType::Pg50 => {
                 let parent = children.get(..i).unwrap_or_default().iter().any(|c| {
                     matches!(
                         c.record_type(),
@@ -332,7 +333,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                     );
                 }
             }
-            Some(Body::Pg60(p60)) => {
+            RecordType::Pg60 => {
                 // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
                 // with the dates the codes were added): a warning (SPEC S-018).
                 let parent = children
@@ -341,7 +342,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                     .iter()
                     .rev()
                     .find(|c| !matches!(c.record_type(), RecordType::Pg55 | RecordType::Pg60));
-                if let Some(q) = p60.additional_info_qualifier {
+                if let Some(q) = r.view::<Pg60>().and_then(|v| v.additional_info_qualifier()) {
                     check_pg60_qualifier(r, q, parent.copied(), sink);
                 }
             }
@@ -349,17 +350,23 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
         }
     }
     // S-019 (opt-in): PG22 role without a PG19 loop of that role.
+    if sink.on(RuleId::S_019) {
+        check_pg22_roles(line, &children, sink);
+    }
+    check_order(line, sink);
+}
+
+/// S-019: a PG22 role without a PG19 loop of that role in the line.
+fn check_pg22_roles(line: &PgaLine<R<'_>>, children: &[&R<'_>], sink: &mut Sink<'_>) {
     let roles: HashSet<&str> = line
         .entity_loops()
         .iter()
-        .filter_map(|e| match e.pg19.record.body() {
-            Some(Body::Pg19(p)) => p.entity_role_code,
-            _ => None,
-        })
+        .filter(|e| e.pg19.record.record_type() == RecordType::Pg19)
+        .filter_map(|e| text_of(&e.pg19.record, Pg19::ENTITY_ROLE_CODE))
         .collect();
-    for r in &children {
-        if let Some(Body::Pg22(d)) = r.body() {
-            if let Some(role) = d.entity_role_code {
+    for r in children {
+        if r.record_type() == RecordType::Pg22 {
+            if let Some(role) = text_of(r, Pg22::ENTITY_ROLE_CODE) {
                 if !roles.contains(role) {
                     sink.emit(
                         RuleId::S_019,
@@ -372,18 +379,25 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
             }
         }
     }
-    check_order(line, sink);
 }
 
 /// S-006, S-007, S-008, S-014, S-017, S-018 over the line's items (orphans in position).
 fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
-    // Record type before each record, by line (one pass: no quadratic lookups).
-    let prev_by_line: HashMap<u32, RecordType> = flat
+    // Record type before each record, by line (one pass, sorted by line for a binary
+    // search: no hashing per record, no quadratic lookups).
+    let mut prev_by_line: Vec<(u32, RecordType)> = flat
         .windows(2)
         .filter_map(|w| Some((w.get(1)?.line(), w.first()?.record_type())))
         .collect();
-    let prev_of = |r: &R<'_>| -> Option<RecordType> { prev_by_line.get(&r.line()).copied() };
-    let mut explained: HashSet<u32> = HashSet::new();
+    prev_by_line.sort_unstable_by_key(|&(l, _)| l);
+    let prev_of = |r: &R<'_>| -> Option<RecordType> {
+        let i = prev_by_line
+            .binary_search_by_key(&r.line(), |&(l, _)| l)
+            .ok()?;
+        prev_by_line.get(i).map(|&(_, t)| t)
+    };
+    // Lines of records S-007 explains (sorted for a binary search; usually empty).
+    let mut explained: Vec<u32> = Vec::new();
     // S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s.
     let mut i = 0;
     while i < items.len() {
@@ -414,7 +428,7 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
                     );
                     first = false;
                 }
-                explained.insert(n.record.line());
+                explained.push(n.record.line());
                 j += 1;
             }
         }
@@ -422,6 +436,7 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
             i += 1;
         }
     }
+    explained.sort_unstable();
     walk_items(items, false, &prev_of, &explained, sink);
 }
 
@@ -429,14 +444,14 @@ fn walk_items(
     items: &[PgaItem<R<'_>>],
     in_group: bool,
     prev_of: &dyn Fn(&R<'_>) -> Option<RecordType>,
-    explained: &HashSet<u32>,
+    explained: &[u32],
     sink: &mut Sink<'_>,
 ) {
     for item in items {
         match item {
             PgaItem::Record(n) => {
                 let r = &n.record;
-                if explained.contains(&r.line()) {
+                if explained.binary_search(&r.line()).is_ok() {
                     continue;
                 }
                 let prev = prev_of(r);
@@ -568,12 +583,10 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let mut max: (u8, Option<&R<'_>>) = (0, None);
     let mut after_pg30 = false;
     for r in recs {
-        if let Some(Body::Pg02(p)) = r.body() {
-            if p.item_type == Some("C") {
-                // A component item starts its own detail records.
-                max = (1, Some(r));
-                continue;
-            }
+        if r.record_type() == RecordType::Pg02 && text_of(r, Pg02::ITEM_TYPE) == Some("C") {
+            // A component item starts its own detail records.
+            max = (1, Some(r));
+            continue;
         }
         let Some(k) = rank(r.record_type()) else {
             continue;
@@ -607,11 +620,11 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
         }
     });
     for r in records {
-        let Some(Body::Pg00(p)) = r.body() else {
+        let Some(p) = r.view::<Pg00>() else {
             continue;
         };
-        let num = p.substitution_number;
-        match p.substitution_indicator {
+        let num = p.substitution_number();
+        match p.substitution_indicator() {
             Some("S") => {
                 if open.is_some() {
                     sink.emit(

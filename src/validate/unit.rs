@@ -129,7 +129,7 @@ impl Loc {
 
     fn at(&self) -> At<'_> {
         At {
-            record: Some(&self.id),
+            record: Some(self.id.as_bytes()),
             line: Some(self.line),
             columns: None,
             offset: self.offset,
