@@ -4,12 +4,16 @@
 //! are written by [`crate::Transmission::write_to`]; framed records by
 //! [`crate::wire::write_records`].
 
+#[cfg(feature = "serde")]
+mod decode_json;
 mod document;
 pub mod dump;
 #[cfg(feature = "json")]
 mod encode_json;
 pub mod owned;
 
+#[cfg(feature = "serde")]
+pub use decode_json::DecodeJson;
 pub use document::DecodeDocument;
 #[cfg(feature = "json")]
 pub use encode_json::{encode_json, EncodeInput, EncodeJsonError};

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use ace_pga::write::DecodeDocument;
+use ace_pga::write::DecodeJson;
 
 use crate::common::{checked, parse_input, print_as_warnings};
 use crate::{read_input, Failure, InputArgs};
@@ -21,7 +21,7 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
         (t, false) => checked(&input.file, t)?,
     };
     // Written straight to the output (no intermediate JSON value).
-    let doc = DecodeDocument::new(&t);
+    let doc = DecodeJson::document(&t);
     let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
     let written = if pretty {
         serde_json::to_writer_pretty(&mut out, &doc)
