@@ -524,7 +524,7 @@ impl Serialize for Fields<'_, '_> {
                 _ => f.write_str(text, slot).is_ok(),
             };
         };
-        for &i in sorted_order(self.layout) {
+        for &i in sorted_order(self.record.record_type(), self.layout).iter() {
             let Some(f) = fields.get(usize::from(i)) else {
                 continue;
             };
@@ -549,29 +549,29 @@ impl Serialize for Fields<'_, '_> {
     }
 }
 
-/// The indices of a layout's fields sorted by name, computed once per layout.
-fn sorted_order(layout: &'static RecordLayout) -> &'static [u16] {
-    static ORDERS: OnceLock<Vec<(&'static RecordLayout, Vec<u16>)>> = OnceLock::new();
+/// The indices of a layout's fields sorted by name (the owned form's `BTreeMap` order),
+/// computed once for every layout of [`ALL_LAYOUTS`]. `rt` is the record type `layout`
+/// belongs to: its position in the table (the layouts and the record types are generated
+/// in the same order; checked by name, with a search by name as the fallback).
+fn sorted_order(rt: RecordType, layout: &RecordLayout) -> std::borrow::Cow<'static, [u16]> {
+    static ORDERS: OnceLock<Vec<(&'static str, Vec<u16>)>> = OnceLock::new();
     let orders = ORDERS.get_or_init(|| {
         ALL_LAYOUTS
             .iter()
-            .map(|&l| (l, order_of(l)))
+            .map(|l| (l.name, order_of(l)))
             .collect::<Vec<_>>()
     });
-    match orders
-        .iter()
-        .find(|(l, _)| std::ptr::eq(*l, layout))
-        .map(|(_, o)| o.as_slice())
-    {
-        Some(o) => o,
-        None => leak_order(layout),
+    let found = match orders.get(rt as usize) {
+        Some((name, order)) if *name == layout.name => Some(order),
+        _ => orders
+            .iter()
+            .find(|(name, _)| *name == layout.name)
+            .map(|(_, o)| o),
+    };
+    match found {
+        Some(o) => std::borrow::Cow::Borrowed(o.as_slice()),
+        None => std::borrow::Cow::Owned(order_of(layout)),
     }
-}
-
-/// A layout not in [`ALL_LAYOUTS`] (none today): its order, computed once and kept.
-#[cold]
-fn leak_order(layout: &'static RecordLayout) -> &'static [u16] {
-    Box::leak(order_of(layout).into_boxed_slice())
 }
 
 fn order_of(layout: &RecordLayout) -> Vec<u16> {
