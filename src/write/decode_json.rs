@@ -116,12 +116,7 @@ impl Serialize for Organic<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // One line at a time (a `Vec` of them is what `DecodeDocument` holds; the bytes are
         // the same: serde_json writes a sequence alike with and without a length).
-        s.collect_seq(
-            self.0
-                .tree
-                .pga_lines()
-                .filter_map(OrganicLine::from_line),
-        )
+        s.collect_seq(self.0.tree.pga_lines().filter_map(OrganicLine::from_line))
     }
 }
 
@@ -400,10 +395,7 @@ fn node_entries<M: SerializeMap>(
 ) -> Result<(), M::Error> {
     record_entries(m, &n.record, pad)?;
     if !n.conditions.is_empty() {
-        m.serialize_entry(
-            "conditions",
-            &DecodeJson::new(n.conditions.as_slice(), pad),
-        )?;
+        m.serialize_entry("conditions", &DecodeJson::new(n.conditions.as_slice(), pad))?;
     }
     Ok(())
 }
@@ -672,8 +664,10 @@ impl fmt::Write for ValueBuf {
                 self.len += s.len();
             }
             None => {
-                let mut spilled =
-                    String::from(std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default());
+                let mut spilled = String::from(
+                    std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default())
+                        .unwrap_or_default(),
+                );
                 spilled.push_str(s);
                 self.spilled = Some(spilled);
             }
