@@ -25,52 +25,88 @@ fn pretty<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
 
 /// Both forms of `fast` equal those of `owned`; `what` names the piece on failure.
 fn same<A: Serialize + ?Sized, B: Serialize + ?Sized>(fast: &A, owned: &B, what: &str) {
-    let (f, o) = (compact(fast), compact(owned));
+    same_bytes(&compact(fast), &compact(owned), &format!("{what}: compact"));
+    same_bytes(&pretty(fast), &pretty(owned), &format!("{what}: pretty"));
+}
+
+fn same_bytes(fast: &[u8], owned: &[u8], what: &str) {
     assert!(
-        f == o,
-        "{what}: compact bytes differ\nfast:  {}\nowned: {}",
-        String::from_utf8_lossy(&f),
-        String::from_utf8_lossy(&o)
+        fast == owned,
+        "{what}: bytes differ\nfast:  {}\nowned: {}",
+        String::from_utf8_lossy(fast),
+        String::from_utf8_lossy(owned)
     );
-    let (f, o) = (pretty(fast), pretty(owned));
-    assert!(
-        f == o,
-        "{what}: pretty bytes differ\nfast:  {}\nowned: {}",
-        String::from_utf8_lossy(&f),
-        String::from_utf8_lossy(&o)
-    );
+}
+
+/// `same`, and the direct writer (`write_json`, feature `json`) gives those bytes too.
+macro_rules! same {
+    ($fast:expr, $owned:expr, $what:expr) => {{
+        let (fast, owned, what) = (&$fast, $owned, &$what);
+        same(fast, owned, what);
+        #[cfg(feature = "json")]
+        {
+            use ace_pga::write::JsonStyle;
+            let mut out = Vec::new();
+            fast.write_json(&mut out, JsonStyle::Compact);
+            same_bytes(&out, &compact(owned), &format!("{what}: direct compact"));
+            let mut out = Vec::new();
+            fast.write_json(&mut out, JsonStyle::Pretty { depth: 0 });
+            same_bytes(&out, &pretty(owned), &format!("{what}: direct pretty"));
+        }
+    }};
 }
 
 /// Compares the whole document and every level of the tree; returns the number of records.
 fn check(t: &Transmission<'_>, what: &str) -> usize {
-    same(
-        &DecodeJson::document(t),
-        &DecodeDocument::new(t),
-        &format!("{what}: document"),
-    );
+    let doc = DecodeDocument::new(t);
+    same!(DecodeJson::document(t), &doc, format!("{what}: document"));
+    #[cfg(feature = "json")]
+    let owned_pretty = String::from_utf8(pretty(&doc)).expect("UTF-8");
+    #[cfg(feature = "json")]
+    for p in [false, true] {
+        let mut out = Vec::new();
+        DecodeJson::document(t)
+            .write_document(&mut out, p)
+            .expect("writes");
+        let expected = if p { pretty(&doc) } else { compact(&doc) };
+        same_bytes(&out, &expected, &format!("{what}: write_document"));
+    }
     let pad = t.options.pads_short_lines();
     let owned = OwnedTransmission::from_transmission(t);
     assert_eq!(owned.batches.len(), t.tree.batches.len());
     let mut records = 0;
     for (bi, (b, ob)) in t.tree.batches.iter().zip(&owned.batches).enumerate() {
         let at = format!("{what}: batch {bi}");
-        same(&DecodeJson::new(b, pad), ob, &at);
-        same(&DecodeJson::new(&b.header, pad), &ob.header, &at);
-        same(&DecodeJson::new(&b.trailer, pad), &ob.trailer, &at);
+        same!(DecodeJson::new(b, pad), ob, at);
+        same!(DecodeJson::new(&b.header, pad), &ob.header, at);
+        same!(DecodeJson::new(&b.trailer, pad), &ob.trailer, at);
         for (ki, (blk, oblk)) in b.blocks.iter().zip(&ob.blocks).enumerate() {
             let at = format!("{at}, block {ki}");
-            same(&DecodeJson::new(blk, pad), oblk, &at);
-            same(&DecodeJson::new(&blk.header, pad), &oblk.header, &at);
-            same(&DecodeJson::new(&blk.trailer, pad), &oblk.trailer, &at);
+            same!(DecodeJson::new(blk, pad), oblk, at);
+            same!(DecodeJson::new(&blk.header, pad), &oblk.header, at);
+            same!(DecodeJson::new(&blk.trailer, pad), &oblk.trailer, at);
             assert_eq!(blk.transactions.len(), oblk.transactions.len());
             for (ti, (tx, otx)) in blk.transactions.iter().zip(&oblk.transactions).enumerate() {
                 let at = format!("{at}, transaction {ti}");
-                same(&DecodeJson::new(tx, pad), otx, &at);
+                same!(DecodeJson::new(tx, pad), otx, at);
+                // In place: a transaction sits six levels deep in the pretty document
+                // (document, batches, batch, blocks, block, transactions).
+                #[cfg(feature = "json")]
+                {
+                    let mut piece = Vec::new();
+                    DecodeJson::new(tx, pad)
+                        .write_json(&mut piece, ace_pga::write::JsonStyle::Pretty { depth: 6 });
+                    let piece = String::from_utf8(piece).expect("UTF-8");
+                    assert!(
+                        owned_pretty.contains(&format!("\n{}{piece}", "  ".repeat(6))),
+                        "{at}: the transaction at depth 6 is not in the pretty document"
+                    );
+                }
                 for (ii, (item, oitem)) in tx.items.iter().zip(&otx.items).enumerate() {
-                    same(
-                        &DecodeJson::new(item, pad),
+                    same!(
+                        DecodeJson::new(item, pad),
                         oitem,
-                        &format!("{at}, item {ii}"),
+                        format!("{at}, item {ii}")
                     );
                 }
                 tx.for_each_record(|_| records += 1);
@@ -79,10 +115,10 @@ fn check(t: &Transmission<'_>, what: &str) -> usize {
     }
     // Every record alone, as the owned record serializes.
     for (r, o) in t.tree.records().zip(owned.records()) {
-        same(
-            &DecodeJson::new(r, pad),
+        same!(
+            DecodeJson::new(r, pad),
             o,
-            &format!("{what}: line {}", r.line()),
+            format!("{what}: line {}", r.line())
         );
     }
     records

@@ -34,6 +34,11 @@ use crate::tree::{
 };
 use crate::wire::ascii::is_cbp_char;
 
+#[cfg(feature = "json")]
+mod direct;
+#[cfg(feature = "json")]
+pub use direct::JsonStyle;
+
 /// A borrowed piece of a parsed tree, serialized as its owned form in the decode JSON
 /// (see the module docs). `T` is a level of the tree of [`Record`]s ([`Record`], [`Node`],
 /// [`Item`], [`HtsAnchor`], [`OiGroup`], [`PgaLine`], [`PgaItem`], [`EntityLoop`],
@@ -412,12 +417,53 @@ impl Serialize for DecodeJson<'_, Record<'_>> {
 /// The keys of [`crate::OwnedRecord`] for a parsed record, in its order: `line`, `record`,
 /// `variant`, `fields`, `raw`, `terminator` (the rule of `OwnedRecord::from_record_padded`).
 fn record_entries<M: SerializeMap>(m: &mut M, r: &Record<'_>, pad: bool) -> Result<(), M::Error> {
+    record_keys(&mut SerMap(m), r, pad)
+}
+
+/// Where the keys of a record go: a serde map, or the direct writer.
+trait RecordKeys {
+    type Error;
+    fn number(&mut self, key: &'static str, v: u32) -> Result<(), Self::Error>;
+    fn string(&mut self, key: &'static str, v: &str) -> Result<(), Self::Error>;
+    /// The `fields` object ([`each_field`]); returns whether the values rebuild the bytes.
+    fn fields(
+        &mut self,
+        r: &Record<'_>,
+        layout: &'static RecordLayout,
+        check: Option<(&[u8], RecordType)>,
+    ) -> Result<bool, Self::Error>;
+}
+
+struct SerMap<'m, M>(&'m mut M);
+
+impl<M: SerializeMap> RecordKeys for SerMap<'_, M> {
+    type Error = M::Error;
+    fn number(&mut self, key: &'static str, v: u32) -> Result<(), M::Error> {
+        self.0.serialize_entry(key, &v)
+    }
+    fn string(&mut self, key: &'static str, v: &str) -> Result<(), M::Error> {
+        self.0.serialize_entry(key, v)
+    }
+    fn fields(
+        &mut self,
+        r: &Record<'_>,
+        layout: &'static RecordLayout,
+        check: Option<(&[u8], RecordType)>,
+    ) -> Result<bool, M::Error> {
+        let fields = Fields::new(r, layout, check);
+        self.0.serialize_entry("fields", &fields)?;
+        Ok(fields.rebuilt())
+    }
+}
+
+/// The keys of a record (see [`record_entries`]) to `out`.
+fn record_keys<K: RecordKeys>(out: &mut K, r: &Record<'_>, pad: bool) -> Result<(), K::Error> {
     let rt = r.record_type();
     let layout = rt.layout();
-    m.serialize_entry("line", &r.line())?;
-    m.serialize_entry("record", r.id())?;
+    out.number("line", r.line())?;
+    out.string("record", r.id())?;
     if let Some(v) = layout.and_then(|l| l.variant) {
-        m.serialize_entry("variant", v)?;
+        out.string("variant", v)?;
     }
     // The bytes `raw` is written from and the fields are checked against: a short record
     // padded with spaces to 80 bytes under `pad_short_lines`.
@@ -433,21 +479,17 @@ fn record_entries<M: SerializeMap>(m: &mut M, r: &Record<'_>, pad: bool) -> Resu
     let keep_raw = match (layout, r.field_error()) {
         (Some(layout), Some(_)) if rt.is_response() => {
             // `Partial`: the fields that decode, and `raw` (which wins).
-            m.serialize_entry("fields", &Fields::new(r, layout, None))?;
+            out.fields(r, layout, None)?;
             true
         }
         (Some(_), Some(_)) | (None, _) => true,
-        (Some(layout), None) => {
-            let fields = Fields::new(r, layout, Some((raw, rt)));
-            m.serialize_entry("fields", &fields)?;
-            !fields.rebuilt()
-        }
+        (Some(layout), None) => !out.fields(r, layout, Some((raw, rt)))?,
     };
     if keep_raw {
-        m.serialize_entry("raw", &Latin1(raw))?;
+        with_latin1(raw, |text| out.string("raw", text))?;
     }
     if r.terminator_deviates() {
-        m.serialize_entry("terminator", &r.terminator())?;
+        out.string("terminator", r.terminator().as_str())?;
     }
     Ok(())
 }
@@ -486,59 +528,78 @@ impl<'r, 'a> Fields<'r, 'a> {
 
 impl Serialize for Fields<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let fields = self.layout.fields;
-        let raw = self.record.raw();
-        // The rebuild of `fields_rebuild`: the layout's identifier, every value written with
-        // its field, the identifier as sent; equal to the bytes or not.
-        let target = self.check.and_then(|(bytes, rt)| {
-            (bytes.len() == 80 && crate::records::identify(bytes, false).record_type == rt)
-                .then_some(bytes)
-        });
-        let mut built = [b' '; 80];
-        let mut ok = target.is_some();
-        let mut m = s.serialize_map(Some(fields.len()))?;
-        let mut write = |f: &FieldDef, value: &FieldValue<'_>, text: &str| {
-            if !ok {
-                return;
-            }
-            let slot = built
-                .get_mut(usize::from(f.start).saturating_sub(1)..usize::from(f.end))
-                .unwrap_or_default();
-            ok = match value {
-                // `Text::write`: the value as is when every byte is of the CBP set and it fits.
-                FieldValue::Text(t) if t.len() <= slot.len() => {
-                    let fits = t.bytes().all(is_cbp_char);
-                    if let Some(dst) = slot.get_mut(..t.len()) {
-                        dst.copy_from_slice(t.as_bytes());
-                    }
-                    fits
-                }
-                _ => f.write_str(text, slot).is_ok(),
-            };
-        };
-        for &i in sorted_order(self.record.record_type(), self.layout).iter() {
-            let Some(f) = fields.get(usize::from(i)) else {
-                continue;
-            };
-            match f.read(raw, true) {
-                Ok(Some(v)) => {
-                    let mut buf = ValueBuf::new();
-                    let text = buf.format(&v);
-                    write(f, &v, text);
-                    m.serialize_entry(f.name, text)?;
-                }
-                _ => m.serialize_entry(f.name, &None::<&str>)?,
-            }
-        }
-        if let Some(bytes) = target {
-            let id = self.layout.id.len();
-            if let (Some(dst), Some(src)) = (built.get_mut(..id), bytes.get(..id)) {
-                dst.copy_from_slice(src);
-            }
-            self.rebuilt.set(ok && built.as_slice() == bytes);
-        }
+        let mut m = s.serialize_map(Some(self.layout.fields.len()))?;
+        let rebuilt = each_field(self.record, self.layout, self.check, |name, value| {
+            m.serialize_entry(name, &value)
+        })?;
+        self.rebuilt.set(rebuilt);
         m.end()
     }
+}
+
+/// Calls `emit` with every field of `layout` by name in sorted order and its value in the
+/// dump form (`None` when absent or when it does not decode), read from `record` (its bytes
+/// as received, leniently, as [`crate::write::dump::dump_record`] reads them). Returns
+/// whether the values rebuild `check`'s bytes with the layout of its record type (the rule
+/// of [`crate::write::dump::fields_rebuild`], without building a string); `false` without
+/// `check`.
+fn each_field<E>(
+    record: &Record<'_>,
+    layout: &'static RecordLayout,
+    check: Option<(&[u8], RecordType)>,
+    mut emit: impl FnMut(&'static str, Option<&str>) -> Result<(), E>,
+) -> Result<bool, E> {
+    let fields = layout.fields;
+    let raw = record.raw();
+    // The rebuild of `fields_rebuild`: the layout's identifier, every value written with
+    // its field, the identifier as sent; equal to the bytes or not.
+    let target = check.and_then(|(bytes, rt)| {
+        (bytes.len() == 80 && crate::records::identify(bytes, false).record_type == rt)
+            .then_some(bytes)
+    });
+    let mut built = [b' '; 80];
+    let mut ok = target.is_some();
+    let mut write = |f: &FieldDef, value: &FieldValue<'_>, text: &str| {
+        if !ok {
+            return;
+        }
+        let slot = built
+            .get_mut(usize::from(f.start).saturating_sub(1)..usize::from(f.end))
+            .unwrap_or_default();
+        ok = match value {
+            // `Text::write`: the value as is when every byte is of the CBP set and it fits.
+            FieldValue::Text(t) if t.len() <= slot.len() => {
+                let fits = t.bytes().all(is_cbp_char);
+                if let Some(dst) = slot.get_mut(..t.len()) {
+                    dst.copy_from_slice(t.as_bytes());
+                }
+                fits
+            }
+            _ => f.write_str(text, slot).is_ok(),
+        };
+    };
+    for &i in sorted_order(record.record_type(), layout).iter() {
+        let Some(f) = fields.get(usize::from(i)) else {
+            continue;
+        };
+        match f.read(raw, true) {
+            Ok(Some(v)) => {
+                let mut buf = ValueBuf::new();
+                let text = buf.format(&v);
+                write(f, &v, text);
+                emit(f.name, Some(text))?;
+            }
+            _ => emit(f.name, None)?,
+        }
+    }
+    let Some(bytes) = target else {
+        return Ok(false);
+    };
+    let id = layout.id.len();
+    if let (Some(dst), Some(src)) = (built.get_mut(..id), bytes.get(..id)) {
+        dst.copy_from_slice(src);
+    }
+    Ok(ok && built.as_slice() == bytes)
 }
 
 /// The indices of a layout's fields sorted by name (the owned form's `BTreeMap` order),
@@ -682,27 +743,32 @@ struct Latin1<'b>(&'b [u8]);
 
 impl Serialize for Latin1<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let b = self.0;
-        if b.is_ascii() {
-            return s.serialize_str(std::str::from_utf8(b).unwrap_or_default());
-        }
-        if b.len() <= 128 {
-            let mut buf = [0u8; 256];
-            let mut len = 0;
-            for &c in b {
-                let mut one = [0u8; 2];
-                let enc = char::from(c).encode_utf8(&mut one);
-                if let Some(dst) = buf.get_mut(len..len + enc.len()) {
-                    dst.copy_from_slice(enc.as_bytes());
-                }
-                len += enc.len();
-            }
-            let text = buf
-                .get(..len)
-                .and_then(|t| std::str::from_utf8(t).ok())
-                .unwrap_or_default();
-            return s.serialize_str(text);
-        }
-        s.serialize_str(&crate::write::dump::latin1_string(b))
+        with_latin1(self.0, |text| s.serialize_str(text))
     }
+}
+
+/// Calls `f` with `b` as a string of one char per byte (ISO-8859-1): ASCII borrowed, up to
+/// 128 other bytes mapped on the stack, longer ones in a `String`.
+fn with_latin1<R>(b: &[u8], f: impl FnOnce(&str) -> R) -> R {
+    if b.is_ascii() {
+        return f(std::str::from_utf8(b).unwrap_or_default());
+    }
+    if b.len() <= 128 {
+        let mut buf = [0u8; 256];
+        let mut len = 0;
+        for &c in b {
+            let mut one = [0u8; 2];
+            let enc = char::from(c).encode_utf8(&mut one);
+            if let Some(dst) = buf.get_mut(len..len + enc.len()) {
+                dst.copy_from_slice(enc.as_bytes());
+            }
+            len += enc.len();
+        }
+        let text = buf
+            .get(..len)
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .unwrap_or_default();
+        return f(text);
+    }
+    f(&crate::write::dump::latin1_string(b))
 }

@@ -15,6 +15,8 @@ pub mod owned;
 
 #[cfg(feature = "serde")]
 pub use decode_json::DecodeJson;
+#[cfg(feature = "json")]
+pub use decode_json::JsonStyle;
 pub use document::DecodeDocument;
 #[cfg(feature = "json")]
 pub use encode_json::{encode_json, EncodeInput, EncodeJsonError};

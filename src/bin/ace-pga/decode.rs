@@ -23,12 +23,7 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
     // Written straight to the output (no intermediate JSON value).
     let doc = DecodeJson::document(&t);
     let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
-    let written = if pretty {
-        serde_json::to_writer_pretty(&mut out, &doc)
-    } else {
-        serde_json::to_writer(&mut out, &doc)
-    };
-    written.map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
+    doc.write_document(&mut out, pretty).map_err(write_err)?;
     writeln!(out).map_err(write_err)?;
     out.flush().map_err(write_err)?;
     Ok(())
