@@ -12,10 +12,15 @@
 //! derive writes it; [`DecodeJson::document`] writes the whole document (`framing`,
 //! `batches`, `trailing`, `organic`) as [`DecodeDocument`] does.
 //!
-//! [`DecodeDocument`] stays the owned document (and the oracle of the tests); this is the
-//! fast path `ace-pga decode` writes with. Values are read and formatted on the stack: no
-//! allocation per record or value (a record longer than 128 bytes with bytes above `0x7F`
-//! is the one exception).
+//! Two ways to write it, the same bytes: as [`serde::Serialize`] (through any serializer,
+//! e.g. serde_json's compact or pretty one), and, with feature `json`, written directly
+//! ([`DecodeJson::write_json`] for a piece at any pretty depth, [`DecodeJson::write_document`]
+//! for the whole document as it goes: the bytes serde_json writes, without its per-byte
+//! escape loop; what `ace-pga decode` writes with).
+//!
+//! [`DecodeDocument`] stays the owned document (and the oracle of the tests). Values are
+//! read and formatted on the stack: no allocation per record or value (a record longer than
+//! 128 bytes with bytes above `0x7F` is the one exception).
 //!
 //! [`DecodeDocument`]: crate::write::DecodeDocument
 
