@@ -192,7 +192,7 @@ impl Normalizer<'_> {
 
     /// One terminated line, or one 80-byte record of terminator-less input. `stray`: a
     /// terminator other than the input's own ends it or the line before.
-    fn line(&mut self, line: u32, body: &[u8], stray: bool) {
+    pub(super) fn line(&mut self, line: u32, body: &[u8], stray: bool) {
         let start = self.out.len();
         self.line_inner(line, body, stray);
         self.final_check(line, start);

@@ -141,9 +141,11 @@ mod decode;
 mod frame;
 mod record;
 mod report;
+mod stream;
 
 use frame::{run, Normalizer};
 use report::{finish, Printable, Report};
+pub use stream::normalize_reader_to;
 
 use std::fmt;
 use std::io;

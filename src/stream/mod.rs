@@ -10,6 +10,7 @@
 //! first 64 KiB hold no CR or LF; it is then cut every 80 bytes. A byte order mark at the
 //! start is skipped (and reported by [`StreamReader::byte_order_mark`]).
 
+pub mod check;
 pub mod stats;
 
 use std::io::{self, BufRead, Read};

@@ -15,7 +15,7 @@ use crate::tree::{Batch, Block, Item, Node};
 use super::{At, RuleId, Sink};
 use crate::error::Severity;
 
-fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
+pub(super) fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
     match b.header.as_ref()?.record.body() {
         Some(Body::BlockHeader(h)) => h.application_id,
         _ => None,
@@ -226,7 +226,18 @@ fn check_block(
             }
         }
     }
-    // E-007: records foreign to the block's application.
+    check_foreign(block, app, &mut false, sink);
+}
+
+/// E-007: records foreign to the block's application `app` (the block's `B` application id).
+/// `warned_pg` is whether the block's misplaced OI/PG records were reported already (once
+/// per block; a stream checks a block piece by piece).
+pub(super) fn check_foreign(
+    block: &Block<Record<'_>>,
+    app: Option<&str>,
+    warned_pg: &mut bool,
+    sink: &mut Sink<'_>,
+) {
     let Some(app) = app else { return };
     let host_ok = |id: &str| -> Option<bool> {
         match app {
@@ -254,7 +265,6 @@ fn check_block(
             }
         }
     }
-    let mut warned_pg = false;
     block.for_each_record(|r| {
         let rt = r.record_type();
         if matches!(rt, RecordType::BlockHeader | RecordType::BlockTrailer) {
@@ -264,8 +274,8 @@ fn check_block(
             if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line()) {
                 sink.emit(RuleId::E_007, At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
             }
-        } else if super::field::is_pga_record(rt) && !pg_ok && !warned_pg {
-            warned_pg = true;
+        } else if super::field::is_pga_record(rt) && !pg_ok && !*warned_pg {
+            *warned_pg = true;
             sink.emit_sev(
                 RuleId::E_007,
                 Severity::Warning,
@@ -283,7 +293,7 @@ fn check_block(
 /// traffic): a warning. In CBP output a [`FillerContent::OutputData`] row (`B` 13–44,
 /// statement data) and the last column (a record indicator) carry data: no finding (the `Y`
 /// count is the field `record_count`, not filler).
-fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
+pub(super) fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
     let Some(layout) = r.record_type().layout() else {
         return;
     };
@@ -334,7 +344,7 @@ fn check_record_filler(r: &Record<'_>, app: Option<&str>, sink: &mut Sink<'_>) {
 /// E-010: mandatory envelope fields: the fields of designation M in the record's layout
 /// (`records.csv`), except in CBP output those CBP blanks ([`FieldDef::blanked_in_output`]:
 /// the `A` communication password, SPEC 6.3).
-fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_mandatory(r: &Record<'_>, sink: &mut Sink<'_>) {
     let Some(layout) = r.record_type().layout() else {
         return;
     };

@@ -52,19 +52,45 @@ fn block_header<'a>(b: &Block<Record<'a>>) -> Option<(Option<&'a str>, Option<&'
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     for block in t.tree.batches.iter().flat_map(|b| b.blocks.iter()) {
         let header = block_header(block);
+        if header.is_none() && !has_se10(block) {
+            continue;
+        }
+        check_block(block, header, sink);
+    }
+}
+
+/// Whether a block holds an `SE10` (a block without a `B` header is checked as `SE` input
+/// only then).
+pub(super) fn has_se10(block: &Block<Record<'_>>) -> bool {
+    let mut has_se10 = false;
+    block.for_each_record(|r| has_se10 |= r.view::<Se10>().is_some());
+    has_se10
+}
+
+/// The `B` application id and filer code of a block as [`check_block`] takes them (`None`:
+/// no `B` header, or one that does not read as a `B` record).
+pub(super) fn block_header_of<'a>(
+    b: &Block<Record<'a>>,
+) -> Option<(Option<&'a str>, Option<&'a str>)> {
+    block_header(b)
+}
+
+/// The H rules of one block whose `B` application id and filer code are `header` (from the
+/// block's own `B`, or from the `B` that opened it in an earlier piece of a stream). A block
+/// without a header (`None`) is checked as `SE` input: the caller decides whether the block
+/// holds an `SE10` ([`has_se10`]).
+pub(super) fn check_block(
+    block: &Block<Record<'_>>,
+    header: Option<(Option<&str>, Option<&str>)>,
+    sink: &mut Sink<'_>,
+) {
+    {
         let (side, structure, filer) = match header {
             Some((Some("SE"), filer)) => (Side::Input, true, filer),
             Some((Some("SX"), filer)) => (Side::Response, true, filer),
             Some((Some("SO"), _)) => (Side::Response, false, None),
-            Some(_) => continue,
-            None => {
-                let mut has_se10 = false;
-                block.for_each_record(|r| has_se10 |= r.view::<Se10>().is_some());
-                if !has_se10 {
-                    continue;
-                }
-                (Side::Input, true, None)
-            }
+            Some(_) => return,
+            None => (Side::Input, true, None),
         };
         let mut cx = Ctx { sink, side };
         for tx in &block.transactions {

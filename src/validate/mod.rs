@@ -21,6 +21,7 @@ mod field;
 mod host;
 mod organic;
 mod structure;
+mod unit;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -33,6 +34,10 @@ use crate::error::{Location, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::transmission::Transmission;
+pub(crate) use unit::{
+    block_app as unit_block_app, has_se10 as unit_has_se10, host_header as unit_host_header,
+    limit_finding, EnvelopeTracker, PieceChecks,
+};
 
 /// Rule-set version of the F, S and E rules (layout edition).
 pub const PGA_RULESET: &str = "pga-2026-07";
@@ -704,6 +709,16 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
         Ok(t) => validate(&t, opts),
         Err(e) => {
             let mut sink = Sink::new(opts);
+            parse_failure(&e, &mut sink);
+            sink.into_report()
+        }
+    }
+}
+
+/// The findings of a parse that failed as a whole (see [`check_bytes`]).
+fn parse_failure(e: &crate::error::ParseError, sink: &mut Sink<'_>) {
+    {
+        {
             for p in &e.problems {
                 let at = At {
                     record: None,
@@ -729,7 +744,6 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
                     });
                 }
             }
-            sink.into_report()
         }
     }
 }

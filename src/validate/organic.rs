@@ -67,10 +67,16 @@ fn pg01_of<'a>(line: &PgaLine<Record<'a>>) -> Option<Pg01<'a>> {
 }
 
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+    check_with(t, sink, &mut HashMap::new());
+}
+
+/// OR-018's memory across transactions: certificate value → (HTS, line of its first PG14).
+pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
+
+/// [`check`] with the certificates seen so far (a stream checks its pieces one by one).
+pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
     let opts = sink.opts;
     let as_of = opts.as_of;
-    // OR-018: certificate value → (HTS, line of its first PG14).
-    let mut cert_hts: HashMap<String, (String, u32)> = HashMap::new();
     for (anchor, group) in t.tree.oi_groups() {
         let hts = anchor.and_then(|a| hts_number(&a.record));
         let mut has_or_data_or_disclaimer = false;

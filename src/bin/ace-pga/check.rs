@@ -2,11 +2,12 @@
 
 use std::io::{self, Write};
 
-use ace_pga::validate::{self, CheckDocument, Finding, Level, Report, ValidateOptions};
-use ace_pga::{ParseOptions, RuleId, Transmission};
+use ace_pga::stream::check::{check_reader_with, CheckOptions};
+use ace_pga::validate::{CheckDocument, Finding, Level, ValidateOptions};
+use ace_pga::RuleId;
 
 use crate::common::{as_of_date, clean};
-use crate::{read_input, Failure, Format, InputArgs};
+use crate::{progress, Failure, Format, InputArgs};
 
 /// `check`: returns whether any error was found.
 pub(crate) fn check(
@@ -37,28 +38,47 @@ pub(crate) fn check(
             eprintln!("ace-pga: warning: --enable {id}: the rule runs by default")
         }
     }
-    let data =
-        read_input(&input.file).map_err(|e| Failure::Usage(format!("{}: {e}", input.file)))?;
+    // Streamed: memory bounded by the largest transaction, not by the input (issue 13).
+    let read_err = |e: io::Error| Failure::Usage(format!("{}: {e}", input.file));
+    let file = if input.file == "-" {
+        None
+    } else {
+        Some(progress::open(&input.file).map_err(read_err)?.0)
+    };
     let parse_opts = input.parse_options()?;
-    let report = check_all_rules(&data, &parse_opts, &opts);
+    let mut copts = CheckOptions::default();
+    // A tree limit is reported and every other rule still runs (issue 13, item 7).
+    copts.past_limits = true;
+    // The records under the findings are shown in the human format only.
+    copts.records = format == Format::Human;
+    // Testing knob: inputs up to this many bytes are checked whole (`0`: always streamed),
+    // so that tests can compare both paths of the same binary.
+    if let Some(n) = std::env::var("ACE_PGA_WHOLE_BELOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        copts.whole_below = n;
+    }
+    let outcome = match file {
+        Some(f) => check_reader_with(f, &parse_opts, &opts, &copts),
+        None => check_reader_with(io::stdin().lock(), &parse_opts, &opts, &copts),
+    }
+    .map_err(read_err)?;
+    let report = &outcome.report;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     match format {
         Format::Json => {
             // Counts cover every finding; `findings` holds the first `max_findings` of them.
-            let doc = CheckDocument::new(&input.file, input.lenient, &opts, &report);
+            let doc = CheckDocument::new(&input.file, input.lenient, &opts, report);
             serde_json::to_writer(&mut out, &doc)
                 .map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
             writeln!(out).map_err(write_err)?;
         }
         Format::Human => {
-            // The records shown under the findings (the tree limits are reported already).
-            let unlimited = without_tree_limits(&parse_opts);
-            let lines: Vec<&[u8]> = Transmission::parse_with(&data, &unlimited)
-                .map(|t| t.records().map(|r| r.raw()).collect())
-                .unwrap_or_default();
             for f in &report.findings {
-                write_human(&mut out, &input.file, f, &lines).map_err(write_err)?;
+                let raw = f.location.line.and_then(|l| outcome.record(l));
+                write_human(&mut out, &input.file, f, raw).map_err(write_err)?;
             }
             writeln!(
                 out,
@@ -92,52 +112,13 @@ pub(crate) fn check(
     Ok(report.has_errors())
 }
 
-/// Validates; when a parse limit on the tree (`--max-records-per-pga-line`,
-/// `--max-pga-lines-per-oi`) stops the parse, the limit is reported (an error) and every
-/// other rule still runs on the input parsed without those limits. The input's length limit
-/// stays a whole-input failure.
-fn check_all_rules(data: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -> Report {
-    let report = validate::check_bytes(data, parse, opts);
-    if !report.by_rule.contains_key(&RuleId::LIMIT) || data.len() > parse.limits().max_input_len {
-        return report;
-    }
-    // The limit's finding itself (left out under `--max-findings 0`; the parse stops there).
-    let mut keep = opts.clone();
-    keep.max_findings = usize::MAX;
-    let limits: Vec<Finding> = validate::check_bytes(data, parse, &keep)
-        .findings
-        .into_iter()
-        .filter(|f| f.rule == RuleId::LIMIT)
-        .collect();
-    let mut merged = validate::check_bytes(data, &without_tree_limits(parse), opts);
-    for f in limits {
-        *merged.by_rule.entry(f.rule).or_default() += 1;
-        let at = merged
-            .findings
-            .partition_point(|g| g.report_order(&f) != std::cmp::Ordering::Greater);
-        merged.findings.insert(at, f);
-        if merged.findings.len() > opts.max_findings {
-            if let Some(dropped) = merged.findings.pop() {
-                merged.truncated += 1;
-                match dropped.severity {
-                    ace_pga::Severity::Error => merged.truncated_errors += 1,
-                    ace_pga::Severity::Warning => merged.truncated_warnings += 1,
-                }
-            }
-        }
-    }
-    merged
-}
-
-/// `opts` without the limits on the tree (records per PGA line, PGA lines per OI).
-fn without_tree_limits(opts: &ParseOptions) -> ParseOptions {
-    opts.clone()
-        .max_records_per_pga_line(usize::MAX)
-        .max_pga_lines_per_oi(usize::MAX)
-}
-
 /// Compiler-style rendering: location, rule, message, the 80-byte record and a marker.
-fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -> io::Result<()> {
+fn write_human(
+    out: &mut impl Write,
+    file: &str,
+    f: &Finding,
+    record: Option<&[u8]>,
+) -> io::Result<()> {
     let sev = f.severity;
     let at = &f.location;
     let loc = match (at.line, at.columns) {
@@ -146,7 +127,7 @@ fn write_human(out: &mut impl Write, file: &str, f: &Finding, lines: &[&[u8]]) -
         (None, _) => file.to_string(),
     };
     writeln!(out, "{loc}: {sev}[{}]: {}", f.rule, clean(&f.message))?;
-    if let Some(raw) = at.line.and_then(|l| lines.get(l as usize - 1)) {
+    if let Some(raw) = record {
         // The record's 80 columns (a longer line is cut, marked with `…`).
         let long = raw.len() > 80;
         let raw = raw.get(..raw.len().min(80)).unwrap_or_default();

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use ace_pga::normalize;
 
 use crate::common::clean;
-use crate::{read_input, Failure};
+use crate::{progress, read_input, Failure};
 
 /// `fix`: writes the normalised input to `output` (default: standard output) and prints the
 /// changes and what is not fixable to standard error.
@@ -13,9 +13,52 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
     let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
     let mut stdout = io::stdout().lock();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
-    let data = read_input(&file).map_err(|e| io_err(&file, e))?;
+    let opts = normalize::NormalizeOptions::default();
+    // A file is read twice (whole-input facts, then line by line) and the output written as
+    // it is made: memory bounded by the longest line (issue 13). Standard input is read whole.
+    let data = if file == "-" {
+        Some(read_input(&file).map_err(|e| io_err(&file, e))?)
+    } else {
+        None
+    };
+    // Input that is not a CATAIR transmission comes back `rejected`, nothing written.
+    let run = |mut w: &mut dyn Write| -> io::Result<normalize::Normalized> {
+        match &data {
+            Some(d) => normalize::normalize_to(d, &opts, &mut w),
+            None => {
+                let (f, _) = progress::open(&file)?;
+                normalize::normalize_reader_to(f, &opts, &mut w)
+            }
+        }
+    };
+    // The output file is created on the first write, or at the end: never for input that is
+    // not a CATAIR transmission. A failed write is told from a failed read by `Marked`.
+    let fixed = match &output {
+        Some(path) => {
+            let mut lazy = LazyFile::Pending(path.clone());
+            let mut w = Marked::new(&mut lazy);
+            let fixed = run(&mut w).map_err(|e| match w.failed {
+                true => io_err(path, e),
+                false => io_err(&file, e),
+            })?;
+            if fixed.rejected.is_none() {
+                lazy.finish().map_err(|e| io_err(path, e))?;
+            }
+            fixed
+        }
+        None => {
+            let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut stdout);
+            let mut w = Marked::new(&mut buffered);
+            let fixed = run(&mut w).map_err(|e| match w.failed {
+                true => write_err(e),
+                false => io_err(&file, e),
+            })?;
+            buffered.flush().map_err(write_err)?;
+            fixed
+        }
+    };
     // Input that is not a CATAIR transmission (F-023, F-021): nothing is written.
-    if let Some(problem) = normalize::rejected(&data) {
+    if let Some(problem) = &fixed.rejected {
         // As `check` prints it.
         eprintln!(
             "{}",
@@ -27,24 +70,6 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         );
         return Err(Failure::Quiet);
     }
-    let opts = normalize::NormalizeOptions::default();
-    // The output is written as it is made, not held.
-    let fixed = match output {
-        Some(path) => {
-            let f = std::fs::File::create(&path).map_err(|e| io_err(&path, e))?;
-            let mut w = io::BufWriter::with_capacity(1 << 16, f);
-            let fixed =
-                normalize::normalize_to(&data, &opts, &mut w).map_err(|e| io_err(&path, e))?;
-            w.flush().map_err(|e| io_err(&path, e))?;
-            fixed
-        }
-        None => {
-            let mut w = io::BufWriter::with_capacity(1 << 16, &mut stdout);
-            let fixed = normalize::normalize_to(&data, &opts, &mut w).map_err(write_err)?;
-            w.flush().map_err(write_err)?;
-            fixed
-        }
-    };
     let mut stderr = io::BufWriter::new(io::stderr().lock());
     for c in &fixed.changes {
         let _ = writeln!(stderr, "{}", clean(&format!("{file}: {c}")));
@@ -84,4 +109,70 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         return Err(Failure::Quiet);
     }
     Ok(())
+}
+
+/// A file created on its first write (or by [`LazyFile::finish`]).
+enum LazyFile {
+    Pending(String),
+    Open(io::BufWriter<std::fs::File>),
+}
+
+impl LazyFile {
+    fn open(&mut self) -> io::Result<&mut io::BufWriter<std::fs::File>> {
+        if let LazyFile::Pending(path) = self {
+            let f = std::fs::File::create(path.as_str())?;
+            *self = LazyFile::Open(io::BufWriter::with_capacity(1 << 16, f));
+        }
+        match self {
+            LazyFile::Open(w) => Ok(w),
+            LazyFile::Pending(_) => Err(io::Error::other("output not open")),
+        }
+    }
+
+    /// Creates the file if nothing was written, and flushes it.
+    fn finish(mut self) -> io::Result<()> {
+        self.open()?.flush()
+    }
+}
+
+impl Write for LazyFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.open()?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            LazyFile::Open(w) => w.flush(),
+            LazyFile::Pending(_) => Ok(()),
+        }
+    }
+}
+
+/// A writer that remembers whether a write failed.
+struct Marked<'w> {
+    inner: &'w mut dyn Write,
+    failed: bool,
+}
+
+impl<'w> Marked<'w> {
+    fn new(inner: &'w mut dyn Write) -> Self {
+        Marked {
+            inner,
+            failed: false,
+        }
+    }
+}
+
+impl Write for Marked<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.failed |= r.is_err();
+        r
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let r = self.inner.flush();
+        self.failed |= r.is_err();
+        r
+    }
 }

@@ -4,7 +4,7 @@
 //! `CI` environment variable is not set and `--quiet` was not given: never in pipes, logs or
 //! CI.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom};
 use std::sync::OnceLock;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -53,14 +53,23 @@ impl<R: Read> Progress<R> {
 impl<R: Read> Read for Progress<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        // The bar is cleared when the reader is dropped, not at the end of the file: `fix`
+        // seeks back for a second pass.
         if let Some(bar) = &self.bar {
-            if n == 0 {
-                bar.finish_and_clear();
-            } else {
-                bar.inc(n as u64);
-            }
+            bar.inc(n as u64);
         }
         Ok(n)
+    }
+}
+
+/// A second pass over the file (`fix` reads it twice) moves the bar back.
+impl<R: Seek> Seek for Progress<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let at = self.inner.seek(pos)?;
+        if let Some(bar) = &self.bar {
+            bar.set_position(at);
+        }
+        Ok(at)
     }
 }
 
