@@ -126,6 +126,41 @@ fn a_pga_line_over_the_whole_parse_limit_decodes() {
     assert_eq!(limited.status.code(), Some(1));
     assert!(limited.stdout.is_empty());
     assert!(String::from_utf8_lossy(&limited.stderr).contains("max_records_per_pga_line"));
+    // `dump` and `stats` take it too; `check` runs without a limit unless one is given,
+    // and reports a given limit as a LIMIT finding (besides the other findings: the line
+    // repeats its PG02).
+    for cmd in ["dump", "stats"] {
+        let out = run(&[cmd, &path], None);
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let rules = |args: &[&str]| -> Vec<String> {
+        let out = run(args, None);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["rule"].as_str().map(str::to_string))
+            .collect()
+    };
+    let free = rules(&["check", "--format", "json", &path]);
+    assert!(
+        !free.is_empty() && !free.iter().any(|r| r == "LIMIT"),
+        "{free:?}"
+    );
+    let limited = rules(&[
+        "check",
+        "--format",
+        "json",
+        "--max-records-per-pga-line",
+        "1000",
+        &path,
+    ]);
+    assert!(limited.iter().any(|r| r == "LIMIT"), "{limited:?}");
     let _ = std::fs::remove_file(&path);
 }
 

@@ -4,15 +4,15 @@
 //! by the input. The input is read more than once (a check pass, then the writing pass;
 //! standard input, or a pipe or device given by name, is spilled to a temporary file
 //! first), so that an input that fails writes nothing, as before. The limits on records per
-//! PGA line, PGA lines per OI and the input's length only apply when given (they bound the
-//! memory of a whole-input parse; the stream needs none).
+//! PGA line, PGA lines per OI and the input's length only apply when given (as for every
+//! command: they bound the memory of a whole-input parse; the stream needs none).
 
 use std::fs::File;
 use std::io::{self, BufReader, Seek, SeekFrom, Write};
 
 use ace_pga::stream::decode::{scan, write_decode_document, StreamDecodeError};
 use ace_pga::stream::StreamOptions;
-use ace_pga::{ParseOptions, Problem, Severity};
+use ace_pga::{Problem, Severity};
 
 use crate::common::{clean, response_options};
 use crate::{progress, Failure, InputArgs};
@@ -68,7 +68,7 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
         e => Failure::Invalid(clean(&format!("{name}: {e}"))),
     };
     let print = |p: &Problem| eprintln!("{}", clean(&format!("{name}: {p}")));
-    let opts = streaming_limits(&input, input.parse_options()?);
+    let opts = input.parse_options()?;
     let stream = StreamOptions::default();
     let mut source = Source::open(&name).map_err(read_err)?;
     // Pass 1: whole-input problems, errors, and whether this is one of CBP's answers.
@@ -143,21 +143,6 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
     writeln!(out).map_err(write_err)?;
     out.flush().map_err(write_err)?;
     Ok(())
-}
-
-/// The options of the stream: the limits that bound a whole-input parse's memory are lifted
-/// unless given on the command line.
-fn streaming_limits(input: &InputArgs, mut opts: ParseOptions) -> ParseOptions {
-    if input.max_input_len.is_none() {
-        opts = opts.max_input_len(usize::MAX);
-    }
-    if input.max_records_per_pga_line.is_none() {
-        opts = opts.max_records_per_pga_line(usize::MAX);
-    }
-    if input.max_pga_lines_per_oi.is_none() {
-        opts = opts.max_pga_lines_per_oi(usize::MAX);
-    }
-    opts
 }
 
 /// A buffered temporary file that can be read back: seeking flushes the buffer.

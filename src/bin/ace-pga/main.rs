@@ -57,15 +57,16 @@ struct InputArgs {
     /// accept `  1` in N fields, recognise lower-case record ids (each reported as a warning).
     #[arg(long)]
     lenient: bool,
-    /// Refuse an input larger than this many bytes (default 4 GiB).
+    /// Refuse an input larger than this many bytes (default: no limit; every command
+    /// streams).
     #[arg(long, value_name = "BYTES")]
     max_input_len: Option<usize>,
-    /// Most records in one PGA line (`PG01` up to the next `PG01`/`OI`; default 100,000).
-    /// Bounds the memory of a whole-input parse; `check` reports a line over it and still
-    /// runs every other rule.
+    /// Most records in one PGA line (`PG01` up to the next `PG01`/`OI`; default: no limit,
+    /// memory is bounded by the largest transaction). `check` reports a line over it and
+    /// still runs every other rule.
     #[arg(long, value_name = "N")]
     max_records_per_pga_line: Option<usize>,
-    /// Most PGA lines (`PG01`) in one `OI` group (default 100,000); as
+    /// Most PGA lines (`PG01`) in one `OI` group (default: no limit); as
     /// `--max-records-per-pga-line`.
     #[arg(long, value_name = "N")]
     max_pga_lines_per_oi: Option<usize>,
@@ -83,16 +84,14 @@ impl InputArgs {
             Some(0) => Err(Failure::Usage(format!("{name}: expected at least 1"))),
             _ => Ok(given),
         };
-        if let Some(n) = positive("--max-input-len", self.max_input_len)? {
-            opts = opts.max_input_len(n);
-        }
-        if let Some(n) = positive("--max-records-per-pga-line", self.max_records_per_pga_line)? {
-            opts = opts.max_records_per_pga_line(n);
-        }
-        if let Some(n) = positive("--max-pga-lines-per-oi", self.max_pga_lines_per_oi)? {
-            opts = opts.max_pga_lines_per_oi(n);
-        }
-        Ok(opts)
+        // Every command streams (memory bounded by the largest transaction), so the limits
+        // that bound a whole-input parse apply only when given (issue 13, item 7).
+        let n = positive("--max-input-len", self.max_input_len)?;
+        opts = opts.max_input_len(n.unwrap_or(usize::MAX));
+        let n = positive("--max-records-per-pga-line", self.max_records_per_pga_line)?;
+        opts = opts.max_records_per_pga_line(n.unwrap_or(usize::MAX));
+        let n = positive("--max-pga-lines-per-oi", self.max_pga_lines_per_oi)?;
+        Ok(opts.max_pga_lines_per_oi(n.unwrap_or(usize::MAX)))
     }
 }
 
