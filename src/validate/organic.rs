@@ -102,8 +102,8 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
                 .and_then(|j| group.lines.get(j));
             let shared_line;
             let line = match data {
-                Some(d) if OrganicLine::from_line(d).is_some() => {
-                    if OrganicLine::from_line(line).is_some() {
+                Some(d) if OrganicLine::is_organic_line(d) => {
+                    if OrganicLine::is_organic_line(line) {
                         has_or_data_or_disclaimer = true;
                     }
                     continue;
