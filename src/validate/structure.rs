@@ -246,9 +246,9 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
         );
     }
     check_items(&line.items, &children, sink);
-    let types: Vec<RecordType> = children.iter().map(|r| r.record_type()).collect();
-    let prev_type =
-        |i: usize| -> Option<RecordType> { i.checked_sub(1).and_then(|j| types.get(j).copied()) };
+    // Record types by position, read from the records (no per-line vector).
+    let type_at = |j: usize| children.get(j).map(|r| r.record_type());
+    let prev_type = |i: usize| -> Option<RecordType> { i.checked_sub(1).and_then(type_at) };
     let mut pg26 = 0usize;
     let mut last_level: Option<u64> = None;
     let mut seen_p = false;
@@ -268,7 +268,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 }
             }
             RecordType::Pg13 => {
-                if types.get(i + 1) != Some(&RecordType::Pg14) {
+                if type_at(i + 1) != Some(RecordType::Pg14) {
                     sink.emit(
                         RuleId::S_010,
                         At::record(r),

@@ -393,18 +393,21 @@ pub fn is_organic(pg01: &Pg01<'_>) -> bool {
     pg01.agency_code == Some("AMS") && pg01.program_code == Some("OR")
 }
 
-fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
+/// The entity of a PG19 loop; `full` false leaves out the address and the contacts.
+fn entity_of<'a>(e: &EntityLoop<Record<'a>>, full: bool) -> Option<Entity<'a>> {
     // Lazy views: only the fields the view returns are read (the PG20 whole, as it is
     // returned whole).
     let p = e.pg19.record.view::<Pg19>()?;
     let address = e
         .pg20
         .as_ref()
+        .filter(|_| full)
         .and_then(|n| n.record.view::<Pg20>())
         .map(|a| a.to_struct());
     let contacts = e
         .items
         .iter()
+        .filter(|_| full)
         .filter_map(|n| {
             let c = n.record.view::<Pg21>()?;
             Some(Contact {
@@ -459,13 +462,25 @@ impl<'a> OrganicLine<'a> {
     /// The organic view of a PGA line; `None` when the line is not AMS OR (or its PG01 could
     /// not be typed).
     pub fn from_line(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
+        Self::build(line, true)
+    }
+
+    /// What the OR rules read of [`Self::from_line`]: the same view without the entities'
+    /// addresses and contacts and without the containers (no rule reads them; the rules read
+    /// those records themselves). Crate-internal: the public view is always whole.
+    pub(crate) fn for_rules(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
+        Self::build(line, false)
+    }
+
+    /// [`Self::from_line`]; `full` false leaves out what [`Self::for_rules`] leaves out.
+    fn build(line: &PgaLine<Record<'a>>, full: bool) -> Option<OrganicLine<'a>> {
         // Typed lazy views: each record is read only for the fields the view returns.
         let pg01 = line.pg01.record.view::<Pg01>()?;
         if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
             return None;
         }
         let mut entities = Vec::new();
-        for_each_entity_loop(line, |e| entities.extend(entity_of(e)));
+        for_each_entity_loop(line, |e| entities.extend(entity_of(e, full)));
         let mut v = OrganicLine {
             line: line.pg01.record.line(),
             pga_line_number: pg01.pga_line_number(),
@@ -538,7 +553,7 @@ impl<'a> OrganicLine<'a> {
                         });
                     }
                 }
-                RecordType::Pg27 => {
+                RecordType::Pg27 if full => {
                     if let Some(p) = r.view::<Pg27>() {
                         let slots = [
                             (
