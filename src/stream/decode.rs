@@ -41,7 +41,8 @@ use crate::transmission::Transmission;
 use crate::tree::{Node, Transaction};
 use crate::wire::framing::{Framing, Piece, Terminator};
 use crate::write::dump::latin1_string;
-use crate::write::owned::{map_tree, OwnedRecord};
+use crate::write::owned::OwnedRecord;
+use crate::write::{DecodeJson, JsonStyle};
 
 /// A piece of the stream that parses on its own as it parses inside the whole input: one
 /// envelope record, or one whole host transaction (with the records before the first
@@ -475,6 +476,11 @@ fn value<W: Write, F: Formatter, T: Serialize + ?Sized>(
 struct Doc<W, F> {
     out: W,
     fmt: F,
+    /// The style of `fmt`, for the transactions written directly (pretty: a transaction
+    /// sits six levels down, `{"batches": [{"blocks": [{"transactions": [`).
+    style: JsonStyle,
+    /// The bytes of one transaction.
+    buf: Vec<u8>,
     started: bool,
     batch_open: bool,
     block_open: bool,
@@ -600,7 +606,23 @@ impl<W: Write, F: Formatter> Doc<W, F> {
         }
     }
 
-    fn transaction(&mut self, tx: &Transaction<Lazy<'_, '_>>) -> io::Result<()> {
+    /// A transaction of the parsed tree, written directly (the bytes serde writes, see
+    /// [`DecodeJson::write_json`]); the formatter's state after it is the state serde leaves.
+    fn direct_transaction(
+        &mut self,
+        tx: DecodeJson<'_, Transaction<Record<'_>>>,
+    ) -> io::Result<()> {
+        self.ensure_block()?;
+        self.fmt
+            .begin_array_value(&mut self.out, self.first_transaction)?;
+        self.first_transaction = false;
+        self.buf.clear();
+        tx.write_json(&mut self.buf, self.style);
+        self.out.write_all(&self.buf)?;
+        self.fmt.end_array_value(&mut self.out)
+    }
+
+    fn transaction<T: Serialize + ?Sized>(&mut self, tx: &T) -> io::Result<()> {
         self.ensure_block()?;
         self.fmt
             .begin_array_value(&mut self.out, self.first_transaction)?;
@@ -665,6 +687,7 @@ pub fn write_decode_document<R: BufRead, W: Write, S: Read + Write + Seek>(
             stream,
             PrettyFormatter::new(),
             PrettyFormatter::new(),
+            JsonStyle::Pretty { depth: 6 },
             on_problem,
         )
     } else {
@@ -676,6 +699,7 @@ pub fn write_decode_document<R: BufRead, W: Write, S: Read + Write + Seek>(
             stream,
             CompactFormatter,
             CompactFormatter,
+            JsonStyle::Compact,
             on_problem,
         )
     }
@@ -690,6 +714,7 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
     stream: &StreamOptions,
     fmt: F,
     mut organic_fmt: F,
+    style: JsonStyle,
     mut on_problem: impl FnMut(&Problem),
 ) -> Result<StreamSummary, StreamDecodeError> {
     let werr = StreamDecodeError::Write;
@@ -702,6 +727,8 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
     let mut doc = Doc {
         out,
         fmt,
+        style,
+        buf: Vec::new(),
         started: false,
         batch_open: false,
         block_open: false,
@@ -719,11 +746,6 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
         if !doc.started {
             doc.start(&t.tree.framing).map_err(werr)?;
         }
-        let tree = map_tree(&t.tree, &mut |r| Lazy {
-            record: r,
-            pad,
-            convention,
-        });
         if part.envelope {
             if let Some(r) = t.records().next() {
                 doc.envelope(Lazy {
@@ -734,13 +756,17 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
                 .map_err(werr)?;
             }
         } else {
-            for tx in tree
+            for tx in t
+                .tree
                 .batches
                 .iter()
                 .flat_map(|b| b.blocks.iter())
                 .flat_map(|b| b.transactions.iter())
             {
-                doc.transaction(tx).map_err(werr)?;
+                // Written from the borrowed tree (no owned copy), terminators judged against
+                // the whole input's convention.
+                doc.direct_transaction(DecodeJson::new(tx, pad).with_convention(convention))
+                    .map_err(werr)?;
             }
         }
         let mut counting = Counting {

@@ -10,7 +10,9 @@ use crate::write::owned::OwnedTransmission;
 /// ([`OwnedTransmission`], the part `encode` reads back) followed by `organic`, the AMS OR1/OR2
 /// lines read through the organic profile (informational: `encode` writes the records and
 /// warns when `organic` differs from them). Serialized with feature `serde`; the owned part
-/// is described by `schema/decode.schema.json`.
+/// is described by `schema/decode.schema.json`. To write the document,
+/// [`crate::write::DecodeJson::document`] gives the same bytes without the owned copy
+/// (`ace-pga decode` writes with it); this owned form is what `encode` reads back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodeDocument<'a> {
     /// The owned transmission (`framing`, `batches`, `trailing`).
