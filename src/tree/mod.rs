@@ -440,7 +440,8 @@ impl<R> PgaLine<R> {
     /// The child records of the line in input order, without the PG01 and without
     /// attached conditions, flattening entity loops and groups.
     pub fn child_records(&self) -> Vec<&R> {
-        let mut v = Vec::new();
+        // Each item holds at least one record: one allocation for most lines.
+        let mut v = Vec::with_capacity(self.items.len());
         fn walk<'s, R>(items: &'s [PgaItem<R>], v: &mut Vec<&'s R>) {
             for i in items {
                 match i {

@@ -243,7 +243,7 @@ fn check_closed(
 /// value (the findings are those of reading every field).
 fn check_fields(
     r: &Record<'_>,
-    layout: &RecordLayout,
+    layout: &'static RecordLayout,
     lenient_n: bool,
     typed: bool,
     sink: &mut Sink<'_>,
@@ -285,16 +285,24 @@ fn check_fields(
         // when the record's text bytes fit their classes (one pass over the record) and no
         // rule reads the field's value, no F rule can fire on it.
         let classes_ok = classes_fit(r.record_type(), layout, raw);
-        for f in judged_fields(r, layout) {
-            if is_special(r, f) {
+        let Some(plan) = judged_fields(r, layout) else {
+            // No plan for this record type: every field, read (the same findings).
+            for f in layout.fields {
+                check_field(&cx, f, sink);
+            }
+            return;
+        };
+        for step in plan {
+            let f = step.field;
+            if step.special {
                 check_field(&cx, f, sink);
                 continue;
             }
             let bytes = f.slice(raw);
             let plain = match bytes.first() {
-                Some(&c) if c != b' ' => f.kind != Kind::Text || classes_ok,
+                Some(&c) if c != b' ' => !step.text || classes_ok,
                 // Blank: only F-011 can fire.
-                _ => blank(bytes) && !(pga && f.designation == Designation::M),
+                _ => !step.mandatory && blank(bytes),
             };
             if !plain {
                 check_field(&cx, f, sink);
@@ -305,6 +313,24 @@ fn check_fields(
             check_field(&cx, f, sink);
         }
     }
+}
+
+/// The decimal digits of `n` as `u64`'s `Display` writes them (no sign, no leading zeros;
+/// `0` for zero), written into `buf` (20 bytes hold `u64::MAX`) without allocating.
+fn int_str(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut len = 0;
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = buf.len().saturating_sub(len);
+    buf.get(start..)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or_default()
 }
 
 /// What [`check_field`] needs of its record.
@@ -328,40 +354,44 @@ fn is_special(r: &Record<'_>, f: &FieldDef) -> bool {
         || r.record_type() == RecordType::Pg30 && f == Pg30::INSPECTION_ARRIVAL_TIME
 }
 
+/// One field of a record type's plan ([`judged_fields`]), with what the typed fast path asks
+/// of it, decided once per record type.
+struct Step {
+    /// The field.
+    field: &'static FieldDef,
+    /// A rule reads its value ([`is_special`]): always checked.
+    special: bool,
+    /// A text field (its class is judged by the record's class pass).
+    text: bool,
+    /// Mandatory in a PGA record (a blank value is F-011's).
+    mandatory: bool,
+}
+
 /// The fields of `r`'s layout that an F rule can judge on a typed record: text fields,
 /// mandatory fields and fields whose value a rule reads ([`is_special`]); the other fields
 /// (typed without error, not text, not mandatory) can give no finding. Built once per record
-/// type; in layout order.
-fn judged_fields<'l>(
-    r: &Record<'_>,
-    layout: &'l RecordLayout,
-) -> impl Iterator<Item = &'l FieldDef> + 'l {
-    static PLANS: [std::sync::OnceLock<Vec<usize>>; 128] =
+/// type (with each field's flags); in layout order. `None` for a record type beyond the
+/// plan table (none today).
+fn judged_fields(r: &Record<'_>, layout: &'static RecordLayout) -> Option<&'static [Step]> {
+    static PLANS: [std::sync::OnceLock<Vec<Step>>; 128] =
         [const { std::sync::OnceLock::new() }; 128];
-    let plan: Option<&'static [usize]> = PLANS.get(r.record_type() as usize).map(|cell| {
-        cell.get_or_init(|| {
-            layout
-                .fields
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| {
-                    f.kind == Kind::Text || f.designation == Designation::M || is_special(r, f)
-                })
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .as_slice()
-    });
-    let all = plan
-        .is_none()
-        .then(|| layout.fields.iter())
-        .into_iter()
-        .flatten();
-    let some = plan
-        .into_iter()
-        .flatten()
-        .filter_map(|&i| layout.fields.get(i));
-    all.chain(some)
+    let build = || {
+        let pga = is_pga_record(r.record_type());
+        layout
+            .fields
+            .iter()
+            .filter(|f| f.kind == Kind::Text || f.designation == Designation::M || is_special(r, f))
+            .map(|f| Step {
+                field: f,
+                special: is_special(r, f),
+                text: f.kind == Kind::Text,
+                mandatory: pga && f.designation == Designation::M,
+            })
+            .collect()
+    };
+    PLANS
+        .get(r.record_type() as usize)
+        .map(|cell| cell.get_or_init(build).as_slice())
 }
 
 /// Per record type, 10 words over its 80 columns: the high bit of each byte set where a
@@ -552,8 +582,11 @@ fn check_field(cx: &FieldCx<'_, '_>, f: &FieldDef, sink: &mut Sink<'_>) {
     }
     if let Some(closed) = &f.closed {
         // A text value is compared as it is; other kinds in their canonical form.
+        let mut digits = [0u8; 20];
         let text = match value {
             FieldValue::Text(t) => std::borrow::Cow::Borrowed(t),
+            // The canonical form of a whole number, without allocating (most closed N fields).
+            FieldValue::Int(n) => std::borrow::Cow::Borrowed(int_str(n, &mut digits)),
             ref v => std::borrow::Cow::Owned(v.to_string()),
         };
         if let Err(msg) = check_closed(&closed.codes, f.name, &text, sink.opts.as_of) {
@@ -668,6 +701,23 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// `int_str` writes what `u64`'s `Display` writes (the canonical form the closed-list
+    /// check compared before).
+    #[test]
+    fn int_str_is_the_display_form() {
+        let mut buf = [0u8; 20];
+        let mut values = vec![0, 1, 9, 10, 99, 100, 101, 1_000_000, u64::MAX, u64::MAX - 1];
+        let mut x = 1u64;
+        for _ in 0..64 {
+            values.push(x);
+            values.push(x.wrapping_sub(1));
+            x = x.wrapping_mul(3).wrapping_add(7);
+        }
+        for v in values {
+            assert_eq!(int_str(v, &mut buf), v.to_string());
         }
     }
 

@@ -11,7 +11,7 @@ use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
 use crate::records::Record;
 use crate::records::{Pg01, Pg02, Pg19, Pg20, RecordType, View};
 use crate::transmission::Transmission;
-use crate::tree::{Node, PgaLine};
+use crate::tree::{EntityLoop, Node, PgaLine};
 
 use super::{text_of, At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
@@ -102,8 +102,8 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
                 .and_then(|j| group.lines.get(j));
             let shared_line;
             let line = match data {
-                Some(d) if OrganicLine::from_line(d).is_some() => {
-                    if OrganicLine::from_line(line).is_some() {
+                Some(d) if OrganicLine::is_organic_line(d) => {
+                    if OrganicLine::is_organic_line(line) {
                         has_or_data_or_disclaimer = true;
                     }
                     continue;
@@ -117,7 +117,7 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
                 }
                 None => line,
             };
-            let Some(view) = OrganicLine::from_line(line) else {
+            let Some(view) = OrganicLine::for_rules(line) else {
                 continue;
             };
             has_or_data_or_disclaimer = true;
@@ -521,7 +521,8 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         }
     }
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
-    for e in line.entity_loops() {
+    let loops = line.entity_loops();
+    for e in loops.iter().copied() {
         let r = &e.pg19.record;
         if r.record_type() != RecordType::Pg19 {
             continue;
@@ -568,7 +569,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         }
     }
     if is_or1 {
-        check_or1(line, view, or004_fired, sink);
+        check_or1(line, &children, &loops, view, or004_fired, sink);
     }
 }
 
@@ -576,13 +577,14 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
 /// so OR-013, OR-015 and OR-032 stay silent on it (SPEC 6.0).
 fn check_or1(
     line: &PgaLine<Record<'_>>,
+    children: &[&Record<'_>],
+    loops: &[&EntityLoop<Record<'_>>],
     view: &OrganicLine<'_>,
     or004_fired: bool,
     sink: &mut Sink<'_>,
 ) {
     let pg01 = &line.pg01.record;
     let content_rules = !or004_fired;
-    let loops = line.entity_loops();
     // Each loop's role, read once (no allocation per loop and role).
     let roles: Vec<Option<&str>> = loops
         .iter()
@@ -674,7 +676,7 @@ fn check_or1(
     }
     if view.products.is_empty() && content_rules {
         // P50 "Missing PG10 per PGA" when there is no PG10 at all.
-        let no_pg10 = !line.child_records().iter().any(|r| r.id_bytes() == b"PG10");
+        let no_pg10 = !children.iter().any(|r| r.id_bytes() == b"PG10");
         sink.emit_cbp(
             RuleId::OR_015,
             Severity::Error,
@@ -724,11 +726,7 @@ fn check_or1(
     for rm in &view.remarks {
         let ok = rm.type_code == Some("AM1") && matches!(rm.code, Some("A10" | "A11"));
         if !ok {
-            if let Some(r) = line
-                .child_records()
-                .into_iter()
-                .find(|r| r.line() == rm.line)
-            {
+            if let Some(r) = children.iter().copied().find(|r| r.line() == rm.line) {
                 sink.emit(
                     RuleId::OR_033,
                     At::record(r),

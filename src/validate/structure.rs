@@ -246,9 +246,9 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
         );
     }
     check_items(&line.items, &children, sink);
-    let types: Vec<RecordType> = children.iter().map(|r| r.record_type()).collect();
-    let prev_type =
-        |i: usize| -> Option<RecordType> { i.checked_sub(1).and_then(|j| types.get(j).copied()) };
+    // Record types by position, read from the records (no per-line vector).
+    let type_at = |j: usize| children.get(j).map(|r| r.record_type());
+    let prev_type = |i: usize| -> Option<RecordType> { i.checked_sub(1).and_then(type_at) };
     let mut pg26 = 0usize;
     let mut last_level: Option<u64> = None;
     let mut seen_p = false;
@@ -268,7 +268,7 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
                 }
             }
             RecordType::Pg13 => {
-                if types.get(i + 1) != Some(&RecordType::Pg14) {
+                if type_at(i + 1) != Some(RecordType::Pg14) {
                     sink.emit(
                         RuleId::S_010,
                         At::record(r),
@@ -567,34 +567,21 @@ fn allowed_in_group(rt: RecordType) -> bool {
 
 /// S-020: deviations from the recommended order of SPEC 4.2 (warnings).
 fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
-    // Records outside PG50 groups (group content attaches to its parent and is not judged).
-    let mut recs: Vec<&R<'_>> = Vec::new();
-    for item in &line.items {
-        match item {
-            PgaItem::Record(n) => recs.push(&n.record),
-            PgaItem::Entity(e) => {
-                recs.push(&e.pg19.record);
-                recs.extend(e.pg20.iter().map(|n| &n.record));
-                recs.extend(e.items.iter().map(|n| &n.record));
-            }
-            PgaItem::Group(_) => {}
-        }
-    }
     let mut max: (u8, Option<&R<'_>>) = (0, None);
     let mut after_pg30 = false;
-    for r in recs {
+    let mut judge = |r: &R<'_>, max: &mut (u8, Option<&R<'_>>)| {
         if r.record_type() == RecordType::Pg02 && text_of(r, Pg02::ITEM_TYPE) == Some("C") {
             // A component item starts its own detail records.
-            max = (1, Some(r));
-            continue;
+            *max = (1, None);
+            return true;
         }
         let Some(k) = rank(r.record_type()) else {
-            continue;
+            return false;
         };
         if after_pg30 && k == 4 {
-            continue; // laboratory / inspection parties follow their PG30
+            return false; // laboratory / inspection parties follow their PG30
         }
-        if k < max.0 {
+        let keep = if k < max.0 {
             if let Some(prev) = max.1 {
                 sink.emit(
                     RuleId::S_020,
@@ -602,10 +589,34 @@ fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                     format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line()),
                 );
             }
+            false
         } else {
-            max = (k, Some(r));
-        }
+            max.0 = k;
+            true
+        };
         after_pg30 |= r.record_type() == RecordType::Pg30;
+        keep
+    };
+    // Records outside PG50 groups (group content attaches to its parent and is not judged),
+    // in input order, visited without collecting them. `judge` says whether the record
+    // becomes the one to name in a later finding.
+    let mut visit = |r| {
+        if judge(r, &mut max) {
+            max.1 = Some(r);
+        }
+    };
+    for item in &line.items {
+        match item {
+            PgaItem::Record(n) => visit(&n.record),
+            PgaItem::Entity(e) => {
+                visit(&e.pg19.record);
+                if let Some(n) = &e.pg20 {
+                    visit(&n.record);
+                }
+                e.items.iter().for_each(|n| visit(&n.record));
+            }
+            PgaItem::Group(_) => {}
+        }
     }
 }
 

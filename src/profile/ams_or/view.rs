@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::nop_ic::{is_special_code_shape, nop_ic_segments, NopIcNumber};
-use crate::records::Record;
-use crate::records::{Body, Pg01, Pg14, Pg20, Pg22};
-use crate::tree::{EntityLoop, PgaLine};
+use crate::records::{Pg01, Pg10, Pg14, Pg19, Pg20, Pg21, Pg22, Pg24, Pg25, Pg27, Pg29};
+use crate::records::{Record, RecordType, View};
+use crate::tree::{EntityLoop, PgaItem, PgaLine};
 
 /// Message type of an organic PGA line: program `OR` + processing code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -224,16 +224,16 @@ fn select_certificates(all: Vec<Certificate<'_>>) -> (Vec<Certificate<'_>>, bool
 }
 
 impl<'a> Certificate<'a> {
-    fn from_pg14(line: u32, p: &Pg14<'a>) -> Self {
+    fn from_view(line: u32, p: &View<'a, Pg14<'a>>) -> Self {
         Certificate {
             line,
-            number: CertificateNumber::classify(p.lpco_number.unwrap_or("")),
-            lpco_type: p.lpco_type,
-            lpco_transaction_type: p.lpco_transaction_type,
-            date_qualifier: p.lpco_date_qualifier,
-            date: p.lpco_date,
-            quantity: p.quantity,
-            unit_of_measure: p.unit_of_measure,
+            number: CertificateNumber::classify(p.lpco_number().unwrap_or("")),
+            lpco_type: p.lpco_type(),
+            lpco_transaction_type: p.lpco_transaction_type(),
+            date_qualifier: p.lpco_date_qualifier(),
+            date: p.lpco_date(),
+            quantity: p.quantity(),
+            unit_of_measure: p.unit_of_measure(),
         }
     }
 }
@@ -393,134 +393,200 @@ pub fn is_organic(pg01: &Pg01<'_>) -> bool {
     pg01.agency_code == Some("AMS") && pg01.program_code == Some("OR")
 }
 
-fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
-    let Some(Body::Pg19(p)) = e.pg19.record.body() else {
-        return None;
-    };
-    let address = e.pg20.as_ref().and_then(|n| match n.record.body() {
-        Some(Body::Pg20(a)) => Some(a),
-        _ => None,
-    });
+/// The entity of a PG19 loop; `full` false leaves out the address and the contacts.
+fn entity_of<'a>(e: &EntityLoop<Record<'a>>, full: bool) -> Option<Entity<'a>> {
+    // Lazy views: only the fields the view returns are read (the PG20 whole, as it is
+    // returned whole).
+    let p = e.pg19.record.view::<Pg19>()?;
+    let address = e
+        .pg20
+        .as_ref()
+        .filter(|_| full)
+        .and_then(|n| n.record.view::<Pg20>())
+        .map(|a| a.to_struct());
     let contacts = e
         .items
         .iter()
-        .filter_map(|n| match n.record.body() {
-            Some(Body::Pg21(c)) => Some(Contact {
+        .filter(|_| full)
+        .filter_map(|n| {
+            let c = n.record.view::<Pg21>()?;
+            Some(Contact {
                 line: n.record.line(),
-                role: c.individual_role_code,
-                name: c.individual_name,
-                telephone: c.telephone_number,
-                email_or_fax: c.email_or_fax,
-            }),
-            _ => None,
+                role: c.individual_role_code(),
+                name: c.individual_name(),
+                telephone: c.telephone_number(),
+                email_or_fax: c.email_or_fax(),
+            })
         })
         .collect();
     Some(Entity {
         line: e.pg19.record.line(),
-        role: p.entity_role_code,
-        nop_id: p.entity_number,
-        id_kind: p.entity_identification_code,
-        name: p.entity_name,
-        address_line_1: p.address_line_1,
+        role: p.entity_role_code(),
+        nop_id: p.entity_number(),
+        id_kind: p.entity_identification_code(),
+        name: p.entity_name(),
+        address_line_1: p.address_line_1(),
         address,
         contacts,
     })
 }
 
+/// Visits the entity loops of a line in the order of [`PgaLine::entity_loops`] (also those
+/// inside PG50/PG51 groups) without collecting them.
+fn for_each_entity_loop<'s, R>(line: &'s PgaLine<R>, mut f: impl FnMut(&'s EntityLoop<R>)) {
+    for i in &line.items {
+        match i {
+            PgaItem::Entity(e) => f(e),
+            PgaItem::Group(g) => {
+                for gi in &g.items {
+                    if let PgaItem::Entity(e) = gi {
+                        f(e);
+                    }
+                }
+            }
+            PgaItem::Record(_) => {}
+        }
+    }
+}
+
 impl<'a> OrganicLine<'a> {
+    /// Whether the line opens with an AMS OR PG01 (agency `AMS`, program `OR`): exactly
+    /// when [`Self::from_line`] returns `Some`, without building the view.
+    pub fn is_organic_line(line: &PgaLine<Record<'a>>) -> bool {
+        line.pg01
+            .record
+            .view::<Pg01>()
+            .is_some_and(|p| p.agency_code() == Some("AMS") && p.program_code() == Some("OR"))
+    }
+
     /// The organic view of a PGA line; `None` when the line is not AMS OR (or its PG01 could
     /// not be typed).
     pub fn from_line(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
-        let Some(Body::Pg01(pg01)) = line.pg01.record.body() else {
-            return None;
-        };
-        if !is_organic(&pg01) {
+        Self::build(line, true)
+    }
+
+    /// What the OR rules read of [`Self::from_line`]: the same view without the entities'
+    /// addresses and contacts and without the containers (no rule reads them; the rules read
+    /// those records themselves). Crate-internal: the public view is always whole.
+    pub(crate) fn for_rules(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
+        Self::build(line, false)
+    }
+
+    /// [`Self::from_line`]; `full` false leaves out what [`Self::for_rules`] leaves out.
+    fn build(line: &PgaLine<Record<'a>>, full: bool) -> Option<OrganicLine<'a>> {
+        // Typed lazy views: each record is read only for the fields the view returns.
+        let pg01 = line.pg01.record.view::<Pg01>()?;
+        if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
             return None;
         }
+        let mut entities = Vec::new();
+        for_each_entity_loop(line, |e| entities.extend(entity_of(e, full)));
         let mut v = OrganicLine {
             line: line.pg01.record.line(),
-            pga_line_number: pg01.pga_line_number,
-            message_type: MessageType::from_processing_code(pg01.processing_code),
-            disclaimer: pg01.disclaimer_code,
-            electronic_image_submitted: pg01.electronic_image_submitted,
-            intended_use_code: pg01.intended_use_code,
+            pga_line_number: pg01.pga_line_number(),
+            message_type: MessageType::from_processing_code(pg01.processing_code()),
+            disclaimer: pg01.disclaimer_code(),
+            electronic_image_submitted: pg01.electronic_image_submitted(),
+            intended_use_code: pg01.intended_use_code(),
             certificates: Vec::new(),
             certificates_without_am1: false,
             net_quantity_kg: None,
             net_quantity: None,
             lots: Vec::new(),
-            entities: line
-                .entity_loops()
-                .into_iter()
-                .filter_map(entity_of)
-                .collect(),
+            entities,
             products: Vec::new(),
             declarations: Vec::new(),
             remarks: Vec::new(),
             containers: Vec::new(),
         };
         let mut all_pg14 = Vec::new();
-        for r in line.child_records() {
+        line.for_each_child_record(|r| {
             let l = r.line();
-            match r.body() {
-                Some(Body::Pg14(p)) => all_pg14.push(Certificate::from_pg14(l, &p)),
-                Some(Body::Pg29(p)) if v.net_quantity.is_none() => {
-                    if let Some(q) = p.quantity_line_net {
-                        v.net_quantity = Some((q, p.unit_of_measure_line_net));
-                        if p.unit_of_measure_line_net == Some("KG") {
-                            v.net_quantity_kg = Some(q);
+            match r.record_type() {
+                RecordType::Pg14 => {
+                    if let Some(p) = r.view::<Pg14>() {
+                        all_pg14.push(Certificate::from_view(l, &p));
+                    }
+                }
+                RecordType::Pg29 if v.net_quantity.is_none() => {
+                    if let Some(p) = r.view::<Pg29>() {
+                        if let Some(q) = p.quantity_line_net() {
+                            let unit = p.unit_of_measure_line_net();
+                            v.net_quantity = Some((q, unit));
+                            if unit == Some("KG") {
+                                v.net_quantity_kg = Some(q);
+                            }
                         }
                     }
                 }
-                Some(Body::Pg25(p)) => {
-                    if let Some(lot_number) = p.lot_number {
-                        v.lots.push(Lot {
+                RecordType::Pg25 => {
+                    if let Some(p) = r.view::<Pg25>() {
+                        if let Some(lot_number) = p.lot_number() {
+                            v.lots.push(Lot {
+                                line: l,
+                                qualifier: p.lot_number_qualifier(),
+                                lot_number,
+                            });
+                        }
+                    }
+                }
+                RecordType::Pg10 => {
+                    if let Some(p) = r.view::<Pg10>() {
+                        v.products.extend(p.characteristic_description());
+                    }
+                }
+                RecordType::Pg22 => {
+                    if let Some(p) = r.view::<Pg22>() {
+                        v.declarations.push(Declaration {
                             line: l,
-                            qualifier: p.lot_number_qualifier,
-                            lot_number,
+                            record: p.to_struct(),
                         });
                     }
                 }
-                Some(Body::Pg10(p)) => v.products.extend(p.characteristic_description),
-                Some(Body::Pg22(p)) => v.declarations.push(Declaration { line: l, record: p }),
-                Some(Body::Pg24(p)) => v.remarks.push(Remark {
-                    line: l,
-                    type_code: p.remarks_type_code,
-                    code: p.remarks_code,
-                    text: p.remarks_text,
-                }),
-                Some(Body::Pg27(p)) => {
-                    let slots = [
-                        (
-                            p.container_number_1,
-                            p.container_type_1,
-                            p.container_length_1,
-                        ),
-                        (
-                            p.container_number_2,
-                            p.container_type_2,
-                            p.container_length_2,
-                        ),
-                        (
-                            p.container_number_3,
-                            p.container_type_3,
-                            p.container_length_3,
-                        ),
-                    ];
-                    for (n, t, len) in slots {
-                        if let Some(number) = n {
-                            v.containers.push(Container {
-                                line: l,
-                                number,
-                                container_type: t,
-                                length: len,
-                            });
+                RecordType::Pg24 => {
+                    if let Some(p) = r.view::<Pg24>() {
+                        v.remarks.push(Remark {
+                            line: l,
+                            type_code: p.remarks_type_code(),
+                            code: p.remarks_code(),
+                            text: p.remarks_text(),
+                        });
+                    }
+                }
+                RecordType::Pg27 if full => {
+                    if let Some(p) = r.view::<Pg27>() {
+                        let slots = [
+                            (
+                                p.container_number_1(),
+                                p.container_type_1(),
+                                p.container_length_1(),
+                            ),
+                            (
+                                p.container_number_2(),
+                                p.container_type_2(),
+                                p.container_length_2(),
+                            ),
+                            (
+                                p.container_number_3(),
+                                p.container_type_3(),
+                                p.container_length_3(),
+                            ),
+                        ];
+                        for (n, t, len) in slots {
+                            if let Some(number) = n {
+                                v.containers.push(Container {
+                                    line: l,
+                                    number,
+                                    container_type: t,
+                                    length: len,
+                                });
+                            }
                         }
                     }
                 }
                 _ => {}
             }
-        }
+        });
         (v.certificates, v.certificates_without_am1) = select_certificates(all_pg14);
         Some(v)
     }
@@ -538,16 +604,7 @@ impl<'a> OrganicLine<'a> {
         let mut all = Vec::new();
         line.for_each_child_record(|r| {
             if let Some(p) = r.view::<Pg14>() {
-                all.push(Certificate {
-                    line: r.line(),
-                    number: CertificateNumber::classify(p.lpco_number().unwrap_or("")),
-                    lpco_type: p.lpco_type(),
-                    lpco_transaction_type: p.lpco_transaction_type(),
-                    date_qualifier: p.lpco_date_qualifier(),
-                    date: p.lpco_date(),
-                    quantity: p.quantity(),
-                    unit_of_measure: p.unit_of_measure(),
-                });
+                all.push(Certificate::from_view(r.line(), &p));
             }
         });
         Some((
