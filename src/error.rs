@@ -658,6 +658,21 @@ impl Problem {
     pub fn rule(&self) -> RuleId {
         self.kind.rule()
     }
+
+    /// The warning that the record at `line` (1-based) and byte `offset` is the first whose
+    /// terminator differs from the input's convention (SPEC F-019, reported once per input).
+    pub fn mixed_terminators(line: u32, offset: usize) -> Problem {
+        Problem {
+            severity: Severity::Warning,
+            location: Location {
+                line: Some(line),
+                offset,
+                record: None,
+                columns: None,
+            },
+            kind: ProblemKind::MixedTerminators,
+        }
+    }
 }
 
 impl fmt::Display for Problem {

@@ -276,16 +276,8 @@ impl<'a> RecordReader<'a> {
             return;
         }
         self.mixed_reported = true;
-        self.problems.push(Problem {
-            severity: Severity::Warning,
-            location: Location {
-                line: Some(line.line),
-                offset: line.offset,
-                record: None,
-                columns: None,
-            },
-            kind: ProblemKind::MixedTerminators,
-        });
+        self.problems
+            .push(Problem::mixed_terminators(line.line, line.offset));
     }
 
     /// Work after the last record (once): data after it is anchored at the line after it,

@@ -1,5 +1,6 @@
 //! `ace-pga decode` and `encode` streamed (issue 13): standard input as a file, a PGA line
-//! over the whole-parse limit decoded, nothing written for a failing input, the round trip.
+//! over the whole-parse limit decoded, nothing written for a failing input, the round trip;
+//! `fix` of a pipe and in place.
 #![cfg(feature = "cli")]
 
 mod common;
@@ -91,6 +92,58 @@ fn a_pipe_given_by_name_is_read_once() {
     assert_eq!(got.status.code(), Some(0));
     let encoded = run(&["encode", "/dev/stdin"], Some(&want.stdout));
     assert_eq!(encoded.stdout, input);
+    // `fix` of a pipe given by name: read once (it cannot be read twice), as `fix -`.
+    let fixed = run(&["fix", "/dev/stdin"], Some(&input));
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    assert_eq!(fixed.stdout, input);
+}
+
+/// `fix -o FILE FILE` (in place, or through another name of the same file) keeps the whole
+/// input: the streamed fix writes while it still reads, so such an input is read whole first.
+#[test]
+fn fix_in_place_keeps_an_input_larger_than_its_blocks() {
+    let base = or2_single();
+    let lines = lines_of(&base);
+    let first = line_of(&lines, "SE10") - 1;
+    let y = line_of(&lines, "Y") - 1;
+    let mut out: Vec<Vec<u8>> = lines[..first].to_vec();
+    for _ in 0..2_000 {
+        out.extend(lines[first..y].iter().cloned());
+    }
+    out.extend(lines[y..].iter().cloned());
+    let input = join(&out, b"\n", true);
+    assert!(input.len() > 1 << 20, "{} bytes", input.len());
+    let path = temp("in-place.txt", &input);
+    let fixed = run(&["fix", "-q", "-o", &path, &path], None);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    assert!(
+        std::fs::read(&path).expect("read") == input,
+        "the file changed"
+    );
+    #[cfg(unix)]
+    {
+        let link = format!("{path}.link");
+        let _ = std::fs::remove_file(&link);
+        std::fs::hard_link(&path, &link).expect("hard link");
+        let fixed = run(&["fix", "-q", "-o", &link, &path], None);
+        assert_eq!(fixed.status.code(), Some(0));
+        assert!(
+            std::fs::read(&path).expect("read") == input,
+            "the file changed (link)"
+        );
+        let _ = std::fs::remove_file(&link);
+    }
+    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
@@ -135,6 +188,28 @@ fn a_pga_line_over_the_whole_parse_limit_decodes() {
             out.status.success(),
             "{cmd}: {}",
             String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A given limit stops `stats` with the limit's error, never with counts that leave out
+    // the records of the chunk the limit stopped.
+    for threads in ["1", "2"] {
+        let limited = run(
+            &[
+                "stats",
+                "--threads",
+                threads,
+                "--max-records-per-pga-line",
+                "1000",
+                &path,
+            ],
+            None,
+        );
+        assert_eq!(limited.status.code(), Some(1));
+        assert!(limited.stdout.is_empty());
+        let err = String::from_utf8_lossy(&limited.stderr);
+        assert!(
+            err.contains("error[LIMIT]") && err.contains("max_records_per_pga_line"),
+            "{err}"
         );
     }
     let rules = |args: &[&str]| -> Vec<String> {

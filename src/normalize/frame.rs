@@ -23,7 +23,26 @@ pub(super) struct Normalizer<'o> {
     pub(super) utf16_mark: usize,
 }
 
-impl Normalizer<'_> {
+impl<'o> Normalizer<'o> {
+    /// A normaliser writing into `out` (kept when there is no `sink`, handed to the sink
+    /// every [`FLUSH_AT`] bytes when there is one); `latin1`: the input is read as ISO-8859-1.
+    pub(super) fn new(
+        opts: &'o NormalizeOptions,
+        out: Vec<u8>,
+        sink: Option<&'o mut dyn io::Write>,
+        latin1: bool,
+    ) -> Self {
+        Normalizer {
+            opts,
+            out,
+            sink,
+            error: None,
+            report: Report::with_limit(opts.report_limit),
+            latin1,
+            utf16_mark: 0,
+        }
+    }
+
     /// Gives the output held so far to the writer, when there is one and enough is held.
     pub(super) fn flush(&mut self, force: bool) {
         let Some(sink) = self.sink.as_mut() else {
@@ -330,6 +349,12 @@ fn own_terminator(data: &[u8]) -> &'static [u8] {
         };
         rest = tail.get(len..).unwrap_or_default();
     }
+    majority_terminator(crlf, lf, cr)
+}
+
+/// The terminator that ends most lines, given how many lines end with CRLF, LF and CR (CRLF,
+/// then LF, then CR on a tie); none without any.
+pub(super) fn majority_terminator(crlf: usize, lf: usize, cr: usize) -> &'static [u8] {
     if crlf + lf + cr == 0 {
         b""
     } else if crlf >= lf && crlf >= cr {

@@ -144,7 +144,7 @@ mod report;
 mod stream;
 
 use frame::{run, Normalizer};
-use report::{finish, Printable, Report};
+use report::{finish, Printable};
 pub use stream::normalize_reader_to;
 
 use std::fmt;
@@ -464,15 +464,7 @@ pub fn normalize(input: &[u8], opts: &NormalizeOptions) -> Normalized {
             ..Normalized::default()
         };
     }
-    let mut n = Normalizer {
-        opts,
-        out: Vec::with_capacity(input.len()),
-        sink: None,
-        error: None,
-        report: Report::with_limit(opts.report_limit),
-        latin1: false,
-        utf16_mark: 0,
-    };
+    let mut n = Normalizer::new(opts, Vec::with_capacity(input.len()), None, false);
     run(&mut n, input);
     let bytes = std::mem::take(&mut n.out);
     Normalized {
@@ -498,15 +490,12 @@ pub fn normalize_to<W: io::Write>(
             ..Normalized::default()
         });
     }
-    let mut n = Normalizer {
+    let mut n = Normalizer::new(
         opts,
-        out: Vec::with_capacity(FLUSH_AT + 4 * WIDTH),
-        sink: Some(out),
-        error: None,
-        report: Report::with_limit(opts.report_limit),
-        latin1: false,
-        utf16_mark: 0,
-    };
+        Vec::with_capacity(FLUSH_AT + 4 * WIDTH),
+        Some(out),
+        false,
+    );
     run(&mut n, input);
     n.flush(true);
     match n.error.take() {

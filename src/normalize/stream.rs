@@ -12,7 +12,7 @@
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use super::frame::Normalizer;
-use super::report::{finish, Report};
+use super::report::finish;
 use super::{ChangeKind, NormalizeOptions, Normalized, EXCERPT, FLUSH_AT, WIDTH};
 use crate::error::ProblemKind;
 use crate::options::ParseOptions;
@@ -42,16 +42,7 @@ struct Facts {
 
 impl Facts {
     fn own(&self) -> &'static [u8] {
-        let (crlf, lf, cr) = (self.crlf, self.lf, self.cr);
-        if crlf + lf + cr == 0 {
-            b""
-        } else if crlf >= lf && crlf >= cr {
-            b"\r\n"
-        } else if lf >= cr {
-            b"\n"
-        } else {
-            b"\r"
-        }
+        super::frame::majority_terminator(self.crlf, self.lf, self.cr)
     }
 }
 
@@ -218,15 +209,12 @@ fn normalize_in_blocks<R: Read + Seek, W: Write>(
         input.read_to_end(&mut all)?;
         return super::normalize_to(&all, opts, out);
     }
-    let mut n = Normalizer {
+    let mut n = Normalizer::new(
         opts,
-        out: Vec::with_capacity(FLUSH_AT + 4 * WIDTH),
-        sink: Some(out),
-        error: None,
-        report: Report::with_limit(opts.report_limit),
-        latin1: !f.utf8,
-        utf16_mark: 0,
-    };
+        Vec::with_capacity(FLUSH_AT + 4 * WIDTH),
+        Some(out),
+        !f.utf8,
+    );
     let marks = f.bom / BOM.len();
     if marks > 0 {
         let before = "\u{FEFF}".repeat(marks.min(EXCERPT + 1));

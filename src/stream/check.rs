@@ -47,14 +47,14 @@ use std::io::{self, Read};
 use memchr::memchr2;
 
 use super::{StreamOptions, StreamReader, Unit};
-use crate::error::{Location, Problem, ProblemKind, Severity};
+use crate::error::{Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::{identify, RecordType};
 use crate::transmission::Transmission;
 use crate::validate::{
     self, EnvelopeTracker, Finding, Level, PieceChecks, Report, RuleId, ValidateOptions,
 };
-use crate::wire::framing::{Piece, Terminator};
+use crate::wire::framing::{whole_input, Piece, Terminator};
 
 /// Options of [`check_reader_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,21 +304,8 @@ impl Collector {
             }
             findings.push(f);
         }
-        let kept_errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let kept_warnings = findings.len() - kept_errors;
-        let truncated_errors = self.errors.saturating_sub(kept_errors);
-        let truncated_warnings = self.warnings.saturating_sub(kept_warnings);
         CheckOutcome {
-            report: Report {
-                findings,
-                truncated: truncated_errors + truncated_warnings,
-                truncated_errors,
-                truncated_warnings,
-                by_rule: self.by_rule,
-            },
+            report: Report::assemble(findings, self.errors, self.warnings, self.by_rule),
             records,
         }
     }
@@ -496,7 +483,7 @@ impl<'o> Streamer<'o> {
             self.total = self.total.saturating_add(u.bytes.len());
             if self.total > self.parse.limits().max_input_len {
                 // The whole input fails on its length: nothing else is reported.
-                let p = whole_problem(ProblemKind::LimitExceeded {
+                let p = whole_input(ProblemKind::LimitExceeded {
                     limit: "max_input_len",
                 });
                 let f = self
@@ -536,7 +523,7 @@ impl<'o> Streamer<'o> {
         if n == 0 || self.blank {
             // No record, or only terminators, spaces and tabs (F-020).
             let f = self.checks.parse_failure(&crate::error::ParseError {
-                problems: vec![whole_problem(ProblemKind::EmptyInput)],
+                problems: vec![whole_input(ProblemKind::EmptyInput)],
             });
             return Ok(self.only(f));
         }
@@ -700,16 +687,7 @@ impl<'o> Streamer<'o> {
                 None => self.first_term = Some(term),
                 Some(f) if f != term && term != Terminator::None && !self.mixed_reported => {
                     self.mixed_reported = true;
-                    found = Some(Problem {
-                        severity: Severity::Warning,
-                        location: Location {
-                            line: Some(r.line()),
-                            offset: r.offset(),
-                            record: None,
-                            columns: None,
-                        },
-                        kind: ProblemKind::MixedTerminators,
-                    });
+                    found = Some(Problem::mixed_terminators(r.line(), r.offset()));
                 }
                 Some(_) => {}
             }
@@ -789,17 +767,4 @@ impl<'o> Streamer<'o> {
 
 fn is_tree_limit(p: &Problem) -> bool {
     matches!(p.kind, ProblemKind::LimitExceeded { limit } if limit != "max_input_len")
-}
-
-fn whole_problem(kind: ProblemKind) -> Problem {
-    Problem {
-        severity: Severity::Error,
-        location: Location {
-            line: None,
-            offset: 0,
-            record: None,
-            columns: None,
-        },
-        kind,
-    }
 }

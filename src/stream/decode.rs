@@ -33,7 +33,7 @@ use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 use super::{StreamOptions, StreamReader, UnitKind};
-use crate::error::{Location, ParseError, Problem, ProblemKind, Severity};
+use crate::error::{ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::profile::ams_or::OrganicLine;
 use crate::records::{BatchHeader, BlockHeader, Record, RecordType};
@@ -234,16 +234,7 @@ impl Carry {
             return;
         };
         self.mixed_reported = true;
-        let mixed = Problem {
-            severity: Severity::Warning,
-            location: Location {
-                line: Some(r.line()),
-                offset: r.offset(),
-                record: None,
-                columns: None,
-            },
-            kind: ProblemKind::MixedTerminators,
-        };
+        let mixed = Problem::mixed_terminators(r.line(), r.offset());
         let key = |p: &Problem| {
             (
                 p.location.line.is_none(),
@@ -283,18 +274,11 @@ pub(crate) fn for_each_part<R: BufRead>(
         if len > opts.limits.max_input_len {
             // The whole input is over the limit: the whole parse's error.
             return Err(StreamDecodeError::Parse(ParseError {
-                problems: vec![Problem {
-                    severity: Severity::Error,
-                    location: Location {
-                        line: None,
-                        offset: 0,
-                        record: None,
-                        columns: None,
-                    },
-                    kind: ProblemKind::LimitExceeded {
+                problems: vec![crate::wire::framing::whole_input(
+                    ProblemKind::LimitExceeded {
                         limit: "max_input_len",
                     },
-                }],
+                )],
             }));
         }
         let mut t = part.parse(opts)?;

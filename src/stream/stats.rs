@@ -44,9 +44,10 @@ pub struct Stats {
     /// Parse problems that are warnings.
     pub parse_warnings: u64,
     /// The whole-input problem that made the parse fail (F-020 empty input, F-021 EBCDIC,
-    /// F-023 not a CATAIR transmission, an input limit): [`collect`] then counts the rest of
-    /// the input in [`Self::bytes`] only, as a whole-input parse reports one problem and no
-    /// record. Not serialized.
+    /// F-023 not a CATAIR transmission, the input-length limit), or the first limit that
+    /// stopped the parse of a chunk (records per PGA line, PGA lines per OI): [`collect`]
+    /// then counts the rest of the input in [`Self::bytes`] only, as a whole-input parse
+    /// reports one problem and no record; the counts are not to be used. Not serialized.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub whole_input: Option<crate::Problem>,
 }
@@ -166,7 +167,15 @@ impl Stats {
                 self.bytes += bytes as u64;
                 self.parse_errors += e.problems.len() as u64;
                 if self.whole_input.is_none() {
-                    self.whole_input = e.first().filter(|p| p.location.line.is_none()).cloned();
+                    // A limit stops the parse of the chunk: its records are not counted, so
+                    // the counts would be wrong; it fails the whole collection.
+                    self.whole_input = e
+                        .first()
+                        .filter(|p| {
+                            p.location.line.is_none()
+                                || matches!(p.kind, crate::ProblemKind::LimitExceeded { .. })
+                        })
+                        .cloned();
                 }
             }
         }

@@ -412,6 +412,30 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of the `findings` kept (in report order) out of `errors` + `warnings`
+    /// emitted, `by_rule` over all of them: the truncated counts are the difference.
+    pub(crate) fn assemble(
+        findings: Vec<Finding>,
+        errors: usize,
+        warnings: usize,
+        by_rule: BTreeMap<RuleId, usize>,
+    ) -> Report {
+        let kept_errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let kept_warnings = findings.len() - kept_errors;
+        let truncated_errors = errors.saturating_sub(kept_errors);
+        let truncated_warnings = warnings.saturating_sub(kept_warnings);
+        Report {
+            findings,
+            truncated: truncated_errors + truncated_warnings,
+            truncated_errors,
+            truncated_warnings,
+            by_rule,
+        }
+    }
+
     /// Error-severity findings (of those kept).
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
         self.findings
@@ -682,20 +706,7 @@ impl<'o> Sink<'o> {
         self.cut();
         self.kept.sort_unstable_by(by_report_order);
         let findings: Vec<Finding> = self.kept.into_iter().map(|(_, f)| f).collect();
-        let kept_errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let kept_warnings = findings.len() - kept_errors;
-        let truncated_errors = self.errors.saturating_sub(kept_errors);
-        let truncated_warnings = self.warnings.saturating_sub(kept_warnings);
-        Report {
-            findings,
-            truncated: truncated_errors + truncated_warnings,
-            truncated_errors,
-            truncated_warnings,
-            by_rule: self.by_rule,
-        }
+        Report::assemble(findings, self.errors, self.warnings, self.by_rule)
     }
 
     fn push(&mut self, f: Finding) {
@@ -927,17 +938,7 @@ fn parse_failure(e: &crate::error::ParseError, sink: &mut Sink<'_>) {
                     sink.emit_sev(rule, p.severity, at, p.kind.to_string());
                 } else {
                     // A parse limit (not a SPEC rule): always an error, never switched off.
-                    sink.push(Finding {
-                        rule,
-                        severity: Severity::Error,
-                        ruleset: PGA_RULESET,
-                        location: Location {
-                            columns: None,
-                            ..p.location.clone()
-                        },
-                        cbp_code: None,
-                        message: p.kind.to_string(),
-                    });
+                    sink.push(unit::limit_finding(p));
                 }
             }
         }

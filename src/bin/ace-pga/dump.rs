@@ -9,7 +9,7 @@ use std::io::{self, BufRead, Read, Write};
 
 use ace_pga::stream::{StreamReader, Unit};
 use ace_pga::write::dump::DumpJsonWriter;
-use ace_pga::{Location, ParseOptions, Problem, ProblemKind, Severity, Terminator, Transmission};
+use ace_pga::{ParseOptions, Problem, ProblemKind, Severity, Terminator, Transmission};
 
 use crate::common::{clean, parse_input, print_as_warnings, response_options};
 use crate::{Failure, InputArgs};
@@ -196,16 +196,7 @@ impl Mixed {
                     && r.terminator() != t
                     && r.terminator() != Terminator::None
                 {
-                    self.problem = Some(Problem {
-                        severity: Severity::Warning,
-                        location: Location {
-                            line: Some(r.line()),
-                            offset: r.offset(),
-                            record: None,
-                            columns: None,
-                        },
-                        kind: ProblemKind::MixedTerminators,
-                    });
+                    self.problem = Some(Problem::mixed_terminators(r.line(), r.offset()));
                 }
             }
         }

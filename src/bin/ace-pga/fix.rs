@@ -15,8 +15,13 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     let opts = normalize::NormalizeOptions::default();
     // A file is read twice (whole-input facts, then line by line) and the output written as
-    // it is made: memory bounded by the longest line (issue 13). Standard input is read whole.
-    let data = if file == "-" {
+    // it is made: memory bounded by the longest line (issue 13). Read whole: standard input,
+    // a pipe or device (it cannot be read twice), and a file that is also the output (the
+    // output is written while the input is still read).
+    let whole = file == "-"
+        || !std::fs::metadata(&file).is_ok_and(|m| m.is_file())
+        || output.as_deref().is_some_and(|o| same_file(&file, o));
+    let data = if whole {
         Some(read_input(&file).map_err(|e| io_err(&file, e))?)
     } else {
         None
@@ -109,6 +114,26 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         return Err(Failure::Quiet);
     }
     Ok(())
+}
+
+/// Whether `a` and `b` name the same existing file (the same inode on Unix, the same
+/// canonical path elsewhere).
+fn same_file(a: &str, b: &str) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+        false
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+    }
 }
 
 /// A file created on its first write (or by [`LazyFile::finish`]).

@@ -40,7 +40,7 @@ pub(crate) fn stats(
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
     let total = ace_pga::stream::stats::collect(reader, &opts, threads).map_err(io_err)?;
-    // Empty, EBCDIC, not a CATAIR transmission: one message, no counts of garbage.
+    // Empty, EBCDIC, not a CATAIR transmission, a limit: one message, no counts of garbage.
     if let Some(p) = &total.whole_input {
         return Err(Failure::Invalid(clean(&format!("{}: {p}", input.file))));
     }
