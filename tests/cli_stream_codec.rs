@@ -171,6 +171,17 @@ fn a_pga_line_over_the_whole_parse_limit_decodes() {
     let mut want = serde_json::to_vec(&DecodeDocument::new(&t)).expect("json");
     want.push(b'\n');
     assert!(streamed.stdout == want, "the streamed document differs");
+    // And back: the organic section agrees with the records (no warning), bytes unchanged.
+    let json = temp("long-line.json", &streamed.stdout);
+    let encoded = run(&["encode", &json], None);
+    assert_eq!(encoded.status.code(), Some(0));
+    assert!(encoded.stdout == input, "encode changed the bytes");
+    assert!(
+        encoded.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&encoded.stderr)
+    );
+    let _ = std::fs::remove_file(&json);
     // Given on the command line, the limit applies as before.
     let limited = run(
         &["decode", "--max-records-per-pga-line", "100000", &path],

@@ -178,7 +178,11 @@ struct Derived<R> {
 
 impl<R: BufRead> Derived<R> {
     fn new(bytes: R) -> io::Result<Self> {
-        let opts = ParseOptions::lenient();
+        // Without the tree limits, as `ace-pga decode` reads (a PGA line of more than
+        // 100,000 records has its organic entry too).
+        let opts = ParseOptions::lenient()
+            .max_records_per_pga_line(usize::MAX)
+            .max_pga_lines_per_oi(usize::MAX);
         let parts = super::decode::PartReader::new(bytes, &opts, &super::StreamOptions::default())?;
         Ok(Derived {
             parts: Some(parts),

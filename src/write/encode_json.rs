@@ -69,7 +69,11 @@ impl EncodeInput {
     /// says …, records say …`); `None` when they agree or no section was given.
     pub fn organic_difference(&self, bytes: &[u8]) -> Option<String> {
         let given = self.organic.as_ref()?;
-        let derived = match Transmission::parse_with(bytes, &ParseOptions::lenient()) {
+        // Without the tree limits, as `ace-pga decode` reads.
+        let unlimited = ParseOptions::lenient()
+            .max_records_per_pga_line(usize::MAX)
+            .max_pga_lines_per_oi(usize::MAX);
+        let derived = match Transmission::parse_with(bytes, &unlimited) {
             Ok(t) => {
                 let lines: Vec<_> = t
                     .tree
