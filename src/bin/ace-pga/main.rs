@@ -57,8 +57,8 @@ struct InputArgs {
     /// accept `  1` in N fields, recognise lower-case record ids (each reported as a warning).
     #[arg(long)]
     lenient: bool,
-    /// Refuse an input larger than this many bytes (default: no limit; every command
-    /// streams).
+    /// Refuse an input larger than this many bytes (default: no limit; the commands
+    /// stream).
     #[arg(long, value_name = "BYTES")]
     max_input_len: Option<usize>,
     /// Most records in one PGA line (`PG01` up to the next `PG01`/`OI`; default: no limit,
