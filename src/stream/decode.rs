@@ -499,15 +499,34 @@ impl<W: Write, F: Formatter> Doc<W, F> {
         Ok(())
     }
 
-    fn open_batch(&mut self, header: &Header<'_, '_>) -> io::Result<()> {
-        self.close_batch(&None)?;
-        self.fmt
-            .begin_array_value(&mut self.out, self.first_batch)?;
-        self.first_batch = false;
+    /// Opens a batch or block object as the next value of its array (`first`: the first
+    /// one): `{"header": …, "<list>": [`.
+    fn open_container(
+        &mut self,
+        first: bool,
+        header: &Header<'_, '_>,
+        list: &str,
+    ) -> io::Result<()> {
+        self.fmt.begin_array_value(&mut self.out, first)?;
         self.fmt.begin_object(&mut self.out)?;
         self.entry(true, "header", header)?;
-        self.key(false, "blocks")?;
-        self.fmt.begin_array(&mut self.out)?;
+        self.key(false, list)?;
+        self.fmt.begin_array(&mut self.out)
+    }
+
+    /// Closes what [`Self::open_container`] opened: `], "trailer": …}`.
+    fn close_container(&mut self, trailer: &Header<'_, '_>) -> io::Result<()> {
+        self.fmt.end_array(&mut self.out)?;
+        self.fmt.end_object_value(&mut self.out)?;
+        self.entry(false, "trailer", trailer)?;
+        self.fmt.end_object(&mut self.out)?;
+        self.fmt.end_array_value(&mut self.out)
+    }
+
+    fn open_batch(&mut self, header: &Header<'_, '_>) -> io::Result<()> {
+        self.close_batch(&None)?;
+        let first = std::mem::replace(&mut self.first_batch, false);
+        self.open_container(first, header, "blocks")?;
         self.first_block = true;
         self.batch_open = true;
         Ok(())
@@ -522,27 +541,17 @@ impl<W: Write, F: Formatter> Doc<W, F> {
 
     fn close_batch(&mut self, trailer: &Header<'_, '_>) -> io::Result<()> {
         self.close_block(&None)?;
-        if !self.batch_open {
+        if !std::mem::replace(&mut self.batch_open, false) {
             return Ok(());
         }
-        self.batch_open = false;
-        self.fmt.end_array(&mut self.out)?;
-        self.fmt.end_object_value(&mut self.out)?;
-        self.entry(false, "trailer", trailer)?;
-        self.fmt.end_object(&mut self.out)?;
-        self.fmt.end_array_value(&mut self.out)
+        self.close_container(trailer)
     }
 
     fn open_block(&mut self, header: &Header<'_, '_>) -> io::Result<()> {
         self.close_block(&None)?;
         self.ensure_batch()?;
-        self.fmt
-            .begin_array_value(&mut self.out, self.first_block)?;
-        self.first_block = false;
-        self.fmt.begin_object(&mut self.out)?;
-        self.entry(true, "header", header)?;
-        self.key(false, "transactions")?;
-        self.fmt.begin_array(&mut self.out)?;
+        let first = std::mem::replace(&mut self.first_block, false);
+        self.open_container(first, header, "transactions")?;
         self.first_transaction = true;
         self.block_open = true;
         Ok(())
@@ -556,15 +565,10 @@ impl<W: Write, F: Formatter> Doc<W, F> {
     }
 
     fn close_block(&mut self, trailer: &Header<'_, '_>) -> io::Result<()> {
-        if !self.block_open {
+        if !std::mem::replace(&mut self.block_open, false) {
             return Ok(());
         }
-        self.block_open = false;
-        self.fmt.end_array(&mut self.out)?;
-        self.fmt.end_object_value(&mut self.out)?;
-        self.entry(false, "trailer", trailer)?;
-        self.fmt.end_object(&mut self.out)?;
-        self.fmt.end_array_value(&mut self.out)
+        self.close_container(trailer)
     }
 
     /// An envelope record, placed as the tree builder places it.
