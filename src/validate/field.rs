@@ -50,6 +50,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
         sink.emit_sev(p.kind.rule(), p.severity, at, msg);
     }
     let lenient_n = t.options.lenient_numeric;
+    let mut memo = Memo::default();
     t.tree.for_each_record(|r| {
         let clean = check_bytes(r, sink);
         if let Some(layout) = r.record_type().layout() {
@@ -58,9 +59,37 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             // fields whose value a rule looks at (code lists, the PG01 intended use, the
             // PG30 time) are typed.
             let typed = clean && !lenient_n && r.raw().len() >= 80 && r.field_error().is_none();
-            check_fields(r, layout, lenient_n, typed, sink);
+            check_fields(r, layout, lenient_n, typed, &mut memo, sink);
         }
     });
+}
+
+/// The last bytes of each short field of a typed record ([`Step::memo`]) that gave no
+/// finding: on a typed record the F rules of a field depend only on its bytes (the record
+/// type, the options and the as-of date are those of the whole validation), so the same
+/// bytes again give no finding either and are not read again (a code list value repeated
+/// on every line is looked up once).
+#[derive(Default)]
+struct Memo {
+    /// By [`Step::memo`]: [`memo_key`] of the last few clean values, 0 when none yet.
+    last_clean: Vec<[u128; MEMO_WAYS]>,
+}
+
+/// Values remembered per field (a field often alternates between a few values).
+const MEMO_WAYS: usize = 4;
+
+/// Slots of [`Memo`] handed out so far (one per short field of a plan, [`judged_fields`]).
+static MEMO_SLOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The bytes of a field of at most 15 bytes and their number as one word (never 0);
+/// `None` for a longer field.
+#[inline]
+fn memo_key(bytes: &[u8]) -> Option<u128> {
+    let len = u8::try_from(bytes.len()).ok().filter(|&n| n < 16)?;
+    let mut b = [0u8; 16];
+    b.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    *b.last_mut()? = len;
+    Some(u128::from_le_bytes(b))
 }
 
 /// Whether a field is all spaces, without a branch per byte (a blank field
@@ -246,6 +275,7 @@ fn check_fields(
     layout: &'static RecordLayout,
     lenient_n: bool,
     typed: bool,
+    memo: &mut Memo,
     sink: &mut Sink<'_>,
 ) {
     let raw = r.raw();
@@ -294,18 +324,38 @@ fn check_fields(
         };
         for step in plan {
             let f = step.field;
-            if step.special {
+            let bytes = f.slice(raw);
+            if !step.special {
+                let plain = match bytes.first() {
+                    Some(&c) if c != b' ' => !step.text || classes_ok,
+                    // Blank: only F-011 can fire.
+                    _ => !step.mandatory && blank(bytes),
+                };
+                if plain {
+                    continue;
+                }
+            }
+            let key = step.memo.and_then(|i| Some((i, memo_key(bytes)?)));
+            let Some((i, key)) = key else {
                 check_field(&cx, f, sink);
                 continue;
-            }
-            let bytes = f.slice(raw);
-            let plain = match bytes.first() {
-                Some(&c) if c != b' ' => !step.text || classes_ok,
-                // Blank: only F-011 can fire.
-                _ => !step.mandatory && blank(bytes),
             };
-            if !plain {
-                check_field(&cx, f, sink);
+            if memo.last_clean.get(i).is_some_and(|s| s.contains(&key)) {
+                continue;
+            }
+            let before = sink.errors + sink.warnings;
+            check_field(&cx, f, sink);
+            if sink.errors + sink.warnings == before {
+                if memo.last_clean.len() <= i {
+                    memo.last_clean.resize(i + 1, [0; MEMO_WAYS]);
+                }
+                if let Some(slot) = memo.last_clean.get_mut(i) {
+                    // The oldest value leaves.
+                    slot.rotate_right(1);
+                    if let Some(first) = slot.first_mut() {
+                        *first = key;
+                    }
+                }
             }
         }
     } else {
@@ -365,6 +415,8 @@ struct Step {
     text: bool,
     /// Mandatory in a PGA record (a blank value is F-011's).
     mandatory: bool,
+    /// The field's slot in a [`Memo`] (fields of at most 15 bytes).
+    memo: Option<usize>,
 }
 
 /// The fields of `r`'s layout that an F rule can judge on a typed record: text fields,
@@ -386,6 +438,8 @@ fn judged_fields(r: &Record<'_>, layout: &'static RecordLayout) -> Option<&'stat
                 special: is_special(r, f),
                 text: f.kind == Kind::Text,
                 mandatory: pga && f.designation == Designation::M,
+                memo: (f.len() < 16)
+                    .then(|| MEMO_SLOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
             })
             .collect()
     };
@@ -725,9 +779,82 @@ mod tests {
     fn findings(r: &Record<'_>, typed: bool, opts: &ValidateOptions) -> Report {
         let mut sink = Sink::new(opts);
         if let Some(layout) = r.record_type().layout() {
-            check_fields(r, layout, false, typed, &mut sink);
+            check_fields(r, layout, false, typed, &mut Memo::default(), &mut sink);
         }
         sink.into_report()
+    }
+
+    /// The memo of clean field values changes no report: every typed record of every sample,
+    /// with seeded byte changes in its short fields (so that bad values repeat between good
+    /// ones), checked twice in a row with one memo for all reports what each record checked
+    /// with a fresh memo reports.
+    #[test]
+    fn memo_reports_what_reading_again_reports() {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default();
+        let opts = ValidateOptions::new(as_of);
+        let palette = b" 0123456789AZQX-.";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut records: Vec<Vec<u8>> = Vec::new();
+        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                panic!("{dir}");
+            };
+            for e in entries.flatten() {
+                let Ok(data) = std::fs::read(e.path()) else {
+                    continue;
+                };
+                for line in data.split(|&b| b == b'\n') {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    if line.len() != 80 {
+                        continue;
+                    }
+                    for variant in 0..6 {
+                        let mut rec = line.to_vec();
+                        if variant % 2 == 1 {
+                            seed = seed
+                                .wrapping_mul(6_364_136_223_846_793_005)
+                                .wrapping_add(1_442_695_040_888_963_407);
+                            let col = 4 + (seed >> 33) as usize % 76;
+                            if let Some(c) = rec.get_mut(col) {
+                                *c = palette[(seed >> 50) as usize % palette.len()];
+                            }
+                        }
+                        records.push(rec);
+                    }
+                }
+            }
+        }
+        let (mut shared, mut with_findings, mut compared) = (Memo::default(), 0usize, 0usize);
+        for rec in records.iter().chain(&records) {
+            let Ok(t) = crate::Transmission::parse_with(rec, &ParseOptions::strict()) else {
+                continue;
+            };
+            t.tree.for_each_record(|r| {
+                let Some(layout) = r.record_type().layout() else {
+                    return;
+                };
+                if !(all_cbp(r.raw()) && r.raw().len() >= 80 && r.field_error().is_none()) {
+                    return;
+                }
+                let run = |memo: &mut Memo| {
+                    let mut sink = Sink::new(&opts);
+                    check_fields(r, layout, false, true, memo, &mut sink);
+                    sink.into_report()
+                };
+                let fresh = run(&mut Memo::default());
+                assert_eq!(
+                    run(&mut shared),
+                    fresh,
+                    "{}",
+                    String::from_utf8_lossy(r.raw())
+                );
+                compared += 1;
+                with_findings += usize::from(!fresh.findings.is_empty());
+            });
+        }
+        assert!(compared > 1000, "{compared} records compared");
+        assert!(with_findings > 100, "{with_findings} records with findings");
     }
 
     /// The typed fast path (skip fields the strict parse typed, one class pass per record)
