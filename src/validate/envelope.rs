@@ -239,12 +239,31 @@ pub(super) fn check_foreign(
     sink: &mut Sink<'_>,
 ) {
     let Some(app) = app else { return };
-    let host_ok = |id: &str| -> Option<bool> {
-        match app {
-            "SE" | "SX" => Some(id.starts_with("SE")),
-            "AE" | "AX" => Some(id.bytes().all(|c| c.is_ascii_digit())),
-            "SO" => Some(id.starts_with("SO")),
-            _ => None,
+    // The host identifiers the application allows, decided once per block.
+    #[derive(Clone, Copy)]
+    enum Hosts {
+        Prefix(&'static [u8]),
+        Digits,
+        Any,
+    }
+    let hosts = match app {
+        "SE" | "SX" => Hosts::Prefix(b"SE"),
+        "AE" | "AX" => Hosts::Digits,
+        "SO" => Hosts::Prefix(b"SO"),
+        _ => Hosts::Any,
+    };
+    // On the identifier as `Record::id` reads it (no text: empty), without making it text.
+    let host_ok = |r: &Record<'_>| -> Option<bool> {
+        let id = r.id_bytes();
+        let id = if id.is_ascii() || std::str::from_utf8(id).is_ok() {
+            id
+        } else {
+            b""
+        };
+        match hosts {
+            Hosts::Prefix(p) => Some(id.starts_with(p)),
+            Hosts::Digits => Some(id.iter().all(|c| c.is_ascii_digit())),
+            Hosts::Any => None,
         }
     };
     let pg_ok = matches!(
@@ -271,7 +290,7 @@ pub(super) fn check_foreign(
             return;
         }
         if rt == RecordType::Host {
-            if host_ok(r.id()) == Some(false) && !ae_sub_records.contains(&r.line()) {
+            if host_ok(r) == Some(false) && !ae_sub_records.contains(&r.line()) {
                 sink.emit(RuleId::E_007, At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
             }
         } else if super::field::is_pga_record(rt) && !pg_ok && !*warned_pg {

@@ -127,8 +127,8 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
             check_line(line, &view, sink);
             if let Some(h) = hts {
                 for c in &view.certificates {
-                    let key = c.number.as_str().to_string();
-                    match cert_hts.get(&key) {
+                    let key = c.number.as_str();
+                    match cert_hts.get(key) {
                         Some((other, first_line)) if other != h => {
                             if let Some(r) = find_line(line, c.line) {
                                 sink.emit(
@@ -140,7 +140,7 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
                         }
                         Some(_) => {}
                         None => {
-                            cert_hts.insert(key, (h.to_string(), c.line));
+                            cert_hts.insert(key.to_string(), (h.to_string(), c.line));
                         }
                     }
                 }

@@ -10,8 +10,9 @@ use nom::sequence::tuple;
 
 use crate::wire::grammar::{digit_run, whole, PResult};
 
-/// `NNN-NNNNNNNNNN-NNNNNN`: the three digit segments.
-fn nop_ic(input: &str) -> PResult<&str, [&str; 3]> {
+/// `NNN-NNNNNNNNNN-NNNNNN`: the three digit segments (over the bytes: ASCII digits and
+/// hyphens, no UTF-8 decoding per character).
+fn nop_ic(input: &[u8]) -> PResult<&[u8], [&[u8]; 3]> {
     map(
         tuple((
             digit_run(3),
@@ -24,8 +25,8 @@ fn nop_ic(input: &str) -> PResult<&str, [&str; 3]> {
     )(input)
 }
 
-/// `NNN-NNN-A`: the shape of an AMS special code.
-fn special_code(input: &str) -> PResult<&str, ()> {
+/// `NNN-NNN-A`: the shape of an AMS special code (over the bytes).
+fn special_code(input: &[u8]) -> PResult<&[u8], ()> {
     map(
         tuple((
             digit_run(3),
@@ -40,12 +41,14 @@ fn special_code(input: &str) -> PResult<&str, ()> {
 
 /// The segments of a text shaped `NNN-NNNNNNNNNN-NNNNNN` (SPEC 5.4), nothing else around it.
 pub(super) fn nop_ic_segments(text: &str) -> Option<[&str; 3]> {
-    whole(nop_ic, text)
+    whole(nop_ic, text.as_bytes())?;
+    // The shape is fixed: 3 digits, hyphen, 10 digits, hyphen, 6 digits.
+    Some([text.get(0..3)?, text.get(4..14)?, text.get(15..21)?])
 }
 
 /// Whether a text is shaped `NNN-NNN-A` (an AMS special code, SPEC 5.4).
 pub(super) fn is_special_code_shape(text: &str) -> bool {
-    whole(special_code, text).is_some()
+    whole(special_code, text.as_bytes()).is_some()
 }
 
 /// An NOP Import Certificate number (SPEC 5.4): `NNN-NNNNNNNNNN-NNNNNN`, 21 characters, three
