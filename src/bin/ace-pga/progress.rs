@@ -119,7 +119,7 @@ mod tests {
                     .trim_start_matches("{bar:")
                     .trim_end_matches('}')
                     .parse()
-                    .expect("a bar width"),
+                    .unwrap_or(81),
                 "{bytes}/{total_bytes}" => 2 * bytes.chars().count() + 1,
                 "{bytes_per_sec}" => rate.chars().count(),
                 "{eta}" => eta.chars().count(),
