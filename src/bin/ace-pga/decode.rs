@@ -185,6 +185,9 @@ impl io::Write for SeekableBuf {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.0.write(buf)
     }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush()
     }
