@@ -995,3 +995,18 @@ fn a_byte_order_mark_in_the_framing_is_not_written_and_encode_says_so() {
     assert!(o.status.success());
     assert!(!stderr(&o).contains("byte_order_mark"), "{}", stderr(&o));
 }
+
+#[test]
+fn json_with_a_byte_order_mark_is_refused_naming_it() {
+    let json = decoded(&read_repo("spec-samples/valid/or2-single.txt"), false);
+    let p = temp("bom-json.json", format!("\u{feff}{json}").as_bytes());
+    let o = run(&["encode", p.to_str().expect("path")]);
+    let _ = std::fs::remove_file(&p);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("the JSON starts with a UTF-8 byte order mark"),
+        "{}",
+        stderr(&o)
+    );
+}
