@@ -9,7 +9,6 @@ use crate::error::{Location, ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::tree::{Tree, TreeBuilder};
-use crate::wire::ascii::TextWindow;
 use crate::wire::framing::{self, Framer, Framing, Terminator};
 
 /// A parsed transmission (or fragment): the tree of borrowed records, the bytes after the
@@ -187,8 +186,6 @@ pub struct RecordReader<'a> {
     problems: Vec<Problem>,
     mixed_reported: bool,
     done: bool,
-    /// The input as text, checked a window at a time, for records the fast check accepts.
-    text: TextWindow<'a>,
 }
 
 impl<'a> RecordReader<'a> {
@@ -244,7 +241,6 @@ impl<'a> RecordReader<'a> {
             problems,
             mixed_reported: false,
             done: false,
-            text: TextWindow::new(input),
         })
     }
 
@@ -334,7 +330,7 @@ impl<'a> RecordReader<'a> {
         if deviates {
             self.deviates(&line);
         }
-        let mut record = Record::from_line(line, &self.opts, &mut self.problems, &mut self.text);
+        let mut record = Record::from_line(line, &self.opts, &mut self.problems);
         record.set_terminator_deviates(deviates);
         record
     }

@@ -95,30 +95,6 @@ pub(crate) trait FieldKind {
     fn read_ascii(_field: &str) -> Option<Option<Self::Value<'_>>> {
         None
     }
-    /// Fast path for a field of a record the parse's fast check accepted
-    /// ([`super::FastCheck::accepts`]: ASCII, a non-text field all digits or all spaces, a
-    /// date or time real): reads the field without checking it again, with the value
-    /// [`Self::read`] gives. `None` when the kind has no such path.
-    #[inline]
-    fn read_checked(field: &str) -> Option<Option<Self::Value<'_>>> {
-        Self::read_ascii(field)
-    }
-}
-
-/// The value of a field the fast check found all digits or all spaces: `None` when it is
-/// spaces, else the digits' value (wrapping beyond `u64` as the grammar's reading does;
-/// the widths of the layouts stay below that).
-#[inline]
-fn checked_digits(field: &str) -> Option<Option<u64>> {
-    let b = field.as_bytes();
-    match b.first() {
-        None => None,
-        Some(b' ') => Some(None),
-        Some(_) => Some(Some(b.iter().fold(0u64, |acc, &c| {
-            acc.wrapping_mul(10)
-                .wrapping_add(u64::from(c.wrapping_sub(b'0')))
-        }))),
-    }
 }
 
 /// Text field (A, AN, X).
@@ -216,10 +192,6 @@ impl FieldKind for Int {
     fn read(raw: &[u8], lenient: bool) -> Result<Option<u64>, FieldErrorKind> {
         read_n(raw, raw.len(), lenient)
     }
-    #[inline]
-    fn read_checked(field: &str) -> Option<Option<u64>> {
-        checked_digits(field)
-    }
     fn write(value: &u64, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
         write_digits(*value, out)
     }
@@ -230,10 +202,6 @@ impl<const D: u8> FieldKind for Dec<D> {
     const KIND: Kind = Kind::Dec(D);
     fn read(raw: &[u8], lenient: bool) -> Result<Option<Decimal>, FieldErrorKind> {
         read_dec(raw, D, lenient)
-    }
-    #[inline]
-    fn read_checked(field: &str) -> Option<Option<Decimal>> {
-        checked_digits(field).map(|v| v.map(|m| dec_of(m, D)))
     }
     fn write(value: &Decimal, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
         write_dec(value, D, out)
@@ -247,13 +215,8 @@ pub(super) fn read_dec(
     decimals: u8,
     lenient: bool,
 ) -> Result<Option<Decimal>, FieldErrorKind> {
-    Ok(read_n(raw, raw.len(), lenient)?.map(|m| dec_of(m, decimals)))
-}
-
-/// The value of `m` with `decimals` implied decimals.
-#[inline]
-fn dec_of(m: u64, decimals: u8) -> Decimal {
-    Decimal::from_i128_with_scale(i128::from(m), u32::from(decimals))
+    Ok(read_n(raw, raw.len(), lenient)?
+        .map(|m| Decimal::from_i128_with_scale(i128::from(m), u32::from(decimals))))
 }
 
 /// The one writer of implied-decimal `N` values (SPEC 2.5): `value` right-justified and

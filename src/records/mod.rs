@@ -39,46 +39,19 @@ use crate::layout::{
     Hhmm, Hhmmss, Int, MonthYear6, RecordLayout, Text,
 };
 
-/// What is known of a record's bytes before its fields are read: nothing (`Bytes`), that
-/// they are ASCII (`Ascii`, text fields are sliced from it), or that the parse's fast check
-/// accepted them (`Checked`: also every non-text field all digits or all spaces, every date
-/// and time real, so fields are read without checks).
-#[derive(Debug, Clone, Copy)]
-enum Known<'a> {
-    Bytes,
-    Ascii(&'a str),
-    Checked(&'a str),
-}
-
-impl<'a> Known<'a> {
-    /// What is known of `raw` without the parse: ASCII or not.
-    #[inline]
-    fn of(raw: &'a [u8]) -> Self {
-        match ascii_str(raw) {
-            Some(t) => Known::Ascii(t),
-            None => Known::Bytes,
-        }
-    }
-}
-
 /// Reads one field of a record for the typed structs. A field that lies partly or wholly
 /// beyond the end of a short (lenient-padded) record reads as if padded with spaces.
 #[inline]
 fn read_field<'a, K: FieldKind>(
     raw: &'a [u8],
-    known: Known<'a>,
+    ascii: Option<&'a str>,
     start: u8,
     end: u8,
     name: &'static str,
     lenient_n: bool,
 ) -> Result<Option<K::Value<'a>>, FieldError> {
     let (s, e) = (start as usize - 1, end as usize);
-    let fast = match known {
-        Known::Bytes => None,
-        Known::Ascii(t) => t.get(s..e).and_then(K::read_ascii),
-        Known::Checked(t) => t.get(s..e).and_then(K::read_checked),
-    };
-    if let Some(v) = fast {
+    if let Some(v) = ascii.and_then(|t| t.get(s..e)).and_then(K::read_ascii) {
         return Ok(v);
     }
     let err = |kind| FieldError {
@@ -165,9 +138,8 @@ pub trait TypedRecord {
 /// [`Pg14`]); source CATAIR PGA Message Set, chapter and record as named there.
 pub struct View<'a, T> {
     raw: &'a [u8],
-    /// `raw` as text when it is all ASCII (text fields are then sliced, not re-validated), and
-    /// whether the parse's fast check accepted it.
-    known: Known<'a>,
+    /// `raw` as text when it is all ASCII (text fields are then sliced, not re-validated).
+    ascii: Option<&'a str>,
     lenient_n: bool,
     _type: PhantomData<fn() -> T>,
 }
@@ -198,19 +170,7 @@ impl<'a, T: TypedRecord> View<'a, T> {
         let raw = raw.get(..80).unwrap_or(raw);
         View {
             raw,
-            known: Known::of(raw),
-            lenient_n,
-            _type: PhantomData,
-        }
-    }
-
-    /// A view of a record the parse's fast check accepted ([`crate::Record`] carries such a
-    /// record as text): its fields are read without checks.
-    #[inline]
-    pub(crate) fn checked(text: &'a str, lenient_n: bool) -> Self {
-        View {
-            raw: text.as_bytes(),
-            known: Known::Checked(text),
+            ascii: ascii_str(raw),
             lenient_n,
             _type: PhantomData,
         }
@@ -364,26 +324,21 @@ macro_rules! layout_items {
             /// The first field whose bytes do not fit its class or format.
             #[allow(unused_variables)]
             pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
-                let known = Known::of(raw);
+                let ascii = ascii_str(raw);
                 Ok(record_new!($name {
-                    $( $field: read_field::<$kind $(<$kd>)?>(raw, known, $start, $end, stringify!($field), lenient_n)? ),*
+                    $( $field: read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n)? ),*
                 }))
             }
 
             /// Parses the record like [`Self::parse`], but never fails: a field that cannot
             /// be typed is `None`, and the first such field's error is returned with the
             /// struct (so validators can still see the other fields).
-            pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
-                Self::parse_partial_known(raw, Known::of(raw), lenient_n)
-            }
-
-            /// [`Self::parse_partial`] of bytes of which `known` is known.
             #[allow(unused_variables, unused_mut)]
-            #[inline]
-            fn parse_partial_known(raw: &'a [u8], known: Known<'a>, lenient_n: bool) -> (Self, Option<FieldError>) {
+            pub fn parse_partial(raw: &'a [u8], lenient_n: bool) -> (Self, Option<FieldError>) {
                 let mut first = None;
+                let ascii = ascii_str(raw);
                 let v = record_new!($name {
-                    $( $field: match read_field::<$kind $(<$kd>)?>(raw, known, $start, $end, stringify!($field), lenient_n) {
+                    $( $field: match read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
                         Ok(v) => v,
                         Err(e) => {
                             first.get_or_insert(e);
@@ -430,14 +385,14 @@ macro_rules! layout_items {
                 #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` when called (", $legend, "). `None` when all spaces or when the bytes do not fit the class", $note, ".")]
                 #[inline]
                 pub fn $field(&self) -> Option<value_type!('a, $kind $(<$kd>)?)> {
-                    read_field::<$kind $(<$kd>)?>(self.raw, self.known, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                    read_field::<$kind $(<$kd>)?>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
                 }
             )*
 
             /// The whole struct, every field typed (fields that do not fit their class
             /// are `None`).
             pub fn to_struct(&self) -> $name<'a> {
-                $name::parse_partial_known(self.raw, self.known, self.lenient_n).0
+                $name::parse_partial(self.raw, self.lenient_n).0
             }
         }
     };
@@ -509,7 +464,7 @@ macro_rules! record_layouts {
                         let ascii = raw.is_ascii();
                         $(
                             if !(ascii && <$kind $(<$kd>)? as FieldKind>::KIND == crate::layout::Kind::Text) {
-                                if let Err(e) = read_field::<$kind $(<$kd>)?>(raw, Known::Bytes, $start, $end, stringify!($field), lenient_n) {
+                                if let Err(e) = read_field::<$kind $(<$kd>)?>(raw, None, $start, $end, stringify!($field), lenient_n) {
                                     return Some(e);
                                 }
                             }
@@ -531,12 +486,6 @@ macro_rules! record_layouts {
                 pub(crate) fn agrees_with_struct(&self) -> bool {
                     let s = self.to_struct();
                     true $( && self.$field() == s.$field )*
-                }
-
-                /// Every accessor returns what `other`'s does.
-                #[allow(unused_variables)]
-                pub(crate) fn agrees_with(&self, other: &Self) -> bool {
-                    true $( && self.$field() == other.$field() )*
                 }
             }
 
@@ -646,14 +595,9 @@ macro_rules! record_layouts {
             /// typed are `None`; the first field error is returned alongside. `None` for host
             /// and unknown records.
             pub fn parse_partial(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> Option<(Body<'a>, Option<FieldError>)> {
-                Self::parse_partial_known(rt, raw, Known::of(raw), lenient_n)
-            }
-
-            /// [`Self::parse_partial`] of bytes of which `known` is known.
-            fn parse_partial_known(rt: RecordType, raw: &'a [u8], known: Known<'a>, lenient_n: bool) -> Option<(Body<'a>, Option<FieldError>)> {
                 match rt {
                     $( RecordType::$name => {
-                        let (v, e) = $name::parse_partial_known(raw, known, lenient_n);
+                        let (v, e) = $name::parse_partial(raw, lenient_n);
                         Some((Body::$name(v), e))
                     } )*
                     RecordType::Host | RecordType::UnknownPg => None,
@@ -697,20 +641,6 @@ macro_rules! record_layouts {
             pub(crate) fn view_agrees(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> bool {
                 match rt {
                     $( RecordType::$name => View::<$name<'a>>::new(raw, lenient_n).agrees_with_struct(), )*
-                    RecordType::Host | RecordType::UnknownPg => true,
-                }
-            }
-
-            /// Whether the view of `raw` as a record the fast check accepted (no checks) reads
-            /// what the view of its bytes reads, field by field and as a struct.
-            #[cfg(test)]
-            pub(crate) fn checked_view_agrees(rt: RecordType, raw: &'a str, lenient_n: bool) -> bool {
-                match rt {
-                    $( RecordType::$name => {
-                        let checked = View::<$name<'a>>::checked(raw, lenient_n);
-                        let plain = View::<$name<'a>>::new(raw.as_bytes(), lenient_n);
-                        checked.agrees_with(&plain) && checked.to_struct() == plain.to_struct()
-                    } )*
                     RecordType::Host | RecordType::UnknownPg => true,
                 }
             }
@@ -905,8 +835,6 @@ mod tests {
                 }
                 assert_eq!(Body::check_fields(rt, line, false), None, "{path:?}");
                 assert!(Body::view_agrees(rt, line, false), "{path:?}");
-                let text = std::str::from_utf8(line).expect("sample records are ASCII");
-                assert!(Body::checked_view_agrees(rt, text, false), "{path:?}");
                 assert!(
                     Body::fast_accepts(rt, line),
                     "{path:?}: {}",
@@ -965,12 +893,6 @@ mod tests {
                 Body::check(rt, raw, false),
                 Body::check_fields(rt, raw, false)
             );
-            // A record the fast check accepts reads the same through the unchecked views.
-            if Body::fast_accepts(rt, raw) {
-                let text = std::str::from_utf8(raw).expect("accepted: ASCII");
-                prop_assert!(Body::checked_view_agrees(rt, text, false));
-                prop_assert!(Body::checked_view_agrees(rt, text, true));
-            }
         }
     }
 }

@@ -1,8 +1,7 @@
 //! One record in context: its bytes, position, terminator, type and typed body (SPEC 2.1).
 
 use crate::error::{FieldError, Location, Problem, ProblemKind, Severity};
-use crate::records::{Body, Known, RecordType, TypedRecord, View, PG_TABLE};
-use crate::wire::ascii::TextWindow;
+use crate::records::{Body, RecordType, TypedRecord, View, PG_TABLE};
 use crate::wire::framing::{RawLine, Terminator};
 
 /// Result of identifying a record's type from its first bytes (SPEC 2.1).
@@ -205,71 +204,26 @@ fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
 
 /// One record of a parsed transmission: borrowed bytes, position and typed body. Read it
 /// through its accessors ([`Record::line`], [`Record::raw`], [`Record::record_type`] …).
-#[derive(Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record<'a> {
-    offset: usize,
-    raw: Raw<'a>,
-}
-
-/// A record's bytes, and what the parse knows of them. Two variants so that a record the fast
-/// check accepted carries its bytes as text (its views then slice fields instead of checking
-/// the record again), while the record stays 40 bytes (the variant tag shares a word with
-/// [`Meta`]).
-#[derive(Clone, Copy)]
-enum Raw<'a> {
-    /// The parse's fast check accepted the record ([`crate::layout::FastCheck::accepts`]): 80
-    /// ASCII bytes, every non-text field all digits or all spaces, every date and time real.
-    Checked(&'a str, Meta),
-    /// Any other record: the bytes as received.
-    Bytes(&'a [u8], Meta),
-}
-
-/// The small facts of a record (next to its bytes in [`Raw`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Meta {
     line: u32,
+    offset: usize,
+    raw: &'a [u8],
     terminator: Terminator,
     terminator_deviates: bool,
     record_type: RecordType,
     id_len: u8,
     lenient_numeric: bool,
-    /// A field could not be typed: [`Record::field_error`] finds it again (only such records
-    /// pay for it).
+    /// A field could not be typed: [`Self::field_error`] finds it again (only such records
+    /// pay for it; the record stays 40 bytes).
     has_field_error: bool,
 }
-
-impl std::fmt::Debug for Record<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.meta();
-        f.debug_struct("Record")
-            .field("line", &m.line)
-            .field("offset", &self.offset)
-            .field("raw", &self.raw())
-            .field("terminator", &m.terminator)
-            .field("terminator_deviates", &m.terminator_deviates)
-            .field("record_type", &m.record_type)
-            .field("id_len", &m.id_len)
-            .field("lenient_numeric", &m.lenient_numeric)
-            .field("has_field_error", &m.has_field_error)
-            .finish()
-    }
-}
-
-/// Records are equal when their bytes, position and facts are (whether the parse carried
-/// the bytes as text is not compared: it follows from them).
-impl PartialEq for Record<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.offset == other.offset && self.meta() == other.meta() && self.raw() == other.raw()
-    }
-}
-
-impl Eq for Record<'_> {}
 
 impl<'a> Record<'a> {
     /// 1-based record number in the input.
     #[inline]
     pub fn line(&self) -> u32 {
-        self.meta().line
+        self.line
     }
 
     /// Byte offset of the record's first byte in the input.
@@ -283,67 +237,46 @@ impl<'a> Record<'a> {
     /// [`Self::bytes`].
     #[inline]
     pub fn raw(&self) -> &'a [u8] {
-        match self.raw {
-            Raw::Checked(text, _) => text.as_bytes(),
-            Raw::Bytes(bytes, _) => bytes,
-        }
-    }
-
-    #[inline]
-    fn meta(&self) -> &Meta {
-        match &self.raw {
-            Raw::Checked(_, m) | Raw::Bytes(_, m) => m,
-        }
-    }
-
-    /// The record as text when the parse's fast check accepted it (80 ASCII bytes whose
-    /// non-text fields are all digits or all spaces and whose dates and times are real);
-    /// `None` for any other record.
-    #[inline]
-    pub(crate) fn checked_text(&self) -> Option<&'a str> {
-        match self.raw {
-            Raw::Checked(text, _) => Some(text),
-            Raw::Bytes(..) => None,
-        }
+        self.raw
     }
 
     /// The terminator that followed the record.
     #[inline]
     pub fn terminator(&self) -> Terminator {
-        self.meta().terminator
+        self.terminator
     }
 
     /// Whether [`Self::terminator`] differs from the input's convention (the first record's
     /// terminator): mixed terminators, or a last record without terminator.
     #[inline]
     pub fn terminator_deviates(&self) -> bool {
-        self.meta().terminator_deviates
+        self.terminator_deviates
     }
 
     /// The record's type.
     #[inline]
     pub fn record_type(&self) -> RecordType {
-        self.meta().record_type
+        self.record_type
     }
 
     /// Number of identifier bytes at the start of [`Self::raw`] (1, 2 or 4; fewer for a
     /// record shorter than that).
     #[inline]
     pub fn id_len(&self) -> usize {
-        usize::from(self.meta().id_len)
+        usize::from(self.id_len)
     }
 
     /// Whether `N` fields are read leniently (`  1`), as parsed.
     #[inline]
     pub fn lenient_numeric(&self) -> bool {
-        self.meta().lenient_numeric
+        self.lenient_numeric
     }
 
     /// The first field of a layout-bearing record that could not be typed (a parse error);
     /// `None` when every field was read.
     #[inline]
     pub fn field_error(&self) -> Option<FieldError> {
-        if !self.meta().has_field_error {
+        if !self.has_field_error {
             return None;
         }
         // The check of the parse, run again on the bytes it ran on (deterministic).
@@ -353,19 +286,16 @@ impl<'a> Record<'a> {
     #[cold]
     #[inline(never)]
     fn field_error_slow(&self) -> Option<FieldError> {
-        let raw = self.raw();
-        let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
-        Body::check(self.record_type(), fields, self.lenient_numeric())
+        let fields = self.raw.get(..80.min(self.raw.len())).unwrap_or_default();
+        Body::check(self.record_type, fields, self.lenient_numeric)
     }
 
     /// Identifies and parses one framed record. Problems (F-001, F-002, F-007, F-013,
     /// F-014, F-015) are pushed to `problems`; the record is always returned, in place.
-    /// `text` hands out a record the fast check accepted as text (see [`TextWindow`]).
     pub(crate) fn from_line(
         l: RawLine<'a>,
         opts: &crate::options::ParseOptions,
         problems: &mut Vec<Problem>,
-        text: &mut TextWindow<'a>,
     ) -> Record<'a> {
         let ident = identify(l.bytes, opts.lower_case_ids);
         // Fast path: an 80-byte host record, or one of a layout whose fields the fast check
@@ -376,27 +306,16 @@ impl<'a> Record<'a> {
             None => ident.record_type == RecordType::Host,
         };
         if clean && l.bytes.len() == 80 && !ident.lower_case {
-            let meta = Meta {
+            return Record {
                 line: l.line,
+                offset: l.offset,
+                raw: l.bytes,
                 terminator: l.terminator,
                 terminator_deviates: false,
                 record_type: ident.record_type,
                 id_len: ident.id_len as u8,
                 lenient_numeric: opts.lenient_numeric,
                 has_field_error: false,
-            };
-            // An 80-byte host record is clean without a fast check: only a layout's record
-            // is carried as checked text.
-            let checked = match ident.record_type {
-                RecordType::Host => None,
-                _ => text.text(l.bytes),
-            };
-            return Record {
-                offset: l.offset,
-                raw: match checked {
-                    Some(t) => Raw::Checked(t, meta),
-                    None => Raw::Bytes(l.bytes, meta),
-                },
             };
         }
         Self::from_line_slow(l, ident, opts, problems)
@@ -406,9 +325,7 @@ impl<'a> Record<'a> {
     /// loop knows the convention, the record does not).
     #[inline]
     pub(crate) fn set_terminator_deviates(&mut self, deviates: bool) {
-        match &mut self.raw {
-            Raw::Checked(_, m) | Raw::Bytes(_, m) => m.terminator_deviates = deviates,
-        }
+        self.terminator_deviates = deviates;
     }
 
     /// [`Self::from_line`] for records with something to report.
@@ -492,19 +409,15 @@ impl<'a> Record<'a> {
             }
         }
         Record {
+            line: l.line,
             offset: l.offset,
-            raw: Raw::Bytes(
-                raw,
-                Meta {
-                    line: l.line,
-                    terminator: l.terminator,
-                    terminator_deviates: false,
-                    record_type: ident.record_type,
-                    id_len: ident.id_len as u8,
-                    lenient_numeric: opts.lenient_numeric,
-                    has_field_error: field_error.is_some(),
-                },
-            ),
+            raw,
+            terminator: l.terminator,
+            terminator_deviates: false,
+            record_type: ident.record_type,
+            id_len: ident.id_len as u8,
+            lenient_numeric: opts.lenient_numeric,
+            has_field_error: field_error.is_some(),
         }
     }
 
@@ -513,14 +426,9 @@ impl<'a> Record<'a> {
     /// holds `None` for that field and the other fields as read. Parsed on each call (a few
     /// dozen nanoseconds), so that the tree stays small.
     pub fn body(&self) -> Option<Body<'a>> {
-        let (rt, lenient) = (self.record_type(), self.lenient_numeric());
-        if let Some(text) = self.checked_text() {
-            return Body::parse_partial_known(rt, text.as_bytes(), Known::Checked(text), lenient)
-                .map(|(b, _)| b);
-        }
-        let raw: &'a [u8] = self.raw();
+        let raw: &'a [u8] = self.raw;
         let fields = raw.get(..80.min(raw.len())).unwrap_or_default();
-        Body::parse_partial(rt, fields, lenient).map(|(b, _)| b)
+        Body::parse_partial(self.record_type, fields, self.lenient_numeric).map(|(b, _)| b)
     }
 
     /// A typed, lazy view of the record as `T` (for example `record.view::<Pg14>()`, or
@@ -548,19 +456,14 @@ impl<'a> Record<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn view<T: TypedRecord>(&self) -> Option<View<'a, T>> {
-        if !T::is_record(self.record_type(), self.id_bytes()) {
-            return None;
-        }
-        Some(match self.raw {
-            Raw::Checked(text, m) => View::checked(text, m.lenient_numeric),
-            Raw::Bytes(bytes, m) => View::new(bytes, m.lenient_numeric),
-        })
+        T::is_record(self.record_type, self.id_bytes())
+            .then(|| View::new(self.raw, self.lenient_numeric))
     }
 
     /// The record identifier as sent (`PG14`, `OI`, `A`, `SE10`, `10` …).
     pub fn id(&self) -> &'a str {
-        let raw: &'a [u8] = self.raw();
-        raw.get(..self.id_len())
+        let raw: &'a [u8] = self.raw;
+        raw.get(..usize::from(self.id_len))
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("")
     }
@@ -568,124 +471,19 @@ impl<'a> Record<'a> {
     /// The record identifier's bytes as sent (`b"PG14"`, `b"SE10"` …), without a UTF-8
     /// check.
     pub fn id_bytes(&self) -> &'a [u8] {
-        let raw: &'a [u8] = self.raw();
-        raw.get(..self.id_len()).unwrap_or_default()
+        let raw: &'a [u8] = self.raw;
+        raw.get(..usize::from(self.id_len)).unwrap_or_default()
     }
 
     /// The record's bytes as received (without terminator). The serializer pads a short
     /// record to 80 bytes when it was parsed with `pad_short_lines`.
     pub fn bytes(&self) -> &'a [u8] {
-        self.raw()
+        self.raw
     }
 
     /// The raw slice of a field by name (`None` when the record has no such field).
     pub fn field_raw(&self, name: &str) -> Option<&'a [u8]> {
-        let raw: &'a [u8] = self.raw();
-        self.record_type()
-            .layout()?
-            .field(name)
-            .map(|f| f.slice(raw))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::options::ParseOptions;
-
-    /// The record stays five words: trees and readers move many of them.
-    #[test]
-    fn a_record_is_40_bytes() {
-        assert!(std::mem::size_of::<Record<'_>>() <= 40);
-    }
-
-    fn read<'a>(input: &'a [u8], opts: &ParseOptions) -> Vec<Record<'a>> {
-        crate::RecordReader::new(input, opts)
-            .expect("a transmission")
-            .collect()
-    }
-
-    /// A record the fast check accepts is carried as text; every other record as bytes,
-    /// with the same accessors either way.
-    #[test]
-    fn checked_records_are_text_and_others_bytes() {
-        let data = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/spec-samples/valid/or2-single.txt"
-        ))
-        .expect("sample");
-        let records = read(&data, &ParseOptions::strict());
-        let checked = records
-            .iter()
-            .filter(|r| r.checked_text().is_some())
-            .count();
-        let layouts = records
-            .iter()
-            .filter(|r| r.record_type().layout().is_some())
-            .count();
-        assert_eq!(checked, layouts, "every layout record of a valid sample");
-        for r in &records {
-            if let Some(t) = r.checked_text() {
-                assert_eq!(t.as_bytes(), r.raw());
-                assert!(Body::fast_check(r.record_type()).is_some_and(|f| f.accepts(r.raw())));
-            } else {
-                assert_eq!(r.record_type(), RecordType::Host);
-            }
-        }
-        // A field error, a Latin-1 byte, a lower-case id: bytes, same values as before.
-        let pick = |id: &[u8]| {
-            data.split(|&b| b == b'\n')
-                .find(|l| l.starts_with(id))
-                .expect("record in sample")
-                .to_vec()
-        };
-        let mut pg01 = pick(b"PG01");
-        pg01[4] = b'X'; // pga_line_number, an N field
-        let mut pg25 = pick(b"PG25");
-        pg25[20] = 0xE9; // lot number, Latin-1
-        let mut pg14 = pick(b"PG14");
-        pg14[..2].copy_from_slice(b"pg");
-        for (rec, opts) in [
-            (&pg01, ParseOptions::strict()),
-            (&pg25, ParseOptions::strict()),
-            (&pg14, ParseOptions::lenient()),
-        ] {
-            let mut input = pick(b"A");
-            input.push(b'\n');
-            input.extend_from_slice(rec);
-            input.push(b'\n');
-            let records = read(&input, &opts);
-            let r = records.get(1).expect("two records");
-            assert_eq!(r.checked_text(), None);
-            assert_eq!(r.raw(), &rec[..]);
-        }
-    }
-
-    /// Equality and the debug form do not depend on how the bytes are carried.
-    #[test]
-    fn equality_and_debug_look_at_the_bytes() {
-        let data = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/spec-samples/valid/or2-single.txt"
-        ))
-        .expect("sample");
-        let opts = ParseOptions::strict();
-        let records = read(&data, &opts);
-        let r = records
-            .iter()
-            .find(|r| r.checked_text().is_some())
-            .expect("a checked record");
-        let as_bytes = Record {
-            offset: r.offset,
-            raw: Raw::Bytes(r.raw(), *r.meta()),
-        };
-        assert_eq!(*r, as_bytes);
-        assert_eq!(format!("{r:?}"), format!("{as_bytes:?}"));
-        let debug = format!("{r:?}");
-        assert!(debug.starts_with("Record { line: "), "{debug}");
-        assert!(debug.contains(&format!("raw: {:?}", r.raw())), "{debug}");
-        let mut other = as_bytes.clone();
-        other.set_terminator_deviates(true);
-        assert_ne!(*r, other);
+        let raw: &'a [u8] = self.raw;
+        self.record_type.layout()?.field(name).map(|f| f.slice(raw))
     }
 }
