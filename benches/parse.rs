@@ -1,7 +1,9 @@
 //! Throughput benchmarks of the ACE PGA codec (criterion).
 //!
-//! Run: `cargo bench --bench parse`: about 35 s of measurement on 2 cores, plus about a minute
-//! for the LTO build when the crate changed.
+//! Run: `cargo bench --bench parse --features json` (without `json`: every group but
+//! `decode_json`): about a minute and a half of measurement on 2 cores (validation and the
+//! JSON writers at 100 MB take about a second an iteration), plus about a minute for the
+//! LTO build when the crate changed.
 //! Quick mode: `ACE_PGA_BENCH_QUICK=1 cargo bench --bench parse` shortens warm-up and
 //! measurement (a smoke run that takes a few seconds; numbers are noisier).
 //! A subset: `cargo bench --bench parse -- parse_strict` (criterion's name filter).
