@@ -262,15 +262,17 @@ impl Placer {
         let rt = r.record_type();
         self.count(rt);
         // A record-level condition belongs to the last record of the open transaction.
-        if rt == RecordType::Se90 && is_record_level_condition(&r) {
-            if self.stack.len() >= TRANSACTION {
-                return sink.condition(r);
-            }
-            return self.item(r, sink);
+        let condition = rt == RecordType::Se90 && is_record_level_condition(&r);
+        if condition && self.stack.len() >= TRANSACTION {
+            return sink.condition(r);
         }
         if self.top().is_some_and(|f| f.tail) {
             self.stack.pop();
             sink.close();
+        }
+        if condition {
+            // Nothing to attach to: a record of its own.
+            return self.item(r, sink);
         }
         match rt {
             RecordType::BatchHeader => {
