@@ -178,7 +178,7 @@ fn flat_node(out: &mut String, n: Option<NodeRef<'_, '_>>) {
 /// exactly what its walk visits and that `group_of` / `line_of` find the walk's groups.
 fn flat_group(out: &mut String, tree: &FlatTree<'_>, g: GroupRef<'_, '_>, seen: &mut Vec<usize>) {
     let first = seen.len();
-    let mut visit = |seen: &mut Vec<usize>, n: Option<NodeRef<'_, '_>>| {
+    let visit = |seen: &mut Vec<usize>, n: Option<NodeRef<'_, '_>>| {
         if let Some(n) = n {
             seen.extend(n.index()..n.index() + 1 + n.conditions().len());
             for i in n.index()..n.index() + 1 + n.conditions().len() {

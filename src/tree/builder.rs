@@ -142,6 +142,11 @@ pub(crate) struct Placer {
     stack: Vec<Frame>,
     /// The id of the open HTS anchor (its sub-records depend on it, SPEC 3.3).
     anchor_id: [u8; 4],
+    /// Depths of the open OI group, PGA line and PG50 group (0: none), kept as groups open
+    /// and close.
+    oi: usize,
+    line: usize,
+    pg_group: usize,
     /// Records in the current PGA line and PGA lines in the current OI group (limits).
     line_records: usize,
     group_lines: usize,
@@ -152,6 +157,9 @@ impl Placer {
         Placer {
             stack: Vec::with_capacity(8),
             anchor_id: [0; 4],
+            oi: 0,
+            line: 0,
+            pg_group: 0,
             line_records: 0,
             group_lines: 0,
         }
@@ -166,8 +174,16 @@ impl Placer {
     }
 
     fn open<'a>(&mut self, opening: Opening<'a>, sink: &mut impl Sink<'a>) {
+        let kind = opening.kind();
+        let depth = self.stack.len() + 1;
+        match kind {
+            GroupKind::OiGroup => self.oi = depth,
+            GroupKind::Line => self.line = depth,
+            GroupKind::PgGroup => self.pg_group = depth,
+            _ => {}
+        }
         self.stack.push(Frame {
-            kind: opening.kind(),
+            kind,
             tail: false,
             pg20: false,
             items: false,
@@ -180,6 +196,15 @@ impl Placer {
         while self.stack.len() > depth {
             self.stack.pop();
             sink.close();
+        }
+        if self.pg_group > depth {
+            self.pg_group = 0;
+        }
+        if self.line > depth {
+            self.line = 0;
+        }
+        if self.oi > depth {
+            self.oi = 0;
         }
     }
 
@@ -217,13 +242,15 @@ impl Placer {
         }
     }
 
-    /// The depth of the innermost open group of `kind` below the item level, if any.
+    /// The depth of the open group of `kind` (an OI group, a PGA line or a PG50 group), if any.
     fn depth_of(&self, kind: GroupKind) -> Option<usize> {
-        self.stack
-            .iter()
-            .rposition(|f| f.kind == kind)
-            .map(|i| i + 1)
-            .filter(|&d| d > TRANSACTION)
+        let depth = match kind {
+            GroupKind::OiGroup => self.oi,
+            GroupKind::Line => self.line,
+            GroupKind::PgGroup => self.pg_group,
+            _ => 0,
+        };
+        (depth > 0).then_some(depth)
     }
 
     /// The [`crate::options::ParseOptions`] limit that the records pushed so far exceed, if any.
@@ -267,8 +294,7 @@ impl Placer {
             return sink.condition(r);
         }
         if self.top().is_some_and(|f| f.tail) {
-            self.stack.pop();
-            sink.close();
+            self.close_to(self.stack.len().saturating_sub(1), sink);
         }
         if condition {
             // Nothing to attach to: a record of its own.
@@ -493,12 +519,14 @@ impl<'a> TreeBuilder<'a> {
 
 /// One open group of the nested tree, owned until it closes into its parent.
 #[derive(Debug)]
+// Batches, blocks and OI groups are boxed while open: the frame stays small (it moves on
+// open and close), and an OI group item is boxed in its transaction anyway.
 enum NestedFrame<'a> {
-    Batch(Batch<Record<'a>>),
-    Block(Block<Record<'a>>),
+    Batch(Box<Batch<Record<'a>>>),
+    Block(Box<Block<Record<'a>>>),
     Transaction(Transaction<Record<'a>>),
     Anchor(Box<HtsAnchor<Record<'a>>>),
-    OiGroup(OiGroup<Record<'a>>),
+    OiGroup(Box<OiGroup<Record<'a>>>),
     Line(PgaLine<Record<'a>>),
     Entity(Box<EntityLoop<Record<'a>>>),
     PgGroup(Box<PgGroup<Record<'a>>>),
@@ -517,6 +545,7 @@ pub(crate) struct Nested<'a> {
 impl<'a> NestedFrame<'a> {
     /// Appends a record (never drops one: a record a group has no place for becomes a plain
     /// record of it, which the [`Placer`] never asks for).
+    #[inline]
     fn push(&mut self, n: Node<Record<'a>>, role: Role) {
         match self {
             NestedFrame::Batch(b) => match role {
@@ -598,11 +627,11 @@ impl<'a> NestedFrame<'a> {
     /// Takes a closed child group; gives it back when this group has no place for it.
     fn adopt(&mut self, child: NestedFrame<'a>) -> Option<NestedFrame<'a>> {
         match (self, child) {
-            (NestedFrame::Batch(b), NestedFrame::Block(c)) => b.blocks.push(c),
+            (NestedFrame::Batch(b), NestedFrame::Block(c)) => b.blocks.push(*c),
             (NestedFrame::Block(b), NestedFrame::Transaction(c)) => b.transactions.push(c),
             (NestedFrame::Transaction(t), NestedFrame::Anchor(c)) => t.items.push(Item::Anchor(c)),
             (NestedFrame::Transaction(t), NestedFrame::OiGroup(c)) => {
-                t.items.push(Item::OiGroup(Box::new(c)))
+                t.items.push(Item::OiGroup(c))
             }
             (NestedFrame::Transaction(t), NestedFrame::Disposition(c)) => {
                 t.items.push(Item::Disposition(c))
@@ -611,7 +640,7 @@ impl<'a> NestedFrame<'a> {
                 t.items.push(Item::Substitution(c))
             }
             (NestedFrame::Anchor(a), NestedFrame::OiGroup(c)) if a.oi_group.is_none() => {
-                a.oi_group = Some(c)
+                a.oi_group = Some(*c)
             }
             (NestedFrame::OiGroup(g), NestedFrame::Line(c)) => g.lines.push(c),
             (NestedFrame::Line(l), NestedFrame::Entity(c)) => l.items.push(PgaItem::Entity(c)),
@@ -628,7 +657,7 @@ impl<'a> NestedFrame<'a> {
         let mut v = Vec::new();
         let mut f = |r: &Record<'a>| v.push(Node::new(r.clone()));
         match self {
-            NestedFrame::Batch(b) => walk_batches(std::slice::from_ref(&b), &mut f),
+            NestedFrame::Batch(b) => walk_batches(std::slice::from_ref(&*b), &mut f),
             NestedFrame::Block(b) => b.for_each_record(&mut f),
             NestedFrame::Transaction(t) => t.for_each_record(&mut f),
             NestedFrame::Anchor(a) => Item::Anchor(a).for_each(&mut f),
@@ -644,29 +673,30 @@ impl<'a> NestedFrame<'a> {
 }
 
 impl<'a> Sink<'a> for Nested<'a> {
+    #[inline]
     fn open(&mut self, opening: Opening<'a>) {
         let frame = match opening {
-            Opening::Batch(header) => NestedFrame::Batch(Batch {
+            Opening::Batch(header) => NestedFrame::Batch(Box::new(Batch {
                 header: header.map(Node::new),
                 blocks: Vec::new(),
                 trailer: None,
-            }),
-            Opening::Block(header) => NestedFrame::Block(Block {
+            })),
+            Opening::Block(header) => NestedFrame::Block(Box::new(Block {
                 header: header.map(Node::new),
                 transactions: Vec::new(),
                 trailer: None,
-            }),
+            })),
             Opening::Transaction => NestedFrame::Transaction(Transaction { items: Vec::new() }),
             Opening::Anchor(r) => NestedFrame::Anchor(Box::new(HtsAnchor {
                 anchor: Node::new(r),
                 sub_records: Vec::new(),
                 oi_group: None,
             })),
-            Opening::OiGroup(oi) => NestedFrame::OiGroup(OiGroup {
+            Opening::OiGroup(oi) => NestedFrame::OiGroup(Box::new(OiGroup {
                 oi: oi.map(Node::new),
                 orphans: Vec::new(),
                 lines: Vec::new(),
-            }),
+            })),
             Opening::Line(r) => NestedFrame::Line(PgaLine {
                 pg01: Node::new(r),
                 // Typical lines hold 5–20 child items: skip the 0 → 4 → 8 growth steps.
@@ -716,13 +746,14 @@ impl<'a> Sink<'a> for Nested<'a> {
         }
     }
 
+    #[inline]
     fn close(&mut self) {
         let Some(child) = self.stack.pop() else {
             return;
         };
         let child = match self.stack.last_mut() {
             None => match child {
-                NestedFrame::Batch(b) => return self.batches.push(b),
+                NestedFrame::Batch(b) => return self.batches.push(*b),
                 other => other,
             },
             Some(parent) => match parent.adopt(child) {
