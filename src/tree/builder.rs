@@ -504,7 +504,9 @@ impl<'a> TreeBuilder<'a> {
     pub(crate) fn new() -> Self {
         Builder::with(Nested {
             batches: Vec::new(),
-            stack: Vec::with_capacity(8),
+            batch: None,
+            block: None,
+            depth: 0,
         })
     }
 
@@ -517,39 +519,104 @@ impl<'a> TreeBuilder<'a> {
     }
 }
 
-/// One open group of the nested tree, owned until it closes into its parent.
-#[derive(Debug)]
-// Batches, blocks and OI groups are boxed while open: the frame stays small (it moves on
-// open and close), and an OI group item is boxed in its transaction anyway.
-enum NestedFrame<'a> {
-    Batch(Box<Batch<Record<'a>>>),
-    Block(Box<Block<Record<'a>>>),
-    Transaction(Transaction<Record<'a>>),
-    Anchor(Box<HtsAnchor<Record<'a>>>),
-    OiGroup(Box<OiGroup<Record<'a>>>),
-    Line(PgaLine<Record<'a>>),
-    Entity(Box<EntityLoop<Record<'a>>>),
-    PgGroup(Box<PgGroup<Record<'a>>>),
-    Disposition(Box<Disposition<Record<'a>>>),
-    Substitution(Box<SubstitutionGroup<Record<'a>>>),
-}
-
-/// The sink that builds the nested [`Tree`]: a stack of the open groups, each owned until
-/// it closes into its parent.
+/// The sink that builds the nested [`Tree`] in place: the open batch and block are owned
+/// until they close; every group below them is put into its parent when it opens, and stays
+/// the parent's last item while it is open, so the innermost open group is found by
+/// following the last items `depth` levels down.
 #[derive(Debug)]
 pub(crate) struct Nested<'a> {
     batches: Vec<Batch<Record<'a>>>,
-    stack: Vec<NestedFrame<'a>>,
+    batch: Option<Batch<Record<'a>>>,
+    block: Option<Block<Record<'a>>>,
+    /// How many groups are open (batch and block included).
+    depth: usize,
 }
 
-impl<'a> NestedFrame<'a> {
-    /// Appends a record (never drops one: a record a group has no place for becomes a plain
-    /// record of it, which the [`Placer`] never asks for).
+/// The innermost open group of the nested tree.
+enum Top<'n, 'a> {
+    Batch(&'n mut Batch<Record<'a>>),
+    Block(&'n mut Block<Record<'a>>),
+    Transaction(&'n mut Transaction<Record<'a>>),
+    Anchor(&'n mut HtsAnchor<Record<'a>>),
+    OiGroup(&'n mut OiGroup<Record<'a>>),
+    Line(&'n mut PgaLine<Record<'a>>),
+    Entity(&'n mut EntityLoop<Record<'a>>),
+    PgGroup(&'n mut PgGroup<Record<'a>>),
+    Disposition(&'n mut Disposition<Record<'a>>),
+    Substitution(&'n mut SubstitutionGroup<Record<'a>>),
+}
+
+impl<'a> Nested<'a> {
+    /// The innermost open group; `None` only when nothing is open.
     #[inline]
-    fn push(&mut self, n: Node<Record<'a>>, role: Role) {
+    fn top(&mut self) -> Option<Top<'_, 'a>> {
+        let depth = self.depth;
+        if depth == 0 {
+            return None;
+        }
+        if depth == BATCH {
+            return self.batch.as_mut().map(Top::Batch);
+        }
+        let block = self.block.as_mut()?;
+        if depth == BLOCK {
+            return Some(Top::Block(block));
+        }
+        let tx = block.transactions.last_mut()?;
+        if depth == TRANSACTION {
+            return Some(Top::Transaction(tx));
+        }
+        let mut top = match tx.items.last_mut()? {
+            Item::Anchor(a) => Top::Anchor(a),
+            Item::OiGroup(g) => Top::OiGroup(g),
+            Item::Disposition(d) => Top::Disposition(d),
+            Item::Substitution(g) => Top::Substitution(g),
+            Item::Record(_) => return None,
+        };
+        for _ in TRANSACTION + 1..depth {
+            top = match top {
+                Top::Anchor(a) => Top::OiGroup(a.oi_group.as_mut()?),
+                Top::OiGroup(g) => Top::Line(g.lines.last_mut()?),
+                Top::Line(l) => match l.items.last_mut()? {
+                    PgaItem::Entity(e) => Top::Entity(e),
+                    PgaItem::Group(g) => Top::PgGroup(g),
+                    PgaItem::Record(_) => return None,
+                },
+                Top::PgGroup(g) => match g.items.last_mut()? {
+                    PgaItem::Entity(e) => Top::Entity(e),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+        }
+        Some(top)
+    }
+
+    /// A record with no open group to take it (the placer never leaves one): kept, at the
+    /// end of the tree.
+    #[cold]
+    fn stray(&mut self, n: Node<Record<'a>>) {
+        self.batches.push(Batch {
+            header: None,
+            blocks: vec![Block {
+                header: None,
+                transactions: vec![Transaction {
+                    items: vec![Item::Record(n)],
+                }],
+                trailer: None,
+            }],
+            trailer: None,
+        });
+    }
+}
+
+impl<'n, 'a> Top<'n, 'a> {
+    /// Appends a record in its role.
+    #[inline]
+    fn push(self, n: Node<Record<'a>>, role: Role) {
         match self {
-            NestedFrame::Batch(b) => match role {
+            Top::Batch(b) => match role {
                 Role::Tail => b.trailer = Some(n),
+                // Only a tail goes directly into a batch; anything else is kept in a block.
                 _ => b.blocks.push(Block {
                     header: None,
                     transactions: vec![Transaction {
@@ -558,26 +625,26 @@ impl<'a> NestedFrame<'a> {
                     trailer: None,
                 }),
             },
-            NestedFrame::Block(b) => match role {
+            Top::Block(b) => match role {
                 Role::Tail => b.trailer = Some(n),
                 _ => b.transactions.push(Transaction {
                     items: vec![Item::Record(n)],
                 }),
             },
-            NestedFrame::Transaction(t) => t.items.push(Item::Record(n)),
-            NestedFrame::Anchor(a) => a.sub_records.push(n),
-            NestedFrame::OiGroup(g) => g.orphans.push(n),
-            NestedFrame::Line(l) => l.items.push(PgaItem::Record(n)),
-            NestedFrame::Entity(e) => match role {
+            Top::Transaction(t) => t.items.push(Item::Record(n)),
+            Top::Anchor(a) => a.sub_records.push(n),
+            Top::OiGroup(g) => g.orphans.push(n),
+            Top::Line(l) => l.items.push(PgaItem::Record(n)),
+            Top::Entity(e) => match role {
                 Role::Pg20 => e.pg20 = Some(n),
                 _ => e.items.push(n),
             },
-            NestedFrame::PgGroup(g) => match role {
+            Top::PgGroup(g) => match role {
                 Role::Tail => g.end = Some(n),
                 _ => g.items.push(PgaItem::Record(n)),
             },
-            NestedFrame::Disposition(d) => d.details.push(n),
-            NestedFrame::Substitution(g) => match role {
+            Top::Disposition(d) => d.details.push(n),
+            Top::Substitution(g) => match role {
                 Role::Tail => g.end = Some(n),
                 _ => g.records.push(n),
             },
@@ -585,161 +652,180 @@ impl<'a> NestedFrame<'a> {
     }
 
     /// The last record appended to the group (where a condition attaches).
-    fn last_node(&mut self) -> Option<&mut Node<Record<'a>>> {
-        fn last<'n, R>(v: &'n mut [Node<R>], first: &'n mut Node<R>) -> &'n mut Node<R> {
+    fn last_node(self) -> Option<&'n mut Node<Record<'a>>> {
+        fn last<'m, R>(v: &'m mut [Node<R>], first: &'m mut Node<R>) -> &'m mut Node<R> {
             match v.last_mut() {
                 Some(n) => n,
                 None => first,
             }
         }
         match self {
-            NestedFrame::Batch(b) => b.trailer.as_mut().or(b.header.as_mut()),
-            NestedFrame::Block(b) => b.trailer.as_mut().or(b.header.as_mut()),
-            NestedFrame::Transaction(t) => match t.items.last_mut() {
+            Top::Batch(b) => b.trailer.as_mut().or(b.header.as_mut()),
+            Top::Block(b) => b.trailer.as_mut().or(b.header.as_mut()),
+            Top::Transaction(t) => match t.items.last_mut() {
                 Some(Item::Record(n)) => Some(n),
                 _ => None,
             },
-            NestedFrame::Anchor(a) => Some(last(&mut a.sub_records, &mut a.anchor)),
-            NestedFrame::OiGroup(g) => g.orphans.last_mut().or(g.oi.as_mut()),
-            NestedFrame::Line(l) => match l.items.last_mut() {
+            Top::Anchor(a) => Some(last(&mut a.sub_records, &mut a.anchor)),
+            Top::OiGroup(g) => g.orphans.last_mut().or(g.oi.as_mut()),
+            Top::Line(l) => match l.items.last_mut() {
                 Some(PgaItem::Record(n)) => Some(n),
                 Some(_) => None,
                 None => Some(&mut l.pg01),
             },
-            NestedFrame::Entity(e) => match (e.items.last_mut(), e.pg20.as_mut()) {
+            Top::Entity(e) => match (e.items.last_mut(), e.pg20.as_mut()) {
                 (Some(n), _) | (None, Some(n)) => Some(n),
                 (None, None) => Some(&mut e.pg19),
             },
-            NestedFrame::PgGroup(g) => match (&mut g.end, g.items.last_mut()) {
+            Top::PgGroup(g) => match (&mut g.end, g.items.last_mut()) {
                 (Some(n), _) => Some(n),
                 (None, Some(PgaItem::Record(n))) => Some(n),
                 (None, Some(_)) => None,
                 (None, None) => Some(&mut g.start),
             },
-            NestedFrame::Disposition(d) => Some(last(&mut d.details, &mut d.so70)),
-            NestedFrame::Substitution(g) => match g.end {
+            Top::Disposition(d) => Some(last(&mut d.details, &mut d.so70)),
+            Top::Substitution(g) => match g.end {
                 Some(ref mut n) => Some(n),
                 None => Some(last(&mut g.records, &mut g.start)),
             },
         }
-    }
-
-    /// Takes a closed child group; gives it back when this group has no place for it.
-    fn adopt(&mut self, child: NestedFrame<'a>) -> Option<NestedFrame<'a>> {
-        match (self, child) {
-            (NestedFrame::Batch(b), NestedFrame::Block(c)) => b.blocks.push(*c),
-            (NestedFrame::Block(b), NestedFrame::Transaction(c)) => b.transactions.push(c),
-            (NestedFrame::Transaction(t), NestedFrame::Anchor(c)) => t.items.push(Item::Anchor(c)),
-            (NestedFrame::Transaction(t), NestedFrame::OiGroup(c)) => {
-                t.items.push(Item::OiGroup(c))
-            }
-            (NestedFrame::Transaction(t), NestedFrame::Disposition(c)) => {
-                t.items.push(Item::Disposition(c))
-            }
-            (NestedFrame::Transaction(t), NestedFrame::Substitution(c)) => {
-                t.items.push(Item::Substitution(c))
-            }
-            (NestedFrame::Anchor(a), NestedFrame::OiGroup(c)) if a.oi_group.is_none() => {
-                a.oi_group = Some(*c)
-            }
-            (NestedFrame::OiGroup(g), NestedFrame::Line(c)) => g.lines.push(c),
-            (NestedFrame::Line(l), NestedFrame::Entity(c)) => l.items.push(PgaItem::Entity(c)),
-            (NestedFrame::Line(l), NestedFrame::PgGroup(c)) => l.items.push(PgaItem::Group(c)),
-            (NestedFrame::PgGroup(g), NestedFrame::Entity(c)) => g.items.push(PgaItem::Entity(c)),
-            (_, child) => return Some(child),
-        }
-        None
-    }
-
-    /// Every record of the group in input order, as plain nodes (conditions kept after their
-    /// record): what a group without a place keeps.
-    fn into_nodes(self) -> Vec<Node<Record<'a>>> {
-        let mut v = Vec::new();
-        let mut f = |r: &Record<'a>| v.push(Node::new(r.clone()));
-        match self {
-            NestedFrame::Batch(b) => walk_batches(std::slice::from_ref(&*b), &mut f),
-            NestedFrame::Block(b) => b.for_each_record(&mut f),
-            NestedFrame::Transaction(t) => t.for_each_record(&mut f),
-            NestedFrame::Anchor(a) => Item::Anchor(a).for_each(&mut f),
-            NestedFrame::OiGroup(g) => g.for_each(&mut f),
-            NestedFrame::Line(l) => l.for_each_record(&mut f),
-            NestedFrame::Entity(e) => PgaItem::Entity(e).for_each(&mut f),
-            NestedFrame::PgGroup(g) => PgaItem::Group(g).for_each(&mut f),
-            NestedFrame::Disposition(d) => Item::Disposition(d).for_each(&mut f),
-            NestedFrame::Substitution(g) => g.for_each(&mut f),
-        }
-        v
     }
 }
 
 impl<'a> Sink<'a> for Nested<'a> {
     #[inline]
     fn open(&mut self, opening: Opening<'a>) {
-        let frame = match opening {
-            Opening::Batch(header) => NestedFrame::Batch(Box::new(Batch {
-                header: header.map(Node::new),
-                blocks: Vec::new(),
-                trailer: None,
-            })),
-            Opening::Block(header) => NestedFrame::Block(Box::new(Block {
-                header: header.map(Node::new),
-                transactions: Vec::new(),
-                trailer: None,
-            })),
-            Opening::Transaction => NestedFrame::Transaction(Transaction { items: Vec::new() }),
-            Opening::Anchor(r) => NestedFrame::Anchor(Box::new(HtsAnchor {
-                anchor: Node::new(r),
-                sub_records: Vec::new(),
-                oi_group: None,
-            })),
-            Opening::OiGroup(oi) => NestedFrame::OiGroup(Box::new(OiGroup {
-                oi: oi.map(Node::new),
-                orphans: Vec::new(),
-                lines: Vec::new(),
-            })),
-            Opening::Line(r) => NestedFrame::Line(PgaLine {
-                pg01: Node::new(r),
-                // Typical lines hold 5–20 child items: skip the 0 → 4 → 8 growth steps.
-                items: Vec::with_capacity(8),
-            }),
-            Opening::Entity(r) => NestedFrame::Entity(Box::new(EntityLoop {
-                pg19: Node::new(r),
-                pg20: None,
-                items: Vec::new(),
-            })),
-            Opening::PgGroup(r) => NestedFrame::PgGroup(Box::new(PgGroup {
-                start: Node::new(r),
-                items: Vec::new(),
-                end: None,
-            })),
-            Opening::Disposition(r) => NestedFrame::Disposition(Box::new(Disposition {
-                so70: Node::new(r),
-                details: Vec::new(),
-            })),
-            Opening::Substitution(r) => NestedFrame::Substitution(Box::new(SubstitutionGroup {
-                start: Node::new(r),
-                records: Vec::new(),
-                end: None,
-            })),
+        let depth = self.depth;
+        self.depth += 1;
+        match opening {
+            Opening::Batch(header) => {
+                self.batch = Some(Batch {
+                    header: header.map(Node::new),
+                    blocks: Vec::new(),
+                    trailer: None,
+                });
+                return;
+            }
+            Opening::Block(header) => {
+                self.block = Some(Block {
+                    header: header.map(Node::new),
+                    transactions: Vec::new(),
+                    trailer: None,
+                });
+                return;
+            }
+            _ => {}
+        }
+        self.depth = depth;
+        let top = self.top();
+        let stray = match (top, opening) {
+            (Some(Top::Block(b)), Opening::Transaction) => {
+                b.transactions.push(Transaction { items: Vec::new() });
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::Anchor(r)) => {
+                t.items.push(Item::Anchor(Box::new(HtsAnchor {
+                    anchor: Node::new(r),
+                    sub_records: Vec::new(),
+                    oi_group: None,
+                })));
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::OiGroup(oi)) => {
+                t.items.push(Item::OiGroup(Box::new(OiGroup {
+                    oi: oi.map(Node::new),
+                    orphans: Vec::new(),
+                    lines: Vec::new(),
+                })));
+                None
+            }
+            (Some(Top::Anchor(a)), Opening::OiGroup(oi)) if a.oi_group.is_none() => {
+                a.oi_group = Some(OiGroup {
+                    oi: oi.map(Node::new),
+                    orphans: Vec::new(),
+                    lines: Vec::new(),
+                });
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::Disposition(r)) => {
+                t.items.push(Item::Disposition(Box::new(Disposition {
+                    so70: Node::new(r),
+                    details: Vec::new(),
+                })));
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::Substitution(r)) => {
+                t.items.push(Item::Substitution(Box::new(SubstitutionGroup {
+                    start: Node::new(r),
+                    records: Vec::new(),
+                    end: None,
+                })));
+                None
+            }
+            (Some(Top::OiGroup(g)), Opening::Line(r)) => {
+                g.lines.push(PgaLine {
+                    pg01: Node::new(r),
+                    // Typical lines hold 5–20 child items: skip the 0 → 4 → 8 growth steps.
+                    items: Vec::with_capacity(8),
+                });
+                None
+            }
+            (Some(Top::Line(l)), Opening::Entity(r)) => {
+                l.items.push(PgaItem::Entity(Box::new(EntityLoop {
+                    pg19: Node::new(r),
+                    pg20: None,
+                    items: Vec::new(),
+                })));
+                None
+            }
+            (Some(Top::PgGroup(g)), Opening::Entity(r)) => {
+                g.items.push(PgaItem::Entity(Box::new(EntityLoop {
+                    pg19: Node::new(r),
+                    pg20: None,
+                    items: Vec::new(),
+                })));
+                None
+            }
+            (Some(Top::Line(l)), Opening::PgGroup(r)) => {
+                l.items.push(PgaItem::Group(Box::new(PgGroup {
+                    start: Node::new(r),
+                    items: Vec::new(),
+                    end: None,
+                })));
+                None
+            }
+            // The placer opens each kind only inside the kinds above; anything else keeps
+            // its head record, and the group stays unopened.
+            (_, opening) => match opening {
+                Opening::Anchor(r)
+                | Opening::Line(r)
+                | Opening::Entity(r)
+                | Opening::PgGroup(r)
+                | Opening::Disposition(r)
+                | Opening::Substitution(r)
+                | Opening::OiGroup(Some(r))
+                | Opening::Batch(Some(r))
+                | Opening::Block(Some(r)) => Some(r),
+                _ => None,
+            },
         };
-        self.stack.push(frame);
+        if let Some(r) = stray {
+            self.stray(Node::new(r));
+        }
+        // Open even where it had no place: the placer closes it again.
+        self.depth = depth + 1;
     }
 
     #[inline]
     fn record(&mut self, r: Record<'a>, role: Role) {
-        match self.stack.last_mut() {
+        match self.top() {
             Some(top) => top.push(Node::new(r), role),
-            // The placer opens a group before it places a record.
-            None => self.batches.push(Batch {
-                header: None,
-                blocks: Vec::new(),
-                trailer: Some(Node::new(r)),
-            }),
+            None => self.stray(Node::new(r)),
         }
     }
 
     fn condition(&mut self, r: Record<'a>) {
-        match self.stack.last_mut().and_then(NestedFrame::last_node) {
+        match self.top().and_then(Top::last_node) {
             Some(n) => n.conditions.push(r),
             // The placer attaches a condition only to a record it placed.
             None => self.record(r, Role::Content),
@@ -748,23 +834,27 @@ impl<'a> Sink<'a> for Nested<'a> {
 
     #[inline]
     fn close(&mut self) {
-        let Some(child) = self.stack.pop() else {
-            return;
-        };
-        let child = match self.stack.last_mut() {
-            None => match child {
-                NestedFrame::Batch(b) => return self.batches.push(*b),
-                other => other,
-            },
-            Some(parent) => match parent.adopt(child) {
-                None => return,
-                Some(child) => child,
-            },
-        };
-        // A group closed where it has no place (the placer never does that): its records
-        // stay, in order, as plain records of the enclosing group.
-        for n in child.into_nodes() {
-            self.record(n.record, Role::Content);
+        match self.depth {
+            0 => return,
+            BATCH => {
+                if let Some(b) = self.batch.take() {
+                    self.batches.push(b);
+                }
+            }
+            BLOCK => {
+                if let Some(b) = self.block.take() {
+                    match self.batch.as_mut() {
+                        Some(batch) => batch.blocks.push(b),
+                        None => self.batches.push(Batch {
+                            header: None,
+                            blocks: vec![b],
+                            trailer: None,
+                        }),
+                    }
+                }
+            }
+            _ => {}
         }
+        self.depth -= 1;
     }
 }
