@@ -173,6 +173,7 @@ impl Placer {
         self.stack.get(depth.wrapping_sub(1)).map(|f| f.kind)
     }
 
+    #[inline]
     fn open<'a>(&mut self, opening: Opening<'a>, sink: &mut impl Sink<'a>) {
         let kind = opening.kind();
         let depth = self.stack.len() + 1;
@@ -192,19 +193,16 @@ impl Placer {
     }
 
     /// Closes groups until `depth` are open.
+    #[inline]
     fn close_to<'a>(&mut self, depth: usize, sink: &mut impl Sink<'a>) {
         while self.stack.len() > depth {
-            self.stack.pop();
+            match self.stack.pop().map(|f| f.kind) {
+                Some(GroupKind::OiGroup) => self.oi = 0,
+                Some(GroupKind::Line) => self.line = 0,
+                Some(GroupKind::PgGroup) => self.pg_group = 0,
+                _ => {}
+            }
             sink.close();
-        }
-        if self.pg_group > depth {
-            self.pg_group = 0;
-        }
-        if self.line > depth {
-            self.line = 0;
-        }
-        if self.oi > depth {
-            self.oi = 0;
         }
     }
 
@@ -232,6 +230,7 @@ impl Placer {
     }
 
     /// What is open at the item level of the transaction.
+    #[inline]
     fn item_open(&self) -> Open {
         match (self.kind_at(TRANSACTION + 1), self.stack.len()) {
             (Some(GroupKind::Anchor), n) if n == TRANSACTION + 1 => Open::Anchor,
@@ -285,6 +284,7 @@ impl Placer {
     }
 
     /// Places the next record of the input.
+    #[inline]
     pub(crate) fn push<'a>(&mut self, r: Record<'a>, sink: &mut impl Sink<'a>) {
         let rt = r.record_type();
         self.count(rt);
@@ -327,6 +327,7 @@ impl Placer {
         sink.record(r, Role::Content);
     }
 
+    #[inline]
     fn content<'a>(&mut self, r: Record<'a>, sink: &mut impl Sink<'a>) {
         let rt = r.record_type();
         if is_transaction_start(&r) {
@@ -411,6 +412,7 @@ impl Placer {
     }
 
     /// Places a child record of the PGA line open at depth `line` (SPEC 4.3, 4.4).
+    #[inline]
     fn child<'a>(&mut self, r: Record<'a>, line: usize, sink: &mut impl Sink<'a>) {
         let rt = r.record_type();
         // An open PG50 group takes the record; its PG51 ends it. Groups do not nest: inside
@@ -431,6 +433,7 @@ impl Placer {
 
     /// Places a child record in the line or PG50 group open at depth `parent`: entity loops
     /// (SPEC 4.3: association by adjacency).
+    #[inline]
     fn entity_child<'a>(&mut self, r: Record<'a>, parent: usize, sink: &mut impl Sink<'a>) {
         let entity = self
             .stack
@@ -548,7 +551,7 @@ enum Top<'n, 'a> {
 
 impl<'a> Nested<'a> {
     /// The innermost open group; `None` only when nothing is open.
-    #[inline]
+    #[inline(always)]
     fn top(&mut self) -> Option<Top<'_, 'a>> {
         let depth = self.depth;
         if depth == 0 {
