@@ -2,48 +2,17 @@
 //! prints; the limit options; `check` past a limit.
 #![cfg(feature = "cli")]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ace-pga"))
-}
+use std::path::PathBuf;
+use std::process::Output;
 
 fn samples() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in ["valid", "invalid"] {
-        let d = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("spec-samples")
-            .join(dir);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(d)
-            .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        files.retain(|p| p.extension().is_some_and(|e| e == "txt"));
-        files.sort();
-        v.extend(files);
-    }
-    v
+    common::sample_files()
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut c = bin();
-    c.args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("spawn ace-pga");
-    if let (Some(data), Some(mut w)) = (stdin, child.stdin.take()) {
-        let data = data.to_vec();
-        std::thread::spawn(move || {
-            let _ = w.write_all(&data);
-        });
-    }
-    child.wait_with_output().expect("run ace-pga")
+    common::run_cli(args, stdin)
 }
 
 /// `dump` of `path` whole and streamed (`--stream-above 0`): stdout, stderr and exit code.

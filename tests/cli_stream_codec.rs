@@ -5,8 +5,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use ace_pga::write::DecodeDocument;
 use ace_pga::{ParseOptions, Transmission};
@@ -14,23 +13,7 @@ use ace_pga::{ParseOptions, Transmission};
 use common::*;
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ace-pga"));
-    c.args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("spawn ace-pga");
-    if let (Some(data), Some(mut w)) = (stdin, child.stdin.take()) {
-        let data = data.to_vec();
-        std::thread::spawn(move || {
-            let _ = w.write_all(&data);
-        });
-    }
-    child.wait_with_output().expect("run ace-pga")
+    run_cli(args, stdin)
 }
 
 fn temp(name: &str, bytes: &[u8]) -> String {
@@ -278,4 +261,35 @@ fn a_failing_encode_writes_nothing() {
     assert_eq!(r.status.code(), Some(1));
     assert!(r.stdout.is_empty());
     let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn a_failing_decode_lists_at_most_a_hundred_errors_and_counts_the_rest() {
+    // 150 records of 75 bytes: 150 F-001 errors, the first 100 listed, the rest counted.
+    let mut input = Vec::new();
+    for _ in 0..150 {
+        input.extend_from_slice(format!("{:<75}\n", "PG01001AMSOR2").as_bytes());
+    }
+    let path = temp("many-errors.txt", &input);
+    let o = run(&["decode", &path], None);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty(), "a failing decode writes nothing");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let listed = stderr
+        .lines()
+        .filter(|l| l.contains("error[F-001]"))
+        .count();
+    assert_eq!(listed, 100, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("... and 50 more error(s), not listed")),
+        "{stderr}"
+    );
+    // The first and the hundredth error are the input's first and hundredth record.
+    assert!(stderr.contains("line 1, record PG01"), "{stderr}");
+    assert!(stderr.contains("line 100, record PG01"), "{stderr}");
+    assert!(!stderr.contains("line 101, record PG01"), "{stderr}");
 }

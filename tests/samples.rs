@@ -1359,6 +1359,36 @@ fn every_invalid_sample_round_trips_through_owned_json_when_it_parses() {
     );
 }
 
+/// A `raw` that reads as no fields (here a PG14 with a byte outside ASCII, and a host record)
+/// wins on encoding; `fields` given beside it are refused instead of dropped without a word.
+#[test]
+fn encode_refuses_fields_beside_a_raw_that_reads_as_no_fields() {
+    use ace_pga::OwnedRecord;
+    let bytes = read_sample("or2-single");
+    let at = At::of("or2-single");
+    let records = split_records(&bytes);
+    for (id, col) in [("PG14", 40usize), ("SE10", 60)] {
+        let mut raw: Vec<u8> = records[at.id(id) as usize - 1].to_vec();
+        raw[col] = 0xE9;
+        let latin1: String = raw.iter().map(|&b| char::from(b)).collect();
+        let base = serde_json::json!({"line": 1, "record": id, "raw": latin1});
+        let kept: OwnedRecord = serde_json::from_value(base.clone()).expect("owned");
+        assert_eq!(kept.to_bytes().expect("raw alone"), raw, "{id}: raw wins");
+        let mut with_fields = base.clone();
+        with_fields["fields"] = serde_json::json!({"some_field": "EDITED"});
+        let edited: OwnedRecord = serde_json::from_value(with_fields).expect("owned");
+        let err = edited.to_bytes().expect_err("fields beside unreadable raw");
+        assert!(
+            err.to_string().contains("fields differ from raw"),
+            "{id}: {err}"
+        );
+        let mut empty = base;
+        empty["fields"] = serde_json::json!({});
+        let empty: OwnedRecord = serde_json::from_value(empty).expect("owned");
+        assert_eq!(empty.to_bytes().expect("no fields given"), raw, "{id}");
+    }
+}
+
 /// Editing `fields` of a record that also carries `raw` is refused, not silently lost; a
 /// record without terminator before another one in a terminated document is refused.
 #[test]

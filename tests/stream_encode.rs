@@ -282,3 +282,54 @@ fn malformed_json_fails_the_same() {
         first.replace(",\"organic\":null", "").as_bytes(),
     );
 }
+
+/// Items read with their `item` tag first (as `decode` writes them: the streamed path reads
+/// the rest of the object straight into the variant) and with the tag elsewhere (the
+/// buffered path) encode, or fail, as the whole path does.
+#[test]
+fn items_with_the_tag_first_or_later_encode_or_fail_the_same() {
+    for name in ["or2-multi", "or1-full", "multi-agency"] {
+        let input = read_repo(&format!("spec-samples/valid/{name}.txt"));
+        let json = String::from_utf8(decode_json(&input, false)).expect("utf-8");
+        assert!(
+            json.contains(r#"{"item":"anchor","#),
+            "{name}: the tag comes first"
+        );
+        same(name, json.as_bytes());
+        let edits: &[(&str, &str)] = &[
+            (r#"{"item":"anchor","#, r#"{"item":"anchr","#),
+            (r#"{"item":"anchor","#, r#"{"item":7,"#),
+            (r#"{"item":"anchor","#, r#"{"item":"anchor","extra":1,"#),
+            (
+                r#"{"item":"anchor","#,
+                r#"{"item":"anchor","item":"anchor","#,
+            ),
+            (r#"{"item":"anchor","#, r#"{"item":"oi_group","#),
+            (
+                r#"{"item":"record","#,
+                r#"{"item":"record","conditions":[],"#,
+            ),
+            (
+                r#"{"item":"record","#,
+                r#"{"item":"record","conditions":5,"#,
+            ),
+            (r#"{"item":"record","#, r#"{"item":"anchor","#),
+            (r#"{"item":"record","#, r#"{"extra":1,"item":"record","#),
+            (r#"{"item":"record","#, r#"{"line":1,"item":"record","#),
+        ];
+        for (from, to) in edits {
+            if !json.contains(from) {
+                continue;
+            }
+            let edited = json.replacen(from, to, 1);
+            same(&format!("{name}: {from} -> {to}"), edited.as_bytes());
+            assert!(oracle(edited.as_bytes()).is_err() || to.contains("conditions\":[]"));
+        }
+        // Every item with its tag last (a JSON value's keys are sorted: `item` after
+        // `anchor`, `fields`, …): the buffered path, the same bytes.
+        let sorted: Value = serde_json::from_str(&json).expect("json");
+        let sorted = serde_json::to_vec(&sorted).expect("json");
+        same(&format!("{name}: sorted keys"), &sorted);
+        assert_eq!(streamed(&sorted).expect("encodes").0, input, "{name}");
+    }
+}

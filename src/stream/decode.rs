@@ -712,6 +712,7 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
     organic_fmt.begin_array(&mut io::sink()).map_err(werr)?;
     let mut organic = 0usize;
     let mut organic_len = 0u64;
+    let mut organic_buf: Vec<u8> = Vec::new();
     let mut doc = Doc {
         out,
         fmt,
@@ -757,19 +758,21 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
                     .map_err(werr)?;
             }
         }
-        let mut counting = Counting {
-            inner: &mut spill,
-            len: 0,
-        };
+        // The part's organic lines go to a buffer first, and to the spill in one write
+        // (serde_json writes a value in many small pieces).
+        organic_buf.clear();
         for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
             organic_fmt
-                .begin_array_value(&mut counting, organic == 0)
+                .begin_array_value(&mut organic_buf, organic == 0)
                 .map_err(werr)?;
             organic += 1;
-            value(&mut counting, &mut organic_fmt, &line).map_err(werr)?;
-            organic_fmt.end_array_value(&mut counting).map_err(werr)?;
+            value(&mut organic_buf, &mut organic_fmt, &line).map_err(werr)?;
+            organic_fmt
+                .end_array_value(&mut organic_buf)
+                .map_err(werr)?;
         }
-        organic_len += counting.len;
+        spill.write_all(&organic_buf).map_err(werr)?;
+        organic_len += organic_buf.len() as u64;
         if part.last {
             trailing = latin1_string(crate::transmission::written_trailing(t));
         }
@@ -781,21 +784,4 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
         .map_err(werr)?;
     doc.out.flush().map_err(werr)?;
     Ok(summary)
-}
-
-/// Counts the bytes written through it.
-struct Counting<'w, W> {
-    inner: &'w mut W,
-    len: u64,
-}
-
-impl<W: Write> Write for Counting<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.len += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }

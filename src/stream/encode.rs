@@ -26,7 +26,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use crate::error::BuildError;
 use crate::options::ParseOptions;
 use crate::profile::ams_or::OrganicLine;
-use crate::tree::{Node, Transaction};
+use crate::tree::{Disposition, HtsAnchor, Item, Node, OiGroup, SubstitutionGroup, Transaction};
 use crate::wire::framing::{Framing, Terminator};
 use crate::write::encode_json::{first_difference, json_error, scan, typed_error};
 use crate::write::owned::{trailing_bytes, OwnedRecord};
@@ -335,17 +335,50 @@ impl<R: BufRead> Comparer<R> {
     }
 }
 
+/// A record of the document, encoded as soon as it is read: the bytes
+/// [`OwnedRecord::to_bytes`] gives (or its error), the record's terminator, and the error a
+/// `terminator: none` gets when another record follows. Held instead of the
+/// [`OwnedRecord`] (a map of field names to values), a transaction costs about 150 bytes a
+/// record, not several times its JSON (issue 13: `encode` in under 3 × the JSON's size).
+#[derive(Debug, Clone)]
+struct Encoded {
+    bytes: Result<Vec<u8>, Box<BuildError>>,
+    terminator: Option<Terminator>,
+    /// Set when `terminator` is `none`: the error if a record follows in a terminated
+    /// document.
+    open_error: Option<Box<BuildError>>,
+}
+
+impl From<OwnedRecord> for Encoded {
+    fn from(r: OwnedRecord) -> Self {
+        let open_error = (r.terminator == Some(Terminator::None)).then(|| {
+            Box::new(r.shape("terminator none before another record of a terminated document"))
+        });
+        Encoded {
+            bytes: r.to_bytes().map_err(Box::new),
+            terminator: r.terminator,
+            open_error,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Encoded {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        OwnedRecord::deserialize(d).map(Encoded::from)
+    }
+}
+
 /// The encoder the seeds feed: records in document order (see
 /// [`crate::OwnedTransmission::to_bytes`]).
 struct Enc<W: Write> {
     out: W,
     framing: Option<Framing>,
     /// Records whose place or framing is not known yet.
-    pending: Vec<OwnedRecord>,
+    pending: Vec<Encoded>,
     /// Objects whose header comes after their content.
     holds: usize,
     /// The last record, without terminator in a terminated document.
-    open: Option<OwnedRecord>,
+    open: Option<Encoded>,
     /// The first record error (the JSON is still read to the end: its errors come first).
     error: Option<BuildError>,
     io: Option<io::Error>,
@@ -359,7 +392,7 @@ impl<W: Write> Enc<W> {
         self.error.is_some() || self.io.is_some()
     }
 
-    fn push(&mut self, r: OwnedRecord) {
+    fn push(&mut self, r: Encoded) {
         if self.failed() {
             return;
         }
@@ -370,28 +403,27 @@ impl<W: Write> Enc<W> {
         self.encode(r);
     }
 
-    fn push_node(&mut self, n: Option<Node<OwnedRecord>>) {
+    fn push_node(&mut self, n: Option<Node<Encoded>>) {
         if let Some(n) = n {
             self.push(n.record);
             n.conditions.into_iter().for_each(|c| self.push(c));
         }
     }
 
-    fn encode(&mut self, r: OwnedRecord) {
+    fn encode(&mut self, r: Encoded) {
         let Some(framing) = self.framing else {
             return;
         };
         if let Some(prev) = self.open.take() {
-            self.error =
-                Some(prev.shape("terminator none before another record of a terminated document"));
+            self.error = prev.open_error.map(|e| *e);
             return;
         }
         let terminator = r.terminator.unwrap_or(framing.terminator);
-        match r.to_bytes() {
-            Ok(b) => {
+        match r.bytes {
+            Ok(ref b) => {
                 let written = self
                     .out
-                    .write_all(&b)
+                    .write_all(b)
                     .and_then(|()| self.out.write_all(terminator.as_bytes()));
                 match written {
                     Ok(()) => self.len += (b.len() + terminator.as_bytes().len()) as u64,
@@ -399,7 +431,7 @@ impl<W: Write> Enc<W> {
                 }
             }
             Err(e) => {
-                self.error = Some(e);
+                self.error = Some(*e);
                 return;
             }
         }
@@ -427,7 +459,7 @@ impl<W: Write> Enc<W> {
     }
 
     /// Puts `header` before the records held since `mark` and releases them.
-    fn release(&mut self, mark: usize, header: Option<Node<OwnedRecord>>) {
+    fn release(&mut self, mark: usize, header: Option<Node<Encoded>>) {
         if let Some(n) = header {
             let at = mark.min(self.pending.len());
             let records = std::iter::once(n.record).chain(n.conditions);
@@ -543,7 +575,7 @@ impl<'de, W: Write> Visitor<'de> for SeqSeed<'_, W> {
                 {}
             }
             Level::Transactions => {
-                while let Some(tx) = seq.next_element::<Transaction<OwnedRecord>>()? {
+                while let Some(tx) = seq.next_element_seed(TxSeed)? {
                     tx.for_each_record(|r| enc.push(r.clone()));
                 }
             }
@@ -592,7 +624,7 @@ impl<'de, W: Write> Visitor<'de> for GroupSeed<'_, W> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "header" => {
-                    let h = map.next_value::<Option<Node<OwnedRecord>>>()?;
+                    let h = map.next_value::<Option<Node<Encoded>>>()?;
                     header_seen = true;
                     if held.is_some() {
                         late_header = h;
@@ -600,7 +632,7 @@ impl<'de, W: Write> Visitor<'de> for GroupSeed<'_, W> {
                         enc.push_node(h);
                     }
                 }
-                "trailer" => trailer = map.next_value::<Option<Node<OwnedRecord>>>()?,
+                "trailer" => trailer = map.next_value::<Option<Node<Encoded>>>()?,
                 k if k == content_key => {
                     if !header_seen && held.is_none() {
                         held = Some(enc.hold());
@@ -630,7 +662,7 @@ impl<'de, W: Write> Visitor<'de> for GroupSeed<'_, W> {
             "struct Block with 3 elements"
         };
         let header = seq
-            .next_element::<Option<Node<OwnedRecord>>>()?
+            .next_element::<Option<Node<Encoded>>>()?
             .ok_or_else(|| de::Error::invalid_length(0, &expected))?;
         enc.push_node(header);
         let inner = if batch {
@@ -641,9 +673,136 @@ impl<'de, W: Write> Visitor<'de> for GroupSeed<'_, W> {
         seq.next_element_seed(SeqSeed(&mut *enc, inner))?
             .ok_or_else(|| de::Error::invalid_length(1, &expected))?;
         let trailer = seq
-            .next_element::<Option<Node<OwnedRecord>>>()?
+            .next_element::<Option<Node<Encoded>>>()?
             .ok_or_else(|| de::Error::invalid_length(2, &expected))?;
         enc.push_node(trailer);
         Ok(())
+    }
+}
+
+/// A transaction `{items}`, read item by item with [`ItemSeed`].
+struct TxSeed;
+
+const TX_FIELDS: &[&str] = &["items"];
+
+impl<'de> DeserializeSeed<'de> for TxSeed {
+    type Value = Transaction<Encoded>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_struct("Transaction", TX_FIELDS, self)
+    }
+}
+
+impl<'de> Visitor<'de> for TxSeed {
+    type Value = Transaction<Encoded>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a transaction object {items}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "items" if items.is_some() => return Err(de::Error::duplicate_field("items")),
+                "items" => items = Some(map.next_value_seed(ItemsSeed)?),
+                other => return Err(de::Error::unknown_field(other, TX_FIELDS)),
+            }
+        }
+        let items = items.ok_or_else(|| de::Error::missing_field("items"))?;
+        Ok(Transaction { items })
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // The derive's array form: [items].
+        let items = seq
+            .next_element_seed(ItemsSeed)?
+            .ok_or_else(|| de::Error::invalid_length(0, &"struct Transaction with 1 element"))?;
+        Ok(Transaction { items })
+    }
+}
+
+/// The `items` array of a transaction.
+struct ItemsSeed;
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed {
+    type Value = Vec<Item<Encoded>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed {
+    type Value = Vec<Item<Encoded>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(ItemSeed)? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// One item of a transaction, tagged by its `item` key. The derive of [`Item`] (an
+/// internally tagged enum) reads the whole item into a buffer before it looks at the tag:
+/// for an HTS anchor, every PGA line of its OI group, several times the size of their
+/// JSON. When `item` is the first key, as `decode` writes it, the rest of the object is read
+/// directly into the variant; otherwise the item is read as the derive reads it.
+struct ItemSeed;
+
+const ITEM_VARIANTS: &[&str] = &[
+    "record",
+    "anchor",
+    "oi_group",
+    "disposition",
+    "substitution",
+];
+
+impl<'de> DeserializeSeed<'de> for ItemSeed {
+    type Value = Item<Encoded>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed {
+    type Value = Item<Encoded>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an items entry object tagged by item")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::Deserialize;
+        let first = map.next_key::<String>()?;
+        if first.as_deref() == Some("item") {
+            let tag = map.next_value::<String>()?;
+            let rest = de::value::MapAccessDeserializer::new(map);
+            return match tag.as_str() {
+                "record" => Node::deserialize(rest).map(Item::Record),
+                "anchor" => HtsAnchor::deserialize(rest).map(|a| Item::Anchor(Box::new(a))),
+                "oi_group" => OiGroup::deserialize(rest).map(|g| Item::OiGroup(Box::new(g))),
+                "disposition" => {
+                    Disposition::deserialize(rest).map(|d| Item::Disposition(Box::new(d)))
+                }
+                "substitution" => {
+                    SubstitutionGroup::deserialize(rest).map(|g| Item::Substitution(Box::new(g)))
+                }
+                other => Err(de::Error::unknown_variant(other, ITEM_VARIANTS)),
+            };
+        }
+        let mut object = serde_json::Map::new();
+        if let Some(key) = first {
+            object.insert(key, map.next_value()?);
+            while let Some(key) = map.next_key::<String>()? {
+                object.insert(key, map.next_value()?);
+            }
+        }
+        Item::deserialize(serde_json::Value::Object(object)).map_err(de::Error::custom)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        use serde::Deserialize;
+        let mut array = Vec::new();
+        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+            array.push(v);
+        }
+        Item::deserialize(serde_json::Value::Array(array)).map_err(de::Error::custom)
     }
 }

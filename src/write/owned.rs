@@ -259,7 +259,9 @@ impl OwnedRecord {
 
 /// Whether `given` (a record's `fields` in dump form) are the fields `raw` reads as
 /// (leniently, as `decode --lenient` may have read them); a missing key is a blank field.
-/// True when `raw` has no fields to compare (host, unknown or invalid records).
+/// When `raw` reads as no fields (host and unknown records, and a record with a field that
+/// does not type, such as a byte outside ASCII), only an empty `given` matches: `raw` wins,
+/// and edited fields beside it would be dropped without a word.
 fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> bool {
     let opts = crate::options::ParseOptions::lenient();
     let line = crate::wire::framing::RawLine {
@@ -278,7 +280,7 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
                     given.get(*name).and_then(|v| v.as_deref()) == value.as_deref()
                 })
         }
-        _ => true,
+        DumpContent::Raw(_) | DumpContent::Invalid(..) => given.is_empty(),
     }
 }
 

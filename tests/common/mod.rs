@@ -199,3 +199,28 @@ pub(crate) fn ebcdic(ascii: &[u8]) -> Vec<u8> {
         })
         .collect()
 }
+
+/// Runs the `ace-pga` binary with `args`, feeding `stdin` (from a thread, so that a large
+/// input cannot dead-lock against a full stdout pipe) or none; stdout and stderr captured.
+#[cfg(feature = "cli")]
+pub(crate) fn run_cli(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ace-pga"));
+    c.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn ace-pga");
+    if let (Some(data), Some(mut w)) = (stdin, child.stdin.take()) {
+        let data = data.to_vec();
+        std::thread::spawn(move || {
+            let _ = w.write_all(&data);
+        });
+    }
+    child.wait_with_output().expect("run ace-pga")
+}

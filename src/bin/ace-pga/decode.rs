@@ -17,6 +17,10 @@ use ace_pga::{Problem, Severity};
 use crate::common::{clean, response_options};
 use crate::{progress, Failure, InputArgs};
 
+/// At most this many errors, and as many warnings, are printed when the input fails; the
+/// rest are counted in one closing line each.
+const LISTED: usize = 100;
+
 /// The input, readable once per pass.
 enum Source {
     Path(String),
@@ -97,21 +101,39 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
         (lenient, true)
     } else {
         if summary.errors > 0 {
-            // Warnings first, then the errors (nothing written).
+            // Warnings first, then the errors (nothing written); at most `LISTED` of each,
+            // the rest counted (a garbage input of gigabytes must not print, or hold, them all).
             let mut errors = Vec::new();
+            let (mut more_errors, mut warnings) = (0usize, 0usize);
             scan(
                 source.reader(false).map_err(read_err)?,
                 &opts,
                 &stream,
                 |p| {
                     if p.severity == Severity::Warning {
-                        print(p);
-                    } else {
+                        warnings += 1;
+                        if warnings <= LISTED {
+                            print(p);
+                        }
+                    } else if errors.len() < LISTED {
                         errors.push(clean(&format!("{name}: {p}")));
+                    } else {
+                        more_errors += 1;
                     }
                 },
             )
             .map_err(fail)?;
+            if warnings > LISTED {
+                eprintln!(
+                    "{name}: ... and {} more warning(s), not listed",
+                    warnings - LISTED
+                );
+            }
+            if more_errors > 0 {
+                errors.push(format!(
+                    "{name}: ... and {more_errors} more error(s), not listed (`ace-pga check` lists every finding)"
+                ));
+            }
             return Err(Failure::Invalid(errors.join("\n")));
         }
         (opts, false)
@@ -122,6 +144,7 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
     let spill = io::BufWriter::with_capacity(1 << 16, spill);
     let mut spill = SeekableBuf(spill);
     let mut stderr = io::BufWriter::new(io::stderr().lock());
+    let mut warnings = 0usize;
     write_decode_document(
         source.reader(true).map_err(read_err)?,
         &mut out,
@@ -131,13 +154,23 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
         pretty,
         |p| {
             if as_warnings || p.severity == Severity::Warning {
-                let mut p = p.clone();
-                p.severity = Severity::Warning;
-                let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+                warnings += 1;
+                if warnings <= LISTED {
+                    let mut p = p.clone();
+                    p.severity = Severity::Warning;
+                    let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+                }
             }
         },
     )
     .map_err(fail)?;
+    if warnings > LISTED {
+        let _ = writeln!(
+            stderr,
+            "{name}: ... and {} more warning(s), not listed",
+            warnings - LISTED
+        );
+    }
     let _ = stderr.flush();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
     writeln!(out).map_err(write_err)?;
@@ -151,6 +184,9 @@ struct SeekableBuf(io::BufWriter<File>);
 impl io::Write for SeekableBuf {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush()

@@ -26,6 +26,9 @@ pub(crate) fn wanted(len: u64, terminal: bool, ci: bool, quiet: bool) -> bool {
     len > MIN_LEN && terminal && !ci && !quiet
 }
 
+/// The bar: bytes read of the file's length, the rate, the time left.
+const BAR_TEMPLATE: &str = "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}";
+
 /// A reader that advances a bar by the bytes it reads (no bar: a plain pass-through).
 pub(crate) struct Progress<R> {
     inner: R,
@@ -39,9 +42,9 @@ impl<R: Read> Progress<R> {
         let ci = std::env::var_os("CI").is_some();
         let bar = wanted(len, io::stderr().is_terminal(), ci, quiet).then(|| {
             let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
-            ) {
+            // At most 76 columns: a 30-column bar, `1023.99 MiB/1023.99 GiB` (23),
+            // `1023.99 MiB/s` (13) and ` ETA 23h`; it fits an 80-column terminal.
+            if let Ok(style) = ProgressStyle::with_template(BAR_TEMPLATE) {
                 bar.set_style(style);
             }
             bar
@@ -99,6 +102,33 @@ mod tests {
         assert!(!wanted(MIN_LEN + 1, false, false, false));
         assert!(!wanted(MIN_LEN + 1, true, true, false));
         assert!(!wanted(MIN_LEN + 1, true, false, true));
+    }
+
+    #[test]
+    fn the_bar_fits_an_80_column_terminal() {
+        use indicatif::{HumanBytes, HumanDuration};
+        use std::time::Duration;
+        // The widest values: 1023.99 of a unit for the sizes and the rate, a two-digit ETA.
+        let bytes = HumanBytes((1u64 << 40) - (1 << 28)).to_string();
+        let rate = format!("{bytes}/s");
+        let eta = format!("{:#}", HumanDuration(Duration::from_secs(99 * 60)));
+        let width: usize = BAR_TEMPLATE
+            .split(' ')
+            .map(|part| match part {
+                bar if bar.starts_with("{bar:") => bar
+                    .trim_start_matches("{bar:")
+                    .trim_end_matches('}')
+                    .parse()
+                    .unwrap_or(81),
+                "{bytes}/{total_bytes}" => 2 * bytes.chars().count() + 1,
+                "{bytes_per_sec}" => rate.chars().count(),
+                "{eta}" => eta.chars().count(),
+                other => other.chars().count(),
+            })
+            .sum::<usize>()
+            + BAR_TEMPLATE.matches(' ').count();
+        assert!(bytes.chars().count() >= 11, "{bytes}");
+        assert!(width <= 80, "the bar is {width} columns wide");
     }
 
     #[test]
