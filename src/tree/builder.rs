@@ -773,16 +773,11 @@ impl<'a> Sink<'a> for Nested<'a> {
                 });
                 None
             }
-            (Some(Top::Line(l)), Opening::Entity(r)) => {
-                l.items.push(PgaItem::Entity(Box::new(EntityLoop {
-                    pg19: Node::new(r),
-                    pg20: None,
-                    items: Vec::new(),
-                })));
-                None
-            }
-            (Some(Top::PgGroup(g)), Opening::Entity(r)) => {
-                g.items.push(PgaItem::Entity(Box::new(EntityLoop {
+            (
+                Some(Top::Line(PgaLine { items, .. }) | Top::PgGroup(PgGroup { items, .. })),
+                Opening::Entity(r),
+            ) => {
+                items.push(PgaItem::Entity(Box::new(EntityLoop {
                     pg19: Node::new(r),
                     pg20: None,
                     items: Vec::new(),
