@@ -309,6 +309,45 @@ fn structural_limits_fail_alike() {
         let b = FlatTree::parse_with(&input, &opts).expect_err("limit");
         assert_eq!(a.problems, b.problems);
     }
+    // Whole-input problems: empty input (F-020), EBCDIC (F-021), only 0x1A bytes.
+    for input in [
+        Vec::new(),
+        common::ebcdic(&common::or2_single()),
+        vec![0x1A; 3],
+    ] {
+        let a = Transmission::parse(&input).expect_err("whole-input problem");
+        let b = FlatTree::parse(&input).expect_err("whole-input problem");
+        assert_eq!(a.problems, b.problems);
+    }
+}
+
+#[test]
+fn lookups_out_of_range_are_none() {
+    let input = common::or2_single();
+    let tree = FlatTree::parse(&input).expect("valid");
+    let n = tree.records().len();
+    assert_eq!(n, 16);
+    assert!(tree.group_of(n).is_none());
+    assert!(tree.line_of(n).is_none());
+    assert!(tree.group(tree.group_count()).is_none());
+    // The envelope records belong to the batch and the block, not to a line.
+    assert_eq!(tree.group_of(0).map(|g| g.kind()), Some(GroupKind::Batch));
+    assert_eq!(tree.group_of(1).map(|g| g.kind()), Some(GroupKind::Block));
+    assert!(tree.line_of(0).is_none());
+    // Every record from the PG01 to the one before Y is in the one PGA line.
+    let pg01 = tree
+        .records()
+        .iter()
+        .position(|r| r.id() == "PG01")
+        .expect("PG01");
+    let y = tree
+        .records()
+        .iter()
+        .position(|r| r.id() == "Y")
+        .expect("Y");
+    let line = tree.line_of(pg01).expect("the line");
+    assert_eq!(line.range(), pg01..y);
+    assert!((pg01..y).all(|i| tree.line_of(i).map(|l| l.index()) == Some(line.index())));
 }
 
 /// Every distinct record of the valid samples: envelope, host, OI, PG (PG00 S/E/R), SE90 of
