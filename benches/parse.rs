@@ -1,7 +1,9 @@
 //! Throughput benchmarks of the ACE PGA codec (criterion).
 //!
-//! Run: `cargo bench --bench parse`: about 35 s of measurement on 2 cores, plus about a minute
-//! for the LTO build when the crate changed.
+//! Run: `cargo bench --bench parse --features json` (without `json`: every group but
+//! `decode_json`): about a minute and a half of measurement on 2 cores (validation and the
+//! JSON writers at 100 MB take about a second an iteration), plus about a minute for the
+//! LTO build when the crate changed.
 //! Quick mode: `ACE_PGA_BENCH_QUICK=1 cargo bench --bench parse` shortens warm-up and
 //! measurement (a smoke run that takes a few seconds; numbers are noisier).
 //! A subset: `cargo bench --bench parse -- parse_strict` (criterion's name filter).
@@ -37,12 +39,19 @@
 //!   fresh output buffer each time);
 //! * `serialize_into_reused_buffer`: `Transmission::write_to` into a cleared `Vec` that keeps
 //!   its capacity;
-//! * `validate_default_rules`: `validate` with default options (1 KB and 1 MB);
 //! * `field_dump_all_records`: `dump::dump_record` of every record, every value rendered to
-//!   its canonical string (no serde);
+//!   its canonical string (no serde; 1 KB and 1 MB);
+//! * `field_dump_json_serde`: the field dump as JSON Lines through `serde_json` and
+//!   `dump_record` (1 KB and 1 MB);
+//! * `validate_default_rules`: `validate` with default options (every size);
 //! * `field_dump_json`: the field dump as JSON Lines written directly (`DumpJsonWriter`, as
-//!   `ace-pga dump` writes it; 1 KB and 1 MB);
-//! * `field_dump_json_serde`: the same bytes through `serde_json` and `dump_record`.
+//!   `ace-pga dump` writes it; the same bytes as `field_dump_json_serde`; every size);
+//! * `decode_json`: the decode JSON document written directly
+//!   (`DecodeJson::write_document`, as `ace-pga decode` writes it; every size; with the
+//!   `json` feature only: `cargo bench --bench parse --features json`).
+//!
+//! The JSON groups write into a buffer emptied every 64 KiB (the output of the 100 MB input
+//! is never held whole).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -51,6 +60,8 @@ use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
 use ace_pga::validate::{validate, ValidateOptions};
 use ace_pga::write::dump::{dump_record, latin1_string, DumpContent, DumpJsonWriter};
+#[cfg(feature = "json")]
+use ace_pga::write::DecodeJson;
 use ace_pga::{ParseOptions, RecordReader, RecordType, Transmission};
 use chrono::Datelike;
 use criterion::measurement::WallTime;
@@ -362,23 +373,65 @@ fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     (n, t)
 }
 
+/// Output bytes a JSON group keeps before it drops them (as a writer hands them to its
+/// sink): the 100 MB input's output is never held whole.
+const FLUSH_AT: usize = 1 << 16;
+
 /// The field dump as JSON Lines, written directly (`DumpJsonWriter`, what `ace-pga dump`
-/// writes).
+/// writes) into a buffer emptied every 64 KiB; the number of bytes written.
 fn dump_json(t: &Transmission<'_>) -> usize {
-    let mut out = Vec::with_capacity(1 << 16);
+    let mut out = Vec::with_capacity(FLUSH_AT + 4096);
+    let mut n = 0;
     let mut writer = DumpJsonWriter::new();
-    t.tree.for_each_record(|r| writer.write_line(r, &mut out));
-    out.len()
+    t.tree.for_each_record(|r| {
+        writer.write_line(r, &mut out);
+        if out.len() >= FLUSH_AT {
+            n += out.len();
+            out.clear();
+        }
+    });
+    n + out.len()
 }
 
-/// The field dump as JSON Lines through `serde_json` (the same bytes).
+/// The field dump as JSON Lines through `serde_json` (the same bytes, the same buffer).
 fn dump_json_serde(t: &Transmission<'_>) -> usize {
-    let mut out = Vec::with_capacity(1 << 16);
+    let mut out = Vec::with_capacity(FLUSH_AT + 4096);
+    let mut n = 0;
     t.tree.for_each_record(|r| {
         let _ = serde_json::to_writer(&mut out, &dump_record(r));
         out.push(b'\n');
+        if out.len() >= FLUSH_AT {
+            n += out.len();
+            out.clear();
+        }
     });
-    out.len()
+    n + out.len()
+}
+
+/// A sink that counts what it is given (`io::sink` with a count).
+#[cfg(feature = "json")]
+struct Counting(usize);
+
+#[cfg(feature = "json")]
+impl std::io::Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The decode JSON document of a parsed transmission (`DecodeJson::write_document`, the
+/// direct writer of `ace-pga decode`, 64 KiB at a time into a counting sink); its length.
+#[cfg(feature = "json")]
+fn decode_json(t: &Transmission<'_>) -> usize {
+    let mut sink = Counting(0);
+    DecodeJson::document(t)
+        .write_document(&mut sink, false)
+        .expect("a counting sink does not fail");
+    sink.0
 }
 
 fn configure(c: Criterion) -> Criterion {
@@ -495,14 +548,20 @@ fn benches(c: &mut Criterion) {
         })
     });
     let small_parsed = &parsed[..2];
-    let opts = ValidateOptions::new(ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"));
-    run(c, "validate_default_rules", small_parsed, |t| {
-        validate(t, &opts).findings.len()
-    });
     run(c, "field_dump_all_records", small_parsed, dump_all);
-    run(c, "field_dump_json", small_parsed, dump_json);
     run(c, "field_dump_json_serde", small_parsed, dump_json_serde);
     let _ = small_inputs;
+
+    // At every size (1 KB, 1 MB and, outside quick mode, 100 MB), with the baseline and the
+    // peer of the same run above: validation, the field dump as JSON Lines and the decode
+    // JSON document, each over an already parsed transmission.
+    let opts = ValidateOptions::new(ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"));
+    run(c, "validate_default_rules", &parsed, |t| {
+        validate(t, &opts).findings.len()
+    });
+    run(c, "field_dump_json", &parsed, dump_json);
+    #[cfg(feature = "json")]
+    run(c, "decode_json", &parsed, decode_json);
 }
 
 criterion_group! {

@@ -293,3 +293,40 @@ fn a_failing_decode_lists_at_most_a_hundred_errors_and_counts_the_rest() {
     assert!(stderr.contains("line 100, record PG01"), "{stderr}");
     assert!(!stderr.contains("line 101, record PG01"), "{stderr}");
 }
+
+#[test]
+fn a_decode_that_succeeds_lists_at_most_a_hundred_warnings() {
+    // or2-single with 101 more PG25 lines cut to 30 bytes: `--lenient` pads them, a warning
+    // each; the JSON is written, 100 warnings listed, the rest counted.
+    let input = read_repo("spec-samples/valid/or2-single.txt");
+    let pg25 = input
+        .split(|&b| b == b'\n')
+        .find(|l| l.starts_with(b"PG25"))
+        .expect("a PG25")
+        .to_vec();
+    let mut edited = Vec::new();
+    for line in input.split_inclusive(|&b| b == b'\n') {
+        edited.extend_from_slice(line);
+        if line.starts_with(b"PG25") && edited.len() < input.len() {
+            for _ in 0..101 {
+                edited.extend_from_slice(&pg25[..30]);
+                edited.push(b'\n');
+            }
+        }
+    }
+    let path = temp("many-warnings.txt", &edited);
+    let o = run(&["decode", "--lenient", &path], None);
+    let _ = std::fs::remove_file(&path);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(!o.stdout.is_empty());
+    let listed = stderr.lines().filter(|l| l.contains("warning[")).count();
+    assert_eq!(listed, 100, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("... and 1 more warning(s), not listed")),
+        "{stderr}"
+    );
+}

@@ -972,3 +972,41 @@ fn a_substitution_group_refuses_unknown_keys() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(o.stdout, input);
 }
+
+/// A document whose framing says the input had a byte order mark encodes without one, and
+/// says so on stderr (nothing the user gave is dropped without a word).
+#[test]
+fn a_byte_order_mark_in_the_framing_is_not_written_and_encode_says_so() {
+    let plain = read_repo("spec-samples/valid/or2-single.txt");
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&plain);
+    let json = decoded(&with_bom, true);
+    assert_eq!(json["framing"]["byte_order_mark"], true);
+    let o = encode_text("bom.json", &json.to_string());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout, plain, "the records, without the byte order mark");
+    assert!(
+        stderr(&o).contains("framing.byte_order_mark is true, and no byte order mark is written"),
+        "{}",
+        stderr(&o)
+    );
+    let json = decoded(&plain, false);
+    let o = encode_text("no-bom.json", &json.to_string());
+    assert!(o.status.success());
+    assert!(!stderr(&o).contains("byte_order_mark"), "{}", stderr(&o));
+}
+
+#[test]
+fn json_with_a_byte_order_mark_is_refused_naming_it() {
+    let json = decoded(&read_repo("spec-samples/valid/or2-single.txt"), false);
+    let p = temp("bom-json.json", format!("\u{feff}{json}").as_bytes());
+    let o = run(&["encode", p.to_str().expect("path")]);
+    let _ = std::fs::remove_file(&p);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("the JSON starts with a UTF-8 byte order mark"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -89,11 +89,29 @@ pub(crate) trait FieldKind {
     fn read(raw: &[u8], lenient_n: bool) -> Result<Option<Self::Value<'_>>, FieldErrorKind>;
     /// Writes a value into `out` (exactly the field's width, prefilled with spaces).
     fn write(value: &Self::Value<'_>, out: &mut [u8]) -> Result<(), EncodeErrorKind>;
-    /// Fast path for text fields of an all-ASCII record: reads the field from the record's
-    /// `&str`. `None` when the kind has no such path.
+    /// Fast path for fields of an all-ASCII record: reads the field from the record's
+    /// `&str`. `checked`: the parse's fast check accepted the record
+    /// ([`super::FastCheck::accepts`]: a non-text field is all digits or all spaces), so a
+    /// number is read without its grammar, with the value [`Self::read`] gives. `None` when
+    /// the kind has no such path.
     #[inline]
-    fn read_ascii(_field: &str) -> Option<Option<Self::Value<'_>>> {
+    fn read_ascii(_field: &str, _checked: bool) -> Option<Option<Self::Value<'_>>> {
         None
+    }
+}
+
+/// The value of a field the fast check found all digits or all spaces: `None` when it is
+/// spaces, else the digits' value (wrapping beyond `u64` as the grammar's reading does;
+/// the widths of the layouts stay below that).
+#[inline]
+fn checked_digits(field: &[u8]) -> Option<Option<u64>> {
+    match field.first() {
+        None => None,
+        Some(b' ') => Some(None),
+        Some(_) => Some(Some(field.iter().fold(0u64, |acc, &c| {
+            acc.wrapping_mul(10)
+                .wrapping_add(u64::from(c.wrapping_sub(b'0')))
+        }))),
     }
 }
 
@@ -126,13 +144,13 @@ impl FieldKind for Text {
     type Value<'a> = &'a str;
     const KIND: Kind = Kind::Text;
     #[inline]
-    fn read_ascii(field: &str) -> Option<Option<&str>> {
-        let end = field.bytes().rposition(|c| c != b' ').map_or(0, |p| p + 1);
+    fn read_ascii(field: &str, _: bool) -> Option<Option<&str>> {
+        let end = trimmed_len(field.as_bytes());
         Some(field.get(..end).filter(|v| !v.is_empty()))
     }
     #[inline]
     fn read(raw: &[u8], _: bool) -> Result<Option<&str>, FieldErrorKind> {
-        let end = raw.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+        let end = trimmed_len(raw);
         if end == 0 {
             return Ok(None);
         }
@@ -173,6 +191,26 @@ impl FieldKind for Text {
     }
 }
 
+/// The length of `b` without its trailing spaces, eight bytes a step.
+#[inline]
+pub(crate) fn trimmed_len(b: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut end = b.len();
+    while let Some(w) = end
+        .checked_sub(8)
+        .and_then(|s| b.get(s..end))
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        if u64::from_ne_bytes(w) != SPACES {
+            break;
+        }
+        end -= 8;
+    }
+    b.get(..end)
+        .and_then(|h| h.iter().rposition(|&c| c != b' '))
+        .map_or(0, |p| p + 1)
+}
+
 /// Writes `v` right-justified and zero-filled into `out`.
 fn write_digits(mut v: u64, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
     let width = out.len();
@@ -192,6 +230,10 @@ impl FieldKind for Int {
     fn read(raw: &[u8], lenient: bool) -> Result<Option<u64>, FieldErrorKind> {
         read_n(raw, raw.len(), lenient)
     }
+    #[inline]
+    fn read_ascii(field: &str, checked: bool) -> Option<Option<u64>> {
+        checked_digits(field.as_bytes()).filter(|_| checked)
+    }
     fn write(value: &u64, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
         write_digits(*value, out)
     }
@@ -202,6 +244,12 @@ impl<const D: u8> FieldKind for Dec<D> {
     const KIND: Kind = Kind::Dec(D);
     fn read(raw: &[u8], lenient: bool) -> Result<Option<Decimal>, FieldErrorKind> {
         read_dec(raw, D, lenient)
+    }
+    #[inline]
+    fn read_ascii(field: &str, checked: bool) -> Option<Option<Decimal>> {
+        checked_digits(field.as_bytes())
+            .filter(|_| checked)
+            .map(|v| v.map(|m| dec_of(m, D)))
     }
     fn write(value: &Decimal, out: &mut [u8]) -> Result<(), EncodeErrorKind> {
         write_dec(value, D, out)
@@ -215,8 +263,13 @@ pub(super) fn read_dec(
     decimals: u8,
     lenient: bool,
 ) -> Result<Option<Decimal>, FieldErrorKind> {
-    Ok(read_n(raw, raw.len(), lenient)?
-        .map(|m| Decimal::from_i128_with_scale(i128::from(m), u32::from(decimals))))
+    Ok(read_n(raw, raw.len(), lenient)?.map(|m| dec_of(m, decimals)))
+}
+
+/// The value of `m` with `decimals` implied decimals.
+#[inline]
+fn dec_of(m: u64, decimals: u8) -> Decimal {
+    Decimal::from_i128_with_scale(i128::from(m), u32::from(decimals))
 }
 
 /// The one writer of implied-decimal `N` values (SPEC 2.5): `value` right-justified and
@@ -252,6 +305,25 @@ pub(super) fn write_dec(
 impl FieldKind for Date8 {
     type Value<'a> = NaiveDate;
     const KIND: Kind = Kind::Date8;
+    #[inline]
+    fn read_ascii(field: &str, checked: bool) -> Option<Option<NaiveDate>> {
+        // All digits (the fast check): `MMDDCCYY` without the grammar; anything the fast
+        // check would not have passed (year 0000, no such day) goes the checked way.
+        let &[m1, m2, d1, d2, y1, y2, y3, y4] = <&[u8; 8]>::try_from(field.as_bytes()).ok()?;
+        if !checked {
+            return None;
+        }
+        if m1 == b' ' {
+            return Some(None);
+        }
+        let n =
+            |a: u8, b: u8| u32::from(a.wrapping_sub(b'0')) * 10 + u32::from(b.wrapping_sub(b'0'));
+        let year = n(y1, y2) * 100 + n(y3, y4);
+        if year == 0 {
+            return None;
+        }
+        NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n(m1, m2), n(d1, d2)).map(Some)
+    }
     fn read(raw: &[u8], _: bool) -> Result<Option<NaiveDate>, FieldErrorKind> {
         if all_spaces(raw) {
             return Ok(None);
@@ -419,6 +491,30 @@ mod tests {
         let d: Decimal = "1824.000".parse().unwrap_or_default();
         assert_eq!(Dec::<2>::write(&d, &mut out), Ok(()));
         assert_eq!(&out, b"000000182400");
+    }
+
+    #[test]
+    fn trimmed_len_drops_only_trailing_spaces() {
+        for text in [
+            "",
+            " ",
+            "A",
+            "A ",
+            " A",
+            "AB  C",
+            "ABCDEFGHIJ        ",
+            "ABCDEFGH",
+        ] {
+            for pad in 0..20 {
+                let s = format!("{text}{}", " ".repeat(pad));
+                assert_eq!(
+                    trimmed_len(s.as_bytes()),
+                    s.trim_end_matches(' ').len(),
+                    "{s:?}"
+                );
+            }
+        }
+        assert_eq!(trimmed_len(b"A\t      \x00        "), 9);
     }
 
     #[test]

@@ -41,17 +41,25 @@ use crate::layout::{
 
 /// Reads one field of a record for the typed structs. A field that lies partly or wholly
 /// beyond the end of a short (lenient-padded) record reads as if padded with spaces.
-#[inline]
+///
+/// `checked`: the parse's fast check accepted `raw` ([`crate::Record`] knows): ASCII, every
+/// non-text field all digits or all spaces, so fields are read without checking their shape.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn read_field<'a, K: FieldKind>(
     raw: &'a [u8],
     ascii: Option<&'a str>,
+    checked: bool,
     start: u8,
     end: u8,
     name: &'static str,
     lenient_n: bool,
 ) -> Result<Option<K::Value<'a>>, FieldError> {
     let (s, e) = (start as usize - 1, end as usize);
-    if let Some(v) = ascii.and_then(|t| t.get(s..e)).and_then(K::read_ascii) {
+    if let Some(v) = ascii
+        .and_then(|t| t.get(s..e))
+        .and_then(|f| K::read_ascii(f, checked))
+    {
         return Ok(v);
     }
     let err = |kind| FieldError {
@@ -140,6 +148,8 @@ pub struct View<'a, T> {
     raw: &'a [u8],
     /// `raw` as text when it is all ASCII (text fields are then sliced, not re-validated).
     ascii: Option<&'a str>,
+    /// The parse's fast check accepted `raw`: numbers are read without their grammar.
+    checked: bool,
     lenient_n: bool,
     _type: PhantomData<fn() -> T>,
 }
@@ -171,6 +181,22 @@ impl<'a, T: TypedRecord> View<'a, T> {
         View {
             raw,
             ascii: ascii_str(raw),
+            checked: false,
+            lenient_n,
+            _type: PhantomData,
+        }
+    }
+
+    /// A view of a record the parse's fast check accepted (see
+    /// [`crate::Record::view`]): 80 ASCII bytes whose non-text fields are all digits or all
+    /// spaces. The record is not checked for ASCII again (one `str::from_utf8` gives its
+    /// text), and each number is read without its grammar.
+    #[inline]
+    pub(crate) fn checked(raw: &'a [u8], lenient_n: bool) -> Self {
+        View {
+            raw,
+            ascii: std::str::from_utf8(raw).ok(),
+            checked: true,
             lenient_n,
             _type: PhantomData,
         }
@@ -326,7 +352,7 @@ macro_rules! layout_items {
             pub fn parse(raw: &'a [u8], lenient_n: bool) -> Result<Self, FieldError> {
                 let ascii = ascii_str(raw);
                 Ok(record_new!($name {
-                    $( $field: read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n)? ),*
+                    $( $field: read_field::<$kind $(<$kd>)?>(raw, ascii, false, $start, $end, stringify!($field), lenient_n)? ),*
                 }))
             }
 
@@ -338,7 +364,7 @@ macro_rules! layout_items {
                 let mut first = None;
                 let ascii = ascii_str(raw);
                 let v = record_new!($name {
-                    $( $field: match read_field::<$kind $(<$kd>)?>(raw, ascii, $start, $end, stringify!($field), lenient_n) {
+                    $( $field: match read_field::<$kind $(<$kd>)?>(raw, ascii, false, $start, $end, stringify!($field), lenient_n) {
                         Ok(v) => v,
                         Err(e) => {
                             first.get_or_insert(e);
@@ -385,7 +411,7 @@ macro_rules! layout_items {
                 #[doc = concat!("`", stringify!($field), "`: bytes ", stringify!($start), "–", stringify!($end), ", class ", stringify!($class), ", designation ", stringify!($desig), ", read as `", stringify!($kind) $(, "<", stringify!($kd), ">")?, "` when called (", $legend, "). `None` when all spaces or when the bytes do not fit the class", $note, ".")]
                 #[inline]
                 pub fn $field(&self) -> Option<value_type!('a, $kind $(<$kd>)?)> {
-                    read_field::<$kind $(<$kd>)?>(self.raw, self.ascii, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
+                    read_field::<$kind $(<$kd>)?>(self.raw, self.ascii, self.checked, $start, $end, stringify!($field), self.lenient_n).ok().flatten()
                 }
             )*
 
@@ -464,7 +490,7 @@ macro_rules! record_layouts {
                         let ascii = raw.is_ascii();
                         $(
                             if !(ascii && <$kind $(<$kd>)? as FieldKind>::KIND == crate::layout::Kind::Text) {
-                                if let Err(e) = read_field::<$kind $(<$kd>)?>(raw, None, $start, $end, stringify!($field), lenient_n) {
+                                if let Err(e) = read_field::<$kind $(<$kd>)?>(raw, None, false, $start, $end, stringify!($field), lenient_n) {
                                     return Some(e);
                                 }
                             }
@@ -486,6 +512,12 @@ macro_rules! record_layouts {
                 pub(crate) fn agrees_with_struct(&self) -> bool {
                     let s = self.to_struct();
                     true $( && self.$field() == s.$field )*
+                }
+
+                /// Every accessor returns what `other`'s does.
+                #[allow(unused_variables)]
+                pub(crate) fn agrees_with(&self, other: &Self) -> bool {
+                    true $( && self.$field() == other.$field() )*
                 }
             }
 
@@ -641,6 +673,17 @@ macro_rules! record_layouts {
             pub(crate) fn view_agrees(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> bool {
                 match rt {
                     $( RecordType::$name => View::<$name<'a>>::new(raw, lenient_n).agrees_with_struct(), )*
+                    RecordType::Host | RecordType::UnknownPg => true,
+                }
+            }
+
+            /// Whether the view of `raw` as a record the fast check accepted (no checks) reads
+            /// what the view of its bytes reads, field by field.
+            #[cfg(test)]
+            pub(crate) fn checked_view_agrees(rt: RecordType, raw: &'a [u8], lenient_n: bool) -> bool {
+                match rt {
+                    $( RecordType::$name => View::<$name<'a>>::checked(raw, lenient_n)
+                        .agrees_with(&View::<$name<'a>>::new(raw, lenient_n)), )*
                     RecordType::Host | RecordType::UnknownPg => true,
                 }
             }
@@ -835,6 +878,7 @@ mod tests {
                 }
                 assert_eq!(Body::check_fields(rt, line, false), None, "{path:?}");
                 assert!(Body::view_agrees(rt, line, false), "{path:?}");
+                assert!(Body::checked_view_agrees(rt, line, false), "{path:?}");
                 assert!(
                     Body::fast_accepts(rt, line),
                     "{path:?}: {}",
@@ -893,6 +937,11 @@ mod tests {
                 Body::check(rt, raw, false),
                 Body::check_fields(rt, raw, false)
             );
+            // A record the fast check accepts reads the same through the unchecked views.
+            if Body::fast_accepts(rt, raw) {
+                prop_assert!(Body::checked_view_agrees(rt, raw, false));
+                prop_assert!(Body::checked_view_agrees(rt, raw, true));
+            }
         }
     }
 }

@@ -217,6 +217,10 @@ pub struct Record<'a> {
     /// A field could not be typed: [`Self::field_error`] finds it again (only such records
     /// pay for it; the record stays 40 bytes).
     has_field_error: bool,
+    /// The parse's fast check ([`crate::layout::FastCheck::accepts`]) accepted the record:
+    /// 80 ASCII bytes, every non-text field all digits or all spaces, every date and time
+    /// real. Its views then read fields without checking the record again.
+    checked: bool,
 }
 
 impl<'a> Record<'a> {
@@ -316,6 +320,8 @@ impl<'a> Record<'a> {
                 id_len: ident.id_len as u8,
                 lenient_numeric: opts.lenient_numeric,
                 has_field_error: false,
+                // Clean without a fast check: an 80-byte host record.
+                checked: ident.record_type != RecordType::Host,
             };
         }
         Self::from_line_slow(l, ident, opts, problems)
@@ -418,6 +424,7 @@ impl<'a> Record<'a> {
             id_len: ident.id_len as u8,
             lenient_numeric: opts.lenient_numeric,
             has_field_error: field_error.is_some(),
+            checked: false,
         }
     }
 
@@ -456,8 +463,14 @@ impl<'a> Record<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn view<T: TypedRecord>(&self) -> Option<View<'a, T>> {
-        T::is_record(self.record_type, self.id_bytes())
-            .then(|| View::new(self.raw, self.lenient_numeric))
+        if !T::is_record(self.record_type, self.id_bytes()) {
+            return None;
+        }
+        Some(if self.checked {
+            View::checked(self.raw, self.lenient_numeric)
+        } else {
+            View::new(self.raw, self.lenient_numeric)
+        })
     }
 
     /// The record identifier as sent (`PG14`, `OI`, `A`, `SE10`, `10` …).
@@ -485,5 +498,70 @@ impl<'a> Record<'a> {
     pub fn field_raw(&self, name: &str) -> Option<&'a [u8]> {
         let raw: &'a [u8] = self.raw;
         self.record_type.layout()?.field(name).map(|f| f.slice(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::ParseOptions;
+
+    /// The record stays five words: trees and readers move many of them.
+    #[test]
+    fn a_record_is_40_bytes() {
+        assert!(std::mem::size_of::<Record<'_>>() <= 40);
+    }
+
+    fn read<'a>(input: &'a [u8], opts: &ParseOptions) -> Vec<Record<'a>> {
+        crate::RecordReader::new(input, opts)
+            .expect("a transmission")
+            .collect()
+    }
+
+    /// A record is marked checked exactly when the fast check accepted it: every layout
+    /// record of a valid sample, no host record, no record with a field error, a byte above
+    /// 0x7F or a lower-case identifier; its views read what unchecked views read.
+    #[test]
+    fn checked_marks_the_records_the_fast_check_accepted() {
+        let data = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/spec-samples/valid/or2-single.txt"
+        ))
+        .expect("sample");
+        let records = read(&data, &ParseOptions::strict());
+        for r in &records {
+            let layout = r.record_type().layout().is_some();
+            assert_eq!(r.checked, layout, "line {}", r.line());
+            if layout {
+                assert!(Body::fast_check(r.record_type()).is_some_and(|f| f.accepts(r.raw())));
+                assert!(Body::checked_view_agrees(r.record_type(), r.raw(), false));
+            }
+        }
+        let pick = |id: &[u8]| {
+            data.split(|&b| b == b'\n')
+                .find(|l| l.starts_with(id))
+                .expect("record in sample")
+                .to_vec()
+        };
+        let mut pg01 = pick(b"PG01");
+        pg01[4] = b'X'; // pga_line_number, an N field
+        let mut pg25 = pick(b"PG25");
+        pg25[20] = 0xE9; // lot number, Latin-1
+        let mut pg14 = pick(b"PG14");
+        pg14[..2].copy_from_slice(b"pg");
+        for (rec, opts) in [
+            (&pg01, ParseOptions::strict()),
+            (&pg25, ParseOptions::strict()),
+            (&pg14, ParseOptions::lenient()),
+        ] {
+            let mut input = pick(b"A");
+            input.push(b'\n');
+            input.extend_from_slice(rec);
+            input.push(b'\n');
+            let records = read(&input, &opts);
+            let r = records.get(1).expect("two records");
+            assert!(!r.checked, "{}", String::from_utf8_lossy(rec));
+            assert_eq!(r.raw(), &rec[..]);
+        }
     }
 }

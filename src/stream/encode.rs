@@ -58,6 +58,9 @@ pub struct EncodeSummary {
     /// The first difference between the document's `organic` section and the one the
     /// records give ([`crate::write::EncodeInput::organic_difference`]).
     pub organic_difference: Option<String>,
+    /// The document's `framing.byte_order_mark`: the input had one, and the records written
+    /// have none (a byte order mark is never written, SPEC 2.2).
+    pub byte_order_mark: bool,
 }
 
 /// Encodes the decode document that `open` reads (called once per pass, each time from the
@@ -101,6 +104,7 @@ pub fn encode_stream<R: Read, S: Read + Write + Seek>(
         return Err(whole_document_error(&mut open, m));
     }
     let trailing = enc.trailing.take().unwrap_or_default();
+    let byte_order_mark = enc.framing.is_some_and(|f| f.byte_order_mark);
     let finished = enc
         .finish_with(&trailing)
         .and_then(|()| enc.out.flush().map_err(StreamEncodeError::Write));
@@ -142,6 +146,7 @@ pub fn encode_stream<R: Read, S: Read + Write + Seek>(
     Ok(EncodeSummary {
         len,
         organic_difference,
+        byte_order_mark,
     })
 }
 
@@ -169,7 +174,9 @@ fn whole_document_error<R: Read>(
 /// records parse that fails gives no lines at all: `failed`).
 struct Derived<R> {
     parts: Option<super::decode::PartReader<R>>,
-    queue: std::collections::VecDeque<serde_json::Value>,
+    /// The organic lines of the part read last, as compact JSON (a `serde_json::Value` costs
+    /// several times that: a transaction can hold thousands of lines).
+    queue: std::collections::VecDeque<Vec<u8>>,
     opts: ParseOptions,
     len: usize,
     failed: bool,
@@ -201,7 +208,7 @@ impl<R: BufRead> Iterator for Derived<R> {
     fn next(&mut self) -> Option<serde_json::Value> {
         loop {
             if let Some(v) = self.queue.pop_front() {
-                return Some(v);
+                return Some(serde_json::from_slice(&v).unwrap_or_default());
             }
             let part = match self.parts.as_mut()?.next() {
                 None => None,
@@ -227,7 +234,7 @@ impl<R: BufRead> Iterator for Derived<R> {
             };
             for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
                 self.queue
-                    .push_back(serde_json::to_value(&line).unwrap_or_default());
+                    .push_back(serde_json::to_vec(&line).unwrap_or_default());
             }
         }
     }
@@ -770,32 +777,23 @@ impl<'de> Visitor<'de> for ItemSeed {
         f.write_str("an items entry object tagged by item")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        use serde::Deserialize;
-        let first = map.next_key::<String>()?;
-        if first.as_deref() == Some("item") {
-            let tag = map.next_value::<String>()?;
-            let rest = de::value::MapAccessDeserializer::new(map);
-            return match tag.as_str() {
-                "record" => Node::deserialize(rest).map(Item::Record),
-                "anchor" => HtsAnchor::deserialize(rest).map(|a| Item::Anchor(Box::new(a))),
-                "oi_group" => OiGroup::deserialize(rest).map(|g| Item::OiGroup(Box::new(g))),
-                "disposition" => {
-                    Disposition::deserialize(rest).map(|d| Item::Disposition(Box::new(d)))
-                }
-                "substitution" => {
-                    SubstitutionGroup::deserialize(rest).map(|g| Item::Substitution(Box::new(g)))
-                }
-                other => Err(de::Error::unknown_variant(other, ITEM_VARIANTS)),
-            };
-        }
-        let mut object = serde_json::Map::new();
-        if let Some(key) = first {
-            object.insert(key, map.next_value()?);
-            while let Some(key) = map.next_key::<String>()? {
-                object.insert(key, map.next_value()?);
+        // The keys before `item` are held (the derive holds the whole item); from the tag on,
+        // the rest is read straight into the variant, after the held keys. `decode` writes
+        // the tag first: nothing is held.
+        let mut before = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "item" {
+                let tag = map.next_value::<String>()?;
+                let rest = de::value::MapAccessDeserializer::new(Chained {
+                    held: before.into_iter(),
+                    value: None,
+                    rest: map,
+                });
+                return variant(&tag, rest);
             }
+            before.push((key, map.next_value::<serde_json::Value>()?));
         }
-        Item::deserialize(serde_json::Value::Object(object)).map_err(de::Error::custom)
+        Err(de::Error::missing_field("item"))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         use serde::Deserialize;
@@ -804,5 +802,51 @@ impl<'de> Visitor<'de> for ItemSeed {
             array.push(v);
         }
         Item::deserialize(serde_json::Value::Array(array)).map_err(de::Error::custom)
+    }
+}
+
+/// The variant `tag` of an item, read from the rest of its object.
+fn variant<'de, D: de::Deserializer<'de>>(tag: &str, rest: D) -> Result<Item<Encoded>, D::Error> {
+    use serde::Deserialize;
+    match tag {
+        "record" => Node::deserialize(rest).map(Item::Record),
+        "anchor" => HtsAnchor::deserialize(rest).map(|a| Item::Anchor(Box::new(a))),
+        "oi_group" => OiGroup::deserialize(rest).map(|g| Item::OiGroup(Box::new(g))),
+        "disposition" => Disposition::deserialize(rest).map(|d| Item::Disposition(Box::new(d))),
+        "substitution" => {
+            SubstitutionGroup::deserialize(rest).map(|g| Item::Substitution(Box::new(g)))
+        }
+        other => Err(de::Error::unknown_variant(other, ITEM_VARIANTS)),
+    }
+}
+
+/// An object's entries read before its `item` tag (held), then the rest of the object.
+struct Chained<A> {
+    held: std::vec::IntoIter<(String, serde_json::Value)>,
+    /// The value of the held key handed out last.
+    value: Option<serde_json::Value>,
+    rest: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Chained<A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.held.next() {
+            Some((k, v)) => {
+                self.value = Some(v);
+                seed.deserialize(de::value::StringDeserializer::<A::Error>::new(k))
+                    .map(Some)
+            }
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.value.take() {
+            Some(v) => seed.deserialize(v).map_err(de::Error::custom),
+            None => self.rest.next_value_seed(seed),
+        }
     }
 }

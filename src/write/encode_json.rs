@@ -49,6 +49,14 @@ impl EncodeInput {
     /// # Errors
     /// [`EncodeJsonError::Json`], naming the JSON path and, inside a record, its line and id.
     pub fn from_json_slice(data: &[u8]) -> Result<EncodeInput, EncodeJsonError> {
+        if data.starts_with(b"\xEF\xBB\xBF") {
+            // serde_json's message would be "expected value at line 1 column 1".
+            return Err(EncodeJsonError::Json(
+                "the JSON starts with a UTF-8 byte order mark (bytes EF BB BF), which JSON \
+                 text may not carry (RFC 8259, 8.1): remove it"
+                    .to_string(),
+            ));
+        }
         let organic = scan::scan(data).map_err(EncodeJsonError::Json)?;
         let mut de = serde_json::Deserializer::from_slice(data);
         let transmission: OwnedTransmission =

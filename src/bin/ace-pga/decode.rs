@@ -17,7 +17,7 @@ use ace_pga::{Problem, Severity};
 use crate::common::{clean, response_options};
 use crate::{progress, Failure, InputArgs};
 
-/// At most this many errors, and as many warnings, are printed when the input fails; the
+/// At most this many errors (when the input fails) and as many warnings are printed; the
 /// rest are counted in one closing line each.
 const LISTED: usize = 100;
 
@@ -125,13 +125,13 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
             .map_err(fail)?;
             if warnings > LISTED {
                 eprintln!(
-                    "{name}: ... and {} more warning(s), not listed",
+                    "{name}: ... and {} more warning(s), not listed (`ace-pga check` lists them)",
                     warnings - LISTED
                 );
             }
             if more_errors > 0 {
                 errors.push(format!(
-                    "{name}: ... and {more_errors} more error(s), not listed (`ace-pga check` lists every finding)"
+                    "{name}: ... and {more_errors} more error(s), not listed (`ace-pga check` lists them)"
                 ));
             }
             return Err(Failure::Invalid(errors.join("\n")));
@@ -167,7 +167,7 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
     if warnings > LISTED {
         let _ = writeln!(
             stderr,
-            "{name}: ... and {} more warning(s), not listed",
+            "{name}: ... and {} more warning(s), not listed (`ace-pga check` lists them)",
             warnings - LISTED
         );
     }

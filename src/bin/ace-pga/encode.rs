@@ -51,6 +51,15 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         StreamEncodeError::Write(e) => temp_err(e),
         e => Failure::Invalid(clean(&format!("{file}: {e}"))),
     })?;
+    if summary.byte_order_mark {
+        eprintln!(
+            "{}",
+            clean(&format!(
+                "{file}: warning: framing.byte_order_mark is true, and no byte order mark is \
+                 written (a transmission has none, SPEC 2.2)"
+            ))
+        );
+    }
     if let Some(diff) = summary.organic_difference {
         eprintln!(
             "{}",
