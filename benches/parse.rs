@@ -29,6 +29,8 @@
 //!   once (`Record::body`, the eager struct);
 //! * `parse_strict_whole_file`: `Transmission::parse` (framing, typed records, tree), and
 //!   the tree's drop;
+//! * `flat_tree`: `FlatTree::parse` (the same, into the flat tree: records in one vector,
+//!   groups as index ranges), and its drop;
 //! * `tree_with_organic_views`: `Transmission::parse` plus `OrganicLine::from_line` of every
 //!   PGA line;
 //! * `drop_parsed_tree`: dropping a parsed transmission (freeing the tree), a part of the
@@ -352,6 +354,13 @@ fn typed_bodies(input: &[u8]) -> usize {
     n
 }
 
+/// The flat tree of a valid input, and its drop (the number of groups).
+fn flat_tree(input: &[u8]) -> usize {
+    ace_pga::FlatTree::parse(input)
+        .expect("valid input")
+        .group_count()
+}
+
 /// The tree plus the organic view of every PGA line (the count, and the tree).
 fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     let t = Transmission::parse(input).expect("valid input");
@@ -511,6 +520,7 @@ fn benches(c: &mut Criterion) {
             .batches
             .len()
     });
+    run(c, "flat_tree", &inputs, |i| flat_tree(i));
     run(c, "tree_with_organic_views", &inputs, |i| {
         tree_with_views(i).0
     });

@@ -1,10 +1,10 @@
 //! Throughput probe (development aid, no criterion):
-//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser]` times whole-tree
-//! parsing, the record path without a tree (`iter`; `view` reads two PG19 fields through the
+//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser|flat]` times whole-tree
+//! parsing (also with the tree's drop; `flat`: the flat tree, `FlatTree::parse_with`), the record path without a tree (`iter`; `view` reads two PG19 fields through the
 //! typed views, `body` types every field of every record), the field dump of every record
 //! (`dump`, after a parse; `json` writes it as JSON Lines with `DumpJsonWriter`; `typed`
 //! reads the fields of the `typed_records` criterion group), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
-//! row in one process. For instruction counts, build it
+//! row in one process (`ACE_PGA_PROBE_RUNS=N` for another number). For instruction counts, build it
 //! with `cargo bench --bench perf_probe --no-run` (which prints the executable's path) and run
 //! that under `valgrind --tool=callgrind EXE FILE iter`.
 use std::time::Instant;
@@ -16,11 +16,15 @@ fn main() {
         .collect();
     let path = args
         .first()
-        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser]")
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser|flat]")
         .clone();
     let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
-    for _ in 0..5 {
+    let runs = std::env::var("ACE_PGA_PROBE_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    for _ in 0..runs {
         let t = Instant::now();
         if mode == "ser" {
             let tx = ace_pga::Transmission::parse(&data).unwrap();
@@ -155,14 +159,20 @@ fn main() {
                 data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
             );
         } else {
-            let tx =
-                ace_pga::Transmission::parse_with(&data, &ace_pga::ParseOptions::strict()).unwrap();
-            let dt = t.elapsed();
+            // The whole tree (nested, or `flat`), then its drop.
+            let opts = ace_pga::ParseOptions::strict();
+            let (name, dt) = if mode == "flat" {
+                let tree = ace_pga::FlatTree::parse_with(&data, &opts).unwrap();
+                (format!("flat ({} groups)", tree.group_count()), t.elapsed())
+            } else {
+                let _tx = ace_pga::Transmission::parse_with(&data, &opts).unwrap();
+                ("tree".to_string(), t.elapsed())
+            };
             println!(
-                "tree {:.0} MB/s",
-                data.len() as f64 / dt.as_secs_f64() / 1e6
+                "{name} {:.0} MB/s, with drop {:.0} MB/s",
+                data.len() as f64 / dt.as_secs_f64() / 1e6,
+                data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
             );
-            drop(tx);
         }
     }
 }

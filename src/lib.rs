@@ -109,7 +109,7 @@ pub use options::{Limits, ParseOptions, DEFAULT_MAX_INPUT_LEN};
 pub use records::{Body, Record, RecordType};
 pub use response::Correlation;
 pub use transmission::{RecordReader, Transmission};
-pub use tree::Tree;
+pub use tree::{FlatTree, Tree};
 pub use wire::parse_iso_date;
 pub use wire::{Framing, Terminator};
 pub use write::owned::{OwnedRecord, OwnedTransmission};

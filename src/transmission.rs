@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use crate::error::{Location, ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::Record;
-use crate::tree::{Tree, TreeBuilder};
+use crate::tree::{Builder, FlatBuilder, FlatTree, Sink, Tree, TreeBuilder};
 use crate::wire::framing::{self, Framer, Framing, Terminator};
 
 /// A parsed transmission (or fragment): the tree of borrowed records, the bytes after the
@@ -71,45 +71,16 @@ impl<'a> Transmission<'a> {
     ) -> Result<Self, ParseError> {
         let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
         let mut builder = TreeBuilder::new();
-        // The reader's loop, without the `Option` of `Iterator::next` around each record.
-        while let Some(line) = reader.framer.next() {
-            let record = reader.read(line);
-            let (line_no, offset) = (record.line(), record.offset());
-            builder.push(record);
-            if let Some(limit) = builder.exceeded(opts) {
-                return Err(ParseError {
-                    problems: vec![Problem {
-                        severity: Severity::Error,
-                        location: Location {
-                            line: Some(line_no),
-                            offset,
-                            record: None,
-                            columns: None,
-                        },
-                        kind: ProblemKind::LimitExceeded { limit },
-                    }],
-                });
-            }
-        }
-        reader.finish();
-        if reader.framer.last_line() < first_line && piece.first {
-            // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
-            // A later piece of a stream may hold none (the input's trailing empty line).
-            return Err(ParseError {
-                problems: vec![Problem {
-                    severity: Severity::Error,
-                    location: Location {
-                        line: None,
-                        offset: base_offset,
-                        record: None,
-                        columns: None,
-                    },
-                    kind: ProblemKind::EmptyInput,
-                }],
-            });
-        }
+        build(
+            &mut reader,
+            &mut builder,
+            opts,
+            first_line,
+            base_offset,
+            piece,
+        )?;
         Ok(Transmission {
-            tree: builder.finish(reader.framer.framing),
+            tree: builder.into_tree(reader.framer.framing),
             trailing: reader.framer.trailing,
             problems: reader.problems,
             options: opts.clone(),
@@ -121,17 +92,8 @@ impl<'a> Transmission<'a> {
     /// # Errors
     /// [`ParseError`] with every error-severity problem.
     pub fn into_result(self) -> Result<Self, ParseError> {
-        let errors: Vec<Problem> = self
-            .problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .cloned()
-            .collect();
-        if errors.is_empty() {
-            Ok(self)
-        } else {
-            Err(ParseError { problems: errors })
-        }
+        strict(&self.problems)?;
+        Ok(self)
     }
 
     /// Every record in input order (see [`Tree::records`]).
@@ -158,6 +120,109 @@ impl<'a> Transmission<'a> {
     /// I/O errors of the writer.
     pub fn write_to<W: std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
         write_transmission(self, w)
+    }
+}
+
+/// `Err` with every error-severity problem of `problems`, if there is one.
+fn strict(problems: &[Problem]) -> Result<(), ParseError> {
+    let errors: Vec<Problem> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ParseError { problems: errors })
+    }
+}
+
+/// A whole-input limit error at a place of the input.
+fn limit_error(limit: &'static str, line: Option<u32>, offset: usize) -> ParseError {
+    ParseError {
+        problems: vec![Problem {
+            severity: Severity::Error,
+            location: Location {
+                line,
+                offset,
+                record: None,
+                columns: None,
+            },
+            kind: ProblemKind::LimitExceeded { limit },
+        }],
+    }
+}
+
+/// The parse loop: every record of `reader` into `builder` (the nested or the flat tree),
+/// stopping at the first exceeded structural limit.
+fn build<'a, S: Sink<'a>>(
+    reader: &mut RecordReader<'a>,
+    builder: &mut Builder<S>,
+    opts: &ParseOptions,
+    first_line: u32,
+    base_offset: usize,
+    piece: framing::Piece,
+) -> Result<(), ParseError> {
+    // The reader's loop, without the `Option` of `Iterator::next` around each record.
+    while let Some(line) = reader.framer.next() {
+        let record = reader.read(line);
+        let (line_no, offset) = (record.line(), record.offset());
+        builder.push(record);
+        if let Some(limit) = builder.exceeded(opts) {
+            return Err(limit_error(limit, Some(line_no), offset));
+        }
+    }
+    reader.finish();
+    if reader.framer.last_line() < first_line && piece.first {
+        // No record at all (e.g. only 0x1A bytes): never an empty successful result (F-020).
+        // A later piece of a stream may hold none (the input's trailing empty line).
+        return Err(ParseError {
+            problems: vec![Problem {
+                severity: Severity::Error,
+                location: Location {
+                    line: None,
+                    offset: base_offset,
+                    record: None,
+                    columns: None,
+                },
+                kind: ProblemKind::EmptyInput,
+            }],
+        });
+    }
+    Ok(())
+}
+
+impl<'a> FlatTree<'a> {
+    /// Parses strictly into the flat tree: any error-severity problem fails the parse, as
+    /// [`Transmission::parse`] does (same errors).
+    ///
+    /// # Errors
+    /// [`ParseError`] with every error-severity problem (line, record id, byte columns).
+    pub fn parse(input: &'a [u8]) -> Result<Self, ParseError> {
+        let tree = Self::parse_with(input, &ParseOptions::strict())?;
+        strict(tree.problems())?;
+        Ok(tree)
+    }
+
+    /// Parses with the given options into the flat tree, with every problem (errors
+    /// included), as [`Transmission::parse_with`] does.
+    ///
+    /// # Errors
+    /// [`ParseError`] with one whole-input problem (F-020, F-021, F-023, a size limit, a
+    /// structural limit of [`ParseOptions::limits`]), or the limit `flat_tree_records` for an
+    /// input of more than `u32::MAX` records.
+    pub fn parse_with(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
+        let mut reader = RecordReader::new(input, opts)?;
+        // About one record per 81 bytes: one allocation for the records of a typical input.
+        let mut builder = FlatBuilder::with_capacity(input.len() / 81 + 1);
+        build(&mut reader, &mut builder, opts, 1, 0, framing::Piece::WHOLE)?;
+        builder
+            .into_flat(
+                reader.framer.framing,
+                reader.framer.trailing,
+                reader.problems,
+            )
+            .ok_or_else(|| limit_error("flat_tree_records", None, 0))
     }
 }
 

@@ -1,9 +1,100 @@
-//! Building the tree from parsed records, one append per record (SPEC 3–4).
+//! Building the trees from parsed records, one record at a time (SPEC 3–4).
+//!
+//! One classifier, [`Placer`], decides where each record goes: it keeps a small stack of the
+//! open groups (batch, block, transaction, item, OI group, PGA line, PG50/PG51 group, entity
+//! loop) and tells a [`Sink`] what to do, as open / append / attach / close events. The nested
+//! [`Tree`] ([`Nested`]) and the [`super::flat::FlatTree`] are the two sinks: both follow the
+//! same decisions, so they hold the same records in the same groups.
+//!
+//! Groups close lazily: a group closes only when a record arrives that does not belong in it
+//! (or at the end), so a record-level condition (`SE90`) always belongs to the last record
+//! placed, in the innermost open group.
 
+use super::flat::GroupKind;
 use super::*;
 use crate::wire::framing::Framing;
 
-/// What is open at the end of the current transaction.
+/// A group to open, with the record that opens it where the group has one (SPEC 3–4).
+#[derive(Debug)]
+pub(crate) enum Opening<'a> {
+    /// A batch: its `A`, or `None` for an implicit batch.
+    Batch(Option<Record<'a>>),
+    /// A block: its `B`, or `None` for an implicit block.
+    Block(Option<Record<'a>>),
+    /// A transaction (its start record, if any, follows as content).
+    Transaction,
+    /// An HTS anchor: `SE60` or `50`.
+    Anchor(Record<'a>),
+    /// An OI group: its `OI`, or `None` for PG records without one.
+    OiGroup(Option<Record<'a>>),
+    /// A PGA line: its `PG01`.
+    Line(Record<'a>),
+    /// An entity loop: its `PG19`.
+    Entity(Record<'a>),
+    /// A PG50/PG51 group: its `PG50`.
+    PgGroup(Record<'a>),
+    /// A disposition: its `SO70`.
+    Disposition(Record<'a>),
+    /// A substitution group: its `PG00 S`.
+    Substitution(Record<'a>),
+}
+
+impl Opening<'_> {
+    /// The kind of group it opens.
+    pub(crate) fn kind(&self) -> GroupKind {
+        match self {
+            Opening::Batch(_) => GroupKind::Batch,
+            Opening::Block(_) => GroupKind::Block,
+            Opening::Transaction => GroupKind::Transaction,
+            Opening::Anchor(_) => GroupKind::Anchor,
+            Opening::OiGroup(_) => GroupKind::OiGroup,
+            Opening::Line(_) => GroupKind::Line,
+            Opening::Entity(_) => GroupKind::Entity,
+            Opening::PgGroup(_) => GroupKind::PgGroup,
+            Opening::Disposition(_) => GroupKind::Disposition,
+            Opening::Substitution(_) => GroupKind::Substitution,
+        }
+    }
+}
+
+/// The role of a record appended to the innermost open group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Content: a transaction's record, an anchor's sub-record, an orphan, a line's child
+    /// record, an entity loop's `PG21`/`PG55`/`PG60`, a group's record, a disposition's detail.
+    Content,
+    /// The `PG20` directly after an entity loop's `PG19`.
+    Pg20,
+    /// The record that ends the group: `Z`, `Y`, `PG51`, `PG00 E`.
+    Tail,
+}
+
+/// Where the [`Placer`]'s decisions go.
+pub(crate) trait Sink<'a> {
+    /// Opens a group inside the innermost open one.
+    fn open(&mut self, opening: Opening<'a>);
+    /// Appends a record to the innermost open group.
+    fn record(&mut self, r: Record<'a>, role: Role);
+    /// Attaches a record-level condition (SPEC 7.1) to the last record appended.
+    fn condition(&mut self, r: Record<'a>);
+    /// Closes the innermost open group.
+    fn close(&mut self);
+}
+
+/// One open group of the [`Placer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Frame {
+    kind: GroupKind,
+    /// The group has its tail record (`Z`, `Y`, `PG51`, `PG00 E`): it closes before the
+    /// next record that is not a condition.
+    tail: bool,
+    /// An entity loop has its `PG20`.
+    pg20: bool,
+    /// An entity loop has a `PG21`/`PG55`/`PG60`.
+    items: bool,
+}
+
+/// What is open at the item level of the current transaction (the nested builder's view).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Open {
     Nothing,
@@ -13,23 +104,11 @@ enum Open {
     Substitution,
 }
 
-/// Builds a [`Tree`] one record at a time, in input order. Never drops, merges or reorders.
-#[derive(Debug)]
-pub(crate) struct TreeBuilder<'a> {
-    batches: Vec<Batch<Record<'a>>>,
-    batch: Option<Batch<Record<'a>>>,
-    block: Option<Block<Record<'a>>>,
-    open: Open,
-    /// Records in the current PGA line and PGA lines in the current OI group (limits).
-    line_records: usize,
-    group_lines: usize,
-}
-
-impl Default for TreeBuilder<'_> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// Stack positions of the envelope groups: the batch, the block and the transaction are
+/// always the first three open groups, in that order.
+const BATCH: usize = 1;
+const BLOCK: usize = 2;
+const TRANSACTION: usize = 3;
 
 fn is_transaction_start(r: &Record<'_>) -> bool {
     r.record_type() == RecordType::Host && crate::records::host::starts_transaction(r.raw())
@@ -37,17 +116,6 @@ fn is_transaction_start(r: &Record<'_>) -> bool {
 
 fn is_hts_anchor(r: &Record<'_>) -> bool {
     r.record_type() == RecordType::Host && crate::records::host::is_anchor_id(r.id_bytes())
-}
-
-/// Whether `r` is a sub-record of `anchor` (before its OI group): `SE61`–`SE69` after an
-/// `SE60`; `SE60` / `SE61` after an Entry Summary `50` (SPEC 3.3: the OI group follows the `50`
-/// and its own `SE60`/`SE61` records).
-fn is_anchor_sub_record(anchor: &Record<'_>, r: &Record<'_>) -> bool {
-    let id = r.id_bytes();
-    if r.record_type() != RecordType::Host {
-        return false;
-    }
-    crate::records::host::is_anchor_sub_record_id(anchor.id_bytes(), id)
 }
 
 /// The `PG00.substitution_indicator` of a record (`S`, `E`, `R`), if it is a `PG00`.
@@ -67,132 +135,121 @@ fn is_record_level_condition(r: &Record<'_>) -> bool {
     }
 }
 
-fn last_node_of_items<R>(items: &mut [PgaItem<R>]) -> Option<&mut Node<R>> {
-    match items.last_mut()? {
-        PgaItem::Record(n) => Some(n),
-        PgaItem::Entity(e) => Some(match (e.items.last_mut(), e.pg20.as_mut()) {
-            (Some(n), _) => n,
-            (None, Some(n)) => n,
-            (None, None) => &mut e.pg19,
-        }),
-        PgaItem::Group(g) => {
-            if g.end.is_some() {
-                g.end.as_mut()
-            } else if !g.items.is_empty() {
-                last_node_of_items(&mut g.items)
-            } else {
-                Some(&mut g.start)
-            }
-        }
-    }
+/// The classifier: decides, one record at a time and in input order, which group each record
+/// goes to (SPEC 3–4), and emits that to a [`Sink`]. Never drops, merges or reorders.
+#[derive(Debug)]
+pub(crate) struct Placer {
+    stack: Vec<Frame>,
+    /// The id of the open HTS anchor (its sub-records depend on it, SPEC 3.3).
+    anchor_id: [u8; 4],
+    /// Depths of the open OI group, PGA line and PG50 group (0: none), kept as groups open
+    /// and close.
+    oi: usize,
+    line: usize,
+    pg_group: usize,
+    /// Records in the current PGA line and PGA lines in the current OI group (limits).
+    line_records: usize,
+    group_lines: usize,
 }
 
-fn last_node_of_group<R>(g: &mut OiGroup<R>) -> Option<&mut Node<R>> {
-    if let Some(l) = g.lines.last_mut() {
-        if l.items.is_empty() {
-            return Some(&mut l.pg01);
-        }
-        return last_node_of_items(&mut l.items);
-    }
-    if !g.orphans.is_empty() {
-        return g.orphans.last_mut();
-    }
-    g.oi.as_mut()
-}
-
-impl<'a> TreeBuilder<'a> {
-    /// An empty builder.
-    pub(crate) fn new() -> Self {
-        TreeBuilder {
-            batches: Vec::new(),
-            batch: None,
-            block: None,
-            open: Open::Nothing,
+impl Placer {
+    fn new() -> Self {
+        Placer {
+            stack: Vec::with_capacity(8),
+            anchor_id: [0; 4],
+            oi: 0,
+            line: 0,
+            pg_group: 0,
             line_records: 0,
             group_lines: 0,
         }
     }
 
-    fn close_block(&mut self) {
-        if let Some(b) = self.block.take() {
-            self.batch_mut().blocks.push(b);
+    fn top(&self) -> Option<Frame> {
+        self.stack.last().copied()
+    }
+
+    fn kind_at(&self, depth: usize) -> Option<GroupKind> {
+        self.stack.get(depth.wrapping_sub(1)).map(|f| f.kind)
+    }
+
+    #[inline]
+    fn open<'a>(&mut self, opening: Opening<'a>, sink: &mut impl Sink<'a>) {
+        let kind = opening.kind();
+        let depth = self.stack.len() + 1;
+        match kind {
+            GroupKind::OiGroup => self.oi = depth,
+            GroupKind::Line => self.line = depth,
+            GroupKind::PgGroup => self.pg_group = depth,
+            _ => {}
         }
-        self.open = Open::Nothing;
+        self.stack.push(Frame {
+            kind,
+            tail: false,
+            pg20: false,
+            items: false,
+        });
+        sink.open(opening);
     }
 
-    fn close_batch(&mut self) {
-        self.close_block();
-        if let Some(b) = self.batch.take() {
-            self.batches.push(b);
-        }
-    }
-
-    fn batch_mut(&mut self) -> &mut Batch<Record<'a>> {
-        self.batch.get_or_insert_with(|| Batch {
-            header: None,
-            blocks: Vec::new(),
-            trailer: None,
-        })
-    }
-
-    fn block_mut(&mut self) -> &mut Block<Record<'a>> {
-        self.batch_mut();
-        self.block.get_or_insert_with(|| Block {
-            header: None,
-            transactions: Vec::new(),
-            trailer: None,
-        })
-    }
-
-    fn transaction_mut(&mut self) -> &mut Transaction<Record<'a>> {
-        let block = self.block_mut();
-        if block.transactions.is_empty() {
-            block.transactions.push(Transaction { items: Vec::new() });
-        }
-        let n = block.transactions.len();
-        // Just ensured non-empty, so `n - 1` is in bounds.
-        #[allow(clippy::indexing_slicing)]
-        &mut block.transactions[n - 1]
-    }
-
-    /// The last node of the current transaction (for SE90 attachment).
-    fn last_node_mut(&mut self) -> Option<&mut Node<Record<'a>>> {
-        let t = self.block.as_mut()?.transactions.last_mut()?;
-        match t.items.last_mut()? {
-            Item::Record(n) => Some(n),
-            Item::Anchor(a) => {
-                if a.oi_group.is_some() {
-                    a.oi_group.as_mut().and_then(last_node_of_group)
-                } else if !a.sub_records.is_empty() {
-                    a.sub_records.last_mut()
-                } else {
-                    Some(&mut a.anchor)
-                }
+    /// Closes groups until `depth` are open.
+    #[inline]
+    fn close_to<'a>(&mut self, depth: usize, sink: &mut impl Sink<'a>) {
+        while self.stack.len() > depth {
+            match self.stack.pop().map(|f| f.kind) {
+                Some(GroupKind::OiGroup) => self.oi = 0,
+                Some(GroupKind::Line) => self.line = 0,
+                Some(GroupKind::PgGroup) => self.pg_group = 0,
+                _ => {}
             }
-            Item::OiGroup(g) => last_node_of_group(g),
-            Item::Disposition(d) => {
-                if d.details.is_empty() {
-                    Some(&mut d.so70)
-                } else {
-                    d.details.last_mut()
-                }
-            }
-            Item::Substitution(g) => match (g.end.as_mut(), g.records.is_empty()) {
-                (Some(n), _) => Some(n),
-                (None, false) => g.records.last_mut(),
-                (None, true) => Some(&mut g.start),
-            },
+            sink.close();
         }
     }
 
-    /// The OI group currently open (last item of the current transaction).
-    fn open_group(&mut self) -> Option<&mut OiGroup<Record<'a>>> {
-        let t = self.block.as_mut()?.transactions.last_mut()?;
-        match t.items.last_mut()? {
-            Item::Anchor(a) => a.oi_group.as_mut(),
-            Item::OiGroup(g) => Some(g),
-            _ => None,
+    /// Appends `r` as the tail of the innermost group, which then closes before the next
+    /// record.
+    fn tail<'a>(&mut self, r: Record<'a>, sink: &mut impl Sink<'a>) {
+        sink.record(r, Role::Tail);
+        if let Some(f) = self.stack.last_mut() {
+            f.tail = true;
         }
+    }
+
+    /// Leaves exactly the first `depth` envelope groups open (batch, block, transaction),
+    /// closing deeper ones and opening implicit ones.
+    fn envelope<'a>(&mut self, depth: usize, sink: &mut impl Sink<'a>) {
+        self.close_to(depth, sink);
+        while self.stack.len() < depth {
+            let opening = match self.stack.len() {
+                0 => Opening::Batch(None),
+                1 => Opening::Block(None),
+                _ => Opening::Transaction,
+            };
+            self.open(opening, sink);
+        }
+    }
+
+    /// What is open at the item level of the transaction.
+    #[inline]
+    fn item_open(&self) -> Open {
+        match (self.kind_at(TRANSACTION + 1), self.stack.len()) {
+            (Some(GroupKind::Anchor), n) if n == TRANSACTION + 1 => Open::Anchor,
+            (Some(GroupKind::Anchor | GroupKind::OiGroup), _) => Open::Oi,
+            (Some(GroupKind::Disposition), _) => Open::Disposition,
+            (Some(GroupKind::Substitution), _) => Open::Substitution,
+            _ => Open::Nothing,
+        }
+    }
+
+    /// The depth of the open group of `kind` (an OI group, a PGA line or a PG50 group), if any.
+    fn depth_of(&self, kind: GroupKind) -> Option<usize> {
+        let depth = match kind {
+            GroupKind::OiGroup => self.oi,
+            GroupKind::Line => self.line,
+            GroupKind::PgGroup => self.pg_group,
+            _ => 0,
+        };
+        (depth > 0).then_some(depth)
     }
 
     /// The [`crate::options::ParseOptions`] limit that the records pushed so far exceed, if any.
@@ -206,9 +263,8 @@ impl<'a> TreeBuilder<'a> {
         }
     }
 
-    /// Adds the next record of the input.
-    pub(crate) fn push(&mut self, r: Record<'a>) {
-        match r.record_type() {
+    fn count(&mut self, rt: RecordType) {
+        match rt {
             RecordType::Pg01 => {
                 self.line_records = 1;
                 self.group_lines += 1;
@@ -217,7 +273,7 @@ impl<'a> TreeBuilder<'a> {
                 self.line_records = 0;
                 self.group_lines = 0;
             }
-            _ if r.record_type().is_pg() => self.line_records += 1,
+            _ if rt.is_pg() => self.line_records += 1,
             // Condition records do not end a group; any other record does.
             RecordType::Se90 => {}
             _ => {
@@ -225,246 +281,578 @@ impl<'a> TreeBuilder<'a> {
                 self.group_lines = 0;
             }
         }
-        match r.record_type() {
+    }
+
+    /// Places the next record of the input.
+    #[inline]
+    pub(crate) fn push<'a>(&mut self, r: Record<'a>, sink: &mut impl Sink<'a>) {
+        let rt = r.record_type();
+        self.count(rt);
+        // A record-level condition belongs to the last record of the open transaction.
+        let condition = rt == RecordType::Se90 && is_record_level_condition(&r);
+        if condition && self.stack.len() >= TRANSACTION {
+            return sink.condition(r);
+        }
+        if self.top().is_some_and(|f| f.tail) {
+            self.close_to(self.stack.len().saturating_sub(1), sink);
+        }
+        if condition {
+            // Nothing to attach to: a record of its own.
+            return self.item(r, sink);
+        }
+        match rt {
             RecordType::BatchHeader => {
-                self.close_batch();
-                self.batch = Some(Batch {
-                    header: Some(Node::new(r)),
-                    blocks: Vec::new(),
-                    trailer: None,
-                });
+                self.close_to(0, sink);
+                self.open(Opening::Batch(Some(r)), sink);
             }
             RecordType::BatchTrailer => {
-                self.close_block();
-                self.batch_mut().trailer = Some(Node::new(r));
-                self.close_batch();
+                self.envelope(BATCH, sink);
+                self.tail(r, sink);
             }
             RecordType::BlockHeader => {
-                self.close_block();
-                self.batch_mut();
-                self.block = Some(Block {
-                    header: Some(Node::new(r)),
-                    transactions: Vec::new(),
-                    trailer: None,
-                });
+                self.envelope(BATCH, sink);
+                self.open(Opening::Block(Some(r)), sink);
             }
             RecordType::BlockTrailer => {
-                self.block_mut().trailer = Some(Node::new(r));
-                self.close_block();
+                self.envelope(BLOCK, sink);
+                self.tail(r, sink);
             }
-            RecordType::Se90 if is_record_level_condition(&r) => match self.last_node_mut() {
-                Some(n) => n.conditions.push(r),
-                None => self.push_item(Item::Record(Node::new(r)), Open::Nothing),
-            },
-            _ => self.push_content(r),
+            _ => self.content(r, sink),
         }
     }
 
-    fn push_item(&mut self, item: Item<Record<'a>>, open: Open) {
-        self.transaction_mut().items.push(item);
-        self.open = open;
+    /// A record of its own at the item level of the transaction.
+    fn item<'a>(&mut self, r: Record<'a>, sink: &mut impl Sink<'a>) {
+        self.envelope(TRANSACTION, sink);
+        sink.record(r, Role::Content);
     }
 
-    fn push_content(&mut self, r: Record<'a>) {
+    #[inline]
+    fn content<'a>(&mut self, r: Record<'a>, sink: &mut impl Sink<'a>) {
         let rt = r.record_type();
         if is_transaction_start(&r) {
-            let block = self.block_mut();
-            let fresh = block
-                .transactions
-                .last()
-                .is_none_or(|t| !t.items.is_empty());
-            if fresh {
-                block.transactions.push(Transaction { items: Vec::new() });
-            }
-            self.push_item(Item::Record(Node::new(r)), Open::Nothing);
-            return;
+            self.envelope(BLOCK, sink);
+            self.open(Opening::Transaction, sink);
+            return sink.record(r, Role::Content);
         }
-        if self.open == Open::Anchor {
-            if let Some(Item::Anchor(a)) = self.transaction_mut().items.last_mut() {
-                if a.oi_group.is_none() && is_anchor_sub_record(&a.anchor.record, &r) {
-                    a.sub_records.push(Node::new(r));
-                    return;
-                }
-            }
+        let mut open = self.item_open();
+        if open == Open::Anchor
+            && r.record_type() == RecordType::Host
+            && crate::records::host::is_anchor_sub_record_id(self.anchor_id(), r.id_bytes())
+        {
+            return sink.record(r, Role::Content);
         }
         if is_hts_anchor(&r) {
-            self.push_item(
-                Item::Anchor(Box::new(HtsAnchor {
-                    anchor: Node::new(r),
-                    sub_records: Vec::new(),
-                    oi_group: None,
-                })),
-                Open::Anchor,
-            );
-            return;
+            self.envelope(TRANSACTION, sink);
+            self.anchor_id = [0; 4];
+            if let Some(id) = self.anchor_id.get_mut(..r.id_bytes().len()) {
+                id.copy_from_slice(r.id_bytes());
+            }
+            return self.open(Opening::Anchor(r), sink);
         }
-        let open = self.open;
         if open == Open::Substitution {
-            if let Some(Item::Substitution(g)) = self.transaction_mut().items.last_mut() {
-                if rt.is_pg() {
-                    if substitution_indicator(&r) == Some("E") {
-                        g.end = Some(Node::new(r));
-                        self.open = Open::Nothing;
-                    } else {
-                        g.records.push(Node::new(r));
-                    }
-                    return;
+            if rt.is_pg() {
+                if substitution_indicator(&r) == Some("E") {
+                    return self.tail(r, sink);
                 }
+                return sink.record(r, Role::Content);
             }
             // Any other record ends an unterminated group (S-015) and is placed as usual.
-            self.open = Open::Nothing;
-            return self.push_content(r);
+            self.close_to(TRANSACTION, sink);
+            open = Open::Nothing;
         }
         // SPEC 4.5: a `PG00 S` outside an OI group opens a header- or line-level group.
         if rt == RecordType::Pg00 && open != Open::Oi && substitution_indicator(&r) == Some("S") {
-            self.push_item(
-                Item::Substitution(Box::new(SubstitutionGroup {
-                    start: Node::new(r),
-                    records: Vec::new(),
-                    end: None,
-                })),
-                Open::Substitution,
-            );
-            return;
+            self.envelope(TRANSACTION, sink);
+            return self.open(Opening::Substitution(r), sink);
         }
         match rt {
-            RecordType::So70 | RecordType::So70V04 | RecordType::So70Thru => self.push_item(
-                Item::Disposition(Box::new(Disposition {
-                    so70: Node::new(r),
-                    details: Vec::new(),
-                })),
-                Open::Disposition,
-            ),
+            RecordType::So70 | RecordType::So70V04 | RecordType::So70Thru => {
+                self.envelope(TRANSACTION, sink);
+                self.open(Opening::Disposition(r), sink);
+            }
             RecordType::So71 | RecordType::So72 if open == Open::Disposition => {
-                if let Some(Item::Disposition(d)) = self.transaction_mut().items.last_mut() {
-                    d.details.push(Node::new(r));
-                }
+                sink.record(r, Role::Content)
             }
-            RecordType::Oi => {
-                let group = OiGroup {
-                    oi: Some(Node::new(r)),
-                    orphans: Vec::new(),
-                    lines: Vec::new(),
-                };
-                self.start_group(group, open);
-            }
+            RecordType::Oi => self.start_group(Opening::OiGroup(Some(r)), open, sink),
             RecordType::Pg01 => {
-                let line = PgaLine {
-                    pg01: Node::new(r),
-                    // Typical lines hold 5–20 child items: skip the 0 → 4 → 8 growth steps.
-                    items: Vec::with_capacity(8),
-                };
-                if open == Open::Oi {
-                    if let Some(g) = self.open_group() {
-                        g.lines.push(line);
-                        return;
-                    }
+                match self.depth_of(GroupKind::OiGroup) {
+                    Some(d) if open == Open::Oi => self.close_to(d, sink),
+                    _ => self.start_group(Opening::OiGroup(None), open, sink),
                 }
-                self.start_group(
-                    OiGroup {
-                        oi: None,
-                        orphans: Vec::new(),
-                        lines: vec![line],
-                    },
-                    open,
-                );
+                self.open(Opening::Line(r), sink);
             }
             _ if rt.is_pg() => {
                 if open == Open::Oi {
-                    if let Some(g) = self.open_group() {
-                        match g.lines.last_mut() {
-                            Some(l) => push_child(&mut l.items, r),
-                            None => g.orphans.push(Node::new(r)),
-                        }
-                        return;
+                    if let Some(line) = self.depth_of(GroupKind::Line) {
+                        return self.child(r, line, sink);
                     }
+                } else {
+                    self.start_group(Opening::OiGroup(None), open, sink);
                 }
-                self.start_group(
-                    OiGroup {
-                        oi: None,
-                        orphans: vec![Node::new(r)],
-                        lines: Vec::new(),
-                    },
-                    open,
-                );
+                // An orphan (S-004): a PG record before the group's first PG01.
+                sink.record(r, Role::Content);
             }
-            _ => self.push_item(Item::Record(Node::new(r)), Open::Nothing),
+            _ => self.item(r, sink),
         }
+    }
+
+    /// The id of the open HTS anchor.
+    fn anchor_id(&self) -> &[u8] {
+        let len = self.anchor_id.iter().position(|&b| b == 0).unwrap_or(4);
+        self.anchor_id.get(..len).unwrap_or_default()
     }
 
     /// Opens an OI group: under the open anchor if it has none yet, else as its own item.
-    fn start_group(&mut self, group: OiGroup<Record<'a>>, open: Open) {
-        if open == Open::Anchor {
-            if let Some(Item::Anchor(a)) = self.transaction_mut().items.last_mut() {
-                if a.oi_group.is_none() {
-                    a.oi_group = Some(group);
-                    self.open = Open::Oi;
-                    return;
-                }
-            }
+    fn start_group<'a>(&mut self, opening: Opening<'a>, open: Open, sink: &mut impl Sink<'a>) {
+        if open != Open::Anchor {
+            self.envelope(TRANSACTION, sink);
         }
-        self.push_item(Item::OiGroup(Box::new(group)), Open::Oi);
+        self.open(opening, sink);
+    }
+
+    /// Places a child record of the PGA line open at depth `line` (SPEC 4.3, 4.4).
+    #[inline]
+    fn child<'a>(&mut self, r: Record<'a>, line: usize, sink: &mut impl Sink<'a>) {
+        let rt = r.record_type();
+        // An open PG50 group takes the record; its PG51 ends it. Groups do not nest: inside
+        // one, a PG50 is a plain record (S-014).
+        if let Some(group) = self.depth_of(GroupKind::PgGroup) {
+            if rt == RecordType::Pg51 {
+                self.close_to(group, sink);
+                return self.tail(r, sink);
+            }
+            return self.entity_child(r, group, sink);
+        }
+        if rt == RecordType::Pg50 {
+            self.close_to(line, sink);
+            return self.open(Opening::PgGroup(r), sink);
+        }
+        self.entity_child(r, line, sink)
+    }
+
+    /// Places a child record in the line or PG50 group open at depth `parent`: entity loops
+    /// (SPEC 4.3: association by adjacency).
+    #[inline]
+    fn entity_child<'a>(&mut self, r: Record<'a>, parent: usize, sink: &mut impl Sink<'a>) {
+        let entity = self
+            .stack
+            .get_mut(parent)
+            .filter(|f| f.kind == GroupKind::Entity);
+        match (r.record_type(), entity) {
+            (RecordType::Pg19, _) => {
+                self.close_to(parent, sink);
+                return self.open(Opening::Entity(r), sink);
+            }
+            (RecordType::Pg20, Some(e)) if !e.pg20 && !e.items => {
+                e.pg20 = true;
+                return sink.record(r, Role::Pg20);
+            }
+            (RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60, Some(e)) => {
+                e.items = true;
+                return sink.record(r, Role::Content);
+            }
+            _ => {}
+        }
+        self.close_to(parent, sink);
+        sink.record(r, Role::Content);
+    }
+
+    /// Closes every open group.
+    fn finish<'a>(&mut self, sink: &mut impl Sink<'a>) {
+        self.close_to(0, sink);
+    }
+}
+
+/// The [`Placer`] with a sink: what the parse loop pushes records into.
+#[derive(Debug)]
+pub(crate) struct Builder<S> {
+    placer: Placer,
+    sink: S,
+}
+
+impl<'a, S: Sink<'a>> Builder<S> {
+    /// An empty builder around `sink`.
+    pub(crate) fn with(sink: S) -> Self {
+        Builder {
+            placer: Placer::new(),
+            sink,
+        }
+    }
+
+    /// Adds the next record of the input.
+    #[inline]
+    pub(crate) fn push(&mut self, r: Record<'a>) {
+        self.placer.push(r, &mut self.sink);
+    }
+
+    /// The [`crate::options::ParseOptions`] limit that the records pushed so far exceed, if any.
+    #[inline]
+    pub(crate) fn exceeded(&self, opts: &crate::options::ParseOptions) -> Option<&'static str> {
+        self.placer.exceeded(opts)
+    }
+
+    /// Closes every open group and returns the sink.
+    pub(crate) fn finish(mut self) -> S {
+        self.placer.finish(&mut self.sink);
+        self.sink
+    }
+}
+
+/// Builds a [`Tree`] one record at a time, in input order.
+pub(crate) type TreeBuilder<'a> = Builder<Nested<'a>>;
+
+impl<'a> TreeBuilder<'a> {
+    /// An empty builder.
+    pub(crate) fn new() -> Self {
+        Builder::with(Nested {
+            batches: Vec::new(),
+            batch: None,
+            block: None,
+            depth: 0,
+        })
     }
 
     /// Finishes the tree.
-    pub(crate) fn finish(mut self, framing: Framing) -> Tree<Record<'a>> {
-        self.close_batch();
+    pub(crate) fn into_tree(self, framing: Framing) -> Tree<Record<'a>> {
         Tree {
             framing,
-            batches: self.batches,
+            batches: self.finish().batches,
         }
     }
 }
 
-/// Adds a child record to a PGA line's items (SPEC 4.3, 4.4).
-fn push_child<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
-    // An open PG50 group takes the record, unless it is the group's PG51.
-    if let Some(PgaItem::Group(g)) = items.last_mut() {
-        if g.end.is_none() {
-            if r.record_type() == RecordType::Pg51 {
-                g.end = Some(Node::new(r));
-            } else {
-                push_child_flat(&mut g.items, r);
-            }
-            return;
-        }
-    }
-    if r.record_type() == RecordType::Pg50 {
-        items.push(PgaItem::Group(Box::new(PgGroup {
-            start: Node::new(r),
-            items: Vec::new(),
-            end: None,
-        })));
-        return;
-    }
-    push_child_flat(items, r);
+/// The sink that builds the nested [`Tree`] in place: the open batch and block are owned
+/// until they close; every group below them is put into its parent when it opens, and stays
+/// the parent's last item while it is open, so the innermost open group is found by
+/// following the last items `depth` levels down.
+#[derive(Debug)]
+pub(crate) struct Nested<'a> {
+    batches: Vec<Batch<Record<'a>>>,
+    batch: Option<Batch<Record<'a>>>,
+    block: Option<Block<Record<'a>>>,
+    /// How many groups are open (batch and block included).
+    depth: usize,
 }
 
-/// Adds a child record without opening groups (inside a group, a nested PG50 is a plain
-/// record: groups do not nest, S-014).
-fn push_child_flat<'a>(items: &mut Vec<PgaItem<Record<'a>>>, r: Record<'a>) {
-    match r.record_type() {
-        RecordType::Pg19 => items.push(PgaItem::Entity(Box::new(EntityLoop {
-            pg19: Node::new(r),
-            pg20: None,
-            items: Vec::new(),
-        }))),
-        RecordType::Pg20 => {
-            if let Some(PgaItem::Entity(e)) = items.last_mut() {
-                if e.pg20.is_none() && e.items.is_empty() {
-                    e.pg20 = Some(Node::new(r));
-                    return;
-                }
-            }
-            items.push(PgaItem::Record(Node::new(r)));
+/// The innermost open group of the nested tree.
+enum Top<'n, 'a> {
+    Batch(&'n mut Batch<Record<'a>>),
+    Block(&'n mut Block<Record<'a>>),
+    Transaction(&'n mut Transaction<Record<'a>>),
+    Anchor(&'n mut HtsAnchor<Record<'a>>),
+    OiGroup(&'n mut OiGroup<Record<'a>>),
+    Line(&'n mut PgaLine<Record<'a>>),
+    Entity(&'n mut EntityLoop<Record<'a>>),
+    PgGroup(&'n mut PgGroup<Record<'a>>),
+    Disposition(&'n mut Disposition<Record<'a>>),
+    Substitution(&'n mut SubstitutionGroup<Record<'a>>),
+}
+
+impl<'a> Nested<'a> {
+    /// The innermost open group; `None` only when nothing is open.
+    #[inline(always)]
+    fn top(&mut self) -> Option<Top<'_, 'a>> {
+        let depth = self.depth;
+        if depth == 0 {
+            return None;
         }
-        RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60 => {
-            if let Some(PgaItem::Entity(e)) = items.last_mut() {
-                e.items.push(Node::new(r));
+        if depth == BATCH {
+            return self.batch.as_mut().map(Top::Batch);
+        }
+        let block = self.block.as_mut()?;
+        if depth == BLOCK {
+            return Some(Top::Block(block));
+        }
+        let tx = block.transactions.last_mut()?;
+        if depth == TRANSACTION {
+            return Some(Top::Transaction(tx));
+        }
+        let mut top = match tx.items.last_mut()? {
+            Item::Anchor(a) => Top::Anchor(a),
+            Item::OiGroup(g) => Top::OiGroup(g),
+            Item::Disposition(d) => Top::Disposition(d),
+            Item::Substitution(g) => Top::Substitution(g),
+            Item::Record(_) => return None,
+        };
+        for _ in TRANSACTION + 1..depth {
+            top = match top {
+                Top::Anchor(a) => Top::OiGroup(a.oi_group.as_mut()?),
+                Top::OiGroup(g) => Top::Line(g.lines.last_mut()?),
+                Top::Line(l) => match l.items.last_mut()? {
+                    PgaItem::Entity(e) => Top::Entity(e),
+                    PgaItem::Group(g) => Top::PgGroup(g),
+                    PgaItem::Record(_) => return None,
+                },
+                Top::PgGroup(g) => match g.items.last_mut()? {
+                    PgaItem::Entity(e) => Top::Entity(e),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+        }
+        Some(top)
+    }
+
+    /// A record with no open group to take it (the placer never leaves one): kept, at the
+    /// end of the tree.
+    #[cold]
+    fn stray(&mut self, n: Node<Record<'a>>) {
+        self.batches.push(Batch {
+            header: None,
+            blocks: vec![Block {
+                header: None,
+                transactions: vec![Transaction {
+                    items: vec![Item::Record(n)],
+                }],
+                trailer: None,
+            }],
+            trailer: None,
+        });
+    }
+}
+
+impl<'n, 'a> Top<'n, 'a> {
+    /// Appends a record in its role.
+    #[inline]
+    fn push(self, n: Node<Record<'a>>, role: Role) {
+        match self {
+            Top::Batch(b) => match role {
+                Role::Tail => b.trailer = Some(n),
+                // Only a tail goes directly into a batch; anything else is kept in a block.
+                _ => b.blocks.push(Block {
+                    header: None,
+                    transactions: vec![Transaction {
+                        items: vec![Item::Record(n)],
+                    }],
+                    trailer: None,
+                }),
+            },
+            Top::Block(b) => match role {
+                Role::Tail => b.trailer = Some(n),
+                _ => b.transactions.push(Transaction {
+                    items: vec![Item::Record(n)],
+                }),
+            },
+            Top::Transaction(t) => t.items.push(Item::Record(n)),
+            Top::Anchor(a) => a.sub_records.push(n),
+            Top::OiGroup(g) => g.orphans.push(n),
+            Top::Line(l) => l.items.push(PgaItem::Record(n)),
+            Top::Entity(e) => match role {
+                Role::Pg20 => e.pg20 = Some(n),
+                _ => e.items.push(n),
+            },
+            Top::PgGroup(g) => match role {
+                Role::Tail => g.end = Some(n),
+                _ => g.items.push(PgaItem::Record(n)),
+            },
+            Top::Disposition(d) => d.details.push(n),
+            Top::Substitution(g) => match role {
+                Role::Tail => g.end = Some(n),
+                _ => g.records.push(n),
+            },
+        }
+    }
+
+    /// The last record appended to the group (where a condition attaches).
+    fn last_node(self) -> Option<&'n mut Node<Record<'a>>> {
+        fn last<'m, R>(v: &'m mut [Node<R>], first: &'m mut Node<R>) -> &'m mut Node<R> {
+            match v.last_mut() {
+                Some(n) => n,
+                None => first,
+            }
+        }
+        match self {
+            Top::Batch(b) => b.trailer.as_mut().or(b.header.as_mut()),
+            Top::Block(b) => b.trailer.as_mut().or(b.header.as_mut()),
+            Top::Transaction(t) => match t.items.last_mut() {
+                Some(Item::Record(n)) => Some(n),
+                _ => None,
+            },
+            Top::Anchor(a) => Some(last(&mut a.sub_records, &mut a.anchor)),
+            Top::OiGroup(g) => g.orphans.last_mut().or(g.oi.as_mut()),
+            Top::Line(l) => match l.items.last_mut() {
+                Some(PgaItem::Record(n)) => Some(n),
+                Some(_) => None,
+                None => Some(&mut l.pg01),
+            },
+            Top::Entity(e) => match (e.items.last_mut(), e.pg20.as_mut()) {
+                (Some(n), _) | (None, Some(n)) => Some(n),
+                (None, None) => Some(&mut e.pg19),
+            },
+            Top::PgGroup(g) => match (&mut g.end, g.items.last_mut()) {
+                (Some(n), _) => Some(n),
+                (None, Some(PgaItem::Record(n))) => Some(n),
+                (None, Some(_)) => None,
+                (None, None) => Some(&mut g.start),
+            },
+            Top::Disposition(d) => Some(last(&mut d.details, &mut d.so70)),
+            Top::Substitution(g) => match g.end {
+                Some(ref mut n) => Some(n),
+                None => Some(last(&mut g.records, &mut g.start)),
+            },
+        }
+    }
+}
+
+impl<'a> Sink<'a> for Nested<'a> {
+    #[inline]
+    fn open(&mut self, opening: Opening<'a>) {
+        let depth = self.depth;
+        self.depth += 1;
+        match opening {
+            Opening::Batch(header) => {
+                self.batch = Some(Batch {
+                    header: header.map(Node::new),
+                    blocks: Vec::new(),
+                    trailer: None,
+                });
                 return;
             }
-            items.push(PgaItem::Record(Node::new(r)));
+            Opening::Block(header) => {
+                self.block = Some(Block {
+                    header: header.map(Node::new),
+                    transactions: Vec::new(),
+                    trailer: None,
+                });
+                return;
+            }
+            _ => {}
         }
-        _ => items.push(PgaItem::Record(Node::new(r))),
+        self.depth = depth;
+        let top = self.top();
+        let stray = match (top, opening) {
+            (Some(Top::Block(b)), Opening::Transaction) => {
+                b.transactions.push(Transaction { items: Vec::new() });
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::Anchor(r)) => {
+                t.items.push(Item::Anchor(Box::new(HtsAnchor {
+                    anchor: Node::new(r),
+                    sub_records: Vec::new(),
+                    oi_group: None,
+                })));
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::OiGroup(oi)) => {
+                t.items.push(Item::OiGroup(Box::new(OiGroup {
+                    oi: oi.map(Node::new),
+                    orphans: Vec::new(),
+                    lines: Vec::new(),
+                })));
+                None
+            }
+            (Some(Top::Anchor(a)), Opening::OiGroup(oi)) if a.oi_group.is_none() => {
+                a.oi_group = Some(OiGroup {
+                    oi: oi.map(Node::new),
+                    orphans: Vec::new(),
+                    lines: Vec::new(),
+                });
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::Disposition(r)) => {
+                t.items.push(Item::Disposition(Box::new(Disposition {
+                    so70: Node::new(r),
+                    details: Vec::new(),
+                })));
+                None
+            }
+            (Some(Top::Transaction(t)), Opening::Substitution(r)) => {
+                t.items.push(Item::Substitution(Box::new(SubstitutionGroup {
+                    start: Node::new(r),
+                    records: Vec::new(),
+                    end: None,
+                })));
+                None
+            }
+            (Some(Top::OiGroup(g)), Opening::Line(r)) => {
+                g.lines.push(PgaLine {
+                    pg01: Node::new(r),
+                    // Typical lines hold 5–20 child items: skip the 0 → 4 → 8 growth steps.
+                    items: Vec::with_capacity(8),
+                });
+                None
+            }
+            (
+                Some(Top::Line(PgaLine { items, .. }) | Top::PgGroup(PgGroup { items, .. })),
+                Opening::Entity(r),
+            ) => {
+                items.push(PgaItem::Entity(Box::new(EntityLoop {
+                    pg19: Node::new(r),
+                    pg20: None,
+                    items: Vec::new(),
+                })));
+                None
+            }
+            (Some(Top::Line(l)), Opening::PgGroup(r)) => {
+                l.items.push(PgaItem::Group(Box::new(PgGroup {
+                    start: Node::new(r),
+                    items: Vec::new(),
+                    end: None,
+                })));
+                None
+            }
+            // The placer opens each kind only inside the kinds above; anything else keeps
+            // its head record, and the group stays unopened.
+            (_, opening) => match opening {
+                Opening::Anchor(r)
+                | Opening::Line(r)
+                | Opening::Entity(r)
+                | Opening::PgGroup(r)
+                | Opening::Disposition(r)
+                | Opening::Substitution(r)
+                | Opening::OiGroup(Some(r))
+                | Opening::Batch(Some(r))
+                | Opening::Block(Some(r)) => Some(r),
+                _ => None,
+            },
+        };
+        if let Some(r) = stray {
+            self.stray(Node::new(r));
+        }
+        // Open even where it had no place: the placer closes it again.
+        self.depth = depth + 1;
+    }
+
+    #[inline]
+    fn record(&mut self, r: Record<'a>, role: Role) {
+        match self.top() {
+            Some(top) => top.push(Node::new(r), role),
+            None => self.stray(Node::new(r)),
+        }
+    }
+
+    fn condition(&mut self, r: Record<'a>) {
+        match self.top().and_then(Top::last_node) {
+            Some(n) => n.conditions.push(r),
+            // The placer attaches a condition only to a record it placed.
+            None => self.record(r, Role::Content),
+        }
+    }
+
+    #[inline]
+    fn close(&mut self) {
+        match self.depth {
+            0 => return,
+            BATCH => {
+                if let Some(b) = self.batch.take() {
+                    self.batches.push(b);
+                }
+            }
+            BLOCK => {
+                if let Some(b) = self.block.take() {
+                    match self.batch.as_mut() {
+                        Some(batch) => batch.blocks.push(b),
+                        None => self.batches.push(Batch {
+                            header: None,
+                            blocks: vec![b],
+                            trailer: None,
+                        }),
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.depth -= 1;
     }
 }

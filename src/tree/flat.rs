@@ -1,0 +1,646 @@
+//! The flat tree (SPEC 3–4): every record of a transmission in one vector, in input order,
+//! and the groups as index ranges into it, like a tape.
+//!
+//! # Layout
+//!
+//! A [`FlatTree`] holds two vectors:
+//!
+//! * `records`: every [`Record`] of the input, in input order ([`FlatTree::records`]);
+//! * `groups`: one 20-byte entry per group, in the order the groups open (pre-order, which is
+//!   input order): its [`GroupKind`], whether it has a head record (the record that opens it:
+//!   `A`, `B`, `SE60`/`50`, `OI`, `PG01`, `PG19`, `PG50`, `SO70`, `PG00 S`), a tail record (`Z`,
+//!   `Y`, `PG51`, `PG00 E`) and, for an entity loop, a `PG20`; the range of records it covers
+//!   (`start..end`, conditions and nested groups included); its parent group; and the index
+//!   of the first group after its own nested groups (`next`), so that its direct children are
+//!   `index + 1`, then each child's `next`, up to its own `next`.
+//!
+//! Every group covers a contiguous range of records, because the records sit in input order
+//! and each group holds an unbroken run of them. A record with record-level conditions
+//! (`SE90` of SPEC 7.1 after it) is a group of kind [`GroupKind::Node`] that covers the record
+//! and its conditions; [`GroupRef::items`] shows it as one [`NodeRef`], not as a group.
+//!
+//! The same classifier as the nested [`crate::Tree`] places the records (`tree/builder.rs`),
+//! so both trees hold the same records in the same groups, in the same order. Building is an
+//! append per record plus an append per group; dropping frees the two vectors.
+//!
+//! Limits: at most `u32::MAX` records and groups (a parse fails with
+//! [`crate::ProblemKind::LimitExceeded`] `flat_tree_records` beyond that).
+
+use super::builder::{Builder, Opening, Role, Sink};
+use crate::error::Problem;
+use crate::records::Record;
+use crate::wire::framing::Framing;
+
+/// What a group of the flat tree is (SPEC 3–4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GroupKind {
+    /// A batch: `A` … `Z` (either may be missing).
+    Batch,
+    /// A block: `B` … `Y` (either may be missing).
+    Block,
+    /// A host transaction (SPEC 3.4): from its start record (`SE10`, `10`) on.
+    Transaction,
+    /// An HTS anchor (`SE60`, `50`) with its sub-records and its OI group (SPEC 3.3).
+    Anchor,
+    /// An `OI` (or PG records without one) and its PGA lines (SPEC 4.1).
+    OiGroup,
+    /// A PGA line: a `PG01` and its child records (SPEC 4.1–4.5).
+    Line,
+    /// An entity loop: `PG19`, an optional `PG20`, then `PG21`/`PG55`/`PG60` (SPEC 4.3).
+    Entity,
+    /// A `PG50` … `PG51` group (SPEC 4.4).
+    PgGroup,
+    /// An `SO70` disposition with its `SO71`/`SO72` (SPEC 7.2).
+    Disposition,
+    /// A `PG00 S` … `PG00 E` substitution group outside an OI group (SPEC 4.5).
+    Substitution,
+    /// A record with its record-level conditions (`SE90`, SPEC 7.1).
+    Node,
+}
+
+const HEAD: u8 = 1;
+const TAIL: u8 = 2;
+const PG20: u8 = 4;
+const NONE: u32 = u32::MAX;
+
+/// One group: 20 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    kind: GroupKind,
+    flags: u8,
+    /// The records it covers: `start..end`.
+    start: u32,
+    end: u32,
+    /// The enclosing group, or [`NONE`].
+    parent: u32,
+    /// The first group after this one's nested groups.
+    next: u32,
+}
+
+/// The flat tree of a whole input: records in one vector, groups as index ranges (see the
+/// module documentation for the layout). Built by [`FlatTree::parse`] /
+/// [`FlatTree::parse_with`].
+///
+/// ```
+/// use ace_pga::{FlatTree, tree::GroupKind};
+/// let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+/// let tree = FlatTree::parse(&input)?;
+/// assert_eq!(tree.records().len(), input.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count());
+/// let line = tree.pga_lines().next().expect("a PGA line");
+/// assert_eq!(line.kind(), GroupKind::Line);
+/// assert_eq!(line.head().expect("its PG01").record().id(), "PG01");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlatTree<'a> {
+    framing: Framing,
+    records: Vec<Record<'a>>,
+    groups: Vec<Span>,
+    trailing: &'a [u8],
+    problems: Vec<Problem>,
+}
+
+/// A handle on one group of a [`FlatTree`] (a copy of its 20-byte entry and the tree).
+#[derive(Debug, Clone, Copy)]
+pub struct GroupRef<'t, 'a> {
+    tree: &'t FlatTree<'a>,
+    index: u32,
+    span: Span,
+}
+
+/// A handle on one record of a [`FlatTree`] with its record-level conditions (SPEC 7.1).
+#[derive(Debug, Clone, Copy)]
+pub struct NodeRef<'t, 'a> {
+    record: &'t Record<'a>,
+    conditions: &'t [Record<'a>],
+    index: u32,
+}
+
+/// One item of a group's content ([`GroupRef::items`]).
+#[derive(Debug, Clone, Copy)]
+pub enum FlatItem<'t, 'a> {
+    /// A record (with its conditions) directly in the group.
+    Record(NodeRef<'t, 'a>),
+    /// A nested group.
+    Group(GroupRef<'t, 'a>),
+}
+
+impl<'a> FlatTree<'a> {
+    /// How the input was framed (terminator convention, byte order mark).
+    pub fn framing(&self) -> &Framing {
+        &self.framing
+    }
+
+    /// Every record of the input in input order (conditions right after their record).
+    pub fn records(&self) -> &[Record<'a>] {
+        &self.records
+    }
+
+    /// Bytes after the last record that are not a record (see
+    /// [`crate::Transmission::trailing`]).
+    pub fn trailing(&self) -> &'a [u8] {
+        self.trailing
+    }
+
+    /// Problems found while parsing (errors and warnings), in input order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The number of groups (record-level condition nodes included).
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// The group at `index` (groups are numbered in input order), if any.
+    pub fn group(&self, index: usize) -> Option<GroupRef<'_, 'a>> {
+        let span = *self.groups.get(index)?;
+        Some(GroupRef {
+            tree: self,
+            index: u32::try_from(index).ok()?,
+            span,
+        })
+    }
+
+    fn group_at(&self, index: u32) -> Option<GroupRef<'_, 'a>> {
+        self.group(index as usize)
+    }
+
+    /// The batches in input order (implicit batches have no head or tail).
+    pub fn batches(&self) -> Children<'_, 'a> {
+        Children {
+            tree: self,
+            next: 0,
+            end: u32::try_from(self.groups.len()).unwrap_or(NONE),
+        }
+    }
+
+    /// Every group of `kind` in input order, at any depth: one scan of the group entries.
+    pub fn groups_of(&self, kind: GroupKind) -> impl Iterator<Item = GroupRef<'_, 'a>> + '_ {
+        self.groups
+            .iter()
+            .zip(0u32..)
+            .filter(move |(s, _)| s.kind == kind)
+            .map(move |(&span, index)| GroupRef {
+                tree: self,
+                index,
+                span,
+            })
+    }
+
+    /// Every transaction in input order.
+    pub fn transactions(&self) -> impl Iterator<Item = GroupRef<'_, 'a>> + '_ {
+        self.groups_of(GroupKind::Transaction)
+    }
+
+    /// Every OI group in input order (those under an HTS anchor included: see
+    /// [`GroupRef::parent`]).
+    pub fn oi_groups(&self) -> impl Iterator<Item = GroupRef<'_, 'a>> + '_ {
+        self.groups_of(GroupKind::OiGroup)
+    }
+
+    /// Every PGA line in input order.
+    pub fn pga_lines(&self) -> impl Iterator<Item = GroupRef<'_, 'a>> + '_ {
+        self.groups_of(GroupKind::Line)
+    }
+
+    /// The innermost group that holds the record at `record` (an index into
+    /// [`Self::records`]), not counting condition nodes; `None` when out of range. A binary
+    /// search over the groups, then up the parents.
+    pub fn group_of(&self, record: usize) -> Option<GroupRef<'_, 'a>> {
+        let at = u32::try_from(record).ok()?;
+        let after = self.groups.partition_point(|s| s.start <= at);
+        let mut g = self.group(after.checked_sub(1)?)?;
+        loop {
+            if g.span.kind != GroupKind::Node && g.span.start <= at && at < g.span.end {
+                return Some(g);
+            }
+            g = g.parent()?;
+        }
+    }
+
+    /// The PGA line that holds the record at `record` (its `PG01` or a child record), if any.
+    pub fn line_of(&self, record: usize) -> Option<GroupRef<'_, 'a>> {
+        let mut g = self.group_of(record)?;
+        loop {
+            if g.span.kind == GroupKind::Line {
+                return Some(g);
+            }
+            g = g.parent()?;
+        }
+    }
+}
+
+impl<'t, 'a> GroupRef<'t, 'a> {
+    /// What the group is.
+    pub fn kind(&self) -> GroupKind {
+        self.span.kind
+    }
+
+    /// Its index among the tree's groups ([`FlatTree::group`]).
+    pub fn index(&self) -> usize {
+        self.index as usize
+    }
+
+    /// The indices of the records it covers in [`FlatTree::records`] (head, content, nested
+    /// groups, tail and every condition).
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.span.start as usize..self.span.end as usize
+    }
+
+    /// The records it covers, in input order.
+    pub fn records(&self) -> &'t [Record<'a>] {
+        self.tree.records.get(self.range()).unwrap_or_default()
+    }
+
+    /// The enclosing group (`None` for a batch).
+    pub fn parent(&self) -> Option<GroupRef<'t, 'a>> {
+        match self.span.parent {
+            NONE => None,
+            p => self.tree.group_at(p),
+        }
+    }
+
+    /// The record at `at`, with the conditions of the child node group that starts there.
+    fn node(&self, at: u32) -> Option<NodeRef<'t, 'a>> {
+        let mut end = at.saturating_add(1);
+        let mut child = self.index.saturating_add(1);
+        while child < self.span.next {
+            let Some(s) = self.tree.groups.get(child as usize) else {
+                break;
+            };
+            if s.start >= at {
+                if s.start == at && s.kind == GroupKind::Node {
+                    end = s.end;
+                }
+                break;
+            }
+            child = s.next;
+        }
+        NodeRef::new(self.tree, at, end)
+    }
+
+    /// The record that opens the group (`A`, `B`, `SE60`/`50`, `OI`, `PG01`, `PG19`, `PG50`,
+    /// `SO70`, `PG00 S`), if it has one: implicit batches and blocks, transactions and OI
+    /// groups without `OI` have none.
+    pub fn head(&self) -> Option<NodeRef<'t, 'a>> {
+        if self.span.flags & HEAD == 0 {
+            return None;
+        }
+        self.node(self.span.start)
+    }
+
+    /// The `PG20` directly after an entity loop's `PG19` (SPEC 4.3), if any.
+    pub fn pg20(&self) -> Option<NodeRef<'t, 'a>> {
+        if self.span.flags & PG20 == 0 {
+            return None;
+        }
+        let at = self.head().map_or(self.span.start, |h| h.end());
+        self.node(at)
+    }
+
+    /// The record that ends the group (`Z`, `Y`, `PG51`, `PG00 E`), if it has one.
+    pub fn tail(&self) -> Option<NodeRef<'t, 'a>> {
+        if self.span.flags & TAIL == 0 {
+            return None;
+        }
+        // The tail is the last record that is not a condition: its node, if any, is the
+        // group's last nested group.
+        let last = self
+            .span
+            .next
+            .checked_sub(1)
+            .filter(|&l| l > self.index)
+            .and_then(|l| self.tree.groups.get(l as usize))
+            .filter(|s| s.kind == GroupKind::Node && s.end == self.span.end);
+        let (index, end) = match last {
+            Some(s) => (s.start, s.end),
+            None => (self.span.end.saturating_sub(1), self.span.end),
+        };
+        NodeRef::new(self.tree, index, end)
+    }
+
+    /// The group's content between its head (and an entity loop's `PG20`) and its tail, in
+    /// input order: records and nested groups. For a batch: its blocks; a block: its
+    /// transactions; a transaction: host records, anchors, OI groups, dispositions,
+    /// substitution groups; an anchor: its sub-records, then its OI group; an OI group: its
+    /// orphans, then its PGA lines; a PGA line: child records, entity loops and PG50 groups;
+    /// an entity loop: `PG21`/`PG55`/`PG60`; a PG50 group: records and entity loops.
+    pub fn items(&self) -> Items<'t, 'a> {
+        let mut pos = self.span.start;
+        if let Some(h) = self.head() {
+            pos = h.end();
+        }
+        if let Some(p) = self.pg20() {
+            pos = p.end();
+        }
+        let end = self.tail().map_or(self.span.end, |t| t.index);
+        let mut child = self.index.saturating_add(1);
+        while child < self.span.next {
+            match self.tree.groups.get(child as usize) {
+                Some(s) if s.start < pos => child = s.next,
+                _ => break,
+            }
+        }
+        Items {
+            tree: self.tree,
+            pos,
+            end,
+            child,
+            child_end: self.span.next,
+        }
+    }
+
+    /// The nested groups directly in this one (not condition nodes), in input order.
+    pub fn children(&self) -> impl Iterator<Item = GroupRef<'t, 'a>> + 't {
+        Children {
+            tree: self.tree,
+            next: self.index.saturating_add(1),
+            end: self.span.next,
+        }
+    }
+
+    /// The direct children of one kind.
+    fn children_of(&self, kind: GroupKind) -> impl Iterator<Item = GroupRef<'t, 'a>> + 't {
+        self.children().filter(move |g| g.span.kind == kind)
+    }
+
+    /// The blocks of a batch.
+    pub fn blocks(&self) -> impl Iterator<Item = GroupRef<'t, 'a>> + 't {
+        self.children_of(GroupKind::Block)
+    }
+
+    /// The transactions of a block.
+    pub fn transactions(&self) -> impl Iterator<Item = GroupRef<'t, 'a>> + 't {
+        self.children_of(GroupKind::Transaction)
+    }
+
+    /// The PGA lines of an OI group.
+    pub fn lines(&self) -> impl Iterator<Item = GroupRef<'t, 'a>> + 't {
+        self.children_of(GroupKind::Line)
+    }
+
+    /// The OI group of an HTS anchor, if any.
+    pub fn oi_group(&self) -> Option<GroupRef<'t, 'a>> {
+        self.children_of(GroupKind::OiGroup).next()
+    }
+
+    /// The entity loops of a PGA line (also those inside its PG50/PG51 groups), in order.
+    pub fn entity_loops(&self) -> impl Iterator<Item = GroupRef<'t, 'a>> + 't {
+        let tree = self.tree;
+        let (from, to) = (self.index as usize, self.span.next as usize);
+        tree.groups
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .zip(self.index..)
+            .filter(|(s, _)| s.kind == GroupKind::Entity)
+            .map(move |(&span, index)| GroupRef { tree, index, span })
+    }
+}
+
+impl<'t, 'a> NodeRef<'t, 'a> {
+    /// The record at `index` of `tree` with the conditions up to `end`; `None` out of range.
+    fn new(tree: &'t FlatTree<'a>, index: u32, end: u32) -> Option<Self> {
+        let at = index as usize;
+        let (record, rest) = tree.records.get(at..)?.split_first()?;
+        let conditions = rest.get(..(end as usize).saturating_sub(at + 1))?;
+        Some(NodeRef {
+            record,
+            conditions,
+            index,
+        })
+    }
+
+    /// The record.
+    pub fn record(&self) -> &'t Record<'a> {
+        self.record
+    }
+
+    /// The record's index in [`FlatTree::records`].
+    pub fn index(&self) -> usize {
+        self.index as usize
+    }
+
+    /// The record-level conditions (`SE90`, SPEC 7.1) attached to it, in input order.
+    pub fn conditions(&self) -> &'t [Record<'a>] {
+        self.conditions
+    }
+
+    /// The index after its last condition.
+    fn end(&self) -> u32 {
+        // At most u32::MAX records: the sum fits.
+        self.index
+            .saturating_add(1)
+            .saturating_add(self.conditions.len() as u32)
+    }
+}
+
+/// The content of a group ([`GroupRef::items`]).
+#[derive(Debug, Clone)]
+pub struct Items<'t, 'a> {
+    tree: &'t FlatTree<'a>,
+    pos: u32,
+    end: u32,
+    child: u32,
+    child_end: u32,
+}
+
+impl<'t, 'a> Iterator for Items<'t, 'a> {
+    type Item = FlatItem<'t, 'a>;
+
+    fn next(&mut self) -> Option<FlatItem<'t, 'a>> {
+        if self.pos >= self.end {
+            return None;
+        }
+        let child = (self.child < self.child_end)
+            .then(|| self.tree.groups.get(self.child as usize))
+            .flatten()
+            .filter(|s| s.start == self.pos);
+        let Some(&span) = child else {
+            let index = self.pos;
+            self.pos += 1;
+            return NodeRef::new(self.tree, index, self.pos).map(FlatItem::Record);
+        };
+        let index = self.child;
+        self.child = span.next;
+        self.pos = span.end;
+        match span.kind {
+            GroupKind::Node => NodeRef::new(self.tree, span.start, span.end).map(FlatItem::Record),
+            _ => Some(FlatItem::Group(GroupRef {
+                tree: self.tree,
+                index,
+                span,
+            })),
+        }
+    }
+}
+
+impl std::iter::FusedIterator for Items<'_, '_> {}
+
+/// Nested groups of a group, or the batches of a tree, without condition nodes.
+#[derive(Debug, Clone)]
+pub struct Children<'t, 'a> {
+    tree: &'t FlatTree<'a>,
+    next: u32,
+    end: u32,
+}
+
+impl<'t, 'a> Iterator for Children<'t, 'a> {
+    type Item = GroupRef<'t, 'a>;
+
+    fn next(&mut self) -> Option<GroupRef<'t, 'a>> {
+        while self.next < self.end {
+            let index = self.next;
+            let span = *self.tree.groups.get(index as usize)?;
+            self.next = span.next.max(index.saturating_add(1));
+            if span.kind != GroupKind::Node {
+                return Some(GroupRef {
+                    tree: self.tree,
+                    index,
+                    span,
+                });
+            }
+        }
+        None
+    }
+}
+
+impl std::iter::FusedIterator for Children<'_, '_> {}
+
+// ---------------------------------------------------------------------------------------
+// Building
+// ---------------------------------------------------------------------------------------
+
+/// The sink that builds a [`FlatTree`]: appends records and group entries.
+#[derive(Debug, Default)]
+pub(crate) struct FlatSink<'a> {
+    records: Vec<Record<'a>>,
+    groups: Vec<Span>,
+    /// The open groups, innermost last.
+    stack: Vec<u32>,
+    /// More than `u32::MAX` records or groups.
+    overflow: bool,
+}
+
+impl FlatSink<'_> {
+    fn at(&mut self, n: usize) -> u32 {
+        u32::try_from(n).unwrap_or_else(|_| {
+            self.overflow = true;
+            NONE
+        })
+    }
+}
+
+impl<'a> Sink<'a> for FlatSink<'a> {
+    fn open(&mut self, opening: Opening<'a>) {
+        let kind = opening.kind();
+        let head = match opening {
+            Opening::Batch(h) | Opening::Block(h) | Opening::OiGroup(h) => h,
+            Opening::Transaction => None,
+            Opening::Anchor(r)
+            | Opening::Line(r)
+            | Opening::Entity(r)
+            | Opening::PgGroup(r)
+            | Opening::Disposition(r)
+            | Opening::Substitution(r) => Some(r),
+        };
+        let start = self.at(self.records.len());
+        let index = self.at(self.groups.len());
+        self.groups.push(Span {
+            kind,
+            flags: if head.is_some() { HEAD } else { 0 },
+            start,
+            end: start,
+            parent: self.stack.last().copied().unwrap_or(NONE),
+            next: NONE,
+        });
+        self.stack.push(index);
+        if let Some(r) = head {
+            self.records.push(r);
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, r: Record<'a>, role: Role) {
+        self.records.push(r);
+        let flag = match role {
+            Role::Content => return,
+            Role::Pg20 => PG20,
+            Role::Tail => TAIL,
+        };
+        let top = self.stack.last().copied().unwrap_or(NONE);
+        if let Some(s) = self.groups.get_mut(top as usize) {
+            s.flags |= flag;
+        }
+    }
+
+    fn condition(&mut self, r: Record<'a>) {
+        let at = self.at(self.records.len());
+        let extends = self
+            .groups
+            .last_mut()
+            .filter(|s| s.kind == GroupKind::Node && s.end == at);
+        match extends {
+            Some(node) => node.end = at.saturating_add(1),
+            None => {
+                let index = self.at(self.groups.len());
+                self.groups.push(Span {
+                    kind: GroupKind::Node,
+                    flags: HEAD,
+                    start: at.saturating_sub(1),
+                    end: at.saturating_add(1),
+                    parent: self.stack.last().copied().unwrap_or(NONE),
+                    next: index.saturating_add(1),
+                });
+            }
+        }
+        self.records.push(r);
+    }
+
+    fn close(&mut self) {
+        let Some(top) = self.stack.pop() else {
+            return;
+        };
+        let (end, next) = (self.at(self.records.len()), self.at(self.groups.len()));
+        if let Some(s) = self.groups.get_mut(top as usize) {
+            s.end = end;
+            s.next = next;
+        }
+    }
+}
+
+/// Builds a [`FlatTree`] one record at a time, in input order.
+pub(crate) type FlatBuilder<'a> = Builder<FlatSink<'a>>;
+
+impl<'a> FlatBuilder<'a> {
+    /// An empty builder, its record vector sized for `records` records.
+    pub(crate) fn with_capacity(records: usize) -> Self {
+        Builder::with(FlatSink {
+            records: Vec::with_capacity(records),
+            groups: Vec::with_capacity(records / 4),
+            ..FlatSink::default()
+        })
+    }
+
+    /// Finishes the tree; `None` when it would hold more than `u32::MAX` records or groups.
+    pub(crate) fn into_flat(
+        self,
+        framing: Framing,
+        trailing: &'a [u8],
+        problems: Vec<Problem>,
+    ) -> Option<FlatTree<'a>> {
+        let sink = self.finish();
+        if sink.overflow {
+            return None;
+        }
+        Some(FlatTree {
+            framing,
+            records: sink.records,
+            groups: sink.groups,
+            trailing,
+            problems,
+        })
+    }
+}
