@@ -707,9 +707,7 @@ mod tests {
         }
         let mut x = 1u64;
         for _ in 0..100_000 {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            x = crate::validate::samples::next_seed(x);
             for w in [
                 x.to_le_bytes(),
                 // Bytes near the borders of the set (0x18 … 0x83).
@@ -773,34 +771,17 @@ mod tests {
         let palette = b" 0123456789AZQX-.";
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut records: Vec<Vec<u8>> = Vec::new();
-        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let Ok(entries) = std::fs::read_dir(&path) else {
-                panic!("{dir}");
-            };
-            for e in entries.flatten() {
-                let Ok(data) = std::fs::read(e.path()) else {
-                    continue;
-                };
-                for line in data.split(|&b| b == b'\n') {
-                    let line = line.strip_suffix(b"\r").unwrap_or(line);
-                    if line.len() != 80 {
-                        continue;
-                    }
-                    for variant in 0..6 {
-                        let mut rec = line.to_vec();
-                        if variant % 2 == 1 {
-                            seed = seed
-                                .wrapping_mul(6_364_136_223_846_793_005)
-                                .wrapping_add(1_442_695_040_888_963_407);
-                            let col = 4 + (seed >> 33) as usize % 76;
-                            if let Some(c) = rec.get_mut(col) {
-                                *c = palette[(seed >> 50) as usize % palette.len()];
-                            }
-                        }
-                        records.push(rec);
+        for line in crate::validate::samples::records() {
+            for variant in 0..6 {
+                let mut rec = line.to_vec();
+                if variant % 2 == 1 {
+                    seed = crate::validate::samples::next_seed(seed);
+                    let col = 4 + (seed >> 33) as usize % 76;
+                    if let Some(c) = rec.get_mut(col) {
+                        *c = palette[(seed >> 50) as usize % palette.len()];
                     }
                 }
+                records.push(rec);
             }
         }
         let (mut shared, mut with_findings, mut compared) = (Memo::default(), 0usize, 0usize);
@@ -847,57 +828,39 @@ mod tests {
         let mut compared = 0usize;
         let mut with_findings = 0usize;
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let Ok(entries) = std::fs::read_dir(&path) else {
-                panic!("{dir}");
-            };
-            for e in entries.flatten() {
-                let Ok(data) = std::fs::read(e.path()) else {
-                    continue;
-                };
-                for line in data.split(|&b| b == b'\n') {
-                    let line = line.strip_suffix(b"\r").unwrap_or(line);
-                    if line.len() != 80 {
-                        continue;
-                    }
-                    for variant in 0..24 {
-                        let mut rec = line.to_vec();
-                        if variant > 0 {
-                            for _ in 0..(1 + variant % 3) {
-                                seed = seed
-                                    .wrapping_mul(6_364_136_223_846_793_005)
-                                    .wrapping_add(1_442_695_040_888_963_407);
-                                let col = 4 + (seed >> 33) as usize % 76;
-                                let b = palette[(seed >> 50) as usize % palette.len()];
-                                if let Some(c) = rec.get_mut(col) {
-                                    *c = b;
-                                }
-                            }
+        for line in crate::validate::samples::records() {
+            for variant in 0..24 {
+                let mut rec = line.to_vec();
+                if variant > 0 {
+                    for _ in 0..(1 + variant % 3) {
+                        seed = crate::validate::samples::next_seed(seed);
+                        let col = 4 + (seed >> 33) as usize % 76;
+                        let b = palette[(seed >> 50) as usize % palette.len()];
+                        if let Some(c) = rec.get_mut(col) {
+                            *c = b;
                         }
-                        let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::strict())
-                        else {
-                            continue;
-                        };
-                        t.tree.for_each_record(|r| {
-                            let eligible = all_cbp(r.raw())
-                                && r.raw().len() >= 80
-                                && r.field_error().is_none()
-                                && r.record_type().layout().is_some();
-                            if eligible {
-                                let fast = findings(r, true, &opts);
-                                assert_eq!(
-                                    fast,
-                                    findings(r, false, &opts),
-                                    "{}",
-                                    String::from_utf8_lossy(r.raw())
-                                );
-                                compared += 1;
-                                with_findings += usize::from(!fast.findings.is_empty());
-                            }
-                        });
                     }
                 }
+                let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::strict()) else {
+                    continue;
+                };
+                t.tree.for_each_record(|r| {
+                    let eligible = all_cbp(r.raw())
+                        && r.raw().len() >= 80
+                        && r.field_error().is_none()
+                        && r.record_type().layout().is_some();
+                    if eligible {
+                        let fast = findings(r, true, &opts);
+                        assert_eq!(
+                            fast,
+                            findings(r, false, &opts),
+                            "{}",
+                            String::from_utf8_lossy(r.raw())
+                        );
+                        compared += 1;
+                        with_findings += usize::from(!fast.findings.is_empty());
+                    }
+                });
             }
         }
         assert!(compared > 1000, "{compared} records compared");

@@ -717,59 +717,44 @@ mod tests {
         let palette = b" 0123456789AZQXaz-./*&\xC3";
         let mut seed = 0x853c_49e6_748f_ea9bu64;
         let (mut clean, mut dirty_with_findings) = (0usize, 0usize);
-        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let Ok(entries) = std::fs::read_dir(&path) else {
-                panic!("{dir}");
-            };
-            for e in entries.flatten() {
-                let Ok(data) = std::fs::read(e.path()) else {
-                    continue;
-                };
-                for line in data.split(|&b| b == b'\n') {
-                    let line = line.strip_suffix(b"\r").unwrap_or(line);
-                    if line.len() != 80 || host_plan(line.get(..4).unwrap_or_default()).is_none() {
-                        continue;
-                    }
-                    for variant in 0..40 {
-                        let mut rec = line.to_vec();
-                        for _ in 0..(variant % 3) {
-                            seed = seed
-                                .wrapping_mul(6_364_136_223_846_793_005)
-                                .wrapping_add(1_442_695_040_888_963_407);
-                            let col = 4 + (seed >> 33) as usize % 76;
-                            if let Some(c) = rec.get_mut(col) {
-                                *c = palette[(seed >> 50) as usize % palette.len()];
-                            }
-                        }
-                        let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::lenient())
-                        else {
-                            continue;
-                        };
-                        t.tree.for_each_record(|r| {
-                            let Some(plan) = host_plan(r.id_bytes()) else {
-                                return;
-                            };
-                            let mut sink = Sink::new(&opts);
-                            let mut cx = Ctx {
-                                sink: &mut sink,
-                                side: Side::Input,
-                            };
-                            check_fields(r, plan.layout, r.raw(), &mut cx);
-                            let found = sink.into_report().findings;
-                            if plan.clean(r.raw()) {
-                                assert!(
-                                    found.is_empty(),
-                                    "{}: {found:?}",
-                                    String::from_utf8_lossy(r.raw())
-                                );
-                                clean += 1;
-                            } else {
-                                dirty_with_findings += usize::from(!found.is_empty());
-                            }
-                        });
+        for line in crate::validate::samples::records() {
+            if host_plan(line.get(..4).unwrap_or_default()).is_none() {
+                continue;
+            }
+            for variant in 0..40 {
+                let mut rec = line.to_vec();
+                for _ in 0..(variant % 3) {
+                    seed = crate::validate::samples::next_seed(seed);
+                    let col = 4 + (seed >> 33) as usize % 76;
+                    if let Some(c) = rec.get_mut(col) {
+                        *c = palette[(seed >> 50) as usize % palette.len()];
                     }
                 }
+                let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::lenient()) else {
+                    continue;
+                };
+                t.tree.for_each_record(|r| {
+                    let Some(plan) = host_plan(r.id_bytes()) else {
+                        return;
+                    };
+                    let mut sink = Sink::new(&opts);
+                    let mut cx = Ctx {
+                        sink: &mut sink,
+                        side: Side::Input,
+                    };
+                    check_fields(r, plan.layout, r.raw(), &mut cx);
+                    let found = sink.into_report().findings;
+                    if plan.clean(r.raw()) {
+                        assert!(
+                            found.is_empty(),
+                            "{}: {found:?}",
+                            String::from_utf8_lossy(r.raw())
+                        );
+                        clean += 1;
+                    } else {
+                        dirty_with_findings += usize::from(!found.is_empty());
+                    }
+                });
             }
         }
         assert!(clean > 500, "{clean} clean records");

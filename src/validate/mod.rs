@@ -251,6 +251,46 @@ impl fmt::Display for Finding {
     }
 }
 
+/// The shipped samples and a seed sequence, for the tests that run every rule path over
+/// every sample record with seeded byte changes.
+#[cfg(test)]
+pub(crate) mod samples {
+    /// The bytes of every file of `spec-samples/valid` and `spec-samples/invalid`, in
+    /// directory order (what cannot be read, a folder, is left out).
+    pub(crate) fn files() -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                panic!("{dir}");
+            };
+            out.extend(
+                entries
+                    .flatten()
+                    .filter_map(|e| std::fs::read(e.path()).ok()),
+            );
+        }
+        out
+    }
+
+    /// Every 80-byte line of [`files`] (a CR before the LF dropped), in file order.
+    pub(crate) fn records() -> Vec<Vec<u8>> {
+        files()
+            .iter()
+            .flat_map(|data| data.split(|&b| b == b'\n'))
+            .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+            .filter(|line| line.len() == 80)
+            .map(<[u8]>::to_vec)
+            .collect()
+    }
+
+    /// The next value of a 64-bit linear congruential sequence (Knuth's MMIX constants).
+    pub(crate) fn next_seed(seed: u64) -> u64 {
+        seed.wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,71 +303,54 @@ mod tests {
         let palette = [b' ', b'A', b'9', 0xC3, 0x09, b'a', b'-'];
         let mut seed = 7u64;
         let mut compared = 0usize;
-        for dir in ["spec-samples/valid", "spec-samples/invalid"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let Ok(entries) = std::fs::read_dir(&path) else {
-                panic!("{dir}");
-            };
-            for e in entries.flatten() {
-                let Ok(data) = std::fs::read(e.path()) else {
-                    continue;
-                };
-                for variant in 0..16 {
-                    let mut data = data.clone();
-                    for _ in 0..variant * 8 {
-                        seed = seed
-                            .wrapping_mul(6_364_136_223_846_793_005)
-                            .wrapping_add(1_442_695_040_888_963_407);
-                        let i = (seed >> 20) as usize % data.len().max(1);
-                        if let Some(c) = data.get_mut(i) {
-                            if *c != b'\n' && i % 81 > 4 {
-                                *c = palette[(seed >> 50) as usize % palette.len()];
-                            }
+        for data in crate::validate::samples::files() {
+            for variant in 0..16 {
+                let mut data = data.clone();
+                for _ in 0..variant * 8 {
+                    seed = crate::validate::samples::next_seed(seed);
+                    let i = (seed >> 20) as usize % data.len().max(1);
+                    if let Some(c) = data.get_mut(i) {
+                        if *c != b'\n' && i % 81 > 4 {
+                            *c = palette[(seed >> 50) as usize % palette.len()];
                         }
                     }
-                    let opts = ParseOptions::lenient();
-                    let Ok(t) = Transmission::parse_with(&data, &opts) else {
-                        continue;
-                    };
-                    t.tree.for_each_record(|r| {
-                        match r.record_type() {
-                            RecordType::Pg01 => {
-                                let v = r.view::<Pg01>().expect("PG01");
-                                assert_eq!(text_of(r, Pg01::AGENCY_CODE), v.agency_code());
-                                assert_eq!(text_of(r, Pg01::DISCLAIMER_CODE), v.disclaimer_code());
-                            }
-                            RecordType::Pg02 => {
-                                let v = r.view::<Pg02>().expect("PG02");
-                                assert_eq!(text_of(r, Pg02::ITEM_TYPE), v.item_type());
-                                assert_eq!(
-                                    text_of(r, Pg02::PRODUCT_CODE_NUMBER_1),
-                                    v.product_code_number_1()
-                                );
-                            }
-                            RecordType::Pg19 => {
-                                let v = r.view::<Pg19>().expect("PG19");
-                                assert_eq!(
-                                    text_of(r, Pg19::ENTITY_ROLE_CODE),
-                                    v.entity_role_code()
-                                );
-                                assert_eq!(text_of(r, Pg19::ENTITY_NAME), v.entity_name());
-                            }
-                            RecordType::Pg20 => {
-                                let v = r.view::<Pg20>().expect("PG20");
-                                assert_eq!(text_of(r, Pg20::POSTAL_CODE), v.postal_code());
-                            }
-                            RecordType::Pg22 => {
-                                let v = r.view::<Pg22>().expect("PG22");
-                                assert_eq!(
-                                    text_of(r, Pg22::ENTITY_ROLE_CODE),
-                                    v.entity_role_code()
-                                );
-                            }
-                            _ => return,
-                        }
-                        compared += 1;
-                    });
                 }
+                let opts = ParseOptions::lenient();
+                let Ok(t) = Transmission::parse_with(&data, &opts) else {
+                    continue;
+                };
+                t.tree.for_each_record(|r| {
+                    match r.record_type() {
+                        RecordType::Pg01 => {
+                            let v = r.view::<Pg01>().expect("PG01");
+                            assert_eq!(text_of(r, Pg01::AGENCY_CODE), v.agency_code());
+                            assert_eq!(text_of(r, Pg01::DISCLAIMER_CODE), v.disclaimer_code());
+                        }
+                        RecordType::Pg02 => {
+                            let v = r.view::<Pg02>().expect("PG02");
+                            assert_eq!(text_of(r, Pg02::ITEM_TYPE), v.item_type());
+                            assert_eq!(
+                                text_of(r, Pg02::PRODUCT_CODE_NUMBER_1),
+                                v.product_code_number_1()
+                            );
+                        }
+                        RecordType::Pg19 => {
+                            let v = r.view::<Pg19>().expect("PG19");
+                            assert_eq!(text_of(r, Pg19::ENTITY_ROLE_CODE), v.entity_role_code());
+                            assert_eq!(text_of(r, Pg19::ENTITY_NAME), v.entity_name());
+                        }
+                        RecordType::Pg20 => {
+                            let v = r.view::<Pg20>().expect("PG20");
+                            assert_eq!(text_of(r, Pg20::POSTAL_CODE), v.postal_code());
+                        }
+                        RecordType::Pg22 => {
+                            let v = r.view::<Pg22>().expect("PG22");
+                            assert_eq!(text_of(r, Pg22::ENTITY_ROLE_CODE), v.entity_role_code());
+                        }
+                        _ => return,
+                    }
+                    compared += 1;
+                });
             }
         }
         assert!(compared > 1000, "{compared}");
