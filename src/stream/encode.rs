@@ -384,8 +384,9 @@ struct Enc<W: Write> {
     pending: Vec<Encoded>,
     /// Objects whose header comes after their content.
     holds: usize,
-    /// The last record, without terminator in a terminated document.
-    open: Option<Encoded>,
+    /// The error of the last record, which has no terminator in a terminated document, if
+    /// another record follows.
+    open: Option<BuildError>,
     /// The first record error (the JSON is still read to the end: its errors come first).
     error: Option<BuildError>,
     io: Option<io::Error>,
@@ -399,12 +400,13 @@ impl<W: Write> Enc<W> {
         self.error.is_some() || self.io.is_some()
     }
 
-    fn push(&mut self, r: Encoded) {
+    /// Writes `r`, or holds a copy of it while its place or the framing is not known.
+    fn push(&mut self, r: &Encoded) {
         if self.failed() {
             return;
         }
         if self.holds > 0 || self.framing.is_none() {
-            self.pending.push(r);
+            self.pending.push(r.clone());
             return;
         }
         self.encode(r);
@@ -412,22 +414,22 @@ impl<W: Write> Enc<W> {
 
     fn push_node(&mut self, n: Option<Node<Encoded>>) {
         if let Some(n) = n {
-            self.push(n.record);
-            n.conditions.into_iter().for_each(|c| self.push(c));
+            self.push(&n.record);
+            n.conditions.iter().for_each(|c| self.push(c));
         }
     }
 
-    fn encode(&mut self, r: Encoded) {
+    fn encode(&mut self, r: &Encoded) {
         let Some(framing) = self.framing else {
             return;
         };
-        if let Some(prev) = self.open.take() {
-            self.error = prev.open_error.map(|e| *e);
+        if let Some(e) = self.open.take() {
+            self.error = Some(e);
             return;
         }
         let terminator = r.terminator.unwrap_or(framing.terminator);
-        match r.bytes {
-            Ok(ref b) => {
+        match &r.bytes {
+            Ok(b) => {
                 let written = self
                     .out
                     .write_all(b)
@@ -438,12 +440,12 @@ impl<W: Write> Enc<W> {
                 }
             }
             Err(e) => {
-                self.error = Some(*e);
+                self.error = Some(BuildError::clone(e));
                 return;
             }
         }
         if terminator == Terminator::None && framing.terminator != Terminator::None {
-            self.open = Some(r);
+            self.open = r.open_error.as_deref().cloned();
         }
     }
 
@@ -454,7 +456,7 @@ impl<W: Write> Enc<W> {
                 if self.failed() {
                     break;
                 }
-                self.encode(r);
+                self.encode(&r);
             }
         }
     }
@@ -583,7 +585,7 @@ impl<'de, W: Write> Visitor<'de> for SeqSeed<'_, W> {
             }
             Level::Transactions => {
                 while let Some(tx) = seq.next_element_seed(TxSeed)? {
-                    tx.for_each_record(|r| enc.push(r.clone()));
+                    tx.for_each_record(|r| enc.push(r));
                 }
             }
         }
