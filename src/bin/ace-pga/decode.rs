@@ -21,6 +21,13 @@ use crate::{progress, Failure, InputArgs};
 /// rest are counted in one closing line each.
 const LISTED: usize = 100;
 
+/// The closing line for `more` problems of a kind (`error`, `warning`) beyond [`LISTED`].
+fn not_listed(name: &str, more: usize, kind: &str) -> Option<String> {
+    (more > 0).then(|| {
+        format!("{name}: ... and {more} more {kind}(s), not listed (`ace-pga check` lists them)")
+    })
+}
+
 /// The input, readable once per pass.
 enum Source {
     Path(String),
@@ -123,17 +130,10 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
                 },
             )
             .map_err(fail)?;
-            if warnings > LISTED {
-                eprintln!(
-                    "{name}: ... and {} more warning(s), not listed (`ace-pga check` lists them)",
-                    warnings - LISTED
-                );
+            if let Some(line) = not_listed(&name, warnings.saturating_sub(LISTED), "warning") {
+                eprintln!("{line}");
             }
-            if more_errors > 0 {
-                errors.push(format!(
-                    "{name}: ... and {more_errors} more error(s), not listed (`ace-pga check` lists them)"
-                ));
-            }
+            errors.extend(not_listed(&name, more_errors, "error"));
             return Err(Failure::Invalid(errors.join("\n")));
         }
         (opts, false)
@@ -164,12 +164,8 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
         },
     )
     .map_err(fail)?;
-    if warnings > LISTED {
-        let _ = writeln!(
-            stderr,
-            "{name}: ... and {} more warning(s), not listed (`ace-pga check` lists them)",
-            warnings - LISTED
-        );
+    if let Some(line) = not_listed(&name, warnings.saturating_sub(LISTED), "warning") {
+        let _ = writeln!(stderr, "{line}");
     }
     let _ = stderr.flush();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
