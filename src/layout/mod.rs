@@ -17,7 +17,9 @@ mod value;
 pub use crate::wire::ascii::{is_cbp_char, parse_iso_date};
 pub(crate) use bytes::all_spaces;
 pub(crate) use fast::FastCheck;
-pub(crate) use kinds::{Date6, Date8, Dec, FieldKind, Hhmm, Hhmmss, Int, MonthYear6, Text};
+pub(crate) use kinds::{
+    trimmed_len, Date6, Date8, Dec, FieldKind, Hhmm, Hhmmss, Int, MonthYear6, Text,
+};
 pub use kinds::{MonthYear, Time};
 pub use value::{build_record, FieldValue};
 

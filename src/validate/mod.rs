@@ -757,7 +757,7 @@ impl<'o> Sink<'o> {
 /// record a view makes; the caller checks the record type.
 pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a str> {
     let b = f.slice(r.raw());
-    let end = b.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+    let end = crate::layout::trimmed_len(b);
     let v = b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())?;
     std::str::from_utf8(v).ok()
 }

@@ -320,7 +320,7 @@ impl DumpJsonWriter {
         let b = raw.get(s..e)?;
         let decimals = match f.kind {
             Kind::Text => {
-                let end = b.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+                let end = crate::layout::trimmed_len(b);
                 return Some((end > 0).then_some(Span::Raw(s, s + end)));
             }
             Kind::Int => 0,
