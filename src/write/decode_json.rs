@@ -65,6 +65,9 @@ pub struct DecodeJson<'t, T: ?Sized> {
 /// How records are written: `raw` padded under the lenient repair `pad_short_lines`, and
 /// the convention a record's terminator is judged against (`None`: the parse's own).
 #[derive(Debug, Clone, Copy)]
+// `pub` because the sealed `Direct` trait of the direct writer (feature `json`) names it;
+// without that feature nothing outside this module can reach it.
+#[cfg_attr(not(feature = "json"), allow(unreachable_pub))]
 pub struct Style {
     pad_short_lines: bool,
     convention: Option<Terminator>,
