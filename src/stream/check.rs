@@ -43,6 +43,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
+use std::sync::{mpsc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use memchr::memchr2;
 
@@ -73,7 +74,18 @@ pub struct CheckOptions {
     /// Keep the record of each kept finding for [`CheckOutcome::record`] (default `true`;
     /// `false` saves up to 81 bytes per kept finding).
     pub records: bool,
+    /// Worker threads that parse and check the pieces after the first (default `1`: the
+    /// calling thread does all; at most [`MAX_THREADS`]). The outcome does not depend on
+    /// it: pieces are added to the report one by one in input order, and what a worker
+    /// assumed of the pieces before its own (the terminator of the first record, whether
+    /// F-019 was reported, the block open before it, the certificates of OR-018) is
+    /// checked then, and the piece checked again on the calling side when it was wrong.
+    /// Memory: about `threads` + 2 pieces and their trees.
+    pub threads: usize,
 }
+
+/// Most worker threads [`CheckOptions::threads`] starts (more are clamped to this).
+pub const MAX_THREADS: usize = 64;
 
 impl Default for CheckOptions {
     fn default() -> Self {
@@ -82,6 +94,7 @@ impl Default for CheckOptions {
             whole_below: 8 << 20,
             piece_len: 256 << 10,
             records: true,
+            threads: 1,
         }
     }
 }
@@ -311,18 +324,47 @@ impl Collector {
     }
 }
 
-/// The block open at the end of the last piece.
-#[derive(Debug)]
-struct OpenBlock {
+/// What the block open at the end of a piece carries into the next piece's first block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Head {
     /// `B` application id and filer code as the H rules read them.
     host: Option<(Option<String>, Option<String>)>,
     /// `B` application id (body) for E-007.
     app: Option<String>,
     warned_pg: bool,
+}
+
+impl Head {
+    /// The head of a block that starts in the piece.
+    fn of(block: &crate::tree::Block<crate::records::Record<'_>>) -> Self {
+        Head {
+            host: validate::unit_host_header(block)
+                .map(|(a, f)| (a.map(str::to_string), f.map(str::to_string))),
+            app: validate::unit_block_app(block).map(str::to_string),
+            warned_pg: false,
+        }
+    }
+}
+
+/// The block open at the end of the last piece.
+#[derive(Debug)]
+struct OpenBlock {
+    head: Head,
     /// An `SE10` was seen in the block.
     se10: bool,
     /// H findings of a block without `B` not yet known to hold an `SE10`.
     pending: Collector,
+}
+
+/// A block's E-007 and H findings worked out on a worker thread from a guessed [`Head`]
+/// (used when the guess is what the pieces before give).
+#[derive(Debug)]
+struct BlockPre {
+    head: Head,
+    foreign: Vec<Finding>,
+    warned_after: bool,
+    host: Vec<Finding>,
+    se10: bool,
 }
 
 /// The first record (without terminator) of a unit.
@@ -363,6 +405,300 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 const FIRST_PIECE: usize = 64 << 10;
 const FIRST_RECORDS: u32 = 100;
 
+/// What the reading of units decides over the whole input (before and besides the pieces).
+#[derive(Debug, Default)]
+struct Scan {
+    /// Units read.
+    n: usize,
+    /// Bytes read (with the byte order mark).
+    total: usize,
+    concatenated: bool,
+    bom: bool,
+    /// Every byte so far is a terminator, space or tab, or a `0x1A` of a final run.
+    blank: bool,
+    in_sub: bool,
+    /// A byte other than white space was seen (F-023 looks for the first one).
+    non_space: bool,
+}
+
+impl Scan {
+    fn feed_blank(&mut self, bytes: &[u8]) {
+        if !self.blank {
+            return;
+        }
+        for &b in bytes {
+            if b == 0x1A {
+                self.in_sub = true;
+            } else if self.in_sub || !matches!(b, b'\n' | b'\r' | b' ' | b'\t') {
+                self.blank = false;
+                return;
+            }
+        }
+    }
+}
+
+/// Where a piece sits in the input.
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    first_line: u32,
+    offset: usize,
+    first: bool,
+    last: bool,
+    starts_closing: bool,
+}
+
+/// Reads the units of `input`, gathers them into pieces (module docs) and hands each to
+/// `on_piece` (which may take the bytes); returns `false` when the input is longer than
+/// `max_input_len` (reading stops there).
+fn read_pieces<R: io::BufRead>(
+    input: R,
+    parse: &ParseOptions,
+    piece_len: usize,
+    scan: &mut Scan,
+    mut on_piece: impl FnMut(&Scan, &mut Vec<u8>, Meta),
+) -> io::Result<bool> {
+    let mut units = StreamReader::with_options(
+        input,
+        StreamOptions {
+            max_unit_len: usize::MAX / 4,
+            max_record_len: usize::MAX / 4,
+        },
+    );
+    scan.blank = true;
+    let mut piece: Vec<u8> = Vec::new();
+    let (mut first_line, mut offset, mut records) = (1u32, 0usize, 0u32);
+    let mut first = true;
+    let mut starts_closing = false;
+    while let Some(u) = units.next() {
+        let u = u?;
+        if scan.n == 0 {
+            scan.bom = units.byte_order_mark();
+            scan.total += if scan.bom { BOM.len() } else { 0 };
+            let head = u
+                .bytes
+                .get(..u.bytes.len().min(FIRST_PIECE))
+                .unwrap_or_default();
+            // As the reader decides (the whole input when it is one unit of at most
+            // 64 KiB: a short line without terminator is a record, SPEC 2.2).
+            let whole = u.last && u.bytes.len() <= FIRST_PIECE;
+            scan.concatenated = crate::wire::framing::terminator_less(head, whole);
+            let mut rest = &u.bytes[..];
+            if scan.bom && parse.accept_byte_order_mark {
+                while let Some(r) = rest.strip_prefix(BOM) {
+                    rest = r;
+                }
+            }
+            scan.feed_blank(rest);
+        } else {
+            scan.feed_blank(&u.bytes);
+        }
+        scan.n += 1;
+        scan.total = scan.total.saturating_add(u.bytes.len());
+        if scan.total > parse.limits().max_input_len {
+            return Ok(false);
+        }
+        if first && !scan.non_space {
+            scan.non_space = u.bytes.iter().any(|b| !b.is_ascii_whitespace());
+        }
+        let rec = first_record(&u, scan.concatenated);
+        let fresh = starts_fresh(rec, parse.lower_case_ids);
+        let full = if first {
+            piece.len() >= FIRST_PIECE && records >= FIRST_RECORDS && scan.non_space
+        } else {
+            piece.len() >= piece_len
+        };
+        if !piece.is_empty() && fresh && full {
+            let meta = Meta {
+                first_line,
+                offset,
+                first,
+                last: false,
+                starts_closing,
+            };
+            on_piece(scan, &mut piece, meta);
+            first = false;
+            first_line = u.first_line;
+            offset = u.offset;
+            records = 0;
+            piece.clear();
+        }
+        if piece.is_empty() {
+            first_line = u.first_line;
+            offset = u.offset;
+            starts_closing = closes_block(rec, parse.lower_case_ids);
+        }
+        piece.extend_from_slice(&u.bytes);
+        records = records.saturating_add(u.records);
+    }
+    if !piece.is_empty() {
+        let meta = Meta {
+            first_line,
+            offset,
+            first,
+            last: true,
+            starts_closing,
+        };
+        on_piece(scan, &mut piece, meta);
+    }
+    Ok(true)
+}
+
+/// A piece handed to a worker thread.
+struct Job {
+    /// The piece's place in the input (the first piece is 0, checked by the reading thread).
+    index: u64,
+    bytes: Vec<u8>,
+    meta: Meta,
+    concatenated: bool,
+}
+
+/// What a worker guesses the pieces before its own leave (published after each piece; a
+/// wrong guess costs the work done with it, never the result).
+#[derive(Debug, Clone, Default)]
+struct Guess {
+    first_term: Option<Terminator>,
+    mixed_reported: bool,
+    open: Option<Head>,
+}
+
+/// The work on a piece that needs nothing of the pieces before it but a [`Guess`], done on
+/// a worker thread.
+struct Prepared<'b> {
+    /// The first tree-limit problem of the piece.
+    limit: Option<Problem>,
+    parsed: Result<Transmission<'b>, crate::error::ParseError>,
+    /// F-019's state assumed, and after the piece.
+    mixed_before: (Option<Terminator>, bool),
+    mixed_after: (Option<Terminator>, bool),
+    /// The F, S and OR findings, OR-018 from no certificate.
+    found: Vec<Finding>,
+    blocks: Vec<Option<BlockPre>>,
+}
+
+/// Parses and checks a piece (not the first) on a worker thread.
+fn prepare<'b>(
+    job: &'b Job,
+    piece_opts: &ParseOptions,
+    guess: Guess,
+    checks: &mut PieceChecks,
+) -> Prepared<'b> {
+    let meta = job.meta;
+    let piece = Piece {
+        concatenated: Some(job.concatenated),
+        first: false,
+        last: meta.last,
+    };
+    let (line, offset) = (meta.first_line, meta.offset);
+    let mut limit = None;
+    let parsed = match Transmission::parse_fragment(&job.bytes, piece_opts, line, offset, piece) {
+        Ok(t) => Ok(t),
+        Err(e) if e.problems.iter().all(is_tree_limit) => {
+            limit = e.problems.first().cloned();
+            let unlimited = without_tree_limits(piece_opts);
+            Transmission::parse_fragment(&job.bytes, &unlimited, line, offset, piece)
+        }
+        Err(e) => Err(e),
+    };
+    let mixed_before = (guess.first_term, guess.mixed_reported);
+    let (mut first_term, mut reported) = mixed_before;
+    let mut found = Vec::new();
+    let mut blocks = Vec::new();
+    let parsed = parsed.map(|mut t| {
+        mixed_terminators(&mut t, &mut first_term, &mut reported);
+        checks.forget_certificates();
+        found = checks.records(&t);
+        let mut carried = if meta.starts_closing {
+            None
+        } else {
+            guess.open
+        };
+        for (i, block) in t
+            .tree
+            .batches
+            .iter()
+            .flat_map(|b| b.blocks.iter())
+            .enumerate()
+        {
+            let head = match if i == 0 { carried.take() } else { None } {
+                Some(h) => h,
+                None => Head::of(block),
+            };
+            let mut warned = head.warned_pg;
+            let foreign = checks.foreign(block, head.app.as_deref(), &mut warned);
+            let host = head
+                .host
+                .as_ref()
+                .map(|(a, f)| (a.as_deref(), f.as_deref()));
+            let host = checks.host(block, host);
+            let se10 = validate::unit_has_se10(block);
+            blocks.push(Some(BlockPre {
+                head,
+                foreign,
+                warned_after: warned,
+                host,
+                se10,
+            }));
+        }
+        t
+    });
+    Prepared {
+        limit,
+        parsed,
+        mixed_before,
+        mixed_after: (first_term, reported),
+        found,
+        blocks,
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The ordered part: the streamer and the index of the piece whose turn it is.
+struct Turn<'o> {
+    next: u64,
+    streamer: Streamer<'o>,
+}
+
+/// What the worker threads share.
+struct Pool<'a, 'o> {
+    jobs: Mutex<mpsc::Receiver<Job>>,
+    turn: Mutex<Turn<'o>>,
+    turned: Condvar,
+    guess: Mutex<Guess>,
+    piece_opts: &'a ParseOptions,
+    opts: &'o ValidateOptions,
+}
+
+impl Pool<'_, '_> {
+    /// A worker: takes pieces in input order, prepares each, then waits for its turn to
+    /// add it to the streamer.
+    fn work(&self) {
+        let mut checks = PieceChecks::new(self.opts);
+        loop {
+            let job = match lock(&self.jobs).recv() {
+                Ok(j) => j,
+                Err(_) => return,
+            };
+            let guess = lock(&self.guess).clone();
+            let prepared = prepare(&job, self.piece_opts, guess, &mut checks);
+            let mut turn = lock(&self.turn);
+            while turn.next != job.index {
+                turn = self
+                    .turned
+                    .wait(turn)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            turn.streamer.finish(prepared, &mut checks, job.meta);
+            *lock(&self.guess) = turn.streamer.guess();
+            turn.next += 1;
+            drop(turn);
+            self.turned.notify_all();
+        }
+    }
+}
+
 struct Streamer<'o> {
     parse: ParseOptions,
     /// The options pieces are parsed with (F-023 detection as `check_bytes` sets it, no
@@ -376,11 +712,6 @@ struct Streamer<'o> {
     seq: u64,
     concatenated: bool,
     bom: bool,
-    /// Every byte so far is a terminator, space or tab, or a `0x1A` of a final run.
-    blank: bool,
-    in_sub: bool,
-    /// A byte other than white space was seen (F-023 looks for the first one).
-    non_space: bool,
     /// The first piece's whole-input failure (F-021, F-023, F-020).
     failure: Option<Vec<Finding>>,
     /// Whether the whole input parses (records can be shown).
@@ -393,7 +724,6 @@ struct Streamer<'o> {
     /// Records in the pieces checked so far.
     records_before: usize,
     open: Option<OpenBlock>,
-    total: usize,
 }
 
 impl<'o> Streamer<'o> {
@@ -413,9 +743,6 @@ impl<'o> Streamer<'o> {
             seq: 0,
             concatenated: false,
             bom: false,
-            blank: true,
-            in_sub: false,
-            non_space: false,
             failure: None,
             show: true,
             limit: None,
@@ -424,118 +751,141 @@ impl<'o> Streamer<'o> {
             mixed_reported: false,
             records_before: 0,
             open: None,
-            total: 0,
-        }
-    }
-
-    fn feed_blank(&mut self, bytes: &[u8]) {
-        if !self.blank {
-            return;
-        }
-        for &b in bytes {
-            if b == 0x1A {
-                self.in_sub = true;
-            } else if self.in_sub || !matches!(b, b'\n' | b'\r' | b' ' | b'\t') {
-                self.blank = false;
-                return;
-            }
         }
     }
 
     fn run<R: io::BufRead>(mut self, input: R) -> io::Result<CheckOutcome> {
-        let units = StreamReader::with_options(
-            input,
-            StreamOptions {
-                max_unit_len: usize::MAX / 4,
-                max_record_len: usize::MAX / 4,
-            },
-        );
-        let mut piece: Vec<u8> = Vec::new();
-        let (mut first_line, mut offset, mut records) = (1u32, 0usize, 0u32);
-        let mut first = true;
-        let mut starts_closing = false;
-        let mut units = units;
-        let mut n = 0usize;
-        while let Some(u) = units.next() {
-            let u = u?;
-            if n == 0 {
-                self.bom = units.byte_order_mark();
-                self.total += if self.bom { BOM.len() } else { 0 };
-                let head = u
-                    .bytes
-                    .get(..u.bytes.len().min(FIRST_PIECE))
-                    .unwrap_or_default();
-                // As the reader decides (the whole input when it is one unit of at most
-                // 64 KiB: a short line without terminator is a record, SPEC 2.2).
-                let whole = u.last && u.bytes.len() <= FIRST_PIECE;
-                self.concatenated = crate::wire::framing::terminator_less(head, whole);
-                let mut rest = &u.bytes[..];
-                if self.bom && self.parse.accept_byte_order_mark {
-                    while let Some(r) = rest.strip_prefix(BOM) {
-                        rest = r;
-                    }
+        let threads = self.copts.threads.clamp(1, MAX_THREADS);
+        if threads > 1 {
+            return self.run_threads(input, threads);
+        }
+        let mut scan = Scan::default();
+        let parse = self.parse.clone();
+        let whole = read_pieces(input, &parse, self.copts.piece_len, &mut scan, |s, b, m| {
+            if m.first {
+                self.bom = s.bom;
+                self.concatenated = s.concatenated;
+            }
+            self.piece(b, m.first_line, m.offset, m.first, m.last, m.starts_closing);
+        })?;
+        Ok(self.conclude(&scan, whole))
+    }
+
+    /// [`Self::run`] with pieces after the first parsed and checked on `threads` worker
+    /// threads and added to the report one by one in input order (the report does not
+    /// depend on `threads`).
+    fn run_threads<R: io::BufRead>(self, input: R, threads: usize) -> io::Result<CheckOutcome> {
+        let parse = self.parse.clone();
+        let piece_opts = self.piece_opts.clone();
+        let piece_len = self.copts.piece_len;
+        let opts = self.opts;
+        // One piece waits in the channel, one is read, one per worker is checked: memory
+        // is a few pieces and their trees.
+        let (tx, rx) = mpsc::sync_channel::<Job>(1);
+        let pool = Pool {
+            jobs: Mutex::new(rx),
+            turn: Mutex::new(Turn {
+                next: 1,
+                streamer: self,
+            }),
+            turned: Condvar::new(),
+            guess: Mutex::new(Guess::default()),
+            piece_opts: &piece_opts,
+            opts,
+        };
+        let mut scan = Scan::default();
+        let read = std::thread::scope(|scope| {
+            let mut workers = Vec::with_capacity(threads);
+            for i in 0..threads {
+                let pool = &pool;
+                let spawned = std::thread::Builder::new()
+                    .name(format!("ace-pga-check-{i}"))
+                    .spawn_scoped(scope, move || pool.work());
+                match spawned {
+                    Ok(w) => workers.push(w),
+                    // The system refused another thread: go on with those started.
+                    Err(_) if !workers.is_empty() => break,
+                    Err(e) => return Err(e),
                 }
-                self.feed_blank(rest);
-            } else {
-                self.feed_blank(&u.bytes);
             }
-            n += 1;
-            self.total = self.total.saturating_add(u.bytes.len());
-            if self.total > self.parse.limits().max_input_len {
-                // The whole input fails on its length: nothing else is reported.
-                let p = whole_input(ProblemKind::LimitExceeded {
-                    limit: "max_input_len",
-                });
-                let f = self
-                    .checks
-                    .parse_failure(&crate::error::ParseError { problems: vec![p] });
-                return Ok(self.only(f));
+            let mut index = 0u64;
+            let mut stopped = false;
+            let read = read_pieces(input, &parse, piece_len, &mut scan, |s, bytes, meta| {
+                if meta.first {
+                    let mut turn = lock(&pool.turn);
+                    let st = &mut turn.streamer;
+                    st.bom = s.bom;
+                    st.concatenated = s.concatenated;
+                    let m = meta;
+                    st.piece(
+                        bytes,
+                        m.first_line,
+                        m.offset,
+                        true,
+                        m.last,
+                        m.starts_closing,
+                    );
+                    *lock(&pool.guess) = st.guess();
+                    index = 1;
+                    return;
+                }
+                let job = Job {
+                    index,
+                    bytes: std::mem::take(bytes),
+                    meta,
+                    concatenated: s.concatenated,
+                };
+                index += 1;
+                if !stopped && tx.send(job).is_err() {
+                    stopped = true;
+                }
+            });
+            drop(tx);
+            let mut failed = stopped;
+            for w in workers {
+                failed |= w.join().is_err();
             }
-            if first && !self.non_space {
-                self.non_space = u.bytes.iter().any(|b| !b.is_ascii_whitespace());
+            if failed {
+                return Err(io::Error::other("a checking thread stopped"));
             }
-            let rec = first_record(&u, self.concatenated);
-            let fresh = starts_fresh(rec, self.parse.lower_case_ids);
-            let full = if first {
-                piece.len() >= FIRST_PIECE && records >= FIRST_RECORDS && self.non_space
-            } else {
-                piece.len() >= self.copts.piece_len
-            };
-            if !piece.is_empty() && fresh && full {
-                self.piece(&piece, first_line, offset, first, false, starts_closing);
-                first = false;
-                first_line = u.first_line;
-                offset = u.offset;
-                records = 0;
-                piece.clear();
-            }
-            if piece.is_empty() {
-                first_line = u.first_line;
-                offset = u.offset;
-                starts_closing = closes_block(rec, self.parse.lower_case_ids);
-            }
-            piece.extend_from_slice(&u.bytes);
-            records = records.saturating_add(u.records);
+            read
+        })?;
+        let streamer = pool
+            .turn
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .streamer;
+        Ok(streamer.conclude(&scan, read))
+    }
+
+    /// The outcome once every piece is checked (`whole`: the input was read to its end).
+    fn conclude(mut self, scan: &Scan, whole: bool) -> CheckOutcome {
+        if !whole {
+            // The whole input fails on its length: nothing else is reported.
+            let p = whole_input(ProblemKind::LimitExceeded {
+                limit: "max_input_len",
+            });
+            let f = self
+                .checks
+                .parse_failure(&crate::error::ParseError { problems: vec![p] });
+            return self.only(f);
         }
-        if !piece.is_empty() {
-            self.piece(&piece, first_line, offset, first, true, starts_closing);
-        }
-        if n == 0 || self.blank {
+        if scan.n == 0 || scan.blank {
             // No record, or only terminators, spaces and tabs (F-020).
             let f = self.checks.parse_failure(&crate::error::ParseError {
                 problems: vec![whole_input(ProblemKind::EmptyInput)],
             });
-            return Ok(self.only(f));
+            return self.only(f);
         }
         if let Some(f) = self.failure.take() {
-            return Ok(self.only(f));
+            return self.only(f);
         }
         if let Some(p) = self.limit.take() {
             if !self.copts.past_limits {
                 let f = self
                     .checks
                     .parse_failure(&crate::error::ParseError { problems: vec![p] });
-                return Ok(self.only(f));
+                return self.only(f);
             }
             let raw = self.limit_raw.take();
             self.out
@@ -546,7 +896,16 @@ impl<'o> Streamer<'o> {
         self.emit_all(env.into_iter(), &[]);
         self.close_open_block();
         let show = self.show;
-        Ok(self.out.into_outcome(show))
+        self.out.into_outcome(show)
+    }
+
+    /// What the next piece's worker is to assume.
+    fn guess(&self) -> Guess {
+        Guess {
+            first_term: self.first_term,
+            mixed_reported: self.mixed_reported,
+            open: self.open.as_ref().map(|o| o.head.clone()),
+        }
     }
 
     /// The report made of `findings` only (a whole-input failure).
@@ -648,7 +1007,55 @@ impl<'o> Streamer<'o> {
         if self.failure.is_some() {
             return;
         }
-        self.mixed_terminators(&mut t);
+        mixed_terminators(&mut t, &mut self.first_term, &mut self.mixed_reported);
+        let found = self.checks.records(&t);
+        self.rest(&t, found, limit_here, starts_closing, Vec::new());
+    }
+
+    /// Adds a piece prepared by a worker ([`prepare`]), in input order: what the worker
+    /// guessed of the pieces before is compared with what they left, and what a wrong
+    /// guess decided is done again here (the result is [`Self::piece`]'s).
+    fn finish(&mut self, p: Prepared<'_>, checks: &mut PieceChecks, meta: Meta) {
+        if self.failure.is_some() {
+            return;
+        }
+        let mut limit_here = false;
+        if let Some(l) = p.limit {
+            if self.limit.is_none() {
+                self.limit = Some(l);
+                limit_here = true;
+            }
+        }
+        let mut t = match p.parsed {
+            Ok(t) => t,
+            Err(e) => return self.fail(e),
+        };
+        let guessed = (self.first_term, self.mixed_reported) == p.mixed_before;
+        if guessed {
+            (self.first_term, self.mixed_reported) = p.mixed_after;
+        } else {
+            t.problems
+                .retain(|q| !matches!(q.kind, ProblemKind::MixedTerminators));
+            mixed_terminators(&mut t, &mut self.first_term, &mut self.mixed_reported);
+        }
+        let found = if guessed && self.checks.adopt(checks, &p.found) {
+            p.found
+        } else {
+            checks.forget_certificates();
+            self.checks.records(&t)
+        };
+        self.rest(&t, found, limit_here, meta.starts_closing, p.blocks);
+    }
+
+    /// What follows the F, S and OR rules of a piece: its E and H rules, in emission order.
+    fn rest(
+        &mut self,
+        t: &Transmission<'_>,
+        found: Vec<Finding>,
+        limit_here: bool,
+        starts_closing: bool,
+        pre: Vec<Option<BlockPre>>,
+    ) {
         let raws: Vec<&[u8]> = t.records().map(|r| r.raw()).collect();
         if limit_here {
             if let Some(p) = &self.limit {
@@ -656,9 +1063,8 @@ impl<'o> Streamer<'o> {
                 self.limit_raw = self.raw_in(&f, &raws);
             }
         }
-        let found = self.checks.records(&t);
         self.emit_all(found.into_iter().map(|f| (f, None)), &raws);
-        self.blocks(&t, starts_closing, &raws);
+        self.blocks(t, starts_closing, &raws, pre);
         let mut env = Vec::new();
         for r in t.records() {
             self.envelope.record(r, &mut env);
@@ -675,38 +1081,16 @@ impl<'o> Streamer<'o> {
         self.failure = Some(self.checks.parse_failure(&e));
     }
 
-    /// F-019 against the first record of the input: the piece's own report (against the
-    /// piece's first record) is replaced.
-    fn mixed_terminators(&mut self, t: &mut Transmission<'_>) {
-        t.problems
-            .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
-        let mut found = None;
-        for r in t.records() {
-            let term = r.terminator();
-            match self.first_term {
-                None => self.first_term = Some(term),
-                Some(f) if f != term && term != Terminator::None && !self.mixed_reported => {
-                    self.mixed_reported = true;
-                    found = Some(Problem::mixed_terminators(r.line(), r.offset()));
-                }
-                Some(_) => {}
-            }
-        }
-        if let Some(p) = found {
-            let at = t.problems.partition_point(|q| {
-                (
-                    q.location.line.is_none(),
-                    q.location.line,
-                    q.location.offset,
-                ) <= (false, p.location.line, p.location.offset)
-            });
-            t.problems.insert(at, p);
-        }
-    }
-
     /// E-007 and the H rules of the piece's blocks, with the `B` of a block opened in an
-    /// earlier piece.
-    fn blocks(&mut self, t: &Transmission<'_>, starts_closing: bool, raws: &[&[u8]]) {
+    /// earlier piece; `pre` holds what a worker found for each block from the head it
+    /// guessed (taken when the guess is right).
+    fn blocks(
+        &mut self,
+        t: &Transmission<'_>,
+        starts_closing: bool,
+        raws: &[&[u8]],
+        mut pre: Vec<Option<BlockPre>>,
+    ) {
         let blocks: Vec<_> = t
             .tree
             .batches
@@ -725,27 +1109,39 @@ impl<'o> Streamer<'o> {
             let mut state = match cont {
                 Some(o) => o,
                 None => OpenBlock {
-                    host: validate::unit_host_header(block)
-                        .map(|(a, f)| (a.map(str::to_string), f.map(str::to_string))),
-                    app: validate::unit_block_app(block).map(str::to_string),
-                    warned_pg: false,
+                    head: Head::of(block),
                     se10: false,
                     pending: Collector::new(self.opts.max_findings),
                 },
             };
-            let found = self
-                .checks
-                .foreign(block, state.app.as_deref(), &mut state.warned_pg);
-            self.emit_all(found.into_iter().map(|f| (f, None)), raws);
-            let host = state
-                .host
-                .as_ref()
-                .map(|(a, f)| (a.as_deref(), f.as_deref()));
-            let found = self.checks.host(block, host);
-            if state.host.is_some() {
+            let pre = pre
+                .get_mut(i)
+                .and_then(Option::take)
+                .filter(|p| p.head == state.head);
+            let (foreign, found, se10) = match pre {
+                Some(p) => {
+                    state.head.warned_pg = p.warned_after;
+                    (p.foreign, p.host, Some(p.se10))
+                }
+                None => {
+                    let foreign = self.checks.foreign(
+                        block,
+                        state.head.app.as_deref(),
+                        &mut state.head.warned_pg,
+                    );
+                    let host = state
+                        .head
+                        .host
+                        .as_ref()
+                        .map(|(a, f)| (a.as_deref(), f.as_deref()));
+                    (foreign, self.checks.host(block, host), None)
+                }
+            };
+            self.emit_all(foreign.into_iter().map(|f| (f, None)), raws);
+            if state.head.host.is_some() {
                 self.emit_all(found.into_iter().map(|f| (f, None)), raws);
             } else {
-                state.se10 |= validate::unit_has_se10(block);
+                state.se10 |= se10.unwrap_or_else(|| validate::unit_has_se10(block));
                 if state.se10 {
                     let pending = std::mem::take(&mut state.pending);
                     self.out.absorb(pending);
@@ -762,6 +1158,39 @@ impl<'o> Streamer<'o> {
                 self.open = Some(state);
             }
         }
+    }
+}
+
+/// F-019 against the first record of the input (`first_term`, `reported`: the state of the
+/// pieces before): the piece's own report (against the piece's first record) is replaced.
+fn mixed_terminators(
+    t: &mut Transmission<'_>,
+    first_term: &mut Option<Terminator>,
+    reported: &mut bool,
+) {
+    t.problems
+        .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
+    let mut found = None;
+    for r in t.records() {
+        let term = r.terminator();
+        match *first_term {
+            None => *first_term = Some(term),
+            Some(f) if f != term && term != Terminator::None && !*reported => {
+                *reported = true;
+                found = Some(Problem::mixed_terminators(r.line(), r.offset()));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(p) = found {
+        let at = t.problems.partition_point(|q| {
+            (
+                q.location.line.is_none(),
+                q.location.line,
+                q.location.offset,
+            ) <= (false, p.location.line, p.location.offset)
+        });
+        t.problems.insert(at, p);
     }
 }
 

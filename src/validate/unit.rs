@@ -60,6 +60,34 @@ impl PieceChecks {
         })
     }
 
+    /// Forgets the certificates (OR-018) seen so far.
+    pub(crate) fn forget_certificates(&mut self) {
+        self.cert_hts.clear();
+    }
+
+    /// Takes over the certificates (OR-018) that `piece` saw when it checked the next piece
+    /// with [`Self::records`] on its own, from no certificate, with `found` its findings:
+    /// returns `true` when that gives what checking the piece after the pieces so far gives
+    /// (none of its certificates was filed before, or each for the same HTS and the piece
+    /// has no OR-018 finding), `false` (nothing taken: the piece is to be checked again with
+    /// `self`) otherwise. `piece` is left without certificates either way.
+    pub(crate) fn adopt(&mut self, piece: &mut PieceChecks, found: &[Finding]) -> bool {
+        let or_018 = found.iter().any(|f| f.rule == RuleId::OR_018);
+        let same = piece.cert_hts.iter().all(|(k, (h, _))| {
+            self.cert_hts
+                .get(k)
+                .is_none_or(|(before, _)| before == h && !or_018)
+        });
+        if same {
+            for (k, v) in piece.cert_hts.drain() {
+                self.cert_hts.entry(k).or_insert(v);
+            }
+        } else {
+            piece.cert_hts.clear();
+        }
+        same
+    }
+
     /// E-007 of (a piece of) a block of application `app`; `warned_pg` carries the once-per-
     /// block warning from piece to piece.
     pub(crate) fn foreign(

@@ -17,6 +17,7 @@ pub(crate) fn check(
     rules: Vec<String>,
     enable: Vec<String>,
     max_findings: usize,
+    threads: Option<usize>,
 ) -> Result<bool, Failure> {
     let as_of = as_of_date(as_of.as_deref())?;
     let mut opts = ValidateOptions::new(as_of);
@@ -47,6 +48,9 @@ pub(crate) fn check(
     };
     let parse_opts = input.parse_options()?;
     let mut copts = CheckOptions::default();
+    // Pieces of the input are parsed and checked on worker threads (the report does not
+    // depend on their number).
+    copts.threads = crate::common::threads(threads)?;
     // A tree limit is reported and every other rule still runs (issue 13, item 7).
     copts.past_limits = true;
     // The records under the findings are shown in the human format only.

@@ -121,3 +121,13 @@ pub(crate) fn as_of_date(given: Option<&str>) -> Result<NaiveDate, Failure> {
         None => Ok(ace_pga::validate::today_utc()),
     }
 }
+
+/// The `--threads` of `stats`, `check` and `decode`: at least 1; by default the number of
+/// CPUs, at most 4.
+pub(crate) fn threads(threads: Option<usize>) -> Result<usize, Failure> {
+    if threads == Some(0) {
+        return Err(Failure::Usage("--threads: expected at least 1".into()));
+    }
+    Ok(threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4))))
+}

@@ -180,6 +180,10 @@ enum Command {
         /// the summary by rule still cover every finding.
         #[arg(long, value_name = "N", default_value_t = ValidateOptions::new(NaiveDate::MIN).max_findings)]
         max_findings: usize,
+        /// Worker threads that parse and check (default: the number of CPUs, at most 4);
+        /// the report does not depend on it.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
     },
     /// Map CBP responses (SX, SO, UC …) back to the PGA lines of a submission and print the
     /// status of each line.
@@ -246,8 +250,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             rules,
             enable,
             max_findings,
+            threads,
         } => {
-            if check::check(input, as_of, format, rules, enable, max_findings)? {
+            if check::check(input, as_of, format, rules, enable, max_findings, threads)? {
                 Err(Failure::Quiet)
             } else {
                 Ok(())

@@ -34,11 +34,7 @@ pub(crate) fn stats(
     };
     // Chunks of the input are parsed and counted on worker threads (counts do not depend on
     // their number).
-    if threads == Some(0) {
-        return Err(Failure::Usage("--threads: expected at least 1".into()));
-    }
-    let threads = threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)));
+    let threads = crate::common::threads(threads)?;
     let total = ace_pga::stream::stats::collect(reader, &opts, threads).map_err(io_err)?;
     // Empty, EBCDIC, not a CATAIR transmission, a limit: one message, no counts of garbage.
     if let Some(p) = &total.whole_input {
