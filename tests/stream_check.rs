@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use ace_pga::stream::check::{
-    check_bytes_past_limits, check_reader, check_reader_with, CheckOptions,
+    check_bytes_past_limits, check_reader, check_reader_with, CheckOptions, CheckOutcome,
 };
 use ace_pga::validate::{check_bytes, Level, Report, ValidateOptions};
 use ace_pga::{NaiveDate, ParseOptions, RuleId, Transmission};
@@ -311,6 +311,29 @@ fn shown(data: &[u8], parse: &ParseOptions, report: &Report) -> Vec<(u32, Option
         .collect()
 }
 
+/// The outcome (report, records shown) with pieces checked on 2 and 4 worker threads is
+/// `one`, the outcome on the calling thread only.
+fn same_threads(
+    name: &str,
+    data: &[u8],
+    parse: &ParseOptions,
+    opts: &ValidateOptions,
+    copts: &CheckOptions,
+    one: &CheckOutcome,
+) {
+    assert_eq!(copts.threads, 1, "{name}: the reference runs on one thread");
+    for threads in [2, 4] {
+        let mut c = copts.clone();
+        c.threads = threads;
+        let got = check_reader_with(data, parse, opts, &c).expect("read");
+        assert_eq!(
+            &got, one,
+            "{name}, pieces of {}: {threads} threads differ from one",
+            copts.piece_len
+        );
+    }
+}
+
 fn same(name: &str, data: &[u8], rng: &mut Rng) {
     for (set, parse, opts) in option_sets() {
         let mut copts = CheckOptions::default();
@@ -323,6 +346,14 @@ fn same(name: &str, data: &[u8], rng: &mut Rng) {
             "{name}, {set}, pieces of {}: streamed report differs from check_bytes",
             copts.piece_len
         );
+        same_threads(
+            &format!("{name}, {set}"),
+            data,
+            &parse,
+            &opts,
+            &copts,
+            &streamed,
+        );
         copts.past_limits = true;
         let whole = check_bytes_past_limits(data, &parse, &opts);
         let streamed = check_reader_with(data, &parse, &opts, &copts).expect("read");
@@ -330,6 +361,14 @@ fn same(name: &str, data: &[u8], rng: &mut Rng) {
             streamed.report, whole,
             "{name}, {set}, pieces of {}: streamed report differs past limits",
             copts.piece_len
+        );
+        same_threads(
+            &format!("{name}, {set}, past limits"),
+            data,
+            &parse,
+            &opts,
+            &copts,
+            &streamed,
         );
         let want = shown(data, &parse, &whole);
         let got: Vec<(u32, Option<Vec<u8>>)> = want
