@@ -78,8 +78,11 @@ fn agree(
     last.expect("ran")
 }
 
+/// Records without terminators.
+type Lines = Vec<Vec<u8>>;
+
 /// `spec-samples/valid/or2-multi.txt` as (envelope head, transaction lines, envelope tail).
-fn or2_multi() -> (Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<Vec<u8>>) {
+fn or2_multi() -> (Lines, Lines, Lines) {
     let lines = common::lines_of(&common::read_repo("spec-samples/valid/or2-multi.txt"));
     let b = common::line_of(&lines, "B");
     let y = common::line_of(&lines, "Y");
@@ -377,4 +380,47 @@ fn blocks_of_other_headers_spanning_pieces_are_checked_as_on_one_thread() {
         "findings of the block of another application: {:?}",
         o.report.by_rule
     );
+}
+
+/// `ace-pga check --threads N` prints the same report for every N (streamed: the testing knob
+/// `ACE_PGA_WHOLE_BELOW=0`); `--threads 0` is a usage error.
+#[cfg(feature = "cli")]
+#[test]
+fn cli_check_threads_prints_the_same_report() {
+    use std::process::Command;
+    let (data, _) = many(60, |k, copy| {
+        if k % 7 == 3 {
+            let oi = common::line_of(copy, "OI");
+            common::set_bytes(copy, oi, 11, b"o");
+        }
+    });
+    let path = std::env::temp_dir().join(format!("ace-pga-threads-{}.txt", std::process::id()));
+    std::fs::write(&path, &data).expect("write");
+    let file = path.to_str().expect("path");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+            .args(args)
+            .env("ACE_PGA_WHOLE_BELOW", "0")
+            .output()
+            .expect("run ace-pga")
+    };
+    for format in ["human", "json"] {
+        let base = ["check", "--as-of", "2026-03-16", "--format", format, file];
+        let one = run(&[&base[..], &["--threads", "1"]].concat());
+        assert_eq!(one.status.code(), Some(1), "errors found");
+        assert!(!one.stdout.is_empty());
+        for n in ["2", "4"] {
+            let got = run(&[&base[..], &["--threads", n]].concat());
+            assert_eq!(got.status.code(), one.status.code());
+            assert_eq!(
+                String::from_utf8_lossy(&got.stdout),
+                String::from_utf8_lossy(&one.stdout),
+                "{format}, --threads {n}"
+            );
+        }
+    }
+    let zero = run(&["check", "--threads", "0", file]);
+    assert_eq!(zero.status.code(), Some(2), "usage error");
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("--threads: expected at least 1"));
+    let _ = std::fs::remove_file(&path);
 }

@@ -79,7 +79,8 @@ pub struct CheckOptions {
     /// it: pieces are added to the report one by one in input order, and what a worker
     /// assumed of the pieces before its own (the terminator of the first record, whether
     /// F-019 was reported, the block open before it, the certificates of OR-018) is
-    /// checked then, and the piece checked again on the calling side when it was wrong.
+    /// checked when the piece's turn comes, and what a wrong guess decided is done again
+    /// then.
     /// Memory: about `threads` + 2 pieces and their trees.
     pub threads: usize,
 }
