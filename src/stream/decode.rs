@@ -28,6 +28,7 @@
 //! when the stream reaches the limit rather than before anything else.
 
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
+use std::sync::{mpsc, Mutex, PoisonError};
 
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
@@ -600,13 +601,21 @@ impl<W: Write, F: Formatter> Doc<W, F> {
         &mut self,
         tx: DecodeJson<'_, Transaction<Record<'_>>>,
     ) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        tx.write_json(&mut buf, self.style);
+        let written = self.rendered_transaction(&buf);
+        self.buf = buf;
+        written
+    }
+
+    /// A transaction's JSON rendered with the document's style ([`DecodeJson::write_json`]).
+    fn rendered_transaction(&mut self, json: &[u8]) -> io::Result<()> {
         self.ensure_block()?;
         self.fmt
             .begin_array_value(&mut self.out, self.first_transaction)?;
         self.first_transaction = false;
-        self.buf.clear();
-        tx.write_json(&mut self.buf, self.style);
-        self.out.write_all(&self.buf)?;
+        self.out.write_all(json)?;
         self.fmt.end_array_value(&mut self.out)
     }
 
@@ -666,72 +675,144 @@ pub fn write_decode_document<R: BufRead, W: Write, S: Read + Write + Seek>(
     pretty: bool,
     on_problem: impl FnMut(&Problem),
 ) -> Result<StreamSummary, StreamDecodeError> {
+    write_decode_document_threads(reader, out, spill, opts, stream, pretty, 1, on_problem)
+}
+
+/// Most worker threads [`write_decode_document_threads`] starts (more are clamped to this).
+pub const MAX_THREADS: usize = 64;
+
+/// [`write_decode_document`] with the transactions' JSON (and their organic lines) rendered
+/// on `threads` worker threads (at most [`MAX_THREADS`]; `1`: all on the calling thread)
+/// into buffers that the calling thread writes in input order: the output, the problems
+/// handed to `on_problem` and the summary are the same for any `threads`. The calling
+/// thread reads the parts, handles the first part and the envelope records itself, and
+/// hands out runs of about 128 KiB of parts; memory: about 2 × `threads` such runs and
+/// their JSON, besides the largest transaction.
+///
+/// # Errors
+/// As [`write_decode_document`]; also [`StreamDecodeError::Read`] when no worker thread
+/// can be started.
+#[allow(clippy::too_many_arguments)]
+pub fn write_decode_document_threads<R: BufRead, W: Write, S: Read + Write + Seek>(
+    reader: R,
+    out: W,
+    spill: S,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    pretty: bool,
+    threads: usize,
+    on_problem: impl FnMut(&Problem),
+) -> Result<StreamSummary, StreamDecodeError> {
+    let threads = threads.clamp(1, MAX_THREADS);
     if pretty {
-        run(
-            reader,
+        let w = Writer::new(
             out,
             spill,
-            opts,
-            stream,
             PrettyFormatter::new(),
             PrettyFormatter::new(),
             JsonStyle::Pretty { depth: 6 },
+            opts.pad_short_lines,
             on_problem,
-        )
+        )?;
+        w.run(reader, opts, stream, threads)
     } else {
-        run(
-            reader,
+        let w = Writer::new(
             out,
             spill,
-            opts,
-            stream,
             CompactFormatter,
             CompactFormatter,
             JsonStyle::Compact,
+            opts.pad_short_lines,
             on_problem,
-        )
+        )?;
+        w.run(reader, opts, stream, threads)
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
-    reader: R,
-    out: W,
-    mut spill: S,
-    opts: &ParseOptions,
-    stream: &StreamOptions,
-    fmt: F,
-    mut organic_fmt: F,
-    style: JsonStyle,
-    mut on_problem: impl FnMut(&Problem),
-) -> Result<StreamSummary, StreamDecodeError> {
-    let werr = StreamDecodeError::Write;
-    spill.seek(SeekFrom::Start(0)).map_err(werr)?;
-    // The organic values sit two levels down (`{"organic": [ … ]}`).
-    organic_fmt.begin_object(&mut io::sink()).map_err(werr)?;
-    organic_fmt.begin_array(&mut io::sink()).map_err(werr)?;
-    let mut organic = 0usize;
-    let mut organic_len = 0u64;
-    let mut organic_buf: Vec<u8> = Vec::new();
-    let mut doc = Doc {
-        out,
-        fmt,
-        style,
-        buf: Vec::new(),
-        started: false,
-        batch_open: false,
-        block_open: false,
-        first_batch: true,
-        first_block: true,
-        first_transaction: true,
-    };
-    let mut summary = StreamSummary::default();
-    let mut trailing = String::new();
-    let pad = opts.pad_short_lines;
-    for_each_part(reader, opts, stream, |part, t, carry| {
-        t.problems.iter().for_each(&mut on_problem);
-        summary.add(part, t);
+/// The document being written, with what the stream carries for it.
+struct Writer<W, S, F, P> {
+    doc: Doc<W, F>,
+    spill: S,
+    /// The formatter of the organic values, two levels down (`{"organic": [ … ]}`).
+    organic_fmt: F,
+    organic: usize,
+    organic_len: u64,
+    organic_buf: Vec<u8>,
+    summary: StreamSummary,
+    trailing: String,
+    pad: bool,
+    on_problem: P,
+}
+
+impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Problem)>
+    Writer<W, S, F, P>
+{
+    fn new(
+        out: W,
+        mut spill: S,
+        fmt: F,
+        mut organic_fmt: F,
+        style: JsonStyle,
+        pad: bool,
+        on_problem: P,
+    ) -> Result<Self, StreamDecodeError> {
+        let werr = StreamDecodeError::Write;
+        spill.seek(SeekFrom::Start(0)).map_err(werr)?;
+        organic_fmt.begin_object(&mut io::sink()).map_err(werr)?;
+        organic_fmt.begin_array(&mut io::sink()).map_err(werr)?;
+        Ok(Writer {
+            doc: Doc {
+                out,
+                fmt,
+                style,
+                buf: Vec::new(),
+                started: false,
+                batch_open: false,
+                block_open: false,
+                first_batch: true,
+                first_block: true,
+                first_transaction: true,
+            },
+            spill,
+            organic_fmt,
+            organic: 0,
+            organic_len: 0,
+            organic_buf: Vec::new(),
+            summary: StreamSummary::default(),
+            trailing: String::new(),
+            pad,
+            on_problem,
+        })
+    }
+
+    fn run<R: BufRead>(
+        mut self,
+        reader: R,
+        opts: &ParseOptions,
+        stream: &StreamOptions,
+        threads: usize,
+    ) -> Result<StreamSummary, StreamDecodeError> {
+        if threads > 1 {
+            return self.run_threads(reader, opts, stream, threads);
+        }
+        for_each_part(reader, opts, stream, |part, t, carry| {
+            self.inline(part, t, carry)
+        })?;
+        self.end()
+    }
+
+    /// Writes a part parsed here, its problems as the whole input's parse has them.
+    fn inline(
+        &mut self,
+        part: &Part,
+        t: &Transmission<'_>,
+        carry: &Carry,
+    ) -> Result<(), StreamDecodeError> {
+        let werr = StreamDecodeError::Write;
+        t.problems.iter().for_each(&mut self.on_problem);
+        self.summary.add(part, t);
         let convention = carry.terminator();
+        let doc = &mut self.doc;
         if !doc.started {
             doc.start(&t.tree.framing).map_err(werr)?;
         }
@@ -739,7 +820,7 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
             if let Some(r) = t.records().next() {
                 doc.envelope(Lazy {
                     record: r,
-                    pad,
+                    pad: self.pad,
                     convention,
                 })
                 .map_err(werr)?;
@@ -754,34 +835,418 @@ fn run<R: BufRead, W: Write, S: Read + Write + Seek, F: Formatter>(
             {
                 // Written from the borrowed tree (no owned copy), terminators judged against
                 // the whole input's convention.
-                doc.direct_transaction(DecodeJson::new(tx, pad).with_convention(convention))
+                doc.direct_transaction(DecodeJson::new(tx, self.pad).with_convention(convention))
                     .map_err(werr)?;
             }
         }
         // The part's organic lines go to a buffer first, and to the spill in one write
         // (serde_json writes a value in many small pieces).
-        organic_buf.clear();
+        self.organic_buf.clear();
         for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
-            organic_fmt
-                .begin_array_value(&mut organic_buf, organic == 0)
+            self.organic_fmt
+                .begin_array_value(&mut self.organic_buf, self.organic == 0)
                 .map_err(werr)?;
-            organic += 1;
-            value(&mut organic_buf, &mut organic_fmt, &line).map_err(werr)?;
-            organic_fmt
-                .end_array_value(&mut organic_buf)
+            self.organic += 1;
+            value(&mut self.organic_buf, &mut self.organic_fmt, &line).map_err(werr)?;
+            self.organic_fmt
+                .end_array_value(&mut self.organic_buf)
                 .map_err(werr)?;
         }
-        spill.write_all(&organic_buf).map_err(werr)?;
-        organic_len += organic_buf.len() as u64;
+        self.spill.write_all(&self.organic_buf).map_err(werr)?;
+        self.organic_len += self.organic_buf.len() as u64;
         if part.last {
-            trailing = latin1_string(crate::transmission::written_trailing(t));
+            self.trailing = latin1_string(crate::transmission::written_trailing(t));
         }
         Ok(())
-    })?;
-    spill.flush().map_err(werr)?;
-    spill.seek(SeekFrom::Start(0)).map_err(werr)?;
-    doc.finish(&trailing, (&mut spill).take(organic_len), organic)
-        .map_err(werr)?;
-    doc.out.flush().map_err(werr)?;
-    Ok(summary)
+    }
+
+    /// Writes a part rendered by a worker ([`render`]): what [`Self::inline`] writes.
+    fn rendered(&mut self, d: Rendered, carry: &mut Carry) -> Result<(), StreamDecodeError> {
+        let werr = StreamDecodeError::Write;
+        let mut problems = d.problems;
+        if let (false, Some((line, offset))) = (carry.mixed_reported, d.mixed) {
+            carry.mixed_reported = true;
+            let mixed = Problem::mixed_terminators(line, offset);
+            let key = |p: &Problem| {
+                (
+                    p.location.line.is_none(),
+                    p.location.line,
+                    p.location.offset,
+                )
+            };
+            let at = problems.partition_point(|p| key(p) < key(&mixed));
+            problems.insert(at, mixed);
+        }
+        problems.iter().for_each(&mut self.on_problem);
+        self.summary.bytes += d.bytes;
+        self.summary.records += d.records;
+        for p in &problems {
+            match p.severity {
+                Severity::Error => self.summary.errors += 1,
+                _ => self.summary.warnings += 1,
+            }
+        }
+        if !self.doc.started {
+            self.doc.start(&d.framing).map_err(werr)?;
+        }
+        let mut from = 0;
+        for &end in &d.ends {
+            let tx = d.json.get(from..end).unwrap_or_default();
+            self.doc.rendered_transaction(tx).map_err(werr)?;
+            from = end;
+        }
+        if d.organic_count > 0 {
+            // Rendered as values after the first: the first value of the section has no
+            // comma before it (the formatters write `,` first for the others).
+            let bytes = if self.organic == 0 {
+                d.organic.get(1..).unwrap_or_default()
+            } else {
+                &d.organic[..]
+            };
+            self.spill.write_all(bytes).map_err(werr)?;
+            self.organic_len += bytes.len() as u64;
+            self.organic += d.organic_count;
+        }
+        if let Some(trailing) = d.trailing {
+            self.trailing = trailing;
+        }
+        Ok(())
+    }
+
+    /// Writes the parts of a run handed back by a worker, in order.
+    fn outs(
+        &mut self,
+        outs: Vec<Out>,
+        carry: &mut Carry,
+        opts: &ParseOptions,
+    ) -> Result<(), StreamDecodeError> {
+        for out in outs {
+            match out {
+                Out::Inline(part) => {
+                    let mut t = part.parse(opts)?;
+                    carry.fix(&part, &mut t);
+                    self.inline(&part, &t, carry)?;
+                }
+                Out::Rendered(d) => self.rendered(*d, carry)?,
+                Out::Failed(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
+    fn run_threads<R: BufRead>(
+        mut self,
+        reader: R,
+        opts: &ParseOptions,
+        stream: &StreamOptions,
+        threads: usize,
+    ) -> Result<StreamSummary, StreamDecodeError> {
+        let parts = PartReader::new(reader, opts, stream).map_err(StreamDecodeError::Read)?;
+        let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
+        let (out_tx, out_rx) = mpsc::channel::<(u64, Vec<Out>)>();
+        let job_rx = Mutex::new(job_rx);
+        let organic_fmt = self.organic_fmt.clone();
+        let style = self.doc.style;
+        let pad = self.pad;
+        let mut carry = Carry::default();
+        let failure = std::thread::scope(|scope| {
+            let mut started = 0usize;
+            for i in 0..threads {
+                let (job_rx, out_tx, organic_fmt) = (&job_rx, out_tx.clone(), organic_fmt.clone());
+                let spawned = std::thread::Builder::new()
+                    .name(format!("ace-pga-decode-{i}"))
+                    .spawn_scoped(scope, move || loop {
+                        let job = match job_rx.lock().unwrap_or_else(PoisonError::into_inner).recv()
+                        {
+                            Ok(j) => j,
+                            Err(_) => return,
+                        };
+                        let outs = job
+                            .parts
+                            .into_iter()
+                            .map(|p| render(p, opts, job.convention, pad, style, &organic_fmt))
+                            .collect();
+                        if out_tx.send((job.index, outs)).is_err() {
+                            return;
+                        }
+                    });
+                match spawned {
+                    Ok(_) => started += 1,
+                    // The system refused another thread: go on with those started.
+                    Err(_) if started > 0 => break,
+                    Err(e) => return Some(StreamDecodeError::Read(e)),
+                }
+            }
+            drop(out_tx);
+            let mut order = Order {
+                pending: std::collections::BTreeMap::new(),
+                sent: 0,
+                written: 0,
+                rx: out_rx,
+            };
+            let mut any = false;
+            let mut len = 0usize;
+            let mut run: Vec<Part> = Vec::new();
+            let mut run_len = 0usize;
+            let mut read_failure = None;
+            let max_in_flight = (threads * 2) as u64;
+            for part in parts {
+                let part = match part {
+                    Ok(p) => p,
+                    Err(e) => {
+                        read_failure = Some(StreamDecodeError::Read(e));
+                        break;
+                    }
+                };
+                len = len.saturating_add(part.bytes.len());
+                if len > opts.limits.max_input_len {
+                    // The whole input is over the limit: the whole parse's error.
+                    read_failure = Some(StreamDecodeError::Parse(ParseError {
+                        problems: vec![crate::wire::framing::whole_input(
+                            ProblemKind::LimitExceeded {
+                                limit: "max_input_len",
+                            },
+                        )],
+                    }));
+                    break;
+                }
+                if !any {
+                    // The first part here: it sets the document's convention.
+                    any = true;
+                    let first =
+                        part.parse(opts)
+                            .map_err(StreamDecodeError::from)
+                            .and_then(|mut t| {
+                                carry.fix(&part, &mut t);
+                                self.inline(&part, &t, &carry)
+                            });
+                    if let Err(e) = first {
+                        return Some(e);
+                    }
+                    continue;
+                }
+                run_len += part.bytes.len();
+                run.push(part);
+                if run_len >= RUN_LEN {
+                    run_len = 0;
+                    let job = Job {
+                        index: order.sent,
+                        parts: std::mem::take(&mut run),
+                        convention: carry.terminator(),
+                    };
+                    if let Err(e) = order.wait_below(max_in_flight, &mut self, &mut carry, opts) {
+                        return Some(e);
+                    }
+                    if job_tx.send(job).is_err() {
+                        return Some(StreamDecodeError::Read(io::Error::other(
+                            "a decoding thread stopped",
+                        )));
+                    }
+                    order.sent += 1;
+                }
+            }
+            if !run.is_empty() {
+                let job = Job {
+                    index: order.sent,
+                    parts: run,
+                    convention: carry.terminator(),
+                };
+                if job_tx.send(job).is_err() {
+                    return Some(StreamDecodeError::Read(io::Error::other(
+                        "a decoding thread stopped",
+                    )));
+                }
+                order.sent += 1;
+            }
+            drop(job_tx);
+            if let Err(e) = order.wait_below(1, &mut self, &mut carry, opts) {
+                return Some(e);
+            }
+            if let Some(e) = read_failure {
+                return Some(e);
+            }
+            if !any {
+                // An empty input fails as the whole parse fails it (F-020).
+                if let Err(e) = Transmission::parse_with(&[], opts) {
+                    return Some(e.into());
+                }
+            }
+            None
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        self.end()
+    }
+
+    fn end(mut self) -> Result<StreamSummary, StreamDecodeError> {
+        let werr = StreamDecodeError::Write;
+        self.spill.flush().map_err(werr)?;
+        self.spill.seek(SeekFrom::Start(0)).map_err(werr)?;
+        self.doc
+            .finish(
+                &self.trailing,
+                (&mut self.spill).take(self.organic_len),
+                self.organic,
+            )
+            .map_err(werr)?;
+        self.doc.out.flush().map_err(werr)?;
+        Ok(self.summary)
+    }
+}
+
+/// Parts handed to the workers in a run of at least this many bytes.
+const RUN_LEN: usize = 128 << 10;
+
+/// A run of parts for a worker.
+struct Job {
+    index: u64,
+    parts: Vec<Part>,
+    /// The document's terminator convention (set by the first part).
+    convention: Terminator,
+}
+
+/// What a worker made of a part.
+enum Out {
+    /// An envelope record (or a part that could not be rendered apart): written by the
+    /// calling thread as [`Writer::inline`] writes it.
+    Inline(Part),
+    Rendered(Box<Rendered>),
+    /// The part fails as a whole.
+    Failed(ParseError),
+}
+
+/// A transaction part's JSON and what the calling thread needs of its parse.
+struct Rendered {
+    bytes: u64,
+    records: u64,
+    framing: Framing,
+    /// The problems without F-019; the first record whose terminator differs from the
+    /// convention (F-019 if not reported before).
+    problems: Vec<Problem>,
+    mixed: Option<(u32, usize)>,
+    /// The transactions' JSON, each ending at an offset of `ends`.
+    json: Vec<u8>,
+    ends: Vec<usize>,
+    /// The organic values, each written as one after the first of the section.
+    organic: Vec<u8>,
+    organic_count: usize,
+    trailing: Option<String>,
+}
+
+/// Renders a transaction part on a worker thread.
+fn render<F: Formatter + Clone>(
+    part: Part,
+    opts: &ParseOptions,
+    convention: Terminator,
+    pad: bool,
+    style: JsonStyle,
+    organic_fmt: &F,
+) -> Out {
+    if part.envelope {
+        return Out::Inline(part);
+    }
+    let mut t = match part.parse(opts) {
+        Ok(t) => t,
+        Err(e) => return Out::Failed(e),
+    };
+    t.problems
+        .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
+    let mixed = t
+        .records()
+        .filter(|r| r.terminator() != convention && r.terminator() != Terminator::None)
+        .min_by_key(|r| r.line())
+        .map(|r| (r.line(), r.offset()));
+    let mut json = Vec::new();
+    let mut ends = Vec::new();
+    for tx in t
+        .tree
+        .batches
+        .iter()
+        .flat_map(|b| b.blocks.iter())
+        .flat_map(|b| b.transactions.iter())
+    {
+        DecodeJson::new(tx, pad)
+            .with_convention(convention)
+            .write_json(&mut json, style);
+        ends.push(json.len());
+    }
+    let mut fmt = organic_fmt.clone();
+    let mut organic = Vec::new();
+    let mut organic_count = 0usize;
+    for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+        let written = fmt
+            .begin_array_value(&mut organic, false)
+            .and_then(|()| value(&mut organic, &mut fmt, &line))
+            .and_then(|()| fmt.end_array_value(&mut organic));
+        if written.is_err() {
+            organic_count = usize::MAX;
+            break;
+        }
+        organic_count += 1;
+    }
+    if organic_count == usize::MAX {
+        // Not rendered apart: the calling thread writes it (and reports the error).
+        drop(t);
+        return Out::Inline(part);
+    }
+    let rendered = Rendered {
+        bytes: part.bytes.len() as u64,
+        records: t.records().count() as u64,
+        framing: t.tree.framing,
+        problems: std::mem::take(&mut t.problems),
+        mixed,
+        json,
+        ends,
+        organic,
+        organic_count,
+        trailing: part
+            .last
+            .then(|| latin1_string(crate::transmission::written_trailing(&t))),
+    };
+    Out::Rendered(Box::new(rendered))
+}
+
+/// The runs handed back by the workers, written in input order.
+struct Order {
+    pending: std::collections::BTreeMap<u64, Vec<Out>>,
+    sent: u64,
+    written: u64,
+    rx: mpsc::Receiver<(u64, Vec<Out>)>,
+}
+
+impl Order {
+    /// Writes what is back in order until fewer than `max` runs are out.
+    fn wait_below<
+        W: Write,
+        S: Read + Write + Seek,
+        F: Formatter + Clone + Send,
+        P: FnMut(&Problem),
+    >(
+        &mut self,
+        max: u64,
+        w: &mut Writer<W, S, F, P>,
+        carry: &mut Carry,
+        opts: &ParseOptions,
+    ) -> Result<(), StreamDecodeError> {
+        loop {
+            while let Some(outs) = self.pending.remove(&self.written) {
+                w.outs(outs, carry, opts)?;
+                self.written += 1;
+            }
+            if self.sent - self.written < max {
+                return Ok(());
+            }
+            match self.rx.recv() {
+                Ok((i, outs)) => {
+                    self.pending.insert(i, outs);
+                }
+                Err(_) => {
+                    return Err(StreamDecodeError::Read(io::Error::other(
+                        "a decoding thread stopped",
+                    )))
+                }
+            }
+        }
+    }
 }

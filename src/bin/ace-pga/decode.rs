@@ -10,7 +10,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, Seek, SeekFrom, Write};
 
-use ace_pga::stream::decode::{scan, write_decode_document, StreamDecodeError};
+use ace_pga::stream::decode::{scan, write_decode_document_threads, StreamDecodeError};
 use ace_pga::stream::StreamOptions;
 use ace_pga::{Problem, Severity};
 
@@ -70,7 +70,8 @@ impl Source {
 }
 
 /// `decode`: prints the owned transmission's keys plus `organic`.
-pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
+pub(crate) fn run(input: InputArgs, pretty: bool, threads: Option<usize>) -> Result<(), Failure> {
+    let threads = crate::common::threads(threads)?;
     let name = input.file.clone();
     let read_err = |e: io::Error| Failure::Usage(format!("{name}: {e}"));
     let fail = |e: StreamDecodeError| match e {
@@ -145,13 +146,14 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
     let mut spill = SeekableBuf(spill);
     let mut stderr = io::BufWriter::new(io::stderr().lock());
     let mut warnings = 0usize;
-    write_decode_document(
+    write_decode_document_threads(
         source.reader(true).map_err(read_err)?,
         &mut out,
         &mut spill,
         &opts,
         &stream,
         pretty,
+        threads,
         |p| {
             if as_warnings || p.severity == Severity::Warning {
                 warnings += 1;

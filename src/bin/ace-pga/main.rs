@@ -104,6 +104,10 @@ enum Command {
         /// Pretty-print the JSON.
         #[arg(long)]
         pretty: bool,
+        /// Worker threads that render the JSON (default: the number of CPUs, at most 4);
+        /// the output does not depend on it.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
     },
     /// Turn `decode` JSON back into the transmission's bytes. Writes only 80-byte records;
     /// refuses unknown or repeated keys, a `raw` that is not 80 bytes and values that do not
@@ -271,7 +275,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             format,
             lenient,
         ),
-        Command::Decode { input, pretty } => decode::run(input, pretty),
+        Command::Decode {
+            input,
+            pretty,
+            threads,
+        } => decode::run(input, pretty, threads),
         Command::Encode { file, output } => encode::run(file, output),
         Command::Fix { file, output } => fix::run(file, output),
         Command::Dump {
