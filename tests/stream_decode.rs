@@ -9,7 +9,9 @@ mod common;
 
 use std::io::Cursor;
 
-use ace_pga::stream::decode::{scan, write_decode_document, StreamDecodeError};
+use ace_pga::stream::decode::{
+    scan, write_decode_document, write_decode_document_threads, StreamDecodeError,
+};
 use ace_pga::stream::StreamOptions;
 use ace_pga::write::DecodeDocument;
 use ace_pga::{ParseOptions, Problem, Transmission};
@@ -67,6 +69,52 @@ fn streamed(
     }
 }
 
+/// Everything [`write_decode_document_threads`] gives: the bytes written (also before an
+/// error), the problems, and the summary or the error.
+fn threaded(
+    input: &[u8],
+    opts: &ParseOptions,
+    pretty: bool,
+    max_unit_len: usize,
+    threads: usize,
+) -> (Vec<u8>, Vec<Problem>, String) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let r = write_decode_document_threads(
+        input,
+        &mut out,
+        Cursor::new(Vec::new()),
+        opts,
+        &stream_opts(max_unit_len),
+        pretty,
+        threads,
+        |p| problems.push(p.clone()),
+    );
+    (out, problems, format!("{r:?}"))
+}
+
+/// The output, problems and summary (or error) on 2 and 4 worker threads are those on one.
+fn same_threads(name: &str, input: &[u8], opts: &ParseOptions, pretty: bool, max_unit_len: usize) {
+    let one = threaded(input, opts, pretty, max_unit_len, 1);
+    for threads in [2, 4] {
+        let got = threaded(input, opts, pretty, max_unit_len, threads);
+        if got.0 != one.0 {
+            let at = got.0.iter().zip(&one.0).position(|(a, b)| a != b);
+            panic!(
+                "{name} (lenient {}, pretty {pretty}, unit {max_unit_len}): {threads} threads write other bytes ({} vs {}, first difference at {at:?})",
+                opts.is_lenient(),
+                got.0.len(),
+                one.0.len()
+            );
+        }
+        assert_eq!(got.1, one.1, "{name}: problems on {threads} threads");
+        assert_eq!(
+            got.2, one.2,
+            "{name}: summary or error on {threads} threads"
+        );
+    }
+}
+
 /// Checks every combination of options, framing and unit size on `input`.
 fn same(name: &str, input: &[u8]) {
     for opts in [ParseOptions::strict(), ParseOptions::lenient()] {
@@ -74,6 +122,7 @@ fn same(name: &str, input: &[u8]) {
             let want = oracle(input, &opts, pretty);
             for max_unit_len in [1 << 20, 1, 200] {
                 let got = streamed(input, &opts, pretty, max_unit_len);
+                same_threads(name, input, &opts, pretty, max_unit_len);
                 match (&want, &got) {
                     (Ok((w, wp)), Ok((g, gp))) => {
                         if w != g {
@@ -265,4 +314,100 @@ fn a_long_oi_group_is_one_transaction() {
     let want = oracle(&input, &raised, false).expect("parses");
     let got = streamed(&input, &raised, false, 1 << 16).expect("parses");
     assert!(want.0 == got.0, "huge PGA line differs");
+}
+
+/// Inputs of many runs of parts (the threads hand out runs of about 128 KiB): repeated
+/// samples, a mixed terminator late, a whole-input failure (a tree limit) late, an
+/// envelope in the middle; the threads write what one thread writes.
+#[test]
+fn large_inputs_decode_the_same_on_every_thread_count() {
+    let base = read_repo("spec-samples/valid/or2-multi.txt");
+    let lines = lines_of(&base);
+    let b = line_of(&lines, "B");
+    let y = line_of(&lines, "Y");
+    let (head, body, tail) = (&lines[..b], &lines[b..y - 1], &lines[y - 1..]);
+    let build = |copies: usize, edit: &dyn Fn(usize, &mut Vec<Vec<u8>>)| {
+        let mut out: Vec<Vec<u8>> = head.to_vec();
+        for k in 0..copies {
+            let mut copy = body.to_vec();
+            edit(k, &mut copy);
+            out.extend(copy);
+        }
+        out.extend(tail.iter().cloned());
+        out
+    };
+    let plain = join(&build(250, &|_, _| {}), b"\n", true);
+    assert!(plain.len() > 3 * (128 << 10), "several runs");
+    // A long PGA line in copy 200: over a limit of 8 records per PGA line.
+    let long = join(
+        &build(250, &|k, copy| {
+            if k == 200 {
+                let pg25 = line_of(copy, "PG25");
+                let r = copy[pg25 - 1].clone();
+                for _ in 0..9 {
+                    copy.insert(pg25, r.clone());
+                }
+            }
+        }),
+        b"\n",
+        true,
+    );
+    // Copy 150 in a block of its own.
+    let blocks = join(
+        &build(250, &|k, copy| {
+            if k == 150 {
+                copy.insert(0, tail[0].clone());
+                copy.insert(1, head[head.len() - 1].clone());
+            }
+        }),
+        b"\n",
+        true,
+    );
+    // CRLF from the middle on.
+    let all = lines_of(&plain);
+    let mut mixed = Vec::new();
+    for (i, l) in all.iter().enumerate() {
+        mixed.extend_from_slice(l);
+        mixed.extend_from_slice(if i > all.len() / 2 { b"\r\n" } else { b"\n" });
+    }
+    let strict_limit = ParseOptions::strict().max_records_per_pga_line(8);
+    for (name, input, opts) in [
+        ("plain", &plain, ParseOptions::strict()),
+        ("long PGA line", &long, strict_limit),
+        ("blocks", &blocks, ParseOptions::lenient()),
+        ("mixed terminators", &mixed, ParseOptions::lenient()),
+    ] {
+        for pretty in [false, true] {
+            same_threads(name, input, &opts, pretty, 1 << 20);
+        }
+        let (out, problems, result) = threaded(input, &opts, false, 1 << 20, 2);
+        match name {
+            "long PGA line" => {
+                assert!(
+                    result.starts_with("Err"),
+                    "{name}: the limit fails the input"
+                );
+                assert!(
+                    !out.is_empty(),
+                    "{name}: the document up to the failing part"
+                );
+            }
+            "mixed terminators" => {
+                assert_eq!(
+                    problems
+                        .iter()
+                        .filter(|p| p.to_string().contains("F-019"))
+                        .count(),
+                    1,
+                    "{name}: one F-019"
+                );
+            }
+            _ => assert!(result.starts_with("Ok"), "{name}: {result}"),
+        }
+        if result.starts_with("Ok") {
+            let want = oracle(input, &opts, false).expect("parses whole");
+            assert_eq!(out, want.0, "{name}: the whole-input document");
+            assert_eq!(problems, want.1, "{name}: the whole-input problems");
+        }
+    }
 }
