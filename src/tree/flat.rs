@@ -822,6 +822,37 @@ mod tests {
     }
 
     #[test]
+    fn every_record_of_a_whole_parse_is_an_entry() {
+        // `kept` is a safety net: a parse of a whole input (strict or lenient: padded,
+        // cut, lower-case ids, byte order marks, terminator-less) never needs it.
+        let mut inputs = crate::validate::samples::files();
+        inputs.push(b"\xEF\xBB\xBFa0000\r\npg01 short\rOI".to_vec());
+        inputs.push([b'A'; 240].to_vec());
+        let (mut parsed, mut records) = (0, 0);
+        for input in &inputs {
+            for opts in [
+                crate::ParseOptions::strict(),
+                crate::ParseOptions::lenient(),
+            ] {
+                let Ok(tree) = FlatTree::parse_with(input, &opts) else {
+                    continue;
+                };
+                assert!(tree.kept.is_empty());
+                for (i, r) in tree.records().enumerate() {
+                    let at = &input[r.offset()..r.offset() + r.raw().len()];
+                    assert!(std::ptr::eq(at, r.raw()), "record {i}");
+                }
+                parsed += 1;
+                records += tree.records().len();
+            }
+        }
+        assert!(
+            parsed > 40 && records > 1000,
+            "{parsed} parses, {records} records"
+        );
+    }
+
+    #[test]
     fn a_record_whose_bytes_are_not_at_its_offset_is_kept_whole() {
         let input = [b'x'; 160];
         let elsewhere = [b'y'; 80];
