@@ -69,8 +69,27 @@ impl Source {
     }
 }
 
+/// `decode`'s arguments.
+#[derive(clap::Args)]
+pub(crate) struct DecodeArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Pretty-print the JSON.
+    #[arg(long)]
+    pretty: bool,
+    /// Worker threads that render the JSON (default: the number of CPUs, at most 4); the
+    /// output does not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
 /// `decode`: prints the owned transmission's keys plus `organic`.
-pub(crate) fn run(input: InputArgs, pretty: bool, threads: Option<usize>) -> Result<(), Failure> {
+pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
+    let DecodeArgs {
+        input,
+        pretty,
+        threads,
+    } = args;
     let threads = crate::common::threads(threads)?;
     let name = input.file.clone();
     let read_err = |e: io::Error| Failure::Usage(format!("{name}: {e}"));

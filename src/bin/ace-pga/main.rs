@@ -98,17 +98,7 @@ impl InputArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Print the tree with the typed organic (AMS OR1/OR2) views as JSON.
-    Decode {
-        #[command(flatten)]
-        input: InputArgs,
-        /// Pretty-print the JSON.
-        #[arg(long)]
-        pretty: bool,
-        /// Worker threads that render the JSON (default: the number of CPUs, at most 4);
-        /// the output does not depend on it.
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
-    },
+    Decode(decode::DecodeArgs),
     /// Turn `decode` JSON back into the transmission's bytes. Writes only 80-byte records;
     /// refuses unknown or repeated keys, a `raw` that is not 80 bytes and values that do not
     /// fit (naming the JSON path, the record's line and id, and the field). Warns when the
@@ -275,11 +265,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             format,
             lenient,
         ),
-        Command::Decode {
-            input,
-            pretty,
-            threads,
-        } => decode::run(input, pretty, threads),
+        Command::Decode(args) => decode::run(args),
         Command::Encode { file, output } => encode::run(file, output),
         Command::Fix { file, output } => fix::run(file, output),
         Command::Dump {
