@@ -124,7 +124,7 @@ impl FastCheck {
     /// True when the field-by-field check of `raw` is certain to find nothing: `raw` is
     /// 80 ASCII bytes and every non-text field is all digits (dates and times then also
     /// valid) or all spaces. False means "check field by field", not "invalid".
-    #[inline]
+    #[inline(always)]
     pub(crate) fn accepts(&self, raw: &[u8]) -> bool {
         let Ok(raw) = <&[u8; 80]>::try_from(raw) else {
             return false;

@@ -191,18 +191,23 @@ impl FieldKind for Text {
     }
 }
 
-/// The length of `b` without its trailing spaces, eight bytes a step.
+/// The length of `b` without its trailing spaces, eight bytes a step: whole words of
+/// spaces are skipped, and in the last word that is not all spaces the spaces after its
+/// last other byte are counted at once (the highest differing byte of the little-endian
+/// word is the last byte that is not a space). Fields shorter than a word go byte by byte.
 #[inline]
 pub(crate) fn trimmed_len(b: &[u8]) -> usize {
-    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
     let mut end = b.len();
     while let Some(w) = end
         .checked_sub(8)
         .and_then(|s| b.get(s..end))
         .and_then(|w| <[u8; 8]>::try_from(w).ok())
     {
-        if u64::from_ne_bytes(w) != SPACES {
-            break;
+        let diff = u64::from_le_bytes(w) ^ SPACES;
+        if diff != 0 {
+            // `leading_zeros / 8`: the spaces at the end of this word (0 to 7).
+            return end - (diff.leading_zeros() / 8) as usize;
         }
         end -= 8;
     }
@@ -515,6 +520,21 @@ mod tests {
             }
         }
         assert_eq!(trimmed_len(b"A\t      \x00        "), 9);
+        // Every length and every position of the last byte that is not a space (any byte
+        // value, before or across word boundaries).
+        for len in 0..40 {
+            for last in 0..len {
+                for byte in [b'A', b'\t', 0x00, 0x21, 0x80, 0xFF] {
+                    let mut v = vec![b' '; len];
+                    v[last] = byte;
+                    if let Some(first) = v.first_mut().filter(|_| last > 0) {
+                        *first = b'X';
+                    }
+                    assert_eq!(trimmed_len(&v), last + 1, "{len} {last} {byte:#x}");
+                }
+            }
+            assert_eq!(trimmed_len(&vec![b' '; len]), 0, "{len}");
+        }
     }
 
     #[test]
