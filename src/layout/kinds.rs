@@ -307,6 +307,20 @@ pub(super) fn write_dec(
     write_digits(m, out)
 }
 
+/// The date of an `MMDDCCYY` field of eight ASCII digits (SPEC 2.6), without the grammar:
+/// `None` for year `0000` and for a month or day that does not exist: for digits, the same
+/// answer as [`Date8::read`] (the fast check and the checked views use it).
+#[inline]
+pub(crate) fn date8_of_digits(digits: &[u8; 8]) -> Option<NaiveDate> {
+    let &[m1, m2, d1, d2, y1, y2, y3, y4] = digits;
+    let n = |a: u8, b: u8| u32::from(a.wrapping_sub(b'0')) * 10 + u32::from(b.wrapping_sub(b'0'));
+    let year = n(y1, y2) * 100 + n(y3, y4);
+    if year == 0 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n(m1, m2), n(d1, d2))
+}
+
 impl FieldKind for Date8 {
     type Value<'a> = NaiveDate;
     const KIND: Kind = Kind::Date8;
@@ -314,20 +328,14 @@ impl FieldKind for Date8 {
     fn read_ascii(field: &str, checked: bool) -> Option<Option<NaiveDate>> {
         // All digits (the fast check): `MMDDCCYY` without the grammar; anything the fast
         // check would not have passed (year 0000, no such day) goes the checked way.
-        let &[m1, m2, d1, d2, y1, y2, y3, y4] = <&[u8; 8]>::try_from(field.as_bytes()).ok()?;
+        let digits = <&[u8; 8]>::try_from(field.as_bytes()).ok()?;
         if !checked {
             return None;
         }
-        if m1 == b' ' {
+        if let [b' ', ..] = digits {
             return Some(None);
         }
-        let n =
-            |a: u8, b: u8| u32::from(a.wrapping_sub(b'0')) * 10 + u32::from(b.wrapping_sub(b'0'));
-        let year = n(y1, y2) * 100 + n(y3, y4);
-        if year == 0 {
-            return None;
-        }
-        NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n(m1, m2), n(d1, d2)).map(Some)
+        date8_of_digits(digits).map(Some)
     }
     fn read(raw: &[u8], _: bool) -> Result<Option<NaiveDate>, FieldErrorKind> {
         if all_spaces(raw) {

@@ -296,9 +296,6 @@ impl<'a> Record<'a> {
 
     /// Identifies and parses one framed record. Problems (F-001, F-002, F-007, F-013,
     /// F-014, F-015) are pushed to `problems`; the record is always returned, in place.
-    /// The fast path is inlined into the loops that call it; the rest is
-    /// [`Self::from_line_slow`].
-    #[inline(always)]
     pub(crate) fn from_line(
         l: RawLine<'a>,
         opts: &crate::options::ParseOptions,

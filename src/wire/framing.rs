@@ -517,16 +517,16 @@ impl<'a> Framer<'a> {
 impl<'a> Iterator for Framer<'a> {
     type Item = RawLine<'a>;
 
-    /// The common record (80 bytes without control bytes, then LF) inline; every other
-    /// shape in [`Framer::next_slow`].
-    #[inline]
     fn next(&mut self) -> Option<RawLine<'a>> {
         let end = self.end();
-        let rest = self.input.get(self.pos..end).unwrap_or_default();
+        if self.pos >= end {
+            return None;
+        }
+        let rest = self.input.get(self.pos..end)?;
+        let offset = self.pos.saturating_add(self.base_offset);
         // Fast path: 80 bytes without CR, LF or other control byte, then LF.
-        if let Some((rec, [b'\n', ..])) = rest.split_first_chunk::<80>() {
+        if let (Some(rec), Some(b'\n')) = (rest.get(..80), rest.get(80)) {
             if no_control_bytes(rec) {
-                let offset = self.pos.saturating_add(self.base_offset);
                 self.pos += 81;
                 self.line = self.line.saturating_add(1);
                 if self.line == 1 {
@@ -540,21 +540,6 @@ impl<'a> Iterator for Framer<'a> {
                 });
             }
         }
-        self.next_slow()
-    }
-}
-
-impl<'a> Framer<'a> {
-    /// [`Iterator::next`] of the framer for every record the fast path does not take (and
-    /// the end of the input).
-    #[inline(never)]
-    fn next_slow(&mut self) -> Option<RawLine<'a>> {
-        let end = self.end();
-        if self.pos >= end {
-            return None;
-        }
-        let rest = self.input.get(self.pos..end)?;
-        let offset = self.pos.saturating_add(self.base_offset);
         let (bytes, terminator, consumed) = if self.concatenated {
             let n = rest.len().min(80);
             (rest.get(..n)?, Terminator::None, n)
@@ -597,7 +582,10 @@ impl<'a> Framer<'a> {
 /// over a fixed-size array, which the compiler vectorizes (16 bytes a step); the caller
 /// scans with `memchr` otherwise.
 #[inline]
-fn no_control_bytes(rec: &[u8; 80]) -> bool {
+fn no_control_bytes(rec: &[u8]) -> bool {
+    let Ok(rec) = <&[u8; 80]>::try_from(rec) else {
+        return rec.iter().all(|&b| b >= 0x20);
+    };
     rec.iter().fold(0u8, |acc, &b| acc | u8::from(b < 0x20)) == 0
 }
 
