@@ -214,7 +214,7 @@ impl<'a> FlatTree<'a> {
     pub fn parse_with(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
         let mut reader = RecordReader::new(input, opts)?;
         // About one record per 81 bytes: one allocation for the records of a typical input.
-        let mut builder = FlatBuilder::with_capacity(input.len() / 81 + 1);
+        let mut builder = FlatBuilder::with_capacity(input, input.len() / 81 + 1);
         build(&mut reader, &mut builder, opts, 1, 0, framing::Piece::WHOLE)?;
         builder
             .into_flat(

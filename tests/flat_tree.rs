@@ -169,7 +169,7 @@ fn nested_shape(t: &Tree<Record<'_>>) -> String {
 
 fn flat_node(out: &mut String, n: Option<NodeRef<'_, '_>>) {
     match n {
-        Some(n) => node(out, n.record(), n.conditions()),
+        Some(n) => node(out, &n.record(), &n.conditions().collect::<Vec<_>>()),
         None => out.push('-'),
     }
 }
@@ -252,8 +252,8 @@ fn compare(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseError> {
             prop_assert_eq!(&n.problems[..], f.problems());
             prop_assert_eq!(n.trailing, f.trailing());
             prop_assert_eq!(&n.tree.framing, f.framing());
-            let walked: Vec<&Record<'_>> = n.records().collect();
-            let flat_records: Vec<&Record<'_>> = f.records().iter().collect();
+            let walked: Vec<Record<'_>> = n.records().cloned().collect();
+            let flat_records: Vec<Record<'_>> = f.records().collect();
             prop_assert_eq!(walked, flat_records);
             prop_assert_eq!(nested_shape(&n.tree), flat_shape(&f));
             let lines: Vec<u32> = n.tree.pga_lines().map(|l| l.pg01.record.line()).collect();
@@ -335,16 +335,8 @@ fn lookups_out_of_range_are_none() {
     assert_eq!(tree.group_of(1).map(|g| g.kind()), Some(GroupKind::Block));
     assert!(tree.line_of(0).is_none());
     // Every record from the PG01 to the one before Y is in the one PGA line.
-    let pg01 = tree
-        .records()
-        .iter()
-        .position(|r| r.id() == "PG01")
-        .expect("PG01");
-    let y = tree
-        .records()
-        .iter()
-        .position(|r| r.id() == "Y")
-        .expect("Y");
+    let pg01 = tree.records().position(|r| r.id() == "PG01").expect("PG01");
+    let y = tree.records().position(|r| r.id() == "Y").expect("Y");
     let line = tree.line_of(pg01).expect("the line");
     assert_eq!(line.range(), pg01..y);
     assert!((pg01..y).all(|i| tree.line_of(i).map(|l| l.index()) == Some(line.index())));

@@ -541,6 +541,11 @@ macro_rules! record_layouts {
             UnknownPg,
         }
 
+        /// Every record type in declaration order: `RECORD_TYPES[t as usize] == t` (the flat
+        /// tree stores a record's type as this index, in one byte).
+        pub(crate) const RECORD_TYPES: &[RecordType] =
+            &[ $( RecordType::$name, )* RecordType::Host, RecordType::UnknownPg ];
+
         /// `PGnn` record types by `nn`, built at compile time from the layout identifiers.
         #[allow(clippy::indexing_slicing)] // const context; `pg_index` is below 100
         pub(crate) const PG_TABLE: [Option<RecordType>; 100] = {

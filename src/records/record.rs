@@ -327,6 +327,75 @@ impl<'a> Record<'a> {
         Self::from_line_slow(l, ident, opts, problems)
     }
 
+    /// The record's facts other than its line, offset and bytes, in three bytes: its type
+    /// (index into `RECORD_TYPES`), `id_len`, and a bit set (terminator in bits 0–1, then
+    /// `terminator_deviates`, `lenient_numeric`, `has_field_error`, `checked`). The flat
+    /// tree stores records this way ([`Self::from_facts`] reads them back).
+    #[inline]
+    pub(crate) fn facts(&self) -> [u8; 3] {
+        let term = match self.terminator {
+            Terminator::Lf => 0,
+            Terminator::CrLf => 1,
+            Terminator::Cr => 2,
+            Terminator::None => 3,
+        };
+        let bits = term
+            | u8::from(self.terminator_deviates) << 2
+            | u8::from(self.lenient_numeric) << 3
+            | u8::from(self.has_field_error) << 4
+            | u8::from(self.checked) << 5;
+        // Fewer than 256 record types (a unit test checks it).
+        [self.record_type as u8, self.id_len, bits]
+    }
+
+    /// A record of no bytes at line 0 (a host record): what a flat tree hands out for an
+    /// entry that would not read back, which its builder never writes.
+    #[cold]
+    pub(crate) fn empty() -> Record<'a> {
+        Record {
+            line: 0,
+            offset: 0,
+            raw: &[],
+            terminator: Terminator::None,
+            terminator_deviates: false,
+            record_type: RecordType::Host,
+            id_len: 0,
+            lenient_numeric: false,
+            has_field_error: false,
+            checked: false,
+        }
+    }
+
+    /// The record of [`Self::facts`] at `line` and `offset` with bytes `raw`; `None` for
+    /// facts no record has (a type index out of range).
+    #[inline]
+    pub(crate) fn from_facts(
+        line: u32,
+        offset: usize,
+        raw: &'a [u8],
+        [record_type, id_len, bits]: [u8; 3],
+    ) -> Option<Record<'a>> {
+        let record_type = *super::RECORD_TYPES.get(usize::from(record_type))?;
+        let terminator = match bits & 3 {
+            0 => Terminator::Lf,
+            1 => Terminator::CrLf,
+            2 => Terminator::Cr,
+            _ => Terminator::None,
+        };
+        Some(Record {
+            line,
+            offset,
+            raw,
+            terminator,
+            terminator_deviates: bits & 4 != 0,
+            record_type,
+            id_len,
+            lenient_numeric: bits & 8 != 0,
+            has_field_error: bits & 16 != 0,
+            checked: bits & 32 != 0,
+        })
+    }
+
     /// Marks the record's terminator as deviating from the input's convention (the parse
     /// loop knows the convention, the record does not).
     #[inline]

@@ -19,7 +19,7 @@ mod status;
 pub(crate) use builder::{Builder, Sink, TreeBuilder};
 pub use cargo_release::{BillGroup, CargoRelease, CbpLine, Entity, PlacedGroup, Tariff};
 pub(crate) use flat::FlatBuilder;
-pub use flat::{FlatItem, FlatTree, GroupKind, GroupRef, NodeRef};
+pub use flat::{FlatItem, FlatRecords, FlatTree, GroupKind, GroupRef, NodeRef};
 pub use status::{StatusBill, StatusNotification};
 
 use crate::records::Record;

@@ -138,7 +138,7 @@ pub(crate) fn run(input: InputArgs, pretty: bool) -> Result<(), Failure> {
         }
         (opts, false)
     };
-    let mut stdout = io::stdout().lock();
+    let mut stdout = crate::common::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, &mut stdout);
     let spill = tempfile::tempfile().map_err(|e| Failure::Usage(format!("temporary file: {e}")))?;
     let spill = io::BufWriter::with_capacity(1 << 16, spill);
