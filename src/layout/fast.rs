@@ -33,7 +33,7 @@ const SHIFTED: [usize; STEPS] = [1, 17, 33, 49, 64];
 
 /// The non-text fields of a layout as masks over the record's 80 bytes, computed at compile
 /// time from the layout table, for [`FastCheck::accepts`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FastCheck {
     /// `0xFF` at each byte of a non-text field (windows at 0, 16, … 64).
     numeric: [[u8; W]; STEPS],
