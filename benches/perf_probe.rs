@@ -1,9 +1,11 @@
 //! Throughput probe (development aid, no criterion):
-//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser|flat]` times whole-tree
+//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|body|dump|json|chunks|ser|flat]` times whole-tree
 //! parsing (also with the tree's drop; `flat`: the flat tree, `FlatTree::parse_with`), the record path without a tree (`iter`; `view` reads two PG19 fields through the
 //! typed views, `body` types every field of every record), the field dump of every record
 //! (`dump`, after a parse; `json` writes it as JSON Lines with `DumpJsonWriter`; `typed`
-//! reads the fields of the `typed_records` criterion group), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
+//! reads the fields of the `typed_records` criterion group; `ratio` times that group's
+//! function and the `memchr` baseline's, alternately, and prints the best of each and their
+//! ratio: a quick stand-in for the criterion ratio), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
 //! row in one process (`ACE_PGA_PROBE_RUNS=N` for another number). For instruction counts, build it
 //! with `cargo bench --bench perf_probe --no-run` (which prints the executable's path) and run
 //! that under `valgrind --tool=callgrind EXE FILE iter`.
@@ -16,7 +18,7 @@ fn main() {
         .collect();
     let path = args
         .first()
-        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|body|dump|json|chunks|ser|flat]")
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|body|dump|json|chunks|ser|flat]")
         .clone();
     let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
@@ -24,6 +26,30 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
+    if mode == "ratio" {
+        // Best of `runs` rounds of 20 calls each, the two functions alternating.
+        let (mut best_base, mut best_typed) = (f64::MAX, f64::MAX);
+        let mut n = 0usize;
+        for _ in 0..runs {
+            let t = Instant::now();
+            for _ in 0..20 {
+                n = n.wrapping_add(baseline(std::hint::black_box(&data)));
+            }
+            best_base = best_base.min(t.elapsed().as_secs_f64() / 20.0);
+            let t = Instant::now();
+            for _ in 0..20 {
+                n = n.wrapping_add(typed_records(std::hint::black_box(&data)));
+            }
+            best_typed = best_typed.min(t.elapsed().as_secs_f64() / 20.0);
+        }
+        println!(
+            "baseline {:.1} us, typed_records {:.1} us, ratio {:.3} ({n})",
+            best_base * 1e6,
+            best_typed * 1e6,
+            best_base / best_typed
+        );
+        return;
+    }
     for _ in 0..runs {
         let t = Instant::now();
         if mode == "ser" {
@@ -175,4 +201,88 @@ fn main() {
             );
         }
     }
+}
+
+/// The `baseline_memchr_split_and_ids` criterion group's function (`benches/parse.rs`).
+#[inline(never)]
+fn baseline(input: &[u8]) -> usize {
+    let mut start = 0;
+    let mut acc = 0usize;
+    let mut classify = |line: &[u8]| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let class = match line {
+            [b'P', b'G', a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                usize::from((a - b'0') * 10 + (b - b'0'))
+            }
+            [b'O', b'I', ..] => 100,
+            [b'A' | b'B' | b'Y' | b'Z', ..] => 101,
+            [a, b, c, d, ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
+                102 + usize::from(c.wrapping_add(*d))
+            }
+            _ => 0,
+        };
+        acc = acc
+            .wrapping_add(class)
+            .wrapping_add(usize::from(line.len() == 80));
+    };
+    for end in memchr::memchr_iter(b'\n', input) {
+        classify(&input[start..end]);
+        start = end + 1;
+    }
+    if start < input.len() {
+        classify(&input[start..]);
+    }
+    acc
+}
+
+/// The `typed_records` criterion group's function (`benches/parse.rs`).
+#[inline(never)]
+fn typed_records(input: &[u8]) -> usize {
+    use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
+    use ace_pga::RecordType;
+    use chrono::Datelike;
+    let opts = ace_pga::ParseOptions::strict();
+    let mut n = 0usize;
+    let Ok(reader) = ace_pga::RecordReader::new(input, &opts) else {
+        return 0;
+    };
+    let len = |s: Option<&str>| s.map_or(0, str::len);
+    for r in reader {
+        n += match r.record_type() {
+            RecordType::Oi => r
+                .view::<Oi>()
+                .map_or(0, |v| len(v.commercial_description())),
+            RecordType::Pg01 => r.view::<Pg01>().map_or(0, |v| {
+                v.pga_line_number().unwrap_or(0) as usize
+                    + len(v.agency_code())
+                    + len(v.program_code())
+                    + len(v.processing_code())
+                    + len(v.intended_use_code())
+                    + len(v.disclaimer_code())
+            }),
+            RecordType::Pg14 => r.view::<Pg14>().map_or(0, |v| {
+                v.lpco_transaction_type().unwrap_or(0) as usize
+                    + len(v.lpco_type())
+                    + len(v.lpco_number())
+                    + v.lpco_date_qualifier().unwrap_or(0) as usize
+                    + v.lpco_date().map_or(0, |d| d.day() as usize)
+            }),
+            RecordType::Pg19 => r.view::<Pg19>().map_or(0, |v| {
+                len(v.entity_role_code())
+                    + len(v.entity_identification_code())
+                    + len(v.entity_number())
+                    + len(v.entity_name())
+                    + len(v.address_line_1())
+            }),
+            RecordType::Pg25 => r
+                .view::<Pg25>()
+                .map_or(0, |v| len(v.lot_number_qualifier()) + len(v.lot_number())),
+            RecordType::Pg29 => r.view::<Pg29>().map_or(0, |v| {
+                len(v.unit_of_measure_line_net())
+                    + v.quantity_line_net().map_or(0, |q| q.scale() as usize)
+            }),
+            _ => 1,
+        };
+    }
+    n
 }

@@ -395,7 +395,7 @@ impl<'a> RecordReader<'a> {
         if deviates {
             self.deviates(&line);
         }
-        let mut record = Record::from_line(line, &self.opts, &mut self.problems);
+        let mut record = Record::from_line(&line, &self.opts, &mut self.problems);
         record.set_terminator_deviates(deviates);
         record
     }

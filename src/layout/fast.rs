@@ -15,7 +15,8 @@
 //! Dates and times that are all digits are then checked for being real dates and times
 //! (the few such fields of a layout, listed at compile time).
 
-use super::{Date6, Date8, FieldDef, FieldKind, Hhmm, Hhmmss, Kind, MonthYear6};
+use super::kinds::date8_of_digits;
+use super::{Date6, FieldDef, FieldKind, Hhmm, Hhmmss, Kind, MonthYear6};
 
 /// Most date and time fields a layout may have for the fast check; a layout with more is
 /// always checked field by field.
@@ -32,7 +33,7 @@ const SHIFTED: [usize; STEPS] = [1, 17, 33, 49, 64];
 
 /// The non-text fields of a layout as masks over the record's 80 bytes, computed at compile
 /// time from the layout table, for [`FastCheck::accepts`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FastCheck {
     /// `0xFF` at each byte of a non-text field (windows at 0, 16, … 64).
     numeric: [[u8; W]; STEPS],
@@ -217,7 +218,11 @@ fn semantic_ok(kind: Kind, raw: &[u8; 80], start: u8, end: u8) -> bool {
         return true;
     }
     match kind {
-        Kind::Date8 => Date8::read(b, false).is_ok(),
+        // All digits here (the masks): the date without the grammar.
+        Kind::Date8 => <&[u8; 8]>::try_from(b)
+            .ok()
+            .and_then(date8_of_digits)
+            .is_some(),
         Kind::MonthYear6 => MonthYear6::read(b, false).is_ok(),
         Kind::Date6 => Date6::read(b, false).is_ok(),
         Kind::Hhmm => Hhmm::read(b, false).is_ok(),

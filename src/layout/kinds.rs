@@ -191,18 +191,23 @@ impl FieldKind for Text {
     }
 }
 
-/// The length of `b` without its trailing spaces, eight bytes a step.
+/// The length of `b` without its trailing spaces, eight bytes a step: whole words of
+/// spaces are skipped, and in the last word that is not all spaces the spaces after its
+/// last other byte are counted at once (the highest differing byte of the little-endian
+/// word is the last byte that is not a space). Fields shorter than a word go byte by byte.
 #[inline]
 pub(crate) fn trimmed_len(b: &[u8]) -> usize {
-    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
     let mut end = b.len();
     while let Some(w) = end
         .checked_sub(8)
         .and_then(|s| b.get(s..end))
         .and_then(|w| <[u8; 8]>::try_from(w).ok())
     {
-        if u64::from_ne_bytes(w) != SPACES {
-            break;
+        let diff = u64::from_le_bytes(w) ^ SPACES;
+        if diff != 0 {
+            // `leading_zeros / 8`: the spaces at the end of this word (0 to 7).
+            return end - (diff.leading_zeros() / 8) as usize;
         }
         end -= 8;
     }
@@ -302,6 +307,20 @@ pub(super) fn write_dec(
     write_digits(m, out)
 }
 
+/// The date of an `MMDDCCYY` field of eight ASCII digits (SPEC 2.6), without the grammar:
+/// `None` for year `0000` and for a month or day that does not exist: for digits, the same
+/// answer as [`Date8::read`] (the fast check and the checked views use it).
+#[inline]
+pub(crate) fn date8_of_digits(digits: &[u8; 8]) -> Option<NaiveDate> {
+    let &[m1, m2, d1, d2, y1, y2, y3, y4] = digits;
+    let n = |a: u8, b: u8| u32::from(a.wrapping_sub(b'0')) * 10 + u32::from(b.wrapping_sub(b'0'));
+    let year = n(y1, y2) * 100 + n(y3, y4);
+    if year == 0 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n(m1, m2), n(d1, d2))
+}
+
 impl FieldKind for Date8 {
     type Value<'a> = NaiveDate;
     const KIND: Kind = Kind::Date8;
@@ -309,20 +328,14 @@ impl FieldKind for Date8 {
     fn read_ascii(field: &str, checked: bool) -> Option<Option<NaiveDate>> {
         // All digits (the fast check): `MMDDCCYY` without the grammar; anything the fast
         // check would not have passed (year 0000, no such day) goes the checked way.
-        let &[m1, m2, d1, d2, y1, y2, y3, y4] = <&[u8; 8]>::try_from(field.as_bytes()).ok()?;
+        let digits = <&[u8; 8]>::try_from(field.as_bytes()).ok()?;
         if !checked {
             return None;
         }
-        if m1 == b' ' {
+        if let [b' ', ..] = digits {
             return Some(None);
         }
-        let n =
-            |a: u8, b: u8| u32::from(a.wrapping_sub(b'0')) * 10 + u32::from(b.wrapping_sub(b'0'));
-        let year = n(y1, y2) * 100 + n(y3, y4);
-        if year == 0 {
-            return None;
-        }
-        NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n(m1, m2), n(d1, d2)).map(Some)
+        date8_of_digits(digits).map(Some)
     }
     fn read(raw: &[u8], _: bool) -> Result<Option<NaiveDate>, FieldErrorKind> {
         if all_spaces(raw) {
@@ -515,6 +528,21 @@ mod tests {
             }
         }
         assert_eq!(trimmed_len(b"A\t      \x00        "), 9);
+        // Every length and every position of the last byte that is not a space (any byte
+        // value, before or across word boundaries).
+        for len in 0..40 {
+            for last in 0..len {
+                for byte in [b'A', b'\t', 0x00, 0x21, 0x80, 0xFF] {
+                    let mut v = vec![b' '; len];
+                    v[last] = byte;
+                    if let Some(first) = v.first_mut().filter(|_| last > 0) {
+                        *first = b'X';
+                    }
+                    assert_eq!(trimmed_len(&v), last + 1, "{len} {last} {byte:#x}");
+                }
+            }
+            assert_eq!(trimmed_len(&vec![b' '; len]), 0, "{len}");
+        }
     }
 
     #[test]

@@ -658,11 +658,18 @@ macro_rules! record_layouts {
             /// The fast check of the layout of `rt` (`None` for host and unknown records).
             #[inline]
             pub(crate) fn fast_check(rt: RecordType) -> Option<&'static crate::layout::FastCheck> {
-                match rt {
-                    $( RecordType::$name => Some(&$name::FAST), )*
-                    RecordType::Host | RecordType::UnknownPg => None,
-                }
+                // A table indexed by the type (a load, not a jump by record type).
+                static FAST_BY_TYPE: &[Option<&crate::layout::FastCheck>] = &[
+                    $( Some(&$name::FAST), )*
+                    None, // RecordType::Host
+                    None, // RecordType::UnknownPg
+                ];
+                FAST_BY_TYPE.get(rt as usize).copied().flatten()
             }
+
+            /// Every record type with a layout, in declaration order (tests).
+            #[cfg(test)]
+            pub(crate) const LAYOUT_TYPES: &'static [RecordType] = &[ $( RecordType::$name, )* ];
 
             /// [`Self::check`] without the fast path (tests compare the two).
             #[inline(never)]
@@ -857,6 +864,24 @@ impl RecordType {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The table of fast checks by record type holds, for every type with a layout, the
+    /// masks of that layout (the table follows the declaration order of the types), and
+    /// nothing for host and unknown records.
+    #[test]
+    fn fast_check_table_follows_the_record_types() {
+        assert_eq!(Body::LAYOUT_TYPES.len(), ALL_LAYOUTS.len());
+        for &rt in Body::LAYOUT_TYPES {
+            let layout = rt.layout().expect("a layout");
+            assert_eq!(
+                Body::fast_check(rt),
+                Some(&crate::layout::FastCheck::new(layout.fields)),
+                "{rt:?}"
+            );
+        }
+        assert_eq!(Body::fast_check(RecordType::Host), None);
+        assert_eq!(Body::fast_check(RecordType::UnknownPg), None);
+    }
 
     /// Every record of the valid samples that checks clean is taken by the fast path: the
     /// fast path is the one real inputs use, not a corner case.

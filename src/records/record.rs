@@ -297,7 +297,7 @@ impl<'a> Record<'a> {
     /// Identifies and parses one framed record. Problems (F-001, F-002, F-007, F-013,
     /// F-014, F-015) are pushed to `problems`; the record is always returned, in place.
     pub(crate) fn from_line(
-        l: RawLine<'a>,
+        l: &RawLine<'a>,
         opts: &crate::options::ParseOptions,
         problems: &mut Vec<Problem>,
     ) -> Record<'a> {
@@ -324,7 +324,7 @@ impl<'a> Record<'a> {
                 checked: ident.record_type != RecordType::Host,
             };
         }
-        Self::from_line_slow(l, ident, opts, problems)
+        Self::from_line_slow(*l, ident, opts, problems)
     }
 
     /// The record's facts other than its line, offset and bytes, in three bytes: its type

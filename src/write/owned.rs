@@ -270,7 +270,7 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
         bytes: raw,
         terminator: Terminator::None,
     };
-    let r = Record::from_line(line, &opts, &mut Vec::new());
+    let r = Record::from_line(&line, &opts, &mut Vec::new());
     match dump_record(&r).content {
         DumpContent::Fields(fs)
         | DumpContent::FieldsAndRaw(fs, _)
