@@ -204,6 +204,36 @@ impl<'a> FlatTree<'a> {
         Ok(tree)
     }
 
+    /// As [`Transmission::parse_fragment`], into the flat tree (a piece of a stream, with
+    /// stream-wide line numbers and offsets); `None` in the error's place for more than
+    /// `u32::MAX` records becomes the limit `flat_tree_records`.
+    pub(crate) fn parse_fragment(
+        input: &'a [u8],
+        opts: &ParseOptions,
+        first_line: u32,
+        base_offset: usize,
+        piece: framing::Piece,
+    ) -> Result<Self, ParseError> {
+        let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
+        // About one record per 81 bytes: one allocation for the records of a typical input.
+        let mut builder = FlatBuilder::with_capacity(input, base_offset, input.len() / 81 + 1);
+        build(
+            &mut reader,
+            &mut builder,
+            opts,
+            first_line,
+            base_offset,
+            piece,
+        )?;
+        builder
+            .into_flat(
+                reader.framer.framing,
+                reader.framer.trailing,
+                reader.problems,
+            )
+            .ok_or_else(|| limit_error("flat_tree_records", None, base_offset))
+    }
+
     /// Parses with the given options into the flat tree, with every problem (errors
     /// included), as [`Transmission::parse_with`] does.
     ///
@@ -212,17 +242,7 @@ impl<'a> FlatTree<'a> {
     /// structural limit of [`ParseOptions::limits`]), or the limit `flat_tree_records` for an
     /// input of more than `u32::MAX` records.
     pub fn parse_with(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
-        let mut reader = RecordReader::new(input, opts)?;
-        // About one record per 81 bytes: one allocation for the records of a typical input.
-        let mut builder = FlatBuilder::with_capacity(input, input.len() / 81 + 1);
-        build(&mut reader, &mut builder, opts, 1, 0, framing::Piece::WHOLE)?;
-        builder
-            .into_flat(
-                reader.framer.framing,
-                reader.framer.trailing,
-                reader.problems,
-            )
-            .ok_or_else(|| limit_error("flat_tree_records", None, 0))
+        Self::parse_fragment(input, opts, 1, 0, framing::Piece::WHOLE)
     }
 }
 

@@ -113,6 +113,8 @@ struct Span {
 pub struct FlatTree<'a> {
     framing: Framing,
     input: &'a [u8],
+    /// The offset of `input`'s first byte in the stream (0 for a whole input).
+    base: usize,
     records: Vec<Entry>,
     /// Records an entry cannot describe (bytes that are not at their offset in the input,
     /// or beyond 4 GiB); none in a parse of a whole input up to 4 GiB.
@@ -182,7 +184,7 @@ impl<'a> FlatTree<'a> {
             start
                 .checked_add(e.len as usize)
                 .and_then(|end| self.input.get(start..end))
-                .and_then(|raw| Record::from_facts(e.line, start, raw, e.facts))
+                .and_then(|raw| Record::from_facts(e.line, self.base + start, raw, e.facts))
         };
         found.unwrap_or_else(Record::empty)
     }
@@ -196,6 +198,11 @@ impl<'a> FlatTree<'a> {
     /// Problems found while parsing (errors and warnings), in input order.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// The problems, to be amended by a stream reader (F-019 judged stream-wide).
+    pub(crate) fn problems_mut(&mut self) -> &mut Vec<Problem> {
+        &mut self.problems
     }
 
     /// The number of groups (record-level condition nodes included).
@@ -625,6 +632,8 @@ impl std::iter::FusedIterator for Children<'_, '_> {}
 #[derive(Debug, Default)]
 pub(crate) struct FlatSink<'a> {
     input: &'a [u8],
+    /// The offset of `input`'s first byte in the stream.
+    base: usize,
     records: Vec<Entry>,
     kept: Vec<Record<'a>>,
     groups: Vec<Span>,
@@ -648,11 +657,12 @@ impl<'a> FlatSink<'a> {
     #[inline]
     fn push(&mut self, r: Record<'a>) {
         let raw = r.raw();
-        let start = r.offset();
-        let at_offset = start
-            .checked_add(raw.len())
-            .and_then(|end| self.input.get(start..end))
-            .is_some_and(|b| std::ptr::eq(b, raw));
+        let start = r.offset().wrapping_sub(self.base);
+        let at_offset = r.offset() >= self.base
+            && start
+                .checked_add(raw.len())
+                .and_then(|end| self.input.get(start..end))
+                .is_some_and(|b| std::ptr::eq(b, raw));
         let entry = match (at_offset, u32::try_from(start), u32::try_from(raw.len())) {
             (true, Ok(start), Ok(len)) => Entry {
                 start,
@@ -760,10 +770,12 @@ impl<'a> Sink<'a> for FlatSink<'a> {
 pub(crate) type FlatBuilder<'a> = Builder<FlatSink<'a>>;
 
 impl<'a> FlatBuilder<'a> {
-    /// An empty builder, its record vector sized for `records` records.
-    pub(crate) fn with_capacity(input: &'a [u8], records: usize) -> Self {
+    /// An empty builder for `input`, which starts at offset `base` of the stream, its record
+    /// vector sized for `records` records.
+    pub(crate) fn with_capacity(input: &'a [u8], base: usize, records: usize) -> Self {
         Builder::with(FlatSink {
             input,
+            base,
             records: Vec::with_capacity(records),
             // About 0.4 groups per record in an organic filing (untouched capacity costs no
             // memory pages): no reallocation.
@@ -786,6 +798,7 @@ impl<'a> FlatBuilder<'a> {
         Some(FlatTree {
             framing,
             input: sink.input,
+            base: sink.base,
             records: sink.records,
             kept: sink.kept,
             groups: sink.groups,
@@ -875,6 +888,7 @@ mod tests {
         let tree = FlatTree {
             framing: Framing::default(),
             input: sink.input,
+            base: 0,
             records: sink.records,
             kept: sink.kept,
             groups: Vec::new(),
