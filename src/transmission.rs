@@ -69,15 +69,11 @@ impl<'a> Transmission<'a> {
         base_offset: usize,
         piece: framing::Piece,
     ) -> Result<Self, ParseError> {
-        let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
-        let mut builder = TreeBuilder::new();
-        build(
-            &mut reader,
-            &mut builder,
+        let (reader, builder) = fragment(
+            input,
             opts,
-            first_line,
-            base_offset,
-            piece,
+            (first_line, base_offset, piece),
+            TreeBuilder::new(),
         )?;
         Ok(Transmission {
             tree: builder.into_tree(reader.framer.framing),
@@ -153,6 +149,26 @@ fn limit_error(limit: &'static str, line: Option<u32>, offset: usize) -> ParseEr
     }
 }
 
+/// Reads a fragment of a stream (its first line, its offset, the piece it is) into
+/// `builder`: the reader (problems, framing, trailing bytes) and the builder after the loop.
+fn fragment<'a, S: Sink<'a>>(
+    input: &'a [u8],
+    opts: &ParseOptions,
+    (first_line, base_offset, piece): (u32, usize, framing::Piece),
+    mut builder: Builder<S>,
+) -> Result<(RecordReader<'a>, Builder<S>), ParseError> {
+    let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
+    build(
+        &mut reader,
+        &mut builder,
+        opts,
+        first_line,
+        base_offset,
+        piece,
+    )?;
+    Ok((reader, builder))
+}
+
 /// The parse loop: every record of `reader` into `builder` (the nested or the flat tree),
 /// stopping at the first exceeded structural limit.
 fn build<'a, S: Sink<'a>>(
@@ -214,17 +230,9 @@ impl<'a> FlatTree<'a> {
         base_offset: usize,
         piece: framing::Piece,
     ) -> Result<Self, ParseError> {
-        let mut reader = RecordReader::new_at(input, opts, first_line, base_offset, piece)?;
         // About one record per 81 bytes: one allocation for the records of a typical input.
-        let mut builder = FlatBuilder::with_capacity(input, base_offset, input.len() / 81 + 1);
-        build(
-            &mut reader,
-            &mut builder,
-            opts,
-            first_line,
-            base_offset,
-            piece,
-        )?;
+        let builder = FlatBuilder::with_capacity(input, base_offset, input.len() / 81 + 1);
+        let (reader, builder) = fragment(input, opts, (first_line, base_offset, piece), builder)?;
         builder
             .into_flat(
                 reader.framer.framing,

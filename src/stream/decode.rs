@@ -274,21 +274,27 @@ impl Carry {
             return;
         };
         self.mixed_reported = true;
-        let mixed = Problem::mixed_terminators(line, offset);
-        let key = |p: &Problem| {
-            (
-                p.location.line.is_none(),
-                p.location.line,
-                p.location.offset,
-            )
-        };
-        let at = problems.partition_point(|p| key(p) < key(&mixed));
-        problems.insert(at, mixed);
+        insert_mixed(problems, line, offset);
     }
 
     fn terminator(&self) -> Terminator {
         self.framing.map_or(Terminator::None, |f| f.terminator)
     }
+}
+
+/// Adds the stream's F-019 warning at `line` / `offset` to a part's problems, in input
+/// order (problems without a line last).
+fn insert_mixed(problems: &mut Vec<Problem>, line: u32, offset: usize) {
+    let mixed = Problem::mixed_terminators(line, offset);
+    let key = |p: &Problem| {
+        (
+            p.location.line.is_none(),
+            p.location.line,
+            p.location.offset,
+        )
+    };
+    let at = problems.partition_point(|p| key(p) < key(&mixed));
+    problems.insert(at, mixed);
 }
 
 /// The line and offset of the first record (by line) whose terminator is neither `first`
@@ -942,16 +948,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
         let mut problems = d.problems;
         if let (false, Some((line, offset))) = (carry.mixed_reported, d.mixed) {
             carry.mixed_reported = true;
-            let mixed = Problem::mixed_terminators(line, offset);
-            let key = |p: &Problem| {
-                (
-                    p.location.line.is_none(),
-                    p.location.line,
-                    p.location.offset,
-                )
-            };
-            let at = problems.partition_point(|p| key(p) < key(&mixed));
-            problems.insert(at, mixed);
+            insert_mixed(&mut problems, line, offset);
         }
         problems.iter().for_each(&mut self.on_problem);
         self.summary.bytes += d.bytes;

@@ -222,11 +222,7 @@ fn render<F: Formatter + Clone>(
     };
     t.problems
         .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
-    let mixed = t
-        .records()
-        .filter(|r| r.terminator() != convention && r.terminator() != Terminator::None)
-        .min_by_key(|r| r.line())
-        .map(|r| (r.line(), r.offset()));
+    let mixed = super::first_deviating(t.records(), convention);
     let mut json = Vec::new();
     let mut ends = Vec::new();
     for tx in t
