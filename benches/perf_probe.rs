@@ -235,54 +235,6 @@ fn baseline(input: &[u8]) -> usize {
     acc
 }
 
-/// The `typed_records` criterion group's function (`benches/parse.rs`).
-#[inline(never)]
-fn typed_records(input: &[u8]) -> usize {
-    use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
-    use ace_pga::RecordType;
-    use chrono::Datelike;
-    let opts = ace_pga::ParseOptions::strict();
-    let mut n = 0usize;
-    let Ok(reader) = ace_pga::RecordReader::new(input, &opts) else {
-        return 0;
-    };
-    let len = |s: Option<&str>| s.map_or(0, str::len);
-    for r in reader {
-        n += match r.record_type() {
-            RecordType::Oi => r
-                .view::<Oi>()
-                .map_or(0, |v| len(v.commercial_description())),
-            RecordType::Pg01 => r.view::<Pg01>().map_or(0, |v| {
-                v.pga_line_number().unwrap_or(0) as usize
-                    + len(v.agency_code())
-                    + len(v.program_code())
-                    + len(v.processing_code())
-                    + len(v.intended_use_code())
-                    + len(v.disclaimer_code())
-            }),
-            RecordType::Pg14 => r.view::<Pg14>().map_or(0, |v| {
-                v.lpco_transaction_type().unwrap_or(0) as usize
-                    + len(v.lpco_type())
-                    + len(v.lpco_number())
-                    + v.lpco_date_qualifier().unwrap_or(0) as usize
-                    + v.lpco_date().map_or(0, |d| d.day() as usize)
-            }),
-            RecordType::Pg19 => r.view::<Pg19>().map_or(0, |v| {
-                len(v.entity_role_code())
-                    + len(v.entity_identification_code())
-                    + len(v.entity_number())
-                    + len(v.entity_name())
-                    + len(v.address_line_1())
-            }),
-            RecordType::Pg25 => r
-                .view::<Pg25>()
-                .map_or(0, |v| len(v.lot_number_qualifier()) + len(v.lot_number())),
-            RecordType::Pg29 => r.view::<Pg29>().map_or(0, |v| {
-                len(v.unit_of_measure_line_net())
-                    + v.quantity_line_net().map_or(0, |q| q.scale() as usize)
-            }),
-            _ => 1,
-        };
-    }
-    n
-}
+#[path = "shared/typed_records.rs"]
+mod shared_typed_records;
+use shared_typed_records::typed_records;

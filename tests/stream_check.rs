@@ -494,12 +494,30 @@ fn cli(args: &[&str], whole_below: Option<&str>, stdin: Option<&[u8]>) -> (i32, 
     )
 }
 
-fn temp_file(name: &str, data: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ace-pga-stream-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let p = dir.join(name);
-    std::fs::write(&p, data).expect("temp file");
-    p
+/// A folder of one test's temporary files, removed when the test ends (passed or not).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "ace-pga-stream-check-{}-{test}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, data: &[u8]) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, data).expect("temp file");
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// `ace-pga check` streamed (every input, `ACE_PGA_WHOLE_BELOW=0`) prints what it prints
@@ -507,6 +525,7 @@ fn temp_file(name: &str, data: &[u8]) -> PathBuf {
 /// every other rule run), in both formats and with the options that change the report.
 #[test]
 fn cli_check_streamed_prints_what_the_whole_input_check_prints() {
+    let scratch = Scratch::new("check");
     let mut rng = Rng(0x5EED_0004);
     let mut inputs: Vec<(String, PathBuf)> = Vec::new();
     for (name, data) in samples().iter().filter(|(n, _)| n.ends_with(".txt")) {
@@ -515,12 +534,12 @@ fn cli_check_streamed_prints_what_the_whole_input_check_prints() {
             .expect("name")
             .to_string_lossy()
             .to_string();
-        inputs.push((name.clone(), temp_file(&file, data)));
+        inputs.push((name.clone(), scratch.file(&file, data)));
         if rng.below(4) == 0 {
             let big = mutate(&enlarged(data, 90_000), &mut rng);
             inputs.push((
                 format!("{name} enlarged"),
-                temp_file(&format!("big-{file}"), &big),
+                scratch.file(&format!("big-{file}"), &big),
             ));
         }
     }
@@ -576,6 +595,7 @@ fn cli_check_streamed_prints_what_the_whole_input_check_prints() {
 /// input read from standard input, the previous behaviour) writes and reports.
 #[test]
 fn cli_fix_streamed_prints_what_the_whole_input_fix_prints() {
+    let scratch = Scratch::new("fix");
     let mut rng = Rng(0x5EED_0005);
     for (name, data) in samples().iter().filter(|(n, _)| n.ends_with(".txt")) {
         let mut cases = vec![data.clone()];
@@ -583,7 +603,7 @@ fn cli_fix_streamed_prints_what_the_whole_input_fix_prints() {
             cases.push(mutate(&enlarged(data, 30_000), &mut rng));
         }
         for (i, input) in cases.iter().enumerate() {
-            let path = temp_file(&format!("fix-{i}.txt"), input);
+            let path = scratch.file(&format!("fix-{i}.txt"), input);
             let path = path.to_string_lossy().to_string();
             let whole = cli(&["fix", "-"], None, Some(input));
             let streamed = cli(&["fix", &path], None, None);

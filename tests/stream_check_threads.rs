@@ -383,7 +383,8 @@ fn blocks_of_other_headers_spanning_pieces_are_checked_as_on_one_thread() {
 }
 
 /// `ace-pga check --threads N` prints the same report for every N (streamed: the testing knob
-/// `ACE_PGA_WHOLE_BELOW=0`); `--threads 0` is a usage error.
+/// `ACE_PGA_WHOLE_BELOW=0`); `--threads 0` and more than 16 are usage errors (`stats` and
+/// `decode` too).
 #[cfg(feature = "cli")]
 #[test]
 fn cli_check_threads_prints_the_same_report() {
@@ -422,5 +423,19 @@ fn cli_check_threads_prints_the_same_report() {
     let zero = run(&["check", "--threads", "0", file]);
     assert_eq!(zero.status.code(), Some(2), "usage error");
     assert!(String::from_utf8_lossy(&zero.stderr).contains("--threads: expected at least 1"));
+    // More than 16 would let the pieces in flight outgrow the memory bound.
+    for cmd in ["check", "decode", "stats"] {
+        let many = run(&[cmd, "--threads", "17", file]);
+        assert_eq!(many.status.code(), Some(2), "{cmd}: usage error");
+        assert!(
+            String::from_utf8_lossy(&many.stderr)
+                .contains("--threads: expected at most 16, got 17"),
+            "{cmd}"
+        );
+        assert!(many.stdout.is_empty(), "{cmd}: nothing written");
+        let most = run(&[cmd, "--threads", "16", file]);
+        assert_ne!(most.status.code(), Some(2), "{cmd}: 16 threads are taken");
+        assert!(!most.stdout.is_empty(), "{cmd}: 16 threads write");
+    }
     let _ = std::fs::remove_file(&path);
 }

@@ -6,7 +6,9 @@ Usage: tools/gen_large.py SAMPLE MEGABYTES OUTPUT
 The transactions of SAMPLE (every record between its B and Y records, e.g.
 spec-samples/valid/or2-multi.txt) are repeated inside SAMPLE's own envelope (A, B ... Y, Z)
 until the output holds at least MEGABYTES megabytes. Record counts in Y/Z are not adjusted:
-the output is for measuring, not a valid filing.
+the shipped samples leave them blank, so `ace-pga check` finds what it finds in SAMPLE
+(nothing for a valid one); a SAMPLE whose Y/Z carry counts gives E findings. Transaction and
+entry numbers repeat: the output is for measuring, not a filing to send.
 """
 import sys
 

@@ -908,13 +908,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
                 .map_err(werr)?;
             }
         } else {
-            for tx in t
-                .tree
-                .batches
-                .iter()
-                .flat_map(|b| b.blocks.iter())
-                .flat_map(|b| b.transactions.iter())
-            {
+            for tx in t.tree.transactions() {
                 // Written from the borrowed tree (no owned copy), terminators judged against
                 // the whole input's convention.
                 doc.direct_transaction(DecodeJson::new(tx, self.pad).with_convention(convention))

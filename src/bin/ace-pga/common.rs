@@ -139,11 +139,21 @@ pub(crate) fn as_of_date(given: Option<&str>) -> Result<NaiveDate, Failure> {
     }
 }
 
-/// The `--threads` of `stats`, `check` and `decode`: at least 1; by default the number of
-/// CPUs, at most 4.
+/// The most worker threads `--threads` takes.
+pub(crate) const MAX_THREADS: usize = 16;
+
+/// The `--threads` of `stats`, `check` and `decode`: at least 1, at most [`MAX_THREADS`];
+/// by default the number of CPUs, at most 4.
 pub(crate) fn threads(threads: Option<usize>) -> Result<usize, Failure> {
     if threads == Some(0) {
         return Err(Failure::Usage("--threads: expected at least 1".into()));
+    }
+    // Memory grows with the threads (pieces and their output in flight): at most
+    // `MAX_THREADS` keeps every command within its bound (about 40 MB for `decode --pretty`).
+    if let Some(n) = threads.filter(|&n| n > MAX_THREADS) {
+        return Err(Failure::Usage(format!(
+            "--threads: expected at most {MAX_THREADS}, got {n}"
+        )));
     }
     Ok(threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4))))

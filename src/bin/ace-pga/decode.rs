@@ -77,7 +77,7 @@ pub(crate) struct DecodeArgs {
     /// Pretty-print the JSON.
     #[arg(long)]
     pretty: bool,
-    /// Worker threads that render the JSON (default: the number of CPUs, at most 4); the
+    /// Worker threads that render the JSON (1 to 16; default: the number of CPUs, at most 4); the
     /// output does not depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,

@@ -149,7 +149,7 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
-        /// Worker threads that parse and count (default: the number of CPUs, at most 4).
+        /// Worker threads that parse and count (1 to 16; default: the number of CPUs, at most 4).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
     },
@@ -174,7 +174,7 @@ enum Command {
         /// the summary by rule still cover every finding.
         #[arg(long, value_name = "N", default_value_t = ValidateOptions::new(NaiveDate::MIN).max_findings)]
         max_findings: usize,
-        /// Worker threads that parse and check (default: the number of CPUs, at most 4);
+        /// Worker threads that parse and check (1 to 16; default: the number of CPUs, at most 4);
         /// the report does not depend on it.
         #[arg(long, value_name = "N")]
         threads: Option<usize>,

@@ -225,13 +225,7 @@ fn render<F: Formatter + Clone>(
     let mixed = super::first_deviating(t.records(), convention);
     let mut json = Vec::new();
     let mut ends = Vec::new();
-    for tx in t
-        .tree
-        .batches
-        .iter()
-        .flat_map(|b| b.blocks.iter())
-        .flat_map(|b| b.transactions.iter())
-    {
+    for tx in t.tree.transactions() {
         DecodeJson::new(tx, pad)
             .with_convention(convention)
             .write_json(&mut json, style);
