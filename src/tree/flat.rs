@@ -201,6 +201,7 @@ impl<'a> FlatTree<'a> {
     }
 
     /// The problems, to be amended by a stream reader (F-019 judged stream-wide).
+    #[cfg(feature = "json")]
     pub(crate) fn problems_mut(&mut self) -> &mut Vec<Problem> {
         &mut self.problems
     }
