@@ -70,9 +70,9 @@ use criterion::{
 use fixed_width_derive::FixedWidth;
 use serde::Deserialize;
 
-#[path = "shared/typed_records.rs"]
-mod shared_typed_records;
-use shared_typed_records::typed_records;
+#[path = "shared/workloads.rs"]
+mod workloads;
+use workloads::{baseline, typed_records};
 
 /// Sizes of the generated inputs.
 const LARGE_TARGET: usize = 1 << 20;
@@ -124,37 +124,6 @@ fn generate(target: usize) -> Vec<u8> {
     }
     out.extend_from_slice(&trailer);
     out
-}
-
-/// The ceiling: split lines with `memchr` and classify each record by its id bytes.
-fn baseline(input: &[u8]) -> usize {
-    let mut start = 0;
-    let mut acc = 0usize;
-    let mut classify = |line: &[u8]| {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let class = match line {
-            [b'P', b'G', a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
-                usize::from((a - b'0') * 10 + (b - b'0'))
-            }
-            [b'O', b'I', ..] => 100,
-            [b'A' | b'B' | b'Y' | b'Z', ..] => 101,
-            [a, b, c, d, ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
-                102 + usize::from(c.wrapping_add(*d))
-            }
-            _ => 0,
-        };
-        acc = acc
-            .wrapping_add(class)
-            .wrapping_add(usize::from(line.len() == 80));
-    };
-    for end in memchr::memchr_iter(b'\n', input) {
-        classify(&input[start..end]);
-        start = end + 1;
-    }
-    if start < input.len() {
-        classify(&input[start..]);
-    }
-    acc
 }
 
 /// The field dump of every record; returns the total length of the rendered values.

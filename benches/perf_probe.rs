@@ -95,49 +95,7 @@ fn main() {
         }
         if mode == "typed" {
             // The `typed_records` criterion group: the peer's fields through the views.
-            use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
-            use ace_pga::RecordType;
-            let opts = ace_pga::ParseOptions::strict();
-            let len = |s: Option<&str>| s.map_or(0, str::len);
-            let mut n = 0usize;
-            for r in ace_pga::RecordReader::new(&data, &opts).unwrap() {
-                n += match r.record_type() {
-                    RecordType::Oi => r
-                        .view::<Oi>()
-                        .map_or(0, |v| len(v.commercial_description())),
-                    RecordType::Pg01 => r.view::<Pg01>().map_or(0, |v| {
-                        v.pga_line_number().unwrap_or(0) as usize
-                            + len(v.agency_code())
-                            + len(v.program_code())
-                            + len(v.processing_code())
-                            + len(v.intended_use_code())
-                            + len(v.disclaimer_code())
-                    }),
-                    RecordType::Pg14 => r.view::<Pg14>().map_or(0, |v| {
-                        v.lpco_transaction_type().unwrap_or(0) as usize
-                            + len(v.lpco_type())
-                            + len(v.lpco_number())
-                            + v.lpco_date_qualifier().unwrap_or(0) as usize
-                            + v.lpco_date()
-                                .map_or(0, |d| chrono::Datelike::day(&d) as usize)
-                    }),
-                    RecordType::Pg19 => r.view::<Pg19>().map_or(0, |v| {
-                        len(v.entity_role_code())
-                            + len(v.entity_identification_code())
-                            + len(v.entity_number())
-                            + len(v.entity_name())
-                            + len(v.address_line_1())
-                    }),
-                    RecordType::Pg25 => r
-                        .view::<Pg25>()
-                        .map_or(0, |v| len(v.lot_number_qualifier()) + len(v.lot_number())),
-                    RecordType::Pg29 => r.view::<Pg29>().map_or(0, |v| {
-                        len(v.unit_of_measure_line_net())
-                            + v.quantity_line_net().map_or(0, |q| q.scale() as usize)
-                    }),
-                    _ => 1,
-                };
-            }
+            let n = typed_records(&data);
             println!(
                 "typed {:.0} MB/s {n}",
                 data.len() as f64 / t.elapsed().as_secs_f64() / 1e6
@@ -203,38 +161,6 @@ fn main() {
     }
 }
 
-/// The `baseline_memchr_split_and_ids` criterion group's function (`benches/parse.rs`).
-#[inline(never)]
-fn baseline(input: &[u8]) -> usize {
-    let mut start = 0;
-    let mut acc = 0usize;
-    let mut classify = |line: &[u8]| {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let class = match line {
-            [b'P', b'G', a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
-                usize::from((a - b'0') * 10 + (b - b'0'))
-            }
-            [b'O', b'I', ..] => 100,
-            [b'A' | b'B' | b'Y' | b'Z', ..] => 101,
-            [a, b, c, d, ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
-                102 + usize::from(c.wrapping_add(*d))
-            }
-            _ => 0,
-        };
-        acc = acc
-            .wrapping_add(class)
-            .wrapping_add(usize::from(line.len() == 80));
-    };
-    for end in memchr::memchr_iter(b'\n', input) {
-        classify(&input[start..end]);
-        start = end + 1;
-    }
-    if start < input.len() {
-        classify(&input[start..]);
-    }
-    acc
-}
-
-#[path = "shared/typed_records.rs"]
-mod shared_typed_records;
-use shared_typed_records::typed_records;
+#[path = "shared/workloads.rs"]
+mod workloads;
+use workloads::{baseline, typed_records};

@@ -1,5 +1,5 @@
-//! The `typed_records` workload of the criterion bench (`benches/parse.rs`), shared with
-//! `perf_probe`'s `ratio` mode (included by `#[path]` in both).
+//! Workloads of the criterion bench (`benches/parse.rs`) that `perf_probe` times too
+//! (`typed`, `ratio`): included by `#[path]` in both.
 
 use ace_pga::records::{Oi, Pg01, Pg14, Pg19, Pg25, Pg29};
 use ace_pga::{ParseOptions, RecordReader, RecordType};
@@ -55,4 +55,37 @@ pub fn typed_records(input: &[u8]) -> usize {
         };
     }
     n
+}
+
+/// The ceiling (`baseline_memchr_split_and_ids`): split lines with `memchr` and classify
+/// each record by its id bytes.
+#[inline(never)]
+pub fn baseline(input: &[u8]) -> usize {
+    let mut start = 0;
+    let mut acc = 0usize;
+    let mut classify = |line: &[u8]| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let class = match line {
+            [b'P', b'G', a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                usize::from((a - b'0') * 10 + (b - b'0'))
+            }
+            [b'O', b'I', ..] => 100,
+            [b'A' | b'B' | b'Y' | b'Z', ..] => 101,
+            [a, b, c, d, ..] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
+                102 + usize::from(c.wrapping_add(*d))
+            }
+            _ => 0,
+        };
+        acc = acc
+            .wrapping_add(class)
+            .wrapping_add(usize::from(line.len() == 80));
+    };
+    for end in memchr::memchr_iter(b'\n', input) {
+        classify(&input[start..end]);
+        start = end + 1;
+    }
+    if start < input.len() {
+        classify(&input[start..]);
+    }
+    acc
 }
