@@ -280,6 +280,45 @@ fn max_findings_truncation_is_the_same_on_every_thread_count() {
     }
 }
 
+/// A piece keeps only the report's `max_findings` of its F, S and OR findings and counts the
+/// rest (a piece of garbage holds a bounded number): the report is the whole-input one on
+/// every thread count, with OR-018 conflicts among the garbage.
+#[test]
+fn garbage_dense_pieces_keep_max_findings_and_count_the_rest() {
+    let garbage = [b"SE10".as_slice(), &[b'a'; 76]].concat();
+    let (data, _) = many(12, |k, copy| {
+        // Every other copy: 40 lines of garbage (some 70 findings each) after its records,
+        // and a certificate filed again for another HTS (OR-018) in every fifth.
+        if k % 2 == 1 {
+            copy.extend(std::iter::repeat_n(garbage.clone(), 40));
+        }
+        if k % 5 == 4 {
+            let se60 = common::line_of(copy, "SE60");
+            common::set_bytes(copy, se60, 5, b"9");
+        }
+    });
+    for max in [0, 7, 150, 100_000] {
+        let mut opts = vopts();
+        opts.max_findings = max;
+        let o = agree(
+            &format!("max {max}"),
+            &data,
+            &ParseOptions::strict(),
+            &opts,
+            true,
+        );
+        assert_eq!(
+            o.report.findings.len(),
+            max.min(o.report.error_count() + o.report.warning_count())
+        );
+        assert!(
+            o.report.error_count() > 10_000,
+            "{} errors",
+            o.report.error_count()
+        );
+    }
+}
+
 #[test]
 fn random_concatenations_of_samples_agree_on_every_thread_count() {
     let files: Vec<Vec<u8>> = common::sample_files()

@@ -52,7 +52,7 @@ use crate::options::ParseOptions;
 use crate::records::{identify, RecordType};
 use crate::transmission::Transmission;
 use crate::validate::{
-    self, EnvelopeTracker, Finding, Level, PieceChecks, Report, RuleId, ValidateOptions,
+    self, EnvelopeTracker, Finding, Found, Level, PieceChecks, Report, RuleId, ValidateOptions,
 };
 use crate::wire::framing::{whole_input, Piece, Terminator};
 
@@ -294,6 +294,15 @@ impl Collector {
         if self.kept.len() > max {
             self.kept.select_nth_unstable_by(max, by_order);
             self.kept.truncate(max);
+        }
+    }
+
+    /// Counts findings not kept: (errors, warnings, by rule).
+    fn count(&mut self, (errors, warnings, by_rule): (usize, usize, BTreeMap<RuleId, usize>)) {
+        self.errors += errors;
+        self.warnings += warnings;
+        for (rule, n) in by_rule {
+            *self.by_rule.entry(rule).or_insert(0) += n;
         }
     }
 
@@ -811,7 +820,7 @@ impl<'o> Streamer<'o> {
     fn rest(
         &mut self,
         t: &Transmission<'_>,
-        found: Vec<Finding>,
+        found: Found,
         limit_here: bool,
         starts_closing: bool,
         pre: Vec<Option<BlockPre>>,
@@ -823,7 +832,8 @@ impl<'o> Streamer<'o> {
                 self.limit_raw = self.raw_in(&f, &raws);
             }
         }
-        self.emit_all(found.into_iter().map(|f| (f, None)), &raws);
+        self.emit_all(found.kept.into_iter().map(|f| (f, None)), &raws);
+        self.out.count(found.left_out);
         self.blocks(t, starts_closing, &raws, pre);
         let mut env = Vec::new();
         for r in t.records() {

@@ -36,7 +36,7 @@ use crate::records::Record;
 use crate::transmission::Transmission;
 pub(crate) use unit::{
     block_app as unit_block_app, has_se10 as unit_has_se10, host_header as unit_host_header,
-    limit_finding, EnvelopeTracker, PieceChecks,
+    limit_finding, EnvelopeTracker, Found, PieceChecks,
 };
 
 /// Rule-set version of the F, S and E rules (layout edition).

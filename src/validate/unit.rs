@@ -30,10 +30,31 @@ fn emitted(opts: &ValidateOptions, f: impl FnOnce(&mut Sink<'_>)) -> Vec<Finding
 }
 
 /// The rules that one piece decides, with the state they carry from piece to piece.
+/// The F, S and OR findings of a piece ([`PieceChecks::records`]): the first
+/// `max_findings` of the caller's options in report order, in emission order, and the
+/// counts of the others. The caller keeps at most `max_findings` of all the pieces' findings
+/// in report order, so what a piece leaves out is never kept (the piece's order is the
+/// report's); a piece of garbage (some 70 findings per record) holds a bounded number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) kept: Vec<Finding>,
+    /// Errors, warnings and findings by rule left out.
+    pub(crate) left_out: (usize, usize, std::collections::BTreeMap<RuleId, usize>),
+}
+
+impl Found {
+    /// Whether a finding of `rule` was found (kept or not).
+    pub(crate) fn has(&self, rule: RuleId) -> bool {
+        self.kept.iter().any(|f| f.rule == rule) || self.left_out.2.contains_key(&rule)
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct PieceChecks {
     /// The caller's options without the `max_findings` cap (the caller caps).
     opts: ValidateOptions,
+    /// The caller's options as they are: [`Self::records`] keeps their `max_findings`.
+    capped: ValidateOptions,
     /// OR-018: certificates filed so far.
     cert_hts: CertificateHts,
 }
@@ -41,23 +62,43 @@ pub(crate) struct PieceChecks {
 impl PieceChecks {
     /// Checks with `opts` (levels, opt-in rules, as-of date; `max_findings` is the caller's).
     pub(crate) fn new(opts: &ValidateOptions) -> Self {
+        let capped = opts.clone();
         let mut opts = opts.clone();
         opts.max_findings = usize::MAX;
         PieceChecks {
             opts,
+            capped,
             cert_hts: CertificateHts::new(),
         }
     }
 
     /// The F rules (the piece's parse problems and every record), the S rules and the OR
-    /// rules of a parsed piece, in the order [`super::validate`] emits them.
-    pub(crate) fn records(&mut self, t: &Transmission<'_>) -> Vec<Finding> {
-        let cert_hts = &mut self.cert_hts;
-        emitted(&self.opts, |sink| {
-            field::check(t, sink);
-            structure::check(t, sink);
-            organic::check_with(t, sink, cert_hts);
-        })
+    /// rules of a parsed piece, in the order [`super::validate`] emits them: the first
+    /// `max_findings` in report order and the counts of the rest ([`Found`]).
+    pub(crate) fn records(&mut self, t: &Transmission<'_>) -> Found {
+        let mut sink = Sink::new(&self.capped);
+        field::check(t, &mut sink);
+        structure::check(t, &mut sink);
+        organic::check_with(t, &mut sink, &mut self.cert_hts);
+        sink.cut();
+        sink.kept.sort_unstable_by_key(|(seq, _)| *seq);
+        let (mut errors, mut warnings, mut by_rule) = (sink.errors, sink.warnings, sink.by_rule);
+        for (_, f) in &sink.kept {
+            match f.severity {
+                Severity::Error => errors = errors.saturating_sub(1),
+                Severity::Warning => warnings = warnings.saturating_sub(1),
+            }
+            if let Some(n) = by_rule.get_mut(&f.rule) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    by_rule.remove(&f.rule);
+                }
+            }
+        }
+        Found {
+            kept: sink.kept.into_iter().map(|(_, f)| f).collect(),
+            left_out: (errors, warnings, by_rule),
+        }
     }
 
     /// Forgets the certificates (OR-018) seen so far.
@@ -71,8 +112,8 @@ impl PieceChecks {
     /// (none of its certificates was filed before, or each for the same HTS and the piece
     /// has no OR-018 finding), `false` (nothing taken: the piece is to be checked again with
     /// `self`) otherwise. `piece` is left without certificates either way.
-    pub(crate) fn adopt(&mut self, piece: &mut PieceChecks, found: &[Finding]) -> bool {
-        let or_018 = found.iter().any(|f| f.rule == RuleId::OR_018);
+    pub(crate) fn adopt(&mut self, piece: &mut PieceChecks, found: &Found) -> bool {
+        let or_018 = found.has(RuleId::OR_018);
         let same = piece.cert_hts.iter().all(|(k, (h, _))| {
             self.cert_hts
                 .get(k)

@@ -12,7 +12,7 @@ use super::{
 use crate::error::Problem;
 use crate::options::ParseOptions;
 use crate::transmission::Transmission;
-use crate::validate::{self, Finding, PieceChecks, ValidateOptions};
+use crate::validate::{self, Found, PieceChecks, ValidateOptions};
 use crate::wire::framing::{Piece, Terminator};
 
 /// A piece handed to a worker thread.
@@ -43,7 +43,7 @@ pub(super) struct Prepared<'b> {
     pub(super) mixed_before: (Option<Terminator>, bool),
     pub(super) mixed_after: (Option<Terminator>, bool),
     /// The F, S and OR findings, OR-018 from no certificate.
-    pub(super) found: Vec<Finding>,
+    pub(super) found: Found,
     pub(super) blocks: Vec<Option<BlockPre>>,
 }
 
@@ -73,7 +73,7 @@ fn prepare<'b>(
     };
     let mixed_before = (guess.first_term, guess.mixed_reported);
     let (mut first_term, mut reported) = mixed_before;
-    let mut found = Vec::new();
+    let mut found = Found::default();
     let mut blocks = Vec::new();
     let parsed = parsed.map(|mut t| {
         mixed_terminators(&mut t, &mut first_term, &mut reported);
