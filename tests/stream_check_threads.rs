@@ -255,6 +255,19 @@ fn a_tree_limit_hit_in_a_later_piece_is_reported_as_on_one_thread() {
     );
 }
 
+/// [`agree`] (against the whole-input report) under `max_findings` = `max`, strict.
+fn agree_with_max(data: &[u8], max: usize) -> CheckOutcome {
+    let mut opts = vopts();
+    opts.max_findings = max;
+    agree(
+        &format!("max {max}"),
+        data,
+        &ParseOptions::strict(),
+        &opts,
+        true,
+    )
+}
+
 #[test]
 fn max_findings_truncation_is_the_same_on_every_thread_count() {
     // Every copy has an error (a lower-case letter in the OI description, F-005).
@@ -263,15 +276,7 @@ fn max_findings_truncation_is_the_same_on_every_thread_count() {
         common::set_bytes(copy, oi, 11, b"o");
     });
     for max in [0, 5, 60] {
-        let mut opts = vopts();
-        opts.max_findings = max;
-        let o = agree(
-            &format!("max {max}"),
-            &data,
-            &ParseOptions::strict(),
-            &opts,
-            true,
-        );
+        let o = agree_with_max(&data, max);
         assert_eq!(o.report.findings.len(), max, "max {max}: findings kept");
         assert!(
             o.report.error_count() > max,
@@ -298,15 +303,7 @@ fn garbage_dense_pieces_keep_max_findings_and_count_the_rest() {
         }
     });
     for max in [0, 7, 150, 100_000] {
-        let mut opts = vopts();
-        opts.max_findings = max;
-        let o = agree(
-            &format!("max {max}"),
-            &data,
-            &ParseOptions::strict(),
-            &opts,
-            true,
-        );
+        let o = agree_with_max(&data, max);
         assert_eq!(
             o.report.findings.len(),
             max.min(o.report.error_count() + o.report.warning_count())

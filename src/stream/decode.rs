@@ -79,23 +79,34 @@ impl Part {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        let piece = Piece {
-            concatenated: Some(self.concatenated),
-            first: self.first,
-            last: self.last,
-        };
-        Transmission::parse_fragment(&self.bytes, opts, self.first_line, self.offset, piece)
+        Transmission::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            self.piece(),
+        )
     }
 
     /// [`Self::parse`] into the flat tree (the same records and problems, about a third
     /// fewer instructions): what the first pass of [`scan`] needs.
     fn parse_flat(&self, opts: &ParseOptions) -> Result<FlatTree<'_>, ParseError> {
-        let piece = Piece {
+        FlatTree::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            self.piece(),
+        )
+    }
+
+    /// Where the part sits in the stream, for the parser.
+    fn piece(&self) -> Piece {
+        Piece {
             concatenated: Some(self.concatenated),
             first: self.first,
             last: self.last,
-        };
-        FlatTree::parse_fragment(&self.bytes, opts, self.first_line, self.offset, piece)
+        }
     }
 }
 
