@@ -14,7 +14,7 @@ use crate::layout::{
 };
 use crate::records::{host, BlockHeader, Record, RecordType, Se10, Se40, HOST_LAYOUTS};
 use crate::transmission::Transmission;
-use crate::tree::Block;
+use crate::tree::{Block, Item, Node, OiGroup, PgaItem, Transaction};
 
 use super::{At, RuleId, Sink};
 
@@ -101,16 +101,78 @@ pub(super) fn check_block(
             // The records of the transaction in input order, without the CBP condition
             // records (SE90/GE90) that attach to the record before them.
             records.clear();
-            tx.for_each_record(|r| {
-                if r.record_type() != RecordType::Se90 {
-                    records.push(r);
-                }
-            });
+            records_of(tx, &mut records);
             for r in &records {
-                check_record(r, &mut cx);
+                if r.record_type() == RecordType::Host {
+                    check_record(r, &mut cx);
+                }
             }
             if structure {
                 check_structure(&records, filer, &mut cx);
+            }
+        }
+    }
+}
+
+/// Appends the records of `tx` to `out` in input order (as [`Transaction::for_each_record`]
+/// visits them), without the CBP condition records (`SE90`/`GE90`), which attach to the record
+/// before them: a plain walk of the tree, one push per record.
+fn records_of<'t, 'a>(tx: &'t Transaction<Record<'a>>, out: &mut Vec<&'t Record<'a>>) {
+    fn node<'t, 'a>(n: &'t Node<Record<'a>>, out: &mut Vec<&'t Record<'a>>) {
+        if n.record.record_type() != RecordType::Se90 {
+            out.push(&n.record);
+        }
+        for c in &n.conditions {
+            if c.record_type() != RecordType::Se90 {
+                out.push(c);
+            }
+        }
+    }
+    fn nodes<'t, 'a>(ns: &'t [Node<Record<'a>>], out: &mut Vec<&'t Record<'a>>) {
+        ns.iter().for_each(|n| node(n, out));
+    }
+    fn pga_items<'t, 'a>(items: &'t [PgaItem<Record<'a>>], out: &mut Vec<&'t Record<'a>>) {
+        for i in items {
+            match i {
+                PgaItem::Record(n) => node(n, out),
+                PgaItem::Entity(e) => {
+                    node(&e.pg19, out);
+                    e.pg20.iter().for_each(|n| node(n, out));
+                    nodes(&e.items, out);
+                }
+                PgaItem::Group(g) => {
+                    node(&g.start, out);
+                    pga_items(&g.items, out);
+                    g.end.iter().for_each(|n| node(n, out));
+                }
+            }
+        }
+    }
+    fn oi_group<'t, 'a>(g: &'t OiGroup<Record<'a>>, out: &mut Vec<&'t Record<'a>>) {
+        g.oi.iter().for_each(|n| node(n, out));
+        nodes(&g.orphans, out);
+        for l in &g.lines {
+            node(&l.pg01, out);
+            pga_items(&l.items, out);
+        }
+    }
+    for item in &tx.items {
+        match item {
+            Item::Record(n) => node(n, out),
+            Item::Anchor(a) => {
+                node(&a.anchor, out);
+                nodes(&a.sub_records, out);
+                a.oi_group.iter().for_each(|g| oi_group(g, out));
+            }
+            Item::OiGroup(g) => oi_group(g, out),
+            Item::Disposition(d) => {
+                node(&d.so70, out);
+                nodes(&d.details, out);
+            }
+            Item::Substitution(g) => {
+                node(&g.start, out);
+                nodes(&g.records, out);
+                g.end.iter().for_each(|n| node(n, out));
             }
         }
     }
