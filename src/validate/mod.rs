@@ -762,6 +762,24 @@ pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option
     std::str::from_utf8(v).ok()
 }
 
+/// The bytes of field `f` of `r` as [`text_of`] reads them, without making them text (no
+/// UTF-8 check): the value without trailing spaces, `None` when blank or not ASCII.
+pub(crate) fn text_bytes<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a [u8]> {
+    let b = f.slice(r.raw());
+    let end = crate::layout::trimmed_len(b);
+    b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())
+}
+
+/// The number in field `f` (an `N` field read as an integer) of `r`, as the typed view's
+/// accessor reads it (`None` when blank or not a number), without the view's UTF-8 check of
+/// the whole record.
+pub(crate) fn int_of(r: &Record<'_>, f: &crate::layout::FieldDef) -> Option<u64> {
+    match f.read(r.raw(), r.lenient_numeric()) {
+        Ok(Some(crate::layout::FieldValue::Int(n))) => Some(n),
+        _ => None,
+    }
+}
+
 /// Where a finding points.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct At<'r> {

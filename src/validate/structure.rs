@@ -9,11 +9,11 @@ use std::collections::{HashMap, HashSet};
 use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::records::Record;
-use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType, View};
+use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType};
 use crate::transmission::Transmission;
 use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
 
-use super::{text_of, At, RuleId, Sink};
+use super::{int_of, text_bytes, text_of, At, RuleId, Sink};
 
 type R<'a> = Record<'a>;
 
@@ -121,14 +121,6 @@ fn flatten<'t, 'a>(
             }
         }
     }
-}
-
-/// The bytes of field `f` of `r` as [`text_of`] reads them, without making them text: the
-/// value without trailing spaces, `None` when blank or not ASCII.
-fn text_bytes<'a>(r: &R<'a>, f: &crate::layout::FieldDef) -> Option<&'a [u8]> {
-    let b = f.slice(r.raw());
-    let end = crate::layout::trimmed_len(b);
-    b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())
 }
 
 /// ASCII bytes as text for a message.
@@ -330,11 +322,6 @@ fn agency_key(agency: &[u8]) -> u32 {
     u32::from_le_bytes([at(0), at(1), at(2), len])
 }
 
-/// The PG01 of a line as a lazy view (each rule reads only the fields it needs).
-fn pg01<'a>(l: &PgaLine<R<'a>>) -> Option<View<'a, Pg01<'a>>> {
-    l.pg01.record.view::<Pg01>()
-}
-
 /// S-016: PGA line numbers per agency `001`, `002` … under one OI; interleaving warns. An
 /// agency whose lines reappear after another agency's may continue its count or restart at
 /// `001`: the chapter says both (SPEC 4.7, pp. 13, 65), so both are accepted.
@@ -342,8 +329,11 @@ fn check_numbering(g: &OiGroup<R<'_>>, table: &mut Agencies, sink: &mut Sink<'_>
     table.clear();
     let mut last_agency: Option<u32> = None;
     for line in &g.lines {
-        let Some(p) = pg01(line) else { continue };
-        let agency = text_bytes(&line.pg01.record, Pg01::AGENCY_CODE).unwrap_or_default();
+        let p = &line.pg01.record;
+        if p.record_type() != RecordType::Pg01 {
+            continue;
+        }
+        let agency = text_bytes(p, Pg01::AGENCY_CODE).unwrap_or_default();
         let key = agency_key(agency);
         let mut reappears = false;
         if let Some(last) = last_agency.filter(|&a| a != key) {
@@ -363,7 +353,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, table: &mut Agencies, sink: &mut Sink<'_>
         last_agency = Some(key);
         let Some(row) = table.row(key) else { continue };
         let expected = row.1;
-        if let Some(n) = p.pga_line_number() {
+        if let Some(n) = int_of(p, Pg01::PGA_LINE_NUMBER) {
             let restart = reappears && n == 1;
             if n > 999 || (n != expected && !restart) {
                 let or_restart = if reappears {
@@ -555,7 +545,7 @@ fn check_line(
                 first_pg02 = false;
             }
             RecordType::Pg26 => {
-                let packaging_qualifier = r.view::<Pg26>().and_then(|v| v.packaging_qualifier());
+                let packaging_qualifier = int_of(r, Pg26::PACKAGING_QUALIFIER);
                 pg26 += 1;
                 if pg26 == 7 {
                     sink.emit(
@@ -590,7 +580,7 @@ fn check_line(
             RecordType::Pg60 => {
                 // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
                 // with the dates the codes were added): a warning (SPEC S-018).
-                if let Some(q) = r.view::<Pg60>().and_then(|v| v.additional_info_qualifier()) {
+                if let Some(q) = text_of(r, Pg60::ADDITIONAL_INFO_QUALIFIER) {
                     check_pg60_qualifier(r, q, pg60_parent, sink);
                 }
             }
