@@ -27,8 +27,6 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 /// Buffers the pass reuses from line to line and from transaction to transaction: once grown
 /// to the largest PGA line, OI group or transaction, no rule allocates.
 struct Scratch<'t, 'a> {
-    /// The child records of the current PGA line in input order, each with its place.
-    children: Vec<Child<'t, 'a>>,
     /// Per PGA line of the current OI group: (disclaimed, shares a later line's data set).
     lines: Vec<(bool, bool)>,
     /// S-016 of the current OI group: per agency, its next line number and whether another
@@ -43,7 +41,6 @@ struct Scratch<'t, 'a> {
 impl Default for Scratch<'_, '_> {
     fn default() -> Self {
         Scratch {
-            children: Vec::new(),
             lines: Vec::new(),
             agencies: Agencies::default(),
             explained: Vec::new(),
@@ -63,64 +60,6 @@ enum Place {
     GroupStart { open: bool },
     /// The `PG51` of a group.
     GroupEnd,
-}
-
-/// A child record of a PGA line with its place; `in_group`: inside a `PG50` group.
-#[derive(Clone, Copy)]
-struct Child<'t, 'a> {
-    r: &'t R<'a>,
-    place: Place,
-    in_group: bool,
-}
-
-/// Appends the child records of `items` to `out` in input order (the order of
-/// [`PgaLine::child_records`]) and the `PG00` among them to `pg00`.
-fn flatten<'t, 'a>(
-    items: &'t [PgaItem<R<'a>>],
-    in_group: bool,
-    out: &mut Vec<Child<'t, 'a>>,
-    pg00: &mut Vec<&'t R<'a>>,
-) {
-    fn push<'t, 'a>(
-        r: &'t R<'a>,
-        place: Place,
-        in_group: bool,
-        out: &mut Vec<Child<'t, 'a>>,
-        pg00: &mut Vec<&'t R<'a>>,
-    ) {
-        if r.record_type() == RecordType::Pg00 {
-            pg00.push(r);
-        }
-        out.push(Child { r, place, in_group });
-    }
-    for i in items {
-        match i {
-            PgaItem::Record(n) => push(&n.record, Place::Plain, in_group, out, pg00),
-            PgaItem::Entity(e) => {
-                push(&e.pg19.record, Place::Entity, in_group, out, pg00);
-                if let Some(n) = &e.pg20 {
-                    push(&n.record, Place::Entity, in_group, out, pg00);
-                }
-                for n in &e.items {
-                    push(&n.record, Place::Entity, in_group, out, pg00);
-                }
-            }
-            PgaItem::Group(g) => {
-                let open = g.end.is_none();
-                push(
-                    &g.start.record,
-                    Place::GroupStart { open },
-                    in_group,
-                    out,
-                    pg00,
-                );
-                flatten(&g.items, true, out, pg00);
-                if let Some(n) = &g.end {
-                    push(&n.record, Place::GroupEnd, in_group, out, pg00);
-                }
-            }
-        }
-    }
 }
 
 /// ASCII bytes as text for a message.
@@ -232,17 +171,8 @@ fn check_group<'t, 'a>(g: &'t OiGroup<R<'a>>, scratch: &mut Scratch<'t, 'a>, sin
     data_sharing(g, &mut scratch.lines);
     for (i, line) in g.lines.iter().enumerate() {
         pg00_of(std::iter::once(&line.pg01), &mut scratch.pg00);
-        scratch.children.clear();
-        flatten(&line.items, false, &mut scratch.children, &mut scratch.pg00);
         let (disclaimed, shares) = scratch.lines.get(i).copied().unwrap_or_default();
-        check_line(
-            line,
-            &scratch.children,
-            disclaimed,
-            shares,
-            &mut scratch.explained,
-            sink,
-        );
+        check_line(line, disclaimed, shares, scratch, sink);
     }
 }
 
@@ -375,10 +305,42 @@ fn check_numbering(g: &OiGroup<R<'_>>, table: &mut Agencies, sink: &mut Sink<'_>
     }
 }
 
-/// The record order rank of SPEC 4.2 (`None`: not judged).
-fn rank(rt: RecordType) -> Option<u8> {
+/// [`facts`]: the record may break an item rule ([`LineWalk::item_rules`] outside a group).
+const ITEM_RULES: u16 = 1;
+/// [`facts`]: the record may break a line rule ([`LineWalk::line_rules`]).
+const LINE_RULES: u16 = 2;
+/// [`facts`]: a PG02, PG04, PG13 or PG14 (a PG50 group attaches to it, S-014).
+const GROUP_PARENT: u16 = 4;
+/// [`facts`]: a PG55 or PG60 (not the parent of a PG60, S-018).
+const PG55_OR_PG60: u16 = 8;
+/// [`facts`]: a `PG00` (S-015).
+const PG00: u16 = 16;
+/// [`facts`]: the record order rank of SPEC 4.2 (S-020) in bits 8 to 11 (0: not judged).
+const RANK_SHIFT: u16 = 8;
+const RANK: u16 = 0xF << RANK_SHIFT;
+
+/// What the line rules need to know of a record type, as bits: one table lookup per record.
+#[inline]
+fn facts(rt: RecordType) -> u16 {
+    /// [`facts_of`] of every record type, by `rt as usize` (built at compile time).
+    #[allow(clippy::indexing_slicing)] // const context; `i` is below the length
+    static FACTS: [u16; crate::records::RECORD_TYPES.len()] = {
+        let types = crate::records::RECORD_TYPES;
+        let mut t = [0u16; crate::records::RECORD_TYPES.len()];
+        let mut i = 0;
+        while i < types.len() {
+            t[i] = facts_of(types[i]);
+            i += 1;
+        }
+        t
+    };
+    FACTS.get(rt as usize).copied().unwrap_or(0)
+}
+
+/// The bits of [`facts`] of one record type.
+const fn facts_of(rt: RecordType) -> u16 {
     use RecordType::*;
-    Some(match rt {
+    let rank: u16 = match rt {
         Pg02 => 1,
         Pg04 | Pg05 | Pg06 | Pg07 | Pg08 | Pg10 => 2,
         Pg13 | Pg14 => 3,
@@ -391,8 +353,19 @@ fn rank(rt: RecordType) -> Option<u8> {
         Pg27 => 10,
         Pg29 => 11,
         Pg30 => 12,
-        _ => return None,
-    })
+        _ => 0,
+    };
+    let item = matches!(rt, Pg20 | Pg21 | Pg55 | Pg60 | Pg51);
+    let line = matches!(rt, Pg08 | Pg13 | Pg02 | Pg26 | Pg50 | Pg60);
+    let parent = matches!(rt, Pg02 | Pg04 | Pg13 | Pg14);
+    let pg55_or_pg60 = matches!(rt, Pg55 | Pg60);
+    let pg00 = matches!(rt, Pg00);
+    rank << RANK_SHIFT
+        | if item { ITEM_RULES } else { 0 }
+        | if line { LINE_RULES } else { 0 }
+        | if parent { GROUP_PARENT } else { 0 }
+        | if pg55_or_pg60 { PG55_OR_PG60 } else { 0 }
+        | if pg00 { PG00 } else { 0 }
 }
 
 /// S-018 (warning): a PG60 qualifier outside `codes/pg60-qualifiers.csv`, not valid on the
@@ -429,34 +402,45 @@ fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut S
     }
 }
 
-/// The rules of one PGA line whose child records are `children` (in input order, with their
-/// places); `disclaimed`: its PG01 carries a disclaimer code; `shares`: the line shares the
-/// data set of a later PG01 (SPEC 4.1), so it has no child records of its own by design.
-fn check_line(
-    line: &PgaLine<R<'_>>,
-    children: &[Child<'_, '_>],
+/// The first child record of a PGA line (as [`PgaLine::child_records`] lists them).
+fn first_child<'t, 'a>(items: &'t [PgaItem<R<'a>>]) -> Option<&'t R<'a>> {
+    Some(match items.first()? {
+        PgaItem::Record(n) => &n.record,
+        PgaItem::Entity(e) => &e.pg19.record,
+        PgaItem::Group(g) => &g.start.record,
+    })
+}
+
+/// The rules of one PGA line; `disclaimed`: its PG01 carries a disclaimer code; `shares`: the
+/// line shares the data set of a later PG01 (SPEC 4.1), so it has no child records of its
+/// own by design. The `PG00` among its child records go to `scratch.pg00` (S-015).
+fn check_line<'t, 'a>(
+    line: &'t PgaLine<R<'a>>,
     disclaimed: bool,
     shares: bool,
-    explained: &mut Vec<u32>,
+    scratch: &mut Scratch<'t, 'a>,
     sink: &mut Sink<'_>,
 ) {
     let pg01 = &line.pg01.record;
-    if pg01.record_type() != RecordType::Pg01 {
-        return;
-    }
-    if disclaimed {
-        if let Some(first) = children.first() {
-            let d = text_bytes(pg01, Pg01::DISCLAIMER_CODE).unwrap_or_default();
-            sink.emit(
-                RuleId::S_012,
-                At::record(first.r),
-                format!("{} after the PG01 at line {} that is disclaimed with {}: a disclaimed PGA line is the PG01 alone", first.r.id(), pg01.line(), ascii(d)),
-            );
+    if pg01.record_type() != RecordType::Pg01 || disclaimed || line.items.is_empty() {
+        line.for_each_child_record(|r| {
+            if r.record_type() == RecordType::Pg00 {
+                scratch.pg00.push(r);
+            }
+        });
+        if pg01.record_type() != RecordType::Pg01 {
+            return;
         }
-        return;
-    }
-    if children.is_empty() {
-        if !shares {
+        if disclaimed {
+            if let Some(first) = first_child(&line.items) {
+                let d = text_bytes(pg01, Pg01::DISCLAIMER_CODE).unwrap_or_default();
+                sink.emit(
+                    RuleId::S_012,
+                    At::record(first),
+                    format!("{} after the PG01 at line {} that is disclaimed with {}: a disclaimed PGA line is the PG01 alone", first.id(), pg01.line(), ascii(d)),
+                );
+            }
+        } else if !shares {
             sink.emit(
                 RuleId::S_021,
                 At::record(pg01),
@@ -464,17 +448,6 @@ fn check_line(
             );
         }
         return;
-    }
-    // S-022 (P54): a line with data but no PG02 (an empty line is S-021's).
-    if !children
-        .iter()
-        .any(|c| c.r.record_type() == RecordType::Pg02)
-    {
-        sink.emit(
-            RuleId::S_022,
-            At::record(pg01),
-            "PGA line without a PG02: CBP rejects it (P54) where the agency requires the PG02 item record",
-        );
     }
     // S-023 (P35): a PG50 group directly after the PG01.
     let first_group = match line.items.first() {
@@ -489,129 +462,42 @@ fn check_line(
             "PG50/PG51 group immediately after the PG01: a group attaches to a PG02, PG04, PG13 or PG14 before it",
         );
     }
-    check_items(&line.items, children, explained, sink);
-    // Record types by position, read from the records (no per-line vector).
-    let type_at = |j: usize| children.get(j).map(|c| c.r.record_type());
-    let mut pg26 = 0usize;
-    let mut last_level: Option<u64> = None;
-    let mut seen_p = false;
-    let mut first_pg02 = true;
-    // Whether a PG02, PG04, PG13 or PG14 came before (a PG50 attaches to it, S-014).
-    let mut group_parent = false;
-    // The last record before that is not a PG55 or PG60 (the parent of a PG60, S-018).
-    let mut pg60_parent: Option<&R<'_>> = None;
-    let mut prev: Option<RecordType> = None;
-    for (i, c) in children.iter().enumerate() {
-        let r = c.r;
-        let rt = r.record_type();
-        match rt {
-            RecordType::Pg08 => {
-                if !matches!(
-                    prev,
-                    Some(RecordType::Pg07 | RecordType::Pg08 | RecordType::Pg60)
-                ) {
-                    sink.emit(
-                        RuleId::S_009,
-                        At::record(r),
-                        "PG08 without its PG07 directly before it",
-                    );
-                }
-            }
-            RecordType::Pg13 => {
-                if type_at(i + 1) != Some(RecordType::Pg14) {
-                    sink.emit(
-                        RuleId::S_010,
-                        At::record(r),
-                        "PG13 must be directly followed by the PG14 it describes",
-                    );
-                }
-            }
-            RecordType::Pg02 => {
-                let is_p = text_bytes(r, Pg02::ITEM_TYPE) == Some(b"P".as_slice());
-                if first_pg02 && !is_p {
-                    sink.emit(
-                        RuleId::S_011,
-                        At::record(r),
-                        "the first PG02 of a PGA line must have item type P",
-                    );
-                } else if !first_pg02 && is_p && seen_p {
-                    sink.emit(
-                        RuleId::S_011,
-                        At::record(r),
-                        "more than one PG02 with item type P; further items are C",
-                    );
-                }
-                seen_p |= is_p;
-                first_pg02 = false;
-            }
-            RecordType::Pg26 => {
-                let packaging_qualifier = int_of(r, Pg26::PACKAGING_QUALIFIER);
-                pg26 += 1;
-                if pg26 == 7 {
-                    sink.emit(
-                        RuleId::S_013,
-                        At::record(r),
-                        "more than 6 PG26 packaging records in one PGA line",
-                    );
-                }
-                if let (Some(l), Some(prev)) = (packaging_qualifier, last_level) {
-                    if l <= prev {
-                        sink.emit_sev(
-                            RuleId::S_013,
-                            Severity::Warning,
-                            At::record(r),
-                            format!("packaging level {l} after level {prev}: levels go outermost (1) to innermost (6)"),
-                        );
-                    }
-                }
-                last_level = packaging_qualifier.or(last_level);
-            }
-            RecordType::Pg50 => {
-                // The PG50 right after the PG01 is S-023's (one cause, one finding).
-                let explained_by_s023 = i == 0 && s023;
-                if !group_parent && !explained_by_s023 {
-                    sink.emit(
-                        RuleId::S_014,
-                        At::record(r),
-                        "PG50 without a PG02, PG04, PG13 or PG14 before it to attach the group to",
-                    );
-                }
-            }
-            RecordType::Pg60 => {
-                // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
-                // with the dates the codes were added): a warning (SPEC S-018).
-                if let Some(q) = text_of(r, Pg60::ADDITIONAL_INFO_QUALIFIER) {
-                    check_pg60_qualifier(r, q, pg60_parent, sink);
-                }
-            }
-            _ => {}
-        }
-        group_parent |= matches!(
-            rt,
-            RecordType::Pg02 | RecordType::Pg04 | RecordType::Pg13 | RecordType::Pg14
-        );
-        if !matches!(rt, RecordType::Pg55 | RecordType::Pg60) {
-            pg60_parent = Some(r);
-        }
-        prev = Some(rt);
-    }
+    check_entity_runs(&line.items, &mut scratch.explained, sink);
+    let mut walk = LineWalk {
+        sink: &mut *sink,
+        explained: &scratch.explained,
+        pg00: &mut scratch.pg00,
+        s023,
+        index: 0,
+        prev: None,
+        pg13: None,
+        has_pg02: false,
+        pg26: 0,
+        last_level: None,
+        seen_p: false,
+        first_pg02: true,
+        group_parent: false,
+        pg60_parent: None,
+        max: (0, None),
+        after_pg30: false,
+    };
+    walk.items(&line.items, false);
+    walk.finish(pg01);
     // S-019 (opt-in): PG22 role without a PG19 loop of that role.
     if sink.on(RuleId::S_019) {
-        check_pg22_roles(line, children, sink);
+        check_pg22_roles(line, sink);
     }
-    check_order(children, sink);
 }
 
 /// S-019: a PG22 role without a PG19 loop of that role in the line.
-fn check_pg22_roles(line: &PgaLine<R<'_>>, children: &[Child<'_, '_>], sink: &mut Sink<'_>) {
+fn check_pg22_roles(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let roles: HashSet<&str> = line
         .entity_loops()
         .iter()
         .filter(|e| e.pg19.record.record_type() == RecordType::Pg19)
         .filter_map(|e| text_of(&e.pg19.record, Pg19::ENTITY_ROLE_CODE))
         .collect();
-    for c in children {
-        let r = c.r;
+    line.for_each_child_record(|r| {
         if r.record_type() == RecordType::Pg22 {
             if let Some(role) = text_of(r, Pg22::ENTITY_ROLE_CODE) {
                 if !roles.contains(role) {
@@ -625,20 +511,14 @@ fn check_pg22_roles(line: &PgaLine<R<'_>>, children: &[Child<'_, '_>], sink: &mu
                 }
             }
         }
-    }
+    });
 }
 
-/// S-006, S-007, S-008, S-014, S-017, S-018, S-024 over the line's items (`flat`: its child
-/// records in input order with their places; orphans in position).
-fn check_items(
-    items: &[PgaItem<R<'_>>],
-    flat: &[Child<'_, '_>],
-    explained: &mut Vec<u32>,
-    sink: &mut Sink<'_>,
-) {
-    // Lines of records S-007 explains (sorted for a binary search; usually empty).
+/// S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s, over
+/// the line's items; the lines of the records it explains go to `explained` (sorted, for a
+/// binary search; usually empty), which the other rules then leave alone.
+fn check_entity_runs(items: &[PgaItem<R<'_>>], explained: &mut Vec<u32>, sink: &mut Sink<'_>) {
     explained.clear();
-    // S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s.
     let mut i = 0;
     while i < items.len() {
         let run_start = i;
@@ -677,29 +557,118 @@ fn check_items(
         }
     }
     explained.sort_unstable();
-    // The records in input order: each item record judged with the type of the record
-    // directly before it in the line.
-    let mut prev: Option<RecordType> = None;
-    for c in flat {
-        let r = c.r;
-        let rt = r.record_type();
-        let before = prev.replace(rt);
-        match c.place {
-            Place::Plain => {}
-            Place::GroupStart { open: true } => {
-                sink.emit(
-                    RuleId::S_014,
-                    At::record(r),
-                    "PG50 without its PG51 in the same PGA line",
-                );
-                continue;
+}
+
+/// One walk over the child records of a PGA line in input order (the order of
+/// [`PgaLine::child_records`]), judging each record as it comes with what came before it:
+/// no list of the records is made. Per record, in this order: the item rules (S-006, S-008,
+/// S-014, S-017, S-018, S-024: records of the line or of a PG50 group that are not in an
+/// entity loop), the line rules (S-009 … S-014, S-018 qualifiers) and the recommended order
+/// (S-020, records outside PG50 groups). S-010 (a PG13 not directly followed by its PG14)
+/// is judged at the next record; S-022 (no PG02) at the end.
+struct LineWalk<'w, 't, 'a, 'o> {
+    sink: &'w mut Sink<'o>,
+    /// The lines of the records S-007 explains (sorted).
+    explained: &'w [u32],
+    /// The `PG00` of the transaction (S-015).
+    pg00: &'w mut Vec<&'t R<'a>>,
+    /// S-023 reported the group right after the PG01.
+    s023: bool,
+    /// Position of the record in the line's child records.
+    index: usize,
+    /// Type of the record before.
+    prev: Option<RecordType>,
+    /// A PG13 waiting for the record after it (S-010).
+    pg13: Option<&'t R<'a>>,
+    has_pg02: bool,
+    /// S-013: PG26 records so far, and the last packaging level.
+    pg26: usize,
+    last_level: Option<u64>,
+    /// S-011: a PG02 of item type P seen; the next PG02 is the first.
+    seen_p: bool,
+    first_pg02: bool,
+    /// Whether a PG02, PG04, PG13 or PG14 came before (a PG50 attaches to it, S-014).
+    group_parent: bool,
+    /// The last record before that is not a PG55 or PG60 (the parent of a PG60, S-018).
+    pg60_parent: Option<&'t R<'a>>,
+    /// S-020: the highest rank so far, and the record to name in a later finding.
+    max: (u8, Option<&'t R<'a>>),
+    after_pg30: bool,
+}
+
+impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
+    fn items(&mut self, items: &'t [PgaItem<R<'a>>], in_group: bool) {
+        for i in items {
+            match i {
+                PgaItem::Record(n) => self.record(&n.record, Place::Plain, in_group),
+                PgaItem::Entity(e) => {
+                    self.record(&e.pg19.record, Place::Entity, in_group);
+                    if let Some(n) = &e.pg20 {
+                        self.record(&n.record, Place::Entity, in_group);
+                    }
+                    for n in &e.items {
+                        self.record(&n.record, Place::Entity, in_group);
+                    }
+                }
+                PgaItem::Group(g) => {
+                    let open = g.end.is_none();
+                    self.record(&g.start.record, Place::GroupStart { open }, in_group);
+                    self.items(&g.items, true);
+                    if let Some(n) = &g.end {
+                        self.record(&n.record, Place::GroupEnd, in_group);
+                    }
+                }
             }
-            Place::Entity | Place::GroupStart { open: false } | Place::GroupEnd => continue,
         }
-        if !explained.is_empty() && explained.binary_search(&r.line()).is_ok() {
-            continue;
+    }
+
+    #[inline(always)]
+    fn record(&mut self, r: &'t R<'a>, place: Place, in_group: bool) {
+        let rt = r.record_type();
+        let f = facts(rt);
+        let before = self.prev.replace(rt);
+        if let Some(pg13) = self.pg13.take() {
+            if rt != RecordType::Pg14 {
+                s010(pg13, self.sink);
+            }
         }
-        let in_group = c.in_group;
+        if f & PG00 != 0 {
+            self.pg00.push(r);
+        }
+        match place {
+            Place::Plain if in_group || f & ITEM_RULES != 0 => {
+                self.item_rules(r, rt, before, in_group)
+            }
+            Place::GroupStart { open: true } => s014_open(r, self.sink),
+            _ => {}
+        }
+        if f & LINE_RULES != 0 {
+            self.line_rules(r, rt, before);
+        }
+        self.group_parent |= f & GROUP_PARENT != 0;
+        if f & PG55_OR_PG60 == 0 {
+            self.pg60_parent = Some(r);
+        }
+        if f & RANK != 0 && !in_group && matches!(place, Place::Plain | Place::Entity) {
+            self.order(r, rt, f);
+        }
+        self.index += 1;
+    }
+
+    /// S-006, S-008, S-014, S-017, S-018, S-024 of a record of the line or of a PG50 group
+    /// that is not in an entity loop, after a record of type `before`.
+    #[inline(never)]
+    fn item_rules(
+        &mut self,
+        r: &R<'_>,
+        rt: RecordType,
+        before: Option<RecordType>,
+        in_group: bool,
+    ) {
+        if !self.explained.is_empty() && self.explained.binary_search(&r.line()).is_ok() {
+            return;
+        }
+        let sink = &mut *self.sink;
         match rt {
             RecordType::Pg20 => sink.emit(
                 RuleId::S_006,
@@ -766,6 +735,165 @@ fn check_items(
             _ => {}
         }
     }
+
+    /// S-009, S-011, S-013, S-014 (a PG50 without a parent), S-018 (PG60 qualifiers) of any
+    /// child record, after a record of type `before`; S-010 and S-022 are noted for later.
+    #[inline(never)]
+    fn line_rules(&mut self, r: &'t R<'a>, rt: RecordType, before: Option<RecordType>) {
+        let sink = &mut *self.sink;
+        match rt {
+            RecordType::Pg08 => {
+                if !matches!(
+                    before,
+                    Some(RecordType::Pg07 | RecordType::Pg08 | RecordType::Pg60)
+                ) {
+                    sink.emit(
+                        RuleId::S_009,
+                        At::record(r),
+                        "PG08 without its PG07 directly before it",
+                    );
+                }
+            }
+            RecordType::Pg13 => self.pg13 = Some(r),
+            RecordType::Pg02 => {
+                self.has_pg02 = true;
+                let is_p = text_bytes(r, Pg02::ITEM_TYPE) == Some(b"P".as_slice());
+                if self.first_pg02 && !is_p {
+                    sink.emit(
+                        RuleId::S_011,
+                        At::record(r),
+                        "the first PG02 of a PGA line must have item type P",
+                    );
+                } else if !self.first_pg02 && is_p && self.seen_p {
+                    sink.emit(
+                        RuleId::S_011,
+                        At::record(r),
+                        "more than one PG02 with item type P; further items are C",
+                    );
+                }
+                self.seen_p |= is_p;
+                self.first_pg02 = false;
+            }
+            RecordType::Pg26 => {
+                let packaging_qualifier = int_of(r, Pg26::PACKAGING_QUALIFIER);
+                self.pg26 += 1;
+                if self.pg26 == 7 {
+                    sink.emit(
+                        RuleId::S_013,
+                        At::record(r),
+                        "more than 6 PG26 packaging records in one PGA line",
+                    );
+                }
+                if let (Some(l), Some(prev)) = (packaging_qualifier, self.last_level) {
+                    if l <= prev {
+                        sink.emit_sev(
+                            RuleId::S_013,
+                            Severity::Warning,
+                            At::record(r),
+                            format!("packaging level {l} after level {prev}: levels go outermost (1) to innermost (6)"),
+                        );
+                    }
+                }
+                self.last_level = packaging_qualifier.or(self.last_level);
+            }
+            RecordType::Pg50 => {
+                // The PG50 right after the PG01 is S-023's (one cause, one finding).
+                let explained_by_s023 = self.index == 0 && self.s023;
+                if !self.group_parent && !explained_by_s023 {
+                    sink.emit(
+                        RuleId::S_014,
+                        At::record(r),
+                        "PG50 without a PG02, PG04, PG13 or PG14 before it to attach the group to",
+                    );
+                }
+            }
+            RecordType::Pg60 => {
+                // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
+                // with the dates the codes were added): a warning (SPEC S-018).
+                if let Some(q) = text_of(r, Pg60::ADDITIONAL_INFO_QUALIFIER) {
+                    check_pg60_qualifier(r, q, self.pg60_parent, sink);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// S-020: a deviation from the recommended order of SPEC 4.2 (a warning), of a record
+    /// outside PG50 groups (group content attaches to its parent and is not judged) whose
+    /// [`facts`] are `f` (with a rank).
+    fn order(&mut self, r: &'t R<'a>, rt: RecordType, f: u16) {
+        if rt == RecordType::Pg02 && is_component(r) {
+            // A component item starts its own detail records.
+            self.max = (1, Some(r));
+            return;
+        }
+        let k = (f >> RANK_SHIFT) as u8;
+        if self.after_pg30 && k == 4 {
+            return; // laboratory / inspection parties follow their PG30
+        }
+        if k < self.max.0 {
+            if let Some(prev) = self.max.1 {
+                s020(r, prev, self.sink);
+            }
+        } else {
+            self.max = (k, Some(r));
+        }
+        self.after_pg30 |= rt == RecordType::Pg30;
+    }
+
+    /// The rules judged at the end of the line: S-010 for a last PG13, S-022 (P54) for a
+    /// line with data but no PG02 (an empty line is S-021's).
+    fn finish(&mut self, pg01: &R<'_>) {
+        if let Some(pg13) = self.pg13.take() {
+            s010(pg13, self.sink);
+        }
+        if !self.has_pg02 {
+            self.sink.emit(
+                RuleId::S_022,
+                At::record(pg01),
+                "PGA line without a PG02: CBP rejects it (P54) where the agency requires the PG02 item record",
+            );
+        }
+    }
+}
+
+/// Whether a PG02 is a component item (item type `C`).
+#[inline(never)]
+fn is_component(pg02: &R<'_>) -> bool {
+    text_bytes(pg02, Pg02::ITEM_TYPE) == Some(b"C".as_slice())
+}
+
+/// S-020: `r` out of the recommended order after `prev`.
+#[cold]
+#[inline(never)]
+fn s020(r: &R<'_>, prev: &R<'_>, sink: &mut Sink<'_>) {
+    sink.emit(
+        RuleId::S_020,
+        At::record(r),
+        format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line()),
+    );
+}
+
+/// S-014: a PG50 group without its PG51.
+#[cold]
+#[inline(never)]
+fn s014_open(pg50: &R<'_>, sink: &mut Sink<'_>) {
+    sink.emit(
+        RuleId::S_014,
+        At::record(pg50),
+        "PG50 without its PG51 in the same PGA line",
+    );
+}
+
+/// S-010: a PG13 not directly followed by a PG14.
+#[cold]
+#[inline(never)]
+fn s010(pg13: &R<'_>, sink: &mut Sink<'_>) {
+    sink.emit(
+        RuleId::S_010,
+        At::record(pg13),
+        "PG13 must be directly followed by the PG14 it describes",
+    );
 }
 
 /// Record types a PG50…PG51 group may hold (SPEC S-024, chapter p. 67: 5, 6, 7, 10, 14, 19,
@@ -795,45 +923,6 @@ fn allowed_in_group(rt: RecordType) -> bool {
             | Pg00
             | UnknownPg
     )
-}
-
-/// S-020: deviations from the recommended order of SPEC 4.2 (warnings), over the line's
-/// child records outside PG50 groups (group content attaches to its parent and is not
-/// judged), in input order.
-fn check_order(children: &[Child<'_, '_>], sink: &mut Sink<'_>) {
-    // The highest rank so far, and the record to name in a later finding.
-    let mut max: (u8, Option<&R<'_>>) = (0, None);
-    let mut after_pg30 = false;
-    for c in children {
-        if c.in_group || !matches!(c.place, Place::Plain | Place::Entity) {
-            continue;
-        }
-        let r = c.r;
-        let rt = r.record_type();
-        if rt == RecordType::Pg02 && text_bytes(r, Pg02::ITEM_TYPE) == Some(b"C".as_slice()) {
-            // A component item starts its own detail records.
-            max = (1, Some(r));
-            continue;
-        }
-        let Some(k) = rank(rt) else {
-            continue;
-        };
-        if after_pg30 && k == 4 {
-            continue; // laboratory / inspection parties follow their PG30
-        }
-        if k < max.0 {
-            if let Some(prev) = max.1 {
-                sink.emit(
-                    RuleId::S_020,
-                    At::record(r),
-                    format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line()),
-                );
-            }
-        } else {
-            max = (k, Some(r));
-        }
-        after_pg30 |= rt == RecordType::Pg30;
-    }
 }
 
 /// S-015: PG00 substitution groups within a transaction (`records`: its `PG00` records in
