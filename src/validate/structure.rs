@@ -996,3 +996,37 @@ fn check_substitution(records: &[&R<'_>], sink: &mut Sink<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The S-016 table keeps one row per agency whether it is searched linearly or through
+    /// its hash index (past [`Agencies::LINEAR`] agencies), against a map as the model.
+    #[test]
+    fn agency_rows_are_the_same_small_and_large() {
+        let mut table = Agencies::default();
+        let mut model: HashMap<u32, (u64, bool)> = HashMap::new();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..3 {
+            table.clear();
+            model.clear();
+            for step in 0..400u64 {
+                seed = crate::validate::samples::next_seed(seed);
+                let n = (seed >> 40) as usize % (4 + round * 30);
+                let code = format!("{:03}", n);
+                let key = agency_key(code.as_bytes());
+                let row = table.row(key).expect("row");
+                let want = model.entry(key).or_insert((1, false));
+                assert_eq!((row.1, row.2), *want, "round {round} step {step}");
+                row.1 += step;
+                row.2 |= step % 7 == 0;
+                want.0 += step;
+                want.1 |= step % 7 == 0;
+            }
+            assert_eq!(table.rows.len(), model.len());
+        }
+        assert_ne!(agency_key(b"FDA"), agency_key(b"FD"));
+        assert_ne!(agency_key(b""), agency_key(b"\0"));
+    }
+}
