@@ -26,6 +26,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 
 /// Buffers the pass reuses from line to line and from transaction to transaction: once grown
 /// to the largest PGA line, OI group or transaction, no rule allocates.
+#[derive(Default)]
 struct Scratch<'t, 'a> {
     /// Per PGA line of the current OI group: (disclaimed, shares a later line's data set).
     lines: Vec<(bool, bool)>,
@@ -36,17 +37,6 @@ struct Scratch<'t, 'a> {
     explained: Vec<u32>,
     /// The `PG00` records of the current transaction in input order (S-015).
     pg00: Vec<&'t R<'a>>,
-}
-
-impl Default for Scratch<'_, '_> {
-    fn default() -> Self {
-        Scratch {
-            lines: Vec::new(),
-            agencies: Agencies::default(),
-            explained: Vec::new(),
-            pg00: Vec::new(),
-        }
-    }
 }
 
 /// Where a child record of a PGA line sits in the line's items.
