@@ -1,19 +1,28 @@
 //! OR rules (SPEC 6.4, 5): the AMS organic profile (CSMS #59847491, #61139474, #61723113,
 //! #62228844, #67645994; AMS supplemental guide 07-2025 as quoted by vendors).
+//!
+//! One pass per OI group: a line whose PG01 is not AMS OR costs two field reads; an OR line
+//! is read in one walk over its child records into [`Facts`] (a scratch owned by the run and
+//! cleared per line, so no allocation per line), and the rules read those facts. Text fields
+//! are compared as bytes ([`bytes_of`]); a value becomes text only where a finding or a
+//! certificate needs it.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
-use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
+use crate::layout::FieldDef;
+use crate::profile::ams_or::{CertificateNumber, MessageType};
 use crate::records::Record;
-use crate::records::{Pg01, Pg02, Pg19, Pg20, RecordType, View};
+use crate::records::{Pg01, Pg02, Pg10, Pg14, Pg19, Pg20, Pg22, Pg24, Pg25, Pg29};
+use crate::records::{RecordType, View};
 use crate::transmission::Transmission;
-use crate::tree::{EntityLoop, Node, PgaLine};
+use crate::tree::{EntityLoop, Node, OiGroup, PgaItem, PgaLine};
 
-use super::{text_of, At, RuleId, Sink, TariffFlag, AMS_RULESET};
+use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
@@ -59,9 +68,106 @@ fn row_allows(row: &CodeRow, program: &str, processing: Option<&str>) -> bool {
     program_ok && processing_ok
 }
 
-/// The PG01 of a line as a lazy view (only the fields a rule reads are typed).
-fn pg01_of<'a>(line: &PgaLine<Record<'a>>) -> Option<View<'a, Pg01<'a>>> {
-    line.pg01.record.view::<Pg01>()
+/// The bytes of text field `f` of `r` as [`super::text_of`] reads them (without trailing
+/// spaces; `None` when blank or not ASCII), not made text: a rule that compares a field with
+/// a code needs no UTF-8 check.
+#[inline]
+fn bytes_of<'a>(r: &Record<'a>, f: &FieldDef) -> Option<&'a [u8]> {
+    let b = f.slice(r.raw());
+    let end = crate::layout::trimmed_len(b);
+    b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())
+}
+
+/// ASCII bytes from [`bytes_of`] as text (never fails on them).
+fn text(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or("")
+}
+
+/// [`super::text_of`] through [`bytes_of`].
+fn text_of<'a>(r: &Record<'a>, f: &FieldDef) -> Option<&'a str> {
+    bytes_of(r, f).and_then(|b| std::str::from_utf8(b).ok())
+}
+
+/// Whether a field read by [`bytes_of`] is `code`.
+#[inline]
+fn is(b: Option<&[u8]>, code: &str) -> bool {
+    b == Some(code.as_bytes())
+}
+
+/// Whether a PGA line's PG01 carries a disclaimer (what [`OiGroup::data_sharing`] asks).
+fn disclaimed(line: &PgaLine<Record<'_>>) -> bool {
+    let r = &line.pg01.record;
+    r.record_type() == RecordType::Pg01 && bytes_of(r, Pg01::DISCLAIMER_CODE).is_some()
+}
+
+/// Whether a PGA line opens with an AMS OR PG01: what
+/// [`crate::profile::ams_or::OrganicLine::is_organic_line`] says, from two field reads.
+fn is_organic(line: &PgaLine<Record<'_>>) -> bool {
+    let r = &line.pg01.record;
+    r.record_type() == RecordType::Pg01
+        && is(bytes_of(r, Pg01::AGENCY_CODE), "AMS")
+        && is(bytes_of(r, Pg01::PROGRAM_CODE), "OR")
+}
+
+/// The data sharing of [`OiGroup::data_sharing`] (SPEC 4.1) found line by line, for the
+/// lines that need it, without a vector per group: the result of the last scan is kept with
+/// the line it stopped at, and every line before that one (empty, not disclaimed) shares the
+/// same data set, so each line of a group is scanned over at most once.
+#[derive(Default)]
+struct Sharing {
+    /// (line the last scan stopped at, the data line it found).
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl Sharing {
+    /// The index of the line whose data set line `i` shares, or `None`.
+    fn of(&mut self, group: &OiGroup<Record<'_>>, i: usize) -> Option<usize> {
+        let line = group.lines.get(i)?;
+        if disclaimed(line) || !line.items.is_empty() {
+            return None;
+        }
+        if let Some((end, data)) = self.last {
+            if i < end {
+                return data;
+            }
+        }
+        let mut found = (group.lines.len(), None);
+        for (k, l) in group.lines.iter().enumerate().skip(i + 1) {
+            if disclaimed(l) {
+                found = (k, None);
+                break;
+            }
+            if !l.items.is_empty() {
+                found = (k, Some(k));
+                break;
+            }
+        }
+        self.last = Some(found);
+        found.1
+    }
+}
+
+/// The comparisons of the as-of date the OR rules make, made once per run.
+struct Dates {
+    /// On or after 2026-02-06: OR-004 is an error, OR-006 names COOP codes.
+    nopic_only: bool,
+    /// On or after 2024-09-13: OR-005.
+    special_or2_only: bool,
+    /// On or after 2025-10-01: OR-009.
+    l_code_rules: bool,
+    /// On or after 2024-03-19: OR-001.
+    or2_shape: bool,
+}
+
+impl Dates {
+    fn new(as_of: NaiveDate) -> Self {
+        Dates {
+            nopic_only: as_of >= date(2026, 2, 6),
+            special_or2_only: as_of >= date(2024, 9, 13),
+            l_code_rules: as_of >= date(2025, 10, 1),
+            or2_shape: as_of >= date(2024, 3, 19),
+        }
+    }
 }
 
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
@@ -75,81 +181,77 @@ pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
 pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
     let opts = sink.opts;
     let as_of = opts.as_of;
+    let dates = Dates::new(as_of);
     // (disclaimer, program, processing) combinations found allowed (OR-017), a few kept.
     let mut allowed_disclaimers = Vec::new();
+    let mut facts = Facts::default();
     for (anchor, group) in t.tree.oi_groups() {
-        let hts = anchor.and_then(|a| hts_number(&a.record));
+        // The anchor's HTS number, read when a rule first asks for it.
+        let mut hts_read: Option<Option<&str>> = None;
+        let mut hts =
+            || *hts_read.get_or_insert_with(|| anchor.and_then(|a| hts_number(&a.record)));
         let mut has_or_data_or_disclaimer = false;
-        let sharing = group.data_sharing();
+        let mut sharing = Sharing::default();
         for (i, line) in group.lines.iter().enumerate() {
             let pg01 = &line.pg01.record;
             if pg01.record_type() != RecordType::Pg01 {
                 continue;
             }
-            if text_of(pg01, Pg01::AGENCY_CODE) == Some("AMS")
-                && text_of(pg01, Pg01::DISCLAIMER_CODE).is_some()
-            {
-                if let Some(p) = pg01_of(line) {
+            let ams = is(bytes_of(pg01, Pg01::AGENCY_CODE), "AMS");
+            let disclaimer = bytes_of(pg01, Pg01::DISCLAIMER_CODE).is_some();
+            if ams && disclaimer {
+                if let Some(p) = pg01.view::<Pg01>() {
                     check_disclaimer(line, &p, as_of, &mut allowed_disclaimers, sink);
                 }
             }
-            // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
-            // set; when the data line is itself an OR line its own checks cover the records.
-            let data = sharing
-                .get(i)
-                .copied()
-                .flatten()
-                .and_then(|j| group.lines.get(j));
-            let shared_line;
-            let line = match data {
-                Some(d) if OrganicLine::is_organic_line(d) => {
-                    if OrganicLine::is_organic_line(line) {
-                        has_or_data_or_disclaimer = true;
-                    }
-                    continue;
-                }
-                Some(d) => {
-                    shared_line = PgaLine {
-                        pg01: line.pg01.clone(),
-                        items: d.items.clone(),
-                    };
-                    &shared_line
-                }
-                None => line,
-            };
-            let Some(view) = OrganicLine::for_rules(line) else {
-                continue;
-            };
-            has_or_data_or_disclaimer = true;
-            if view.disclaimer.is_some() {
+            // Only a line whose own PG01 is AMS OR is judged (a line sharing the data set of
+            // an OR line is judged by its own PG01).
+            if !ams || !is(bytes_of(pg01, Pg01::PROGRAM_CODE), "OR") {
                 continue;
             }
-            check_line(line, &view, sink);
-            if let Some(h) = hts {
-                for c in &view.certificates {
-                    let key = c.number.as_str();
-                    match cert_hts.get(key) {
-                        Some((other, first_line)) if other != h => {
-                            if let Some(r) = find_line(line, c.line) {
-                                sink.emit(
-                                    RuleId::OR_018,
-                                    At::field(r, crate::records::Pg14::LPCO_NUMBER),
-                                    format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
-                                );
-                            }
-                        }
-                        Some(_) => {}
-                        None => {
-                            cert_hts.insert(key.to_string(), (h.to_string(), c.line));
-                        }
+            has_or_data_or_disclaimer = true;
+            // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
+            // set; when the data line is itself an OR line its own checks cover the records.
+            let items = match sharing.of(group, i).and_then(|j| group.lines.get(j)) {
+                Some(d) if is_organic(d) => continue,
+                Some(d) => &d.items,
+                None => &line.items,
+            };
+            if disclaimer {
+                continue;
+            }
+            let message_type =
+                MessageType::from_processing_code(text_of(pg01, Pg01::PROCESSING_CODE));
+            facts.gather(items, message_type == MessageType::Or2);
+            check_line(pg01, message_type, &facts, &dates, sink);
+            let mut certificates = facts.certificates().peekable();
+            if certificates.peek().is_none() {
+                continue;
+            }
+            let Some(h) = hts() else { continue };
+            for c in certificates {
+                let key = c.number.as_str();
+                match cert_hts.get(key) {
+                    Some((other, first_line)) if other != h => {
+                        sink.emit(
+                            RuleId::OR_018,
+                            At::field(c.record, Pg14::LPCO_NUMBER),
+                            format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        cert_hts.insert(key.to_string(), (h.to_string(), c.record.line()));
                     }
                 }
             }
         }
         // OR-010 / OR-011: tariff flags supplied by the caller (and the 2026 AM8 list).
-        if let (Some(flags), Some(h), Some(a)) = (&opts.tariff_flags, hts, anchor) {
+        if let (Some(flags), Some(a)) = (&opts.tariff_flags, anchor) {
             if !has_or_data_or_disclaimer {
-                check_tariff(&a.record, h, flags, as_of, sink);
+                if let Some(h) = hts() {
+                    check_tariff(&a.record, h, flags, as_of, sink);
+                }
             }
         }
     }
@@ -264,28 +366,226 @@ fn check_disclaimer<'a>(
     }
 }
 
-fn find_line<'s, 'a>(line: &'s PgaLine<Record<'a>>, n: u32) -> Option<&'s Record<'a>> {
-    line.child_records().into_iter().find(|r| r.line() == n)
+/// A PG14 of an OR line: what the certificate rules read of it.
+#[derive(Clone, Copy)]
+struct Pg14Fact<'s, 'a> {
+    record: &'s Record<'a>,
+    /// `lpco_number`, classified (blank reads as `""`, as the view does).
+    number: CertificateNumber<'a>,
+    /// `lpco_type` is `AM1`.
+    am1: bool,
 }
 
-fn is_ten_digits(s: &str) -> bool {
-    s.len() == 10 && s.bytes().all(|c| c.is_ascii_digit())
+/// What the OR rules read of one line's child records (SPEC 5.3), gathered in one walk in
+/// input order (the order of [`PgaLine::for_each_child_record`]). Kept by [`check_with`] for
+/// the whole run and cleared per line: the vectors grow to the largest line once.
+#[derive(Default)]
+struct Facts<'s, 'a> {
+    /// Every PG14 (by record type) in order.
+    pg14s: Vec<Pg14Fact<'s, 'a>>,
+    /// A PG14 has `lpco_type` `AM1`: then only those are certificates.
+    has_am1: bool,
+    /// A child record has the identifier `PG14` (OR-026).
+    any_pg14: bool,
+    /// A child record has the identifier `PG10` (OR-015's P50).
+    any_pg10: bool,
+    /// The first child record with the identifier `PG29`.
+    first_pg29: Option<&'s Record<'a>>,
+    /// Net quantity and unit of the first PG29 whose net quantity reads.
+    net_quantity: Option<(Decimal, Option<&'a str>)>,
+    /// PG25s with a lot number.
+    lots: usize,
+    /// PG10s with a characteristic description.
+    products: usize,
+    /// PG22s.
+    declarations: usize,
+    /// A PG22 has declaration code `AM4`.
+    am4: bool,
+    /// PG24s other than type `AM1` with code `A10`/`A11` (OR-033).
+    odd_remarks: Vec<&'s Record<'a>>,
+    /// Records OR-016 names, in order; `true` for a PG02 with a product code, `false` for a
+    /// record OR2 does not use.
+    or016: Vec<(&'s Record<'a>, bool)>,
+    /// The entity loops (as [`PgaLine::entity_loops`] lists them) with the PG19's role code
+    /// (`None` when the loop's first record is no PG19 or the role is blank).
+    loops: Vec<(&'s EntityLoop<Record<'a>>, Option<&'a [u8]>)>,
 }
 
-fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink<'_>) {
+impl<'s, 'a> Facts<'s, 'a> {
+    /// Reads the child records `items` of an OR line; `or2`: the line is an OR2 (OR-016).
+    fn gather(&mut self, items: &'s [PgaItem<Record<'a>>], or2: bool) {
+        self.pg14s.clear();
+        self.has_am1 = false;
+        self.any_pg14 = false;
+        self.any_pg10 = false;
+        self.first_pg29 = None;
+        self.net_quantity = None;
+        self.lots = 0;
+        self.products = 0;
+        self.declarations = 0;
+        self.am4 = false;
+        self.odd_remarks.clear();
+        self.or016.clear();
+        self.loops.clear();
+        self.walk(items, or2, 0);
+    }
+
+    /// Visits `items` (at group depth `depth`) as [`PgaLine::for_each_child_record`] does.
+    fn walk(&mut self, items: &'s [PgaItem<Record<'a>>], or2: bool, depth: u8) {
+        for i in items {
+            match i {
+                PgaItem::Record(n) => self.record(&n.record, or2),
+                PgaItem::Entity(e) => {
+                    // Loops of the line and of its PG50/PG51 groups (groups do not nest).
+                    if depth <= 1 {
+                        let r = &e.pg19.record;
+                        let role = (r.record_type() == RecordType::Pg19)
+                            .then(|| bytes_of(r, Pg19::ENTITY_ROLE_CODE))
+                            .flatten();
+                        self.loops.push((e, role));
+                    }
+                    self.record(&e.pg19.record, or2);
+                    if let Some(n) = &e.pg20 {
+                        self.record(&n.record, or2);
+                    }
+                    for n in &e.items {
+                        self.record(&n.record, or2);
+                    }
+                }
+                PgaItem::Group(g) => {
+                    self.record(&g.start.record, or2);
+                    self.walk(&g.items, or2, depth.saturating_add(1));
+                    if let Some(n) = &g.end {
+                        self.record(&n.record, or2);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One child record.
+    fn record(&mut self, r: &'s Record<'a>, or2: bool) {
+        let id = r.id_bytes();
+        match id {
+            b"PG14" => self.any_pg14 = true,
+            b"PG10" => self.any_pg10 = true,
+            b"PG29" if self.first_pg29.is_none() => self.first_pg29 = Some(r),
+            _ => {}
+        }
+        if or2
+            && matches!(
+                id,
+                b"PG10" | b"PG19" | b"PG20" | b"PG21" | b"PG22" | b"PG24" | b"PG27"
+            )
+        {
+            self.or016.push((r, false));
+        }
+        match r.record_type() {
+            RecordType::Pg14 => {
+                let am1 = is(bytes_of(r, Pg14::LPCO_TYPE), "AM1");
+                self.has_am1 |= am1;
+                self.pg14s.push(Pg14Fact {
+                    record: r,
+                    number: CertificateNumber::classify(
+                        text_of(r, Pg14::LPCO_NUMBER).unwrap_or(""),
+                    ),
+                    am1,
+                });
+            }
+            RecordType::Pg29 if self.net_quantity.is_none() => {
+                if let Some(q) = r.view::<Pg29>().and_then(|p| p.quantity_line_net()) {
+                    self.net_quantity = Some((q, text_of(r, Pg29::UNIT_OF_MEASURE_LINE_NET)));
+                }
+            }
+            RecordType::Pg25 => {
+                if bytes_of(r, Pg25::LOT_NUMBER).is_some() {
+                    self.lots += 1;
+                }
+            }
+            RecordType::Pg10 => {
+                if bytes_of(r, Pg10::CHARACTERISTIC_DESCRIPTION).is_some() {
+                    self.products += 1;
+                }
+            }
+            RecordType::Pg22 => {
+                self.declarations += 1;
+                self.am4 |= is(bytes_of(r, Pg22::DECLARATION_CODE), "AM4");
+            }
+            RecordType::Pg24 => {
+                let ok = is(bytes_of(r, Pg24::REMARKS_TYPE_CODE), "AM1")
+                    && matches!(bytes_of(r, Pg24::REMARKS_CODE), Some(b"A10" | b"A11"));
+                if !ok {
+                    self.odd_remarks.push(r);
+                }
+            }
+            RecordType::Pg02 => {
+                if bytes_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
+                    || bytes_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some()
+                {
+                    self.or016.push((r, true));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The certificate references: the PG14s with `lpco_type` `AM1`, or every PG14 when none
+    /// has it (as [`crate::profile::ams_or::OrganicLine::certificates`]).
+    fn certificates(&self) -> impl Iterator<Item = &Pg14Fact<'s, 'a>> + '_ {
+        let has_am1 = self.has_am1;
+        self.pg14s.iter().filter(move |c| !has_am1 || c.am1)
+    }
+
+    /// No PG14 has `lpco_type` `AM1` (OR-027).
+    fn certificates_without_am1(&self) -> bool {
+        !self.pg14s.is_empty() && !self.has_am1
+    }
+
+    /// The role code of every PG19 loop, in order.
+    fn roles(&self) -> impl Iterator<Item = Option<&'a [u8]>> + '_ {
+        self.loops.iter().map(|&(_, role)| role)
+    }
+}
+
+fn is_ten_digits(s: &[u8]) -> bool {
+    s.len() == 10 && s.iter().all(u8::is_ascii_digit)
+}
+
+/// Whether `v` contains `DRAFT` in any letter case.
+fn mentions_draft(v: &str) -> bool {
+    v.as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"DRAFT"))
+}
+
+/// The certificate issue date of a PG14: `lpco_date` when the date qualifier is `3`
+/// (as [`crate::profile::ams_or::Certificate::issue_date`]).
+fn issue_date(r: &Record<'_>) -> Option<NaiveDate> {
+    let p = r.view::<Pg14>()?;
+    (p.lpco_date_qualifier() == Some(3))
+        .then(|| p.lpco_date())
+        .flatten()
+}
+
+fn check_line(
+    pg01: &Record<'_>,
+    message_type: MessageType<'_>,
+    facts: &Facts<'_, '_>,
+    dates: &Dates,
+    sink: &mut Sink<'_>,
+) {
     let opts = sink.opts;
     let as_of = opts.as_of;
-    let pg01 = &line.pg01.record;
-    let proc_at = At::field(pg01, crate::records::Pg01::PROCESSING_CODE);
-    let is_or1 = view.message_type == MessageType::Or1;
-    let is_or2 = view.message_type == MessageType::Or2;
+    let proc_at = At::field(pg01, Pg01::PROCESSING_CODE);
+    let is_or1 = message_type == MessageType::Or1;
+    let is_or2 = message_type == MessageType::Or2;
     if !is_or1 && !is_or2 {
         sink.emit(
             RuleId::OR_025,
             proc_at,
             format!(
                 "processing code of an AMS OR line is \"{}\": use 1 (OR1) or 2 (OR2)",
-                view.message_type.as_str().trim_start_matches("OR")
+                message_type.as_str().trim_start_matches("OR")
             ),
         );
     }
@@ -294,12 +594,11 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     // rules OR-013, OR-015 and OR-032 do not fire on it (SPEC 6.0, revision 6.1).
     let mut or004_fired = false;
     if is_or1 {
-        if let Some(c) = view
-            .certificates
-            .iter()
+        if let Some(c) = facts
+            .certificates()
             .find(|c| matches!(c.number, CertificateNumber::NopImportCertificate { .. }))
         {
-            let sev = if as_of >= date(2026, 2, 6) {
+            let sev = if dates.nopic_only {
                 Severity::Error
             } else {
                 Severity::Warning
@@ -309,13 +608,12 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 RuleId::OR_004,
                 sev,
                 proc_at,
-                format!("NOP Import Certificate {} (line {}) filed under OR1: electronic NOP-ICs are filed under OR2 (CSMS #67645994)", c.number, c.line),
+                format!("NOP Import Certificate {} (line {}) filed under OR1: electronic NOP-ICs are filed under OR2 (CSMS #67645994)", c.number, c.record.line()),
             );
         }
-        if as_of >= date(2024, 9, 13) {
-            if let Some(c) = view
-                .certificates
-                .iter()
+        if dates.special_or2_only {
+            if let Some(c) = facts
+                .certificates()
                 .find(|c| matches!(c.number, CertificateNumber::SpecialCode { .. }))
             {
                 sink.emit(
@@ -323,39 +621,29 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     proc_at,
                     format!(
                         "special code {} (line {}) filed under OR1: special codes are OR2 only",
-                        c.number, c.line
+                        c.number,
+                        c.record.line()
                     ),
                 );
             }
         }
-        let reminder = if as_of >= date(2026, 2, 6) {
+        let reminder = if dates.nopic_only {
             "OR1 is only for manually generated certificates carrying a COOP code; keep a copy (CSMS #67645994)"
         } else {
             "OR1 is for paper certificates from equivalence-arrangement partners"
         };
         sink.emit(RuleId::OR_006, proc_at, reminder);
     }
-    let children = line.child_records();
-    // Records by line, sorted once for a binary search: a line may hold thousands of PG14s.
-    let mut by_line: Vec<(u32, &Record<'_>)> = children.iter().map(|r| (r.line(), *r)).collect();
-    by_line.sort_unstable_by_key(|&(l, _)| l);
-    let rec_at = |n: u32| {
-        by_line
-            .binary_search_by_key(&n, |&(l, _)| l)
-            .ok()
-            .and_then(|i| by_line.get(i))
-            .map(|&(_, r)| r)
-    };
-    for c in &view.certificates {
-        let Some(r) = rec_at(c.line) else { continue };
-        let at = At::field(r, crate::records::Pg14::LPCO_NUMBER);
+    for c in facts.certificates() {
+        let r = c.record;
+        let at = At::field(r, Pg14::LPCO_NUMBER);
         let v = c.number.as_str();
         let mut explained = false;
-        if v.to_ascii_uppercase().contains("DRAFT") {
+        if mentions_draft(v) {
             explained = true;
             sink.emit(RuleId::OR_003, at, format!("certificate \"{v}\" is a draft: draft certificates are not valid for entry; file the issued NOP-IC number"));
         }
-        if is_ten_digits(v) {
+        if is_ten_digits(v.as_bytes()) {
             explained = true;
             sink.emit(
                 RuleId::OR_002,
@@ -364,9 +652,9 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             );
         }
         if let CertificateNumber::SpecialCode { code, .. } = c.number {
-            let row = CodeList::AmsSpecialCertificateCodes.find(code).next();
             if code == "999-999-T" {
                 explained = true;
+                let row = CodeList::AmsSpecialCertificateCodes.find(code).next();
                 let last = row.and_then(|r| r.valid_to).unwrap_or(date(2024, 9, 19));
                 let sev = if as_of > last {
                     Severity::Error
@@ -387,11 +675,11 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     "333-550-R is only for US-certified organic goods returned sealed and unopened",
                 );
             }
-            if code == "010-420-L" && as_of >= date(2025, 10, 1) {
+            if code == "010-420-L" && dates.l_code_rules {
                 sink.emit(RuleId::OR_009, at, "010-420-L is for shipments re-exported, donated (certified importers only) or destroyed");
             }
         }
-        if is_or2 && !explained && as_of >= date(2024, 3, 19) {
+        if is_or2 && !explained && dates.or2_shape {
             let ok = match c.number {
                 CertificateNumber::NopImportCertificate { .. } => true,
                 CertificateNumber::SpecialCode { code, .. } => CodeList::AmsSpecialCertificateCodes
@@ -407,30 +695,30 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 );
             }
         }
-        if let (Some(dep), Some(issued)) = (opts.departure_date, c.issue_date()) {
-            if issued > dep {
-                sink.emit(
-                    RuleId::OR_020,
-                    At::field(r, crate::records::Pg14::LPCO_DATE),
-                    format!("certificate issued {issued}, after the departure date {dep}"),
-                );
+        if let Some(dep) = opts.departure_date {
+            if let Some(issued) = issue_date(r) {
+                if issued > dep {
+                    sink.emit(
+                        RuleId::OR_020,
+                        At::field(r, Pg14::LPCO_DATE),
+                        format!("certificate issued {issued}, after the departure date {dep}"),
+                    );
+                }
             }
         }
-        if let (Some(u14), Some((_, u29))) = (c.unit_of_measure, view.net_quantity) {
-            if u29.is_some_and(|u| u != u14) {
-                let l29 = children
-                    .iter()
-                    .find(|r| r.id_bytes() == b"PG29")
-                    .map_or(0, |r| r.line());
-                sink.emit(
-                    RuleId::OR_022,
-                    At::field(r, crate::records::Pg14::UNIT_OF_MEASURE),
-                    format!(
-                        "PG14 unit {u14} (line {}) differs from the PG29 unit {} (line {l29})",
-                        c.line,
-                        u29.unwrap_or("")
-                    ),
-                );
+        if let Some((_, Some(u29))) = facts.net_quantity {
+            if let Some(u14) = text_of(r, Pg14::UNIT_OF_MEASURE) {
+                if u29 != u14 {
+                    let l29 = facts.first_pg29.map_or(0, |r| r.line());
+                    sink.emit(
+                        RuleId::OR_022,
+                        At::field(r, Pg14::UNIT_OF_MEASURE),
+                        format!(
+                            "PG14 unit {u14} (line {}) differs from the PG29 unit {u29} (line {l29})",
+                            r.line(),
+                        ),
+                    );
+                }
             }
         }
     }
@@ -446,13 +734,13 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         At::record(pg01),
         "de minimis (Section 321) entry is not available for NOP-flagged goods",
     );
-    if !children.iter().any(|r| r.id_bytes() == b"PG14") {
+    if !facts.any_pg14 {
         sink.emit(
             RuleId::OR_026,
             At::record(pg01),
             "AMS OR line without a PG14: send the certificate reference in a PG14",
         );
-    } else if view.certificates_without_am1 {
+    } else if facts.certificates_without_am1() {
         sink.emit(
             RuleId::OR_027,
             At::record(pg01),
@@ -460,8 +748,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         );
     }
     // Net quantity (PG29).
-    let pg29 = children.iter().find(|r| r.id_bytes() == b"PG29");
-    match (view.net_quantity, pg29) {
+    match (facts.net_quantity, facts.first_pg29) {
         // P53 "Missing PG29 per PGA" when there is no PG29 at all (error dictionary 2026-07).
         (None, None) => sink.emit_cbp(
             RuleId::OR_028,
@@ -475,17 +762,17 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         // first): a finding about the field's value (SPEC 6.0).
         (None, Some(r)) => sink.emit(
             RuleId::OR_028,
-            At::field(r, crate::records::Pg29::QUANTITY_LINE_NET),
+            At::field(r, Pg29::QUANTITY_LINE_NET),
             "PG29 net quantity is blank or not a number: send the net organic weight (unit KG)",
         ),
         (Some((q, unit)), Some(r)) => {
             if q.is_zero() {
-                sink.emit(RuleId::OR_028, At::field(r, crate::records::Pg29::QUANTITY_LINE_NET), "net quantity is zero: send the net organic weight");
+                sink.emit(RuleId::OR_028, At::field(r, Pg29::QUANTITY_LINE_NET), "net quantity is zero: send the net organic weight");
             }
             if unit != Some("KG") {
                 sink.emit(
                     RuleId::OR_012,
-                    At::field(r, crate::records::Pg29::UNIT_OF_MEASURE_LINE_NET),
+                    At::field(r, Pg29::UNIT_OF_MEASURE_LINE_NET),
                     format!("net quantity unit is {}: AMS OR expects KG", unit.unwrap_or("blank")),
                 );
             }
@@ -493,13 +780,14 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         _ => {}
     }
     // OR-016: records OR2 does not use; PG02 product codes on OR lines.
-    for r in &children {
-        if is_or2
-            && matches!(
-                r.id_bytes(),
-                b"PG10" | b"PG19" | b"PG20" | b"PG21" | b"PG22" | b"PG24" | b"PG27"
-            )
-        {
+    for &(r, pg02) in &facts.or016 {
+        if pg02 {
+            sink.emit(
+                RuleId::OR_016,
+                At::record(r),
+                "AMS sends no product code for OR: send a bare PG02 P",
+            );
+        } else {
             sink.emit(
                 RuleId::OR_016,
                 At::record(r),
@@ -509,230 +797,202 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 ),
             );
         }
-        if r.record_type() == RecordType::Pg02
-            && (text_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
-                || text_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some())
-        {
-            sink.emit(
-                RuleId::OR_016,
-                At::record(r),
-                "AMS sends no product code for OR: send a bare PG02 P",
-            );
-        }
     }
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
-    let loops = line.entity_loops();
-    for e in loops.iter().copied() {
+    for &(e, role) in &facts.loops {
         let r = &e.pg19.record;
         if r.record_type() != RecordType::Pg19 {
             continue;
         }
-        let role = text_of(r, Pg19::ENTITY_ROLE_CODE);
-        if let Some(id) = text_of(r, Pg19::ENTITY_NUMBER) {
+        if let Some(id) = bytes_of(r, Pg19::ENTITY_NUMBER) {
+            let ten = is_ten_digits(id);
             let certifier = id.len() == 3
                 && id
-                    .bytes()
+                    .iter()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-            if !is_ten_digits(id) && !certifier {
+            if !ten && !certifier {
                 sink.emit(
                     RuleId::OR_014,
-                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
+                    At::field(r, Pg19::ENTITY_NUMBER),
+                    format!(
+                        "NOP ID \"{}\" is neither a 10-digit operation ID nor a 3-character certifier ID",
+                        text(id)
+                    ),
                 );
-            } else if is_ten_digits(id) && matches!(role, Some("ORI" | "ORC")) {
+            } else if ten && matches!(role, Some(b"ORI" | b"ORC")) {
                 sink.emit_sev(
                     RuleId::OR_014,
                     Severity::Warning,
-                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", role.unwrap_or("")),
+                    At::field(r, Pg19::ENTITY_NUMBER),
+                    format!(
+                        "{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {}",
+                        text(role.unwrap_or_default()),
+                        text(id)
+                    ),
                 );
             }
         }
         if let Some(Node { record: a, .. }) = &e.pg20 {
-            if a.record_type() == RecordType::Pg20 {
-                let postal = text_of(a, Pg20::POSTAL_CODE);
-                if text_of(a, Pg20::COUNTRY_CODE) == Some("US") {
-                    let digits =
-                        postal.map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
-                    if digits < 5 {
-                        sink.emit(
-                            RuleId::OR_023,
-                            At::field(a, crate::records::Pg20::POSTAL_CODE),
-                            format!(
-                                "US postal code \"{}\" is shorter than 5 digits",
-                                postal.unwrap_or("")
-                            ),
-                        );
-                    }
+            if a.record_type() == RecordType::Pg20 && is(bytes_of(a, Pg20::COUNTRY_CODE), "US") {
+                let postal = bytes_of(a, Pg20::POSTAL_CODE);
+                let digits =
+                    postal.map_or(0, |z| z.iter().take_while(|c| c.is_ascii_digit()).count());
+                if digits < 5 {
+                    sink.emit(
+                        RuleId::OR_023,
+                        At::field(a, Pg20::POSTAL_CODE),
+                        format!(
+                            "US postal code \"{}\" is shorter than 5 digits",
+                            text(postal.unwrap_or_default())
+                        ),
+                    );
                 }
             }
         }
     }
     if is_or1 {
-        check_or1(line, &children, &loops, view, or004_fired, sink);
+        check_or1(pg01, facts, or004_fired, sink);
     }
 }
 
 /// The OR1 content rules. `or004_fired`: OR-004 reported the line as an OR2 filed under OR1,
 /// so OR-013, OR-015 and OR-032 stay silent on it (SPEC 6.0).
-fn check_or1(
-    line: &PgaLine<Record<'_>>,
-    children: &[&Record<'_>],
-    loops: &[&EntityLoop<Record<'_>>],
-    view: &OrganicLine<'_>,
-    or004_fired: bool,
-    sink: &mut Sink<'_>,
-) {
-    let pg01 = &line.pg01.record;
+fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: &mut Sink<'_>) {
     let content_rules = !or004_fired;
-    // Each loop's role, read once (no allocation per loop and role).
-    let roles: Vec<Option<&str>> = loops
-        .iter()
-        .map(|e| {
-            let r = &e.pg19.record;
-            (r.record_type() == RecordType::Pg19)
-                .then(|| text_of(r, Pg19::ENTITY_ROLE_CODE))
-                .flatten()
-        })
-        .collect();
     for role in ["EX", "UC", "ORI", "ORP", "ORC"] {
-        let present: Vec<_> = loops
-            .iter()
-            .zip(&roles)
-            .filter(|(_, r)| **r == Some(role))
-            .map(|(e, _)| *e)
-            .collect();
-        if present.is_empty() && content_rules {
-            sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
-        }
-        for e in present.iter().filter(|_| content_rules) {
-            let r = &e.pg19.record;
-            if r.record_type() != RecordType::Pg19 {
-                continue;
+        let present = || {
+            facts
+                .loops
+                .iter()
+                .filter(move |(_, r)| is(*r, role))
+                .map(|&(e, _)| e)
+        };
+        if content_rules {
+            if present().next().is_none() {
+                sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
             }
-            // No dictionary code covers a missing entity name (P09 is "invalid unit of
-            // measure" in PG04).
-            if text_of(r, Pg19::ENTITY_NAME).is_none() {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    None,
-                    At::field(r, crate::records::Pg19::ENTITY_NAME),
-                    format!("{role} loop without entity name"),
-                );
-            }
-            if text_of(r, Pg19::ENTITY_NUMBER).is_none() {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    None,
-                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("{role} loop without NOP ID"),
-                );
-            }
-            if e.pg20.is_none() {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    None,
-                    At::record(r),
-                    format!("{role} loop without a PG20 address"),
-                );
-            }
-            if !e.items.iter().any(|n| n.record.id_bytes() == b"PG21") {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    Some("P47"),
-                    At::record(r),
-                    format!("{role} loop without a PG21 contact"),
-                );
+            for e in present() {
+                let r = &e.pg19.record;
+                // No dictionary code covers a missing entity name (P09 is "invalid unit of
+                // measure" in PG04).
+                if bytes_of(r, Pg19::ENTITY_NAME).is_none() {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        None,
+                        At::field(r, Pg19::ENTITY_NAME),
+                        format!("{role} loop without entity name"),
+                    );
+                }
+                if bytes_of(r, Pg19::ENTITY_NUMBER).is_none() {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        None,
+                        At::field(r, Pg19::ENTITY_NUMBER),
+                        format!("{role} loop without NOP ID"),
+                    );
+                }
+                if e.pg20.is_none() {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        None,
+                        At::record(r),
+                        format!("{role} loop without a PG20 address"),
+                    );
+                }
+                if !e.items.iter().any(|n| n.record.id_bytes() == b"PG21") {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        Some("P47"),
+                        At::record(r),
+                        format!("{role} loop without a PG21 contact"),
+                    );
+                }
             }
         }
         if matches!(role, "EX" | "UC" | "ORI") {
-            for e in present.iter().skip(1) {
+            for e in present().skip(1) {
                 sink.emit(
                     RuleId::OR_031,
-                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
+                    At::field(&e.pg19.record, Pg19::ENTITY_ROLE_CODE),
                     format!("second {role} loop in one OR1 line: one {role} per line"),
                 );
             }
         }
     }
-    for (e, role) in loops.iter().zip(&roles) {
-        if let Some(role) = *role {
-            if !matches!(role, "EX" | "UC" | "ORI" | "ORP" | "ORC" | "AP1" | "CB") {
+    for &(e, role) in &facts.loops {
+        if let Some(role) = role {
+            if !matches!(
+                role,
+                b"EX" | b"UC" | b"ORI" | b"ORP" | b"ORC" | b"AP1" | b"CB"
+            ) {
                 sink.emit(
                     RuleId::OR_030,
-                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
-                    format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB"),
+                    At::field(&e.pg19.record, Pg19::ENTITY_ROLE_CODE),
+                    format!(
+                        "entity role {} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB",
+                        text(role)
+                    ),
                 );
             }
         }
     }
-    if view.products.is_empty() && content_rules {
+    if facts.products == 0 && content_rules {
         // P50 "Missing PG10 per PGA" when there is no PG10 at all.
-        let no_pg10 = !children.iter().any(|r| r.id_bytes() == b"PG10");
         sink.emit_cbp(
             RuleId::OR_015,
             Severity::Error,
             AMS_RULESET,
-            no_pg10.then_some("P50"),
+            (!facts.any_pg10).then_some("P50"),
             At::record(pg01),
             "OR1 line without a PG10 product description",
         );
     }
-    if content_rules
-        && !view
-            .declarations
-            .iter()
-            .any(|d| d.record.declaration_code == Some("AM4"))
-    {
+    if content_rules && !facts.am4 {
         // P48 "Missing PG22 per PGA" when there is no PG22 at all; a PG22 with another
         // declaration code has no dictionary code (P36 is about the document identifier).
         sink.emit_cbp(
             RuleId::OR_015,
             Severity::Error,
             AMS_RULESET,
-            view.declarations.is_empty().then_some("P48"),
+            (facts.declarations == 0).then_some("P48"),
             At::record(pg01),
             "OR1 line without a PG22 declaration AM4 (organic product certification statement)",
         );
     }
-    if view.intended_use_code.is_none() && content_rules {
+    if bytes_of(pg01, Pg01::INTENDED_USE_CODE).is_none() && content_rules {
         sink.emit(
             RuleId::OR_032,
-            At::field(pg01, crate::records::Pg01::INTENDED_USE_CODE),
+            At::field(pg01, Pg01::INTENDED_USE_CODE),
             "OR1 PG01 without intended use code (e.g. 100.000)",
         );
     }
-    let orc = roles.iter().filter(|r| **r == Some("ORC")).count();
-    let orp = roles.iter().filter(|r| **r == Some("ORP")).count();
-    if !view.positional_counts_agree() || orc != orp {
+    // Positional grouping (SPEC 5.5): PG10 count = lots = ORC = ORP.
+    let orc = facts.roles().filter(|r| is(*r, "ORC")).count();
+    let orp = facts.roles().filter(|r| is(*r, "ORP")).count();
+    let n = facts.products;
+    if !(facts.lots == n && orc == n && orp == n) || orc != orp {
         sink.emit(
             RuleId::OR_029,
             At::record(pg01),
             format!(
-                "positional grouping: {} products, {} lots, {orc} ORC, {orp} ORP",
-                view.products.len(),
-                view.lots.len()
+                "positional grouping: {n} products, {} lots, {orc} ORC, {orp} ORP",
+                facts.lots
             ),
         );
     }
-    for rm in &view.remarks {
-        let ok = rm.type_code == Some("AM1") && matches!(rm.code, Some("A10" | "A11"));
-        if !ok {
-            if let Some(r) = children.iter().copied().find(|r| r.line() == rm.line) {
-                sink.emit(
-                    RuleId::OR_033,
-                    At::record(r),
-                    "OR1 remark: vendors send type AM1 with code A10 or A11",
-                );
-            }
-        }
+    for &r in &facts.odd_remarks {
+        sink.emit(
+            RuleId::OR_033,
+            At::record(r),
+            "OR1 remark: vendors send type AM1 with code A10 or A11",
+        );
     }
 }
