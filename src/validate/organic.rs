@@ -32,7 +32,13 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// [`crate::records::host::hts_number`].
 pub(crate) fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
     let raw: &'a [u8] = anchor.raw();
-    crate::records::host::hts_number(anchor.id(), raw)
+    // The two anchor identifiers named without making the identifier text.
+    let id = match anchor.id_bytes() {
+        b"SE60" => "SE60",
+        b"50" => "50",
+        _ => return None,
+    };
+    crate::records::host::hts_number(id, raw)
 }
 
 /// Rule-set version named by a disclaimer-rules row's scope ("AMS rule set 2025-07 …").
@@ -88,10 +94,59 @@ fn text_of<'a>(r: &Record<'a>, f: &FieldDef) -> Option<&'a str> {
     bytes_of(r, f).and_then(|b| std::str::from_utf8(b).ok())
 }
 
-/// Whether a field read by [`bytes_of`] is `code`.
+/// Whether a field read by [`bytes_of`] is `code` (a fixed-size code: compared inline).
 #[inline]
-fn is(b: Option<&[u8]>, code: &str) -> bool {
-    b == Some(code.as_bytes())
+fn is<const N: usize>(b: Option<&[u8]>, code: &[u8; N]) -> bool {
+    matches!(b, Some(v) if v == code)
+}
+
+/// A record identifier of four bytes as one word (`0` for other lengths): the identifiers
+/// a rule asks for are compared as words, not as slices.
+#[inline]
+fn id4(r: &Record<'_>) -> u32 {
+    <[u8; 4]>::try_from(r.id_bytes()).map_or(0, u32::from_le_bytes)
+}
+
+/// The word [`id4`] gives for identifier `id`.
+const fn word(id: &[u8; 4]) -> u32 {
+    u32::from_le_bytes(*id)
+}
+
+const PG10: u32 = word(b"PG10");
+const PG14: u32 = word(b"PG14");
+const PG19: u32 = word(b"PG19");
+const PG20: u32 = word(b"PG20");
+const PG21: u32 = word(b"PG21");
+const PG22: u32 = word(b"PG22");
+const PG24: u32 = word(b"PG24");
+const PG27: u32 = word(b"PG27");
+const PG29: u32 = word(b"PG29");
+
+/// The value of an implied-decimal `N` field `f` (such as [`Pg29::QUANTITY_LINE_NET`]) of
+/// `r` as the record's typed view reads it: `None` when blank or not a number. A field of
+/// exactly its width in digits (or all spaces) is read here; anything else (a short record,
+/// a lenient space-padded value, a bad byte) goes through [`FieldDef::read`].
+fn dec_of(r: &Record<'_>, f: &FieldDef) -> Option<Decimal> {
+    let b = f.slice(r.raw());
+    // Up to 18 digits fit a `u64` (the widths of the layouts stay below that).
+    if let (true, crate::layout::Kind::Dec(scale)) = (b.len() == f.len() && b.len() <= 18, f.kind) {
+        if b.iter().all(u8::is_ascii_digit) {
+            let m = b
+                .iter()
+                .fold(0u64, |acc, &c| acc * 10 + u64::from(c - b'0'));
+            return Some(Decimal::from_i128_with_scale(
+                i128::from(m),
+                u32::from(scale),
+            ));
+        }
+        if b.iter().all(|&c| c == b' ') {
+            return None;
+        }
+    }
+    match f.read(r.raw(), r.lenient_numeric()) {
+        Ok(Some(crate::layout::FieldValue::Dec(d))) => Some(d),
+        _ => None,
+    }
 }
 
 /// Whether a PGA line's PG01 carries a disclaimer (what [`OiGroup::data_sharing`] asks).
@@ -105,8 +160,8 @@ fn disclaimed(line: &PgaLine<Record<'_>>) -> bool {
 fn is_organic(line: &PgaLine<Record<'_>>) -> bool {
     let r = &line.pg01.record;
     r.record_type() == RecordType::Pg01
-        && is(bytes_of(r, Pg01::AGENCY_CODE), "AMS")
-        && is(bytes_of(r, Pg01::PROGRAM_CODE), "OR")
+        && is(bytes_of(r, Pg01::AGENCY_CODE), b"AMS")
+        && is(bytes_of(r, Pg01::PROGRAM_CODE), b"OR")
 }
 
 /// The data sharing of [`OiGroup::data_sharing`] (SPEC 4.1) found line by line, for the
@@ -120,12 +175,9 @@ struct Sharing {
 }
 
 impl Sharing {
-    /// The index of the line whose data set line `i` shares, or `None`.
+    /// The index of the line whose data set line `i` shares, or `None`; for a line with no
+    /// child record and no disclaimer (any other line shares no data set).
     fn of(&mut self, group: &OiGroup<Record<'_>>, i: usize) -> Option<usize> {
-        let line = group.lines.get(i)?;
-        if disclaimed(line) || !line.items.is_empty() {
-            return None;
-        }
         if let Some((end, data)) = self.last {
             if i < end {
                 return data;
@@ -197,7 +249,7 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
             if pg01.record_type() != RecordType::Pg01 {
                 continue;
             }
-            let ams = is(bytes_of(pg01, Pg01::AGENCY_CODE), "AMS");
+            let ams = is(bytes_of(pg01, Pg01::AGENCY_CODE), b"AMS");
             let disclaimer = bytes_of(pg01, Pg01::DISCLAIMER_CODE).is_some();
             if ams && disclaimer {
                 if let Some(p) = pg01.view::<Pg01>() {
@@ -206,13 +258,18 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
             }
             // Only a line whose own PG01 is AMS OR is judged (a line sharing the data set of
             // an OR line is judged by its own PG01).
-            if !ams || !is(bytes_of(pg01, Pg01::PROGRAM_CODE), "OR") {
+            if !ams || !is(bytes_of(pg01, Pg01::PROGRAM_CODE), b"OR") {
                 continue;
             }
             has_or_data_or_disclaimer = true;
             // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
             // set; when the data line is itself an OR line its own checks cover the records.
-            let items = match sharing.of(group, i).and_then(|j| group.lines.get(j)) {
+            let data = if disclaimer || !line.items.is_empty() {
+                None
+            } else {
+                sharing.of(group, i).and_then(|j| group.lines.get(j))
+            };
+            let items = match data {
                 Some(d) if is_organic(d) => continue,
                 Some(d) => &d.items,
                 None => &line.items,
@@ -220,8 +277,12 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
             if disclaimer {
                 continue;
             }
-            let message_type =
-                MessageType::from_processing_code(text_of(pg01, Pg01::PROCESSING_CODE));
+            let message_type = match bytes_of(pg01, Pg01::PROCESSING_CODE) {
+                Some(b"1") => MessageType::Or1,
+                Some(b"2") => MessageType::Or2,
+                None => MessageType::Bare,
+                Some(_) => MessageType::from_processing_code(text_of(pg01, Pg01::PROCESSING_CODE)),
+            };
             facts.gather(items, message_type == MessageType::Or2);
             check_line(pg01, message_type, &facts, &dates, sink);
             let mut certificates = facts.certificates().peekable();
@@ -366,6 +427,55 @@ fn check_disclaimer<'a>(
     }
 }
 
+/// The entity role codes the OR1 rules name (`entity_role_code` of a PG19, SPEC 5.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Ex,
+    Uc,
+    Ori,
+    Orp,
+    Orc,
+    Ap1,
+    Cb,
+    /// Any other code.
+    Other,
+}
+
+impl Role {
+    /// The roles OR-013 asks for, in the order it reports them.
+    const REQUIRED: [(Role, &'static str); 5] = [
+        (Role::Ex, "EX"),
+        (Role::Uc, "UC"),
+        (Role::Ori, "ORI"),
+        (Role::Orp, "ORP"),
+        (Role::Orc, "ORC"),
+    ];
+
+    fn of(code: &[u8]) -> Role {
+        match code {
+            b"EX" => Role::Ex,
+            b"UC" => Role::Uc,
+            b"ORI" => Role::Ori,
+            b"ORP" => Role::Orp,
+            b"ORC" => Role::Orc,
+            b"AP1" => Role::Ap1,
+            b"CB" => Role::Cb,
+            _ => Role::Other,
+        }
+    }
+}
+
+/// An entity loop of an OR line with the role code of its PG19.
+#[derive(Clone, Copy)]
+struct LoopFact<'s, 'a> {
+    entity: &'s EntityLoop<Record<'a>>,
+    /// The PG19's `entity_role_code`; `None` when the loop opens with no PG19 or the role
+    /// is blank.
+    code: Option<&'a [u8]>,
+    /// [`Self::code`] classified.
+    role: Option<Role>,
+}
+
 /// A PG14 of an OR line: what the certificate rules read of it.
 #[derive(Clone, Copy)]
 struct Pg14Fact<'s, 'a> {
@@ -392,7 +502,7 @@ struct Facts<'s, 'a> {
     /// The first child record with the identifier `PG29`.
     first_pg29: Option<&'s Record<'a>>,
     /// Net quantity and unit of the first PG29 whose net quantity reads.
-    net_quantity: Option<(Decimal, Option<&'a str>)>,
+    net_quantity: Option<(Decimal, Option<&'a [u8]>)>,
     /// PG25s with a lot number.
     lots: usize,
     /// PG10s with a characteristic description.
@@ -406,9 +516,8 @@ struct Facts<'s, 'a> {
     /// Records OR-016 names, in order; `true` for a PG02 with a product code, `false` for a
     /// record OR2 does not use.
     or016: Vec<(&'s Record<'a>, bool)>,
-    /// The entity loops (as [`PgaLine::entity_loops`] lists them) with the PG19's role code
-    /// (`None` when the loop's first record is no PG19 or the role is blank).
-    loops: Vec<(&'s EntityLoop<Record<'a>>, Option<&'a [u8]>)>,
+    /// The entity loops, as [`PgaLine::entity_loops`] lists them.
+    loops: Vec<LoopFact<'s, 'a>>,
 }
 
 impl<'s, 'a> Facts<'s, 'a> {
@@ -439,10 +548,14 @@ impl<'s, 'a> Facts<'s, 'a> {
                     // Loops of the line and of its PG50/PG51 groups (groups do not nest).
                     if depth <= 1 {
                         let r = &e.pg19.record;
-                        let role = (r.record_type() == RecordType::Pg19)
+                        let code = (r.record_type() == RecordType::Pg19)
                             .then(|| bytes_of(r, Pg19::ENTITY_ROLE_CODE))
                             .flatten();
-                        self.loops.push((e, role));
+                        self.loops.push(LoopFact {
+                            entity: e,
+                            code,
+                            role: code.map(Role::of),
+                        });
                     }
                     self.record(&e.pg19.record, or2);
                     if let Some(n) = &e.pg20 {
@@ -465,24 +578,19 @@ impl<'s, 'a> Facts<'s, 'a> {
 
     /// One child record.
     fn record(&mut self, r: &'s Record<'a>, or2: bool) {
-        let id = r.id_bytes();
+        let id = id4(r);
         match id {
-            b"PG14" => self.any_pg14 = true,
-            b"PG10" => self.any_pg10 = true,
-            b"PG29" if self.first_pg29.is_none() => self.first_pg29 = Some(r),
+            PG14 => self.any_pg14 = true,
+            PG10 => self.any_pg10 = true,
+            PG29 if self.first_pg29.is_none() => self.first_pg29 = Some(r),
             _ => {}
         }
-        if or2
-            && matches!(
-                id,
-                b"PG10" | b"PG19" | b"PG20" | b"PG21" | b"PG22" | b"PG24" | b"PG27"
-            )
-        {
+        if or2 && matches!(id, PG10 | PG19 | PG20 | PG21 | PG22 | PG24 | PG27) {
             self.or016.push((r, false));
         }
         match r.record_type() {
             RecordType::Pg14 => {
-                let am1 = is(bytes_of(r, Pg14::LPCO_TYPE), "AM1");
+                let am1 = is(bytes_of(r, Pg14::LPCO_TYPE), b"AM1");
                 self.has_am1 |= am1;
                 self.pg14s.push(Pg14Fact {
                     record: r,
@@ -493,8 +601,8 @@ impl<'s, 'a> Facts<'s, 'a> {
                 });
             }
             RecordType::Pg29 if self.net_quantity.is_none() => {
-                if let Some(q) = r.view::<Pg29>().and_then(|p| p.quantity_line_net()) {
-                    self.net_quantity = Some((q, text_of(r, Pg29::UNIT_OF_MEASURE_LINE_NET)));
+                if let Some(q) = dec_of(r, Pg29::QUANTITY_LINE_NET) {
+                    self.net_quantity = Some((q, bytes_of(r, Pg29::UNIT_OF_MEASURE_LINE_NET)));
                 }
             }
             RecordType::Pg25 => {
@@ -509,10 +617,10 @@ impl<'s, 'a> Facts<'s, 'a> {
             }
             RecordType::Pg22 => {
                 self.declarations += 1;
-                self.am4 |= is(bytes_of(r, Pg22::DECLARATION_CODE), "AM4");
+                self.am4 |= is(bytes_of(r, Pg22::DECLARATION_CODE), b"AM4");
             }
             RecordType::Pg24 => {
-                let ok = is(bytes_of(r, Pg24::REMARKS_TYPE_CODE), "AM1")
+                let ok = is(bytes_of(r, Pg24::REMARKS_TYPE_CODE), b"AM1")
                     && matches!(bytes_of(r, Pg24::REMARKS_CODE), Some(b"A10" | b"A11"));
                 if !ok {
                     self.odd_remarks.push(r);
@@ -541,9 +649,12 @@ impl<'s, 'a> Facts<'s, 'a> {
         !self.pg14s.is_empty() && !self.has_am1
     }
 
-    /// The role code of every PG19 loop, in order.
-    fn roles(&self) -> impl Iterator<Item = Option<&'a [u8]>> + '_ {
-        self.loops.iter().map(|&(_, role)| role)
+    /// The loops with role `role`, in order.
+    fn with_role(&self, role: Role) -> impl Iterator<Item = &'s EntityLoop<Record<'a>>> + '_ {
+        self.loops
+            .iter()
+            .filter(move |l| l.role == Some(role))
+            .map(|l| l.entity)
     }
 }
 
@@ -707,15 +818,17 @@ fn check_line(
             }
         }
         if let Some((_, Some(u29))) = facts.net_quantity {
-            if let Some(u14) = text_of(r, Pg14::UNIT_OF_MEASURE) {
+            if let Some(u14) = bytes_of(r, Pg14::UNIT_OF_MEASURE) {
                 if u29 != u14 {
                     let l29 = facts.first_pg29.map_or(0, |r| r.line());
                     sink.emit(
                         RuleId::OR_022,
                         At::field(r, Pg14::UNIT_OF_MEASURE),
                         format!(
-                            "PG14 unit {u14} (line {}) differs from the PG29 unit {u29} (line {l29})",
+                            "PG14 unit {} (line {}) differs from the PG29 unit {} (line {l29})",
+                            text(u14),
                             r.line(),
+                            text(u29),
                         ),
                     );
                 }
@@ -769,11 +882,11 @@ fn check_line(
             if q.is_zero() {
                 sink.emit(RuleId::OR_028, At::field(r, Pg29::QUANTITY_LINE_NET), "net quantity is zero: send the net organic weight");
             }
-            if unit != Some("KG") {
+            if !is(unit, b"KG") {
                 sink.emit(
                     RuleId::OR_012,
                     At::field(r, Pg29::UNIT_OF_MEASURE_LINE_NET),
-                    format!("net quantity unit is {}: AMS OR expects KG", unit.unwrap_or("blank")),
+                    format!("net quantity unit is {}: AMS OR expects KG", unit.map_or("blank", text)),
                 );
             }
         }
@@ -799,7 +912,12 @@ fn check_line(
         }
     }
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
-    for &(e, role) in &facts.loops {
+    for &LoopFact {
+        entity: e,
+        code: role,
+        ..
+    } in &facts.loops
+    {
         let r = &e.pg19.record;
         if r.record_type() != RecordType::Pg19 {
             continue;
@@ -819,7 +937,7 @@ fn check_line(
                         text(id)
                     ),
                 );
-            } else if ten && matches!(role, Some(b"ORI" | b"ORC")) {
+            } else if ten && matches!(role.map(Role::of), Some(Role::Ori | Role::Orc)) {
                 sink.emit_sev(
                     RuleId::OR_014,
                     Severity::Warning,
@@ -833,7 +951,7 @@ fn check_line(
             }
         }
         if let Some(Node { record: a, .. }) = &e.pg20 {
-            if a.record_type() == RecordType::Pg20 && is(bytes_of(a, Pg20::COUNTRY_CODE), "US") {
+            if a.record_type() == RecordType::Pg20 && is(bytes_of(a, Pg20::COUNTRY_CODE), b"US") {
                 let postal = bytes_of(a, Pg20::POSTAL_CODE);
                 let digits =
                     postal.map_or(0, |z| z.iter().take_while(|c| c.is_ascii_digit()).count());
@@ -859,14 +977,8 @@ fn check_line(
 /// so OR-013, OR-015 and OR-032 stay silent on it (SPEC 6.0).
 fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: &mut Sink<'_>) {
     let content_rules = !or004_fired;
-    for role in ["EX", "UC", "ORI", "ORP", "ORC"] {
-        let present = || {
-            facts
-                .loops
-                .iter()
-                .filter(move |(_, r)| is(*r, role))
-                .map(|&(e, _)| e)
-        };
+    for (kind, role) in Role::REQUIRED {
+        let present = || facts.with_role(kind);
         if content_rules {
             if present().next().is_none() {
                 sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
@@ -905,7 +1017,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
                         format!("{role} loop without a PG20 address"),
                     );
                 }
-                if !e.items.iter().any(|n| n.record.id_bytes() == b"PG21") {
+                if !e.items.iter().any(|n| id4(&n.record) == PG21) {
                     sink.emit_cbp(
                         RuleId::OR_013,
                         Severity::Error,
@@ -917,7 +1029,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
                 }
             }
         }
-        if matches!(role, "EX" | "UC" | "ORI") {
+        if matches!(kind, Role::Ex | Role::Uc | Role::Ori) {
             for e in present().skip(1) {
                 sink.emit(
                     RuleId::OR_031,
@@ -927,21 +1039,16 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
             }
         }
     }
-    for &(e, role) in &facts.loops {
-        if let Some(role) = role {
-            if !matches!(
-                role,
-                b"EX" | b"UC" | b"ORI" | b"ORP" | b"ORC" | b"AP1" | b"CB"
-            ) {
-                sink.emit(
-                    RuleId::OR_030,
-                    At::field(&e.pg19.record, Pg19::ENTITY_ROLE_CODE),
-                    format!(
-                        "entity role {} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB",
-                        text(role)
-                    ),
-                );
-            }
+    for l in &facts.loops {
+        if let (Some(code), Some(Role::Other)) = (l.code, l.role) {
+            sink.emit(
+                RuleId::OR_030,
+                At::field(&l.entity.pg19.record, Pg19::ENTITY_ROLE_CODE),
+                format!(
+                    "entity role {} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB",
+                    text(code)
+                ),
+            );
         }
     }
     if facts.products == 0 && content_rules {
@@ -975,8 +1082,8 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
         );
     }
     // Positional grouping (SPEC 5.5): PG10 count = lots = ORC = ORP.
-    let orc = facts.roles().filter(|r| is(*r, "ORC")).count();
-    let orp = facts.roles().filter(|r| is(*r, "ORP")).count();
+    let orc = facts.with_role(Role::Orc).count();
+    let orp = facts.with_role(Role::Orp).count();
     let n = facts.products;
     if !(facts.lots == n && orc == n && orp == n) || orc != orp {
         sink.emit(
