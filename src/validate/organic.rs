@@ -474,6 +474,8 @@ struct LoopFact<'s, 'a> {
     code: Option<&'a [u8]>,
     /// [`Self::code`] classified.
     role: Option<Role>,
+    /// The PG19's `entity_number` (the NOP ID); `None` when blank or no PG19.
+    nop_id: Option<&'a [u8]>,
 }
 
 /// A PG14 of an OR line: what the certificate rules read of it.
@@ -548,13 +550,13 @@ impl<'s, 'a> Facts<'s, 'a> {
                     // Loops of the line and of its PG50/PG51 groups (groups do not nest).
                     if depth <= 1 {
                         let r = &e.pg19.record;
-                        let code = (r.record_type() == RecordType::Pg19)
-                            .then(|| bytes_of(r, Pg19::ENTITY_ROLE_CODE))
-                            .flatten();
+                        let pg19 = r.record_type() == RecordType::Pg19;
+                        let code = pg19.then(|| bytes_of(r, Pg19::ENTITY_ROLE_CODE)).flatten();
                         self.loops.push(LoopFact {
                             entity: e,
                             code,
                             role: code.map(Role::of),
+                            nop_id: pg19.then(|| bytes_of(r, Pg19::ENTITY_NUMBER)).flatten(),
                         });
                     }
                     self.record(&e.pg19.record, or2);
@@ -650,11 +652,8 @@ impl<'s, 'a> Facts<'s, 'a> {
     }
 
     /// The loops with role `role`, in order.
-    fn with_role(&self, role: Role) -> impl Iterator<Item = &'s EntityLoop<Record<'a>>> + '_ {
-        self.loops
-            .iter()
-            .filter(move |l| l.role == Some(role))
-            .map(|l| l.entity)
+    fn with_role(&self, role: Role) -> impl Iterator<Item = &LoopFact<'s, 'a>> + '_ {
+        self.loops.iter().filter(move |l| l.role == Some(role))
     }
 }
 
@@ -664,9 +663,14 @@ fn is_ten_digits(s: &[u8]) -> bool {
 
 /// Whether `v` contains `DRAFT` in any letter case.
 fn mentions_draft(v: &str) -> bool {
-    v.as_bytes()
-        .windows(5)
-        .any(|w| w.eq_ignore_ascii_case(b"DRAFT"))
+    let b = v.as_bytes();
+    // Only where a `D` or `d` stands is the word compared.
+    b.iter().enumerate().any(|(i, &c)| {
+        c | 0x20 == b'd'
+            && b
+                .get(i..i.saturating_add(5))
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"DRAFT"))
+    })
 }
 
 /// The certificate issue date of a PG14: `lpco_date` when the date qualifier is `3`
@@ -915,6 +919,7 @@ fn check_line(
     for &LoopFact {
         entity: e,
         code: role,
+        nop_id,
         ..
     } in &facts.loops
     {
@@ -922,7 +927,7 @@ fn check_line(
         if r.record_type() != RecordType::Pg19 {
             continue;
         }
-        if let Some(id) = bytes_of(r, Pg19::ENTITY_NUMBER) {
+        if let Some(id) = nop_id {
             let ten = is_ten_digits(id);
             let certifier = id.len() == 3
                 && id
@@ -983,7 +988,8 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
             if present().next().is_none() {
                 sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
             }
-            for e in present() {
+            for l in present() {
+                let e = l.entity;
                 let r = &e.pg19.record;
                 // No dictionary code covers a missing entity name (P09 is "invalid unit of
                 // measure" in PG04).
@@ -997,7 +1003,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
                         format!("{role} loop without entity name"),
                     );
                 }
-                if bytes_of(r, Pg19::ENTITY_NUMBER).is_none() {
+                if l.nop_id.is_none() {
                     sink.emit_cbp(
                         RuleId::OR_013,
                         Severity::Error,
@@ -1030,10 +1036,10 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
             }
         }
         if matches!(kind, Role::Ex | Role::Uc | Role::Ori) {
-            for e in present().skip(1) {
+            for l in present().skip(1) {
                 sink.emit(
                     RuleId::OR_031,
-                    At::field(&e.pg19.record, Pg19::ENTITY_ROLE_CODE),
+                    At::field(&l.entity.pg19.record, Pg19::ENTITY_ROLE_CODE),
                     format!("second {role} loop in one OR1 line: one {role} per line"),
                 );
             }
