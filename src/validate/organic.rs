@@ -667,8 +667,7 @@ fn mentions_draft(v: &str) -> bool {
     // Only where a `D` or `d` stands is the word compared.
     b.iter().enumerate().any(|(i, &c)| {
         c | 0x20 == b'd'
-            && b
-                .get(i..i.saturating_add(5))
+            && b.get(i..i.saturating_add(5))
                 .is_some_and(|w| w.eq_ignore_ascii_case(b"DRAFT"))
     })
 }
@@ -1107,5 +1106,188 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
             At::record(r),
             "OR1 remark: vendors send type AM1 with code A10 or A11",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::ParseOptions;
+    use crate::validate::samples;
+
+    /// Every parse of every sample with seeded byte changes (digits, spaces, letters,
+    /// non-ASCII and control bytes), and of every sample with seeded PG01 lines emptied of
+    /// their child records (so that lines share data sets, SPEC 4.1).
+    fn mutated() -> Vec<Vec<u8>> {
+        let palette = [b' ', b'A', b'9', b'0', 0xC3, 0x09, b'a', b'-', b'D'];
+        let mut seed = 11u64;
+        let mut out = Vec::new();
+        for data in samples::files() {
+            for variant in 0..12 {
+                let mut data = data.clone();
+                for _ in 0..variant * 6 {
+                    seed = samples::next_seed(seed);
+                    let i = (seed >> 20) as usize % data.len().max(1);
+                    if let Some(c) = data.get_mut(i) {
+                        if *c != b'\n' && i % 81 > 4 {
+                            *c = palette[(seed >> 50) as usize % palette.len()];
+                        }
+                    }
+                }
+                out.push(data);
+            }
+            // Lines without child records (SPEC 4.1): copies of a PG01 put before it, some
+            // of another agency, some disclaimed; and the PG records after some PG01s dropped.
+            for variant in 0..6u64 {
+                let mut keep = true;
+                let mut changed = Vec::new();
+                for line in data.split_inclusive(|&b| b == b'\n') {
+                    if line.starts_with(b"PG01") {
+                        seed = samples::next_seed(seed);
+                        for copy in 0..(seed >> 30) % 4 {
+                            let mut l = line.to_vec();
+                            match (seed >> (34 + copy)) % 4 {
+                                0 => l.splice(7..10, *b"FDA").for_each(drop),
+                                1 if variant % 2 == 1 => {
+                                    l.splice(79..80, *b"A").for_each(drop);
+                                }
+                                _ => {}
+                            }
+                            changed.extend_from_slice(&l);
+                        }
+                        keep = (seed >> 50) % 6 >= variant;
+                    } else if !line.starts_with(b"PG") {
+                        keep = true;
+                    }
+                    if keep || line.starts_with(b"PG01") {
+                        changed.extend_from_slice(line);
+                    }
+                }
+                out.push(changed);
+            }
+        }
+        out
+    }
+
+    /// The OI groups of `data` parsed leniently, handed to `f`.
+    fn with_groups(data: &[u8], mut f: impl FnMut(&OiGroup<Record<'_>>)) {
+        if let Ok(t) = Transmission::parse_with(data, &ParseOptions::lenient()) {
+            for (_, g) in t.tree.oi_groups() {
+                f(g);
+            }
+        }
+    }
+
+    /// [`Sharing::of`] (asked only for lines without child records and without disclaimer,
+    /// in order) finds what [`OiGroup::data_sharing`] finds, and [`is_organic`] /
+    /// [`disclaimed`] say what the views say.
+    #[test]
+    fn sharing_and_line_kinds_agree_with_the_tree() {
+        let mut shared = 0usize;
+        for data in mutated() {
+            with_groups(&data, |g| {
+                let want = g.data_sharing();
+                let mut sharing = Sharing::default();
+                for (i, line) in g.lines.iter().enumerate() {
+                    let p = line.pg01.record.view::<Pg01>();
+                    assert_eq!(
+                        disclaimed(line),
+                        p.is_some_and(|p| p.disclaimer_code().is_some())
+                    );
+                    assert_eq!(
+                        is_organic(line),
+                        crate::profile::ams_or::OrganicLine::is_organic_line(line)
+                    );
+                    let got = if disclaimed(line) || !line.items.is_empty() {
+                        None
+                    } else {
+                        sharing.of(g, i)
+                    };
+                    assert_eq!(got, want.get(i).copied().flatten(), "line {i}");
+                    shared += usize::from(got.is_some());
+                }
+            });
+        }
+        assert!(
+            shared > 100,
+            "the inputs have lines that share data sets ({shared})"
+        );
+    }
+
+    /// [`bytes_of`] reads what [`super::super::text_of`] reads, [`dec_of`] what the PG29 view
+    /// reads, on every record of the mutated inputs.
+    #[test]
+    fn field_reads_agree_with_the_views() {
+        let mut decimals = 0usize;
+        for data in mutated() {
+            let Ok(t) = Transmission::parse_with(&data, &ParseOptions::lenient()) else {
+                continue;
+            };
+            t.tree.for_each_record(|r| {
+                for f in [
+                    Pg14::LPCO_NUMBER,
+                    Pg19::ENTITY_NUMBER,
+                    Pg01::PROCESSING_CODE,
+                ] {
+                    assert_eq!(
+                        bytes_of(r, f).map(|b| std::str::from_utf8(b).ok()),
+                        super::super::text_of(r, f).map(Some)
+                    );
+                }
+                if let Some(p) = r.view::<Pg29>() {
+                    assert_eq!(dec_of(r, Pg29::QUANTITY_LINE_NET), p.quantity_line_net());
+                    decimals += 1;
+                }
+            });
+        }
+        assert!(decimals > 50, "PG29s read: {decimals}");
+    }
+
+    /// [`mentions_draft`] is `to_ascii_uppercase().contains("DRAFT")`.
+    #[test]
+    fn draft_in_any_case() {
+        for v in [
+            "",
+            "D",
+            "DRAFT",
+            "draft",
+            "DrAfT-1",
+            "xxdraf",
+            "DDRAFT",
+            "DRAF T",
+            "123-DRAFt",
+            "drafty",
+            "d",
+            "dRAF",
+            "ADRAFTD",
+        ] {
+            assert_eq!(
+                mentions_draft(v),
+                v.to_ascii_uppercase().contains("DRAFT"),
+                "{v}"
+            );
+        }
+    }
+
+    /// [`Role::of`] and the word compare of [`id4`] on the codes the rules name.
+    #[test]
+    fn roles_and_identifiers() {
+        assert_eq!(Role::of(b"ORC"), Role::Orc);
+        assert_eq!(Role::of(b"ORX"), Role::Other);
+        assert_eq!(Role::of(b"OR"), Role::Other);
+        for (role, name) in Role::REQUIRED {
+            assert_eq!(Role::of(name.as_bytes()), role);
+        }
+        let t = Transmission::parse_with(
+            include_bytes!("../../spec-samples/valid/or2-single.txt"),
+            &ParseOptions::lenient(),
+        )
+        .expect("sample");
+        let mut ids = Vec::new();
+        t.tree
+            .for_each_record(|r| ids.push((id4(r), r.id().to_string())));
+        assert!(ids.iter().any(|(w, id)| *w == PG14 && id == "PG14"));
+        assert!(ids.iter().all(|(w, id)| (*w == PG29) == (id == "PG29")));
+        assert!(ids.iter().any(|(w, id)| *w == 0 && id.len() != 4));
     }
 }
