@@ -607,15 +607,9 @@ impl<'s, 'a> Facts<'s, 'a> {
                     self.net_quantity = Some((q, bytes_of(r, Pg29::UNIT_OF_MEASURE_LINE_NET)));
                 }
             }
-            RecordType::Pg25 => {
-                if bytes_of(r, Pg25::LOT_NUMBER).is_some() {
-                    self.lots += 1;
-                }
-            }
-            RecordType::Pg10 => {
-                if bytes_of(r, Pg10::CHARACTERISTIC_DESCRIPTION).is_some() {
-                    self.products += 1;
-                }
+            RecordType::Pg25 if bytes_of(r, Pg25::LOT_NUMBER).is_some() => self.lots += 1,
+            RecordType::Pg10 if bytes_of(r, Pg10::CHARACTERISTIC_DESCRIPTION).is_some() => {
+                self.products += 1;
             }
             RecordType::Pg22 => {
                 self.declarations += 1;
@@ -628,12 +622,11 @@ impl<'s, 'a> Facts<'s, 'a> {
                     self.odd_remarks.push(r);
                 }
             }
-            RecordType::Pg02 => {
+            RecordType::Pg02
                 if bytes_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
-                    || bytes_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some()
-                {
-                    self.or016.push((r, true));
-                }
+                    || bytes_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some() =>
+            {
+                self.or016.push((r, true));
             }
             _ => {}
         }
