@@ -829,10 +829,11 @@ impl<'o> Streamer<'o> {
         // findings) and the envelope tracker (its findings are emitted after the blocks').
         let mut env = Vec::new();
         let mut raws: Vec<&[u8]> = Vec::new();
-        for r in t.records() {
+        let envelope = &mut self.envelope;
+        t.tree.for_each_record(|r| {
             raws.push(r.raw());
-            self.envelope.record(r, &mut env);
-        }
+            envelope.record(r, &mut env);
+        });
         if limit_here {
             if let Some(p) = &self.limit {
                 let f = crate::validate::limit_finding(p);
@@ -944,7 +945,10 @@ fn mixed_terminators(
     t.problems
         .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
     let mut found = None;
-    for r in t.records() {
+    if *reported && first_term.is_some() {
+        return;
+    }
+    t.tree.for_each_record(|r| {
         let term = r.terminator();
         match *first_term {
             None => *first_term = Some(term),
@@ -954,7 +958,7 @@ fn mixed_terminators(
             }
             Some(_) => {}
         }
-    }
+    });
     if let Some(p) = found {
         let at = t.problems.partition_point(|q| {
             (
