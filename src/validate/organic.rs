@@ -1,5 +1,11 @@
 //! OR rules (SPEC 6.4, 5): the AMS organic profile (CSMS #59847491, #61139474, #61723113,
 //! #62228844, #67645994; AMS supplemental guide 07-2025 as quoted by vendors).
+//!
+//! One pass per OI group: a line whose PG01 is not AMS OR costs two field reads; an OR line
+//! is read in one walk over its child records into [`Facts`] (a scratch owned by the run and
+//! cleared per line, so no allocation per line), and the rules read those facts. Text fields
+//! are compared as bytes ([`bytes_of`]); a value becomes text only where a finding or a
+//! certificate needs it.
 
 use std::collections::HashMap;
 
@@ -7,13 +13,18 @@ use chrono::NaiveDate;
 
 use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
-use crate::profile::ams_or::{CertificateNumber, MessageType, OrganicLine};
+use crate::profile::ams_or::{CertificateNumber, MessageType};
 use crate::records::Record;
-use crate::records::{Pg01, Pg02, Pg19, Pg20, RecordType, View};
+use crate::records::{Pg01, Pg14, Pg19, Pg20, Pg29};
+use crate::records::{RecordType, View};
 use crate::transmission::Transmission;
-use crate::tree::{EntityLoop, Node, PgaLine};
+use crate::tree::{Node, PgaLine};
 
-use super::{text_of, At, RuleId, Sink, TariffFlag, AMS_RULESET};
+use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
+
+mod facts;
+
+use facts::{bytes_of, id4, is, is_organic, text, text_of, Facts, LoopFact, Role, Sharing, PG21};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
@@ -23,7 +34,13 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// [`crate::records::host::hts_number`].
 pub(crate) fn hts_number<'a>(anchor: &Record<'a>) -> Option<&'a str> {
     let raw: &'a [u8] = anchor.raw();
-    crate::records::host::hts_number(anchor.id(), raw)
+    // The two anchor identifiers named without making the identifier text.
+    let id = match anchor.id_bytes() {
+        b"SE60" => "SE60",
+        b"50" => "50",
+        _ => return None,
+    };
+    crate::records::host::hts_number(id, raw)
 }
 
 /// Rule-set version named by a disclaimer-rules row's scope ("AMS rule set 2025-07 …").
@@ -59,9 +76,27 @@ fn row_allows(row: &CodeRow, program: &str, processing: Option<&str>) -> bool {
     program_ok && processing_ok
 }
 
-/// The PG01 of a line as a lazy view (only the fields a rule reads are typed).
-fn pg01_of<'a>(line: &PgaLine<Record<'a>>) -> Option<View<'a, Pg01<'a>>> {
-    line.pg01.record.view::<Pg01>()
+/// The comparisons of the as-of date the OR rules make, made once per run.
+struct Dates {
+    /// On or after 2026-02-06: OR-004 is an error, OR-006 names COOP codes.
+    nopic_only: bool,
+    /// On or after 2024-09-13: OR-005.
+    special_or2_only: bool,
+    /// On or after 2025-10-01: OR-009.
+    l_code_rules: bool,
+    /// On or after 2024-03-19: OR-001.
+    or2_shape: bool,
+}
+
+impl Dates {
+    fn new(as_of: NaiveDate) -> Self {
+        Dates {
+            nopic_only: as_of >= date(2026, 2, 6),
+            special_or2_only: as_of >= date(2024, 9, 13),
+            l_code_rules: as_of >= date(2025, 10, 1),
+            or2_shape: as_of >= date(2024, 3, 19),
+        }
+    }
 }
 
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
@@ -75,81 +110,86 @@ pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
 pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
     let opts = sink.opts;
     let as_of = opts.as_of;
+    let dates = Dates::new(as_of);
     // (disclaimer, program, processing) combinations found allowed (OR-017), a few kept.
     let mut allowed_disclaimers = Vec::new();
+    let mut facts = Facts::default();
     for (anchor, group) in t.tree.oi_groups() {
-        let hts = anchor.and_then(|a| hts_number(&a.record));
+        // The anchor's HTS number, read when a rule first asks for it.
+        let mut hts_read: Option<Option<&str>> = None;
+        let mut hts =
+            || *hts_read.get_or_insert_with(|| anchor.and_then(|a| hts_number(&a.record)));
         let mut has_or_data_or_disclaimer = false;
-        let sharing = group.data_sharing();
+        let mut sharing = Sharing::default();
         for (i, line) in group.lines.iter().enumerate() {
             let pg01 = &line.pg01.record;
             if pg01.record_type() != RecordType::Pg01 {
                 continue;
             }
-            if text_of(pg01, Pg01::AGENCY_CODE) == Some("AMS")
-                && text_of(pg01, Pg01::DISCLAIMER_CODE).is_some()
-            {
-                if let Some(p) = pg01_of(line) {
+            let ams = is(bytes_of(pg01, Pg01::AGENCY_CODE), b"AMS");
+            let disclaimer = bytes_of(pg01, Pg01::DISCLAIMER_CODE).is_some();
+            if ams && disclaimer {
+                if let Some(p) = pg01.view::<Pg01>() {
                     check_disclaimer(line, &p, as_of, &mut allowed_disclaimers, sink);
                 }
             }
-            // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
-            // set; when the data line is itself an OR line its own checks cover the records.
-            let data = sharing
-                .get(i)
-                .copied()
-                .flatten()
-                .and_then(|j| group.lines.get(j));
-            let shared_line;
-            let line = match data {
-                Some(d) if OrganicLine::is_organic_line(d) => {
-                    if OrganicLine::is_organic_line(line) {
-                        has_or_data_or_disclaimer = true;
-                    }
-                    continue;
-                }
-                Some(d) => {
-                    shared_line = PgaLine {
-                        pg01: line.pg01.clone(),
-                        items: d.items.clone(),
-                    };
-                    &shared_line
-                }
-                None => line,
-            };
-            let Some(view) = OrganicLine::for_rules(line) else {
-                continue;
-            };
-            has_or_data_or_disclaimer = true;
-            if view.disclaimer.is_some() {
+            // Only a line whose own PG01 is AMS OR is judged (a line sharing the data set of
+            // an OR line is judged by its own PG01).
+            if !ams || !is(bytes_of(pg01, Pg01::PROGRAM_CODE), b"OR") {
                 continue;
             }
-            check_line(line, &view, sink);
-            if let Some(h) = hts {
-                for c in &view.certificates {
-                    let key = c.number.as_str();
-                    match cert_hts.get(key) {
-                        Some((other, first_line)) if other != h => {
-                            if let Some(r) = find_line(line, c.line) {
-                                sink.emit(
-                                    RuleId::OR_018,
-                                    At::field(r, crate::records::Pg14::LPCO_NUMBER),
-                                    format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
-                                );
-                            }
-                        }
-                        Some(_) => {}
-                        None => {
-                            cert_hts.insert(key.to_string(), (h.to_string(), c.line));
-                        }
+            has_or_data_or_disclaimer = true;
+            // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
+            // set; when the data line is itself an OR line its own checks cover the records.
+            let data = if disclaimer || !line.items.is_empty() {
+                None
+            } else {
+                sharing.of(group, i).and_then(|j| group.lines.get(j))
+            };
+            let items = match data {
+                Some(d) if is_organic(d) => continue,
+                Some(d) => &d.items,
+                None => &line.items,
+            };
+            if disclaimer {
+                continue;
+            }
+            let message_type = match bytes_of(pg01, Pg01::PROCESSING_CODE) {
+                Some(b"1") => MessageType::Or1,
+                Some(b"2") => MessageType::Or2,
+                None => MessageType::Bare,
+                Some(_) => MessageType::from_processing_code(text_of(pg01, Pg01::PROCESSING_CODE)),
+            };
+            facts.gather(items, message_type == MessageType::Or2);
+            check_line(pg01, message_type, &facts, &dates, sink);
+            let mut certificates = facts.certificates().peekable();
+            if certificates.peek().is_none() {
+                continue;
+            }
+            let Some(h) = hts() else { continue };
+            for c in certificates {
+                let key = c.number.as_str();
+                match cert_hts.get(key) {
+                    Some((other, first_line)) if other != h => {
+                        sink.emit(
+                            RuleId::OR_018,
+                            At::field(c.record, Pg14::LPCO_NUMBER),
+                            format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        cert_hts.insert(key.to_string(), (h.to_string(), c.record.line()));
                     }
                 }
             }
         }
         // OR-010 / OR-011: tariff flags supplied by the caller (and the 2026 AM8 list).
-        if let (Some(flags), Some(h), Some(a)) = (&opts.tariff_flags, hts, anchor) {
+        if let (Some(flags), Some(a)) = (&opts.tariff_flags, anchor) {
             if !has_or_data_or_disclaimer {
-                check_tariff(&a.record, h, flags, as_of, sink);
+                if let Some(h) = hts() {
+                    check_tariff(&a.record, h, flags, as_of, sink);
+                }
             }
         }
     }
@@ -264,28 +304,49 @@ fn check_disclaimer<'a>(
     }
 }
 
-fn find_line<'s, 'a>(line: &'s PgaLine<Record<'a>>, n: u32) -> Option<&'s Record<'a>> {
-    line.child_records().into_iter().find(|r| r.line() == n)
+fn is_ten_digits(s: &[u8]) -> bool {
+    s.len() == 10 && s.iter().all(u8::is_ascii_digit)
 }
 
-fn is_ten_digits(s: &str) -> bool {
-    s.len() == 10 && s.bytes().all(|c| c.is_ascii_digit())
+/// Whether `v` contains `DRAFT` in any letter case.
+fn mentions_draft(v: &str) -> bool {
+    let b = v.as_bytes();
+    // Only where a `D` or `d` stands is the word compared.
+    b.iter().enumerate().any(|(i, &c)| {
+        c | 0x20 == b'd'
+            && b.get(i..i.saturating_add(5))
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"DRAFT"))
+    })
 }
 
-fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sink<'_>) {
+/// The certificate issue date of a PG14: `lpco_date` when the date qualifier is `3`
+/// (as [`crate::profile::ams_or::Certificate::issue_date`]).
+fn issue_date(r: &Record<'_>) -> Option<NaiveDate> {
+    let p = r.view::<Pg14>()?;
+    (p.lpco_date_qualifier() == Some(3))
+        .then(|| p.lpco_date())
+        .flatten()
+}
+
+fn check_line(
+    pg01: &Record<'_>,
+    message_type: MessageType<'_>,
+    facts: &Facts<'_, '_>,
+    dates: &Dates,
+    sink: &mut Sink<'_>,
+) {
     let opts = sink.opts;
     let as_of = opts.as_of;
-    let pg01 = &line.pg01.record;
-    let proc_at = At::field(pg01, crate::records::Pg01::PROCESSING_CODE);
-    let is_or1 = view.message_type == MessageType::Or1;
-    let is_or2 = view.message_type == MessageType::Or2;
+    let proc_at = At::field(pg01, Pg01::PROCESSING_CODE);
+    let is_or1 = message_type == MessageType::Or1;
+    let is_or2 = message_type == MessageType::Or2;
     if !is_or1 && !is_or2 {
         sink.emit(
             RuleId::OR_025,
             proc_at,
             format!(
                 "processing code of an AMS OR line is \"{}\": use 1 (OR1) or 2 (OR2)",
-                view.message_type.as_str().trim_start_matches("OR")
+                message_type.as_str().trim_start_matches("OR")
             ),
         );
     }
@@ -294,12 +355,11 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
     // rules OR-013, OR-015 and OR-032 do not fire on it (SPEC 6.0, revision 6.1).
     let mut or004_fired = false;
     if is_or1 {
-        if let Some(c) = view
-            .certificates
-            .iter()
+        if let Some(c) = facts
+            .certificates()
             .find(|c| matches!(c.number, CertificateNumber::NopImportCertificate { .. }))
         {
-            let sev = if as_of >= date(2026, 2, 6) {
+            let sev = if dates.nopic_only {
                 Severity::Error
             } else {
                 Severity::Warning
@@ -309,13 +369,12 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 RuleId::OR_004,
                 sev,
                 proc_at,
-                format!("NOP Import Certificate {} (line {}) filed under OR1: electronic NOP-ICs are filed under OR2 (CSMS #67645994)", c.number, c.line),
+                format!("NOP Import Certificate {} (line {}) filed under OR1: electronic NOP-ICs are filed under OR2 (CSMS #67645994)", c.number, c.record.line()),
             );
         }
-        if as_of >= date(2024, 9, 13) {
-            if let Some(c) = view
-                .certificates
-                .iter()
+        if dates.special_or2_only {
+            if let Some(c) = facts
+                .certificates()
                 .find(|c| matches!(c.number, CertificateNumber::SpecialCode { .. }))
             {
                 sink.emit(
@@ -323,39 +382,29 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     proc_at,
                     format!(
                         "special code {} (line {}) filed under OR1: special codes are OR2 only",
-                        c.number, c.line
+                        c.number,
+                        c.record.line()
                     ),
                 );
             }
         }
-        let reminder = if as_of >= date(2026, 2, 6) {
+        let reminder = if dates.nopic_only {
             "OR1 is only for manually generated certificates carrying a COOP code; keep a copy (CSMS #67645994)"
         } else {
             "OR1 is for paper certificates from equivalence-arrangement partners"
         };
         sink.emit(RuleId::OR_006, proc_at, reminder);
     }
-    let children = line.child_records();
-    // Records by line, sorted once for a binary search: a line may hold thousands of PG14s.
-    let mut by_line: Vec<(u32, &Record<'_>)> = children.iter().map(|r| (r.line(), *r)).collect();
-    by_line.sort_unstable_by_key(|&(l, _)| l);
-    let rec_at = |n: u32| {
-        by_line
-            .binary_search_by_key(&n, |&(l, _)| l)
-            .ok()
-            .and_then(|i| by_line.get(i))
-            .map(|&(_, r)| r)
-    };
-    for c in &view.certificates {
-        let Some(r) = rec_at(c.line) else { continue };
-        let at = At::field(r, crate::records::Pg14::LPCO_NUMBER);
+    for c in facts.certificates() {
+        let r = c.record;
+        let at = At::field(r, Pg14::LPCO_NUMBER);
         let v = c.number.as_str();
         let mut explained = false;
-        if v.to_ascii_uppercase().contains("DRAFT") {
+        if mentions_draft(v) {
             explained = true;
             sink.emit(RuleId::OR_003, at, format!("certificate \"{v}\" is a draft: draft certificates are not valid for entry; file the issued NOP-IC number"));
         }
-        if is_ten_digits(v) {
+        if is_ten_digits(v.as_bytes()) {
             explained = true;
             sink.emit(
                 RuleId::OR_002,
@@ -364,9 +413,9 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
             );
         }
         if let CertificateNumber::SpecialCode { code, .. } = c.number {
-            let row = CodeList::AmsSpecialCertificateCodes.find(code).next();
             if code == "999-999-T" {
                 explained = true;
+                let row = CodeList::AmsSpecialCertificateCodes.find(code).next();
                 let last = row.and_then(|r| r.valid_to).unwrap_or(date(2024, 9, 19));
                 let sev = if as_of > last {
                     Severity::Error
@@ -387,11 +436,11 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                     "333-550-R is only for US-certified organic goods returned sealed and unopened",
                 );
             }
-            if code == "010-420-L" && as_of >= date(2025, 10, 1) {
+            if code == "010-420-L" && dates.l_code_rules {
                 sink.emit(RuleId::OR_009, at, "010-420-L is for shipments re-exported, donated (certified importers only) or destroyed");
             }
         }
-        if is_or2 && !explained && as_of >= date(2024, 3, 19) {
+        if is_or2 && !explained && dates.or2_shape {
             let ok = match c.number {
                 CertificateNumber::NopImportCertificate { .. } => true,
                 CertificateNumber::SpecialCode { code, .. } => CodeList::AmsSpecialCertificateCodes
@@ -407,30 +456,32 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 );
             }
         }
-        if let (Some(dep), Some(issued)) = (opts.departure_date, c.issue_date()) {
-            if issued > dep {
-                sink.emit(
-                    RuleId::OR_020,
-                    At::field(r, crate::records::Pg14::LPCO_DATE),
-                    format!("certificate issued {issued}, after the departure date {dep}"),
-                );
+        if let Some(dep) = opts.departure_date {
+            if let Some(issued) = issue_date(r) {
+                if issued > dep {
+                    sink.emit(
+                        RuleId::OR_020,
+                        At::field(r, Pg14::LPCO_DATE),
+                        format!("certificate issued {issued}, after the departure date {dep}"),
+                    );
+                }
             }
         }
-        if let (Some(u14), Some((_, u29))) = (c.unit_of_measure, view.net_quantity) {
-            if u29.is_some_and(|u| u != u14) {
-                let l29 = children
-                    .iter()
-                    .find(|r| r.id_bytes() == b"PG29")
-                    .map_or(0, |r| r.line());
-                sink.emit(
-                    RuleId::OR_022,
-                    At::field(r, crate::records::Pg14::UNIT_OF_MEASURE),
-                    format!(
-                        "PG14 unit {u14} (line {}) differs from the PG29 unit {} (line {l29})",
-                        c.line,
-                        u29.unwrap_or("")
-                    ),
-                );
+        if let Some((_, Some(u29))) = facts.net_quantity {
+            if let Some(u14) = bytes_of(r, Pg14::UNIT_OF_MEASURE) {
+                if u29 != u14 {
+                    let l29 = facts.first_pg29.map_or(0, |r| r.line());
+                    sink.emit(
+                        RuleId::OR_022,
+                        At::field(r, Pg14::UNIT_OF_MEASURE),
+                        format!(
+                            "PG14 unit {} (line {}) differs from the PG29 unit {} (line {l29})",
+                            text(u14),
+                            r.line(),
+                            text(u29),
+                        ),
+                    );
+                }
             }
         }
     }
@@ -446,13 +497,13 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         At::record(pg01),
         "de minimis (Section 321) entry is not available for NOP-flagged goods",
     );
-    if !children.iter().any(|r| r.id_bytes() == b"PG14") {
+    if !facts.any_pg14 {
         sink.emit(
             RuleId::OR_026,
             At::record(pg01),
             "AMS OR line without a PG14: send the certificate reference in a PG14",
         );
-    } else if view.certificates_without_am1 {
+    } else if facts.certificates_without_am1() {
         sink.emit(
             RuleId::OR_027,
             At::record(pg01),
@@ -460,8 +511,7 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         );
     }
     // Net quantity (PG29).
-    let pg29 = children.iter().find(|r| r.id_bytes() == b"PG29");
-    match (view.net_quantity, pg29) {
+    match (facts.net_quantity, facts.first_pg29) {
         // P53 "Missing PG29 per PGA" when there is no PG29 at all (error dictionary 2026-07).
         (None, None) => sink.emit_cbp(
             RuleId::OR_028,
@@ -475,31 +525,32 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
         // first): a finding about the field's value (SPEC 6.0).
         (None, Some(r)) => sink.emit(
             RuleId::OR_028,
-            At::field(r, crate::records::Pg29::QUANTITY_LINE_NET),
+            At::field(r, Pg29::QUANTITY_LINE_NET),
             "PG29 net quantity is blank or not a number: send the net organic weight (unit KG)",
         ),
         (Some((q, unit)), Some(r)) => {
             if q.is_zero() {
-                sink.emit(RuleId::OR_028, At::field(r, crate::records::Pg29::QUANTITY_LINE_NET), "net quantity is zero: send the net organic weight");
+                sink.emit(RuleId::OR_028, At::field(r, Pg29::QUANTITY_LINE_NET), "net quantity is zero: send the net organic weight");
             }
-            if unit != Some("KG") {
+            if !is(unit, b"KG") {
                 sink.emit(
                     RuleId::OR_012,
-                    At::field(r, crate::records::Pg29::UNIT_OF_MEASURE_LINE_NET),
-                    format!("net quantity unit is {}: AMS OR expects KG", unit.unwrap_or("blank")),
+                    At::field(r, Pg29::UNIT_OF_MEASURE_LINE_NET),
+                    format!("net quantity unit is {}: AMS OR expects KG", unit.map_or("blank", text)),
                 );
             }
         }
         _ => {}
     }
     // OR-016: records OR2 does not use; PG02 product codes on OR lines.
-    for r in &children {
-        if is_or2
-            && matches!(
-                r.id_bytes(),
-                b"PG10" | b"PG19" | b"PG20" | b"PG21" | b"PG22" | b"PG24" | b"PG27"
-            )
-        {
+    for &(r, pg02) in &facts.or016 {
+        if pg02 {
+            sink.emit(
+                RuleId::OR_016,
+                At::record(r),
+                "AMS sends no product code for OR: send a bare PG02 P",
+            );
+        } else {
             sink.emit(
                 RuleId::OR_016,
                 At::record(r),
@@ -509,230 +560,229 @@ fn check_line(line: &PgaLine<Record<'_>>, view: &OrganicLine<'_>, sink: &mut Sin
                 ),
             );
         }
-        if r.record_type() == RecordType::Pg02
-            && (text_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
-                || text_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some())
-        {
-            sink.emit(
-                RuleId::OR_016,
-                At::record(r),
-                "AMS sends no product code for OR: send a bare PG02 P",
-            );
-        }
     }
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
-    let loops = line.entity_loops();
-    for e in loops.iter().copied() {
+    for &LoopFact {
+        entity: e,
+        code: role,
+        nop_id,
+        ..
+    } in &facts.loops
+    {
         let r = &e.pg19.record;
         if r.record_type() != RecordType::Pg19 {
             continue;
         }
-        let role = text_of(r, Pg19::ENTITY_ROLE_CODE);
-        if let Some(id) = text_of(r, Pg19::ENTITY_NUMBER) {
+        if let Some(id) = nop_id {
+            let ten = is_ten_digits(id);
             let certifier = id.len() == 3
                 && id
-                    .bytes()
+                    .iter()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-            if !is_ten_digits(id) && !certifier {
+            if !ten && !certifier {
                 sink.emit(
                     RuleId::OR_014,
-                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("NOP ID \"{id}\" is neither a 10-digit operation ID nor a 3-character certifier ID"),
+                    At::field(r, Pg19::ENTITY_NUMBER),
+                    format!(
+                        "NOP ID \"{}\" is neither a 10-digit operation ID nor a 3-character certifier ID",
+                        text(id)
+                    ),
                 );
-            } else if is_ten_digits(id) && matches!(role, Some("ORI" | "ORC")) {
+            } else if ten && matches!(role.map(Role::of), Some(Role::Ori | Role::Orc)) {
                 sink.emit_sev(
                     RuleId::OR_014,
                     Severity::Warning,
-                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {id}", role.unwrap_or("")),
+                    At::field(r, Pg19::ENTITY_NUMBER),
+                    format!(
+                        "{} is a certifying agent: its NOP ID is normally the 3-character certifier ID, not {}",
+                        text(role.unwrap_or_default()),
+                        text(id)
+                    ),
                 );
             }
         }
         if let Some(Node { record: a, .. }) = &e.pg20 {
-            if a.record_type() == RecordType::Pg20 {
-                let postal = text_of(a, Pg20::POSTAL_CODE);
-                if text_of(a, Pg20::COUNTRY_CODE) == Some("US") {
-                    let digits =
-                        postal.map_or(0, |z| z.bytes().take_while(u8::is_ascii_digit).count());
-                    if digits < 5 {
-                        sink.emit(
-                            RuleId::OR_023,
-                            At::field(a, crate::records::Pg20::POSTAL_CODE),
-                            format!(
-                                "US postal code \"{}\" is shorter than 5 digits",
-                                postal.unwrap_or("")
-                            ),
-                        );
-                    }
+            if a.record_type() == RecordType::Pg20 && is(bytes_of(a, Pg20::COUNTRY_CODE), b"US") {
+                let postal = bytes_of(a, Pg20::POSTAL_CODE);
+                let digits =
+                    postal.map_or(0, |z| z.iter().take_while(|c| c.is_ascii_digit()).count());
+                if digits < 5 {
+                    sink.emit(
+                        RuleId::OR_023,
+                        At::field(a, Pg20::POSTAL_CODE),
+                        format!(
+                            "US postal code \"{}\" is shorter than 5 digits",
+                            text(postal.unwrap_or_default())
+                        ),
+                    );
                 }
             }
         }
     }
     if is_or1 {
-        check_or1(line, &children, &loops, view, or004_fired, sink);
+        check_or1(pg01, facts, or004_fired, sink);
     }
 }
 
 /// The OR1 content rules. `or004_fired`: OR-004 reported the line as an OR2 filed under OR1,
 /// so OR-013, OR-015 and OR-032 stay silent on it (SPEC 6.0).
-fn check_or1(
-    line: &PgaLine<Record<'_>>,
-    children: &[&Record<'_>],
-    loops: &[&EntityLoop<Record<'_>>],
-    view: &OrganicLine<'_>,
-    or004_fired: bool,
-    sink: &mut Sink<'_>,
-) {
-    let pg01 = &line.pg01.record;
+fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: &mut Sink<'_>) {
     let content_rules = !or004_fired;
-    // Each loop's role, read once (no allocation per loop and role).
-    let roles: Vec<Option<&str>> = loops
-        .iter()
-        .map(|e| {
-            let r = &e.pg19.record;
-            (r.record_type() == RecordType::Pg19)
-                .then(|| text_of(r, Pg19::ENTITY_ROLE_CODE))
-                .flatten()
-        })
-        .collect();
-    for role in ["EX", "UC", "ORI", "ORP", "ORC"] {
-        let present: Vec<_> = loops
-            .iter()
-            .zip(&roles)
-            .filter(|(_, r)| **r == Some(role))
-            .map(|(e, _)| *e)
-            .collect();
-        if present.is_empty() && content_rules {
-            sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
-        }
-        for e in present.iter().filter(|_| content_rules) {
-            let r = &e.pg19.record;
-            if r.record_type() != RecordType::Pg19 {
-                continue;
+    for (kind, role) in Role::REQUIRED {
+        let present = || facts.with_role(kind);
+        if content_rules {
+            if present().next().is_none() {
+                sink.emit(RuleId::OR_013, At::record(pg01), format!("OR1 line without a PG19 loop for role {role} (with NOP ID, name, PG20 address and PG21 contact)"));
             }
-            // No dictionary code covers a missing entity name (P09 is "invalid unit of
-            // measure" in PG04).
-            if text_of(r, Pg19::ENTITY_NAME).is_none() {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    None,
-                    At::field(r, crate::records::Pg19::ENTITY_NAME),
-                    format!("{role} loop without entity name"),
-                );
-            }
-            if text_of(r, Pg19::ENTITY_NUMBER).is_none() {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    None,
-                    At::field(r, crate::records::Pg19::ENTITY_NUMBER),
-                    format!("{role} loop without NOP ID"),
-                );
-            }
-            if e.pg20.is_none() {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    None,
-                    At::record(r),
-                    format!("{role} loop without a PG20 address"),
-                );
-            }
-            if !e.items.iter().any(|n| n.record.id_bytes() == b"PG21") {
-                sink.emit_cbp(
-                    RuleId::OR_013,
-                    Severity::Error,
-                    AMS_RULESET,
-                    Some("P47"),
-                    At::record(r),
-                    format!("{role} loop without a PG21 contact"),
-                );
+            for l in present() {
+                let e = l.entity;
+                let r = &e.pg19.record;
+                // No dictionary code covers a missing entity name (P09 is "invalid unit of
+                // measure" in PG04).
+                if bytes_of(r, Pg19::ENTITY_NAME).is_none() {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        None,
+                        At::field(r, Pg19::ENTITY_NAME),
+                        format!("{role} loop without entity name"),
+                    );
+                }
+                if l.nop_id.is_none() {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        None,
+                        At::field(r, Pg19::ENTITY_NUMBER),
+                        format!("{role} loop without NOP ID"),
+                    );
+                }
+                if e.pg20.is_none() {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        None,
+                        At::record(r),
+                        format!("{role} loop without a PG20 address"),
+                    );
+                }
+                if !e.items.iter().any(|n| id4(&n.record) == PG21) {
+                    sink.emit_cbp(
+                        RuleId::OR_013,
+                        Severity::Error,
+                        AMS_RULESET,
+                        Some("P47"),
+                        At::record(r),
+                        format!("{role} loop without a PG21 contact"),
+                    );
+                }
             }
         }
-        if matches!(role, "EX" | "UC" | "ORI") {
-            for e in present.iter().skip(1) {
+        if matches!(kind, Role::Ex | Role::Uc | Role::Ori) {
+            for l in present().skip(1) {
                 sink.emit(
                     RuleId::OR_031,
-                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
+                    At::field(&l.entity.pg19.record, Pg19::ENTITY_ROLE_CODE),
                     format!("second {role} loop in one OR1 line: one {role} per line"),
                 );
             }
         }
     }
-    for (e, role) in loops.iter().zip(&roles) {
-        if let Some(role) = *role {
-            if !matches!(role, "EX" | "UC" | "ORI" | "ORP" | "ORC" | "AP1" | "CB") {
-                sink.emit(
-                    RuleId::OR_030,
-                    At::field(&e.pg19.record, crate::records::Pg19::ENTITY_ROLE_CODE),
-                    format!("entity role {role} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB"),
-                );
-            }
+    for l in &facts.loops {
+        if let (Some(code), Some(Role::Other)) = (l.code, l.role) {
+            sink.emit(
+                RuleId::OR_030,
+                At::field(&l.entity.pg19.record, Pg19::ENTITY_ROLE_CODE),
+                format!(
+                    "entity role {} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB",
+                    text(code)
+                ),
+            );
         }
     }
-    if view.products.is_empty() && content_rules {
+    if facts.products == 0 && content_rules {
         // P50 "Missing PG10 per PGA" when there is no PG10 at all.
-        let no_pg10 = !children.iter().any(|r| r.id_bytes() == b"PG10");
         sink.emit_cbp(
             RuleId::OR_015,
             Severity::Error,
             AMS_RULESET,
-            no_pg10.then_some("P50"),
+            (!facts.any_pg10).then_some("P50"),
             At::record(pg01),
             "OR1 line without a PG10 product description",
         );
     }
-    if content_rules
-        && !view
-            .declarations
-            .iter()
-            .any(|d| d.record.declaration_code == Some("AM4"))
-    {
+    if content_rules && !facts.am4 {
         // P48 "Missing PG22 per PGA" when there is no PG22 at all; a PG22 with another
         // declaration code has no dictionary code (P36 is about the document identifier).
         sink.emit_cbp(
             RuleId::OR_015,
             Severity::Error,
             AMS_RULESET,
-            view.declarations.is_empty().then_some("P48"),
+            (facts.declarations == 0).then_some("P48"),
             At::record(pg01),
             "OR1 line without a PG22 declaration AM4 (organic product certification statement)",
         );
     }
-    if view.intended_use_code.is_none() && content_rules {
+    if bytes_of(pg01, Pg01::INTENDED_USE_CODE).is_none() && content_rules {
         sink.emit(
             RuleId::OR_032,
-            At::field(pg01, crate::records::Pg01::INTENDED_USE_CODE),
+            At::field(pg01, Pg01::INTENDED_USE_CODE),
             "OR1 PG01 without intended use code (e.g. 100.000)",
         );
     }
-    let orc = roles.iter().filter(|r| **r == Some("ORC")).count();
-    let orp = roles.iter().filter(|r| **r == Some("ORP")).count();
-    if !view.positional_counts_agree() || orc != orp {
+    // Positional grouping (SPEC 5.5): PG10 count = lots = ORC = ORP.
+    let orc = facts.with_role(Role::Orc).count();
+    let orp = facts.with_role(Role::Orp).count();
+    let n = facts.products;
+    if !(facts.lots == n && orc == n && orp == n) || orc != orp {
         sink.emit(
             RuleId::OR_029,
             At::record(pg01),
             format!(
-                "positional grouping: {} products, {} lots, {orc} ORC, {orp} ORP",
-                view.products.len(),
-                view.lots.len()
+                "positional grouping: {n} products, {} lots, {orc} ORC, {orp} ORP",
+                facts.lots
             ),
         );
     }
-    for rm in &view.remarks {
-        let ok = rm.type_code == Some("AM1") && matches!(rm.code, Some("A10" | "A11"));
-        if !ok {
-            if let Some(r) = children.iter().copied().find(|r| r.line() == rm.line) {
-                sink.emit(
-                    RuleId::OR_033,
-                    At::record(r),
-                    "OR1 remark: vendors send type AM1 with code A10 or A11",
-                );
-            }
+    for &r in &facts.odd_remarks {
+        sink.emit(
+            RuleId::OR_033,
+            At::record(r),
+            "OR1 remark: vendors send type AM1 with code A10 or A11",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`mentions_draft`] is `to_ascii_uppercase().contains("DRAFT")`.
+    #[test]
+    fn draft_in_any_case() {
+        for v in [
+            "",
+            "D",
+            "DRAFT",
+            "draft",
+            "DrAfT-1",
+            "xxdraf",
+            "DDRAFT",
+            "DRAF T",
+            "123-DRAFt",
+            "drafty",
+            "d",
+            "dRAF",
+            "ADRAFTD",
+        ] {
+            assert_eq!(
+                mentions_draft(v),
+                v.to_ascii_uppercase().contains("DRAFT"),
+                "{v}"
+            );
         }
     }
 }

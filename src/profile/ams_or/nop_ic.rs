@@ -41,6 +41,10 @@ fn special_code(input: &[u8]) -> PResult<&[u8], ()> {
 
 /// The segments of a text shaped `NNN-NNNNNNNNNN-NNNNNN` (SPEC 5.4), nothing else around it.
 pub(super) fn nop_ic_segments(text: &str) -> Option<[&str; 3]> {
+    // The one length the shape has, asked first: most other values stop here.
+    if text.len() != 21 {
+        return None;
+    }
     whole(nop_ic, text.as_bytes())?;
     // The shape is fixed: 3 digits, hyphen, 10 digits, hyphen, 6 digits.
     Some([text.get(0..3)?, text.get(4..14)?, text.get(15..21)?])
@@ -48,7 +52,7 @@ pub(super) fn nop_ic_segments(text: &str) -> Option<[&str; 3]> {
 
 /// Whether a text is shaped `NNN-NNN-A` (an AMS special code, SPEC 5.4).
 pub(super) fn is_special_code_shape(text: &str) -> bool {
-    whole(special_code, text.as_bytes()).is_some()
+    text.len() == 9 && whole(special_code, text.as_bytes()).is_some()
 }
 
 /// An NOP Import Certificate number (SPEC 5.4): `NNN-NNNNNNNNNN-NNNNNN`, 21 characters, three

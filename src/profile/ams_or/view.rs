@@ -37,7 +37,7 @@ impl<'a> MessageType<'a> {
 
     /// The message type of a PG01's processing code (bytes 14–16, trailing spaces
     /// trimmed): `1` → OR1, `2` → OR2, blank → OR, anything else verbatim.
-    fn from_processing_code(p: Option<&'a str>) -> Self {
+    pub(crate) fn from_processing_code(p: Option<&'a str>) -> Self {
         match p.map(str::trim_end) {
             None | Some("") => MessageType::Bare,
             Some("1") => MessageType::Or1,
@@ -393,21 +393,19 @@ pub fn is_organic(pg01: &Pg01<'_>) -> bool {
     pg01.agency_code == Some("AMS") && pg01.program_code == Some("OR")
 }
 
-/// The entity of a PG19 loop; `full` false leaves out the address and the contacts.
-fn entity_of<'a>(e: &EntityLoop<Record<'a>>, full: bool) -> Option<Entity<'a>> {
+/// The entity of a PG19 loop.
+fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
     // Lazy views: only the fields the view returns are read (the PG20 whole, as it is
     // returned whole).
     let p = e.pg19.record.view::<Pg19>()?;
     let address = e
         .pg20
         .as_ref()
-        .filter(|_| full)
         .and_then(|n| n.record.view::<Pg20>())
         .map(|a| a.to_struct());
     let contacts = e
         .items
         .iter()
-        .filter(|_| full)
         .filter_map(|n| {
             let c = n.record.view::<Pg21>()?;
             Some(Contact {
@@ -462,25 +460,18 @@ impl<'a> OrganicLine<'a> {
     /// The organic view of a PGA line; `None` when the line is not AMS OR (or its PG01 could
     /// not be typed).
     pub fn from_line(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
-        Self::build(line, true)
+        Self::build(line)
     }
 
-    /// What the OR rules read of [`Self::from_line`]: the same view without the entities'
-    /// addresses and contacts and without the containers (no rule reads them; the rules read
-    /// those records themselves). Crate-internal: the public view is always whole.
-    pub(crate) fn for_rules(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
-        Self::build(line, false)
-    }
-
-    /// [`Self::from_line`]; `full` false leaves out what [`Self::for_rules`] leaves out.
-    fn build(line: &PgaLine<Record<'a>>, full: bool) -> Option<OrganicLine<'a>> {
+    /// [`Self::from_line`].
+    fn build(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
         // Typed lazy views: each record is read only for the fields the view returns.
         let pg01 = line.pg01.record.view::<Pg01>()?;
         if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
             return None;
         }
         let mut entities = Vec::new();
-        for_each_entity_loop(line, |e| entities.extend(entity_of(e, full)));
+        for_each_entity_loop(line, |e| entities.extend(entity_of(e)));
         let mut v = OrganicLine {
             line: line.pg01.record.line(),
             pga_line_number: pg01.pga_line_number(),
@@ -553,7 +544,7 @@ impl<'a> OrganicLine<'a> {
                         });
                     }
                 }
-                RecordType::Pg27 if full => {
+                RecordType::Pg27 => {
                     if let Some(p) = r.view::<Pg27>() {
                         let slots = [
                             (
