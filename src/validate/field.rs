@@ -52,6 +52,9 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     let lenient_n = t.options.lenient_numeric;
     let mut memo = Memo::default();
     t.tree.for_each_record(|r| {
+        if !lenient_n && judge_record(r, &mut memo, sink) {
+            return;
+        }
         let clean = check_bytes(r, sink);
         if let Some(layout) = r.record_type().layout() {
             // A record whose 80 bytes are all in the CBP set and whose every field was typed
@@ -81,15 +84,29 @@ const MEMO_WAYS: usize = 4;
 /// Slots of [`Memo`] handed out so far (one per short field of a plan, [`judged_fields`]).
 static MEMO_SLOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// The bytes of a field of at most 15 bytes and their number as one word (never 0);
-/// `None` for a longer field.
+/// The bytes of a field of at most 16 bytes as one word, zero-padded; `None` for a longer
+/// field, or for a value of NUL bytes only (0 marks an empty slot of [`Memo`]; the memo is
+/// asked only about records of CBP bytes, which hold no NUL). A slot of the memo belongs to
+/// one field, so that the padding never makes two values of a slot equal.
 #[inline]
 fn memo_key(bytes: &[u8]) -> Option<u128> {
-    let len = u8::try_from(bytes.len()).ok().filter(|&n| n < 16)?;
     let mut b = [0u8; 16];
     b.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    *b.last_mut()? = len;
-    Some(u128::from_le_bytes(b))
+    Some(u128::from_le_bytes(b)).filter(|&k| k != 0)
+}
+
+/// [`memo_key`] of the field at 0-based `start` of `len` bytes of an 80-byte record, read as
+/// one 16-byte window of the record (no copy of a variable length).
+#[inline]
+fn memo_key_80(raw: &[u8; 80], start: usize, len: usize) -> Option<u128> {
+    if len > 16 || start + len > 80 {
+        return None;
+    }
+    let at = start.min(64);
+    let window = raw.get(at..at + 16)?;
+    let word = u128::from_le_bytes(<[u8; 16]>::try_from(window).ok()?) >> (8 * (start - at));
+    let mask = u128::MAX.checked_shr(8 * (16 - len) as u32).unwrap_or(0);
+    Some(word & mask).filter(|&k| k != 0)
 }
 
 /// Whether a field is all spaces, without a branch per byte (a blank field
@@ -349,33 +366,311 @@ fn check_fields(
                 }
             }
             let key = step.memo.and_then(|i| Some((i, memo_key(bytes)?)));
-            let Some((i, key)) = key else {
-                check_field(&cx, f, sink);
-                continue;
-            };
-            if memo.last_clean.get(i).is_some_and(|s| s.contains(&key)) {
-                continue;
-            }
-            let before = sink.errors + sink.warnings;
-            check_field(&cx, f, sink);
-            if sink.errors + sink.warnings == before {
-                if memo.last_clean.len() <= i {
-                    memo.last_clean.resize(i + 1, [0; MEMO_WAYS]);
-                }
-                if let Some(slot) = memo.last_clean.get_mut(i) {
-                    // The oldest value leaves.
-                    slot.rotate_right(1);
-                    if let Some(first) = slot.first_mut() {
-                        *first = key;
-                    }
-                }
-            }
+            check_memoized(&cx, f, key, memo, sink);
         }
     } else {
         for f in layout.fields {
             check_field(&cx, f, sink);
         }
     }
+}
+
+/// Checks field `f` of a typed record through the memo, `key` its slot and
+/// [`memo_key`] (`None`: not remembered): a value that gave no finding before is not read
+/// again; a value that gives no finding now is remembered (the oldest of its slot leaves).
+#[inline]
+fn check_memoized(
+    cx: &FieldCx<'_, '_>,
+    f: &FieldDef,
+    key: Option<(usize, u128)>,
+    memo: &mut Memo,
+    sink: &mut Sink<'_>,
+) {
+    let Some((i, key)) = key else {
+        check_field(cx, f, sink);
+        return;
+    };
+    if memo.last_clean.get(i).is_some_and(|s| s.contains(&key)) {
+        return;
+    }
+    check_and_remember(cx, f, i, key, memo, sink);
+}
+
+/// [`check_memoized`] for a value not remembered.
+#[cold]
+#[inline(never)]
+fn check_and_remember(
+    cx: &FieldCx<'_, '_>,
+    f: &FieldDef,
+    i: usize,
+    key: u128,
+    memo: &mut Memo,
+    sink: &mut Sink<'_>,
+) {
+    let before = sink.errors + sink.warnings;
+    check_field(cx, f, sink);
+    if sink.errors + sink.warnings == before {
+        if memo.last_clean.len() <= i {
+            memo.last_clean.resize(i + 1, [0; MEMO_WAYS]);
+        }
+        if let Some(slot) = memo.last_clean.get_mut(i) {
+            slot.rotate_right(1);
+            if let Some(first) = slot.first_mut() {
+                *first = key;
+            }
+        }
+    }
+}
+
+/// A set of bytes as three ranges, each as its first byte and its length less one (a byte
+/// `b` is in the range `(lo, span)` when `b.wrapping_sub(lo) <= span`); a set of fewer
+/// ranges repeats one.
+type Ranges = [(u8, u8); 3];
+
+/// The CBP character set (SPEC 2.3): `0x20`-`0x60` and `{`-`~`.
+const CBP: Ranges = [(0x20, 0x40), (b'{', 3), (b'{', 3)];
+/// The CBP set without the space: the first byte of a mandatory field.
+const CBP_NOT_SPACE: Ranges = [(0x21, 0x3F), (b'{', 3), (b'{', 3)];
+/// Class A: upper-case letters and the space.
+const CLASS_A: Ranges = [(b'A', 25), (b' ', 0), (b' ', 0)];
+/// Class A without the space.
+const CLASS_A_NOT_SPACE: Ranges = [(b'A', 25), (b'A', 25), (b'A', 25)];
+/// Class AN: upper-case letters, digits and the space.
+const CLASS_AN: Ranges = [(b'A', 25), (b'0', 9), (b' ', 0)];
+/// Class AN without the space.
+const CLASS_AN_NOT_SPACE: Ranges = [(b'A', 25), (b'0', 9), (b'0', 9)];
+/// A filler byte of a PGA or response record: the space.
+const FILLER: Ranges = [(b' ', 0), (b' ', 0), (b' ', 0)];
+
+/// What one pass over a record's 80 bytes needs to prove that no F rule fires on a record of
+/// one type that the parse's fast check accepted ([`judge_record`]), but those of the
+/// fields whose value a rule reads; built once per record type from its layout.
+struct Judge {
+    /// Per column, the bytes that make no finding there ([`Ranges`]): `lo[k][c]` and
+    /// `span[k][c]` are range `k` of column `c`. The CBP set (F-002, F-003, F-005); the
+    /// space in the filler of a PGA or response record (F-006); the class of a class A or AN
+    /// text field (F-008, F-009); no space at the first byte of a mandatory field of a PGA
+    /// record (a non-text field of a checked record is all digits or all spaces, so a space
+    /// there is F-011; a text field starting with a space is blank, F-011, or not
+    /// left-justified, F-010).
+    lo: [[u8; 80]; 3],
+    /// See [`Self::lo`].
+    span: [[u8; 80]; 3],
+    /// The optional text fields: a first byte that is a space makes the field blank (no
+    /// finding) or not left-justified (F-010).
+    optional_text: Vec<TextField>,
+    /// The fields whose value a rule reads ([`is_special`]), with their slot in the
+    /// [`Memo`]: checked one by one, in layout order.
+    special: Vec<(&'static FieldDef, Option<usize>)>,
+}
+
+/// The [`Judge`] of `r`'s record type; `None` when the layout has a field or filler the
+/// columns cannot express (outside bytes 1-80 or overlapping another), or none.
+#[inline]
+fn judge_of(r: &Record<'_>) -> Option<&'static Judge> {
+    static JUDGES: [std::sync::OnceLock<Option<Judge>>; 128] =
+        [const { std::sync::OnceLock::new() }; 128];
+    let cell = JUDGES.get(r.record_type() as usize)?;
+    match cell.get() {
+        Some(judge) => judge.as_ref(),
+        None => cell.get_or_init(|| build_judge(r)).as_ref(),
+    }
+}
+
+/// Builds the [`Judge`] of `r`'s record type ([`judge_of`]).
+#[cold]
+fn build_judge(r: &Record<'_>) -> Option<Judge> {
+    let layout = r.record_type().layout()?;
+    let plan = judged_fields(r, layout)?;
+    let pga = is_pga_record(r.record_type());
+    let output = is_output_record(r.record_type());
+    let mut sets = [CBP; 80];
+    let mut used = [false; 80];
+    let mut mark = |start: u8, end: u8, set: Ranges, lead: Ranges| -> Option<()> {
+        let (s, e) = (usize::from(start).checked_sub(1)?, usize::from(end));
+        if s >= e || e > 80 {
+            return None;
+        }
+        for u in used.get_mut(s..e)? {
+            if std::mem::replace(u, true) {
+                return None;
+            }
+        }
+        sets.get_mut(s..e)?.fill(set);
+        *sets.get_mut(s)? = lead;
+        Some(())
+    };
+    for f in layout.fillers {
+        let set = if pga || output { FILLER } else { CBP };
+        mark(f.start, f.end, set, set)?;
+    }
+    let mut optional_text = Vec::new();
+    for f in layout.fields {
+        let text = f.kind == Kind::Text;
+        let mandatory = pga && f.designation == Designation::M;
+        let (set, lead) = match f.class {
+            Class::A if text => (CLASS_A, CLASS_A_NOT_SPACE),
+            Class::AN if text => (CLASS_AN, CLASS_AN_NOT_SPACE),
+            _ => (CBP, CBP_NOT_SPACE),
+        };
+        mark(f.start, f.end, set, if mandatory { lead } else { set })?;
+        if text && !mandatory {
+            optional_text.push(TextField::new(f)?);
+        }
+    }
+    let (mut lo, mut span) = ([[0u8; 80]; 3], [[0u8; 80]; 3]);
+    for (c, set) in sets.iter().enumerate() {
+        for (k, &(l, n)) in set.iter().enumerate() {
+            *lo.get_mut(k)?.get_mut(c)? = l;
+            *span.get_mut(k)?.get_mut(c)? = n;
+        }
+    }
+    let special = plan
+        .iter()
+        .filter(|s| s.special)
+        .map(|s| (s.field, s.memo))
+        .collect();
+    Some(Judge {
+        lo,
+        span,
+        optional_text,
+        special,
+    })
+}
+
+impl Judge {
+    /// Whether no F rule but those of the [`Self::special`] fields can fire on `raw`, a
+    /// record the parse's fast check accepted: every byte in its column's set
+    /// ([`Self::lo`]), and every optional text field left-justified or blank. One
+    /// branch-free pass over the 80 bytes (vectorized), then the optional text fields' first
+    /// bytes. `false` means "check byte by byte and field by field", not "invalid".
+    #[inline]
+    fn clean(&self, raw: &[u8; 80]) -> bool {
+        let [lo0, lo1, lo2] = &self.lo;
+        let [n0, n1, n2] = &self.span;
+        let within = |b: u8, lo: u8, n: u8| u8::from(b.wrapping_sub(lo) <= n);
+        let outside = raw
+            .iter()
+            .zip(lo0)
+            .zip(n0)
+            .zip(lo1)
+            .zip(n1)
+            .zip(lo2)
+            .zip(n2)
+            .fold(0u8, |acc, ((((((&b, &l0), &s0), &l1), &s1), &l2), &s2)| {
+                acc | (1 ^ (within(b, l0, s0) | within(b, l1, s1) | within(b, l2, s2)))
+            });
+        outside == 0
+            && self
+                .optional_text
+                .iter()
+                .all(|t| raw.get(usize::from(t.first)) != Some(&b' ') || t.blank(raw))
+    }
+}
+
+/// Windows of 16 bytes over the 80 bytes of a record that a field spans (at most 80
+/// bytes: 5 windows).
+const MAX_WINDOWS: usize = 5;
+
+/// An optional text field of a [`Judge`]: its first byte, and the windows of 16 bytes that
+/// cover it, for [`TextField::blank`].
+struct TextField {
+    /// 0-based column of the first byte.
+    first: u8,
+    /// Per window, its 0-based first column (at most 64) and the mask of the field's bytes
+    /// in it (the window's bytes read as a little-endian `u128`).
+    windows: [(u8, u128); MAX_WINDOWS],
+    /// Windows in use.
+    len: u8,
+}
+
+impl TextField {
+    /// The field `f` (1-based bytes `start..=end` within 1-80); `None` outside.
+    fn new(f: &FieldDef) -> Option<TextField> {
+        let (s, e) = (usize::from(f.start).checked_sub(1)?, usize::from(f.end));
+        if s >= e || e > 80 {
+            return None;
+        }
+        let mut t = TextField {
+            first: u8::try_from(s).ok()?,
+            windows: [(0, 0); MAX_WINDOWS],
+            len: 0,
+        };
+        let mut at = s;
+        while at < e {
+            let window = at.min(64);
+            let mut mask = 0u128;
+            for c in at..e.min(window + 16) {
+                mask |= 0xFF << (8 * (c - window));
+            }
+            *t.windows.get_mut(usize::from(t.len))? = (u8::try_from(window).ok()?, mask);
+            t.len += 1;
+            at = window + 16;
+        }
+        Some(t)
+    }
+
+    /// Whether the field is all spaces in `raw`, a window of 16 bytes at a time.
+    #[inline]
+    fn blank(&self, raw: &[u8; 80]) -> bool {
+        const SPACES: u128 = u128::from_le_bytes([b' '; 16]);
+        let windows = self
+            .windows
+            .get(..usize::from(self.len))
+            .unwrap_or_default();
+        windows.iter().fold(0u128, |acc, &(at, mask)| {
+            let at = usize::from(at);
+            let word = raw
+                .get(at..at + 16)
+                .and_then(|w| <[u8; 16]>::try_from(w).ok())
+                .map_or(!SPACES, u128::from_le_bytes);
+            acc | ((word ^ SPACES) & mask)
+        }) == 0
+    }
+}
+
+/// The F rules of a record the parse's fast check accepted ([`Record::fast_checked`]), when
+/// one pass over its bytes ([`Judge::clean`]) proves that only the fields whose value a rule
+/// reads can give a finding: those are checked (through the memo) and `true` is returned.
+/// `false` (nothing emitted): the record is to be checked byte by byte and field by field.
+#[inline]
+fn judge_record(r: &Record<'_>, memo: &mut Memo, sink: &mut Sink<'_>) -> bool {
+    if !r.fast_checked() {
+        return false;
+    }
+    let Ok(raw) = <&[u8; 80]>::try_from(r.raw()) else {
+        return false;
+    };
+    let Some(judge) = judge_of(r) else {
+        return false;
+    };
+    if !judge.clean(raw) {
+        return false;
+    }
+    if judge.special.is_empty() {
+        return true;
+    }
+    let output = is_output_record(r.record_type());
+    let cx = FieldCx {
+        r,
+        raw: r.raw(),
+        rec_at: At::record(r),
+        typed: true,
+        lenient_n: false,
+        pga: is_pga_record(r.record_type()),
+        output,
+        class_sev: if output {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
+    };
+    for &(f, slot) in &judge.special {
+        let start = usize::from(f.start).saturating_sub(1);
+        let key = slot.and_then(|i| Some((i, memo_key_80(raw, start, f.len())?)));
+        check_memoized(&cx, f, key, memo, sink);
+    }
+    true
 }
 
 /// The decimal digits of `n` as `u64`'s `Display` writes them (no sign, no leading zeros;
@@ -428,7 +723,7 @@ struct Step {
     text: bool,
     /// Mandatory in a PGA record (a blank value is F-011's).
     mandatory: bool,
-    /// The field's slot in a [`Memo`] (fields of at most 15 bytes).
+    /// The field's slot in a [`Memo`] (fields of at most 16 bytes).
     memo: Option<usize>,
 }
 
@@ -451,7 +746,7 @@ fn judged_fields(r: &Record<'_>, layout: &'static RecordLayout) -> Option<&'stat
                 special: is_special(r, f),
                 text: f.kind == Kind::Text,
                 mandatory: pga && f.designation == Designation::M,
-                memo: (f.len() < 16)
+                memo: (f.len() <= 16)
                     .then(|| MEMO_SLOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
             })
             .collect()
