@@ -67,46 +67,74 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     });
 }
 
-/// The last bytes of each short field of a typed record ([`Step::memo`]) that gave no
-/// finding: on a typed record the F rules of a field depend only on its bytes (the record
-/// type, the options and the as-of date are those of the whole validation), so the same
-/// bytes again give no finding either and are not read again (a code list value repeated
-/// on every line is looked up once).
+/// What the F rules of one validation remember between records.
+///
+/// * The last values of each short field of a typed record ([`Step::memo`]) that gave no
+///   finding: on a typed record the F rules of a field depend only on its bytes (the record
+///   type, the options and the as-of date are those of the whole validation), so the same
+///   bytes again give no finding either and are not read again (a code list value repeated
+///   on every line is looked up once).
+/// * Per record type, the byte sets of the blank patterns of its optional text fields met
+///   last ([`Judge::clean`]): records of a type mostly leave the same fields blank.
 #[derive(Default)]
 struct Memo {
-    /// By [`Step::memo`]: [`memo_key`] of the last few clean values, 0 when none yet.
+    /// By [`MemoSlot::slot`]: [`MemoSlot::key`] of the last few clean values, 0 when none
+    /// yet.
     last_clean: Vec<[u128; MEMO_WAYS]>,
+    /// By record type: the byte sets of the blank patterns met last.
+    sets: Vec<TypeSets>,
 }
 
 /// Values remembered per field (a field often alternates between a few values).
 const MEMO_WAYS: usize = 4;
 
+/// Blank patterns remembered per record type.
+const PATTERN_WAYS: usize = 8;
+
 /// Slots of [`Memo`] handed out so far (one per short field of a plan, [`judged_fields`]).
 static MEMO_SLOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// The bytes of a field of at most 16 bytes as one word, zero-padded; `None` for a longer
-/// field, or for a value of NUL bytes only (0 marks an empty slot of [`Memo`]; the memo is
-/// asked only about records of CBP bytes, which hold no NUL). A slot of the memo belongs to
-/// one field, so that the padding never makes two values of a slot equal.
-#[inline]
-fn memo_key(bytes: &[u8]) -> Option<u128> {
-    let mut b = [0u8; 16];
-    b.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some(u128::from_le_bytes(b)).filter(|&k| k != 0)
+/// Where the memo keeps the values of one field of at most 16 bytes, and how its key is
+/// read.
+#[derive(Clone, Copy)]
+struct MemoSlot {
+    /// Index into [`Memo::last_clean`].
+    slot: usize,
+    /// 0-based first column (at most 64) of the 16-byte window of the record that holds
+    /// the field.
+    at: u8,
+    /// The field's bytes within the window (the window read as a little-endian `u128`).
+    mask: u128,
 }
 
-/// [`memo_key`] of the field at 0-based `start` of `len` bytes of an 80-byte record, read as
-/// one 16-byte window of the record (no copy of a variable length).
-#[inline]
-fn memo_key_80(raw: &[u8; 80], start: usize, len: usize) -> Option<u128> {
-    if len > 16 || start + len > 80 {
-        return None;
+impl MemoSlot {
+    /// The slot of field `f` (of at most 16 bytes within columns 1-80), numbered from
+    /// [`MEMO_SLOTS`]; `None` for a longer field.
+    fn new(f: &FieldDef) -> Option<MemoSlot> {
+        let (s, e) = (usize::from(f.start).checked_sub(1)?, usize::from(f.end));
+        if s >= e || e > 80 || e - s > 16 {
+            return None;
+        }
+        let at = s.min(64);
+        let mask = (s..e).fold(0u128, |m, c| m | 0xFF << (8 * (c - at)));
+        Some(MemoSlot {
+            slot: MEMO_SLOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            at: u8::try_from(at).ok()?,
+            mask,
+        })
     }
-    let at = start.min(64);
-    let window = raw.get(at..at + 16)?;
-    let word = u128::from_le_bytes(<[u8; 16]>::try_from(window).ok()?) >> (8 * (start - at));
-    let mask = u128::MAX.checked_shr(8 * (16 - len) as u32).unwrap_or(0);
-    Some(word & mask).filter(|&k| k != 0)
+
+    /// The slot and the field's bytes in `raw` as one word (its window, masked); `None`
+    /// for a value of NUL bytes only (0 marks an empty way of the memo; the memo is asked
+    /// only about records of CBP bytes, which hold no NUL). A slot belongs to one field,
+    /// so that equal words are equal values.
+    #[inline]
+    fn key(&self, raw: &[u8; 80]) -> Option<(usize, u128)> {
+        let at = usize::from(self.at);
+        let window = raw.get(at..at + 16)?;
+        let word = u128::from_le_bytes(<[u8; 16]>::try_from(window).ok()?) & self.mask;
+        (word != 0).then_some((self.slot, word))
+    }
 }
 
 /// Whether a field is all spaces, without a branch per byte (a blank field
@@ -345,6 +373,7 @@ fn check_fields(
         // when the record's text bytes fit their classes (one pass over the record) and no
         // rule reads the field's value, no F rule can fire on it.
         let classes_ok = classes_fit(r.record_type(), layout, raw);
+        let raw80 = raw.first_chunk::<80>();
         let Some(plan) = judged_fields(r, layout) else {
             // No plan for this record type: every field, read (the same findings).
             for f in layout.fields {
@@ -365,7 +394,7 @@ fn check_fields(
                     continue;
                 }
             }
-            let key = step.memo.and_then(|i| Some((i, memo_key(bytes)?)));
+            let key = step.memo.zip(raw80).and_then(|(m, raw)| m.key(raw));
             check_memoized(&cx, f, key, memo, sink);
         }
     } else {
@@ -375,8 +404,8 @@ fn check_fields(
     }
 }
 
-/// Checks field `f` of a typed record through the memo, `key` its slot and
-/// [`memo_key`] (`None`: not remembered): a value that gave no finding before is not read
+/// Checks field `f` of a typed record through the memo, `key` its [`MemoSlot::key`]
+/// (`None`: not remembered): a value that gave no finding before is not read
 /// again; a value that gives no finding now is remembered (the oldest of its slot leaves).
 #[inline]
 fn check_memoized(
@@ -422,50 +451,164 @@ fn check_and_remember(
     }
 }
 
-/// A set of bytes as three ranges, each as its first byte and its length less one (a byte
-/// `b` is in the range `(lo, span)` when `b.wrapping_sub(lo) <= span`); a set of fewer
-/// ranges repeats one.
-type Ranges = [(u8, u8); 3];
+/// A set of bytes as two ranges, each as its first byte and its length less one (a byte
+/// `b` is in the range `(lo, span)` when `b.wrapping_sub(lo) <= span`; a set of one range
+/// repeats it), and one more byte ([`NO_BYTE`] for none).
+#[derive(Clone, Copy)]
+struct ByteSet {
+    /// The ranges.
+    ranges: [(u8, u8); 2],
+    /// One more byte of the set.
+    byte: u8,
+}
+
+/// [`ByteSet::byte`] of a set without one more byte: `0xFF`, which no record the parse's
+/// fast check accepted holds (none of its bytes is above `0x7F`), and which the ranges of
+/// every set leave out.
+const NO_BYTE: u8 = 0xFF;
 
 /// The CBP character set (SPEC 2.3): `0x20`-`0x60` and `{`-`~`.
-const CBP: Ranges = [(0x20, 0x40), (b'{', 3), (b'{', 3)];
+const CBP: ByteSet = ByteSet {
+    ranges: [(0x20, 0x40), (b'{', 3)],
+    byte: NO_BYTE,
+};
 /// The CBP set without the space: the first byte of a mandatory field.
-const CBP_NOT_SPACE: Ranges = [(0x21, 0x3F), (b'{', 3), (b'{', 3)];
+const CBP_NOT_SPACE: ByteSet = ByteSet {
+    ranges: [(0x21, 0x3F), (b'{', 3)],
+    byte: NO_BYTE,
+};
 /// Class A: upper-case letters and the space.
-const CLASS_A: Ranges = [(b'A', 25), (b' ', 0), (b' ', 0)];
+const CLASS_A: ByteSet = ByteSet {
+    ranges: [(b'A', 25), (b'A', 25)],
+    byte: b' ',
+};
 /// Class A without the space.
-const CLASS_A_NOT_SPACE: Ranges = [(b'A', 25), (b'A', 25), (b'A', 25)];
+const CLASS_A_NOT_SPACE: ByteSet = ByteSet {
+    ranges: [(b'A', 25), (b'A', 25)],
+    byte: NO_BYTE,
+};
 /// Class AN: upper-case letters, digits and the space.
-const CLASS_AN: Ranges = [(b'A', 25), (b'0', 9), (b' ', 0)];
+const CLASS_AN: ByteSet = ByteSet {
+    ranges: [(b'A', 25), (b'0', 9)],
+    byte: b' ',
+};
 /// Class AN without the space.
-const CLASS_AN_NOT_SPACE: Ranges = [(b'A', 25), (b'0', 9), (b'0', 9)];
+const CLASS_AN_NOT_SPACE: ByteSet = ByteSet {
+    ranges: [(b'A', 25), (b'0', 9)],
+    byte: NO_BYTE,
+};
 /// A filler byte of a PGA or response record: the space.
-const FILLER: Ranges = [(b' ', 0), (b' ', 0), (b' ', 0)];
+const FILLER: ByteSet = ByteSet {
+    ranges: [(b' ', 0), (b' ', 0)],
+    byte: b' ',
+};
 
-/// What one pass over a record's 80 bytes needs to prove that no F rule fires on a record of
-/// one type that the parse's fast check accepted ([`judge_record`]), but those of the
-/// fields whose value a rule reads; built once per record type from its layout.
+/// Per column of a record, the bytes that make no finding there (a [`ByteSet`] per column:
+/// range `k` of column `c` is `(lo[k][c], span[k][c])`, its one more byte `byte[c]`), judged
+/// in one branch-free pass ([`Self::clean`]).
+#[derive(Clone)]
+struct ColumnSets {
+    /// First bytes of the ranges.
+    lo: [[u8; 80]; 2],
+    /// Lengths less one of the ranges.
+    span: [[u8; 80]; 2],
+    /// The one more byte of each column's set.
+    byte: [u8; 80],
+}
+
+impl ColumnSets {
+    /// The sets of `sets`, one per column.
+    fn new(sets: &[ByteSet; 80]) -> ColumnSets {
+        let mut c = ColumnSets {
+            lo: [[0; 80]; 2],
+            span: [[0; 80]; 2],
+            byte: [NO_BYTE; 80],
+        };
+        for (col, set) in sets.iter().enumerate() {
+            c.set(col, *set);
+        }
+        c
+    }
+
+    /// Sets the bytes allowed at 0-based column `col` (nothing for a column beyond 80).
+    fn set(&mut self, col: usize, set: ByteSet) {
+        for ((lo, span), (l, n)) in self.lo.iter_mut().zip(&mut self.span).zip(set.ranges) {
+            if let (Some(lo), Some(span)) = (lo.get_mut(col), span.get_mut(col)) {
+                (*lo, *span) = (l, n);
+            }
+        }
+        if let Some(b) = self.byte.get_mut(col) {
+            *b = set.byte;
+        }
+    }
+
+    /// Whether every byte of `raw` (a record the parse's fast check accepted: no byte above
+    /// `0x7F`, so that [`NO_BYTE`] matches none) is in its column's set: one pass over the
+    /// 80 bytes without a branch (the compiler vectorizes it).
+    #[inline]
+    fn clean(&self, raw: &[u8; 80]) -> bool {
+        let [lo0, lo1] = &self.lo;
+        let [n0, n1] = &self.span;
+        let within = |b: u8, lo: u8, n: u8| u8::from(b.wrapping_sub(lo) <= n);
+        let outside = raw
+            .iter()
+            .zip(lo0)
+            .zip(n0)
+            .zip(lo1)
+            .zip(n1)
+            .zip(&self.byte)
+            .fold(0u8, |acc, (((((&b, &l0), &s0), &l1), &s1), &one)| {
+                acc | (1 ^ (within(b, l0, s0) | within(b, l1, s1) | u8::from(b == one)))
+            });
+        outside == 0
+    }
+}
+
+/// The [`ColumnSets`] of a record type for one blank pattern of its optional text fields
+/// ([`Judge::sets_for`]).
+struct BlankSets {
+    /// The pattern ([`Judge::blank_pattern`]).
+    pattern: u16,
+    /// The judge's sets, with every byte of those fields a space and the first byte of the
+    /// other optional text fields not a space.
+    sets: ColumnSets,
+}
+
+/// The [`BlankSets`] of one record type met so far ([`Memo::sets`]).
+#[derive(Default)]
+struct TypeSets {
+    /// Oldest first.
+    patterns: Vec<BlankSets>,
+    /// Index of the pattern met last.
+    last: usize,
+}
+
+/// What proves, for a record of one type that the parse's fast check accepted
+/// ([`judge_record`]), that no F rule fires on it but those of the fields whose value a rule
+/// reads; built once per record type from its layout.
 struct Judge {
-    /// Per column, the bytes that make no finding there ([`Ranges`]): `lo[k][c]` and
-    /// `span[k][c]` are range `k` of column `c`. The CBP set (F-002, F-003, F-005); the
-    /// space in the filler of a PGA or response record (F-006); the class of a class A or AN
-    /// text field (F-008, F-009); no space at the first byte of a mandatory field of a PGA
-    /// record (a non-text field of a checked record is all digits or all spaces, so a space
-    /// there is F-011; a text field starting with a space is blank, F-011, or not
-    /// left-justified, F-010).
-    lo: [[u8; 80]; 3],
-    /// See [`Self::lo`].
-    span: [[u8; 80]; 3],
-    /// The optional text fields: a first byte that is a space makes the field blank (no
-    /// finding) or not left-justified (F-010).
-    optional_text: Vec<TextField>,
+    /// Per column, the bytes that make no finding there: the CBP set (F-002, F-003,
+    /// F-005); the space in the filler of a PGA or response record (F-006); the class of a
+    /// class A or AN text field (F-008, F-009); no space at the first byte of a mandatory
+    /// field of a PGA record (a non-text field of a checked record is all digits or all
+    /// spaces, so that a space there is F-011; a text field starting with a space is blank,
+    /// F-011, or not left-justified, F-010). An optional text field's first byte may be a
+    /// space here: [`Self::sets_for`] settles it per blank pattern.
+    sets: ColumnSets,
+    /// The optional text fields (at most 16): 0-based first column, end (exclusive) and
+    /// the bytes of the first column when the field is not blank.
+    optional_text: Vec<(u8, u8, ByteSet)>,
+    /// Per column, the bit of the optional text field that starts there (fields 0-7 in
+    /// the first array, 8-15 in the second), for [`Self::blank_pattern`].
+    first_bits: [[u8; 80]; 2],
     /// The fields whose value a rule reads ([`is_special`]), with their slot in the
     /// [`Memo`]: checked one by one, in layout order.
-    special: Vec<(&'static FieldDef, Option<usize>)>,
+    special: Vec<(&'static FieldDef, Option<MemoSlot>)>,
 }
 
 /// The [`Judge`] of `r`'s record type; `None` when the layout has a field or filler the
-/// columns cannot express (outside bytes 1-80 or overlapping another), or none.
+/// columns cannot express (outside bytes 1-80 or overlapping another), more than 16
+/// optional text fields, or none.
 #[inline]
 fn judge_of(r: &Record<'_>) -> Option<&'static Judge> {
     static JUDGES: [std::sync::OnceLock<Option<Judge>>; 128] =
@@ -486,7 +629,7 @@ fn build_judge(r: &Record<'_>) -> Option<Judge> {
     let output = is_output_record(r.record_type());
     let mut sets = [CBP; 80];
     let mut used = [false; 80];
-    let mut mark = |start: u8, end: u8, set: Ranges, lead: Ranges| -> Option<()> {
+    let mut mark = |start: u8, end: u8, set: ByteSet, lead: ByteSet| -> Option<()> {
         let (s, e) = (usize::from(start).checked_sub(1)?, usize::from(end));
         if s >= e || e > 80 {
             return None;
@@ -515,124 +658,120 @@ fn build_judge(r: &Record<'_>) -> Option<Judge> {
         };
         mark(f.start, f.end, set, if mandatory { lead } else { set })?;
         if text && !mandatory {
-            optional_text.push(TextField::new(f)?);
+            // `mark` checked 1 <= start <= end <= 80.
+            optional_text.push((f.start - 1, f.end, lead));
         }
     }
-    let (mut lo, mut span) = ([[0u8; 80]; 3], [[0u8; 80]; 3]);
-    for (c, set) in sets.iter().enumerate() {
-        for (k, &(l, n)) in set.iter().enumerate() {
-            *lo.get_mut(k)?.get_mut(c)? = l;
-            *span.get_mut(k)?.get_mut(c)? = n;
-        }
+    let mut first_bits = [[0u8; 80]; 2];
+    for (i, &(first, _, _)) in optional_text.iter().enumerate() {
+        *first_bits.get_mut(i / 8)?.get_mut(usize::from(first))? = 1 << (i % 8);
     }
-    let special = plan
-        .iter()
-        .filter(|s| s.special)
-        .map(|s| (s.field, s.memo))
-        .collect();
     Some(Judge {
-        lo,
-        span,
+        sets: ColumnSets::new(&sets),
         optional_text,
-        special,
+        first_bits,
+        special: plan
+            .iter()
+            .filter(|s| s.special)
+            .map(|s| (s.field, s.memo))
+            .collect(),
     })
 }
 
 impl Judge {
-    /// Whether no F rule but those of the [`Self::special`] fields can fire on `raw`, a
-    /// record the parse's fast check accepted: every byte in its column's set
-    /// ([`Self::lo`]), and every optional text field left-justified or blank. One
-    /// branch-free pass over the 80 bytes (vectorized), then the optional text fields' first
-    /// bytes. `false` means "check byte by byte and field by field", not "invalid".
+    /// Bit `i` set when optional text field `i` of `raw` starts with a space: one pass
+    /// over the 80 bytes without a branch (vectorized).
     #[inline]
-    fn clean(&self, raw: &[u8; 80]) -> bool {
-        let [lo0, lo1, lo2] = &self.lo;
-        let [n0, n1, n2] = &self.span;
-        let within = |b: u8, lo: u8, n: u8| u8::from(b.wrapping_sub(lo) <= n);
-        let outside = raw
-            .iter()
-            .zip(lo0)
-            .zip(n0)
-            .zip(lo1)
-            .zip(n1)
-            .zip(lo2)
-            .zip(n2)
-            .fold(0u8, |acc, ((((((&b, &l0), &s0), &l1), &s1), &l2), &s2)| {
-                acc | (1 ^ (within(b, l0, s0) | within(b, l1, s1) | within(b, l2, s2)))
+    fn blank_pattern(&self, raw: &[u8; 80]) -> u16 {
+        let [bits0, bits1] = &self.first_bits;
+        if self.optional_text.len() <= 8 {
+            let low = raw.iter().zip(bits0).fold(0u8, |low, (&b, &b0)| {
+                low | (u8::from(b == b' ').wrapping_neg() & b0)
             });
-        outside == 0
-            && self
-                .optional_text
-                .iter()
-                .all(|t| raw.get(usize::from(t.first)) != Some(&b' ') || t.blank(raw))
-    }
-}
-
-/// Windows of 16 bytes over the 80 bytes of a record that a field spans (at most 80
-/// bytes: 5 windows).
-const MAX_WINDOWS: usize = 5;
-
-/// An optional text field of a [`Judge`]: its first byte, and the windows of 16 bytes that
-/// cover it, for [`TextField::blank`].
-struct TextField {
-    /// 0-based column of the first byte.
-    first: u8,
-    /// Per window, its 0-based first column (at most 64) and the mask of the field's bytes
-    /// in it (the window's bytes read as a little-endian `u128`).
-    windows: [(u8, u128); MAX_WINDOWS],
-    /// Windows in use.
-    len: u8,
-}
-
-impl TextField {
-    /// The field `f` (1-based bytes `start..=end` within 1-80); `None` outside.
-    fn new(f: &FieldDef) -> Option<TextField> {
-        let (s, e) = (usize::from(f.start).checked_sub(1)?, usize::from(f.end));
-        if s >= e || e > 80 {
-            return None;
+            return u16::from(low);
         }
-        let mut t = TextField {
-            first: u8::try_from(s).ok()?,
-            windows: [(0, 0); MAX_WINDOWS],
-            len: 0,
-        };
-        let mut at = s;
-        while at < e {
-            let window = at.min(64);
-            let mut mask = 0u128;
-            for c in at..e.min(window + 16) {
-                mask |= 0xFF << (8 * (c - window));
+        let (low, high) =
+            raw.iter()
+                .zip(bits0)
+                .zip(bits1)
+                .fold((0u8, 0u8), |(low, high), ((&b, &b0), &b1)| {
+                    let space = u8::from(b == b' ').wrapping_neg();
+                    (low | (space & b0), high | (space & b1))
+                });
+        u16::from_le_bytes([low, high])
+    }
+
+    /// The column sets for the records of the blank pattern of `raw`
+    /// ([`Self::blank_pattern`]): [`Self::sets`] with the optional text fields that start
+    /// with a space in `raw` all spaces (a field starting with a space is blank, or
+    /// F-010) and the first byte of the others not a space (so that a record of another
+    /// pattern is never judged clean by them).
+    fn sets_with(&self, raw: &[u8; 80]) -> ColumnSets {
+        let mut sets = self.sets.clone();
+        for &(first, end, lead) in &self.optional_text {
+            if raw.get(usize::from(first)) == Some(&b' ') {
+                for col in usize::from(first)..usize::from(end) {
+                    sets.set(col, FILLER);
+                }
+            } else {
+                sets.set(usize::from(first), lead);
             }
-            *t.windows.get_mut(usize::from(t.len))? = (u8::try_from(window).ok()?, mask);
-            t.len += 1;
-            at = window + 16;
         }
-        Some(t)
+        sets
     }
 
-    /// Whether the field is all spaces in `raw`, a window of 16 bytes at a time.
+    /// Whether `raw`, of record type `rt`, is in the column sets of its blank pattern
+    /// ([`Self::sets_with`]). The sets of the pattern met last for the type are tried
+    /// first (they reject a record of another pattern); otherwise those of the record's
+    /// pattern, from the memo, made and remembered when not there (the oldest of the type
+    /// leaves after [`PATTERN_WAYS`]).
     #[inline]
-    fn blank(&self, raw: &[u8; 80]) -> bool {
-        const SPACES: u128 = u128::from_le_bytes([b' '; 16]);
-        let windows = self
-            .windows
-            .get(..usize::from(self.len))
-            .unwrap_or_default();
-        windows.iter().fold(0u128, |acc, &(at, mask)| {
-            let at = usize::from(at);
-            let word = raw
-                .get(at..at + 16)
-                .and_then(|w| <[u8; 16]>::try_from(w).ok())
-                .map_or(!SPACES, u128::from_le_bytes);
-            acc | ((word ^ SPACES) & mask)
-        }) == 0
+    fn clean(&self, rt: usize, raw: &[u8; 80], memo: &mut Memo) -> bool {
+        if memo.sets.len() <= rt {
+            memo.sets.resize_with(rt + 1, TypeSets::default);
+        }
+        let Some(known) = memo.sets.get_mut(rt) else {
+            return false;
+        };
+        if known
+            .patterns
+            .get(known.last)
+            .is_some_and(|b| b.sets.clean(raw))
+        {
+            return true;
+        }
+        self.clean_by_pattern(raw, known)
+    }
+
+    /// [`Self::clean`] when the sets of the pattern met last reject `raw`.
+    #[inline(never)]
+    fn clean_by_pattern(&self, raw: &[u8; 80], known: &mut TypeSets) -> bool {
+        let pattern = self.blank_pattern(raw);
+        let i = match known.patterns.iter().position(|b| b.pattern == pattern) {
+            // The sets that rejected the record.
+            Some(i) if i == known.last => return false,
+            Some(i) => i,
+            None => {
+                if known.patterns.len() >= PATTERN_WAYS {
+                    known.patterns.remove(0);
+                }
+                known.patterns.push(BlankSets {
+                    pattern,
+                    sets: self.sets_with(raw),
+                });
+                known.patterns.len() - 1
+            }
+        };
+        known.last = i;
+        known.patterns.get(i).is_some_and(|b| b.sets.clean(raw))
     }
 }
 
 /// The F rules of a record the parse's fast check accepted ([`Record::fast_checked`]), when
-/// one pass over its bytes ([`Judge::clean`]) proves that only the fields whose value a rule
-/// reads can give a finding: those are checked (through the memo) and `true` is returned.
-/// `false` (nothing emitted): the record is to be checked byte by byte and field by field.
+/// one pass over its bytes (the [`ColumnSets`] of its type and blank pattern) proves that
+/// only the fields whose value a rule reads can give a finding: those are checked (through
+/// the memo) and `true` is returned. `false` (nothing emitted): the record is to be checked
+/// byte by byte and field by field.
 #[inline]
 fn judge_record(r: &Record<'_>, memo: &mut Memo, sink: &mut Sink<'_>) -> bool {
     if !r.fast_checked() {
@@ -644,7 +783,8 @@ fn judge_record(r: &Record<'_>, memo: &mut Memo, sink: &mut Sink<'_>) -> bool {
     let Some(judge) = judge_of(r) else {
         return false;
     };
-    if !judge.clean(raw) {
+    let rt = r.record_type() as usize;
+    if !judge.clean(rt, raw, memo) {
         return false;
     }
     if judge.special.is_empty() {
@@ -665,9 +805,8 @@ fn judge_record(r: &Record<'_>, memo: &mut Memo, sink: &mut Sink<'_>) -> bool {
             Severity::Error
         },
     };
-    for &(f, slot) in &judge.special {
-        let start = usize::from(f.start).saturating_sub(1);
-        let key = slot.and_then(|i| Some((i, memo_key_80(raw, start, f.len())?)));
+    for (f, slot) in &judge.special {
+        let key = slot.and_then(|m| m.key(raw));
         check_memoized(&cx, f, key, memo, sink);
     }
     true
@@ -724,7 +863,7 @@ struct Step {
     /// Mandatory in a PGA record (a blank value is F-011's).
     mandatory: bool,
     /// The field's slot in a [`Memo`] (fields of at most 16 bytes).
-    memo: Option<usize>,
+    memo: Option<MemoSlot>,
 }
 
 /// The fields of `r`'s layout that an F rule can judge on a typed record: text fields,
@@ -746,8 +885,7 @@ fn judged_fields(r: &Record<'_>, layout: &'static RecordLayout) -> Option<&'stat
                 special: is_special(r, f),
                 text: f.kind == Kind::Text,
                 mandatory: pga && f.designation == Designation::M,
-                memo: (f.len() <= 16)
-                    .then(|| MEMO_SLOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
+                memo: MemoSlot::new(f),
             })
             .collect()
     };
