@@ -51,8 +51,12 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     }
     let lenient_n = t.options.lenient_numeric;
     let mut memo = Memo::default();
+    // The type of the record before (the memo's blank patterns are found by it).
+    let mut prev = 0;
     t.tree.for_each_record(|r| {
-        if !lenient_n && judge_record(r, &mut memo, sink) {
+        let judged = !lenient_n && judge_record(r, prev, &mut memo, sink);
+        prev = r.record_type() as usize;
+        if judged {
             return;
         }
         let clean = check_bytes(r, sink);
@@ -579,9 +583,15 @@ struct BlankSets {
 struct TypeSets {
     /// Oldest first.
     patterns: Vec<BlankSets>,
-    /// Index of the pattern met last.
-    last: usize,
+    /// By the type of the record before (its index modulo [`HISTORY`]): the indices into
+    /// [`Self::patterns`] of the pattern met last after such a record and of the one met
+    /// before it (records of a type often alternate between two patterns, each after its
+    /// own kind of record).
+    recent: [(u8, u8); HISTORY],
 }
+
+/// Slots of [`TypeSets::recent`].
+const HISTORY: usize = 16;
 
 /// What proves, for a record of one type that the parse's fast check accepted
 /// ([`judge_record`]), that no F rule fires on it but those of the fields whose value a rule
@@ -722,48 +732,79 @@ impl Judge {
 
     /// Whether `raw`, of record type `rt`, is in the column sets of its blank pattern
     /// ([`Self::sets_with`]). The sets of the pattern met last for the type are tried
-    /// first (they reject a record of another pattern); otherwise those of the record's
-    /// pattern, from the memo, made and remembered when not there (the oldest of the type
-    /// leaves after [`PATTERN_WAYS`]).
+    /// first (they reject a record of another pattern), then those of the pattern met
+    /// before it; otherwise those of the record's pattern, from the memo, made and
+    /// remembered when not there (the oldest of the type leaves after [`PATTERN_WAYS`]).
     #[inline]
-    fn clean(&self, rt: usize, raw: &[u8; 80], memo: &mut Memo) -> bool {
+    fn clean(&self, rt: usize, prev: usize, raw: &[u8; 80], memo: &mut Memo) -> bool {
         if memo.sets.len() <= rt {
             memo.sets.resize_with(rt + 1, TypeSets::default);
         }
         let Some(known) = memo.sets.get_mut(rt) else {
             return false;
         };
+        let slot = prev % HISTORY;
+        let Some(&(last, _)) = known.recent.get(slot) else {
+            return false;
+        };
         if known
             .patterns
-            .get(known.last)
+            .get(usize::from(last))
             .is_some_and(|b| b.sets.clean(raw))
         {
             return true;
         }
-        self.clean_by_pattern(raw, known)
+        self.clean_by_pattern(raw, known, slot)
     }
 
-    /// [`Self::clean`] when the sets of the pattern met last reject `raw`.
+    /// [`Self::clean`] when the sets of the pattern met last reject `raw` (`slot`: its
+    /// [`TypeSets::recent`]).
     #[inline(never)]
-    fn clean_by_pattern(&self, raw: &[u8; 80], known: &mut TypeSets) -> bool {
+    fn clean_by_pattern(&self, raw: &[u8; 80], known: &mut TypeSets, slot: usize) -> bool {
+        let Some(&(last, before)) = known.recent.get(slot) else {
+            return false;
+        };
+        let set_recent = |known: &mut TypeSets, recent: (u8, u8)| {
+            if let Some(r) = known.recent.get_mut(slot) {
+                *r = recent;
+            }
+        };
+        if before != last
+            && known
+                .patterns
+                .get(usize::from(before))
+                .is_some_and(|b| b.sets.clean(raw))
+        {
+            set_recent(known, (before, last));
+            return true;
+        }
         let pattern = self.blank_pattern(raw);
-        let i = match known.patterns.iter().position(|b| b.pattern == pattern) {
-            // The sets that rejected the record.
-            Some(i) if i == known.last => return false,
+        let found = known.patterns.iter().position(|b| b.pattern == pattern);
+        let i = match found.and_then(|i| u8::try_from(i).ok()) {
+            // Sets that rejected the record.
+            Some(i) if i == last || i == before => return false,
             Some(i) => i,
             None => {
                 if known.patterns.len() >= PATTERN_WAYS {
                     known.patterns.remove(0);
+                    // The indices move down with the patterns (the oldest left).
+                    for (l, b) in &mut known.recent {
+                        (*l, *b) = (l.saturating_sub(1), b.saturating_sub(1));
+                    }
                 }
                 known.patterns.push(BlankSets {
                     pattern,
                     sets: self.sets_with(raw),
                 });
-                known.patterns.len() - 1
+                u8::try_from(known.patterns.len() - 1).unwrap_or(0)
             }
         };
-        known.last = i;
-        known.patterns.get(i).is_some_and(|b| b.sets.clean(raw))
+        let last = known.recent.get(slot).map_or(0, |r| r.0);
+        set_recent(known, (i, last));
+        known
+            .patterns
+            .get(usize::from(i))
+            .is_some_and(|b| b.sets.clean(raw))
     }
 }
 
@@ -771,9 +812,9 @@ impl Judge {
 /// one pass over its bytes (the [`ColumnSets`] of its type and blank pattern) proves that
 /// only the fields whose value a rule reads can give a finding: those are checked (through
 /// the memo) and `true` is returned. `false` (nothing emitted): the record is to be checked
-/// byte by byte and field by field.
+/// byte by byte and field by field. `prev`: the type of the record before (as `usize`).
 #[inline]
-fn judge_record(r: &Record<'_>, memo: &mut Memo, sink: &mut Sink<'_>) -> bool {
+fn judge_record(r: &Record<'_>, prev: usize, memo: &mut Memo, sink: &mut Sink<'_>) -> bool {
     if !r.fast_checked() {
         return false;
     }
@@ -784,7 +825,7 @@ fn judge_record(r: &Record<'_>, memo: &mut Memo, sink: &mut Sink<'_>) -> bool {
         return false;
     };
     let rt = r.record_type() as usize;
-    if !judge.clean(rt, raw, memo) {
+    if !judge.clean(rt, prev, raw, memo) {
         return false;
     }
     if judge.special.is_empty() {
@@ -1247,6 +1288,94 @@ mod tests {
         }
         assert!(compared > 1000, "{compared} records compared");
         assert!(with_findings > 100, "{with_findings} records with findings");
+    }
+
+    /// The one-pass judge ([`judge_record`]) reports what checking every byte and reading
+    /// every field reports, on every record it takes: the records of every sample, each also
+    /// with seeded changes (a byte of the palette, a run of spaces, a space before a letter:
+    /// blank and not left-justified fields, lower-case letters, control bytes), all judged
+    /// with one memo, so that its blank patterns are made, met again after other types and
+    /// other patterns, and left when more than [`PATTERN_WAYS`] of a type are met.
+    #[test]
+    fn judge_reports_what_checking_every_field_reports() {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default();
+        let opts = ValidateOptions::new(as_of);
+        let palette = b" 0123456789AZQX-./*&a\t~";
+        let mut seed = 0x0f1e_2d3c_4b5a_6978u64;
+        let mut rnd = |n: usize| {
+            seed = crate::validate::samples::next_seed(seed);
+            (seed >> 33) as usize % n.max(1)
+        };
+        let mut records: Vec<Vec<u8>> = Vec::new();
+        for line in crate::validate::samples::records() {
+            for variant in 0..12 {
+                let mut rec = line.clone();
+                for _ in 0..(variant % 4) {
+                    let col = 2 + rnd(78);
+                    match rnd(3) {
+                        0 => {
+                            if let Some(c) = rec.get_mut(col) {
+                                *c = palette[rnd(palette.len())];
+                            }
+                        }
+                        1 => {
+                            let end = (col + 1 + rnd(20)).min(80);
+                            rec.get_mut(col..end).unwrap_or_default().fill(b' ');
+                        }
+                        _ => {
+                            if let Some(c) = rec.get_mut(col..(col + 2).min(80)) {
+                                c.copy_from_slice(&b" Q"[..c.len()]);
+                            }
+                        }
+                    }
+                }
+                records.push(rec);
+            }
+        }
+        let (mut memo, mut prev) = (Memo::default(), 0usize);
+        let (mut judged, mut fell_back, mut with_findings) = (0usize, 0usize, 0usize);
+        for rec in &records {
+            let Ok(t) = crate::Transmission::parse_with(rec, &ParseOptions::strict()) else {
+                continue;
+            };
+            t.tree.for_each_record(|r| {
+                let Some(layout) = r.record_type().layout() else {
+                    return;
+                };
+                let mut sink = Sink::new(&opts);
+                let took = judge_record(r, prev, &mut memo, &mut sink);
+                prev = r.record_type() as usize;
+                if !took {
+                    if r.fast_checked() {
+                        fell_back += 1;
+                    }
+                    check_bytes(r, &mut sink);
+                    check_fields(r, layout, false, false, &mut Memo::default(), &mut sink);
+                }
+                let mut every = Sink::new(&opts);
+                check_bytes(r, &mut every);
+                check_fields(r, layout, false, false, &mut Memo::default(), &mut every);
+                let (got, want) = (sink.into_report(), every.into_report());
+                assert_eq!(got, want, "{}", String::from_utf8_lossy(r.raw()));
+                judged += usize::from(took);
+                with_findings += usize::from(took && !want.findings.is_empty());
+            });
+        }
+        assert!(judged > 1000, "{judged} records judged in one pass");
+        assert!(
+            fell_back > 300,
+            "{fell_back} fast-checked records checked field by field"
+        );
+        assert!(
+            with_findings > 0,
+            "{with_findings} judged records with findings"
+        );
+        let patterns = memo.sets.iter().map(|t| t.patterns.len()).max();
+        assert_eq!(
+            patterns,
+            Some(PATTERN_WAYS),
+            "a type met more patterns than are kept"
+        );
     }
 
     /// The typed fast path (skip fields the strict parse typed, one class pass per record)
