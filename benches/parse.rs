@@ -44,6 +44,10 @@
 //! * `field_dump_json_serde`: the field dump as JSON Lines through `serde_json` and
 //!   `dump_record` (1 KB and 1 MB);
 //! * `validate_default_rules`: `validate` with default options (every size);
+//! * `check_streamed`: `stream::check::check_reader_with` over the input's bytes, one
+//!   thread, every input cut into pieces (`whole_below` 0): parse and validate piece by
+//!   piece, each piece's tree small, as `ace-pga check` works on an input over 8 MiB (every
+//!   size; the same report as `validate::check_bytes`);
 //! * `field_dump_json`: the field dump as JSON Lines written directly (`DumpJsonWriter`, as
 //!   `ace-pga dump` writes it; the same bytes as `field_dump_json_serde`; every size);
 //! * `decode_json`: the decode JSON document written directly
@@ -57,6 +61,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use ace_pga::profile::ams_or::OrganicLine;
+use ace_pga::stream::check::{check_reader_with, CheckOptions};
 use ace_pga::validate::{validate, ValidateOptions};
 use ace_pga::write::dump::{dump_record, latin1_string, DumpContent, DumpJsonWriter};
 #[cfg(feature = "json")]
@@ -478,6 +483,24 @@ fn benches(c: &mut Criterion) {
     let opts = ValidateOptions::new(ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"));
     run(c, "validate_default_rules", &parsed, |t| {
         validate(t, &opts).findings.len()
+    });
+    let mut streamed = CheckOptions::default();
+    streamed.whole_below = 0;
+    streamed.records = false;
+    let strict = ParseOptions::strict();
+    for ((name, input, _), (_, t, _)) in inputs.iter().zip(&parsed) {
+        let whole = validate(t, &opts);
+        let piecewise = check_reader_with(*input, &strict, &opts, &streamed)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .report;
+        assert_eq!(
+            piecewise, whole,
+            "{name}: the streamed report is validate's"
+        );
+    }
+    run(c, "check_streamed", &inputs, |i| {
+        check_reader_with(*i, &strict, &opts, &streamed)
+            .map_or(usize::MAX, |o| o.report.findings.len())
     });
     run(c, "field_dump_json", &parsed, dump_json);
     #[cfg(feature = "json")]

@@ -825,7 +825,15 @@ impl<'o> Streamer<'o> {
         starts_closing: bool,
         pre: Vec<Option<BlockPre>>,
     ) {
-        let raws: Vec<&[u8]> = t.records().map(|r| r.raw()).collect();
+        // One walk over the piece's records: their bytes (for the records shown under
+        // findings) and the envelope tracker (its findings are emitted after the blocks').
+        let mut env = Vec::new();
+        let mut raws: Vec<&[u8]> = Vec::new();
+        let envelope = &mut self.envelope;
+        t.tree.for_each_record(|r| {
+            raws.push(r.raw());
+            envelope.record(r, &mut env);
+        });
         if limit_here {
             if let Some(p) = &self.limit {
                 let f = crate::validate::limit_finding(p);
@@ -835,10 +843,6 @@ impl<'o> Streamer<'o> {
         self.emit_all(found.kept.into_iter().map(|f| (f, None)), &raws);
         self.out.count(found.left_out);
         self.blocks(t, starts_closing, &raws, pre);
-        let mut env = Vec::new();
-        for r in t.records() {
-            self.envelope.record(r, &mut env);
-        }
         if self.envelope.open_block().is_none() {
             // The piece's last block is closed: its pending H findings go (no `SE10`).
             self.open = None;
@@ -941,7 +945,10 @@ fn mixed_terminators(
     t.problems
         .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
     let mut found = None;
-    for r in t.records() {
+    if *reported && first_term.is_some() {
+        return;
+    }
+    t.tree.for_each_record(|r| {
         let term = r.terminator();
         match *first_term {
             None => *first_term = Some(term),
@@ -951,7 +958,7 @@ fn mixed_terminators(
             }
             Some(_) => {}
         }
-    }
+    });
     if let Some(p) = found {
         let at = t.problems.partition_point(|q| {
             (

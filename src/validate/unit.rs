@@ -252,10 +252,13 @@ pub(crate) struct EnvelopeTracker {
     /// first batch without `Z`.
     headerless_first: Option<Loc>,
     trailerless_last: Option<Loc>,
-    /// The record fed last (line, offset, id and first 81 bytes, buffers reused).
+    /// The record fed last: line and offset, the length of its identifier, and its first
+    /// 81 bytes (`prev_raw[..prev_len]`; the identifier is their start). Copied into a
+    /// fixed array per record, made a [`Loc`] only when a finding needs it.
     prev: Option<(u32, usize)>,
-    prev_id: String,
-    prev_raw: Vec<u8>,
+    prev_id_len: usize,
+    prev_len: usize,
+    prev_raw: [u8; 81],
 }
 
 impl EnvelopeTracker {
@@ -271,8 +274,9 @@ impl EnvelopeTracker {
             headerless_first: None,
             trailerless_last: None,
             prev: None,
-            prev_id: String::new(),
-            prev_raw: Vec::new(),
+            prev_id_len: 0,
+            prev_len: 0,
+            prev_raw: [b' '; 81],
         }
     }
 
@@ -291,11 +295,17 @@ impl EnvelopeTracker {
     }
 
     fn prev_loc(&self) -> Option<Loc> {
+        let raw = self.prev_raw.get(..self.prev_len).unwrap_or_default();
+        // As `Record::id` reads it: empty when not UTF-8.
+        let id = raw
+            .get(..self.prev_id_len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("");
         self.prev.map(|(line, offset)| Loc {
-            id: self.prev_id.clone(),
+            id: id.to_string(),
             line,
             offset,
-            raw: self.prev_raw.clone().into_boxed_slice(),
+            raw: raw.into(),
         })
     }
 
@@ -442,11 +452,23 @@ impl EnvelopeTracker {
         }
         let raw = r.raw();
         self.prev = Some((r.line(), r.offset()));
-        self.prev_id.clear();
-        self.prev_id.push_str(r.id());
-        self.prev_raw.clear();
-        self.prev_raw
-            .extend_from_slice(raw.get(..raw.len().min(81)).unwrap_or_default());
+        self.prev_id_len = r.id_bytes().len();
+        self.prev_len = raw.len().min(81);
+        match (
+            <&[u8; 80]>::try_from(raw),
+            self.prev_raw.first_chunk_mut::<80>(),
+        ) {
+            // The usual record: a fixed-size copy, no call.
+            (Ok(src), Some(dst)) => *dst = *src,
+            _ => {
+                if let (Some(dst), Some(src)) = (
+                    self.prev_raw.get_mut(..self.prev_len),
+                    raw.get(..self.prev_len),
+                ) {
+                    dst.copy_from_slice(src);
+                }
+            }
+        }
     }
 
     fn batch_header(&mut self, r: &Record<'_>, out: &mut Vec<Emitted>) {
