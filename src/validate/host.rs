@@ -14,9 +14,9 @@ use crate::layout::{
 };
 use crate::records::{host, BlockHeader, Record, RecordType, Se10, Se40, HOST_LAYOUTS};
 use crate::transmission::Transmission;
-use crate::tree::Block;
+use crate::tree::{Block, Item, Node, OiGroup, PgaItem, Transaction};
 
-use super::{At, RuleId, Sink};
+use super::{int_of, text_bytes, At, RuleId, Sink};
 
 /// Whether findings are the rules' own severity (input) or warnings (a CBP response).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,21 +96,139 @@ pub(super) fn check_block(
         };
         let mut cx = Ctx { sink, side };
         // One buffer for the records of every transaction of the block.
-        let mut records: Vec<&Record<'_>> = Vec::new();
+        let mut seq = Sequence::new();
         for tx in &block.transactions {
-            // The records of the transaction in input order, without the CBP condition
-            // records (SE90/GE90) that attach to the record before them.
-            records.clear();
-            tx.for_each_record(|r| {
-                if r.record_type() != RecordType::Se90 {
-                    records.push(r);
+            let records = seq.of(tx);
+            for r in records {
+                if r.record_type() == RecordType::Host {
+                    check_record(r, &mut cx);
                 }
-            });
-            for r in &records {
-                check_record(r, &mut cx);
             }
             if structure {
-                check_structure(&records, filer, &mut cx);
+                check_structure(records, filer, &mut cx);
+            }
+        }
+    }
+}
+
+/// The records of a transaction as the H rules need them: its host records, and of each run
+/// of other records (OI and PG records, an Entry Summary line …) between them only the first
+/// and the last, in input order, without the CBP condition records (`SE90`/`GE90`), which
+/// attach to the record before them. The rules judge host records and look at another record
+/// only as the first of the transaction (H-001), as the first after it (H-008) and as the
+/// record directly before a host record (H-006): the records inside a run are never read.
+struct Sequence<'t, 'a> {
+    out: Vec<&'t Record<'a>>,
+    /// The last record of the open run of other records, when the run holds more than one.
+    run_last: Option<&'t Record<'a>>,
+    /// Whether a run of other records is open.
+    in_run: bool,
+}
+
+impl<'t, 'a> Sequence<'t, 'a> {
+    fn new() -> Self {
+        Sequence {
+            out: Vec::new(),
+            run_last: None,
+            in_run: false,
+        }
+    }
+
+    #[inline]
+    fn visit(&mut self, r: &'t Record<'a>) {
+        match r.record_type() {
+            RecordType::Se90 => {}
+            RecordType::Host => {
+                self.end_run();
+                self.out.push(r);
+            }
+            _ if self.in_run => self.run_last = Some(r),
+            _ => {
+                self.in_run = true;
+                self.out.push(r);
+            }
+        }
+    }
+
+    fn end_run(&mut self) {
+        if let Some(r) = self.run_last.take() {
+            self.out.push(r);
+        }
+        self.in_run = false;
+    }
+
+    /// The sequence of `tx` (as [`Transaction::for_each_record`] visits its records).
+    fn of(&mut self, tx: &'t Transaction<Record<'a>>) -> &[&'t Record<'a>] {
+        self.out.clear();
+        self.run_last = None;
+        self.in_run = false;
+        for item in &tx.items {
+            match item {
+                Item::Record(n) => self.node(n),
+                Item::Anchor(a) => {
+                    self.node(&a.anchor);
+                    self.nodes(&a.sub_records);
+                    if let Some(g) = &a.oi_group {
+                        self.oi_group(g);
+                    }
+                }
+                Item::OiGroup(g) => self.oi_group(g),
+                Item::Disposition(d) => {
+                    self.node(&d.so70);
+                    self.nodes(&d.details);
+                }
+                Item::Substitution(g) => {
+                    self.node(&g.start);
+                    self.nodes(&g.records);
+                    if let Some(n) = &g.end {
+                        self.node(n);
+                    }
+                }
+            }
+        }
+        self.end_run();
+        &self.out
+    }
+
+    #[inline]
+    fn node(&mut self, n: &'t Node<Record<'a>>) {
+        self.visit(&n.record);
+        n.conditions.iter().for_each(|c| self.visit(c));
+    }
+
+    fn nodes(&mut self, ns: &'t [Node<Record<'a>>]) {
+        ns.iter().for_each(|n| self.node(n));
+    }
+
+    fn oi_group(&mut self, g: &'t OiGroup<Record<'a>>) {
+        if let Some(n) = &g.oi {
+            self.node(n);
+        }
+        self.nodes(&g.orphans);
+        for l in &g.lines {
+            self.node(&l.pg01);
+            self.pga_items(&l.items);
+        }
+    }
+
+    fn pga_items(&mut self, items: &'t [PgaItem<Record<'a>>]) {
+        for i in items {
+            match i {
+                PgaItem::Record(n) => self.node(n),
+                PgaItem::Entity(e) => {
+                    self.node(&e.pg19);
+                    if let Some(n) = &e.pg20 {
+                        self.node(n);
+                    }
+                    self.nodes(&e.items);
+                }
+                PgaItem::Group(g) => {
+                    self.node(&g.start);
+                    self.pga_items(&g.items);
+                    if let Some(n) = &g.end {
+                        self.node(n);
+                    }
+                }
             }
         }
     }
@@ -163,7 +281,7 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
     // H-004: the check digit of the entry number (SE10, SO10).
     let entry = plan.entry.and_then(|i| host::ENTRY_HEADERS.get(i));
     if let Some((rid, filer, number)) = entry {
-        if let (Some(fc), Some(n)) = (filer.read(raw), number.read(raw)) {
+        if let (Some(fc), Some(n)) = (read_host(filer, raw), read_host(number, raw)) {
             let at = At::record(r).cols(number.start as u8, number.end as u8);
             match host::entry_check_digit_ok(fc, n) {
                 Some(true) => {}
@@ -192,6 +310,21 @@ fn check_record(r: &Record<'_>, cx: &mut Ctx<'_, '_>) {
     }
 }
 
+/// [`host::HostField::read`]: the field's bytes as text without surrounding white space,
+/// `None` when blank, beyond the record or not UTF-8; ASCII bytes are trimmed as bytes and
+/// only the value is checked as text.
+fn read_host<'a>(f: &host::HostField, raw: &'a [u8]) -> Option<&'a str> {
+    let b = raw.get(f.start.checked_sub(1)?..f.end.min(raw.len()))?;
+    if !b.is_ascii() {
+        return f.read(raw);
+    }
+    // The ASCII characters `str::trim` removes (Unicode White_Space).
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let start = b.iter().position(|c| !ws(c))?;
+    let end = b.iter().rposition(|c| !ws(c))?;
+    std::str::from_utf8(b.get(start..=end)?).ok()
+}
+
 /// What [`check_record`] needs of a host layout, built once per layout of
 /// [`crate::records::HOST_LAYOUTS`]: masks over the 80 columns that decide at once that no
 /// H-007 or H-010 finding can come from a record ([`HostPlan::clean`]).
@@ -200,56 +333,53 @@ struct HostPlan {
     /// The non-text fields: all digits or all spaces (dates and times real ones), and every
     /// byte ASCII.
     fast: FastCheck,
-    /// The high bit of each byte that must be a space: fillers, and `SE60`'s vendor flag.
-    spaces: [u8; 80],
-    /// The high bit of each byte of a class A text field, and of a class AN one.
-    class_a: [u8; 80],
-    class_an: [u8; 80],
-    /// The high bit of the first byte of each field judged blank when mandatory (H-007).
-    mandatory_first: [u8; 80],
+    /// Per column, what its byte must be, as bits ([`HostPlan::SPACE`], [`HostPlan::CLASS_A`],
+    /// [`HostPlan::CLASS_AN`], [`HostPlan::NOT_SPACE`]): a space (fillers, and `SE60`'s vendor
+    /// flag), a letter or space (class A text), a letter, digit or space (class AN text), not
+    /// a space (the first byte of a field judged blank when mandatory, H-007).
+    need: [u8; 80],
     /// The layout's entry of [`host::ENTRY_HEADERS`] (H-004), if any.
     entry: Option<usize>,
 }
 
 impl HostPlan {
+    const SPACE: u8 = 1;
+    const CLASS_A: u8 = 2;
+    const CLASS_AN: u8 = 4;
+    const NOT_SPACE: u8 = 8;
+
     fn new(layout: &'static RecordLayout) -> Self {
-        let mut spaces = [0u8; 80];
-        let mut class_a = [0u8; 80];
-        let mut class_an = [0u8; 80];
-        let mut mandatory_first = [0u8; 80];
-        let mark = |m: &mut [u8; 80], start: u8, end: u8| {
+        let mut need = [0u8; 80];
+        let mark = |m: &mut [u8; 80], bit: u8, start: u8, end: u8| {
             let (s, e) = (usize::from(start).saturating_sub(1), usize::from(end));
             for c in m.get_mut(s..e.min(80)).unwrap_or_default() {
-                *c = 0x80;
+                *c |= bit;
             }
         };
         for f in layout.fillers {
-            mark(&mut spaces, f.start, f.end);
+            mark(&mut need, Self::SPACE, f.start, f.end);
         }
         let vendor = crate::records::Se60::SANCTION_DISCLAIM_INDICATOR;
         for f in layout.fields {
             if layout.id == "SE60" && f == vendor {
-                mark(&mut spaces, f.start, f.end);
+                mark(&mut need, Self::SPACE, f.start, f.end);
                 continue;
             }
             if f.kind == Kind::Text {
                 match f.class {
-                    Class::A => mark(&mut class_a, f.start, f.end),
-                    Class::AN => mark(&mut class_an, f.start, f.end),
+                    Class::A => mark(&mut need, Self::CLASS_A, f.start, f.end),
+                    Class::AN => mark(&mut need, Self::CLASS_AN, f.start, f.end),
                     _ => {}
                 }
             }
             if f.designation == Designation::M && !space_filled_mandatory(layout, f) {
-                mark(&mut mandatory_first, f.start, f.start);
+                mark(&mut need, Self::NOT_SPACE, f.start, f.start);
             }
         }
         HostPlan {
             layout,
             fast: FastCheck::new(layout.fields),
-            spaces,
-            class_a,
-            class_an,
-            mandatory_first,
+            need,
             entry: host::ENTRY_HEADERS
                 .iter()
                 .position(|(rid, _, _)| *rid == layout.id),
@@ -267,50 +397,72 @@ impl HostPlan {
         let Ok(raw) = <&[u8; 80]>::try_from(raw) else {
             return false;
         };
-        // Branch-free over the 80 bytes (vectorized): the high bit of a byte that breaks a
-        // mask.
-        let masks = self.spaces.iter().zip(&self.class_a).zip(&self.class_an);
-        let bad = raw.iter().zip(masks).zip(&self.mandatory_first).fold(
-            0u8,
-            |acc, ((&b, ((&sp, &a), &an)), &mf)| {
-                let space = u8::from(b == b' ').wrapping_neg();
-                let letter = u8::from(b.wrapping_sub(b'A') < 26).wrapping_neg() | space;
-                let digit = u8::from(b.wrapping_sub(b'0') < 10).wrapping_neg();
-                acc | (sp & !space) | (a & !letter) | (an & !(letter | digit)) | (mf & space)
-            },
-        );
+        // Branch-free over the 80 bytes (vectorized): the bits a byte may satisfy, against
+        // the bits its column needs.
+        let bad = raw.iter().zip(&self.need).fold(0u8, |acc, (&b, &need)| {
+            let space = u8::from(b == b' ').wrapping_neg();
+            let letter = u8::from(b.wrapping_sub(b'A') < 26).wrapping_neg();
+            let digit = u8::from(b.wrapping_sub(b'0') < 10).wrapping_neg();
+            let may = (space & (Self::SPACE | Self::CLASS_A | Self::CLASS_AN))
+                | (letter & (Self::CLASS_A | Self::CLASS_AN))
+                | (digit & Self::CLASS_AN)
+                | (!space & Self::NOT_SPACE);
+            acc | (need & !may)
+        });
         bad == 0
     }
 }
 
 /// The plan of the host layout of identifier `id` (`None`: `host-records.csv` has none).
+/// Every identifier there is `SE`, `SF` or `SO` and two digits: a table indexed by family
+/// and number finds its plan at once (an identifier of another shape is looked up in the
+/// list, and none is found).
 fn host_plan(id: &[u8]) -> Option<&'static HostPlan> {
-    static PLANS: std::sync::OnceLock<Vec<(u64, HostPlan)>> = std::sync::OnceLock::new();
+    struct Plans {
+        plans: Vec<HostPlan>,
+        /// Index + 1 into `plans` by [`slot`] (0: no layout).
+        by_slot: [u8; 300],
+    }
+    fn slot(id: &[u8]) -> Option<usize> {
+        let [b'S', family, d1, d2] = *id else {
+            return None;
+        };
+        let family = match family {
+            b'E' => 0,
+            b'F' => 1,
+            b'O' => 2,
+            _ => return None,
+        };
+        let digit = |d: u8| d.is_ascii_digit().then(|| usize::from(d - b'0'));
+        Some(family * 100 + digit(d1)? * 10 + digit(d2)?)
+    }
+    static PLANS: std::sync::OnceLock<Plans> = std::sync::OnceLock::new();
     let plans = PLANS.get_or_init(|| {
         // The first layout of an identifier, as `host_layout` finds it.
-        let mut v: Vec<(u64, HostPlan)> = Vec::new();
+        let mut p = Plans {
+            plans: Vec::new(),
+            by_slot: [0; 300],
+        };
         for &l in HOST_LAYOUTS {
-            if let Some(k) = id_key(l.id.as_bytes()) {
-                if !v.iter().any(|(seen, _)| *seen == k) {
-                    v.push((k, HostPlan::new(l)));
-                }
+            if p.plans.iter().any(|q| q.layout.id == l.id) {
+                continue;
             }
+            let index = u8::try_from(p.plans.len() + 1).ok();
+            if let (Some(i), Some(cell)) = (
+                index,
+                slot(l.id.as_bytes()).and_then(|s| p.by_slot.get_mut(s)),
+            ) {
+                *cell = i;
+            }
+            p.plans.push(HostPlan::new(l));
         }
-        v.sort_by_key(|(k, _)| *k);
-        v
+        p
     });
-    let key = id_key(id)?;
-    let i = plans.binary_search_by_key(&key, |(k, _)| *k).ok()?;
-    plans.get(i).map(|(_, p)| p)
-}
-
-/// An identifier of at most 7 bytes and its length as one word (`None` when longer).
-fn id_key(id: &[u8]) -> Option<u64> {
-    let len = u8::try_from(id.len()).ok().filter(|&n| n < 8)?;
-    let mut b = [0u8; 8];
-    b.get_mut(..id.len())?.copy_from_slice(id);
-    *b.last_mut()? = len;
-    Some(u64::from_le_bytes(b))
+    let index = slot(id).and_then(|s| plans.by_slot.get(s)).copied();
+    match index.and_then(|i| usize::from(i).checked_sub(1)) {
+        Some(i) => plans.plans.get(i),
+        None => plans.plans.iter().find(|p| p.layout.id.as_bytes() == id),
+    }
 }
 
 /// H-007 and H-010 of one host record, field by field.
@@ -326,7 +478,7 @@ fn check_fields(r: &Record<'_>, layout: &RecordLayout, raw: &[u8], cx: &mut Ctx<
         }
     }
     let vendor = crate::records::Se60::SANCTION_DISCLAIM_INDICATOR;
-    let line_number = crate::records::Se40::LINE_ITEM_NUMBER;
+    let line_number = Se40::LINE_ITEM_NUMBER;
     let (is_se40, is_se60) = (layout.id == "SE40", layout.id == "SE60");
     let rec_at = At::record(r);
     for f in layout.fields {
@@ -440,6 +592,11 @@ impl std::fmt::Display for IdText<'_, '_> {
     }
 }
 
+/// Whether `r` is the host record `id` (as [`Record::view`] tells a host layout's record).
+fn is_host(r: &Record<'_>, id: &[u8]) -> bool {
+    r.record_type() == RecordType::Host && r.id_bytes() == id
+}
+
 /// The place of a header record in a Cargo Release transaction (SPEC 3.7): `SE10`, `SE11`
 /// (`SE12`, vendor), `SE13`, bill groupings, `SE20`, header entities.
 fn header_rank(id: &[u8]) -> Option<u8> {
@@ -471,7 +628,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
     let Some(first) = records.first() else {
         return;
     };
-    let Some(se10) = first.view::<Se10>() else {
+    if !is_host(first, b"SE10") {
         cx.emit(
             RuleId::H_001,
             At::record(first),
@@ -481,33 +638,33 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
             ),
         );
         return;
-    };
+    }
     // H-003: the entry filer code is the block's filer.
-    if let (Some(fc), Some(bf)) = (se10.entry_filer_code(), b_filer) {
-        if fc != bf {
+    if let (Some(fc), Some(bf)) = (text_bytes(first, Se10::ENTRY_FILER_CODE), b_filer) {
+        if fc != bf.as_bytes() {
             cx.emit(
                 RuleId::H_003,
-                At::field(first, crate::records::Se10::ENTRY_FILER_CODE),
-                format!("SE10.entry_filer_code {fc} differs from the B filer code {bf}"),
+                At::field(first, Se10::ENTRY_FILER_CODE),
+                format!(
+                    "SE10.entry_filer_code {} differs from the B filer code {bf}",
+                    String::from_utf8_lossy(fc)
+                ),
             );
         }
     }
     // H-002: one SE13.
-    if !records
-        .iter()
-        .any(|r| r.view::<crate::records::Se13>().is_some())
-    {
+    if !records.iter().any(|r| is_host(r, b"SE13")) {
         cx.emit(
             RuleId::H_002,
             At::record(first),
             "SE13 missing: every Cargo Release transaction (A, R, U, D) carries one SE13 contact record after its SE10 (SPEC 3.7)".to_string(),
         );
     }
-    let action = se10.action_code();
+    let action = text_bytes(first, Se10::ACTION_CODE);
     // What a D (cancel) and U (update) transaction may carry (SPEC 3.7).
     let allowed: Option<(&[&[u8]], &str)> = match action {
-        Some("D") => Some((&[b"SE10", b"SE13", b"SE20"], "a cancel (D) transaction carries only SE10, SE13 (with a cancellation reason) and SE20")),
-        Some("U") => Some((
+        Some(b"D") => Some((&[b"SE10", b"SE13", b"SE20"], "a cancel (D) transaction carries only SE10, SE13 (with a cancellation reason) and SE20")),
+        Some(b"U") => Some((
             &[b"SE10", b"SE11", b"SE13", b"SE15", b"SE16", b"SE17", b"SE20"],
             "an update (U) transaction carries only SE10, SE11, SE13, bill groupings (SE15, SE16, SE17) and SE20",
         )),
@@ -529,7 +686,7 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
                     format!(
                         "{} in an SE10 action {} transaction: {why} (SPEC 3.7)",
                         r.id(),
-                        action.unwrap_or("")
+                        String::from_utf8_lossy(action.unwrap_or_default())
                     ),
                 );
             }
@@ -605,8 +762,8 @@ fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<
             in_lines = true;
             line = 0;
             tariffs = 0;
-            let f = crate::records::Se40::LINE_ITEM_NUMBER;
-            match r.view::<Se40>().and_then(|v| v.line_item_number()) {
+            let f = Se40::LINE_ITEM_NUMBER;
+            match int_of(r, f) {
                 Some(n) if n == next_line => next_line += 1,
                 Some(n) => {
                     cx.emit(

@@ -294,10 +294,11 @@ pub(crate) mod samples {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::{Pg01, Pg02, Pg19, Pg20, Pg22, RecordType};
+    use crate::records::{Pg01, Pg02, Pg19, Pg20, Pg22, Pg25, Pg26, RecordType, Se10, Se40};
 
-    /// `text_of` reads what the typed views read, on every record of every sample with
-    /// seeded byte changes (non-ASCII and control bytes, spaces, letters).
+    /// `text_of`, `text_bytes` and `int_of` read what the typed views read, on every record
+    /// of every sample with seeded byte changes (non-ASCII and control bytes, spaces,
+    /// letters).
     #[test]
     fn text_of_reads_what_the_views_read() {
         let palette = [b' ', b'A', b'9', 0xC3, 0x09, b'a', b'-'];
@@ -325,6 +326,38 @@ mod tests {
                             let v = r.view::<Pg01>().expect("PG01");
                             assert_eq!(text_of(r, Pg01::AGENCY_CODE), v.agency_code());
                             assert_eq!(text_of(r, Pg01::DISCLAIMER_CODE), v.disclaimer_code());
+                            assert_eq!(
+                                text_bytes(r, Pg01::AGENCY_CODE),
+                                v.agency_code().map(str::as_bytes)
+                            );
+                            assert_eq!(int_of(r, Pg01::PGA_LINE_NUMBER), v.pga_line_number());
+                        }
+                        RecordType::Pg25 => {
+                            let v = r.view::<Pg25>().expect("PG25");
+                            assert_eq!(int_of(r, Pg25::PGA_LINE_VALUE), v.pga_line_value());
+                        }
+                        RecordType::Pg26 => {
+                            let v = r.view::<Pg26>().expect("PG26");
+                            assert_eq!(
+                                int_of(r, Pg26::PACKAGING_QUALIFIER),
+                                v.packaging_qualifier()
+                            );
+                        }
+                        RecordType::Host => {
+                            if let Some(v) = r.view::<Se10>() {
+                                assert_eq!(
+                                    text_bytes(r, Se10::ACTION_CODE),
+                                    v.action_code().map(str::as_bytes)
+                                );
+                                assert_eq!(
+                                    text_bytes(r, Se10::ENTRY_FILER_CODE),
+                                    v.entry_filer_code().map(str::as_bytes)
+                                );
+                            } else if let Some(v) = r.view::<Se40>() {
+                                assert_eq!(int_of(r, Se40::LINE_ITEM_NUMBER), v.line_item_number());
+                            } else {
+                                return;
+                            }
                         }
                         RecordType::Pg02 => {
                             let v = r.view::<Pg02>().expect("PG02");
@@ -760,6 +793,30 @@ pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option
     let end = crate::layout::trimmed_len(b);
     let v = b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())?;
     std::str::from_utf8(v).ok()
+}
+
+/// The bytes of field `f` of `r` as [`text_of`] reads them, without making them text (no
+/// UTF-8 check): the value without trailing spaces, `None` when blank or not ASCII.
+pub(crate) fn text_bytes<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a [u8]> {
+    let b = f.slice(r.raw());
+    let end = crate::layout::trimmed_len(b);
+    b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())
+}
+
+/// The number in field `f` (an `N` field read as an integer) of `r`, as the typed view's
+/// accessor reads it (`None` when blank or not a number), without the view's UTF-8 check of
+/// the whole record.
+pub(crate) fn int_of(r: &Record<'_>, f: &crate::layout::FieldDef) -> Option<u64> {
+    let b = f.slice(r.raw());
+    // All digits, the whole width: the number (what the field's reader gives, without its
+    // grammar); anything else is read by the reader.
+    if b.len() == f.len() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
+        return Some(b.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')));
+    }
+    match f.read(r.raw(), r.lenient_numeric()) {
+        Ok(Some(crate::layout::FieldValue::Int(n))) => Some(n),
+        _ => None,
+    }
 }
 
 /// Where a finding points.

@@ -9,30 +9,85 @@ use std::collections::{HashMap, HashSet};
 use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::records::Record;
-use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType, View};
+use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{Item, OiGroup, PgaItem, PgaLine, Transaction};
+use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
 
-use super::{text_of, At, RuleId, Sink};
+use super::{int_of, text_bytes, text_of, At, RuleId, Sink};
 
 type R<'a> = Record<'a>;
 
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+    let mut scratch = Scratch::default();
     for tx in t.tree.transactions() {
-        check_transaction(tx, sink);
+        check_transaction(tx, &mut scratch, sink);
     }
 }
 
-fn check_transaction(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
+/// Buffers the pass reuses from line to line and from transaction to transaction: once grown
+/// to the largest PGA line, OI group or transaction, no rule allocates.
+#[derive(Default)]
+struct Scratch<'t, 'a> {
+    /// Per PGA line of the current OI group: (disclaimed, shares a later line's data set).
+    lines: Vec<(bool, bool)>,
+    /// S-016 of the current OI group: per agency, its next line number and whether another
+    /// agency's lines came after its own.
+    agencies: Agencies,
+    /// The lines of the records S-007 explains in the current PGA line (sorted).
+    explained: Vec<u32>,
+    /// The `PG00` records of the current transaction in input order (S-015).
+    pg00: Vec<&'t R<'a>>,
+}
+
+/// Where a child record of a PGA line sits in the line's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A [`PgaItem::Record`].
+    Plain,
+    /// A record of an entity loop (`PG19`, `PG20`, or one of its items).
+    Entity,
+    /// The `PG50` of a group; `open`: the group has no `PG51`.
+    GroupStart { open: bool },
+    /// The `PG51` of a group.
+    GroupEnd,
+}
+
+/// ASCII bytes as text for a message.
+fn ascii(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+/// Collects the `PG00` among `nodes` (SE90 conditions are never `PG00`).
+fn pg00_of<'t, 'a>(nodes: impl IntoIterator<Item = &'t Node<R<'a>>>, pg00: &mut Vec<&'t R<'a>>)
+where
+    'a: 't,
+{
+    for n in nodes {
+        if n.record.record_type() == RecordType::Pg00 {
+            pg00.push(&n.record);
+        }
+    }
+}
+
+fn check_transaction<'t, 'a>(
+    tx: &'t Transaction<R<'a>>,
+    scratch: &mut Scratch<'t, 'a>,
+    sink: &mut Sink<'_>,
+) {
+    scratch.pg00.clear();
     // Whether the previous item is an anchor that already has its OI group (or a chain of
     // further OI groups under it): a new OI then is a second OI under one anchor (S-003).
     let mut under_anchor_with_group = false;
     for item in &tx.items {
         match item {
             Item::Anchor(a) => {
+                pg00_of(
+                    std::iter::once(&a.anchor).chain(&a.sub_records),
+                    &mut scratch.pg00,
+                );
                 under_anchor_with_group = a.oi_group.is_some();
                 if let Some(g) = &a.oi_group {
-                    check_group(g, sink);
+                    check_group(g, scratch, sink);
                 }
             }
             Item::OiGroup(g) => {
@@ -44,20 +99,35 @@ fn check_transaction(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
                     }
                 }
                 under_anchor_with_group = under_anchor_with_group && g.oi.is_some();
-                check_group(g, sink);
+                check_group(g, scratch, sink);
             }
-            _ => under_anchor_with_group = false,
+            Item::Record(n) => {
+                pg00_of(std::iter::once(n), &mut scratch.pg00);
+                under_anchor_with_group = false;
+            }
+            Item::Disposition(d) => {
+                pg00_of(
+                    std::iter::once(&d.so70).chain(&d.details),
+                    &mut scratch.pg00,
+                );
+                under_anchor_with_group = false;
+            }
+            Item::Substitution(g) => {
+                pg00_of(
+                    std::iter::once(&g.start)
+                        .chain(&g.records)
+                        .chain(g.end.as_ref()),
+                    &mut scratch.pg00,
+                );
+                under_anchor_with_group = false;
+            }
         }
     }
-    check_substitution(tx, sink);
+    check_substitution(&scratch.pg00, sink);
 }
 
-/// The PG01 of a line as a lazy view (each rule reads only the fields it needs).
-fn pg01<'a>(l: &PgaLine<R<'a>>) -> Option<View<'a, Pg01<'a>>> {
-    l.pg01.record.view::<Pg01>()
-}
-
-fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
+fn check_group<'t, 'a>(g: &'t OiGroup<R<'a>>, scratch: &mut Scratch<'t, 'a>, sink: &mut Sink<'_>) {
+    pg00_of(g.oi.iter().chain(&g.orphans), &mut scratch.pg00);
     if let Some(first) = g.lines.first() {
         if g.oi.is_none() {
             sink.emit(
@@ -87,41 +157,123 @@ fn check_group(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
             format!("{} outside a PGA line: PG records follow their PG01; this one is not attached to any line", o.record.id()),
         );
     }
-    check_numbering(g, sink);
-    let sharing = g.data_sharing();
+    check_numbering(g, &mut scratch.agencies, sink);
+    data_sharing(g, &mut scratch.lines);
     for (i, line) in g.lines.iter().enumerate() {
-        check_line(line, sharing.get(i).copied().flatten().is_some(), sink);
+        pg00_of(std::iter::once(&line.pg01), &mut scratch.pg00);
+        let (disclaimed, shares) = scratch.lines.get(i).copied().unwrap_or_default();
+        check_line(line, disclaimed, shares, scratch, sink);
     }
+}
+
+/// Whether the PG01 of `line` is a PG01 with a disclaimer code.
+fn disclaimed(line: &PgaLine<R<'_>>) -> bool {
+    let r = &line.pg01.record;
+    r.record_type() == RecordType::Pg01 && text_bytes(r, Pg01::DISCLAIMER_CODE).is_some()
+}
+
+/// Per PGA line of `g` in `out`: whether it is disclaimed, and whether it shares the data set
+/// of a later line (SPEC 4.1), as [`OiGroup::data_sharing`] says it.
+fn data_sharing(g: &OiGroup<R<'_>>, out: &mut Vec<(bool, bool)>) {
+    out.clear();
+    out.resize(g.lines.len(), (false, false));
+    // Whether a later line carries a data set the current one shares.
+    let mut data = false;
+    for (line, slot) in g.lines.iter().zip(out.iter_mut()).rev() {
+        let d = disclaimed(line);
+        slot.0 = d;
+        if d {
+            data = false;
+        } else if !line.items.is_empty() {
+            data = true;
+        } else {
+            slot.1 = data;
+        }
+    }
+}
+
+/// S-016's table: per agency (its code as [`agency_key`] packs it), the next line number
+/// and whether another agency's lines came after its own. Searched linearly while small, by
+/// a hash index beyond [`Agencies::LINEAR`] agencies (an OI group of many agencies stays
+/// linear in time).
+#[derive(Default)]
+struct Agencies {
+    rows: Vec<(u32, u64, bool)>,
+    index: HashMap<u32, usize>,
+}
+
+impl Agencies {
+    const LINEAR: usize = 16;
+
+    fn clear(&mut self) {
+        self.rows.clear();
+        self.index.clear();
+    }
+
+    /// The row of `key`, added (next number 1, not closed) when new.
+    fn row(&mut self, key: u32) -> Option<&mut (u32, u64, bool)> {
+        let i = if self.rows.len() <= Self::LINEAR {
+            self.rows.iter().position(|row| row.0 == key)
+        } else {
+            if self.index.is_empty() {
+                self.index
+                    .extend(self.rows.iter().enumerate().map(|(i, row)| (row.0, i)));
+            }
+            self.index.get(&key).copied()
+        };
+        let i = match i {
+            Some(i) => i,
+            None => {
+                self.rows.push((key, 1, false));
+                if !self.index.is_empty() {
+                    self.index.insert(key, self.rows.len() - 1);
+                }
+                self.rows.len() - 1
+            }
+        };
+        self.rows.get_mut(i)
+    }
+}
+
+/// An agency code of at most 3 bytes and its length as one word.
+fn agency_key(agency: &[u8]) -> u32 {
+    let at = |i: usize| agency.get(i).copied().unwrap_or(0);
+    let len = u8::try_from(agency.len()).unwrap_or(u8::MAX);
+    u32::from_le_bytes([at(0), at(1), at(2), len])
 }
 
 /// S-016: PGA line numbers per agency `001`, `002` … under one OI; interleaving warns. An
 /// agency whose lines reappear after another agency's may continue its count or restart at
 /// `001`: the chapter says both (SPEC 4.7, pp. 13, 65), so both are accepted.
-fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
-    let mut next: HashMap<&str, u64> = HashMap::new();
-    let mut last_agency: Option<&str> = None;
-    let mut closed: HashSet<&str> = HashSet::new();
+fn check_numbering(g: &OiGroup<R<'_>>, table: &mut Agencies, sink: &mut Sink<'_>) {
+    table.clear();
+    let mut last_agency: Option<u32> = None;
     for line in &g.lines {
-        let Some(p) = pg01(line) else { continue };
-        let agency = p.agency_code().unwrap_or("");
+        let p = &line.pg01.record;
+        if p.record_type() != RecordType::Pg01 {
+            continue;
+        }
+        let agency = text_bytes(p, Pg01::AGENCY_CODE).unwrap_or_default();
+        let key = agency_key(agency);
         let mut reappears = false;
-        if last_agency.is_some_and(|a| a != agency) {
-            if let Some(a) = last_agency {
-                closed.insert(a);
+        if let Some(last) = last_agency.filter(|&a| a != key) {
+            if let Some(row) = table.row(last) {
+                row.2 = true;
             }
-            if closed.contains(agency) {
+            if table.row(key).is_some_and(|row| row.2) {
                 reappears = true;
                 sink.emit_sev(
                     RuleId::S_016,
                     Severity::Warning,
                     At::record(&line.pg01.record),
-                    format!("PGA lines of agency {agency} are interleaved with another agency's; keep each agency's lines together"),
+                    format!("PGA lines of agency {} are interleaved with another agency's; keep each agency's lines together", ascii(agency)),
                 );
             }
         }
-        last_agency = Some(agency);
-        let expected = next.get(agency).copied().unwrap_or(1);
-        if let Some(n) = p.pga_line_number() {
+        last_agency = Some(key);
+        let Some(row) = table.row(key) else { continue };
+        let expected = row.1;
+        if let Some(n) = int_of(p, Pg01::PGA_LINE_NUMBER) {
             let restart = reappears && n == 1;
             if n > 999 || (n != expected && !restart) {
                 let or_restart = if reappears {
@@ -132,21 +284,53 @@ fn check_numbering(g: &OiGroup<R<'_>>, sink: &mut Sink<'_>) {
                 sink.emit(
                     RuleId::S_016,
                     At::record(&line.pg01.record),
-                    format!("PGA line number {n:03} for agency {agency}: expected {expected:03}{or_restart} (numbered per agency under one OI, no gaps or duplicates)"),
+                    format!("PGA line number {n:03} for agency {}: expected {expected:03}{or_restart} (numbered per agency under one OI, no gaps or duplicates)", ascii(agency)),
                 );
             }
             let after = if restart { n } else { n.max(expected) };
-            next.insert(agency, after + 1);
+            row.1 = after + 1;
         } else {
-            next.insert(agency, expected + 1);
+            row.1 = expected + 1;
         }
     }
 }
 
-/// The record order rank of SPEC 4.2 (`None`: not judged).
-fn rank(rt: RecordType) -> Option<u8> {
+/// [`facts`]: the record may break an item rule ([`LineWalk::item_rules`] outside a group).
+const ITEM_RULES: u16 = 1;
+/// [`facts`]: the record may break a line rule ([`LineWalk::line_rules`]).
+const LINE_RULES: u16 = 2;
+/// [`facts`]: a PG02, PG04, PG13 or PG14 (a PG50 group attaches to it, S-014).
+const GROUP_PARENT: u16 = 4;
+/// [`facts`]: a PG55 or PG60 (not the parent of a PG60, S-018).
+const PG55_OR_PG60: u16 = 8;
+/// [`facts`]: a `PG00` (S-015).
+const PG00: u16 = 16;
+/// [`facts`]: the record order rank of SPEC 4.2 (S-020) in bits 8 to 11 (0: not judged).
+const RANK_SHIFT: u16 = 8;
+const RANK: u16 = 0xF << RANK_SHIFT;
+
+/// What the line rules need to know of a record type, as bits: one table lookup per record.
+#[inline]
+fn facts(rt: RecordType) -> u16 {
+    /// [`facts_of`] of every record type, by `rt as usize` (built at compile time).
+    #[allow(clippy::indexing_slicing)] // const context; `i` is below the length
+    static FACTS: [u16; crate::records::RECORD_TYPES.len()] = {
+        let types = crate::records::RECORD_TYPES;
+        let mut t = [0u16; crate::records::RECORD_TYPES.len()];
+        let mut i = 0;
+        while i < types.len() {
+            t[i] = facts_of(types[i]);
+            i += 1;
+        }
+        t
+    };
+    FACTS.get(rt as usize).copied().unwrap_or(0)
+}
+
+/// The bits of [`facts`] of one record type.
+const fn facts_of(rt: RecordType) -> u16 {
     use RecordType::*;
-    Some(match rt {
+    let rank: u16 = match rt {
         Pg02 => 1,
         Pg04 | Pg05 | Pg06 | Pg07 | Pg08 | Pg10 => 2,
         Pg13 | Pg14 => 3,
@@ -159,20 +343,31 @@ fn rank(rt: RecordType) -> Option<u8> {
         Pg27 => 10,
         Pg29 => 11,
         Pg30 => 12,
-        _ => return None,
-    })
+        _ => 0,
+    };
+    let item = matches!(rt, Pg20 | Pg21 | Pg55 | Pg60 | Pg51);
+    let line = matches!(rt, Pg08 | Pg13 | Pg02 | Pg26 | Pg50 | Pg60);
+    let parent = matches!(rt, Pg02 | Pg04 | Pg13 | Pg14);
+    let pg55_or_pg60 = matches!(rt, Pg55 | Pg60);
+    let pg00 = matches!(rt, Pg00);
+    rank << RANK_SHIFT
+        | if item { ITEM_RULES } else { 0 }
+        | if line { LINE_RULES } else { 0 }
+        | if parent { GROUP_PARENT } else { 0 }
+        | if pg55_or_pg60 { PG55_OR_PG60 } else { 0 }
+        | if pg00 { PG00 } else { 0 }
 }
 
 /// S-018 (warning): a PG60 qualifier outside `codes/pg60-qualifiers.csv`, not valid on the
 /// as-of date, or not matching the record it follows (SPEC 6.2, chapter p. 58 Note 1).
 fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut Sink<'_>) {
     let as_of = sink.opts.as_of;
-    let rows: Vec<&CodeRow> = CodeList::Pg60Qualifiers.find(q).collect();
+    let rows = || CodeList::Pg60Qualifiers.find(q);
     let warn = |sink: &mut Sink<'_>, msg: String| {
         sink.emit_sev(RuleId::S_018, Severity::Warning, At::record(r), msg);
     };
-    let Some(row) = rows.iter().find(|row| row.valid_on(as_of)) else {
-        let msg = match rows.first().and_then(|row| row.valid_from) {
+    let Some(row) = rows().find(|row| row.valid_on(as_of)) else {
+        let msg = match rows().next().and_then(|row: &CodeRow| row.valid_from) {
             Some(from) => {
                 format!("PG60 qualifier {q} is valid from {from}, not on the as-of date {as_of}")
             }
@@ -197,40 +392,52 @@ fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut S
     }
 }
 
-/// The rules of one PGA line; `shares`: the line shares the data set of a later PG01
-/// (SPEC 4.1), so it has no child records of its own by design.
-fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
-    if line.pg01.record.record_type() != RecordType::Pg01 {
-        return;
-    }
-    let children = line.child_records();
-    if let Some(d) = text_of(&line.pg01.record, Pg01::DISCLAIMER_CODE) {
-        if let Some(first) = children.first() {
-            sink.emit(
-                RuleId::S_012,
-                At::record(first),
-                format!("{} after the PG01 at line {} that is disclaimed with {d}: a disclaimed PGA line is the PG01 alone", first.id(), line.pg01.record.line()),
-            );
+/// The first child record of a PGA line (as [`PgaLine::child_records`] lists them).
+fn first_child<'t, 'a>(items: &'t [PgaItem<R<'a>>]) -> Option<&'t R<'a>> {
+    Some(match items.first()? {
+        PgaItem::Record(n) => &n.record,
+        PgaItem::Entity(e) => &e.pg19.record,
+        PgaItem::Group(g) => &g.start.record,
+    })
+}
+
+/// The rules of one PGA line; `disclaimed`: its PG01 carries a disclaimer code; `shares`: the
+/// line shares the data set of a later PG01 (SPEC 4.1), so it has no child records of its
+/// own by design. The `PG00` among its child records go to `scratch.pg00` (S-015).
+fn check_line<'t, 'a>(
+    line: &'t PgaLine<R<'a>>,
+    disclaimed: bool,
+    shares: bool,
+    scratch: &mut Scratch<'t, 'a>,
+    sink: &mut Sink<'_>,
+) {
+    let pg01 = &line.pg01.record;
+    if pg01.record_type() != RecordType::Pg01 || disclaimed || line.items.is_empty() {
+        line.for_each_child_record(|r| {
+            if r.record_type() == RecordType::Pg00 {
+                scratch.pg00.push(r);
+            }
+        });
+        if pg01.record_type() != RecordType::Pg01 {
+            return;
         }
-        return;
-    }
-    if children.is_empty() {
-        if !shares {
+        if disclaimed {
+            if let Some(first) = first_child(&line.items) {
+                let d = text_bytes(pg01, Pg01::DISCLAIMER_CODE).unwrap_or_default();
+                sink.emit(
+                    RuleId::S_012,
+                    At::record(first),
+                    format!("{} after the PG01 at line {} that is disclaimed with {}: a disclaimed PGA line is the PG01 alone", first.id(), pg01.line(), ascii(d)),
+                );
+            }
+        } else if !shares {
             sink.emit(
                 RuleId::S_021,
-                At::record(&line.pg01.record),
+                At::record(pg01),
                 "PGA line without child records and without a disclaimer (nor a PG01 after it whose data set it shares)",
             );
         }
         return;
-    }
-    // S-022 (P54): a line with data but no PG02 (an empty line is S-021's).
-    if !children.iter().any(|r| r.record_type() == RecordType::Pg02) {
-        sink.emit(
-            RuleId::S_022,
-            At::record(&line.pg01.record),
-            "PGA line without a PG02: CBP rejects it (P54) where the agency requires the PG02 item record",
-        );
     }
     // S-023 (P35): a PG50 group directly after the PG01.
     let first_group = match line.items.first() {
@@ -245,126 +452,42 @@ fn check_line(line: &PgaLine<R<'_>>, shares: bool, sink: &mut Sink<'_>) {
             "PG50/PG51 group immediately after the PG01: a group attaches to a PG02, PG04, PG13 or PG14 before it",
         );
     }
-    check_items(&line.items, &children, sink);
-    // Record types by position, read from the records (no per-line vector).
-    let type_at = |j: usize| children.get(j).map(|r| r.record_type());
-    let prev_type = |i: usize| -> Option<RecordType> { i.checked_sub(1).and_then(type_at) };
-    let mut pg26 = 0usize;
-    let mut last_level: Option<u64> = None;
-    let mut seen_p = false;
-    let mut first_pg02 = true;
-    for (i, r) in children.iter().enumerate() {
-        match r.record_type() {
-            RecordType::Pg08 => {
-                if !matches!(
-                    prev_type(i),
-                    Some(RecordType::Pg07 | RecordType::Pg08 | RecordType::Pg60)
-                ) {
-                    sink.emit(
-                        RuleId::S_009,
-                        At::record(r),
-                        "PG08 without its PG07 directly before it",
-                    );
-                }
-            }
-            RecordType::Pg13 => {
-                if type_at(i + 1) != Some(RecordType::Pg14) {
-                    sink.emit(
-                        RuleId::S_010,
-                        At::record(r),
-                        "PG13 must be directly followed by the PG14 it describes",
-                    );
-                }
-            }
-            RecordType::Pg02 => {
-                let is_p = text_of(r, Pg02::ITEM_TYPE) == Some("P");
-                if first_pg02 && !is_p {
-                    sink.emit(
-                        RuleId::S_011,
-                        At::record(r),
-                        "the first PG02 of a PGA line must have item type P",
-                    );
-                } else if !first_pg02 && is_p && seen_p {
-                    sink.emit(
-                        RuleId::S_011,
-                        At::record(r),
-                        "more than one PG02 with item type P; further items are C",
-                    );
-                }
-                seen_p |= is_p;
-                first_pg02 = false;
-            }
-            RecordType::Pg26 => {
-                let packaging_qualifier = r.view::<Pg26>().and_then(|v| v.packaging_qualifier());
-                pg26 += 1;
-                if pg26 == 7 {
-                    sink.emit(
-                        RuleId::S_013,
-                        At::record(r),
-                        "more than 6 PG26 packaging records in one PGA line",
-                    );
-                }
-                if let (Some(l), Some(prev)) = (packaging_qualifier, last_level) {
-                    if l <= prev {
-                        sink.emit_sev(
-                            RuleId::S_013,
-                            Severity::Warning,
-                            At::record(r),
-                            format!("packaging level {l} after level {prev}: levels go outermost (1) to innermost (6)"),
-                        );
-                    }
-                }
-                last_level = packaging_qualifier.or(last_level);
-            }
-            RecordType::Pg50 => {
-                let parent = children.get(..i).unwrap_or_default().iter().any(|c| {
-                    matches!(
-                        c.record_type(),
-                        RecordType::Pg02 | RecordType::Pg04 | RecordType::Pg13 | RecordType::Pg14
-                    )
-                });
-                // The PG50 right after the PG01 is S-023's (one cause, one finding).
-                let explained_by_s023 = i == 0 && s023;
-                if !parent && !explained_by_s023 {
-                    sink.emit(
-                        RuleId::S_014,
-                        At::record(r),
-                        "PG50 without a PG02, PG04, PG13 or PG14 before it to attach the group to",
-                    );
-                }
-            }
-            RecordType::Pg60 => {
-                // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
-                // with the dates the codes were added): a warning (SPEC S-018).
-                let parent = children
-                    .get(..i)
-                    .unwrap_or_default()
-                    .iter()
-                    .rev()
-                    .find(|c| !matches!(c.record_type(), RecordType::Pg55 | RecordType::Pg60));
-                if let Some(q) = r.view::<Pg60>().and_then(|v| v.additional_info_qualifier()) {
-                    check_pg60_qualifier(r, q, parent.copied(), sink);
-                }
-            }
-            _ => {}
-        }
-    }
+    check_entity_runs(&line.items, &mut scratch.explained, sink);
+    let mut walk = LineWalk {
+        sink: &mut *sink,
+        explained: &scratch.explained,
+        pg00: &mut scratch.pg00,
+        s023,
+        index: 0,
+        prev: None,
+        pg13: None,
+        has_pg02: false,
+        pg26: 0,
+        last_level: None,
+        seen_p: false,
+        first_pg02: true,
+        group_parent: false,
+        pg60_parent: None,
+        max: (0, None),
+        after_pg30: false,
+    };
+    walk.items(&line.items, false);
+    walk.finish(pg01);
     // S-019 (opt-in): PG22 role without a PG19 loop of that role.
     if sink.on(RuleId::S_019) {
-        check_pg22_roles(line, &children, sink);
+        check_pg22_roles(line, sink);
     }
-    check_order(line, sink);
 }
 
 /// S-019: a PG22 role without a PG19 loop of that role in the line.
-fn check_pg22_roles(line: &PgaLine<R<'_>>, children: &[&R<'_>], sink: &mut Sink<'_>) {
+fn check_pg22_roles(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
     let roles: HashSet<&str> = line
         .entity_loops()
         .iter()
         .filter(|e| e.pg19.record.record_type() == RecordType::Pg19)
         .filter_map(|e| text_of(&e.pg19.record, Pg19::ENTITY_ROLE_CODE))
         .collect();
-    for r in children {
+    line.for_each_child_record(|r| {
         if r.record_type() == RecordType::Pg22 {
             if let Some(role) = text_of(r, Pg22::ENTITY_ROLE_CODE) {
                 if !roles.contains(role) {
@@ -378,27 +501,14 @@ fn check_pg22_roles(line: &PgaLine<R<'_>>, children: &[&R<'_>], sink: &mut Sink<
                 }
             }
         }
-    }
+    });
 }
 
-/// S-006, S-007, S-008, S-014, S-017, S-018 over the line's items (orphans in position).
-fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
-    // Record type before each record, by line (one pass, sorted by line for a binary
-    // search: no hashing per record, no quadratic lookups).
-    let mut prev_by_line: Vec<(u32, RecordType)> = flat
-        .windows(2)
-        .filter_map(|w| Some((w.get(1)?.line(), w.first()?.record_type())))
-        .collect();
-    prev_by_line.sort_unstable_by_key(|&(l, _)| l);
-    let prev_of = |r: &R<'_>| -> Option<RecordType> {
-        let i = prev_by_line
-            .binary_search_by_key(&r.line(), |&(l, _)| l)
-            .ok()?;
-        prev_by_line.get(i).map(|&(_, t)| t)
-    };
-    // Lines of records S-007 explains (sorted for a binary search; usually empty).
-    let mut explained: Vec<u32> = Vec::new();
-    // S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s.
+/// S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s, over
+/// the line's items; the lines of the records it explains go to `explained` (sorted, for a
+/// binary search; usually empty), which the other rules then leave alone.
+fn check_entity_runs(items: &[PgaItem<R<'_>>], explained: &mut Vec<u32>, sink: &mut Sink<'_>) {
+    explained.clear();
     let mut i = 0;
     while i < items.len() {
         let run_start = i;
@@ -437,103 +547,343 @@ fn check_items(items: &[PgaItem<R<'_>>], flat: &[&R<'_>], sink: &mut Sink<'_>) {
         }
     }
     explained.sort_unstable();
-    walk_items(items, false, &prev_of, &explained, sink);
 }
 
-fn walk_items(
-    items: &[PgaItem<R<'_>>],
-    in_group: bool,
-    prev_of: &dyn Fn(&R<'_>) -> Option<RecordType>,
-    explained: &[u32],
-    sink: &mut Sink<'_>,
-) {
-    for item in items {
-        match item {
-            PgaItem::Record(n) => {
-                let r = &n.record;
-                if explained.binary_search(&r.line()).is_ok() {
-                    continue;
+/// One walk over the child records of a PGA line in input order (the order of
+/// [`PgaLine::child_records`]), judging each record as it comes with what came before it:
+/// no list of the records is made. Per record, in this order: the item rules (S-006, S-008,
+/// S-014, S-017, S-018, S-024: records of the line or of a PG50 group that are not in an
+/// entity loop), the line rules (S-009 … S-014, S-018 qualifiers) and the recommended order
+/// (S-020, records outside PG50 groups). S-010 (a PG13 not directly followed by its PG14)
+/// is judged at the next record; S-022 (no PG02) at the end.
+struct LineWalk<'w, 't, 'a, 'o> {
+    sink: &'w mut Sink<'o>,
+    /// The lines of the records S-007 explains (sorted).
+    explained: &'w [u32],
+    /// The `PG00` of the transaction (S-015).
+    pg00: &'w mut Vec<&'t R<'a>>,
+    /// S-023 reported the group right after the PG01.
+    s023: bool,
+    /// Position of the record in the line's child records.
+    index: usize,
+    /// Type of the record before.
+    prev: Option<RecordType>,
+    /// A PG13 waiting for the record after it (S-010).
+    pg13: Option<&'t R<'a>>,
+    has_pg02: bool,
+    /// S-013: PG26 records so far, and the last packaging level.
+    pg26: usize,
+    last_level: Option<u64>,
+    /// S-011: a PG02 of item type P seen; the next PG02 is the first.
+    seen_p: bool,
+    first_pg02: bool,
+    /// Whether a PG02, PG04, PG13 or PG14 came before (a PG50 attaches to it, S-014).
+    group_parent: bool,
+    /// The last record before that is not a PG55 or PG60 (the parent of a PG60, S-018).
+    pg60_parent: Option<&'t R<'a>>,
+    /// S-020: the highest rank so far, and the record to name in a later finding.
+    max: (u8, Option<&'t R<'a>>),
+    after_pg30: bool,
+}
+
+impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
+    fn items(&mut self, items: &'t [PgaItem<R<'a>>], in_group: bool) {
+        for i in items {
+            match i {
+                PgaItem::Record(n) => self.record(&n.record, Place::Plain, in_group),
+                PgaItem::Entity(e) => {
+                    self.record(&e.pg19.record, Place::Entity, in_group);
+                    if let Some(n) = &e.pg20 {
+                        self.record(&n.record, Place::Entity, in_group);
+                    }
+                    for n in &e.items {
+                        self.record(&n.record, Place::Entity, in_group);
+                    }
                 }
-                let prev = prev_of(r);
-                match r.record_type() {
-                    RecordType::Pg20 => sink.emit(
-                        RuleId::S_006,
-                        At::record(r),
-                        "PG20 without its PG19 directly before it",
-                    ),
-                    RecordType::Pg21 => {
-                        if !matches!(
-                            prev,
-                            Some(
-                                RecordType::Pg30
-                                    | RecordType::Pg22
-                                    | RecordType::Pg21
-                                    | RecordType::Pg55
-                                    | RecordType::Pg60
-                            )
-                        ) {
-                            sink.emit(
-                                RuleId::S_008,
-                                At::record(r),
-                                "PG21 without a parent: it follows its PG19/PG20, a PG30 or a PG22",
-                            );
-                        }
+                PgaItem::Group(g) => {
+                    let open = g.end.is_none();
+                    self.record(&g.start.record, Place::GroupStart { open }, in_group);
+                    self.items(&g.items, true);
+                    if let Some(n) = &g.end {
+                        self.record(&n.record, Place::GroupEnd, in_group);
                     }
-                    RecordType::Pg55 => {
-                        if !matches!(
-                            prev,
-                            Some(RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60)
-                        ) {
-                            sink.emit(RuleId::S_017, At::record(r), "PG55 must directly follow the PG19, PG20 or PG21 of its entity loop");
-                        }
-                    }
-                    RecordType::Pg60 => {
-                        if !matches!(
-                            prev,
-                            Some(
-                                RecordType::Pg07
-                                    | RecordType::Pg08
-                                    | RecordType::Pg21
-                                    | RecordType::Pg55
-                                    | RecordType::Pg60
-                            )
-                        ) {
-                            sink.emit(
-                                RuleId::S_018,
-                                At::record(r),
-                                "PG60 must follow a PG07, PG08 or the records of an entity loop",
-                            );
-                        }
-                    }
-                    RecordType::Pg51 => {
-                        sink.emit(RuleId::S_014, At::record(r), "PG51 without an open PG50 group")
-                    }
-                    RecordType::Pg50 if in_group => sink.emit(
-                        RuleId::S_014,
-                        At::record(r),
-                        "PG50 inside an open PG50 group: groups do not nest",
-                    ),
-                    rt if in_group && !allowed_in_group(rt) => sink.emit(
-                        RuleId::S_024,
-                        At::record(r),
-                        format!("{} inside a PG50/PG51 group: a group holds PG05, PG06, PG07, PG10, PG14, PG19 loops, PG22, PG25, PG26, PG29, PG31, PG32 (chapter p. 67)", r.id()),
-                    ),
-                    _ => {}
                 }
-            }
-            PgaItem::Entity(_) => {}
-            PgaItem::Group(g) => {
-                if g.end.is_none() {
-                    sink.emit(
-                        RuleId::S_014,
-                        At::record(&g.start.record),
-                        "PG50 without its PG51 in the same PGA line",
-                    );
-                }
-                walk_items(&g.items, true, prev_of, explained, sink);
             }
         }
     }
+
+    #[inline(always)]
+    fn record(&mut self, r: &'t R<'a>, place: Place, in_group: bool) {
+        let rt = r.record_type();
+        let f = facts(rt);
+        let before = self.prev.replace(rt);
+        if let Some(pg13) = self.pg13.take() {
+            if rt != RecordType::Pg14 {
+                s010(pg13, self.sink);
+            }
+        }
+        if f & PG00 != 0 {
+            self.pg00.push(r);
+        }
+        match place {
+            Place::Plain if in_group || f & ITEM_RULES != 0 => {
+                self.item_rules(r, rt, before, in_group)
+            }
+            Place::GroupStart { open: true } => s014_open(r, self.sink),
+            _ => {}
+        }
+        if f & LINE_RULES != 0 {
+            self.line_rules(r, rt, before);
+        }
+        self.group_parent |= f & GROUP_PARENT != 0;
+        if f & PG55_OR_PG60 == 0 {
+            self.pg60_parent = Some(r);
+        }
+        if f & RANK != 0 && !in_group && matches!(place, Place::Plain | Place::Entity) {
+            self.order(r, rt, f);
+        }
+        self.index += 1;
+    }
+
+    /// S-006, S-008, S-014, S-017, S-018, S-024 of a record of the line or of a PG50 group
+    /// that is not in an entity loop, after a record of type `before`.
+    #[inline(never)]
+    fn item_rules(
+        &mut self,
+        r: &R<'_>,
+        rt: RecordType,
+        before: Option<RecordType>,
+        in_group: bool,
+    ) {
+        if !self.explained.is_empty() && self.explained.binary_search(&r.line()).is_ok() {
+            return;
+        }
+        let sink = &mut *self.sink;
+        match rt {
+            RecordType::Pg20 => sink.emit(
+                RuleId::S_006,
+                At::record(r),
+                "PG20 without its PG19 directly before it",
+            ),
+            RecordType::Pg21 => {
+                if !matches!(
+                    before,
+                    Some(
+                        RecordType::Pg30
+                            | RecordType::Pg22
+                            | RecordType::Pg21
+                            | RecordType::Pg55
+                            | RecordType::Pg60
+                    )
+                ) {
+                    sink.emit(
+                        RuleId::S_008,
+                        At::record(r),
+                        "PG21 without a parent: it follows its PG19/PG20, a PG30 or a PG22",
+                    );
+                }
+            }
+            RecordType::Pg55 => {
+                if !matches!(
+                    before,
+                    Some(RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60)
+                ) {
+                    sink.emit(RuleId::S_017, At::record(r), "PG55 must directly follow the PG19, PG20 or PG21 of its entity loop");
+                }
+            }
+            RecordType::Pg60 => {
+                if !matches!(
+                    before,
+                    Some(
+                        RecordType::Pg07
+                            | RecordType::Pg08
+                            | RecordType::Pg21
+                            | RecordType::Pg55
+                            | RecordType::Pg60
+                    )
+                ) {
+                    sink.emit(
+                        RuleId::S_018,
+                        At::record(r),
+                        "PG60 must follow a PG07, PG08 or the records of an entity loop",
+                    );
+                }
+            }
+            RecordType::Pg51 => {
+                sink.emit(RuleId::S_014, At::record(r), "PG51 without an open PG50 group")
+            }
+            RecordType::Pg50 if in_group => sink.emit(
+                RuleId::S_014,
+                At::record(r),
+                "PG50 inside an open PG50 group: groups do not nest",
+            ),
+            rt if in_group && !allowed_in_group(rt) => sink.emit(
+                RuleId::S_024,
+                At::record(r),
+                format!("{} inside a PG50/PG51 group: a group holds PG05, PG06, PG07, PG10, PG14, PG19 loops, PG22, PG25, PG26, PG29, PG31, PG32 (chapter p. 67)", r.id()),
+            ),
+            _ => {}
+        }
+    }
+
+    /// S-009, S-011, S-013, S-014 (a PG50 without a parent), S-018 (PG60 qualifiers) of any
+    /// child record, after a record of type `before`; S-010 and S-022 are noted for later.
+    #[inline(never)]
+    fn line_rules(&mut self, r: &'t R<'a>, rt: RecordType, before: Option<RecordType>) {
+        let sink = &mut *self.sink;
+        match rt {
+            RecordType::Pg08 => {
+                if !matches!(
+                    before,
+                    Some(RecordType::Pg07 | RecordType::Pg08 | RecordType::Pg60)
+                ) {
+                    sink.emit(
+                        RuleId::S_009,
+                        At::record(r),
+                        "PG08 without its PG07 directly before it",
+                    );
+                }
+            }
+            RecordType::Pg13 => self.pg13 = Some(r),
+            RecordType::Pg02 => {
+                self.has_pg02 = true;
+                let is_p = text_bytes(r, Pg02::ITEM_TYPE) == Some(b"P".as_slice());
+                if self.first_pg02 && !is_p {
+                    sink.emit(
+                        RuleId::S_011,
+                        At::record(r),
+                        "the first PG02 of a PGA line must have item type P",
+                    );
+                } else if !self.first_pg02 && is_p && self.seen_p {
+                    sink.emit(
+                        RuleId::S_011,
+                        At::record(r),
+                        "more than one PG02 with item type P; further items are C",
+                    );
+                }
+                self.seen_p |= is_p;
+                self.first_pg02 = false;
+            }
+            RecordType::Pg26 => {
+                let packaging_qualifier = int_of(r, Pg26::PACKAGING_QUALIFIER);
+                self.pg26 += 1;
+                if self.pg26 == 7 {
+                    sink.emit(
+                        RuleId::S_013,
+                        At::record(r),
+                        "more than 6 PG26 packaging records in one PGA line",
+                    );
+                }
+                if let (Some(l), Some(prev)) = (packaging_qualifier, self.last_level) {
+                    if l <= prev {
+                        sink.emit_sev(
+                            RuleId::S_013,
+                            Severity::Warning,
+                            At::record(r),
+                            format!("packaging level {l} after level {prev}: levels go outermost (1) to innermost (6)"),
+                        );
+                    }
+                }
+                self.last_level = packaging_qualifier.or(self.last_level);
+            }
+            RecordType::Pg50 => {
+                // The PG50 right after the PG01 is S-023's (one cause, one finding).
+                let explained_by_s023 = self.index == 0 && self.s023;
+                if !self.group_parent && !explained_by_s023 {
+                    sink.emit(
+                        RuleId::S_014,
+                        At::record(r),
+                        "PG50 without a PG02, PG04, PG13 or PG14 before it to attach the group to",
+                    );
+                }
+            }
+            RecordType::Pg60 => {
+                // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
+                // with the dates the codes were added): a warning (SPEC S-018).
+                if let Some(q) = text_of(r, Pg60::ADDITIONAL_INFO_QUALIFIER) {
+                    check_pg60_qualifier(r, q, self.pg60_parent, sink);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// S-020: a deviation from the recommended order of SPEC 4.2 (a warning), of a record
+    /// outside PG50 groups (group content attaches to its parent and is not judged) whose
+    /// [`facts`] are `f` (with a rank).
+    fn order(&mut self, r: &'t R<'a>, rt: RecordType, f: u16) {
+        if rt == RecordType::Pg02 && is_component(r) {
+            // A component item starts its own detail records.
+            self.max = (1, Some(r));
+            return;
+        }
+        let k = (f >> RANK_SHIFT) as u8;
+        if self.after_pg30 && k == 4 {
+            return; // laboratory / inspection parties follow their PG30
+        }
+        if k < self.max.0 {
+            if let Some(prev) = self.max.1 {
+                s020(r, prev, self.sink);
+            }
+        } else {
+            self.max = (k, Some(r));
+        }
+        self.after_pg30 |= rt == RecordType::Pg30;
+    }
+
+    /// The rules judged at the end of the line: S-010 for a last PG13, S-022 (P54) for a
+    /// line with data but no PG02 (an empty line is S-021's).
+    fn finish(&mut self, pg01: &R<'_>) {
+        if let Some(pg13) = self.pg13.take() {
+            s010(pg13, self.sink);
+        }
+        if !self.has_pg02 {
+            self.sink.emit(
+                RuleId::S_022,
+                At::record(pg01),
+                "PGA line without a PG02: CBP rejects it (P54) where the agency requires the PG02 item record",
+            );
+        }
+    }
+}
+
+/// Whether a PG02 is a component item (item type `C`).
+#[inline(never)]
+fn is_component(pg02: &R<'_>) -> bool {
+    text_bytes(pg02, Pg02::ITEM_TYPE) == Some(b"C".as_slice())
+}
+
+/// S-020: `r` out of the recommended order after `prev`.
+#[cold]
+#[inline(never)]
+fn s020(r: &R<'_>, prev: &R<'_>, sink: &mut Sink<'_>) {
+    sink.emit(
+        RuleId::S_020,
+        At::record(r),
+        format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line()),
+    );
+}
+
+/// S-014: a PG50 group without its PG51.
+#[cold]
+#[inline(never)]
+fn s014_open(pg50: &R<'_>, sink: &mut Sink<'_>) {
+    sink.emit(
+        RuleId::S_014,
+        At::record(pg50),
+        "PG50 without its PG51 in the same PGA line",
+    );
+}
+
+/// S-010: a PG13 not directly followed by a PG14.
+#[cold]
+#[inline(never)]
+fn s010(pg13: &R<'_>, sink: &mut Sink<'_>) {
+    sink.emit(
+        RuleId::S_010,
+        At::record(pg13),
+        "PG13 must be directly followed by the PG14 it describes",
+    );
 }
 
 /// Record types a PG50…PG51 group may hold (SPEC S-024, chapter p. 67: 5, 6, 7, 10, 14, 19,
@@ -565,72 +915,12 @@ fn allowed_in_group(rt: RecordType) -> bool {
     )
 }
 
-/// S-020: deviations from the recommended order of SPEC 4.2 (warnings).
-fn check_order(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
-    let mut max: (u8, Option<&R<'_>>) = (0, None);
-    let mut after_pg30 = false;
-    let mut judge = |r: &R<'_>, max: &mut (u8, Option<&R<'_>>)| {
-        if r.record_type() == RecordType::Pg02 && text_of(r, Pg02::ITEM_TYPE) == Some("C") {
-            // A component item starts its own detail records.
-            *max = (1, None);
-            return true;
-        }
-        let Some(k) = rank(r.record_type()) else {
-            return false;
-        };
-        if after_pg30 && k == 4 {
-            return false; // laboratory / inspection parties follow their PG30
-        }
-        let keep = if k < max.0 {
-            if let Some(prev) = max.1 {
-                sink.emit(
-                    RuleId::S_020,
-                    At::record(r),
-                    format!("{} after {} (line {}): recommended order is PG02, product detail, PG13/PG14, entity loops, PG22, PG23, PG24, PG25, PG26, PG27, PG29, PG30", r.id(), prev.id(), prev.line()),
-                );
-            }
-            false
-        } else {
-            max.0 = k;
-            true
-        };
-        after_pg30 |= r.record_type() == RecordType::Pg30;
-        keep
-    };
-    // Records outside PG50 groups (group content attaches to its parent and is not judged),
-    // in input order, visited without collecting them. `judge` says whether the record
-    // becomes the one to name in a later finding.
-    let mut visit = |r| {
-        if judge(r, &mut max) {
-            max.1 = Some(r);
-        }
-    };
-    for item in &line.items {
-        match item {
-            PgaItem::Record(n) => visit(&n.record),
-            PgaItem::Entity(e) => {
-                visit(&e.pg19.record);
-                if let Some(n) = &e.pg20 {
-                    visit(&n.record);
-                }
-                e.items.iter().for_each(|n| visit(&n.record));
-            }
-            PgaItem::Group(_) => {}
-        }
-    }
-}
-
-/// S-015: PG00 substitution groups within a transaction.
-fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
+/// S-015: PG00 substitution groups within a transaction (`records`: its `PG00` records in
+/// input order).
+fn check_substitution(records: &[&R<'_>], sink: &mut Sink<'_>) {
     let mut open: Option<(&str, &R<'_>)> = None;
-    let mut defined: HashSet<String> = HashSet::new();
-    let mut records: Vec<&R<'_>> = Vec::new();
-    tx.for_each_record(|r| {
-        if r.record_type() == RecordType::Pg00 {
-            records.push(r);
-        }
-    });
-    for r in records {
+    let mut defined: HashSet<&str> = HashSet::new();
+    for &r in records {
         let Some(p) = r.view::<Pg00>() else {
             continue;
         };
@@ -651,7 +941,7 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
                         "PG00 S needs a substitution number 0001-9999",
                     ),
                     Some(n) => {
-                        if !defined.insert(n.to_string()) {
+                        if !defined.insert(n) {
                             sink.emit(
                                 RuleId::S_015,
                                 At::record(r),
@@ -694,5 +984,39 @@ fn check_substitution(tx: &Transaction<R<'_>>, sink: &mut Sink<'_>) {
             At::record(r),
             format!("PG00 S group {n} has no PG00 E"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The S-016 table keeps one row per agency whether it is searched linearly or through
+    /// its hash index (past [`Agencies::LINEAR`] agencies), against a map as the model.
+    #[test]
+    fn agency_rows_are_the_same_small_and_large() {
+        let mut table = Agencies::default();
+        let mut model: HashMap<u32, (u64, bool)> = HashMap::new();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..3 {
+            table.clear();
+            model.clear();
+            for step in 0..400u64 {
+                seed = crate::validate::samples::next_seed(seed);
+                let n = (seed >> 40) as usize % (4 + round * 30);
+                let code = format!("{:03}", n);
+                let key = agency_key(code.as_bytes());
+                let row = table.row(key).expect("row");
+                let want = model.entry(key).or_insert((1, false));
+                assert_eq!((row.1, row.2), *want, "round {round} step {step}");
+                row.1 += step;
+                row.2 |= step % 7 == 0;
+                want.0 += step;
+                want.1 |= step % 7 == 0;
+            }
+            assert_eq!(table.rows.len(), model.len());
+        }
+        assert_ne!(agency_key(b"FDA"), agency_key(b"FD"));
+        assert_ne!(agency_key(b""), agency_key(b"\0"));
     }
 }
