@@ -270,6 +270,14 @@ impl<'a> Record<'a> {
         usize::from(self.id_len)
     }
 
+    /// Whether the parse's fast check ([`crate::layout::FastCheck::accepts`]) accepted the
+    /// record: 80 bytes, none above `0x7F`, every non-text field all digits or all spaces,
+    /// every date and time real (so every field was typed without error).
+    #[inline]
+    pub(crate) fn fast_checked(&self) -> bool {
+        self.checked
+    }
+
     /// Whether `N` fields are read leniently (`  1`), as parsed.
     #[inline]
     pub fn lenient_numeric(&self) -> bool {

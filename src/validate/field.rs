@@ -11,6 +11,10 @@ use crate::transmission::Transmission;
 
 use super::{At, RuleId, Sink, PGA_RULESET};
 
+mod judge;
+
+use judge::{judge_record, TypeSets};
+
 /// Whether a record is one of the OI/PG records (the PGA Message Set proper).
 pub(crate) fn is_pga_record(rt: RecordType) -> bool {
     rt == RecordType::Oi || rt.is_pg() && rt.layout().is_some()
@@ -51,7 +55,14 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     }
     let lenient_n = t.options.lenient_numeric;
     let mut memo = Memo::default();
+    // The type of the record before (the memo's blank patterns are found by it).
+    let mut prev = 0;
     t.tree.for_each_record(|r| {
+        let judged = !lenient_n && judge_record(r, prev, &mut memo, sink);
+        prev = r.record_type() as usize;
+        if judged {
+            return;
+        }
         let clean = check_bytes(r, sink);
         if let Some(layout) = r.record_type().layout() {
             // A record whose 80 bytes are all in the CBP set and whose every field was typed
@@ -64,15 +75,22 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     });
 }
 
-/// The last bytes of each short field of a typed record ([`Step::memo`]) that gave no
-/// finding: on a typed record the F rules of a field depend only on its bytes (the record
-/// type, the options and the as-of date are those of the whole validation), so the same
-/// bytes again give no finding either and are not read again (a code list value repeated
-/// on every line is looked up once).
+/// What the F rules of one validation remember between records.
+///
+/// * The last values of each short field of a typed record ([`Step::memo`]) that gave no
+///   finding: on a typed record the F rules of a field depend only on its bytes (the record
+///   type, the options and the as-of date are those of the whole validation), so the same
+///   bytes again give no finding either and are not read again (a code list value repeated
+///   on every line is looked up once).
+/// * Per record type, the byte sets of the blank patterns of its optional text fields met
+///   last ([`judge`]): records of a type mostly leave the same fields blank.
 #[derive(Default)]
 struct Memo {
-    /// By [`Step::memo`]: [`memo_key`] of the last few clean values, 0 when none yet.
+    /// By [`MemoSlot::slot`]: [`MemoSlot::key`] of the last few clean values, 0 when none
+    /// yet.
     last_clean: Vec<[u128; MEMO_WAYS]>,
+    /// By record type: the byte sets of the blank patterns met last.
+    sets: Vec<TypeSets>,
 }
 
 /// Values remembered per field (a field often alternates between a few values).
@@ -81,15 +99,47 @@ const MEMO_WAYS: usize = 4;
 /// Slots of [`Memo`] handed out so far (one per short field of a plan, [`judged_fields`]).
 static MEMO_SLOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// The bytes of a field of at most 15 bytes and their number as one word (never 0);
-/// `None` for a longer field.
-#[inline]
-fn memo_key(bytes: &[u8]) -> Option<u128> {
-    let len = u8::try_from(bytes.len()).ok().filter(|&n| n < 16)?;
-    let mut b = [0u8; 16];
-    b.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    *b.last_mut()? = len;
-    Some(u128::from_le_bytes(b))
+/// Where the memo keeps the values of one field of at most 16 bytes, and how its key is
+/// read.
+#[derive(Clone, Copy)]
+struct MemoSlot {
+    /// Index into [`Memo::last_clean`].
+    slot: usize,
+    /// 0-based first column (at most 64) of the 16-byte window of the record that holds
+    /// the field.
+    at: u8,
+    /// The field's bytes within the window (the window read as a little-endian `u128`).
+    mask: u128,
+}
+
+impl MemoSlot {
+    /// The slot of field `f` (of at most 16 bytes within columns 1-80), numbered from
+    /// [`MEMO_SLOTS`]; `None` for a longer field.
+    fn new(f: &FieldDef) -> Option<MemoSlot> {
+        let (s, e) = (usize::from(f.start).checked_sub(1)?, usize::from(f.end));
+        if s >= e || e > 80 || e - s > 16 {
+            return None;
+        }
+        let at = s.min(64);
+        let mask = (s..e).fold(0u128, |m, c| m | 0xFF << (8 * (c - at)));
+        Some(MemoSlot {
+            slot: MEMO_SLOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            at: u8::try_from(at).ok()?,
+            mask,
+        })
+    }
+
+    /// The slot and the field's bytes in `raw` as one word (its window, masked); `None`
+    /// for a value of NUL bytes only (0 marks an empty way of the memo; the memo is asked
+    /// only about records of CBP bytes, which hold no NUL). A slot belongs to one field,
+    /// so that equal words are equal values.
+    #[inline]
+    fn key(&self, raw: &[u8; 80]) -> Option<(usize, u128)> {
+        let at = usize::from(self.at);
+        let window = raw.get(at..at + 16)?;
+        let word = u128::from_le_bytes(<[u8; 16]>::try_from(window).ok()?) & self.mask;
+        (word != 0).then_some((self.slot, word))
+    }
 }
 
 /// Whether a field is all spaces, without a branch per byte (a blank field
@@ -328,6 +378,7 @@ fn check_fields(
         // when the record's text bytes fit their classes (one pass over the record) and no
         // rule reads the field's value, no F rule can fire on it.
         let classes_ok = classes_fit(r.record_type(), layout, raw);
+        let raw80 = raw.first_chunk::<80>();
         let Some(plan) = judged_fields(r, layout) else {
             // No plan for this record type: every field, read (the same findings).
             for f in layout.fields {
@@ -348,32 +399,59 @@ fn check_fields(
                     continue;
                 }
             }
-            let key = step.memo.and_then(|i| Some((i, memo_key(bytes)?)));
-            let Some((i, key)) = key else {
-                check_field(&cx, f, sink);
-                continue;
-            };
-            if memo.last_clean.get(i).is_some_and(|s| s.contains(&key)) {
-                continue;
-            }
-            let before = sink.errors + sink.warnings;
-            check_field(&cx, f, sink);
-            if sink.errors + sink.warnings == before {
-                if memo.last_clean.len() <= i {
-                    memo.last_clean.resize(i + 1, [0; MEMO_WAYS]);
-                }
-                if let Some(slot) = memo.last_clean.get_mut(i) {
-                    // The oldest value leaves.
-                    slot.rotate_right(1);
-                    if let Some(first) = slot.first_mut() {
-                        *first = key;
-                    }
-                }
-            }
+            let key = step.memo.zip(raw80).and_then(|(m, raw)| m.key(raw));
+            check_memoized(&cx, f, key, memo, sink);
         }
     } else {
         for f in layout.fields {
             check_field(&cx, f, sink);
+        }
+    }
+}
+
+/// Checks field `f` of a typed record through the memo, `key` its [`MemoSlot::key`]
+/// (`None`: not remembered): a value that gave no finding before is not read
+/// again; a value that gives no finding now is remembered (the oldest of its slot leaves).
+#[inline]
+fn check_memoized(
+    cx: &FieldCx<'_, '_>,
+    f: &FieldDef,
+    key: Option<(usize, u128)>,
+    memo: &mut Memo,
+    sink: &mut Sink<'_>,
+) {
+    let Some((i, key)) = key else {
+        check_field(cx, f, sink);
+        return;
+    };
+    if memo.last_clean.get(i).is_some_and(|s| s.contains(&key)) {
+        return;
+    }
+    check_and_remember(cx, f, i, key, memo, sink);
+}
+
+/// [`check_memoized`] for a value not remembered.
+#[cold]
+#[inline(never)]
+fn check_and_remember(
+    cx: &FieldCx<'_, '_>,
+    f: &FieldDef,
+    i: usize,
+    key: u128,
+    memo: &mut Memo,
+    sink: &mut Sink<'_>,
+) {
+    let before = sink.errors + sink.warnings;
+    check_field(cx, f, sink);
+    if sink.errors + sink.warnings == before {
+        if memo.last_clean.len() <= i {
+            memo.last_clean.resize(i + 1, [0; MEMO_WAYS]);
+        }
+        if let Some(slot) = memo.last_clean.get_mut(i) {
+            slot.rotate_right(1);
+            if let Some(first) = slot.first_mut() {
+                *first = key;
+            }
         }
     }
 }
@@ -428,8 +506,8 @@ struct Step {
     text: bool,
     /// Mandatory in a PGA record (a blank value is F-011's).
     mandatory: bool,
-    /// The field's slot in a [`Memo`] (fields of at most 15 bytes).
-    memo: Option<usize>,
+    /// The field's slot in a [`Memo`] (fields of at most 16 bytes).
+    memo: Option<MemoSlot>,
 }
 
 /// The fields of `r`'s layout that an F rule can judge on a typed record: text fields,
@@ -451,8 +529,7 @@ fn judged_fields(r: &Record<'_>, layout: &'static RecordLayout) -> Option<&'stat
                 special: is_special(r, f),
                 text: f.kind == Kind::Text,
                 mandatory: pga && f.designation == Designation::M,
-                memo: (f.len() < 16)
-                    .then(|| MEMO_SLOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
+                memo: MemoSlot::new(f),
             })
             .collect()
     };
