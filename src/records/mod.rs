@@ -87,10 +87,9 @@ fn read_field<'a, K: FieldKind>(
 /// The record as `&str` when it is all ASCII (then every text field is a valid `&str`).
 #[inline]
 fn ascii_str(raw: &[u8]) -> Option<&str> {
-    // A branch-free fold (vectorized) decides; the UTF-8 check (`simdutf8`, SIMD over the
-    // 80 bytes) then cannot fail.
+    // A branch-free fold (vectorized) decides; `from_utf8` then cannot fail.
     if raw.iter().fold(0u8, |acc, &b| acc | b) < 0x80 {
-        simdutf8::basic::from_utf8(raw).ok()
+        std::str::from_utf8(raw).ok()
     } else {
         None
     }
@@ -190,14 +189,13 @@ impl<'a, T: TypedRecord> View<'a, T> {
 
     /// A view of a record the parse's fast check accepted (see
     /// [`crate::Record::view`]): 80 ASCII bytes whose non-text fields are all digits or all
-    /// spaces. The record is not checked for ASCII again (one UTF-8 check gives its text:
-    /// `simdutf8`'s, about a third of `str::from_utf8`'s instructions on 80 bytes), and each
-    /// number is read without its grammar.
+    /// spaces. The record is not checked for ASCII again (one `str::from_utf8` gives its
+    /// text), and each number is read without its grammar.
     #[inline]
     pub(crate) fn checked(raw: &'a [u8], lenient_n: bool) -> Self {
         View {
             raw,
-            ascii: simdutf8::basic::from_utf8(raw).ok(),
+            ascii: std::str::from_utf8(raw).ok(),
             checked: true,
             lenient_n,
             _type: PhantomData,
