@@ -789,10 +789,7 @@ impl<'o> Sink<'o> {
 /// when blank or not ASCII. One field is looked at, without the UTF-8 check of the whole
 /// record a view makes; the caller checks the record type.
 pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a str> {
-    let b = f.slice(r.raw());
-    let end = crate::layout::trimmed_len(b);
-    let v = b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())?;
-    std::str::from_utf8(v).ok()
+    text_bytes(r, f).and_then(|v| std::str::from_utf8(v).ok())
 }
 
 /// The bytes of field `f` of `r` as [`text_of`] reads them, without making them text (no

@@ -11,24 +11,13 @@ use crate::records::Record;
 use crate::records::{Pg01, Pg02, Pg10, Pg14, Pg19, Pg22, Pg24, Pg25, Pg29, RecordType};
 use crate::tree::{EntityLoop, OiGroup, PgaItem, PgaLine};
 
-/// The bytes of text field `f` of `r` as [`crate::validate::text_of`] reads them (without
-/// trailing spaces; `None` when blank or not ASCII), not made text: a rule that compares a
-/// field with a code needs no UTF-8 check.
-#[inline]
-pub(super) fn bytes_of<'a>(r: &Record<'a>, f: &FieldDef) -> Option<&'a [u8]> {
-    let b = f.slice(r.raw());
-    let end = crate::layout::trimmed_len(b);
-    b.get(..end).filter(|v| !v.is_empty() && v.is_ascii())
-}
+/// The bytes of a text field as [`crate::validate::text_of`] reads them, not made text (a
+/// rule that compares a field with a code needs no UTF-8 check); and `text_of` itself.
+pub(super) use crate::validate::{text_bytes as bytes_of, text_of};
 
 /// ASCII bytes from [`bytes_of`] as text (never fails on them).
 pub(super) fn text(b: &[u8]) -> &str {
     std::str::from_utf8(b).unwrap_or("")
-}
-
-/// [`crate::validate::text_of`] through [`bytes_of`].
-pub(super) fn text_of<'a>(r: &Record<'a>, f: &FieldDef) -> Option<&'a str> {
-    bytes_of(r, f).and_then(|b| std::str::from_utf8(b).ok())
 }
 
 /// Whether a field read by [`bytes_of`] is `code` (a fixed-size code: compared inline).
