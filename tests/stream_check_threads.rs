@@ -475,3 +475,62 @@ fn cli_check_threads_prints_the_same_report() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// `ace-pga stats --check` counts what `check_bytes` counts, streamed in pieces (the testing
+/// knob `ACE_PGA_WHOLE_BELOW=0`) or whole, from a file or from standard input (spilled to a
+/// temporary file), on every thread count.
+#[cfg(feature = "cli")]
+#[test]
+fn cli_stats_check_counts_what_check_bytes_counts() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let (data, _) = many(60, |k, copy| {
+        if k % 7 == 3 {
+            let oi = common::line_of(copy, "OI");
+            common::set_bytes(copy, oi, 11, b"o");
+        }
+        if k % 11 == 5 {
+            let pg01 = common::line_of(copy, "PG01");
+            common::set_bytes(copy, pg01, 5, b"X");
+        }
+    });
+    let full = check_bytes(&data, &ParseOptions::strict(), &vopts());
+    assert!(full.error_count() >= 10, "{full:?}");
+    let path = std::env::temp_dir().join(format!("ace-pga-stats-{}.txt", std::process::id()));
+    std::fs::write(&path, &data).expect("write");
+    let file = path.to_str().expect("path");
+    let run = |whole_below: &str, threads: &str, stdin: bool| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+            .args(["stats", "--check", "--json", "--as-of", "2026-03-16"])
+            .args(["--threads", threads, if stdin { "-" } else { file }])
+            .env("ACE_PGA_WHOLE_BELOW", whole_below)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("run ace-pga");
+        let mut input = child.stdin.take().expect("stdin");
+        if stdin {
+            input.write_all(&data).expect("write stdin");
+        }
+        drop(input);
+        child.wait_with_output().expect("output")
+    };
+    for whole_below in ["0", "100000000"] {
+        for threads in ["1", "3"] {
+            for stdin in [false, true] {
+                let out = run(whole_below, threads, stdin);
+                let what = format!("whole below {whole_below}, {threads} threads, stdin {stdin}");
+                assert_eq!(out.status.code(), Some(1), "{what}: errors found");
+                let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+                assert_eq!(doc["findings"]["error"], full.error_count(), "{what}");
+                assert_eq!(doc["findings"]["warning"], full.warning_count(), "{what}");
+                assert_eq!(
+                    doc["records"],
+                    data.iter().filter(|&&b| b == b'\n').count(),
+                    "{what}"
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+}

@@ -55,14 +55,7 @@ pub(crate) fn check(
     copts.past_limits = true;
     // The records under the findings are shown in the human format only.
     copts.records = format == Format::Human;
-    // Testing knob: inputs up to this many bytes are checked whole (`0`: always streamed),
-    // so that tests can compare both paths of the same binary.
-    if let Some(n) = std::env::var("ACE_PGA_WHOLE_BELOW")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        copts.whole_below = n;
-    }
+    crate::common::whole_below_knob(&mut copts);
     let outcome = match file {
         Some(f) => check_reader_with(f, &parse_opts, &opts, &copts),
         None => check_reader_with(io::stdin().lock(), &parse_opts, &opts, &copts),

@@ -1,10 +1,11 @@
 //! Helpers shared by the subcommands: parsing an input and printing its problems.
 
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufReader, Seek, SeekFrom, Write};
 
 use ace_pga::{NaiveDate, ParseOptions, Severity, Transmission};
 
-use crate::Failure;
+use crate::{progress, Failure};
 
 /// Text from the input shown on a terminal: control characters become `?` (no escape
 /// sequences from a file reach the terminal).
@@ -157,4 +158,59 @@ pub(crate) fn threads(threads: Option<usize>) -> Result<usize, Failure> {
     }
     Ok(threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4))))
+}
+
+/// The input of a command that reads it more than once (`decode`, `stats --check`): a file
+/// by its path, or standard input, a pipe or a device spilled to a temporary file first.
+pub(crate) enum Source {
+    Path(String),
+    /// Standard input, spilled.
+    Spilled(File),
+}
+
+impl Source {
+    pub(crate) fn open(name: &str) -> io::Result<Source> {
+        let mut spill = tempfile::tempfile()?;
+        if name == "-" {
+            io::copy(&mut io::stdin().lock(), &mut spill)?;
+            return Ok(Source::Spilled(spill));
+        }
+        // Fails now, as reading the whole file did, when the file cannot be opened.
+        let mut file = File::open(name)?;
+        if file.metadata()?.is_file() {
+            return Ok(Source::Path(name.to_string()));
+        }
+        // A pipe or device (`<(…)`, `/dev/stdin`) can be read once only.
+        io::copy(&mut file, &mut spill)?;
+        Ok(Source::Spilled(spill))
+    }
+
+    /// A fresh reader from the start (with a progress bar when `bar` and the file is large).
+    pub(crate) fn reader(&mut self, bar: bool) -> io::Result<Box<dyn io::BufRead + '_>> {
+        const CAPACITY: usize = 1 << 16;
+        match self {
+            Source::Path(p) if bar => {
+                let (file, _) = progress::open(p)?;
+                Ok(Box::new(BufReader::with_capacity(CAPACITY, file)))
+            }
+            Source::Path(p) => Ok(Box::new(BufReader::with_capacity(CAPACITY, File::open(p)?))),
+            Source::Spilled(f) => {
+                f.seek(SeekFrom::Start(0))?;
+                Ok(Box::new(BufReader::with_capacity(CAPACITY, &*f)))
+            }
+        }
+    }
+}
+
+/// Testing knob of `check` and `stats --check`: the environment variable
+/// `ACE_PGA_WHOLE_BELOW` sets [`ace_pga::stream::check::CheckOptions::whole_below`] (inputs
+/// up to that many bytes are checked whole; `0`: always streamed), so that tests can compare
+/// both paths of the same binary.
+pub(crate) fn whole_below_knob(copts: &mut ace_pga::stream::check::CheckOptions) {
+    if let Some(n) = std::env::var("ACE_PGA_WHOLE_BELOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        copts.whole_below = n;
+    }
 }

@@ -8,14 +8,14 @@
 //! command: they bound the memory of a whole-input parse; the stream needs none).
 
 use std::fs::File;
-use std::io::{self, BufReader, Seek, SeekFrom, Write};
+use std::io::{self, SeekFrom, Write};
 
 use ace_pga::stream::decode::{scan, write_decode_document_threads, StreamDecodeError};
 use ace_pga::stream::StreamOptions;
 use ace_pga::{Problem, Severity};
 
-use crate::common::{clean, response_options};
-use crate::{progress, Failure, InputArgs};
+use crate::common::{clean, response_options, Source};
+use crate::{Failure, InputArgs};
 
 /// At most this many errors (when the input fails) and as many warnings are printed; the
 /// rest are counted in one closing line each.
@@ -26,47 +26,6 @@ fn not_listed(name: &str, more: usize, kind: &str) -> Option<String> {
     (more > 0).then(|| {
         format!("{name}: ... and {more} more {kind}(s), not listed (`ace-pga check` lists them)")
     })
-}
-
-/// The input, readable once per pass.
-enum Source {
-    Path(String),
-    /// Standard input, spilled.
-    Spilled(File),
-}
-
-impl Source {
-    fn open(name: &str) -> io::Result<Source> {
-        let mut spill = tempfile::tempfile()?;
-        if name == "-" {
-            io::copy(&mut io::stdin().lock(), &mut spill)?;
-            return Ok(Source::Spilled(spill));
-        }
-        // Fails now, as reading the whole file did, when the file cannot be opened.
-        let mut file = File::open(name)?;
-        if file.metadata()?.is_file() {
-            return Ok(Source::Path(name.to_string()));
-        }
-        // A pipe or device (`<(…)`, `/dev/stdin`) can be read once only.
-        io::copy(&mut file, &mut spill)?;
-        Ok(Source::Spilled(spill))
-    }
-
-    /// A fresh reader from the start (with a progress bar when `bar` and the file is large).
-    fn reader(&mut self, bar: bool) -> io::Result<Box<dyn io::BufRead + '_>> {
-        const CAPACITY: usize = 1 << 16;
-        match self {
-            Source::Path(p) if bar => {
-                let (file, _) = progress::open(p)?;
-                Ok(Box::new(BufReader::with_capacity(CAPACITY, file)))
-            }
-            Source::Path(p) => Ok(Box::new(BufReader::with_capacity(CAPACITY, File::open(p)?))),
-            Source::Spilled(f) => {
-                f.seek(SeekFrom::Start(0))?;
-                Ok(Box::new(BufReader::with_capacity(CAPACITY, &*f)))
-            }
-        }
-    }
 }
 
 /// `decode`'s arguments.

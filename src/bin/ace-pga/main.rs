@@ -139,8 +139,9 @@ enum Command {
     Stats {
         #[command(flatten)]
         input: InputArgs,
-        /// Also validate (loads the input whole) and count findings by severity; the exit
-        /// status is then 1 when there are errors.
+        /// Also validate (as `check` does, streamed: a second pass over the input; standard
+        /// input is spilled to a temporary file first) and count findings by severity; the
+        /// exit status is then 1 when there are errors.
         #[arg(long)]
         check: bool,
         /// As-of date for `--check`, YYYY-MM-DD with a four-digit year (default: today, UTC).

@@ -2,10 +2,12 @@
 
 use std::io::{self, Write};
 
-use ace_pga::validate::{self, ValidateOptions};
+use ace_pga::stream::check::{check_reader_with, CheckOptions};
+use ace_pga::stream::stats::collect;
+use ace_pga::validate::ValidateOptions;
 
-use crate::common::{as_of_date, clean};
-use crate::{read_input, Failure, InputArgs};
+use crate::common::{as_of_date, clean, Source};
+use crate::{Failure, InputArgs};
 
 /// `stats`: streams the input unit by unit (bounded memory) and prints the counts.
 pub(crate) fn stats(
@@ -19,39 +21,46 @@ pub(crate) fn stats(
     let as_of = as_of_date(as_of.as_deref())?;
     let opts = input.parse_options()?;
     let io_err = |e: io::Error| Failure::Usage(format!("{}: {e}", input.file));
-    // `--check` validates the whole input: read standard input once and stream from memory.
-    let stdin_data = if check && input.file == "-" {
-        Some(read_input("-").map_err(io_err)?)
-    } else {
-        None
-    };
-    let reader: Box<dyn io::Read + '_> = if let Some(d) = &stdin_data {
-        Box::new(io::Cursor::new(d.as_slice()))
-    } else if input.file == "-" {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(crate::progress::open(&input.file).map_err(io_err)?.0)
-    };
     // Chunks of the input are parsed and counted on worker threads (counts do not depend on
     // their number).
     let threads = crate::common::threads(threads)?;
-    let total = ace_pga::stream::stats::collect(reader, &opts, threads).map_err(io_err)?;
+    // `--check` reads the input twice, streamed both times (standard input, a pipe or a
+    // device is spilled to a temporary file first); without it, once.
+    let mut source = if check {
+        Some(Source::open(&input.file).map_err(io_err)?)
+    } else {
+        None
+    };
+    let total = match &mut source {
+        Some(s) => collect(s.reader(true).map_err(io_err)?, &opts, threads),
+        None if input.file == "-" => collect(io::stdin().lock(), &opts, threads),
+        None => collect(
+            crate::progress::open(&input.file).map_err(io_err)?.0,
+            &opts,
+            threads,
+        ),
+    }
+    .map_err(io_err)?;
     // Empty, EBCDIC, not a CATAIR transmission, a limit: one message, no counts of garbage.
     if let Some(p) = &total.whole_input {
         return Err(Failure::Invalid(clean(&format!("{}: {p}", input.file))));
     }
-    let findings = if check {
-        let data = match stdin_data {
-            Some(d) => d,
-            None => read_input(&input.file).map_err(io_err)?,
-        };
-        // Only the counts are printed: keep no finding (the counts cover them all).
-        let mut vopts = ValidateOptions::new(as_of);
-        vopts.max_findings = 0;
-        let report = validate::check_bytes(&data, &opts, &vopts);
-        Some((report.error_count(), report.warning_count()))
-    } else {
-        None
+    let findings = match &mut source {
+        Some(s) => {
+            // Only the counts are printed: keep no finding (the counts cover them all). The
+            // report of `validate::check_bytes` (a tree limit is the report), in pieces.
+            let mut vopts = ValidateOptions::new(as_of);
+            vopts.max_findings = 0;
+            let mut copts = CheckOptions::default();
+            copts.records = false;
+            copts.threads = threads;
+            crate::common::whole_below_knob(&mut copts);
+            let report = check_reader_with(s.reader(false).map_err(io_err)?, &opts, &vopts, &copts)
+                .map_err(io_err)?
+                .report;
+            Some((report.error_count(), report.warning_count()))
+        }
+        None => None,
     };
     let mut out = io::stdout().lock();
     let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
