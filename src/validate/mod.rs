@@ -20,6 +20,7 @@ mod envelope;
 mod field;
 mod host;
 mod organic;
+mod pass;
 mod structure;
 mod unit;
 
@@ -952,11 +953,7 @@ impl Sink<'_> {
 /// problems are findings too).
 pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     let mut sink = Sink::new(opts);
-    field::check(t, &mut sink);
-    envelope::check(t, &mut sink);
-    structure::check(t, &mut sink);
-    host::check(t, &mut sink);
-    organic::check(t, &mut sink);
+    pass::run(t, &mut sink, pass::WINDOW);
     sink.into_report()
 }
 
