@@ -795,6 +795,7 @@ pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option
 
 /// The bytes of field `f` of `r` as [`text_of`] reads them, without making them text (no
 /// UTF-8 check): the value without trailing spaces, `None` when blank or not ASCII.
+#[inline]
 pub(crate) fn text_bytes<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a [u8]> {
     let b = f.slice(r.raw());
     let end = crate::layout::trimmed_len(b);
