@@ -195,10 +195,10 @@ mod tests {
                     if flags {
                         opts.tariff_flags = Some(flag_every_hts(&t));
                     }
-                    for max in [0, 1, 3, 40, 100_000] {
+                    for max in [0, 1, 40, 100_000] {
                         opts.max_findings = max;
                         let expected = one_by_one(&t, &opts, None);
-                        for window in [1, 2, 5, 32, usize::MAX] {
+                        for window in [1, 3, 32, usize::MAX] {
                             assert_eq!(fused(&t, &opts, window), expected, "window {window}");
                         }
                         compared += 1;
@@ -219,7 +219,7 @@ mod tests {
                 }
             }
         }
-        assert!(compared > 500, "{compared}");
+        assert!(compared > 400, "{compared}");
         assert!(findings > 10_000, "{findings}");
     }
 }
