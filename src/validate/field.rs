@@ -28,6 +28,7 @@ fn is_output_record(rt: RecordType) -> bool {
 /// The F rules over a whole transmission: [`FieldPass::begin`], then
 /// [`FieldPass::record`] on every record in input order (one implementation with the fused
 /// driver of [`super::validate`]).
+#[cfg(test)]
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     let mut pass = FieldPass::begin(t, sink);
     t.tree.for_each_record(|r| pass.record(r, sink));

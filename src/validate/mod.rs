@@ -954,7 +954,13 @@ impl Sink<'_> {
 /// problems are findings too).
 pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     let mut sink = Sink::new(opts);
-    pass::run(t, &mut sink, pass::WINDOW);
+    pass::run(
+        t,
+        &mut sink,
+        pass::WINDOW,
+        pass::Families::ALL,
+        &mut HashMap::new(),
+    );
     sink.into_report()
 }
 

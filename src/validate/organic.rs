@@ -17,6 +17,7 @@ use crate::profile::ams_or::{CertificateNumber, MessageType};
 use crate::records::Record;
 use crate::records::{Pg01, Pg14, Pg19, Pg20, Pg29};
 use crate::records::{RecordType, View};
+#[cfg(test)]
 use crate::transmission::Transmission;
 use crate::tree::{Item, Node, OiGroup, PgaLine, Transaction};
 
@@ -110,6 +111,7 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
 
 /// [`check`] with the certificates seen so far (a stream checks its pieces one by one).
+#[cfg(test)]
 pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
     let mut pass = OrganicPass::new(sink.opts.as_of);
     for tx in t.tree.transactions() {

@@ -10,8 +10,6 @@
 //! nothing; within a family, the steps emit the findings of each record in the order the
 //! whole-tree walk emits them (a family's findings on different lines never tie either).
 
-use std::collections::HashMap;
-
 use super::envelope::{self, EnvelopeBlock};
 use super::field::FieldPass;
 use super::host::HostBlock;
@@ -26,28 +24,71 @@ use crate::tree::Node;
 /// (measured: see BENCHMARKS.md, issue 13, fused validation).
 pub(super) const WINDOW: usize = 32;
 
-/// Every rule family over `t` in one walk, `window` transactions at a time (at least 1).
-pub(super) fn run(t: &Transmission<'_>, sink: &mut Sink<'_>, window: usize) {
+/// Which families beside F, S and OR a [`run`] runs.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Families {
+    /// The E rules.
+    pub(super) envelope: bool,
+    /// The H rules.
+    pub(super) host: bool,
+}
+
+impl Families {
+    /// Every family ([`super::validate`]).
+    pub(super) const ALL: Families = Families {
+        envelope: true,
+        host: true,
+    };
+    /// F, S and OR: what one piece of a stream decides on its own
+    /// ([`super::PieceChecks::records`]).
+    pub(super) const PIECE: Families = Families {
+        envelope: false,
+        host: false,
+    };
+}
+
+/// The rule families `families` over `t` in one walk, `window` transactions at a time (at
+/// least 1), with OR-018's certificates filed before in `cert_hts`.
+pub(super) fn run(
+    t: &Transmission<'_>,
+    sink: &mut Sink<'_>,
+    window: usize,
+    families: Families,
+    cert_hts: &mut CertificateHts,
+) {
     let window = window.max(1);
     let mut field = FieldPass::begin(t, sink);
-    envelope::begin(t, sink);
+    if families.envelope {
+        envelope::begin(t, sink);
+    }
     let mut structure = StructurePass::default();
     let mut organic = OrganicPass::new(sink.opts.as_of);
-    let mut cert_hts: CertificateHts = HashMap::new();
     let mut seen_batch = false;
     for batch in &t.tree.batches {
         node(&mut field, batch.header.as_ref(), sink);
-        let a_app = envelope::batch_begin(batch, &mut seen_batch, sink);
+        let a_app = if families.envelope {
+            envelope::batch_begin(batch, &mut seen_batch, sink)
+        } else {
+            None
+        };
         for (i, block) in batch.blocks.iter().enumerate() {
             node(&mut field, block.header.as_ref(), sink);
-            let mut env = EnvelopeBlock::begin(batch, i, block, a_app, sink);
-            let mut host = HostBlock::begin(block);
+            let mut env = families
+                .envelope
+                .then(|| EnvelopeBlock::begin(batch, i, block, a_app, sink));
+            let mut host = if families.host {
+                HostBlock::begin(block)
+            } else {
+                None
+            };
             for txs in block.transactions.chunks(window) {
                 for tx in txs {
                     tx.for_each_record(|r| field.record(r, sink));
                 }
-                for tx in txs {
-                    env.transaction(tx, sink);
+                if let Some(env) = env.as_mut() {
+                    for tx in txs {
+                        env.transaction(tx, sink);
+                    }
                 }
                 for tx in txs {
                     structure.transaction(tx, sink);
@@ -58,11 +99,13 @@ pub(super) fn run(t: &Transmission<'_>, sink: &mut Sink<'_>, window: usize) {
                     }
                 }
                 for tx in txs {
-                    organic.transaction(tx, &mut cert_hts, sink);
+                    organic.transaction(tx, cert_hts, sink);
                 }
             }
             node(&mut field, block.trailer.as_ref(), sink);
-            env.end(block, sink);
+            if let Some(env) = env {
+                env.end(block, sink);
+            }
         }
         node(&mut field, batch.trailer.as_ref(), sink);
     }
@@ -80,14 +123,16 @@ fn node(field: &mut FieldPass, n: Option<&Node<Record<'_>>>, sink: &mut Sink<'_>
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::super::{envelope, field, host, organic, samples, structure, TariffFlag};
     use super::*;
     use crate::options::ParseOptions;
     use crate::validate::{Report, ValidateOptions};
 
-    /// The findings of the five families run one after another, each over the whole tree
-    /// (what `validate` ran before the fused driver), or of family `only` alone.
-    fn one_by_one(t: &Transmission<'_>, opts: &ValidateOptions, only: Option<usize>) -> Report {
+    /// The findings of the five families (F, E, S, H, OR) run one after another, each over
+    /// the whole tree (what `validate` ran before the fused driver), those of `only`.
+    fn one_by_one(t: &Transmission<'_>, opts: &ValidateOptions, only: [bool; 5]) -> Report {
         let mut sink = Sink::new(opts);
         let families: [fn(&Transmission<'_>, &mut Sink<'_>); 5] = [
             field::check,
@@ -97,16 +142,21 @@ mod tests {
             organic::check,
         ];
         for (i, family) in families.iter().enumerate() {
-            if only.is_none_or(|o| o == i) {
+            if only.get(i) == Some(&true) {
                 family(t, &mut sink);
             }
         }
         sink.into_report()
     }
 
-    fn fused(t: &Transmission<'_>, opts: &ValidateOptions, window: usize) -> Report {
+    fn fused(
+        t: &Transmission<'_>,
+        opts: &ValidateOptions,
+        window: usize,
+        families: Families,
+    ) -> Report {
         let mut sink = Sink::new(opts);
-        run(t, &mut sink, window);
+        run(t, &mut sink, window, families, &mut HashMap::new());
         sink.into_report()
     }
 
@@ -197,15 +247,23 @@ mod tests {
                     }
                     for max in [0, 1, 40, 100_000] {
                         opts.max_findings = max;
-                        let expected = one_by_one(&t, &opts, None);
+                        let expected = one_by_one(&t, &opts, [true; 5]);
+                        let piece = one_by_one(&t, &opts, [true, false, true, false, true]);
                         for window in [1, 3, 32, usize::MAX] {
-                            assert_eq!(fused(&t, &opts, window), expected, "window {window}");
+                            let all = fused(&t, &opts, window, Families::ALL);
+                            assert_eq!(all, expected, "window {window}");
+                            let fsor = fused(&t, &opts, window, Families::PIECE);
+                            assert_eq!(fsor, piece, "window {window}");
                         }
                         compared += 1;
                         if max == 100_000 {
                             findings += expected.findings.len();
                             for family in 0..5 {
-                                let alone = one_by_one(&t, &opts, Some(family));
+                                let mut only = [false; 5];
+                                if let Some(o) = only.get_mut(family) {
+                                    *o = true;
+                                }
+                                let alone = one_by_one(&t, &opts, only);
                                 let name = ["F", "E", "S", "H", "OR"][family];
                                 let of_family: Vec<_> = expected
                                     .findings

@@ -10,6 +10,7 @@ use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::records::Record;
 use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType};
+#[cfg(test)]
 use crate::transmission::Transmission;
 use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
 
@@ -20,6 +21,7 @@ type R<'a> = Record<'a>;
 /// The S rules over a whole transmission: [`StructurePass::transaction`] on every
 /// transaction in input order (one implementation with the fused driver of
 /// [`super::validate`]).
+#[cfg(test)]
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     let mut pass = StructurePass::default();
     for tx in t.tree.transactions() {
