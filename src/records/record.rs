@@ -304,6 +304,8 @@ impl<'a> Record<'a> {
 
     /// Identifies and parses one framed record. Problems (F-001, F-002, F-007, F-013,
     /// F-014, F-015) are pushed to `problems`; the record is always returned, in place.
+    /// Inline: the per-record step of every parse (the slow way is out of line).
+    #[inline(always)]
     pub(crate) fn from_line(
         l: &RawLine<'a>,
         opts: &crate::options::ParseOptions,

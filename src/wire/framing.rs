@@ -517,29 +517,44 @@ impl<'a> Framer<'a> {
 impl<'a> Iterator for Framer<'a> {
     type Item = RawLine<'a>;
 
+    /// The next record: the usual one (80 bytes without a control byte, then LF) inline,
+    /// every other case out of line ([`Self::next_other`]).
+    #[inline(always)]
     fn next(&mut self) -> Option<RawLine<'a>> {
+        let end = self.end();
+        let offset = self.pos.saturating_add(self.base_offset);
+        if let Some(rest) = self.input.get(self.pos..end) {
+            if let (Some(rec), Some(b'\n')) = (rest.get(..80), rest.get(80)) {
+                if no_control_bytes(rec) {
+                    self.pos += 81;
+                    self.line = self.line.saturating_add(1);
+                    if self.line == 1 {
+                        self.framing.terminator = Terminator::Lf;
+                    }
+                    return Some(RawLine {
+                        line: self.line_base.saturating_add(self.line),
+                        offset,
+                        bytes: rec,
+                        terminator: Terminator::Lf,
+                    });
+                }
+            }
+        }
+        self.next_other()
+    }
+}
+
+impl<'a> Framer<'a> {
+    /// [`Iterator::next`] of every record but the usual one: a terminator other than LF
+    /// right after 80 bytes, a control byte inside, a short or long line, no terminator.
+    #[inline(never)]
+    fn next_other(&mut self) -> Option<RawLine<'a>> {
         let end = self.end();
         if self.pos >= end {
             return None;
         }
         let rest = self.input.get(self.pos..end)?;
         let offset = self.pos.saturating_add(self.base_offset);
-        // Fast path: 80 bytes without CR, LF or other control byte, then LF.
-        if let (Some(rec), Some(b'\n')) = (rest.get(..80), rest.get(80)) {
-            if no_control_bytes(rec) {
-                self.pos += 81;
-                self.line = self.line.saturating_add(1);
-                if self.line == 1 {
-                    self.framing.terminator = Terminator::Lf;
-                }
-                return Some(RawLine {
-                    line: self.line_base.saturating_add(self.line),
-                    offset,
-                    bytes: rec,
-                    terminator: Terminator::Lf,
-                });
-            }
-        }
         let (bytes, terminator, consumed) = if self.concatenated {
             let n = rest.len().min(80);
             (rest.get(..n)?, Terminator::None, n)
