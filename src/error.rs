@@ -732,7 +732,17 @@ impl fmt::Display for ProblemKind {
             ProblemKind::EmptyInput => write!(f, "empty input"),
             ProblemKind::Ebcdic => write!(f, "input looks like EBCDIC, not ASCII"),
             ProblemKind::NotCatair(looks) => write!(f, "not a CATAIR transmission: {looks}"),
-            ProblemKind::LimitExceeded { limit } => write!(f, "limit {limit} exceeded"),
+            ProblemKind::LimitExceeded { limit } => {
+                write!(f, "limit {limit} exceeded")?;
+                let what = match *limit {
+                    "max_input_len" => "the input is longer than the largest input accepted (ParseOptions::max_input_len, ace-pga --max-input-len)",
+                    "max_records_per_pga_line" => "this PGA line (PG01 up to the next PG01 or OI) has more records than allowed (ParseOptions::max_records_per_pga_line, ace-pga --max-records-per-pga-line)",
+                    "max_pga_lines_per_oi" => "this OI group has more PGA lines (PG01) than allowed (ParseOptions::max_pga_lines_per_oi, ace-pga --max-pga-lines-per-oi)",
+                    "flat_tree_records" => "the flat tree indexes at most 4,294,967,295 records (u32)",
+                    _ => return Ok(()),
+                };
+                write!(f, ": {what}")
+            }
         }
     }
 }

@@ -432,6 +432,15 @@ fn limits_exceeded_are_validation_errors() {
         assert!(Transmission::parse_with(&input, &opts).is_err(), "{limit}");
         let r = check_bytes(&input, &opts, &ValidateOptions::new(as_of()));
         assert!(r.has_errors(), "{limit}: {r:?}");
+        // The message names the limit, what went over it and how to set it.
+        let message = &r.findings.first().expect("a finding").message;
+        let option = format!("--{}", limit.replace('_', "-"));
+        assert!(
+            message.starts_with(&format!("limit {limit} exceeded: "))
+                && message.contains(&format!("ParseOptions::{limit}"))
+                && message.contains(&option),
+            "{limit}: {message}"
+        );
     }
 }
 
