@@ -10,7 +10,7 @@ use crate::layout::{all_spaces, Designation, FillerContent};
 use crate::records::Record;
 use crate::records::{Body, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{Batch, Block, Item, Node};
+use crate::tree::{Batch, Block, Item, Node, Transaction};
 
 use super::{At, RuleId, Sink};
 use crate::error::Severity;
@@ -38,9 +38,28 @@ fn last_record<'s, 'a>(b: &'s Batch<Record<'a>>) -> Option<&'s Record<'a>> {
     last
 }
 
+/// The E rules over a whole transmission: [`begin`], then per batch [`batch_begin`] and per
+/// block [`EnvelopeBlock`]'s steps (one implementation with the fused driver of
+/// [`super::validate`]).
+#[cfg(test)]
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+    begin(t, sink);
+    let mut seen_batch = false;
+    for batch in &t.tree.batches {
+        let a_app = batch_begin(batch, &mut seen_batch, sink);
+        for (i, block) in batch.blocks.iter().enumerate() {
+            let mut pass = EnvelopeBlock::begin(batch, i, block, a_app, sink);
+            for tx in &block.transactions {
+                pass.transaction(tx, sink);
+            }
+            pass.end(block, sink);
+        }
+    }
+}
+
+/// E-001: the first record outside an A…Z batch, or the last record of a batch without `Z`.
+pub(super) fn begin(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     let batches = &t.tree.batches;
-    // E-001: the first record outside an A…Z batch.
     if let Some(b) = batches.iter().find(|b| b.header.is_none()) {
         if let Some(r) = first_record(b) {
             sink.emit(RuleId::E_001, At::record(r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
@@ -54,179 +73,230 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             );
         }
     }
-    let mut seen_batch = false;
-    for batch in batches {
-        // The batch's application id (A 26-27): whether its A and Z are CBP output.
-        let batch_app = batch.header.as_ref().and_then(|h| match h.record.body() {
-            Some(Body::BatchHeader(a)) => a.application_id,
-            _ => None,
-        });
-        if let Some(h) = &batch.header {
-            if seen_batch {
-                sink.emit(
-                    RuleId::E_002,
-                    At::record(&h.record),
-                    "second batch in one input: CBP accepts one batch per message (CSMS #07-000180); send it separately",
-                );
-            }
-            seen_batch = true;
-            check_record_filler(&h.record, batch_app, sink);
-            check_mandatory(&h.record, sink);
-            if batch.blocks.is_empty() {
-                sink.emit(RuleId::E_011, At::record(&h.record), "batch without blocks");
-            }
-        }
-        if let Some(z) = &batch.trailer {
-            check_record_filler(&z.record, batch_app, sink);
-            check_mandatory(&z.record, sink);
-            if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body()) {
-                if let Some(Body::BatchHeader(a)) = h.record.body() {
-                    if a.sender_site_code != zb.sender_site_code {
-                        sink.emit(
-                            RuleId::E_012,
-                            At::record(&z.record),
-                            "Z sender site code differs from the A record's",
-                        );
-                    }
-                    if a.sender_id_code != zb.sender_id_code {
-                        sink.emit(
-                            RuleId::E_012,
-                            At::record(&z.record),
-                            "Z sender id code differs from the A record's",
-                        );
-                    }
-                }
-            }
-        }
-        let a_app = batch_app;
-        if let (Some(app), Some(h)) = (a_app, &batch.header) {
-            if CodeList::ApplicationIds.find(app).next().is_none() {
-                sink.emit(
-                    RuleId::E_006,
-                    At::field(&h.record, crate::records::BatchHeader::APPLICATION_ID),
-                    format!("application id {app} is not in the ABI application table"),
-                );
-            }
-        }
-        for (i, block) in batch.blocks.iter().enumerate() {
-            check_block(batch, i, block, a_app, sink);
-        }
-    }
 }
 
-fn check_block(
-    batch: &Batch<Record<'_>>,
-    i: usize,
-    block: &Block<Record<'_>>,
-    a_app: Option<&str>,
+/// The E rules of a batch's `A` and `Z` records (E-002, E-009, E-010, E-011 without blocks,
+/// E-012, E-006); `seen_batch` is whether a batch with an `A` came before. Returns the `A`
+/// application id.
+pub(super) fn batch_begin<'a>(
+    batch: &Batch<Record<'a>>,
+    seen_batch: &mut bool,
     sink: &mut Sink<'_>,
-) {
-    let app = block_application(block);
-    if let Some(h) = &block.header {
-        check_record_filler(&h.record, app, sink);
-        check_mandatory(&h.record, sink);
-        if let Some(app) = app {
-            if CodeList::ApplicationIds.find(app).next().is_none() {
-                sink.emit(
-                    RuleId::E_006,
-                    At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
-                    format!("application id {app} is not in the ABI application table"),
-                );
-            } else if a_app.is_some_and(|a| a != app) {
-                sink.emit(
-                    RuleId::E_006,
-                    At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
-                    format!(
-                        "B application id {app} differs from the A record's {}",
-                        a_app.unwrap_or("")
-                    ),
-                );
-            }
-        }
-        if block.transactions.iter().all(|t| t.items.is_empty()) {
+) -> Option<&'a str> {
+    // The batch's application id (A 26-27): whether its A and Z are CBP output.
+    let batch_app = batch.header.as_ref().and_then(|h| match h.record.body() {
+        Some(Body::BatchHeader(a)) => a.application_id,
+        _ => None,
+    });
+    if let Some(h) = &batch.header {
+        if *seen_batch {
             sink.emit(
-                RuleId::E_011,
+                RuleId::E_002,
                 At::record(&h.record),
-                "block without transactions",
+                "second batch in one input: CBP accepts one batch per message (CSMS #07-000180); send it separately",
             );
         }
-        if block.trailer.is_none() {
-            // E-003: the record that arrived while the block was open.
-            let closer: Option<&Node<Record<'_>>> = match batch.blocks.get(i + 1) {
-                Some(next) => next.header.as_ref(),
-                None => batch.trailer.as_ref(),
-            };
-            if let Some(c) = closer {
-                sink.emit(
-                    RuleId::E_003,
-                    At::record(&c.record),
-                    format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line()),
-                );
+        *seen_batch = true;
+        check_record_filler(&h.record, batch_app, sink);
+        check_mandatory(&h.record, sink);
+        if batch.blocks.is_empty() {
+            sink.emit(RuleId::E_011, At::record(&h.record), "batch without blocks");
+        }
+    }
+    if let Some(z) = &batch.trailer {
+        check_record_filler(&z.record, batch_app, sink);
+        check_mandatory(&z.record, sink);
+        if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body()) {
+            if let Some(Body::BatchHeader(a)) = h.record.body() {
+                if a.sender_site_code != zb.sender_site_code {
+                    sink.emit(
+                        RuleId::E_012,
+                        At::record(&z.record),
+                        "Z sender site code differs from the A record's",
+                    );
+                }
+                if a.sender_id_code != zb.sender_id_code {
+                    sink.emit(
+                        RuleId::E_012,
+                        At::record(&z.record),
+                        "Z sender id code differs from the A record's",
+                    );
+                }
             }
         }
     }
-    if let Some(y) = &block.trailer {
-        check_record_filler(&y.record, app, sink);
-        check_mandatory(&y.record, sink);
-        match &block.header {
-            None => sink.emit(
-                RuleId::E_004,
-                At::record(&y.record),
-                "Y record without an open B record",
+    if let (Some(app), Some(h)) = (batch_app, &batch.header) {
+        if CodeList::ApplicationIds.find(app).next().is_none() {
+            sink.emit(
+                RuleId::E_006,
+                At::field(&h.record, crate::records::BatchHeader::APPLICATION_ID),
+                format!("application id {app} is not in the ABI application table"),
+            );
+        }
+    }
+    batch_app
+}
+
+/// The E rules of one block as steps: [`Self::begin`] (its `B`: E-009, E-010, E-006,
+/// E-011, E-003), [`Self::transaction`] per transaction (E-007, and the count of E-008),
+/// [`Self::end`] (its `Y`: E-009, E-010, E-004, E-005, E-008).
+pub(super) struct EnvelopeBlock<'a> {
+    /// E-007 of the block (`None`: the block has no application id).
+    foreign: Option<Foreign<'a>>,
+    /// Whether the block's misplaced OI/PG records were reported already.
+    warned_pg: bool,
+    /// The records between the `B` and the `Y` so far, when E-008 needs them.
+    count: Option<u64>,
+}
+
+impl<'a> EnvelopeBlock<'a> {
+    /// Block `i` of `batch` (`block`), whose batch's `A` application id is `a_app`: the E
+    /// rules of its `B` record.
+    pub(super) fn begin(
+        batch: &Batch<Record<'a>>,
+        i: usize,
+        block: &Block<Record<'a>>,
+        a_app: Option<&str>,
+        sink: &mut Sink<'_>,
+    ) -> Self {
+        let app = block_application(block);
+        if let Some(h) = &block.header {
+            check_record_filler(&h.record, app, sink);
+            check_mandatory(&h.record, sink);
+            if let Some(app) = app {
+                if CodeList::ApplicationIds.find(app).next().is_none() {
+                    sink.emit(
+                        RuleId::E_006,
+                        At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
+                        format!("application id {app} is not in the ABI application table"),
+                    );
+                } else if a_app.is_some_and(|a| a != app) {
+                    sink.emit(
+                        RuleId::E_006,
+                        At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
+                        format!(
+                            "B application id {app} differs from the A record's {}",
+                            a_app.unwrap_or("")
+                        ),
+                    );
+                }
+            }
+            if block.transactions.iter().all(|t| t.items.is_empty()) {
+                sink.emit(
+                    RuleId::E_011,
+                    At::record(&h.record),
+                    "block without transactions",
+                );
+            }
+            if block.trailer.is_none() {
+                // E-003: the record that arrived while the block was open.
+                let closer: Option<&Node<Record<'_>>> = match batch.blocks.get(i + 1) {
+                    Some(next) => next.header.as_ref(),
+                    None => batch.trailer.as_ref(),
+                };
+                if let Some(c) = closer {
+                    sink.emit(
+                        RuleId::E_003,
+                        At::record(&c.record),
+                        format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line()),
+                    );
+                }
+            }
+        }
+        // E-008 compares a `Y` record count with a `B`: count only then.
+        let counted = match (&block.header, &block.trailer) {
+            (Some(h), Some(y)) => matches!(
+                (h.record.body(), y.record.body()),
+                (Some(Body::BlockHeader(_)), Some(Body::BlockTrailer(yb))) if yb.record_count.is_some()
             ),
-            Some(h) => {
-                if let (Some(Body::BlockHeader(b)), Some(Body::BlockTrailer(yb))) =
-                    (h.record.body(), y.record.body())
-                {
-                    for (f, bv, yv) in [
-                        (
-                            crate::records::BlockTrailer::DISTRICT_PORT_CODE,
-                            b.district_port_code,
-                            yb.district_port_code,
-                        ),
-                        (
-                            crate::records::BlockTrailer::FILER_CODE,
-                            b.filer_code,
-                            yb.filer_code,
-                        ),
-                        (
-                            crate::records::BlockTrailer::APPLICATION_ID,
-                            b.application_id,
-                            yb.application_id,
-                        ),
-                    ] {
-                        let name = f.name;
-                        if bv != yv {
-                            sink.emit(
-                                RuleId::E_005,
-                                At::field(&y.record, f),
-                                format!(
-                                    "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
-                                    yv.unwrap_or(""),
-                                    bv.unwrap_or(""),
-                                    h.record.line()
-                                ),
-                            );
+            _ => false,
+        };
+        let mut pass = EnvelopeBlock {
+            foreign: Foreign::new(app),
+            warned_pg: false,
+            count: counted.then_some(0),
+        };
+        if let (Some(f), Some(h)) = (&pass.foreign, &block.header) {
+            f.node(h, &mut pass.warned_pg, sink);
+        }
+        pass
+    }
+
+    /// The E rules of the block's next transaction.
+    #[inline]
+    pub(super) fn transaction(&mut self, tx: &Transaction<Record<'a>>, sink: &mut Sink<'_>) {
+        if let Some(n) = self.count.as_mut() {
+            tx.for_each_record(|_| *n += 1);
+        }
+        if let Some(f) = self.foreign.as_mut() {
+            f.transaction(tx, &mut self.warned_pg, sink);
+        }
+    }
+
+    /// The E rules of the block's `Y` record, after its last transaction.
+    pub(super) fn end(mut self, block: &Block<Record<'a>>, sink: &mut Sink<'_>) {
+        if let (Some(f), Some(y)) = (&self.foreign, &block.trailer) {
+            f.node(y, &mut self.warned_pg, sink);
+        }
+        let app = block_application(block);
+        if let Some(y) = &block.trailer {
+            check_record_filler(&y.record, app, sink);
+            check_mandatory(&y.record, sink);
+            match &block.header {
+                None => sink.emit(
+                    RuleId::E_004,
+                    At::record(&y.record),
+                    "Y record without an open B record",
+                ),
+                Some(h) => {
+                    if let (Some(Body::BlockHeader(b)), Some(Body::BlockTrailer(yb))) =
+                        (h.record.body(), y.record.body())
+                    {
+                        for (f, bv, yv) in [
+                            (
+                                crate::records::BlockTrailer::DISTRICT_PORT_CODE,
+                                b.district_port_code,
+                                yb.district_port_code,
+                            ),
+                            (
+                                crate::records::BlockTrailer::FILER_CODE,
+                                b.filer_code,
+                                yb.filer_code,
+                            ),
+                            (
+                                crate::records::BlockTrailer::APPLICATION_ID,
+                                b.application_id,
+                                yb.application_id,
+                            ),
+                        ] {
+                            let name = f.name;
+                            if bv != yv {
+                                sink.emit(
+                                    RuleId::E_005,
+                                    At::field(&y.record, f),
+                                    format!(
+                                        "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
+                                        yv.unwrap_or(""),
+                                        bv.unwrap_or(""),
+                                        h.record.line()
+                                    ),
+                                );
+                            }
                         }
-                    }
-                    if let Some(count) = yb.record_count {
-                        let mut n = 0u64;
-                        for t in &block.transactions {
-                            t.for_each_record(|_| n += 1);
-                        }
-                        if count != n {
-                            sink.emit(
-                                RuleId::E_008,
-                                At::field(&y.record, crate::records::BlockTrailer::RECORD_COUNT),
-                                format!("Y record count {count} but {n} records lie between the B and the Y"),
-                            );
+                        if let (Some(count), Some(n)) = (yb.record_count, self.count) {
+                            if count != n {
+                                sink.emit(
+                                    RuleId::E_008,
+                                    At::field(&y.record, crate::records::BlockTrailer::RECORD_COUNT),
+                                    format!("Y record count {count} but {n} records lie between the B and the Y"),
+                                );
+                            }
                         }
                     }
                 }
             }
         }
     }
-    check_foreign(block, app, &mut false, sink);
 }
 
 /// E-007: records foreign to the block's application `app` (the block's `B` application id).
@@ -238,62 +308,132 @@ pub(super) fn check_foreign(
     warned_pg: &mut bool,
     sink: &mut Sink<'_>,
 ) {
-    let Some(app) = app else { return };
-    // The host identifiers the application allows, decided once per block.
-    #[derive(Clone, Copy)]
-    enum Hosts {
-        Prefix(&'static [u8]),
-        Digits,
-        Any,
-    }
-    let hosts = match app {
-        "SE" | "SX" => Hosts::Prefix(b"SE"),
-        "AE" | "AX" => Hosts::Digits,
-        "SO" => Hosts::Prefix(b"SO"),
-        _ => Hosts::Any,
+    let Some(mut f) = Foreign::new(app) else {
+        return;
     };
-    // On the identifier as `Record::id` reads it (no text: empty), without making it text.
-    let host_ok = |r: &Record<'_>| -> Option<bool> {
+    if let Some(h) = &block.header {
+        f.node(h, warned_pg, sink);
+    }
+    for tx in &block.transactions {
+        f.transaction(tx, warned_pg, sink);
+    }
+    if let Some(y) = &block.trailer {
+        f.node(y, warned_pg, sink);
+    }
+}
+
+/// The host identifiers an application allows (E-007), decided once per block.
+#[derive(Clone, Copy)]
+enum Hosts {
+    Prefix(&'static [u8]),
+    Digits,
+    Any,
+}
+
+/// E-007 of one block as steps, fed its records in input order ([`Self::node`] for its
+/// `B` and `Y` nodes, [`Self::transaction`] for each transaction).
+pub(super) struct Foreign<'b> {
+    app: &'b str,
+    hosts: Hosts,
+    /// Whether OI/PG records belong in the application.
+    pg_ok: bool,
+    /// Whether the application is Entry Summary (`AE`, `AX`).
+    entry_summary: bool,
+    /// SPEC 3.3: in Entry Summary the `50` carries its own `SE60`/`SE61` records before
+    /// the OI group (the tree keeps them as the anchor's sub-records); they belong to the
+    /// block. The lines of those of the current transaction.
+    ae_sub_records: HashSet<u32>,
+}
+
+impl<'b> Foreign<'b> {
+    /// E-007 of a block of application `app`; `None` (no rule) without one.
+    pub(super) fn new(app: Option<&'b str>) -> Option<Self> {
+        let app = app?;
+        let hosts = match app {
+            "SE" | "SX" => Hosts::Prefix(b"SE"),
+            "AE" | "AX" => Hosts::Digits,
+            "SO" => Hosts::Prefix(b"SO"),
+            _ => Hosts::Any,
+        };
+        let pg_ok = matches!(
+            app,
+            "SE" | "SX" | "AE" | "AX" | "CA" | "CC" | "PE" | "PX" | "ER" | "C1"
+        );
+        Some(Foreign {
+            app,
+            hosts,
+            pg_ok,
+            entry_summary: matches!(app, "AE" | "AX"),
+            ae_sub_records: HashSet::new(),
+        })
+    }
+
+    /// The records of the block's next transaction.
+    pub(super) fn transaction(
+        &mut self,
+        tx: &Transaction<Record<'_>>,
+        warned_pg: &mut bool,
+        sink: &mut Sink<'_>,
+    ) {
+        if self.entry_summary {
+            // Sub-records are records of their own transaction: the set of one transaction
+            // is the block's for its records.
+            self.ae_sub_records.clear();
+            for item in &tx.items {
+                if let Item::Anchor(a) = item {
+                    if a.anchor.record.id() == "50" {
+                        self.ae_sub_records
+                            .extend(a.sub_records.iter().map(|n| n.record.line()));
+                    }
+                }
+            }
+        }
+        tx.for_each_record(|r| self.record(r, warned_pg, sink));
+    }
+
+    /// A node of the block outside its transactions (its `B` or `Y`, with their
+    /// conditions).
+    fn node(&self, n: &Node<Record<'_>>, warned_pg: &mut bool, sink: &mut Sink<'_>) {
+        self.record(&n.record, warned_pg, sink);
+        for c in &n.conditions {
+            self.record(c, warned_pg, sink);
+        }
+    }
+
+    /// On the identifier as `Record::id` reads it (no text: empty), without making it text.
+    fn host_ok(&self, r: &Record<'_>) -> Option<bool> {
         let id = r.id_bytes();
         let id = if id.is_ascii() || std::str::from_utf8(id).is_ok() {
             id
         } else {
             b""
         };
-        match hosts {
+        match self.hosts {
             Hosts::Prefix(p) => Some(id.starts_with(p)),
             Hosts::Digits => Some(id.iter().all(|c| c.is_ascii_digit())),
             Hosts::Any => None,
         }
-    };
-    let pg_ok = matches!(
-        app,
-        "SE" | "SX" | "AE" | "AX" | "CA" | "CC" | "PE" | "PX" | "ER" | "C1"
-    );
-    // SPEC 3.3: in Entry Summary the `50` carries its own `SE60`/`SE61` records before the OI
-    // group (the tree keeps them as the anchor's sub-records); they belong to the block.
-    let mut ae_sub_records: HashSet<u32> = HashSet::new();
-    if matches!(app, "AE" | "AX") {
-        for t in &block.transactions {
-            for item in &t.items {
-                if let Item::Anchor(a) = item {
-                    if a.anchor.record.id() == "50" {
-                        ae_sub_records.extend(a.sub_records.iter().map(|n| n.record.line()));
-                    }
-                }
-            }
-        }
     }
-    block.for_each_record(|r| {
+
+    #[inline]
+    fn record(&self, r: &Record<'_>, warned_pg: &mut bool, sink: &mut Sink<'_>) {
+        let app = self.app;
         let rt = r.record_type();
         if matches!(rt, RecordType::BlockHeader | RecordType::BlockTrailer) {
             return;
         }
         if rt == RecordType::Host {
-            if host_ok(r) == Some(false) && !ae_sub_records.contains(&r.line()) {
-                sink.emit(RuleId::E_007, At::record(r), format!("{} record in a block of application {app} (ABI reject 8WR)", r.id()));
+            if self.host_ok(r) == Some(false) && !self.ae_sub_records.contains(&r.line()) {
+                sink.emit(
+                    RuleId::E_007,
+                    At::record(r),
+                    format!(
+                        "{} record in a block of application {app} (ABI reject 8WR)",
+                        r.id()
+                    ),
+                );
             }
-        } else if super::field::is_pga_record(rt) && !pg_ok && !*warned_pg {
+        } else if super::field::is_pga_record(rt) && !self.pg_ok && !*warned_pg {
             *warned_pg = true;
             sink.emit_sev(
                 RuleId::E_007,
@@ -302,7 +442,7 @@ pub(super) fn check_foreign(
                 format!("OI/PG records in a block of application {app}; they are expected in SE, AE, CA or PE transactions"),
             );
         }
-    });
+    }
 }
 
 /// E-009 (SPEC 6.3): data in envelope filler, one finding per filler row of the layout

@@ -25,41 +25,70 @@ fn is_output_record(rt: RecordType) -> bool {
     rt.is_response()
 }
 
+/// The F rules over a whole transmission: [`FieldPass::begin`], then
+/// [`FieldPass::record`] on every record in input order (one implementation with the fused
+/// driver of [`super::validate`]).
+#[cfg(test)]
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
-    for p in &t.problems {
-        if matches!(p.kind, ProblemKind::Field(_)) {
-            continue; // re-checked field by field below
+    let mut pass = FieldPass::begin(t, sink);
+    t.tree.for_each_record(|r| pass.record(r, sink));
+}
+
+/// The F rules as steps: what they carry from record to record (the memo, the type of the
+/// record before). The parse problems are emitted by [`Self::begin`], the records' findings
+/// by [`Self::record`], fed every record in input order (conditions right after their
+/// record).
+pub(super) struct FieldPass {
+    lenient_n: bool,
+    memo: Memo,
+    /// The type of the record before (the memo's blank patterns are found by it).
+    prev: usize,
+}
+
+impl FieldPass {
+    /// Emits the parse problems of `t` (other than field errors, re-checked field by field
+    /// by [`Self::record`]) and starts the pass.
+    pub(super) fn begin(t: &Transmission<'_>, sink: &mut Sink<'_>) -> Self {
+        for p in &t.problems {
+            if matches!(p.kind, ProblemKind::Field(_)) {
+                continue; // re-checked field by field below
+            }
+            let at = At {
+                record: p.location.record.as_deref().map(str::as_bytes),
+                line: p.location.line,
+                columns: p.location.columns,
+                offset: p.location.offset,
+            };
+            let msg = match &p.kind {
+                ProblemKind::RecordLength { len, .. } if *len < 80 => {
+                    format!("record is {len} bytes, expected 80: trailing spaces were trimmed; pad the line with spaces to 80 bytes")
+                }
+                ProblemKind::RecordLength {
+                    len,
+                    extra_is_space: true,
+                } => {
+                    format!("record is {len} bytes, expected 80: remove the spaces after column 80")
+                }
+                ProblemKind::RecordLength { len, .. } => {
+                    format!("record is {len} bytes, expected 80: data after column 80 (a multi-byte character makes a record longer)")
+                }
+                _ => p.kind.to_string(),
+            };
+            sink.emit_sev(p.kind.rule(), p.severity, at, msg);
         }
-        let at = At {
-            record: p.location.record.as_deref().map(str::as_bytes),
-            line: p.location.line,
-            columns: p.location.columns,
-            offset: p.location.offset,
-        };
-        let msg = match &p.kind {
-            ProblemKind::RecordLength { len, .. } if *len < 80 => {
-                format!("record is {len} bytes, expected 80: trailing spaces were trimmed; pad the line with spaces to 80 bytes")
-            }
-            ProblemKind::RecordLength {
-                len,
-                extra_is_space: true,
-            } => {
-                format!("record is {len} bytes, expected 80: remove the spaces after column 80")
-            }
-            ProblemKind::RecordLength { len, .. } => {
-                format!("record is {len} bytes, expected 80: data after column 80 (a multi-byte character makes a record longer)")
-            }
-            _ => p.kind.to_string(),
-        };
-        sink.emit_sev(p.kind.rule(), p.severity, at, msg);
+        FieldPass {
+            lenient_n: t.options.lenient_numeric,
+            memo: Memo::default(),
+            prev: 0,
+        }
     }
-    let lenient_n = t.options.lenient_numeric;
-    let mut memo = Memo::default();
-    // The type of the record before (the memo's blank patterns are found by it).
-    let mut prev = 0;
-    t.tree.for_each_record(|r| {
-        let judged = !lenient_n && judge_record(r, prev, &mut memo, sink);
-        prev = r.record_type() as usize;
+
+    /// The F rules of the next record of the input.
+    #[inline]
+    pub(super) fn record(&mut self, r: &Record<'_>, sink: &mut Sink<'_>) {
+        let lenient_n = self.lenient_n;
+        let judged = !lenient_n && judge_record(r, self.prev, &mut self.memo, sink);
+        self.prev = r.record_type() as usize;
         if judged {
             return;
         }
@@ -70,9 +99,9 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
             // fields whose value a rule looks at (code lists, the PG01 intended use, the
             // PG30 time) are typed.
             let typed = clean && !lenient_n && r.raw().len() >= 80 && r.field_error().is_none();
-            check_fields(r, layout, lenient_n, typed, &mut memo, sink);
+            check_fields(r, layout, lenient_n, typed, &mut self.memo, sink);
         }
-    });
+    }
 }
 
 /// What the F rules of one validation remember between records.

@@ -13,7 +13,6 @@ use crate::layout::{
     all_spaces, is_cbp_char, Class, Designation, FastCheck, FieldDef, Kind, RecordLayout,
 };
 use crate::records::{host, BlockHeader, Record, RecordType, Se10, Se40, HOST_LAYOUTS};
-use crate::transmission::Transmission;
 use crate::tree::{Block, Item, Node, OiGroup, PgaItem, Transaction};
 
 use super::{int_of, text_bytes, At, RuleId, Sink};
@@ -51,13 +50,18 @@ fn block_header<'a>(b: &Block<Record<'a>>) -> Option<(Option<&'a str>, Option<&'
     Some((v.application_id(), v.filer_code()))
 }
 
-pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+/// The H rules over a whole transmission: per block, [`HostBlock::begin`] and
+/// [`HostBlock::transaction`] on each of its transactions (one implementation with the fused
+/// driver of [`super::validate`]).
+#[cfg(test)]
+pub(super) fn check(t: &crate::transmission::Transmission<'_>, sink: &mut Sink<'_>) {
     for block in t.tree.batches.iter().flat_map(|b| b.blocks.iter()) {
-        let header = block_header(block);
-        if header.is_none() && !has_se10(block) {
+        let Some(mut pass) = HostBlock::begin(block) else {
             continue;
+        };
+        for tx in &block.transactions {
+            pass.transaction(tx, sink);
         }
-        check_block(block, header, sink);
     }
 }
 
@@ -86,27 +90,69 @@ pub(super) fn check_block(
     header: Option<(Option<&str>, Option<&str>)>,
     sink: &mut Sink<'_>,
 ) {
-    {
+    let Some(mut pass) = HostBlock::of_header(header) else {
+        return;
+    };
+    for tx in &block.transactions {
+        pass.transaction(tx, sink);
+    }
+}
+
+/// The H rules of one block as steps: how the block is judged (from its `B`), and one
+/// buffer for the records of every transaction of the block.
+pub(super) struct HostBlock<'h, 't, 'a> {
+    side: Side,
+    /// Whether the structure rules run (transactions start with `SE10`).
+    structure: bool,
+    /// The `B` filer code (H-003).
+    filer: Option<&'h str>,
+    seq: Sequence<'t, 'a>,
+}
+
+impl<'h, 't, 'a> HostBlock<'h, 't, 'a> {
+    /// The H rules of `block` as [`check`] runs them: `None` when no H rule applies (a
+    /// block of another application, or one without a `B` header and without an `SE10`;
+    /// only then is the block walked here).
+    pub(super) fn begin(block: &Block<Record<'h>>) -> Option<Self> {
+        let header = block_header(block);
+        if header.is_none() && !has_se10(block) {
+            return None;
+        }
+        Self::of_header(header)
+    }
+
+    /// The H rules of a block whose `B` application id and filer code are `header`
+    /// ([`check_block`]); `None` when no H rule applies.
+    fn of_header(header: Option<(Option<&'h str>, Option<&'h str>)>) -> Option<Self> {
         let (side, structure, filer) = match header {
             Some((Some("SE"), filer)) => (Side::Input, true, filer),
             Some((Some("SX"), filer)) => (Side::Response, true, filer),
             Some((Some("SO"), _)) => (Side::Response, false, None),
-            Some(_) => return,
+            Some(_) => return None,
             None => (Side::Input, true, None),
         };
-        let mut cx = Ctx { sink, side };
-        // One buffer for the records of every transaction of the block.
-        let mut seq = Sequence::new();
-        for tx in &block.transactions {
-            let records = seq.of(tx);
-            for r in records {
-                if r.record_type() == RecordType::Host {
-                    check_record(r, &mut cx);
-                }
+        Some(HostBlock {
+            side,
+            structure,
+            filer,
+            seq: Sequence::new(),
+        })
+    }
+
+    /// The H rules of the block's next transaction.
+    pub(super) fn transaction(&mut self, tx: &'t Transaction<Record<'a>>, sink: &mut Sink<'_>) {
+        let mut cx = Ctx {
+            sink,
+            side: self.side,
+        };
+        let records = self.seq.of(tx);
+        for r in records {
+            if r.record_type() == RecordType::Host {
+                check_record(r, &mut cx);
             }
-            if structure {
-                check_structure(records, filer, &mut cx);
-            }
+        }
+        if self.structure {
+            check_structure(records, self.filer, &mut cx);
         }
     }
 }

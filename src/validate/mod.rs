@@ -20,6 +20,7 @@ mod envelope;
 mod field;
 mod host;
 mod organic;
+mod pass;
 mod structure;
 mod unit;
 
@@ -794,6 +795,7 @@ pub(crate) fn text_of<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option
 
 /// The bytes of field `f` of `r` as [`text_of`] reads them, without making them text (no
 /// UTF-8 check): the value without trailing spaces, `None` when blank or not ASCII.
+#[inline]
 pub(crate) fn text_bytes<'a>(r: &Record<'a>, f: &crate::layout::FieldDef) -> Option<&'a [u8]> {
     let b = f.slice(r.raw());
     let end = crate::layout::trimmed_len(b);
@@ -952,11 +954,13 @@ impl Sink<'_> {
 /// problems are findings too).
 pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     let mut sink = Sink::new(opts);
-    field::check(t, &mut sink);
-    envelope::check(t, &mut sink);
-    structure::check(t, &mut sink);
-    host::check(t, &mut sink);
-    organic::check(t, &mut sink);
+    pass::run(
+        t,
+        &mut sink,
+        pass::WINDOW,
+        pass::Families::ALL,
+        &mut HashMap::new(),
+    );
     sink.into_report()
 }
 

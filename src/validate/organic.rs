@@ -17,8 +17,9 @@ use crate::profile::ams_or::{CertificateNumber, MessageType};
 use crate::records::Record;
 use crate::records::{Pg01, Pg14, Pg19, Pg20, Pg29};
 use crate::records::{RecordType, View};
+#[cfg(test)]
 use crate::transmission::Transmission;
-use crate::tree::{Node, PgaLine};
+use crate::tree::{Item, Node, OiGroup, PgaLine, Transaction};
 
 use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
@@ -99,6 +100,9 @@ impl Dates {
     }
 }
 
+/// The OR rules over a whole transmission (one implementation with the fused driver of
+/// [`super::validate`]: [`OrganicPass::transaction`] on every transaction).
+#[cfg(test)]
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
     check_with(t, sink, &mut HashMap::new());
 }
@@ -107,14 +111,81 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
 
 /// [`check`] with the certificates seen so far (a stream checks its pieces one by one).
+#[cfg(test)]
 pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
-    let opts = sink.opts;
-    let as_of = opts.as_of;
-    let dates = Dates::new(as_of);
-    // (disclaimer, program, processing) combinations found allowed (OR-017), a few kept.
-    let mut allowed_disclaimers = Vec::new();
-    let mut facts = Facts::default();
-    for (anchor, group) in t.tree.oi_groups() {
+    let mut pass = OrganicPass::new(sink.opts.as_of);
+    for tx in t.tree.transactions() {
+        pass.transaction(tx, cert_hts, sink);
+    }
+}
+
+/// The OR rules as steps: every OR rule looks at one OI group and its anchor, except
+/// OR-018, whose certificates the caller carries ([`CertificateHts`]); the pass carries the
+/// as-of dates, the disclaimer combinations found allowed and the facts' buffers.
+pub(super) struct OrganicPass<'t, 'a> {
+    dates: Dates,
+    /// (disclaimer, program, processing) combinations found allowed (OR-017), a few kept.
+    allowed_disclaimers: AllowedDisclaimers<'a>,
+    facts: Facts<'t, 'a>,
+}
+
+impl<'t, 'a> OrganicPass<'t, 'a> {
+    /// A pass for a filing on `as_of`.
+    pub(super) fn new(as_of: NaiveDate) -> Self {
+        OrganicPass {
+            dates: Dates::new(as_of),
+            allowed_disclaimers: Vec::new(),
+            facts: Facts::default(),
+        }
+    }
+
+    /// The OR rules of the next transaction of the input: its OI groups in input order,
+    /// then (OR-010, OR-011) its anchors without an OI group.
+    pub(super) fn transaction(
+        &mut self,
+        tx: &'t Transaction<Record<'a>>,
+        cert_hts: &mut CertificateHts,
+        sink: &mut Sink<'_>,
+    ) {
+        for item in &tx.items {
+            match item {
+                Item::Anchor(a) => {
+                    if let Some(g) = &a.oi_group {
+                        self.group(Some(&a.anchor), g, cert_hts, sink);
+                    }
+                }
+                Item::OiGroup(g) => self.group(None, g, cert_hts, sink),
+                _ => {}
+            }
+        }
+        // Anchors without any OI group, for OR-010/OR-011.
+        let opts = sink.opts;
+        if let Some(flags) = &opts.tariff_flags {
+            for item in &tx.items {
+                if let Item::Anchor(a) = item {
+                    if a.oi_group.is_none() {
+                        if let Some(h) = hts_number(&a.anchor.record) {
+                            check_tariff(&a.anchor.record, h, flags, opts.as_of, sink);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The OR rules of one OI group and its anchor (if any).
+    fn group(
+        &mut self,
+        anchor: Option<&'t Node<Record<'a>>>,
+        group: &'t OiGroup<Record<'a>>,
+        cert_hts: &mut CertificateHts,
+        sink: &mut Sink<'_>,
+    ) {
+        let opts = sink.opts;
+        let as_of = opts.as_of;
+        let dates = &self.dates;
+        let allowed_disclaimers = &mut self.allowed_disclaimers;
+        let facts = &mut self.facts;
         // The anchor's HTS number, read when a rule first asks for it.
         let mut hts_read: Option<Option<&str>> = None;
         let mut hts =
@@ -130,7 +201,7 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
             let disclaimer = bytes_of(pg01, Pg01::DISCLAIMER_CODE).is_some();
             if ams && disclaimer {
                 if let Some(p) = pg01.view::<Pg01>() {
-                    check_disclaimer(line, &p, as_of, &mut allowed_disclaimers, sink);
+                    check_disclaimer(line, &p, as_of, allowed_disclaimers, sink);
                 }
             }
             // Only a line whose own PG01 is AMS OR is judged (a line sharing the data set of
@@ -161,7 +232,7 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
                 Some(_) => MessageType::from_processing_code(text_of(pg01, Pg01::PROCESSING_CODE)),
             };
             facts.gather(items, message_type == MessageType::Or2);
-            check_line(pg01, message_type, &facts, &dates, sink);
+            check_line(pg01, message_type, facts, dates, sink);
             let mut certificates = facts.certificates().peekable();
             if certificates.peek().is_none() {
                 continue;
@@ -172,10 +243,10 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
                 match cert_hts.get(key) {
                     Some((other, first_line)) if other != h => {
                         sink.emit(
-                            RuleId::OR_018,
-                            At::field(c.record, Pg14::LPCO_NUMBER),
-                            format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
-                        );
+                        RuleId::OR_018,
+                        At::field(c.record, Pg14::LPCO_NUMBER),
+                        format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
+                    );
                     }
                     Some(_) => {}
                     None => {
@@ -189,20 +260,6 @@ pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &m
             if !has_or_data_or_disclaimer {
                 if let Some(h) = hts() {
                     check_tariff(&a.record, h, flags, as_of, sink);
-                }
-            }
-        }
-    }
-    // Anchors without any OI group, for OR-010/OR-011.
-    if let Some(flags) = &opts.tariff_flags {
-        for tx in t.tree.transactions() {
-            for item in &tx.items {
-                if let crate::tree::Item::Anchor(a) = item {
-                    if a.oi_group.is_none() {
-                        if let Some(h) = hts_number(&a.anchor.record) {
-                            check_tariff(&a.anchor.record, h, flags, as_of, sink);
-                        }
-                    }
                 }
             }
         }

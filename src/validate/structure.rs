@@ -10,6 +10,7 @@ use crate::codes::{CodeList, CodeRow};
 use crate::error::Severity;
 use crate::records::Record;
 use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType};
+#[cfg(test)]
 use crate::transmission::Transmission;
 use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
 
@@ -17,10 +18,29 @@ use super::{int_of, text_bytes, text_of, At, RuleId, Sink};
 
 type R<'a> = Record<'a>;
 
+/// The S rules over a whole transmission: [`StructurePass::transaction`] on every
+/// transaction in input order (one implementation with the fused driver of
+/// [`super::validate`]).
+#[cfg(test)]
 pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
-    let mut scratch = Scratch::default();
+    let mut pass = StructurePass::default();
     for tx in t.tree.transactions() {
-        check_transaction(tx, &mut scratch, sink);
+        pass.transaction(tx, sink);
+    }
+}
+
+/// The S rules as steps: every S rule looks at one transaction; what the pass carries from
+/// transaction to transaction is only its buffers.
+#[derive(Default)]
+pub(super) struct StructurePass<'t, 'a> {
+    scratch: Scratch<'t, 'a>,
+}
+
+impl<'t, 'a> StructurePass<'t, 'a> {
+    /// The S rules of the next transaction of the input.
+    #[inline]
+    pub(super) fn transaction(&mut self, tx: &'t Transaction<R<'a>>, sink: &mut Sink<'_>) {
+        check_transaction(tx, &mut self.scratch, sink);
     }
 }
 

@@ -8,7 +8,7 @@
 //! certificates and a block's `B` header come from the caller); [`EnvelopeTracker`] runs the
 //! other E rules from the envelope records and per-block counts only (SPEC 6.3).
 
-use super::{envelope, field, host, organic, structure, At, Finding, RuleId, Sink};
+use super::{envelope, host, organic, At, Finding, RuleId, Sink};
 use super::{Location, Severity, ValidateOptions, PGA_RULESET};
 use crate::error::ParseError;
 use crate::records::{Body, Record, RecordType};
@@ -77,9 +77,13 @@ impl PieceChecks {
     /// `max_findings` in report order and the counts of the rest ([`Found`]).
     pub(crate) fn records(&mut self, t: &Transmission<'_>) -> Found {
         let mut sink = Sink::new(&self.capped);
-        field::check(t, &mut sink);
-        structure::check(t, &mut sink);
-        organic::check_with(t, &mut sink, &mut self.cert_hts);
+        super::pass::run(
+            t,
+            &mut sink,
+            super::pass::WINDOW,
+            super::pass::Families::PIECE,
+            &mut self.cert_hts,
+        );
         sink.cut();
         sink.kept.sort_unstable_by_key(|(seq, _)| *seq);
         let (mut errors, mut warnings, mut by_rule) = (sink.errors, sink.warnings, sink.by_rule);
