@@ -209,3 +209,37 @@ fn limit_options_apply_and_refuse_zero() {
     assert!(quiet.status.success());
     assert!(quiet.stderr.is_empty());
 }
+
+/// A reader that goes away (`ace-pga dump FILE | head`) stops every writing command quietly:
+/// exit 0 and nothing on standard error, as a Unix filter does (trial finding: `dump` printed
+/// `writing output: Broken pipe`).
+#[test]
+fn a_closed_output_pipe_stops_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let data = large(2 << 20, Some(b"\n"));
+    let path = std::env::temp_dir().join(format!("ace-pga-pipe-{}.txt", std::process::id()));
+    std::fs::write(&path, &data).expect("write");
+    let file = path.to_str().expect("path");
+    for args in [
+        vec!["dump", file],
+        vec!["decode", file],
+        vec!["decode", "--pretty", "--threads", "1", file],
+        vec!["fix", file],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run ace-pga");
+        let mut out = child.stdout.take().expect("stdout");
+        let mut head = [0u8; 100];
+        out.read_exact(&mut head).expect("some output");
+        drop(out);
+        let done = child.wait_with_output().expect("wait");
+        assert_eq!(done.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&done.stderr), "", "{args:?}");
+    }
+    let _ = std::fs::remove_file(&path);
+}

@@ -63,13 +63,13 @@ pub(crate) fn check(
     .map_err(read_err)?;
     let report = &outcome.report;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     match format {
         Format::Json => {
             // Counts cover every finding; `findings` holds the first `max_findings` of them.
             let doc = CheckDocument::new(&input.file, input.lenient, &opts, report);
             serde_json::to_writer(&mut out, &doc)
-                .map_err(|e| Failure::Usage(format!("writing output: {e}")))?;
+                .map_err(|e| crate::common::write_failure(e.into()))?;
             writeln!(out).map_err(write_err)?;
         }
         Format::Human => {

@@ -214,3 +214,13 @@ pub(crate) fn whole_below_knob(copts: &mut ace_pga::stream::check::CheckOptions)
         copts.whole_below = n;
     }
 }
+
+/// The failure of writing the output: [`Failure::Closed`] when the reader went away (a
+/// broken pipe), else a usage failure naming the error.
+pub(crate) fn write_failure(e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Failure::Closed
+    } else {
+        Failure::Usage(format!("writing output: {e}"))
+    }
+}

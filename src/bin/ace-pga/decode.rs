@@ -54,7 +54,7 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
     let read_err = |e: io::Error| Failure::Usage(format!("{name}: {e}"));
     let fail = |e: StreamDecodeError| match e {
         StreamDecodeError::Read(e) => read_err(e),
-        StreamDecodeError::Write(e) => Failure::Usage(format!("writing output: {e}")),
+        StreamDecodeError::Write(e) => crate::common::write_failure(e),
         e => Failure::Invalid(clean(&format!("{name}: {e}"))),
     };
     let print = |p: &Problem| eprintln!("{}", clean(&format!("{name}: {p}")));
@@ -148,7 +148,7 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
         let _ = writeln!(stderr, "{line}");
     }
     let _ = stderr.flush();
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     writeln!(out).map_err(write_err)?;
     out.flush().map_err(write_err)?;
     Ok(())

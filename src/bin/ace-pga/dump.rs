@@ -51,7 +51,7 @@ pub(crate) fn run(input: InputArgs, stream_above: Option<u64>) -> Result<(), Fai
 
 /// The whole-buffer dump.
 fn whole(input: &InputArgs, data: &[u8], opts: &ParseOptions) -> Result<(), Failure> {
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     // The dump shows every record, also of invalid input; problems go to stderr
     // (a response's as warnings: it is never refused, SPEC 7.2).
     let (t, response) = parse_input(&input.file, data, opts)?;
@@ -80,7 +80,7 @@ impl Json {
         self.line.clear();
         self.writer.write_line(r, &mut self.line);
         out.write_all(&self.line)
-            .map_err(|e| Failure::Usage(format!("writing output: {e}")))
+            .map_err(crate::common::write_failure)
     }
 }
 
@@ -109,7 +109,7 @@ fn report(file: &str, problems: &[Problem], response: bool) -> Result<(), Failur
 fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Result<(), Failure> {
     let file = &input.file;
     let io_err = |e: io::Error| Failure::Usage(format!("{file}: {e}"));
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     let mut units = StreamReader::new(reader);
     let mut pending: Vec<Unit> = Vec::new();
     let mut batch_id: Option<bool> = None;

@@ -17,7 +17,7 @@ use crate::Failure;
 /// output).
 pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
     let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     let temp_err = |e: io::Error| Failure::Usage(format!("temporary file: {e}"));
     // Standard input is read once, into a temporary file read twice.
     // A pipe or device (`<(…)`, `/dev/stdin`) too.

@@ -12,7 +12,7 @@ use crate::{progress, read_input, Failure};
 pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
     let io_err = |path: &str, e: io::Error| Failure::Usage(format!("{path}: {e}"));
     let mut stdout = io::stdout().lock();
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     let opts = normalize::NormalizeOptions::default();
     // A file is read twice (whole-input facts, then line by line) and the output written as
     // it is made: memory bounded by the longest line (issue 13). Read whole: standard input,

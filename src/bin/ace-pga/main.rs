@@ -227,6 +227,9 @@ enum Failure {
     Quiet,
     /// Exit 2 without printing (the I/O problem was printed already).
     QuietUsage,
+    /// The reader of standard output went away (`ace-pga dump FILE | head`): stop, exit 0
+    /// without a message, as a Unix filter does.
+    Closed,
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -287,6 +290,7 @@ fn main() -> ExitCode {
         }
         Err(Failure::Quiet) => ExitCode::from(1),
         Err(Failure::QuietUsage) => ExitCode::from(2),
+        Err(Failure::Closed) => ExitCode::SUCCESS,
         Err(Failure::Usage(msg)) => {
             eprintln!("ace-pga: {msg}");
             ExitCode::from(2)

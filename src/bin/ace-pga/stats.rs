@@ -63,7 +63,7 @@ pub(crate) fn stats(
         None => None,
     };
     let mut out = io::stdout().lock();
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     if json {
         let mut v = serde_json::to_value(&total).map_err(|e| Failure::Usage(e.to_string()))?;
         if let (Some(obj), Some((e, w))) = (v.as_object_mut(), findings) {

@@ -79,7 +79,7 @@ pub(crate) fn status(
         )));
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let write_err = |e: io::Error| Failure::Usage(format!("writing output: {e}"));
+    let write_err = crate::common::write_failure;
     match format {
         Format::Json => {
             let doc = skipped.iter().fold(
