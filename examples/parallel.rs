@@ -29,7 +29,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = args.next().unwrap_or_else(|| "spec-samples/valid".into());
     let repeat: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(500);
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(&dir)? {
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{dir}: {e} (give a directory of transmissions)"))?;
+    for entry in entries {
         let path = entry?.path();
         if path.is_file() {
             files.push(std::fs::read(&path)?);
