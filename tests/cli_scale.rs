@@ -243,3 +243,38 @@ fn a_closed_output_pipe_stops_quietly() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// `stats --check` reads a regular file twice by its path: no temporary file is made, so it
+/// works where the temporary folder cannot be written (review finding: one was created, and
+/// left unused, for every input; `decode` needs one of its own for the document's parts).
+#[test]
+fn reading_a_file_twice_needs_no_temporary_file() {
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/spec-samples/valid/or2-single.txt"
+    );
+    for args in [
+        vec!["stats", "--check", "--as-of", "2026-03-16", sample],
+        vec![
+            "stats",
+            "--check",
+            "--json",
+            "--as-of",
+            "2026-03-16",
+            sample,
+        ],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ace-pga"))
+            .args(&args)
+            .env("TMPDIR", "/nonexistent-ace-pga-tmp")
+            .output()
+            .expect("run ace-pga");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}

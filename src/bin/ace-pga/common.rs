@@ -169,9 +169,11 @@ pub(crate) enum Source {
 }
 
 impl Source {
+    /// A regular file is read by its path (no temporary file is made); anything else is
+    /// copied to a temporary file first.
     pub(crate) fn open(name: &str) -> io::Result<Source> {
-        let mut spill = tempfile::tempfile()?;
         if name == "-" {
+            let mut spill = tempfile::tempfile()?;
             io::copy(&mut io::stdin().lock(), &mut spill)?;
             return Ok(Source::Spilled(spill));
         }
@@ -181,6 +183,7 @@ impl Source {
             return Ok(Source::Path(name.to_string()));
         }
         // A pipe or device (`<(…)`, `/dev/stdin`) can be read once only.
+        let mut spill = tempfile::tempfile()?;
         io::copy(&mut file, &mut spill)?;
         Ok(Source::Spilled(spill))
     }
