@@ -372,3 +372,50 @@ fn latin1_bytes_and_escapes() {
     }
     assert!(checked >= 1, "the input parses at least leniently");
 }
+
+/// A record whose identifier bytes are not ASCII (`CD B8` is the UTF-8 of `U+0378`; `E9 58`
+/// is not UTF-8): `record` is written one char per byte like `raw`, so `raw` starts with it
+/// and the owned form writes the input back (fuzz input
+/// `fuzz/regressions/parse/non-ascii-identifier-utf8.bin`); the field dump writes the same.
+#[test]
+fn non_ascii_identifier_is_written_like_raw() {
+    for (id, want) in [(&b"\xCD\xB8"[..], "\u{CD}\u{B8}"), (b"\xE9X", "\u{E9}X")] {
+        let mut lines = common::or2_lines();
+        let pg25 = common::line_of(&lines, "PG25");
+        let mut odd = lines[pg25].clone();
+        odd[..2].copy_from_slice(id);
+        lines.insert(pg25, odd);
+        let input = common::join(&lines, b"\n", true);
+        let mut checked = 0;
+        for (name, opts) in options() {
+            let Ok(t) = Transmission::parse_with(&input, &opts) else {
+                continue;
+            };
+            check(&t, name);
+            let owned = OwnedTransmission::from_transmission(&t);
+            let rec = owned
+                .records()
+                .find(|r| r.line == Some(pg25 as u32 + 1))
+                .expect("the odd record");
+            assert_eq!(rec.record, want, "{name}: the owned record's identifier");
+            let json = serde_json::to_vec(&owned).expect("serializes");
+            let back: OwnedTransmission = serde_json::from_slice(&json).expect("reads back");
+            assert_eq!(back.to_bytes().as_deref().ok(), Some(&input[..]), "{name}");
+            let fast = String::from_utf8(compact(&DecodeJson::document(&t))).expect("UTF-8");
+            let key = format!("\"record\":\"{want}\"");
+            assert!(fast.contains(&key), "{name}: {key} not in the decode JSON");
+            let r = t.records().nth(pg25).expect("the odd record");
+            let dump = serde_json::to_string(&ace_pga::write::dump::dump_record(&r)).expect("dump");
+            let mut fast_dump = Vec::new();
+            ace_pga::write::dump::DumpJsonWriter::new().write_line(&r, &mut fast_dump);
+            assert_eq!(
+                format!("{dump}\n").as_bytes(),
+                fast_dump,
+                "{name}: the two dumps"
+            );
+            assert!(dump.contains(&key), "{name}: {key} not in the dump {dump}");
+            checked += 1;
+        }
+        assert!(checked >= 1, "the input parses at least leniently");
+    }
+}

@@ -508,7 +508,8 @@ fn record_keys<K: RecordKeys>(out: &mut K, r: &Record<'_>, pad: Style) -> Result
     let rt = r.record_type();
     let layout = rt.layout();
     out.number("line", r.line())?;
-    out.string("record", r.id())?;
+    // One char per byte, as `raw`, so that `raw` starts with it.
+    with_latin1(r.id_bytes(), |text| out.string("record", text))?;
     if let Some(v) = layout.and_then(|l| l.variant) {
         out.string("variant", v)?;
     }

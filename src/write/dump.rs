@@ -21,8 +21,13 @@ use crate::records::Record;
 pub struct DumpRecord<'a> {
     /// 1-based record number.
     pub line: u32,
-    /// Record identifier as sent.
+    /// Record identifier as sent, when its bytes are UTF-8 (`""` otherwise; see
+    /// [`DumpRecord::record_bytes`], which the JSON dump writes).
     pub record: &'a str,
+    /// Record identifier's bytes as sent (`b"PG14"`, `b"SE10"` …). The JSON dump writes them
+    /// one char per byte (ISO-8859-1) as it writes `raw`, so that `raw` always starts with
+    /// `record` (a line starting with bytes `CD B8` has `record` `"Í¸"`, not `"\u{378}"`).
+    pub record_bytes: &'a [u8],
     /// The layout variant the record was read with (`"04"`, `"THRU"` for `SO70`, SPEC 7.2);
     /// `None` for the base layout and every other record. Dumped as `"variant"`.
     pub variant: Option<&'static str>,
@@ -85,6 +90,7 @@ pub fn dump_record<'a>(r: &Record<'a>) -> DumpRecord<'a> {
     DumpRecord {
         line: r.line(),
         record: r.id(),
+        record_bytes: r.id_bytes(),
         variant: r.record_type().layout().and_then(|l| l.variant),
         content,
     }
@@ -155,7 +161,7 @@ impl serde::Serialize for DumpRecord<'_> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("line", &self.line)?;
-        m.serialize_entry("record", self.record)?;
+        m.serialize_entry("record", &latin1_string(self.record_bytes))?;
         if let Some(v) = self.variant {
             m.serialize_entry("variant", v)?;
         }
@@ -243,11 +249,8 @@ impl DumpJsonWriter {
         out.extend_from_slice(b"{\"line\":");
         push_u64(out, u64::from(r.line()));
         out.extend_from_slice(b",\"record\":");
-        if self.plain {
-            self.push_str(out, r.id_bytes());
-        } else {
-            push_json_str(out, r.id().as_bytes());
-        }
+        // One char per byte, as `raw` (a non-ASCII identifier is not read as UTF-8).
+        self.push_raw(out, r.id_bytes());
         if let Some(v) = layout.and_then(|l| l.variant) {
             out.extend_from_slice(b",\"variant\":");
             push_json_str(out, v.as_bytes());

@@ -107,7 +107,8 @@ impl OwnedRecord {
         let d = dump_record(r);
         let mut o = OwnedRecord {
             line: Some(r.line()),
-            record: d.record.to_string(),
+            // One char per byte, as `raw`, so that `raw` starts with it.
+            record: latin1_string(d.record_bytes),
             variant: d.variant.map(str::to_string),
             fields: None,
             raw: None,
