@@ -405,9 +405,9 @@ fn non_ascii_identifier_is_written_like_raw() {
             let key = format!("\"record\":\"{want}\"");
             assert!(fast.contains(&key), "{name}: {key} not in the decode JSON");
             let r = t.records().nth(pg25).expect("the odd record");
-            let dump = serde_json::to_string(&ace_pga::write::dump::dump_record(&r)).expect("dump");
+            let dump = serde_json::to_string(&ace_pga::write::dump::dump_record(r)).expect("dump");
             let mut fast_dump = Vec::new();
-            ace_pga::write::dump::DumpJsonWriter::new().write_line(&r, &mut fast_dump);
+            ace_pga::write::dump::DumpJsonWriter::new().write_line(r, &mut fast_dump);
             assert_eq!(
                 format!("{dump}\n").as_bytes(),
                 fast_dump,

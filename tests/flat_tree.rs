@@ -482,3 +482,105 @@ proptest! {
         compare(&join(&pool, &picks), &ParseOptions::lenient())?;
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The nested tree's vectors hold exactly their items
+// ---------------------------------------------------------------------------------------
+
+/// `(capacity, len)` of every vector of groups and records in `t` that the builder fills,
+/// with where it is.
+fn vectors(t: &Tree<Record<'_>>) -> Vec<(String, usize, usize)> {
+    fn v<T>(out: &mut Vec<(String, usize, usize)>, what: &str, line: u32, x: &Vec<T>) {
+        out.push((format!("{what} at line {line}"), x.capacity(), x.len()));
+    }
+    fn pga(out: &mut Vec<(String, usize, usize)>, items: &[PgaItem<Record<'_>>]) {
+        for i in items {
+            match i {
+                PgaItem::Entity(e) => v(out, "entity loop items", e.pg19.record.line(), &e.items),
+                PgaItem::Group(g) => {
+                    v(out, "PG50 group items", g.start.record.line(), &g.items);
+                    pga(out, &g.items);
+                }
+                _ => {}
+            }
+        }
+    }
+    fn oi(out: &mut Vec<(String, usize, usize)>, g: &OiGroup<Record<'_>>, line: u32) {
+        v(out, "OI group orphans", line, &g.orphans);
+        v(out, "OI group lines", line, &g.lines);
+        for l in &g.lines {
+            v(out, "PGA line items", l.pg01.record.line(), &l.items);
+            pga(out, &l.items);
+        }
+    }
+    let mut out = Vec::new();
+    for b in &t.batches {
+        for k in &b.blocks {
+            for tx in &k.transactions {
+                let line = tx.items.first().map_or(0, |i| match i {
+                    Item::Record(n) => n.record.line(),
+                    _ => 0,
+                });
+                v(&mut out, "transaction items", line, &tx.items);
+                for i in &tx.items {
+                    match i {
+                        Item::Anchor(a) => {
+                            let line = a.anchor.record.line();
+                            v(&mut out, "anchor sub-records", line, &a.sub_records);
+                            if let Some(g) = &a.oi_group {
+                                oi(&mut out, g, line);
+                            }
+                        }
+                        Item::OiGroup(g) => oi(&mut out, g, line),
+                        Item::Disposition(d) => v(
+                            &mut out,
+                            "disposition details",
+                            d.so70.record.line(),
+                            &d.details,
+                        ),
+                        Item::Substitution(s) => v(
+                            &mut out,
+                            "substitution records",
+                            s.start.record.line(),
+                            &s.records,
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Issue 13: the nested builder collects a group's items on a reused stack and moves them
+/// into a vector of exactly their number when the group closes (one allocation per group,
+/// no growth, no spare capacity; the groups of a large tree lie in memory in input order).
+/// Every group vector of every sample (strict and lenient) and of a block of many
+/// transactions has capacity equal to its length.
+#[test]
+fn nested_groups_hold_exactly_their_items() {
+    let mut inputs: Vec<Vec<u8>> = common::sample_files()
+        .iter()
+        .map(|f| std::fs::read(f).expect("sample"))
+        .collect();
+    inputs.push(inputs.concat());
+    let mut checked = 0;
+    let mut filled = 0;
+    for input in &inputs {
+        for opts in [ParseOptions::strict(), ParseOptions::lenient()] {
+            let Ok(t) = Transmission::parse_with(input, &opts) else {
+                continue;
+            };
+            for (what, capacity, len) in vectors(&t.tree) {
+                assert_eq!(capacity, len, "{what}: capacity {capacity}, {len} items");
+                checked += 1;
+                filled += usize::from(len > 0);
+            }
+        }
+    }
+    assert!(
+        checked > 500 && filled > 200,
+        "{checked} vectors, {filled} not empty"
+    );
+}

@@ -510,6 +510,11 @@ impl<'a> TreeBuilder<'a> {
             batch: None,
             block: None,
             depth: 0,
+            open: Vec::new(),
+            items: Vec::new(),
+            nodes: Vec::new(),
+            pga: Vec::new(),
+            lines: Vec::new(),
         })
     }
 
@@ -522,10 +527,15 @@ impl<'a> TreeBuilder<'a> {
     }
 }
 
-/// The sink that builds the nested [`Tree`] in place: the open batch and block are owned
-/// until they close; every group below them is put into its parent when it opens, and stays
-/// the parent's last item while it is open, so the innermost open group is found by
-/// following the last items `depth` levels down.
+/// The sink that builds the nested [`Tree`]. The open batch and block are owned until they
+/// close. Every group below them is a frame of `open` while it is open, and its items
+/// collect at the top of one of four scratch stacks (`items`, `nodes`, `pga`, `lines`, each
+/// kept from group to group): a record always goes to the innermost open group, whose
+/// items are the top of their stack. When a group closes, its items leave the stack into a
+/// vector of exactly their number (one allocation, no growth, no spare capacity), and the
+/// group goes into its parent, where it is the last item, as when it opened. So building
+/// is appends to reused buffers and one allocation per group, and the groups of a tree lie
+/// in memory in input order (issue 13: a walk over a large tree reads memory forward).
 #[derive(Debug)]
 pub(crate) struct Nested<'a> {
     batches: Vec<Batch<Record<'a>>>,
@@ -533,67 +543,83 @@ pub(crate) struct Nested<'a> {
     block: Option<Block<Record<'a>>>,
     /// How many groups are open (batch and block included).
     depth: usize,
+    /// The open groups below the block, innermost last.
+    open: Vec<OpenGroup<'a>>,
+    /// The items of the open transaction.
+    items: Vec<Item<Record<'a>>>,
+    /// The records of the open anchors, OI groups (orphans), entity loops, dispositions and
+    /// substitution groups, each from its frame's start.
+    nodes: Vec<Node<Record<'a>>>,
+    /// The items of the open PGA line and PG50/PG51 group.
+    pga: Vec<PgaItem<Record<'a>>>,
+    /// The PGA lines of the open OI group.
+    lines: Vec<PgaLine<Record<'a>>>,
 }
 
-/// The innermost open group of the nested tree.
-enum Top<'n, 'a> {
-    Batch(&'n mut Batch<Record<'a>>),
-    Block(&'n mut Block<Record<'a>>),
-    Transaction(&'n mut Transaction<Record<'a>>),
-    Anchor(&'n mut HtsAnchor<Record<'a>>),
-    OiGroup(&'n mut OiGroup<Record<'a>>),
-    Line(&'n mut PgaLine<Record<'a>>),
-    Entity(&'n mut EntityLoop<Record<'a>>),
-    PgGroup(&'n mut PgGroup<Record<'a>>),
-    Disposition(&'n mut Disposition<Record<'a>>),
-    Substitution(&'n mut SubstitutionGroup<Record<'a>>),
+/// An open group below the block: its head, and where its items start on their stack.
+#[derive(Debug)]
+enum OpenGroup<'a> {
+    Transaction {
+        items: usize,
+    },
+    /// `oi_group` is set when the anchor's OI group closes.
+    Anchor {
+        head: Box<HtsAnchor<Record<'a>>>,
+        nodes: usize,
+    },
+    OiGroup {
+        head: Box<OiGroup<Record<'a>>>,
+        nodes: usize,
+        lines: usize,
+    },
+    Line {
+        pg01: Node<Record<'a>>,
+        pga: usize,
+    },
+    Entity {
+        head: Box<EntityLoop<Record<'a>>>,
+        nodes: usize,
+    },
+    PgGroup {
+        head: Box<PgGroup<Record<'a>>>,
+        pga: usize,
+    },
+    Disposition {
+        head: Box<Disposition<Record<'a>>>,
+        nodes: usize,
+    },
+    Substitution {
+        head: Box<SubstitutionGroup<Record<'a>>>,
+        nodes: usize,
+    },
+    /// A group opened where it has no place (the placer never does it): its head record
+    /// and every record placed in it are strays, kept at the end of the tree.
+    Nowhere,
+}
+
+/// The items of a group from `start` on `stack`, in a vector of exactly their number.
+#[inline]
+fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    if start >= stack.len() {
+        return Vec::new();
+    }
+    stack.drain(start..).collect()
+}
+
+/// The last record of a group whose items are `stack[start..]`, else its head.
+#[inline]
+fn last_or<'m, R>(
+    stack: &'m mut [Node<R>],
+    start: usize,
+    head: &'m mut Node<R>,
+) -> &'m mut Node<R> {
+    match stack.get_mut(start..).and_then(<[Node<R>]>::last_mut) {
+        Some(n) => n,
+        None => head,
+    }
 }
 
 impl<'a> Nested<'a> {
-    /// The innermost open group; `None` only when nothing is open.
-    #[inline(always)]
-    fn top(&mut self) -> Option<Top<'_, 'a>> {
-        let depth = self.depth;
-        if depth == 0 {
-            return None;
-        }
-        if depth == BATCH {
-            return self.batch.as_mut().map(Top::Batch);
-        }
-        let block = self.block.as_mut()?;
-        if depth == BLOCK {
-            return Some(Top::Block(block));
-        }
-        let tx = block.transactions.last_mut()?;
-        if depth == TRANSACTION {
-            return Some(Top::Transaction(tx));
-        }
-        let mut top = match tx.items.last_mut()? {
-            Item::Anchor(a) => Top::Anchor(a),
-            Item::OiGroup(g) => Top::OiGroup(g),
-            Item::Disposition(d) => Top::Disposition(d),
-            Item::Substitution(g) => Top::Substitution(g),
-            Item::Record(_) => return None,
-        };
-        for _ in TRANSACTION + 1..depth {
-            top = match top {
-                Top::Anchor(a) => Top::OiGroup(a.oi_group.as_mut()?),
-                Top::OiGroup(g) => Top::Line(g.lines.last_mut()?),
-                Top::Line(l) => match l.items.last_mut()? {
-                    PgaItem::Entity(e) => Top::Entity(e),
-                    PgaItem::Group(g) => Top::PgGroup(g),
-                    PgaItem::Record(_) => return None,
-                },
-                Top::PgGroup(g) => match g.items.last_mut()? {
-                    PgaItem::Entity(e) => Top::Entity(e),
-                    _ => return None,
-                },
-                _ => return None,
-            };
-        }
-        Some(top)
-    }
-
     /// A record with no open group to take it (the placer never leaves one): kept, at the
     /// end of the tree.
     #[cold]
@@ -610,87 +636,159 @@ impl<'a> Nested<'a> {
             trailer: None,
         });
     }
-}
 
-impl<'n, 'a> Top<'n, 'a> {
-    /// Appends a record in its role.
-    #[inline]
-    fn push(self, n: Node<Record<'a>>, role: Role) {
-        match self {
-            Top::Batch(b) => match role {
-                Role::Tail => b.trailer = Some(n),
-                // Only a tail goes directly into a batch; anything else is kept in a block.
-                _ => b.blocks.push(Block {
-                    header: None,
-                    transactions: vec![Transaction {
-                        items: vec![Item::Record(n)],
-                    }],
-                    trailer: None,
-                }),
-            },
-            Top::Block(b) => match role {
-                Role::Tail => b.trailer = Some(n),
-                _ => b.transactions.push(Transaction {
-                    items: vec![Item::Record(n)],
-                }),
-            },
-            Top::Transaction(t) => t.items.push(Item::Record(n)),
-            Top::Anchor(a) => a.sub_records.push(n),
-            Top::OiGroup(g) => g.orphans.push(n),
-            Top::Line(l) => l.items.push(PgaItem::Record(n)),
-            Top::Entity(e) => match role {
-                Role::Pg20 => e.pg20 = Some(n),
-                _ => e.items.push(n),
-            },
-            Top::PgGroup(g) => match role {
-                Role::Tail => g.end = Some(n),
-                _ => g.items.push(PgaItem::Record(n)),
-            },
-            Top::Disposition(d) => d.details.push(n),
-            Top::Substitution(g) => match role {
-                Role::Tail => g.end = Some(n),
-                _ => g.records.push(n),
-            },
+    /// The last record appended to the innermost open group (where a condition attaches);
+    /// `None` when that is a group or nothing is open.
+    fn last_node(&mut self) -> Option<&mut Node<Record<'a>>> {
+        if self.depth <= BLOCK {
+            let b = match self.depth {
+                BATCH => self.batch.as_mut().map(|b| (&mut b.trailer, &mut b.header)),
+                BLOCK => self.block.as_mut().map(|b| (&mut b.trailer, &mut b.header)),
+                _ => None,
+            };
+            return b.and_then(|(trailer, header)| trailer.as_mut().or(header.as_mut()));
         }
-    }
-
-    /// The last record appended to the group (where a condition attaches).
-    fn last_node(self) -> Option<&'n mut Node<Record<'a>>> {
-        fn last<'m, R>(v: &'m mut [Node<R>], first: &'m mut Node<R>) -> &'m mut Node<R> {
-            match v.last_mut() {
-                Some(n) => n,
-                None => first,
-            }
-        }
-        match self {
-            Top::Batch(b) => b.trailer.as_mut().or(b.header.as_mut()),
-            Top::Block(b) => b.trailer.as_mut().or(b.header.as_mut()),
-            Top::Transaction(t) => match t.items.last_mut() {
+        match self.open.last_mut()? {
+            OpenGroup::Transaction { items } => match self.items.get_mut(*items..)?.last_mut() {
                 Some(Item::Record(n)) => Some(n),
                 _ => None,
             },
-            Top::Anchor(a) => Some(last(&mut a.sub_records, &mut a.anchor)),
-            Top::OiGroup(g) => g.orphans.last_mut().or(g.oi.as_mut()),
-            Top::Line(l) => match l.items.last_mut() {
-                Some(PgaItem::Record(n)) => Some(n),
-                Some(_) => None,
-                None => Some(&mut l.pg01),
-            },
-            Top::Entity(e) => match (e.items.last_mut(), e.pg20.as_mut()) {
-                (Some(n), _) | (None, Some(n)) => Some(n),
-                (None, None) => Some(&mut e.pg19),
-            },
-            Top::PgGroup(g) => match (&mut g.end, g.items.last_mut()) {
-                (Some(n), _) => Some(n),
-                (None, Some(PgaItem::Record(n))) => Some(n),
-                (None, Some(_)) => None,
-                (None, None) => Some(&mut g.start),
-            },
-            Top::Disposition(d) => Some(last(&mut d.details, &mut d.so70)),
-            Top::Substitution(g) => match g.end {
-                Some(ref mut n) => Some(n),
-                None => Some(last(&mut g.records, &mut g.start)),
-            },
+            OpenGroup::Anchor { head, nodes } => {
+                Some(last_or(&mut self.nodes, *nodes, &mut head.anchor))
+            }
+            OpenGroup::OiGroup { head, nodes, .. } => {
+                match self.nodes.get_mut(*nodes..).and_then(<[_]>::last_mut) {
+                    Some(n) => Some(n),
+                    None => head.oi.as_mut(),
+                }
+            }
+            OpenGroup::Line { pg01, pga } => {
+                match self.pga.get_mut(*pga..).and_then(<[_]>::last_mut) {
+                    Some(PgaItem::Record(n)) => Some(n),
+                    Some(_) => None,
+                    None => Some(pg01),
+                }
+            }
+            OpenGroup::Entity { head, nodes } => {
+                match self.nodes.get_mut(*nodes..).and_then(<[_]>::last_mut) {
+                    Some(n) => Some(n),
+                    None => Some(match head.pg20.as_mut() {
+                        Some(n) => n,
+                        None => &mut head.pg19,
+                    }),
+                }
+            }
+            OpenGroup::PgGroup { head, pga } => {
+                let PgGroup { start, end, .. } = &mut **head;
+                match (end, self.pga.get_mut(*pga..).and_then(<[_]>::last_mut)) {
+                    (Some(n), _) => Some(n),
+                    (None, Some(PgaItem::Record(n))) => Some(n),
+                    (None, Some(_)) => None,
+                    (None, None) => Some(start),
+                }
+            }
+            OpenGroup::Disposition { head, nodes } => {
+                Some(last_or(&mut self.nodes, *nodes, &mut head.so70))
+            }
+            OpenGroup::Substitution { head, nodes } => {
+                let SubstitutionGroup { start, end, .. } = &mut **head;
+                match end {
+                    Some(n) => Some(n),
+                    None => Some(last_or(&mut self.nodes, *nodes, start)),
+                }
+            }
+            OpenGroup::Nowhere => None,
+        }
+    }
+
+    /// Puts a closed group into its parent, the innermost open group now.
+    fn place(&mut self, item: Closed<'a>) {
+        match (self.open.last_mut(), item) {
+            (None, Closed::Transaction(t)) if self.block.is_some() => {
+                if let Some(b) = self.block.as_mut() {
+                    b.transactions.push(t);
+                }
+            }
+            (Some(OpenGroup::Transaction { .. }), Closed::Item(i)) => self.items.push(i),
+            (Some(OpenGroup::Anchor { head, .. }), Closed::OiGroup(g))
+                if head.oi_group.is_none() =>
+            {
+                head.oi_group = Some(*g);
+            }
+            (Some(OpenGroup::Transaction { .. }), Closed::OiGroup(g)) => {
+                self.items.push(Item::OiGroup(g));
+            }
+            (Some(OpenGroup::OiGroup { .. }), Closed::Line(l)) => self.lines.push(l),
+            (Some(OpenGroup::Line { .. } | OpenGroup::PgGroup { .. }), Closed::Pga(i)) => {
+                self.pga.push(i)
+            }
+            // A group closed where it has no place (the placer never does it): kept, at the
+            // end of the tree.
+            (_, other) => self.batches.push(Batch {
+                header: None,
+                blocks: vec![Block {
+                    header: None,
+                    transactions: vec![Transaction {
+                        items: other.into_items(),
+                    }],
+                    trailer: None,
+                }],
+                trailer: None,
+            }),
+        }
+    }
+}
+
+/// A group that closed, ready for its parent.
+enum Closed<'a> {
+    Transaction(Transaction<Record<'a>>),
+    /// An anchor, a disposition or a substitution group: an item of a transaction.
+    Item(Item<Record<'a>>),
+    OiGroup(Box<OiGroup<Record<'a>>>),
+    Line(PgaLine<Record<'a>>),
+    /// An entity loop or a PG50/PG51 group: an item of a PGA line.
+    Pga(PgaItem<Record<'a>>),
+}
+
+impl<'a> Closed<'a> {
+    /// The group as the items of a transaction (for a group with no place).
+    #[cold]
+    fn into_items(self) -> Vec<Item<Record<'a>>> {
+        match self {
+            Closed::Transaction(t) => t.items,
+            Closed::Item(i) => vec![i],
+            Closed::OiGroup(g) => vec![Item::OiGroup(g)],
+            Closed::Line(l) => vec![Item::OiGroup(Box::new(OiGroup {
+                oi: None,
+                orphans: Vec::new(),
+                lines: vec![l],
+            }))],
+            Closed::Pga(p) => {
+                let mut nodes = Vec::new();
+                pga_nodes(p, &mut nodes);
+                nodes.into_iter().map(Item::Record).collect()
+            }
+        }
+    }
+}
+
+/// The records of a PGA line's item, in input order.
+fn pga_nodes<R>(p: PgaItem<R>, out: &mut Vec<Node<R>>) {
+    match p {
+        PgaItem::Record(n) => out.push(n),
+        PgaItem::Entity(e) => {
+            let EntityLoop { pg19, pg20, items } = *e;
+            out.push(pg19);
+            out.extend(pg20);
+            out.extend(items);
+        }
+        PgaItem::Group(g) => {
+            let PgGroup { start, items, end } = *g;
+            out.push(start);
+            for i in items {
+                pga_nodes(i, out);
+            }
+            out.extend(end);
         }
     }
 }
@@ -700,7 +798,7 @@ impl<'a> Sink<'a> for Nested<'a> {
     fn open(&mut self, opening: Opening<'a>) {
         let depth = self.depth;
         self.depth += 1;
-        match opening {
+        let frame = match opening {
             Opening::Batch(header) => {
                 self.batch = Some(Batch {
                     header: header.map(Node::new),
@@ -717,113 +815,181 @@ impl<'a> Sink<'a> for Nested<'a> {
                 });
                 return;
             }
-            _ => {}
-        }
-        self.depth = depth;
-        let top = self.top();
-        let stray = match (top, opening) {
-            (Some(Top::Block(b)), Opening::Transaction) => {
-                b.transactions.push(Transaction { items: Vec::new() });
-                None
+            opening => {
+                let inner = if depth > BLOCK {
+                    self.open.last().and_then(|f| match f {
+                        OpenGroup::Transaction { .. } => Some(GroupKind::Transaction),
+                        OpenGroup::Anchor { .. } => Some(GroupKind::Anchor),
+                        OpenGroup::OiGroup { .. } => Some(GroupKind::OiGroup),
+                        OpenGroup::Line { .. } => Some(GroupKind::Line),
+                        OpenGroup::Entity { .. } => Some(GroupKind::Entity),
+                        OpenGroup::PgGroup { .. } => Some(GroupKind::PgGroup),
+                        OpenGroup::Disposition { .. } => Some(GroupKind::Disposition),
+                        OpenGroup::Substitution { .. } => Some(GroupKind::Substitution),
+                        OpenGroup::Nowhere => None,
+                    })
+                } else if depth == BLOCK && self.block.is_some() && self.open.is_empty() {
+                    Some(GroupKind::Block)
+                } else {
+                    None
+                };
+                let anchor_has_oi = matches!(
+                    self.open.last(),
+                    Some(OpenGroup::Anchor { head, .. }) if head.oi_group.is_some()
+                );
+                let nodes = self.nodes.len();
+                match (inner, opening) {
+                    (Some(GroupKind::Block), Opening::Transaction) => OpenGroup::Transaction {
+                        items: self.items.len(),
+                    },
+                    (Some(GroupKind::Transaction), Opening::Anchor(r)) => OpenGroup::Anchor {
+                        head: Box::new(HtsAnchor {
+                            anchor: Node::new(r),
+                            sub_records: Vec::new(),
+                            oi_group: None,
+                        }),
+                        nodes,
+                    },
+                    (Some(GroupKind::Transaction), Opening::OiGroup(oi))
+                    | (Some(GroupKind::Anchor), Opening::OiGroup(oi))
+                        if !anchor_has_oi =>
+                    {
+                        OpenGroup::OiGroup {
+                            head: Box::new(OiGroup {
+                                oi: oi.map(Node::new),
+                                orphans: Vec::new(),
+                                lines: Vec::new(),
+                            }),
+                            nodes,
+                            lines: self.lines.len(),
+                        }
+                    }
+                    (Some(GroupKind::Transaction), Opening::Disposition(r)) => {
+                        OpenGroup::Disposition {
+                            head: Box::new(Disposition {
+                                so70: Node::new(r),
+                                details: Vec::new(),
+                            }),
+                            nodes,
+                        }
+                    }
+                    (Some(GroupKind::Transaction), Opening::Substitution(r)) => {
+                        OpenGroup::Substitution {
+                            head: Box::new(SubstitutionGroup {
+                                start: Node::new(r),
+                                records: Vec::new(),
+                                end: None,
+                            }),
+                            nodes,
+                        }
+                    }
+                    (Some(GroupKind::OiGroup), Opening::Line(r)) => OpenGroup::Line {
+                        pg01: Node::new(r),
+                        pga: self.pga.len(),
+                    },
+                    (Some(GroupKind::Line | GroupKind::PgGroup), Opening::Entity(r)) => {
+                        OpenGroup::Entity {
+                            head: Box::new(EntityLoop {
+                                pg19: Node::new(r),
+                                pg20: None,
+                                items: Vec::new(),
+                            }),
+                            nodes,
+                        }
+                    }
+                    (Some(GroupKind::Line), Opening::PgGroup(r)) => OpenGroup::PgGroup {
+                        head: Box::new(PgGroup {
+                            start: Node::new(r),
+                            items: Vec::new(),
+                            end: None,
+                        }),
+                        pga: self.pga.len(),
+                    },
+                    // The placer opens each kind only inside the kinds above; anything
+                    // else keeps its head record, and the group stays unopened.
+                    (_, opening) => {
+                        match opening {
+                            Opening::Anchor(r)
+                            | Opening::Line(r)
+                            | Opening::Entity(r)
+                            | Opening::PgGroup(r)
+                            | Opening::Disposition(r)
+                            | Opening::Substitution(r)
+                            | Opening::OiGroup(Some(r))
+                            | Opening::Batch(Some(r))
+                            | Opening::Block(Some(r)) => self.stray(Node::new(r)),
+                            _ => {}
+                        }
+                        OpenGroup::Nowhere
+                    }
+                }
             }
-            (Some(Top::Transaction(t)), Opening::Anchor(r)) => {
-                t.items.push(Item::Anchor(Box::new(HtsAnchor {
-                    anchor: Node::new(r),
-                    sub_records: Vec::new(),
-                    oi_group: None,
-                })));
-                None
-            }
-            (Some(Top::Transaction(t)), Opening::OiGroup(oi)) => {
-                t.items.push(Item::OiGroup(Box::new(OiGroup {
-                    oi: oi.map(Node::new),
-                    orphans: Vec::new(),
-                    lines: Vec::new(),
-                })));
-                None
-            }
-            (Some(Top::Anchor(a)), Opening::OiGroup(oi)) if a.oi_group.is_none() => {
-                a.oi_group = Some(OiGroup {
-                    oi: oi.map(Node::new),
-                    orphans: Vec::new(),
-                    lines: Vec::new(),
-                });
-                None
-            }
-            (Some(Top::Transaction(t)), Opening::Disposition(r)) => {
-                t.items.push(Item::Disposition(Box::new(Disposition {
-                    so70: Node::new(r),
-                    details: Vec::new(),
-                })));
-                None
-            }
-            (Some(Top::Transaction(t)), Opening::Substitution(r)) => {
-                t.items.push(Item::Substitution(Box::new(SubstitutionGroup {
-                    start: Node::new(r),
-                    records: Vec::new(),
-                    end: None,
-                })));
-                None
-            }
-            (Some(Top::OiGroup(g)), Opening::Line(r)) => {
-                g.lines.push(PgaLine {
-                    pg01: Node::new(r),
-                    // Typical lines hold 5–20 child items: skip the 0 → 4 → 8 growth steps.
-                    items: Vec::with_capacity(8),
-                });
-                None
-            }
-            (
-                Some(Top::Line(PgaLine { items, .. }) | Top::PgGroup(PgGroup { items, .. })),
-                Opening::Entity(r),
-            ) => {
-                items.push(PgaItem::Entity(Box::new(EntityLoop {
-                    pg19: Node::new(r),
-                    pg20: None,
-                    items: Vec::new(),
-                })));
-                None
-            }
-            (Some(Top::Line(l)), Opening::PgGroup(r)) => {
-                l.items.push(PgaItem::Group(Box::new(PgGroup {
-                    start: Node::new(r),
-                    items: Vec::new(),
-                    end: None,
-                })));
-                None
-            }
-            // The placer opens each kind only inside the kinds above; anything else keeps
-            // its head record, and the group stays unopened.
-            (_, opening) => match opening {
-                Opening::Anchor(r)
-                | Opening::Line(r)
-                | Opening::Entity(r)
-                | Opening::PgGroup(r)
-                | Opening::Disposition(r)
-                | Opening::Substitution(r)
-                | Opening::OiGroup(Some(r))
-                | Opening::Batch(Some(r))
-                | Opening::Block(Some(r)) => Some(r),
-                _ => None,
-            },
         };
-        if let Some(r) = stray {
-            self.stray(Node::new(r));
-        }
-        // Open even where it had no place: the placer closes it again.
-        self.depth = depth + 1;
+        self.open.push(frame);
     }
 
     #[inline]
     fn record(&mut self, r: Record<'a>, role: Role) {
-        match self.top() {
-            Some(top) => top.push(Node::new(r), role),
-            None => self.stray(Node::new(r)),
+        let n = Node::new(r);
+        if self.depth <= BLOCK {
+            match (self.depth, role) {
+                (BATCH, Role::Tail) => {
+                    if let Some(b) = self.batch.as_mut() {
+                        b.trailer = Some(n);
+                        return;
+                    }
+                }
+                // Only a tail goes directly into a batch; anything else is kept in a block.
+                (BATCH, _) => {
+                    if let Some(b) = self.batch.as_mut() {
+                        b.blocks.push(Block {
+                            header: None,
+                            transactions: vec![Transaction {
+                                items: vec![Item::Record(n)],
+                            }],
+                            trailer: None,
+                        });
+                        return;
+                    }
+                }
+                (BLOCK, Role::Tail) => {
+                    if let Some(b) = self.block.as_mut() {
+                        b.trailer = Some(n);
+                        return;
+                    }
+                }
+                (BLOCK, _) => {
+                    if let Some(b) = self.block.as_mut() {
+                        b.transactions.push(Transaction {
+                            items: vec![Item::Record(n)],
+                        });
+                        return;
+                    }
+                }
+                _ => {}
+            }
+            return self.stray(n);
+        }
+        match self.open.last_mut() {
+            Some(OpenGroup::Transaction { .. }) => self.items.push(Item::Record(n)),
+            Some(OpenGroup::Line { .. }) => self.pga.push(PgaItem::Record(n)),
+            Some(OpenGroup::Entity { head, .. }) if role == Role::Pg20 => head.pg20 = Some(n),
+            Some(OpenGroup::PgGroup { head, .. }) if role == Role::Tail => head.end = Some(n),
+            Some(OpenGroup::PgGroup { .. }) => self.pga.push(PgaItem::Record(n)),
+            Some(OpenGroup::Substitution { head, .. }) if role == Role::Tail => head.end = Some(n),
+            Some(
+                OpenGroup::Anchor { .. }
+                | OpenGroup::OiGroup { .. }
+                | OpenGroup::Entity { .. }
+                | OpenGroup::Disposition { .. }
+                | OpenGroup::Substitution { .. },
+            ) => self.nodes.push(n),
+            Some(OpenGroup::Nowhere) | None => self.stray(n),
         }
     }
 
     fn condition(&mut self, r: Record<'a>) {
-        match self.top().and_then(Top::last_node) {
+        match self.last_node() {
             Some(n) => n.conditions.push(r),
             // The placer attaches a condition only to a record it placed.
             None => self.record(r, Role::Content),
@@ -850,6 +1016,52 @@ impl<'a> Sink<'a> for Nested<'a> {
                         }),
                     }
                 }
+            }
+            // A group below the block (`open` holds one frame per level below it).
+            depth if self.open.len() + BLOCK == depth => {
+                let closed = match self.open.pop() {
+                    Some(OpenGroup::Transaction { items }) => Closed::Transaction(Transaction {
+                        items: take_from(&mut self.items, items),
+                    }),
+                    Some(OpenGroup::Anchor { mut head, nodes }) => {
+                        head.sub_records = take_from(&mut self.nodes, nodes);
+                        Closed::Item(Item::Anchor(head))
+                    }
+                    Some(OpenGroup::OiGroup {
+                        mut head,
+                        nodes,
+                        lines,
+                    }) => {
+                        head.orphans = take_from(&mut self.nodes, nodes);
+                        head.lines = take_from(&mut self.lines, lines);
+                        Closed::OiGroup(head)
+                    }
+                    Some(OpenGroup::Line { pg01, pga }) => Closed::Line(PgaLine {
+                        pg01,
+                        items: take_from(&mut self.pga, pga),
+                    }),
+                    Some(OpenGroup::Entity { mut head, nodes }) => {
+                        head.items = take_from(&mut self.nodes, nodes);
+                        Closed::Pga(PgaItem::Entity(head))
+                    }
+                    Some(OpenGroup::PgGroup { mut head, pga }) => {
+                        head.items = take_from(&mut self.pga, pga);
+                        Closed::Pga(PgaItem::Group(head))
+                    }
+                    Some(OpenGroup::Disposition { mut head, nodes }) => {
+                        head.details = take_from(&mut self.nodes, nodes);
+                        Closed::Item(Item::Disposition(head))
+                    }
+                    Some(OpenGroup::Substitution { mut head, nodes }) => {
+                        head.records = take_from(&mut self.nodes, nodes);
+                        Closed::Item(Item::Substitution(head))
+                    }
+                    Some(OpenGroup::Nowhere) | None => {
+                        self.depth -= 1;
+                        return;
+                    }
+                };
+                self.place(closed);
             }
             _ => {}
         }
