@@ -286,6 +286,35 @@ impl DumpJsonWriter {
         out.extend_from_slice(b"}\n");
     }
 
+    /// Renders every field of `layout` from the record's bytes `raw` (leniently, as
+    /// [`dump_record`]) for [`Self::rendered`] and [`Self::rendered_rebuild`]: what the
+    /// decode JSON's `fields` object is written from (the same canonical values as the
+    /// field dump's, the same reuse of buffers).
+    pub(crate) fn render_fields(&mut self, layout: &crate::layout::RecordLayout, raw: &[u8]) {
+        self.plain = plain(raw);
+        self.render(layout, raw);
+    }
+
+    /// The value of field `i` (layout order) as [`Self::render_fields`] rendered it from
+    /// `raw`, and whether it is ASCII without a byte JSON escapes (every value of a plain
+    /// record), so that it is copied between quotes as it is; `None` when absent or not
+    /// typable.
+    pub(crate) fn rendered<'s>(&'s self, raw: &'s [u8], i: usize) -> Option<(&'s [u8], bool)> {
+        self.value(raw, i).map(|v| (v, self.plain))
+    }
+
+    /// [`fields_rebuild`] over the values [`Self::render_fields`] rendered: whether they
+    /// write back exactly `bytes` (the record's bytes, padded to 80 under
+    /// `pad_short_lines`) with the layout of `rt`.
+    pub(crate) fn rendered_rebuild(
+        &self,
+        layout: &crate::layout::RecordLayout,
+        bytes: &[u8],
+        rt: crate::records::RecordType,
+    ) -> bool {
+        self.rebuilds(layout, bytes, rt)
+    }
+
     /// Reads every field of `layout` from `raw` (leniently, as [`dump_record`]) into the
     /// value buffer.
     fn render(&mut self, layout: &crate::layout::RecordLayout, raw: &[u8]) {

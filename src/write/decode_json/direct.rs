@@ -14,7 +14,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{each_field, record_keys, with_latin1, DecodeJson, RecordKeys, Style};
+use super::{record_keys, sorted_order, with_latin1, DecodeJson, RecordKeys, Style};
 use crate::layout::RecordLayout;
 use crate::profile::ams_or::OrganicLine;
 use crate::records::{Record, RecordType};
@@ -46,6 +46,8 @@ const FLUSH_AT: usize = 1 << 16;
 /// The writer: serde_json's formatter state over a byte buffer.
 pub struct Out<'w> {
     buf: &'w mut Vec<u8>,
+    /// Renders a record's fields (the field dump's renderer, buffers reused).
+    fields: crate::write::dump::DumpJsonWriter,
     pretty: bool,
     depth: usize,
     has_value: bool,
@@ -71,6 +73,7 @@ impl<'w> Out<'w> {
         };
         Out {
             buf,
+            fields: crate::write::dump::DumpJsonWriter::new(),
             pretty,
             depth,
             has_value: false,
@@ -725,16 +728,30 @@ impl RecordKeys for Keys<'_, '_> {
         self.w.key(self.first, "fields");
         self.w.begin(b"{");
         let mut first = true;
-        let w = &mut *self.w;
-        let rebuilt = each_field(r, layout, check, |name, value| {
-            w.key(&mut first, name);
-            match value {
-                Some(v) => w.string(v),
-                None => w.push(b"null"),
+        let raw = r.raw();
+        // The values of `each_field` (the canonical dump form), rendered as the field dump
+        // renders them: a plain record's text and numbers straight from its bytes.
+        let mut fields = std::mem::take(&mut self.w.fields);
+        fields.render_fields(layout, raw);
+        for &i in sorted_order(r.record_type(), layout).iter() {
+            let Some(f) = layout.fields.get(usize::from(i)) else {
+                continue;
+            };
+            self.w.key(&mut first, f.name);
+            match fields.rendered(raw, usize::from(i)) {
+                Some((v, true)) => {
+                    self.w.buf.reserve(v.len() + 2);
+                    self.w.buf.push(b'"');
+                    self.w.buf.extend_from_slice(v);
+                    self.w.buf.push(b'"');
+                }
+                Some((v, false)) => self.w.string(&String::from_utf8_lossy(v)),
+                None => self.w.push(b"null"),
             }
-            w.done();
-            Ok::<(), std::convert::Infallible>(())
-        })?;
+            self.w.done();
+        }
+        let rebuilt = check.is_some_and(|(bytes, rt)| fields.rendered_rebuild(layout, bytes, rt));
+        self.w.fields = fields;
         self.w.end(b"}");
         self.w.done();
         Ok(rebuilt)
