@@ -675,6 +675,42 @@ fn sorted_order(rt: RecordType, layout: &RecordLayout) -> std::borrow::Cow<'stat
     }
 }
 
+/// A field's index in its layout and its compact JSON key (`"name":`).
+pub(super) type FieldKey = (u16, Box<[u8]>);
+
+/// The fields of a layout in [`sorted_order`], each with its compact JSON key (`"name":`),
+/// computed once for every layout of [`ALL_LAYOUTS`] (the compact writer copies a key in
+/// one piece). `None` for a layout not in the table (then the keys are written one by one).
+pub(super) fn sorted_keys(rt: RecordType, layout: &RecordLayout) -> Option<&'static [FieldKey]> {
+    type Keys = Vec<(&'static str, Vec<FieldKey>)>;
+    static KEYS: OnceLock<Keys> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        ALL_LAYOUTS
+            .iter()
+            .map(|l| {
+                let keys = order_of(l)
+                    .into_iter()
+                    .filter_map(|i| {
+                        let f = l.fields.get(usize::from(i))?;
+                        Some((
+                            i,
+                            format!("\"{}\":", f.name).into_bytes().into_boxed_slice(),
+                        ))
+                    })
+                    .collect();
+                (l.name, keys)
+            })
+            .collect()
+    });
+    match keys.get(rt as usize) {
+        Some((name, k)) if *name == layout.name => Some(k.as_slice()),
+        _ => keys
+            .iter()
+            .find(|(name, _)| *name == layout.name)
+            .map(|(_, k)| k.as_slice()),
+    }
+}
+
 fn order_of(layout: &RecordLayout) -> Vec<u16> {
     let mut order: Vec<u16> = (0..layout.fields.len())
         .filter_map(|i| u16::try_from(i).ok())

@@ -14,7 +14,7 @@ use std::io;
 
 use serde::Serialize;
 
-use super::{record_keys, sorted_order, with_latin1, DecodeJson, RecordKeys, Style};
+use super::{record_keys, sorted_keys, sorted_order, with_latin1, DecodeJson, RecordKeys, Style};
 use crate::layout::RecordLayout;
 use crate::profile::ams_or::OrganicLine;
 use crate::records::{Record, RecordType};
@@ -135,6 +135,22 @@ impl<'w> Out<'w> {
         self.buf.extend_from_slice(key.as_bytes());
         self.buf
             .extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
+    }
+
+    /// A field value as the field dump's renderer gave it: copied between quotes when it
+    /// needs no escaping, else escaped; `null` when absent.
+    #[inline]
+    fn rendered(&mut self, value: Option<(&[u8], bool)>) {
+        match value {
+            Some((v, true)) => {
+                self.buf.reserve(v.len() + 2);
+                self.buf.push(b'"');
+                self.buf.extend_from_slice(v);
+                self.buf.push(b'"');
+            }
+            Some((v, false)) => self.string(&String::from_utf8_lossy(v)),
+            None => self.push(b"null"),
+        }
     }
 
     /// After a value of an object or array.
@@ -733,22 +749,29 @@ impl RecordKeys for Keys<'_, '_> {
         // renders them: a plain record's text and numbers straight from its bytes.
         let mut fields = std::mem::take(&mut self.w.fields);
         fields.render_fields(layout, raw);
-        for &i in sorted_order(r.record_type(), layout).iter() {
-            let Some(f) = layout.fields.get(usize::from(i)) else {
-                continue;
-            };
-            self.w.key(&mut first, f.name);
-            match fields.rendered(raw, usize::from(i)) {
-                Some((v, true)) => {
-                    self.w.buf.reserve(v.len() + 2);
-                    self.w.buf.push(b'"');
-                    self.w.buf.extend_from_slice(v);
-                    self.w.buf.push(b'"');
+        match (self.w.pretty, sorted_keys(r.record_type(), layout)) {
+            (false, Some(keys)) => {
+                // Compact: each key copied in one piece (field names need no escaping).
+                for (i, key) in keys {
+                    if !first {
+                        self.w.buf.push(b',');
+                    }
+                    first = false;
+                    self.w.buf.extend_from_slice(key);
+                    self.w.rendered(fields.rendered(raw, usize::from(*i)));
+                    self.w.done();
                 }
-                Some((v, false)) => self.w.string(&String::from_utf8_lossy(v)),
-                None => self.w.push(b"null"),
             }
-            self.w.done();
+            _ => {
+                for &i in sorted_order(r.record_type(), layout).iter() {
+                    let Some(f) = layout.fields.get(usize::from(i)) else {
+                        continue;
+                    };
+                    self.w.key(&mut first, f.name);
+                    self.w.rendered(fields.rendered(raw, usize::from(i)));
+                    self.w.done();
+                }
+            }
         }
         let rebuilt = check.is_some_and(|(bytes, rt)| fields.rendered_rebuild(layout, bytes, rt));
         self.w.fields = fields;
