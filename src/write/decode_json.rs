@@ -676,11 +676,13 @@ fn sorted_order(rt: RecordType, layout: &RecordLayout) -> std::borrow::Cow<'stat
 }
 
 /// A field's index in its layout and its compact JSON key (`"name":`).
+#[cfg(feature = "json")]
 pub(super) type FieldKey = (u16, Box<[u8]>);
 
 /// The fields of a layout in [`sorted_order`], each with its compact JSON key (`"name":`),
 /// computed once for every layout of [`ALL_LAYOUTS`] (the compact writer copies a key in
 /// one piece). `None` for a layout not in the table (then the keys are written one by one).
+#[cfg(feature = "json")]
 pub(super) fn sorted_keys(rt: RecordType, layout: &RecordLayout) -> Option<&'static [FieldKey]> {
     type Keys = Vec<(&'static str, Vec<FieldKey>)>;
     static KEYS: OnceLock<Keys> = OnceLock::new();

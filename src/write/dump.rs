@@ -290,6 +290,7 @@ impl DumpJsonWriter {
     /// [`dump_record`]) for [`Self::rendered`] and [`Self::rendered_rebuild`]: what the
     /// decode JSON's `fields` object is written from (the same canonical values as the
     /// field dump's, the same reuse of buffers).
+    #[cfg(feature = "json")]
     pub(crate) fn render_fields(&mut self, layout: &crate::layout::RecordLayout, raw: &[u8]) {
         self.plain = plain(raw);
         self.render(layout, raw);
@@ -299,6 +300,7 @@ impl DumpJsonWriter {
     /// `raw`, and whether it is ASCII without a byte JSON escapes (every value of a plain
     /// record), so that it is copied between quotes as it is; `None` when absent or not
     /// typable.
+    #[cfg(feature = "json")]
     pub(crate) fn rendered<'s>(&'s self, raw: &'s [u8], i: usize) -> Option<(&'s [u8], bool)> {
         self.value(raw, i).map(|v| (v, self.plain))
     }
@@ -306,6 +308,7 @@ impl DumpJsonWriter {
     /// [`fields_rebuild`] over the values [`Self::render_fields`] rendered: whether they
     /// write back exactly `bytes` (the record's bytes, padded to 80 under
     /// `pad_short_lines`) with the layout of `rt`.
+    #[cfg(feature = "json")]
     pub(crate) fn rendered_rebuild(
         &self,
         layout: &crate::layout::RecordLayout,
