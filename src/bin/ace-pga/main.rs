@@ -62,8 +62,9 @@ struct InputArgs {
     #[arg(long, value_name = "BYTES")]
     max_input_len: Option<usize>,
     /// Most records in one PGA line (`PG01` up to the next `PG01`/`OI`; default: no limit,
-    /// memory is bounded by the largest transaction). `check` reports a line over it and
-    /// still runs every other rule.
+    /// memory is bounded by the largest transaction). A line over it is a `LIMIT` error:
+    /// `check` reports it and still runs every other rule; `decode`, `dump` and `stats`
+    /// refuse the input (exit 1, nothing written).
     #[arg(long, value_name = "N")]
     max_records_per_pga_line: Option<usize>,
     /// Most PGA lines (`PG01`) in one `OI` group (default: no limit); as
