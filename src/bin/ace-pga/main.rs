@@ -61,10 +61,8 @@ struct InputArgs {
     /// stream).
     #[arg(long, value_name = "BYTES")]
     max_input_len: Option<usize>,
-    /// Most records in one PGA line (`PG01` up to the next `PG01`/`OI`; default: no limit,
-    /// memory is bounded by the largest transaction). A line over it is a `LIMIT` error:
-    /// `check` reports it and still runs every other rule; `decode`, `dump` and `stats`
-    /// refuse the input (exit 1, nothing written).
+    /// Most records in one PGA line (`PG01` to the next `PG01`/`OI`; default: no limit). Over
+    /// it: a `LIMIT` error; `check` still runs every other rule, other commands refuse it.
     #[arg(long, value_name = "N")]
     max_records_per_pga_line: Option<usize>,
     /// Most PGA lines (`PG01`) in one `OI` group (default: no limit); as
