@@ -45,7 +45,7 @@ use crate::write::owned::OwnedRecord;
 use crate::write::{DecodeJson, JsonStyle};
 
 mod threads;
-use threads::{Out, Rendered};
+use threads::{Buffers, Out, Rendered};
 
 /// A piece of the stream that parses on its own as it parses inside the whole input: one
 /// envelope record, or one whole host transaction (with the records before the first
@@ -559,6 +559,8 @@ struct Doc<W, F> {
     style: JsonStyle,
     /// The bytes of one transaction.
     buf: Vec<u8>,
+    /// The field renderer's buffers, kept from transaction to transaction.
+    fields: crate::write::dump::DumpJsonWriter,
     started: bool,
     batch_open: bool,
     block_open: bool,
@@ -696,7 +698,7 @@ impl<W: Write, F: Formatter> Doc<W, F> {
     ) -> io::Result<()> {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        tx.write_json(&mut buf, self.style);
+        tx.write_json_with(&mut buf, self.style, &mut self.fields);
         let written = self.rendered_transaction(&buf);
         self.buf = buf;
         written
@@ -859,6 +861,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
                 fmt,
                 style,
                 buf: Vec::new(),
+                fields: crate::write::dump::DumpJsonWriter::new(),
                 started: false,
                 batch_open: false,
                 block_open: false,
@@ -947,8 +950,13 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
         Ok(())
     }
 
-    /// Writes a part rendered by a worker ([`render`]): what [`Self::inline`] writes.
-    fn rendered(&mut self, d: Rendered, carry: &mut Carry) -> Result<(), StreamDecodeError> {
+    /// Writes a part rendered by a worker (into `b`): what [`Self::inline`] writes.
+    fn rendered(
+        &mut self,
+        d: Rendered,
+        b: &Buffers,
+        carry: &mut Carry,
+    ) -> Result<(), StreamDecodeError> {
         let werr = StreamDecodeError::Write;
         let mut problems = d.problems;
         if let (false, Some((line, offset))) = (carry.mixed_reported, d.mixed) {
@@ -967,19 +975,20 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
         if !self.doc.started {
             self.doc.start(&d.framing).map_err(werr)?;
         }
-        let mut from = 0;
-        for &end in &d.ends {
-            let tx = d.json.get(from..end).unwrap_or_default();
+        let mut from = d.json_start;
+        for &end in b.ends.get(d.ends).unwrap_or_default() {
+            let tx = b.json.get(from..end).unwrap_or_default();
             self.doc.rendered_transaction(tx).map_err(werr)?;
             from = end;
         }
         if d.organic_count > 0 {
             // Rendered as values after the first: the first value of the section has no
             // comma before it (the formatters write `,` first for the others).
+            let organic = b.organic.get(d.organic).unwrap_or_default();
             let bytes = if self.organic == 0 {
-                d.organic.get(1..).unwrap_or_default()
+                organic.get(1..).unwrap_or_default()
             } else {
-                &d.organic[..]
+                organic
             };
             self.spill.write_all(bytes).map_err(werr)?;
             self.organic_len += bytes.len() as u64;
@@ -995,6 +1004,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
     fn outs(
         &mut self,
         outs: Vec<Out>,
+        buffers: &Buffers,
         carry: &mut Carry,
         opts: &ParseOptions,
     ) -> Result<(), StreamDecodeError> {
@@ -1005,7 +1015,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
                     carry.fix(&part, &mut t);
                     self.inline(&part, &t, carry)?;
                 }
-                Out::Rendered(d) => self.rendered(*d, carry)?,
+                Out::Rendered(d) => self.rendered(*d, buffers, carry)?,
                 Out::Failed(e) => return Err(e.into()),
             }
         }

@@ -2,6 +2,7 @@
 //! rendered ([`render`]) and written back in input order ([`Order`]).
 
 use std::io::{self, BufRead, Read, Seek, Write};
+use std::ops::Range;
 use std::sync::{mpsc, Mutex, PoisonError};
 
 use serde_json::ser::Formatter;
@@ -13,7 +14,7 @@ use crate::profile::ams_or::OrganicLine;
 use crate::stream::StreamOptions;
 use crate::transmission::Transmission;
 use crate::wire::framing::{Framing, Terminator};
-use crate::write::dump::latin1_string;
+use crate::write::dump::{latin1_string, DumpJsonWriter};
 use crate::write::{DecodeJson, JsonStyle};
 
 impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Problem)>
@@ -28,8 +29,9 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
     ) -> Result<StreamSummary, StreamDecodeError> {
         let parts = PartReader::new(reader, opts, stream).map_err(StreamDecodeError::Read)?;
         let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
-        let (out_tx, out_rx) = mpsc::channel::<(u64, Vec<Out>)>();
+        let (out_tx, out_rx) = mpsc::channel::<(u64, Ran)>();
         let job_rx = Mutex::new(job_rx);
+        let pool = Pool::default();
         let organic_fmt = self.organic_fmt.clone();
         let style = self.doc.style;
         let pad = self.pad;
@@ -38,21 +40,38 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
             let mut started = 0usize;
             for i in 0..threads {
                 let (job_rx, out_tx, organic_fmt) = (&job_rx, out_tx.clone(), organic_fmt.clone());
+                let pool = &pool;
                 let spawned = std::thread::Builder::new()
                     .name(format!("ace-pga-decode-{i}"))
-                    .spawn_scoped(scope, move || loop {
-                        let job = match job_rx.lock().unwrap_or_else(PoisonError::into_inner).recv()
-                        {
-                            Ok(j) => j,
-                            Err(_) => return,
-                        };
-                        let outs = job
-                            .parts
-                            .into_iter()
-                            .map(|p| render(p, opts, job.convention, pad, style, &organic_fmt))
-                            .collect();
-                        if out_tx.send((job.index, outs)).is_err() {
-                            return;
+                    .spawn_scoped(scope, move || {
+                        // The field renderer's buffers, kept for the thread's life.
+                        let mut fields = DumpJsonWriter::new();
+                        loop {
+                            let job = match job_rx
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .recv()
+                            {
+                                Ok(j) => j,
+                                Err(_) => return,
+                            };
+                            let mut r = Renderer {
+                                opts,
+                                convention: job.convention,
+                                pad,
+                                style,
+                                organic_fmt: &organic_fmt,
+                                fields: &mut fields,
+                                buffers: pool.take(),
+                            };
+                            let outs = job.parts.into_iter().map(|p| r.render(p)).collect();
+                            let ran = Ran {
+                                outs,
+                                buffers: r.buffers,
+                            };
+                            if out_tx.send((job.index, ran)).is_err() {
+                                return;
+                            }
                         }
                     });
                 match spawned {
@@ -68,6 +87,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
                 sent: 0,
                 written: 0,
                 rx: out_rx,
+                pool: &pool,
             };
             let mut any = false;
             let mut len = 0usize;
@@ -195,87 +215,145 @@ pub(super) struct Rendered {
     /// convention (F-019 if not reported before).
     pub(super) problems: Vec<Problem>,
     pub(super) mixed: Option<(u32, usize)>,
-    /// The transactions' JSON, each ending at an offset of `ends`.
-    pub(super) json: Vec<u8>,
-    pub(super) ends: Vec<usize>,
-    /// The organic values, each written as one after the first of the section.
-    pub(super) organic: Vec<u8>,
+    /// The transactions' JSON: `Buffers::json` from `json_start`, the transaction `i` of
+    /// the part ending at `Buffers::ends[i]` for the `i` of `ends`.
+    pub(super) json_start: usize,
+    pub(super) ends: Range<usize>,
+    /// The organic values (`Buffers::organic[organic]`), each written as one after the
+    /// first of the section.
+    pub(super) organic: Range<usize>,
     pub(super) organic_count: usize,
     pub(super) trailing: Option<String>,
 }
 
-/// Renders a transaction part on a worker thread.
-fn render<F: Formatter + Clone>(
-    part: Part,
-    opts: &ParseOptions,
+/// The buffers a run is rendered into, handed back to [`Pool`] once written.
+#[derive(Default)]
+pub(super) struct Buffers {
+    pub(super) json: Vec<u8>,
+    pub(super) ends: Vec<usize>,
+    pub(super) organic: Vec<u8>,
+}
+
+/// A run's parts as a worker made them, and the buffers their JSON is in.
+pub(super) struct Ran {
+    pub(super) outs: Vec<Out>,
+    pub(super) buffers: Buffers,
+}
+
+/// [`Buffers`] written and ready for another run: at most as many as runs are in flight,
+/// so that a run reuses the capacity of the ones before it instead of growing new
+/// buffers (and the calling thread does not free what a worker allocated).
+#[derive(Default)]
+struct Pool(Mutex<Vec<Buffers>>);
+
+/// Buffers grown beyond this (a run with a transaction of many megabytes) are freed
+/// rather than kept.
+const POOLED_CAPACITY: usize = 8 << 20;
+
+impl Pool {
+    fn take(&self) -> Buffers {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn give(&self, mut b: Buffers) {
+        if b.json.capacity() > POOLED_CAPACITY || b.organic.capacity() > POOLED_CAPACITY {
+            return;
+        }
+        b.json.clear();
+        b.ends.clear();
+        b.organic.clear();
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(b);
+    }
+}
+
+/// Renders the transaction parts of a run on a worker thread.
+struct Renderer<'r, F> {
+    opts: &'r ParseOptions,
     convention: Terminator,
     pad: bool,
     style: JsonStyle,
-    organic_fmt: &F,
-) -> Out {
-    if part.envelope {
-        return Out::Inline(part);
-    }
-    let mut t = match part.parse(opts) {
-        Ok(t) => t,
-        Err(e) => return Out::Failed(e),
-    };
-    t.problems
-        .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
-    let mixed = super::first_deviating(t.records(), convention);
-    let mut json = Vec::new();
-    let mut ends = Vec::new();
-    for tx in t.tree.transactions() {
-        DecodeJson::new(tx, pad)
-            .with_convention(convention)
-            .write_json(&mut json, style);
-        ends.push(json.len());
-    }
-    let mut fmt = organic_fmt.clone();
-    let mut organic = Vec::new();
-    let mut organic_count = 0usize;
-    for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
-        let written = fmt
-            .begin_array_value(&mut organic, false)
-            .and_then(|()| value(&mut organic, &mut fmt, &line))
-            .and_then(|()| fmt.end_array_value(&mut organic));
-        if written.is_err() {
-            organic_count = usize::MAX;
-            break;
+    organic_fmt: &'r F,
+    fields: &'r mut DumpJsonWriter,
+    buffers: Buffers,
+}
+
+impl<F: Formatter + Clone> Renderer<'_, F> {
+    fn render(&mut self, part: Part) -> Out {
+        if part.envelope {
+            return Out::Inline(part);
         }
-        organic_count += 1;
+        let mut t = match part.parse(self.opts) {
+            Ok(t) => t,
+            Err(e) => return Out::Failed(e),
+        };
+        t.problems
+            .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
+        let mixed = super::first_deviating(t.records(), self.convention);
+        let b = &mut self.buffers;
+        let (json_start, ends_start, organic_start) = (b.json.len(), b.ends.len(), b.organic.len());
+        for tx in t.tree.transactions() {
+            DecodeJson::new(tx, self.pad)
+                .with_convention(self.convention)
+                .write_json_with(&mut b.json, self.style, self.fields);
+            b.ends.push(b.json.len());
+        }
+        let mut fmt = self.organic_fmt.clone();
+        let mut organic_count = 0usize;
+        let mut failed = false;
+        for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+            let written = fmt
+                .begin_array_value(&mut b.organic, false)
+                .and_then(|()| value(&mut b.organic, &mut fmt, &line))
+                .and_then(|()| fmt.end_array_value(&mut b.organic));
+            if written.is_err() {
+                failed = true;
+                break;
+            }
+            organic_count += 1;
+        }
+        if failed {
+            // Not rendered apart: the calling thread writes it (and reports the error).
+            b.json.truncate(json_start);
+            b.ends.truncate(ends_start);
+            b.organic.truncate(organic_start);
+            drop(t);
+            return Out::Inline(part);
+        }
+        let rendered = Rendered {
+            bytes: part.bytes.len() as u64,
+            records: t.records().count() as u64,
+            framing: t.tree.framing,
+            problems: std::mem::take(&mut t.problems),
+            mixed,
+            json_start,
+            ends: ends_start..b.ends.len(),
+            organic: organic_start..b.organic.len(),
+            organic_count,
+            trailing: part
+                .last
+                .then(|| latin1_string(crate::transmission::written_trailing(&t))),
+        };
+        Out::Rendered(Box::new(rendered))
     }
-    if organic_count == usize::MAX {
-        // Not rendered apart: the calling thread writes it (and reports the error).
-        drop(t);
-        return Out::Inline(part);
-    }
-    let rendered = Rendered {
-        bytes: part.bytes.len() as u64,
-        records: t.records().count() as u64,
-        framing: t.tree.framing,
-        problems: std::mem::take(&mut t.problems),
-        mixed,
-        json,
-        ends,
-        organic,
-        organic_count,
-        trailing: part
-            .last
-            .then(|| latin1_string(crate::transmission::written_trailing(&t))),
-    };
-    Out::Rendered(Box::new(rendered))
 }
 
 /// The runs handed back by the workers, written in input order.
-struct Order {
-    pending: std::collections::BTreeMap<u64, Vec<Out>>,
+struct Order<'p> {
+    pending: std::collections::BTreeMap<u64, Ran>,
     sent: u64,
     written: u64,
-    rx: mpsc::Receiver<(u64, Vec<Out>)>,
+    rx: mpsc::Receiver<(u64, Ran)>,
+    pool: &'p Pool,
 }
 
-impl Order {
+impl Order<'_> {
     /// Writes what is back in order until fewer than `max` runs are out.
     fn wait_below<
         W: Write,
@@ -290,16 +368,17 @@ impl Order {
         opts: &ParseOptions,
     ) -> Result<(), StreamDecodeError> {
         loop {
-            while let Some(outs) = self.pending.remove(&self.written) {
-                w.outs(outs, carry, opts)?;
+            while let Some(ran) = self.pending.remove(&self.written) {
+                w.outs(ran.outs, &ran.buffers, carry, opts)?;
+                self.pool.give(ran.buffers);
                 self.written += 1;
             }
             if self.sent - self.written < max {
                 return Ok(());
             }
             match self.rx.recv() {
-                Ok((i, outs)) => {
-                    self.pending.insert(i, outs);
+                Ok((i, ran)) => {
+                    self.pending.insert(i, ran);
                 }
                 Err(_) => {
                     return Err(StreamDecodeError::Read(io::Error::other(

@@ -417,6 +417,20 @@ impl<'t, T: ?Sized + Direct> DecodeJson<'t, T> {
         let mut w = Out::new(out, style);
         self.value.direct(self.pad, &mut w);
     }
+
+    /// [`Self::write_json`] with the field renderer's buffers taken from (and given back
+    /// to) `fields`, so that a caller writing many pieces allocates them once.
+    pub(crate) fn write_json_with(
+        &self,
+        out: &mut Vec<u8>,
+        style: JsonStyle,
+        fields: &mut crate::write::dump::DumpJsonWriter,
+    ) {
+        let mut w = Out::new(out, style);
+        w.fields = std::mem::take(fields);
+        self.value.direct(self.pad, &mut w);
+        *fields = std::mem::take(&mut w.fields);
+    }
 }
 
 impl DecodeJson<'_, Transmission<'_>> {
