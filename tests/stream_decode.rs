@@ -10,7 +10,7 @@ mod common;
 use std::io::Cursor;
 
 use ace_pga::stream::decode::{
-    scan, write_decode_document, write_decode_document_threads, StreamDecodeError,
+    scan, scan_threads, write_decode_document, write_decode_document_threads, StreamDecodeError,
 };
 use ace_pga::stream::StreamOptions;
 use ace_pga::write::DecodeDocument;
@@ -111,6 +111,24 @@ fn same_threads(name: &str, input: &[u8], opts: &ParseOptions, pretty: bool, max
         assert_eq!(
             got.2, one.2,
             "{name}: summary or error on {threads} threads"
+        );
+    }
+    // The first pass (`scan_threads`) too: the same problems, summary or error.
+    let scanned = |threads: usize| {
+        let mut problems = Vec::new();
+        let r = scan_threads(input, opts, &stream_opts(max_unit_len), threads, |p| {
+            problems.push(p.clone())
+        })
+        .map_err(|e| e.to_string());
+        (problems, r)
+    };
+    let one = scanned(1);
+    for threads in [2, 4] {
+        assert_eq!(
+            scanned(threads),
+            one,
+            "{name} (lenient {}, unit {max_unit_len}): scan on {threads} threads",
+            opts.is_lenient()
         );
     }
 }

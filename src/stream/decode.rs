@@ -405,6 +405,16 @@ impl StreamSummary {
             .or(self.batch_application_id.as_deref())
     }
 
+    /// Counts `problems` by severity.
+    fn count(&mut self, problems: &[Problem]) {
+        for p in problems {
+            match p.severity {
+                Severity::Error => self.errors += 1,
+                _ => self.warnings += 1,
+            }
+        }
+    }
+
     fn add<'a, R: std::borrow::Borrow<Record<'a>>>(
         &mut self,
         part: &Part,
@@ -412,12 +422,7 @@ impl StreamSummary {
         records: impl Iterator<Item = R>,
     ) {
         self.bytes += part.bytes.len() as u64;
-        for p in problems {
-            match p.severity {
-                Severity::Error => self.errors += 1,
-                _ => self.warnings += 1,
-            }
-        }
+        self.count(problems);
         for r in records {
             let r = r.borrow();
             self.records += 1;
@@ -473,18 +478,51 @@ pub fn scan<R: BufRead>(
     reader: R,
     opts: &ParseOptions,
     stream: &StreamOptions,
+    on_problem: impl FnMut(&Problem),
+) -> Result<StreamSummary, StreamDecodeError> {
+    scan_threads(reader, opts, stream, 1, on_problem)
+}
+
+/// [`scan`] with the parts parsed on `threads` worker threads (at most [`MAX_THREADS`];
+/// `1`: all on the calling thread), handed out in runs of about 128 KiB: the problems
+/// handed to `on_problem` and the summary are the same for any `threads`. Memory: about
+/// 2 × `threads` such runs, besides the largest transaction.
+///
+/// # Errors
+/// As [`scan`]; also [`StreamDecodeError::Read`] when no worker thread can be started.
+pub fn scan_threads<R: BufRead>(
+    reader: R,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    threads: usize,
     mut on_problem: impl FnMut(&Problem),
 ) -> Result<StreamSummary, StreamDecodeError> {
     let mut summary = StreamSummary::default();
-    // The flat tree: the same records and problems as the nested one, cheaper to build.
+    let threads = threads.clamp(1, MAX_THREADS);
+    if threads > 1 {
+        threads::scan(reader, opts, stream, threads, &mut summary, on_problem)?;
+        return Ok(summary);
+    }
     each_part(reader, opts, stream, |part, carry| {
-        let mut t = part.parse_flat(opts)?;
-        carry.fix_flat(part, &mut t);
-        t.problems().iter().for_each(&mut on_problem);
-        summary.add(part, t.problems(), t.records());
-        Ok(())
+        scan_inline(part, opts, carry, &mut summary, &mut on_problem)
     })?;
     Ok(summary)
+}
+
+/// The first pass over a part on the calling thread.
+fn scan_inline(
+    part: &Part,
+    opts: &ParseOptions,
+    carry: &mut Carry,
+    summary: &mut StreamSummary,
+    on_problem: &mut impl FnMut(&Problem),
+) -> Result<(), StreamDecodeError> {
+    // The flat tree: the same records and problems as the nested one, cheaper to build.
+    let mut t = part.parse_flat(opts)?;
+    carry.fix_flat(part, &mut t);
+    t.problems().iter().for_each(on_problem);
+    summary.add(part, t.problems(), t.records());
+    Ok(())
 }
 
 /// A record serialized as [`OwnedRecord`] (its owned form built when written, then
@@ -839,7 +877,7 @@ struct Writer<W, S, F, P> {
     on_problem: P,
 }
 
-impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Problem)>
+impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: FnMut(&Problem)>
     Writer<W, S, F, P>
 {
     fn new(
@@ -966,12 +1004,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
         problems.iter().for_each(&mut self.on_problem);
         self.summary.bytes += d.bytes;
         self.summary.records += d.records;
-        for p in &problems {
-            match p.severity {
-                Severity::Error => self.summary.errors += 1,
-                _ => self.summary.warnings += 1,
-            }
-        }
+        self.summary.count(&problems);
         if !self.doc.started {
             self.doc.start(&d.framing).map_err(werr)?;
         }

@@ -128,6 +128,9 @@ pub struct StreamReader<R> {
     unit: Unit,
     /// Capacity given to the next unit's bytes (see `take_unit`).
     unit_room: usize,
+    /// Start in `buf` of the unit's records not yet copied to its bytes (`pending..start`):
+    /// copied in one piece when the unit is handed out or the buffer moves.
+    pending: Option<usize>,
     done: bool,
     /// The record returned last by `next_record` is a piece of an over-long line.
     piece: bool,
@@ -198,6 +201,7 @@ impl<R: BufRead> StreamReader<R> {
                 last: false,
             },
             unit_room: 0,
+            pending: None,
             done: false,
             piece: false,
         }
@@ -214,6 +218,7 @@ impl<R: BufRead> StreamReader<R> {
             return Ok(false);
         }
         if self.start > 0 && self.start >= self.filled / 2 {
+            self.copy_pending();
             self.buf.copy_within(self.start..self.filled, 0);
             self.filled -= self.start;
             self.scanned = self.scanned.saturating_sub(self.start);
@@ -322,7 +327,21 @@ impl<R: BufRead> StreamReader<R> {
         }
     }
 
+    /// Copies the unit's records not yet copied (`pending..start` of `buf`) to its bytes.
+    fn copy_pending(&mut self) {
+        if let Some(p) = self.pending.take() {
+            let recs = self.buf.get(p..self.start).unwrap_or_default();
+            self.unit.bytes.extend_from_slice(recs);
+        }
+    }
+
+    /// The length of the unit being assembled, its records not yet copied included.
+    fn unit_len(&self) -> usize {
+        self.unit.bytes.len() + self.pending.map_or(0, |p| self.start.saturating_sub(p))
+    }
+
     fn take_unit(&mut self, next_kind: UnitKind) -> Option<Unit> {
+        self.copy_pending();
         // Room for a unit as long as the longest so far (at most 64 KiB): one allocation
         // per unit instead of one per doubling.
         self.unit_room = self.unit_room.max(self.unit.bytes.len()).min(1 << 16);
@@ -383,12 +402,11 @@ impl<R: BufRead> Iterator for StreamReader<R> {
             }
             let rec = self.buf.get(s..s + n).unwrap_or_default();
             let starts = starts_unit(rec);
-            let over = self.unit.bytes.len() >= self.opts.max_unit_len;
+            let len = self.unit_len();
+            let over = len >= self.opts.max_unit_len;
             let cut = match starts {
                 Some(_) => true,
-                None => {
-                    over && (cut_point(rec) || self.unit.bytes.len() >= 2 * self.opts.max_unit_len)
-                }
+                None => over && (cut_point(rec) || len >= 2 * self.opts.max_unit_len),
             };
             // An envelope record is a unit of its own: close it after the record too.
             let prev_envelope = self.unit.kind == UnitKind::Envelope && self.unit.records > 0;
@@ -405,8 +423,9 @@ impl<R: BufRead> Iterator for StreamReader<R> {
                 self.unit.first_line = self.line + 1;
                 self.unit.offset = self.offset;
             }
-            let rec = self.buf.get(s..s + n).unwrap_or_default();
-            self.unit.bytes.extend_from_slice(rec);
+            // The record stays in `buf` until the unit is handed out or the buffer moves
+            // (`copy_pending`: one copy of many records; `s` is `start`).
+            self.pending.get_or_insert(s);
             self.unit.records += 1;
             self.line = self.line.saturating_add(1);
             self.offset += n;

@@ -10,7 +10,7 @@
 use std::fs::File;
 use std::io::{self, SeekFrom, Write};
 
-use ace_pga::stream::decode::{scan, write_decode_document_threads, StreamDecodeError};
+use ace_pga::stream::decode::{scan_threads, write_decode_document_threads, StreamDecodeError};
 use ace_pga::stream::StreamOptions;
 use ace_pga::{Problem, Severity};
 
@@ -36,8 +36,8 @@ pub(crate) struct DecodeArgs {
     /// Pretty-print the JSON.
     #[arg(long)]
     pretty: bool,
-    /// Worker threads that render the JSON (1 to 16; default: the number of CPUs, at most 4); the
-    /// output does not depend on it.
+    /// Worker threads that check the input and render the JSON (1 to 16; default: the number of
+    /// CPUs, at most 4); the output does not depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
 }
@@ -62,10 +62,11 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
     let stream = StreamOptions::default();
     let mut source = Source::open(&name).map_err(read_err)?;
     // Pass 1: whole-input problems, errors, and whether this is one of CBP's answers.
-    let summary = scan(
+    let summary = scan_threads(
         source.reader(false).map_err(read_err)?,
         &opts,
         &stream,
+        threads,
         |_| {},
     )
     .map_err(fail)?;
@@ -76,10 +77,11 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
         // CBP's answers are read leniently, every problem a warning (SPEC 7.2).
         let lenient = response_options(&opts);
         if lenient != opts {
-            scan(
+            scan_threads(
                 source.reader(false).map_err(read_err)?,
                 &lenient,
                 &stream,
+                threads,
                 |_| {},
             )
             .map_err(fail)?;
@@ -91,10 +93,11 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
             // the rest counted (a garbage input of gigabytes must not print, or hold, them all).
             let mut errors = Vec::new();
             let (mut more_errors, mut warnings) = (0usize, 0usize);
-            scan(
+            scan_threads(
                 source.reader(false).map_err(read_err)?,
                 &opts,
                 &stream,
+                threads,
                 |p| {
                     if p.severity == Severity::Warning {
                         warnings += 1;

@@ -1,5 +1,8 @@
-//! [`super::write_decode_document_threads`] on worker threads: runs of parts handed out,
-//! rendered ([`render`]) and written back in input order ([`Order`]).
+//! The streamed `decode`'s passes on worker threads ([`in_order`]): runs of parts handed
+//! out, made into something on the workers and handed back to the calling thread in input
+//! order: the first pass ([`super::scan_threads`]: parsed into the flat tree, problems and
+//! counts) and the writing pass ([`super::write_decode_document_threads`]: rendered into
+//! [`Buffers`] by a [`Renderer`]).
 
 use std::io::{self, BufRead, Read, Seek, Write};
 use std::ops::Range;
@@ -17,7 +20,140 @@ use crate::wire::framing::{Framing, Terminator};
 use crate::write::dump::{latin1_string, DumpJsonWriter};
 use crate::write::{DecodeJson, JsonStyle};
 
-impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Problem)>
+/// What the calling thread is handed by [`in_order`].
+pub(super) enum Step<T> {
+    /// The input's first part (it sets the document's convention, which the calling thread
+    /// gives back).
+    First(Part),
+    /// What a worker made of the next run of parts.
+    Run(T),
+}
+
+/// Reads the parts of `reader`: the first is handed to `main` as [`Step::First`] (which
+/// answers the document's terminator convention), the others go in runs of about
+/// [`RUN_LEN`] bytes to `threads` worker threads, where `work` makes a `T` of each run (with
+/// the thread's own state `K`, made once by `K::default()`), and each `T` is handed to
+/// `main` as [`Step::Run`] in input order. At most 2 × `threads` runs are out at a time.
+/// Returns whether the input had a part (the caller fails an empty input).
+///
+/// # Errors
+/// The first read error, the input-length limit, the first error of `main`;
+/// [`StreamDecodeError::Read`] when no worker thread can be started or one stops.
+pub(super) fn in_order<R, K, T>(
+    reader: R,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    threads: usize,
+    work: impl Fn(&mut K, Vec<Part>, Terminator) -> T + Sync,
+    mut main: impl FnMut(Step<T>) -> Result<Terminator, StreamDecodeError>,
+) -> Result<bool, StreamDecodeError>
+where
+    R: BufRead,
+    K: Default,
+    T: Send,
+{
+    let parts = PartReader::new(reader, opts, stream).map_err(StreamDecodeError::Read)?;
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
+    let (out_tx, out_rx) = mpsc::channel::<(u64, T)>();
+    let job_rx = Mutex::new(job_rx);
+    let stopped = || StreamDecodeError::Read(io::Error::other("a decoding thread stopped"));
+    std::thread::scope(|scope| {
+        let mut started = 0usize;
+        for i in 0..threads {
+            let (job_rx, out_tx, work) = (&job_rx, out_tx.clone(), &work);
+            let spawned = std::thread::Builder::new()
+                .name(format!("ace-pga-decode-{i}"))
+                .spawn_scoped(scope, move || {
+                    let mut kept = K::default();
+                    loop {
+                        let job = match job_rx.lock().unwrap_or_else(PoisonError::into_inner).recv()
+                        {
+                            Ok(j) => j,
+                            Err(_) => return,
+                        };
+                        let made = work(&mut kept, job.parts, job.convention);
+                        if out_tx.send((job.index, made)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            match spawned {
+                Ok(_) => started += 1,
+                // The system refused another thread: go on with those started.
+                Err(_) if started > 0 => break,
+                Err(e) => return Err(StreamDecodeError::Read(e)),
+            }
+        }
+        drop(out_tx);
+        let mut order = Order {
+            pending: std::collections::BTreeMap::new(),
+            sent: 0,
+            written: 0,
+            rx: out_rx,
+        };
+        let mut convention = None;
+        let mut len = 0usize;
+        let mut run: Vec<Part> = Vec::new();
+        let mut run_len = 0usize;
+        let mut read_failure = None;
+        let max_in_flight = (threads * 2) as u64;
+        for part in parts {
+            let part = match part {
+                Ok(p) => p,
+                Err(e) => {
+                    read_failure = Some(StreamDecodeError::Read(e));
+                    break;
+                }
+            };
+            len = len.saturating_add(part.bytes.len());
+            if len > opts.limits.max_input_len {
+                // The whole input is over the limit: the whole parse's error.
+                read_failure = Some(StreamDecodeError::Parse(ParseError {
+                    problems: vec![crate::wire::framing::whole_input(
+                        ProblemKind::LimitExceeded {
+                            limit: "max_input_len",
+                        },
+                    )],
+                }));
+                break;
+            }
+            let Some(convention) = convention else {
+                convention = Some(main(Step::First(part))?);
+                continue;
+            };
+            run_len += part.bytes.len();
+            run.push(part);
+            if run_len >= RUN_LEN {
+                run_len = 0;
+                let job = Job {
+                    index: order.sent,
+                    parts: std::mem::take(&mut run),
+                    convention,
+                };
+                order.wait_below(max_in_flight, &mut main)?;
+                job_tx.send(job).map_err(|_| stopped())?;
+                order.sent += 1;
+            }
+        }
+        if let (false, Some(convention)) = (run.is_empty(), convention) {
+            let job = Job {
+                index: order.sent,
+                parts: run,
+                convention,
+            };
+            job_tx.send(job).map_err(|_| stopped())?;
+            order.sent += 1;
+        }
+        drop(job_tx);
+        order.wait_below(1, &mut main)?;
+        match read_failure {
+            Some(e) => Err(e),
+            None => Ok(convention.is_some()),
+        }
+    })
+}
+
+impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: FnMut(&Problem)>
     Writer<W, S, F, P>
 {
     pub(super) fn run_threads<R: BufRead>(
@@ -27,159 +163,43 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send, P: FnMut(&Pr
         stream: &StreamOptions,
         threads: usize,
     ) -> Result<StreamSummary, StreamDecodeError> {
-        let parts = PartReader::new(reader, opts, stream).map_err(StreamDecodeError::Read)?;
-        let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads);
-        let (out_tx, out_rx) = mpsc::channel::<(u64, Ran)>();
-        let job_rx = Mutex::new(job_rx);
-        let pool = Pool::default();
         let organic_fmt = self.organic_fmt.clone();
-        let style = self.doc.style;
-        let pad = self.pad;
+        let (style, pad) = (self.doc.style, self.pad);
+        let pool = Pool::default();
         let mut carry = Carry::default();
-        let failure = std::thread::scope(|scope| {
-            let mut started = 0usize;
-            for i in 0..threads {
-                let (job_rx, out_tx, organic_fmt) = (&job_rx, out_tx.clone(), organic_fmt.clone());
-                let pool = &pool;
-                let spawned = std::thread::Builder::new()
-                    .name(format!("ace-pga-decode-{i}"))
-                    .spawn_scoped(scope, move || {
-                        // The field renderer's buffers, kept for the thread's life.
-                        let mut fields = DumpJsonWriter::new();
-                        loop {
-                            let job = match job_rx
-                                .lock()
-                                .unwrap_or_else(PoisonError::into_inner)
-                                .recv()
-                            {
-                                Ok(j) => j,
-                                Err(_) => return,
-                            };
-                            let mut r = Renderer {
-                                opts,
-                                convention: job.convention,
-                                pad,
-                                style,
-                                organic_fmt: &organic_fmt,
-                                fields: &mut fields,
-                                buffers: pool.take(),
-                            };
-                            let outs = job.parts.into_iter().map(|p| r.render(p)).collect();
-                            let ran = Ran {
-                                outs,
-                                buffers: r.buffers,
-                            };
-                            if out_tx.send((job.index, ran)).is_err() {
-                                return;
-                            }
-                        }
-                    });
-                match spawned {
-                    Ok(_) => started += 1,
-                    // The system refused another thread: go on with those started.
-                    Err(_) if started > 0 => break,
-                    Err(e) => return Some(StreamDecodeError::Read(e)),
-                }
-            }
-            drop(out_tx);
-            let mut order = Order {
-                pending: std::collections::BTreeMap::new(),
-                sent: 0,
-                written: 0,
-                rx: out_rx,
-                pool: &pool,
+        let work = |fields: &mut DumpJsonWriter, parts: Vec<Part>, convention| {
+            let mut r = Renderer {
+                opts,
+                convention,
+                pad,
+                style,
+                organic_fmt: &organic_fmt,
+                fields,
+                buffers: pool.take(),
             };
-            let mut any = false;
-            let mut len = 0usize;
-            let mut run: Vec<Part> = Vec::new();
-            let mut run_len = 0usize;
-            let mut read_failure = None;
-            let max_in_flight = (threads * 2) as u64;
-            for part in parts {
-                let part = match part {
-                    Ok(p) => p,
-                    Err(e) => {
-                        read_failure = Some(StreamDecodeError::Read(e));
-                        break;
-                    }
-                };
-                len = len.saturating_add(part.bytes.len());
-                if len > opts.limits.max_input_len {
-                    // The whole input is over the limit: the whole parse's error.
-                    read_failure = Some(StreamDecodeError::Parse(ParseError {
-                        problems: vec![crate::wire::framing::whole_input(
-                            ProblemKind::LimitExceeded {
-                                limit: "max_input_len",
-                            },
-                        )],
-                    }));
-                    break;
+            let outs = parts.into_iter().map(|p| r.render(p)).collect();
+            Ran {
+                outs,
+                buffers: r.buffers,
+            }
+        };
+        let any = in_order(reader, opts, stream, threads, work, |step| {
+            match step {
+                Step::First(part) => {
+                    let mut t = part.parse(opts)?;
+                    carry.fix(&part, &mut t);
+                    self.inline(&part, &t, &carry)?;
                 }
-                if !any {
-                    // The first part here: it sets the document's convention.
-                    any = true;
-                    let first =
-                        part.parse(opts)
-                            .map_err(StreamDecodeError::from)
-                            .and_then(|mut t| {
-                                carry.fix(&part, &mut t);
-                                self.inline(&part, &t, &carry)
-                            });
-                    if let Err(e) = first {
-                        return Some(e);
-                    }
-                    continue;
-                }
-                run_len += part.bytes.len();
-                run.push(part);
-                if run_len >= RUN_LEN {
-                    run_len = 0;
-                    let job = Job {
-                        index: order.sent,
-                        parts: std::mem::take(&mut run),
-                        convention: carry.terminator(),
-                    };
-                    if let Err(e) = order.wait_below(max_in_flight, &mut self, &mut carry, opts) {
-                        return Some(e);
-                    }
-                    if job_tx.send(job).is_err() {
-                        return Some(StreamDecodeError::Read(io::Error::other(
-                            "a decoding thread stopped",
-                        )));
-                    }
-                    order.sent += 1;
+                Step::Run(ran) => {
+                    self.outs(ran.outs, &ran.buffers, &mut carry, opts)?;
+                    pool.give(ran.buffers);
                 }
             }
-            if !run.is_empty() {
-                let job = Job {
-                    index: order.sent,
-                    parts: run,
-                    convention: carry.terminator(),
-                };
-                if job_tx.send(job).is_err() {
-                    return Some(StreamDecodeError::Read(io::Error::other(
-                        "a decoding thread stopped",
-                    )));
-                }
-                order.sent += 1;
-            }
-            drop(job_tx);
-            if let Err(e) = order.wait_below(1, &mut self, &mut carry, opts) {
-                return Some(e);
-            }
-            if let Some(e) = read_failure {
-                return Some(e);
-            }
-            if !any {
-                // An empty input fails as the whole parse fails it (F-020).
-                if let Err(e) = Transmission::parse_with(&[], opts) {
-                    return Some(e.into());
-                }
-            }
-            None
-        });
-        if let Some(e) = failure {
-            return Err(e);
+            Ok(carry.terminator())
+        })?;
+        if !any {
+            // An empty input fails as the whole parse fails it (F-020).
+            Transmission::parse_with(&[], opts)?;
         }
         self.end()
     }
@@ -344,41 +364,32 @@ impl<F: Formatter + Clone> Renderer<'_, F> {
     }
 }
 
-/// The runs handed back by the workers, written in input order.
-struct Order<'p> {
-    pending: std::collections::BTreeMap<u64, Ran>,
+/// The runs handed back by the workers, handed on in input order.
+struct Order<T> {
+    pending: std::collections::BTreeMap<u64, T>,
     sent: u64,
     written: u64,
-    rx: mpsc::Receiver<(u64, Ran)>,
-    pool: &'p Pool,
+    rx: mpsc::Receiver<(u64, T)>,
 }
 
-impl Order<'_> {
-    /// Writes what is back in order until fewer than `max` runs are out.
-    fn wait_below<
-        W: Write,
-        S: Read + Write + Seek,
-        F: Formatter + Clone + Send,
-        P: FnMut(&Problem),
-    >(
+impl<T> Order<T> {
+    /// Hands on what is back in order until fewer than `max` runs are out.
+    fn wait_below(
         &mut self,
         max: u64,
-        w: &mut Writer<W, S, F, P>,
-        carry: &mut Carry,
-        opts: &ParseOptions,
+        main: &mut impl FnMut(Step<T>) -> Result<Terminator, StreamDecodeError>,
     ) -> Result<(), StreamDecodeError> {
         loop {
-            while let Some(ran) = self.pending.remove(&self.written) {
-                w.outs(ran.outs, &ran.buffers, carry, opts)?;
-                self.pool.give(ran.buffers);
+            while let Some(made) = self.pending.remove(&self.written) {
+                main(Step::Run(made))?;
                 self.written += 1;
             }
             if self.sent - self.written < max {
                 return Ok(());
             }
             match self.rx.recv() {
-                Ok((i, ran)) => {
-                    self.pending.insert(i, ran);
+                Ok((i, made)) => {
+                    self.pending.insert(i, made);
                 }
                 Err(_) => {
                     return Err(StreamDecodeError::Read(io::Error::other(
@@ -388,4 +399,90 @@ impl Order<'_> {
             }
         }
     }
+}
+
+/// What a worker of the first pass made of a part.
+enum Scanned {
+    /// An envelope record: scanned by the calling thread (its application identifier).
+    Inline(Part),
+    Parsed {
+        bytes: u64,
+        records: u64,
+        /// The problems without F-019, and the first record whose terminator differs
+        /// from the convention (F-019 if not reported before).
+        problems: Vec<Problem>,
+        mixed: Option<(u32, usize)>,
+    },
+    /// The part fails as a whole.
+    Failed(ParseError),
+}
+
+/// [`super::scan_threads`] on `threads` (> 1) worker threads.
+pub(super) fn scan(
+    reader: impl BufRead,
+    opts: &ParseOptions,
+    stream: &StreamOptions,
+    threads: usize,
+    summary: &mut StreamSummary,
+    mut on_problem: impl FnMut(&Problem),
+) -> Result<(), StreamDecodeError> {
+    let work = |_: &mut (), parts: Vec<Part>, convention| -> Vec<Scanned> {
+        parts
+            .into_iter()
+            .map(|part| {
+                if part.envelope {
+                    return Scanned::Inline(part);
+                }
+                match part.parse_flat(opts) {
+                    Ok(mut t) => {
+                        t.problems_mut()
+                            .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
+                        Scanned::Parsed {
+                            bytes: part.bytes.len() as u64,
+                            records: t.records().count() as u64,
+                            mixed: super::first_deviating(t.records(), convention),
+                            problems: std::mem::take(t.problems_mut()),
+                        }
+                    }
+                    Err(e) => Scanned::Failed(e),
+                }
+            })
+            .collect()
+    };
+    let mut carry = Carry::default();
+    let any = in_order(reader, opts, stream, threads, work, |step| {
+        let scanned = match step {
+            Step::First(part) => vec![Scanned::Inline(part)],
+            Step::Run(scanned) => scanned,
+        };
+        for s in scanned {
+            match s {
+                Scanned::Inline(part) => {
+                    super::scan_inline(&part, opts, &mut carry, summary, &mut on_problem)?;
+                }
+                Scanned::Parsed {
+                    bytes,
+                    records,
+                    mut problems,
+                    mixed,
+                } => {
+                    if let (false, Some((line, offset))) = (carry.mixed_reported, mixed) {
+                        carry.mixed_reported = true;
+                        super::insert_mixed(&mut problems, line, offset);
+                    }
+                    problems.iter().for_each(&mut on_problem);
+                    summary.bytes += bytes;
+                    summary.records += records;
+                    summary.count(&problems);
+                }
+                Scanned::Failed(e) => return Err(e.into()),
+            }
+        }
+        Ok(carry.terminator())
+    })?;
+    if !any {
+        // An empty input fails as the whole parse fails it (F-020).
+        Transmission::parse_with(&[], opts)?;
+    }
+    Ok(())
 }
