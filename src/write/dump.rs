@@ -557,6 +557,16 @@ fn push_value(out: &mut String, v: &crate::layout::FieldValue<'_>) {
 fn digits(mut n: u128, width: usize) -> ([u8; 40], usize) {
     let mut buf = [b'0'; 40];
     let mut i = buf.len();
+    // The digits above `u64` in 128-bit arithmetic (only a decimal's 96-bit mantissa gets
+    // there), the rest in 64-bit arithmetic (a 128-bit division is a library call).
+    while n > u128::from(u64::MAX) && i > 0 {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+    }
+    let mut n = u64::try_from(n).unwrap_or(u64::MAX);
     while i > 0 && (n > 0 || buf.len() - i < width) {
         i -= 1;
         if let Some(slot) = buf.get_mut(i) {
@@ -767,5 +777,22 @@ mod tests {
         let mut v = Vec::new();
         push_u64(&mut v, u64::MAX);
         assert_eq!(v, u64::MAX.to_string().as_bytes());
+        // Across the 64-bit boundary, zero-padded or not.
+        for n in [
+            0u128,
+            9,
+            10,
+            u128::from(u64::MAX) - 1,
+            u128::from(u64::MAX),
+            u128::from(u64::MAX) + 1,
+            u128::from(u64::MAX) * 10 + 7,
+            u128::MAX,
+        ] {
+            for width in [1usize, 5, 21, 39] {
+                let mut s = String::new();
+                push_digits(&mut s, n, width);
+                assert_eq!(s, format!("{n:0width$}"), "{n} at width {width}");
+            }
+        }
     }
 }
