@@ -698,12 +698,17 @@ impl fmt::Display for ProblemKind {
                 len,
                 extra_is_space,
             } => {
+                // The same words wherever the problem is printed (`check`'s report, the
+                // warnings and errors of `decode`, `dump`, `fix`), with what to do.
                 if *len < 80 {
-                    write!(f, "{len} bytes, expected 80")
+                    write!(f, "{len} bytes, expected 80: trailing spaces were trimmed; pad the line with spaces to 80 bytes")
                 } else if *extra_is_space {
-                    write!(f, "{len} bytes, expected 80 (only spaces beyond column 80)")
+                    write!(
+                        f,
+                        "{len} bytes, expected 80: remove the spaces after column 80"
+                    )
                 } else {
-                    write!(f, "{len} bytes, expected 80 (data beyond column 80)")
+                    write!(f, "{len} bytes, expected 80: data after column 80 (a multi-byte character makes a record longer)")
                 }
             }
             ProblemKind::Field(e) => write!(f, "{e}"),

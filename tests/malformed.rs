@@ -135,6 +135,26 @@ fn short_line_strict_error_lenient_padded() {
     assert_eq!(p.location.columns, None);
     assert_eq!(p.location.offset, (pg01 - 1) * 81);
     assert!(p.to_string().contains("79 bytes, expected 80"), "{p}");
+    // The problem says what to do, in the words of `check`'s finding (every command prints
+    // the same message).
+    assert!(
+        p.to_string()
+            .ends_with("79 bytes, expected 80: trailing spaces were trimmed; pad the line with spaces to 80 bytes"),
+        "{p}"
+    );
+    let tx = parse_ok(&input, &strict());
+    let report = ace_pga::validate::validate(
+        &tx,
+        &ace_pga::validate::ValidateOptions::new(
+            ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"),
+        ),
+    );
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "F-001")
+        .expect("F-001 finding");
+    assert_eq!(finding.message, format!("record is {}", p.kind));
     // Nothing else is wrong with the file (no finding about the missing bytes, SPEC 6.0).
     assert_eq!(problems.len(), 1, "{problems:#?}");
 

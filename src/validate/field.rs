@@ -60,18 +60,7 @@ impl FieldPass {
                 offset: p.location.offset,
             };
             let msg = match &p.kind {
-                ProblemKind::RecordLength { len, .. } if *len < 80 => {
-                    format!("record is {len} bytes, expected 80: trailing spaces were trimmed; pad the line with spaces to 80 bytes")
-                }
-                ProblemKind::RecordLength {
-                    len,
-                    extra_is_space: true,
-                } => {
-                    format!("record is {len} bytes, expected 80: remove the spaces after column 80")
-                }
-                ProblemKind::RecordLength { len, .. } => {
-                    format!("record is {len} bytes, expected 80: data after column 80 (a multi-byte character makes a record longer)")
-                }
+                ProblemKind::RecordLength { .. } => format!("record is {}", p.kind),
                 _ => p.kind.to_string(),
             };
             sink.emit_sev(p.kind.rule(), p.severity, at, msg);
