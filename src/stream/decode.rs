@@ -862,6 +862,15 @@ pub fn write_decode_document_threads<R: BufRead, W: Write, S: Read + Write + See
     }
 }
 
+/// The style of the values of the `organic` section (`{"organic": [`: two levels down)
+/// in a document whose transactions are written in `style`.
+fn organic_style(style: JsonStyle) -> JsonStyle {
+    match style {
+        JsonStyle::Pretty { .. } => JsonStyle::Pretty { depth: 2 },
+        other => other,
+    }
+}
+
 /// The document being written, with what the stream carries for it.
 struct Writer<W, S, F, P> {
     doc: Doc<W, F>,
@@ -975,7 +984,12 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
                 .begin_array_value(&mut self.organic_buf, self.organic == 0)
                 .map_err(werr)?;
             self.organic += 1;
-            value(&mut self.organic_buf, &mut self.organic_fmt, &line).map_err(werr)?;
+            crate::write::write_organic_line(
+                &mut self.organic_buf,
+                organic_style(self.doc.style),
+                &line,
+            )
+            .map_err(werr)?;
             self.organic_fmt
                 .end_array_value(&mut self.organic_buf)
                 .map_err(werr)?;

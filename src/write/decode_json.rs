@@ -43,6 +43,8 @@ use crate::wire::framing::Terminator;
 #[cfg(feature = "json")]
 mod direct;
 #[cfg(feature = "json")]
+pub(crate) use direct::write_organic_line;
+#[cfg(feature = "json")]
 pub use direct::JsonStyle;
 
 /// A borrowed piece of a parsed tree, serialized as its owned form in the decode JSON

@@ -585,6 +585,12 @@ fn push_digits(out: &mut String, n: u128, width: usize) {
     }
 }
 
+/// [`push_u64`] for the decode JSON's writer.
+#[cfg(feature = "json")]
+pub(crate) fn push_decimal_u64(out: &mut Vec<u8>, n: u64) {
+    push_u64(out, n);
+}
+
 /// Appends `n` in decimal (as `serde_json` writes a number).
 fn push_u64(out: &mut Vec<u8>, n: u64) {
     let (buf, i) = digits(u128::from(n), 1);

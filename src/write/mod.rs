@@ -13,6 +13,8 @@ pub mod dump;
 pub(crate) mod encode_json;
 pub mod owned;
 
+#[cfg(feature = "json")]
+pub(crate) use decode_json::write_organic_line;
 #[cfg(feature = "serde")]
 pub use decode_json::DecodeJson;
 #[cfg(feature = "json")]

@@ -10,7 +10,7 @@ use std::sync::{mpsc, Mutex, PoisonError};
 
 use serde_json::ser::Formatter;
 
-use super::{value, Carry, Part, PartReader, StreamDecodeError, StreamSummary, Writer};
+use super::{Carry, Part, PartReader, StreamDecodeError, StreamSummary, Writer};
 use crate::error::{ParseError, Problem, ProblemKind};
 use crate::options::ParseOptions;
 use crate::profile::ams_or::OrganicLine;
@@ -330,7 +330,13 @@ impl<F: Formatter + Clone> Renderer<'_, F> {
         for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
             let written = fmt
                 .begin_array_value(&mut b.organic, false)
-                .and_then(|()| value(&mut b.organic, &mut fmt, &line))
+                .and_then(|()| {
+                    crate::write::write_organic_line(
+                        &mut b.organic,
+                        super::organic_style(self.style),
+                        &line,
+                    )
+                })
                 .and_then(|()| fmt.end_array_value(&mut b.organic));
             if written.is_err() {
                 failed = true;

@@ -14,6 +14,8 @@ use std::io;
 
 use serde::Serialize;
 
+mod organic;
+
 use super::{record_keys, sorted_keys, sorted_order, with_latin1, DecodeJson, RecordKeys, Style};
 use crate::layout::RecordLayout;
 use crate::profile::ams_or::OrganicLine;
@@ -127,6 +129,16 @@ impl<'w> Out<'w> {
     /// An object key and the separator after it. Keys are the names of this module and of
     /// the layout table: snake_case, nothing to escape (checked by a test for every field
     /// name), so they are copied as they are.
+    /// [`Self::key`] of a key given with its quotes and colon (`"name":`).
+    #[inline]
+    fn quoted_key(&mut self, first: &mut bool, quoted: &str) {
+        self.sep(first);
+        self.buf.extend_from_slice(quoted.as_bytes());
+        if self.pretty {
+            self.buf.push(b' ');
+        }
+    }
+
     #[inline]
     fn key(&mut self, first: &mut bool, key: &str) {
         self.sep(first);
@@ -193,6 +205,11 @@ impl<'w> Out<'w> {
                 c => self.buf.push(c),
             }
         }
+    }
+
+    /// A JSON number (as serde_json writes a `u64`).
+    fn number_u64(&mut self, n: u64) {
+        crate::write::dump::push_decimal_u64(self.buf, n);
     }
 
     fn number(&mut self, mut n: u32) {
@@ -433,6 +450,23 @@ impl<'t, T: ?Sized + Direct> DecodeJson<'t, T> {
     }
 }
 
+/// Appends an organic line's JSON to `out`: the bytes serde_json writes for it
+/// (`serde_json::to_writer`, or pretty as if it sat at the depth of `style`, see
+/// [`JsonStyle`]), written directly: for the `organic` section of the streamed `decode`.
+///
+/// # Errors
+/// A serialization error of a value written through serde (none is known: dates, decimals
+/// and record structs); what was written before it stays in `out`.
+pub(crate) fn write_organic_line(
+    out: &mut Vec<u8>,
+    style: JsonStyle,
+    line: &OrganicLine<'_>,
+) -> io::Result<()> {
+    let mut w = Out::new(out, style);
+    organic::line(&mut w, line);
+    w.error.take().map_or(Ok(()), Err)
+}
+
 impl DecodeJson<'_, Transmission<'_>> {
     /// Writes the whole decode document to `sink` as it goes (64 KiB at a time): the bytes
     /// of `serde_json::to_writer(sink, self)` (`to_writer_pretty` when `pretty`), written
@@ -506,7 +540,7 @@ impl Direct for Transmission<'_> {
         let mut first_line = true;
         for line in self.tree.pga_lines().filter_map(OrganicLine::from_line) {
             w.sep(&mut first_line);
-            w.serde(&line);
+            organic::line(w, &line);
             w.done();
             w.maybe_flush();
         }
