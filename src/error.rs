@@ -700,15 +700,16 @@ impl fmt::Display for ProblemKind {
             } => {
                 // The same words wherever the problem is printed (`check`'s report, the
                 // warnings and errors of `decode`, `dump`, `fix`), with what to do.
-                if *len < 80 {
-                    write!(f, "{len} bytes, expected 80: trailing spaces were trimmed; pad the line with spaces to 80 bytes")
+                // Hints only where they hold: a short line may have lost its trailing spaces
+                // or its data, a long one may hold a multi-byte character (F-002).
+                if *len == 0 {
+                    write!(f, "0 bytes, expected 80: an empty line (remove it)")
+                } else if *len < 80 {
+                    write!(f, "{len} bytes, expected 80: if trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does)")
                 } else if *extra_is_space {
-                    write!(
-                        f,
-                        "{len} bytes, expected 80: remove the spaces after column 80"
-                    )
+                    write!(f, "{len} bytes, expected 80: only spaces after column 80 (`ace-pga fix` removes them)")
                 } else {
-                    write!(f, "{len} bytes, expected 80: data after column 80 (a multi-byte character makes a record longer)")
+                    write!(f, "{len} bytes, expected 80: data after column 80 (a multi-byte character also makes a record longer)")
                 }
             }
             ProblemKind::Field(e) => write!(f, "{e}"),

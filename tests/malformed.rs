@@ -139,7 +139,7 @@ fn short_line_strict_error_lenient_padded() {
     // the same message).
     assert!(
         p.to_string()
-            .ends_with("79 bytes, expected 80: trailing spaces were trimmed; pad the line with spaces to 80 bytes"),
+            .ends_with("79 bytes, expected 80: if trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does)"),
         "{p}"
     );
     let tx = parse_ok(&input, &strict());
@@ -1351,4 +1351,52 @@ fn lines_of_or2_first(len: usize) -> Vec<u8> {
     let mut r = or2_lines()[0].to_vec();
     r.resize(len, b' ');
     r
+}
+
+/// F-001's hint fits the case: an empty line is to be removed, a short line padded only if
+/// it lost its trailing spaces, a long line's hint names what lies after column 80.
+#[test]
+fn record_length_hints_fit_the_case() {
+    let msg = |len, extra_is_space| {
+        ProblemKind::RecordLength {
+            len,
+            extra_is_space,
+        }
+        .to_string()
+    };
+    assert_eq!(
+        msg(0, false),
+        "0 bytes, expected 80: an empty line (remove it)"
+    );
+    assert!(msg(31, false).contains("if trailing spaces were trimmed, pad the line"));
+    assert!(msg(82, true).contains("only spaces after column 80"));
+    assert!(msg(81, false).contains("data after column 80"));
+    // A blank line inside a block: E-007 does not print an empty identifier.
+    let input = std::fs::read(format!(
+        "{}/spec-samples/valid/or2-single.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("sample");
+    let mut lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+    lines.insert(10, b"\n");
+    let blank = lines.concat();
+    let report = ace_pga::validate::check_bytes(
+        &blank,
+        &ParseOptions::strict(),
+        &ace_pga::validate::ValidateOptions::new(
+            ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"),
+        ),
+    );
+    let f001 = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "F-001")
+        .expect("F-001");
+    assert_eq!(
+        f001.message,
+        "record is 0 bytes, expected 80: an empty line (remove it)"
+    );
+    for f in report.findings.iter().filter(|f| f.rule == "E-007") {
+        assert!(!f.message.starts_with(' '), "{}", f.message);
+    }
 }

@@ -14,6 +14,8 @@ import sys
 
 
 def main() -> None:
+    if len(sys.argv) != 4 or not sys.argv[2].isdigit():
+        sys.exit(__doc__)
     sample, mb, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     lines = open(sample, "rb").read().splitlines(keepends=True)
     b = next(i for i, line in enumerate(lines) if line.startswith(b"B"))

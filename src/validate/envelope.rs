@@ -427,10 +427,11 @@ impl<'b> Foreign<'b> {
                 sink.emit(
                     RuleId::E_007,
                     At::record(r),
-                    format!(
-                        "{} record in a block of application {app} (ABI reject 8WR)",
-                        r.id()
-                    ),
+                    match r.id().trim() {
+                        // A blank line (F-001) has no identifier to name.
+                        "" => format!("a record without an identifier in a block of application {app} (ABI reject 8WR)"),
+                        id => format!("{id} record in a block of application {app} (ABI reject 8WR)"),
+                    },
                 );
             }
         } else if super::field::is_pga_record(rt) && !self.pg_ok && !*warned_pg {
