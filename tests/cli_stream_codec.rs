@@ -330,3 +330,46 @@ fn a_decode_that_succeeds_lists_at_most_a_hundred_warnings() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_dump_lists_at_most_a_hundred_errors_and_counts_the_rest() {
+    // 150 records of 75 bytes: every record is dumped, 150 F-001 errors, the first 100
+    // listed, the rest counted, whole (an input under 8 MiB) and streamed.
+    let mut input = Vec::new();
+    for _ in 0..150 {
+        input.extend_from_slice(format!("{:<75}\n", "PG01001AMSOR2").as_bytes());
+    }
+    let path = temp("dump-many-errors.txt", &input);
+    for args in [
+        vec!["dump", path.as_str()],
+        vec!["dump", "--stream-above", "0", path.as_str()],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            o.stdout.iter().filter(|&&b| b == b'\n').count(),
+            150,
+            "{args:?}: every record is dumped"
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let listed = stderr
+            .lines()
+            .filter(|l| l.contains("error[F-001]"))
+            .count();
+        assert_eq!(listed, 100, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("... and 50 more error(s), not listed"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("line 100, record PG01"), "{stderr}");
+        assert!(!stderr.contains("line 101, record PG01"), "{stderr}");
+        assert!(
+            stderr
+                .lines()
+                .last()
+                .is_some_and(|l| l.contains("input has errors")),
+            "{stderr}"
+        );
+    }
+    let _ = std::fs::remove_file(&path);
+}

@@ -94,6 +94,82 @@ pub(crate) fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<Transmiss
 }
 
 /// Prints problems of a response on standard error, each as a warning (SPEC 7.2).
+/// At most this many errors and as many warnings are printed by `decode` and `dump`; the
+/// rest are counted in one closing line each.
+pub(crate) const LISTED: usize = 100;
+
+/// The closing line for `more` problems of a kind (`error`, `warning`) beyond [`LISTED`].
+pub(crate) fn not_listed(name: &str, more: usize, kind: &str) -> Option<String> {
+    (more > 0).then(|| {
+        format!("{name}: ... and {more} more {kind}(s), not listed (`ace-pga check` lists them)")
+    })
+}
+
+/// The problems `dump` prints: the first [`LISTED`] errors and warnings in input order, the
+/// others counted (a garbage input of gigabytes must not print, or hold, them all).
+#[derive(Debug, Default)]
+pub(crate) struct Listed {
+    kept: Vec<ace_pga::Problem>,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Listed {
+    /// Keeps `p` if fewer than [`LISTED`] of its severity are kept, else counts it.
+    pub(crate) fn push(&mut self, p: &ace_pga::Problem) {
+        let n = if p.severity == Severity::Error {
+            &mut self.errors
+        } else {
+            &mut self.warnings
+        };
+        *n += 1;
+        if *n <= LISTED {
+            self.kept.push(p.clone());
+        }
+    }
+
+    /// Whether any problem (kept or counted) is an error.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// Prints the kept problems in input order (whole-input problems last; every one as a
+    /// warning when `as_warnings`), then the counts of the others.
+    pub(crate) fn print(mut self, name: &str, as_warnings: bool) {
+        self.kept.sort_by_key(|p| {
+            (
+                p.location.line.is_none(),
+                p.location.line,
+                p.location.offset,
+            )
+        });
+        let mut stderr = io::BufWriter::new(io::stderr().lock());
+        for p in &mut self.kept {
+            if as_warnings {
+                p.severity = Severity::Warning;
+            }
+            let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
+        }
+        let more = |n: usize| n.saturating_sub(LISTED);
+        let lines = if as_warnings {
+            // The errors printed as warnings: the two counts are of warnings.
+            [
+                not_listed(name, more(self.errors) + more(self.warnings), "warning"),
+                None,
+            ]
+        } else {
+            [
+                not_listed(name, more(self.warnings), "warning"),
+                not_listed(name, more(self.errors), "error"),
+            ]
+        };
+        for line in lines.into_iter().flatten() {
+            let _ = writeln!(stderr, "{line}");
+        }
+        let _ = stderr.flush();
+    }
+}
+
 pub(crate) fn print_as_warnings(name: &str, problems: &[ace_pga::Problem]) {
     let mut stderr = io::BufWriter::new(io::stderr().lock());
     for p in problems {

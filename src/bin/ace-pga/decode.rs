@@ -14,19 +14,8 @@ use ace_pga::stream::decode::{scan_threads, write_decode_document_threads, Strea
 use ace_pga::stream::StreamOptions;
 use ace_pga::{Problem, Severity};
 
-use crate::common::{clean, response_options, Source};
+use crate::common::{clean, not_listed, response_options, Source, LISTED};
 use crate::{Failure, InputArgs};
-
-/// At most this many errors (when the input fails) and as many warnings are printed; the
-/// rest are counted in one closing line each.
-const LISTED: usize = 100;
-
-/// The closing line for `more` problems of a kind (`error`, `warning`) beyond [`LISTED`].
-fn not_listed(name: &str, more: usize, kind: &str) -> Option<String> {
-    (more > 0).then(|| {
-        format!("{name}: ... and {more} more {kind}(s), not listed (`ace-pga check` lists them)")
-    })
-}
 
 /// `decode`'s arguments.
 #[derive(clap::Args)]

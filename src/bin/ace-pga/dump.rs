@@ -9,9 +9,9 @@ use std::io::{self, BufRead, Read, Write};
 
 use ace_pga::stream::{StreamReader, Unit};
 use ace_pga::write::dump::DumpJsonWriter;
-use ace_pga::{ParseOptions, Problem, ProblemKind, Severity, Terminator, Transmission};
+use ace_pga::{ParseOptions, Problem, ProblemKind, Terminator, Transmission};
 
-use crate::common::{clean, parse_input, print_as_warnings, response_options};
+use crate::common::{clean, parse_input, response_options, Listed};
 use crate::{Failure, InputArgs};
 
 /// Inputs larger than this many bytes are dumped unit by unit.
@@ -61,7 +61,9 @@ fn whole(input: &InputArgs, data: &[u8], opts: &ParseOptions) -> Result<(), Fail
         json.write_record(&mut out, r)?;
     }
     out.flush().map_err(write_err)?;
-    report(&input.file, &t.problems, response)
+    let mut listed = Listed::default();
+    t.problems.iter().for_each(|p| listed.push(p));
+    report(&input.file, listed, response)
 }
 
 /// The direct JSON writer of the field dump and its reused line buffer.
@@ -84,18 +86,12 @@ impl Json {
     }
 }
 
-/// Prints the problems (a response's as warnings) and fails when any is an error.
-fn report(file: &str, problems: &[Problem], response: bool) -> Result<(), Failure> {
-    if response {
-        print_as_warnings(file, problems);
-        return Ok(());
-    }
-    let mut stderr = io::BufWriter::new(io::stderr().lock());
-    for p in problems {
-        let _ = writeln!(stderr, "{}", clean(&format!("{file}: {p}")));
-    }
-    let _ = stderr.flush();
-    if problems.iter().any(|p| p.severity == Severity::Error) {
+/// Prints the problems (at most [`crate::common::LISTED`] of each severity, the rest
+/// counted; a response's as warnings) and fails when any is an error.
+fn report(file: &str, problems: Listed, response: bool) -> Result<(), Failure> {
+    let failed = !response && problems.has_errors();
+    problems.print(file, response);
+    if failed {
         return Err(Failure::Invalid(format!(
             "{file}: input has errors (see above)"
         )));
@@ -135,7 +131,7 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
     let lenient = response_options(opts);
     let opts = if response { &lenient } else { opts };
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let mut problems: Vec<Problem> = Vec::new();
+    let mut problems = Listed::default();
     let mut mixed = Mixed::default();
     let mut json = Json::default();
     for unit in pending.into_iter().map(Ok).chain(units) {
@@ -145,25 +141,19 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
             mixed.see(r);
             json.write_record(&mut out, r)?;
         }
-        // Mixed terminators are reported once for the whole input (below).
-        problems.extend(
-            t.problems
-                .iter()
-                .filter(|p| !matches!(p.kind, ProblemKind::MixedTerminators))
-                .cloned(),
-        );
+        // Mixed terminators are reported once for the whole input, when first seen (the
+        // list is put in input order when printed).
+        if let Some(p) = mixed.problem.take() {
+            problems.push(&p);
+            mixed.reported = true;
+        }
+        t.problems
+            .iter()
+            .filter(|p| !matches!(p.kind, ProblemKind::MixedTerminators))
+            .for_each(|p| problems.push(p));
     }
     out.flush().map_err(write_err)?;
-    problems.extend(mixed.problem);
-    // The order of a whole parse: by line, whole-input problems last.
-    problems.sort_by_key(|p| {
-        (
-            p.location.line.is_none(),
-            p.location.line,
-            p.location.offset,
-        )
-    });
-    report(file, &problems, response)
+    report(file, problems, response)
 }
 
 /// Parses a unit; a whole-input problem (only the first unit can have one: F-020, F-021,
@@ -185,6 +175,7 @@ fn parse_unit<'u>(
 struct Mixed {
     first: Option<Terminator>,
     problem: Option<Problem>,
+    reported: bool,
 }
 
 impl Mixed {
@@ -193,6 +184,7 @@ impl Mixed {
             None => self.first = Some(r.terminator()),
             Some(t) => {
                 if self.problem.is_none()
+                    && !self.reported
                     && r.terminator() != t
                     && r.terminator() != Terminator::None
                 {
