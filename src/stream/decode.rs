@@ -288,6 +288,16 @@ impl Carry {
         insert_mixed(problems, line, offset);
     }
 
+    /// Adds the stream's F-019 warning to the problems of a part rendered apart (its own
+    /// F-019 taken out), at `mixed`, its first record whose terminator differs from the
+    /// convention, unless reported before.
+    fn report_mixed(&mut self, problems: &mut Vec<Problem>, mixed: Option<(u32, usize)>) {
+        if let (false, Some((line, offset))) = (self.mixed_reported, mixed) {
+            self.mixed_reported = true;
+            insert_mixed(problems, line, offset);
+        }
+    }
+
     fn terminator(&self) -> Terminator {
         self.framing.map_or(Terminator::None, |f| f.terminator)
     }
@@ -359,21 +369,30 @@ fn each_part<R: BufRead>(
         any = true;
         len = len.saturating_add(part.bytes.len());
         if len > opts.limits.max_input_len {
-            // The whole input is over the limit: the whole parse's error.
-            return Err(StreamDecodeError::Parse(ParseError {
-                problems: vec![crate::wire::framing::whole_input(
-                    ProblemKind::LimitExceeded {
-                        limit: "max_input_len",
-                    },
-                )],
-            }));
+            return Err(input_too_long());
         }
         f(&part, &mut carry)?;
     }
     if !any {
-        // An empty input fails as the whole parse fails it (F-020).
-        Transmission::parse_with(&[], opts)?;
+        fail_empty(opts)?;
     }
+    Ok(())
+}
+
+/// The whole parse's error for an input over `max_input_len`.
+fn input_too_long() -> StreamDecodeError {
+    StreamDecodeError::Parse(ParseError {
+        problems: vec![crate::wire::framing::whole_input(
+            ProblemKind::LimitExceeded {
+                limit: "max_input_len",
+            },
+        )],
+    })
+}
+
+/// An empty input fails as the whole parse fails it (F-020).
+fn fail_empty(opts: &ParseOptions) -> Result<(), StreamDecodeError> {
+    Transmission::parse_with(&[], opts)?;
     Ok(())
 }
 
@@ -403,6 +422,13 @@ impl StreamSummary {
         self.block_application_id
             .as_deref()
             .or(self.batch_application_id.as_deref())
+    }
+
+    /// Adds a part of `bytes` bytes and `records` records with `problems`.
+    fn add_counts(&mut self, bytes: u64, records: u64, problems: &[Problem]) {
+        self.bytes += bytes;
+        self.records += records;
+        self.count(problems);
     }
 
     /// Counts `problems` by severity.
@@ -1011,14 +1037,9 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
     ) -> Result<(), StreamDecodeError> {
         let werr = StreamDecodeError::Write;
         let mut problems = d.problems;
-        if let (false, Some((line, offset))) = (carry.mixed_reported, d.mixed) {
-            carry.mixed_reported = true;
-            insert_mixed(&mut problems, line, offset);
-        }
+        carry.report_mixed(&mut problems, d.mixed);
         problems.iter().for_each(&mut self.on_problem);
-        self.summary.bytes += d.bytes;
-        self.summary.records += d.records;
-        self.summary.count(&problems);
+        self.summary.add_counts(d.bytes, d.records, &problems);
         if !self.doc.started {
             self.doc.start(&d.framing).map_err(werr)?;
         }

@@ -15,7 +15,6 @@ use crate::error::{ParseError, Problem, ProblemKind};
 use crate::options::ParseOptions;
 use crate::profile::ams_or::OrganicLine;
 use crate::stream::StreamOptions;
-use crate::transmission::Transmission;
 use crate::wire::framing::{Framing, Terminator};
 use crate::write::dump::{latin1_string, DumpJsonWriter};
 use crate::write::{DecodeJson, JsonStyle};
@@ -34,10 +33,10 @@ pub(super) enum Step<T> {
 /// [`RUN_LEN`] bytes to `threads` worker threads, where `work` makes a `T` of each run (with
 /// the thread's own state `K`, made once by `K::default()`), and each `T` is handed to
 /// `main` as [`Step::Run`] in input order. At most 2 × `threads` runs are out at a time.
-/// Returns whether the input had a part (the caller fails an empty input).
 ///
 /// # Errors
-/// The first read error, the input-length limit, the first error of `main`;
+/// The first read error, the input-length limit, an empty input (as the whole parse fails
+/// it), the first error of `main`;
 /// [`StreamDecodeError::Read`] when no worker thread can be started or one stops.
 pub(super) fn in_order<R, K, T>(
     reader: R,
@@ -46,7 +45,7 @@ pub(super) fn in_order<R, K, T>(
     threads: usize,
     work: impl Fn(&mut K, Vec<Part>, Terminator) -> T + Sync,
     mut main: impl FnMut(Step<T>) -> Result<Terminator, StreamDecodeError>,
-) -> Result<bool, StreamDecodeError>
+) -> Result<(), StreamDecodeError>
 where
     R: BufRead,
     K: Default,
@@ -107,14 +106,7 @@ where
             };
             len = len.saturating_add(part.bytes.len());
             if len > opts.limits.max_input_len {
-                // The whole input is over the limit: the whole parse's error.
-                read_failure = Some(StreamDecodeError::Parse(ParseError {
-                    problems: vec![crate::wire::framing::whole_input(
-                        ProblemKind::LimitExceeded {
-                            limit: "max_input_len",
-                        },
-                    )],
-                }));
+                read_failure = Some(super::input_too_long());
                 break;
             }
             let Some(convention) = convention else {
@@ -146,9 +138,10 @@ where
         }
         drop(job_tx);
         order.wait_below(1, &mut main)?;
-        match read_failure {
-            Some(e) => Err(e),
-            None => Ok(convention.is_some()),
+        match (read_failure, convention) {
+            (Some(e), _) => Err(e),
+            (None, None) => super::fail_empty(opts),
+            (None, Some(_)) => Ok(()),
         }
     })
 }
@@ -183,7 +176,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
                 buffers: r.buffers,
             }
         };
-        let any = in_order(reader, opts, stream, threads, work, |step| {
+        in_order(reader, opts, stream, threads, work, |step| {
             match step {
                 Step::First(part) => {
                     let mut t = part.parse(opts)?;
@@ -197,10 +190,6 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
             }
             Ok(carry.terminator())
         })?;
-        if !any {
-            // An empty input fails as the whole parse fails it (F-020).
-            Transmission::parse_with(&[], opts)?;
-        }
         self.end()
     }
 }
@@ -456,7 +445,7 @@ pub(super) fn scan(
             .collect()
     };
     let mut carry = Carry::default();
-    let any = in_order(reader, opts, stream, threads, work, |step| {
+    in_order(reader, opts, stream, threads, work, |step| {
         let scanned = match step {
             Step::First(part) => vec![Scanned::Inline(part)],
             Step::Run(scanned) => scanned,
@@ -472,23 +461,13 @@ pub(super) fn scan(
                     mut problems,
                     mixed,
                 } => {
-                    if let (false, Some((line, offset))) = (carry.mixed_reported, mixed) {
-                        carry.mixed_reported = true;
-                        super::insert_mixed(&mut problems, line, offset);
-                    }
+                    carry.report_mixed(&mut problems, mixed);
                     problems.iter().for_each(&mut on_problem);
-                    summary.bytes += bytes;
-                    summary.records += records;
-                    summary.count(&problems);
+                    summary.add_counts(bytes, records, &problems);
                 }
                 Scanned::Failed(e) => return Err(e.into()),
             }
         }
         Ok(carry.terminator())
-    })?;
-    if !any {
-        // An empty input fails as the whole parse fails it (F-020).
-        Transmission::parse_with(&[], opts)?;
-    }
-    Ok(())
+    })
 }
