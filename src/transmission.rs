@@ -466,18 +466,20 @@ pub fn write_transmission<W: Write>(t: &Transmission<'_>, w: &mut W) -> io::Resu
 /// The bytes after the last record as the serializer writes them: as received, except that
 /// lenient parsing (`ignore_trailing_eof`) drops `0x1A` bytes after the last record.
 pub(crate) fn written_trailing<'a>(t: &Transmission<'a>) -> &'a [u8] {
-    let only_eof = t
-        .trailing
-        .iter()
-        .all(|&b| matches!(b, 0x1A | b'\n' | b'\r'));
-    if t.options.ignore_trailing_eof && only_eof {
-        let keep = t
-            .trailing
+    trailing_to_write(t.trailing, t.options.ignore_trailing_eof)
+}
+
+/// [`written_trailing`] of the trailing bytes `trailing` of a parse with
+/// `ignore_trailing_eof` as given.
+pub(crate) fn trailing_to_write(trailing: &[u8], ignore_trailing_eof: bool) -> &[u8] {
+    let only_eof = trailing.iter().all(|&b| matches!(b, 0x1A | b'\n' | b'\r'));
+    if ignore_trailing_eof && only_eof {
+        let keep = trailing
             .iter()
             .rposition(|&b| b != 0x1A)
             .map_or(0, |p| p + 1);
-        t.trailing.get(..keep).unwrap_or_default()
+        trailing.get(..keep).unwrap_or_default()
     } else {
-        t.trailing
+        trailing
     }
 }

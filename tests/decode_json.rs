@@ -124,6 +124,120 @@ fn check(t: &Transmission<'_>, what: &str) -> usize {
     records
 }
 
+/// The flat tree's decode JSON against the nested tree's (every batch, block, transaction,
+/// transaction item, PGA line, compact and pretty), and its organic views against the
+/// nested ones; returns the number of groups compared.
+#[cfg(feature = "json")]
+fn check_flat(input: &[u8], opts: &ParseOptions, what: &str) -> usize {
+    use ace_pga::tree::{FlatItem, GroupRef};
+    use ace_pga::write::JsonStyle;
+    use ace_pga::FlatTree;
+    let (Ok(t), flat) = (
+        Transmission::parse_with(input, opts),
+        FlatTree::parse_with(input, opts),
+    ) else {
+        return 0;
+    };
+    let flat = flat.unwrap_or_else(|e| panic!("{what}: the flat tree fails: {e}"));
+    let pad = t.options.pads_short_lines();
+    let mut compared = 0;
+    let mut same_json = |nested: &dyn Fn(JsonStyle) -> Vec<u8>, g: &GroupRef<'_, '_>, at: &str| {
+        for style in [JsonStyle::Compact, JsonStyle::Pretty { depth: 3 }] {
+            let mut out = Vec::new();
+            DecodeJson::new(g, pad).write_json(&mut out, style);
+            same_bytes(
+                &out,
+                &nested(style),
+                &format!("{what}: flat {at} ({style:?})"),
+            );
+        }
+        compared += 1;
+    };
+    let write = |style: JsonStyle, f: &dyn Fn(&mut Vec<u8>, JsonStyle)| {
+        let mut out = Vec::new();
+        f(&mut out, style);
+        out
+    };
+    let batches: Vec<_> = flat.batches().collect();
+    assert_eq!(batches.len(), t.tree.batches.len(), "{what}: batches");
+    for (bi, (fb, b)) in batches.iter().zip(&t.tree.batches).enumerate() {
+        same_json(
+            &|s| write(s, &|o, s| DecodeJson::new(b, pad).write_json(o, s)),
+            fb,
+            &format!("batch {bi}"),
+        );
+        let blocks: Vec<_> = fb.blocks().collect();
+        assert_eq!(blocks.len(), b.blocks.len(), "{what}: blocks");
+        for (ki, (fk, k)) in blocks.iter().zip(&b.blocks).enumerate() {
+            same_json(
+                &|s| write(s, &|o, s| DecodeJson::new(k, pad).write_json(o, s)),
+                fk,
+                &format!("batch {bi} block {ki}"),
+            );
+            let txs: Vec<_> = fk.transactions().collect();
+            assert_eq!(txs.len(), k.transactions.len(), "{what}: transactions");
+            for (ti, (ft, tx)) in txs.iter().zip(&k.transactions).enumerate() {
+                let at = format!("batch {bi} block {ki} transaction {ti}");
+                same_json(
+                    &|s| write(s, &|o, s| DecodeJson::new(tx, pad).write_json(o, s)),
+                    ft,
+                    &at,
+                );
+                let groups: Vec<_> = ft
+                    .items()
+                    .filter_map(|i| match i {
+                        FlatItem::Group(g) => Some(g),
+                        FlatItem::Record(_) => None,
+                    })
+                    .collect();
+                let nested: Vec<_> = tx
+                    .items
+                    .iter()
+                    .filter(|i| !matches!(i, ace_pga::tree::Item::Record(_)))
+                    .collect();
+                assert_eq!(groups.len(), nested.len(), "{what}: {at}: groups");
+                for (gi, (fg, item)) in groups.iter().zip(nested).enumerate() {
+                    // An item without its tag: the nested level's own object.
+                    let own = |s: JsonStyle| {
+                        let mut out = Vec::new();
+                        match item {
+                            ace_pga::tree::Item::Anchor(a) => {
+                                DecodeJson::new(&**a, pad).write_json(&mut out, s)
+                            }
+                            ace_pga::tree::Item::OiGroup(g) => {
+                                DecodeJson::new(&**g, pad).write_json(&mut out, s)
+                            }
+                            ace_pga::tree::Item::Disposition(d) => {
+                                DecodeJson::new(&**d, pad).write_json(&mut out, s)
+                            }
+                            ace_pga::tree::Item::Substitution(g) => {
+                                DecodeJson::new(&**g, pad).write_json(&mut out, s)
+                            }
+                            _ => {}
+                        }
+                        out
+                    };
+                    same_json(&own, fg, &format!("{at} group {gi}"));
+                }
+            }
+        }
+    }
+    let lines: Vec<_> = flat.pga_lines().collect();
+    let nested: Vec<_> = t.tree.pga_lines().collect();
+    assert_eq!(lines.len(), nested.len(), "{what}: PGA lines");
+    for (li, (fl, l)) in lines.iter().zip(&nested).enumerate() {
+        same_json(
+            &|s| write(s, &|o, s| DecodeJson::new(*l, pad).write_json(o, s)),
+            fl,
+            &format!("PGA line {li}"),
+        );
+    }
+    let flat_organic: Vec<_> = flat.organic_lines().collect();
+    let organic: Vec<_> = t.organic_lines().collect();
+    assert_eq!(flat_organic, organic, "{what}: organic lines");
+    compared
+}
+
 fn options() -> [(&'static str, ParseOptions); 2] {
     [
         ("strict", ParseOptions::strict()),
@@ -137,6 +251,8 @@ fn check_input(input: &[u8], what: &str) -> usize {
     for (name, opts) in options() {
         if let Ok(t) = Transmission::parse_with(input, &opts) {
             check(&t, &format!("{what} ({name})"));
+            #[cfg(feature = "json")]
+            check_flat(input, &opts, &format!("{what} ({name})"));
             checked += 1;
         }
     }
@@ -336,6 +452,8 @@ fn generated_transmissions() {
     let input = common::join(&lines, b"\n", true);
     let t = Transmission::parse(&input).expect("parses");
     let records = check(&t, "generated");
+    #[cfg(feature = "json")]
+    assert!(check_flat(&input, &ParseOptions::default(), "generated") > 5 * 4);
     assert!(records > 5 * body.len(), "{records} records");
     // Without terminators, a short last record, 0x1A after it (lenient).
     let mut short = lines.clone();
@@ -346,6 +464,8 @@ fn generated_transmissions() {
     input.extend_from_slice(b"\x1A\x1A");
     let t = Transmission::parse_with(&input, &ParseOptions::lenient()).expect("parses");
     check(&t, "terminator-less, short last record");
+    #[cfg(feature = "json")]
+    assert!(check_flat(&input, &ParseOptions::lenient(), "terminator-less") > 0);
 }
 
 /// Bytes above 0x7F in a host record (`raw`, one char per byte), bytes JSON escapes in a
@@ -375,6 +495,8 @@ fn each_parse(input: &[u8], mut f: impl FnMut(&str, &Transmission<'_>)) {
             continue;
         };
         check(&t, name);
+        #[cfg(feature = "json")]
+        check_flat(input, &opts, name);
         f(name, &t);
         checked += 1;
     }

@@ -302,13 +302,15 @@ fn a_long_oi_group_is_one_transaction() {
     // One transaction whose OI group holds thousands of PGA lines, cut by small units.
     let base = read_repo("spec-samples/valid/or2-single.txt");
     let lines = lines_of(&base);
-    let pg01 = line_of(&lines, "PG01");
-    let y = line_of(&lines, "Y");
+    // `line_of` gives 1-based lines: `lines[pg01 - 1]` is the PG01.
+    let pg01 = line_of(&lines, "PG01") - 1;
+    let y = line_of(&lines, "Y") - 1;
     let mut out: Vec<Vec<u8>> = lines[..pg01].to_vec();
     for _ in 0..2_000 {
         out.extend(lines[pg01..y].iter().cloned());
     }
     out.extend(lines[y..].iter().cloned());
+    assert_eq!(lines_with(&out, "Y").len(), 1, "one block");
     let input = join(&out, b"\n", true);
     for pretty in [false, true] {
         let want = oracle(&input, &ParseOptions::strict(), pretty).expect("parses");
@@ -318,7 +320,7 @@ fn a_long_oi_group_is_one_transaction() {
     }
     // One PGA line of more records than the default limit: the whole parse refuses it, the
     // stream does the same with the same limit, and writes it with a higher one.
-    let pg02 = line_of(&lines, "PG02");
+    let pg02 = line_of(&lines, "PG02") - 1;
     let mut huge: Vec<Vec<u8>> = lines[..=pg01].to_vec();
     huge.extend(std::iter::repeat_n(lines[pg02].clone(), 100_001));
     huge.extend(lines[y..].iter().cloned());
@@ -426,6 +428,71 @@ fn large_inputs_decode_the_same_on_every_thread_count() {
             let want = oracle(input, &opts, false).expect("parses whole");
             assert_eq!(out, want.0, "{name}: the whole-input document");
             assert_eq!(problems, want.1, "{name}: the whole-input problems");
+        }
+    }
+}
+
+/// A writer that keeps the bytes and the size of its largest write.
+#[derive(Default)]
+struct Largest {
+    bytes: Vec<u8>,
+    largest: usize,
+}
+
+impl std::io::Write for Largest {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.largest = self.largest.max(buf.len());
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One transaction of megabytes (its JSON about four times that): written to the output as
+/// it goes, in pieces of about 64 KiB, on one thread and on worker threads (which hand a
+/// part over 1 MiB to the calling thread), never as one buffer of the whole transaction;
+/// the bytes are the whole-input document's.
+#[test]
+fn a_large_transaction_is_written_as_it_goes() {
+    let base = read_repo("spec-samples/valid/or2-single.txt");
+    let lines = lines_of(&base);
+    let (se10, pg01, y) = (
+        line_of(&lines, "SE10"),
+        line_of(&lines, "PG01"),
+        line_of(&lines, "Y"),
+    );
+    // A small transaction first, then the large one (`line_of` gives 1-based lines).
+    let mut out: Vec<Vec<u8>> = lines[..y - 1].to_vec();
+    out.extend(lines[se10 - 1..pg01 - 1].iter().cloned());
+    for _ in 0..6_000 {
+        out.extend(lines[pg01 - 1..y - 1].iter().cloned());
+    }
+    out.extend(lines[y - 1..].iter().cloned());
+    let input = join(&out, b"\n", true);
+    assert!(input.len() > 2 << 20, "{} bytes", input.len());
+    for pretty in [false, true] {
+        let want = oracle(&input, &ParseOptions::strict(), pretty).expect("parses");
+        for threads in [1, 2] {
+            let mut sink = Largest::default();
+            write_decode_document_threads(
+                &input[..],
+                &mut sink,
+                Cursor::new(Vec::new()),
+                &ParseOptions::strict(),
+                &StreamOptions::default(),
+                pretty,
+                threads,
+                |_| {},
+            )
+            .expect("decodes");
+            assert!(want.0 == sink.bytes, "pretty {pretty}, {threads} threads");
+            assert!(
+                sink.largest < 256 << 10,
+                "pretty {pretty}, {threads} threads: a write of {} bytes",
+                sink.largest
+            );
         }
     }
 }

@@ -35,10 +35,9 @@ use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use super::{StreamOptions, StreamReader, UnitKind};
 use crate::error::{ParseError, Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
-use crate::profile::ams_or::OrganicLine;
 use crate::records::{BatchHeader, BlockHeader, Record, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{FlatTree, Node, Transaction};
+use crate::tree::{FlatTree, GroupRef, Node, Transaction};
 use crate::wire::framing::{Framing, Piece, Terminator};
 use crate::write::dump::latin1_string;
 use crate::write::owned::OwnedRecord;
@@ -241,15 +240,7 @@ impl Carry {
     /// Sets the stream-wide F-019 warning in the problems of a part: the part's own (judged
     /// against its own first record) are dropped, the stream's is added once, at the first
     /// record whose terminator differs from the document's (none excepted).
-    fn fix(&mut self, part: &Part, t: &mut Transmission<'_>) {
-        let tree = &t.tree;
-        self.fix_with(part, tree.framing, &mut t.problems, |first| {
-            first_deviating(tree.records(), first)
-        });
-    }
-
-    /// [`Self::fix`] for a part parsed into the flat tree.
-    fn fix_flat(&mut self, part: &Part, t: &mut FlatTree<'_>) {
+    fn fix(&mut self, part: &Part, t: &mut FlatTree<'_>) {
         let framing = *t.framing();
         let deviating = first_deviating(t.records(), self.next_terminator(part, framing));
         self.fix_with(part, framing, t.problems_mut(), |_| deviating);
@@ -343,10 +334,10 @@ pub(crate) fn for_each_part<R: BufRead>(
     reader: R,
     opts: &ParseOptions,
     stream: &StreamOptions,
-    mut f: impl FnMut(&Part, &Transmission<'_>, &Carry) -> Result<(), StreamDecodeError>,
+    mut f: impl FnMut(&Part, &FlatTree<'_>, &Carry) -> Result<(), StreamDecodeError>,
 ) -> Result<(), StreamDecodeError> {
     each_part(reader, opts, stream, |part, carry| {
-        let mut t = part.parse(opts)?;
+        let mut t = part.parse_flat(opts)?;
         carry.fix(part, &mut t);
         f(part, &t, carry)
     })
@@ -545,7 +536,7 @@ fn scan_inline(
 ) -> Result<(), StreamDecodeError> {
     // The flat tree: the same records and problems as the nested one, cheaper to build.
     let mut t = part.parse_flat(opts)?;
-    carry.fix_flat(part, &mut t);
+    carry.fix(part, &mut t);
     t.problems().iter().for_each(on_problem);
     summary.add(part, t.problems(), t.records());
     Ok(())
@@ -756,16 +747,16 @@ impl<W: Write, F: Formatter> Doc<W, F> {
 
     /// A transaction of the parsed tree, written directly (the bytes serde writes, see
     /// [`DecodeJson::write_json`]); the formatter's state after it is the state serde leaves.
-    fn direct_transaction(
-        &mut self,
-        tx: DecodeJson<'_, Transaction<Record<'_>>>,
-    ) -> io::Result<()> {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.clear();
-        tx.write_json_with(&mut buf, self.style, &mut self.fields);
-        let written = self.rendered_transaction(&buf);
-        self.buf = buf;
-        written
+    ///
+    /// Written to the output as it goes (64 KiB at a time), so that a transaction of any
+    /// size takes no more memory for its JSON.
+    fn direct_transaction(&mut self, tx: DecodeJson<'_, GroupRef<'_, '_>>) -> io::Result<()> {
+        self.ensure_block()?;
+        self.fmt
+            .begin_array_value(&mut self.out, self.first_transaction)?;
+        self.first_transaction = false;
+        tx.write_json_to(&mut self.out, &mut self.buf, self.style, &mut self.fields)?;
+        self.fmt.end_array_value(&mut self.out)
     }
 
     /// A transaction's JSON rendered with the document's style ([`DecodeJson::write_json`]).
@@ -888,6 +879,10 @@ pub fn write_decode_document_threads<R: BufRead, W: Write, S: Read + Write + See
     }
 }
 
+/// The organic values a part buffers before they go to the spill (a part of any size
+/// takes no more memory for them).
+const SPILL_AT: usize = 1 << 16;
+
 /// The style of the values of the `organic` section (`{"organic": [`: two levels down)
 /// in a document whose transactions are written in `style`.
 fn organic_style(style: JsonStyle) -> JsonStyle {
@@ -909,6 +904,9 @@ struct Writer<W, S, F, P> {
     summary: StreamSummary,
     trailing: String,
     pad: bool,
+    /// [`ParseOptions::ignore_trailing_eof`] (set by `run`): what of the trailing bytes
+    /// is written.
+    ignore_trailing_eof: bool,
     on_problem: P,
 }
 
@@ -950,6 +948,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
             summary: StreamSummary::default(),
             trailing: String::new(),
             pad,
+            ignore_trailing_eof: false,
             on_problem,
         })
     }
@@ -961,6 +960,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
         stream: &StreamOptions,
         threads: usize,
     ) -> Result<StreamSummary, StreamDecodeError> {
+        self.ignore_trailing_eof = opts.ignore_trailing_eof;
         if threads > 1 {
             return self.run_threads(reader, opts, stream, threads);
         }
@@ -974,38 +974,38 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
     fn inline(
         &mut self,
         part: &Part,
-        t: &Transmission<'_>,
+        t: &FlatTree<'_>,
         carry: &Carry,
     ) -> Result<(), StreamDecodeError> {
         let werr = StreamDecodeError::Write;
-        t.problems.iter().for_each(&mut self.on_problem);
-        self.summary.add(part, &t.problems, t.records());
+        t.problems().iter().for_each(&mut self.on_problem);
+        self.summary.add(part, t.problems(), t.records());
         let convention = carry.terminator();
         let doc = &mut self.doc;
         if !doc.started {
-            doc.start(&t.tree.framing).map_err(werr)?;
+            doc.start(t.framing()).map_err(werr)?;
         }
         if part.envelope {
-            if let Some(r) = t.records().next() {
+            if let Some(r) = t.record(0) {
                 doc.envelope(Lazy {
-                    record: r,
+                    record: &r,
                     pad: self.pad,
                     convention,
                 })
                 .map_err(werr)?;
             }
         } else {
-            for tx in t.tree.transactions() {
+            for tx in t.transactions() {
                 // Written from the borrowed tree (no owned copy), terminators judged against
                 // the whole input's convention.
-                doc.direct_transaction(DecodeJson::new(tx, self.pad).with_convention(convention))
+                doc.direct_transaction(DecodeJson::new(&tx, self.pad).with_convention(convention))
                     .map_err(werr)?;
             }
         }
         // The part's organic lines go to a buffer first, and to the spill in one write
         // (serde_json writes a value in many small pieces).
         self.organic_buf.clear();
-        for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+        for line in t.organic_lines() {
             self.organic_fmt
                 .begin_array_value(&mut self.organic_buf, self.organic == 0)
                 .map_err(werr)?;
@@ -1019,12 +1019,25 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
             self.organic_fmt
                 .end_array_value(&mut self.organic_buf)
                 .map_err(werr)?;
+            if self.organic_buf.len() >= SPILL_AT {
+                self.spill_organic().map_err(werr)?;
+            }
         }
-        self.spill.write_all(&self.organic_buf).map_err(werr)?;
-        self.organic_len += self.organic_buf.len() as u64;
+        self.spill_organic().map_err(werr)?;
         if part.last {
-            self.trailing = latin1_string(crate::transmission::written_trailing(t));
+            self.trailing = latin1_string(crate::transmission::trailing_to_write(
+                t.trailing(),
+                self.ignore_trailing_eof,
+            ));
         }
+        Ok(())
+    }
+
+    /// Moves the organic values buffered to the spill.
+    fn spill_organic(&mut self) -> io::Result<()> {
+        self.spill.write_all(&self.organic_buf)?;
+        self.organic_len += self.organic_buf.len() as u64;
+        self.organic_buf.clear();
         Ok(())
     }
 
@@ -1079,7 +1092,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
         for out in outs {
             match out {
                 Out::Inline(part) => {
-                    let mut t = part.parse(opts)?;
+                    let mut t = part.parse_flat(opts)?;
                     carry.fix(&part, &mut t);
                     self.inline(&part, &t, carry)?;
                 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::nop_ic::{is_special_code_shape, nop_ic_segments, NopIcNumber};
 use crate::records::{Pg01, Pg10, Pg14, Pg19, Pg20, Pg21, Pg22, Pg24, Pg25, Pg27, Pg29};
 use crate::records::{Record, RecordType, View};
-use crate::tree::{EntityLoop, PgaItem, PgaLine};
+use crate::tree::{EntityLoop, FlatItem, GroupKind, GroupRef, PgaItem, PgaLine};
 
 /// Message type of an organic PGA line: program `OR` + processing code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -393,39 +393,113 @@ pub fn is_organic(pg01: &Pg01<'_>) -> bool {
     pg01.agency_code == Some("AMS") && pg01.program_code == Some("OR")
 }
 
-/// The entity of a PG19 loop.
-fn entity_of<'a>(e: &EntityLoop<Record<'a>>) -> Option<Entity<'a>> {
+/// The records of a PGA line as the organic view reads them: a nested [`PgaLine`] or a line
+/// group of the [`FlatTree`] (the same records in the same order, SPEC 4.1–4.5).
+trait LineSource<'a> {
+    /// The line's `PG01`.
+    fn pg01(&self) -> Option<Record<'a>>;
+    /// Visits the child records in input order (not the `PG01`, no conditions), as
+    /// [`PgaLine::for_each_child_record`] does.
+    fn each_child(&self, f: impl FnMut(&Record<'a>));
+    /// Appends the entity of each entity loop (also those inside PG50/PG51 groups), in order.
+    fn entities(&self, out: &mut Vec<Entity<'a>>);
+}
+
+impl<'a> LineSource<'a> for PgaLine<Record<'a>> {
+    fn pg01(&self) -> Option<Record<'a>> {
+        Some(self.pg01.record.clone())
+    }
+    fn each_child(&self, f: impl FnMut(&Record<'a>)) {
+        self.for_each_child_record(f);
+    }
+    fn entities(&self, out: &mut Vec<Entity<'a>>) {
+        for_each_entity_loop(self, |e| {
+            let contacts = e.items.iter().filter_map(|n| contact_of(&n.record));
+            out.extend(entity_of(
+                &e.pg19.record,
+                e.pg20.as_ref().map(|n| &n.record),
+                contacts,
+            ));
+        });
+    }
+}
+
+impl<'a> LineSource<'a> for GroupRef<'_, 'a> {
+    fn pg01(&self) -> Option<Record<'a>> {
+        (self.kind() == GroupKind::Line)
+            .then(|| self.head())
+            .flatten()
+            .map(|n| n.record())
+    }
+    fn each_child(&self, mut f: impl FnMut(&Record<'a>)) {
+        fn walk<'a>(g: &GroupRef<'_, 'a>, f: &mut impl FnMut(&Record<'a>)) {
+            for item in g.items() {
+                match item {
+                    FlatItem::Record(n) => f(&n.record()),
+                    FlatItem::Group(g) => {
+                        if let Some(n) = g.head() {
+                            f(&n.record());
+                        }
+                        if let Some(n) = g.pg20() {
+                            f(&n.record());
+                        }
+                        walk(&g, f);
+                        if let Some(n) = g.tail() {
+                            f(&n.record());
+                        }
+                    }
+                }
+            }
+        }
+        walk(self, &mut f);
+    }
+    fn entities(&self, out: &mut Vec<Entity<'a>>) {
+        for e in self.entity_loops() {
+            let Some(pg19) = e.head() else { continue };
+            let contacts = e.items().filter_map(|i| match i {
+                FlatItem::Record(n) => contact_of(&n.record()),
+                FlatItem::Group(_) => None,
+            });
+            out.extend(entity_of(
+                &pg19.record(),
+                e.pg20().map(|n| n.record()).as_ref(),
+                contacts,
+            ));
+        }
+    }
+}
+
+/// The contact of a `PG21` (`None` for any other record).
+fn contact_of<'a>(r: &Record<'a>) -> Option<Contact<'a>> {
+    let c = r.view::<Pg21>()?;
+    Some(Contact {
+        line: r.line(),
+        role: c.individual_role_code(),
+        name: c.individual_name(),
+        telephone: c.telephone_number(),
+        email_or_fax: c.email_or_fax(),
+    })
+}
+
+/// The entity of a PG19 loop: its `PG19`, its `PG20` and the contacts of its `PG21`s.
+fn entity_of<'a>(
+    pg19: &Record<'a>,
+    pg20: Option<&Record<'a>>,
+    contacts: impl Iterator<Item = Contact<'a>>,
+) -> Option<Entity<'a>> {
     // Lazy views: only the fields the view returns are read (the PG20 whole, as it is
     // returned whole).
-    let p = e.pg19.record.view::<Pg19>()?;
-    let address = e
-        .pg20
-        .as_ref()
-        .and_then(|n| n.record.view::<Pg20>())
-        .map(|a| a.to_struct());
-    let contacts = e
-        .items
-        .iter()
-        .filter_map(|n| {
-            let c = n.record.view::<Pg21>()?;
-            Some(Contact {
-                line: n.record.line(),
-                role: c.individual_role_code(),
-                name: c.individual_name(),
-                telephone: c.telephone_number(),
-                email_or_fax: c.email_or_fax(),
-            })
-        })
-        .collect();
+    let p = pg19.view::<Pg19>()?;
+    let address = pg20.and_then(|r| r.view::<Pg20>()).map(|a| a.to_struct());
     Some(Entity {
-        line: e.pg19.record.line(),
+        line: pg19.line(),
         role: p.entity_role_code(),
         nop_id: p.entity_number(),
         id_kind: p.entity_identification_code(),
         name: p.entity_name(),
         address_line_1: p.address_line_1(),
         address,
-        contacts,
+        contacts: contacts.collect(),
     })
 }
 
@@ -447,14 +521,20 @@ fn for_each_entity_loop<'s, R>(line: &'s PgaLine<R>, mut f: impl FnMut(&'s Entit
     }
 }
 
+/// The line number and the typed `PG01` of a line when it is AMS OR (agency `AMS`, program
+/// `OR`).
+fn organic_pg01<'a>(line: &impl LineSource<'a>) -> Option<(u32, View<'a, Pg01<'a>>)> {
+    let r = line.pg01()?;
+    let pg01 = r.view::<Pg01>()?;
+    (pg01.agency_code() == Some("AMS") && pg01.program_code() == Some("OR"))
+        .then_some((r.line(), pg01))
+}
+
 impl<'a> OrganicLine<'a> {
     /// Whether the line opens with an AMS OR PG01 (agency `AMS`, program `OR`): exactly
     /// when [`Self::from_line`] returns `Some`, without building the view.
     pub fn is_organic_line(line: &PgaLine<Record<'a>>) -> bool {
-        line.pg01
-            .record
-            .view::<Pg01>()
-            .is_some_and(|p| p.agency_code() == Some("AMS") && p.program_code() == Some("OR"))
+        organic_pg01(line).is_some()
     }
 
     /// The organic view of a PGA line; `None` when the line is not AMS OR (or its PG01 could
@@ -463,17 +543,31 @@ impl<'a> OrganicLine<'a> {
         Self::build(line)
     }
 
-    /// [`Self::from_line`].
-    fn build(line: &PgaLine<Record<'a>>) -> Option<OrganicLine<'a>> {
+    /// [`Self::from_line`] for a line group of the [`FlatTree`](crate::FlatTree) (a
+    /// [`GroupRef`] of kind [`GroupKind::Line`]): the same view of the same records. `None`
+    /// when the line is not AMS OR, or the group is not a PGA line.
+    ///
+    /// ```
+    /// use ace_pga::{profile::ams_or::OrganicLine, FlatTree};
+    /// let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+    /// let tree = FlatTree::parse(&input)?;
+    /// let line = tree.pga_lines().next().expect("a PGA line");
+    /// let organic = OrganicLine::from_flat_line(&line).expect("an AMS OR line");
+    /// assert_eq!(organic.message_type.as_str(), "OR2");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_flat_line(line: &GroupRef<'_, 'a>) -> Option<OrganicLine<'a>> {
+        Self::build(line)
+    }
+
+    /// [`Self::from_line`] / [`Self::from_flat_line`].
+    fn build(line: &impl LineSource<'a>) -> Option<OrganicLine<'a>> {
         // Typed lazy views: each record is read only for the fields the view returns.
-        let pg01 = line.pg01.record.view::<Pg01>()?;
-        if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
-            return None;
-        }
+        let (pg01_line, pg01) = organic_pg01(line)?;
         let mut entities = Vec::new();
-        for_each_entity_loop(line, |e| entities.extend(entity_of(e)));
+        line.entities(&mut entities);
         let mut v = OrganicLine {
-            line: line.pg01.record.line(),
+            line: pg01_line,
             pga_line_number: pg01.pga_line_number(),
             message_type: MessageType::from_processing_code(pg01.processing_code()),
             disclaimer: pg01.disclaimer_code(),
@@ -491,7 +585,7 @@ impl<'a> OrganicLine<'a> {
             containers: Vec::new(),
         };
         let mut all_pg14 = Vec::new();
-        line.for_each_child_record(|r| {
+        line.each_child(|r| {
             let l = r.line();
             match r.record_type() {
                 RecordType::Pg14 => {
@@ -588,10 +682,7 @@ impl<'a> OrganicLine<'a> {
         line: &PgaLine<Record<'a>>,
     ) -> Option<(MessageType<'a>, Vec<Certificate<'a>>)> {
         // Typed lazy views: only the fields a summary needs are read.
-        let pg01 = line.pg01.record.view::<Pg01>()?;
-        if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
-            return None;
-        }
+        let (_, pg01) = organic_pg01(line)?;
         let mut all = Vec::new();
         line.for_each_child_record(|r| {
             if let Some(p) = r.view::<Pg14>() {
@@ -612,10 +703,7 @@ impl<'a> OrganicLine<'a> {
         line: &PgaLine<Record<'a>>,
         mut f: impl FnMut(CertificateNumber<'a>),
     ) -> Option<MessageType<'a>> {
-        let pg01 = line.pg01.record.view::<Pg01>()?;
-        if pg01.agency_code() != Some("AMS") || pg01.program_code() != Some("OR") {
-            return None;
-        }
+        let (_, pg01) = organic_pg01(line)?;
         let mut has_am1 = false;
         line.for_each_child_record(|r| {
             if let Some(p) = r.view::<Pg14>() {
@@ -665,5 +753,43 @@ impl<'a> OrganicLine<'a> {
                 .count()
         };
         self.lots.len() == n && count("ORC") == n && count("ORP") == n
+    }
+}
+
+impl<'a> crate::FlatTree<'a> {
+    /// The organic view of every AMS OR PGA line, in input order
+    /// ([`OrganicLine::from_flat_line`] of each of [`Self::pga_lines`] that is one).
+    ///
+    /// ```
+    /// use ace_pga::FlatTree;
+    /// let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+    /// let tree = FlatTree::parse(&input)?;
+    /// let numbers: Vec<_> = tree
+    ///     .organic_lines()
+    ///     .flat_map(|line| line.certificates)
+    ///     .map(|c| c.number.as_str())
+    ///     .collect();
+    /// assert!(!numbers.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn organic_lines(&self) -> impl Iterator<Item = OrganicLine<'a>> + '_ {
+        self.pga_lines()
+            .filter_map(|line| OrganicLine::from_flat_line(&line))
+    }
+}
+
+impl<'a> crate::Transmission<'a> {
+    /// The organic view of every AMS OR PGA line, in input order ([`OrganicLine::from_line`]
+    /// of each of the tree's [`crate::Tree::pga_lines`] that is one).
+    ///
+    /// ```
+    /// use ace_pga::Transmission;
+    /// let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+    /// let t = Transmission::parse(&input)?;
+    /// assert!(t.organic_lines().all(|line| line.message_type.as_str() == "OR2"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn organic_lines(&self) -> impl Iterator<Item = OrganicLine<'a>> + '_ {
+        self.tree.pga_lines().filter_map(OrganicLine::from_line)
     }
 }

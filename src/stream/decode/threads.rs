@@ -13,7 +13,6 @@ use serde_json::ser::Formatter;
 use super::{Carry, Part, PartReader, StreamDecodeError, StreamSummary, Writer};
 use crate::error::{ParseError, Problem, ProblemKind};
 use crate::options::ParseOptions;
-use crate::profile::ams_or::OrganicLine;
 use crate::stream::StreamOptions;
 use crate::wire::framing::{Framing, Terminator};
 use crate::write::dump::{latin1_string, DumpJsonWriter};
@@ -179,7 +178,7 @@ impl<W: Write, S: Read + Write + Seek, F: Formatter + Clone + Send + Sync, P: Fn
         in_order(reader, opts, stream, threads, work, |step| {
             match step {
                 Step::First(part) => {
-                    let mut t = part.parse(opts)?;
+                    let mut t = part.parse_flat(opts)?;
                     carry.fix(&part, &mut t);
                     self.inline(&part, &t, &carry)?;
                 }
@@ -282,6 +281,10 @@ impl Pool {
     }
 }
 
+/// The largest part a worker renders into a buffer; the calling thread writes a larger one
+/// to the output as it goes (a transaction of any size takes no more memory for its JSON).
+const RENDER_AT_MOST: usize = 1 << 20;
+
 /// Renders the transaction parts of a run on a worker thread.
 struct Renderer<'r, F> {
     opts: &'r ParseOptions,
@@ -295,20 +298,22 @@ struct Renderer<'r, F> {
 
 impl<F: Formatter + Clone> Renderer<'_, F> {
     fn render(&mut self, part: Part) -> Out {
-        if part.envelope {
+        if part.envelope || part.bytes.len() > RENDER_AT_MOST {
+            // A large part is written by the calling thread as it goes (its JSON is never
+            // held whole).
             return Out::Inline(part);
         }
-        let mut t = match part.parse(self.opts) {
+        let mut t = match part.parse_flat(self.opts) {
             Ok(t) => t,
             Err(e) => return Out::Failed(e),
         };
-        t.problems
+        t.problems_mut()
             .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
         let mixed = super::first_deviating(t.records(), self.convention);
         let b = &mut self.buffers;
         let (json_start, ends_start, organic_start) = (b.json.len(), b.ends.len(), b.organic.len());
-        for tx in t.tree.transactions() {
-            DecodeJson::new(tx, self.pad)
+        for tx in t.transactions() {
+            DecodeJson::new(&tx, self.pad)
                 .with_convention(self.convention)
                 .write_json_with(&mut b.json, self.style, self.fields);
             b.ends.push(b.json.len());
@@ -316,7 +321,7 @@ impl<F: Formatter + Clone> Renderer<'_, F> {
         let mut fmt = self.organic_fmt.clone();
         let mut organic_count = 0usize;
         let mut failed = false;
-        for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+        for line in t.organic_lines() {
             let written = fmt
                 .begin_array_value(&mut b.organic, false)
                 .and_then(|()| {
@@ -343,17 +348,20 @@ impl<F: Formatter + Clone> Renderer<'_, F> {
         }
         let rendered = Rendered {
             bytes: part.bytes.len() as u64,
-            records: t.records().count() as u64,
-            framing: t.tree.framing,
-            problems: std::mem::take(&mut t.problems),
+            records: t.records().len() as u64,
+            framing: *t.framing(),
+            problems: std::mem::take(t.problems_mut()),
             mixed,
             json_start,
             ends: ends_start..b.ends.len(),
             organic: organic_start..b.organic.len(),
             organic_count,
-            trailing: part
-                .last
-                .then(|| latin1_string(crate::transmission::written_trailing(&t))),
+            trailing: part.last.then(|| {
+                latin1_string(crate::transmission::trailing_to_write(
+                    t.trailing(),
+                    self.opts.ignore_trailing_eof,
+                ))
+            }),
         };
         Out::Rendered(Box::new(rendered))
     }

@@ -14,6 +14,7 @@ use std::io;
 
 use serde::Serialize;
 
+mod flat;
 mod organic;
 
 use super::{record_keys, sorted_keys, sorted_order, with_latin1, DecodeJson, RecordKeys, Style};
@@ -447,6 +448,28 @@ impl<'t, T: ?Sized + Direct> DecodeJson<'t, T> {
         w.fields = std::mem::take(fields);
         self.value.direct(self.pad, &mut w);
         *fields = std::mem::take(&mut w.fields);
+    }
+
+    /// [`Self::write_json_with`] written to `sink` as it goes, through `buf` (64 KiB at a
+    /// time): a piece of any size takes no more memory than that.
+    ///
+    /// # Errors
+    /// The first error of `sink` (nothing more is written after it).
+    pub(crate) fn write_json_to(
+        &self,
+        sink: &mut dyn io::Write,
+        buf: &mut Vec<u8>,
+        style: JsonStyle,
+        fields: &mut crate::write::dump::DumpJsonWriter,
+    ) -> io::Result<()> {
+        buf.clear();
+        let mut w = Out::new(buf, style);
+        w.sink = Some(sink);
+        w.fields = std::mem::take(fields);
+        self.value.direct(self.pad, &mut w);
+        w.flush();
+        *fields = std::mem::take(&mut w.fields);
+        w.error.take().map_or(Ok(()), Err)
     }
 }
 
