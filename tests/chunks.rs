@@ -222,10 +222,23 @@ fn whole_and_chunked(input: &[u8], opts: &ParseOptions, target: usize) -> (Stats
     let mut whole = Stats::default();
     whole.add_result(&Transmission::parse_with(input, opts), input.len());
     let mut chunked = Stats::default();
+    let mut chunked_flat = Stats::default();
     for c in ChunkReader::with_target(input, target) {
         let c = c.expect("in-memory read");
         chunked.add_result(&c.parse(opts), c.bytes.len());
+        chunked_flat.add_flat_result(&c.parse_flat(opts), c.bytes.len());
     }
+    // The flat tree counts what the nested one counts (what `collect` uses).
+    let mut whole_flat = Stats::default();
+    whole_flat.add_flat_result(&ace_pga::FlatTree::parse_with(input, opts), input.len());
+    assert_eq!(
+        whole_flat, whole,
+        "the flat tree's counts of the whole input"
+    );
+    assert_eq!(
+        chunked_flat, chunked,
+        "the flat tree's counts of the chunks"
+    );
     (whole, chunked)
 }
 

@@ -462,12 +462,37 @@ impl Chunk {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        let piece = crate::wire::framing::Piece {
+        Transmission::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            self.piece(),
+        )
+    }
+
+    /// [`Self::parse`] into the flat tree: the same records, groups and problems
+    /// ([`crate::FlatTree`]), cheaper to build.
+    ///
+    /// # Errors
+    /// As [`Self::parse`].
+    pub fn parse_flat(&self, opts: &ParseOptions) -> Result<crate::FlatTree<'_>, ParseError> {
+        crate::FlatTree::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            self.piece(),
+        )
+    }
+
+    /// Where the chunk sits in the stream, for the parser.
+    fn piece(&self) -> crate::wire::framing::Piece {
+        crate::wire::framing::Piece {
             concatenated: Some(self.concatenated),
             first: self.offset == 0,
             last: self.last,
-        };
-        Transmission::parse_fragment(&self.bytes, opts, self.first_line, self.offset, piece)
+        }
     }
 }
 

@@ -3,16 +3,19 @@
 //! identifier and parse problems by severity. Feed it whole transmissions or the units of a
 //! [`crate::stream::StreamReader`].
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::mpsc;
 
+use crate::error::Problem;
 use crate::error::Severity;
 use crate::options::ParseOptions;
-use crate::profile::ams_or::OrganicLine;
-use crate::records::{Pg01, RecordType};
+use crate::profile::ams_or::{each_certificate_number, LineSource};
+use crate::records::{Pg01, Record, RecordType};
 use crate::stream::{Chunk, ChunkReader};
 use crate::transmission::Transmission;
+use crate::tree::FlatTree;
 
 /// Accumulated counts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,8 +67,26 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
 impl Stats {
     /// Adds the counts of a parsed transmission (or stream unit) of `bytes` bytes.
     pub fn add(&mut self, t: &Transmission<'_>, bytes: usize) {
+        self.count(bytes, &t.problems, t.tree.records(), t.tree.pga_lines());
+    }
+
+    /// [`Self::add`] of a flat tree (the same counts: the two trees hold the same records in
+    /// the same groups).
+    pub fn add_flat(&mut self, t: &FlatTree<'_>, bytes: usize) {
+        self.count(bytes, t.problems(), t.records(), t.pga_lines());
+    }
+
+    /// The counts of `records` (in input order) and the PGA lines `lines`, of `bytes` bytes
+    /// whose parse found `problems`.
+    fn count<'a, R: Borrow<Record<'a>>, L: LineSource<'a>>(
+        &mut self,
+        bytes: usize,
+        problems: &[Problem],
+        records: impl Iterator<Item = R>,
+        lines: impl Iterator<Item = L>,
+    ) {
         self.bytes += bytes as u64;
-        for p in &t.problems {
+        for p in problems {
             match p.severity {
                 Severity::Error => self.parse_errors += 1,
                 Severity::Warning => self.parse_warnings += 1,
@@ -78,7 +99,8 @@ impl Stats {
         let mut last = 0usize;
         // Records of a layout sent with the layout's own identifier: counted by type.
         let mut by_type: [(Option<&'static str>, u64); 64] = [(None, 0); 64];
-        t.tree.for_each_record(|r| {
+        for r in records {
+            let r = r.borrow();
             let id = r.id_bytes();
             let same_id = |l: &&crate::layout::RecordLayout| {
                 let want = l.id.as_bytes();
@@ -94,7 +116,7 @@ impl Stats {
                         RecordType::Oi => self.oi_groups += 1,
                         _ => {}
                     }
-                    return;
+                    continue;
                 }
             }
             let key = id
@@ -124,7 +146,7 @@ impl Stats {
                 }
                 _ => {}
             }
-        });
+        }
         let by_type = by_type.iter().filter_map(|&(id, n)| Some((0, id?, n)));
         for (_, id, n) in ids.into_iter().chain(by_type) {
             self.records += n;
@@ -136,8 +158,8 @@ impl Stats {
             }
         }
         let mut key = String::new();
-        for line in t.tree.pga_lines() {
-            if let Some(p) = line.pg01.record.view::<Pg01>() {
+        for line in lines {
+            if let Some(p) = line.pg01().and_then(|r| r.view::<Pg01>()) {
                 key.clear();
                 key.push_str(p.agency_code().unwrap_or("?"));
                 key.push(' ');
@@ -145,7 +167,7 @@ impl Stats {
                 bump(&mut self.pga_lines, &key);
             }
             let refs = &mut self.certificate_refs;
-            let organic = OrganicLine::for_each_certificate_number(line, |number| {
+            let organic = each_certificate_number(&line, |number| {
                 bump(refs, number.kind());
             });
             if let Some(message_type) = organic {
@@ -163,21 +185,37 @@ impl Stats {
     ) {
         match result {
             Ok(t) => self.add(t, bytes),
-            Err(e) => {
-                self.bytes += bytes as u64;
-                self.parse_errors += e.problems.len() as u64;
-                if self.whole_input.is_none() {
-                    // A limit stops the parse of the chunk: its records are not counted, so
-                    // the counts would be wrong; it fails the whole collection.
-                    self.whole_input = e
-                        .first()
-                        .filter(|p| {
-                            p.location.line.is_none()
-                                || matches!(p.kind, crate::ProblemKind::LimitExceeded { .. })
-                        })
-                        .cloned();
-                }
-            }
+            Err(e) => self.add_failure(e, bytes),
+        }
+    }
+
+    /// [`Self::add_result`] of a parse into the flat tree.
+    pub fn add_flat_result(
+        &mut self,
+        result: &Result<FlatTree<'_>, crate::ParseError>,
+        bytes: usize,
+    ) {
+        match result {
+            Ok(t) => self.add_flat(t, bytes),
+            Err(e) => self.add_failure(e, bytes),
+        }
+    }
+
+    /// A parse of `bytes` bytes failed as a whole with `e`: its problems count as parse
+    /// errors, the first one that fails the whole collection is kept.
+    fn add_failure(&mut self, e: &crate::ParseError, bytes: usize) {
+        self.bytes += bytes as u64;
+        self.parse_errors += e.problems.len() as u64;
+        if self.whole_input.is_none() {
+            // A limit stops the parse of the chunk: its records are not counted, so the
+            // counts would be wrong; it fails the whole collection.
+            self.whole_input = e
+                .first()
+                .filter(|p| {
+                    p.location.line.is_none()
+                        || matches!(p.kind, crate::ProblemKind::LimitExceeded { .. })
+                })
+                .cloned();
         }
     }
 
@@ -208,7 +246,7 @@ impl Stats {
 }
 
 /// Counts a whole input read from `reader` with bounded memory: the input is read in chunks
-/// of about 1 MiB ([`ChunkReader`]), each parsed (full tree, organic certificate summary) and
+/// of about 1 MiB ([`ChunkReader`]), each parsed (flat tree, organic certificate summary) and
 /// counted on one of `threads` worker threads (at most [`MAX_THREADS`]; fewer when the system
 /// refuses more) while the calling thread reads on. Counts do not depend on `threads`.
 /// Memory: about `threads` × 3 chunks and their trees.
@@ -228,7 +266,7 @@ pub fn collect<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io::R
     let mut total = collect_chunks(reader, opts, threads.clamp(1, MAX_THREADS))?;
     if total.bytes == 0 {
         // No chunk at all: count what a whole-input parse reports (F-020, empty input).
-        total.add_result(&Transmission::parse_with(&[], opts), 0);
+        total.add_flat_result(&FlatTree::parse_with(&[], opts), 0);
     }
     Ok(total)
 }
@@ -245,7 +283,7 @@ fn collect_chunks<R: Read>(reader: R, opts: &ParseOptions, threads: usize) -> io
         None => return Ok(first),
         Some(chunk) => {
             let chunk = chunk?;
-            first.add_result(&chunk.parse(opts), chunk.bytes.len());
+            first.add_flat_result(&chunk.parse_flat(opts), chunk.bytes.len());
         }
     }
     if first.whole_input.is_some() {
@@ -268,7 +306,7 @@ fn collect_rest<R: Read>(
         let mut total = Stats::default();
         for chunk in chunks {
             let chunk = chunk?;
-            total.add_result(&chunk.parse(opts), chunk.bytes.len());
+            total.add_flat_result(&chunk.parse_flat(opts), chunk.bytes.len());
         }
         return Ok(total);
     }
@@ -282,7 +320,7 @@ fn collect_rest<R: Read>(
                 .spawn_scoped(scope, move || {
                     let mut part = Stats::default();
                     for chunk in rx {
-                        part.add_result(&chunk.parse(opts), chunk.bytes.len());
+                        part.add_flat_result(&chunk.parse_flat(opts), chunk.bytes.len());
                     }
                     part
                 });

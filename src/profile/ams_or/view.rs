@@ -395,7 +395,7 @@ pub fn is_organic(pg01: &Pg01<'_>) -> bool {
 
 /// The records of a PGA line as the organic view reads them: a nested [`PgaLine`] or a line
 /// group of the [`FlatTree`] (the same records in the same order, SPEC 4.1–4.5).
-trait LineSource<'a> {
+pub(crate) trait LineSource<'a> {
     /// The line's `PG01`.
     fn pg01(&self) -> Option<Record<'a>>;
     /// Visits the child records in input order (not the `PG01`, no conditions), as
@@ -403,6 +403,18 @@ trait LineSource<'a> {
     fn each_child(&self, f: impl FnMut(&Record<'a>));
     /// Appends the entity of each entity loop (also those inside PG50/PG51 groups), in order.
     fn entities(&self, out: &mut Vec<Entity<'a>>);
+}
+
+impl<'a, T: LineSource<'a> + ?Sized> LineSource<'a> for &T {
+    fn pg01(&self) -> Option<Record<'a>> {
+        (**self).pg01()
+    }
+    fn each_child(&self, f: impl FnMut(&Record<'a>)) {
+        (**self).each_child(f);
+    }
+    fn entities(&self, out: &mut Vec<Entity<'a>>) {
+        (**self).entities(out);
+    }
 }
 
 impl<'a> LineSource<'a> for PgaLine<Record<'a>> {
@@ -528,6 +540,28 @@ fn organic_pg01<'a>(line: &impl LineSource<'a>) -> Option<(u32, View<'a, Pg01<'a
     let pg01 = r.view::<Pg01>()?;
     (pg01.agency_code() == Some("AMS") && pg01.program_code() == Some("OR"))
         .then_some((r.line(), pg01))
+}
+
+/// [`OrganicLine::for_each_certificate_number`] of a nested or a flat PGA line.
+pub(crate) fn each_certificate_number<'a>(
+    line: &impl LineSource<'a>,
+    mut f: impl FnMut(CertificateNumber<'a>),
+) -> Option<MessageType<'a>> {
+    let (_, pg01) = organic_pg01(line)?;
+    let mut has_am1 = false;
+    line.each_child(|r| {
+        if let Some(p) = r.view::<Pg14>() {
+            has_am1 |= p.lpco_type() == Some("AM1");
+        }
+    });
+    line.each_child(|r| {
+        if let Some(p) = r.view::<Pg14>() {
+            if !has_am1 || p.lpco_type() == Some("AM1") {
+                f(CertificateNumber::classify(p.lpco_number().unwrap_or("")));
+            }
+        }
+    });
+    Some(MessageType::from_processing_code(pg01.processing_code()))
 }
 
 impl<'a> OrganicLine<'a> {
@@ -701,23 +735,9 @@ impl<'a> OrganicLine<'a> {
     /// an archive needs (`ace-pga stats`).
     pub fn for_each_certificate_number(
         line: &PgaLine<Record<'a>>,
-        mut f: impl FnMut(CertificateNumber<'a>),
+        f: impl FnMut(CertificateNumber<'a>),
     ) -> Option<MessageType<'a>> {
-        let (_, pg01) = organic_pg01(line)?;
-        let mut has_am1 = false;
-        line.for_each_child_record(|r| {
-            if let Some(p) = r.view::<Pg14>() {
-                has_am1 |= p.lpco_type() == Some("AM1");
-            }
-        });
-        line.for_each_child_record(|r| {
-            if let Some(p) = r.view::<Pg14>() {
-                if !has_am1 || p.lpco_type() == Some("AM1") {
-                    f(CertificateNumber::classify(p.lpco_number().unwrap_or("")));
-                }
-            }
-        });
-        Some(MessageType::from_processing_code(pg01.processing_code()))
+        each_certificate_number(line, f)
     }
 
     /// Best-effort positional grouping of an OR1 line (SPEC 5.5): the n-th PG10 with the
