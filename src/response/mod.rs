@@ -75,7 +75,7 @@ pub use model::{
     ResponseSummary, Scope, Source, Status, SubmittedLine, Triple, Unmatched,
 };
 pub use status::{LineStatus, Refs};
-pub use walk::{application_id, is_response};
+pub use walk::{application_id, flat_application_id, is_response};
 
 use std::collections::BTreeSet;
 

@@ -64,23 +64,34 @@ pub(super) fn found_lines<'t, 'a>(t: &'t Transmission<'a>) -> Vec<Found<'t, 'a>>
 /// identifiers. Read from the field's bytes (positions from the layout table), so a header
 /// whose other fields do not type, or that is short, still names its application.
 pub fn application_id<'a>(t: &Transmission<'a>) -> Option<&'a str> {
-    let id = |n: &Option<Node<Record<'a>>>| {
-        let r = &n.as_ref()?.record;
-        let field = match r.record_type() {
-            RecordType::BatchHeader => BatchHeader::APPLICATION_ID,
-            RecordType::BlockHeader => BlockHeader::APPLICATION_ID,
-            _ => return None,
-        };
-        let raw = field.slice(r.bytes());
-        let s = std::str::from_utf8(raw).ok()?.trim();
-        (!s.is_empty()).then_some(s)
-    };
+    let id = |n: &Option<Node<Record<'a>>>| header_application_id(&n.as_ref()?.record);
     let batches = &t.tree.batches;
     batches
         .iter()
         .flat_map(|b| b.blocks.iter())
         .find_map(|b| id(&b.header))
         .or_else(|| batches.iter().find_map(|b| id(&b.header)))
+}
+
+/// [`application_id`] of a flat tree (the same headers: the two trees hold the same records
+/// in the same groups).
+pub fn flat_application_id<'a>(t: &crate::FlatTree<'a>) -> Option<&'a str> {
+    let id = |g: crate::tree::GroupRef<'_, 'a>| header_application_id(&g.head()?.record());
+    let block = t.batches().flat_map(|b| b.blocks()).find_map(id);
+    block.or_else(|| t.batches().find_map(id))
+}
+
+/// The application identifier in a batch or block header's bytes (`None` when blank or not
+/// a header).
+fn header_application_id<'a>(r: &Record<'a>) -> Option<&'a str> {
+    let field = match r.record_type() {
+        RecordType::BatchHeader => BatchHeader::APPLICATION_ID,
+        RecordType::BlockHeader => BlockHeader::APPLICATION_ID,
+        _ => return None,
+    };
+    let raw = field.slice(r.bytes());
+    let s = std::str::from_utf8(raw).ok()?.trim();
+    (!s.is_empty()).then_some(s)
 }
 
 /// Whether an input is one of CBP's answers (SPEC 7): its [`application_id`] is a CBP

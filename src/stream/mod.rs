@@ -93,14 +93,39 @@ impl Unit {
     /// # Errors
     /// As [`Transmission::parse_with`] (whole-input problems only).
     pub fn parse(&self, opts: &ParseOptions) -> Result<Transmission<'_>, ParseError> {
-        let piece = crate::wire::framing::Piece {
+        Transmission::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            self.piece(),
+        )
+    }
+
+    /// [`Self::parse`] into the flat tree: the same records, groups and problems
+    /// ([`crate::FlatTree`]), cheaper to build.
+    ///
+    /// # Errors
+    /// As [`Self::parse`].
+    pub fn parse_flat(&self, opts: &ParseOptions) -> Result<crate::FlatTree<'_>, ParseError> {
+        crate::FlatTree::parse_fragment(
+            &self.bytes,
+            opts,
+            self.first_line,
+            self.offset,
+            self.piece(),
+        )
+    }
+
+    /// Where the unit sits in the stream, for the parser.
+    fn piece(&self) -> crate::wire::framing::Piece {
+        crate::wire::framing::Piece {
             // A piece of an over-long line holds no terminator but is not terminator-less
             // input.
             concatenated: (self.kind == UnitKind::Piece).then_some(false),
             first: self.first_line == 1 && self.kind != UnitKind::Piece,
             last: self.last,
-        };
-        Transmission::parse_fragment(&self.bytes, opts, self.first_line, self.offset, piece)
+        }
     }
 }
 

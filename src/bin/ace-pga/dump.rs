@@ -9,7 +9,7 @@ use std::io::{self, BufRead, Read, Write};
 
 use ace_pga::stream::{StreamReader, Unit};
 use ace_pga::write::dump::DumpJsonWriter;
-use ace_pga::{ParseOptions, Problem, ProblemKind, Terminator, Transmission};
+use ace_pga::{FlatTree, ParseOptions, Problem, ProblemKind, Terminator};
 
 use crate::common::{clean, parse_input, response_options, Listed};
 use crate::{Failure, InputArgs};
@@ -119,7 +119,7 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
             .next()
             .is_some_and(|r| r.record_type() == ace_pga::RecordType::BlockHeader);
         let app =
-            ace_pga::response::application_id(&t).map(ace_pga::codes::is_response_application);
+            ace_pga::response::flat_application_id(&t).map(ace_pga::codes::is_response_application);
         drop(t);
         pending.push(unit);
         match app {
@@ -138,8 +138,8 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
         let unit = unit.map_err(io_err)?;
         let t = parse_unit(file, &unit, opts)?;
         for r in t.records() {
-            mixed.see(r);
-            json.write_record(&mut out, r)?;
+            mixed.see(&r);
+            json.write_record(&mut out, &r)?;
         }
         // Mixed terminators are reported once for the whole input, when first seen (the
         // list is put in input order when printed).
@@ -147,7 +147,7 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
             problems.push(&p);
             mixed.reported = true;
         }
-        t.problems
+        t.problems()
             .iter()
             .filter(|p| !matches!(p.kind, ProblemKind::MixedTerminators))
             .for_each(|p| problems.push(p));
@@ -164,8 +164,8 @@ fn parse_unit<'u>(
     file: &str,
     unit: &'u Unit,
     opts: &ParseOptions,
-) -> Result<Transmission<'u>, Failure> {
-    unit.parse(opts)
+) -> Result<FlatTree<'u>, Failure> {
+    unit.parse_flat(opts)
         .map_err(|e| Failure::Invalid(clean(&format!("{file}: {e}"))))
 }
 
