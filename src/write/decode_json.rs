@@ -18,6 +18,12 @@
 //! for the whole document as it goes: the bytes serde_json writes, without its per-byte
 //! escape loop; what `ace-pga decode` writes with).
 //!
+//! A group of the flat tree ([`crate::tree::GroupRef`]) is written directly only (feature
+//! `json`; no `Serialize`): `DecodeJson::new(&group, pad).write_json(&mut out, style)` writes
+//! it as the nested level of its kind is written (a transaction as a [`Transaction`], a PGA
+//! line as a [`PgaLine`], …), the same bytes (`tests/decode_json.rs`); what `ace-pga decode`
+//! writes each transaction from.
+//!
 //! [`DecodeDocument`] stays the owned document (and the oracle of the tests). Values are
 //! read and formatted on the stack: no allocation per record or value (a record longer than
 //! 128 bytes with bytes above `0x7F` is the one exception).
@@ -51,13 +57,30 @@ pub use direct::JsonStyle;
 /// (see the module docs). `T` is a level of the tree of [`Record`]s ([`Record`], [`Node`],
 /// [`Item`], [`HtsAnchor`], [`OiGroup`], [`PgaLine`], [`PgaItem`], [`EntityLoop`],
 /// [`PgGroup`], [`Disposition`], [`SubstitutionGroup`], [`Transaction`], [`Block`],
-/// [`Batch`]) or a whole [`Transmission`] ([`DecodeJson::document`]).
+/// [`Batch`]) or a whole [`Transmission`] ([`DecodeJson::document`]); with feature `json`,
+/// also a group of the flat tree ([`crate::tree::GroupRef`], written with
+/// [`DecodeJson::write_json`] only).
 ///
 /// The bytes are those of the owned form through the same serializer: for a transaction
 /// `tx` of `t`, `serde_json::to_vec(&DecodeJson::new(tx, pad))` equals the transaction's
 /// part of `serde_json::to_vec(&DecodeDocument::new(&t))`, where `pad` is
 /// `t.options.pads_short_lines()` (a short record's `raw` is written padded to 80 bytes
-/// under the lenient repair `pad_short_lines`, SPEC 2.4).
+/// under the lenient repair `pad_short_lines`, SPEC 2.4). For a flat tree, `pad` is
+/// [`crate::ParseOptions::pads_short_lines`] of the options it was parsed with (`false` for
+/// [`crate::FlatTree::parse`], which is strict).
+///
+/// ```
+/// # #[cfg(feature = "json")] {
+/// use ace_pga::write::{DecodeJson, JsonStyle};
+/// use ace_pga::FlatTree;
+/// let input = std::fs::read("spec-samples/valid/or2-single.txt").unwrap();
+/// let flat = FlatTree::parse(&input).unwrap();
+/// let tx = flat.transactions().next().expect("a transaction");
+/// let mut out = Vec::new();
+/// DecodeJson::new(&tx, false).write_json(&mut out, JsonStyle::Compact);
+/// assert!(out.starts_with(br#"{"items":[{"item":"record","line":3,"record":"SE10""#));
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct DecodeJson<'t, T: ?Sized> {
     value: &'t T,
