@@ -89,7 +89,7 @@ fn read_field<'a, K: FieldKind>(
 fn ascii_str(raw: &[u8]) -> Option<&str> {
     // A branch-free fold (vectorized) decides; `from_utf8` then cannot fail.
     if raw.iter().fold(0u8, |acc, &b| acc | b) < 0x80 {
-        std::str::from_utf8(raw).ok()
+        simdutf8::basic::from_utf8(raw).ok()
     } else {
         None
     }
@@ -195,7 +195,7 @@ impl<'a, T: TypedRecord> View<'a, T> {
     pub(crate) fn checked(raw: &'a [u8], lenient_n: bool) -> Self {
         View {
             raw,
-            ascii: std::str::from_utf8(raw).ok(),
+            ascii: simdutf8::basic::from_utf8(raw).ok(),
             checked: true,
             lenient_n,
             _type: PhantomData,
