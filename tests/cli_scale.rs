@@ -49,6 +49,38 @@ fn streamed_dump_equals_whole_dump_on_every_sample() {
     }
 }
 
+/// A line of 2 MB (over the stream reader's 1 MiB piece length) in the middle of an input:
+/// the streamed dump prints it as one record with one F-001, as the whole dump does (it
+/// printed two records and two F-001, the second for a made-up record, found by a hostile
+/// trial).
+#[test]
+fn streamed_dump_keeps_an_over_long_line_whole() {
+    let dir = std::env::temp_dir().join(format!("ace-pga-long-line-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("long.txt");
+    let mut input = large(300_000, Some(b"\n"));
+    let at = input.len() / 2;
+    let at = at
+        + input[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("a line end")
+        + 1;
+    let mut long = b"PG10".to_vec();
+    long.extend(std::iter::repeat_n(b'X', 2_000_000));
+    long.push(b'\n');
+    input.splice(at..at, long);
+    std::fs::write(&path, &input).expect("write");
+    let p = path.to_string_lossy();
+    assert_same_dump(&p, &[]);
+    assert_same_dump(&p, &["--lenient"]);
+    let out = run(&["dump", "--stream-above", "0", &p], None);
+    let lines = out.stdout.iter().filter(|&&b| b == b'\n').count();
+    let records = input.iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(lines, records, "one JSON line per input line");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// or2-multi's envelope around its transactions repeated until `bytes`, with `term` as every
 /// record's terminator (`None`: the records are concatenated).
 fn large(bytes: usize, term: Option<&[u8]>) -> Vec<u8> {

@@ -7,7 +7,7 @@
 
 use std::io::{self, BufRead, Read, Write};
 
-use ace_pga::stream::{StreamReader, Unit};
+use ace_pga::stream::{StreamOptions, StreamReader, Unit};
 use ace_pga::write::dump::DumpJsonWriter;
 use ace_pga::{FlatTree, ParseOptions, Problem, ProblemKind, Terminator};
 
@@ -106,7 +106,11 @@ fn streamed(input: &InputArgs, reader: impl BufRead, opts: &ParseOptions) -> Res
     let file = &input.file;
     let io_err = |e: io::Error| Failure::Usage(format!("{file}: {e}"));
     let write_err = crate::common::write_failure;
-    let mut units = StreamReader::new(reader);
+    // A line is never handed out in pieces (an over-long line, an error in any case, is
+    // one record, as in the whole-input dump): the memory of a line is its length.
+    let mut stream = StreamOptions::default();
+    stream.max_record_len = usize::MAX;
+    let mut units = StreamReader::with_options(reader, stream);
     let mut pending: Vec<Unit> = Vec::new();
     let mut batch_id: Option<bool> = None;
     let response = loop {
