@@ -241,42 +241,17 @@ impl Carry {
     /// against its own first record) are dropped, the stream's is added once, at the first
     /// record whose terminator differs from the document's (none excepted).
     fn fix(&mut self, part: &Part, t: &mut FlatTree<'_>) {
-        let framing = *t.framing();
-        let deviating = first_deviating(t.records(), self.next_terminator(part, framing));
-        self.fix_with(part, framing, t.problems_mut(), |_| deviating);
-    }
-
-    /// The convention the part after the carried state is judged against.
-    fn next_terminator(&self, part: &Part, framing: Framing) -> Terminator {
-        match self.framing {
-            Some(f) if !part.first => f.terminator,
-            _ => framing.terminator,
-        }
-    }
-
-    /// [`Self::fix`] of a part of framing `framing` and problems `problems`; `deviating`
-    /// gives the line and offset of the part's first record whose terminator differs from
-    /// the one it is handed (none excepted).
-    fn fix_with(
-        &mut self,
-        part: &Part,
-        framing: Framing,
-        problems: &mut Vec<Problem>,
-        deviating: impl FnOnce(Terminator) -> Option<(u32, usize)>,
-    ) {
         if part.first || self.framing.is_none() {
-            self.framing = Some(framing);
+            self.framing = Some(*t.framing());
         }
-        let first = self.terminator();
-        problems.retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
+        t.problems_mut()
+            .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
         if self.mixed_reported {
+            // Reported once for the stream: the part's records need no look.
             return;
         }
-        let Some((line, offset)) = deviating(first) else {
-            return;
-        };
-        self.mixed_reported = true;
-        insert_mixed(problems, line, offset);
+        let mixed = first_deviating(t.records(), self.terminator());
+        self.report_mixed(t.problems_mut(), mixed);
     }
 
     /// Adds the stream's F-019 warning to the problems of a part rendered apart (its own
