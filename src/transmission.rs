@@ -92,6 +92,19 @@ impl<'a> Transmission<'a> {
         Ok(self)
     }
 
+    /// The same records in a [`FlatTree`] (the records are kept whole beside the entries,
+    /// since a parsed transmission does not hold its input): what validation walks. Same
+    /// groups, same order, same problems as [`FlatTree::parse_with`] of the input.
+    ///
+    /// `None` for more than `u32::MAX` records or groups.
+    pub fn to_flat(&self) -> Option<FlatTree<'a>> {
+        let mut builder = FlatBuilder::with_capacity(&[], 0, 0);
+        for r in self.records() {
+            builder.push(*r);
+        }
+        builder.into_flat(self.tree.framing, self.trailing, self.problems.clone())
+    }
+
     /// Every record in input order (see [`Tree::records`]).
     pub fn records(&self) -> crate::tree::Records<'_, Record<'a>> {
         self.tree.records()

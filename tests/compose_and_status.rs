@@ -508,7 +508,7 @@ fn builder_reproduces_the_cargo_release_response_fixture() {
         .skip(1)
         .map(|r| {
             let t = Transmission::parse(r).expect("one record");
-            t.records().next().expect("record").clone()
+            *t.records().next().expect("record")
         })
         .collect();
     let echoed = parsed

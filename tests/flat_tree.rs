@@ -1,7 +1,8 @@
 //! The flat tree against the nested tree (differential): for every sample and for generated
 //! record sequences, both trees hold the same records in the same groups in the same order,
 //! and both parses fail with the same errors. Lookups (`group_of`, `line_of`) agree with the
-//! walk.
+//! walk. `Transmission::to_flat` gives the parsed flat tree, and validation reports the
+//! same from either tree.
 
 mod common;
 
@@ -9,6 +10,7 @@ use ace_pga::tree::{
     Batch, Block, EntityLoop, FlatItem, GroupKind, GroupRef, HtsAnchor, Item, Node, NodeRef,
     OiGroup, PgGroup, PgaItem, PgaLine, Transaction,
 };
+use ace_pga::validate::{check_bytes, validate, validate_flat, ValidateOptions};
 use ace_pga::{FlatTree, ParseOptions, Record, Transmission, Tree};
 use proptest::prelude::*;
 
@@ -268,6 +270,21 @@ fn compare(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseError> {
                 f.oi_groups().count(),
                 "OI groups"
             );
+            // The flat tree made from the nested one's records is the parsed flat tree.
+            let made = n.to_flat().expect("a flat tree of the records");
+            prop_assert_eq!(made.problems(), f.problems());
+            prop_assert_eq!(made.trailing(), f.trailing());
+            prop_assert_eq!(
+                made.records().collect::<Vec<_>>(),
+                f.records().collect::<Vec<_>>()
+            );
+            prop_assert_eq!(flat_shape(&made), flat_shape(&f));
+            // And validation of either is the same report.
+            let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
+            let vopts = ValidateOptions::new(as_of);
+            let report = validate(&n, &vopts);
+            prop_assert_eq!(&report, &validate_flat(&f, opts, &vopts));
+            prop_assert_eq!(&report, &check_bytes(input, opts, &vopts));
         }
         (n, f) => prop_assert!(
             false,

@@ -204,7 +204,8 @@ fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
 
 /// One record of a parsed transmission: borrowed bytes, position and typed body. Read it
 /// through its accessors ([`Record::line`], [`Record::raw`], [`Record::record_type`] …).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// 40 bytes and `Copy`: a handle on the input's bytes, as the flat tree hands them out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record<'a> {
     line: u32,
     offset: usize,

@@ -51,6 +51,7 @@ use crate::error::{Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::{identify, RecordType};
 use crate::transmission::Transmission;
+use crate::tree::FlatTree;
 use crate::validate::{
     self, EnvelopeTracker, Finding, Found, Level, PieceChecks, Report, RuleId, ValidateOptions,
 };
@@ -348,7 +349,7 @@ struct Head {
 
 impl Head {
     /// The head of a block that starts in the piece.
-    fn of(block: &crate::tree::Block<crate::records::Record<'_>>) -> Self {
+    fn of(block: crate::tree::GroupRef<'_, '_>) -> Self {
         Head {
             host: validate::unit_host_header(block)
                 .map(|(a, f)| (a.map(str::to_string), f.map(str::to_string))),
@@ -750,12 +751,11 @@ impl<'o> Streamer<'o> {
             // `check_bytes` parsed without F-023's detection; the records are shown only
             // when the input parses with it.
             let opts = without_tree_limits(&self.parse).max_input_len(usize::MAX);
-            if let Err(e) = Transmission::parse_fragment(bytes, &opts, first_line, offset, piece) {
+            if let Err(e) = FlatTree::parse_fragment(bytes, &opts, first_line, offset, piece) {
                 self.show = !e.problems.iter().any(|p| !is_tree_limit(p));
             }
         }
-        let parsed =
-            Transmission::parse_fragment(bytes, &self.piece_opts, first_line, offset, piece);
+        let parsed = FlatTree::parse_fragment(bytes, &self.piece_opts, first_line, offset, piece);
         let unlimited;
         let mut limit_here = false;
         let mut t = match parsed {
@@ -766,7 +766,7 @@ impl<'o> Streamer<'o> {
                     limit_here = true;
                 }
                 unlimited = without_tree_limits(&self.piece_opts);
-                match Transmission::parse_fragment(bytes, &unlimited, first_line, offset, piece) {
+                match FlatTree::parse_fragment(bytes, &unlimited, first_line, offset, piece) {
                     Ok(t) => t,
                     Err(e) => return self.fail(e),
                 }
@@ -777,7 +777,7 @@ impl<'o> Streamer<'o> {
             return;
         }
         mixed_terminators(&mut t, &mut self.first_term, &mut self.mixed_reported);
-        let found = self.checks.records(&t);
+        let found = self.checks.records(&t, self.piece_opts.lenient_numeric);
         self.rest(&t, found, limit_here, starts_closing, Vec::new());
     }
 
@@ -803,7 +803,7 @@ impl<'o> Streamer<'o> {
         if guessed {
             (self.first_term, self.mixed_reported) = p.mixed_after;
         } else {
-            t.problems
+            t.problems_mut()
                 .retain(|q| !matches!(q.kind, ProblemKind::MixedTerminators));
             mixed_terminators(&mut t, &mut self.first_term, &mut self.mixed_reported);
         }
@@ -811,7 +811,7 @@ impl<'o> Streamer<'o> {
             p.found
         } else {
             checks.forget_certificates();
-            self.checks.records(&t)
+            self.checks.records(&t, self.piece_opts.lenient_numeric)
         };
         self.rest(&t, found, limit_here, meta.starts_closing, p.blocks);
     }
@@ -819,7 +819,7 @@ impl<'o> Streamer<'o> {
     /// What follows the F, S and OR rules of a piece: its E and H rules, in emission order.
     fn rest(
         &mut self,
-        t: &Transmission<'_>,
+        t: &FlatTree<'_>,
         found: Found,
         limit_here: bool,
         starts_closing: bool,
@@ -830,10 +830,10 @@ impl<'o> Streamer<'o> {
         let mut env = Vec::new();
         let mut raws: Vec<&[u8]> = Vec::new();
         let envelope = &mut self.envelope;
-        t.tree.for_each_record(|r| {
+        for r in t.records() {
             raws.push(r.raw());
-            envelope.record(r, &mut env);
-        });
+            envelope.record(&r, &mut env);
+        }
         if limit_here {
             if let Some(p) = &self.limit {
                 let f = crate::validate::limit_finding(p);
@@ -860,17 +860,12 @@ impl<'o> Streamer<'o> {
     /// guessed (taken when the guess is right).
     fn blocks(
         &mut self,
-        t: &Transmission<'_>,
+        t: &FlatTree<'_>,
         starts_closing: bool,
         raws: &[&[u8]],
         mut pre: Vec<Option<BlockPre>>,
     ) {
-        let blocks: Vec<_> = t
-            .tree
-            .batches
-            .iter()
-            .flat_map(|b| b.blocks.iter())
-            .collect();
+        let blocks: Vec<_> = t.batches().flat_map(|b| b.blocks()).collect();
         let mut carried = if starts_closing {
             None
         } else {
@@ -938,17 +933,17 @@ impl<'o> Streamer<'o> {
 /// F-019 against the first record of the input (`first_term`, `reported`: the state of the
 /// pieces before): the piece's own report (against the piece's first record) is replaced.
 fn mixed_terminators(
-    t: &mut Transmission<'_>,
+    t: &mut FlatTree<'_>,
     first_term: &mut Option<Terminator>,
     reported: &mut bool,
 ) {
-    t.problems
+    t.problems_mut()
         .retain(|p| !matches!(p.kind, ProblemKind::MixedTerminators));
     let mut found = None;
     if *reported && first_term.is_some() {
         return;
     }
-    t.tree.for_each_record(|r| {
+    for r in t.records() {
         let term = r.terminator();
         match *first_term {
             None => *first_term = Some(term),
@@ -958,16 +953,17 @@ fn mixed_terminators(
             }
             Some(_) => {}
         }
-    });
+    }
     if let Some(p) = found {
-        let at = t.problems.partition_point(|q| {
+        let problems = t.problems_mut();
+        let at = problems.partition_point(|q| {
             (
                 q.location.line.is_none(),
                 q.location.line,
                 q.location.offset,
             ) <= (false, p.location.line, p.location.offset)
         });
-        t.problems.insert(at, p);
+        problems.insert(at, p);
     }
 }
 

@@ -201,7 +201,6 @@ impl<'a> FlatTree<'a> {
     }
 
     /// The problems, to be amended by a stream reader (F-019 judged stream-wide).
-    #[cfg(feature = "json")]
     pub(crate) fn problems_mut(&mut self) -> &mut Vec<Problem> {
         &mut self.problems
     }
@@ -880,7 +879,7 @@ mod tests {
             ..FlatSink::default()
         };
         for r in [&at, &other, &shifted] {
-            sink.push(r.clone());
+            sink.push(*r);
         }
         assert_eq!(
             sink.records.iter().map(|e| e.kept).collect::<Vec<_>>(),
@@ -897,7 +896,7 @@ mod tests {
             problems: Vec::new(),
         };
         let back: Vec<Record<'_>> = tree.records().collect();
-        assert_eq!(back, [at.clone(), other, shifted]);
+        assert_eq!(back, [at, other, shifted]);
         assert!(std::ptr::eq(back[0].raw(), &input[80..]));
         assert_eq!(tree.records().next_back(), tree.record(2));
         assert_eq!(tree.record(3), None);

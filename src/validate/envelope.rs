@@ -9,47 +9,32 @@ use crate::layout::FieldDef;
 use crate::layout::{all_spaces, Designation, FillerContent};
 use crate::records::Record;
 use crate::records::{Body, RecordType};
-use crate::transmission::Transmission;
-use crate::tree::{Batch, Block, Item, Node, Transaction};
+use crate::tree::{FlatItem, FlatTree, GroupKind, GroupRef, NodeRef};
 
 use super::{At, RuleId, Sink};
 use crate::error::Severity;
 
-pub(super) fn block_application<'a>(b: &Block<Record<'a>>) -> Option<&'a str> {
-    match b.header.as_ref()?.record.body() {
+pub(super) fn block_application<'a>(b: GroupRef<'_, 'a>) -> Option<&'a str> {
+    match b.head()?.record().body() {
         Some(Body::BlockHeader(h)) => h.application_id,
         _ => None,
     }
-}
-
-fn first_record<'s, 'a>(b: &'s Batch<Record<'a>>) -> Option<&'s Record<'a>> {
-    let mut first = None;
-    crate::tree::walk_batches(std::slice::from_ref(b), |r| {
-        if first.is_none() {
-            first = Some(r);
-        }
-    });
-    first
-}
-
-fn last_record<'s, 'a>(b: &'s Batch<Record<'a>>) -> Option<&'s Record<'a>> {
-    let mut last = None;
-    crate::tree::walk_batches(std::slice::from_ref(b), |r| last = Some(r));
-    last
 }
 
 /// The E rules over a whole transmission: [`begin`], then per batch [`batch_begin`] and per
 /// block [`EnvelopeBlock`]'s steps (one implementation with the fused driver of
 /// [`super::validate`]).
 #[cfg(test)]
-pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(t: &FlatTree<'_>, sink: &mut Sink<'_>) {
     begin(t, sink);
     let mut seen_batch = false;
-    for batch in &t.tree.batches {
+    for batch in t.batches() {
         let a_app = batch_begin(batch, &mut seen_batch, sink);
-        for (i, block) in batch.blocks.iter().enumerate() {
-            let mut pass = EnvelopeBlock::begin(batch, i, block, a_app, sink);
-            for tx in &block.transactions {
+        let mut blocks = batch.blocks().peekable();
+        while let Some(block) = blocks.next() {
+            let next = blocks.peek().copied();
+            let mut pass = EnvelopeBlock::begin(batch, next, block, a_app, sink);
+            for tx in block.transactions() {
                 pass.transaction(tx, sink);
             }
             pass.end(block, sink);
@@ -58,17 +43,16 @@ pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 }
 
 /// E-001: the first record outside an A…Z batch, or the last record of a batch without `Z`.
-pub(super) fn begin(t: &Transmission<'_>, sink: &mut Sink<'_>) {
-    let batches = &t.tree.batches;
-    if let Some(b) = batches.iter().find(|b| b.header.is_none()) {
-        if let Some(r) = first_record(b) {
-            sink.emit(RuleId::E_001, At::record(r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
+pub(super) fn begin(t: &FlatTree<'_>, sink: &mut Sink<'_>) {
+    if let Some(b) = t.batches().find(|b| b.head().is_none()) {
+        if let Some(r) = b.records().next() {
+            sink.emit(RuleId::E_001, At::record(&r), "record outside an A…Z batch: a transmission starts with an A record and ends with a Z record");
         }
-    } else if let Some(b) = batches.iter().find(|b| b.trailer.is_none()) {
-        if let Some(r) = last_record(b) {
+    } else if let Some(b) = t.batches().find(|b| b.tail().is_none()) {
+        if let Some(r) = b.records().next_back() {
             sink.emit(
                 RuleId::E_001,
-                At::record(r),
+                At::record(&r),
                 "the batch has no Z record: end the transmission with a Z record",
             );
         }
@@ -79,57 +63,58 @@ pub(super) fn begin(t: &Transmission<'_>, sink: &mut Sink<'_>) {
 /// E-012, E-006); `seen_batch` is whether a batch with an `A` came before. Returns the `A`
 /// application id.
 pub(super) fn batch_begin<'a>(
-    batch: &Batch<Record<'a>>,
+    batch: GroupRef<'_, 'a>,
     seen_batch: &mut bool,
     sink: &mut Sink<'_>,
 ) -> Option<&'a str> {
+    let header = batch.head().map(|h| h.record());
     // The batch's application id (A 26-27): whether its A and Z are CBP output.
-    let batch_app = batch.header.as_ref().and_then(|h| match h.record.body() {
+    let batch_app = header.and_then(|h| match h.body() {
         Some(Body::BatchHeader(a)) => a.application_id,
         _ => None,
     });
-    if let Some(h) = &batch.header {
+    if let Some(h) = &header {
         if *seen_batch {
             sink.emit(
                 RuleId::E_002,
-                At::record(&h.record),
+                At::record(h),
                 "second batch in one input: CBP accepts one batch per message (CSMS #07-000180); send it separately",
             );
         }
         *seen_batch = true;
-        check_record_filler(&h.record, batch_app, sink);
-        check_mandatory(&h.record, sink);
-        if batch.blocks.is_empty() {
-            sink.emit(RuleId::E_011, At::record(&h.record), "batch without blocks");
+        check_record_filler(h, batch_app, sink);
+        check_mandatory(h, sink);
+        if batch.blocks().next().is_none() {
+            sink.emit(RuleId::E_011, At::record(h), "batch without blocks");
         }
     }
-    if let Some(z) = &batch.trailer {
-        check_record_filler(&z.record, batch_app, sink);
-        check_mandatory(&z.record, sink);
-        if let (Some(h), Some(Body::BatchTrailer(zb))) = (&batch.header, z.record.body()) {
-            if let Some(Body::BatchHeader(a)) = h.record.body() {
+    if let Some(z) = &batch.tail().map(|z| z.record()) {
+        check_record_filler(z, batch_app, sink);
+        check_mandatory(z, sink);
+        if let (Some(h), Some(Body::BatchTrailer(zb))) = (&header, z.body()) {
+            if let Some(Body::BatchHeader(a)) = h.body() {
                 if a.sender_site_code != zb.sender_site_code {
                     sink.emit(
                         RuleId::E_012,
-                        At::record(&z.record),
+                        At::record(z),
                         "Z sender site code differs from the A record's",
                     );
                 }
                 if a.sender_id_code != zb.sender_id_code {
                     sink.emit(
                         RuleId::E_012,
-                        At::record(&z.record),
+                        At::record(z),
                         "Z sender id code differs from the A record's",
                     );
                 }
             }
         }
     }
-    if let (Some(app), Some(h)) = (batch_app, &batch.header) {
+    if let (Some(app), Some(h)) = (batch_app, &header) {
         if CodeList::ApplicationIds.find(app).next().is_none() {
             sink.emit(
                 RuleId::E_006,
-                At::field(&h.record, crate::records::BatchHeader::APPLICATION_ID),
+                At::field(h, crate::records::BatchHeader::APPLICATION_ID),
                 format!("application id {app} is not in the ABI application table"),
             );
         }
@@ -150,30 +135,32 @@ pub(super) struct EnvelopeBlock<'a> {
 }
 
 impl<'a> EnvelopeBlock<'a> {
-    /// Block `i` of `batch` (`block`), whose batch's `A` application id is `a_app`: the E
-    /// rules of its `B` record.
+    /// `block` of `batch`, followed by the block `next` (if any), whose batch's `A`
+    /// application id is `a_app`: the E rules of its `B` record.
     pub(super) fn begin(
-        batch: &Batch<Record<'a>>,
-        i: usize,
-        block: &Block<Record<'a>>,
+        batch: GroupRef<'_, 'a>,
+        next: Option<GroupRef<'_, 'a>>,
+        block: GroupRef<'_, 'a>,
         a_app: Option<&str>,
         sink: &mut Sink<'_>,
     ) -> Self {
         let app = block_application(block);
-        if let Some(h) = &block.header {
-            check_record_filler(&h.record, app, sink);
-            check_mandatory(&h.record, sink);
+        let header = block.head();
+        if let Some(hn) = header {
+            let h = &hn.record();
+            check_record_filler(h, app, sink);
+            check_mandatory(h, sink);
             if let Some(app) = app {
                 if CodeList::ApplicationIds.find(app).next().is_none() {
                     sink.emit(
                         RuleId::E_006,
-                        At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
+                        At::field(h, crate::records::BlockHeader::APPLICATION_ID),
                         format!("application id {app} is not in the ABI application table"),
                     );
                 } else if a_app.is_some_and(|a| a != app) {
                     sink.emit(
                         RuleId::E_006,
-                        At::field(&h.record, crate::records::BlockHeader::APPLICATION_ID),
+                        At::field(h, crate::records::BlockHeader::APPLICATION_ID),
                         format!(
                             "B application id {app} differs from the A record's {}",
                             a_app.unwrap_or("")
@@ -181,32 +168,28 @@ impl<'a> EnvelopeBlock<'a> {
                     );
                 }
             }
-            if block.transactions.iter().all(|t| t.items.is_empty()) {
-                sink.emit(
-                    RuleId::E_011,
-                    At::record(&h.record),
-                    "block without transactions",
-                );
+            if block.transactions().all(|t| t.range().is_empty()) {
+                sink.emit(RuleId::E_011, At::record(h), "block without transactions");
             }
-            if block.trailer.is_none() {
+            if block.tail().is_none() {
                 // E-003: the record that arrived while the block was open.
-                let closer: Option<&Node<Record<'_>>> = match batch.blocks.get(i + 1) {
-                    Some(next) => next.header.as_ref(),
-                    None => batch.trailer.as_ref(),
+                let closer = match next {
+                    Some(next) => next.head(),
+                    None => batch.tail(),
                 };
-                if let Some(c) = closer {
+                if let Some(c) = closer.map(|c| c.record()) {
                     sink.emit(
                         RuleId::E_003,
-                        At::record(&c.record),
-                        format!("{} record while the block opened at line {} is still open: its Y record is missing", c.record.id(), h.record.line()),
+                        At::record(&c),
+                        format!("{} record while the block opened at line {} is still open: its Y record is missing", c.id(), h.line()),
                     );
                 }
             }
         }
         // E-008 compares a `Y` record count with a `B`: count only then.
-        let counted = match (&block.header, &block.trailer) {
+        let counted = match (header, block.tail()) {
             (Some(h), Some(y)) => matches!(
-                (h.record.body(), y.record.body()),
+                (h.record().body(), y.record().body()),
                 (Some(Body::BlockHeader(_)), Some(Body::BlockTrailer(yb))) if yb.record_count.is_some()
             ),
             _ => false,
@@ -216,7 +199,7 @@ impl<'a> EnvelopeBlock<'a> {
             warned_pg: false,
             count: counted.then_some(0),
         };
-        if let (Some(f), Some(h)) = (&pass.foreign, &block.header) {
+        if let (Some(f), Some(h)) = (&pass.foreign, header) {
             f.node(h, &mut pass.warned_pg, sink);
         }
         pass
@@ -224,9 +207,9 @@ impl<'a> EnvelopeBlock<'a> {
 
     /// The E rules of the block's next transaction.
     #[inline]
-    pub(super) fn transaction(&mut self, tx: &Transaction<Record<'a>>, sink: &mut Sink<'_>) {
+    pub(super) fn transaction(&mut self, tx: GroupRef<'_, 'a>, sink: &mut Sink<'_>) {
         if let Some(n) = self.count.as_mut() {
-            tx.for_each_record(|_| *n += 1);
+            *n += tx.range().len() as u64;
         }
         if let Some(f) = self.foreign.as_mut() {
             f.transaction(tx, &mut self.warned_pg, sink);
@@ -234,23 +217,24 @@ impl<'a> EnvelopeBlock<'a> {
     }
 
     /// The E rules of the block's `Y` record, after its last transaction.
-    pub(super) fn end(mut self, block: &Block<Record<'a>>, sink: &mut Sink<'_>) {
-        if let (Some(f), Some(y)) = (&self.foreign, &block.trailer) {
+    pub(super) fn end(mut self, block: GroupRef<'_, 'a>, sink: &mut Sink<'_>) {
+        let trailer = block.tail();
+        if let (Some(f), Some(y)) = (&self.foreign, trailer) {
             f.node(y, &mut self.warned_pg, sink);
         }
         let app = block_application(block);
-        if let Some(y) = &block.trailer {
-            check_record_filler(&y.record, app, sink);
-            check_mandatory(&y.record, sink);
-            match &block.header {
+        if let Some(y) = &trailer.map(|y| y.record()) {
+            check_record_filler(y, app, sink);
+            check_mandatory(y, sink);
+            match block.head().map(|h| h.record()) {
                 None => sink.emit(
                     RuleId::E_004,
-                    At::record(&y.record),
+                    At::record(y),
                     "Y record without an open B record",
                 ),
                 Some(h) => {
                     if let (Some(Body::BlockHeader(b)), Some(Body::BlockTrailer(yb))) =
-                        (h.record.body(), y.record.body())
+                        (h.body(), y.body())
                     {
                         for (f, bv, yv) in [
                             (
@@ -273,12 +257,12 @@ impl<'a> EnvelopeBlock<'a> {
                             if bv != yv {
                                 sink.emit(
                                     RuleId::E_005,
-                                    At::field(&y.record, f),
+                                    At::field(y, f),
                                     format!(
                                         "Y {name} \"{}\" differs from the B record's \"{}\" (line {})",
                                         yv.unwrap_or(""),
                                         bv.unwrap_or(""),
-                                        h.record.line()
+                                        h.line()
                                     ),
                                 );
                             }
@@ -287,7 +271,7 @@ impl<'a> EnvelopeBlock<'a> {
                             if count != n {
                                 sink.emit(
                                     RuleId::E_008,
-                                    At::field(&y.record, crate::records::BlockTrailer::RECORD_COUNT),
+                                    At::field(y, crate::records::BlockTrailer::RECORD_COUNT),
                                     format!("Y record count {count} but {n} records lie between the B and the Y"),
                                 );
                             }
@@ -303,7 +287,7 @@ impl<'a> EnvelopeBlock<'a> {
 /// `warned_pg` is whether the block's misplaced OI/PG records were reported already (once
 /// per block; a stream checks a block piece by piece).
 pub(super) fn check_foreign(
-    block: &Block<Record<'_>>,
+    block: GroupRef<'_, '_>,
     app: Option<&str>,
     warned_pg: &mut bool,
     sink: &mut Sink<'_>,
@@ -311,13 +295,13 @@ pub(super) fn check_foreign(
     let Some(mut f) = Foreign::new(app) else {
         return;
     };
-    if let Some(h) = &block.header {
+    if let Some(h) = block.head() {
         f.node(h, warned_pg, sink);
     }
-    for tx in &block.transactions {
+    for tx in block.transactions() {
         f.transaction(tx, warned_pg, sink);
     }
-    if let Some(y) = &block.trailer {
+    if let Some(y) = block.tail() {
         f.node(y, warned_pg, sink);
     }
 }
@@ -371,7 +355,7 @@ impl<'b> Foreign<'b> {
     /// The records of the block's next transaction.
     pub(super) fn transaction(
         &mut self,
-        tx: &Transaction<Record<'_>>,
+        tx: GroupRef<'_, '_>,
         warned_pg: &mut bool,
         sink: &mut Sink<'_>,
     ) {
@@ -379,24 +363,31 @@ impl<'b> Foreign<'b> {
             // Sub-records are records of their own transaction: the set of one transaction
             // is the block's for its records.
             self.ae_sub_records.clear();
-            for item in &tx.items {
-                if let Item::Anchor(a) = item {
-                    if a.anchor.record.id() == "50" {
+            for item in tx.items() {
+                if let FlatItem::Group(a) = item {
+                    if a.kind() == GroupKind::Anchor
+                        && a.head().is_some_and(|h| h.record().id() == "50")
+                    {
                         self.ae_sub_records
-                            .extend(a.sub_records.iter().map(|n| n.record.line()));
+                            .extend(a.items().filter_map(|i| match i {
+                                FlatItem::Record(n) => Some(n.record().line()),
+                                FlatItem::Group(_) => None,
+                            }));
                     }
                 }
             }
         }
-        tx.for_each_record(|r| self.record(r, warned_pg, sink));
+        for r in tx.records() {
+            self.record(&r, warned_pg, sink);
+        }
     }
 
     /// A node of the block outside its transactions (its `B` or `Y`, with their
     /// conditions).
-    fn node(&self, n: &Node<Record<'_>>, warned_pg: &mut bool, sink: &mut Sink<'_>) {
-        self.record(&n.record, warned_pg, sink);
-        for c in &n.conditions {
-            self.record(c, warned_pg, sink);
+    fn node(&self, n: NodeRef<'_, '_>, warned_pg: &mut bool, sink: &mut Sink<'_>) {
+        self.record(&n.record(), warned_pg, sink);
+        for c in n.conditions() {
+            self.record(&c, warned_pg, sink);
         }
     }
 

@@ -2,12 +2,13 @@
 //! retired since revision 6.2), filler (F-006), field classes (F-007 … F-010, F-013, F-014),
 //! mandatory fields (F-011), closed code lists (F-012) and the intended-use shape (F-022).
 
-use crate::error::{FieldErrorKind, ProblemKind, Severity};
+use crate::error::{FieldErrorKind, Problem, ProblemKind, Severity};
 use crate::layout::{
     is_cbp_char, Class, Codes, Designation, FieldDef, FieldValue, Kind, RecordLayout, Time,
 };
 use crate::records::{Pg01, Pg30, Record, RecordType};
-use crate::transmission::Transmission;
+#[cfg(test)]
+use crate::tree::FlatTree;
 
 use super::{At, RuleId, Sink, PGA_RULESET};
 
@@ -29,9 +30,11 @@ fn is_output_record(rt: RecordType) -> bool {
 /// [`FieldPass::record`] on every record in input order (one implementation with the fused
 /// driver of [`super::validate`]).
 #[cfg(test)]
-pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
-    let mut pass = FieldPass::begin(t, sink);
-    t.tree.for_each_record(|r| pass.record(r, sink));
+pub(super) fn check(t: &FlatTree<'_>, lenient_numeric: bool, sink: &mut Sink<'_>) {
+    let mut pass = FieldPass::begin(t.problems(), lenient_numeric, sink);
+    for r in t.records() {
+        pass.record(&r, sink);
+    }
 }
 
 /// The F rules as steps: what they carry from record to record (the memo, the type of the
@@ -46,10 +49,11 @@ pub(super) struct FieldPass {
 }
 
 impl FieldPass {
-    /// Emits the parse problems of `t` (other than field errors, re-checked field by field
-    /// by [`Self::record`]) and starts the pass.
-    pub(super) fn begin(t: &Transmission<'_>, sink: &mut Sink<'_>) -> Self {
-        for p in &t.problems {
+    /// Emits the parse problems `problems` (other than field errors, re-checked field by
+    /// field by [`Self::record`]) and starts the pass over records parsed with
+    /// `lenient_numeric`.
+    pub(super) fn begin(problems: &[Problem], lenient_numeric: bool, sink: &mut Sink<'_>) -> Self {
+        for p in problems {
             if matches!(p.kind, ProblemKind::Field(_)) {
                 continue; // re-checked field by field below
             }
@@ -66,7 +70,7 @@ impl FieldPass {
             sink.emit_sev(p.kind.rule(), p.severity, at, msg);
         }
         FieldPass {
-            lenient_n: t.options.lenient_numeric,
+            lenient_n: lenient_numeric,
             memo: Memo::default(),
             prev: 0,
         }

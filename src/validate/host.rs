@@ -13,7 +13,7 @@ use crate::layout::{
     all_spaces, is_cbp_char, Class, Designation, FastCheck, FieldDef, Kind, RecordLayout,
 };
 use crate::records::{host, BlockHeader, Record, RecordType, Se10, Se40, HOST_LAYOUTS};
-use crate::tree::{Block, Item, Node, OiGroup, PgaItem, Transaction};
+use crate::tree::GroupRef;
 
 use super::{int_of, text_bytes, At, RuleId, Sink};
 
@@ -45,8 +45,8 @@ impl Ctx<'_, '_> {
 }
 
 /// The `B` application id and filer code of a block.
-fn block_header<'a>(b: &Block<Record<'a>>) -> Option<(Option<&'a str>, Option<&'a str>)> {
-    let v = b.header.as_ref()?.record.view::<BlockHeader>()?;
+fn block_header<'a>(b: GroupRef<'_, 'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
+    let v = b.head()?.record().view::<BlockHeader>()?;
     Some((v.application_id(), v.filer_code()))
 }
 
@@ -54,12 +54,12 @@ fn block_header<'a>(b: &Block<Record<'a>>) -> Option<(Option<&'a str>, Option<&'
 /// [`HostBlock::transaction`] on each of its transactions (one implementation with the fused
 /// driver of [`super::validate`]).
 #[cfg(test)]
-pub(super) fn check(t: &crate::transmission::Transmission<'_>, sink: &mut Sink<'_>) {
-    for block in t.tree.batches.iter().flat_map(|b| b.blocks.iter()) {
+pub(super) fn check(t: &crate::tree::FlatTree<'_>, sink: &mut Sink<'_>) {
+    for block in t.batches().flat_map(|b| b.blocks()) {
         let Some(mut pass) = HostBlock::begin(block) else {
             continue;
         };
-        for tx in &block.transactions {
+        for tx in block.transactions() {
             pass.transaction(tx, sink);
         }
     }
@@ -67,16 +67,14 @@ pub(super) fn check(t: &crate::transmission::Transmission<'_>, sink: &mut Sink<'
 
 /// Whether a block holds an `SE10` (a block without a `B` header is checked as `SE` input
 /// only then).
-pub(super) fn has_se10(block: &Block<Record<'_>>) -> bool {
-    let mut has_se10 = false;
-    block.for_each_record(|r| has_se10 |= r.view::<Se10>().is_some());
-    has_se10
+pub(super) fn has_se10(block: GroupRef<'_, '_>) -> bool {
+    block.records().any(|r| r.view::<Se10>().is_some())
 }
 
 /// The `B` application id and filer code of a block as [`check_block`] takes them (`None`:
 /// no `B` header, or one that does not read as a `B` record).
 pub(super) fn block_header_of<'a>(
-    b: &Block<Record<'a>>,
+    b: GroupRef<'_, 'a>,
 ) -> Option<(Option<&'a str>, Option<&'a str>)> {
     block_header(b)
 }
@@ -86,34 +84,34 @@ pub(super) fn block_header_of<'a>(
 /// without a header (`None`) is checked as `SE` input: the caller decides whether the block
 /// holds an `SE10` ([`has_se10`]).
 pub(super) fn check_block(
-    block: &Block<Record<'_>>,
+    block: GroupRef<'_, '_>,
     header: Option<(Option<&str>, Option<&str>)>,
     sink: &mut Sink<'_>,
 ) {
     let Some(mut pass) = HostBlock::of_header(header) else {
         return;
     };
-    for tx in &block.transactions {
+    for tx in block.transactions() {
         pass.transaction(tx, sink);
     }
 }
 
 /// The H rules of one block as steps: how the block is judged (from its `B`), and one
 /// buffer for the records of every transaction of the block.
-pub(super) struct HostBlock<'h, 't, 'a> {
+pub(super) struct HostBlock<'h, 'a> {
     side: Side,
     /// Whether the structure rules run (transactions start with `SE10`).
     structure: bool,
     /// The `B` filer code (H-003).
     filer: Option<&'h str>,
-    seq: Sequence<'t, 'a>,
+    seq: Sequence<'a>,
 }
 
-impl<'h, 't, 'a> HostBlock<'h, 't, 'a> {
+impl<'h, 'a> HostBlock<'h, 'a> {
     /// The H rules of `block` as [`check`] runs them: `None` when no H rule applies (a
     /// block of another application, or one without a `B` header and without an `SE10`;
     /// only then is the block walked here).
-    pub(super) fn begin(block: &Block<Record<'h>>) -> Option<Self> {
+    pub(super) fn begin(block: GroupRef<'_, 'h>) -> Option<Self> {
         let header = block_header(block);
         if header.is_none() && !has_se10(block) {
             return None;
@@ -140,7 +138,7 @@ impl<'h, 't, 'a> HostBlock<'h, 't, 'a> {
     }
 
     /// The H rules of the block's next transaction.
-    pub(super) fn transaction(&mut self, tx: &'t Transaction<Record<'a>>, sink: &mut Sink<'_>) {
+    pub(super) fn transaction(&mut self, tx: GroupRef<'_, 'a>, sink: &mut Sink<'_>) {
         let mut cx = Ctx {
             sink,
             side: self.side,
@@ -163,15 +161,15 @@ impl<'h, 't, 'a> HostBlock<'h, 't, 'a> {
 /// attach to the record before them. The rules judge host records and look at another record
 /// only as the first of the transaction (H-001), as the first after it (H-008) and as the
 /// record directly before a host record (H-006): the records inside a run are never read.
-struct Sequence<'t, 'a> {
-    out: Vec<&'t Record<'a>>,
+struct Sequence<'a> {
+    out: Vec<Record<'a>>,
     /// The last record of the open run of other records, when the run holds more than one.
-    run_last: Option<&'t Record<'a>>,
+    run_last: Option<Record<'a>>,
     /// Whether a run of other records is open.
     in_run: bool,
 }
 
-impl<'t, 'a> Sequence<'t, 'a> {
+impl<'a> Sequence<'a> {
     fn new() -> Self {
         Sequence {
             out: Vec::new(),
@@ -181,7 +179,7 @@ impl<'t, 'a> Sequence<'t, 'a> {
     }
 
     #[inline]
-    fn visit(&mut self, r: &'t Record<'a>) {
+    fn visit(&mut self, r: Record<'a>) {
         match r.record_type() {
             RecordType::Se90 => {}
             RecordType::Host => {
@@ -203,80 +201,16 @@ impl<'t, 'a> Sequence<'t, 'a> {
         self.in_run = false;
     }
 
-    /// The sequence of `tx` (as [`Transaction::for_each_record`] visits its records).
-    fn of(&mut self, tx: &'t Transaction<Record<'a>>) -> &[&'t Record<'a>] {
+    /// The sequence of `tx` (its records in input order).
+    fn of(&mut self, tx: GroupRef<'_, 'a>) -> &[Record<'a>] {
         self.out.clear();
         self.run_last = None;
         self.in_run = false;
-        for item in &tx.items {
-            match item {
-                Item::Record(n) => self.node(n),
-                Item::Anchor(a) => {
-                    self.node(&a.anchor);
-                    self.nodes(&a.sub_records);
-                    if let Some(g) = &a.oi_group {
-                        self.oi_group(g);
-                    }
-                }
-                Item::OiGroup(g) => self.oi_group(g),
-                Item::Disposition(d) => {
-                    self.node(&d.so70);
-                    self.nodes(&d.details);
-                }
-                Item::Substitution(g) => {
-                    self.node(&g.start);
-                    self.nodes(&g.records);
-                    if let Some(n) = &g.end {
-                        self.node(n);
-                    }
-                }
-            }
+        for r in tx.records() {
+            self.visit(r);
         }
         self.end_run();
         &self.out
-    }
-
-    #[inline]
-    fn node(&mut self, n: &'t Node<Record<'a>>) {
-        self.visit(&n.record);
-        n.conditions.iter().for_each(|c| self.visit(c));
-    }
-
-    fn nodes(&mut self, ns: &'t [Node<Record<'a>>]) {
-        ns.iter().for_each(|n| self.node(n));
-    }
-
-    fn oi_group(&mut self, g: &'t OiGroup<Record<'a>>) {
-        if let Some(n) = &g.oi {
-            self.node(n);
-        }
-        self.nodes(&g.orphans);
-        for l in &g.lines {
-            self.node(&l.pg01);
-            self.pga_items(&l.items);
-        }
-    }
-
-    fn pga_items(&mut self, items: &'t [PgaItem<Record<'a>>]) {
-        for i in items {
-            match i {
-                PgaItem::Record(n) => self.node(n),
-                PgaItem::Entity(e) => {
-                    self.node(&e.pg19);
-                    if let Some(n) = &e.pg20 {
-                        self.node(n);
-                    }
-                    self.nodes(&e.items);
-                }
-                PgaItem::Group(g) => {
-                    self.node(&g.start);
-                    self.pga_items(&g.items);
-                    if let Some(n) = &g.end {
-                        self.node(n);
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -670,7 +604,7 @@ fn line_rank(id: &[u8]) -> Option<u8> {
 
 /// Header, line and SF ordering, the line numbers, the tariff numbers (H-001, H-002, H-003,
 /// H-005, H-006, H-008) of one transaction.
-fn check_structure(records: &[&Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<'_, '_>) {
+fn check_structure(records: &[Record<'_>], b_filer: Option<&str>, cx: &mut Ctx<'_, '_>) {
     let Some(first) = records.first() else {
         return;
     };

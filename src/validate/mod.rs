@@ -952,10 +952,55 @@ impl Sink<'_> {
 
 /// Validates a parsed transmission (parsed with [`Transmission::parse_with`], so that parse
 /// problems are findings too).
+///
+/// The rules walk the transmission's [`crate::FlatTree`] ([`Transmission::to_flat`]);
+/// [`check_bytes`] parses into it directly.
 pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
+    match t.to_flat() {
+        Some(flat) => validate_flat(&flat, &t.options, opts),
+        None => {
+            let mut sink = Sink::new(opts);
+            sink.push(unit::limit_finding(&crate::error::Problem {
+                severity: crate::error::Severity::Error,
+                location: crate::error::Location {
+                    line: None,
+                    offset: 0,
+                    record: None,
+                    columns: None,
+                },
+                kind: crate::error::ProblemKind::LimitExceeded {
+                    limit: "flat_tree_records",
+                },
+            }));
+            sink.into_report()
+        }
+    }
+}
+
+/// Validates a flat tree parsed with the options `parse` (with
+/// [`crate::FlatTree::parse_with`], so that parse problems are findings too): what
+/// [`validate`] reports for the same records, without a nested tree.
+///
+/// ```
+/// use ace_pga::validate::{validate_flat, ValidateOptions};
+/// use ace_pga::{FlatTree, ParseOptions};
+/// let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+/// let parse = ParseOptions::lenient();
+/// let tree = FlatTree::parse_with(&input, &parse)?;
+/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
+/// let report = validate_flat(&tree, &parse, &ValidateOptions::new(as_of));
+/// assert!(!report.has_errors());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate_flat(
+    t: &crate::FlatTree<'_>,
+    parse: &ParseOptions,
+    opts: &ValidateOptions,
+) -> Report {
     let mut sink = Sink::new(opts);
     pass::run(
         t,
+        parse.lenient_numeric,
         &mut sink,
         pass::WINDOW,
         pass::Families::ALL,
@@ -993,8 +1038,8 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
     } else {
         parse
     };
-    match Transmission::parse_with(input, parse) {
-        Ok(t) => validate(&t, opts),
+    match crate::FlatTree::parse_with(input, parse) {
+        Ok(t) => validate_flat(&t, parse, opts),
         Err(e) => {
             let mut sink = Sink::new(opts);
             parse_failure(&e, &mut sink);

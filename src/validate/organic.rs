@@ -18,14 +18,17 @@ use crate::records::Record;
 use crate::records::{Pg01, Pg14, Pg19, Pg20, Pg29};
 use crate::records::{RecordType, View};
 #[cfg(test)]
-use crate::transmission::Transmission;
-use crate::tree::{Item, Node, OiGroup, PgaLine, Transaction};
+use crate::tree::FlatTree;
+use crate::tree::{FlatItem, GroupKind, GroupRef};
 
 use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
 mod facts;
 
-use facts::{bytes_of, id4, is, is_organic, text, text_of, Facts, LoopFact, Role, Sharing, PG21};
+use facts::{
+    bytes_of, has_items, head_of, id4, is, is_organic, text, text_of, Facts, LoopFact, Role,
+    Sharing, PG21,
+};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
@@ -103,7 +106,7 @@ impl Dates {
 /// The OR rules over a whole transmission (one implementation with the fused driver of
 /// [`super::validate`]: [`OrganicPass::transaction`] on every transaction).
 #[cfg(test)]
-pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(t: &FlatTree<'_>, sink: &mut Sink<'_>) {
     check_with(t, sink, &mut HashMap::new());
 }
 
@@ -112,9 +115,9 @@ pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
 
 /// [`check`] with the certificates seen so far (a stream checks its pieces one by one).
 #[cfg(test)]
-pub(super) fn check_with(t: &Transmission<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
+pub(super) fn check_with(t: &FlatTree<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
     let mut pass = OrganicPass::new(sink.opts.as_of);
-    for tx in t.tree.transactions() {
+    for tx in t.transactions() {
         pass.transaction(tx, cert_hts, sink);
     }
 }
@@ -127,6 +130,8 @@ pub(super) struct OrganicPass<'t, 'a> {
     /// (disclaimer, program, processing) combinations found allowed (OR-017), a few kept.
     allowed_disclaimers: AllowedDisclaimers<'a>,
     facts: Facts<'t, 'a>,
+    /// The PGA lines of the current OI group.
+    lines: Vec<GroupRef<'t, 'a>>,
 }
 
 impl<'t, 'a> OrganicPass<'t, 'a> {
@@ -136,6 +141,7 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
             dates: Dates::new(as_of),
             allowed_disclaimers: Vec::new(),
             facts: Facts::default(),
+            lines: Vec::new(),
         }
     }
 
@@ -143,30 +149,31 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
     /// then (OR-010, OR-011) its anchors without an OI group.
     pub(super) fn transaction(
         &mut self,
-        tx: &'t Transaction<Record<'a>>,
+        tx: GroupRef<'t, 'a>,
         cert_hts: &mut CertificateHts,
         sink: &mut Sink<'_>,
     ) {
-        for item in &tx.items {
-            match item {
-                Item::Anchor(a) => {
-                    if let Some(g) = &a.oi_group {
-                        self.group(Some(&a.anchor), g, cert_hts, sink);
+        for item in tx.items() {
+            let FlatItem::Group(g) = item else { continue };
+            match g.kind() {
+                GroupKind::Anchor => {
+                    if let Some(oi) = g.oi_group() {
+                        self.group(g.head().map(|a| a.record()), oi, cert_hts, sink);
                     }
                 }
-                Item::OiGroup(g) => self.group(None, g, cert_hts, sink),
+                GroupKind::OiGroup => self.group(None, g, cert_hts, sink),
                 _ => {}
             }
         }
         // Anchors without any OI group, for OR-010/OR-011.
         let opts = sink.opts;
         if let Some(flags) = &opts.tariff_flags {
-            for item in &tx.items {
-                if let Item::Anchor(a) = item {
-                    if a.oi_group.is_none() {
-                        if let Some(h) = hts_number(&a.anchor.record) {
-                            check_tariff(&a.anchor.record, h, flags, opts.as_of, sink);
-                        }
+            for item in tx.items() {
+                let FlatItem::Group(a) = item else { continue };
+                if a.kind() == GroupKind::Anchor && a.oi_group().is_none() {
+                    let anchor = head_of(a);
+                    if let Some(h) = hts_number(&anchor) {
+                        check_tariff(&anchor, h, flags, opts.as_of, sink);
                     }
                 }
             }
@@ -176,11 +183,14 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
     /// The OR rules of one OI group and its anchor (if any).
     fn group(
         &mut self,
-        anchor: Option<&'t Node<Record<'a>>>,
-        group: &'t OiGroup<Record<'a>>,
+        anchor: Option<Record<'a>>,
+        group: GroupRef<'t, 'a>,
         cert_hts: &mut CertificateHts,
         sink: &mut Sink<'_>,
     ) {
+        self.lines.clear();
+        self.lines.extend(group.lines());
+        let lines = &self.lines;
         let opts = sink.opts;
         let as_of = opts.as_of;
         let dates = &self.dates;
@@ -188,12 +198,11 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
         let facts = &mut self.facts;
         // The anchor's HTS number, read when a rule first asks for it.
         let mut hts_read: Option<Option<&str>> = None;
-        let mut hts =
-            || *hts_read.get_or_insert_with(|| anchor.and_then(|a| hts_number(&a.record)));
+        let mut hts = || *hts_read.get_or_insert_with(|| anchor.as_ref().and_then(hts_number));
         let mut has_or_data_or_disclaimer = false;
         let mut sharing = Sharing::default();
-        for (i, line) in group.lines.iter().enumerate() {
-            let pg01 = &line.pg01.record;
+        for (i, &line) in lines.iter().enumerate() {
+            let pg01 = &head_of(line);
             if pg01.record_type() != RecordType::Pg01 {
                 continue;
             }
@@ -212,15 +221,15 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
             has_or_data_or_disclaimer = true;
             // SPEC 4.1: a line that shares the data set of a later PG01 is judged on that data
             // set; when the data line is itself an OR line its own checks cover the records.
-            let data = if disclaimer || !line.items.is_empty() {
+            let data = if disclaimer || has_items(line) {
                 None
             } else {
-                sharing.of(group, i).and_then(|j| group.lines.get(j))
+                sharing.of(lines, i).and_then(|j| lines.get(j).copied())
             };
             let items = match data {
                 Some(d) if is_organic(d) => continue,
-                Some(d) => &d.items,
-                None => &line.items,
+                Some(d) => d,
+                None => line,
             };
             if disclaimer {
                 continue;
@@ -244,7 +253,7 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
                     Some((other, first_line)) if other != h => {
                         sink.emit(
                         RuleId::OR_018,
-                        At::field(c.record, Pg14::LPCO_NUMBER),
+                        At::field(&c.record, Pg14::LPCO_NUMBER),
                         format!("certificate {key} is also filed (line {first_line}) for HTS {other}; here the HTS is {h}: one NOP Import Certificate per product/HTS"),
                     );
                     }
@@ -256,10 +265,10 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
             }
         }
         // OR-010 / OR-011: tariff flags supplied by the caller (and the 2026 AM8 list).
-        if let (Some(flags), Some(a)) = (&opts.tariff_flags, anchor) {
+        if let (Some(flags), Some(a)) = (&opts.tariff_flags, anchor.as_ref()) {
             if !has_or_data_or_disclaimer {
                 if let Some(h) = hts() {
-                    check_tariff(&a.record, h, flags, as_of, sink);
+                    check_tariff(a, h, flags, as_of, sink);
                 }
             }
         }
@@ -313,7 +322,7 @@ fn check_tariff(
 type AllowedDisclaimers<'a> = Vec<(&'a str, &'a str, Option<&'a str>)>;
 
 fn check_disclaimer<'a>(
-    line: &PgaLine<Record<'a>>,
+    line: GroupRef<'_, 'a>,
     p: &View<'a, Pg01<'a>>,
     as_of: NaiveDate,
     allowed_before: &mut AllowedDisclaimers<'a>,
@@ -355,7 +364,7 @@ fn check_disclaimer<'a>(
             RuleId::OR_017,
             Severity::Error,
             ruleset,
-            At::field(&line.pg01.record, crate::records::Pg01::DISCLAIMER_CODE),
+            At::field(&head_of(line), crate::records::Pg01::DISCLAIMER_CODE),
             format!("AMS disclaimer {code} is not allowed for program {program} on {as_of} ({ruleset} rules): {right}"),
         );
     }
@@ -453,7 +462,7 @@ fn check_line(
         sink.emit(RuleId::OR_006, proc_at, reminder);
     }
     for c in facts.certificates() {
-        let r = c.record;
+        let r = &c.record;
         let at = At::field(r, Pg14::LPCO_NUMBER);
         let v = c.number.as_str();
         let mut explained = false;
@@ -568,7 +577,7 @@ fn check_line(
         );
     }
     // Net quantity (PG29).
-    match (facts.net_quantity, facts.first_pg29) {
+    match (facts.net_quantity, facts.first_pg29.as_ref()) {
         // P53 "Missing PG29 per PGA" when there is no PG29 at all (error dictionary 2026-07).
         (None, None) => sink.emit_cbp(
             RuleId::OR_028,
@@ -600,8 +609,8 @@ fn check_line(
         _ => {}
     }
     // OR-016: records OR2 does not use; PG02 product codes on OR lines.
-    for &(r, pg02) in &facts.or016 {
-        if pg02 {
+    for (r, pg02) in &facts.or016 {
+        if *pg02 {
             sink.emit(
                 RuleId::OR_016,
                 At::record(r),
@@ -619,14 +628,15 @@ fn check_line(
         }
     }
     // Entities (OR1 content; OR-014 and OR-023 for any OR line).
-    for &LoopFact {
+    for LoopFact {
         entity: e,
+        pg19: r,
         code: role,
         nop_id,
         ..
     } in &facts.loops
     {
-        let r = &e.pg19.record;
+        let (e, role, nop_id) = (*e, *role, *nop_id);
         if r.record_type() != RecordType::Pg19 {
             continue;
         }
@@ -658,7 +668,7 @@ fn check_line(
                 );
             }
         }
-        if let Some(Node { record: a, .. }) = &e.pg20 {
+        if let Some(a) = &e.pg20().map(|n| n.record()) {
             if a.record_type() == RecordType::Pg20 && is(bytes_of(a, Pg20::COUNTRY_CODE), b"US") {
                 let postal = bytes_of(a, Pg20::POSTAL_CODE);
                 let digits =
@@ -693,7 +703,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
             }
             for l in present() {
                 let e = l.entity;
-                let r = &e.pg19.record;
+                let r = &l.pg19;
                 // No dictionary code covers a missing entity name (P09 is "invalid unit of
                 // measure" in PG04).
                 if bytes_of(r, Pg19::ENTITY_NAME).is_none() {
@@ -716,7 +726,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
                         format!("{role} loop without NOP ID"),
                     );
                 }
-                if e.pg20.is_none() {
+                if e.pg20().is_none() {
                     sink.emit_cbp(
                         RuleId::OR_013,
                         Severity::Error,
@@ -726,7 +736,11 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
                         format!("{role} loop without a PG20 address"),
                     );
                 }
-                if !e.items.iter().any(|n| id4(&n.record) == PG21) {
+                let pg21 = |i: FlatItem<'_, '_>| match i {
+                    FlatItem::Record(n) => id4(&n.record()) == PG21,
+                    FlatItem::Group(_) => false,
+                };
+                if !e.items().any(pg21) {
                     sink.emit_cbp(
                         RuleId::OR_013,
                         Severity::Error,
@@ -742,7 +756,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
             for l in present().skip(1) {
                 sink.emit(
                     RuleId::OR_031,
-                    At::field(&l.entity.pg19.record, Pg19::ENTITY_ROLE_CODE),
+                    At::field(&l.pg19, Pg19::ENTITY_ROLE_CODE),
                     format!("second {role} loop in one OR1 line: one {role} per line"),
                 );
             }
@@ -752,7 +766,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
         if let (Some(code), Some(Role::Other)) = (l.code, l.role) {
             sink.emit(
                 RuleId::OR_030,
-                At::field(&l.entity.pg19.record, Pg19::ENTITY_ROLE_CODE),
+                At::field(&l.pg19, Pg19::ENTITY_ROLE_CODE),
                 format!(
                     "entity role {} is not used in OR1: use EX, UC, ORI, ORP, ORC, AP1 or CB",
                     text(code)
@@ -804,7 +818,7 @@ fn check_or1(pg01: &Record<'_>, facts: &Facts<'_, '_>, or004_fired: bool, sink: 
             ),
         );
     }
-    for &r in &facts.odd_remarks {
+    for r in &facts.odd_remarks {
         sink.emit(
             RuleId::OR_033,
             At::record(r),

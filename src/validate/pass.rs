@@ -16,9 +16,7 @@ use super::host::HostBlock;
 use super::organic::{CertificateHts, OrganicPass};
 use super::structure::StructurePass;
 use super::Sink;
-use crate::records::Record;
-use crate::transmission::Transmission;
-use crate::tree::Node;
+use crate::tree::{FlatTree, NodeRef};
 
 /// Transactions per window: the families' steps run on this many transactions at a time
 /// (measured: see BENCHMARKS.md, issue 13, fused validation).
@@ -47,76 +45,89 @@ impl Families {
     };
 }
 
-/// The rule families `families` over `t` in one walk, `window` transactions at a time (at
-/// least 1), with OR-018's certificates filed before in `cert_hts`.
+/// The rule families `families` over the flat tree `t` (parsed with `lenient_numeric`) in
+/// one walk, `window` transactions at a time (at least 1), with OR-018's certificates filed
+/// before in `cert_hts`.
 pub(super) fn run(
-    t: &Transmission<'_>,
+    t: &FlatTree<'_>,
+    lenient_numeric: bool,
     sink: &mut Sink<'_>,
     window: usize,
     families: Families,
     cert_hts: &mut CertificateHts,
 ) {
     let window = window.max(1);
-    let mut field = FieldPass::begin(t, sink);
+    let mut field = FieldPass::begin(t.problems(), lenient_numeric, sink);
     if families.envelope {
         envelope::begin(t, sink);
     }
     let mut structure = StructurePass::default();
     let mut organic = OrganicPass::new(sink.opts.as_of);
     let mut seen_batch = false;
-    for batch in &t.tree.batches {
-        node(&mut field, batch.header.as_ref(), sink);
+    let mut txs = Vec::with_capacity(window.min(WINDOW));
+    for batch in t.batches() {
+        node(&mut field, batch.head(), sink);
         let a_app = if families.envelope {
             envelope::batch_begin(batch, &mut seen_batch, sink)
         } else {
             None
         };
-        for (i, block) in batch.blocks.iter().enumerate() {
-            node(&mut field, block.header.as_ref(), sink);
+        let mut blocks = batch.blocks().peekable();
+        while let Some(block) = blocks.next() {
+            node(&mut field, block.head(), sink);
+            let next = blocks.peek().copied();
             let mut env = families
                 .envelope
-                .then(|| EnvelopeBlock::begin(batch, i, block, a_app, sink));
+                .then(|| EnvelopeBlock::begin(batch, next, block, a_app, sink));
             let mut host = if families.host {
                 HostBlock::begin(block)
             } else {
                 None
             };
-            for txs in block.transactions.chunks(window) {
-                for tx in txs {
-                    tx.for_each_record(|r| field.record(r, sink));
+            let mut all = block.transactions();
+            loop {
+                txs.clear();
+                txs.extend(all.by_ref().take(window));
+                if txs.is_empty() {
+                    break;
+                }
+                for tx in &txs {
+                    for r in tx.records() {
+                        field.record(&r, sink);
+                    }
                 }
                 if let Some(env) = env.as_mut() {
-                    for tx in txs {
-                        env.transaction(tx, sink);
+                    for tx in &txs {
+                        env.transaction(*tx, sink);
                     }
                 }
-                for tx in txs {
-                    structure.transaction(tx, sink);
+                for tx in &txs {
+                    structure.transaction(*tx, sink);
                 }
                 if let Some(host) = host.as_mut() {
-                    for tx in txs {
-                        host.transaction(tx, sink);
+                    for tx in &txs {
+                        host.transaction(*tx, sink);
                     }
                 }
-                for tx in txs {
-                    organic.transaction(tx, cert_hts, sink);
+                for tx in &txs {
+                    organic.transaction(*tx, cert_hts, sink);
                 }
             }
-            node(&mut field, block.trailer.as_ref(), sink);
+            node(&mut field, block.tail(), sink);
             if let Some(env) = env {
                 env.end(block, sink);
             }
         }
-        node(&mut field, batch.trailer.as_ref(), sink);
+        node(&mut field, batch.tail(), sink);
     }
 }
 
 /// The F rules of an envelope node and its conditions, as the tree's walk visits them.
-fn node(field: &mut FieldPass, n: Option<&Node<Record<'_>>>, sink: &mut Sink<'_>) {
+fn node(field: &mut FieldPass, n: Option<NodeRef<'_, '_>>, sink: &mut Sink<'_>) {
     if let Some(n) = n {
-        field.record(&n.record, sink);
-        for c in &n.conditions {
-            field.record(c, sink);
+        field.record(&n.record(), sink);
+        for c in n.conditions() {
+            field.record(&c, sink);
         }
     }
 }
@@ -132,10 +143,10 @@ mod tests {
 
     /// The findings of the five families (F, E, S, H, OR) run one after another, each over
     /// the whole tree (what `validate` ran before the fused driver), those of `only`.
-    fn one_by_one(t: &Transmission<'_>, opts: &ValidateOptions, only: [bool; 5]) -> Report {
+    fn one_by_one(t: &FlatTree<'_>, opts: &ValidateOptions, only: [bool; 5]) -> Report {
         let mut sink = Sink::new(opts);
-        let families: [fn(&Transmission<'_>, &mut Sink<'_>); 5] = [
-            field::check,
+        let families: [fn(&FlatTree<'_>, &mut Sink<'_>); 5] = [
+            |t, sink| field::check(t, true, sink),
             envelope::check,
             structure::check,
             host::check,
@@ -150,13 +161,13 @@ mod tests {
     }
 
     fn fused(
-        t: &Transmission<'_>,
+        t: &FlatTree<'_>,
         opts: &ValidateOptions,
         window: usize,
         families: Families,
     ) -> Report {
         let mut sink = Sink::new(opts);
-        run(t, &mut sink, window, families, &mut HashMap::new());
+        run(t, true, &mut sink, window, families, &mut HashMap::new());
         sink.into_report()
     }
 
@@ -191,10 +202,10 @@ mod tests {
     }
 
     /// Every anchor's HTS number flagged, AM7 and AM8 in turn (OR-010, OR-011 run).
-    fn flag_every_hts(t: &Transmission<'_>) -> HashMap<String, TariffFlag> {
+    fn flag_every_hts(t: &FlatTree<'_>) -> HashMap<String, TariffFlag> {
         let mut flags = HashMap::new();
-        t.tree.for_each_record(|r| {
-            if let Some(h) = organic::hts_number(r) {
+        for r in t.records() {
+            if let Some(h) = organic::hts_number(&r) {
                 let flag = if flags.len() % 2 == 0 {
                     TariffFlag::Am8
                 } else {
@@ -202,7 +213,7 @@ mod tests {
                 };
                 flags.entry(h.to_string()).or_insert(flag);
             }
-        });
+        }
         flags
     }
 
@@ -237,7 +248,7 @@ mod tests {
                         }
                     }
                 }
-                let Ok(t) = Transmission::parse_with(&data, &ParseOptions::lenient()) else {
+                let Ok(t) = FlatTree::parse_with(&data, &ParseOptions::lenient()) else {
                     continue;
                 };
                 for flags in [false, true] {

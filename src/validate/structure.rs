@@ -11,8 +11,8 @@ use crate::error::Severity;
 use crate::records::Record;
 use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType};
 #[cfg(test)]
-use crate::transmission::Transmission;
-use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine, Transaction};
+use crate::tree::FlatTree;
+use crate::tree::{FlatItem, GroupKind, GroupRef, NodeRef};
 
 use super::{int_of, text_bytes, text_of, At, RuleId, Sink};
 
@@ -22,9 +22,9 @@ type R<'a> = Record<'a>;
 /// transaction in input order (one implementation with the fused driver of
 /// [`super::validate`]).
 #[cfg(test)]
-pub(super) fn check(t: &Transmission<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(t: &FlatTree<'_>, sink: &mut Sink<'_>) {
     let mut pass = StructurePass::default();
-    for tx in t.tree.transactions() {
+    for tx in t.transactions() {
         pass.transaction(tx, sink);
     }
 }
@@ -39,7 +39,7 @@ pub(super) struct StructurePass<'t, 'a> {
 impl<'t, 'a> StructurePass<'t, 'a> {
     /// The S rules of the next transaction of the input.
     #[inline]
-    pub(super) fn transaction(&mut self, tx: &'t Transaction<R<'a>>, sink: &mut Sink<'_>) {
+    pub(super) fn transaction(&mut self, tx: GroupRef<'t, 'a>, sink: &mut Sink<'_>) {
         check_transaction(tx, &mut self.scratch, sink);
     }
 }
@@ -56,13 +56,17 @@ struct Scratch<'t, 'a> {
     /// The lines of the records S-007 explains in the current PGA line (sorted).
     explained: Vec<u32>,
     /// The `PG00` records of the current transaction in input order (S-015).
-    pg00: Vec<&'t R<'a>>,
+    pg00: Vec<R<'a>>,
+    /// The PGA lines of the current OI group.
+    group_lines: Vec<GroupRef<'t, 'a>>,
+    /// The items of the current PGA line.
+    line_items: Vec<FlatItem<'t, 'a>>,
 }
 
 /// Where a child record of a PGA line sits in the line's items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Place {
-    /// A [`PgaItem::Record`].
+    /// A record item of the line ([`crate::tree::PgaItem::Record`]).
     Plain,
     /// A record of an entity loop (`PG19`, `PG20`, or one of its items).
     Entity,
@@ -77,20 +81,36 @@ fn ascii(b: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
 
-/// Collects the `PG00` among `nodes` (SE90 conditions are never `PG00`).
-fn pg00_of<'t, 'a>(nodes: impl IntoIterator<Item = &'t Node<R<'a>>>, pg00: &mut Vec<&'t R<'a>>)
-where
-    'a: 't,
-{
-    for n in nodes {
-        if n.record.record_type() == RecordType::Pg00 {
-            pg00.push(&n.record);
+/// The record that opens a group (an anchor's `SE60`/`50`, a PGA line's PG01, an entity
+/// loop's PG19, a group's PG50, …), or an empty record (every such group has one).
+fn head_of<'a>(g: GroupRef<'_, 'a>) -> R<'a> {
+    g.head().map_or_else(R::empty, |h| h.record())
+}
+
+/// Collects the `PG00` among the record of `n` (SE90 conditions are never `PG00`).
+fn pg00_node<'a>(n: Option<NodeRef<'_, 'a>>, pg00: &mut Vec<R<'a>>) {
+    if let Some(n) = n {
+        let r = n.record();
+        if r.record_type() == RecordType::Pg00 {
+            pg00.push(r);
         }
     }
 }
 
+/// Collects the `PG00` among the head of `g`, its records (not its nested groups) and its
+/// tail.
+fn pg00_of<'a>(g: GroupRef<'_, 'a>, pg00: &mut Vec<R<'a>>) {
+    pg00_node(g.head(), pg00);
+    for i in g.items() {
+        if let FlatItem::Record(n) = i {
+            pg00_node(Some(n), pg00);
+        }
+    }
+    pg00_node(g.tail(), pg00);
+}
+
 fn check_transaction<'t, 'a>(
-    tx: &'t Transaction<R<'a>>,
+    tx: GroupRef<'t, 'a>,
     scratch: &mut Scratch<'t, 'a>,
     sink: &mut Sink<'_>,
 ) {
@@ -98,47 +118,39 @@ fn check_transaction<'t, 'a>(
     // Whether the previous item is an anchor that already has its OI group (or a chain of
     // further OI groups under it): a new OI then is a second OI under one anchor (S-003).
     let mut under_anchor_with_group = false;
-    for item in &tx.items {
-        match item {
-            Item::Anchor(a) => {
-                pg00_of(
-                    std::iter::once(&a.anchor).chain(&a.sub_records),
-                    &mut scratch.pg00,
-                );
-                under_anchor_with_group = a.oi_group.is_some();
-                if let Some(g) = &a.oi_group {
+    for item in tx.items() {
+        let g = match item {
+            FlatItem::Record(n) => {
+                pg00_node(Some(n), &mut scratch.pg00);
+                under_anchor_with_group = false;
+                continue;
+            }
+            FlatItem::Group(g) => g,
+        };
+        match g.kind() {
+            GroupKind::Anchor => {
+                pg00_of(g, &mut scratch.pg00);
+                let oi_group = g.oi_group();
+                under_anchor_with_group = oi_group.is_some();
+                if let Some(g) = oi_group {
                     check_group(g, scratch, sink);
                 }
             }
-            Item::OiGroup(g) => {
-                if let Some(oi) = &g.oi {
+            GroupKind::OiGroup => {
+                if let Some(oi) = g.head() {
+                    let oi = oi.record();
                     if under_anchor_with_group {
-                        sink.emit(RuleId::S_003, At::record(&oi.record), "second OI under one HTS anchor: each anchor carries at most one OI; put all PGA lines under the first");
+                        sink.emit(RuleId::S_003, At::record(&oi), "second OI under one HTS anchor: each anchor carries at most one OI; put all PGA lines under the first");
                     } else {
-                        sink.emit(RuleId::S_005, At::record(&oi.record), "OI group not directly after an HTS anchor (SE60 and its sub-records, or 50)");
+                        sink.emit(RuleId::S_005, At::record(&oi), "OI group not directly after an HTS anchor (SE60 and its sub-records, or 50)");
                     }
                 }
-                under_anchor_with_group = under_anchor_with_group && g.oi.is_some();
+                under_anchor_with_group = under_anchor_with_group && g.head().is_some();
                 check_group(g, scratch, sink);
             }
-            Item::Record(n) => {
-                pg00_of(std::iter::once(n), &mut scratch.pg00);
-                under_anchor_with_group = false;
-            }
-            Item::Disposition(d) => {
-                pg00_of(
-                    std::iter::once(&d.so70).chain(&d.details),
-                    &mut scratch.pg00,
-                );
-                under_anchor_with_group = false;
-            }
-            Item::Substitution(g) => {
-                pg00_of(
-                    std::iter::once(&g.start)
-                        .chain(&g.records)
-                        .chain(g.end.as_ref()),
-                    &mut scratch.pg00,
-                );
+            // Dispositions, substitution groups (the tree puts no other group here).
+            _ => {
+                pg00_of(g, &mut scratch.pg00);
                 under_anchor_with_group = false;
             }
         }
@@ -146,65 +158,79 @@ fn check_transaction<'t, 'a>(
     check_substitution(&scratch.pg00, sink);
 }
 
-fn check_group<'t, 'a>(g: &'t OiGroup<R<'a>>, scratch: &mut Scratch<'t, 'a>, sink: &mut Sink<'_>) {
-    pg00_of(g.oi.iter().chain(&g.orphans), &mut scratch.pg00);
-    if let Some(first) = g.lines.first() {
-        if g.oi.is_none() {
+fn check_group<'t, 'a>(g: GroupRef<'t, 'a>, scratch: &mut Scratch<'t, 'a>, sink: &mut Sink<'_>) {
+    // The OI and the orphans (the group's records before its first PGA line).
+    pg00_of(g, &mut scratch.pg00);
+    let mut lines = std::mem::take(&mut scratch.group_lines);
+    lines.clear();
+    lines.extend(g.lines());
+    let oi = g.head().map(|n| n.record());
+    if let Some(&first) = lines.first() {
+        if oi.is_none() {
             sink.emit(
                 RuleId::S_001,
-                At::record(&first.pg01.record),
+                At::record(&head_of(first)),
                 "PG01 without an OI before it: every PGA line needs the OI record of its HTS line",
             );
         }
-    } else if let Some(oi) = &g.oi {
+    } else if let Some(oi) = &oi {
         sink.emit(
             RuleId::S_002,
-            At::record(&oi.record),
+            At::record(oi),
             "OI not followed by any PG01: send the agency's PG01 (data or disclaimer) after the OI",
         );
     }
     // S-004: P03 ("Missing PG01 record") for a child record between an OI and its first PG01;
     // P32 ("records not allowed in group") for PG records after a host record without a new
     // OI/PG01 (SPEC 6.2 lists "P03 / P32").
-    let cbp = if g.oi.is_some() { "P03" } else { "P32" };
-    for o in &g.orphans {
+    let cbp = if oi.is_some() { "P03" } else { "P32" };
+    for o in g.items() {
+        let FlatItem::Record(o) = o else { continue };
+        let o = o.record();
         sink.emit_cbp(
             RuleId::S_004,
             Severity::Error,
             super::PGA_RULESET,
             Some(cbp),
-            At::record(&o.record),
-            format!("{} outside a PGA line: PG records follow their PG01; this one is not attached to any line", o.record.id()),
+            At::record(&o),
+            format!("{} outside a PGA line: PG records follow their PG01; this one is not attached to any line", o.id()),
         );
     }
-    check_numbering(g, &mut scratch.agencies, sink);
-    data_sharing(g, &mut scratch.lines);
-    for (i, line) in g.lines.iter().enumerate() {
-        pg00_of(std::iter::once(&line.pg01), &mut scratch.pg00);
+    check_numbering(&lines, &mut scratch.agencies, sink);
+    data_sharing(&lines, &mut scratch.lines);
+    for (i, &line) in lines.iter().enumerate() {
+        pg00_node(line.head(), &mut scratch.pg00);
         let (disclaimed, shares) = scratch.lines.get(i).copied().unwrap_or_default();
         check_line(line, disclaimed, shares, scratch, sink);
     }
+    scratch.group_lines = lines;
 }
 
 /// Whether the PG01 of `line` is a PG01 with a disclaimer code.
-fn disclaimed(line: &PgaLine<R<'_>>) -> bool {
-    let r = &line.pg01.record;
+fn disclaimed(line: GroupRef<'_, '_>) -> bool {
+    let r = &head_of(line);
     r.record_type() == RecordType::Pg01 && text_bytes(r, Pg01::DISCLAIMER_CODE).is_some()
 }
 
-/// Per PGA line of `g` in `out`: whether it is disclaimed, and whether it shares the data set
-/// of a later line (SPEC 4.1), as [`OiGroup::data_sharing`] says it.
-fn data_sharing(g: &OiGroup<R<'_>>, out: &mut Vec<(bool, bool)>) {
+/// Whether a PGA line has child records after its PG01.
+fn has_items(line: GroupRef<'_, '_>) -> bool {
+    line.items().next().is_some()
+}
+
+/// Per PGA line of an OI group (`lines`) in `out`: whether it is disclaimed, and whether it
+/// shares the data set of a later line (SPEC 4.1), as [`crate::tree::OiGroup::data_sharing`]
+/// says it.
+fn data_sharing(lines: &[GroupRef<'_, '_>], out: &mut Vec<(bool, bool)>) {
     out.clear();
-    out.resize(g.lines.len(), (false, false));
+    out.resize(lines.len(), (false, false));
     // Whether a later line carries a data set the current one shares.
     let mut data = false;
-    for (line, slot) in g.lines.iter().zip(out.iter_mut()).rev() {
+    for (&line, slot) in lines.iter().zip(out.iter_mut()).rev() {
         let d = disclaimed(line);
         slot.0 = d;
         if d {
             data = false;
-        } else if !line.items.is_empty() {
+        } else if has_items(line) {
             data = true;
         } else {
             slot.1 = data;
@@ -265,11 +291,11 @@ fn agency_key(agency: &[u8]) -> u32 {
 /// S-016: PGA line numbers per agency `001`, `002` … under one OI; interleaving warns. An
 /// agency whose lines reappear after another agency's may continue its count or restart at
 /// `001`: the chapter says both (SPEC 4.7, pp. 13, 65), so both are accepted.
-fn check_numbering(g: &OiGroup<R<'_>>, table: &mut Agencies, sink: &mut Sink<'_>) {
+fn check_numbering(lines: &[GroupRef<'_, '_>], table: &mut Agencies, sink: &mut Sink<'_>) {
     table.clear();
     let mut last_agency: Option<u32> = None;
-    for line in &g.lines {
-        let p = &line.pg01.record;
+    for &line in lines {
+        let p = &head_of(line);
         if p.record_type() != RecordType::Pg01 {
             continue;
         }
@@ -285,7 +311,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, table: &mut Agencies, sink: &mut Sink<'_>
                 sink.emit_sev(
                     RuleId::S_016,
                     Severity::Warning,
-                    At::record(&line.pg01.record),
+                    At::record(p),
                     format!("PGA lines of agency {} are interleaved with another agency's; keep each agency's lines together", ascii(agency)),
                 );
             }
@@ -303,7 +329,7 @@ fn check_numbering(g: &OiGroup<R<'_>>, table: &mut Agencies, sink: &mut Sink<'_>
                 };
                 sink.emit(
                     RuleId::S_016,
-                    At::record(&line.pg01.record),
+                    At::record(p),
                     format!("PGA line number {n:03} for agency {}: expected {expected:03}{or_restart} (numbered per agency under one OI, no gaps or duplicates)", ascii(agency)),
                 );
             }
@@ -412,12 +438,12 @@ fn check_pg60_qualifier(r: &R<'_>, q: &str, parent: Option<&R<'_>>, sink: &mut S
     }
 }
 
-/// The first child record of a PGA line (as [`PgaLine::child_records`] lists them).
-fn first_child<'t, 'a>(items: &'t [PgaItem<R<'a>>]) -> Option<&'t R<'a>> {
+/// The first child record of a PGA line (as [`crate::tree::PgaLine::child_records`] lists
+/// them), from the line's items.
+fn first_child<'a>(items: &[FlatItem<'_, 'a>]) -> Option<R<'a>> {
     Some(match items.first()? {
-        PgaItem::Record(n) => &n.record,
-        PgaItem::Entity(e) => &e.pg19.record,
-        PgaItem::Group(g) => &g.start.record,
+        FlatItem::Record(n) => n.record(),
+        FlatItem::Group(g) => head_of(*g),
     })
 }
 
@@ -425,54 +451,58 @@ fn first_child<'t, 'a>(items: &'t [PgaItem<R<'a>>]) -> Option<&'t R<'a>> {
 /// line shares the data set of a later PG01 (SPEC 4.1), so it has no child records of its
 /// own by design. The `PG00` among its child records go to `scratch.pg00` (S-015).
 fn check_line<'t, 'a>(
-    line: &'t PgaLine<R<'a>>,
+    line: GroupRef<'t, 'a>,
     disclaimed: bool,
     shares: bool,
     scratch: &mut Scratch<'t, 'a>,
     sink: &mut Sink<'_>,
 ) {
-    let pg01 = &line.pg01.record;
-    if pg01.record_type() != RecordType::Pg01 || disclaimed || line.items.is_empty() {
-        line.for_each_child_record(|r| {
+    let pg01 = &head_of(line);
+    let mut items = std::mem::take(&mut scratch.line_items);
+    items.clear();
+    items.extend(line.items());
+    if pg01.record_type() != RecordType::Pg01 || disclaimed || items.is_empty() {
+        // The child records (after the PG01; conditions are never `PG00`).
+        for r in line.records().skip(1) {
             if r.record_type() == RecordType::Pg00 {
                 scratch.pg00.push(r);
             }
-        });
-        if pg01.record_type() != RecordType::Pg01 {
-            return;
         }
-        if disclaimed {
-            if let Some(first) = first_child(&line.items) {
-                let d = text_bytes(pg01, Pg01::DISCLAIMER_CODE).unwrap_or_default();
+        if pg01.record_type() == RecordType::Pg01 {
+            if disclaimed {
+                if let Some(first) = first_child(&items) {
+                    let d = text_bytes(pg01, Pg01::DISCLAIMER_CODE).unwrap_or_default();
+                    sink.emit(
+                        RuleId::S_012,
+                        At::record(&first),
+                        format!("{} after the PG01 at line {} that is disclaimed with {}: a disclaimed PGA line is the PG01 alone", first.id(), pg01.line(), ascii(d)),
+                    );
+                }
+            } else if !shares {
                 sink.emit(
-                    RuleId::S_012,
-                    At::record(first),
-                    format!("{} after the PG01 at line {} that is disclaimed with {}: a disclaimed PGA line is the PG01 alone", first.id(), pg01.line(), ascii(d)),
+                    RuleId::S_021,
+                    At::record(pg01),
+                    "PGA line without child records and without a disclaimer (nor a PG01 after it whose data set it shares)",
                 );
             }
-        } else if !shares {
-            sink.emit(
-                RuleId::S_021,
-                At::record(pg01),
-                "PGA line without child records and without a disclaimer (nor a PG01 after it whose data set it shares)",
-            );
         }
+        scratch.line_items = items;
         return;
     }
     // S-023 (P35): a PG50 group directly after the PG01.
-    let first_group = match line.items.first() {
-        Some(PgaItem::Group(g)) => Some(g),
+    let first_group = match items.first() {
+        Some(FlatItem::Group(g)) if g.kind() == GroupKind::PgGroup => Some(*g),
         _ => None,
     };
     let s023 = first_group.is_some() && sink.on(RuleId::S_023);
     if let Some(g) = first_group {
         sink.emit(
             RuleId::S_023,
-            At::record(&g.start.record),
+            At::record(&head_of(g)),
             "PG50/PG51 group immediately after the PG01: a group attaches to a PG02, PG04, PG13 or PG14 before it",
         );
     }
-    check_entity_runs(&line.items, &mut scratch.explained, sink);
+    check_entity_runs(&items, &mut scratch.explained, sink);
     let mut walk = LineWalk {
         sink: &mut *sink,
         explained: &scratch.explained,
@@ -491,8 +521,9 @@ fn check_line<'t, 'a>(
         max: (0, None),
         after_pg30: false,
     };
-    walk.items(&line.items, false);
+    walk.items(items.iter().copied(), false);
     walk.finish(pg01);
+    scratch.line_items = items;
     // S-019 (opt-in): PG22 role without a PG19 loop of that role.
     if sink.on(RuleId::S_019) {
         check_pg22_roles(line, sink);
@@ -500,20 +531,20 @@ fn check_line<'t, 'a>(
 }
 
 /// S-019: a PG22 role without a PG19 loop of that role in the line.
-fn check_pg22_roles(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
+fn check_pg22_roles(line: GroupRef<'_, '_>, sink: &mut Sink<'_>) {
     let roles: HashSet<&str> = line
         .entity_loops()
-        .iter()
-        .filter(|e| e.pg19.record.record_type() == RecordType::Pg19)
-        .filter_map(|e| text_of(&e.pg19.record, Pg19::ENTITY_ROLE_CODE))
+        .map(head_of)
+        .filter(|r| r.record_type() == RecordType::Pg19)
+        .filter_map(|r| text_of(&r, Pg19::ENTITY_ROLE_CODE))
         .collect();
-    line.for_each_child_record(|r| {
+    for r in line.records().skip(1) {
         if r.record_type() == RecordType::Pg22 {
-            if let Some(role) = text_of(r, Pg22::ENTITY_ROLE_CODE) {
+            if let Some(role) = text_of(&r, Pg22::ENTITY_ROLE_CODE) {
                 if !roles.contains(role) {
                     sink.emit(
                         RuleId::S_019,
-                        At::record(r),
+                        At::record(&r),
                         format!(
                             "PG22 names role {role} but the PGA line has no PG19 loop of that role"
                         ),
@@ -521,28 +552,34 @@ fn check_pg22_roles(line: &PgaLine<R<'_>>, sink: &mut Sink<'_>) {
                 }
             }
         }
-    });
+    }
+}
+
+/// Whether an item is an entity loop.
+fn is_entity(i: Option<&FlatItem<'_, '_>>) -> bool {
+    matches!(i, Some(FlatItem::Group(g)) if g.kind() == GroupKind::Entity)
 }
 
 /// S-007: a run of PG19s (the first without PG20/PG21) followed by orphan PG20/PG21s, over
 /// the line's items; the lines of the records it explains go to `explained` (sorted, for a
 /// binary search; usually empty), which the other rules then leave alone.
-fn check_entity_runs(items: &[PgaItem<R<'_>>], explained: &mut Vec<u32>, sink: &mut Sink<'_>) {
+fn check_entity_runs(items: &[FlatItem<'_, '_>], explained: &mut Vec<u32>, sink: &mut Sink<'_>) {
     explained.clear();
     let mut i = 0;
     while i < items.len() {
         let run_start = i;
-        while let Some(PgaItem::Entity(_)) = items.get(i) {
+        while is_entity(items.get(i)) {
             i += 1;
         }
         let run = items.get(run_start..i).unwrap_or_default();
-        let first_bare = matches!(run.first(), Some(PgaItem::Entity(e)) if e.pg20.is_none() && e.items.is_empty());
+        let first_bare = matches!(run.first(), Some(FlatItem::Group(e)) if e.pg20().is_none() && e.items().next().is_none());
         if run.len() >= 2 && first_bare {
             let mut j = i;
             let mut first = true;
-            while let Some(PgaItem::Record(n)) = items.get(j) {
+            while let Some(FlatItem::Record(n)) = items.get(j) {
+                let r = n.record();
                 if !matches!(
-                    n.record.record_type(),
+                    r.record_type(),
                     RecordType::Pg20 | RecordType::Pg21 | RecordType::Pg55 | RecordType::Pg60
                 ) {
                     break;
@@ -550,7 +587,7 @@ fn check_entity_runs(items: &[PgaItem<R<'_>>], explained: &mut Vec<u32>, sink: &
                 if first {
                     sink.emit(
                         RuleId::S_007,
-                        At::record(&n.record),
+                        At::record(&r),
                         format!(
                             "entity loops not kept together: {} PG19 records in a row, then their PG20/PG21 records; send each party as PG19, PG20, PG21",
                             run.len()
@@ -558,7 +595,7 @@ fn check_entity_runs(items: &[PgaItem<R<'_>>], explained: &mut Vec<u32>, sink: &
                     );
                     first = false;
                 }
-                explained.push(n.record.line());
+                explained.push(r.line());
                 j += 1;
             }
         }
@@ -570,18 +607,18 @@ fn check_entity_runs(items: &[PgaItem<R<'_>>], explained: &mut Vec<u32>, sink: &
 }
 
 /// One walk over the child records of a PGA line in input order (the order of
-/// [`PgaLine::child_records`]), judging each record as it comes with what came before it:
+/// [`crate::tree::PgaLine::child_records`]), judging each record as it comes with what came before it:
 /// no list of the records is made. Per record, in this order: the item rules (S-006, S-008,
 /// S-014, S-017, S-018, S-024: records of the line or of a PG50 group that are not in an
 /// entity loop), the line rules (S-009 … S-014, S-018 qualifiers) and the recommended order
 /// (S-020, records outside PG50 groups). S-010 (a PG13 not directly followed by its PG14)
 /// is judged at the next record; S-022 (no PG02) at the end.
-struct LineWalk<'w, 't, 'a, 'o> {
+struct LineWalk<'w, 'a, 'o> {
     sink: &'w mut Sink<'o>,
     /// The lines of the records S-007 explains (sorted).
     explained: &'w [u32],
     /// The `PG00` of the transaction (S-015).
-    pg00: &'w mut Vec<&'t R<'a>>,
+    pg00: &'w mut Vec<R<'a>>,
     /// S-023 reported the group right after the PG01.
     s023: bool,
     /// Position of the record in the line's child records.
@@ -589,7 +626,7 @@ struct LineWalk<'w, 't, 'a, 'o> {
     /// Type of the record before.
     prev: Option<RecordType>,
     /// A PG13 waiting for the record after it (S-010).
-    pg13: Option<&'t R<'a>>,
+    pg13: Option<R<'a>>,
     has_pg02: bool,
     /// S-013: PG26 records so far, and the last packaging level.
     pg26: usize,
@@ -600,32 +637,38 @@ struct LineWalk<'w, 't, 'a, 'o> {
     /// Whether a PG02, PG04, PG13 or PG14 came before (a PG50 attaches to it, S-014).
     group_parent: bool,
     /// The last record before that is not a PG55 or PG60 (the parent of a PG60, S-018).
-    pg60_parent: Option<&'t R<'a>>,
+    pg60_parent: Option<R<'a>>,
     /// S-020: the highest rank so far, and the record to name in a later finding.
-    max: (u8, Option<&'t R<'a>>),
+    max: (u8, Option<R<'a>>),
     after_pg30: bool,
 }
 
-impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
-    fn items(&mut self, items: &'t [PgaItem<R<'a>>], in_group: bool) {
+impl<'a> LineWalk<'_, 'a, '_> {
+    fn items<'t>(&mut self, items: impl Iterator<Item = FlatItem<'t, 'a>>, in_group: bool)
+    where
+        'a: 't,
+    {
         for i in items {
             match i {
-                PgaItem::Record(n) => self.record(&n.record, Place::Plain, in_group),
-                PgaItem::Entity(e) => {
-                    self.record(&e.pg19.record, Place::Entity, in_group);
-                    if let Some(n) = &e.pg20 {
-                        self.record(&n.record, Place::Entity, in_group);
+                FlatItem::Record(n) => self.record(n.record(), Place::Plain, in_group),
+                FlatItem::Group(e) if e.kind() == GroupKind::Entity => {
+                    self.record(head_of(e), Place::Entity, in_group);
+                    if let Some(n) = e.pg20() {
+                        self.record(n.record(), Place::Entity, in_group);
                     }
-                    for n in &e.items {
-                        self.record(&n.record, Place::Entity, in_group);
+                    for n in e.items() {
+                        if let FlatItem::Record(n) = n {
+                            self.record(n.record(), Place::Entity, in_group);
+                        }
                     }
                 }
-                PgaItem::Group(g) => {
-                    let open = g.end.is_none();
-                    self.record(&g.start.record, Place::GroupStart { open }, in_group);
-                    self.items(&g.items, true);
-                    if let Some(n) = &g.end {
-                        self.record(&n.record, Place::GroupEnd, in_group);
+                FlatItem::Group(g) => {
+                    let end = g.tail();
+                    let open = end.is_none();
+                    self.record(head_of(g), Place::GroupStart { open }, in_group);
+                    self.items(g.items(), true);
+                    if let Some(n) = end {
+                        self.record(n.record(), Place::GroupEnd, in_group);
                     }
                 }
             }
@@ -633,17 +676,18 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
     }
 
     #[inline(always)]
-    fn record(&mut self, r: &'t R<'a>, place: Place, in_group: bool) {
+    fn record(&mut self, r: R<'a>, place: Place, in_group: bool) {
+        let r = &r;
         let rt = r.record_type();
         let f = facts(rt);
         let before = self.prev.replace(rt);
         if let Some(pg13) = self.pg13.take() {
             if rt != RecordType::Pg14 {
-                s010(pg13, self.sink);
+                s010(&pg13, self.sink);
             }
         }
         if f & PG00 != 0 {
-            self.pg00.push(r);
+            self.pg00.push(*r);
         }
         match place {
             Place::Plain if in_group || f & ITEM_RULES != 0 => {
@@ -657,7 +701,7 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
         }
         self.group_parent |= f & GROUP_PARENT != 0;
         if f & PG55_OR_PG60 == 0 {
-            self.pg60_parent = Some(r);
+            self.pg60_parent = Some(*r);
         }
         if f & RANK != 0 && !in_group && matches!(place, Place::Plain | Place::Entity) {
             self.order(r, rt, f);
@@ -749,7 +793,7 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
     /// S-009, S-011, S-013, S-014 (a PG50 without a parent), S-018 (PG60 qualifiers) of any
     /// child record, after a record of type `before`; S-010 and S-022 are noted for later.
     #[inline(never)]
-    fn line_rules(&mut self, r: &'t R<'a>, rt: RecordType, before: Option<RecordType>) {
+    fn line_rules(&mut self, r: &R<'a>, rt: RecordType, before: Option<RecordType>) {
         let sink = &mut *self.sink;
         match rt {
             RecordType::Pg08 => {
@@ -764,7 +808,7 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
                     );
                 }
             }
-            RecordType::Pg13 => self.pg13 = Some(r),
+            RecordType::Pg13 => self.pg13 = Some(*r),
             RecordType::Pg02 => {
                 self.has_pg02 = true;
                 let is_p = text_bytes(r, Pg02::ITEM_TYPE) == Some(b"P".as_slice());
@@ -821,7 +865,7 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
                 // Qualifier → parent per the chapter's Note 1 (`codes/pg60-qualifiers.csv`,
                 // with the dates the codes were added): a warning (SPEC S-018).
                 if let Some(q) = text_of(r, Pg60::ADDITIONAL_INFO_QUALIFIER) {
-                    check_pg60_qualifier(r, q, self.pg60_parent, sink);
+                    check_pg60_qualifier(r, q, self.pg60_parent.as_ref(), sink);
                 }
             }
             _ => {}
@@ -831,10 +875,10 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
     /// S-020: a deviation from the recommended order of SPEC 4.2 (a warning), of a record
     /// outside PG50 groups (group content attaches to its parent and is not judged) whose
     /// [`facts`] are `f` (with a rank).
-    fn order(&mut self, r: &'t R<'a>, rt: RecordType, f: u16) {
+    fn order(&mut self, r: &R<'a>, rt: RecordType, f: u16) {
         if rt == RecordType::Pg02 && is_component(r) {
             // A component item starts its own detail records.
-            self.max = (1, Some(r));
+            self.max = (1, Some(*r));
             return;
         }
         let k = (f >> RANK_SHIFT) as u8;
@@ -842,11 +886,11 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
             return; // laboratory / inspection parties follow their PG30
         }
         if k < self.max.0 {
-            if let Some(prev) = self.max.1 {
+            if let Some(prev) = &self.max.1 {
                 s020(r, prev, self.sink);
             }
         } else {
-            self.max = (k, Some(r));
+            self.max = (k, Some(*r));
         }
         self.after_pg30 |= rt == RecordType::Pg30;
     }
@@ -855,7 +899,7 @@ impl<'t, 'a> LineWalk<'_, 't, 'a, '_> {
     /// line with data but no PG02 (an empty line is S-021's).
     fn finish(&mut self, pg01: &R<'_>) {
         if let Some(pg13) = self.pg13.take() {
-            s010(pg13, self.sink);
+            s010(&pg13, self.sink);
         }
         if !self.has_pg02 {
             self.sink.emit(
@@ -937,10 +981,10 @@ fn allowed_in_group(rt: RecordType) -> bool {
 
 /// S-015: PG00 substitution groups within a transaction (`records`: its `PG00` records in
 /// input order).
-fn check_substitution(records: &[&R<'_>], sink: &mut Sink<'_>) {
+fn check_substitution(records: &[R<'_>], sink: &mut Sink<'_>) {
     let mut open: Option<(&str, &R<'_>)> = None;
     let mut defined: HashSet<&str> = HashSet::new();
-    for &r in records {
+    for r in records {
         let Some(p) = r.view::<Pg00>() else {
             continue;
         };

@@ -12,8 +12,7 @@ use super::{envelope, host, organic, At, Finding, RuleId, Sink};
 use super::{Location, Severity, ValidateOptions, PGA_RULESET};
 use crate::error::ParseError;
 use crate::records::{Body, Record, RecordType};
-use crate::transmission::Transmission;
-use crate::tree::Block;
+use crate::tree::{FlatTree, GroupRef};
 
 pub(crate) use organic::CertificateHts;
 
@@ -75,10 +74,12 @@ impl PieceChecks {
     /// The F rules (the piece's parse problems and every record), the S rules and the OR
     /// rules of a parsed piece, in the order [`super::validate`] emits them: the first
     /// `max_findings` in report order and the counts of the rest ([`Found`]).
-    pub(crate) fn records(&mut self, t: &Transmission<'_>) -> Found {
+    /// `t` is the piece's flat tree, parsed with `lenient_numeric`.
+    pub(crate) fn records(&mut self, t: &FlatTree<'_>, lenient_numeric: bool) -> Found {
         let mut sink = Sink::new(&self.capped);
         super::pass::run(
             t,
+            lenient_numeric,
             &mut sink,
             super::pass::WINDOW,
             super::pass::Families::PIECE,
@@ -137,7 +138,7 @@ impl PieceChecks {
     /// block warning from piece to piece.
     pub(crate) fn foreign(
         &self,
-        block: &Block<Record<'_>>,
+        block: GroupRef<'_, '_>,
         app: Option<&str>,
         warned_pg: &mut bool,
     ) -> Vec<Finding> {
@@ -150,7 +151,7 @@ impl PieceChecks {
     /// block without one is checked as if it held an `SE10` ([`has_se10`] decides).
     pub(crate) fn host(
         &self,
-        block: &Block<Record<'_>>,
+        block: GroupRef<'_, '_>,
         header: Option<(Option<&str>, Option<&str>)>,
     ) -> Vec<Finding> {
         emitted(&self.opts, |sink| host::check_block(block, header, sink))
@@ -164,19 +165,19 @@ impl PieceChecks {
 }
 
 /// The `B` application id of a block as the E rules read it (its body), if it has a `B`.
-pub(crate) fn block_app<'a>(block: &Block<Record<'a>>) -> Option<&'a str> {
+pub(crate) fn block_app<'a>(block: GroupRef<'_, 'a>) -> Option<&'a str> {
     envelope::block_application(block)
 }
 
 /// The `B` application id and filer code of a block as the H rules read them.
 pub(crate) fn host_header<'a>(
-    block: &Block<Record<'a>>,
+    block: GroupRef<'_, 'a>,
 ) -> Option<(Option<&'a str>, Option<&'a str>)> {
     host::block_header_of(block)
 }
 
 /// Whether (a piece of) a block holds an `SE10`.
-pub(crate) fn has_se10(block: &Block<Record<'_>>) -> bool {
+pub(crate) fn has_se10(block: GroupRef<'_, '_>) -> bool {
     host::has_se10(block)
 }
 

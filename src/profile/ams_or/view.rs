@@ -419,7 +419,7 @@ impl<'a, T: LineSource<'a> + ?Sized> LineSource<'a> for &T {
 
 impl<'a> LineSource<'a> for PgaLine<Record<'a>> {
     fn pg01(&self) -> Option<Record<'a>> {
-        Some(self.pg01.record.clone())
+        Some(self.pg01.record)
     }
     fn each_child(&self, f: impl FnMut(&Record<'a>)) {
         self.for_each_child_record(f);

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::error::Problem;
 use crate::options::ParseOptions;
-use crate::transmission::Transmission;
+use crate::tree::FlatTree;
 use crate::validate::{self, Found, PieceChecks, ValidateOptions};
 use crate::wire::framing::{Piece, Terminator};
 
@@ -38,7 +38,7 @@ pub(super) struct Guess {
 pub(super) struct Prepared<'b> {
     /// The first tree-limit problem of the piece.
     pub(super) limit: Option<Problem>,
-    pub(super) parsed: Result<Transmission<'b>, crate::error::ParseError>,
+    pub(super) parsed: Result<FlatTree<'b>, crate::error::ParseError>,
     /// F-019's state assumed, and after the piece.
     pub(super) mixed_before: (Option<Terminator>, bool),
     pub(super) mixed_after: (Option<Terminator>, bool),
@@ -62,12 +62,12 @@ fn prepare<'b>(
     };
     let (line, offset) = (meta.first_line, meta.offset);
     let mut limit = None;
-    let parsed = match Transmission::parse_fragment(&job.bytes, piece_opts, line, offset, piece) {
+    let parsed = match FlatTree::parse_fragment(&job.bytes, piece_opts, line, offset, piece) {
         Ok(t) => Ok(t),
         Err(e) if e.problems.iter().all(is_tree_limit) => {
             limit = e.problems.first().cloned();
             let unlimited = without_tree_limits(piece_opts);
-            Transmission::parse_fragment(&job.bytes, &unlimited, line, offset, piece)
+            FlatTree::parse_fragment(&job.bytes, &unlimited, line, offset, piece)
         }
         Err(e) => Err(e),
     };
@@ -78,19 +78,13 @@ fn prepare<'b>(
     let parsed = parsed.map(|mut t| {
         mixed_terminators(&mut t, &mut first_term, &mut reported);
         checks.forget_certificates();
-        found = checks.records(&t);
+        found = checks.records(&t, piece_opts.lenient_numeric);
         let mut carried = if meta.starts_closing {
             None
         } else {
             guess.open
         };
-        for (i, block) in t
-            .tree
-            .batches
-            .iter()
-            .flat_map(|b| b.blocks.iter())
-            .enumerate()
-        {
+        for (i, block) in t.batches().flat_map(|b| b.blocks()).enumerate() {
             let head = match if i == 0 { carried.take() } else { None } {
                 Some(h) => h,
                 None => Head::of(block),

@@ -9,7 +9,7 @@ use crate::layout::FieldDef;
 use crate::profile::ams_or::CertificateNumber;
 use crate::records::Record;
 use crate::records::{Pg01, Pg02, Pg10, Pg14, Pg19, Pg22, Pg24, Pg25, Pg29, RecordType};
-use crate::tree::{EntityLoop, OiGroup, PgaItem, PgaLine};
+use crate::tree::{FlatItem, GroupKind, GroupRef};
 
 /// The bytes of a text field as [`crate::validate::text_of`] reads them, not made text (a
 /// rule that compares a field with a code needs no UTF-8 check); and `text_of` itself.
@@ -75,22 +75,34 @@ pub(super) fn dec_of(r: &Record<'_>, f: &FieldDef) -> Option<Decimal> {
     }
 }
 
-/// Whether a PGA line's PG01 carries a disclaimer (what [`OiGroup::data_sharing`] asks).
-pub(super) fn disclaimed(line: &PgaLine<Record<'_>>) -> bool {
-    let r = &line.pg01.record;
+/// The record that opens a group (a PGA line's PG01, an entity loop's PG19), or an empty
+/// record (every PGA line and entity loop the tree builds has one).
+pub(super) fn head_of<'a>(g: GroupRef<'_, 'a>) -> Record<'a> {
+    g.head().map_or_else(Record::empty, |h| h.record())
+}
+
+/// Whether a PGA line has child records (or groups) after its PG01.
+pub(super) fn has_items(line: GroupRef<'_, '_>) -> bool {
+    line.items().next().is_some()
+}
+
+/// Whether a PGA line's PG01 carries a disclaimer (what
+/// [`crate::tree::OiGroup::data_sharing`] asks).
+pub(super) fn disclaimed(line: GroupRef<'_, '_>) -> bool {
+    let r = &head_of(line);
     r.record_type() == RecordType::Pg01 && bytes_of(r, Pg01::DISCLAIMER_CODE).is_some()
 }
 
 /// Whether a PGA line opens with an AMS OR PG01: what
 /// [`crate::profile::ams_or::OrganicLine::is_organic_line`] says, from two field reads.
-pub(super) fn is_organic(line: &PgaLine<Record<'_>>) -> bool {
-    let r = &line.pg01.record;
+pub(super) fn is_organic(line: GroupRef<'_, '_>) -> bool {
+    let r = &head_of(line);
     r.record_type() == RecordType::Pg01
         && is(bytes_of(r, Pg01::AGENCY_CODE), b"AMS")
         && is(bytes_of(r, Pg01::PROGRAM_CODE), b"OR")
 }
 
-/// The data sharing of [`OiGroup::data_sharing`] (SPEC 4.1) found line by line, for the
+/// The data sharing of [`crate::tree::OiGroup::data_sharing`] (SPEC 4.1) found line by line, for the
 /// lines that need it, without a vector per group: the result of the last scan is kept with
 /// the line it stopped at, and every line before that one (empty, not disclaimed) shares the
 /// same data set, so each line of a group is scanned over at most once.
@@ -103,19 +115,20 @@ pub(super) struct Sharing {
 impl Sharing {
     /// The index of the line whose data set line `i` shares, or `None`; for a line with no
     /// child record and no disclaimer (any other line shares no data set).
-    pub(super) fn of(&mut self, group: &OiGroup<Record<'_>>, i: usize) -> Option<usize> {
+    /// `lines` are the PGA lines of the OI group.
+    pub(super) fn of(&mut self, lines: &[GroupRef<'_, '_>], i: usize) -> Option<usize> {
         if let Some((end, data)) = self.last {
             if i < end {
                 return data;
             }
         }
-        let mut found = (group.lines.len(), None);
-        for (k, l) in group.lines.iter().enumerate().skip(i + 1) {
+        let mut found = (lines.len(), None);
+        for (k, &l) in lines.iter().enumerate().skip(i + 1) {
             if disclaimed(l) {
                 found = (k, None);
                 break;
             }
-            if !l.items.is_empty() {
+            if has_items(l) {
                 found = (k, Some(k));
                 break;
             }
@@ -166,7 +179,10 @@ impl Role {
 /// An entity loop of an OR line with the role code of its PG19.
 #[derive(Clone, Copy)]
 pub(super) struct LoopFact<'s, 'a> {
-    pub(super) entity: &'s EntityLoop<Record<'a>>,
+    /// The loop (a group of kind [`GroupKind::Entity`]).
+    pub(super) entity: GroupRef<'s, 'a>,
+    /// Its PG19 (the record that opens it).
+    pub(super) pg19: Record<'a>,
     /// The PG19's `entity_role_code`; `None` when the loop opens with no PG19 or the role
     /// is blank.
     pub(super) code: Option<&'a [u8]>,
@@ -178,8 +194,8 @@ pub(super) struct LoopFact<'s, 'a> {
 
 /// A PG14 of an OR line: what the certificate rules read of it.
 #[derive(Clone, Copy)]
-pub(super) struct Pg14Fact<'s, 'a> {
-    pub(super) record: &'s Record<'a>,
+pub(super) struct Pg14Fact<'a> {
+    pub(super) record: Record<'a>,
     /// `lpco_number`, classified (blank reads as `""`, as the view does).
     pub(super) number: CertificateNumber<'a>,
     /// `lpco_type` is `AM1`.
@@ -193,7 +209,7 @@ pub(super) struct Pg14Fact<'s, 'a> {
 #[derive(Default)]
 pub(super) struct Facts<'s, 'a> {
     /// Every PG14 (by record type) in order.
-    pub(super) pg14s: Vec<Pg14Fact<'s, 'a>>,
+    pub(super) pg14s: Vec<Pg14Fact<'a>>,
     /// A PG14 has `lpco_type` `AM1`: then only those are certificates.
     pub(super) has_am1: bool,
     /// A child record has the identifier `PG14` (OR-026).
@@ -201,7 +217,7 @@ pub(super) struct Facts<'s, 'a> {
     /// A child record has the identifier `PG10` (OR-015's P50).
     pub(super) any_pg10: bool,
     /// The first child record with the identifier `PG29`.
-    pub(super) first_pg29: Option<&'s Record<'a>>,
+    pub(super) first_pg29: Option<Record<'a>>,
     /// Net quantity and unit of the first PG29 whose net quantity reads.
     pub(super) net_quantity: Option<(Decimal, Option<&'a [u8]>)>,
     /// PG25s with a lot number.
@@ -213,17 +229,19 @@ pub(super) struct Facts<'s, 'a> {
     /// A PG22 has declaration code `AM4`.
     pub(super) am4: bool,
     /// PG24s other than type `AM1` with code `A10`/`A11` (OR-033).
-    pub(super) odd_remarks: Vec<&'s Record<'a>>,
+    pub(super) odd_remarks: Vec<Record<'a>>,
     /// Records OR-016 names, in order; `true` for a PG02 with a product code, `false` for a
     /// record OR2 does not use.
-    pub(super) or016: Vec<(&'s Record<'a>, bool)>,
+    pub(super) or016: Vec<(Record<'a>, bool)>,
     /// The entity loops, as [`PgaLine::entity_loops`] lists them.
     pub(super) loops: Vec<LoopFact<'s, 'a>>,
 }
 
 impl<'s, 'a> Facts<'s, 'a> {
     /// Reads the child records `items` of an OR line; `or2`: the line is an OR2 (OR-016).
-    pub(super) fn gather(&mut self, items: &'s [PgaItem<Record<'a>>], or2: bool) {
+    /// `line` is the PGA line whose items are read (the line itself, or the later line
+    /// whose data set it shares).
+    pub(super) fn gather(&mut self, line: GroupRef<'s, 'a>, or2: bool) {
         self.pg14s.clear();
         self.has_am1 = false;
         self.any_pg14 = false;
@@ -237,40 +255,46 @@ impl<'s, 'a> Facts<'s, 'a> {
         self.odd_remarks.clear();
         self.or016.clear();
         self.loops.clear();
-        self.walk(items, or2, 0);
+        self.walk(line, or2, 0);
     }
 
     /// Visits `items` (at group depth `depth`) as [`PgaLine::for_each_child_record`] does.
-    fn walk(&mut self, items: &'s [PgaItem<Record<'a>>], or2: bool, depth: u8) {
-        for i in items {
+    /// (the items of the line or PG50 group `group`).
+    fn walk(&mut self, group: GroupRef<'s, 'a>, or2: bool, depth: u8) {
+        for i in group.items() {
             match i {
-                PgaItem::Record(n) => self.record(&n.record, or2),
-                PgaItem::Entity(e) => {
+                FlatItem::Record(n) => self.record(n.record(), or2),
+                FlatItem::Group(e) if e.kind() == GroupKind::Entity => {
+                    let r = head_of(e);
                     // Loops of the line and of its PG50/PG51 groups (groups do not nest).
                     if depth <= 1 {
-                        let r = &e.pg19.record;
                         let pg19 = r.record_type() == RecordType::Pg19;
-                        let code = pg19.then(|| bytes_of(r, Pg19::ENTITY_ROLE_CODE)).flatten();
+                        let code = pg19.then(|| bytes_of(&r, Pg19::ENTITY_ROLE_CODE)).flatten();
                         self.loops.push(LoopFact {
                             entity: e,
+                            pg19: r,
                             code,
                             role: code.map(Role::of),
-                            nop_id: pg19.then(|| bytes_of(r, Pg19::ENTITY_NUMBER)).flatten(),
+                            nop_id: pg19.then(|| bytes_of(&r, Pg19::ENTITY_NUMBER)).flatten(),
                         });
                     }
-                    self.record(&e.pg19.record, or2);
-                    if let Some(n) = &e.pg20 {
-                        self.record(&n.record, or2);
+                    self.record(r, or2);
+                    if let Some(n) = e.pg20() {
+                        self.record(n.record(), or2);
                     }
-                    for n in &e.items {
-                        self.record(&n.record, or2);
+                    for n in e.items() {
+                        if let FlatItem::Record(n) = n {
+                            self.record(n.record(), or2);
+                        }
                     }
                 }
-                PgaItem::Group(g) => {
-                    self.record(&g.start.record, or2);
-                    self.walk(&g.items, or2, depth.saturating_add(1));
-                    if let Some(n) = &g.end {
-                        self.record(&n.record, or2);
+                FlatItem::Group(g) => {
+                    if let Some(h) = g.head() {
+                        self.record(h.record(), or2);
+                    }
+                    self.walk(g, or2, depth.saturating_add(1));
+                    if let Some(n) = g.tail() {
+                        self.record(n.record(), or2);
                     }
                 }
             }
@@ -278,23 +302,24 @@ impl<'s, 'a> Facts<'s, 'a> {
     }
 
     /// One child record.
-    fn record(&mut self, r: &'s Record<'a>, or2: bool) {
+    fn record(&mut self, r: Record<'a>, or2: bool) {
+        let r = &r;
         let id = id4(r);
         match id {
             PG14 => self.any_pg14 = true,
             PG10 => self.any_pg10 = true,
-            PG29 if self.first_pg29.is_none() => self.first_pg29 = Some(r),
+            PG29 if self.first_pg29.is_none() => self.first_pg29 = Some(*r),
             _ => {}
         }
         if or2 && matches!(id, PG10 | PG19 | PG20 | PG21 | PG22 | PG24 | PG27) {
-            self.or016.push((r, false));
+            self.or016.push((*r, false));
         }
         match r.record_type() {
             RecordType::Pg14 => {
                 let am1 = is(bytes_of(r, Pg14::LPCO_TYPE), b"AM1");
                 self.has_am1 |= am1;
                 self.pg14s.push(Pg14Fact {
-                    record: r,
+                    record: *r,
                     number: CertificateNumber::classify(
                         text_of(r, Pg14::LPCO_NUMBER).unwrap_or(""),
                     ),
@@ -318,14 +343,14 @@ impl<'s, 'a> Facts<'s, 'a> {
                 let ok = is(bytes_of(r, Pg24::REMARKS_TYPE_CODE), b"AM1")
                     && matches!(bytes_of(r, Pg24::REMARKS_CODE), Some(b"A10" | b"A11"));
                 if !ok {
-                    self.odd_remarks.push(r);
+                    self.odd_remarks.push(*r);
                 }
             }
             RecordType::Pg02
                 if bytes_of(r, Pg02::PRODUCT_CODE_QUALIFIER_1).is_some()
                     || bytes_of(r, Pg02::PRODUCT_CODE_NUMBER_1).is_some() =>
             {
-                self.or016.push((r, true));
+                self.or016.push((*r, true));
             }
             _ => {}
         }
@@ -333,7 +358,7 @@ impl<'s, 'a> Facts<'s, 'a> {
 
     /// The certificate references: the PG14s with `lpco_type` `AM1`, or every PG14 when none
     /// has it (as [`crate::profile::ams_or::OrganicLine::certificates`]).
-    pub(super) fn certificates(&self) -> impl Iterator<Item = &Pg14Fact<'s, 'a>> + '_ {
+    pub(super) fn certificates(&self) -> impl Iterator<Item = &Pg14Fact<'a>> + '_ {
         let has_am1 = self.has_am1;
         self.pg14s.iter().filter(move |c| !has_am1 || c.am1)
     }
@@ -410,12 +435,23 @@ mod tests {
         out
     }
 
-    /// The OI groups of `data` parsed leniently, handed to `f`.
-    fn with_groups(data: &[u8], mut f: impl FnMut(&OiGroup<Record<'_>>)) {
-        if let Ok(t) = Transmission::parse_with(data, &ParseOptions::lenient()) {
-            for (_, g) in t.tree.oi_groups() {
-                f(g);
-            }
+    /// The OI groups of `data` parsed leniently, nested and flat, handed to `f`.
+    fn with_groups(
+        data: &[u8],
+        mut f: impl FnMut(&crate::tree::OiGroup<Record<'_>>, &[GroupRef<'_, '_>]),
+    ) {
+        let Ok(t) = Transmission::parse_with(data, &ParseOptions::lenient()) else {
+            return;
+        };
+        let Ok(flat) = crate::FlatTree::parse_with(data, &ParseOptions::lenient()) else {
+            panic!("the flat tree parses what the nested one parses");
+        };
+        let nested: Vec<_> = t.tree.oi_groups().collect();
+        let groups: Vec<_> = flat.oi_groups().collect();
+        assert_eq!(nested.len(), groups.len());
+        for ((_, g), fg) in nested.into_iter().zip(groups) {
+            let lines: Vec<_> = fg.lines().collect();
+            f(g, &lines);
         }
     }
 
@@ -426,23 +462,25 @@ mod tests {
     fn sharing_and_line_kinds_agree_with_the_tree() {
         let mut shared = 0usize;
         for data in mutated() {
-            with_groups(&data, |g| {
+            with_groups(&data, |g, lines| {
                 let want = g.data_sharing();
                 let mut sharing = Sharing::default();
-                for (i, line) in g.lines.iter().enumerate() {
-                    let p = line.pg01.record.view::<Pg01>();
+                assert_eq!(g.lines.len(), lines.len());
+                for (i, (nested, &line)) in g.lines.iter().zip(lines).enumerate() {
+                    let p = nested.pg01.record.view::<Pg01>();
                     assert_eq!(
                         disclaimed(line),
                         p.is_some_and(|p| p.disclaimer_code().is_some())
                     );
                     assert_eq!(
                         is_organic(line),
-                        crate::profile::ams_or::OrganicLine::is_organic_line(line)
+                        crate::profile::ams_or::OrganicLine::is_organic_line(nested)
                     );
-                    let got = if disclaimed(line) || !line.items.is_empty() {
+                    assert_eq!(has_items(line), !nested.items.is_empty());
+                    let got = if disclaimed(line) || has_items(line) {
                         None
                     } else {
-                        sharing.of(g, i)
+                        sharing.of(lines, i)
                     };
                     assert_eq!(got, want.get(i).copied().flatten(), "line {i}");
                     shared += usize::from(got.is_some());
