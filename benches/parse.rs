@@ -43,7 +43,8 @@
 //!   its canonical string (no serde; 1 KB and 1 MB);
 //! * `field_dump_json_serde`: the field dump as JSON Lines through `serde_json` and
 //!   `dump_record` (1 KB and 1 MB);
-//! * `validate_default_rules`: `validate` with default options (every size);
+//! * `validate_default_rules`: `validate_flat` with default options over an already parsed
+//!   flat tree, as `ace-pga check` runs the rules (every size);
 //! * `check_streamed`: `stream::check::check_reader_with` over the input's bytes, one
 //!   thread, every input cut into pieces (`whole_below` 0): parse and validate piece by
 //!   piece, each piece's tree small, as `ace-pga check` works on an input over 8 MiB (every
@@ -62,11 +63,11 @@ use std::time::Duration;
 
 use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::stream::check::{check_reader_with, CheckOptions};
-use ace_pga::validate::{validate, ValidateOptions};
+use ace_pga::validate::{validate, validate_flat, ValidateOptions};
 use ace_pga::write::dump::{dump_record, latin1_string, DumpContent, DumpJsonWriter};
 #[cfg(feature = "json")]
 use ace_pga::write::DecodeJson;
-use ace_pga::{ParseOptions, RecordReader, Transmission};
+use ace_pga::{FlatTree, ParseOptions, RecordReader, Transmission};
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BatchSize, Bencher, BenchmarkGroup, BenchmarkId, Criterion,
@@ -481,13 +482,19 @@ fn benches(c: &mut Criterion) {
     // peer of the same run above: validation, the field dump as JSON Lines and the decode
     // JSON document, each over an already parsed transmission.
     let opts = ValidateOptions::new(ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).expect("date"));
-    run(c, "validate_default_rules", &parsed, |t| {
-        validate(t, &opts).findings.len()
+    // The rules over an already parsed flat tree (what `check` parses into).
+    let flat: Vec<(&str, FlatTree<'_>, u64)> = inputs
+        .iter()
+        .map(|(n, i, b)| (*n, FlatTree::parse(i).expect("valid input"), *b))
+        .collect();
+    let strict = ParseOptions::strict();
+    run(c, "validate_default_rules", &flat, |t| {
+        validate_flat(t, &strict, &opts).findings.len()
     });
+    drop(flat);
     let mut streamed = CheckOptions::default();
     streamed.whole_below = 0;
     streamed.records = false;
-    let strict = ParseOptions::strict();
     for ((name, input, _), (_, t, _)) in inputs.iter().zip(&parsed) {
         let whole = validate(t, &opts);
         let piecewise = check_reader_with(*input, &strict, &opts, &streamed)

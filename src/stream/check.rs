@@ -50,7 +50,6 @@ use super::{StreamOptions, StreamReader, Unit};
 use crate::error::{Problem, ProblemKind, Severity};
 use crate::options::ParseOptions;
 use crate::records::{identify, RecordType};
-use crate::transmission::Transmission;
 use crate::tree::FlatTree;
 use crate::validate::{
     self, EnvelopeTracker, Finding, Found, Level, PieceChecks, Report, RuleId, ValidateOptions,
@@ -226,7 +225,7 @@ fn check_whole(
         .filter_map(|f| f.location.line)
         .collect();
     if copts.records && !wanted.is_empty() {
-        if let Ok(t) = Transmission::parse_with(data, &without_tree_limits(parse)) {
+        if let Ok(t) = FlatTree::parse_with(data, &without_tree_limits(parse)) {
             for (i, r) in t.records().enumerate() {
                 let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 if wanted.contains(&line) {

@@ -34,8 +34,11 @@ pub(super) fn check(t: &FlatTree<'_>, sink: &mut Sink<'_>) {
         while let Some(block) = blocks.next() {
             let next = blocks.peek().copied();
             let mut pass = EnvelopeBlock::begin(batch, next, block, a_app, sink);
+            let mut records: Vec<Record<'_>> = Vec::new();
             for tx in block.transactions() {
-                pass.transaction(tx, sink);
+                records.clear();
+                records.extend(tx.records());
+                pass.transaction(tx, &records, sink);
             }
             pass.end(block, sink);
         }
@@ -207,12 +210,18 @@ impl<'a> EnvelopeBlock<'a> {
 
     /// The E rules of the block's next transaction.
     #[inline]
-    pub(super) fn transaction(&mut self, tx: GroupRef<'_, 'a>, sink: &mut Sink<'_>) {
+    /// `records` are the transaction's records in input order.
+    pub(super) fn transaction(
+        &mut self,
+        tx: GroupRef<'_, 'a>,
+        records: &[Record<'_>],
+        sink: &mut Sink<'_>,
+    ) {
         if let Some(n) = self.count.as_mut() {
-            *n += tx.range().len() as u64;
+            *n += records.len() as u64;
         }
         if let Some(f) = self.foreign.as_mut() {
-            f.transaction(tx, &mut self.warned_pg, sink);
+            f.transaction(tx, records, &mut self.warned_pg, sink);
         }
     }
 
@@ -298,8 +307,11 @@ pub(super) fn check_foreign(
     if let Some(h) = block.head() {
         f.node(h, warned_pg, sink);
     }
+    let mut records: Vec<Record<'_>> = Vec::new();
     for tx in block.transactions() {
-        f.transaction(tx, warned_pg, sink);
+        records.clear();
+        records.extend(tx.records());
+        f.transaction(tx, &records, warned_pg, sink);
     }
     if let Some(y) = block.tail() {
         f.node(y, warned_pg, sink);
@@ -356,6 +368,7 @@ impl<'b> Foreign<'b> {
     pub(super) fn transaction(
         &mut self,
         tx: GroupRef<'_, '_>,
+        records: &[Record<'_>],
         warned_pg: &mut bool,
         sink: &mut Sink<'_>,
     ) {
@@ -377,8 +390,8 @@ impl<'b> Foreign<'b> {
                 }
             }
         }
-        for r in tx.records() {
-            self.record(&r, warned_pg, sink);
+        for r in records {
+            self.record(r, warned_pg, sink);
         }
     }
 

@@ -59,8 +59,11 @@ pub(super) fn check(t: &crate::tree::FlatTree<'_>, sink: &mut Sink<'_>) {
         let Some(mut pass) = HostBlock::begin(block) else {
             continue;
         };
+        let mut records: Vec<Record<'_>> = Vec::new();
         for tx in block.transactions() {
-            pass.transaction(tx, sink);
+            records.clear();
+            records.extend(tx.records());
+            pass.transaction(&records, sink);
         }
     }
 }
@@ -91,8 +94,11 @@ pub(super) fn check_block(
     let Some(mut pass) = HostBlock::of_header(header) else {
         return;
     };
+    let mut records: Vec<Record<'_>> = Vec::new();
     for tx in block.transactions() {
-        pass.transaction(tx, sink);
+        records.clear();
+        records.extend(tx.records());
+        pass.transaction(&records, sink);
     }
 }
 
@@ -138,7 +144,8 @@ impl<'h, 'a> HostBlock<'h, 'a> {
     }
 
     /// The H rules of the block's next transaction.
-    pub(super) fn transaction(&mut self, tx: GroupRef<'_, 'a>, sink: &mut Sink<'_>) {
+    /// `tx` are the transaction's records in input order.
+    pub(super) fn transaction(&mut self, tx: &[Record<'a>], sink: &mut Sink<'_>) {
         let mut cx = Ctx {
             sink,
             side: self.side,
@@ -201,13 +208,13 @@ impl<'a> Sequence<'a> {
         self.in_run = false;
     }
 
-    /// The sequence of `tx` (its records in input order).
-    fn of(&mut self, tx: GroupRef<'_, 'a>) -> &[Record<'a>] {
+    /// The sequence of the records `tx` of a transaction (in input order).
+    fn of(&mut self, tx: &[Record<'a>]) -> &[Record<'a>] {
         self.out.clear();
         self.run_last = None;
         self.in_run = false;
-        for r in tx.records() {
-            self.visit(r);
+        for r in tx {
+            self.visit(*r);
         }
         self.end_run();
         &self.out

@@ -16,7 +16,8 @@ use super::host::HostBlock;
 use super::organic::{CertificateHts, OrganicPass};
 use super::structure::StructurePass;
 use super::Sink;
-use crate::tree::{FlatTree, NodeRef};
+use crate::records::Record;
+use crate::tree::{FlatTree, GroupRef, NodeRef};
 
 /// Transactions per window: the families' steps run on this many transactions at a time
 /// (measured: see BENCHMARKS.md, issue 13, fused validation).
@@ -65,6 +66,9 @@ pub(super) fn run(
     let mut organic = OrganicPass::new(sink.opts.as_of);
     let mut seen_batch = false;
     let mut txs = Vec::with_capacity(window.min(WINDOW));
+    // The records of the window's transactions, read from the tree once for the F, E and H
+    // rules (the transactions of a block are contiguous: one run of records).
+    let mut records: Vec<Record<'_>> = Vec::new();
     for batch in t.batches() {
         node(&mut field, batch.head(), sink);
         let a_app = if families.envelope {
@@ -91,14 +95,23 @@ pub(super) fn run(
                 if txs.is_empty() {
                     break;
                 }
+                records.clear();
+                let base = txs.first().map_or(0, |tx| tx.range().start);
                 for tx in &txs {
-                    for r in tx.records() {
-                        field.record(&r, sink);
-                    }
+                    records.extend(tx.records());
+                }
+                let of = |tx: &GroupRef<'_, '_>| {
+                    let r = tx.range();
+                    records
+                        .get(r.start.saturating_sub(base)..r.end.saturating_sub(base))
+                        .unwrap_or_default()
+                };
+                for r in &records {
+                    field.record(r, sink);
                 }
                 if let Some(env) = env.as_mut() {
                     for tx in &txs {
-                        env.transaction(*tx, sink);
+                        env.transaction(*tx, of(tx), sink);
                     }
                 }
                 for tx in &txs {
@@ -106,7 +119,7 @@ pub(super) fn run(
                 }
                 if let Some(host) = host.as_mut() {
                     for tx in &txs {
-                        host.transaction(*tx, sink);
+                        host.transaction(of(tx), sink);
                     }
                 }
                 for tx in &txs {
