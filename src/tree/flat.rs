@@ -167,6 +167,7 @@ impl<'a> FlatTree<'a> {
     }
 
     /// The record at `index` in input order (the n-th record of [`Self::records`]), if any.
+    #[inline]
     pub fn record(&self, index: usize) -> Option<Record<'a>> {
         let e = self.records.get(index)?;
         Some(self.read(e))
@@ -291,6 +292,7 @@ impl<'a> FlatTree<'a> {
 
 impl<'t, 'a> GroupRef<'t, 'a> {
     /// What the group is.
+    #[inline]
     pub fn kind(&self) -> GroupKind {
         self.span.kind
     }
@@ -302,11 +304,13 @@ impl<'t, 'a> GroupRef<'t, 'a> {
 
     /// The indices of the records it covers in [`FlatTree::records`] (head, content, nested
     /// groups, tail and every condition).
+    #[inline]
     pub fn range(&self) -> std::ops::Range<usize> {
         self.span.start as usize..self.span.end as usize
     }
 
     /// The records it covers, in input order.
+    #[inline]
     pub fn records(&self) -> FlatRecords<'t, 'a> {
         let end = (self.span.end as usize).min(self.tree.records.len());
         FlatRecords {
@@ -325,6 +329,7 @@ impl<'t, 'a> GroupRef<'t, 'a> {
     }
 
     /// The record at `at`, with the conditions of the child node group that starts there.
+    #[inline]
     fn node(&self, at: u32) -> Option<NodeRef<'t, 'a>> {
         let mut end = at.saturating_add(1);
         let mut child = self.index.saturating_add(1);
@@ -346,6 +351,7 @@ impl<'t, 'a> GroupRef<'t, 'a> {
     /// The record that opens the group (`A`, `B`, `SE60`/`50`, `OI`, `PG01`, `PG19`, `PG50`,
     /// `SO70`, `PG00 S`), if it has one: implicit batches and blocks, transactions and OI
     /// groups without `OI` have none.
+    #[inline]
     pub fn head(&self) -> Option<NodeRef<'t, 'a>> {
         if self.span.flags & HEAD == 0 {
             return None;
@@ -354,6 +360,7 @@ impl<'t, 'a> GroupRef<'t, 'a> {
     }
 
     /// The `PG20` directly after an entity loop's `PG19` (SPEC 4.3), if any.
+    #[inline]
     pub fn pg20(&self) -> Option<NodeRef<'t, 'a>> {
         if self.span.flags & PG20 == 0 {
             return None;
@@ -363,6 +370,7 @@ impl<'t, 'a> GroupRef<'t, 'a> {
     }
 
     /// The record that ends the group (`Z`, `Y`, `PG51`, `PG00 E`), if it has one.
+    #[inline]
     pub fn tail(&self) -> Option<NodeRef<'t, 'a>> {
         if self.span.flags & TAIL == 0 {
             return None;
@@ -389,15 +397,38 @@ impl<'t, 'a> GroupRef<'t, 'a> {
     /// substitution groups; an anchor: its sub-records, then its OI group; an OI group: its
     /// orphans, then its PGA lines; a PGA line: child records, entity loops and PG50 groups;
     /// an entity loop: `PG21`/`PG55`/`PG60`; a PG50 group: records and entity loops.
+    #[inline]
     pub fn items(&self) -> Items<'t, 'a> {
-        let mut pos = self.span.start;
-        if let Some(h) = self.head() {
-            pos = h.end();
-        }
-        if let Some(p) = self.pg20() {
+        self.parts().items
+    }
+
+    /// The head, the `PG20` of an entity loop, the items and the tail, each found once (what
+    /// [`Self::head`], [`Self::pg20`], [`Self::items`] and [`Self::tail`] give one by one).
+    #[inline]
+    pub(crate) fn parts(&self) -> Parts<'t, 'a> {
+        let head = self.head();
+        let mut pos = head.map_or(self.span.start, |h| h.end());
+        let pg20 = if self.span.flags & PG20 == 0 {
+            None
+        } else {
+            self.node(pos)
+        };
+        if let Some(p) = &pg20 {
             pos = p.end();
         }
-        let end = self.tail().map_or(self.span.end, |t| t.index);
+        let tail = self.tail();
+        let items = self.items_between(pos, tail.as_ref().map_or(self.span.end, |t| t.index));
+        Parts {
+            head,
+            pg20,
+            items,
+            tail,
+        }
+    }
+
+    /// The items from record `pos` up to record `end`.
+    #[inline]
+    fn items_between(&self, pos: u32, end: u32) -> Items<'t, 'a> {
         let mut child = self.index.saturating_add(1);
         while child < self.span.next {
             match self.tree.groups.get(child as usize) {
@@ -464,6 +495,7 @@ impl<'t, 'a> GroupRef<'t, 'a> {
 
 impl<'t, 'a> NodeRef<'t, 'a> {
     /// The record at `index` of `tree` with the conditions up to `end`; `None` out of range.
+    #[inline]
     fn new(tree: &'t FlatTree<'a>, index: u32, end: u32) -> Option<Self> {
         let len = u32::try_from(tree.records.len()).ok()?;
         if index >= len || end > len {
@@ -478,6 +510,7 @@ impl<'t, 'a> NodeRef<'t, 'a> {
 
     /// The record. (An entry the tree wrote always reads back; the `Option` of
     /// [`FlatTree::record`] is `Some` for every index a handle holds.)
+    #[inline]
     pub fn record(&self) -> Record<'a> {
         self.tree
             .record(self.index as usize)
@@ -491,6 +524,7 @@ impl<'t, 'a> NodeRef<'t, 'a> {
 
     /// The record-level conditions (`SE90`, SPEC 7.1) attached to it, in input order;
     /// `conditions().len()` is their number.
+    #[inline]
     pub fn conditions(&self) -> FlatRecords<'t, 'a> {
         FlatRecords {
             tree: self.tree,
@@ -552,6 +586,14 @@ impl ExactSizeIterator for FlatRecords<'_, '_> {}
 
 impl std::iter::FusedIterator for FlatRecords<'_, '_> {}
 
+/// A group taken apart ([`GroupRef::parts`]).
+pub(crate) struct Parts<'t, 'a> {
+    pub(crate) head: Option<NodeRef<'t, 'a>>,
+    pub(crate) pg20: Option<NodeRef<'t, 'a>>,
+    pub(crate) items: Items<'t, 'a>,
+    pub(crate) tail: Option<NodeRef<'t, 'a>>,
+}
+
 /// The content of a group ([`GroupRef::items`]).
 #[derive(Debug, Clone)]
 pub struct Items<'t, 'a> {
@@ -565,6 +607,7 @@ pub struct Items<'t, 'a> {
 impl<'t, 'a> Iterator for Items<'t, 'a> {
     type Item = FlatItem<'t, 'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<FlatItem<'t, 'a>> {
         if self.pos >= self.end {
             return None;

@@ -21,6 +21,7 @@ use crate::records::{RecordType, View};
 use crate::tree::FlatTree;
 use crate::tree::{FlatItem, GroupKind, GroupRef};
 
+use super::pass::Window;
 use super::{At, RuleId, Sink, TariffFlag, AMS_RULESET};
 
 mod facts;
@@ -118,7 +119,7 @@ pub(crate) type CertificateHts = HashMap<String, (String, u32)>;
 pub(super) fn check_with(t: &FlatTree<'_>, sink: &mut Sink<'_>, cert_hts: &mut CertificateHts) {
     let mut pass = OrganicPass::new(sink.opts.as_of);
     for tx in t.transactions() {
-        pass.transaction(tx, cert_hts, sink);
+        pass.transaction(tx, Window::default(), cert_hts, sink);
     }
 }
 
@@ -150,6 +151,7 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
     pub(super) fn transaction(
         &mut self,
         tx: GroupRef<'t, 'a>,
+        window: Window<'_, 'a>,
         cert_hts: &mut CertificateHts,
         sink: &mut Sink<'_>,
     ) {
@@ -158,10 +160,10 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
             match g.kind() {
                 GroupKind::Anchor => {
                     if let Some(oi) = g.oi_group() {
-                        self.group(g.head().map(|a| a.record()), oi, cert_hts, sink);
+                        self.group(g.head().map(|a| a.record()), oi, window, cert_hts, sink);
                     }
                 }
-                GroupKind::OiGroup => self.group(None, g, cert_hts, sink),
+                GroupKind::OiGroup => self.group(None, g, window, cert_hts, sink),
                 _ => {}
             }
         }
@@ -185,6 +187,7 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
         &mut self,
         anchor: Option<Record<'a>>,
         group: GroupRef<'t, 'a>,
+        window: Window<'_, 'a>,
         cert_hts: &mut CertificateHts,
         sink: &mut Sink<'_>,
     ) {
@@ -202,7 +205,7 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
         let mut has_or_data_or_disclaimer = false;
         let mut sharing = Sharing::default();
         for (i, &line) in lines.iter().enumerate() {
-            let pg01 = &head_of(line);
+            let pg01 = &window.head(line);
             if pg01.record_type() != RecordType::Pg01 {
                 continue;
             }
@@ -240,7 +243,7 @@ impl<'t, 'a> OrganicPass<'t, 'a> {
                 None => MessageType::Bare,
                 Some(_) => MessageType::from_processing_code(text_of(pg01, Pg01::PROCESSING_CODE)),
             };
-            facts.gather(items, message_type == MessageType::Or2);
+            facts.gather(items, window, message_type == MessageType::Or2);
             check_line(pg01, message_type, facts, dates, sink);
             let mut certificates = facts.certificates().peekable();
             if certificates.peek().is_none() {

@@ -19,6 +19,32 @@ use super::Sink;
 use crate::records::Record;
 use crate::tree::{FlatTree, GroupRef, NodeRef};
 
+/// The records of a window of transactions, read from the tree once: the record at index
+/// `i` of the tree is `records[i - base]` (the transactions of a block are contiguous).
+/// Empty: every record is read from the tree.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Window<'w, 'a> {
+    records: &'w [Record<'a>],
+    base: usize,
+}
+
+impl<'a> Window<'_, 'a> {
+    /// The record of `n`.
+    #[inline]
+    pub(super) fn record(&self, n: NodeRef<'_, 'a>) -> Record<'a> {
+        match self.records.get(n.index().wrapping_sub(self.base)) {
+            Some(r) => *r,
+            None => n.record(),
+        }
+    }
+
+    /// The record that opens `g` (see [`GroupRef::head`]), or an empty record.
+    #[inline]
+    pub(super) fn head(&self, g: GroupRef<'_, 'a>) -> Record<'a> {
+        g.head().map_or_else(Record::empty, |h| self.record(h))
+    }
+}
+
 /// Transactions per window: the families' steps run on this many transactions at a time
 /// (measured: see BENCHMARKS.md, issue 13, fused validation).
 pub(super) const WINDOW: usize = 32;
@@ -109,13 +135,28 @@ pub(super) fn run(
                 for r in &records {
                     field.record(r, sink);
                 }
+                // The window's records stand for the tree's when the transactions are
+                // contiguous (always, in a tree the builder made).
+                let contiguous = txs.windows(2).all(|w| match w {
+                    [a, b] => a.range().end == b.range().start,
+                    _ => true,
+                }) && txs.last().map_or(0, |tx| tx.range().end)
+                    == base + records.len();
+                let window = if contiguous {
+                    Window {
+                        records: &records,
+                        base,
+                    }
+                } else {
+                    Window::default()
+                };
                 if let Some(env) = env.as_mut() {
                     for tx in &txs {
                         env.transaction(*tx, of(tx), sink);
                     }
                 }
                 for tx in &txs {
-                    structure.transaction(*tx, sink);
+                    structure.transaction(*tx, window, sink);
                 }
                 if let Some(host) = host.as_mut() {
                     for tx in &txs {
@@ -123,7 +164,7 @@ pub(super) fn run(
                     }
                 }
                 for tx in &txs {
-                    organic.transaction(*tx, cert_hts, sink);
+                    organic.transaction(*tx, window, cert_hts, sink);
                 }
             }
             node(&mut field, block.tail(), sink);

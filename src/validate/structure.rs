@@ -14,6 +14,7 @@ use crate::records::{Pg00, Pg01, Pg02, Pg19, Pg22, Pg26, Pg60, RecordType};
 use crate::tree::FlatTree;
 use crate::tree::{FlatItem, GroupKind, GroupRef, NodeRef};
 
+use super::pass::Window;
 use super::{int_of, text_bytes, text_of, At, RuleId, Sink};
 
 type R<'a> = Record<'a>;
@@ -25,7 +26,7 @@ type R<'a> = Record<'a>;
 pub(super) fn check(t: &FlatTree<'_>, sink: &mut Sink<'_>) {
     let mut pass = StructurePass::default();
     for tx in t.transactions() {
-        pass.transaction(tx, sink);
+        pass.transaction(tx, Window::default(), sink);
     }
 }
 
@@ -39,8 +40,14 @@ pub(super) struct StructurePass<'t, 'a> {
 impl<'t, 'a> StructurePass<'t, 'a> {
     /// The S rules of the next transaction of the input.
     #[inline]
-    pub(super) fn transaction(&mut self, tx: GroupRef<'t, 'a>, sink: &mut Sink<'_>) {
-        check_transaction(tx, &mut self.scratch, sink);
+    /// `window` holds the transaction's records when the caller read them already.
+    pub(super) fn transaction(
+        &mut self,
+        tx: GroupRef<'t, 'a>,
+        window: Window<'_, 'a>,
+        sink: &mut Sink<'_>,
+    ) {
+        check_transaction(tx, window, &mut self.scratch, sink);
     }
 }
 
@@ -111,6 +118,7 @@ fn pg00_of<'a>(g: GroupRef<'_, 'a>, pg00: &mut Vec<R<'a>>) {
 
 fn check_transaction<'t, 'a>(
     tx: GroupRef<'t, 'a>,
+    window: Window<'_, 'a>,
     scratch: &mut Scratch<'t, 'a>,
     sink: &mut Sink<'_>,
 ) {
@@ -133,7 +141,7 @@ fn check_transaction<'t, 'a>(
                 let oi_group = g.oi_group();
                 under_anchor_with_group = oi_group.is_some();
                 if let Some(g) = oi_group {
-                    check_group(g, scratch, sink);
+                    check_group(g, window, scratch, sink);
                 }
             }
             GroupKind::OiGroup => {
@@ -146,7 +154,7 @@ fn check_transaction<'t, 'a>(
                     }
                 }
                 under_anchor_with_group = under_anchor_with_group && g.head().is_some();
-                check_group(g, scratch, sink);
+                check_group(g, window, scratch, sink);
             }
             // Dispositions, substitution groups (the tree puts no other group here).
             _ => {
@@ -158,7 +166,12 @@ fn check_transaction<'t, 'a>(
     check_substitution(&scratch.pg00, sink);
 }
 
-fn check_group<'t, 'a>(g: GroupRef<'t, 'a>, scratch: &mut Scratch<'t, 'a>, sink: &mut Sink<'_>) {
+fn check_group<'t, 'a>(
+    g: GroupRef<'t, 'a>,
+    window: Window<'_, 'a>,
+    scratch: &mut Scratch<'t, 'a>,
+    sink: &mut Sink<'_>,
+) {
     // The OI and the orphans (the group's records before its first PGA line).
     pg00_of(g, &mut scratch.pg00);
     let mut lines = std::mem::take(&mut scratch.group_lines);
@@ -201,7 +214,7 @@ fn check_group<'t, 'a>(g: GroupRef<'t, 'a>, scratch: &mut Scratch<'t, 'a>, sink:
     for (i, &line) in lines.iter().enumerate() {
         pg00_node(line.head(), &mut scratch.pg00);
         let (disclaimed, shares) = scratch.lines.get(i).copied().unwrap_or_default();
-        check_line(line, disclaimed, shares, scratch, sink);
+        check_line(line, window, disclaimed, shares, scratch, sink);
     }
     scratch.group_lines = lines;
 }
@@ -212,9 +225,10 @@ fn disclaimed(line: GroupRef<'_, '_>) -> bool {
     r.record_type() == RecordType::Pg01 && text_bytes(r, Pg01::DISCLAIMER_CODE).is_some()
 }
 
-/// Whether a PGA line has child records after its PG01.
+/// Whether a PGA line has child records after its PG01 (and the PG01's conditions).
 fn has_items(line: GroupRef<'_, '_>) -> bool {
-    line.items().next().is_some()
+    let own = line.head().map_or(0, |h| 1 + h.conditions().len());
+    line.range().len() > own
 }
 
 /// Per PGA line of an OI group (`lines`) in `out`: whether it is disclaimed, and whether it
@@ -452,15 +466,17 @@ fn first_child<'a>(items: &[FlatItem<'_, 'a>]) -> Option<R<'a>> {
 /// own by design. The `PG00` among its child records go to `scratch.pg00` (S-015).
 fn check_line<'t, 'a>(
     line: GroupRef<'t, 'a>,
+    window: Window<'_, 'a>,
     disclaimed: bool,
     shares: bool,
     scratch: &mut Scratch<'t, 'a>,
     sink: &mut Sink<'_>,
 ) {
-    let pg01 = &head_of(line);
+    let parts = line.parts();
+    let pg01 = &parts.head.map_or_else(R::empty, |h| window.record(h));
     let mut items = std::mem::take(&mut scratch.line_items);
     items.clear();
-    items.extend(line.items());
+    items.extend(parts.items);
     if pg01.record_type() != RecordType::Pg01 || disclaimed || items.is_empty() {
         // The child records (after the PG01; conditions are never `PG00`).
         for r in line.records().skip(1) {
@@ -504,6 +520,7 @@ fn check_line<'t, 'a>(
     }
     check_entity_runs(&items, &mut scratch.explained, sink);
     let mut walk = LineWalk {
+        window,
         sink: &mut *sink,
         explained: &scratch.explained,
         pg00: &mut scratch.pg00,
@@ -614,6 +631,8 @@ fn check_entity_runs(items: &[FlatItem<'_, '_>], explained: &mut Vec<u32>, sink:
 /// (S-020, records outside PG50 groups). S-010 (a PG13 not directly followed by its PG14)
 /// is judged at the next record; S-022 (no PG02) at the end.
 struct LineWalk<'w, 'a, 'o> {
+    /// The transaction's records, when read already.
+    window: Window<'w, 'a>,
     sink: &'w mut Sink<'o>,
     /// The lines of the records S-007 explains (sorted).
     explained: &'w [u32],
@@ -650,25 +669,28 @@ impl<'a> LineWalk<'_, 'a, '_> {
     {
         for i in items {
             match i {
-                FlatItem::Record(n) => self.record(n.record(), Place::Plain, in_group),
+                FlatItem::Record(n) => self.record(self.window.record(n), Place::Plain, in_group),
                 FlatItem::Group(e) if e.kind() == GroupKind::Entity => {
-                    self.record(head_of(e), Place::Entity, in_group);
-                    if let Some(n) = e.pg20() {
-                        self.record(n.record(), Place::Entity, in_group);
+                    let p = e.parts();
+                    let pg19 = p.head.map_or_else(R::empty, |h| self.window.record(h));
+                    self.record(pg19, Place::Entity, in_group);
+                    if let Some(n) = p.pg20 {
+                        self.record(self.window.record(n), Place::Entity, in_group);
                     }
-                    for n in e.items() {
+                    for n in p.items {
                         if let FlatItem::Record(n) = n {
-                            self.record(n.record(), Place::Entity, in_group);
+                            self.record(self.window.record(n), Place::Entity, in_group);
                         }
                     }
                 }
                 FlatItem::Group(g) => {
-                    let end = g.tail();
-                    let open = end.is_none();
-                    self.record(head_of(g), Place::GroupStart { open }, in_group);
-                    self.items(g.items(), true);
-                    if let Some(n) = end {
-                        self.record(n.record(), Place::GroupEnd, in_group);
+                    let p = g.parts();
+                    let open = p.tail.is_none();
+                    let start = p.head.map_or_else(R::empty, |h| self.window.record(h));
+                    self.record(start, Place::GroupStart { open }, in_group);
+                    self.items(p.items, true);
+                    if let Some(n) = p.tail {
+                        self.record(self.window.record(n), Place::GroupEnd, in_group);
                     }
                 }
             }

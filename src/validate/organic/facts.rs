@@ -5,6 +5,7 @@
 
 use rust_decimal::Decimal;
 
+use super::Window;
 use crate::layout::FieldDef;
 use crate::profile::ams_or::CertificateNumber;
 use crate::records::Record;
@@ -81,9 +82,11 @@ pub(super) fn head_of<'a>(g: GroupRef<'_, 'a>) -> Record<'a> {
     g.head().map_or_else(Record::empty, |h| h.record())
 }
 
-/// Whether a PGA line has child records (or groups) after its PG01.
+/// Whether a PGA line has child records (or groups) after its PG01 (and the PG01's
+/// conditions).
 pub(super) fn has_items(line: GroupRef<'_, '_>) -> bool {
-    line.items().next().is_some()
+    let own = line.head().map_or(0, |h| 1 + h.conditions().len());
+    line.range().len() > own
 }
 
 /// Whether a PGA line's PG01 carries a disclaimer (what
@@ -241,7 +244,8 @@ impl<'s, 'a> Facts<'s, 'a> {
     /// Reads the child records `items` of an OR line; `or2`: the line is an OR2 (OR-016).
     /// `line` is the PGA line whose items are read (the line itself, or the later line
     /// whose data set it shares).
-    pub(super) fn gather(&mut self, line: GroupRef<'s, 'a>, or2: bool) {
+    /// `window` holds the line's records when the caller read them already.
+    pub(super) fn gather(&mut self, line: GroupRef<'s, 'a>, window: Window<'_, 'a>, or2: bool) {
         self.pg14s.clear();
         self.has_am1 = false;
         self.any_pg14 = false;
@@ -255,17 +259,25 @@ impl<'s, 'a> Facts<'s, 'a> {
         self.odd_remarks.clear();
         self.or016.clear();
         self.loops.clear();
-        self.walk(line, or2, 0);
+        self.walk_items(line.items(), window, or2, 0);
     }
 
     /// Visits `items` (at group depth `depth`) as [`PgaLine::for_each_child_record`] does.
     /// (the items of the line or PG50 group `group`).
-    fn walk(&mut self, group: GroupRef<'s, 'a>, or2: bool, depth: u8) {
-        for i in group.items() {
+    /// (the items `items` of a line or a PG50 group, at group depth `depth`).
+    fn walk_items(
+        &mut self,
+        items: crate::tree::flat::Items<'s, 'a>,
+        window: Window<'_, 'a>,
+        or2: bool,
+        depth: u8,
+    ) {
+        for i in items {
             match i {
-                FlatItem::Record(n) => self.record(n.record(), or2),
+                FlatItem::Record(n) => self.record(window.record(n), or2),
                 FlatItem::Group(e) if e.kind() == GroupKind::Entity => {
-                    let r = head_of(e);
+                    let p = e.parts();
+                    let r = p.head.map_or_else(Record::empty, |h| window.record(h));
                     // Loops of the line and of its PG50/PG51 groups (groups do not nest).
                     if depth <= 1 {
                         let pg19 = r.record_type() == RecordType::Pg19;
@@ -279,22 +291,23 @@ impl<'s, 'a> Facts<'s, 'a> {
                         });
                     }
                     self.record(r, or2);
-                    if let Some(n) = e.pg20() {
-                        self.record(n.record(), or2);
+                    if let Some(n) = p.pg20 {
+                        self.record(window.record(n), or2);
                     }
-                    for n in e.items() {
+                    for n in p.items {
                         if let FlatItem::Record(n) = n {
-                            self.record(n.record(), or2);
+                            self.record(window.record(n), or2);
                         }
                     }
                 }
                 FlatItem::Group(g) => {
-                    if let Some(h) = g.head() {
-                        self.record(h.record(), or2);
+                    let p = g.parts();
+                    if let Some(h) = p.head {
+                        self.record(window.record(h), or2);
                     }
-                    self.walk(g, or2, depth.saturating_add(1));
-                    if let Some(n) = g.tail() {
-                        self.record(n.record(), or2);
+                    self.walk_items(p.items, window, or2, depth.saturating_add(1));
+                    if let Some(n) = p.tail {
+                        self.record(window.record(n), or2);
                     }
                 }
             }
