@@ -759,3 +759,43 @@ fn dump_carries_raw_when_the_fields_do_not_rebuild_the_record() {
         let _ = std::fs::remove_file(path);
     }
 }
+
+/// The flat entry points (`Correlation::with_limits_flat`, `add_flat_response`, what
+/// `ace-pga status` uses) build the correlation the `Transmission` ones build: every valid
+/// sample as the submission, every valid sample as a response (the CBP answers among them
+/// match lines).
+#[test]
+fn flat_entry_points_build_the_same_correlation() {
+    use ace_pga::response::Limits;
+    use ace_pga::FlatTree;
+    let dir = common::repo_path("spec-samples/valid");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("samples")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    names.sort();
+    let inputs: Vec<(String, Vec<u8>)> = names
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).expect("sample")))
+        .collect();
+    let lenient = ParseOptions::lenient();
+    let mut matched = 0;
+    for (_, sub) in &inputs {
+        let t = Transmission::parse_with(sub, &lenient).expect("submission");
+        let f = FlatTree::parse_with(sub, &lenient).expect("submission");
+        let mut nested = Correlation::new(&t);
+        let mut flat = Correlation::with_limits_flat(&f, Limits::default());
+        assert_eq!(nested, flat);
+        for (name, bytes) in &inputs {
+            let t = Transmission::parse_with(bytes, &lenient).expect("response");
+            let f = FlatTree::parse_with(bytes, &lenient).expect("response");
+            let a = nested.add_response(name, &t);
+            let b = flat.add_flat_response(name, &f);
+            assert_eq!(a, b, "{name}");
+            matched += a.conditions_matched + a.dispositions_matched;
+        }
+        assert_eq!(nested, flat);
+    }
+    assert!(matched > 20, "the responses match lines ({matched})");
+}

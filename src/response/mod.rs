@@ -80,9 +80,9 @@ pub use walk::{application_id, flat_application_id, is_response};
 use std::collections::BTreeSet;
 
 use crate::records::Body;
-use crate::records::Record;
+use crate::records::So10;
 use crate::transmission::Transmission;
-use crate::tree::{Disposition, Item, Node};
+use crate::tree::{FlatItem, FlatTree, GroupKind, NodeRef};
 
 use host::entry_of_host;
 use index::{pairs, store, Index, Run};
@@ -170,33 +170,44 @@ impl Correlation {
     /// address (entry, CBP line, tariff position, agency, PGA line number), by entry, by
     /// certificate and by `PG01` line, once.
     pub fn with_limits(submission: &Transmission<'_>, limits: Limits) -> Correlation {
+        match submission.to_flat() {
+            Some(flat) => Correlation::with_limits_flat(&flat, limits),
+            // More than `u32::MAX` records: nothing indexed.
+            None => Correlation::with_limits_flat(&FlatTree::empty(), limits),
+        }
+    }
+
+    /// [`Correlation::with_limits`] of a submission parsed into the flat tree
+    /// ([`crate::FlatTree::parse_with`]): the same index, without a nested tree.
+    pub fn with_limits_flat(submission: &FlatTree<'_>, limits: Limits) -> Correlation {
         let submitted: Vec<SubmittedLine> = found_lines(submission)
             .into_iter()
             .map(|f| {
                 let pg01 = pg01_of(f.line);
-                let certificates = f
-                    .line
-                    .child_records()
-                    .into_iter()
-                    .filter_map(|r| match r.body() {
+                let nodes = line_nodes(f.line);
+                // The child records: every node after the PG01.
+                let certificates = nodes
+                    .iter()
+                    .skip(1)
+                    .filter_map(|n| match n.record().body() {
                         Some(Body::Pg14(p)) => text(p.lpco_number),
                         _ => None,
                     })
                     .collect();
-                let description = f.group.oi.as_ref().and_then(|n| match n.record.body() {
+                let description = f.group.head().and_then(|n| match n.record().body() {
                     Some(Body::Oi(o)) => text(o.commercial_description),
                     _ => None,
                 });
                 SubmittedLine {
                     address: f.address,
-                    pg01_line: f.line.pg01.record.line(),
-                    anchor_line: f.anchor.map(|a| a.anchor.record.line()),
+                    pg01_line: f.line.head().map_or(0, |h| h.record().line()),
+                    anchor_line: f.anchor.and_then(|a| a.head()).map(|a| a.record().line()),
                     description,
                     program: pg01.and_then(|p| text(p.program_code)),
                     processing_code: pg01.and_then(|p| text(p.processing_code)),
                     disclaimer: pg01.and_then(|p| text(p.disclaimer_code)),
                     certificates,
-                    record_lines: line_nodes(f.line).iter().map(|n| n.record.line()).collect(),
+                    record_lines: nodes.iter().map(|n| n.record().line()).collect(),
                 }
             })
             .collect();
@@ -259,15 +270,23 @@ impl Correlation {
     /// through the index built by [`Correlation::new`], and each records a reference within
     /// [`Limits`] (what does not fit is counted in [`ResponseSummary::dropped`]).
     pub fn add_response(&mut self, name: &str, response: &Transmission<'_>) -> ResponseSummary {
+        match response.to_flat() {
+            Some(flat) => self.add_flat_response(name, &flat),
+            // More than `u32::MAX` records: nothing added.
+            None => self.add_flat_response(name, &FlatTree::empty()),
+        }
+    }
+
+    /// [`Correlation::add_response`] of a response parsed into the flat tree
+    /// ([`crate::FlatTree::parse_with`]): the same mapping, without a nested tree.
+    pub fn add_flat_response(&mut self, name: &str, response: &FlatTree<'_>) -> ResponseSummary {
         let user_data = batch_user_data(response);
         let summary = ResponseSummary {
             name: name.to_string(),
             application_ids: response
-                .tree
-                .batches
-                .iter()
-                .flat_map(|b| b.blocks.iter())
-                .filter_map(|b| match b.header.as_ref().map(|n| n.record.body()) {
+                .batches()
+                .flat_map(|b| b.blocks())
+                .filter_map(|b| match b.head().map(|n| n.record().body()) {
                     Some(Some(Body::BlockHeader(h))) => text(h.application_id),
                     _ => None,
                 })
@@ -297,26 +316,30 @@ impl Correlation {
                 .map_or(&[][..], |l| l.record_lines.as_slice());
             let mut own = Vec::new();
             for (k, node) in line_nodes(f.line).into_iter().enumerate() {
-                for c in &node.conditions {
+                for c in node.conditions() {
                     if let Some(mut cond) =
-                        Condition::from_record(c, pass.source(c.line()), Scope::Line)
+                        Condition::from_record(&c, pass.source(c.line()), Scope::Line)
                     {
-                        cond.after_record = Some(node.record.id().to_string());
+                        cond.after_record = Some(node.record().id().to_string());
                         cond.submitted_line = record_lines.get(k).copied();
                         own.push(cond);
                     }
                 }
             }
             let mut runs = vec![self.take(own, matched, &mut pass)];
-            if let Some(oi) = &f.group.oi {
-                let key = (oi.record.line(), Scope::OiGroup);
+            if let Some(oi) = f.group.head() {
+                let key = (oi.record().line(), Scope::OiGroup);
                 runs.push(self.take_shared(&mut pass, key, &[oi], matched));
             }
-            if let Some(a) = f.anchor {
-                let nodes: Vec<&Node<Record<'_>>> = std::iter::once(&a.anchor)
-                    .chain(a.sub_records.iter())
+            if let Some((a, head)) = f.anchor.and_then(|a| Some((a, a.head()?))) {
+                // The anchor and its sub-records.
+                let nodes: Vec<NodeRef<'_, '_>> = std::iter::once(head)
+                    .chain(a.items().filter_map(|i| match i {
+                        FlatItem::Record(n) => Some(n),
+                        FlatItem::Group(_) => None,
+                    }))
                     .collect();
-                let key = (a.anchor.record.line(), Scope::Anchor);
+                let key = (head.record().line(), Scope::Anchor);
                 runs.push(self.take_shared(&mut pass, key, &nodes, matched));
             }
             for run in runs.into_iter().flatten() {
@@ -326,48 +349,66 @@ impl Correlation {
 
         // 2. Per transaction: final SE90s, SO70 dispositions, and SE90s on other records.
         // An SO70 of a status notification (SPEC 3.7) is for the entry of its SO10.
-        let notified: std::collections::HashMap<*const Disposition<Record<'_>>, EntryNumber> =
-            response
-                .tree
-                .status_notifications()
-                .iter()
-                .filter_map(|n| {
-                    let h = n.header();
-                    let e = EntryNumber {
-                        filer: h.entry_filer_code().map(str::to_string),
-                        number: h.entry_number()?.to_string(),
-                    };
-                    Some(n.pga_dispositions.iter().map(move |d| {
-                        (std::ptr::from_ref::<Disposition<Record<'_>>>(*d), e.clone())
-                    }))
-                })
-                .flatten()
-                .collect();
-        for tx in response.tree.transactions() {
+        // (The status notifications of `Tree::status_notifications`: each `SO10` opens one,
+        // and the dispositions after it, up to the next `SO10`, are its own.)
+        let mut notified: std::collections::HashMap<usize, EntryNumber> =
+            std::collections::HashMap::new();
+        let mut notification: Option<Option<EntryNumber>> = None;
+        for tx in response.transactions() {
+            for item in tx.items() {
+                match item {
+                    FlatItem::Record(n) => {
+                        if let Some(h) = n.record().view::<So10>() {
+                            notification = Some(h.entry_number().map(|number| EntryNumber {
+                                filer: h.entry_filer_code().map(str::to_string),
+                                number: number.to_string(),
+                            }));
+                        }
+                    }
+                    FlatItem::Group(d) if d.kind() == GroupKind::Disposition => {
+                        if let Some(Some(e)) = &notification {
+                            notified.insert(d.index(), e.clone());
+                        }
+                    }
+                    FlatItem::Group(_) => {}
+                }
+            }
+        }
+        for tx in response.transactions() {
             let mut entry: Option<EntryNumber> = None;
             let mut tx_entry: Option<EntryNumber> = None;
             let mut finals: Vec<Condition> = Vec::new();
             let mut others: Vec<Condition> = Vec::new();
-            for item in &tx.items {
-                if let Item::Record(n) = item {
-                    let source = pass.source(n.record.line());
-                    if let Some(i) = IgnoredRecord::of(&n.record, source) {
+            for item in tx.items() {
+                if let FlatItem::Record(n) = item {
+                    let r = n.record();
+                    let source = pass.source(r.line());
+                    if let Some(i) = IgnoredRecord::of(&r, source) {
                         pass.summary.ignored.push(i);
                     }
-                    if let Some(e) = entry_of_host(&n.record) {
+                    if let Some(e) = entry_of_host(&r) {
                         tx_entry.get_or_insert_with(|| e.clone());
                         entry = Some(e);
                     }
-                    let source = pass.source(n.record.line());
-                    if let Some(c) = Condition::from_record(&n.record, source, Scope::Transaction) {
+                    let source = pass.source(r.line());
+                    if let Some(c) = Condition::from_record(&r, source, Scope::Transaction) {
                         finals.push(c);
                     }
                 }
-                if let Item::Disposition(d) = item {
+                if let Some((d, so70)) = match item {
+                    FlatItem::Group(d) if d.kind() == GroupKind::Disposition => {
+                        d.head().map(|h| (d, h.record()))
+                    }
+                    _ => None,
+                } {
+                    let details = d.items().filter_map(|i| match i {
+                        FlatItem::Record(n) => Some(n.record()),
+                        FlatItem::Group(_) => None,
+                    });
                     if let Some(mut disp) =
-                        AgencyDisposition::from_node(d, pass.source(d.so70.record.line()))
+                        AgencyDisposition::from_records(&so70, details, pass.source(so70.line()))
                     {
-                        let so10 = notified.get(&std::ptr::from_ref::<Disposition<Record<'_>>>(d));
+                        let so10 = notified.get(&d.index());
                         disp.entry = so10
                             .or(entry.as_ref())
                             .cloned()
@@ -391,14 +432,14 @@ impl Correlation {
                     }
                 }
                 for node in item_nodes(item) {
-                    for c in &node.conditions {
+                    for c in node.conditions() {
                         if pass.seen.contains(&c.line()) {
                             continue;
                         }
                         if let Some(mut cond) =
-                            Condition::from_record(c, pass.source(c.line()), Scope::Transaction)
+                            Condition::from_record(&c, pass.source(c.line()), Scope::Transaction)
                         {
-                            cond.after_record = Some(node.record.id().to_string());
+                            cond.after_record = Some(node.record().id().to_string());
                             pass.seen.insert(c.line());
                             others.push(cond);
                         }
@@ -473,7 +514,7 @@ impl Correlation {
         &mut self,
         pass: &mut Pass,
         (key, scope): (u32, Scope),
-        nodes: &[&Node<Record<'_>>],
+        nodes: &[NodeRef<'_, '_>],
         matched: bool,
     ) -> Option<Run> {
         match pass.shared.get(&key) {
@@ -483,9 +524,9 @@ impl Correlation {
         }
         let mut conds = Vec::new();
         for node in nodes {
-            for c in &node.conditions {
-                if let Some(mut cond) = Condition::from_record(c, pass.source(c.line()), scope) {
-                    cond.after_record = Some(node.record.id().to_string());
+            for c in node.conditions() {
+                if let Some(mut cond) = Condition::from_record(&c, pass.source(c.line()), scope) {
+                    cond.after_record = Some(node.record().id().to_string());
                     conds.push(cond);
                 }
             }

@@ -391,8 +391,10 @@ impl AgencyDisposition {
         (self.status_date, self.status_time)
     }
 
-    pub(super) fn from_node(
-        d: &crate::tree::Disposition<Record<'_>>,
+    /// The disposition of an `SO70` record `so70` with its `SO71`/`SO72` records `details`.
+    pub(super) fn from_records<'a>(
+        so70: &Record<'a>,
+        details: impl IntoIterator<Item = Record<'a>>,
         source: Source,
     ) -> Option<Self> {
         let owned = |v: Option<&str>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -416,7 +418,7 @@ impl AgencyDisposition {
                     document_type: owned($s.document_type_code),
                     hold_type: owned($s.hold_type),
                     version: owned($s.processing_group_version),
-                    variant: d.so70.record.record_type().layout().and_then(|l| l.variant),
+                    variant: so70.record_type().layout().and_then(|l| l.variant),
                     references: Vec::new(),
                     receipt_date: None,
                     receipt_time: None,
@@ -443,7 +445,7 @@ impl AgencyDisposition {
                 )
             };
         }
-        let mut out = match d.so70.record.body()? {
+        let mut out = match so70.body()? {
             Body::So70(s) => with_tariff_positions!(s),
             Body::So70V04(s) => with_tariff_positions!(s),
             Body::So70Thru(s) => disposition!(
@@ -453,8 +455,8 @@ impl AgencyDisposition {
             ),
             _ => return None,
         };
-        for n in &d.details {
-            match n.record.body() {
+        for n in details {
+            match n.body() {
                 Some(Body::So71(r)) => {
                     for (q, num) in [
                         (r.reference_qualifier_1, r.reference_number_1),

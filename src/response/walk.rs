@@ -2,17 +2,20 @@
 //! or a transaction item, and what the envelope says (application id, batch user data).
 
 use super::{EntryNumber, LineAddress};
-use crate::records::Record;
+use crate::records::{host, Record, Se10, Se40, Se60, View};
 use crate::records::{BatchHeader, BlockHeader, Body, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{Item, Node, OiGroup, PgaItem, PgaLine};
+use crate::tree::{FlatItem, FlatTree, GroupKind, GroupRef, Node, NodeRef};
 
-/// A PGA line found while walking, with its context.
+/// A PGA line found while walking the flat tree, with its context.
 pub(super) struct Found<'t, 'a> {
     pub(super) address: LineAddress,
-    pub(super) line: &'t PgaLine<Record<'a>>,
-    pub(super) group: &'t OiGroup<Record<'a>>,
-    pub(super) anchor: Option<&'t crate::tree::HtsAnchor<Record<'a>>>,
+    /// The PGA line (a group of kind [`GroupKind::Line`]).
+    pub(super) line: GroupRef<'t, 'a>,
+    /// Its OI group.
+    pub(super) group: GroupRef<'t, 'a>,
+    /// The HTS anchor of the group, if any (a group of kind [`GroupKind::Anchor`]).
+    pub(super) anchor: Option<GroupRef<'t, 'a>>,
 }
 
 pub(super) fn text(v: Option<&str>) -> Option<String> {
@@ -20,25 +23,157 @@ pub(super) fn text(v: Option<&str>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-pub(super) fn pg01_of<'a>(l: &PgaLine<Record<'a>>) -> Option<crate::records::Pg01<'a>> {
-    match l.pg01.record.body() {
+pub(super) fn pg01_of<'a>(l: GroupRef<'_, 'a>) -> Option<crate::records::Pg01<'a>> {
+    match l.head()?.record().body() {
         Some(Body::Pg01(p)) => Some(p),
         _ => None,
     }
 }
 
-/// Every PGA line of a parsed transmission with its address, in input order: the entry,
-/// CBP line and tariff position of its OI group come from the tree
-/// ([`crate::tree::Transaction::placed_groups`]), the one place that reads them.
-pub(super) fn found_lines<'t, 'a>(t: &'t Transmission<'a>) -> Vec<Found<'t, 'a>> {
+/// An OI group of a transaction with its place: what
+/// [`crate::tree::Transaction::placed_groups`] gives for the same transaction of the nested
+/// tree, found on the flat tree (the entry of the transaction, the CBP line and the tariff
+/// position it sits under).
+struct Placed<'t, 'a> {
+    entry: Option<(Option<&'a str>, &'a str)>,
+    cbp_line: Option<u64>,
+    tariff_position: Option<usize>,
+    anchor: Option<GroupRef<'t, 'a>>,
+    group: GroupRef<'t, 'a>,
+}
+
+/// [`crate::tree::Transaction::placed_groups`] of a flat transaction: a Cargo Release
+/// (first item an `SE10`) places its groups by its CBP lines (`SE40`) and tariffs (`SE60`
+/// anchors) as [`crate::tree::Transaction::cargo_release`] reads them; another transaction
+/// by the host layer ([`host::entry_of`], [`host::cbp_line_of`]).
+fn placed_groups<'t, 'a>(tx: GroupRef<'t, 'a>) -> Vec<Placed<'t, 'a>> {
+    let se10 = match tx.items().next() {
+        Some(FlatItem::Record(n)) => Some(n.record()).filter(|r| r.view::<Se10>().is_some()),
+        _ => None,
+    };
+    match se10 {
+        Some(r) => placed_by_cargo_release(tx, &r),
+        None => placed_by_host(tx),
+    }
+}
+
+/// The Cargo Release's placement (one walk: `CargoRelease::place` / `place_anchor` and
+/// `CargoRelease::placed_groups` in step).
+fn placed_by_cargo_release<'t, 'a>(tx: GroupRef<'t, 'a>, se10: &Record<'a>) -> Vec<Placed<'t, 'a>> {
+    let h = View::<Se10<'a>>::new(se10.raw(), se10.lenient_numeric());
+    let entry = h.entry_number().map(|n| (h.entry_filer_code(), n));
+    // The last CBP line (its number, its tariffs so far), whether an `SF` record came.
+    let mut line: Option<(Option<u64>, usize)> = None;
+    let mut in_sf = false;
+    let mut cbp_line = None;
     let mut out = Vec::new();
-    for tx in t.tree.transactions() {
-        for placed in tx.placed_groups() {
+    for (i, item) in tx.items().enumerate() {
+        let (anchor, group) = match item {
+            FlatItem::Record(n) => {
+                if i == 0 {
+                    continue; // the SE10
+                }
+                let r = n.record();
+                let id = r.id_bytes();
+                if id.starts_with(b"SF") && host::is_host_layout_id(id) {
+                    in_sf = true;
+                } else if !in_sf && id == b"SE40" {
+                    let number =
+                        View::<Se40<'a>>::new(r.raw(), r.lenient_numeric()).line_item_number();
+                    line = Some((number, 0));
+                    cbp_line = number;
+                }
+                continue;
+            }
+            FlatItem::Group(g) => match g.kind() {
+                GroupKind::Anchor => (Some(g), g.oi_group()),
+                GroupKind::OiGroup => (None, Some(g)),
+                _ => continue,
+            },
+        };
+        // `place_anchor`: an `SE60` under a CBP line, before any `SF` record, is a tariff.
+        let placed = anchor.and_then(|a| {
+            let se60 = a
+                .head()
+                .is_some_and(|h| h.record().view::<Se60>().is_some());
+            match line.as_mut() {
+                Some((number, tariffs)) if se60 && !in_sf => {
+                    *tariffs += 1;
+                    Some((*number, *tariffs))
+                }
+                _ => None,
+            }
+        });
+        if let Some(group) = group {
+            out.push(Placed {
+                entry,
+                cbp_line: placed.map_or(cbp_line, |(l, _)| l),
+                tariff_position: placed.map(|(_, p)| p),
+                anchor,
+                group,
+            });
+        }
+    }
+    out
+}
+
+/// The host layer's placement (`Transaction::placed_groups_by_host`).
+fn placed_by_host<'t, 'a>(tx: GroupRef<'t, 'a>) -> Vec<Placed<'t, 'a>> {
+    let mut out = Vec::new();
+    let (mut entry, mut cbp_line, mut position) = (None, None, 0usize);
+    for item in tx.items() {
+        let (anchor, group) = match item {
+            FlatItem::Record(n) => {
+                let r = n.record();
+                if r.record_type() != RecordType::Host {
+                    continue;
+                }
+                if let Some(e) = host::entry_of(r.id(), r.raw()) {
+                    (entry, cbp_line, position) = (Some(e), None, 0);
+                }
+                if let Some(line) = host::cbp_line_of(r.id(), r.raw()) {
+                    (cbp_line, position) = (line, 0);
+                }
+                continue;
+            }
+            FlatItem::Group(g) => match g.kind() {
+                GroupKind::Anchor => {
+                    if g.head()
+                        .is_some_and(|h| host::is_anchor_id(h.record().id_bytes()))
+                    {
+                        position += 1;
+                    }
+                    (Some(g), g.oi_group())
+                }
+                GroupKind::OiGroup => (None, Some(g)),
+                _ => continue,
+            },
+        };
+        if let Some(group) = group {
+            out.push(Placed {
+                entry,
+                cbp_line,
+                tariff_position: anchor.map(|_| position).filter(|&p| p > 0),
+                anchor,
+                group,
+            });
+        }
+    }
+    out
+}
+
+/// Every PGA line of a flat tree with its address, in input order: the entry, CBP line and
+/// tariff position of its OI group as [`crate::tree::Transaction::placed_groups`] reads
+/// them.
+pub(super) fn found_lines<'t, 'a>(t: &'t FlatTree<'a>) -> Vec<Found<'t, 'a>> {
+    let mut out = Vec::new();
+    for tx in t.transactions() {
+        for placed in placed_groups(tx) {
             let entry = placed.entry.map(|(filer, number)| EntryNumber {
                 filer: filer.map(str::to_string),
                 number: number.to_string(),
             });
-            for line in &placed.group.lines {
+            for line in placed.group.lines() {
                 let pg01 = pg01_of(line);
                 out.push(Found {
                     address: LineAddress {
@@ -112,69 +247,75 @@ pub fn is_response(t: &Transmission<'_>) -> bool {
     application_id(t).is_some_and(crate::codes::is_response_application)
 }
 
-pub(super) fn batch_user_data(t: &Transmission<'_>) -> Option<String> {
-    t.tree.batches.iter().find_map(|b| match &b.header {
-        Some(n) => match n.record.body() {
-            Some(Body::BatchHeader(h)) => text(h.user_data),
-            _ => None,
-        },
-        None => None,
+pub(super) fn batch_user_data(t: &FlatTree<'_>) -> Option<String> {
+    t.batches().find_map(|b| match b.head()?.record().body() {
+        Some(Body::BatchHeader(h)) => text(h.user_data),
+        _ => None,
     })
 }
 
 /// Records of a PGA line with their attached conditions, in order (the `PG01` first).
-pub(super) fn line_nodes<'t, 'a>(l: &'t PgaLine<Record<'a>>) -> Vec<&'t Node<Record<'a>>> {
-    fn walk<'t, 'a>(items: &'t [PgaItem<Record<'a>>], v: &mut Vec<&'t Node<Record<'a>>>) {
+pub(super) fn line_nodes<'t, 'a>(l: GroupRef<'t, 'a>) -> Vec<NodeRef<'t, 'a>> {
+    fn walk<'t, 'a>(items: crate::tree::flat::Items<'t, 'a>, v: &mut Vec<NodeRef<'t, 'a>>) {
         for i in items {
             match i {
-                PgaItem::Record(n) => v.push(n),
-                PgaItem::Entity(e) => {
-                    v.push(&e.pg19);
-                    v.extend(e.pg20.iter());
-                    v.extend(e.items.iter());
+                FlatItem::Record(n) => v.push(n),
+                FlatItem::Group(g) if g.kind() == GroupKind::Entity => {
+                    v.extend(g.head());
+                    v.extend(g.pg20());
+                    v.extend(records_of(g));
                 }
-                PgaItem::Group(g) => {
-                    v.push(&g.start);
-                    walk(&g.items, v);
-                    v.extend(g.end.iter());
+                FlatItem::Group(g) => {
+                    v.extend(g.head());
+                    walk(g.items(), v);
+                    v.extend(g.tail());
                 }
             }
         }
     }
-    let mut v = vec![&l.pg01];
-    walk(&l.items, &mut v);
+    let mut v: Vec<NodeRef<'t, 'a>> = l.head().into_iter().collect();
+    walk(l.items(), &mut v);
     v
 }
 
+/// The records (not the nested groups) among the items of `g`.
+fn records_of<'t, 'a>(g: GroupRef<'t, 'a>) -> impl Iterator<Item = NodeRef<'t, 'a>> {
+    g.items().filter_map(|i| match i {
+        FlatItem::Record(n) => Some(n),
+        FlatItem::Group(_) => None,
+    })
+}
+
 /// Every node of a transaction item (records with their attached conditions).
-pub(super) fn item_nodes<'t, 'a>(item: &'t Item<Record<'a>>) -> Vec<&'t Node<Record<'a>>> {
-    fn group<'t, 'a>(g: &'t OiGroup<Record<'a>>, v: &mut Vec<&'t Node<Record<'a>>>) {
-        v.extend(g.oi.iter());
-        v.extend(g.orphans.iter());
-        for l in &g.lines {
-            v.extend(line_nodes(l));
+pub(super) fn item_nodes<'t, 'a>(item: FlatItem<'t, 'a>) -> Vec<NodeRef<'t, 'a>> {
+    fn group<'t, 'a>(g: GroupRef<'t, 'a>, v: &mut Vec<NodeRef<'t, 'a>>) {
+        v.extend(g.head());
+        for i in g.items() {
+            match i {
+                FlatItem::Record(n) => v.push(n),
+                FlatItem::Group(l) => v.extend(line_nodes(l)),
+            }
         }
     }
     let mut v = Vec::new();
     match item {
-        Item::Record(n) => v.push(n),
-        Item::Anchor(a) => {
-            v.push(&a.anchor);
-            v.extend(a.sub_records.iter());
-            if let Some(g) = &a.oi_group {
-                group(g, &mut v);
+        FlatItem::Record(n) => v.push(n),
+        FlatItem::Group(g) => match g.kind() {
+            GroupKind::Anchor => {
+                v.extend(g.head());
+                v.extend(records_of(g));
+                if let Some(oi) = g.oi_group() {
+                    group(oi, &mut v);
+                }
             }
-        }
-        Item::OiGroup(g) => group(g, &mut v),
-        Item::Disposition(d) => {
-            v.push(&d.so70);
-            v.extend(d.details.iter());
-        }
-        Item::Substitution(g) => {
-            v.push(&g.start);
-            v.extend(g.records.iter());
-            v.extend(g.end.iter());
-        }
+            GroupKind::OiGroup => group(g, &mut v),
+            // A disposition (SO70, SO71/SO72), a substitution group (PG00 S … E).
+            _ => {
+                v.extend(g.head());
+                v.extend(records_of(g));
+                v.extend(g.tail());
+            }
+        },
     }
     v
 }

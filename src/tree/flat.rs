@@ -201,6 +201,23 @@ impl<'a> FlatTree<'a> {
         &self.problems
     }
 
+    /// A tree without records (what stands for one that cannot be built).
+    pub(crate) fn empty() -> FlatTree<'static> {
+        FlatTree {
+            framing: Framing {
+                terminator: crate::wire::framing::Terminator::Lf,
+                byte_order_mark: false,
+            },
+            input: &[],
+            base: 0,
+            records: Vec::new(),
+            kept: Vec::new(),
+            groups: Vec::new(),
+            trailing: &[],
+            problems: Vec::new(),
+        }
+    }
+
     /// The problems, to be amended by a stream reader (F-019 judged stream-wide).
     pub(crate) fn problems_mut(&mut self) -> &mut Vec<Problem> {
         &mut self.problems

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, Seek, SeekFrom, Write};
 
-use ace_pga::{NaiveDate, ParseOptions, Severity, Transmission};
+use ace_pga::{FlatTree, NaiveDate, ParseOptions, Severity, Transmission};
 
 use crate::{progress, Failure};
 
@@ -51,45 +51,48 @@ fn parse_whole<'a>(
         .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))
 }
 
-/// Parses an input: its warnings are printed, its errors fail.
+/// Parses an input into the flat tree (`status`): its warnings are printed, its errors
+/// fail.
 pub(crate) fn parse<'a>(
     name: &str,
     data: &'a [u8],
     lenient: bool,
-) -> Result<Transmission<'a>, Failure> {
+) -> Result<FlatTree<'a>, Failure> {
     let opts = if lenient {
         ParseOptions::lenient()
     } else {
         ParseOptions::strict()
     };
-    checked(name, parse_whole(name, data, &opts)?)
-}
-
-/// Prints the warnings of a parse and fails with its errors, if any.
-pub(crate) fn checked<'a>(name: &str, t: Transmission<'a>) -> Result<Transmission<'a>, Failure> {
+    let t = FlatTree::parse_with(data, &opts)
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
     let mut stderr = io::stderr().lock();
     for p in t
-        .problems
+        .problems()
         .iter()
         .filter(|p| p.severity == Severity::Warning)
     {
         let _ = writeln!(stderr, "{}", clean(&format!("{name}: {p}")));
     }
-    t.into_result().map_err(|e| {
-        let lines: Vec<String> = e
-            .problems
-            .iter()
-            .map(|p| clean(&format!("{name}: {p}")))
-            .collect();
-        Failure::Invalid(lines.join("\n"))
-    })
+    let errors: Vec<String> = t
+        .problems()
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| clean(&format!("{name}: {p}")))
+        .collect();
+    if errors.is_empty() {
+        Ok(t)
+    } else {
+        Err(Failure::Invalid(errors.join("\n")))
+    }
 }
 
-/// Parses CBP's answer (SPEC 7.2: a response is never refused): leniently, every record-level
-/// problem printed as a warning; only whole-input problems (F-020, F-021, F-023, limits) fail.
-pub(crate) fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<Transmission<'a>, Failure> {
-    let t = parse_whole(name, data, &ParseOptions::lenient())?;
-    print_as_warnings(name, &t.problems);
+/// Parses CBP's answer (SPEC 7.2: a response is never refused) into the flat tree:
+/// leniently, every record-level problem printed as a warning; only whole-input problems
+/// (F-020, F-021, F-023, limits) fail.
+pub(crate) fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<FlatTree<'a>, Failure> {
+    let t = FlatTree::parse_with(data, &ParseOptions::lenient())
+        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    print_as_warnings(name, t.problems());
     Ok(t)
 }
 
