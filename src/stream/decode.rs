@@ -89,7 +89,7 @@ impl Part {
 
     /// [`Self::parse`] into the flat tree (the same records and problems, about a third
     /// fewer instructions): what the first pass of [`scan`] needs.
-    fn parse_flat(&self, opts: &ParseOptions) -> Result<FlatTree<'_>, ParseError> {
+    pub(crate) fn parse_flat(&self, opts: &ParseOptions) -> Result<FlatTree<'_>, ParseError> {
         FlatTree::parse_fragment(
             &self.bytes,
             opts,

@@ -25,7 +25,6 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::error::BuildError;
 use crate::options::ParseOptions;
-use crate::profile::ams_or::OrganicLine;
 use crate::tree::{Disposition, HtsAnchor, Item, Node, OiGroup, SubstitutionGroup, Transaction};
 use crate::wire::framing::{Framing, Terminator};
 use crate::write::encode_json::{first_difference, json_error, scan, typed_error};
@@ -224,7 +223,7 @@ impl<R: BufRead> Iterator for Derived<R> {
             };
             self.len = self.len.saturating_add(part.bytes.len());
             let parsed = part
-                .parse(&self.opts)
+                .parse_flat(&self.opts)
                 .ok()
                 .filter(|_| self.len <= self.opts.limits.max_input_len);
             let Some(t) = parsed else {
@@ -232,7 +231,7 @@ impl<R: BufRead> Iterator for Derived<R> {
                 self.parts = None;
                 return None;
             };
-            for line in t.tree.pga_lines().filter_map(OrganicLine::from_line) {
+            for line in t.organic_lines() {
                 self.queue
                     .push_back(serde_json::to_vec(&line).unwrap_or_default());
             }

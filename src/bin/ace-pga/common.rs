@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, Seek, SeekFrom, Write};
 
-use ace_pga::{FlatTree, NaiveDate, ParseOptions, Severity, Transmission};
+use ace_pga::{FlatTree, NaiveDate, ParseOptions, Severity};
 
 use crate::{progress, Failure};
 
@@ -46,9 +46,8 @@ fn parse_whole<'a>(
     name: &str,
     data: &'a [u8],
     opts: &ParseOptions,
-) -> Result<Transmission<'a>, Failure> {
-    Transmission::parse_with(data, opts)
-        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))
+) -> Result<FlatTree<'a>, Failure> {
+    FlatTree::parse_with(data, opts).map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))
 }
 
 /// Parses an input into the flat tree (`status`): its warnings are printed, its errors
@@ -63,8 +62,7 @@ pub(crate) fn parse<'a>(
     } else {
         ParseOptions::strict()
     };
-    let t = FlatTree::parse_with(data, &opts)
-        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    let t = parse_whole(name, data, &opts)?;
     let mut stderr = io::stderr().lock();
     for p in t
         .problems()
@@ -90,8 +88,7 @@ pub(crate) fn parse<'a>(
 /// leniently, every record-level problem printed as a warning; only whole-input problems
 /// (F-020, F-021, F-023, limits) fail.
 pub(crate) fn parse_response<'a>(name: &str, data: &'a [u8]) -> Result<FlatTree<'a>, Failure> {
-    let t = FlatTree::parse_with(data, &ParseOptions::lenient())
-        .map_err(|e| Failure::Invalid(clean(&format!("{name}: {e}"))))?;
+    let t = parse_whole(name, data, &ParseOptions::lenient())?;
     print_as_warnings(name, t.problems());
     Ok(t)
 }
@@ -193,9 +190,11 @@ pub(crate) fn parse_input<'a>(
     name: &str,
     data: &'a [u8],
     opts: &ParseOptions,
-) -> Result<(Transmission<'a>, bool), Failure> {
+) -> Result<(FlatTree<'a>, bool), Failure> {
     let t = parse_whole(name, data, opts)?;
-    if !ace_pga::response::is_response(&t) {
+    let response = ace_pga::response::flat_application_id(&t)
+        .is_some_and(ace_pga::codes::is_response_application);
+    if !response {
         return Ok((t, false));
     }
     let lenient = response_options(opts);

@@ -58,11 +58,11 @@ fn whole(input: &InputArgs, data: &[u8], opts: &ParseOptions) -> Result<(), Fail
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut json = Json::default();
     for r in t.records() {
-        json.write_record(&mut out, r)?;
+        json.write_record(&mut out, &r)?;
     }
     out.flush().map_err(write_err)?;
     let mut listed = Listed::default();
-    t.problems.iter().for_each(|p| listed.push(p));
+    t.problems().iter().for_each(|p| listed.push(p));
     report(&input.file, listed, response)
 }
 
