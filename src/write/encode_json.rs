@@ -5,8 +5,6 @@
 
 use crate::error::BuildError;
 use crate::options::ParseOptions;
-use crate::profile::ams_or::OrganicLine;
-use crate::transmission::Transmission;
 use crate::write::owned::OwnedTransmission;
 
 /// What `encode` reads from a `decode` document: the owned transmission and the `organic`
@@ -81,13 +79,9 @@ impl EncodeInput {
         let unlimited = ParseOptions::lenient()
             .max_records_per_pga_line(usize::MAX)
             .max_pga_lines_per_oi(usize::MAX);
-        let derived = match Transmission::parse_with(bytes, &unlimited) {
+        let derived = match crate::FlatTree::parse_with(bytes, &unlimited) {
             Ok(t) => {
-                let lines: Vec<_> = t
-                    .tree
-                    .pga_lines()
-                    .filter_map(OrganicLine::from_line)
-                    .collect();
+                let lines: Vec<_> = t.organic_lines().collect();
                 serde_json::to_value(&lines).unwrap_or_default()
             }
             Err(_) => serde_json::Value::Array(Vec::new()),
