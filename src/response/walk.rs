@@ -5,7 +5,7 @@ use super::{EntryNumber, LineAddress};
 use crate::records::{host, Record, Se10, Se40, Se60, View};
 use crate::records::{BatchHeader, BlockHeader, Body, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{FlatItem, FlatTree, GroupKind, GroupRef, Node, NodeRef};
+use crate::tree::{FlatItem, FlatTree, GroupKind, GroupRef, HostPlacement, Node, NodeRef};
 
 /// A PGA line found while walking the flat tree, with its context.
 pub(super) struct Found<'t, 'a> {
@@ -120,28 +120,17 @@ fn placed_by_cargo_release<'t, 'a>(tx: GroupRef<'t, 'a>, se10: &Record<'a>) -> V
 /// The host layer's placement (`Transaction::placed_groups_by_host`).
 fn placed_by_host<'t, 'a>(tx: GroupRef<'t, 'a>) -> Vec<Placed<'t, 'a>> {
     let mut out = Vec::new();
-    let (mut entry, mut cbp_line, mut position) = (None, None, 0usize);
+    let mut place = HostPlacement::default();
     for item in tx.items() {
         let (anchor, group) = match item {
             FlatItem::Record(n) => {
-                let r = n.record();
-                if r.record_type() != RecordType::Host {
-                    continue;
-                }
-                if let Some(e) = host::entry_of(r.id(), r.raw()) {
-                    (entry, cbp_line, position) = (Some(e), None, 0);
-                }
-                if let Some(line) = host::cbp_line_of(r.id(), r.raw()) {
-                    (cbp_line, position) = (line, 0);
-                }
+                place.record(&n.record());
                 continue;
             }
             FlatItem::Group(g) => match g.kind() {
                 GroupKind::Anchor => {
-                    if g.head()
-                        .is_some_and(|h| host::is_anchor_id(h.record().id_bytes()))
-                    {
-                        position += 1;
+                    if let Some(h) = g.head() {
+                        place.anchor(&h.record());
                     }
                     (Some(g), g.oi_group())
                 }
@@ -151,9 +140,9 @@ fn placed_by_host<'t, 'a>(tx: GroupRef<'t, 'a>) -> Vec<Placed<'t, 'a>> {
         };
         if let Some(group) = group {
             out.push(Placed {
-                entry,
-                cbp_line,
-                tariff_position: anchor.map(|_| position).filter(|&p| p > 0),
+                entry: place.entry,
+                cbp_line: place.cbp_line,
+                tariff_position: place.tariff_position(anchor.is_some()),
                 anchor,
                 group,
             });

@@ -359,26 +359,15 @@ impl<'a> Transaction<Record<'a>> {
 
     fn placed_groups_by_host(&self) -> Vec<PlacedGroup<'_, 'a>> {
         let mut out = Vec::new();
-        let (mut entry, mut cbp_line, mut position) = (None, None, 0usize);
+        let mut place = HostPlacement::default();
         for item in &self.items {
             let (anchor, group) = match item {
                 Item::Record(n) => {
-                    let r = &n.record;
-                    if r.record_type() != crate::records::RecordType::Host {
-                        continue;
-                    }
-                    if let Some(e) = host::entry_of(r.id(), r.raw()) {
-                        (entry, cbp_line, position) = (Some(e), None, 0);
-                    }
-                    if let Some(line) = host::cbp_line_of(r.id(), r.raw()) {
-                        (cbp_line, position) = (line, 0);
-                    }
+                    place.record(&n.record);
                     continue;
                 }
                 Item::Anchor(a) => {
-                    if host::is_anchor_id(a.anchor.record.id_bytes()) {
-                        position += 1;
-                    }
+                    place.anchor(&a.anchor.record);
                     (Some(&**a), a.oi_group.as_ref())
                 }
                 Item::OiGroup(g) => (None, Some(&**g)),
@@ -386,15 +375,56 @@ impl<'a> Transaction<Record<'a>> {
             };
             if let Some(group) = group {
                 out.push(PlacedGroup {
-                    entry,
-                    cbp_line,
-                    tariff_position: anchor.map(|_| position).filter(|&p| p > 0),
+                    entry: place.entry,
+                    cbp_line: place.cbp_line,
+                    tariff_position: place.tariff_position(anchor.is_some()),
                     anchor,
                     group,
                 });
             }
         }
         out
+    }
+}
+
+/// Where the host layer places the OI groups of a transaction that is not a Cargo Release
+/// ([`Transaction::placed_groups`]; the flat tree's response walk uses it too): each entry
+/// record ([`host::entry_of`]) and each line record ([`host::cbp_line_of`]) restarts the
+/// count, each HTS anchor after it takes the next tariff position.
+#[derive(Debug, Default)]
+pub(crate) struct HostPlacement<'a> {
+    /// The entry of the last entry record.
+    pub(crate) entry: Option<(Option<&'a str>, &'a str)>,
+    /// The CBP line of the last line record.
+    pub(crate) cbp_line: Option<u64>,
+    /// HTS anchors since.
+    position: usize,
+}
+
+impl<'a> HostPlacement<'a> {
+    /// A record of the transaction that is not in a group.
+    pub(crate) fn record(&mut self, r: &Record<'a>) {
+        if r.record_type() != crate::records::RecordType::Host {
+            return;
+        }
+        if let Some(e) = host::entry_of(r.id(), r.raw()) {
+            (self.entry, self.cbp_line, self.position) = (Some(e), None, 0);
+        }
+        if let Some(line) = host::cbp_line_of(r.id(), r.raw()) {
+            (self.cbp_line, self.position) = (line, 0);
+        }
+    }
+
+    /// The head record of an HTS anchor group.
+    pub(crate) fn anchor(&mut self, r: &Record<'_>) {
+        if host::is_anchor_id(r.id_bytes()) {
+            self.position += 1;
+        }
+    }
+
+    /// The tariff position of a group placed now: the anchor's, for a group under one.
+    pub(crate) fn tariff_position(&self, under_anchor: bool) -> Option<usize> {
+        Some(self.position).filter(|&p| under_anchor && p > 0)
     }
 }
 
