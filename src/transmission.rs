@@ -98,7 +98,7 @@ impl<'a> Transmission<'a> {
     ///
     /// `None` for more than `u32::MAX` records or groups.
     pub fn to_flat(&self) -> Option<FlatTree<'a>> {
-        let mut builder = FlatBuilder::with_capacity(&[], 0, 0);
+        let mut builder = crate::tree::Builder::refeed();
         for r in self.records() {
             builder.push(*r);
         }
