@@ -34,11 +34,8 @@ pub(super) fn check(t: &FlatTree<'_>, sink: &mut Sink<'_>) {
         while let Some(block) = blocks.next() {
             let next = blocks.peek().copied();
             let mut pass = EnvelopeBlock::begin(batch, next, block, a_app, sink);
-            let mut records: Vec<Record<'_>> = Vec::new();
             for tx in block.transactions() {
-                records.clear();
-                records.extend(tx.records());
-                pass.transaction(tx, &records, sink);
+                pass.transaction(tx, tx.records(), sink);
             }
             pass.end(block, sink);
         }
@@ -211,14 +208,14 @@ impl<'a> EnvelopeBlock<'a> {
     /// The E rules of the block's next transaction.
     #[inline]
     /// `records` are the transaction's records in input order.
-    pub(super) fn transaction(
+    pub(super) fn transaction<'r>(
         &mut self,
         tx: GroupRef<'_, 'a>,
-        records: &[Record<'_>],
+        records: impl IntoIterator<Item = Record<'r>>,
         sink: &mut Sink<'_>,
     ) {
         if let Some(n) = self.count.as_mut() {
-            *n += records.len() as u64;
+            *n += tx.range().len() as u64;
         }
         if let Some(f) = self.foreign.as_mut() {
             f.transaction(tx, records, &mut self.warned_pg, sink);
@@ -307,11 +304,8 @@ pub(super) fn check_foreign(
     if let Some(h) = block.head() {
         f.node(h, warned_pg, sink);
     }
-    let mut records: Vec<Record<'_>> = Vec::new();
     for tx in block.transactions() {
-        records.clear();
-        records.extend(tx.records());
-        f.transaction(tx, &records, warned_pg, sink);
+        f.transaction(tx, tx.records(), warned_pg, sink);
     }
     if let Some(y) = block.tail() {
         f.node(y, warned_pg, sink);
@@ -365,10 +359,10 @@ impl<'b> Foreign<'b> {
     }
 
     /// The records of the block's next transaction.
-    pub(super) fn transaction(
+    pub(super) fn transaction<'r>(
         &mut self,
         tx: GroupRef<'_, '_>,
-        records: &[Record<'_>],
+        records: impl IntoIterator<Item = Record<'r>>,
         warned_pg: &mut bool,
         sink: &mut Sink<'_>,
     ) {
@@ -391,7 +385,7 @@ impl<'b> Foreign<'b> {
             }
         }
         for r in records {
-            self.record(r, warned_pg, sink);
+            self.record(&r, warned_pg, sink);
         }
     }
 

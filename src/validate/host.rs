@@ -59,11 +59,8 @@ pub(super) fn check(t: &crate::tree::FlatTree<'_>, sink: &mut Sink<'_>) {
         let Some(mut pass) = HostBlock::begin(block) else {
             continue;
         };
-        let mut records: Vec<Record<'_>> = Vec::new();
         for tx in block.transactions() {
-            records.clear();
-            records.extend(tx.records());
-            pass.transaction(&records, sink);
+            pass.transaction(tx.records(), sink);
         }
     }
 }
@@ -94,11 +91,8 @@ pub(super) fn check_block(
     let Some(mut pass) = HostBlock::of_header(header) else {
         return;
     };
-    let mut records: Vec<Record<'_>> = Vec::new();
     for tx in block.transactions() {
-        records.clear();
-        records.extend(tx.records());
-        pass.transaction(&records, sink);
+        pass.transaction(tx.records(), sink);
     }
 }
 
@@ -145,7 +139,11 @@ impl<'h, 'a> HostBlock<'h, 'a> {
 
     /// The H rules of the block's next transaction.
     /// `tx` are the transaction's records in input order.
-    pub(super) fn transaction(&mut self, tx: &[Record<'a>], sink: &mut Sink<'_>) {
+    pub(super) fn transaction(
+        &mut self,
+        tx: impl IntoIterator<Item = Record<'a>>,
+        sink: &mut Sink<'_>,
+    ) {
         let mut cx = Ctx {
             sink,
             side: self.side,
@@ -209,12 +207,12 @@ impl<'a> Sequence<'a> {
     }
 
     /// The sequence of the records `tx` of a transaction (in input order).
-    fn of(&mut self, tx: &[Record<'a>]) -> &[Record<'a>] {
+    fn of(&mut self, tx: impl IntoIterator<Item = Record<'a>>) -> &[Record<'a>] {
         self.out.clear();
         self.run_last = None;
         self.in_run = false;
         for r in tx {
-            self.visit(*r);
+            self.visit(r);
         }
         self.end_run();
         &self.out
