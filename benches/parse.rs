@@ -489,7 +489,7 @@ fn benches(c: &mut Criterion) {
         .collect();
     let strict = ParseOptions::strict();
     run(c, "validate_default_rules", &flat, |t| {
-        validate_flat(t, &strict, &opts).findings.len()
+        validate_flat(t, &opts).findings.len()
     });
     drop(flat);
     let mut streamed = CheckOptions::default();

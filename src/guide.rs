@@ -75,9 +75,13 @@
 //!
 //! ## 3. Validate
 //!
-//! Parsing is not validating. [`crate::validate`] runs the rules of SPEC 6 (families F, S, E
-//! and OR) and returns every finding with rule id, line, byte columns and a message. Dated
-//! rules use the as-of date you pass.
+//! Parsing is not validating. [`crate::validate`] runs the rules of SPEC 6 (families F, S, E,
+//! the host-record rules H and the AMS organic rules OR) and returns every finding with rule
+//! id, line, byte columns and a message. Dated rules use the as-of date you pass. The rules
+//! walk the flat tree ([`crate::FlatTree`]: records in one vector, groups as index ranges):
+//! [`validate_flat`](crate::validate::validate_flat) validates a tree parsed with
+//! `FlatTree::parse_with`, and [`validate`](crate::validate::validate) a
+//! [`Transmission`](crate::Transmission) through its `to_flat()`; the reports are the same.
 //!
 //! ```
 //! use ace_pga::validate::{check_bytes, ValidateOptions};
@@ -108,8 +112,8 @@
 //!
 //! ## 4. Build
 //!
-//! [`crate::compose`] assembles a whole transmission: the envelope, host records you supply
-//! raw, HTS anchors, OI groups, AMS OR lines from typed values
+//! [`crate::compose`] assembles a whole transmission: the envelope, host records (raw, as
+//! below, or from typed values with `CargoReleaseBuilder`, further down), HTS anchors, OI groups, AMS OR lines from typed values
 //! ([`OrganicLineBuilder`](crate::profile::ams_or::OrganicLineBuilder)) and lines of any
 //! other agency from typed records ([`PgaLineBuilder`](crate::compose::PgaLineBuilder)).
 //! Values that do not fit are refused, never truncated ([`BuildError`](crate::BuildError)).

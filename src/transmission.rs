@@ -102,7 +102,9 @@ impl<'a> Transmission<'a> {
         for r in self.records() {
             builder.push(*r);
         }
-        builder.into_flat(self.tree.framing, self.trailing, self.problems.clone())
+        builder
+            .into_flat(self.tree.framing, self.trailing, self.problems.clone())
+            .map(|t| t.with_options(self.options.clone()))
     }
 
     /// Every record in input order (see [`Tree::records`]).
@@ -252,6 +254,7 @@ impl<'a> FlatTree<'a> {
                 reader.framer.trailing,
                 reader.problems,
             )
+            .map(|t| t.with_options(opts.clone()))
             .ok_or_else(|| limit_error("flat_tree_records", None, base_offset))
     }
 

@@ -271,7 +271,9 @@ fn compare(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseError> {
                 "OI groups"
             );
             // The flat tree made from the nested one's records is the parsed flat tree.
+            prop_assert_eq!(f.options(), opts);
             let made = n.to_flat().expect("a flat tree of the records");
+            prop_assert_eq!(made.options(), opts);
             prop_assert_eq!(made.problems(), f.problems());
             prop_assert_eq!(made.trailing(), f.trailing());
             prop_assert_eq!(
@@ -283,7 +285,7 @@ fn compare(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseError> {
             let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
             let vopts = ValidateOptions::new(as_of);
             let report = validate(&n, &vopts);
-            prop_assert_eq!(&report, &validate_flat(&f, opts, &vopts));
+            prop_assert_eq!(&report, &validate_flat(&f, &vopts));
             prop_assert_eq!(&report, &check_bytes(input, opts, &vopts));
         }
         (n, f) => prop_assert!(

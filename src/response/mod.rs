@@ -177,8 +177,28 @@ impl Correlation {
         }
     }
 
+    /// [`Correlation::new`] of a submission parsed into the flat tree
+    /// ([`crate::FlatTree::parse_with`]), with the default [`Limits`]: what `ace-pga status`
+    /// builds.
+    ///
+    /// ```
+    /// use ace_pga::response::{Correlation, Status};
+    /// use ace_pga::{FlatTree, ParseOptions};
+    /// let submission = std::fs::read("spec-samples/valid/or2-single.txt")?;
+    /// let so = std::fs::read("spec-samples/valid/so-status.txt")?;
+    /// let mut book = Correlation::new_flat(&FlatTree::parse(&submission)?);
+    /// book.add_flat_response("so-status.txt", &FlatTree::parse_with(&so, &ParseOptions::lenient())?);
+    /// let line = book.lines().next().expect("one PGA line");
+    /// assert_eq!(line.status(), Status::MayProceed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new_flat(submission: &FlatTree<'_>) -> Correlation {
+        Correlation::with_limits_flat(submission, Limits::default())
+    }
+
     /// [`Correlation::with_limits`] of a submission parsed into the flat tree
-    /// ([`crate::FlatTree::parse_with`]): the same index, without a nested tree.
+    /// ([`crate::FlatTree::parse_with`]): the same index, without a nested tree. (The limits
+    /// are [`crate::response::Limits`], not the parse limits [`crate::Limits`].)
     pub fn with_limits_flat(submission: &FlatTree<'_>, limits: Limits) -> Correlation {
         let submitted: Vec<SubmittedLine> = found_lines(submission)
             .into_iter()

@@ -776,7 +776,7 @@ impl<'o> Streamer<'o> {
             return;
         }
         mixed_terminators(&mut t, &mut self.first_term, &mut self.mixed_reported);
-        let found = self.checks.records(&t, self.piece_opts.lenient_numeric);
+        let found = self.checks.records(&t);
         self.rest(&t, found, limit_here, starts_closing, Vec::new());
     }
 
@@ -810,7 +810,7 @@ impl<'o> Streamer<'o> {
             p.found
         } else {
             checks.forget_certificates();
-            self.checks.records(&t, self.piece_opts.lenient_numeric)
+            self.checks.records(&t)
         };
         self.rest(&t, found, limit_here, meta.starts_closing, p.blocks);
     }

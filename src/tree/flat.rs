@@ -27,13 +27,15 @@
 //! so both trees hold the same records in the same groups, in the same order. Building is an
 //! append per record plus an append per group; dropping frees the two vectors. The tree
 //! takes about 0.3 bytes per input byte (16 bytes per 81-byte record, 20 bytes per group),
-//! against 0.6 for a vector of [`Record`]s and 2 for the nested [`crate::Tree`].
+//! against 0.5 for a vector of [`Record`]s (40 bytes each) and about 1.1 for the nested
+//! [`crate::Tree`] (111 MB for a 100 MB input, BENCHMARKS.md session 10).
 //!
 //! Limits: at most `u32::MAX` records and groups (a parse fails with
 //! [`crate::ProblemKind::LimitExceeded`] `flat_tree_records` beyond that).
 
 use super::builder::{Builder, Opening, Role, Sink};
 use crate::error::Problem;
+use crate::options::ParseOptions;
 use crate::records::Record;
 use crate::wire::framing::Framing;
 
@@ -122,6 +124,8 @@ pub struct FlatTree<'a> {
     groups: Vec<Span>,
     trailing: &'a [u8],
     problems: Vec<Problem>,
+    /// The options the input was parsed with.
+    options: ParseOptions,
 }
 
 /// A handle on one group of a [`FlatTree`] (a copy of its 20-byte entry and the tree).
@@ -215,7 +219,20 @@ impl<'a> FlatTree<'a> {
             groups: Vec::new(),
             trailing: &[],
             problems: Vec::new(),
+            options: ParseOptions::strict(),
         }
+    }
+
+    /// The options the input was parsed with ([`FlatTree::parse_with`]; for
+    /// [`crate::Transmission::to_flat`], the transmission's).
+    pub fn options(&self) -> &ParseOptions {
+        &self.options
+    }
+
+    /// The tree with the options it was parsed with.
+    pub(crate) fn with_options(mut self, options: ParseOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// The problems, to be amended by a stream reader (F-019 judged stream-wide).
@@ -875,6 +892,7 @@ impl<'a> FlatSink<'a> {
             groups: self.groups,
             trailing,
             problems,
+            options: ParseOptions::strict(),
         })
     }
 }
@@ -1006,6 +1024,7 @@ mod tests {
             groups: Vec::new(),
             trailing: &[],
             problems: Vec::new(),
+            options: ParseOptions::strict(),
         };
         let back: Vec<Record<'_>> = tree.records().collect();
         assert_eq!(back, [at, other, shifted]);

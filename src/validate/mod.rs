@@ -957,7 +957,7 @@ impl Sink<'_> {
 /// [`check_bytes`] parses into it directly.
 pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     match t.to_flat() {
-        Some(flat) => validate_flat(&flat, &t.options, opts),
+        Some(flat) => validate_flat(&flat, opts),
         None => {
             let mut sink = Sink::new(opts);
             sink.push(unit::limit_finding(&crate::error::Problem {
@@ -977,30 +977,26 @@ pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
     }
 }
 
-/// Validates a flat tree parsed with the options `parse` (with
-/// [`crate::FlatTree::parse_with`], so that parse problems are findings too): what
-/// [`validate`] reports for the same records, without a nested tree.
+/// Validates a flat tree (parsed with [`crate::FlatTree::parse_with`], so that parse problems
+/// are findings too; the numeric fields are judged as the tree's
+/// [`options`](crate::FlatTree::options) read them): what [`validate`] reports for the same
+/// records, without a nested tree.
 ///
 /// ```
 /// use ace_pga::validate::{validate_flat, ValidateOptions};
-/// use ace_pga::{FlatTree, ParseOptions};
+/// use ace_pga::{FlatTree, NaiveDate, ParseOptions};
 /// let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
-/// let parse = ParseOptions::lenient();
-/// let tree = FlatTree::parse_with(&input, &parse)?;
-/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
-/// let report = validate_flat(&tree, &parse, &ValidateOptions::new(as_of));
+/// let tree = FlatTree::parse_with(&input, &ParseOptions::lenient())?;
+/// let as_of = NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
+/// let report = validate_flat(&tree, &ValidateOptions::new(as_of));
 /// assert!(!report.has_errors());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn validate_flat(
-    t: &crate::FlatTree<'_>,
-    parse: &ParseOptions,
-    opts: &ValidateOptions,
-) -> Report {
+pub fn validate_flat(t: &crate::FlatTree<'_>, opts: &ValidateOptions) -> Report {
     let mut sink = Sink::new(opts);
     pass::run(
         t,
-        parse.lenient_numeric,
+        t.options().lenient_numeric,
         &mut sink,
         pass::WINDOW,
         pass::Families::ALL,
@@ -1039,7 +1035,7 @@ pub fn check_bytes(input: &[u8], parse: &ParseOptions, opts: &ValidateOptions) -
         parse
     };
     match crate::FlatTree::parse_with(input, parse) {
-        Ok(t) => validate_flat(&t, parse, opts),
+        Ok(t) => validate_flat(&t, opts),
         Err(e) => {
             let mut sink = Sink::new(opts);
             parse_failure(&e, &mut sink);

@@ -74,12 +74,12 @@ impl PieceChecks {
     /// The F rules (the piece's parse problems and every record), the S rules and the OR
     /// rules of a parsed piece, in the order [`super::validate`] emits them: the first
     /// `max_findings` in report order and the counts of the rest ([`Found`]).
-    /// `t` is the piece's flat tree, parsed with `lenient_numeric`.
-    pub(crate) fn records(&mut self, t: &FlatTree<'_>, lenient_numeric: bool) -> Found {
+    /// `t` is the piece's flat tree.
+    pub(crate) fn records(&mut self, t: &FlatTree<'_>) -> Found {
         let mut sink = Sink::new(&self.capped);
         super::pass::run(
             t,
-            lenient_numeric,
+            t.options().lenient_numeric,
             &mut sink,
             super::pass::WINDOW,
             super::pass::Families::PIECE,

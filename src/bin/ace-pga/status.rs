@@ -18,7 +18,7 @@ pub(crate) fn status(
     let read = |path: &str| read_input(path).map_err(|e| Failure::Usage(format!("{path}: {e}")));
     let data = read(submission)?;
     let sub = parse(submission, &data, lenient)?;
-    let mut book = Correlation::with_limits_flat(&sub, ace_pga::response::Limits::default());
+    let mut book = Correlation::new_flat(&sub);
     // A response that cannot be read (I/O) or is not a transmission at all (empty, not
     // CATAIR) is reported and skipped: the other responses' dispositions still count. The
     // exit status says so at the end (2 for I/O, else 1).

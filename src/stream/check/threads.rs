@@ -78,7 +78,7 @@ fn prepare<'b>(
     let parsed = parsed.map(|mut t| {
         mixed_terminators(&mut t, &mut first_term, &mut reported);
         checks.forget_certificates();
-        found = checks.records(&t, piece_opts.lenient_numeric);
+        found = checks.records(&t);
         let mut carried = if meta.starts_closing {
             None
         } else {
