@@ -333,3 +333,65 @@ fn items_with_the_tag_first_or_later_encode_or_fail_the_same() {
         assert_eq!(streamed(&sorted).expect("encodes").0, input, "{name}");
     }
 }
+
+/// One organic PGA line of 3,000 lots (`PG25`): the streamed encode compares its entry as
+/// text (no `serde_json::Value` of it), member by member where the texts differ; the
+/// warning is the whole-document path's for an edit at any depth, in keys of any order.
+#[test]
+fn a_line_of_many_lots_compares_the_same() {
+    let sample = read_repo("spec-samples/valid/or2-single.txt");
+    let text = String::from_utf8(sample).expect("ascii");
+    let lines: Vec<&str> = text.lines().collect();
+    let lot = lines
+        .iter()
+        .position(|l| l.starts_with("PG25"))
+        .expect("a PG25");
+    let mut records: Vec<String> = lines[..lot].iter().map(|l| l.to_string()).collect();
+    for i in 0..3000 {
+        records.push(format!("{:<80}", format!("PG25          3LOT-{i:07}")));
+    }
+    records.extend(
+        lines[lot..]
+            .iter()
+            .filter(|l| !l.starts_with("PG25"))
+            .map(|l| l.to_string()),
+    );
+    let input = format!("{}\n", records.join("\n")).into_bytes();
+    let json = decode_json(&input, true);
+    assert_eq!(streamed(&json).expect("encodes").1, None, "as decoded");
+    let doc: Value = serde_json::from_slice(&json).expect("json");
+    // Re-written by serde_json: every object's keys sorted (not the decode writer's order).
+    same(
+        "many lots, keys sorted",
+        &serde_json::to_vec(&doc).expect("json"),
+    );
+    type Edit = (&'static str, fn(&mut Value));
+    let edits: [Edit; 6] = [
+        ("last lot", |d| {
+            d["organic"][0]["lots"][2999]["lot_number"] = json!("LOT-X")
+        }),
+        ("a lot fewer", |d| {
+            d["organic"][0]["lots"].as_array_mut().map(|a| a.remove(17));
+        }),
+        ("a lot more", |d| {
+            if let Some(a) = d["organic"][0]["lots"].as_array_mut() {
+                a.push(json!({"x": "é"}));
+            }
+        }),
+        ("lots an object", |d| {
+            d["organic"][0]["lots"] = json!({"lot_number": "x".repeat(80)})
+        }),
+        ("a lot's line a float", |d| {
+            d["organic"][0]["lots"][5]["line"] = json!(17.0)
+        }),
+        ("an unknown key", |d| d["organic"][0]["zz"] = json!([1, 2])),
+    ];
+    for (name, edit) in edits {
+        let mut d = doc.clone();
+        edit(&mut d);
+        let json = serde_json::to_vec_pretty(&d).expect("json");
+        let got = streamed(&json).expect("encodes").1;
+        assert!(got.is_some(), "{name}: a difference");
+        same(name, &json);
+    }
+}

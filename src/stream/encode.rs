@@ -27,7 +27,9 @@ use crate::error::BuildError;
 use crate::options::ParseOptions;
 use crate::tree::{Disposition, HtsAnchor, Item, Node, OiGroup, SubstitutionGroup, Transaction};
 use crate::wire::framing::{Framing, Terminator};
-use crate::write::encode_json::{first_difference, json_error, scan, typed_error};
+use crate::write::encode_json::{
+    first_difference, first_difference_text, json_error, scan, show_text, typed_error,
+};
 use crate::write::owned::{trailing_bytes, OwnedRecord};
 use crate::write::EncodeJsonError;
 
@@ -168,7 +170,7 @@ fn whole_document_error<R: Read>(
     }
 }
 
-/// The organic lines of the records written, one part at a time, as JSON values
+/// The organic lines of the records written, one part at a time, as compact JSON text
 /// ([`crate::write::EncodeInput::organic_difference`] parses the records leniently; a
 /// records parse that fails gives no lines at all: `failed`).
 struct Derived<R> {
@@ -202,12 +204,13 @@ impl<R: BufRead> Derived<R> {
 }
 
 impl<R: BufRead> Iterator for Derived<R> {
-    type Item = serde_json::Value;
+    type Item = String;
 
-    fn next(&mut self) -> Option<serde_json::Value> {
+    fn next(&mut self) -> Option<String> {
         loop {
             if let Some(v) = self.queue.pop_front() {
-                return Some(serde_json::from_slice(&v).unwrap_or_default());
+                // serde_json writes UTF-8.
+                return Some(String::from_utf8(v).unwrap_or_default());
             }
             let part = match self.parts.as_mut()?.next() {
                 None => None,
@@ -239,26 +242,17 @@ impl<R: BufRead> Iterator for Derived<R> {
     }
 }
 
-/// A value in at most 60 chars of compact JSON (as the whole-document path shows it).
-fn show(v: &serde_json::Value) -> String {
-    let text = v.to_string();
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(60).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// Compares the entries of the document's `organic` array, given one at a time, with the
-/// lines the records give (as `first_difference` compares two arrays).
+/// Compares the entries of the document's `organic` array, given one at a time as compact
+/// JSON text, with the lines the records give (as `first_difference` compares two arrays,
+/// by [`first_difference_text`]: no entry is built as a `serde_json::Value`).
 struct Comparer<R> {
     derived: Derived<R>,
     /// Entries given so far.
     n: usize,
-    first_given: Option<serde_json::Value>,
+    first_given: Option<String>,
     diff: Option<String>,
     /// The first entry given past the derived lines.
-    extra_given: Option<serde_json::Value>,
+    extra_given: Option<String>,
     /// Derived lines pulled so far.
     derived_len: usize,
 }
@@ -275,20 +269,22 @@ impl<R: BufRead> Comparer<R> {
         }
     }
 
-    fn entry(&mut self, g: serde_json::Value) {
+    fn entry(&mut self, g: &[u8]) {
         let n = self.n;
         self.n += 1;
+        // The scan writes UTF-8 JSON.
+        let g = std::str::from_utf8(g).unwrap_or("null");
         if self.diff.is_none() && self.extra_given.is_none() {
             match self.derived.next() {
                 Some(d) => {
                     self.derived_len += 1;
-                    self.diff = first_difference(&format!("organic[{n}]"), &g, &d);
+                    self.diff = first_difference_text(&format!("organic[{n}]"), g, &d);
                 }
-                None => self.extra_given = Some(g.clone()),
+                None => self.extra_given = Some(g.to_string()),
             }
         }
         if n == 0 {
-            self.first_given = Some(g);
+            self.first_given = Some(g.to_string());
         }
     }
 
@@ -308,7 +304,7 @@ impl<R: BufRead> Comparer<R> {
                 format!(
                     "organic[0]: JSON says {}, records have no such entry ({n} in JSON, 0 \
                      from the records)",
-                    show(&g)
+                    show_text(&g)
                 )
             });
         }
@@ -320,12 +316,12 @@ impl<R: BufRead> Comparer<R> {
             (Some(g), _) => Some(format!(
                 "organic[{at}]: JSON says {}, records have no such entry ({n} in JSON, \
                  {derived_len} from the records)",
-                show(&g)
+                show_text(&g)
             )),
             (None, Some(d)) => Some(format!(
                 "organic[{at}]: JSON lacks it, records say {} ({n} in JSON, {derived_len} \
                  from the records)",
-                show(&d)
+                show_text(&d)
             )),
             (None, None) => None,
         }
@@ -333,7 +329,11 @@ impl<R: BufRead> Comparer<R> {
 
     /// A section that is not an array: compared whole.
     fn whole(&mut self, given: serde_json::Value) -> Option<String> {
-        let mut derived: Vec<serde_json::Value> = self.derived.by_ref().collect();
+        let mut derived: Vec<serde_json::Value> = self
+            .derived
+            .by_ref()
+            .map(|d| serde_json::from_str(&d).unwrap_or_default())
+            .collect();
         if self.derived.failed {
             derived.clear();
         }

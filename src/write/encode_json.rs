@@ -226,6 +226,147 @@ pub(crate) fn first_difference(
     }
 }
 
+/// [`first_difference`] of two values given as JSON text (the streamed `encode` compares
+/// an `organic` entry of 150,000 lots this way: a `serde_json::Value` of it costs some
+/// 100 MB, its text 9 MB): the same message, found without building either value. Equal
+/// texts are equal values; otherwise objects are compared key by key (in the order of
+/// `serde_json::Map`, sorted) and arrays entry by entry, each member by its text again, and
+/// only scalars are read into `Value`s. Both texts are JSON (serde_json wrote them).
+pub(crate) fn first_difference_text(path: &str, given: &str, derived: &str) -> Option<String> {
+    use serde_json::value::RawValue;
+    use std::collections::BTreeMap;
+    let (given, derived) = (given.trim(), derived.trim());
+    if given == derived {
+        return None;
+    }
+    match (given.as_bytes().first(), derived.as_bytes().first()) {
+        (Some(b'{'), Some(b'{')) => {
+            let a: BTreeMap<String, &RawValue> = serde_json::from_str(given).unwrap_or_default();
+            let b: BTreeMap<String, &RawValue> = serde_json::from_str(derived).unwrap_or_default();
+            for (k, va) in &a {
+                let p = format!("{path}.{k}");
+                match b.get(k) {
+                    Some(vb) => {
+                        if let Some(d) = first_difference_text(&p, va.get(), vb.get()) {
+                            return Some(d);
+                        }
+                    }
+                    None => {
+                        return Some(format!(
+                            "{p}: JSON says {}, records have no such key",
+                            show_text(va.get())
+                        ))
+                    }
+                }
+            }
+            b.iter().find(|(k, _)| !a.contains_key(*k)).map(|(k, vb)| {
+                format!(
+                    "{path}.{k}: JSON lacks it, records say {}",
+                    show_text(vb.get())
+                )
+            })
+        }
+        (Some(b'['), Some(b'[')) => {
+            let a: Vec<&RawValue> = serde_json::from_str(given).unwrap_or_default();
+            let b: Vec<&RawValue> = serde_json::from_str(derived).unwrap_or_default();
+            for (i, (va, vb)) in a.iter().zip(&b).enumerate() {
+                if let Some(d) = first_difference_text(&format!("{path}[{i}]"), va.get(), vb.get())
+                {
+                    return Some(d);
+                }
+            }
+            let n = a.len().min(b.len());
+            match (a.get(n), b.get(n)) {
+                (Some(va), _) => Some(format!(
+                    "{path}[{n}]: JSON says {}, records have no such entry ({} in JSON, {} from \
+                     the records)",
+                    show_text(va.get()),
+                    a.len(),
+                    b.len()
+                )),
+                (None, Some(vb)) => Some(format!(
+                    "{path}[{n}]: JSON lacks it, records say {} ({} in JSON, {} from the records)",
+                    show_text(vb.get()),
+                    a.len(),
+                    b.len()
+                )),
+                (None, None) => None,
+            }
+        }
+        (a, b) => {
+            let container = |c: Option<&u8>| matches!(c, Some(b'{' | b'['));
+            if !container(a) && !container(b) {
+                let va: serde_json::Value = serde_json::from_str(given).unwrap_or_default();
+                let vb: serde_json::Value = serde_json::from_str(derived).unwrap_or_default();
+                if va == vb {
+                    return None;
+                }
+            }
+            Some(format!(
+                "{path}: JSON says {}, records say {}",
+                show_text(given),
+                show_text(derived)
+            ))
+        }
+    }
+}
+
+/// A value given as JSON text, shown as [`first_difference`] shows a `Value`: its compact
+/// JSON with the keys of each object sorted, in at most 60 chars (then `…`). Only the
+/// first 61 chars are written.
+pub(crate) fn show_text(text: &str) -> String {
+    /// Writes `text` canonically to `out` until `out` holds more than 60 chars.
+    fn canon(text: &str, out: &mut String) {
+        use serde_json::value::RawValue;
+        let full = |out: &String| out.len() > 60 && out.chars().count() > 60;
+        let text = text.trim();
+        match text.as_bytes().first() {
+            Some(b'{') => {
+                let m: std::collections::BTreeMap<String, &RawValue> =
+                    serde_json::from_str(text).unwrap_or_default();
+                out.push('{');
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if full(out) {
+                        return;
+                    }
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::from(k.as_str()).to_string());
+                    out.push(':');
+                    canon(v.get(), out);
+                }
+                out.push('}');
+            }
+            Some(b'[') => {
+                let a: Vec<&RawValue> = serde_json::from_str(text).unwrap_or_default();
+                out.push('[');
+                for (i, v) in a.iter().enumerate() {
+                    if full(out) {
+                        return;
+                    }
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    canon(v.get(), out);
+                }
+                out.push(']');
+            }
+            _ => {
+                let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+                out.push_str(&v.to_string());
+            }
+        }
+    }
+    let mut text_out = String::new();
+    canon(text, &mut text_out);
+    if text_out.chars().count() > 60 {
+        format!("{}…", text_out.chars().take(60).collect::<String>())
+    } else {
+        text_out
+    }
+}
+
 /// The first pass of `encode` over the JSON text: refuses a key given twice in any object
 /// (serde_json, like most readers, keeps the last one silently), naming its JSON path and the
 /// record it sits in, and keeps the top-level `organic` value. Builds nothing else.
@@ -247,8 +388,10 @@ pub(crate) mod scan {
         Whole(Value),
     }
 
-    /// Receives the entries of a top-level `organic` array one at a time.
-    type Sink<'s> = RefCell<&'s mut dyn FnMut(Value)>;
+    /// Receives the entries of a top-level `organic` array one at a time, each as compact
+    /// JSON text (keys in the document's order; a `Value` of an entry of 150,000 lots
+    /// costs some 100 MB, its text 9 MB).
+    type Sink<'s> = RefCell<&'s mut dyn FnMut(&[u8])>;
 
     #[derive(Default)]
     struct Ctx<'s> {
@@ -263,14 +406,18 @@ pub(crate) mod scan {
         sink: Option<Sink<'s>>,
         /// The `organic` array went to `sink`.
         streamed: std::cell::Cell<bool>,
+        /// The compact JSON text of the `organic` entry being read (for `sink`).
+        text: RefCell<Vec<u8>>,
     }
 
     /// Reads one value; `build`: also return it as a `Value` (only `organic` and the small
-    /// `record`/`line` values are built).
+    /// `record`/`line` values are built); `text`: also append it to `ctx.text` as compact
+    /// JSON (the entries of a streamed `organic` array).
     #[derive(Clone, Copy)]
     struct Seed<'c, 's> {
         ctx: &'c Ctx<'s>,
         build: bool,
+        text: bool,
         depth: usize,
         /// This value is the top-level `organic` (its array entries go to the sink).
         organic: bool,
@@ -291,7 +438,7 @@ pub(crate) mod scan {
     /// As [`scan`].
     pub(crate) fn scan_reader<R: std::io::Read>(
         reader: R,
-        entry: &mut dyn FnMut(Value),
+        entry: &mut dyn FnMut(&[u8]),
     ) -> Result<Organic, String> {
         let ctx = Ctx {
             sink: Some(RefCell::new(entry)),
@@ -312,6 +459,7 @@ pub(crate) mod scan {
         let seed = Seed {
             ctx,
             build: false,
+            text: false,
             depth: 0,
             organic: false,
         };
@@ -322,6 +470,23 @@ pub(crate) mod scan {
         scanned.map_err(|e| super::json_error("", &e))?;
         let organic = ctx.organic.borrow_mut().take();
         Ok(organic)
+    }
+
+    impl Seed<'_, '_> {
+        /// Appends `v` as compact JSON to `ctx.text` (in `text` mode).
+        fn write<T: serde::Serialize + ?Sized>(&self, v: &T) {
+            if self.text {
+                // Writing a string, a number, a bool or null to a `Vec` cannot fail.
+                let _ = serde_json::to_writer(&mut *self.ctx.text.borrow_mut(), v);
+            }
+        }
+
+        /// Appends punctuation to `ctx.text` (in `text` mode).
+        fn raw(&self, b: &[u8]) {
+            if self.text {
+                self.ctx.text.borrow_mut().extend_from_slice(b);
+            }
+        }
     }
 
     impl<'de> DeserializeSeed<'de> for Seed<'_, '_> {
@@ -338,27 +503,37 @@ pub(crate) mod scan {
             f.write_str("a JSON value")
         }
         fn visit_bool<E>(self, v: bool) -> Result<Option<Value>, E> {
+            self.write(&v);
             Ok(self.build.then_some(Value::Bool(v)))
         }
         fn visit_i64<E>(self, v: i64) -> Result<Option<Value>, E> {
+            self.write(&v);
             Ok(self.build.then(|| Value::from(v)))
         }
         fn visit_u64<E>(self, v: u64) -> Result<Option<Value>, E> {
+            self.write(&v);
             Ok(self.build.then(|| Value::from(v)))
         }
         fn visit_f64<E>(self, v: f64) -> Result<Option<Value>, E> {
-            Ok(self.build.then(|| Value::from(v)))
+            // As `Value` holds it (and writes it back).
+            let v = Value::from(v);
+            self.write(&v);
+            Ok(self.build.then_some(v))
         }
         fn visit_str<E>(self, v: &str) -> Result<Option<Value>, E> {
+            self.write(v);
             Ok(self.build.then(|| Value::from(v)))
         }
         fn visit_string<E>(self, v: String) -> Result<Option<Value>, E> {
+            self.write(&v);
             Ok(self.build.then_some(Value::String(v)))
         }
         fn visit_unit<E>(self) -> Result<Option<Value>, E> {
+            self.write(&());
             Ok(self.build.then_some(Value::Null))
         }
         fn visit_none<E>(self) -> Result<Option<Value>, E> {
+            self.write(&());
             Ok(self.build.then_some(Value::Null))
         }
         fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
@@ -366,9 +541,11 @@ pub(crate) mod scan {
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
             if let (true, Some(sink)) = (self.organic, &self.ctx.sink) {
-                // Each entry built, handed on and dropped.
+                // Each entry written as text, handed on and dropped.
                 self.ctx.streamed.set(true);
                 let inner = Seed {
+                    build: false,
+                    text: true,
                     depth: self.depth + 1,
                     organic: false,
                     ..self
@@ -381,8 +558,13 @@ pub(crate) mod scan {
                         p.truncate(base);
                         p.push_str(&format!("[{i}]"));
                     }
+                    self.ctx.text.borrow_mut().clear();
                     match seq.next_element_seed(inner)? {
-                        Some(v) => (sink.borrow_mut())(v.unwrap_or(Value::Null)),
+                        Some(_) => {
+                            let text = std::mem::take(&mut *self.ctx.text.borrow_mut());
+                            (sink.borrow_mut())(&text);
+                            *self.ctx.text.borrow_mut() = text;
+                        }
                         None => break,
                     }
                     i += 1;
@@ -393,11 +575,16 @@ pub(crate) mod scan {
             let base = self.ctx.path.borrow().len();
             let mut out = Vec::new();
             let mut i = 0usize;
+            self.raw(b"[");
             loop {
                 {
                     let mut p = self.ctx.path.borrow_mut();
                     p.truncate(base);
                     p.push_str(&format!("[{i}]"));
+                }
+                if i > 0 && self.text {
+                    // A separator before an element that may not come: taken back below.
+                    self.raw(b",");
                 }
                 let inner = Seed {
                     depth: self.depth + 1,
@@ -410,10 +597,16 @@ pub(crate) mod scan {
                             out.push(v.unwrap_or(Value::Null));
                         }
                     }
-                    None => break,
+                    None => {
+                        if i > 0 && self.text {
+                            self.ctx.text.borrow_mut().pop();
+                        }
+                        break;
+                    }
                 }
                 i += 1;
             }
+            self.raw(b"]");
             self.ctx.path.borrow_mut().truncate(base);
             Ok(self.build.then_some(Value::Array(out)))
         }
@@ -423,7 +616,15 @@ pub(crate) mod scan {
             let mut keys = HashSet::new();
             let mut out = serde_json::Map::new();
             let (mut record, mut line) = (None, None);
+            self.raw(b"{");
             while let Some(key) = map.next_key::<String>()? {
+                if self.text {
+                    if !keys.is_empty() {
+                        self.raw(b",");
+                    }
+                    self.write(&key);
+                    self.raw(b":");
+                }
                 {
                     let mut p = self.ctx.path.borrow_mut();
                     p.truncate(base);
@@ -442,6 +643,7 @@ pub(crate) mod scan {
                 let inner = Seed {
                     ctx: self.ctx,
                     build: self.build || organic || key == "record" || key == "line",
+                    text: self.text,
                     depth: self.depth + 1,
                     organic,
                 };
@@ -458,6 +660,7 @@ pub(crate) mod scan {
                     out.insert(key, v.unwrap_or(Value::Null));
                 }
             }
+            self.raw(b"}");
             self.ctx.path.borrow_mut().truncate(base);
             // A duplicate inside this object is reported here when this object is a record
             // (so that the message names it) or the whole document.
@@ -481,5 +684,176 @@ pub(crate) mod scan {
             }
             Ok(self.build.then_some(Value::Object(out)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! [`first_difference_text`] against [`first_difference`]: the same message for any two
+    //! values, whatever the key order of their texts.
+    use super::{first_difference, first_difference_text, show_text};
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-3i64..4).prop_map(Value::from),
+            prop_oneof![Just(1.0f64), Just(1.5), Just(-0.0), Just(1e300)].prop_map(Value::from),
+            prop_oneof![
+                Just(String::new()),
+                Just("a".to_string()),
+                Just("é\"\\\n".to_string()),
+                Just("x".repeat(70)),
+                Just("1".to_string()),
+            ]
+            .prop_map(Value::String),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec(
+                    (
+                        prop_oneof![Just("a"), Just("b"), Just("line"), Just("é"), Just("k\"")],
+                        inner
+                    ),
+                    0..5
+                )
+                .prop_map(|kv| Value::Object(
+                    kv.into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect::<Map<_, _>>()
+                )),
+            ]
+        })
+    }
+
+    /// Every node of `v`, in pre-order, as mutable references (one at a time, by index).
+    fn node_at(v: &mut Value, mut k: usize) -> Result<&mut Value, usize> {
+        if k == 0 {
+            return Ok(v);
+        }
+        k -= 1;
+        let children: Vec<&mut Value> = match v {
+            Value::Array(a) => a.iter_mut().collect(),
+            Value::Object(m) => m.values_mut().collect(),
+            _ => Vec::new(),
+        };
+        for c in children {
+            match node_at(c, k) {
+                Ok(n) => return Ok(n),
+                Err(rest) => k = rest,
+            }
+        }
+        Err(k)
+    }
+
+    /// `v` changed at one node: a value replaced, a key or an entry added or removed.
+    fn mutate(mut v: Value, seed: u64) -> Value {
+        let count = {
+            let mut n = 0;
+            while node_at(&mut v, n).is_ok() {
+                n += 1;
+            }
+            n
+        };
+        let at = (seed as usize) % count;
+        let op = (seed / count as u64) % 7;
+        if let Ok(n) = node_at(&mut v, at) {
+            match (op, &mut *n) {
+                (0, Value::Object(m)) => {
+                    let k = m.keys().next().cloned();
+                    if let Some(k) = k {
+                        m.remove(&k);
+                    }
+                }
+                (1, Value::Object(m)) => {
+                    m.insert("new".into(), Value::Null);
+                }
+                (0, Value::Array(a)) => {
+                    a.pop();
+                }
+                (1, Value::Array(a)) => a.push(Value::from(1)),
+                (2, _) => *n = Value::Null,
+                (3, _) => *n = Value::from("x".repeat(65)),
+                (4, _) => *n = Value::from(1.0),
+                (5, _) => *n = Value::from(1),
+                _ => *n = Value::Array(Vec::new()),
+            }
+        }
+        v
+    }
+
+    /// Compact JSON with each object's keys in reverse order (not `Map`'s), spaces between
+    /// tokens, and `é` escaped as `\u00e9`.
+    fn text(v: &Value) -> String {
+        match v {
+            Value::Array(a) => {
+                let parts: Vec<String> = a.iter().map(text).collect();
+                format!("[ {} ]", parts.join(" , "))
+            }
+            Value::Object(m) => {
+                let parts: Vec<String> = m
+                    .iter()
+                    .rev()
+                    .map(|(k, v)| format!("{} : {}", Value::from(k.as_str()), text(v)))
+                    .collect();
+                format!("{{ {} }}", parts.join(" , "))
+            }
+            other => other.to_string().replace('é', "\\u00e9"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn text_comparison_is_the_value_comparison(
+            (a, b) in value().prop_flat_map(|a| {
+                let b = prop_oneof![
+                    any::<u64>().prop_map({ let a = a.clone(); move |s| mutate(a.clone(), s) }),
+                    value(),
+                ];
+                (Just(a), b)
+            }),
+            plain in any::<bool>(),
+        ) {
+            let (ta, tb) = if plain { (a.to_string(), b.to_string()) } else { (text(&a), text(&b)) };
+            prop_assert_eq!(
+                first_difference_text("organic[0]", &ta, &tb),
+                first_difference("organic[0]", &a, &b)
+            );
+            prop_assert_eq!(
+                first_difference_text("organic[0]", &tb, &ta),
+                first_difference("organic[0]", &b, &a)
+            );
+            // Shown as `first_difference` shows a `Value`.
+            let shown = a.to_string();
+            let expected = if shown.chars().count() > 60 {
+                format!("{}…", shown.chars().take(60).collect::<String>())
+            } else {
+                shown
+            };
+            prop_assert_eq!(show_text(&text(&a)), expected);
+        }
+    }
+
+    #[test]
+    fn equal_values_in_other_texts_agree() {
+        assert_eq!(
+            first_difference_text(
+                "o",
+                r#"{"b":[1,"\u00e9"],"a":null}"#,
+                r#"{"a":null,"b":[1,"é"]}"#
+            ),
+            None
+        );
+        assert_eq!(
+            first_difference_text("o", r#"{"a":1.0}"#, r#"{"a":1}"#).as_deref(),
+            Some("o.a: JSON says 1.0, records say 1")
+        );
     }
 }
