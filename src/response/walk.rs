@@ -5,7 +5,9 @@ use super::{EntryNumber, LineAddress};
 use crate::records::{host, Record, Se10, Se40, Se60, View};
 use crate::records::{BatchHeader, BlockHeader, Body, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{FlatItem, FlatTree, GroupKind, GroupRef, HostPlacement, Node, NodeRef};
+use crate::tree::{
+    FlatItem, FlatTree, GroupKind, GroupRef, HostPlacement, HostStep, Node, NodeRef,
+};
 
 /// A PGA line found while walking the flat tree, with its context.
 pub(super) struct Found<'t, 'a> {
@@ -30,17 +32,10 @@ pub(super) fn pg01_of<'a>(l: GroupRef<'_, 'a>) -> Option<crate::records::Pg01<'a
     }
 }
 
-/// An OI group of a transaction with its place: what
+/// An OI group of a flat transaction with its place: what
 /// [`crate::tree::Transaction::placed_groups`] gives for the same transaction of the nested
-/// tree, found on the flat tree (the entry of the transaction, the CBP line and the tariff
-/// position it sits under).
-struct Placed<'t, 'a> {
-    entry: Option<(Option<&'a str>, &'a str)>,
-    cbp_line: Option<u64>,
-    tariff_position: Option<usize>,
-    anchor: Option<GroupRef<'t, 'a>>,
-    group: GroupRef<'t, 'a>,
-}
+/// tree (the entry of the transaction, the CBP line and the tariff position it sits under).
+type Placed<'t, 'a> = crate::tree::Placed<'a, GroupRef<'t, 'a>, GroupRef<'t, 'a>>;
 
 /// [`crate::tree::Transaction::placed_groups`] of a flat transaction: a Cargo Release
 /// (first item an `SE10`) places its groups by its CBP lines (`SE40`) and tariffs (`SE60`
@@ -105,13 +100,9 @@ fn placed_by_cargo_release<'t, 'a>(tx: GroupRef<'t, 'a>, se10: &Record<'a>) -> V
             }
         });
         if let Some(group) = group {
-            out.push(Placed {
-                entry,
-                cbp_line: placed.map_or(cbp_line, |(l, _)| l),
-                tariff_position: placed.map(|(_, p)| p),
-                anchor,
-                group,
-            });
+            out.push(Placed::in_cargo_release(
+                entry, cbp_line, placed, anchor, group,
+            ));
         }
     }
     out
@@ -119,36 +110,19 @@ fn placed_by_cargo_release<'t, 'a>(tx: GroupRef<'t, 'a>, se10: &Record<'a>) -> V
 
 /// The host layer's placement (`Transaction::placed_groups_by_host`).
 fn placed_by_host<'t, 'a>(tx: GroupRef<'t, 'a>) -> Vec<Placed<'t, 'a>> {
-    let mut out = Vec::new();
-    let mut place = HostPlacement::default();
-    for item in tx.items() {
-        let (anchor, group) = match item {
-            FlatItem::Record(n) => {
-                place.record(&n.record());
-                continue;
-            }
-            FlatItem::Group(g) => match g.kind() {
-                GroupKind::Anchor => {
-                    if let Some(h) = g.head() {
-                        place.anchor(&h.record());
-                    }
-                    (Some(g), g.oi_group())
-                }
-                GroupKind::OiGroup => (None, Some(g)),
-                _ => continue,
-            },
-        };
-        if let Some(group) = group {
-            out.push(Placed {
-                entry: place.entry,
-                cbp_line: place.cbp_line,
-                tariff_position: place.tariff_position(anchor.is_some()),
-                anchor,
-                group,
-            });
-        }
-    }
-    out
+    let steps = tx.items().filter_map(|item| match item {
+        FlatItem::Record(n) => Some(HostStep::Record(n.record())),
+        FlatItem::Group(g) => match g.kind() {
+            GroupKind::Anchor => Some(HostStep::Anchor(
+                g.head().map(|h| h.record()),
+                g,
+                g.oi_group(),
+            )),
+            GroupKind::OiGroup => Some(HostStep::Group(g)),
+            _ => None,
+        },
+    });
+    HostPlacement::place_all(steps)
 }
 
 /// Every PGA line of a flat tree with its address, in input order: the entry, CBP line and

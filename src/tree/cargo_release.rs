@@ -358,33 +358,82 @@ impl<'a> Transaction<Record<'a>> {
     }
 
     fn placed_groups_by_host(&self) -> Vec<PlacedGroup<'_, 'a>> {
-        let mut out = Vec::new();
-        let mut place = HostPlacement::default();
-        for item in &self.items {
-            let (anchor, group) = match item {
-                Item::Record(n) => {
-                    place.record(&n.record);
-                    continue;
-                }
-                Item::Anchor(a) => {
-                    place.anchor(&a.anchor.record);
-                    (Some(&**a), a.oi_group.as_ref())
-                }
-                Item::OiGroup(g) => (None, Some(&**g)),
-                _ => continue,
-            };
-            if let Some(group) = group {
-                out.push(PlacedGroup {
-                    entry: place.entry,
-                    cbp_line: place.cbp_line,
-                    tariff_position: place.tariff_position(anchor.is_some()),
-                    anchor,
-                    group,
-                });
-            }
-        }
-        out
+        let steps = self.items.iter().filter_map(|item| match item {
+            Item::Record(n) => Some(HostStep::Record(n.record)),
+            Item::Anchor(a) => Some(HostStep::Anchor(
+                Some(a.anchor.record),
+                &**a,
+                a.oi_group.as_ref(),
+            )),
+            Item::OiGroup(g) => Some(HostStep::Group(&**g)),
+            _ => None,
+        });
+        HostPlacement::place_all(steps)
+            .into_iter()
+            .map(PlacedGroup::from)
+            .collect()
     }
+}
+
+/// An OI group with its place, in either tree (`A`: an HTS anchor, `G`: an OI group): what
+/// [`PlacedGroup`] holds, built once for both trees.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placed<'a, A, G> {
+    /// As [`PlacedGroup::entry`].
+    pub(crate) entry: Option<(Option<&'a str>, &'a str)>,
+    /// As [`PlacedGroup::cbp_line`].
+    pub(crate) cbp_line: Option<u64>,
+    /// As [`PlacedGroup::tariff_position`].
+    pub(crate) tariff_position: Option<usize>,
+    /// As [`PlacedGroup::anchor`].
+    pub(crate) anchor: Option<A>,
+    /// As [`PlacedGroup::group`].
+    pub(crate) group: G,
+}
+
+impl<'a, A, G> Placed<'a, A, G> {
+    /// A group of a Cargo Release: under the CBP line `cbp_line`, or, when its anchor is a
+    /// tariff of the structure, `tariff` (that tariff's CBP line and position).
+    pub(crate) fn in_cargo_release(
+        entry: Option<(Option<&'a str>, &'a str)>,
+        cbp_line: Option<u64>,
+        tariff: Option<(Option<u64>, usize)>,
+        anchor: Option<A>,
+        group: G,
+    ) -> Self {
+        Placed {
+            entry,
+            cbp_line: tariff.map_or(cbp_line, |(l, _)| l),
+            tariff_position: tariff.map(|(_, p)| p),
+            anchor,
+            group,
+        }
+    }
+}
+
+impl<'t, 'a> From<Placed<'a, &'t HtsAnchor<Record<'a>>, &'t OiGroup<Record<'a>>>>
+    for PlacedGroup<'t, 'a>
+{
+    fn from(p: Placed<'a, &'t HtsAnchor<Record<'a>>, &'t OiGroup<Record<'a>>>) -> Self {
+        PlacedGroup {
+            entry: p.entry,
+            cbp_line: p.cbp_line,
+            tariff_position: p.tariff_position,
+            anchor: p.anchor,
+            group: p.group,
+        }
+    }
+}
+
+/// An item of a transaction as the host layer's placement reads it
+/// ([`HostPlacement::place_all`]); other items are left out.
+pub(crate) enum HostStep<'a, A, G> {
+    /// A record that is not in a group.
+    Record(Record<'a>),
+    /// An HTS anchor: its head record, the anchor, its OI group.
+    Anchor(Option<Record<'a>>, A, Option<G>),
+    /// An OI group without an anchor.
+    Group(G),
 }
 
 /// Where the host layer places the OI groups of a transaction that is not a Cargo Release
@@ -423,8 +472,41 @@ impl<'a> HostPlacement<'a> {
     }
 
     /// The tariff position of a group placed now: the anchor's, for a group under one.
-    pub(crate) fn tariff_position(&self, under_anchor: bool) -> Option<usize> {
+    fn tariff_position(&self, under_anchor: bool) -> Option<usize> {
         Some(self.position).filter(|&p| under_anchor && p > 0)
+    }
+
+    /// The OI groups of a transaction's items (`steps`, in input order), each with its place.
+    pub(crate) fn place_all<A, G>(
+        steps: impl IntoIterator<Item = HostStep<'a, A, G>>,
+    ) -> Vec<Placed<'a, A, G>> {
+        let mut place = HostPlacement::default();
+        let mut out = Vec::new();
+        for step in steps {
+            let (anchor, group) = match step {
+                HostStep::Record(r) => {
+                    place.record(&r);
+                    continue;
+                }
+                HostStep::Anchor(head, a, group) => {
+                    if let Some(h) = head {
+                        place.anchor(&h);
+                    }
+                    (Some(a), group)
+                }
+                HostStep::Group(g) => (None, Some(g)),
+            };
+            if let Some(group) = group {
+                out.push(Placed {
+                    entry: place.entry,
+                    cbp_line: place.cbp_line,
+                    tariff_position: place.tariff_position(anchor.is_some()),
+                    anchor,
+                    group,
+                });
+            }
+        }
+        out
     }
 }
 
@@ -456,13 +538,7 @@ impl<'t, 'a> CargoRelease<'t, 'a> {
                     .map(|(l, t)| (l.number(), t.position))
             });
             if let Some(group) = group {
-                out.push(PlacedGroup {
-                    entry,
-                    cbp_line: placed.map_or(cbp_line, |(l, _)| l),
-                    tariff_position: placed.map(|(_, p)| p),
-                    anchor,
-                    group,
-                });
+                out.push(Placed::in_cargo_release(entry, cbp_line, placed, anchor, group).into());
             }
         }
         out

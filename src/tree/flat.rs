@@ -860,7 +860,27 @@ impl<'a> FlatBuilder<'a> {
             ..FlatSink::default()
         })
     }
+}
 
+/// A sink that holds a [`FlatSink`] ([`FlatSink`] itself, [`RefeedSink`]).
+pub(crate) trait HoldsFlat<'a> {
+    /// The sink's [`FlatSink`].
+    fn into_sink(self) -> FlatSink<'a>;
+}
+
+impl<'a> HoldsFlat<'a> for FlatSink<'a> {
+    fn into_sink(self) -> FlatSink<'a> {
+        self
+    }
+}
+
+impl<'a> HoldsFlat<'a> for RefeedSink<'a> {
+    fn into_sink(self) -> FlatSink<'a> {
+        self.0
+    }
+}
+
+impl<'a, S: Sink<'a> + HoldsFlat<'a>> Builder<S> {
     /// Finishes the tree; `None` when it would hold more than `u32::MAX` records or groups.
     pub(crate) fn into_flat(
         self,
@@ -868,7 +888,9 @@ impl<'a> FlatBuilder<'a> {
         trailing: &'a [u8],
         problems: Vec<Problem>,
     ) -> Option<FlatTree<'a>> {
-        self.finish().into_flat(framing, trailing, problems)
+        self.finish()
+            .into_sink()
+            .into_flat(framing, trailing, problems)
     }
 }
 
@@ -925,16 +947,6 @@ impl<'a> Builder<RefeedSink<'a>> {
     /// An empty builder of records that are not in an input at hand (each kept whole).
     pub(crate) fn refeed() -> Self {
         Builder::with(RefeedSink::default())
-    }
-
-    /// As [`FlatBuilder::into_flat`].
-    pub(crate) fn into_flat(
-        self,
-        framing: Framing,
-        trailing: &'a [u8],
-        problems: Vec<Problem>,
-    ) -> Option<FlatTree<'a>> {
-        self.finish().0.into_flat(framing, trailing, problems)
     }
 }
 

@@ -17,8 +17,8 @@ pub mod flat;
 mod status;
 
 pub(crate) use builder::{Builder, Sink, TreeBuilder};
-pub(crate) use cargo_release::HostPlacement;
 pub use cargo_release::{BillGroup, CargoRelease, CbpLine, Entity, PlacedGroup, Tariff};
+pub(crate) use cargo_release::{HostPlacement, HostStep, Placed};
 pub(crate) use flat::FlatBuilder;
 pub use flat::{FlatItem, FlatRecords, FlatTree, GroupKind, GroupRef, NodeRef};
 pub use status::{StatusBill, StatusNotification};

@@ -200,22 +200,13 @@ pub(crate) fn first_difference(
                 }
             }
             let n = a.len().min(b.len());
-            match (a.get(n), b.get(n)) {
-                (Some(va), _) => Some(format!(
-                    "{path}[{n}]: JSON says {}, records have no such entry ({} in JSON, {} from \
-                     the records)",
-                    show(va),
-                    a.len(),
-                    b.len()
-                )),
-                (None, Some(vb)) => Some(format!(
-                    "{path}[{n}]: JSON lacks it, records say {} ({} in JSON, {} from the records)",
-                    show(vb),
-                    a.len(),
-                    b.len()
-                )),
-                (None, None) => None,
-            }
+            extra_entry(
+                path,
+                n,
+                (a.get(n).map(show), b.get(n).map(show)),
+                a.len(),
+                b.len(),
+            )
         }
         _ if given == derived => None,
         _ => Some(format!(
@@ -223,6 +214,28 @@ pub(crate) fn first_difference(
             show(given),
             show(derived)
         )),
+    }
+}
+
+/// The difference of two arrays that agree in their first `n` entries: the entry `n` of
+/// one of them (`shown`: given, derived), or none.
+fn extra_entry(
+    path: &str,
+    n: usize,
+    shown: (Option<String>, Option<String>),
+    given_len: usize,
+    derived_len: usize,
+) -> Option<String> {
+    match shown {
+        (Some(g), _) => Some(format!(
+            "{path}[{n}]: JSON says {g}, records have no such entry ({given_len} in JSON, \
+             {derived_len} from the records)"
+        )),
+        (None, Some(d)) => Some(format!(
+            "{path}[{n}]: JSON lacks it, records say {d} ({given_len} in JSON, {derived_len} \
+             from the records)"
+        )),
+        (None, None) => None,
     }
 }
 
@@ -276,22 +289,14 @@ pub(crate) fn first_difference_text(path: &str, given: &str, derived: &str) -> O
                 }
             }
             let n = a.len().min(b.len());
-            match (a.get(n), b.get(n)) {
-                (Some(va), _) => Some(format!(
-                    "{path}[{n}]: JSON says {}, records have no such entry ({} in JSON, {} from \
-                     the records)",
-                    show_text(va.get()),
-                    a.len(),
-                    b.len()
-                )),
-                (None, Some(vb)) => Some(format!(
-                    "{path}[{n}]: JSON lacks it, records say {} ({} in JSON, {} from the records)",
-                    show_text(vb.get()),
-                    a.len(),
-                    b.len()
-                )),
-                (None, None) => None,
-            }
+            let shown = |v: Option<&&RawValue>| v.map(|v| show_text(v.get()));
+            extra_entry(
+                path,
+                n,
+                (shown(a.get(n)), shown(b.get(n))),
+                a.len(),
+                b.len(),
+            )
         }
         (a, b) => {
             let container = |c: Option<&u8>| matches!(c, Some(b'{' | b'['));
