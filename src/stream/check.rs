@@ -145,7 +145,9 @@ pub fn check_reader_with<R: Read>(
     opts: &ValidateOptions,
     copts: &CheckOptions,
 ) -> io::Result<CheckOutcome> {
-    let mut head = Vec::new();
+    // Sized once (pages are only taken as they are read): grown by doubling, the copy and
+    // its source would both be held.
+    let mut head = Vec::with_capacity(copts.whole_below.saturating_add(1).min(64 << 20));
     let limit = u64::try_from(copts.whole_below).unwrap_or(u64::MAX);
     (&mut reader)
         .take(limit.saturating_add(1))
@@ -153,7 +155,7 @@ pub fn check_reader_with<R: Read>(
     if head.len() <= copts.whole_below {
         return Ok(check_whole(&head, parse, opts, copts));
     }
-    let input = io::BufReader::new(io::Cursor::new(head).chain(reader));
+    let input = io::BufReader::new(super::ReadAhead::new(head, reader));
     Streamer::new(parse, opts, copts).run(input)
 }
 

@@ -45,7 +45,7 @@ pub(crate) fn run(input: InputArgs, stream_above: Option<u64>) -> Result<(), Fai
     let Some(rest) = rest else {
         return whole(&input, &head, &opts);
     };
-    let reader = io::BufReader::with_capacity(1 << 16, io::Cursor::new(head).chain(rest));
+    let reader = io::BufReader::with_capacity(1 << 16, ace_pga::stream::ReadAhead::new(head, rest));
     streamed(&input, reader, &opts)
 }
 
