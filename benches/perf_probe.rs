@@ -1,11 +1,12 @@
 //! Throughput probe (development aid, no criterion):
-//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|body|dump|json|chunks|ser|flat]` times whole-tree
+//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|vratio|body|dump|json|chunks|ser|flat]` times whole-tree
 //! parsing (also with the tree's drop; `flat`: the flat tree, `FlatTree::parse_with`), the record path without a tree (`iter`; `view` reads two PG19 fields through the
 //! typed views, `body` types every field of every record), the field dump of every record
 //! (`dump`, after a parse; `json` writes it as JSON Lines with `DumpJsonWriter`; `typed`
 //! reads the fields of the `typed_records` criterion group; `ratio` times that group's
 //! function and the `memchr` baseline's, alternately, and prints the best of each and their
-//! ratio: a quick stand-in for the criterion ratio), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
+//! ratio: a quick stand-in for the criterion ratio; `vratio` the same for `validate_flat`
+//! over a parsed flat tree, with medians), the chunk reader (`chunks`) or serialization (`ser`), five runs in a
 //! row in one process (`ACE_PGA_PROBE_RUNS=N` for another number). For instruction counts, build it
 //! with `cargo bench --bench perf_probe --no-run` (which prints the executable's path) and run
 //! that under `valgrind --tool=callgrind EXE FILE iter`.
@@ -18,7 +19,7 @@ fn main() {
         .collect();
     let path = args
         .first()
-        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|body|dump|json|chunks|ser|flat]")
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|vratio|body|dump|json|chunks|ser|flat]")
         .clone();
     let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
@@ -47,6 +48,41 @@ fn main() {
             best_base * 1e6,
             best_typed * 1e6,
             best_base / best_typed
+        );
+        return;
+    }
+    if mode == "vratio" {
+        // `validate_default_rules` (the rules over a parsed flat tree) and the `memchr`
+        // baseline, `runs` rounds of 20 calls each, alternating: the medians and their ratio.
+        let flat = ace_pga::FlatTree::parse(&data).unwrap();
+        let opts = ace_pga::validate::ValidateOptions::new(
+            ace_pga::NaiveDate::from_ymd_opt(2026, 3, 16).unwrap(),
+        );
+        let (mut base, mut val) = (Vec::new(), Vec::new());
+        let mut n = 0usize;
+        for _ in 0..runs {
+            let t = Instant::now();
+            for _ in 0..20 {
+                n = n.wrapping_add(baseline(std::hint::black_box(&data)));
+            }
+            base.push(t.elapsed().as_secs_f64() / 20.0);
+            let t = Instant::now();
+            for _ in 0..20 {
+                let report = ace_pga::validate::validate_flat(std::hint::black_box(&flat), &opts);
+                n = n.wrapping_add(report.findings.len());
+            }
+            val.push(t.elapsed().as_secs_f64() / 20.0);
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (b, v) = (median(&mut base), median(&mut val));
+        println!(
+            "medians of {runs} rounds: baseline {:.1} us, validate_flat {:.1} us, ratio {:.3} ({n})",
+            b * 1e6,
+            v * 1e6,
+            b / v
         );
         return;
     }
