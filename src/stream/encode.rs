@@ -249,9 +249,10 @@ struct Comparer<R> {
     derived: Derived<R>,
     /// Entries given so far.
     n: usize,
+    /// The first entry given, as `show_text` shows it.
     first_given: Option<String>,
     diff: Option<String>,
-    /// The first entry given past the derived lines.
+    /// The first entry given past the derived lines, as `show_text` shows it.
     extra_given: Option<String>,
     /// Derived lines pulled so far.
     derived_len: usize,
@@ -280,11 +281,11 @@ impl<R: BufRead> Comparer<R> {
                     self.derived_len += 1;
                     self.diff = first_difference_text(&format!("organic[{n}]"), g, &d);
                 }
-                None => self.extra_given = Some(g.to_string()),
+                None => self.extra_given = Some(show_text(g)),
             }
         }
         if n == 0 {
-            self.first_given = Some(g.to_string());
+            self.first_given = Some(show_text(g));
         }
     }
 
@@ -302,9 +303,8 @@ impl<R: BufRead> Comparer<R> {
             // The records do not parse: no lines (the whole-document path's reading).
             return self.first_given.take().map(|g| {
                 format!(
-                    "organic[0]: JSON says {}, records have no such entry ({n} in JSON, 0 \
-                     from the records)",
-                    show_text(&g)
+                    "organic[0]: JSON says {g}, records have no such entry ({n} in JSON, 0 \
+                     from the records)"
                 )
             });
         }
@@ -314,9 +314,8 @@ impl<R: BufRead> Comparer<R> {
         let at = n.min(derived_len);
         match (self.extra_given.take(), beyond) {
             (Some(g), _) => Some(format!(
-                "organic[{at}]: JSON says {}, records have no such entry ({n} in JSON, \
-                 {derived_len} from the records)",
-                show_text(&g)
+                "organic[{at}]: JSON says {g}, records have no such entry ({n} in JSON, \
+                 {derived_len} from the records)"
             )),
             (None, Some(d)) => Some(format!(
                 "organic[{at}]: JSON lacks it, records say {} ({n} in JSON, {derived_len} \
