@@ -239,19 +239,37 @@ fn extra_entry(
     }
 }
 
+/// Levels of two values given as JSON text that [`first_difference_text`] and
+/// [`show_text`] read one at a time; below, the rest is read into `serde_json::Value`s
+/// (each level reads its whole text again: a difference under 120 levels of arrays around
+/// a 100 MB payload would be read 120 times over; an `organic` entry has 4 levels).
+const TEXT_DEPTH: usize = 8;
+
 /// [`first_difference`] of two values given as JSON text (the streamed `encode` compares
 /// an `organic` entry of 150,000 lots this way: a `serde_json::Value` of it costs some
 /// 100 MB, its text 9 MB): the same message, found without building either value. Equal
 /// texts are equal values; otherwise objects are compared key by key (in the order of
 /// `serde_json::Map`, sorted) and arrays entry by entry, each member by its text again, and
-/// only scalars are read into `Value`s. Both texts are JSON (serde_json wrote them).
+/// only numbers are read into `Value`s (below [`TEXT_DEPTH`] levels, the rest). Both texts
+/// are compact JSON as serde_json writes a value (a scalar's text is the `Value`'s).
 pub(crate) fn first_difference_text(path: &str, given: &str, derived: &str) -> Option<String> {
+    difference_at(path, given, derived, 0)
+}
+
+fn difference_at(path: &str, given: &str, derived: &str, depth: usize) -> Option<String> {
     use serde_json::value::RawValue;
+    use serde_json::Value;
     use std::collections::BTreeMap;
     let (given, derived) = (given.trim(), derived.trim());
     if given == derived {
         return None;
     }
+    if depth >= TEXT_DEPTH {
+        let a: Value = serde_json::from_str(given).unwrap_or_default();
+        let b: Value = serde_json::from_str(derived).unwrap_or_default();
+        return first_difference(path, &a, &b);
+    }
+    let next = depth + 1;
     match (given.as_bytes().first(), derived.as_bytes().first()) {
         (Some(b'{'), Some(b'{')) => {
             let a: BTreeMap<String, &RawValue> = serde_json::from_str(given).unwrap_or_default();
@@ -260,7 +278,7 @@ pub(crate) fn first_difference_text(path: &str, given: &str, derived: &str) -> O
                 let p = format!("{path}.{k}");
                 match b.get(k) {
                     Some(vb) => {
-                        if let Some(d) = first_difference_text(&p, va.get(), vb.get()) {
+                        if let Some(d) = difference_at(&p, va.get(), vb.get(), next) {
                             return Some(d);
                         }
                     }
@@ -283,8 +301,7 @@ pub(crate) fn first_difference_text(path: &str, given: &str, derived: &str) -> O
             let a: Vec<&RawValue> = serde_json::from_str(given).unwrap_or_default();
             let b: Vec<&RawValue> = serde_json::from_str(derived).unwrap_or_default();
             for (i, (va, vb)) in a.iter().zip(&b).enumerate() {
-                if let Some(d) = first_difference_text(&format!("{path}[{i}]"), va.get(), vb.get())
-                {
+                if let Some(d) = difference_at(&format!("{path}[{i}]"), va.get(), vb.get(), next) {
                     return Some(d);
                 }
             }
@@ -299,10 +316,12 @@ pub(crate) fn first_difference_text(path: &str, given: &str, derived: &str) -> O
             )
         }
         (a, b) => {
-            let container = |c: Option<&u8>| matches!(c, Some(b'{' | b'['));
-            if !container(a) && !container(b) {
-                let va: serde_json::Value = serde_json::from_str(given).unwrap_or_default();
-                let vb: serde_json::Value = serde_json::from_str(derived).unwrap_or_default();
+            // Texts of equal strings, bools or nulls are equal; numbers may differ in text
+            // only (`-0.0` and `0.0`).
+            let number = |c: Option<&u8>| matches!(c, Some(b'-' | b'0'..=b'9'));
+            if number(a) && number(b) {
+                let va: Value = serde_json::from_str(given).unwrap_or_default();
+                let vb: Value = serde_json::from_str(derived).unwrap_or_default();
                 if va == vb {
                     return None;
                 }
@@ -316,59 +335,179 @@ pub(crate) fn first_difference_text(path: &str, given: &str, derived: &str) -> O
     }
 }
 
-/// A value given as JSON text, shown as [`first_difference`] shows a `Value`: its compact
-/// JSON with the keys of each object sorted, in at most 60 chars (then `…`). Only the
-/// first 61 chars are written.
+/// A value given as JSON text (as [`first_difference_text`] takes it), shown as
+/// [`first_difference`] shows a `Value`: its compact JSON with the keys of each object
+/// sorted, in at most 60 chars (then `…`). Arrays and scalars are written as they are read
+/// and the reading stops after 60 chars; an object's entries are read whole (its keys are
+/// sorted); below [`TEXT_DEPTH`] levels the rest is read into a `Value`.
 pub(crate) fn show_text(text: &str) -> String {
-    /// Writes `text` canonically to `out` until `out` holds more than 60 chars.
-    fn canon(text: &str, out: &mut String) {
-        use serde_json::value::RawValue;
-        let full = |out: &String| out.len() > 60 && out.chars().count() > 60;
-        let text = text.trim();
-        match text.as_bytes().first() {
-            Some(b'{') => {
-                let m: std::collections::BTreeMap<String, &RawValue> =
-                    serde_json::from_str(text).unwrap_or_default();
-                out.push('{');
-                for (i, (k, v)) in m.iter().enumerate() {
-                    if full(out) {
-                        return;
-                    }
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&serde_json::Value::from(k.as_str()).to_string());
-                    out.push(':');
-                    canon(v.get(), out);
-                }
-                out.push('}');
-            }
-            Some(b'[') => {
-                let a: Vec<&RawValue> = serde_json::from_str(text).unwrap_or_default();
-                out.push('[');
-                for (i, v) in a.iter().enumerate() {
-                    if full(out) {
-                        return;
-                    }
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    canon(v.get(), out);
-                }
-                out.push(']');
-            }
-            _ => {
-                let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-                out.push_str(&v.to_string());
-            }
-        }
-    }
-    let mut text_out = String::new();
-    canon(text, &mut text_out);
-    if text_out.chars().count() > 60 {
-        format!("{}…", text_out.chars().take(60).collect::<String>())
+    let mut out = String::new();
+    canon(text.trim(), &mut out, 0);
+    if out.chars().count() > 60 {
+        format!("{}…", out.chars().take(60).collect::<String>())
     } else {
-        text_out
+        out
+    }
+}
+
+/// Whether `out` holds more than the 60 chars [`show_text`] shows.
+fn full(out: &str) -> bool {
+    out.len() > 60 && out.chars().count() > 60
+}
+
+/// Appends at most the first 61 chars of `text` to `out`.
+fn push_shown(out: &mut String, text: &str) {
+    let room = 61usize.saturating_sub(out.chars().count());
+    let end = text.char_indices().nth(room).map_or(text.len(), |(i, _)| i);
+    out.push_str(text.get(..end).unwrap_or(text));
+}
+
+/// Writes `text` (compact JSON) canonically to `out` until `out` holds more than 60 chars.
+fn canon(text: &str, out: &mut String, depth: usize) {
+    use serde::de::DeserializeSeed;
+    use serde_json::value::RawValue;
+    match text.as_bytes().first() {
+        Some(b'{') if depth < TEXT_DEPTH => {
+            let m: std::collections::BTreeMap<String, &RawValue> =
+                serde_json::from_str(text).unwrap_or_default();
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if full(out) {
+                    return;
+                }
+                if i > 0 {
+                    out.push(',');
+                }
+                push_shown(out, &serde_json::Value::from(k.as_str()).to_string());
+                out.push(':');
+                canon(v.get(), out, depth + 1);
+            }
+            out.push('}');
+        }
+        Some(b'{') => {
+            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let mut w = Limited(Vec::new());
+            // Stops (with an error) once it holds enough.
+            let _ = serde_json::to_writer(&mut w, &v);
+            push_shown(out, utf8_prefix(&w.0));
+        }
+        Some(b'[') => {
+            // Stops (with an error) once `out` is full.
+            let _ = Canon { out, depth }.deserialize(&mut serde_json::Deserializer::from_str(text));
+        }
+        // A scalar's text is the `Value`'s (serde_json wrote it).
+        _ => push_shown(out, text),
+    }
+}
+
+/// The longest prefix of `b` that is UTF-8 (a [`Limited`] writer may cut a char).
+fn utf8_prefix(b: &[u8]) -> &str {
+    match std::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(b.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or(""),
+    }
+}
+
+/// A writer that takes 512 bytes (more than 61 chars even as `\u0001` escapes) and then
+/// refuses.
+struct Limited(Vec<u8>);
+
+impl std::io::Write for Limited {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = 512usize.saturating_sub(self.0.len());
+        if room == 0 {
+            return Err(std::io::Error::other("enough"));
+        }
+        let n = buf.len().min(room);
+        self.0.extend_from_slice(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// [`canon`] of an array, written as it is read (an object in it is handed to [`canon`]).
+struct Canon<'o> {
+    out: &'o mut String,
+    depth: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Canon<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Canon<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let out = self.out;
+        out.push('[');
+        let mut first = true;
+        loop {
+            if full(out) {
+                return Err(serde::de::Error::custom("enough"));
+            }
+            let mark = out.len();
+            if !first {
+                out.push(',');
+            }
+            let inner = Canon {
+                out: &mut *out,
+                depth: self.depth + 1,
+            };
+            if seq.next_element_seed(inner)?.is_none() {
+                out.truncate(mark);
+                break;
+            }
+            first = false;
+        }
+        out.push(']');
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // The entries whole, for their keys' order: as `canon` writes an object.
+        let mut m = std::collections::BTreeMap::<String, &'de serde_json::value::RawValue>::new();
+        while let Some((k, v)) = map.next_entry()? {
+            m.insert(k, v);
+        }
+        let text = serde_json::to_string(&m).unwrap_or_default();
+        canon(&text, self.out, self.depth);
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        let mut w = Limited(Vec::new());
+        let _ = serde_json::to_writer(&mut w, v);
+        push_shown(self.out, utf8_prefix(&w.0));
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.out.push_str(&v.to_string());
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.out.push_str(&v.to_string());
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        // As `Value` writes it (the text was read with `float_roundtrip`: the same f64).
+        self.out.push_str(&serde_json::Value::from(v).to_string());
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.out.push_str("null");
+        Ok(())
     }
 }
 
@@ -793,24 +932,29 @@ mod tests {
         v
     }
 
-    /// Compact JSON with each object's keys in reverse order (not `Map`'s), spaces between
-    /// tokens, and `é` escaped as `\u00e9`.
+    /// Compact JSON as serde_json writes it (what the scan and the records give), with
+    /// each object's keys in reverse order (not `Map`'s).
     fn text(v: &Value) -> String {
         match v {
             Value::Array(a) => {
                 let parts: Vec<String> = a.iter().map(text).collect();
-                format!("[ {} ]", parts.join(" , "))
+                format!("[{}]", parts.join(","))
             }
             Value::Object(m) => {
                 let parts: Vec<String> = m
                     .iter()
                     .rev()
-                    .map(|(k, v)| format!("{} : {}", Value::from(k.as_str()), text(v)))
+                    .map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), text(v)))
                     .collect();
-                format!("{{ {} }}", parts.join(" , "))
+                format!("{{{}}}", parts.join(","))
             }
-            other => other.to_string().replace('é', "\\u00e9"),
+            other => other.to_string(),
         }
+    }
+
+    /// `v` nested in `depth` arrays.
+    fn nest(v: Value, depth: usize) -> Value {
+        (0..depth).fold(v, |v, _| Value::Array(vec![v]))
     }
 
     proptest! {
@@ -844,16 +988,35 @@ mod tests {
             };
             prop_assert_eq!(show_text(&text(&a)), expected);
         }
+
+        /// Past `TEXT_DEPTH` levels (read into `Value`s) the same message.
+        #[test]
+        fn deep_values_compare_the_same(
+            (a, b) in value().prop_flat_map(|a| {
+                let b = any::<u64>().prop_map({ let a = a.clone(); move |s| mutate(a.clone(), s) });
+                (Just(a), b)
+            }),
+            depth in 0usize..14,
+        ) {
+            let (a, b) = (nest(a, depth), nest(b, depth));
+            prop_assert_eq!(
+                first_difference_text("organic[0]", &text(&a), &text(&b)),
+                first_difference("organic[0]", &a, &b)
+            );
+            let shown = a.to_string();
+            let expected = if shown.chars().count() > 60 {
+                format!("{}…", shown.chars().take(60).collect::<String>())
+            } else {
+                shown
+            };
+            prop_assert_eq!(show_text(&text(&a)), expected);
+        }
     }
 
     #[test]
     fn equal_values_in_other_texts_agree() {
         assert_eq!(
-            first_difference_text(
-                "o",
-                r#"{"b":[1,"\u00e9"],"a":null}"#,
-                r#"{"a":null,"b":[1,"é"]}"#
-            ),
+            first_difference_text("o", r#"{"b":[1,"é"],"a":-0.0}"#, r#"{"a":0.0,"b":[1,"é"]}"#),
             None
         );
         assert_eq!(
