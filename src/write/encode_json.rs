@@ -156,21 +156,25 @@ pub(crate) fn json_error(path: &str, e: &serde_json::Error) -> String {
     }
 }
 
+/// A value in at most 60 chars of compact JSON (then `…`), as [`first_difference`] shows it.
+fn show(v: &serde_json::Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// The first difference of two JSON values in words, at JSON path `path`: the first key
+/// (in `serde_json::Map`'s order) or entry where they differ, with both sides shown
+/// ([`show`]); `None` when they are equal.
 pub(crate) fn first_difference(
     path: &str,
     given: &serde_json::Value,
     derived: &serde_json::Value,
 ) -> Option<String> {
     use serde_json::Value;
-    /// A value in at most 60 chars of compact JSON.
-    fn show(v: &Value) -> String {
-        let text = v.to_string();
-        if text.chars().count() > 60 {
-            format!("{}…", text.chars().take(60).collect::<String>())
-        } else {
-            text
-        }
-    }
     match (given, derived) {
         (Value::Object(a), Value::Object(b)) => {
             for (k, va) in a {
@@ -835,7 +839,7 @@ pub(crate) mod scan {
 mod tests {
     //! [`first_difference_text`] against [`first_difference`]: the same message for any two
     //! values, whatever the key order of their texts.
-    use super::{first_difference, first_difference_text, show_text};
+    use super::{first_difference, first_difference_text, show, show_text};
     use proptest::prelude::*;
     use serde_json::{Map, Value};
 
@@ -980,13 +984,7 @@ mod tests {
                 first_difference("organic[0]", &b, &a)
             );
             // Shown as `first_difference` shows a `Value`.
-            let shown = a.to_string();
-            let expected = if shown.chars().count() > 60 {
-                format!("{}…", shown.chars().take(60).collect::<String>())
-            } else {
-                shown
-            };
-            prop_assert_eq!(show_text(&text(&a)), expected);
+            prop_assert_eq!(show_text(&text(&a)), show(&a));
         }
 
         /// Past `TEXT_DEPTH` levels (read into `Value`s) the same message.
@@ -1003,13 +1001,7 @@ mod tests {
                 first_difference_text("organic[0]", &text(&a), &text(&b)),
                 first_difference("organic[0]", &a, &b)
             );
-            let shown = a.to_string();
-            let expected = if shown.chars().count() > 60 {
-                format!("{}…", shown.chars().take(60).collect::<String>())
-            } else {
-                shown
-            };
-            prop_assert_eq!(show_text(&text(&a)), expected);
+            prop_assert_eq!(show_text(&text(&a)), show(&a));
         }
     }
 
