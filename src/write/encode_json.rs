@@ -246,7 +246,8 @@ fn extra_entry(
 /// Levels of two values given as JSON text that [`first_difference_text`] and
 /// [`show_text`] read one at a time; below, the rest is read into `serde_json::Value`s
 /// (each level reads its whole text again: a difference under 120 levels of arrays around
-/// a 100 MB payload would be read 120 times over; an `organic` entry has 4 levels).
+/// a 100 MB payload would be read 120 times over; an `organic` entry has 5: its
+/// `entities`, an entity, its `contacts`, a contact, a value).
 const TEXT_DEPTH: usize = 8;
 
 /// [`first_difference`] of two values given as JSON text (the streamed `encode` compares
