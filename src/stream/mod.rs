@@ -35,7 +35,9 @@ use crate::wire::framing::terminator_less;
 /// The bytes read ahead of a reader (to tell whether an input is small enough to be read
 /// whole), then the rest of it: what `Cursor::new(head).chain(rest)` reads, except that the
 /// bytes read ahead are freed as soon as they have been read (a chain holds them to the
-/// end: 8 MiB, half of `check`'s memory on a 300 MB input).
+/// end; `ace-pga check` and `dump` read up to 8 MiB ahead). It is a [`Read`]: hand it to
+/// [`check::check_reader`] as it is, or wrap it in a [`std::io::BufReader`] for
+/// [`StreamReader`] (which reads a [`BufRead`]).
 ///
 /// ```
 /// use std::io::Read;
