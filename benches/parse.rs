@@ -27,12 +27,14 @@
 //!   the typed lazy views (`Record::view`), no tree;
 //! * `typed_bodies_all_fields`: as `typed_records`, but every field of every record typed at
 //!   once (`Record::body`, the eager struct);
-//! * `parse_strict_whole_file`: `Transmission::parse` (framing, typed records, tree), and
-//!   the tree's drop;
-//! * `flat_tree`: `FlatTree::parse` (the same, into the flat tree: records in one vector,
-//!   groups as index ranges), and its drop;
+//! * `parse_strict_whole_file`: `Transmission::parse` (framing, typed records, the flat
+//!   tree it holds), and its drop;
+//! * `flat_tree`: `FlatTree::parse` (the same without the transmission around it: records
+//!   in one vector, groups as index ranges), and its drop;
+//! * `nested_tree`: `Transmission::parse` plus `Transmission::tree` (the nested tree built
+//!   from the flat one), and both drops;
 //! * `tree_with_organic_views`: `Transmission::parse` plus `OrganicLine::from_line` of every
-//!   PGA line;
+//!   PGA line of the nested tree;
 //! * `drop_parsed_tree`: dropping a parsed transmission (freeing the tree), a part of the
 //!   two tree groups above, on its own;
 //! * `serialize_to_bytes`: `Transmission::to_bytes` of an already parsed transmission (a
@@ -135,8 +137,8 @@ fn generate(target: usize) -> Vec<u8> {
 /// The field dump of every record; returns the total length of the rendered values.
 fn dump_all(t: &Transmission<'_>) -> usize {
     let mut n = 0;
-    t.tree.for_each_record(|r| {
-        let d = dump_record(r);
+    for r in t.flat().records() {
+        let d = dump_record(&r);
         n += d.record.len();
         match d.content {
             DumpContent::Fields(fields) => {
@@ -149,7 +151,7 @@ fn dump_all(t: &Transmission<'_>) -> usize {
             }
             _ => {}
         }
-    });
+    }
     n
 }
 
@@ -291,7 +293,7 @@ fn flat_tree(input: &[u8]) -> usize {
 fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     let t = Transmission::parse(input).expect("valid input");
     let n = t
-        .tree
+        .tree()
         .pga_lines()
         .filter_map(OrganicLine::from_line)
         .map(|v| v.certificates.len() + v.lots.len())
@@ -309,13 +311,13 @@ fn dump_json(t: &Transmission<'_>) -> usize {
     let mut out = Vec::with_capacity(FLUSH_AT + 4096);
     let mut n = 0;
     let mut writer = DumpJsonWriter::new();
-    t.tree.for_each_record(|r| {
-        writer.write_line(r, &mut out);
+    for r in t.flat().records() {
+        writer.write_line(&r, &mut out);
         if out.len() >= FLUSH_AT {
             n += out.len();
             out.clear();
         }
-    });
+    }
     n + out.len()
 }
 
@@ -323,14 +325,14 @@ fn dump_json(t: &Transmission<'_>) -> usize {
 fn dump_json_serde(t: &Transmission<'_>) -> usize {
     let mut out = Vec::with_capacity(FLUSH_AT + 4096);
     let mut n = 0;
-    t.tree.for_each_record(|r| {
-        let _ = serde_json::to_writer(&mut out, &dump_record(r));
+    for r in t.flat().records() {
+        let _ = serde_json::to_writer(&mut out, &dump_record(&r));
         out.push(b'\n');
         if out.len() >= FLUSH_AT {
             n += out.len();
             out.clear();
         }
-    });
+    }
     n + out.len()
 }
 
@@ -442,7 +444,13 @@ fn benches(c: &mut Criterion) {
     run(c, "parse_strict_whole_file", &inputs, |i| {
         Transmission::parse(i)
             .expect("valid input")
-            .tree
+            .flat()
+            .group_count()
+    });
+    run(c, "nested_tree", &inputs, |i| {
+        Transmission::parse(i)
+            .expect("valid input")
+            .tree()
             .batches
             .len()
     });

@@ -118,7 +118,7 @@ fn main() {
             let mut out = Vec::with_capacity(1 << 16);
             let mut writer = ace_pga::write::dump::DumpJsonWriter::new();
             let mut n = 0usize;
-            tx.tree.for_each_record(|r| {
+            tx.tree().for_each_record(|r| {
                 writer.write_line(r, &mut out);
                 n += out.len();
                 out.clear();
@@ -142,7 +142,7 @@ fn main() {
             // The field dump of every record (every value read through the layout table).
             let tx = ace_pga::Transmission::parse(&data).unwrap();
             let mut n = 0usize;
-            tx.tree.for_each_record(|r| {
+            tx.tree().for_each_record(|r| {
                 if let ace_pga::write::dump::DumpContent::Fields(fields) =
                     ace_pga::write::dump::dump_record(r).content
                 {

@@ -98,7 +98,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Read back: the entry, and each organic line's CBP line, tariff position, HTS number and
     // certificate.
     let t = Transmission::parse(&bytes)?;
-    for cr in t.tree.cargo_releases() {
+    for cr in t.tree().cargo_releases() {
         let (filer, number) = cr.entry().ok_or("no entry")?;
         eprintln!(
             "entry {filer}-{number} (check digit right: {:?})",

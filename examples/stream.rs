@@ -33,8 +33,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = unit.parse(&opts)?;
         units += 1;
         records += u64::from(unit.records);
-        problems += t.problems.len() as u64;
-        let pga_lines: Vec<_> = t.tree.pga_lines().collect();
+        problems += t.problems().len() as u64;
+        let pga_lines: Vec<_> = t.tree().pga_lines().collect();
         lines += pga_lines.len() as u64;
         let certs: Vec<String> = pga_lines
             .iter()

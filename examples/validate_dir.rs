@@ -100,7 +100,7 @@ fn main() -> ExitCode {
         // Counts from a permissive parse (the tree exists even when there are errors).
         if let Ok(t) = Transmission::parse_with(&input, &ParseOptions::lenient()) {
             row.records = t.records().count();
-            let lines: Vec<_> = t.tree.pga_lines().collect();
+            let lines: Vec<_> = t.tree().pga_lines().collect();
             row.pga_lines = lines.len();
             row.certificates = lines
                 .iter()

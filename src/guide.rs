@@ -21,7 +21,7 @@
 //! // Lenient parsing tolerates named deviations and reports each as a warning (SPEC 1.4).
 //! let trimmed = std::fs::read("spec-samples/invalid/short-line-lenient.txt")?;
 //! let tx = Transmission::parse_with(&trimmed, &ParseOptions::lenient())?.into_result()?;
-//! assert!(tx.problems.iter().any(|p| p.kind.rule() == "F-001"));
+//! assert!(tx.problems().iter().any(|p| p.kind.rule() == "F-001"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -42,7 +42,7 @@
 //! let tx = Transmission::parse(&input)?;
 //!
 //! // Walk the transaction: host records, anchors with their OI groups.
-//! let t = tx.tree.transactions().next().expect("one transaction");
+//! let t = tx.tree().transactions().next().expect("one transaction");
 //! let anchors: Vec<u32> = t
 //!     .items
 //!     .iter()
@@ -54,7 +54,7 @@
 //! assert_eq!(anchors, [7, 22, 23, 27]);
 //!
 //! // Typed records: the PG01 of each PGA line.
-//! for line in tx.tree.pga_lines() {
+//! for line in tx.tree().pga_lines() {
 //!     if let Some(Body::Pg01(pg01)) = line.pg01.record.body() {
 //!         assert_eq!(pg01.agency_code, Some("AMS"));
 //!     }
@@ -62,7 +62,7 @@
 //!
 //! // The organic view (SPEC 5): message type, certificates, quantity, lots …
 //! let lines: Vec<OrganicLine> =
-//!     tx.tree.pga_lines().into_iter().filter_map(OrganicLine::from_line).collect();
+//!     tx.tree().pga_lines().into_iter().filter_map(OrganicLine::from_line).collect();
 //! assert_eq!(lines.len(), 3);
 //! assert_eq!(lines[0].certificates.len(), 2);
 //! assert!(matches!(
@@ -81,7 +81,7 @@
 //! walk the flat tree ([`crate::FlatTree`]: records in one vector, groups as index ranges):
 //! [`validate_flat`](crate::validate::validate_flat) validates a tree parsed with
 //! `FlatTree::parse_with`, and [`validate`](crate::validate::validate) a
-//! [`Transmission`](crate::Transmission) through its `to_flat()`; the reports are the same.
+//! [`Transmission`](crate::Transmission) through the flat tree it holds; the reports are the same.
 //!
 //! ```
 //! use ace_pga::validate::{check_bytes, ValidateOptions};
@@ -178,7 +178,7 @@
 //! ```
 //! let data = std::fs::read("spec-samples/valid/or2-multi.txt")?;
 //! let t = ace_pga::Transmission::parse(&data)?;
-//! for cr in t.tree.cargo_releases() {
+//! for cr in t.tree().cargo_releases() {
 //!     let (filer, number) = cr.entry().expect("an SE10 entry");
 //!     assert_eq!(cr.entry_check_digit_ok(), Some(true));
 //!     for (line, tariff) in cr.tariffs() {
@@ -260,7 +260,7 @@
 //! let bytes = std::fs::read("spec-samples/valid/so-status.txt")?;
 //! let so = ace_pga::Transmission::parse(&bytes)?;
 //! let mut seen = Vec::new();
-//! for n in so.tree.status_notifications() {
+//! for n in so.tree().status_notifications() {
 //!     let (filer, number) = n.entry().expect("an SO10 entry");
 //!     for d in &n.pga_dispositions {
 //!         if let Some(so70) = d.so70.record.view::<So70>() {

@@ -57,7 +57,7 @@
 //!
 //! let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
 //! let tx = Transmission::parse(&input)?;                 // strict by default
-//! let line = tx.tree.pga_lines().next().expect("a PGA line");
+//! let line = tx.tree().pga_lines().next().expect("a PGA line");
 //! let organic = OrganicLine::from_line(line).expect("an AMS OR line");
 //! assert_eq!(organic.message_type.as_str(), "OR2");
 //! assert_eq!(organic.certificates[0].number.to_string(), "417-2093856104-557321");

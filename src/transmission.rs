@@ -11,19 +11,65 @@ use crate::records::Record;
 use crate::tree::{Builder, FlatBuilder, FlatTree, Sink, Tree, TreeBuilder};
 use crate::wire::framing::{self, Framer, Framing, Terminator};
 
-/// A parsed transmission (or fragment): the tree of borrowed records, the bytes after the
+/// A parsed transmission (or fragment): the records and their groups in a [`FlatTree`]
+/// (records in one vector, groups as index ranges: issue 13 item 2), the bytes after the
 /// last record, and every problem found while parsing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Navigate it through [`Self::flat`] (handles and iterators, no allocation) or through
+/// [`Self::tree`], the nested [`Tree`] of the same records (structs with `Vec` fields and
+/// the typed host views), which is built from the flat tree the first time it is asked for
+/// and kept. A parse builds only the flat tree: its cost per byte is the same at 1 KB and
+/// at 100 MB, and its drop is a few frees.
+///
+/// ```
+/// use ace_pga::Transmission;
+/// let input = std::fs::read("spec-samples/valid/or2-single.txt")?;
+/// let t = Transmission::parse(&input)?;
+/// // The flat tree: no nested tree is built.
+/// assert_eq!(t.flat().pga_lines().count(), 1);
+/// // The nested tree: built now, from the flat tree, once.
+/// assert_eq!(t.tree().pga_lines().count(), 1);
+/// assert_eq!(t.records().count(), t.flat().records().len());
+/// assert_eq!(t.to_bytes(), input);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
 pub struct Transmission<'a> {
-    /// The tree; every input record sits in it exactly once, in input order.
-    pub tree: Tree<Record<'a>>,
-    /// Bytes after the last record that are not a record (a trailing empty line's
-    /// terminator, `0x1A` bytes, the remainder of terminator-less input).
-    pub trailing: &'a [u8],
-    /// Problems found while parsing (errors and warnings), in input order.
-    pub problems: Vec<Problem>,
-    /// The options the input was parsed with.
-    pub options: ParseOptions,
+    /// The records, groups, trailing bytes, problems and options of the parse.
+    flat: FlatTree<'a>,
+    /// The nested tree of the same records, built on first use ([`Self::tree`]).
+    nested: std::sync::OnceLock<Tree<Record<'a>>>,
+}
+
+impl std::fmt::Debug for Transmission<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transmission")
+            .field("tree", self.tree())
+            .field("trailing", &self.trailing())
+            .field("problems", &self.problems())
+            .field("options", self.options())
+            .finish()
+    }
+}
+
+/// Two transmissions are equal when their flat trees are (same records, groups, trailing
+/// bytes, problems and options); whether either has built its nested tree does not count.
+impl PartialEq for Transmission<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.flat == other.flat
+    }
+}
+
+impl Eq for Transmission<'_> {}
+
+impl<'a> From<FlatTree<'a>> for Transmission<'a> {
+    /// A transmission over a flat tree (for example one of [`FlatTree::parse_with`]).
+    fn from(flat: FlatTree<'a>) -> Self {
+        Transmission {
+            flat,
+            nested: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 impl<'a> Transmission<'a> {
@@ -41,7 +87,9 @@ impl<'a> Transmission<'a> {
     /// fail.
     ///
     /// # Errors
-    /// [`ParseError`] with one whole-input problem (F-020, F-021, F-023, or a size limit).
+    /// [`ParseError`] with one whole-input problem (F-020, F-021, F-023, a size limit, a
+    /// structural limit of [`ParseOptions::limits`]), or the limit `flat_tree_records` for
+    /// an input of more than `u32::MAX` records.
     pub fn parse_with(input: &'a [u8], opts: &ParseOptions) -> Result<Self, ParseError> {
         Self::parse_at(input, opts, 1, 0)
     }
@@ -69,18 +117,52 @@ impl<'a> Transmission<'a> {
         base_offset: usize,
         piece: framing::Piece,
     ) -> Result<Self, ParseError> {
-        let (reader, builder) = fragment(
-            input,
-            opts,
-            (first_line, base_offset, piece),
-            TreeBuilder::new(),
-        )?;
-        Ok(Transmission {
-            tree: builder.into_tree(reader.framer.framing),
-            trailing: reader.framer.trailing,
-            problems: reader.problems,
-            options: opts.clone(),
+        FlatTree::parse_fragment(input, opts, first_line, base_offset, piece).map(Self::from)
+    }
+
+    /// The flat tree of the records (the parse's own storage): batches, blocks,
+    /// transactions, OI groups and PGA lines as [`crate::tree::GroupRef`] handles.
+    pub fn flat(&self) -> &FlatTree<'a> {
+        &self.flat
+    }
+
+    /// The flat tree, without the transmission around it.
+    pub fn into_flat(self) -> FlatTree<'a> {
+        self.flat
+    }
+
+    /// The nested tree of the records (every input record sits in it exactly once, in
+    /// input order): built from [`Self::flat`] on the first call (one pass over the
+    /// records, about the cost of the parse itself) and kept for later calls.
+    pub fn tree(&self) -> &Tree<Record<'a>> {
+        self.nested.get_or_init(|| {
+            let mut builder = TreeBuilder::new();
+            for r in self.flat.records() {
+                builder.push(r);
+            }
+            builder.into_tree(*self.flat.framing())
         })
+    }
+
+    /// Bytes after the last record that are not a record (a trailing empty line's
+    /// terminator, `0x1A` bytes, the remainder of terminator-less input).
+    pub fn trailing(&self) -> &'a [u8] {
+        self.flat.trailing()
+    }
+
+    /// Problems found while parsing (errors and warnings), in input order.
+    pub fn problems(&self) -> &[Problem] {
+        self.flat.problems()
+    }
+
+    /// The options the input was parsed with.
+    pub fn options(&self) -> &ParseOptions {
+        self.flat.options()
+    }
+
+    /// The framing of the input (terminator, byte-order mark).
+    pub fn framing(&self) -> &Framing {
+        self.flat.framing()
     }
 
     /// Turns a permissive parse into a strict result: `Err` when any problem is an error.
@@ -88,37 +170,24 @@ impl<'a> Transmission<'a> {
     /// # Errors
     /// [`ParseError`] with every error-severity problem.
     pub fn into_result(self) -> Result<Self, ParseError> {
-        strict(&self.problems)?;
+        strict(self.problems())?;
         Ok(self)
     }
 
-    /// The same records in a [`FlatTree`] (the records are kept whole beside the entries,
-    /// since a parsed transmission does not hold its input): what validation walks. Same
-    /// groups, same order, same problems as [`FlatTree::parse_with`] of the input.
-    ///
-    /// `None` for more than `u32::MAX` records or groups.
-    pub fn to_flat(&self) -> Option<FlatTree<'a>> {
-        let mut builder = crate::tree::Builder::refeed();
-        for r in self.records() {
-            builder.push(*r);
-        }
-        builder
-            .into_flat(self.tree.framing, self.trailing, self.problems.clone())
-            .map(|t| t.with_options(self.options.clone()))
-    }
-
-    /// Every record in input order (see [`Tree::records`]).
+    /// Every record in input order (of the nested tree, see [`Tree::records`]; the flat
+    /// tree's [`FlatTree::records`] reads them without building it).
     pub fn records(&self) -> crate::tree::Records<'_, Record<'a>> {
-        self.tree.records()
+        self.tree().records()
     }
 
     /// Serializes back to bytes (see [`write_transmission`]): `serialize(parse(x)) == x` for every valid
     /// input.
     pub fn to_bytes(&self) -> Vec<u8> {
         // Size the output once: records (padded to 80 when repaired) plus terminators.
-        let mut len = self.trailing.len();
-        self.tree
-            .for_each_record(|r| len += r.raw().len().max(80) + r.terminator().as_bytes().len());
+        let mut len = self.trailing().len();
+        for r in self.flat.records() {
+            len += r.raw().len().max(80) + r.terminator().as_bytes().len();
+        }
         let mut out = Vec::with_capacity(len);
         // Writing into a Vec cannot fail.
         let _ = self.write_to(&mut out);
@@ -460,21 +529,14 @@ const SPACES: [u8; 80] = [b' '; 80];
 /// # Errors
 /// I/O errors of the writer.
 pub fn write_transmission<W: Write>(t: &Transmission<'_>, w: &mut W) -> io::Result<()> {
-    let pad = t.options.pad_short_lines;
-    let mut result = Ok(());
-    t.tree.for_each_record(|r| {
-        if result.is_err() {
-            return;
+    let pad = t.options().pad_short_lines;
+    for r in t.flat().records() {
+        w.write_all(r.raw())?;
+        if pad && r.raw().len() < 80 {
+            w.write_all(SPACES.get(r.raw().len()..).unwrap_or_default())?;
         }
-        result = (|| {
-            w.write_all(r.raw())?;
-            if pad && r.raw().len() < 80 {
-                w.write_all(SPACES.get(r.raw().len()..).unwrap_or_default())?;
-            }
-            w.write_all(r.terminator().as_bytes())
-        })();
-    });
-    result?;
+        w.write_all(r.terminator().as_bytes())?;
+    }
     w.write_all(written_trailing(t))?;
     Ok(())
 }
@@ -482,7 +544,7 @@ pub fn write_transmission<W: Write>(t: &Transmission<'_>, w: &mut W) -> io::Resu
 /// The bytes after the last record as the serializer writes them: as received, except that
 /// lenient parsing (`ignore_trailing_eof`) drops `0x1A` bytes after the last record.
 pub(crate) fn written_trailing<'a>(t: &Transmission<'a>) -> &'a [u8] {
-    trailing_to_write(t.trailing, t.options.ignore_trailing_eof)
+    trailing_to_write(t.trailing(), t.options().ignore_trailing_eof)
 }
 
 /// [`written_trailing`] of the trailing bytes `trailing` of a parse with

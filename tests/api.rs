@@ -182,9 +182,9 @@ fn record_reader_matches_the_transmission() {
             let read: Vec<_> = reader.by_ref().collect();
             let tree: Vec<_> = tx.records().cloned().collect();
             assert_eq!(read, tree, "{name}: records");
-            assert_eq!(reader.problems(), &tx.problems[..], "{name}: problems");
-            assert_eq!(reader.framing(), tx.tree.framing, "{name}: framing");
-            assert_eq!(reader.trailing(), tx.trailing, "{name}: trailing");
+            assert_eq!(reader.problems(), tx.problems(), "{name}: problems");
+            assert_eq!(reader.framing(), tx.tree().framing, "{name}: framing");
+            assert_eq!(reader.trailing(), tx.trailing(), "{name}: trailing");
             assert!(reader.next().is_none(), "{name}: fused");
         }
     }
@@ -199,8 +199,8 @@ fn records_iterator_matches_the_visitor() {
             continue;
         };
         let mut visited = Vec::new();
-        tx.tree.for_each_record(|r| visited.push(r));
-        let iterated: Vec<_> = tx.tree.records().collect();
+        tx.tree().for_each_record(|r| visited.push(r));
+        let iterated: Vec<_> = tx.tree().records().collect();
         assert_eq!(iterated.len(), visited.len(), "{name}");
         assert!(
             iterated
@@ -212,13 +212,13 @@ fn records_iterator_matches_the_visitor() {
         let lines: Vec<u32> = iterated.iter().map(|r| r.line()).collect();
         assert!(lines.windows(2).all(|w| w[0] < w[1]), "{name}: input order");
         // Per PGA line, too.
-        for line in tx.tree.pga_lines() {
+        for line in tx.tree().pga_lines() {
             let mut v = Vec::new();
             line.for_each_record(|r| v.push(r.line()));
             let it: Vec<u32> = line.records().map(|r| r.line()).collect();
             assert_eq!(it, v, "{name}: PGA line at {}", line.pg01.record.line());
         }
-        let from_groups: usize = tx.tree.oi_groups().map(|(_, g)| g.lines.len()).sum();
-        assert_eq!(from_groups, tx.tree.pga_lines().count(), "{name}");
+        let from_groups: usize = tx.tree().oi_groups().map(|(_, g)| g.lines.len()).sum();
+        assert_eq!(from_groups, tx.tree().pga_lines().count(), "{name}");
     }
 }

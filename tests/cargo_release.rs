@@ -74,7 +74,7 @@ fn two_lines_from_typed_values_check_clean_and_read_back() {
     assert!(report(&built).findings.is_empty(), "{:?}", report(&built));
     let bytes = built.to_bytes(Terminator::CrLf);
     let t = Transmission::parse(&bytes).expect("parses");
-    let cr = t.tree.cargo_releases().next().expect("a cargo release");
+    let cr = t.tree().cargo_releases().next().expect("a cargo release");
     // The check digit was computed (Appendix E: Q7K 3154772 -> 7).
     assert_eq!(cr.entry(), Some(("Q7K", "31547727")));
     let got: Vec<_> = cr
@@ -256,7 +256,7 @@ fn placed_groups_follow_the_typed_tariffs() {
         .expect("builds");
     let bytes = built.to_bytes(Terminator::Lf);
     let t = Transmission::parse(&bytes).expect("parses");
-    let txn = t.tree.transactions().next().expect("a transaction");
+    let txn = t.tree().transactions().next().expect("a transaction");
     let placed: Vec<_> = txn
         .placed_groups()
         .iter()
@@ -294,7 +294,7 @@ fn placed_groups_of_an_entry_summary() {
     let data = std::fs::read("spec-samples/valid/entry-summary-ae.txt").expect("sample");
     let t = Transmission::parse(&data).expect("parses");
     let groups: Vec<_> = t
-        .tree
+        .tree()
         .transactions()
         .flat_map(|tx| tx.placed_groups())
         .collect();
@@ -334,7 +334,7 @@ fn se11_and_se41_from_typed_values() {
         .expect("builds");
     let bytes = built.to_bytes(Terminator::Lf);
     let t = Transmission::parse(&bytes).expect("parses");
-    let cr = t.tree.cargo_releases().next().expect("a cargo release");
+    let cr = t.tree().cargo_releases().next().expect("a cargo release");
     assert!(cr.unplaced.is_empty(), "{:?}", cr.unplaced);
     let se11 = cr.se11.and_then(|r| r.view::<Se11>()).expect("an SE11");
     assert_eq!(se11.location_of_goods_firms(), Some("L123"));
@@ -342,7 +342,7 @@ fn se11_and_se41_from_typed_values() {
     assert_eq!(se11.immediate_delivery_indicator(), Some("N"));
     // SE10, SE11, SE13 in this order (SPEC 3.7).
     let ids: Vec<&str> = t
-        .tree
+        .tree()
         .transactions()
         .next()
         .expect("a transaction")

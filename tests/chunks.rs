@@ -34,7 +34,7 @@ fn grown(data: &[u8], min: usize, terminator: Option<&[u8]>) -> Vec<u8> {
 /// Every record of a parse: (line, offset, bytes).
 fn records(t: &Transmission<'_>) -> Vec<(u32, usize, Vec<u8>)> {
     let mut v = Vec::new();
-    t.tree
+    t.tree()
         .for_each_record(|r| v.push((r.line(), r.offset(), r.raw().to_vec())));
     v
 }
@@ -200,7 +200,7 @@ fn an_over_long_line_is_cut_into_pieces_that_keep_its_number() {
     let mut last_line = 0;
     for c in &chunks {
         let t = c.parse(&opts).expect("chunk parse");
-        t.tree.for_each_record(|r| {
+        t.tree().for_each_record(|r| {
             if r.raw().first() == Some(&b'X') {
                 long_line_pieces += 1;
                 assert_eq!(r.line(), lines + 1, "every piece is line {}", lines + 1);
@@ -363,13 +363,13 @@ fn chunks_hold_a_bounded_number_of_records() {
         let c = c.expect("read");
         let t = c.parse(&opts).expect("blank chunk parses");
         let mut n = 0;
-        t.tree.for_each_record(|_| n += 1);
+        t.tree().for_each_record(|_| n += 1);
         assert!(n <= ace_pga::stream::MAX_CHUNK_RECORDS, "{n} records");
         records += n as u64;
     }
     let mut whole = 0u64;
     if let Ok(t) = Transmission::parse_with(&input, &opts) {
-        t.tree.for_each_record(|_| whole += 1);
+        t.tree().for_each_record(|_| whole += 1);
     }
     assert_eq!(records, whole);
 }

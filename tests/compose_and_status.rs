@@ -122,7 +122,7 @@ fn builder_reproduces_or2_single_in_every_terminator_convention() {
         common::lines_of(&sample("or2-single.txt")).len()
     );
     let parsed = built.parse().expect("parses");
-    assert_eq!(parsed.tree.pga_lines().count(), 1);
+    assert_eq!(parsed.tree().pga_lines().count(), 1);
 }
 
 #[test]
@@ -614,7 +614,7 @@ fn builder_reproduces_the_status_notification_fixture() {
 /// Rebuilds a parsed transmission with the builder API only: envelope values from the typed
 /// `A`/`B`/`Y` bodies, host records raw, everything else as typed bodies.
 fn rebuild(t: &Transmission<'_>) -> Vec<u8> {
-    let batch = &t.tree.batches[0];
+    let batch = &t.tree().batches[0];
     let Some(Body::BatchHeader(a)) = batch.header.as_ref().and_then(|n| n.record.body()) else {
         panic!("no A")
     };
@@ -705,7 +705,7 @@ fn rebuild(t: &Transmission<'_>) -> Vec<u8> {
         builder = builder.transaction(tx);
     }
     let built = builder.build().expect("builds");
-    built.to_bytes(t.tree.framing.terminator)
+    built.to_bytes(t.tree().framing.terminator)
 }
 
 #[test]

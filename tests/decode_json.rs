@@ -71,11 +71,11 @@ fn check(t: &Transmission<'_>, what: &str) -> usize {
         let expected = if p { pretty(&doc) } else { compact(&doc) };
         same_bytes(&out, &expected, &format!("{what}: write_document"));
     }
-    let pad = t.options.pads_short_lines();
+    let pad = t.options().pads_short_lines();
     let owned = OwnedTransmission::from_transmission(t);
-    assert_eq!(owned.batches.len(), t.tree.batches.len());
+    assert_eq!(owned.batches.len(), t.tree().batches.len());
     let mut records = 0;
-    for (bi, (b, ob)) in t.tree.batches.iter().zip(&owned.batches).enumerate() {
+    for (bi, (b, ob)) in t.tree().batches.iter().zip(&owned.batches).enumerate() {
         let at = format!("{what}: batch {bi}");
         same!(DecodeJson::new(b, pad), ob, at);
         same!(DecodeJson::new(&b.header, pad), &ob.header, at);
@@ -114,7 +114,7 @@ fn check(t: &Transmission<'_>, what: &str) -> usize {
         }
     }
     // Every record alone, as the owned record serializes.
-    for (r, o) in t.tree.records().zip(owned.records()) {
+    for (r, o) in t.tree().records().zip(owned.records()) {
         same!(
             DecodeJson::new(r, pad),
             o,
@@ -139,7 +139,7 @@ fn check_flat(input: &[u8], opts: &ParseOptions, what: &str) -> usize {
         return 0;
     };
     let flat = flat.unwrap_or_else(|e| panic!("{what}: the flat tree fails: {e}"));
-    let pad = t.options.pads_short_lines();
+    let pad = t.options().pads_short_lines();
     let mut compared = 0;
     let mut same_json = |nested: &dyn Fn(JsonStyle) -> Vec<u8>, g: &GroupRef<'_, '_>, at: &str| {
         for style in [JsonStyle::Compact, JsonStyle::Pretty { depth: 3 }] {
@@ -159,8 +159,8 @@ fn check_flat(input: &[u8], opts: &ParseOptions, what: &str) -> usize {
         out
     };
     let batches: Vec<_> = flat.batches().collect();
-    assert_eq!(batches.len(), t.tree.batches.len(), "{what}: batches");
-    for (bi, (fb, b)) in batches.iter().zip(&t.tree.batches).enumerate() {
+    assert_eq!(batches.len(), t.tree().batches.len(), "{what}: batches");
+    for (bi, (fb, b)) in batches.iter().zip(&t.tree().batches).enumerate() {
         same_json(
             &|s| write(s, &|o, s| DecodeJson::new(b, pad).write_json(o, s)),
             fb,
@@ -223,7 +223,7 @@ fn check_flat(input: &[u8], opts: &ParseOptions, what: &str) -> usize {
         }
     }
     let lines: Vec<_> = flat.pga_lines().collect();
-    let nested: Vec<_> = t.tree.pga_lines().collect();
+    let nested: Vec<_> = t.tree().pga_lines().collect();
     assert_eq!(lines.len(), nested.len(), "{what}: PGA lines");
     for (li, (fl, l)) in lines.iter().zip(&nested).enumerate() {
         same_json(

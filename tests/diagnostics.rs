@@ -99,7 +99,7 @@ fn problems_and_findings_share_one_location_and_one_display() {
     let input = common::read_repo("spec-samples/invalid/impossible-date.txt");
     let t = Transmission::parse_with(&input, &ParseOptions::lenient()).expect("parses");
     let p = t
-        .problems
+        .problems()
         .iter()
         .find(|p| p.rule() == RuleId::F_013)
         .expect("an F-013 problem");

@@ -248,7 +248,7 @@ fn a_lenient_short_line_is_written_back_padded_by_both_serializers() {
         }
         // The library: Transmission::to_bytes and OwnedTransmission::to_bytes agree.
         let t = Transmission::parse_with(&short, &ParseOptions::lenient()).expect("lenient");
-        assert!(t.problems.iter().any(|p| p.kind.rule() == "F-001"));
+        assert!(t.problems().iter().any(|p| p.kind.rule() == "F-001"));
         let direct = t.to_bytes();
         let owned = OwnedTransmission::from_transmission(&t);
         let via_owned = owned.to_bytes().expect("the owned form encodes");
@@ -616,7 +616,7 @@ fn year_0000_is_an_impossible_date_on_read() {
     ] {
         pg07[ms - 1..me].copy_from_slice(text);
         let t = Transmission::parse_with(&pg07, &ParseOptions::strict()).expect("frames");
-        let f013 = t.problems.iter().any(|p| p.kind.rule() == "F-013");
+        let f013 = t.problems().iter().any(|p| p.kind.rule() == "F-013");
         assert_eq!(!f013, ok, "{}", String::from_utf8_lossy(text));
     }
 }

@@ -88,7 +88,7 @@ fn nop_ic_numbers_of_the_samples_print_back_as_sent() {
         let Ok(t) = Transmission::parse(&data) else {
             continue;
         };
-        for line in t.tree.pga_lines() {
+        for line in t.tree().pga_lines() {
             let Some(view) = OrganicLine::from_line(line) else {
                 continue;
             };

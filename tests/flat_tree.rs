@@ -1,7 +1,7 @@
 //! The flat tree against the nested tree (differential): for every sample and for generated
 //! record sequences, both trees hold the same records in the same groups in the same order,
 //! and both parses fail with the same errors. Lookups (`group_of`, `line_of`) agree with the
-//! walk. `Transmission::to_flat` gives the parsed flat tree, and validation reports the
+//! walk. `Transmission::flat` is the parsed flat tree, and validation reports the
 //! same from either tree.
 
 mod common;
@@ -251,28 +251,28 @@ fn compare(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseError> {
     match (nested, flat) {
         (Err(a), Err(b)) => prop_assert_eq!(a.problems, b.problems),
         (Ok(n), Ok(f)) => {
-            prop_assert_eq!(&n.problems[..], f.problems());
-            prop_assert_eq!(n.trailing, f.trailing());
-            prop_assert_eq!(&n.tree.framing, f.framing());
+            prop_assert_eq!(n.problems(), f.problems());
+            prop_assert_eq!(n.trailing(), f.trailing());
+            prop_assert_eq!(&n.tree().framing, f.framing());
             let walked: Vec<Record<'_>> = n.records().cloned().collect();
             let flat_records: Vec<Record<'_>> = f.records().collect();
             prop_assert_eq!(walked, flat_records);
-            prop_assert_eq!(nested_shape(&n.tree), flat_shape(&f));
-            let lines: Vec<u32> = n.tree.pga_lines().map(|l| l.pg01.record.line()).collect();
+            prop_assert_eq!(nested_shape(n.tree()), flat_shape(&f));
+            let lines: Vec<u32> = n.tree().pga_lines().map(|l| l.pg01.record.line()).collect();
             let flat_lines: Vec<u32> = f
                 .pga_lines()
                 .map(|l| l.head().expect("PG01").record().line())
                 .collect();
             prop_assert_eq!(lines, flat_lines);
-            prop_assert_eq!(n.tree.transactions().count(), f.transactions().count());
+            prop_assert_eq!(n.tree().transactions().count(), f.transactions().count());
             prop_assert_eq!(
-                n.tree.oi_groups().count(),
+                n.tree().oi_groups().count(),
                 f.oi_groups().count(),
                 "OI groups"
             );
-            // The flat tree made from the nested one's records is the parsed flat tree.
+            // The transmission's flat tree is the parsed flat tree.
             prop_assert_eq!(f.options(), opts);
-            let made = n.to_flat().expect("a flat tree of the records");
+            let made = n.flat();
             prop_assert_eq!(made.options(), opts);
             prop_assert_eq!(made.problems(), f.problems());
             prop_assert_eq!(made.trailing(), f.trailing());
@@ -280,7 +280,7 @@ fn compare(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseError> {
                 made.records().collect::<Vec<_>>(),
                 f.records().collect::<Vec<_>>()
             );
-            prop_assert_eq!(flat_shape(&made), flat_shape(&f));
+            prop_assert_eq!(flat_shape(made), flat_shape(&f));
             // And validation of either is the same report.
             let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date");
             let vopts = ValidateOptions::new(as_of);
@@ -591,7 +591,7 @@ fn nested_groups_hold_exactly_their_items() {
             let Ok(t) = Transmission::parse_with(input, &opts) else {
                 continue;
             };
-            for (what, capacity, len) in vectors(&t.tree) {
+            for (what, capacity, len) in vectors(t.tree()) {
                 assert_eq!(capacity, len, "{what}: capacity {capacity}, {len} items");
                 checked += 1;
                 filled += usize::from(len > 0);

@@ -154,7 +154,7 @@ fn record_view_reads_the_samples_host_records() {
     let data = common::or2_single();
     let t = Transmission::parse(&data).expect("parses");
     let mut seen = Vec::new();
-    t.tree.for_each_record(|r| {
+    t.tree().for_each_record(|r| {
         if let Some(se10) = r.view::<Se10>() {
             assert_eq!(
                 r.record_type(),
@@ -279,7 +279,7 @@ fn cargo_release_structure_over_the_tree() {
     v.push(get("Z"));
     let input = common::join(&v, b"\n", true);
     let t = Transmission::parse(&input).expect("parses");
-    let crs: Vec<_> = t.tree.cargo_releases().collect();
+    let crs: Vec<_> = t.tree().cargo_releases().collect();
     assert_eq!(crs.len(), 1);
     let cr = &crs[0];
     assert_eq!(cr.entry(), Some(("Q7K", "31547727")));
@@ -362,7 +362,7 @@ fn status_notification_structure_over_the_tree() {
     v.push(get("Z"));
     let input = common::join(&v, b"\n", true);
     let t = Transmission::parse(&input).expect("parses");
-    let n = t.tree.status_notifications();
+    let n = t.tree().status_notifications();
     assert_eq!(n.len(), 1);
     let s = &n[0];
     assert_eq!(s.entry(), Some(("Q7K", "31547727")));
@@ -406,7 +406,7 @@ fn the_samples_host_records_follow_their_layouts() {
             continue;
         };
         let valid = path.parent().is_some_and(|p| p.ends_with("valid"));
-        t.tree.for_each_record(|r| {
+        t.tree().for_each_record(|r| {
             let Some(layout) = host_layout(r.id_bytes()) else {
                 return;
             };
@@ -449,7 +449,7 @@ fn the_samples_host_records_follow_their_layouts() {
     // or2-multi: three CBP lines, the second with a chapter 99 number first.
     let data = common::read_repo("spec-samples/valid/or2-multi.txt");
     let t = Transmission::parse(&data).expect("parses");
-    let crs: Vec<_> = t.tree.cargo_releases().collect();
+    let crs: Vec<_> = t.tree().cargo_releases().collect();
     assert_eq!(crs.len(), 1);
     let cr = &crs[0];
     assert_eq!(cr.entry_check_digit_ok(), Some(true));

@@ -344,7 +344,7 @@ fn limit_max_records_per_pga_line_is_a_typed_error() {
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     // Default limit (100 000): the whole line parses.
     let t = Transmission::parse(&hostile).expect("within the default limit");
-    assert_eq!(t.tree.pga_lines().count(), 1);
+    assert_eq!(t.tree().pga_lines().count(), 1);
 }
 
 #[test]
@@ -353,7 +353,7 @@ fn limit_max_pga_lines_per_oi_is_a_typed_error() {
     let mut opts = ParseOptions::strict();
     opts = opts.max_pga_lines_per_oi(2000);
     let t = Transmission::parse_with(&input, &opts).expect("at the limit");
-    assert_eq!(t.tree.pga_lines().count(), 2000);
+    assert_eq!(t.tree().pga_lines().count(), 2000);
     opts = opts.max_pga_lines_per_oi(1999);
     assert_eq!(
         limit_error(
@@ -489,7 +489,7 @@ fn many_pg01_lines_under_one_oi() {
     let small = many_pg01(5_000);
     let large = many_pg01(20_000);
     let t = Transmission::parse(&large).expect("valid");
-    assert_eq!(t.tree.pga_lines().count(), 20_000);
+    assert_eq!(t.tree().pga_lines().count(), 20_000);
     assert_eq!(t.to_bytes(), large);
     let s = streamed(&large);
     assert_eq!(s.pga_lines.values().sum::<u64>(), 20_000);

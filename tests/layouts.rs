@@ -992,7 +992,7 @@ fn so70_variant_is_chosen_by_version_and_thru() {
     let t = ace_pga::Transmission::parse_with(&thru, &ace_pga::ParseOptions::default())
         .expect("a THRU disposition parses");
     let mut dumped = Vec::new();
-    t.tree
+    t.tree()
         .for_each_record(|r| dumped.push(ace_pga::write::dump::dump_record(r).variant));
     assert_eq!(dumped, [Some("THRU")]);
 }

@@ -86,7 +86,7 @@ fn strict_err(input: &[u8]) -> Vec<Problem> {
 fn parse_ok<'a>(input: &'a [u8], opts: &ParseOptions) -> Transmission<'a> {
     let tx = Transmission::parse_with(input, opts)
         .unwrap_or_else(|e| panic!("parse_with must return the tree: {e}"));
-    for p in &tx.problems {
+    for p in tx.problems() {
         assert_display_names_position(p);
     }
     tx
@@ -100,10 +100,10 @@ fn parse_ok<'a>(input: &'a [u8], opts: &ParseOptions) -> Transmission<'a> {
 fn or2_single_parses_clean_and_round_trips() {
     let input = or2_single();
     let tx = Transmission::parse(&input).expect("or2-single is valid");
-    assert!(tx.problems.is_empty(), "{:#?}", tx.problems);
+    assert!(tx.problems().is_empty(), "{:#?}", tx.problems());
     assert_eq!(ids(&tx), IDS);
     assert_eq!(tx.to_bytes(), input);
-    let lines: Vec<_> = tx.tree.pga_lines().collect();
+    let lines: Vec<_> = tx.tree().pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let child: Vec<&str> = lines[0].child_records().iter().map(|r| r.id()).collect();
     assert_eq!(child, ["PG02", "PG14", "PG25", "PG25", "PG29"]);
@@ -168,13 +168,13 @@ fn short_line_strict_error_lenient_padded() {
 
     // Lenient: a warning, and the record is written back padded to 80 bytes.
     let tx = parse_ok(&input, &lenient());
-    let p = only(&tx.problems, "F-001");
+    let p = only(tx.problems(), "F-001");
     assert_eq!(p.severity, Severity::Warning);
     assert_eq!(
         (p.location.line, p.location.record.as_deref()),
         (at(pg01), Some("PG01"))
     );
-    assert!(errors(&tx.problems).is_empty(), "{:#?}", tx.problems);
+    assert!(errors(tx.problems()).is_empty(), "{:#?}", tx.problems());
     assert_eq!(tx.to_bytes(), original);
     // The parsed values equal those of the untrimmed file.
     let orig = Transmission::parse(&original).expect("valid");
@@ -209,10 +209,10 @@ fn every_line_trimmed_lenient_equals_untrimmed() {
         let tx = parse_ok(&input, &lenient());
         let orig = Transmission::parse(&original).expect("valid");
         assert_eq!(ids(&tx), IDS);
-        let f001 = with_rule(&tx.problems, "F-001");
+        let f001 = with_rule(tx.problems(), "F-001");
         assert_eq!(f001.len(), trimmed, "one warning per short line");
         assert!(f001.iter().all(|p| p.severity == Severity::Warning));
-        assert!(errors(&tx.problems).is_empty(), "{:#?}", tx.problems);
+        assert!(errors(tx.problems()).is_empty(), "{:#?}", tx.problems());
         for (a, b) in tx.records().zip(orig.records()) {
             assert_eq!(a.body(), b.body(), "line {}", a.line());
             assert_eq!(a.line(), b.line());
@@ -244,7 +244,7 @@ fn long_lines() {
         (at(pg29), Some("PG29"))
     );
     let tx = parse_ok(&input, &lenient());
-    assert_eq!(only(&tx.problems, "F-001").severity, Severity::Warning);
+    assert_eq!(only(tx.problems(), "F-001").severity, Severity::Warning);
     assert_eq!(tx.to_bytes(), original);
 
     // Data beyond column 80: an error in both modes; the bytes are kept.
@@ -253,7 +253,7 @@ fn long_lines() {
     let input = join(&lines, b"\n", true);
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
-        let p = only(&tx.problems, "F-001");
+        let p = only(tx.problems(), "F-001");
         assert_eq!(p.severity, Severity::Error);
         assert_eq!(
             p.kind,
@@ -322,14 +322,14 @@ fn unknown_pg99_is_kept_in_place() {
 
     // F-015 is a warning: strict parse succeeds.
     let tx = Transmission::parse(&input).expect("unknown record is only a warning");
-    let p = only(&tx.problems, "F-015");
+    let p = only(tx.problems(), "F-015");
     assert_eq!(p.severity, Severity::Warning);
     assert_eq!(p.location.line, at(first_pg25));
     assert_eq!(p.location.record.as_deref(), Some("PG99"));
     assert_eq!(p.location.columns, None);
     assert_eq!(p.kind, ProblemKind::UnknownRecord { resembles: None });
     assert_eq!(p.location.offset, (first_pg25 - 1) * 81);
-    assert_eq!(tx.problems.len(), 1);
+    assert_eq!(tx.problems().len(), 1);
 
     let rec = tx.records().nth(first_pg25 - 1).expect("record");
     assert_eq!(rec.record_type(), RecordType::UnknownPg);
@@ -338,7 +338,7 @@ fn unknown_pg99_is_kept_in_place() {
     assert!(rec.body().is_none() && rec.field_error().is_none());
 
     // Still inside the PGA line, and the PG25/PG29 after it too.
-    let pga: Vec<_> = tx.tree.pga_lines().collect();
+    let pga: Vec<_> = tx.tree().pga_lines().collect();
     assert_eq!(pga.len(), 1);
     let child: Vec<&str> = pga[0].child_records().iter().map(|r| r.id()).collect();
     assert_eq!(child, ["PG02", "PG14", "PG99", "PG25", "PG29"]);
@@ -353,7 +353,7 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     let input = join(&lines, b"\n", true);
 
     let tx = Transmission::parse(&input).expect("F-015 is a warning");
-    let p = only(&tx.problems, "F-015");
+    let p = only(tx.problems(), "F-015");
     assert_eq!(
         p.kind,
         ProblemKind::UnknownRecord {
@@ -375,7 +375,7 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
     assert_eq!(tx.to_bytes(), input);
 
     let tx = parse_ok(&input, &lenient());
-    let p = only(&tx.problems, "F-015");
+    let p = only(tx.problems(), "F-015");
     assert_eq!(p.kind, ProblemKind::LowerCaseId);
     assert_eq!(p.severity, Severity::Warning);
     assert_eq!(p.location.line, at(second_pg25));
@@ -393,7 +393,7 @@ fn lower_case_pg_id_strict_unknown_lenient_recognised() {
         .body()
         .is_some());
     let child: Vec<&str> = tx
-        .tree
+        .tree()
         .pga_lines()
         .next()
         .expect("a PGA line")
@@ -413,13 +413,13 @@ fn lower_case_unknown_pg_stays_in_pga_line() {
     let input = join(&lines, b"\n", true);
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
-        let p = only(&tx.problems, "F-015");
+        let p = only(tx.problems(), "F-015");
         assert_eq!(
             (p.location.line, p.location.record.as_deref()),
             (at(first_pg25), Some("pg99"))
         );
         let child: Vec<&str> = tx
-            .tree
+            .tree()
             .pga_lines()
             .next()
             .expect("a PGA line")
@@ -479,7 +479,7 @@ fn letter_in_n_field() {
             Some(&b"0000X0182400"[..])
         );
         let child: Vec<&str> = tx
-            .tree
+            .tree()
             .pga_lines()
             .next()
             .expect("a PGA line")
@@ -489,7 +489,7 @@ fn letter_in_n_field() {
             .collect();
         assert_eq!(child, ["PG02", "PG14", "PG25", "PG25", "PG29"]);
         assert_eq!(tx.to_bytes(), input);
-        assert_eq!(only(&tx.problems, "F-007").severity, Severity::Error);
+        assert_eq!(only(tx.problems(), "F-007").severity, Severity::Error);
     }
 }
 
@@ -518,17 +518,17 @@ fn n_field_forms_strict_and_lenient() {
         let rec = tx.records().nth(pg01 - 1).expect("record");
         if lenient_ok {
             assert!(
-                errors(&tx.problems).is_empty(),
+                errors(tx.problems()).is_empty(),
                 "{:?}: {:#?}",
                 bytes,
-                tx.problems
+                tx.problems()
             );
             match rec.body() {
                 Some(ace_pga::Body::Pg01(b)) => assert_eq!(b.pga_line_number, Some(1)),
                 other => panic!("PG01 body expected, got {other:?}"),
             }
         } else {
-            let p = only(&tx.problems, "F-007");
+            let p = only(tx.problems(), "F-007");
             assert_eq!(p.severity, Severity::Error, "{bytes:?}");
             match rec.body() {
                 Some(ace_pga::Body::Pg01(b)) => {
@@ -586,7 +586,7 @@ fn lenient_space_padded_n_is_reported_as_warning() {
     set_bytes(&mut lines, pg01, 5, b"  1");
     let input = join(&lines, b"\n", true);
     let tx = parse_ok(&input, &lenient());
-    let p = only(&tx.problems, "F-007");
+    let p = only(tx.problems(), "F-007");
     assert_eq!(p.severity, Severity::Warning);
     assert_eq!(
         (p.location.line, p.location.record.as_deref()),
@@ -698,9 +698,9 @@ fn terminator_less_remainder() {
     );
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
-        assert_eq!(only(&tx.problems, "F-018").severity, Severity::Error);
+        assert_eq!(only(tx.problems(), "F-018").severity, Severity::Error);
         assert_eq!(ids(&tx), IDS, "the remainder is not a record");
-        assert_eq!(tx.trailing, b"PG2");
+        assert_eq!(tx.trailing(), b"PG2");
         assert_eq!(tx.to_bytes(), input);
     }
 }
@@ -733,9 +733,9 @@ fn trailing_eof_bytes() {
         );
 
         let tx = parse_ok(&input, &lenient());
-        let p = only(&tx.problems, "F-017");
+        let p = only(tx.problems(), "F-017");
         assert_eq!(p.severity, Severity::Warning);
-        assert!(errors(&tx.problems).is_empty(), "{:#?}", tx.problems);
+        assert!(errors(tx.problems()).is_empty(), "{:#?}", tx.problems());
         assert_eq!(ids(&tx), IDS);
         assert_eq!(tx.to_bytes(), *base, "lenient drops the 0x1A bytes");
 
@@ -752,11 +752,11 @@ fn eof_after_trailing_empty_line_is_kept() {
     let mut input = original.clone();
     input.extend_from_slice(b"\n\x1a");
     let tx = parse_ok(&input, &strict());
-    assert_eq!(only(&tx.problems, "F-017").severity, Severity::Error);
+    assert_eq!(only(tx.problems(), "F-017").severity, Severity::Error);
     assert!(
-        input.ends_with(tx.trailing) && tx.trailing.ends_with(b"\x1a"),
+        input.ends_with(tx.trailing()) && tx.trailing().ends_with(b"\x1a"),
         "trailing {:?} lost the 0x1A byte",
-        tx.trailing
+        tx.trailing()
     );
     // Strict parsing repairs nothing: the 0x1A must come back.
     assert_eq!(tx.to_bytes(), input);
@@ -793,7 +793,7 @@ fn byte_order_mark() {
 
     for opts in [strict(), lenient()] {
         let tx = parse_ok(&input, &opts);
-        let p = only(&tx.problems, "F-016");
+        let p = only(tx.problems(), "F-016");
         let want = if opts.is_lenient() {
             Severity::Warning
         } else {
@@ -805,7 +805,7 @@ fn byte_order_mark() {
         assert_eq!(first.record_type(), RecordType::BatchHeader);
         assert_eq!(first.offset(), 3);
         assert_eq!(first.line(), 1);
-        assert!(tx.tree.framing.byte_order_mark);
+        assert!(tx.tree().framing.byte_order_mark);
         // The serializer never writes a byte order mark.
         assert_eq!(tx.to_bytes(), original);
     }
@@ -857,11 +857,16 @@ fn mixed_terminators_warn_at_first_deviating_line() {
         });
     }
     let tx = Transmission::parse(&input).expect("mixed terminators are a warning");
-    let p = only(&tx.problems, "F-019");
+    let p = only(tx.problems(), "F-019");
     assert_eq!(p.severity, Severity::Warning);
     assert_eq!(p.location.line, Some(6));
     assert_eq!(p.kind, ProblemKind::MixedTerminators);
-    assert_eq!(tx.problems.len(), 1, "one warning only: {:#?}", tx.problems);
+    assert_eq!(
+        tx.problems().len(),
+        1,
+        "one warning only: {:#?}",
+        tx.problems()
+    );
     assert_eq!(ids(&tx), IDS);
     assert_eq!(
         tx.records().nth(5).expect("record").terminator(),
@@ -880,7 +885,7 @@ fn mixed_terminators_warn_at_first_deviating_line() {
         input.extend_from_slice(if i + 1 == 3 { b"\n" } else { b"\r\n" });
     }
     let tx = Transmission::parse(&input).expect("warning only");
-    assert_eq!(only(&tx.problems, "F-019").location.line, Some(3));
+    assert_eq!(only(tx.problems(), "F-019").location.line, Some(3));
     assert_eq!(tx.to_bytes(), input);
 }
 
@@ -891,14 +896,14 @@ fn last_record_without_terminator_and_trailing_empty_line() {
         // Last record without terminator: accepted, no finding.
         let input = join(&lines, term, false);
         let tx = Transmission::parse(&input).expect("valid");
-        assert!(tx.problems.is_empty(), "{term:?}: {:#?}", tx.problems);
+        assert!(tx.problems().is_empty(), "{term:?}: {:#?}", tx.problems());
         assert_eq!(ids(&tx), IDS);
         assert_eq!(tx.to_bytes(), input);
         // One trailing empty line: ignored, no finding.
         let mut input = join(&lines, term, true);
         input.extend_from_slice(term);
         let tx = Transmission::parse(&input).expect("valid");
-        assert!(tx.problems.is_empty(), "{term:?}: {:#?}", tx.problems);
+        assert!(tx.problems().is_empty(), "{term:?}: {:#?}", tx.problems());
         assert_eq!(ids(&tx), IDS);
         assert_eq!(tx.to_bytes(), input);
     }
@@ -945,13 +950,13 @@ fn every_framing_gives_the_same_records() {
     for (name, input, term) in &variants {
         for opts in [strict(), lenient()] {
             let tx = Transmission::parse_with(input, &opts).expect(name);
-            assert!(tx.problems.is_empty(), "{name}: {:#?}", tx.problems);
+            assert!(tx.problems().is_empty(), "{name}: {:#?}", tx.problems());
             let got: Vec<(u32, String, Vec<u8>)> = tx
                 .records()
                 .map(|r| (r.line(), r.id().to_string(), r.raw().to_vec()))
                 .collect();
             assert_eq!(got, reference, "{name}");
-            assert_eq!(tx.tree.framing.terminator, *term, "{name}");
+            assert_eq!(tx.tree().framing.terminator, *term, "{name}");
             assert_eq!(tx.to_bytes(), *input, "{name}: to_bytes");
             // Same typed content as the LF form.
             for (a, b) in tx.records().zip(first.records()) {
@@ -976,7 +981,7 @@ fn problem_display_names_line_record_and_columns() {
     let input = join(&lines, b"\n", true);
     let tx = parse_ok(&input, &strict());
     let rules: Vec<(&str, Option<u32>)> = tx
-        .problems
+        .problems()
         .iter()
         .map(|p| (p.kind.rule().as_str(), p.location.line))
         .collect();
@@ -991,7 +996,7 @@ fn problem_display_names_line_record_and_columns() {
         ],
         "problems in input order"
     );
-    let shown: Vec<String> = tx.problems.iter().map(ToString::to_string).collect();
+    let shown: Vec<String> = tx.problems().iter().map(ToString::to_string).collect();
     assert!(
         shown[0].contains(&format!("line {pg01}, ")) && shown[0].contains("PG01"),
         "{}",
@@ -1061,7 +1066,7 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
         }
         Ok(tx) => tx,
     };
-    let bom = tx.tree.framing.byte_order_mark;
+    let bom = tx.tree().framing.byte_order_mark;
     prop_assert_eq!(bom, input.starts_with(b"\xEF\xBB\xBF"));
     let body = if bom { &input[3..] } else { input };
 
@@ -1108,25 +1113,29 @@ fn check_any_input(input: &[u8], opts: &ParseOptions) -> Result<(), TestCaseErro
     }
     // The bytes after the last record are kept verbatim (see
     // `eof_after_trailing_empty_line_is_kept`).
-    prop_assert!(input.ends_with(tx.trailing));
-    prop_assert!(tx.trailing.len() <= input.len() - pos);
-    for p in &tx.problems {
+    prop_assert!(input.ends_with(tx.trailing()));
+    prop_assert!(tx.trailing().len() <= input.len() - pos);
+    for p in tx.problems() {
         assert_display_names_position(p);
         if let Some(l) = p.location.line {
             prop_assert!(l as usize <= recs.len() + 1, "line {} of {}", l, recs.len());
         }
     }
     // Problems are in input order.
-    let lines: Vec<u32> = tx.problems.iter().filter_map(|p| p.location.line).collect();
+    let lines: Vec<u32> = tx
+        .problems()
+        .iter()
+        .filter_map(|p| p.location.line)
+        .collect();
     prop_assert!(lines.windows(2).all(|w| w[0] <= w[1]));
 
     let out = tx.to_bytes();
-    let strict_errors = !errors(&tx.problems).is_empty();
+    let strict_errors = !errors(tx.problems()).is_empty();
     if !opts.is_lenient() {
         // Strict mode never repairs: the bytes come back as received (without a BOM).
         prop_assert_eq!(&out, body, "strict (errors: {})", strict_errors);
     } else {
-        let repaired = tx.problems.iter().any(|p| {
+        let repaired = tx.problems().iter().any(|p| {
             p.severity == Severity::Warning
                 && matches!(
                     p.kind,
@@ -1315,13 +1324,13 @@ fn short_input_without_terminator_is_one_short_record() {
     ] {
         let t = Transmission::parse_with(input, &lenient()).expect("one short record");
         assert_eq!(ids(&t), [id], "{input:?}");
-        assert_eq!(t.tree.framing.terminator, Terminator::None);
+        assert_eq!(t.tree().framing.terminator, Terminator::None);
         assert!(
-            t.problems.iter().any(|p| p.kind.rule() == "F-001"),
+            t.problems().iter().any(|p| p.kind.rule() == "F-001"),
             "{input:?}: {:?}",
-            t.problems
+            t.problems()
         );
-        assert!(t.problems.iter().all(|p| p.kind.rule() != "F-018"));
+        assert!(t.problems().iter().all(|p| p.kind.rule() != "F-018"));
         let e = Transmission::parse(input).expect_err("strict: F-001 is an error");
         assert!(e.problems.iter().any(|p| p.kind.rule() == "F-001"));
         // The streaming reader frames it as one record too.
@@ -1329,7 +1338,7 @@ fn short_input_without_terminator_is_one_short_record() {
         let unit = units.next().expect("one unit").expect("read");
         assert_eq!(unit.records, 1, "{input:?}");
         let u = unit.parse(&lenient()).expect("parses");
-        assert!(u.problems.iter().any(|p| p.kind.rule() == "F-001"));
+        assert!(u.problems().iter().any(|p| p.kind.rule() == "F-001"));
         assert!(units.next().is_none());
         let mut chunks = ace_pga::stream::ChunkReader::new(input);
         let chunk = chunks.next().expect("one chunk").expect("read");
@@ -1342,8 +1351,8 @@ fn short_input_without_terminator_is_one_short_record() {
     let mut long = lines_of_or2_first(80);
     long.extend_from_slice(&[b' '; 20]);
     let t = Transmission::parse_with(&long, &lenient()).expect("parses");
-    assert_eq!(t.tree.framing.terminator, Terminator::None);
-    assert!(t.problems.iter().any(|p| p.kind.rule() == "F-018"));
+    assert_eq!(t.tree().framing.terminator, Terminator::None);
+    assert!(t.problems().iter().any(|p| p.kind.rule() == "F-018"));
 }
 
 /// The first record of `or2-single.txt`, cut or padded to `len` bytes.

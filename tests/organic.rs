@@ -49,7 +49,7 @@ fn file_lines(bytes: &[u8], from: usize, to: usize) -> Vec<&[u8]> {
 
 /// The organic views of every PGA line of a sample (`None` for non-organic lines).
 fn organic_views<'a>(tx: &Transmission<'a>) -> Vec<Option<OrganicLine<'a>>> {
-    tx.tree.pga_lines().map(OrganicLine::from_line).collect()
+    tx.tree().pga_lines().map(OrganicLine::from_line).collect()
 }
 
 fn dec(d: Option<Decimal>) -> Option<String> {
@@ -700,16 +700,16 @@ fn built_or2_line_parses_back_as_a_fragment() {
     let bytes = fragment(&built);
     let tx = Transmission::parse_with(&bytes, &ParseOptions::strict()).expect("fragment parses");
     assert!(
-        tx.problems.is_empty(),
+        tx.problems().is_empty(),
         "problems in the built fragment: {:?}",
-        tx.problems
+        tx.problems()
     );
     // A fragment without envelope parses: no A/B/Y/Z headers, one PGA line.
-    assert_eq!(tx.tree.batches.len(), 1);
-    assert!(tx.tree.batches[0].header.is_none());
-    assert!(tx.tree.batches[0].trailer.is_none());
+    assert_eq!(tx.tree().batches.len(), 1);
+    assert!(tx.tree().batches[0].header.is_none());
+    assert!(tx.tree().batches[0].trailer.is_none());
     assert_eq!(tx.records().count(), 6);
-    let lines: Vec<_> = tx.tree.pga_lines().collect();
+    let lines: Vec<_> = tx.tree().pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let v = OrganicLine::from_line(lines[0]).expect("AMS OR line");
     assert_eq!(v.line, 1);
@@ -844,7 +844,7 @@ fn view_sx_response_is_not_disturbed_by_the_se90_after_the_pg01() {
 /// only PGA line, re-borrowed through a closure.
 fn with_only_view(bytes: &[u8], f: impl FnOnce(&OrganicLine<'_>)) {
     let tx = Transmission::parse(bytes).unwrap_or_else(|e| panic!("strict parse: {e:?}"));
-    let lines: Vec<_> = tx.tree.pga_lines().collect();
+    let lines: Vec<_> = tx.tree().pga_lines().collect();
     assert_eq!(lines.len(), 1, "one PGA line");
     let v = OrganicLine::from_line(lines[0]).expect("AMS OR line");
     f(&v);
@@ -1081,7 +1081,7 @@ fn certificate_walk_agrees_with_certificates_of_on_every_sample_line() {
         let Ok(t) = Transmission::parse_with(&data, &ParseOptions::lenient()) else {
             continue;
         };
-        for line in t.tree.pga_lines() {
+        for line in t.tree().pga_lines() {
             let full = OrganicLine::certificates_of(line);
             let mut walked = Vec::new();
             let kind = OrganicLine::for_each_certificate_number(line, |n| walked.push(n));

@@ -297,8 +297,8 @@ fn check(spec: &Spec, templates: &HashMap<String, Vec<u8>>) -> Result<(), TestCa
         .map(|(id, r)| (*id, r.as_slice()))
         .collect();
     prop_assert_eq!(got, want, "{}: record sequence differs", shown);
-    prop_assert_eq!(t.tree.pga_lines().count(), lines, "{}: PGA lines", shown);
-    prop_assert!(t.trailing.is_empty(), "{}: trailing bytes", shown);
+    prop_assert_eq!(t.tree().pga_lines().count(), lines, "{}: PGA lines", shown);
+    prop_assert!(t.trailing().is_empty(), "{}: trailing bytes", shown);
     let owned = OwnedTransmission::from_transmission(&t);
     prop_assert_eq!(
         owned.to_bytes().ok(),

@@ -38,7 +38,7 @@ fn every_so70_layout_addresses_the_line() {
     let so = sample("so-versions.txt");
     let t = Transmission::parse(&so).expect("so-versions parses strictly");
     let mut types = Vec::new();
-    t.tree.for_each_record(|r| {
+    t.tree().for_each_record(|r| {
         if r.id() == "SO70" {
             types.push(r.record_type());
         }
@@ -146,11 +146,14 @@ fn one_odd_so70_does_not_cost_the_other_dispositions() {
         let t = Transmission::parse(&input)
             .unwrap_or_else(|e| panic!("{what}: a response is never refused: {e}"));
         assert!(
-            t.problems.iter().all(|p| p.severity == Severity::Warning),
+            t.problems().iter().all(|p| p.severity == Severity::Warning),
             "{what}: {:?}",
-            t.problems
+            t.problems()
         );
-        assert!(!t.problems.is_empty(), "{what}: the odd field is reported");
+        assert!(
+            !t.problems().is_empty(),
+            "{what}: the odd field is reported"
+        );
         let book = correlate(&[&input]);
         let l0 = book.line(0).expect("line");
         assert!(
@@ -231,7 +234,7 @@ fn se90_text_after_column_49_is_kept_with_a_warning() {
     assert!(at.iter().all(|(_, s, _)| *s == Severity::Warning), "{at:?}");
     // The narrative is 10-49: the text after it is not part of it.
     let mut narrative = None;
-    t.tree.for_each_record(|r| {
+    t.tree().for_each_record(|r| {
         if let Some(v) = r.view::<ace_pga::records::Se90>() {
             narrative = narrative.or(Some(v.narrative()));
         }
@@ -248,7 +251,7 @@ fn encode_refuses_a_variant_that_contradicts_the_record() {
     let so = sample("so-versions.txt");
     let t = Transmission::parse(&so).expect("parses");
     let mut owned = Vec::new();
-    t.tree.for_each_record(|r| {
+    t.tree().for_each_record(|r| {
         if r.id() == "SO70" {
             owned.push(OwnedRecord::from_record(r));
         }
@@ -699,7 +702,7 @@ fn dump_carries_raw_when_the_fields_do_not_rebuild_the_record() {
         };
         let t = Transmission::parse_with(input, &opts).expect("parses");
         let mut contents = Vec::new();
-        t.tree
+        t.tree()
             .for_each_record(|r| contents.push((r.line(), dump_record(r).content)));
         for (l, c) in &contents {
             let with_raw = matches!(c, DumpContent::FieldsAndRaw(..));

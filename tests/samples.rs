@@ -128,9 +128,9 @@ fn lines_of(records: &[&Record<'_>]) -> Vec<u32> {
 fn only_transaction<'t, 'a>(
     tx: &'t Transmission<'a>,
 ) -> &'t ace_pga::tree::Transaction<Record<'a>> {
-    assert_eq!(tx.tree.batches.len(), 1, "one batch");
-    assert_eq!(tx.tree.batches[0].blocks.len(), 1, "one block");
-    let block = &tx.tree.batches[0].blocks[0];
+    assert_eq!(tx.tree().batches.len(), 1, "one batch");
+    assert_eq!(tx.tree().batches[0].blocks.len(), 1, "one block");
+    let block = &tx.tree().batches[0].blocks[0];
     assert_eq!(block.transactions.len(), 1, "one transaction");
     &block.transactions[0]
 }
@@ -310,7 +310,10 @@ fn every_valid_sample_tree_holds_every_record_once_in_order() {
             );
             assert_eq!(r.raw(), independent[i], "{name}: line {} bytes", i + 1);
         }
-        assert!(tx.trailing.is_empty(), "{name}: unexpected trailing bytes");
+        assert!(
+            tx.trailing().is_empty(),
+            "{name}: unexpected trailing bytes"
+        );
     }
 }
 
@@ -448,8 +451,8 @@ fn or2_variants_reserialize_in_their_own_convention() {
         let bytes = read_sample(name);
         assert_eq!(bytes.len(), len, "{name}: file size");
         let tx = parse(name, &bytes);
-        assert_eq!(tx.tree.framing.terminator, term, "{name}: terminator");
-        assert!(!tx.tree.framing.byte_order_mark, "{name}: no BOM");
+        assert_eq!(tx.tree().framing.terminator, term, "{name}: terminator");
+        assert!(!tx.tree().framing.byte_order_mark, "{name}: no BOM");
         let out = tx.to_bytes();
         assert_eq!(out.len(), len, "{name}: output size");
         assert!(out == bytes, "{name}: output differs from input");
@@ -483,7 +486,7 @@ fn tree_or2_single() {
     let bytes = read_sample("or2-single");
     let tx = parse("or2-single", &bytes);
     let at = At::of("or2-single");
-    let batch = &tx.tree.batches[0];
+    let batch = &tx.tree().batches[0];
     assert_eq!(batch.header.as_ref().map(id_line), Some(("A".into(), 1)));
     assert_eq!(
         batch.trailer.as_ref().map(id_line),
@@ -539,14 +542,14 @@ fn tree_or2_single() {
         ]
     );
     // Accessors agree with the shape.
-    let groups: Vec<_> = tx.tree.oi_groups().collect();
+    let groups: Vec<_> = tx.tree().oi_groups().collect();
     assert_eq!(groups.len(), 1);
     assert_eq!(
         groups[0].0.map(id_line),
         Some(("SE60".into(), at.id("SE60")))
     );
-    assert_eq!(tx.tree.pga_lines().count(), 1);
-    assert_eq!(tx.tree.transactions().count(), 1);
+    assert_eq!(tx.tree().pga_lines().count(), 1);
+    assert_eq!(tx.tree().transactions().count(), 1);
 }
 
 #[test]
@@ -640,11 +643,15 @@ fn tree_or2_multi() {
     assert_eq!(anchors[3].anchor.record.line(), se60(4));
     assert!(anchors[3].oi_group.is_none());
 
-    let groups: Vec<_> = tx.tree.oi_groups().collect();
+    let groups: Vec<_> = tx.tree().oi_groups().collect();
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[0].0.map(|n| n.record.line()), Some(se60(1)));
     assert_eq!(groups[1].0.map(|n| n.record.line()), Some(se60(3)));
-    let pga: Vec<u32> = tx.tree.pga_lines().map(|l| l.pg01.record.line()).collect();
+    let pga: Vec<u32> = tx
+        .tree()
+        .pga_lines()
+        .map(|l| l.pg01.record.line())
+        .collect();
     assert_eq!(pga, vec![pg01(1), pg01(2), pg01(3)]);
 }
 
@@ -657,7 +664,7 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
     let (se90, final_se90) = (at.nth("SE90", 1), at.nth("SE90", 2));
     assert_eq!(se90, pg01 + 1, "the SE90 directly after the PG01");
     let t = only_transaction(&tx);
-    let lines: Vec<_> = tx.tree.pga_lines().collect();
+    let lines: Vec<_> = tx.tree().pga_lines().collect();
     assert_eq!(lines.len(), 1);
     let line = lines[0];
     assert_eq!(id_line(&line.pg01), ("PG01".into(), pg01));
@@ -714,7 +721,7 @@ fn tree_sx_response_attaches_record_level_se90_to_the_pg01() {
             ("record", "SE90".into(), final_se90),
         ]
     );
-    let block = &tx.tree.batches[0].blocks[0];
+    let block = &tx.tree().batches[0].blocks[0];
     assert_eq!(
         block.trailer.as_ref().map(id_line),
         Some(("Y".into(), final_se90 + 1))
@@ -755,7 +762,7 @@ fn tree_so_status_dispositions() {
             vec![("SO71".to_string(), 9), ("SO72".to_string(), 10)],
         ]
     );
-    assert!(tx.tree.pga_lines().next().is_none());
+    assert!(tx.tree().pga_lines().next().is_none());
 }
 
 #[test]
@@ -796,7 +803,7 @@ fn tree_every_record_group_loop_and_pg00() {
     let bytes = read_sample("every-record");
     let tx = parse("every-record", &bytes);
     let at = At::of("every-record");
-    let lines: Vec<_> = tx.tree.pga_lines().collect();
+    let lines: Vec<_> = tx.tree().pga_lines().collect();
     assert_eq!(lines.len(), 1, "one PGA line");
     let line = lines[0];
     assert_eq!(id_line(&line.pg01), ("PG01".into(), at.id("PG01")));
@@ -925,13 +932,13 @@ fn tree_multi_agency_three_lines() {
     let tx = parse("multi-agency", &bytes);
     let at = At::of("multi-agency");
     let pg01 = |n: usize| at.nth("PG01", n);
-    let groups: Vec<_> = tx.tree.oi_groups().collect();
+    let groups: Vec<_> = tx.tree().oi_groups().collect();
     assert_eq!(groups.len(), 1);
     assert_eq!(
         groups[0].1.oi.as_ref().map(id_line),
         Some(("OI".into(), at.id("OI")))
     );
-    let lines: Vec<_> = tx.tree.pga_lines().collect();
+    let lines: Vec<_> = tx.tree().pga_lines().collect();
     let summary: Vec<(u32, Pg01Summary)> = lines
         .iter()
         .map(|l| (l.pg01.record.line(), pg01_agency_and_number(l)))
@@ -1270,7 +1277,7 @@ fn final_terminator_variants_round_trip() {
         let tx = Transmission::parse_with(bytes, &ace_pga::ParseOptions::strict())
             .unwrap_or_else(|e| panic!("{what}: {e:?}"));
         let errors: Vec<_> = tx
-            .problems
+            .problems()
             .iter()
             .filter(|p| p.severity == ace_pga::Severity::Error)
             .collect();

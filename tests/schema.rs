@@ -43,7 +43,7 @@ fn decode_document(input: &[u8], opts: &ParseOptions) -> Value {
     let t = Transmission::parse_with(input, opts).expect("parses");
     let owned = OwnedTransmission::from_transmission(&t);
     let organic: Vec<_> = t
-        .tree
+        .tree()
         .pga_lines()
         .filter_map(OrganicLine::from_line)
         .collect();
@@ -206,7 +206,7 @@ fn hand_written_documents_that_validate_are_encoded() {
     assert_eq!(lines[8], format!("{:<80}", "PG29KG 000000182400"));
     // The encoded bytes parse to the same document (lines aside).
     let t = Transmission::parse(&bytes).expect("valid");
-    assert_eq!(t.tree.pga_lines().count(), 1);
+    assert_eq!(t.tree().pga_lines().count(), 1);
 
     // Minimal documents.
     for doc in [

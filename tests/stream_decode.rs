@@ -40,7 +40,7 @@ fn oracle(
                 serde_json::to_vec(&doc)
             }
             .expect("serialize");
-            Ok((bytes, t.problems))
+            Ok((bytes, t.problems().to_vec()))
         }
     }
 }

@@ -284,7 +284,7 @@ fn header_level_pg00_group_is_a_node_of_the_transaction_not_an_orphan() {
     assert_eq!(t.to_bytes(), input);
     let lines: Vec<u32> = t.records().map(|r| r.line()).collect();
     assert_eq!(lines, (1..=l.len() as u32).collect::<Vec<_>>());
-    let tx = t.tree.transactions().next().expect("a transaction");
+    let tx = t.tree().transactions().next().expect("a transaction");
     let groups: Vec<_> = tx
         .items
         .iter()
@@ -300,7 +300,7 @@ fn header_level_pg00_group_is_a_node_of_the_transaction_not_an_orphan() {
     assert_eq!(inner, ["PG19", "PG20", "PG21"]);
     assert_eq!(g.end.as_ref().map(|n| n.record.line()), line(at + 4));
     // The OI group still hangs under its SE60 with the PG00 R inside the PGA line.
-    let lines: Vec<_> = t.tree.pga_lines().collect();
+    let lines: Vec<_> = t.tree().pga_lines().collect();
     assert_eq!(lines.len(), 1);
     assert!(lines[0].items.iter().any(|i| matches!(
         i,
@@ -365,7 +365,7 @@ fn unterminated_header_group_is_s015_and_keeps_every_record() {
     let t = Transmission::parse(&input).expect("parses");
     assert_eq!(t.to_bytes(), input);
     // The SE40 after it is a host record again; the OI group is in place.
-    assert_eq!(t.tree.pga_lines().count(), 1);
+    assert_eq!(t.tree().pga_lines().count(), 1);
 }
 
 #[test]
@@ -411,7 +411,7 @@ fn leading_pg01s_share_the_data_set_of_the_last() {
     assert_no_errors(&r);
     let input = bytes(&l);
     let t = Transmission::parse(&input).expect("parses");
-    let (_, g) = t.tree.oi_groups().next().expect("an OI group");
+    let (_, g) = t.tree().oi_groups().next().expect("an OI group");
     assert_eq!(g.data_sharing(), [Some(1), None]);
     let data = g.shared_data(0).expect("shares");
     assert_eq!(data.pg01.record.line(), line(pg01 + 1).unwrap());
@@ -657,9 +657,9 @@ fn se60_se61_after_a_50_belong_to_the_entry_summary() {
     let input = bytes(&l);
     let t = Transmission::parse(&input).expect("parses");
     assert_eq!(t.to_bytes(), input);
-    let (anchor, _) = t.tree.oi_groups().next().expect("an OI group");
+    let (anchor, _) = t.tree().oi_groups().next().expect("an OI group");
     assert_eq!(anchor.map(|a| a.record.id()), Some("50"));
-    let tx = t.tree.transactions().next().expect("a transaction");
+    let tx = t.tree().transactions().next().expect("a transaction");
     let subs: Vec<&str> = tx
         .items
         .iter()

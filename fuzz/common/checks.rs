@@ -26,7 +26,7 @@ pub(crate) fn modes() -> [(bool, ParseOptions); 2] {
 
 /// Whether a parse has no error-severity problem.
 pub(crate) fn clean(t: &Transmission<'_>) -> bool {
-    !t.problems.iter().any(|p| p.severity == Severity::Error)
+    !t.problems().iter().any(|p| p.severity == Severity::Error)
 }
 
 /// The record sequence of a parse: type, bytes as received, terminator.
@@ -52,14 +52,14 @@ pub(crate) fn parse(data: &[u8]) {
         };
         let clean = clean(&t);
         let bytes = t.to_bytes();
-        for p in &t.problems {
+        for p in t.problems() {
             let _ = p.to_string();
         }
-        t.tree.for_each_record(|r| {
+        t.tree().for_each_record(|r| {
             let d = dump_record(r);
             let _ = serde_json::to_string(&d).expect("dump record serializes");
         });
-        for line in t.tree.pga_lines() {
+        for line in t.tree().pga_lines() {
             if let Some(organic) = OrganicLine::from_line(line) {
                 let _ = serde_json::to_string(&organic).expect("organic view serializes");
             }
@@ -158,7 +158,7 @@ pub(crate) fn roundtrip(data: &[u8]) {
         assert!(
             clean(&again),
             "serialized bytes of a clean parse have errors: {:?}",
-            again.problems
+            again.problems()
         );
         assert_eq!(again.to_bytes(), bytes, "serializing is not idempotent");
         let types = |t: &Transmission<'_>| -> Vec<RecordType> {
@@ -363,7 +363,7 @@ pub(crate) fn built(records: &[[u8; 80]], bytes: &[u8], expect_clean: bool) {
         assert!(
             clean(&t),
             "built records have parse errors: {:?}",
-            t.problems
+            t.problems()
         );
     }
 }

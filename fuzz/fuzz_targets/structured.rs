@@ -286,7 +286,7 @@ fn check_line(l: &LineIn, term: Terminator) {
     checks::built(&all, &bytes, true);
 
     let t = Transmission::parse_with(&bytes, &ParseOptions::strict()).expect("parses");
-    let lines: Vec<_> = t.tree.pga_lines().collect();
+    let lines: Vec<_> = t.tree().pga_lines().collect();
     assert_eq!(lines.len(), 1, "one PGA line expected");
     let view = OrganicLine::from_line(lines[0]).expect("an AMS OR line");
     assert_eq!(
@@ -423,7 +423,7 @@ fn check_transmission(x: &TransmissionIn, term: Terminator) {
     let t = Transmission::parse_with(&lf_bytes, &ParseOptions::strict()).expect("parses");
     // Every disclaimed or organic line built appears as a PGA line (a PG01 whose agency
     // text is blank still opens a line).
-    assert_eq!(t.tree.pga_lines().count(), lines_in, "PGA lines");
+    assert_eq!(t.tree().pga_lines().count(), lines_in, "PGA lines");
 }
 
 fuzz_target!(|input: Input| match &input {

@@ -530,7 +530,7 @@ impl<'a> Record<'a> {
     /// let data = std::fs::read("spec-samples/valid/or2-single.txt")?;
     /// let t = ace_pga::Transmission::parse(&data)?;
     /// let (mut lpco_numbers, mut net) = (Vec::new(), Vec::new());
-    /// t.tree.for_each_record(|r| {
+    /// t.tree().for_each_record(|r| {
     ///     if let Some(pg14) = r.view::<Pg14>() {
     ///         lpco_numbers.extend(pg14.lpco_number()); // &str, bytes 9-41
     ///     }

@@ -170,11 +170,7 @@ impl Correlation {
     /// address (entry, CBP line, tariff position, agency, PGA line number), by entry, by
     /// certificate and by `PG01` line, once.
     pub fn with_limits(submission: &Transmission<'_>, limits: Limits) -> Correlation {
-        match submission.to_flat() {
-            Some(flat) => Correlation::with_limits_flat(&flat, limits),
-            // More than `u32::MAX` records: nothing indexed.
-            None => Correlation::with_limits_flat(&FlatTree::empty(), limits),
-        }
+        Correlation::with_limits_flat(submission.flat(), limits)
     }
 
     /// [`Correlation::new`] of a submission parsed into the flat tree
@@ -290,11 +286,7 @@ impl Correlation {
     /// through the index built by [`Correlation::new`], and each records a reference within
     /// [`Limits`] (what does not fit is counted in [`ResponseSummary::dropped`]).
     pub fn add_response(&mut self, name: &str, response: &Transmission<'_>) -> ResponseSummary {
-        match response.to_flat() {
-            Some(flat) => self.add_flat_response(name, &flat),
-            // More than `u32::MAX` records: nothing added.
-            None => self.add_flat_response(name, &FlatTree::empty()),
-        }
+        self.add_flat_response(name, response.flat())
     }
 
     /// [`Correlation::add_response`] of a response parsed into the flat tree

@@ -5,9 +5,7 @@ use super::{EntryNumber, LineAddress};
 use crate::records::{host, Record, Se10, Se40, Se60, View};
 use crate::records::{BatchHeader, BlockHeader, Body, RecordType};
 use crate::transmission::Transmission;
-use crate::tree::{
-    FlatItem, FlatTree, GroupKind, GroupRef, HostPlacement, HostStep, Node, NodeRef,
-};
+use crate::tree::{FlatItem, FlatTree, GroupKind, GroupRef, HostPlacement, HostStep, NodeRef};
 
 /// A PGA line found while walking the flat tree, with its context.
 pub(super) struct Found<'t, 'a> {
@@ -162,13 +160,7 @@ pub(super) fn found_lines<'t, 'a>(t: &'t FlatTree<'a>) -> Vec<Found<'t, 'a>> {
 /// identifiers. Read from the field's bytes (positions from the layout table), so a header
 /// whose other fields do not type, or that is short, still names its application.
 pub fn application_id<'a>(t: &Transmission<'a>) -> Option<&'a str> {
-    let id = |n: &Option<Node<Record<'a>>>| header_application_id(&n.as_ref()?.record);
-    let batches = &t.tree.batches;
-    batches
-        .iter()
-        .flat_map(|b| b.blocks.iter())
-        .find_map(|b| id(&b.header))
-        .or_else(|| batches.iter().find_map(|b| id(&b.header)))
+    flat_application_id(t.flat())
 }
 
 /// [`application_id`] of a flat tree (the same headers: the two trees hold the same records

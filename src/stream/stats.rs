@@ -67,7 +67,7 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
 impl Stats {
     /// Adds the counts of a parsed transmission (or stream unit) of `bytes` bytes.
     pub fn add(&mut self, t: &Transmission<'_>, bytes: usize) {
-        self.count(bytes, &t.problems, t.tree.records(), t.tree.pga_lines());
+        self.add_flat(t.flat(), bytes);
     }
 
     /// [`Self::add`] of a flat tree (the same counts: the two trees hold the same records in

@@ -90,7 +90,7 @@ impl<'a> Transaction<Record<'a>> {
     /// ```
     /// let data = std::fs::read("spec-samples/valid/or2-single.txt")?;
     /// let t = ace_pga::Transmission::parse(&data)?;
-    /// let cr = t.tree.cargo_releases().next().expect("one SE10");
+    /// let cr = t.tree().cargo_releases().next().expect("one SE10");
     /// assert_eq!(cr.entry(), Some(("Q7K", "31547727")));
     /// assert_eq!(cr.entry_check_digit_ok(), Some(true));
     /// let line = &cr.lines[0];
@@ -344,7 +344,7 @@ impl<'a> Transaction<Record<'a>> {
     /// ```
     /// let data = std::fs::read("spec-samples/valid/or2-single.txt")?;
     /// let t = ace_pga::Transmission::parse(&data)?;
-    /// let tx = t.tree.transactions().next().expect("one transaction");
+    /// let tx = t.tree().transactions().next().expect("one transaction");
     /// let g = tx.placed_groups();
     /// assert_eq!(g[0].entry, Some((Some("Q7K"), "31547727")));
     /// assert_eq!((g[0].cbp_line, g[0].tariff_position), (Some(1), Some(1)));

@@ -205,26 +205,7 @@ impl<'a> FlatTree<'a> {
         &self.problems
     }
 
-    /// A tree without records (what stands for one that cannot be built).
-    pub(crate) fn empty() -> FlatTree<'static> {
-        FlatTree {
-            framing: Framing {
-                terminator: crate::wire::framing::Terminator::Lf,
-                byte_order_mark: false,
-            },
-            input: &[],
-            base: 0,
-            records: Vec::new(),
-            kept: Vec::new(),
-            groups: Vec::new(),
-            trailing: &[],
-            problems: Vec::new(),
-            options: ParseOptions::strict(),
-        }
-    }
-
-    /// The options the input was parsed with ([`FlatTree::parse_with`]; for
-    /// [`crate::Transmission::to_flat`], the transmission's).
+    /// The options the input was parsed with ([`FlatTree::parse_with`]).
     pub fn options(&self) -> &ParseOptions {
         &self.options
     }
@@ -862,25 +843,7 @@ impl<'a> FlatBuilder<'a> {
     }
 }
 
-/// A sink that holds a [`FlatSink`] ([`FlatSink`] itself, [`RefeedSink`]).
-pub(crate) trait HoldsFlat<'a> {
-    /// The sink's [`FlatSink`].
-    fn into_sink(self) -> FlatSink<'a>;
-}
-
-impl<'a> HoldsFlat<'a> for FlatSink<'a> {
-    fn into_sink(self) -> FlatSink<'a> {
-        self
-    }
-}
-
-impl<'a> HoldsFlat<'a> for RefeedSink<'a> {
-    fn into_sink(self) -> FlatSink<'a> {
-        self.0
-    }
-}
-
-impl<'a, S: Sink<'a> + HoldsFlat<'a>> Builder<S> {
+impl<'a> Builder<FlatSink<'a>> {
     /// Finishes the tree; `None` when it would hold more than `u32::MAX` records or groups.
     pub(crate) fn into_flat(
         self,
@@ -888,9 +851,7 @@ impl<'a, S: Sink<'a> + HoldsFlat<'a>> Builder<S> {
         trailing: &'a [u8],
         problems: Vec<Problem>,
     ) -> Option<FlatTree<'a>> {
-        self.finish()
-            .into_sink()
-            .into_flat(framing, trailing, problems)
+        self.finish().into_flat(framing, trailing, problems)
     }
 }
 
@@ -916,37 +877,6 @@ impl<'a> FlatSink<'a> {
             problems,
             options: ParseOptions::strict(),
         })
-    }
-}
-
-/// The sink of [`crate::Transmission::to_flat`]: a [`FlatSink`] under a type of its own, so
-/// that the parse loop stays the only user of the builder it instantiates (the compiler
-/// inlines the placement into the parse loop only then: 4 % of `decode`'s instructions).
-#[derive(Debug, Default)]
-pub(crate) struct RefeedSink<'a>(FlatSink<'a>);
-
-impl<'a> Sink<'a> for RefeedSink<'a> {
-    fn open(&mut self, opening: Opening<'a>) {
-        self.0.open(opening);
-    }
-
-    fn record(&mut self, r: Record<'a>, role: Role) {
-        self.0.record(r, role);
-    }
-
-    fn condition(&mut self, r: Record<'a>) {
-        self.0.condition(r);
-    }
-
-    fn close(&mut self) {
-        self.0.close();
-    }
-}
-
-impl<'a> Builder<RefeedSink<'a>> {
-    /// An empty builder of records that are not in an input at hand (each kept whole).
-    pub(crate) fn refeed() -> Self {
-        Builder::with(RefeedSink::default())
     }
 }
 

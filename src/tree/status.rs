@@ -112,7 +112,7 @@ impl<'a> Tree<Record<'a>> {
     /// ```
     /// let data = std::fs::read("spec-samples/valid/so-status.txt")?;
     /// let t = ace_pga::Transmission::parse(&data)?;
-    /// let n: Vec<_> = t.tree.status_notifications();
+    /// let n: Vec<_> = t.tree().status_notifications();
     /// assert_eq!(n.len(), 2);
     /// assert_eq!(n[0].entry(), Some(("Q7K", "31547727")));
     /// assert_eq!(n[0].pga_dispositions.len(), 1);

@@ -888,7 +888,7 @@ mod tests {
             let Ok(t) = crate::Transmission::parse_with(rec, &ParseOptions::strict()) else {
                 continue;
             };
-            t.tree.for_each_record(|r| {
+            t.tree().for_each_record(|r| {
                 let Some(layout) = r.record_type().layout() else {
                     return;
                 };
@@ -943,7 +943,7 @@ mod tests {
                 let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::strict()) else {
                     continue;
                 };
-                t.tree.for_each_record(|r| {
+                t.tree().for_each_record(|r| {
                     let eligible = all_cbp(r.raw())
                         && r.raw().len() >= 80
                         && r.field_error().is_none()

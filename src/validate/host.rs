@@ -875,7 +875,7 @@ mod tests {
                 let Ok(t) = crate::Transmission::parse_with(&rec, &ParseOptions::lenient()) else {
                     continue;
                 };
-                t.tree.for_each_record(|r| {
+                t.tree().for_each_record(|r| {
                     let Some(plan) = host_plan(r.id_bytes()) else {
                         return;
                     };

@@ -321,7 +321,7 @@ mod tests {
                 let Ok(t) = Transmission::parse_with(&data, &opts) else {
                     continue;
                 };
-                t.tree.for_each_record(|r| {
+                t.tree().for_each_record(|r| {
                     match r.record_type() {
                         RecordType::Pg01 => {
                             let v = r.view::<Pg01>().expect("PG01");
@@ -953,28 +953,10 @@ impl Sink<'_> {
 /// Validates a parsed transmission (parsed with [`Transmission::parse_with`], so that parse
 /// problems are findings too).
 ///
-/// The rules walk the transmission's [`crate::FlatTree`] ([`Transmission::to_flat`]);
-/// [`check_bytes`] parses into it directly.
+/// The rules walk the transmission's [`crate::FlatTree`] ([`Transmission::flat`]):
+/// [`validate_flat`] of it.
 pub fn validate(t: &Transmission<'_>, opts: &ValidateOptions) -> Report {
-    match t.to_flat() {
-        Some(flat) => validate_flat(&flat, opts),
-        None => {
-            let mut sink = Sink::new(opts);
-            sink.push(unit::limit_finding(&crate::error::Problem {
-                severity: crate::error::Severity::Error,
-                location: crate::error::Location {
-                    line: None,
-                    offset: 0,
-                    record: None,
-                    columns: None,
-                },
-                kind: crate::error::ProblemKind::LimitExceeded {
-                    limit: "flat_tree_records",
-                },
-            }));
-            sink.into_report()
-        }
-    }
+    validate_flat(t.flat(), opts)
 }
 
 /// Validates a flat tree (parsed with [`crate::FlatTree::parse_with`], so that parse problems

@@ -64,7 +64,7 @@ pub use direct::JsonStyle;
 /// The bytes are those of the owned form through the same serializer: for a transaction
 /// `tx` of `t`, `serde_json::to_vec(&DecodeJson::new(tx, pad))` equals the transaction's
 /// part of `serde_json::to_vec(&DecodeDocument::new(&t))`, where `pad` is
-/// `t.options.pads_short_lines()` (a short record's `raw` is written padded to 80 bytes
+/// `t.options().pads_short_lines()` (a short record's `raw` is written padded to 80 bytes
 /// under the lenient repair `pad_short_lines`, SPEC 2.4). For a flat tree, `pad` is
 /// [`crate::ParseOptions::pads_short_lines`] of the options it was parsed with (`false` for
 /// [`crate::FlatTree::parse`], which is strict).
@@ -156,7 +156,7 @@ impl<'t, 'a> DecodeJson<'t, Transmission<'a>> {
     /// [`crate::write::DecodeDocument::new`]`(t)` serialized (`framing`, `batches`,
     /// `trailing` when not empty, `organic`).
     pub fn document(t: &'t Transmission<'a>) -> Self {
-        DecodeJson::new(t, t.options.pads_short_lines())
+        DecodeJson::new(t, t.options().pads_short_lines())
     }
 }
 
@@ -169,8 +169,8 @@ impl Serialize for DecodeJson<'_, Transmission<'_>> {
         let t = self.value;
         // `DecodeDocument` flattens the owned transmission: a map of unknown length.
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("framing", &t.tree.framing)?;
-        m.serialize_entry("batches", &self.of(t.tree.batches.as_slice()))?;
+        m.serialize_entry("framing", &t.tree().framing)?;
+        m.serialize_entry("batches", &self.of(t.tree().batches.as_slice()))?;
         let trailing = crate::transmission::written_trailing(t);
         if !trailing.is_empty() {
             m.serialize_entry("trailing", &Latin1(trailing))?;
@@ -187,7 +187,7 @@ impl Serialize for Organic<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // One line at a time (a `Vec` of them is what `DecodeDocument` holds; the bytes are
         // the same: serde_json writes a sequence alike with and without a length).
-        s.collect_seq(self.0.tree.pga_lines().filter_map(OrganicLine::from_line))
+        s.collect_seq(self.0.tree().pga_lines().filter_map(OrganicLine::from_line))
     }
 }
 

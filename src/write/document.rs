@@ -27,7 +27,7 @@ impl<'a> DecodeDocument<'a> {
         DecodeDocument {
             transmission: OwnedTransmission::from_transmission(t),
             organic: t
-                .tree
+                .tree()
                 .pga_lines()
                 .filter_map(OrganicLine::from_line)
                 .collect(),

@@ -395,8 +395,8 @@ impl OwnedTransmission {
     /// [`Transmission::to_bytes`] writes: lenient repairs in repaired form (a short record
     /// padded to 80 bytes, `0x1A` bytes after the last record dropped).
     pub fn from_transmission(t: &Transmission<'_>) -> OwnedTransmission {
-        let pad = t.options.pad_short_lines;
-        let tree = map_tree(&t.tree, &mut |r| OwnedRecord::from_record_padded(r, pad));
+        let pad = t.options().pad_short_lines;
+        let tree = map_tree(t.tree(), &mut |r| OwnedRecord::from_record_padded(r, pad));
         OwnedTransmission {
             framing: tree.framing,
             batches: tree.batches,

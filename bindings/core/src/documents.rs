@@ -67,8 +67,8 @@ fn parse_input<'a>(data: &'a [u8], options: &Options) -> Result<(Transmission<'a
 /// Parses an input that must have no error (a response never has one, SPEC 7.2).
 fn parse_checked<'a>(data: &'a [u8], options: &Options) -> Result<Transmission<'a>, Outcome> {
     let (t, response) = parse_input(data, options)?;
-    if !response && t.problems.iter().any(|p| p.severity == Severity::Error) {
-        return Err(parse_failure(&t.problems));
+    if !response && t.problems().iter().any(|p| p.severity == Severity::Error) {
+        return Err(parse_failure(t.problems()));
     }
     Ok(t)
 }
@@ -141,8 +141,8 @@ pub fn response_name(i: usize) -> String {
 /// Invalid with the status document (the CLI's exit status 1).
 pub fn status(submission: &[u8], responses: &[&[u8]]) -> Outcome {
     let sub = match Transmission::parse_with(submission, &ParseOptions::strict()) {
-        Ok(t) if t.problems.iter().any(|p| p.severity == Severity::Error) => {
-            return parse_failure(&t.problems)
+        Ok(t) if t.problems().iter().any(|p| p.severity == Severity::Error) => {
+            return parse_failure(t.problems())
         }
         Ok(t) => t,
         Err(e) => return parse_failure(&e.problems),

@@ -799,8 +799,9 @@ impl<'a> crate::FlatTree<'a> {
 }
 
 impl<'a> crate::Transmission<'a> {
-    /// The organic view of every AMS OR PGA line, in input order ([`OrganicLine::from_line`]
-    /// of each of the tree's [`crate::Tree::pga_lines`] that is one).
+    /// The organic view of every AMS OR PGA line, in input order (the flat tree's
+    /// [`crate::FlatTree::organic_lines`]: the same views as [`OrganicLine::from_line`] of
+    /// each of the nested tree's [`crate::Tree::pga_lines`] that is one).
     ///
     /// ```
     /// use ace_pga::Transmission;
@@ -810,6 +811,6 @@ impl<'a> crate::Transmission<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn organic_lines(&self) -> impl Iterator<Item = OrganicLine<'a>> + '_ {
-        self.tree.pga_lines().filter_map(OrganicLine::from_line)
+        self.flat().organic_lines()
     }
 }

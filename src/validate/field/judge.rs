@@ -473,7 +473,7 @@ mod tests {
             let Ok(t) = crate::Transmission::parse_with(rec, &ParseOptions::strict()) else {
                 continue;
             };
-            t.tree.for_each_record(|r| {
+            t.tree().for_each_record(|r| {
                 let Some(layout) = r.record_type().layout() else {
                     return;
                 };

@@ -459,7 +459,7 @@ mod tests {
         let Ok(flat) = crate::FlatTree::parse_with(data, &ParseOptions::lenient()) else {
             panic!("the flat tree parses what the nested one parses");
         };
-        let nested: Vec<_> = t.tree.oi_groups().collect();
+        let nested: Vec<_> = t.tree().oi_groups().collect();
         let groups: Vec<_> = flat.oi_groups().collect();
         assert_eq!(nested.len(), groups.len());
         for ((_, g), fg) in nested.into_iter().zip(groups) {
@@ -515,7 +515,7 @@ mod tests {
             let Ok(t) = Transmission::parse_with(&data, &ParseOptions::lenient()) else {
                 continue;
             };
-            t.tree.for_each_record(|r| {
+            t.tree().for_each_record(|r| {
                 for f in [
                     Pg14::LPCO_NUMBER,
                     Pg19::ENTITY_NUMBER,
@@ -550,7 +550,7 @@ mod tests {
         )
         .expect("sample");
         let mut ids = Vec::new();
-        t.tree
+        t.tree()
             .for_each_record(|r| ids.push((id4(r), r.id().to_string())));
         assert!(ids.iter().any(|(w, id)| *w == PG14 && id == "PG14"));
         assert!(ids.iter().all(|(w, id)| (*w == PG29) == (id == "PG29")));

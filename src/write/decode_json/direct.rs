@@ -549,9 +549,15 @@ impl Direct for Transmission<'_> {
         let mut first = true;
         w.begin(b"{");
         w.key(&mut first, "framing");
-        w.serde(&self.tree.framing);
+        w.serde(&self.tree().framing);
         w.done();
-        entry(w, &mut first, "batches", self.tree.batches.as_slice(), pad);
+        entry(
+            w,
+            &mut first,
+            "batches",
+            self.tree().batches.as_slice(),
+            pad,
+        );
         let trailing = crate::transmission::written_trailing(self);
         if !trailing.is_empty() {
             w.key(&mut first, "trailing");
@@ -561,7 +567,7 @@ impl Direct for Transmission<'_> {
         w.key(&mut first, "organic");
         w.begin(b"[");
         let mut first_line = true;
-        for line in self.tree.pga_lines().filter_map(OrganicLine::from_line) {
+        for line in self.tree().pga_lines().filter_map(OrganicLine::from_line) {
             w.sep(&mut first_line);
             organic::line(w, &line);
             w.done();

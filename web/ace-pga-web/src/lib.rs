@@ -24,7 +24,6 @@
 
 use std::cell::RefCell;
 
-use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::validate::{self, ValidateOptions};
 use ace_pga::write::dump::{dump_record, DumpContent};
 use ace_pga::{NaiveDate, ParseOptions, Severity, Transmission};
@@ -114,9 +113,7 @@ pub fn check_json(input: &[u8], options_json: &[u8]) -> String {
     let organic: Vec<Value> = parsed
         .as_ref()
         .map(|t| {
-            t.tree
-                .pga_lines()
-                .filter_map(OrganicLine::from_line)
+            t.organic_lines()
                 .map(|o| {
                     json!({
                         "line": o.line,
