@@ -1,6 +1,6 @@
 //! Throughput probe (development aid, no criterion):
-//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|vratio|body|dump|json|chunks|ser|flat]` times whole-tree
-//! parsing (also with the tree's drop; `flat`: the flat tree, `FlatTree::parse_with`), the record path without a tree (`iter`; `view` reads two PG19 fields through the
+//! `cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|vratio|body|dump|json|chunks|ser|flat|nested]` times whole-tree
+//! parsing (also with the tree's drop; `flat`: the flat tree, `FlatTree::parse_with`; `nested`: the transmission and its nested tree, `Transmission::tree`), the record path without a tree (`iter`; `view` reads two PG19 fields through the
 //! typed views, `body` types every field of every record), the field dump of every record
 //! (`dump`, after a parse; `json` writes it as JSON Lines with `DumpJsonWriter`; `typed`
 //! reads the fields of the `typed_records` criterion group; `ratio` times that group's
@@ -19,7 +19,7 @@ fn main() {
         .collect();
     let path = args
         .first()
-        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|vratio|body|dump|json|chunks|ser|flat]")
+        .expect("usage: cargo bench --bench perf_probe -- FILE [iter|view|typed|ratio|vratio|body|dump|json|chunks|ser|flat|nested]")
         .clone();
     let mode = args.get(1).cloned().unwrap_or_default();
     let data = std::fs::read(&path).unwrap();
@@ -184,6 +184,10 @@ fn main() {
             let (name, dt) = if mode == "flat" {
                 let tree = ace_pga::FlatTree::parse_with(&data, &opts).unwrap();
                 (format!("flat ({} groups)", tree.group_count()), t.elapsed())
+            } else if mode == "nested" {
+                let tx = ace_pga::Transmission::parse_with(&data, &opts).unwrap();
+                let n = tx.tree().batches.len();
+                (format!("nested ({n} batches)"), t.elapsed())
             } else {
                 let _tx = ace_pga::Transmission::parse_with(&data, &opts).unwrap();
                 ("tree".to_string(), t.elapsed())

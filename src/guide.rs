@@ -6,8 +6,8 @@
 //!
 //! ## 1. Parse
 //!
-//! [`Transmission::parse`](crate::Transmission::parse) is strict: it fails on the first
-//! error-severity problem and lists them all. The records borrow from the input; nothing is
+//! [`Transmission::parse`](crate::Transmission::parse) is strict: it fails when any problem
+//! is an error, and its [`ParseError`](crate::ParseError) lists every error. The records borrow from the input; nothing is
 //! copied, dropped or reordered, and the transmission serializes back byte for byte.
 //!
 //! ```

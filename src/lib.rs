@@ -100,18 +100,28 @@ pub mod validate;
 pub mod wire;
 pub mod write;
 
+#[doc(inline)]
 pub use compose::TransmissionBuilder;
+#[doc(inline)]
 pub use error::{
     BuildError, EncodeError, FieldError, Location, LooksLike, ParseError, ParseNameError, Problem,
     ProblemKind, RuleId, Severity,
 };
+#[doc(inline)]
 pub use options::{Limits, ParseOptions, DEFAULT_MAX_INPUT_LEN};
+#[doc(inline)]
 pub use records::{Body, Record, RecordType};
+#[doc(inline)]
 pub use response::Correlation;
+#[doc(inline)]
 pub use transmission::{RecordReader, Transmission};
+#[doc(inline)]
 pub use tree::{FlatTree, Tree};
+#[doc(inline)]
 pub use wire::parse_iso_date;
+#[doc(inline)]
 pub use wire::{Framing, Terminator};
+#[doc(inline)]
 pub use write::owned::{OwnedRecord, OwnedTransmission};
 
 /// Date type of date fields (re-exported from `chrono`).

@@ -18,8 +18,9 @@ use crate::wire::framing::{self, Framer, Framing, Terminator};
 /// Navigate it through [`Self::flat`] (handles and iterators, no allocation) or through
 /// [`Self::tree`], the nested [`Tree`] of the same records (structs with `Vec` fields and
 /// the typed host views), which is built from the flat tree the first time it is asked for
-/// and kept. A parse builds only the flat tree: its cost per byte is the same at 1 KB and
-/// at 100 MB, and its drop is a few frees.
+/// and kept. A parse builds only the flat tree: its cost per byte is the same at 1 MB and
+/// at 100 MB, and its drop is a few frees. Printing it (`{:?}`) shows the flat tree's
+/// records and never builds the nested one.
 ///
 /// ```
 /// use ace_pga::Transmission;
@@ -43,9 +44,15 @@ pub struct Transmission<'a> {
 
 impl std::fmt::Debug for Transmission<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The flat tree's records and groups (printing never builds the nested tree).
         f.debug_struct("Transmission")
-            .field("tree", self.tree())
-            .field("trailing", &self.trailing())
+            .field("framing", self.framing())
+            .field("records", &self.flat.records().collect::<Vec<_>>())
+            .field("groups", &self.flat.group_count())
+            .field(
+                "trailing",
+                &format_args!("\"{}\"", self.trailing().escape_ascii()),
+            )
             .field("problems", &self.problems())
             .field("options", self.options())
             .finish()
@@ -174,8 +181,9 @@ impl<'a> Transmission<'a> {
         Ok(self)
     }
 
-    /// Every record in input order (of the nested tree, see [`Tree::records`]; the flat
-    /// tree's [`FlatTree::records`] reads them without building it).
+    /// Every record in input order, by reference, from the nested tree ([`Tree::records`]):
+    /// this builds [`Self::tree`] on the first call. `self.flat().records()` hands out the
+    /// same records by value without building it.
     pub fn records(&self) -> crate::tree::Records<'_, Record<'a>> {
         self.tree().records()
     }

@@ -205,7 +205,8 @@ fn identify_other(raw: &[u8], lenient_ids: bool) -> Identified {
 /// One record of a parsed transmission: borrowed bytes, position and typed body. Read it
 /// through its accessors ([`Record::line`], [`Record::raw`], [`Record::record_type`] …).
 /// 40 bytes and `Copy`: a handle on the input's bytes, as the flat tree hands them out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `Debug` shows its line, offset, type, bytes (as escaped text) and terminator.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Record<'a> {
     line: u32,
     offset: usize,
@@ -222,6 +223,18 @@ pub struct Record<'a> {
     /// 80 ASCII bytes, every non-text field all digits or all spaces, every date and time
     /// real. Its views then read fields without checking the record again.
     checked: bool,
+}
+
+impl std::fmt::Debug for Record<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record")
+            .field("line", &self.line)
+            .field("offset", &self.offset)
+            .field("record_type", &self.record_type)
+            .field("raw", &format_args!("\"{}\"", self.raw.escape_ascii()))
+            .field("terminator", &self.terminator)
+            .finish()
+    }
 }
 
 impl<'a> Record<'a> {

@@ -375,19 +375,7 @@ fn canon(text: &str, out: &mut String, depth: usize) {
         Some(b'{') if depth < TEXT_DEPTH => {
             let m: std::collections::BTreeMap<String, &RawValue> =
                 serde_json::from_str(text).unwrap_or_default();
-            out.push('{');
-            for (i, (k, v)) in m.iter().enumerate() {
-                if full(out) {
-                    return;
-                }
-                if i > 0 {
-                    out.push(',');
-                }
-                push_shown(out, &serde_json::Value::from(k.as_str()).to_string());
-                out.push(':');
-                canon(v.get(), out, depth + 1);
-            }
-            out.push('}');
+            canon_object(&m, out, depth);
         }
         Some(b'{') => {
             let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
@@ -431,6 +419,28 @@ impl std::io::Write for Limited {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// [`canon`] of an object above [`TEXT_DEPTH`] given as its entries (keys sorted): each
+/// value's text handed to [`canon`].
+fn canon_object(
+    m: &std::collections::BTreeMap<String, &serde_json::value::RawValue>,
+    out: &mut String,
+    depth: usize,
+) {
+    out.push('{');
+    for (i, (k, v)) in m.iter().enumerate() {
+        if full(out) {
+            return;
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        push_shown(out, &serde_json::Value::from(k.as_str()).to_string());
+        out.push(':');
+        canon(v.get(), out, depth + 1);
+    }
+    out.push('}');
 }
 
 /// [`canon`] of an array, written as it is read (an object in it is handed to [`canon`]).
@@ -483,8 +493,13 @@ impl<'de> serde::de::Visitor<'de> for Canon<'_> {
         while let Some((k, v)) = map.next_entry()? {
             m.insert(k, v);
         }
-        let text = serde_json::to_string(&m).unwrap_or_default();
-        canon(&text, self.out, self.depth);
+        if self.depth < TEXT_DEPTH {
+            canon_object(&m, self.out, self.depth);
+        } else {
+            // Deeper: read into a `Value`, as `canon` reads an object there.
+            let text = serde_json::to_string(&m).unwrap_or_default();
+            canon(&text, self.out, self.depth);
+        }
         Ok(())
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
