@@ -33,8 +33,8 @@
 //!   in one vector, groups as index ranges), and its drop;
 //! * `nested_tree`: `Transmission::parse` plus `Transmission::tree` (the nested tree built
 //!   from the flat one), and both drops;
-//! * `tree_with_organic_views`: `Transmission::parse` plus `OrganicLine::from_line` of every
-//!   PGA line of the nested tree;
+//! * `tree_with_organic_views`: `Transmission::parse` plus `Transmission::organic_lines`
+//!   (the organic view of every AMS OR PGA line of its flat tree);
 //! * `drop_parsed_tree`: dropping a parsed transmission (freeing the tree), a part of the
 //!   two tree groups above, on its own;
 //! * `serialize_to_bytes`: `Transmission::to_bytes` of an already parsed transmission (a
@@ -63,7 +63,6 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use ace_pga::profile::ams_or::OrganicLine;
 use ace_pga::stream::check::{check_reader_with, CheckOptions};
 use ace_pga::validate::{validate, validate_flat, ValidateOptions};
 use ace_pga::write::dump::{dump_record, latin1_string, DumpContent, DumpJsonWriter};
@@ -293,9 +292,7 @@ fn flat_tree(input: &[u8]) -> usize {
 fn tree_with_views(input: &[u8]) -> (usize, Transmission<'_>) {
     let t = Transmission::parse(input).expect("valid input");
     let n = t
-        .tree()
-        .pga_lines()
-        .filter_map(OrganicLine::from_line)
+        .organic_lines()
         .map(|v| v.certificates.len() + v.lots.len())
         .sum();
     (n, t)
