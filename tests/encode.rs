@@ -506,7 +506,8 @@ fn an_edited_organic_section_gives_a_warning_naming_the_first_difference() {
     assert!(
         e.contains(&format!(
             "warning: organic[0].certificates[0].number.value: JSON says \
-             \"417-0000000000-000000\", records say \"{number}\""
+             \"417-0000000000-000000\", records say \"{number}\"; encode writes what the \
+             records say (the organic section is informational and never encoded"
         )),
         "{e}"
     );

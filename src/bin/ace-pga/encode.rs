@@ -64,8 +64,9 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         eprintln!(
             "{}",
             clean(&format!(
-                "{file}: warning: {diff}; encode writes the records (the organic \
-                 section is informational: edit the records instead)"
+                "{file}: warning: {diff}; encode writes what the records say (the \
+                 organic section is informational and never encoded: a value is changed in \
+                 the records, and the organic section may be left as it was or removed)"
             ))
         );
     }
