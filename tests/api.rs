@@ -222,3 +222,38 @@ fn records_iterator_matches_the_visitor() {
         assert_eq!(from_groups, tx.tree().pga_lines().count(), "{name}");
     }
 }
+
+#[test]
+fn the_nested_tree_is_built_once_and_shared_by_threads() {
+    let input = std::fs::read("spec-samples/valid/multi-agency.txt").expect("sample");
+    let t = Transmission::parse(&input).expect("valid");
+    let before = t.clone();
+    let trees: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| std::ptr::from_ref(t.tree()) as usize))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic"))
+            .collect()
+    });
+    assert!(
+        trees.windows(2).all(|w| w[0] == w[1]),
+        "one tree: {trees:?}"
+    );
+    assert_eq!(std::ptr::from_ref(t.tree()) as usize, trees[0]);
+    // Building the nested tree changes nothing a transmission compares or writes.
+    assert_eq!(before, t);
+    assert_eq!(t.clone(), t);
+    assert_eq!(t.to_bytes(), input);
+    let nested: Vec<_> = t.tree().records().copied().collect();
+    let flat: Vec<_> = t.flat().records().collect();
+    assert_eq!(nested, flat);
+    // `Debug` prints the flat tree's records as text.
+    let shown = format!("{:?}", Transmission::parse(&input).expect("valid"));
+    assert!(
+        shown.contains("raw: \"PG01"),
+        "{}",
+        &shown[..shown.len().min(400)]
+    );
+}
