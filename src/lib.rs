@@ -30,7 +30,8 @@
 //!   `SO70@04` and `SO70@THRU`), declared once in a table that also drives parsing,
 //!   serializing, the field dump and these docs; host-record positions ([`records::host`]);
 //!   [`Record`], a record in context.
-//! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines.
+//! * [`tree`]: batches → blocks → transactions → HTS anchors → OI groups → PGA lines, as
+//!   the [`FlatTree`] a parse builds and the nested [`Tree`] built from it on request.
 //! * [`transmission`]: [`Transmission`], the parse loop and the serializer; [`RecordReader`],
 //!   the parse loop without the tree (borrowed records one by one, no allocation per record).
 //! * [`profile::ams_or`]: the typed organic view of an AMS OR line and its builder.

@@ -3,7 +3,12 @@
 //! loops and PG50/PG51 groups; response records (SE90 attached to the record before it, SO70
 //! dispositions with their SO71/SO72).
 //!
-//! The tree types are generic over the record type `R`: [`crate::Record`] for a parsed
+//! Two trees hold the same records in the same groups: the [`FlatTree`] (records in one
+//! vector, groups as index ranges; what a parse builds and [`crate::Transmission::flat`]
+//! is) and the nested [`Tree`] of structs with `Vec` fields, built from the flat tree by
+//! [`crate::Transmission::tree`] on request.
+//!
+//! The nested tree's types are generic over the record type `R`: [`crate::Record`] for a parsed
 //! (borrowed) transmission, [`crate::OwnedRecord`] for the owned form that deserializes from
 //! JSON. Every record of the input sits in exactly one place, in input order:
 //! [`crate::Transmission::records`] walks them back in that order, which is what the serializer
