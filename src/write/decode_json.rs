@@ -36,7 +36,6 @@ use std::sync::OnceLock;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::layout::{FieldDef, FieldValue, RecordLayout};
-use crate::profile::ams_or::OrganicLine;
 use crate::records::{Record, RecordType, ALL_LAYOUTS};
 use crate::transmission::Transmission;
 use crate::tree::{
@@ -187,7 +186,7 @@ impl Serialize for Organic<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // One line at a time (a `Vec` of them is what `DecodeDocument` holds; the bytes are
         // the same: serde_json writes a sequence alike with and without a length).
-        s.collect_seq(self.0.tree().pga_lines().filter_map(OrganicLine::from_line))
+        s.collect_seq(self.0.organic_lines())
     }
 }
 

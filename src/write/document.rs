@@ -26,11 +26,7 @@ impl<'a> DecodeDocument<'a> {
     pub fn new(t: &Transmission<'a>) -> Self {
         DecodeDocument {
             transmission: OwnedTransmission::from_transmission(t),
-            organic: t
-                .tree()
-                .pga_lines()
-                .filter_map(OrganicLine::from_line)
-                .collect(),
+            organic: t.organic_lines().collect(),
         }
     }
 }

@@ -567,7 +567,7 @@ impl Direct for Transmission<'_> {
         w.key(&mut first, "organic");
         w.begin(b"[");
         let mut first_line = true;
-        for line in self.tree().pga_lines().filter_map(OrganicLine::from_line) {
+        for line in self.organic_lines() {
             w.sep(&mut first_line);
             organic::line(w, &line);
             w.done();
