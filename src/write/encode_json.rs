@@ -158,7 +158,11 @@ pub(crate) fn json_error(path: &str, e: &serde_json::Error) -> String {
 
 /// A value in at most 60 chars of compact JSON (then `…`), as [`first_difference`] shows it.
 fn show(v: &serde_json::Value) -> String {
-    let text = v.to_string();
+    shortened(v.to_string())
+}
+
+/// `text` cut to its first 60 chars and `…` when it is longer.
+fn shortened(text: String) -> String {
     if text.chars().count() > 60 {
         format!("{}…", text.chars().take(60).collect::<String>())
     } else {
@@ -348,11 +352,7 @@ fn difference_at(path: &str, given: &str, derived: &str, depth: usize) -> Option
 pub(crate) fn show_text(text: &str) -> String {
     let mut out = String::new();
     canon(text.trim(), &mut out, 0);
-    if out.chars().count() > 60 {
-        format!("{}…", out.chars().take(60).collect::<String>())
-    } else {
-        out
-    }
+    shortened(out)
 }
 
 /// Whether `out` holds more than the 60 chars [`show_text`] shows.
