@@ -65,8 +65,8 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
             "{}",
             clean(&format!(
                 "{file}: warning: {diff}; encode writes what the records say (the \
-                 organic section is informational and never encoded: a value is changed in \
-                 the records, and the organic section may be left as it was or removed)"
+                 organic section is informational and never encoded: to change a value, \
+                 edit it in `batches`; the organic section may be left as it was or removed)"
             ))
         );
     }
