@@ -702,14 +702,22 @@ impl fmt::Display for ProblemKind {
                 // warnings and errors of `decode`, `dump`, `fix`), with what to do.
                 // Hints only where they hold: a short line may have lost its trailing spaces
                 // or its data, a long one may hold a multi-byte character (F-002).
+                let bytes = if *len == 1 { "byte" } else { "bytes" };
+                write!(f, "record is {len} {bytes}, expected 80: ")?;
                 if *len == 0 {
-                    write!(f, "0 bytes, expected 80: an empty line (remove it)")
+                    write!(f, "an empty line (remove it)")
                 } else if *len < 80 {
-                    write!(f, "{len} bytes, expected 80: if trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does)")
+                    write!(f, "if trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does)")
                 } else if *extra_is_space {
-                    write!(f, "{len} bytes, expected 80: only spaces after column 80 (`ace-pga fix` removes them)")
+                    write!(
+                        f,
+                        "only spaces after column 80 (`ace-pga fix` removes them)"
+                    )
                 } else {
-                    write!(f, "{len} bytes, expected 80: data after column 80 (a multi-byte character also makes a record longer)")
+                    write!(
+                        f,
+                        "data after column 80 (a multi-byte character also makes a record longer)"
+                    )
                 }
             }
             ProblemKind::Field(e) => write!(f, "{e}"),

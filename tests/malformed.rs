@@ -139,7 +139,7 @@ fn short_line_strict_error_lenient_padded() {
     // the same message).
     assert!(
         p.to_string()
-            .ends_with("79 bytes, expected 80: if trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does)"),
+            .ends_with("record is 79 bytes, expected 80: if trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does)"),
         "{p}"
     );
     let tx = parse_ok(&input, &strict());
@@ -154,7 +154,8 @@ fn short_line_strict_error_lenient_padded() {
         .iter()
         .find(|f| f.rule == "F-001")
         .expect("F-001 finding");
-    assert_eq!(finding.message, format!("record is {}", p.kind));
+    // `check`'s finding and the problem `dump`/`decode` print say the same.
+    assert_eq!(finding.message, p.kind.to_string());
     // Nothing else is wrong with the file (no finding about the missing bytes, SPEC 6.0).
     assert_eq!(problems.len(), 1, "{problems:#?}");
 
@@ -1373,10 +1374,12 @@ fn record_length_hints_fit_the_case() {
         }
         .to_string()
     };
+    // The same words as `check`'s finding (below), "byte" for one.
     assert_eq!(
         msg(0, false),
-        "0 bytes, expected 80: an empty line (remove it)"
+        "record is 0 bytes, expected 80: an empty line (remove it)"
     );
+    assert!(msg(1, false).starts_with("record is 1 byte, expected 80: "));
     assert!(msg(31, false).contains("if trailing spaces were trimmed, pad the line"));
     assert!(msg(82, true).contains("only spaces after column 80"));
     assert!(msg(81, false).contains("data after column 80"));

@@ -664,7 +664,7 @@ impl<'o> Streamer<'o> {
         }
         let mut env = Vec::new();
         self.envelope.finish(&mut env);
-        self.emit_all(env.into_iter(), &[]);
+        self.emit_all(env.into_iter(), None);
         self.close_open_block();
         let show = self.show;
         self.out.into_outcome(show)
@@ -698,29 +698,32 @@ impl<'o> Streamer<'o> {
         self.seq
     }
 
-    /// Adds findings in emission order; `raws` are the records of the current piece.
+    /// Adds findings in emission order; `t` is the tree of the current piece (`None`
+    /// after the last piece).
     fn emit_all(
         &mut self,
         found: impl Iterator<Item = (Finding, Option<Box<[u8]>>)>,
-        raws: &[&[u8]],
+        t: Option<&FlatTree<'_>>,
     ) {
         for (f, raw) in found {
             let raw = raw
                 .filter(|_| self.copts.records)
-                .or_else(|| self.raw_in(&f, raws));
+                .or_else(|| self.raw_in(&f, t));
             let seq = self.next_seq();
             self.out.push((seq, f, raw));
         }
     }
 
-    /// The record a finding shows, if it is in the current piece (`raws`).
-    fn raw_in(&self, f: &Finding, raws: &[&[u8]]) -> Option<Box<[u8]>> {
+    /// The record a finding shows, if it is in the current piece (its tree `t`: the
+    /// piece's `i`-th record is line `records_before + i + 1`).
+    fn raw_in(&self, f: &Finding, t: Option<&FlatTree<'_>>) -> Option<Box<[u8]>> {
+        let t = t?;
         if !self.copts.records {
             return None;
         }
         let line = usize::try_from(f.location.line?).ok()?;
         let i = line.checked_sub(1)?.checked_sub(self.records_before)?;
-        raws.get(i).map(|r| first81(r))
+        t.record(i).map(|r| first81(r.raw()))
     }
 
     /// Checks one piece.
@@ -826,30 +829,29 @@ impl<'o> Streamer<'o> {
         starts_closing: bool,
         pre: Vec<Option<BlockPre>>,
     ) {
-        // One walk over the piece's records: their bytes (for the records shown under
-        // findings) and the envelope tracker (its findings are emitted after the blocks').
+        // One walk over the piece's records for the envelope tracker (its findings are
+        // emitted after the blocks'); the records shown under findings are read from the
+        // tree by index (nothing more held per record).
         let mut env = Vec::new();
-        let mut raws: Vec<&[u8]> = Vec::new();
         let envelope = &mut self.envelope;
         for r in t.records() {
-            raws.push(r.raw());
             envelope.record(&r, &mut env);
         }
         if limit_here {
             if let Some(p) = &self.limit {
                 let f = crate::validate::limit_finding(p);
-                self.limit_raw = self.raw_in(&f, &raws);
+                self.limit_raw = self.raw_in(&f, Some(t));
             }
         }
-        self.emit_all(found.kept.into_iter().map(|f| (f, None)), &raws);
+        self.emit_all(found.kept.into_iter().map(|f| (f, None)), Some(t));
         self.out.count(found.left_out);
-        self.blocks(t, starts_closing, &raws, pre);
+        self.blocks(t, starts_closing, pre);
         if self.envelope.open_block().is_none() {
             // The piece's last block is closed: its pending H findings go (no `SE10`).
             self.open = None;
         }
-        self.emit_all(env.into_iter(), &raws);
-        self.records_before += raws.len();
+        self.emit_all(env.into_iter(), Some(t));
+        self.records_before += t.records().len();
     }
 
     fn fail(&mut self, e: crate::error::ParseError) {
@@ -859,13 +861,7 @@ impl<'o> Streamer<'o> {
     /// E-007 and the H rules of the piece's blocks, with the `B` of a block opened in an
     /// earlier piece; `pre` holds what a worker found for each block from the head it
     /// guessed (taken when the guess is right).
-    fn blocks(
-        &mut self,
-        t: &FlatTree<'_>,
-        starts_closing: bool,
-        raws: &[&[u8]],
-        mut pre: Vec<Option<BlockPre>>,
-    ) {
+    fn blocks(&mut self, t: &FlatTree<'_>, starts_closing: bool, mut pre: Vec<Option<BlockPre>>) {
         let blocks: Vec<_> = t.batches().flat_map(|b| b.blocks()).collect();
         let mut carried = if starts_closing {
             None
@@ -907,18 +903,18 @@ impl<'o> Streamer<'o> {
                     (foreign, self.checks.host(block, host), None)
                 }
             };
-            self.emit_all(foreign.into_iter().map(|f| (f, None)), raws);
+            self.emit_all(foreign.into_iter().map(|f| (f, None)), Some(t));
             if state.head.host.is_some() {
-                self.emit_all(found.into_iter().map(|f| (f, None)), raws);
+                self.emit_all(found.into_iter().map(|f| (f, None)), Some(t));
             } else {
                 state.se10 |= se10.unwrap_or_else(|| validate::unit_has_se10(block));
                 if state.se10 {
                     let pending = std::mem::take(&mut state.pending);
                     self.out.absorb(pending);
-                    self.emit_all(found.into_iter().map(|f| (f, None)), raws);
+                    self.emit_all(found.into_iter().map(|f| (f, None)), Some(t));
                 } else {
                     for f in found {
-                        let raw = self.raw_in(&f, raws);
+                        let raw = self.raw_in(&f, Some(t));
                         let seq = self.next_seq();
                         state.pending.push((seq, f, raw));
                     }

@@ -63,11 +63,7 @@ impl FieldPass {
                 columns: p.location.columns,
                 offset: p.location.offset,
             };
-            let msg = match &p.kind {
-                ProblemKind::RecordLength { .. } => format!("record is {}", p.kind),
-                _ => p.kind.to_string(),
-            };
-            sink.emit_sev(p.kind.rule(), p.severity, at, msg);
+            sink.emit_sev(p.kind.rule(), p.severity, at, p.kind.to_string());
         }
         FieldPass {
             lenient_n: lenient_numeric,
