@@ -541,8 +541,17 @@ fn read_pieces<R: io::BufRead>(
             offset = u.offset;
             starts_closing = closes_block(rec, parse.lower_case_ids);
         }
-        piece.extend_from_slice(&u.bytes);
         records = records.saturating_add(u.records);
+        if u.bytes.len() >= piece_len.max(piece.len()) {
+            // A unit that fills a piece alone (a huge transaction) becomes the piece, the
+            // piece's few bytes before it moved in at its front: a copy would hold its
+            // bytes twice.
+            let mut bytes = u.bytes;
+            bytes.splice(0..0, piece.iter().copied());
+            piece = bytes;
+        } else {
+            piece.extend_from_slice(&u.bytes);
+        }
     }
     if !piece.is_empty() {
         let meta = Meta {
