@@ -346,6 +346,17 @@ fn same(name: &str, data: &[u8], rng: &mut Rng) {
             "{name}, {set}, pieces of {}: streamed report differs from check_bytes",
             copts.piece_len
         );
+        // The records shown under the findings, also when a tree limit stops the check
+        // (the limit's record is shown, as the whole-input check shows it).
+        let want = shown(data, &parse, &whole);
+        let got: Vec<(u32, Option<Vec<u8>>)> = want
+            .iter()
+            .map(|(l, _)| (*l, streamed.record(*l).map(<[u8]>::to_vec)))
+            .collect();
+        assert_eq!(
+            got, want,
+            "{name}, {set}: records shown, without past_limits"
+        );
         same_threads(
             &format!("{name}, {set}"),
             data,

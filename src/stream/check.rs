@@ -665,7 +665,9 @@ impl<'o> Streamer<'o> {
                 let f = self
                     .checks
                     .parse_failure(&crate::error::ParseError { problems: vec![p] });
-                return self.only(f);
+                // The limit's record is shown, as the whole-input check shows it.
+                let raw = self.limit_raw.take();
+                return self.only_with(f, raw);
             }
             let raw = self.limit_raw.take();
             self.out
@@ -690,11 +692,19 @@ impl<'o> Streamer<'o> {
 
     /// The report made of `findings` only (a whole-input failure).
     fn only(&self, findings: Vec<Finding>) -> CheckOutcome {
+        self.only_with(findings, None)
+    }
+
+    /// [`Self::only`], with `limit_raw` shown under the tree limit's finding (the record
+    /// the parse stopped at, read when its piece was checked).
+    fn only_with(&self, findings: Vec<Finding>, limit_raw: Option<Box<[u8]>>) -> CheckOutcome {
         let mut c = Collector::new(self.opts.max_findings);
+        let show = self.show && limit_raw.is_some();
         for (i, f) in findings.into_iter().enumerate() {
-            c.push((i as u64, f, None));
+            let raw = limit_raw.clone().filter(|_| f.rule == RuleId::LIMIT);
+            c.push((i as u64, f, raw));
         }
-        c.into_outcome(false)
+        c.into_outcome(show)
     }
 
     fn close_open_block(&mut self) {
@@ -735,10 +745,11 @@ impl<'o> Streamer<'o> {
         t.record(i).map(|r| first81(r.raw()))
     }
 
-    /// Checks one piece.
+    /// Checks one piece (`bytes`: the first piece gets the input's byte order mark back at
+    /// its front, spliced in: the piece may be a huge transaction, not to be copied).
     fn piece(
         &mut self,
-        bytes: &[u8],
+        bytes: &mut Vec<u8>,
         first_line: u32,
         offset: usize,
         first: bool,
@@ -748,13 +759,13 @@ impl<'o> Streamer<'o> {
         if !first && self.failure.is_some() {
             return;
         }
-        let with_bom;
-        let (bytes, first_line, offset) = if first && self.bom {
-            with_bom = [BOM, bytes].concat();
-            (&with_bom[..], 1, 0)
+        let (first_line, offset) = if first && self.bom {
+            bytes.splice(0..0, BOM.iter().copied());
+            (1, 0)
         } else {
-            (bytes, first_line, offset)
+            (first_line, offset)
         };
+        let bytes: &[u8] = bytes;
         let piece = Piece {
             concatenated: Some(self.concatenated),
             first,
