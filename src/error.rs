@@ -707,7 +707,7 @@ impl fmt::Display for ProblemKind {
                 if *len == 0 {
                     write!(f, "an empty line (remove it)")
                 } else if *len < 80 {
-                    write!(f, "if trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does)")
+                    write!(f, "if only trailing spaces were trimmed, pad the line with spaces to 80 bytes (`ace-pga fix` does); if data is missing, restore the line from its source")
                 } else if *extra_is_space {
                     write!(
                         f,

@@ -10,11 +10,20 @@
 //! first 64 KiB hold no CR or LF; it is then cut every 80 bytes. A byte order mark at the
 //! start is skipped (and reported by [`StreamReader::byte_order_mark`]).
 //!
-//! On top of the readers (feature `json`): [`decode`] writes the `ace-pga decode` document of
-//! an input of any size part by part ([`decode::write_decode_document`], byte for byte the
-//! [`crate::write::DecodeDocument`] of the whole input; [`decode::scan`] checks first), and
-//! [`encode`] reads a decode document transaction by transaction
-//! ([`encode::encode_stream`], the bytes and messages of [`crate::write::encode_json`]).
+#![cfg_attr(
+    feature = "json",
+    doc = "On top of the readers (feature `json`): [`decode`] writes the `ace-pga decode` \
+document of an input of any size part by part ([`decode::write_decode_document`], byte for \
+byte the [`crate::write::DecodeDocument`] of the whole input; [`decode::scan`] checks first), \
+and [`encode`] reads a decode document transaction by transaction ([`encode::encode_stream`], \
+the bytes and messages of [`crate::write::encode_json`])."
+)]
+#![cfg_attr(
+    not(feature = "json"),
+    doc = "On top of the readers, with feature `json`: the modules `decode` (the `ace-pga \
+decode` document of an input of any size, part by part) and `encode` (a decode document read \
+transaction by transaction)."
+)]
 
 pub mod check;
 #[cfg(feature = "json")]

@@ -58,7 +58,8 @@ pub use direct::JsonStyle;
 /// [`PgGroup`], [`Disposition`], [`SubstitutionGroup`], [`Transaction`], [`Block`],
 /// [`Batch`]) or a whole [`Transmission`] ([`DecodeJson::document`]); with feature `json`,
 /// also a group of the flat tree ([`crate::tree::GroupRef`], written with
-/// [`DecodeJson::write_json`] only).
+#[cfg_attr(feature = "json", doc = "[`DecodeJson::write_json`] only).")]
+#[cfg_attr(not(feature = "json"), doc = "`DecodeJson::write_json` only).")]
 ///
 /// The bytes are those of the owned form through the same serializer: for a transaction
 /// `tx` of `t`, `serde_json::to_vec(&DecodeJson::new(tx, pad))` equals the transaction's
@@ -131,7 +132,11 @@ impl<'t, T: ?Sized> DecodeJson<'t, T> {
     /// The same piece, with each record's `terminator` key judged against `convention`
     /// (the terminator of the first record of the whole input) instead of the convention of
     /// the piece's own parse: for a fragment of a larger input parsed on its own, as
-    /// [`crate::stream::decode`] writes it.
+    #[cfg_attr(feature = "json", doc = "[`crate::stream::decode`] writes it.")]
+    #[cfg_attr(
+        not(feature = "json"),
+        doc = "`stream::decode` (feature `json`) writes it."
+    )]
     pub fn with_convention(self, convention: Terminator) -> Self {
         DecodeJson {
             value: self.value,
