@@ -132,11 +132,7 @@ impl<'t, T: ?Sized> DecodeJson<'t, T> {
     /// The same piece, with each record's `terminator` key judged against `convention`
     /// (the terminator of the first record of the whole input) instead of the convention of
     /// the piece's own parse: for a fragment of a larger input parsed on its own, as
-    #[cfg_attr(feature = "json", doc = "[`crate::stream::decode`] writes it.")]
-    #[cfg_attr(
-        not(feature = "json"),
-        doc = "`stream::decode` (feature `json`) writes it."
-    )]
+    /// the module `stream::decode` (feature `json`) writes it.
     pub fn with_convention(self, convention: Terminator) -> Self {
         DecodeJson {
             value: self.value,
