@@ -241,7 +241,10 @@ fn the_printed_report_is_bounded() {
     let (fixed, stderr, code) = fix("bounded", &input);
     assert_eq!(code, Some(1));
     assert!(!fixed.is_empty());
-    let changes = stderr.lines().filter(|l| l.contains(" -> ")).count();
+    let changes = stderr
+        .lines()
+        .filter(|l| l.contains(" -> ") || l.contains(": padded with "))
+        .count();
     let not_fixable = stderr
         .lines()
         .filter(|l| l.contains("not fixable:"))

@@ -1427,3 +1427,77 @@ proptest! {
         }
     }
 }
+
+/// Padding restores trimmed spaces, never lost data (fresh-user trial, session 16: a line cut
+/// to `P` was padded into a bogus record and `fix` reported nothing not fixable). A short line
+/// is padded only when spaces can be what is missing: not when it ends inside the record
+/// identifier, after a digit of a numeric field, or before a mandatory field; those lines are
+/// left as they are and reported with the columns where data may be missing.
+#[test]
+fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
+    let find = |id: &[u8]| index_of(&records(), id);
+    // (record, kept length, the columns reported or `None` when padded).
+    let cases: [(&[u8], usize, Option<(usize, usize)>); 12] = [
+        (b"PG01", 1, Some((1, 4))),
+        (b"PG01", 3, Some((1, 4))),
+        (b"PG01", 5, Some((5, 7))), // pga_line_number cut after a digit
+        (b"PG01", 7, Some((8, 10))), // agency_code (M) missing
+        (b"PG01", 10, Some((11, 13))), // program_code (M) missing
+        (b"PG01", 13, None),        // only conditional fields after it
+        (b"OI", 2, Some((11, 80))), // commercial_description (M) missing
+        (b"OI", 11, None),          // the description cut: text, trailing spaces
+        (b"PG29", 10, Some((8, 19))), // quantity_line_net cut after its digits
+        (b"PG29", 6, None),           // before the (optional) quantity
+        (b"SE13", 2, Some((1, 4))), // a host record: its identifier only
+        (b"SE13", 4, None),
+    ];
+    for (id, keep, want) in cases {
+        let mut lines = records();
+        let i = find(id);
+        lines[i].truncate(keep);
+        let cut = lines[i].clone();
+        for term in [&b"\n"[..], b"\r\n", b"\r"] {
+            let input = join(&lines, term, true);
+            let what = format!("{} cut to {keep}, {term:?}", String::from_utf8_lossy(id));
+            let out = fix(&input);
+            let mut streamed = Vec::new();
+            let again = ace_pga::normalize::normalize_to(
+                &input,
+                &NormalizeOptions::default(),
+                &mut streamed,
+            )
+            .expect("writes to a Vec");
+            assert_eq!(streamed, out.bytes, "{what}");
+            assert_eq!(again.not_fixable, out.not_fixable, "{what}");
+            let written = split(&out.bytes, term);
+            match want {
+                Some(columns) => {
+                    assert_eq!(written[i], cut, "{what}: left as it is");
+                    assert_eq!(out.not_fixable.len(), 1, "{what}: {:?}", out.not_fixable);
+                    let nf = &out.not_fixable[0];
+                    assert_eq!(nf.reason, Unfixable::Truncated, "{what}");
+                    assert_eq!((nf.line, nf.columns), (Some(i as u32 + 1), Some(columns)));
+                    assert!(nf.to_string().contains("restore the line from its source"));
+                    assert!(out.changes.iter().all(|c| c.kind != ChangeKind::Pad));
+                    assert!(!out.is_clean());
+                }
+                None => {
+                    assert!(out.is_clean(), "{what}: {:?}", out.not_fixable);
+                    assert_eq!(written[i], record80(&cut), "{what}");
+                    assert_eq!(out.changes.len(), 1, "{what}");
+                    let pad = &out.changes[0];
+                    assert_eq!((pad.kind, pad.column), (ChangeKind::Pad, keep + 1));
+                    let n = 80 - keep;
+                    assert_eq!(
+                        pad.to_string(),
+                        format!(
+                            "line {}, column {}: padded with {n} spaces to 80 columns",
+                            i + 1,
+                            keep + 1
+                        )
+                    );
+                }
+            }
+        }
+    }
+}

@@ -115,6 +115,10 @@ impl<'o> Normalizer<'o> {
             col += p.cols();
             in_col += p.width;
         }
+        if let Some(columns) = plan.not_padded {
+            self.report
+                .not_fixable(Some(line), Some(columns), "", Unfixable::Truncated);
+        }
         // After column 80.
         if !overflow.is_empty() {
             if self.opts.trim_spaces_after_80 && overflow.iter().all(|&b| b == b' ') {

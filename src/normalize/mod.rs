@@ -44,6 +44,10 @@
 //!   ([`ChangeKind::TrailingEof`], F-017).
 //! * Short lines are padded with spaces to 80 columns ([`ChangeKind::Pad`]) and spaces after
 //!   column 80 are removed ([`ChangeKind::TrimSpaces`]) (F-001; only with line terminators).
+//!   Padding restores trailing spaces an editor trimmed, so a line is padded only where
+//!   spaces can be what is missing: in a known `OI`, `PGnn` or envelope record, not when the
+//!   line ends inside the identifier (any record), after a digit of a numeric or date field,
+//!   or before a mandatory field ([`Unfixable::Truncated`]).
 //!
 //! # Where a replacement has the same meaning
 //!
@@ -67,7 +71,9 @@
 //! ([`Unfixable::OutsideTextField`]); a ligature or ellipsis whose longer form does not fit its
 //! field ([`Unfixable::NoRoom`]); a line whose columns depend on how its writer counted
 //! ([`Unfixable::AmbiguousColumns`]); a short line next to a terminator other than the input's
-//! ([`Unfixable::StrayTerminator`]); data after column 80 ([`Unfixable::DataAfterColumn80`]);
+//! ([`Unfixable::StrayTerminator`]); a short line whose missing columns cannot all be
+//! trimmed spaces: it ends inside the record identifier or after a digit of a number, or
+//! before a mandatory field ([`Unfixable::Truncated`]); data after column 80 ([`Unfixable::DataAfterColumn80`]);
 //! an empty line ([`Unfixable::EmptyLine`]); bytes left over after the last whole record of
 //! terminator-less input ([`Unfixable::Remainder`]); and terminator-less input that is
 //! neither whole 80-byte nor whole 80-character records ([`Unfixable::Unframed`]: nothing of
@@ -261,6 +267,16 @@ impl fmt::Display for Change {
             ChangeKind::Removed => "character without meaning removed",
             ChangeKind::Realigned => "text moved inside its field, no other field moved",
         };
+        if self.kind == ChangeKind::Pad {
+            // The spaces themselves say nothing: their number does.
+            let n = (WIDTH + 1).saturating_sub(self.column);
+            let s = if n == 1 { "" } else { "s" };
+            return write!(
+                f,
+                "line {}, column {}: padded with {n} space{s} to 80 columns",
+                self.line, self.column
+            );
+        }
         write!(
             f,
             "line {}, column {}: \"{}\" -> \"{}\" ({what}",
@@ -305,6 +321,11 @@ pub enum Unfixable {
     /// A short line before or after a line terminator other than the input's own (a lone CR
     /// or LF in a CRLF file): perhaps half a record, so it is not padded but left as it is.
     StrayTerminator,
+    /// A short line that ends inside the record identifier, or after a digit of a numeric or
+    /// date field, or before a mandatory field of its record (`columns`: that identifier or
+    /// field): padding it with spaces could not tell trimmed spaces from lost data, so it is
+    /// not padded but left as it is (F-001).
+    Truncated,
     /// Data that is not spaces after column 80 (F-001).
     DataAfterColumn80,
     /// An empty line (not the one trailing empty line the parser ignores).
@@ -345,6 +366,11 @@ impl Unfixable {
             Unfixable::StrayTerminator => {
                 "a short line next to a line terminator other than the input's own (a lone CR \
                  or LF inside a record?): not padded, left as it is"
+            }
+            Unfixable::Truncated => {
+                "a short line that ends inside the record identifier or a number, or before a \
+                 mandatory field (these columns): spaces cannot be what is missing there, so it \
+                 is not padded; restore the line from its source"
             }
             Unfixable::DataAfterColumn80 => "data after column 80",
             Unfixable::EmptyLine => "empty line",

@@ -5,7 +5,7 @@ use super::chars::{form, Form};
 use super::decode::Cluster;
 use super::report::show;
 use super::{ChangeKind, NormalizeOptions, Unfixable, WIDTH};
-use crate::layout::Class;
+use crate::layout::{Class, Designation};
 use crate::records::identify;
 use crate::records::RecordType;
 
@@ -164,9 +164,10 @@ enum Zone {
 }
 
 /// The fields of a record: (first column, end column, class, name), 0-based, end exclusive;
-/// and the identifier's width.
+/// their designations; and the identifier's width.
 struct Fields {
     fields: Vec<(usize, usize, Class, &'static str)>,
+    designations: Vec<Designation>,
     id_len: usize,
 }
 
@@ -198,13 +199,50 @@ impl Fields {
                         )
                     })
                     .collect(),
+                designations: layout.fields.iter().map(|f| f.designation).collect(),
                 id_len: layout.id.len(),
             },
             None => Fields {
                 fields: Vec::new(),
+                designations: Vec::new(),
                 id_len: 4,
             },
         }
+    }
+
+    /// Where padding a line of `width` columns (`pieces`, as read) to 80 would write spaces
+    /// that may stand for lost data rather than trimmed spaces: the columns (0-based, end
+    /// exclusive) of the record identifier when the line ends inside it, of the first numeric
+    /// or date field the line ends inside after one of its digits, or of the first mandatory
+    /// field the line does not reach. `None` when padding gives the record its meaning back.
+    fn padding_loses(&self, pieces: &[Piece], src: &[u8], width: usize) -> Option<(usize, usize)> {
+        if width < self.id_len {
+            return Some((0, self.id_len));
+        }
+        for (i, &(fs, fe, class, _)) in self.fields.iter().enumerate() {
+            if fe <= width {
+                continue;
+            }
+            if fs >= width {
+                if self.designations.get(i) == Some(&Designation::M) {
+                    return Some((fs, fe));
+                }
+                continue;
+            }
+            if matches!(class, Class::N | Class::D) {
+                // The field's columns before the line's end: a digit there was cut off.
+                let mut col = 0;
+                let cut = pieces.iter().any(|p| {
+                    let at = col;
+                    col += p.width;
+                    at >= fs && at < width && p.width > 0 && !p.is_space(src)
+                });
+                if cut {
+                    return Some((fs, fe));
+                }
+            }
+        }
+        None
     }
 
     /// The zone of input columns `s..e` (0-based; `s == e` for a piece without a column).
@@ -290,6 +328,10 @@ fn fit_field(pieces: &mut [Piece], src: &[u8]) {
 pub(super) struct Plan {
     pub(super) pieces: Vec<Piece>,
     pub(super) groups: Vec<(usize, usize, &'static str)>,
+    /// A short line not padded because padding may not give it its meaning back
+    /// ([`Fields::padding_loses`]): the record columns (1-based, inclusive) where data may be
+    /// missing.
+    pub(super) not_padded: Option<(usize, usize)>,
 }
 
 impl Plan {
@@ -314,7 +356,24 @@ pub(super) fn plan(
     let mut pieces: Vec<Piece> = Vec::with_capacity(clusters.len() + WIDTH);
     pieces.extend(clusters.iter().map(|c| piece(c, model, opts)));
     let total: usize = pieces.iter().map(|p| p.width).sum();
-    if total < WIDTH && opts.pad_short_lines {
+    // The layout, from the record's first bytes as written (ASCII upper-cased only).
+    let first = clusters.first().map_or(0, |c| c.start);
+    let head: Vec<u8> = src
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .take(4)
+        .map(u8::to_ascii_uppercase)
+        .collect();
+    let fields = Fields::of(&head);
+    let not_padded = if total < WIDTH && opts.pad_short_lines {
+        fields
+            .padding_loses(&pieces, src, total)
+            .map(|(s, e)| (s + 1, e))
+    } else {
+        None
+    };
+    if total < WIDTH && opts.pad_short_lines && not_padded.is_none() {
         // One piece per column, so that each belongs to its field (reported as one change).
         pieces.extend(std::iter::repeat_n(
             Piece {
@@ -328,16 +387,6 @@ pub(super) fn plan(
             WIDTH - total,
         ));
     }
-    // The layout, from the record's first bytes as written (ASCII upper-cased only).
-    let first = clusters.first().map_or(0, |c| c.start);
-    let head: Vec<u8> = src
-        .get(first..)
-        .unwrap_or_default()
-        .iter()
-        .take(4)
-        .map(u8::to_ascii_uppercase)
-        .collect();
-    let fields = Fields::of(&head);
     // The classes: where a replacement has the same meaning.
     let mut zones = Vec::with_capacity(pieces.len());
     let mut col = 0;
@@ -385,5 +434,9 @@ pub(super) fn plan(
             i = end;
         }
     }
-    Plan { pieces, groups }
+    Plan {
+        pieces,
+        groups,
+        not_padded,
+    }
 }
