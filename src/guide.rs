@@ -301,7 +301,7 @@
 //!   on encode; `conditions` lists the `SE90`s attached to it; `terminator` when it differs
 //!   from the document's;
 //! * `trailing`: bytes after the last record (a trailing empty line's terminator, `0x1A`
-//!   bytes); `organic`: the typed AMS OR views (informational, not constrained by the schema;
+//!   bytes, or a line of them with its terminator); `organic`: the typed AMS OR views (informational, not constrained by the schema;
 //!   `encode` re-derives them from the records and warns, naming the first difference, when
 //!   the given ones differ).
 //!

@@ -152,7 +152,8 @@ impl<'a> Transmission<'a> {
     }
 
     /// Bytes after the last record that are not a record (a trailing empty line's
-    /// terminator, `0x1A` bytes, the remainder of terminator-less input).
+    /// terminator, `0x1A` bytes or a last line of them with its terminator such as
+    /// `\x1A\n` (SPEC 2.2, F-017), the remainder of terminator-less input).
     pub fn trailing(&self) -> &'a [u8] {
         self.flat.trailing()
     }
@@ -560,10 +561,12 @@ pub(crate) fn written_trailing<'a>(t: &Transmission<'a>) -> &'a [u8] {
 pub(crate) fn trailing_to_write(trailing: &[u8], ignore_trailing_eof: bool) -> &[u8] {
     let only_eof = trailing.iter().all(|&b| matches!(b, 0x1A | b'\n' | b'\r'));
     if ignore_trailing_eof && only_eof {
+        // A trailing empty line's terminator is kept; the 0x1A bytes, and the terminator
+        // of a line of them (`\x1A\n`), are not.
         let keep = trailing
             .iter()
-            .rposition(|&b| b != 0x1A)
-            .map_or(0, |p| p + 1);
+            .position(|&b| b == 0x1A)
+            .unwrap_or(trailing.len());
         trailing.get(..keep).unwrap_or_default()
     } else {
         trailing

@@ -217,6 +217,13 @@ fn encode_refuses_trailing_bytes_that_would_be_a_short_record() {
         ("\n", true),
         ("\r\n", true),
         ("\n\u{1a}\u{1a}", true),
+        // A line of 0x1A bytes with its terminator (SPEC 2.2, F-017), also after an empty
+        // line; not with a record or a second empty line after it.
+        ("\u{1a}\n", true),
+        ("\u{1a}\u{1a}\r\n", true),
+        ("\n\u{1a}\n", true),
+        ("\u{1a}\n\n", false),
+        ("\u{1a}\nPG14", false),
     ] {
         let mut d = doc.clone();
         d["trailing"] = Value::String(trailing.into());
@@ -224,6 +231,11 @@ fn encode_refuses_trailing_bytes_that_would_be_a_short_record() {
         assert_eq!(o.status.success(), ok, "{trailing:?}: {}", stderr(&o));
         if ok {
             assert!(o.stdout.ends_with(trailing.as_bytes()));
+            // Read back: the same records, the same trailing bytes.
+            let t = Transmission::parse_with(&o.stdout, &ParseOptions::strict()).expect("parses");
+            assert_eq!(t.trailing(), trailing.as_bytes(), "{trailing:?}");
+            assert_eq!(t.records().count(), lines_of(&read_repo(SAMPLE)).len());
+            assert_eq!(t.to_bytes(), o.stdout, "{trailing:?}");
         } else {
             assert!(stderr(&o).contains("trailing:"), "{}", stderr(&o));
         }

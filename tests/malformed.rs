@@ -745,6 +745,59 @@ fn trailing_eof_bytes() {
     }
 }
 
+/// A DOS end-of-file marker written as a line of its own (`…Z\n\x1A\n`) is bytes after the
+/// last record too (SPEC 2.2, F-017), not a 1-byte record (F-001, F-003, E-001 as before):
+/// strict keeps it, lenient drops the line.
+#[test]
+fn an_eof_line_with_its_terminator_is_trailing_data() {
+    let original = or2_single();
+    let crlf = join(&or2_lines(), b"\r\n", true);
+    let cr = join(&or2_lines(), b"\r", true);
+    for (base, eof, n) in [
+        (&original, &b"\x1a\n"[..], 1),
+        (&original, b"\x1a\x1a\n", 2),
+        (&original, b"\x1a\r\n", 1),
+        (&crlf, b"\x1a\r\n", 1),
+        (&cr, b"\x1a\r", 1),
+    ] {
+        let mut input = base.clone();
+        input.extend_from_slice(eof);
+        let problems = strict_err(&input);
+        assert_eq!(problems.len(), 1, "{eof:?}: {problems:#?}");
+        let p = only(&problems, "F-017");
+        assert_eq!(p.kind, ProblemKind::TrailingData { len: n });
+        assert_eq!(p.location.offset, base.len());
+        assert_eq!(p.location.line, at(or2_lines().len() + 1));
+        let tx = parse_ok(&input, &strict());
+        assert_eq!(ids(&tx), IDS, "{eof:?}: not a record");
+        assert_eq!(tx.trailing(), eof);
+        assert_eq!(tx.to_bytes(), input, "strict keeps the line");
+        let tx = parse_ok(&input, &lenient());
+        assert_eq!(only(tx.problems(), "F-017").severity, Severity::Warning);
+        assert!(errors(tx.problems()).is_empty(), "{:#?}", tx.problems());
+        assert_eq!(tx.to_bytes(), *base, "lenient drops the line");
+    }
+    // After one trailing empty line too; the empty line stays (lenient).
+    let input = [&original[..], b"\n\x1a\n"].concat();
+    let tx = parse_ok(&input, &strict());
+    assert_eq!(ids(&tx), IDS);
+    assert_eq!(tx.trailing(), b"\n\x1a\n");
+    assert_eq!(tx.to_bytes(), input);
+    let tx = parse_ok(&input, &lenient());
+    assert_eq!(tx.to_bytes(), [&original[..], b"\n"].concat());
+    // A 0x1A line with a record after it, or on its own, is not after the last record.
+    for input in [
+        [&original[..], b"\x1a\n", &or2_lines()[0], b"\n"].concat(),
+        b"\x1a\n".to_vec(),
+    ] {
+        let problems = match Transmission::parse_with(&input, &strict()) {
+            Ok(t) => t.problems().to_vec(),
+            Err(e) => e.problems.clone(),
+        };
+        assert!(with_rule(&problems, "F-017").is_empty(), "{problems:#?}");
+    }
+}
+
 #[test]
 fn eof_after_trailing_empty_line_is_kept() {
     // `…Z record\n` + `\n` (one trailing empty line) + `0x1A`: the framer first stores the

@@ -323,6 +323,47 @@ fn trailing_eof_is_stripped_not_padded() {
     }
 }
 
+/// A DOS end-of-file marker written as a line of its own (`…Z\n\x1A\n`) is removed with
+/// its terminator and reported, as the parser reads it (F-017), not reported as a control
+/// character in a short line; the streamed fix does the same.
+#[test]
+fn an_eof_line_is_stripped_with_its_terminator() {
+    for (name, term, _) in FRAMINGS.iter().filter(|f| f.2) {
+        let clean = join(&records(), term, true);
+        for eof in [&b"\x1a"[..], b"\x1a\x1a"] {
+            let data = [&clean[..], eof, term].concat();
+            let out = fix(&data);
+            assert_eq!(out.bytes, clean, "{name}");
+            assert!(out.is_clean(), "{name}: {:?}", out.not_fixable);
+            assert_eq!(out.changes.len(), 1, "{name}");
+            assert_eq!(out.changes[0].kind, ChangeKind::TrailingEof);
+            assert_eq!(out.changes[0].line as usize, records().len() + 1);
+            assert_eq!(out.changes[0].before, "\u{1a}".repeat(eof.len()));
+            let mut streamed = Vec::new();
+            let again = ace_pga::normalize::normalize_reader_to(
+                std::io::Cursor::new(&data),
+                &NormalizeOptions::default(),
+                &mut streamed,
+            )
+            .expect("writes to a Vec");
+            assert_eq!(streamed, clean, "{name}: streamed");
+            assert_eq!(again.changes, out.changes, "{name}: streamed");
+            let mut opts = NormalizeOptions::default();
+            opts.strip_trailing_eof = false;
+            let kept = normalize(&data, &opts);
+            assert_eq!(kept.bytes, data, "{name}: left alone when switched off");
+            let mut streamed = Vec::new();
+            ace_pga::normalize::normalize_reader_to(
+                std::io::Cursor::new(&data),
+                &opts,
+                &mut streamed,
+            )
+            .expect("writes to a Vec");
+            assert_eq!(streamed, data, "{name}: streamed, switched off");
+        }
+    }
+}
+
 /// Spaces after column 80 (F-001) are trimmed and reported; other bytes there are left in
 /// place and reported as not fixable.
 #[test]
@@ -1440,15 +1481,15 @@ fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
     let cases: [(&[u8], usize, Option<(usize, usize)>); 12] = [
         (b"PG01", 1, Some((1, 4))),
         (b"PG01", 3, Some((1, 4))),
-        (b"PG01", 5, Some((5, 7))), // pga_line_number cut after a digit
-        (b"PG01", 7, Some((8, 10))), // agency_code (M) missing
+        (b"PG01", 5, Some((5, 7))),    // pga_line_number cut after a digit
+        (b"PG01", 7, Some((8, 10))),   // agency_code (M) missing
         (b"PG01", 10, Some((11, 13))), // program_code (M) missing
-        (b"PG01", 13, None),        // only conditional fields after it
-        (b"OI", 2, Some((11, 80))), // commercial_description (M) missing
-        (b"OI", 11, None),          // the description cut: text, trailing spaces
-        (b"PG29", 10, Some((8, 19))), // quantity_line_net cut after its digits
-        (b"PG29", 6, None),           // before the (optional) quantity
-        (b"SE13", 2, Some((1, 4))), // a host record: its identifier only
+        (b"PG01", 13, None),           // only conditional fields after it
+        (b"OI", 2, Some((11, 80))),    // commercial_description (M) missing
+        (b"OI", 11, None),             // the description cut: text, trailing spaces
+        (b"PG29", 10, Some((8, 19))),  // quantity_line_net cut after its digits
+        (b"PG29", 6, None),            // before the (optional) quantity
+        (b"SE13", 2, Some((1, 4))),    // a host record: its identifier only
         (b"SE13", 4, None),
     ];
     for (id, keep, want) in cases {

@@ -221,6 +221,7 @@ fn mutate(data: &[u8], rng: &mut Rng) -> Vec<u8> {
             0 => out
                 .splice(0..0, b"\xEF\xBB\xBF".iter().copied())
                 .for_each(drop),
+            1 if out.ends_with(b"\n") && out.len() % 2 == 0 => out.extend_from_slice(b"\x1A\n"),
             1 => out.extend_from_slice(b"\x1A\x1A"),
             2 => out.retain(|&b| b != b'\n' && b != b'\r'),
             3 => {
@@ -666,6 +667,25 @@ fn edge_inputs_stream_to_the_whole_input_report() {
         .concat(),
         rec.clone(),
         [rec.clone(), rec.clone(), b"\x1A".to_vec()].concat(),
+        // A line of 0x1A bytes with its terminator after the last record (F-017), after an
+        // empty line, with a record after it, on its own.
+        [
+            rec.clone(),
+            b"\n".to_vec(),
+            rec.clone(),
+            b"\n\x1A\n".to_vec(),
+        ]
+        .concat(),
+        [rec.clone(), b"\r\n\x1A\x1A\r\n".to_vec()].concat(),
+        [rec.clone(), b"\n\n\x1A\n".to_vec()].concat(),
+        [
+            rec.clone(),
+            b"\n\x1A\n".to_vec(),
+            rec.clone(),
+            b"\n".to_vec(),
+        ]
+        .concat(),
+        b"\x1A\n".to_vec(),
         [
             rec.clone(),
             b"\r".to_vec(),

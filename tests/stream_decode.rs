@@ -219,6 +219,10 @@ fn framings_streams_to_the_same_document() {
             [base.as_slice(), b"\x1A\x1A"].concat(),
         ),
         (
+            "trailing 0x1A line".into(),
+            [base.as_slice(), b"\x1A\n"].concat(),
+        ),
+        (
             "trailing empty line".into(),
             [base.as_slice(), b"\n"].concat(),
         ),

@@ -8,6 +8,7 @@ use super::record::{plan, Act, Model, Piece, Plan};
 use super::report::{show, show_bytes, Report};
 use super::{ChangeKind, NormalizeOptions, Unfixable, EXCERPT, FLUSH_AT, WIDTH};
 use crate::records::identify;
+use crate::wire::framing::eof_line;
 
 pub(super) struct Normalizer<'o> {
     pub(super) opts: &'o NormalizeOptions,
@@ -389,8 +390,15 @@ pub(super) fn run(n: &mut Normalizer<'_>, input: &[u8]) {
     if n.latin1 && (data.starts_with(b"\xFF\xFE") || data.starts_with(b"\xFE\xFF")) {
         n.utf16_mark = 2;
     }
-    let eof = data.iter().rev().take_while(|&&b| b == 0x1A).count();
-    let (data, eof_bytes) = data.split_at(data.len() - eof);
+    // 0x1A bytes at the end, or a last line of them with its terminator (`\x1A\n`).
+    let mut eof = data.iter().rev().take_while(|&&b| b == 0x1A).count();
+    let mut cut = data.len() - eof;
+    if eof == 0 {
+        if let Some((start, n)) = eof_line(data).filter(|&(start, _)| start > 0) {
+            (cut, eof) = (start, n);
+        }
+    }
+    let (data, eof_bytes) = data.split_at(cut);
     let own = own_terminator(data);
     let mut lines = 0u32;
     if !own.is_empty() {

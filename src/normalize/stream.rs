@@ -31,8 +31,11 @@ struct Facts {
     utf8: bool,
     /// Every byte after the marks is ASCII.
     ascii: bool,
-    /// `0x1A` bytes at the end.
+    /// `0x1A` bytes at the end, or on the last line ([`Self::eof_terminator`]).
     eof: usize,
+    /// The terminator after `eof` when the last line holds only `0x1A` bytes after another
+    /// line (`\x1A\n`: [`crate::wire::framing::eof_line`]); empty otherwise.
+    eof_terminator: &'static [u8],
     crlf: usize,
     lf: usize,
     cr: usize,
@@ -77,8 +80,13 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
     let mut tail: Vec<u8> = Vec::new();
     let mut first = true;
     let mut prev_cr = false;
+    let mut prev_term = false;
     let mut sub_run = 0usize;
     let mut in_sub = false;
+    // The last line so far as an end-of-file line: its 0x1A bytes after a terminator, and
+    // the terminator bytes after them (`None`: not such a line).
+    let mut after_term = false;
+    let mut line_eof: Option<(usize, &'static [u8])> = None;
     loop {
         buf.clear();
         let mut ended = fill(r, &mut buf, block)?;
@@ -112,7 +120,18 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
             f.ascii = false;
         }
         for &b in data {
+            line_eof = match (line_eof, b) {
+                (_, 0x1A) => None,
+                (None, b'\n' | b'\r') if sub_run > 0 && after_term => {
+                    Some((sub_run, if b == b'\n' { &b"\n"[..] } else { &b"\r"[..] }))
+                }
+                (Some((n, b"\r")), b'\n') => Some((n, b"\r\n")),
+                _ => None,
+            };
             if b == 0x1A {
+                if sub_run == 0 {
+                    after_term = prev_term;
+                }
                 sub_run += 1;
                 in_sub = true;
             } else {
@@ -131,12 +150,16 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
                 _ => {}
             }
             prev_cr = b == b'\r';
+            prev_term = matches!(b, b'\n' | b'\r');
         }
         if ended {
             break;
         }
     }
     f.eof = sub_run;
+    if let Some((n, term)) = line_eof.filter(|_| sub_run == 0) {
+        (f.eof, f.eof_terminator) = (n, term);
+    }
     Ok(f)
 }
 
@@ -222,7 +245,10 @@ fn normalize_in_blocks<R: Read + Seek, W: Write>(
             .change(1, 1, &before, "", ChangeKind::ByteOrderMark);
     }
     // The data: after the marks, before the final 0x1A run.
-    let data_len = f.total.saturating_sub(f.bom).saturating_sub(f.eof);
+    let data_len = f
+        .total
+        .saturating_sub(f.bom)
+        .saturating_sub(f.eof + f.eof_terminator.len());
     let mut reader = Lines {
         input: io::Cursor::new(head).chain(input),
         buf: Vec::new(),
@@ -286,6 +312,7 @@ fn normalize_in_blocks<R: Read + Seek, W: Write>(
                 .change(line.max(1), column, &before, "", ChangeKind::TrailingEof);
         } else {
             n.out.extend(std::iter::repeat_n(0x1Au8, f.eof));
+            n.out.extend_from_slice(f.eof_terminator);
         }
     }
     n.flush(true);

@@ -247,6 +247,20 @@ pub(crate) fn terminator_less(head: &[u8], whole: bool) -> bool {
     memchr2(b'\n', b'\r', head).is_none() && !(whole && head.len() - eof_bytes < 80)
 }
 
+/// A last line of `data` that holds only `0x1A` bytes and ends with its terminator (LF,
+/// CRLF or CR) at the end of `data` (SPEC 2.2: bytes after the last record, F-017): where
+/// the line starts and how many `0x1A` bytes it holds.
+pub(crate) fn eof_line(data: &[u8]) -> Option<(usize, usize)> {
+    let body = data
+        .strip_suffix(b"\r\n")
+        .or_else(|| data.strip_suffix(b"\n"))
+        .or_else(|| data.strip_suffix(b"\r"))?;
+    let eof = body.iter().rev().take_while(|&&b| b == 0x1A).count();
+    let start = body.len() - eof;
+    let after_terminator = start == 0 || matches!(body.get(start - 1), Some(b'\n' | b'\r'));
+    (eof > 0 && after_terminator).then_some((start, eof))
+}
+
 /// Whether the lines of `head` look like records: the first line and at least half of the
 /// lines start with a known record identifier ([`crate::records::starts_with_known_id`]). A
 /// transmission whose text holds many bytes above 0x7F (accented names, a UTF-8 fragment) is
@@ -475,7 +489,26 @@ impl<'a> Framer<'a> {
                 .rposition(|&b| b == b'\n' || b == b'\r')
                 .map_or(0, |p| p + 1);
             let tail = data.get(last_term..).unwrap_or_default();
-            if !tail.is_empty() && tail.iter().all(|&b| b == 0x1A) {
+            // Or a last line of only 0x1A bytes and its terminator (`…Z\n\x1A\n`: a DOS
+            // end-of-file marker written as a line), after a record.
+            let eof_line = eof_line(data).filter(|&(start, _)| start > 0 || !piece.first);
+            if let Some((start, eof)) = eof_line.filter(|_| tail.is_empty()) {
+                framer.trailing = data.get(start..).unwrap_or_default();
+                problems.push(Problem {
+                    severity: if opts.ignore_trailing_eof {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    },
+                    location: Location {
+                        line: None,
+                        offset: base + start,
+                        record: None,
+                        columns: None,
+                    },
+                    kind: ProblemKind::TrailingData { len: eof },
+                });
+            } else if !tail.is_empty() && tail.iter().all(|&b| b == 0x1A) {
                 framer.trailing = tail;
                 problems.push(Problem {
                     severity: if opts.ignore_trailing_eof {

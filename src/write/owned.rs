@@ -308,7 +308,7 @@ pub struct OwnedTransmission {
     /// Batches.
     pub batches: Vec<crate::tree::Batch<OwnedRecord>>,
     /// Bytes after the last record (ISO-8859-1 chars): a trailing empty line's terminator,
-    /// `0x1A` bytes.
+    /// `0x1A` bytes (and the terminator of their line, `\x1A\n`).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "String::is_empty")
@@ -331,7 +331,7 @@ struct DecodeDocument {
     /// Batches.
     batches: Vec<crate::tree::Batch<OwnedRecord>>,
     /// Bytes after the last record (ISO-8859-1 chars): a trailing empty line's terminator,
-    /// `0x1A` bytes.
+    /// `0x1A` bytes (and the terminator of their line, `\x1A\n`).
     #[cfg_attr(feature = "serde", serde(default))]
     #[cfg_attr(feature = "schema", schemars(default))]
     trailing: String,
@@ -416,7 +416,8 @@ impl OwnedTransmission {
     /// # Errors
     /// The first record that cannot be encoded (see [`OwnedRecord::to_bytes`]), a record
     /// without terminator before another record of a terminated document, or a `trailing`
-    /// that is more than one empty line's terminator and `0x1A` bytes (framing `none`: that
+    /// that is more than one empty line's terminator and `0x1A` bytes with their line's
+    /// terminator (framing `none`: that
     /// is not fewer than 80 `0x1A` bytes).
     pub fn to_bytes(&self) -> Result<Vec<u8>, BuildError> {
         let mut out = Vec::new();
@@ -457,29 +458,47 @@ pub(crate) fn trailing_bytes(framing: Framing, trailing: &str) -> Result<Vec<u8>
         what: "holds a char above U+00FF",
     })?;
     // Only what the parser keeps as trailing in the document's framing: with a
-    // terminator, one empty line's terminator, then 0x1A bytes; without (`none`), fewer
+    // terminator, one empty line's terminator, then 0x1A bytes (with the terminator of
+    // their line, `\x1A\n`, when they are a line of their own); without (`none`), fewer
     // than 80 0x1A bytes. Anything else would be read back as records that are not 80
     // bytes (a CR or LF makes terminator-less records one long line).
+    let is_terminator = |t: &[u8]| matches!(t, b"" | b"\n" | b"\r\n" | b"\r");
+    if framing.terminator != Terminator::None {
+        // One empty line's terminator, 0x1A bytes, and the terminator of a line of them.
+        let ok = match bytes.iter().position(|&b| b == 0x1A) {
+            None => is_terminator(&bytes),
+            Some(first) => {
+                let eof = bytes
+                    .get(first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&b| b == 0x1A)
+                    .count();
+                is_terminator(bytes.get(..first).unwrap_or_default())
+                    && is_terminator(bytes.get(first + eof..).unwrap_or_default())
+            }
+        };
+        if !ok {
+            return Err(BuildError::Trailing {
+                what: "holds more than one empty line's terminator, 0x1A bytes and their \
+                   line's terminator (it would be read as a record that is not 80 bytes)",
+            });
+        }
+        return Ok(bytes);
+    }
     let eof = bytes.iter().rev().take_while(|&&b| b == 0x1A).count();
     let head = bytes.get(..bytes.len() - eof).unwrap_or_default();
-    if framing.terminator == Terminator::None {
-        if !head.is_empty() {
-            return Err(BuildError::Trailing {
-                what: "holds bytes other than 0x1A in a document without terminators \
-               (framing.terminator none): a CR or LF would make the records one \
-               line that is not 80 bytes, other bytes a short record",
-            });
-        }
-        if eof >= 80 {
-            return Err(BuildError::Trailing {
-                what: "holds 80 or more 0x1A bytes in a document without terminators \
-               (framing.terminator none): they would be read as a record",
-            });
-        }
-    } else if !matches!(head, b"" | b"\n" | b"\r\n" | b"\r") {
+    if !head.is_empty() {
         return Err(BuildError::Trailing {
-            what: "holds more than one empty line's terminator and 0x1A bytes (it would \
-               be read as a record that is not 80 bytes)",
+            what: "holds bytes other than 0x1A in a document without terminators \
+           (framing.terminator none): a CR or LF would make the records one \
+           line that is not 80 bytes, other bytes a short record",
+        });
+    }
+    if eof >= 80 {
+        return Err(BuildError::Trailing {
+            what: "holds 80 or more 0x1A bytes in a document without terminators \
+           (framing.terminator none): they would be read as a record",
         });
     }
     Ok(bytes)
