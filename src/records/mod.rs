@@ -195,7 +195,7 @@ impl<'a, T: TypedRecord> View<'a, T> {
     pub(crate) fn checked(raw: &'a [u8], lenient_n: bool) -> Self {
         View {
             raw,
-            ascii: simdutf8::basic::from_utf8(raw).ok(),
+            ascii: std::str::from_utf8(raw).ok(),
             checked: true,
             lenient_n,
             _type: PhantomData,
