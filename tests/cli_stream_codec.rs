@@ -281,11 +281,18 @@ fn a_failing_decode_lists_at_most_a_hundred_errors_and_counts_the_rest() {
         .filter(|l| l.contains("error[F-001]"))
         .count();
     assert_eq!(listed, 100, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
     assert!(
-        stderr
-            .lines()
-            .last()
-            .is_some_and(|l| l.contains("... and 50 more error(s), not listed")),
+        lines.len() >= 2 && lines[lines.len() - 2].contains("... and 50 more error(s), not listed"),
+        "{stderr}"
+    );
+    // The closing line says nothing was written and what `--lenient` reads (as `dump` ends
+    // with "input has errors").
+    assert!(
+        lines.last().is_some_and(
+            |l| l.contains("input has errors (see above), nothing written")
+                && l.contains("--lenient")
+        ),
         "{stderr}"
     );
     // The first and the hundredth error are the input's first and hundredth record.

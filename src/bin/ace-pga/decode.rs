@@ -105,6 +105,10 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
                 eprintln!("{line}");
             }
             errors.extend(not_listed(&name, more_errors, "error"));
+            errors.push(format!(
+                "{name}: input has errors (see above), nothing written; `--lenient` reads \
+                 trimmed lines, a byte order mark and trailing 0x1A bytes with warnings"
+            ));
             return Err(Failure::Invalid(errors.join("\n")));
         }
         (opts, false)
