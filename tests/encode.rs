@@ -224,6 +224,9 @@ fn encode_refuses_trailing_bytes_that_would_be_a_short_record() {
         ("\n\u{1a}\n", true),
         ("\u{1a}\n\n", false),
         ("\u{1a}\nPG14", false),
+        ("\u{1a}\n\u{1a}\r\n\u{1a}", true),
+        ("\n\u{1a}\n\u{1a}", true),
+        ("\u{1a}\n\n\u{1a}", false),
     ] {
         let mut d = doc.clone();
         d["trailing"] = Value::String(trailing.into());
@@ -238,6 +241,36 @@ fn encode_refuses_trailing_bytes_that_would_be_a_short_record() {
             assert_eq!(t.to_bytes(), o.stdout, "{trailing:?}");
         } else {
             assert!(stderr(&o).contains("trailing:"), "{}", stderr(&o));
+        }
+    }
+}
+
+/// Trailing bytes after a last record written without terminator in a terminated document
+/// would be read as part of that record (`…Z\x1A\n`, a record of 81 bytes): refused, by
+/// the CLI and the library (hostile trial, session 17). Without trailing bytes it encodes.
+#[test]
+fn no_trailing_bytes_after_a_last_record_without_terminator() {
+    let doc = decoded(&read_repo(SAMPLE), false);
+    for (trailing, ok) in [
+        ("\u{1a}\n", false),
+        ("\u{1a}", false),
+        ("\n", false),
+        ("", true),
+    ] {
+        let mut d = doc.clone();
+        d["batches"][0]["trailer"]["terminator"] = Value::from("none");
+        d["trailing"] = Value::String(trailing.into());
+        let o = encode_text("open-trailing", &d.to_string());
+        assert_eq!(o.status.success(), ok, "{trailing:?}: {}", stderr(&o));
+        let lib = serde_json::from_value::<OwnedTransmission>(d)
+            .expect("reads")
+            .to_bytes();
+        assert_eq!(lib.is_ok(), ok, "{trailing:?}: library");
+        if ok {
+            assert!(all_records_are_80_bytes(&o.stdout));
+        } else {
+            assert!(o.stdout.is_empty());
+            assert!(stderr(&o).contains("without terminator"), "{}", stderr(&o));
         }
     }
 }

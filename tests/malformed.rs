@@ -759,6 +759,10 @@ fn an_eof_line_with_its_terminator_is_trailing_data() {
         (&original, b"\x1a\r\n", 1),
         (&crlf, b"\x1a\r\n", 1),
         (&cr, b"\x1a\r", 1),
+        // Several such lines, then 0x1A bytes without terminator (hostile trial, session 17).
+        (&original, b"\x1a\n\x1a", 2),
+        (&original, b"\x1a\n\x1a\x1a\r\n\x1a\n", 4),
+        (&crlf, b"\x1a\r\n\x1a\r\n", 2),
     ] {
         let mut input = base.clone();
         input.extend_from_slice(eof);
@@ -786,6 +790,19 @@ fn an_eof_line_with_its_terminator_is_trailing_data() {
     let tx = parse_ok(&input, &lenient());
     assert_eq!(tx.to_bytes(), [&original[..], b"\n"].concat());
     // A 0x1A line with a record after it, or on its own, is not after the last record.
+    // A record that ends in 0x1A stays a record (its 0x1A bytes are not after it).
+    let mut ends_in_eof = original.clone();
+    ends_in_eof.truncate(ends_in_eof.len() - 2);
+    ends_in_eof.extend_from_slice(b"\x1a\n");
+    let tx = parse_ok(&ends_in_eof, &strict());
+    assert!(with_rule(tx.problems(), "F-017").is_empty(), "{:#?}", tx.problems());
+    assert_eq!(ids(&tx), IDS);
+    // … and a line of 0x1A bytes after it is after the last record.
+    ends_in_eof.extend_from_slice(b"\x1a\n");
+    let problems = strict_err(&ends_in_eof);
+    let p = only(&problems, "F-017");
+    assert_eq!(p.kind, ProblemKind::TrailingData { len: 1 });
+    assert_eq!(p.location.offset, ends_in_eof.len() - 2);
     for input in [
         [&original[..], b"\x1a\n", &or2_lines()[0], b"\n"].concat(),
         b"\x1a\n".to_vec(),

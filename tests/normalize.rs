@@ -331,35 +331,42 @@ fn an_eof_line_is_stripped_with_its_terminator() {
     for (name, term, _) in FRAMINGS.iter().filter(|f| f.2) {
         let clean = join(&records(), term, true);
         for eof in [&b"\x1a"[..], b"\x1a\x1a"] {
-            let data = [&clean[..], eof, term].concat();
-            let out = fix(&data);
-            assert_eq!(out.bytes, clean, "{name}");
-            assert!(out.is_clean(), "{name}: {:?}", out.not_fixable);
-            assert_eq!(out.changes.len(), 1, "{name}");
-            assert_eq!(out.changes[0].kind, ChangeKind::TrailingEof);
-            assert_eq!(out.changes[0].line as usize, records().len() + 1);
-            assert_eq!(out.changes[0].before, "\u{1a}".repeat(eof.len()));
-            let mut streamed = Vec::new();
-            let again = ace_pga::normalize::normalize_reader_to(
-                std::io::Cursor::new(&data),
-                &NormalizeOptions::default(),
-                &mut streamed,
-            )
-            .expect("writes to a Vec");
-            assert_eq!(streamed, clean, "{name}: streamed");
-            assert_eq!(again.changes, out.changes, "{name}: streamed");
-            let mut opts = NormalizeOptions::default();
-            opts.strip_trailing_eof = false;
-            let kept = normalize(&data, &opts);
-            assert_eq!(kept.bytes, data, "{name}: left alone when switched off");
-            let mut streamed = Vec::new();
-            ace_pga::normalize::normalize_reader_to(
-                std::io::Cursor::new(&data),
-                &opts,
-                &mut streamed,
-            )
-            .expect("writes to a Vec");
-            assert_eq!(streamed, data, "{name}: streamed, switched off");
+            for data in [
+                [&clean[..], eof, term].concat(),
+                // Lines of them, and a run without terminator (hostile trial, session 17).
+                [&clean[..], eof, term, eof, term, eof].concat(),
+            ] {
+                let eof_len = data[clean.len()..].iter().filter(|&&b| b == 0x1a).count();
+                let out = fix(&data);
+                assert_eq!(out.bytes, clean, "{name}");
+                assert!(out.is_clean(), "{name}: {:?}", out.not_fixable);
+                assert_eq!(out.changes.len(), 1, "{name}");
+                assert_eq!(out.changes[0].kind, ChangeKind::TrailingEof);
+                assert_eq!(out.changes[0].line as usize, records().len() + 1);
+                assert_eq!(out.changes[0].before, "\u{1a}".repeat(eof_len));
+                assert!(fix(&out.bytes).changes.is_empty(), "{name}: a second fix");
+                let mut streamed = Vec::new();
+                let again = ace_pga::normalize::normalize_reader_to(
+                    std::io::Cursor::new(&data),
+                    &NormalizeOptions::default(),
+                    &mut streamed,
+                )
+                .expect("writes to a Vec");
+                assert_eq!(streamed, clean, "{name}: streamed");
+                assert_eq!(again.changes, out.changes, "{name}: streamed");
+                let mut opts = NormalizeOptions::default();
+                opts.strip_trailing_eof = false;
+                let kept = normalize(&data, &opts);
+                assert_eq!(kept.bytes, data, "{name}: left alone when switched off");
+                let mut streamed = Vec::new();
+                ace_pga::normalize::normalize_reader_to(
+                    std::io::Cursor::new(&data),
+                    &opts,
+                    &mut streamed,
+                )
+                .expect("writes to a Vec");
+                assert_eq!(streamed, data, "{name}: streamed, switched off");
+            }
         }
     }
 }
@@ -1478,24 +1485,30 @@ proptest! {
 fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
     let find = |id: &[u8]| index_of(&records(), id);
     // (record, kept length, the columns reported or `None` when padded).
-    let cases: [(&[u8], usize, Option<(usize, usize)>); 12] = [
-        (b"PG01", 1, Some((1, 4))),
-        (b"PG01", 3, Some((1, 4))),
-        (b"PG01", 5, Some((5, 7))),    // pga_line_number cut after a digit
-        (b"PG01", 7, Some((8, 10))),   // agency_code (M) missing
-        (b"PG01", 10, Some((11, 13))), // program_code (M) missing
-        (b"PG01", 13, None),           // only conditional fields after it
-        (b"OI", 2, Some((11, 80))),    // commercial_description (M) missing
-        (b"OI", 11, None),             // the description cut: text, trailing spaces
-        (b"PG29", 10, Some((8, 19))),  // quantity_line_net cut after its digits
-        (b"PG29", 6, None),            // before the (optional) quantity
-        (b"SE13", 2, Some((1, 4))),    // a host record: its identifier only
-        (b"SE13", 4, None),
+    // (record, kept length, bytes after them, the columns reported or `None` when padded).
+    let cases: [(&[u8], usize, &[u8], Option<(usize, usize)>); 15] = [
+        (b"PG01", 1, b"", Some((1, 4))),
+        (b"PG01", 3, b"", Some((1, 4))),
+        (b"PG01", 5, b"", Some((5, 7))), // pga_line_number cut after a digit
+        (b"PG01", 7, b"", Some((8, 10))), // agency_code (M) missing
+        (b"PG01", 10, b"", Some((11, 13))), // program_code (M) missing
+        (b"PG01", 10, b" ", Some((11, 13))), // only a space of it: padding leaves it blank
+        (b"PG01", 10, b"\t", Some((11, 13))), // a TAB (fixed to a space) of it
+        (b"PG01", 13, b"", None),        // only conditional fields after it
+        (b"OI", 2, b"", Some((11, 80))), // commercial_description (M) missing
+        (b"OI", 2, b"         ", Some((11, 80))), // a space of the description only
+        (b"OI", 11, b"", None),          // the description cut: text, trailing spaces
+        (b"PG29", 10, b"", Some((8, 19))), // quantity_line_net cut after its digits
+        (b"PG29", 6, b"", None),         // before the (optional) quantity
+        (b"SE13", 2, b"", Some((1, 4))), // a host record: its identifier only
+        (b"SE13", 4, b"", None),
     ];
-    for (id, keep, want) in cases {
+    for (id, keep, extra, want) in cases {
         let mut lines = records();
         let i = find(id);
         lines[i].truncate(keep);
+        lines[i].extend_from_slice(extra);
+        let keep = lines[i].len();
         let cut = lines[i].clone();
         for term in [&b"\n"[..], b"\r\n", b"\r"] {
             let input = join(&lines, term, true);
@@ -1510,10 +1523,25 @@ fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
             .expect("writes to a Vec");
             assert_eq!(streamed, out.bytes, "{what}");
             assert_eq!(again.not_fixable, out.not_fixable, "{what}");
+            let mut read_twice = Vec::new();
+            let again = ace_pga::normalize::normalize_reader_to(
+                std::io::Cursor::new(&input),
+                &NormalizeOptions::default(),
+                &mut read_twice,
+            )
+            .expect("writes to a Vec");
+            assert_eq!(read_twice, out.bytes, "{what}: streamed");
+            assert_eq!(again.not_fixable, out.not_fixable, "{what}: streamed");
+            assert_eq!(again.changes, out.changes, "{what}: streamed");
             let written = split(&out.bytes, term);
             match want {
                 Some(columns) => {
-                    assert_eq!(written[i], cut, "{what}: left as it is");
+                    // Left as it is but for its other fixes (a TAB is a space).
+                    let tab_fixed: Vec<u8> = cut
+                        .iter()
+                        .map(|&b| if b == b'\t' { b' ' } else { b })
+                        .collect();
+                    assert_eq!(written[i], tab_fixed, "{what}: left as it is");
                     assert_eq!(out.not_fixable.len(), 1, "{what}: {:?}", out.not_fixable);
                     let nf = &out.not_fixable[0];
                     assert_eq!(nf.reason, Unfixable::Truncated, "{what}");
@@ -1521,6 +1549,10 @@ fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
                     assert!(nf.to_string().contains("restore the line from its source"));
                     assert!(out.changes.iter().all(|c| c.kind != ChangeKind::Pad));
                     assert!(!out.is_clean());
+                    // Stable: fixing the output again changes nothing more.
+                    let second = fix(&out.bytes);
+                    assert_eq!(second.bytes, out.bytes, "{what}: a second fix");
+                    assert!(second.changes.is_empty(), "{what}: {:?}", second.changes);
                 }
                 None => {
                     assert!(out.is_clean(), "{what}: {:?}", out.not_fixable);

@@ -686,6 +686,9 @@ fn edge_inputs_stream_to_the_whole_input_report() {
         ]
         .concat(),
         b"\x1A\n".to_vec(),
+        [rec.clone(), b"\n\x1A\n\x1A".to_vec()].concat(),
+        [rec.clone(), b"\r\n\x1A\r\n\x1A\x1A\n\n".to_vec()].concat(),
+        [rec.clone(), b"\n\x1A\r\x1A\n".to_vec()].concat(),
         [
             rec.clone(),
             b"\r".to_vec(),

@@ -8,7 +8,7 @@ use super::record::{plan, Act, Model, Piece, Plan};
 use super::report::{show, show_bytes, Report};
 use super::{ChangeKind, NormalizeOptions, Unfixable, EXCERPT, FLUSH_AT, WIDTH};
 use crate::records::identify;
-use crate::wire::framing::eof_line;
+use crate::wire::framing::eof_tail;
 
 pub(super) struct Normalizer<'o> {
     pub(super) opts: &'o NormalizeOptions,
@@ -390,14 +390,14 @@ pub(super) fn run(n: &mut Normalizer<'_>, input: &[u8]) {
     if n.latin1 && (data.starts_with(b"\xFF\xFE") || data.starts_with(b"\xFE\xFF")) {
         n.utf16_mark = 2;
     }
-    // 0x1A bytes at the end, or a last line of them with its terminator (`\x1A\n`).
-    let mut eof = data.iter().rev().take_while(|&&b| b == 0x1A).count();
-    let mut cut = data.len() - eof;
-    if eof == 0 {
-        if let Some((start, n)) = eof_line(data).filter(|&(start, _)| start > 0) {
-            (cut, eof) = (start, n);
-        }
-    }
+    // 0x1A bytes at the end, also as lines of their own (`\x1A\n`: as the parser reads
+    // them, `eof_tail`), else any run of them at the end.
+    let (cut, eof) = eof_tail(data)
+        .filter(|&(start, _)| start > 0)
+        .unwrap_or_else(|| {
+            let run = data.iter().rev().take_while(|&&b| b == 0x1A).count();
+            (data.len() - run, run)
+        });
     let (data, eof_bytes) = data.split_at(cut);
     let own = own_terminator(data);
     let mut lines = 0u32;

@@ -47,7 +47,7 @@
 //!   Padding restores trailing spaces an editor trimmed, so a line is padded only where
 //!   spaces can be what is missing: in a known `OI`, `PGnn` or envelope record, not when the
 //!   line ends inside the identifier (any record), after a digit of a numeric or date field,
-//!   or before a mandatory field ([`Unfixable::Truncated`]).
+//!   or before a mandatory field or with only spaces of it ([`Unfixable::Truncated`]).
 //!
 //! # Where a replacement has the same meaning
 //!
@@ -73,7 +73,7 @@
 //! ([`Unfixable::AmbiguousColumns`]); a short line next to a terminator other than the input's
 //! ([`Unfixable::StrayTerminator`]); a short line whose missing columns cannot all be
 //! trimmed spaces: it ends inside the record identifier or after a digit of a number, or
-//! before a mandatory field ([`Unfixable::Truncated`]); data after column 80 ([`Unfixable::DataAfterColumn80`]);
+//! leaves a mandatory field blank ([`Unfixable::Truncated`]); data after column 80 ([`Unfixable::DataAfterColumn80`]);
 //! an empty line ([`Unfixable::EmptyLine`]); bytes left over after the last whole record of
 //! terminator-less input ([`Unfixable::Remainder`]); and terminator-less input that is
 //! neither whole 80-byte nor whole 80-character records ([`Unfixable::Unframed`]: nothing of
@@ -322,8 +322,8 @@ pub enum Unfixable {
     /// or LF in a CRLF file): perhaps half a record, so it is not padded but left as it is.
     StrayTerminator,
     /// A short line that ends inside the record identifier, or after a digit of a numeric or
-    /// date field, or before a mandatory field of its record (`columns`: that identifier or
-    /// field): padding it with spaces could not tell trimmed spaces from lost data, so it is
+    /// date field, or before a mandatory field of its record or with only spaces of it
+    /// (`columns`: that identifier or field): padding it with spaces could not tell trimmed spaces from lost data, so it is
     /// not padded but left as it is (F-001).
     Truncated,
     /// Data that is not spaces after column 80 (F-001).
@@ -368,9 +368,9 @@ impl Unfixable {
                  or LF inside a record?): not padded, left as it is"
             }
             Unfixable::Truncated => {
-                "a short line that ends inside the record identifier or a number, or before a \
-                 mandatory field (these columns): spaces cannot be what is missing there, so it \
-                 is not padded; restore the line from its source"
+                "a short line that ends inside the record identifier or a number, or leaves a \
+                 mandatory field blank (these columns): spaces cannot be what is missing there, \
+                 so it is not padded; restore the line from its source"
             }
             Unfixable::DataAfterColumn80 => "data after column 80",
             Unfixable::EmptyLine => "empty line",

@@ -214,7 +214,8 @@ impl Fields {
     /// that may stand for lost data rather than trimmed spaces: the columns (0-based, end
     /// exclusive) of the record identifier when the line ends inside it, of the first numeric
     /// or date field the line ends inside after one of its digits, or of the first mandatory
-    /// field the line does not reach. `None` when padding gives the record its meaning back.
+    /// field that padding would leave blank (the line does not reach it, or holds only
+    /// spaces of it). `None` when padding gives the record its meaning back.
     fn padding_loses(&self, pieces: &[Piece], src: &[u8], width: usize) -> Option<(usize, usize)> {
         if width < self.id_len {
             return Some((0, self.id_len));
@@ -229,17 +230,17 @@ impl Fields {
                 }
                 continue;
             }
-            if matches!(class, Class::N | Class::D) {
-                // The field's columns before the line's end: a digit there was cut off.
-                let mut col = 0;
-                let cut = pieces.iter().any(|p| {
-                    let at = col;
-                    col += p.width;
-                    at >= fs && at < width && p.width > 0 && !p.is_space(src)
-                });
-                if cut {
-                    return Some((fs, fe));
-                }
+            // The field's columns before the line's end: blank (as fixed), or not.
+            let mut col = 0;
+            let written = pieces.iter().any(|p| {
+                let at = col;
+                col += p.width;
+                at >= fs && at < width && p.width > 0 && !p.is_space(src)
+            });
+            let mandatory = self.designations.get(i) == Some(&Designation::M);
+            // A number cut after a digit; a mandatory field that padding would leave blank.
+            if (written && matches!(class, Class::N | Class::D)) || (!written && mandatory) {
+                return Some((fs, fe));
             }
         }
         None

@@ -31,11 +31,11 @@ struct Facts {
     utf8: bool,
     /// Every byte after the marks is ASCII.
     ascii: bool,
-    /// `0x1A` bytes at the end, or on the last line ([`Self::eof_terminator`]).
+    /// `0x1A` bytes at the end: lines of them with their terminators and a run without
+    /// (as [`crate::wire::framing::eof_tail`] reads them), else the run at the end.
     eof: usize,
-    /// The terminator after `eof` when the last line holds only `0x1A` bytes after another
-    /// line (`\x1A\n`: [`crate::wire::framing::eof_line`]); empty otherwise.
-    eof_terminator: &'static [u8],
+    /// The bytes those take (with the terminators of their lines).
+    eof_len: usize,
     crlf: usize,
     lf: usize,
     cr: usize,
@@ -80,13 +80,12 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
     let mut tail: Vec<u8> = Vec::new();
     let mut first = true;
     let mut prev_cr = false;
-    let mut prev_term = false;
     let mut sub_run = 0usize;
     let mut in_sub = false;
-    // The last line so far as an end-of-file line: its 0x1A bytes after a terminator, and
-    // the terminator bytes after them (`None`: not such a line).
-    let mut after_term = false;
-    let mut line_eof: Option<(usize, &'static [u8])> = None;
+    // The end-of-file tail so far (`eof_tail`): lines of 0x1A bytes from a line start.
+    let mut tail_eof = TailEof::default();
+    let mut last = [0u8; 2];
+    let mut at = 0usize;
     loop {
         buf.clear();
         let mut ended = fill(r, &mut buf, block)?;
@@ -120,18 +119,10 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
             f.ascii = false;
         }
         for &b in data {
-            line_eof = match (line_eof, b) {
-                (_, 0x1A) => None,
-                (None, b'\n' | b'\r') if sub_run > 0 && after_term => {
-                    Some((sub_run, if b == b'\n' { &b"\n"[..] } else { &b"\r"[..] }))
-                }
-                (Some((n, b"\r")), b'\n') => Some((n, b"\r\n")),
-                _ => None,
-            };
+            tail_eof.step(b, at, last);
+            at += 1;
+            last = [last[1], b];
             if b == 0x1A {
-                if sub_run == 0 {
-                    after_term = prev_term;
-                }
                 sub_run += 1;
                 in_sub = true;
             } else {
@@ -150,17 +141,62 @@ fn facts<R: Read>(r: &mut R, opts: &NormalizeOptions, block: usize) -> io::Resul
                 _ => {}
             }
             prev_cr = b == b'\r';
-            prev_term = matches!(b, b'\n' | b'\r');
         }
         if ended {
             break;
         }
     }
-    f.eof = sub_run;
-    if let Some((n, term)) = line_eof.filter(|_| sub_run == 0) {
-        (f.eof, f.eof_terminator) = (n, term);
+    (f.eof, f.eof_len) = (sub_run, sub_run);
+    if tail_eof.live {
+        // The tail's terminators are not the data's (the whole-input normaliser counts
+        // them without it).
+        f.eof = tail_eof.eof;
+        f.eof_len = at - tail_eof.start;
+        f.lf -= tail_eof.lf;
+        f.cr -= tail_eof.cr;
+        f.crlf -= tail_eof.crlf;
     }
     Ok(f)
+}
+
+/// [`crate::wire::framing::eof_tail`] read byte by byte: the earliest line start (not the
+/// data's first byte) from which the data so far is lines of `0x1A` bytes each with its
+/// terminator, then `0x1A` bytes.
+#[derive(Debug, Default)]
+struct TailEof {
+    live: bool,
+    start: usize,
+    eof: usize,
+    lf: usize,
+    cr: usize,
+    crlf: usize,
+}
+
+impl TailEof {
+    /// Byte `b` at data offset `at`; `last`: the two bytes before it (0 before the data).
+    fn step(&mut self, b: u8, at: usize, last: [u8; 2]) {
+        let [before, prev] = last;
+        if self.live {
+            match b {
+                0x1A => self.eof += 1,
+                b'\r' if prev == 0x1A => self.cr += 1,
+                b'\n' if prev == 0x1A => self.lf += 1,
+                b'\n' if prev == b'\r' && before == 0x1A => {
+                    self.cr -= 1;
+                    self.crlf += 1;
+                }
+                _ => self.live = false,
+            }
+        }
+        if !self.live && b == 0x1A && at > 0 && matches!(prev, b'\n' | b'\r') {
+            *self = TailEof {
+                live: true,
+                start: at,
+                eof: 1,
+                ..TailEof::default()
+            };
+        }
+    }
 }
 
 /// [`super::normalize_to`] over `input` read twice (see the module documentation): the
@@ -245,10 +281,7 @@ fn normalize_in_blocks<R: Read + Seek, W: Write>(
             .change(1, 1, &before, "", ChangeKind::ByteOrderMark);
     }
     // The data: after the marks, before the final 0x1A run.
-    let data_len = f
-        .total
-        .saturating_sub(f.bom)
-        .saturating_sub(f.eof + f.eof_terminator.len());
+    let data_len = f.total.saturating_sub(f.bom).saturating_sub(f.eof_len);
     let mut reader = Lines {
         input: io::Cursor::new(head).chain(input),
         buf: Vec::new(),
@@ -311,8 +344,20 @@ fn normalize_in_blocks<R: Read + Seek, W: Write>(
             n.report
                 .change(line.max(1), column, &before, "", ChangeKind::TrailingEof);
         } else {
-            n.out.extend(std::iter::repeat_n(0x1Au8, f.eof));
-            n.out.extend_from_slice(f.eof_terminator);
+            // As they are, read after the data (lines of them too), a block at a time.
+            let mut rest = (&mut reader.input).take(f.eof_len as u64);
+            let mut chunk = vec![0u8; f.eof_len.clamp(1, block)];
+            loop {
+                let got = match rest.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(got) => got,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                n.out
+                    .extend_from_slice(chunk.get(..got).unwrap_or_default());
+                n.flush(false);
+            }
         }
     }
     n.flush(true);

@@ -490,7 +490,8 @@ impl<W: Write> Enc<W> {
             return Err(StreamEncodeError::Write(e));
         }
         let framing = self.framing.unwrap_or_default();
-        let bytes = trailing_bytes(framing, trailing).map_err(EncodeJsonError::Encode)?;
+        let bytes = trailing_bytes(framing, trailing, self.open.is_some())
+            .map_err(EncodeJsonError::Encode)?;
         self.out
             .write_all(&bytes)
             .map_err(StreamEncodeError::Write)?;

@@ -247,18 +247,73 @@ pub(crate) fn terminator_less(head: &[u8], whole: bool) -> bool {
     memchr2(b'\n', b'\r', head).is_none() && !(whole && head.len() - eof_bytes < 80)
 }
 
-/// A last line of `data` that holds only `0x1A` bytes and ends with its terminator (LF,
-/// CRLF or CR) at the end of `data` (SPEC 2.2: bytes after the last record, F-017): where
-/// the line starts and how many `0x1A` bytes it holds.
-pub(crate) fn eof_line(data: &[u8]) -> Option<(usize, usize)> {
-    let body = data
-        .strip_suffix(b"\r\n")
-        .or_else(|| data.strip_suffix(b"\n"))
-        .or_else(|| data.strip_suffix(b"\r"))?;
-    let eof = body.iter().rev().take_while(|&&b| b == 0x1A).count();
-    let start = body.len() - eof;
-    let after_terminator = start == 0 || matches!(body.get(start - 1), Some(b'\n' | b'\r'));
-    (eof > 0 && after_terminator).then_some((start, eof))
+/// The end-of-file bytes at the end of `data` (SPEC 2.2: bytes after the last record,
+/// F-017): from a line start, lines of only `0x1A` bytes each with its terminator (LF, CRLF
+/// or CR; `…Z\n\x1A\n`, a DOS end-of-file marker written as a line), then `0x1A` bytes
+/// without a terminator (`…Z\n\x1A`). Where they start and how many `0x1A` bytes they hold;
+/// `None` when `data` does not end so (a record ending in `0x1A` is a record).
+pub(crate) fn eof_tail(data: &[u8]) -> Option<(usize, usize)> {
+    let at_line_start = |p: usize| p == 0 || matches!(data.get(p - 1), Some(b'\n' | b'\r'));
+    let run_before = |p: usize| {
+        data.get(..p)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|&&b| b == 0x1A)
+            .count()
+    };
+    let (mut pos, mut eof, mut start) = (data.len(), 0, None);
+    let run = run_before(pos);
+    if run > 0 {
+        pos -= run;
+        if !at_line_start(pos) {
+            return None;
+        }
+        (eof, start) = (run, Some(pos));
+    }
+    loop {
+        let head = data.get(..pos).unwrap_or_default();
+        let t = if head.ends_with(b"\r\n") {
+            2
+        } else if head.ends_with(b"\n") || head.ends_with(b"\r") {
+            1
+        } else {
+            0
+        };
+        let run = run_before(pos - t);
+        if t == 0 || run == 0 || !at_line_start(pos - t - run) {
+            break;
+        }
+        pos -= t + run;
+        eof += run;
+        start = Some(pos);
+    }
+    start.map(|s| (s, eof))
+}
+
+/// Whether `trailing` is what the parser keeps as trailing bytes of a terminated input
+/// ([`eof_tail`] and a trailing empty line): one terminator, lines of `0x1A` bytes each with
+/// its terminator, then `0x1A` bytes, each part optional.
+pub(crate) fn is_terminated_trailing(trailing: &[u8]) -> bool {
+    let term_len = |b: &[u8]| match b {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n' | b'\r', ..] => 1,
+        _ => 0,
+    };
+    let mut rest = trailing.get(term_len(trailing)..).unwrap_or_default();
+    loop {
+        let run = rest.iter().take_while(|&&b| b == 0x1A).count();
+        if run == 0 {
+            break;
+        }
+        rest = rest.get(run..).unwrap_or_default();
+        let t = term_len(rest);
+        if t == 0 {
+            break;
+        }
+        rest = rest.get(t..).unwrap_or_default();
+    }
+    rest.is_empty()
 }
 
 /// Whether the lines of `head` look like records: the first line and at least half of the
@@ -483,16 +538,9 @@ impl<'a> Framer<'a> {
                 });
             }
         } else {
-            // Bytes after the last terminator that are only 0x1A: data after the last record.
-            let last_term = data
-                .iter()
-                .rposition(|&b| b == b'\n' || b == b'\r')
-                .map_or(0, |p| p + 1);
-            let tail = data.get(last_term..).unwrap_or_default();
-            // Or a last line of only 0x1A bytes and its terminator (`…Z\n\x1A\n`: a DOS
-            // end-of-file marker written as a line), after a record.
-            let eof_line = eof_line(data).filter(|&(start, _)| start > 0 || !piece.first);
-            if let Some((start, eof)) = eof_line.filter(|_| tail.is_empty()) {
+            // 0x1A bytes after the last record, also as lines of their own (`…Z\n\x1A\n`).
+            let tail = eof_tail(data).filter(|&(start, _)| start > 0 || !piece.first);
+            if let Some((start, eof)) = tail {
                 framer.trailing = data.get(start..).unwrap_or_default();
                 problems.push(Problem {
                     severity: if opts.ignore_trailing_eof {
@@ -507,22 +555,6 @@ impl<'a> Framer<'a> {
                         columns: None,
                     },
                     kind: ProblemKind::TrailingData { len: eof },
-                });
-            } else if !tail.is_empty() && tail.iter().all(|&b| b == 0x1A) {
-                framer.trailing = tail;
-                problems.push(Problem {
-                    severity: if opts.ignore_trailing_eof {
-                        Severity::Warning
-                    } else {
-                        Severity::Error
-                    },
-                    location: Location {
-                        line: None,
-                        offset: input.len() - tail.len(),
-                        record: None,
-                        columns: None,
-                    },
-                    kind: ProblemKind::TrailingData { len: tail.len() },
                 });
             }
         }

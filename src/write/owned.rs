@@ -416,9 +416,9 @@ impl OwnedTransmission {
     /// # Errors
     /// The first record that cannot be encoded (see [`OwnedRecord::to_bytes`]), a record
     /// without terminator before another record of a terminated document, or a `trailing`
-    /// that is more than one empty line's terminator and `0x1A` bytes with their line's
-    /// terminator (framing `none`: that
-    /// is not fewer than 80 `0x1A` bytes).
+    /// that is more than one empty line's terminator, lines of `0x1A` bytes with their
+    /// terminators and `0x1A` bytes (framing `none`: that is not fewer than 80 `0x1A` bytes;
+    /// after a last record without terminator in a terminated document: that is not empty).
     pub fn to_bytes(&self) -> Result<Vec<u8>, BuildError> {
         let mut out = Vec::new();
         let mut result = Ok(());
@@ -443,45 +443,45 @@ impl OwnedTransmission {
             }
         });
         result?;
-        out.extend(trailing_bytes(self.framing, &self.trailing)?);
+        out.extend(trailing_bytes(
+            self.framing,
+            &self.trailing,
+            open.is_some(),
+        )?);
         Ok(out)
     }
 }
 
 /// The bytes of a document's `trailing` (ISO-8859-1 chars) in its framing: only what the
-/// parser keeps as trailing (see [`OwnedTransmission::to_bytes`]).
+/// parser keeps as trailing (see [`OwnedTransmission::to_bytes`]); none after a last record
+/// written without terminator in a terminated document (`last_open`).
 ///
 /// # Errors
 /// [`BuildError::Trailing`] naming what would be read back otherwise.
-pub(crate) fn trailing_bytes(framing: Framing, trailing: &str) -> Result<Vec<u8>, BuildError> {
+pub(crate) fn trailing_bytes(
+    framing: Framing,
+    trailing: &str,
+    last_open: bool,
+) -> Result<Vec<u8>, BuildError> {
     let bytes = latin1_bytes(trailing).ok_or(BuildError::Trailing {
         what: "holds a char above U+00FF",
     })?;
+    if last_open && !bytes.is_empty() {
+        return Err(BuildError::Trailing {
+            what: "follows a last record without terminator (terminator none) in a \
+               terminated document: it would be read as part of that record",
+        });
+    }
     // Only what the parser keeps as trailing in the document's framing: with a
     // terminator, one empty line's terminator, then 0x1A bytes (with the terminator of
     // their line, `\x1A\n`, when they are a line of their own); without (`none`), fewer
     // than 80 0x1A bytes. Anything else would be read back as records that are not 80
     // bytes (a CR or LF makes terminator-less records one long line).
-    let is_terminator = |t: &[u8]| matches!(t, b"" | b"\n" | b"\r\n" | b"\r");
     if framing.terminator != Terminator::None {
-        // One empty line's terminator, 0x1A bytes, and the terminator of a line of them.
-        let ok = match bytes.iter().position(|&b| b == 0x1A) {
-            None => is_terminator(&bytes),
-            Some(first) => {
-                let eof = bytes
-                    .get(first..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|&&b| b == 0x1A)
-                    .count();
-                is_terminator(bytes.get(..first).unwrap_or_default())
-                    && is_terminator(bytes.get(first + eof..).unwrap_or_default())
-            }
-        };
-        if !ok {
+        if !crate::wire::framing::is_terminated_trailing(&bytes) {
             return Err(BuildError::Trailing {
-                what: "holds more than one empty line's terminator, 0x1A bytes and their \
-                   line's terminator (it would be read as a record that is not 80 bytes)",
+                what: "holds more than one empty line's terminator, lines of 0x1A bytes and \
+                   0x1A bytes (it would be read as a record that is not 80 bytes)",
             });
         }
         return Ok(bytes);
