@@ -795,7 +795,11 @@ fn an_eof_line_with_its_terminator_is_trailing_data() {
     ends_in_eof.truncate(ends_in_eof.len() - 2);
     ends_in_eof.extend_from_slice(b"\x1a\n");
     let tx = parse_ok(&ends_in_eof, &strict());
-    assert!(with_rule(tx.problems(), "F-017").is_empty(), "{:#?}", tx.problems());
+    assert!(
+        with_rule(tx.problems(), "F-017").is_empty(),
+        "{:#?}",
+        tx.problems()
+    );
     assert_eq!(ids(&tx), IDS);
     // … and a line of 0x1A bytes after it is after the last record.
     ends_in_eof.extend_from_slice(b"\x1a\n");

@@ -230,16 +230,23 @@ impl Fields {
                 }
                 continue;
             }
-            // The field's columns before the line's end: blank (as fixed), or not.
+            // The field's columns before the line's end: blank (as fixed: a TAB becomes a
+            // space only in a text field), or not.
+            let numeric = matches!(class, Class::N | Class::D);
             let mut col = 0;
             let written = pieces.iter().any(|p| {
                 let at = col;
                 col += p.width;
-                at >= fs && at < width && p.width > 0 && !p.is_space(src)
+                let space = if numeric {
+                    src.get(p.start..p.end) == Some(b" ")
+                } else {
+                    p.is_space(src)
+                };
+                at >= fs && at < width && p.width > 0 && !space
             });
             let mandatory = self.designations.get(i) == Some(&Designation::M);
             // A number cut after a digit; a mandatory field that padding would leave blank.
-            if (written && matches!(class, Class::N | Class::D)) || (!written && mandatory) {
+            if (written && numeric) || (!written && mandatory) {
                 return Some((fs, fe));
             }
         }
