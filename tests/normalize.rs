@@ -1486,7 +1486,8 @@ fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
     let find = |id: &[u8]| index_of(&records(), id);
     // (record, kept length, the columns reported or `None` when padded).
     // (record, kept length, bytes after them, the columns reported or `None` when padded).
-    let cases: [(&[u8], usize, &[u8], Option<(usize, usize)>); 16] = [
+    type Case = (&'static [u8], usize, &'static [u8], Option<(usize, usize)>);
+    let cases: [Case; 16] = [
         (b"PG01", 1, b"", Some((1, 4))),
         (b"PG01", 3, b"", Some((1, 4))),
         (b"PG01", 5, b"", Some((5, 7))), // pga_line_number cut after a digit
