@@ -206,6 +206,35 @@ fn encode_refuses_a_raw_that_is_not_the_record_named() {
     );
 }
 
+/// `doc` with `trailing` (and `edit`) encoded by the CLI and by the library
+/// (`OwnedTransmission::to_bytes`); both must succeed exactly when `ok`. The CLI's output.
+fn encode_with_trailing(
+    doc: &Value,
+    trailing: &str,
+    edit: impl Fn(&mut Value),
+    ok: bool,
+) -> Output {
+    let mut d = doc.clone();
+    edit(&mut d);
+    d["trailing"] = Value::String(trailing.into());
+    let o = encode_text("trailing", &d.to_string());
+    assert_eq!(o.status.success(), ok, "{trailing:?}: {}", stderr(&o));
+    let lib = serde_json::from_value::<OwnedTransmission>(d)
+        .expect("reads")
+        .to_bytes();
+    assert_eq!(lib.is_ok(), ok, "{trailing:?}: library");
+    if ok {
+        assert_eq!(
+            lib.ok().as_ref(),
+            Some(&o.stdout),
+            "{trailing:?}: the same bytes"
+        );
+    } else {
+        assert!(o.stdout.is_empty(), "{trailing:?}: nothing written");
+    }
+    o
+}
+
 #[test]
 fn encode_refuses_trailing_bytes_that_would_be_a_short_record() {
     let doc = decoded(&read_repo(SAMPLE), false);
@@ -228,10 +257,7 @@ fn encode_refuses_trailing_bytes_that_would_be_a_short_record() {
         ("\n\u{1a}\n\u{1a}", true),
         ("\u{1a}\n\n\u{1a}", false),
     ] {
-        let mut d = doc.clone();
-        d["trailing"] = Value::String(trailing.into());
-        let o = encode_text("trailing", &d.to_string());
-        assert_eq!(o.status.success(), ok, "{trailing:?}: {}", stderr(&o));
+        let o = encode_with_trailing(&doc, trailing, |_| {}, ok);
         if ok {
             assert!(o.stdout.ends_with(trailing.as_bytes()));
             // Read back: the same records, the same trailing bytes.
@@ -257,19 +283,13 @@ fn no_trailing_bytes_after_a_last_record_without_terminator() {
         ("\n", false),
         ("", true),
     ] {
-        let mut d = doc.clone();
-        d["batches"][0]["trailer"]["terminator"] = Value::from("none");
-        d["trailing"] = Value::String(trailing.into());
-        let o = encode_text("open-trailing", &d.to_string());
-        assert_eq!(o.status.success(), ok, "{trailing:?}: {}", stderr(&o));
-        let lib = serde_json::from_value::<OwnedTransmission>(d)
-            .expect("reads")
-            .to_bytes();
-        assert_eq!(lib.is_ok(), ok, "{trailing:?}: library");
+        let last_open = |d: &mut Value| {
+            d["batches"][0]["trailer"]["terminator"] = Value::from("none");
+        };
+        let o = encode_with_trailing(&doc, trailing, last_open, ok);
         if ok {
             assert!(all_records_are_80_bytes(&o.stdout));
         } else {
-            assert!(o.stdout.is_empty());
             assert!(stderr(&o).contains("without terminator"), "{}", stderr(&o));
         }
     }
@@ -758,14 +778,7 @@ fn trailing_must_fit_the_documents_framing() {
         ("\u{1a}".to_string(), true),
         ("\u{1a}".repeat(79), true),
     ] {
-        let mut d = doc.clone();
-        d["trailing"] = Value::String(trailing.clone());
-        let o = encode_text("trailing-none", &d.to_string());
-        assert_eq!(o.status.success(), ok, "{trailing:?}: {}", stderr(&o));
-        let lib = serde_json::from_value::<OwnedTransmission>(d)
-            .expect("reads")
-            .to_bytes();
-        assert_eq!(lib.is_ok(), ok, "{trailing:?}: library");
+        let o = encode_with_trailing(&doc, &trailing, |_| {}, ok);
         if ok {
             let mut want = input.clone();
             want.extend(trailing.as_bytes());
