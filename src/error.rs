@@ -736,7 +736,11 @@ impl fmt::Display for ProblemKind {
             ProblemKind::ByteOrderMark => {
                 write!(f, "byte order mark at byte 0; parsing resumes at byte 3")
             }
-            ProblemKind::TrailingData { len } => write!(f, "{len} byte(s) after the last record"),
+            ProblemKind::TrailingData { len } => write!(
+                f,
+                "{len} byte(s) after the last record (0x1A, a DOS end-of-file marker; `--lenient` \
+                 ignores them, `ace-pga fix` removes them)"
+            ),
             ProblemKind::Remainder { len } => {
                 write!(f, "input without line terminators is not a multiple of 80 bytes: {len} byte(s) left over")
             }

@@ -301,6 +301,28 @@ fn a_failing_decode_lists_at_most_a_hundred_errors_and_counts_the_rest() {
     assert!(!stderr.contains("line 101, record PG01"), "{stderr}");
 }
 
+/// A failing `decode` names `--lenient` only when lenient reading repairs an error there
+/// (fresh-user trial, session 17: an impossible date is not such an error).
+#[test]
+fn a_failing_decode_suggests_lenient_only_where_it_helps() {
+    let path = format!(
+        "{}/spec-samples/invalid/impossible-date.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = run(&["decode", &path], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("nothing written; correct them at the source"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--lenient"), "{stderr}");
+    let o = run(&["decode", "--lenient", &path], None);
+    assert_eq!(o.status.code(), Some(1), "lenient does not repair it");
+}
+
 #[test]
 fn a_decode_that_succeeds_lists_at_most_a_hundred_warnings() {
     // or2-single with 101 more PG25 lines cut to 30 bytes: `--lenient` pads them, a warning

@@ -1487,7 +1487,7 @@ fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
     // (record, kept length, the columns reported or `None` when padded).
     // (record, kept length, bytes after them, the columns reported or `None` when padded).
     type Case = (&'static [u8], usize, &'static [u8], Option<(usize, usize)>);
-    let cases: [Case; 16] = [
+    let cases: [Case; 19] = [
         (b"PG01", 1, b"", Some((1, 4))),
         (b"PG01", 3, b"", Some((1, 4))),
         (b"PG01", 5, b"", Some((5, 7))), // pga_line_number cut after a digit
@@ -1502,8 +1502,11 @@ fn a_short_line_is_padded_only_where_spaces_can_be_what_is_missing() {
         (b"PG29", 10, b"", Some((8, 19))), // quantity_line_net cut after its digits
         (b"PG29", 6, b"", None),         // before the (optional) quantity
         (b"PG29", 7, b"\t", Some((8, 19))), // a TAB in a number stays: not blank
-        (b"SE13", 2, b"", Some((1, 4))), // a host record: its identifier only
-        (b"SE13", 4, b"", None),
+        (b"SE13", 2, b"", Some((1, 4))), // a host record: its identifier
+        (b"SE13", 4, b"", Some((5, 44))), // and its layout (host-records.csv): contact_name (M)
+        (b"SE13", 18, b"", Some((45, 59))), // contact_phone (M) missing
+        (b"SE40", 9, b"", None),         // only the optional description after it
+        (b"SE40", 6, b"", Some((5, 7))), // line_item_number cut after a digit
     ];
     for (id, keep, extra, want) in cases {
         let mut lines = records();

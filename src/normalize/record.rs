@@ -210,6 +210,36 @@ impl Fields {
         }
     }
 
+    /// The fields the padding rule reads ([`Self::padding_loses`]): those of [`Self::of`], and
+    /// for a host record (`SE10` …) the layout of `host-records.csv`, whose mandatory and
+    /// numeric fields padding must not leave blank or cut either (a host record's
+    /// replacements stay width-keeping: [`Self::of`] gives it no fields).
+    fn for_padding(head: &[u8]) -> Fields {
+        let fields = Fields::of(head);
+        if !fields.fields.is_empty() {
+            return fields;
+        }
+        match head.get(..4).and_then(crate::records::host_layout) {
+            Some(layout) => Fields {
+                fields: layout
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            usize::from(f.start) - 1,
+                            usize::from(f.end),
+                            f.class,
+                            f.name,
+                        )
+                    })
+                    .collect(),
+                designations: layout.fields.iter().map(|f| f.designation).collect(),
+                id_len: layout.id.len(),
+            },
+            None => fields,
+        }
+    }
+
     /// Where padding a line of `width` columns (`pieces`, as read) to 80 would write spaces
     /// that may stand for lost data rather than trimmed spaces: the columns (0-based, end
     /// exclusive) of the record identifier when the line ends inside it, of the first numeric
@@ -375,7 +405,7 @@ pub(super) fn plan(
         .collect();
     let fields = Fields::of(&head);
     let not_padded = if total < WIDTH && opts.pad_short_lines {
-        fields
+        Fields::for_padding(&head)
             .padding_loses(&pieces, src, total)
             .map(|(s, e)| (s + 1, e))
     } else {

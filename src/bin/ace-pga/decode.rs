@@ -82,6 +82,9 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
             // the rest counted (a garbage input of gigabytes must not print, or hold, them all).
             let mut errors = Vec::new();
             let (mut more_errors, mut warnings) = (0usize, 0usize);
+            // An error that lenient reading repairs (a short line, a byte order mark, 0x1A
+            // bytes, a lower-case identifier, a space-padded number).
+            let mut lenient_helps = false;
             scan_threads(
                 source.reader(false).map_err(read_err)?,
                 &opts,
@@ -93,10 +96,17 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
                         if warnings <= LISTED {
                             print(p);
                         }
-                    } else if errors.len() < LISTED {
-                        errors.push(clean(&format!("{name}: {p}")));
                     } else {
-                        more_errors += 1;
+                        lenient_helps |= !opts.is_lenient()
+                            && matches!(
+                                p.kind.rule().as_str(),
+                                "F-001" | "F-005" | "F-007" | "F-016" | "F-017"
+                            );
+                        if errors.len() < LISTED {
+                            errors.push(clean(&format!("{name}: {p}")));
+                        } else {
+                            more_errors += 1;
+                        }
                     }
                 },
             )
@@ -105,10 +115,18 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
                 eprintln!("{line}");
             }
             errors.extend(not_listed(&name, more_errors, "error"));
-            errors.push(format!(
-                "{name}: input has errors (see above), nothing written; `--lenient` reads \
-                 trimmed lines, a byte order mark and trailing 0x1A bytes with warnings"
-            ));
+            errors.push(if lenient_helps {
+                format!(
+                    "{name}: input has errors (see above), nothing written; `--lenient` reads \
+                     trimmed lines, a byte order mark and trailing 0x1A bytes with warnings \
+                     (`ace-pga fix` repairs them in the file)"
+                )
+            } else {
+                format!(
+                    "{name}: input has errors (see above), nothing written; correct them at \
+                     the source (`ace-pga check` lists every finding)"
+                )
+            });
             return Err(Failure::Invalid(errors.join("\n")));
         }
         (opts, false)
