@@ -5,7 +5,7 @@ use super::chars::{form, Form};
 use super::decode::Cluster;
 use super::report::show;
 use super::{ChangeKind, NormalizeOptions, Unfixable, WIDTH};
-use crate::layout::{Class, Designation};
+use crate::layout::{Class, Designation, RecordLayout};
 use crate::records::identify;
 use crate::records::RecordType;
 
@@ -186,22 +186,7 @@ impl Fields {
                     | RecordType::BatchTrailer
             );
         match rt.layout().filter(|_| filing) {
-            Some(layout) => Fields {
-                fields: layout
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        (
-                            usize::from(f.start) - 1,
-                            usize::from(f.end),
-                            f.class,
-                            f.name,
-                        )
-                    })
-                    .collect(),
-                designations: layout.fields.iter().map(|f| f.designation).collect(),
-                id_len: layout.id.len(),
-            },
+            Some(layout) => Fields::from_layout(layout),
             None => Fields {
                 fields: Vec::new(),
                 designations: Vec::new(),
@@ -210,34 +195,34 @@ impl Fields {
         }
     }
 
-    /// The fields the padding rule reads ([`Self::padding_loses`]): those of [`Self::of`], and
-    /// for a host record (`SE10` …) the layout of `host-records.csv`, whose mandatory and
-    /// numeric fields padding must not leave blank or cut either (a host record's
-    /// replacements stay width-keeping: [`Self::of`] gives it no fields).
-    fn for_padding(head: &[u8]) -> Fields {
-        let fields = Fields::of(head);
-        if !fields.fields.is_empty() {
-            return fields;
+    /// The fields of `layout`.
+    fn from_layout(layout: &RecordLayout) -> Fields {
+        Fields {
+            fields: layout
+                .fields
+                .iter()
+                .map(|f| {
+                    (
+                        usize::from(f.start) - 1,
+                        usize::from(f.end),
+                        f.class,
+                        f.name,
+                    )
+                })
+                .collect(),
+            designations: layout.fields.iter().map(|f| f.designation).collect(),
+            id_len: layout.id.len(),
         }
-        match head.get(..4).and_then(crate::records::host_layout) {
-            Some(layout) => Fields {
-                fields: layout
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        (
-                            usize::from(f.start) - 1,
-                            usize::from(f.end),
-                            f.class,
-                            f.name,
-                        )
-                    })
-                    .collect(),
-                designations: layout.fields.iter().map(|f| f.designation).collect(),
-                id_len: layout.id.len(),
-            },
-            None => fields,
-        }
+    }
+
+    /// The fields of a host record (`SE10` …) by its layout in `host-records.csv`, for the
+    /// padding rule only ([`Self::padding_loses`]): padding must not leave its mandatory
+    /// fields blank or cut its numbers either, while its replacements stay width-keeping
+    /// ([`Self::of`] gives it no fields). `None` for another record.
+    fn of_host(head: &[u8]) -> Option<Fields> {
+        head.get(..4)
+            .and_then(crate::records::host_layout)
+            .map(Fields::from_layout)
     }
 
     /// Where padding a line of `width` columns (`pieces`, as read) to 80 would write spaces
@@ -405,7 +390,13 @@ pub(super) fn plan(
         .collect();
     let fields = Fields::of(&head);
     let not_padded = if total < WIDTH && opts.pad_short_lines {
-        Fields::for_padding(&head)
+        let host = fields
+            .fields
+            .is_empty()
+            .then(|| Fields::of_host(&head))
+            .flatten();
+        host.as_ref()
+            .unwrap_or(&fields)
             .padding_loses(&pieces, src, total)
             .map(|(s, e)| (s + 1, e))
     } else {
