@@ -152,8 +152,8 @@ impl<'a> Transmission<'a> {
     }
 
     /// Bytes after the last record that are not a record (a trailing empty line's
-    /// terminator, `0x1A` bytes or a last line of them with its terminator such as
-    /// `\x1A\n` (SPEC 2.2, F-017), the remainder of terminator-less input).
+    /// terminator, `0x1A` bytes, also as lines of their own such as `\x1A\n` (SPEC 2.2,
+    /// F-017), the remainder of terminator-less input).
     pub fn trailing(&self) -> &'a [u8] {
         self.flat.trailing()
     }

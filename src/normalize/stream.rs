@@ -280,7 +280,7 @@ fn normalize_in_blocks<R: Read + Seek, W: Write>(
         n.report
             .change(1, 1, &before, "", ChangeKind::ByteOrderMark);
     }
-    // The data: after the marks, before the final 0x1A run.
+    // The data: after the marks, before the 0x1A bytes at the end (`Facts::eof_len`).
     let data_len = f.total.saturating_sub(f.bom).saturating_sub(f.eof_len);
     let mut reader = Lines {
         input: io::Cursor::new(head).chain(input),
