@@ -1,6 +1,7 @@
 //! E rules (SPEC 6.3): batch and block pairing, envelope consistency, filler, mandatory
 //! envelope fields (ABI Batch & Block Control rev 23; CSMS #07-000180, #12-000220).
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use crate::codes::{is_response_application, CodeList};
@@ -211,7 +212,7 @@ impl<'a> EnvelopeBlock<'a> {
     pub(super) fn transaction<'r>(
         &mut self,
         tx: GroupRef<'_, 'a>,
-        records: impl IntoIterator<Item = Record<'r>>,
+        records: impl IntoIterator<Item = impl Borrow<Record<'r>>>,
         sink: &mut Sink<'_>,
     ) {
         if let Some(n) = self.count.as_mut() {
@@ -362,10 +363,17 @@ impl<'b> Foreign<'b> {
     pub(super) fn transaction<'r>(
         &mut self,
         tx: GroupRef<'_, '_>,
-        records: impl IntoIterator<Item = Record<'r>>,
+        records: impl IntoIterator<Item = impl Borrow<Record<'r>>>,
         warned_pg: &mut bool,
         sink: &mut Sink<'_>,
     ) {
+        // Only host records, and OI/PG records in a block they do not belong in (until the
+        // first is reported), can give a finding: the others are passed over on their type
+        // alone, and a block whose host records all belong gives none.
+        let mut wants_pg = !self.pg_ok && !*warned_pg;
+        if !wants_pg && matches!(self.hosts, Hosts::Any) {
+            return;
+        }
         if self.entry_summary {
             // Sub-records are records of their own transaction: the set of one transaction
             // is the block's for its records.
@@ -385,7 +393,12 @@ impl<'b> Foreign<'b> {
             }
         }
         for r in records {
-            self.record(&r, warned_pg, sink);
+            let r = r.borrow();
+            let rt = r.record_type();
+            if rt == RecordType::Host || (wants_pg && super::field::is_pga_record(rt)) {
+                self.record(r, warned_pg, sink);
+                wants_pg = !self.pg_ok && !*warned_pg;
+            }
         }
     }
 

@@ -8,6 +8,8 @@
 //! `B` header is checked as `SE` input when it holds an `SE10`. Every finding names the host
 //! field or record by its `host-records.csv` name.
 
+use std::borrow::Borrow;
+
 use crate::error::{FieldErrorKind, Severity};
 use crate::layout::{
     all_spaces, is_cbp_char, Class, Designation, FastCheck, FieldDef, Kind, RecordLayout,
@@ -141,7 +143,7 @@ impl<'h, 'a> HostBlock<'h, 'a> {
     /// `tx` are the transaction's records in input order.
     pub(super) fn transaction(
         &mut self,
-        tx: impl IntoIterator<Item = Record<'a>>,
+        tx: impl IntoIterator<Item = impl Borrow<Record<'a>>>,
         sink: &mut Sink<'_>,
     ) {
         let mut cx = Ctx {
@@ -168,53 +170,43 @@ impl<'h, 'a> HostBlock<'h, 'a> {
 /// record directly before a host record (H-006): the records inside a run are never read.
 struct Sequence<'a> {
     out: Vec<Record<'a>>,
-    /// The last record of the open run of other records, when the run holds more than one.
-    run_last: Option<Record<'a>>,
-    /// Whether a run of other records is open.
-    in_run: bool,
 }
 
 impl<'a> Sequence<'a> {
     fn new() -> Self {
-        Sequence {
-            out: Vec::new(),
-            run_last: None,
-            in_run: false,
-        }
+        Sequence { out: Vec::new() }
     }
 
-    #[inline]
-    fn visit(&mut self, r: Record<'a>) {
-        match r.record_type() {
-            RecordType::Se90 => {}
-            RecordType::Host => {
-                self.end_run();
-                self.out.push(r);
-            }
-            _ if self.in_run => self.run_last = Some(r),
-            _ => {
-                self.in_run = true;
-                self.out.push(r);
-            }
-        }
-    }
-
-    fn end_run(&mut self) {
-        if let Some(r) = self.run_last.take() {
-            self.out.push(r);
-        }
-        self.in_run = false;
-    }
-
-    /// The sequence of the records `tx` of a transaction (in input order).
-    fn of(&mut self, tx: impl IntoIterator<Item = Record<'a>>) -> &[Record<'a>] {
+    /// The sequence of the records `tx` of a transaction (in input order). The records of
+    /// a run are only looked at, by reference when the caller holds them: the last is
+    /// copied once the run ends.
+    fn of<B: Borrow<Record<'a>>>(&mut self, tx: impl IntoIterator<Item = B>) -> &[Record<'a>] {
         self.out.clear();
-        self.run_last = None;
-        self.in_run = false;
-        for r in tx {
-            self.visit(r);
+        // The open run of other records: `None` when none is open, `Some(None)` when it
+        // holds one record (pushed), `Some(Some(last))` when it holds more.
+        let mut run: Option<Option<B>> = None;
+        for b in tx {
+            let r = b.borrow();
+            match r.record_type() {
+                RecordType::Se90 => {}
+                RecordType::Host => {
+                    if let Some(Some(last)) = run.take() {
+                        self.out.push(*last.borrow());
+                    }
+                    self.out.push(*r);
+                }
+                _ => match &mut run {
+                    Some(last) => *last = Some(b),
+                    None => {
+                        self.out.push(*r);
+                        run = Some(None);
+                    }
+                },
+            }
         }
-        self.end_run();
+        if let Some(Some(last)) = run {
+            self.out.push(*last.borrow());
+        }
         &self.out
     }
 }

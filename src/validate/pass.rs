@@ -194,7 +194,7 @@ fn run_windowed(
                 if let Some(env) = env.as_mut() {
                     for tx in &txs {
                         if cached {
-                            env.transaction(*tx, of(tx).iter().copied(), sink);
+                            env.transaction(*tx, of(tx), sink);
                         } else {
                             env.transaction(*tx, tx.records(), sink);
                         }
@@ -206,7 +206,7 @@ fn run_windowed(
                 if let Some(host) = host.as_mut() {
                     for tx in &txs {
                         if cached {
-                            host.transaction(of(tx).iter().copied(), sink);
+                            host.transaction(of(tx), sink);
                         } else {
                             host.transaction(tx.records(), sink);
                         }
