@@ -134,6 +134,14 @@ impl FastCheck {
     /// valid) or all spaces. False means "check field by field", not "invalid".
     #[inline(always)]
     pub(crate) fn accepts(&self, raw: &[u8]) -> bool {
+        self.accepts_known(raw, false)
+    }
+
+    /// [`Self::accepts`] of a record whose bytes are known to be ASCII when `ascii` (the
+    /// framer found it, [`crate::wire::framing::RawLine::ascii`]): they are not looked at
+    /// again for that.
+    #[inline(always)]
+    pub(crate) fn accepts_known(&self, raw: &[u8], ascii: bool) -> bool {
         let Ok(raw) = <&[u8; 80]>::try_from(raw) else {
             return false;
         };
@@ -141,7 +149,7 @@ impl FastCheck {
             return false;
         }
         // A byte above 0x7F anywhere (one branch-free fold over the 80 bytes).
-        if raw.iter().fold(0u8, |acc, &b| acc | b) & 0x80 != 0 {
+        if !ascii && raw.iter().fold(0u8, |acc, &b| acc | b) & 0x80 != 0 {
             return false;
         }
         // Any byte of `bad` set: a non-text byte that is neither digit nor space, or a field

@@ -330,7 +330,7 @@ impl<'a> Record<'a> {
         // accepts (strict `N`); everything else (and what the fast check cannot decide) goes
         // the slow way, which reports nothing for a clean record.
         let clean = match Body::fast_check(ident.record_type) {
-            Some(fast) => fast.accepts(l.bytes),
+            Some(fast) => fast.accepts_known(l.bytes, l.ascii),
             None => ident.record_type == RecordType::Host,
         };
         if clean && l.bytes.len() == 80 && !ident.lower_case {

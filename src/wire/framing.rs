@@ -133,6 +133,10 @@ pub(crate) struct RawLine<'a> {
     pub bytes: &'a [u8],
     /// The terminator that followed it in the input.
     pub terminator: Terminator,
+    /// Every byte is below 0x80, as the framer's scan of a usual 80-byte line found
+    /// ([`printable_ascii`]); `false` when the framer did not look (a check that needs it
+    /// looks itself).
+    pub ascii: bool,
 }
 
 /// How the input was framed: what the serializer reproduces by default.
@@ -590,7 +594,7 @@ impl<'a> Iterator for Framer<'a> {
         let offset = self.pos.saturating_add(self.base_offset);
         if let Some(rest) = self.input.get(self.pos..end) {
             if let (Some(rec), Some(b'\n')) = (rest.get(..80), rest.get(80)) {
-                if no_control_bytes(rec) {
+                if printable_ascii(rec) {
                     self.pos += 81;
                     self.line = self.line.saturating_add(1);
                     if self.line == 1 {
@@ -601,6 +605,7 @@ impl<'a> Iterator for Framer<'a> {
                         offset,
                         bytes: rec,
                         terminator: Terminator::Lf,
+                        ascii: true,
                     });
                 }
             }
@@ -654,19 +659,23 @@ impl<'a> Framer<'a> {
             offset,
             bytes,
             terminator,
+            ascii: false,
         })
     }
 }
 
-/// True when no byte of `rec` is below 0x20 (so it holds no CR or LF): a branch-free fold
-/// over a fixed-size array, which the compiler vectorizes (16 bytes a step); the caller
-/// scans with `memchr` otherwise.
+/// True when every byte of `rec` is in `0x20`-`0x7F`: no control byte (so no CR or LF;
+/// the caller scans with `memchr` otherwise) and no byte above 0x7F (the record's fast
+/// check then need not look again, [`RawLine::ascii`]). A branch-free fold over a
+/// fixed-size array, which the compiler vectorizes (16 bytes a step).
 #[inline]
-fn no_control_bytes(rec: &[u8]) -> bool {
+fn printable_ascii(rec: &[u8]) -> bool {
     let Ok(rec) = <&[u8; 80]>::try_from(rec) else {
-        return rec.iter().all(|&b| b >= 0x20);
+        return rec.iter().all(|&b| (0x20..0x80).contains(&b));
     };
-    rec.iter().fold(0u8, |acc, &b| acc | u8::from(b < 0x20)) == 0
+    rec.iter()
+        .fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(0x20) >= 0x60))
+        == 0
 }
 
 #[cfg(test)]
@@ -676,20 +685,43 @@ mod tests {
     #[test]
     fn control_bytes_are_found_at_every_position() {
         let clean = [b'A'; 80];
-        assert!(no_control_bytes(&clean));
+        assert!(printable_ascii(&clean));
+        assert!(printable_ascii(&[0x7F; 80]) && printable_ascii(&[b' '; 80]));
         for pos in 0..80 {
-            for byte in [b'\n', b'\r', 0u8, 0x1F, b'\t'] {
+            for byte in [b'\n', b'\r', 0u8, 0x1F, b'\t', 0x80, 0xC3, 0xFF] {
                 let mut rec = clean;
                 rec[pos] = byte;
-                assert!(!no_control_bytes(&rec), "byte {byte:#x} at {pos}");
+                assert!(!printable_ascii(&rec), "byte {byte:#x} at {pos}");
             }
-            let mut rec = clean;
-            rec[pos] = 0xFF;
-            assert!(
-                no_control_bytes(&rec),
-                "0xFF at {pos} is not a control byte"
-            );
         }
+    }
+
+    /// A usual 80-byte line with a byte above 0x7F is framed by the general path as the
+    /// fast path frames an ASCII one (its record then fails the fast check on its own).
+    #[test]
+    fn a_latin1_byte_in_an_80_byte_line_is_framed_the_same() {
+        let mut input = vec![b'A'; 80];
+        input.push(b'\n');
+        input.extend_from_slice(&input.clone());
+        input[100] = 0xE9;
+        let opts = ParseOptions::strict();
+        let mut problems = Vec::new();
+        let lines: Vec<_> = Framer::new(
+            &input,
+            &opts,
+            &mut problems,
+            crate::records::starts_with_known_id,
+        )
+        .expect("framer")
+        .collect();
+        assert_eq!(lines.len(), 2);
+        for (l, ascii) in lines.iter().zip([true, false]) {
+            assert_eq!(l.bytes.len(), 80);
+            assert_eq!(l.terminator, Terminator::Lf);
+            assert_eq!(l.ascii, ascii);
+        }
+        assert_eq!(lines[1].offset, 81);
+        assert_eq!(lines[1].line, 2);
     }
 
     #[test]

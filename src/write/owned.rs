@@ -270,6 +270,7 @@ fn fields_match_raw(raw: &[u8], given: &BTreeMap<String, Option<String>>) -> boo
         offset: 0,
         bytes: raw,
         terminator: Terminator::None,
+        ascii: false,
     };
     let r = Record::from_line(&line, &opts, &mut Vec::new());
     match dump_record(&r).content {
