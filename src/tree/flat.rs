@@ -36,7 +36,7 @@
 use super::builder::{Builder, Opening, Role, Sink};
 use crate::error::Problem;
 use crate::options::ParseOptions;
-use crate::records::Record;
+use crate::records::{Record, RecordType};
 use crate::wire::framing::Framing;
 
 /// What a group of the flat tree is (SPEC 3–4).
@@ -175,6 +175,23 @@ impl<'a> FlatTree<'a> {
     pub fn record(&self, index: usize) -> Option<Record<'a>> {
         let e = self.records.get(index)?;
         Some(self.read(e))
+    }
+
+    /// The type of the record at `index` from its entry (the empty record's type, a host
+    /// record, out of range).
+    #[inline]
+    fn record_type(&self, index: usize) -> RecordType {
+        match self.records.get(index) {
+            Some(e) if !e.kept => crate::records::RECORD_TYPES
+                .get(usize::from(e.facts[0]))
+                .copied()
+                .unwrap_or(RecordType::Host),
+            Some(e) => self
+                .kept
+                .get(e.start as usize)
+                .map_or(RecordType::Host, Record::record_type),
+            None => RecordType::Host,
+        }
     }
 
     /// The record of an entry. Every entry reads back (the builder keeps whole what an
@@ -530,6 +547,13 @@ impl<'t, 'a> NodeRef<'t, 'a> {
         self.tree
             .record(self.index as usize)
             .unwrap_or_else(Record::empty)
+    }
+
+    /// The record's type, read from its entry without making the record (what
+    /// `self.record().record_type()` gives).
+    #[inline]
+    pub fn record_type(&self) -> RecordType {
+        self.tree.record_type(self.index as usize)
     }
 
     /// The record's index in [`FlatTree::records`].
@@ -926,6 +950,8 @@ mod tests {
                 for (i, r) in tree.records().enumerate() {
                     let at = &input[r.offset()..r.offset() + r.raw().len()];
                     assert!(std::ptr::eq(at, r.raw()), "record {i}");
+                    // The type read from the entry alone is the record's.
+                    assert_eq!(tree.record_type(i), r.record_type(), "record {i}");
                 }
                 parsed += 1;
                 records += tree.records().len();
@@ -973,5 +999,12 @@ mod tests {
         assert!(std::ptr::eq(back[0].raw(), &input[80..]));
         assert_eq!(tree.records().next_back(), tree.record(2));
         assert_eq!(tree.record(3), None);
+        // Types from the entries, the kept ones too (RECORD_TYPES 0, 1, 2); beyond: a host
+        // record, as the empty record.
+        for (i, r) in back.iter().enumerate() {
+            assert_eq!(tree.record_type(i), r.record_type());
+        }
+        assert_ne!(back[1].record_type(), back[2].record_type());
+        assert_eq!(tree.record_type(3), RecordType::Host);
     }
 }

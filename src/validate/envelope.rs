@@ -414,46 +414,65 @@ impl<'b> Foreign<'b> {
     /// On the identifier as `Record::id` reads it (no text: empty), without making it text.
     fn host_ok(&self, r: &Record<'_>) -> Option<bool> {
         let id = r.id_bytes();
-        let id = if id.is_ascii() || std::str::from_utf8(id).is_ok() {
-            id
-        } else {
-            b""
-        };
+        // Whether the identifier reads as text (else `Record::id` is empty); asked only
+        // when the answer can change the outcome.
+        let text = || id.iter().all(u8::is_ascii) || std::str::from_utf8(id).is_ok();
         match self.hosts {
-            Hosts::Prefix(p) => Some(id.starts_with(p)),
-            Hosts::Digits => Some(id.iter().all(|c| c.is_ascii_digit())),
+            // An empty identifier does not start with the prefix.
+            Hosts::Prefix(p) => Some(id.starts_with(p) && text()),
+            // Digits are text; an empty identifier is all digits.
+            Hosts::Digits => Some(id.iter().all(u8::is_ascii_digit) || !text()),
             Hosts::Any => None,
         }
     }
 
+    /// E-007 of one record: a host record of another application, or the first OI/PG
+    /// record in a block whose application has none (the findings are made out of line).
     #[inline]
     fn record(&self, r: &Record<'_>, warned_pg: &mut bool, sink: &mut Sink<'_>) {
-        let app = self.app;
         let rt = r.record_type();
-        if matches!(rt, RecordType::BlockHeader | RecordType::BlockTrailer) {
-            return;
-        }
         if rt == RecordType::Host {
-            if self.host_ok(r) == Some(false) && !self.ae_sub_records.contains(&r.line()) {
-                sink.emit(
-                    RuleId::E_007,
-                    At::record(r),
-                    match r.id().trim() {
-                        // A blank line (F-001) has no identifier to name.
-                        "" => format!("a record without an identifier in a block of application {app} (ABI reject 8WR)"),
-                        id => format!("{id} record in a block of application {app} (ABI reject 8WR)"),
-                    },
-                );
+            if self.host_ok(r) == Some(false) {
+                self.foreign_host(r, sink);
             }
         } else if super::field::is_pga_record(rt) && !self.pg_ok && !*warned_pg {
             *warned_pg = true;
-            sink.emit_sev(
-                RuleId::E_007,
-                Severity::Warning,
-                At::record(r),
-                format!("OI/PG records in a block of application {app}; they are expected in SE, AE, CA or PE transactions"),
-            );
+            self.misplaced_pg(r, sink);
         }
+    }
+
+    /// E-007 of a host record of another application (an Entry Summary `50`'s own
+    /// `SE60`/`SE61` belong to the block).
+    #[cold]
+    #[inline(never)]
+    fn foreign_host(&self, r: &Record<'_>, sink: &mut Sink<'_>) {
+        if self.ae_sub_records.contains(&r.line()) {
+            return;
+        }
+        let app = self.app;
+        sink.emit(
+            RuleId::E_007,
+            At::record(r),
+            match r.id().trim() {
+                // A blank line (F-001) has no identifier to name.
+                "" => format!("a record without an identifier in a block of application {app} (ABI reject 8WR)"),
+                id => format!("{id} record in a block of application {app} (ABI reject 8WR)"),
+            },
+        );
+    }
+
+    /// E-007 (a warning) of the first OI/PG record in a block of an application without
+    /// them.
+    #[cold]
+    #[inline(never)]
+    fn misplaced_pg(&self, r: &Record<'_>, sink: &mut Sink<'_>) {
+        let app = self.app;
+        sink.emit_sev(
+            RuleId::E_007,
+            Severity::Warning,
+            At::record(r),
+            format!("OI/PG records in a block of application {app}; they are expected in SE, AE, CA or PE transactions"),
+        );
     }
 }
 

@@ -97,9 +97,9 @@ fn head_of<'a>(g: GroupRef<'_, 'a>) -> R<'a> {
 /// Collects the `PG00` among the record of `n` (SE90 conditions are never `PG00`).
 fn pg00_node<'a>(n: Option<NodeRef<'_, 'a>>, pg00: &mut Vec<R<'a>>) {
     if let Some(n) = n {
-        let r = n.record();
-        if r.record_type() == RecordType::Pg00 {
-            pg00.push(r);
+        // The type from the tree's entry: only a `PG00` is made into a record.
+        if n.record_type() == RecordType::Pg00 {
+            pg00.push(n.record());
         }
     }
 }
