@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::Output;
+use std::process::{Command, Output};
 
 use ace_pga::write::DecodeDocument;
 use ace_pga::{ParseOptions, Transmission};
@@ -87,7 +87,8 @@ fn a_pipe_given_by_name_is_read_once() {
 }
 
 /// `fix -o FILE FILE` (in place, or through another name of the same file) keeps the whole
-/// input: the streamed fix writes while it still reads, so such an input is read whole first.
+/// input: the streamed fix writes while it still reads, so the output goes to a temporary
+/// file copied over the input at the end.
 #[test]
 fn fix_in_place_keeps_an_input_larger_than_its_blocks() {
     let base = or2_single();
@@ -126,6 +127,83 @@ fn fix_in_place_keeps_an_input_larger_than_its_blocks() {
         );
         let _ = std::fs::remove_file(&link);
     }
+    let _ = std::fs::remove_file(&path);
+}
+
+/// `fix -` (standard input), `fix` of a pipe and `fix -o FILE FILE` write what `fix FILE`
+/// writes and report the same changes, on an input larger than the streamed fix's blocks
+/// with changes spread over it: standard input and a pipe are copied to a temporary file
+/// and read twice from there (issue 13: memory bounded by the longest line on any input,
+/// not the whole input).
+#[test]
+fn fix_of_standard_input_a_pipe_and_in_place_equals_fix_of_the_file() {
+    let base = or2_single();
+    let lines = lines_of(&base);
+    let first = line_of(&lines, "SE10") - 1;
+    let y = line_of(&lines, "Y") - 1;
+    let mut out: Vec<Vec<u8>> = lines[..first].to_vec();
+    for i in 0..2_000 {
+        for l in &lines[first..y] {
+            let mut l = l.clone();
+            // A lower-case letter in some OI descriptions: `fix` upper-cases it.
+            if i % 250 == 7 && l.starts_with(b"OI") {
+                if let Some(c) = l.iter_mut().skip(12).find(|c| c.is_ascii_uppercase()) {
+                    c.make_ascii_lowercase();
+                }
+            }
+            out.push(l);
+        }
+    }
+    out.extend(lines[y..].iter().cloned());
+    let input = join(&out, b"\n", true);
+    assert!(input.len() > 1 << 20, "{} bytes", input.len());
+    let path = temp("fix-stdin.txt", &input);
+    let of_file = run(&["fix", &path], None);
+    assert_eq!(of_file.status.code(), Some(0));
+    assert_ne!(of_file.stdout, input, "the input has something to fix");
+    let report = |o: &Output| {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .map(|l| l.split_once(": ").map_or(l, |(_, rest)| rest).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        report(&of_file)
+            .iter()
+            .any(|l| l == "8 change(s), 0 not fixable"),
+        "{:?}",
+        report(&of_file)
+    );
+    let of_stdin = run(&["fix", "-"], Some(&input));
+    assert_eq!(of_stdin.status.code(), Some(0));
+    assert!(of_stdin.stdout == of_file.stdout, "standard input");
+    assert_eq!(report(&of_stdin), report(&of_file));
+    #[cfg(unix)]
+    {
+        // A named pipe: readable once, so copied first too.
+        let fifo = format!("{path}.fifo");
+        let _ = std::fs::remove_file(&fifo);
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let writer = {
+                let (fifo, input) = (fifo.clone(), input.clone());
+                std::thread::spawn(move || std::fs::write(&fifo, &input))
+            };
+            let of_pipe = run(&["fix", &fifo], None);
+            writer.join().expect("writer").expect("write the pipe");
+            assert_eq!(of_pipe.status.code(), Some(0));
+            assert!(of_pipe.stdout == of_file.stdout, "named pipe");
+            assert_eq!(report(&of_pipe), report(&of_file));
+            let _ = std::fs::remove_file(&fifo);
+        }
+    }
+    let in_place = run(&["fix", "-o", &path, &path], None);
+    assert_eq!(in_place.status.code(), Some(0));
+    assert!(
+        std::fs::read(&path).expect("read") == of_file.stdout,
+        "in place"
+    );
+    assert_eq!(report(&in_place), report(&of_file));
     let _ = std::fs::remove_file(&path);
 }
 
@@ -321,6 +399,65 @@ fn a_failing_decode_suggests_lenient_only_where_it_helps() {
     assert!(!stderr.contains("--lenient"), "{stderr}");
     let o = run(&["decode", "--lenient", &path], None);
     assert_eq!(o.status.code(), Some(1), "lenient does not repair it");
+    // F-007: a number with a space inside is not what `--lenient` reads; one right-justified
+    // with spaces is (and `fix` does not change numbers): the hint says so, for a file and
+    // for standard input (read from the temporary copy).
+    let embedded = read_repo("spec-samples/invalid/n-field-embedded-space.txt");
+    let text = String::from_utf8_lossy(&embedded).into_owned();
+    assert!(text.contains("000000 19150"));
+    let padded = text.replace("000000 19150", "     1219150").into_bytes();
+    let trimmed = {
+        // The OI line with its trailing spaces cut: trimmed, and `fix` pads it.
+        let mut out = Vec::new();
+        for l in padded.split_inclusive(|&b| b == b'\n') {
+            if l.starts_with(b"OI") {
+                out.extend_from_slice(l.trim_ascii_end());
+                out.push(b'\n');
+            } else {
+                out.extend_from_slice(l);
+            }
+        }
+        out
+    };
+    for (name, input, hint) in [
+        ("embedded", &embedded, None),
+        (
+            "padded",
+            &padded,
+            Some("`--lenient` reads numbers right-justified with spaces with warnings"),
+        ),
+        (
+            "trimmed",
+            &trimmed,
+            Some(
+                "`--lenient` reads trimmed lines and numbers right-justified with spaces with \
+                 warnings (`ace-pga fix` repairs them in the file)",
+            ),
+        ),
+    ] {
+        let path = temp(&format!("hint-{name}.txt"), input);
+        for (args, stdin) in [
+            (vec!["decode", path.as_str()], None),
+            (vec!["decode", "-"], Some(input.as_slice())),
+        ] {
+            let o = run(&args, stdin);
+            assert_eq!(o.status.code(), Some(1), "{name}");
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let last = stderr.lines().last().unwrap_or_default();
+            match hint {
+                Some(h) => assert!(last.ends_with(h), "{name}: {last}"),
+                None => assert!(
+                    last.ends_with(
+                        "correct them at the source (`ace-pga check` lists every finding)"
+                    ),
+                    "{name}: {last}"
+                ),
+            }
+        }
+        let lenient = run(&["decode", "--lenient", &path], None);
+        assert_eq!(lenient.status.code(), Some(hint.map_or(1, |_| 0)), "{name}");
+        let _ = std::fs::remove_file(&path);
+    }
 }
 
 #[test]

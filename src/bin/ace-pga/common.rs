@@ -1,7 +1,7 @@
 //! Helpers shared by the subcommands: parsing an input and printing its problems.
 
 use std::fs::File;
-use std::io::{self, BufReader, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 
 use ace_pga::{FlatTree, NaiveDate, ParseOptions, Severity};
 
@@ -264,6 +264,23 @@ impl Source {
         let mut spill = tempfile::tempfile()?;
         io::copy(&mut file, &mut spill)?;
         Ok(Source::Spilled(spill))
+    }
+
+    /// At most `len` bytes from byte `offset` (fewer at the end of the input).
+    pub(crate) fn read_at(&mut self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(len);
+        match self {
+            Source::Path(p) => {
+                let mut f = File::open(p)?;
+                f.seek(SeekFrom::Start(offset))?;
+                f.take(len as u64).read_to_end(&mut buf)?;
+            }
+            Source::Spilled(f) => {
+                f.seek(SeekFrom::Start(offset))?;
+                (&*f).take(len as u64).read_to_end(&mut buf)?;
+            }
+        }
+        Ok(buf)
     }
 
     /// A fresh reader from the start (with a progress bar when `bar` and the file is large).

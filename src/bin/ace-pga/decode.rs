@@ -82,9 +82,11 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
             // the rest counted (a garbage input of gigabytes must not print, or hold, them all).
             let mut errors = Vec::new();
             let (mut more_errors, mut warnings) = (0usize, 0usize);
-            // An error that lenient reading repairs (a short line, a byte order mark, 0x1A
-            // bytes, a lower-case identifier, a space-padded number).
-            let mut lenient_helps = false;
+            // The errors lenient reading repairs (a short line, a byte order mark, 0x1A
+            // bytes), and the first non-numeric N fields (offset of the record, columns),
+            // which it repairs when right-justified with spaces (looked at after the scan).
+            let mut repairs = [false; 3];
+            let mut n_fields: Vec<(usize, (u8, u8))> = Vec::new();
             scan_threads(
                 source.reader(false).map_err(read_err)?,
                 &opts,
@@ -97,11 +99,19 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
                             print(p);
                         }
                     } else {
-                        lenient_helps |= !opts.is_lenient()
-                            && matches!(
-                                p.kind.rule().as_str(),
-                                "F-001" | "F-005" | "F-007" | "F-016" | "F-017"
-                            );
+                        if !opts.is_lenient() {
+                            match p.kind.rule().as_str() {
+                                "F-001" => repairs[0] = true,
+                                "F-016" => repairs[1] = true,
+                                "F-017" => repairs[2] = true,
+                                "F-007" if n_fields.len() < LISTED => {
+                                    if let Some(c) = p.location.columns {
+                                        n_fields.push((p.location.offset, c));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
                         if errors.len() < LISTED {
                             errors.push(clean(&format!("{name}: {p}")));
                         } else {
@@ -115,11 +125,37 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
                 eprintln!("{line}");
             }
             errors.extend(not_listed(&name, more_errors, "error"));
-            errors.push(if lenient_helps {
+            let padded = n_fields.iter().any(|&(offset, (start, end))| {
+                let at = offset + usize::from(start.max(1)) - 1;
+                let len = usize::from(end.saturating_sub(start)) + 1;
+                source
+                    .read_at(at as u64, len)
+                    .is_ok_and(|b| right_justified_digits(&b))
+            });
+            let mut reads: Vec<&str> =
+                ["trimmed lines", "a byte order mark", "trailing 0x1A bytes"]
+                    .iter()
+                    .zip(repairs)
+                    .filter_map(|(what, seen)| seen.then_some(*what))
+                    .collect();
+            let fixable = !reads.is_empty();
+            if padded {
+                reads.push("numbers right-justified with spaces");
+            }
+            errors.push(if !reads.is_empty() {
+                let reads = match reads.split_last() {
+                    Some((last, [])) => (*last).to_string(),
+                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                    None => String::new(),
+                };
                 format!(
                     "{name}: input has errors (see above), nothing written; `--lenient` reads \
-                     trimmed lines, a byte order mark and trailing 0x1A bytes with warnings \
-                     (`ace-pga fix` repairs them in the file)"
+                     {reads} with warnings{}",
+                    if fixable {
+                        " (`ace-pga fix` repairs them in the file)"
+                    } else {
+                        ""
+                    }
                 )
             } else {
                 format!(
@@ -194,4 +230,15 @@ impl io::Read for SeekableBuf {
         self.0.flush()?;
         self.0.get_mut().read(buf)
     }
+}
+
+/// Whether an N field's bytes are digits right-justified with spaces (`  12`), which a
+/// lenient read accepts (SPEC 2.4 rule 2).
+fn right_justified_digits(b: &[u8]) -> bool {
+    let digits = b
+        .iter()
+        .position(|&c| c != b' ')
+        .and_then(|i| b.get(i..))
+        .unwrap_or_default();
+    !digits.is_empty() && digits.len() < b.len() && digits.iter().all(u8::is_ascii_digit)
 }

@@ -1,11 +1,11 @@
 //! `ace-pga fix`: normalise without changing a meaning or a position.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 
 use ace_pga::normalize;
 
-use crate::common::clean;
-use crate::{progress, read_input, Failure};
+use crate::common::{clean, Source};
+use crate::{progress, Failure};
 
 /// `fix`: writes the normalised input to `output` (default: standard output) and prints the
 /// changes and what is not fixable to standard error.
@@ -14,31 +14,48 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     let write_err = crate::common::write_failure;
     let opts = normalize::NormalizeOptions::default();
-    // A file is read twice (whole-input facts, then line by line) and the output written as
-    // it is made: memory bounded by the longest line (issue 13). Read whole: standard input,
-    // a pipe or device (it cannot be read twice), and a file that is also the output (the
-    // output is written while the input is still read).
-    let whole = file == "-"
-        || !std::fs::metadata(&file).is_ok_and(|m| m.is_file())
-        || output.as_deref().is_some_and(|o| same_file(&file, o));
-    let data = if whole {
-        Some(read_input(&file).map_err(|e| io_err(&file, e))?)
-    } else {
-        None
-    };
-    // Input that is not a CATAIR transmission comes back `rejected`, nothing written.
-    let run = |mut w: &mut dyn Write| -> io::Result<normalize::Normalized> {
-        match &data {
-            Some(d) => normalize::normalize_to(d, &opts, &mut w),
-            None => {
-                let (f, _) = progress::open(&file)?;
+    // The input is read twice (whole-input facts, then line by line) and the output written
+    // as it is made: memory bounded by the longest line, on any input (issue 13). A file by
+    // its path; standard input, a pipe or a device copied to a temporary file first.
+    let mut source = Source::open(&file).map_err(|e| io_err(&file, e))?;
+    let mut run = |mut w: &mut dyn Write| -> io::Result<normalize::Normalized> {
+        match &mut source {
+            Source::Path(p) => {
+                let (f, _) = progress::open(p)?;
                 normalize::normalize_reader_to(f, &opts, &mut w)
+            }
+            Source::Spilled(f) => {
+                f.seek(SeekFrom::Start(0))?;
+                normalize::normalize_reader_to(&*f, &opts, &mut w)
             }
         }
     };
     // The output file is created on the first write, or at the end: never for input that is
     // not a CATAIR transmission. A failed write is told from a failed read by `Marked`.
     let fixed = match &output {
+        // A file that is also the output (`fix -o F F`): fixed into a temporary file, which
+        // is copied over it at the end (the input is still read while the output is made).
+        Some(path) if same_file(&file, path) => {
+            let temp_err = |e: io::Error| Failure::Usage(format!("temporary file: {e}"));
+            let mut temp = tempfile::tempfile().map_err(temp_err)?;
+            let fixed = {
+                let mut buffered = io::BufWriter::with_capacity(1 << 16, &temp);
+                let mut w = Marked::new(&mut buffered);
+                let fixed = run(&mut w).map_err(|e| match w.failed {
+                    true => temp_err(e),
+                    false => io_err(&file, e),
+                })?;
+                buffered.flush().map_err(temp_err)?;
+                fixed
+            };
+            if fixed.rejected.is_none() {
+                temp.seek(SeekFrom::Start(0)).map_err(temp_err)?;
+                let mut lazy = LazyFile::Pending(path.clone());
+                io::copy(&mut temp, &mut lazy).map_err(|e| io_err(path, e))?;
+                lazy.finish().map_err(|e| io_err(path, e))?;
+            }
+            fixed
+        }
         Some(path) => {
             let mut lazy = LazyFile::Pending(path.clone());
             let mut w = Marked::new(&mut lazy);
