@@ -696,6 +696,19 @@ mod tests {
         }
     }
 
+    /// The lines the framer gives for `input`.
+    fn frame<'a>(input: &'a [u8], opts: &ParseOptions) -> Vec<RawLine<'a>> {
+        let mut problems = Vec::new();
+        Framer::new(
+            input,
+            opts,
+            &mut problems,
+            crate::records::starts_with_known_id,
+        )
+        .expect("framer")
+        .collect()
+    }
+
     /// A usual 80-byte line with a byte above 0x7F is framed by the general path as the
     /// fast path frames an ASCII one (its record then fails the fast check on its own).
     #[test]
@@ -704,16 +717,7 @@ mod tests {
         input.push(b'\n');
         input.extend_from_slice(&input.clone());
         input[100] = 0xE9;
-        let opts = ParseOptions::strict();
-        let mut problems = Vec::new();
-        let lines: Vec<_> = Framer::new(
-            &input,
-            &opts,
-            &mut problems,
-            crate::records::starts_with_known_id,
-        )
-        .expect("framer")
-        .collect();
+        let lines = frame(&input, &ParseOptions::strict());
         assert_eq!(lines.len(), 2);
         for (l, ascii) in lines.iter().zip([true, false]) {
             assert_eq!(l.bytes.len(), 80);
@@ -729,16 +733,7 @@ mod tests {
         let mut input = vec![b'A'; 80];
         input[40] = b'\r';
         input.push(b'\n');
-        let opts = ParseOptions::lenient();
-        let mut problems = Vec::new();
-        let lines: Vec<_> = Framer::new(
-            &input,
-            &opts,
-            &mut problems,
-            crate::records::starts_with_known_id,
-        )
-        .expect("framer")
-        .collect();
+        let lines = frame(&input, &ParseOptions::lenient());
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].bytes.len(), 40);
         assert_eq!(lines[0].terminator, Terminator::Cr);
