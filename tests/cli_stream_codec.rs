@@ -419,6 +419,40 @@ fn a_failing_decode_suggests_lenient_only_where_it_helps() {
         }
         out
     };
+    // Only the trimmed line; a padded number beside a number with a space inside (lenient
+    // reads one, not the other); a line with data past column 80 (neither reads it).
+    let trimmed_only = {
+        let text = String::from_utf8_lossy(&trimmed).into_owned();
+        text.replace("     1219150", "000001219150").into_bytes()
+    };
+    let mixed = {
+        let mut out = Vec::new();
+        for l in padded.split_inclusive(|&b| b == b'\n') {
+            if l.starts_with(b"PG01") {
+                // pga_line_number (columns 5-7) right-justified with spaces.
+                let mut l = l.to_vec();
+                l[4..7].copy_from_slice(b"  1");
+                out.extend_from_slice(&l);
+            } else {
+                out.extend_from_slice(l);
+            }
+        }
+        String::from_utf8_lossy(&out)
+            .replace("     1219150", "000000 19150")
+            .into_bytes()
+    };
+    let long = {
+        let mut out = Vec::new();
+        for l in trimmed_only.split_inclusive(|&b| b == b'\n') {
+            if l.starts_with(b"PG02") {
+                out.extend_from_slice(&l[..80]);
+                out.extend_from_slice(b"X\n");
+            } else {
+                out.extend_from_slice(l);
+            }
+        }
+        out
+    };
     for (name, input, hint) in [
         ("embedded", &embedded, None),
         (
@@ -429,11 +463,15 @@ fn a_failing_decode_suggests_lenient_only_where_it_helps() {
         (
             "trimmed",
             &trimmed,
-            Some(
-                "`--lenient` reads trimmed lines and numbers right-justified with spaces with \
-                 warnings (`ace-pga fix` repairs them in the file)",
-            ),
+            Some("`--lenient` reads short lines and numbers right-justified with spaces with warnings"),
         ),
+        (
+            "trimmed-only",
+            &trimmed_only,
+            Some("`--lenient` reads short lines with warnings (`ace-pga fix` repairs them in the file)"),
+        ),
+        ("padded-and-embedded", &mixed, None),
+        ("a-byte-past-80", &long, None),
     ] {
         let path = temp(&format!("hint-{name}.txt"), input);
         for (args, stdin) in [

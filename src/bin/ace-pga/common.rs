@@ -251,8 +251,8 @@ impl Source {
     /// copied to a temporary file first.
     pub(crate) fn open(name: &str) -> io::Result<Source> {
         if name == "-" {
-            let mut spill = tempfile::tempfile()?;
-            io::copy(&mut io::stdin().lock(), &mut spill)?;
+            let mut spill = spill_file()?;
+            io::copy(&mut io::stdin().lock(), &mut spill).map_err(spill_error)?;
             return Ok(Source::Spilled(spill));
         }
         // Fails now, as reading the whole file did, when the file cannot be opened.
@@ -261,8 +261,8 @@ impl Source {
             return Ok(Source::Path(name.to_string()));
         }
         // A pipe or device (`<(…)`, `/dev/stdin`) can be read once only.
-        let mut spill = tempfile::tempfile()?;
-        io::copy(&mut file, &mut spill)?;
+        let mut spill = spill_file()?;
+        io::copy(&mut file, &mut spill).map_err(spill_error)?;
         Ok(Source::Spilled(spill))
     }
 
@@ -298,6 +298,23 @@ impl Source {
             }
         }
     }
+}
+
+/// The temporary file an input read once is copied to; an error names it (not the input).
+fn spill_file() -> io::Result<File> {
+    tempfile::tempfile().map_err(spill_error)
+}
+
+/// An error of the temporary copy of an input (a read error of the input is not told
+/// apart: `io::copy` reports both alike), naming the temporary folder.
+fn spill_error(e: io::Error) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!(
+            "copying the input to a temporary file in {}: {e}",
+            std::env::temp_dir().display()
+        ),
+    )
 }
 
 /// Testing knob of `check` and `stats --check`: the environment variable

@@ -82,11 +82,8 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
             // the rest counted (a garbage input of gigabytes must not print, or hold, them all).
             let mut errors = Vec::new();
             let (mut more_errors, mut warnings) = (0usize, 0usize);
-            // The errors lenient reading repairs (a short line, a byte order mark, 0x1A
-            // bytes), and the first non-numeric N fields (offset of the record, columns),
-            // which it repairs when right-justified with spaces (looked at after the scan).
-            let mut repairs = [false; 3];
-            let mut n_fields: Vec<(usize, (u8, u8))> = Vec::new();
+            // What lenient reading and `fix` would make of the errors (see `Repairs`).
+            let mut repairs = Repairs::default();
             scan_threads(
                 source.reader(false).map_err(read_err)?,
                 &opts,
@@ -99,19 +96,7 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
                             print(p);
                         }
                     } else {
-                        if !opts.is_lenient() {
-                            match p.kind.rule().as_str() {
-                                "F-001" => repairs[0] = true,
-                                "F-016" => repairs[1] = true,
-                                "F-017" => repairs[2] = true,
-                                "F-007" if n_fields.len() < LISTED => {
-                                    if let Some(c) = p.location.columns {
-                                        n_fields.push((p.location.offset, c));
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
+                        repairs.error(p, opts.is_lenient());
                         if errors.len() < LISTED {
                             errors.push(clean(&format!("{name}: {p}")));
                         } else {
@@ -125,44 +110,7 @@ pub(crate) fn run(args: DecodeArgs) -> Result<(), Failure> {
                 eprintln!("{line}");
             }
             errors.extend(not_listed(&name, more_errors, "error"));
-            let padded = n_fields.iter().any(|&(offset, (start, end))| {
-                let at = offset + usize::from(start.max(1)) - 1;
-                let len = usize::from(end.saturating_sub(start)) + 1;
-                source
-                    .read_at(at as u64, len)
-                    .is_ok_and(|b| right_justified_digits(&b))
-            });
-            let mut reads: Vec<&str> =
-                ["trimmed lines", "a byte order mark", "trailing 0x1A bytes"]
-                    .iter()
-                    .zip(repairs)
-                    .filter_map(|(what, seen)| seen.then_some(*what))
-                    .collect();
-            let fixable = !reads.is_empty();
-            if padded {
-                reads.push("numbers right-justified with spaces");
-            }
-            errors.push(if !reads.is_empty() {
-                let reads = match reads.split_last() {
-                    Some((last, [])) => (*last).to_string(),
-                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-                    None => String::new(),
-                };
-                format!(
-                    "{name}: input has errors (see above), nothing written; `--lenient` reads \
-                     {reads} with warnings{}",
-                    if fixable {
-                        " (`ace-pga fix` repairs them in the file)"
-                    } else {
-                        ""
-                    }
-                )
-            } else {
-                format!(
-                    "{name}: input has errors (see above), nothing written; correct them at \
-                     the source (`ace-pga check` lists every finding)"
-                )
-            });
+            errors.push(repairs.hint(&name, &mut source));
             return Err(Failure::Invalid(errors.join("\n")));
         }
         (opts, false)
@@ -232,13 +180,129 @@ impl io::Read for SeekableBuf {
     }
 }
 
-/// Whether an N field's bytes are digits right-justified with spaces (`  12`), which a
-/// lenient read accepts (SPEC 2.4 rule 2).
-fn right_justified_digits(b: &[u8]) -> bool {
-    let digits = b
+/// Lines looked at again for the closing hint of a failed `decode`, at most.
+const LINES_LOOKED_AT: usize = 1_000;
+
+/// The errors of a failed strict `decode`, as far as `--lenient` and `fix` repair them: a
+/// byte order mark (F-016) and trailing 0x1A bytes (F-017) are repaired by both; a line of
+/// the wrong length (F-001) or a non-numeric N field (F-007) is looked at again alone
+/// ([`line_repairs`]); any other error, or more such lines than [`LINES_LOOKED_AT`], is
+/// repaired by neither.
+#[derive(Default)]
+struct Repairs {
+    /// F-016 and F-017 seen.
+    whole_input: [bool; 2],
+    /// Offsets of the records of F-001 and F-007 errors, and whether an F-007 was seen.
+    lines: Vec<usize>,
+    numbers: bool,
+    /// An error neither repairs (or one not looked at).
+    other: bool,
+}
+
+impl Repairs {
+    fn error(&mut self, p: &Problem, lenient: bool) {
+        let rule = p.kind.rule();
+        match rule.as_str() {
+            _ if lenient => self.other = true,
+            "F-016" => self.whole_input[0] = true,
+            "F-017" => self.whole_input[1] = true,
+            "F-001" | "F-007" if p.location.line.is_some() => {
+                self.numbers |= rule.as_str() == "F-007";
+                if self.lines.last() != Some(&p.location.offset) {
+                    if self.lines.len() < LINES_LOOKED_AT {
+                        self.lines.push(p.location.offset);
+                    } else {
+                        self.other = true;
+                    }
+                }
+            }
+            _ => self.other = true,
+        }
+    }
+
+    /// The closing line: `--lenient` named only when it reads every error (then what it
+    /// reads), `fix` only when the file it writes decodes.
+    fn hint(&self, name: &str, source: &mut Source) -> String {
+        let (mut lenient, mut fixed) = (!self.other, !self.other);
+        // Lines shorter and longer than 80 bytes among them.
+        let mut lengths = [false; 2];
+        for &offset in &self.lines {
+            if !(lenient || fixed) {
+                break;
+            }
+            let line = source.read_at(offset as u64, LINE_READ).ok();
+            let (l, f, len) = line.as_deref().map_or((false, false, 80), line_repairs);
+            lenient &= l;
+            fixed &= f;
+            if let Some(x) = lengths.get_mut(usize::from(len > 80)) {
+                *x |= len != 80;
+            }
+        }
+        let reads: Vec<&str> = [
+            (lengths[0], "short lines"),
+            (lengths[1], "spaces past column 80"),
+            (self.whole_input[0], "a byte order mark"),
+            (self.whole_input[1], "trailing 0x1A bytes"),
+            (self.numbers, "numbers right-justified with spaces"),
+        ]
         .iter()
-        .position(|&c| c != b' ')
-        .and_then(|i| b.get(i..))
-        .unwrap_or_default();
-    !digits.is_empty() && digits.len() < b.len() && digits.iter().all(u8::is_ascii_digit)
+        .filter_map(|&(seen, what)| seen.then_some(what))
+        .collect();
+        if !lenient || reads.is_empty() {
+            return format!(
+                "{name}: input has errors (see above), nothing written; correct them at the \
+                 source (`ace-pga check` lists every finding)"
+            );
+        }
+        let reads = match reads.split_last() {
+            Some((last, [])) => (*last).to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        format!(
+            "{name}: input has errors (see above), nothing written; `--lenient` reads {reads} \
+             with warnings{}",
+            if fixed {
+                " (`ace-pga fix` repairs them in the file)"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// Bytes read from a record's offset for [`line_repairs`]: a line longer than this is
+/// repaired by neither.
+const LINE_READ: usize = 256;
+
+/// Whether `--lenient` reads the line at the start of `bytes` without an error, whether
+/// `fix` makes it a line that reads without an error (each looked at on the line alone),
+/// and the line's length.
+fn line_repairs(bytes: &[u8]) -> (bool, bool, usize) {
+    let end = match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(end) => end,
+        // The last line of the input, without terminator.
+        None if bytes.len() < LINE_READ => bytes.len(),
+        None => return (false, false, bytes.len()),
+    };
+    // The line with an LF (a line alone without terminator would be read as
+    // terminator-less input).
+    let mut line = bytes.get(..end).unwrap_or_default().to_vec();
+    let len = line.len();
+    line.push(b'\n');
+    let line = line.as_slice();
+    let reads = |b: &[u8], o: &ace_pga::ParseOptions| {
+        ace_pga::FlatTree::parse_with(b, o)
+            .is_ok_and(|t| t.problems().iter().all(|p| p.severity != Severity::Error))
+    };
+    let lenient = reads(line, &ace_pga::ParseOptions::lenient());
+    let mut out = Vec::new();
+    let fixed = ace_pga::normalize::normalize_to(
+        line,
+        &ace_pga::normalize::NormalizeOptions::default(),
+        &mut out,
+    )
+    .is_ok_and(|n| n.rejected.is_none() && n.is_clean())
+        && reads(&out, &ace_pga::ParseOptions::strict());
+    (lenient, fixed, len)
 }

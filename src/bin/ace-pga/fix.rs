@@ -1,6 +1,6 @@
 //! `ace-pga fix`: normalise without changing a meaning or a position.
 
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use ace_pga::normalize;
 
@@ -49,10 +49,7 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
                 fixed
             };
             if fixed.rejected.is_none() {
-                temp.seek(SeekFrom::Start(0)).map_err(temp_err)?;
-                let mut lazy = LazyFile::Pending(path.clone());
-                io::copy(&mut temp, &mut lazy).map_err(|e| io_err(path, e))?;
-                lazy.finish().map_err(|e| io_err(path, e))?;
+                replace_contents(path, &mut temp).map_err(|e| io_err(path, e))?;
             }
             fixed
         }
@@ -131,6 +128,53 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         return Err(Failure::Quiet);
     }
     Ok(())
+}
+
+/// Copies `fixed` over the file at `path` (same file, same links) so that running out of
+/// space leaves the file as it was: the part of `fixed` beyond the file's length is
+/// appended and synced first (on failure the file is cut back to its length), then the
+/// file's own bytes are overwritten in place (no new space needed), then it is cut to
+/// `fixed`'s length.
+fn replace_contents(path: &str, fixed: &mut std::fs::File) -> io::Result<()> {
+    let new_len = fixed.metadata()?.len();
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    let old_len = file.metadata()?.len();
+    if new_len > old_len {
+        let grown = (|| {
+            fixed.seek(SeekFrom::Start(old_len))?;
+            file.seek(SeekFrom::Start(old_len))?;
+            io::copy(&mut Read::by_ref(fixed).take(new_len - old_len), &mut file)?;
+            file.sync_data()
+        })();
+        if let Err(e) = grown {
+            let kept = file
+                .set_len(old_len)
+                .and_then(|()| file.sync_data())
+                .is_ok();
+            let state = if kept {
+                "the file is left as it was"
+            } else {
+                "the file may hold part of the output after its own bytes"
+            };
+            return Err(io::Error::new(e.kind(), format!("{e}; {state}")));
+        }
+    }
+    let overwrite = (|| {
+        fixed.seek(SeekFrom::Start(0))?;
+        file.seek(SeekFrom::Start(0))?;
+        io::copy(
+            &mut Read::by_ref(fixed).take(new_len.min(old_len)),
+            &mut file,
+        )?;
+        file.set_len(new_len)?;
+        file.sync_data()
+    })();
+    overwrite.map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{e}; the file is partly overwritten with the fixed output"),
+        )
+    })
 }
 
 /// Whether `a` and `b` name the same existing file (the same inode on Unix, the same
@@ -216,5 +260,38 @@ impl Write for Marked<'_> {
         let r = self.inner.flush();
         self.failed |= r.is_err();
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file ends up holding exactly the fixed bytes, longer, shorter or as long as it
+    /// was, and stays the same file (its other name sees the change).
+    #[test]
+    fn replace_contents_leaves_exactly_the_fixed_bytes() -> io::Result<()> {
+        let dir = std::env::temp_dir().join(format!("ace-pga-fix-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("f.txt");
+        let link = dir.join("link.txt");
+        let name = path.to_str().ok_or_else(|| io::Error::other("path"))?;
+        for (old, new) in [
+            (&b"0123456789"[..], &b"abc"[..]),
+            (b"abc", b"0123456789"),
+            (b"0123456789", b"ABCDEFGHIJ"),
+            (b"", b"x"),
+            (b"x", b""),
+        ] {
+            std::fs::write(&path, old)?;
+            let _ = std::fs::remove_file(&link);
+            std::fs::hard_link(&path, &link)?;
+            let mut fixed = tempfile::tempfile()?;
+            fixed.write_all(new)?;
+            replace_contents(name, &mut fixed)?;
+            assert_eq!(std::fs::read(&path)?, new);
+            assert_eq!(std::fs::read(&link)?, new, "the same file");
+        }
+        std::fs::remove_dir_all(&dir)
     }
 }
