@@ -30,8 +30,17 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
             }
         }
     };
+    // The fix written to `w`; a failed write (`on_write`) is told from a failed read by
+    // `Marked`.
+    let mut fix_into = |w: &mut dyn Write, on_write: &dyn Fn(io::Error) -> Failure| {
+        let mut w = Marked::new(w);
+        run(&mut w).map_err(|e| match w.failed {
+            true => on_write(e),
+            false => io_err(&file, e),
+        })
+    };
     // The output file is created on the first write, or at the end: never for input that is
-    // not a CATAIR transmission. A failed write is told from a failed read by `Marked`.
+    // not a CATAIR transmission.
     let fixed = match &output {
         // A file that is also the output (`fix -o F F`): fixed into a temporary file, which
         // is copied over it at the end (the input is still read while the output is made).
@@ -40,11 +49,7 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
             let mut temp = tempfile::tempfile().map_err(temp_err)?;
             let fixed = {
                 let mut buffered = io::BufWriter::with_capacity(1 << 16, &temp);
-                let mut w = Marked::new(&mut buffered);
-                let fixed = run(&mut w).map_err(|e| match w.failed {
-                    true => temp_err(e),
-                    false => io_err(&file, e),
-                })?;
+                let fixed = fix_into(&mut buffered, &temp_err)?;
                 buffered.flush().map_err(temp_err)?;
                 fixed
             };
@@ -55,11 +60,7 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         }
         Some(path) => {
             let mut lazy = LazyFile::Pending(path.clone());
-            let mut w = Marked::new(&mut lazy);
-            let fixed = run(&mut w).map_err(|e| match w.failed {
-                true => io_err(path, e),
-                false => io_err(&file, e),
-            })?;
+            let fixed = fix_into(&mut lazy, &|e| io_err(path, e))?;
             if fixed.rejected.is_none() {
                 lazy.finish().map_err(|e| io_err(path, e))?;
             }
@@ -67,11 +68,7 @@ pub(crate) fn run(file: String, output: Option<String>) -> Result<(), Failure> {
         }
         None => {
             let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut stdout);
-            let mut w = Marked::new(&mut buffered);
-            let fixed = run(&mut w).map_err(|e| match w.failed {
-                true => write_err(e),
-                false => io_err(&file, e),
-            })?;
+            let fixed = fix_into(&mut buffered, &write_err)?;
             buffered.flush().map_err(write_err)?;
             fixed
         }
